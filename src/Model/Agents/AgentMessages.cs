@@ -1,0 +1,33 @@
+using MarketSim.Model.Market;
+
+namespace MarketSim.Model.Agents;
+
+/// <summary>What every agent sends to the markets in a tick.</summary>
+public sealed record AgentPlan(string AgentId, IReadOnlyList<Bid> Bids, IReadOnlyList<Ask> Asks)
+{
+    public static AgentPlan Empty(string id) => new(id, [], []);
+}
+
+/// <summary>Shortage of one input at one agent in one tick: what full planned output needed vs. what was missing.</summary>
+public sealed record InputShortage(string Commodity, double Required, double Unmet);
+
+/// <summary>What every agent reports after a tick.</summary>
+public sealed record AgentReport(
+    string AgentId,
+    string Country,
+    string Sector,
+    double PlannedValueAdded,
+    double Loss,
+    IReadOnlyList<InputShortage> Shortages,
+    /// <summary>Days of cover per input after production (inventory / planned daily use).</summary>
+    IReadOnlyList<KeyValuePair<string, double>> CoverDays,
+    double FiscalCost);
+
+/// <summary>The market view an agent needs to decide: last prices by segment, and floors in force.</summary>
+public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> Prices, IReadOnlyDictionary<string, double> Floors)
+{
+    public static string Key(string commodity, string segment) => commodity + "@" + segment;
+    public double Price(string commodity, string segment) => Prices.TryGetValue(Key(commodity, segment), out var p) ? p : 0;
+    public double Floor(string commodity, string sellerCountry) =>
+        Floors.TryGetValue(commodity + "@" + sellerCountry, out var f) ? f : 0;
+}

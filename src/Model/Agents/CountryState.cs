@@ -1,0 +1,12 @@
+namespace MarketSim.Model.Agents;
+
+/// <summary>A country's strategic stockpiles (by stockpile policy id) and what they have cost.</summary>
+public sealed class CountryState
+{
+    public string Id { get; set; } = "";
+    public string HomeSegment { get; set; } = "";
+    /// <summary>Stockpile id → origin → quantity held.</summary>
+    public Dictionary<string, Dictionary<string, double>> Holdings { get; set; } = new();
+    /// <summary>Refill purchases in transit; Shipment.Commodity holds the stockpile id.</summary>
+    public List<Shipment> Pipeline { get; set; } = new();
+}

@@ -1,0 +1,30 @@
+namespace MarketSim.Model.Agents;
+
+/// <summary>Material bought and on its way: arrives at ArrivalTick (transport plus any licence delay).</summary>
+public record struct Shipment(string Commodity, string Origin, double Quantity, int OrderTick, int ArrivalTick);
+
+/// <summary>The mutable state of one producer or manufacturer. Plain data: grains persist it, the reference runner holds it.</summary>
+public sealed class FirmState
+{
+    public string Id { get; set; } = "";
+    /// <summary>The price segment of the firm's own country (the price it watches).</summary>
+    public string HomeSegment { get; set; } = "";
+    /// <summary>Input stock: commodity → origin → quantity.</summary>
+    public Dictionary<string, Dictionary<string, double>> Inputs { get; set; } = new();
+    public List<Shipment> Pipeline { get; set; } = new();
+    public Dictionary<string, double> ExpectedLeadTime { get; set; } = new();
+    /// <summary>θ: input use per unit relative to the bill of materials (thrift and substitution).</summary>
+    public Dictionary<string, double> Intensity { get; set; } = new();
+    /// <summary>Delivered price per unit (tariff included) of the last purchase of each input.</summary>
+    public Dictionary<string, double> LastPrice { get; set; } = new();
+    /// <summary>Producers: finished output by origin.</summary>
+    public Dictionary<string, double> Finished { get; set; } = new();
+    public double Capacity { get; set; }
+    public double TargetCapacity { get; set; }
+    /// <summary>Producers: the output rate they meant to run at last tick (used as their normal supply).</summary>
+    public double PlannedRate { get; set; }
+    public double CumulativeLoss { get; set; }
+}
+
+/// <summary>What the markets and the session deliver to one agent after clearing.</summary>
+public sealed record AgentSettlement(int Tick, IReadOnlyList<Market.Fill> Bought, IReadOnlyList<Market.Fill> Sold, double CapacityAdded);

@@ -1,0 +1,67 @@
+using MarketSim.Model.Market;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Agents;
+
+/// <summary>
+/// Makers of end products. Output q = min(q*, minₖ Iₖ/(aₖθₖ)) (Leontief); the loss is (q* − q)·value added per unit.
+/// </summary>
+public static class ManufacturerRules
+{
+    public static FirmState Initialise(ScenarioSpec world, ManufacturerSpec m)
+    {
+        var s = new FirmState { Id = m.Id, HomeSegment = world.SegmentOf(m.Country) };
+        foreach (var (k, a) in m.Inputs)
+        {
+            var c = world.Commodity(k);
+            Procurement.Initialise(s, k, c.InitialOrigin, a * m.PlannedOutput, m.CoverDays, m.LeadTimeDays);
+            s.LastPrice[k] = c.ReferencePrice;
+        }
+        return s;
+    }
+
+    public static AgentPlan Plan(ScenarioSpec world, ManufacturerSpec m, FirmState s, TickContext ctx)
+    {
+        var bids = new List<Bid>();
+        foreach (var k in m.Inputs.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        {
+            var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
+            var order = Procurement.OrderUpTo(use * m.PlannedOutput, m.CoverDays, s.ExpectedLeadTime.GetValueOrDefault(k, m.LeadTimeDays),
+                Stock.Total(s.Inputs.GetValueOrDefault(k)), Procurement.InTransit(s, k));
+            // The most an input is worth: what it costs now plus the value added it unlocks.
+            var limit = s.LastPrice.GetValueOrDefault(k) + m.ValueAdded / use;
+            Procurement.AddBids(bids, m.Id, m.Country, k, order, limit, m.MilitaryShare);
+        }
+        return new AgentPlan(m.Id, bids, []);
+    }
+
+    public static AgentReport Settle(ScenarioSpec world, ManufacturerSpec m, FirmState s, AgentSettlement st, TickContext ctx)
+    {
+        Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning);
+        Procurement.Arrive(s, st.Tick);
+
+        var inputs = m.Inputs.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var q = m.PlannedOutput;
+        foreach (var k in inputs)
+            q = Math.Min(q, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
+
+        var shortages = new List<InputShortage>();
+        var cover = new List<KeyValuePair<string, double>>();
+        foreach (var k in inputs)
+        {
+            var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
+            var stock = Stock.For(s.Inputs, k);
+            var need = use * m.PlannedOutput;
+            shortages.Add(new InputShortage(k, need, Math.Max(0, need - Stock.Total(stock))));
+            Stock.TakeProportional(stock, use * q);
+            cover.Add(new(k, need > 0 ? Stock.Total(stock) / need : 0));
+        }
+
+        var loss = (m.PlannedOutput - q) * m.ValueAdded;
+        s.CumulativeLoss += loss;
+        foreach (var k in inputs)
+            Thrift.Update(s, m.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);
+
+        return new AgentReport(m.Id, m.Country, m.Sector, m.PlannedOutput * m.ValueAdded, loss, shortages, cover, 0);
+    }
+}

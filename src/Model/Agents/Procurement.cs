@@ -1,0 +1,75 @@
+using MarketSim.Model.Market;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Agents;
+
+/// <summary>Purchasing rules shared by producers and manufacturers.</summary>
+public static class Procurement
+{
+    /// <summary>
+    /// Order-up-to: order = max(0, use·(D + L + 1) − I − P). D days of cover, L expected lead time, +1 for the tick's own use,
+    /// I stock on hand, P quantity in transit. In a steady state this orders exactly one day's use.
+    /// </summary>
+    public static double OrderUpTo(double dailyUse, double coverDays, double leadTimeDays, double onHand, double inTransit) =>
+        Math.Max(0, dailyUse * (coverDays + leadTimeDays + 1) - onHand - inTransit);
+
+    public static double InTransit(FirmState s, string commodity)
+    {
+        double t = 0;
+        foreach (var sh in s.Pipeline) if (sh.Commodity == commodity) t += sh.Quantity;
+        return t;
+    }
+
+    /// <summary>Splits an order into civil and military bids by the buyer's military share of output.</summary>
+    public static void AddBids(List<Bid> bids, string buyerId, string country, string commodity, double quantity, double limit, double militaryShare)
+    {
+        if (quantity <= 1e-12) return;
+        var military = quantity * Math.Clamp(militaryShare, 0, 1);
+        var civil = quantity - military;
+        if (civil > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Civil, civil, limit));
+        if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit));
+    }
+
+    /// <summary>Books purchases into the pipeline, learns the lead time and the delivered price.</summary>
+    public static void Receive(FirmState s, IReadOnlyList<Fill> bought, double learning)
+    {
+        foreach (var g in bought.GroupBy(f => f.Commodity).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            double q = 0, value = 0, days = 0;
+            foreach (var f in g)
+            {
+                s.Pipeline.Add(new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+                q += f.Quantity;
+                value += f.Quantity * (f.Price + f.Tariff);
+                days += f.Quantity * (f.ArrivalTick - f.OrderTick);
+            }
+            if (q <= 0) continue;
+            s.LastPrice[g.Key] = value / q;
+            var l = s.ExpectedLeadTime.GetValueOrDefault(g.Key);
+            s.ExpectedLeadTime[g.Key] = l + learning * (days / q - l);
+        }
+    }
+
+    /// <summary>Moves shipments due by this tick into stock.</summary>
+    public static void Arrive(FirmState s, int tick)
+    {
+        if (s.Pipeline.Count == 0) return;
+        var keep = new List<Shipment>(s.Pipeline.Count);
+        foreach (var sh in s.Pipeline)
+        {
+            if (sh.ArrivalTick <= tick) Stock.Add(Stock.For(s.Inputs, sh.Commodity), sh.Origin, sh.Quantity);
+            else keep.Add(sh);
+        }
+        s.Pipeline = keep;
+    }
+
+    /// <summary>Seeds stock and an even pipeline so that tick 0 starts in a steady state.</summary>
+    public static void Initialise(FirmState s, string commodity, string origin, double dailyUse, double coverDays, double leadTime)
+    {
+        Stock.For(s.Inputs, commodity)[origin] = dailyUse * coverDays;
+        var l = Math.Max(1, (int)Math.Round(leadTime));
+        for (int d = 0; d < l; d++) s.Pipeline.Add(new Shipment(commodity, origin, dailyUse, d - l, d));
+        s.ExpectedLeadTime[commodity] = leadTime;
+        s.Intensity[commodity] = 1;
+    }
+}

@@ -1,0 +1,50 @@
+namespace MarketSim.Model.Agents;
+
+/// <summary>Small helpers on stock held by origin. Every loop runs in ordinal key order so float sums are reproducible.</summary>
+public static class Stock
+{
+    public static double Total(Dictionary<string, double>? byOrigin)
+    {
+        if (byOrigin is null) return 0;
+        double t = 0;
+        foreach (var k in Keys(byOrigin)) t += byOrigin[k];
+        return t;
+    }
+
+    public static IEnumerable<string> Keys<T>(Dictionary<string, T> d) => d.Keys.OrderBy(k => k, StringComparer.Ordinal);
+
+    public static void Add(Dictionary<string, double> byOrigin, string origin, double q)
+    {
+        if (q <= 0) return;
+        byOrigin[origin] = byOrigin.GetValueOrDefault(origin) + q;
+    }
+
+    /// <summary>Takes q out of the stock in proportion to what each origin holds; returns what was taken by origin.</summary>
+    public static List<KeyValuePair<string, double>> TakeProportional(Dictionary<string, double> byOrigin, double q)
+    {
+        var taken = new List<KeyValuePair<string, double>>();
+        var total = Total(byOrigin);
+        if (q <= 0 || total <= 0) return taken;
+        var share = Math.Min(1, q / total);
+        foreach (var k in Keys(byOrigin).ToList())
+        {
+            var t = byOrigin[k] * share;
+            var left = byOrigin[k] - t;
+            if (left <= 1e-12) byOrigin.Remove(k); else byOrigin[k] = left;
+            if (t > 0) taken.Add(new(k, t));
+        }
+        return taken;
+    }
+
+    public static void Take(Dictionary<string, double> byOrigin, string origin, double q)
+    {
+        var left = byOrigin.GetValueOrDefault(origin) - q;
+        if (left <= 1e-12) byOrigin.Remove(origin); else byOrigin[origin] = left;
+    }
+
+    public static Dictionary<string, double> For(Dictionary<string, Dictionary<string, double>> d, string commodity)
+    {
+        if (!d.TryGetValue(commodity, out var s)) d[commodity] = s = new();
+        return s;
+    }
+}

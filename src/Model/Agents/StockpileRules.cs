@@ -1,0 +1,83 @@
+using MarketSim.Model.Market;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Agents;
+
+/// <summary>
+/// A national stockpile is a seller that sells only to its own country's firms, and only while the release rule holds
+/// (the country's unmet share last tick, or the price, above a threshold); it buys to refill while the price is low.
+/// Its trading account is the country's fiscal cost: purchases minus sales.
+/// </summary>
+public static class StockpileRules
+{
+    public static CountryState Initialise(ScenarioSpec world, CountrySpec c) =>
+        new() { Id = c.Id, HomeSegment = world.SegmentOf(c.Id) };
+
+    public static double Held(CountryState s, string stockpileId) => Stock.Total(s.Holdings.GetValueOrDefault(stockpileId));
+
+    /// <param name="unmetShare">This country's unmet share by commodity, last tick.</param>
+    public static AgentPlan Plan(ScenarioSpec world, CountryState s, IReadOnlyList<Stockpile> stockpiles, TickContext ctx,
+        IReadOnlyDictionary<string, double> unmetShare)
+    {
+        var asks = new List<Ask>();
+        var bids = new List<Bid>();
+        foreach (var sp in stockpiles.OrderBy(x => x.Id, StringComparer.Ordinal))
+        {
+            if (!s.Holdings.ContainsKey(sp.Id))
+            {
+                s.Holdings[sp.Id] = new();
+                Stock.Add(s.Holdings[sp.Id], world.Commodity(sp.Commodity).InitialOrigin, sp.Initial);
+            }
+            var held = Held(s, sp.Id);
+            var price = ctx.Price(sp.Commodity, s.HomeSegment);
+            var reference = world.Commodity(sp.Commodity).ReferencePrice;
+            var release = unmetShare.GetValueOrDefault(sp.Commodity) > sp.ReleaseShortageShare
+                          || (sp.ReleasePriceFactor > 0 && price >= sp.ReleasePriceFactor * reference);
+            if (release && held > 1e-12)
+            {
+                var q = Math.Min(held, sp.MaxReleasePerDay);
+                foreach (var o in Stock.Keys(s.Holdings[sp.Id]))
+                {
+                    var share = q * s.Holdings[sp.Id][o] / held;
+                    asks.Add(new Ask(sp.Id, s.Id, sp.Commodity, o, share, share, [], true));
+                }
+            }
+            else if (sp.RefillPriceFactor > 0 && price <= sp.RefillPriceFactor * reference)
+            {
+                double inTransit = 0;
+                foreach (var sh in s.Pipeline) if (sh.Commodity == sp.Id) inTransit += sh.Quantity;
+                var q = Math.Min(sp.RefillPerDay, sp.Size - held - inTransit);
+                if (q > 1e-12) bids.Add(new Bid(sp.Id, s.Id, sp.Commodity, EndUse.Civil, q, sp.RefillPriceFactor * reference));
+            }
+        }
+        return new AgentPlan(s.Id, bids, asks);
+    }
+
+    public static AgentReport Settle(CountryState s, AgentSettlement st)
+    {
+        double fiscal = 0;
+        foreach (var f in st.Sold)
+        {
+            Stock.Take(s.Holdings[f.SellerId], f.Origin, f.Quantity);
+            fiscal -= f.Quantity * f.Price;
+        }
+        foreach (var f in st.Bought)
+        {
+            s.Pipeline.Add(new Shipment(f.BuyerId, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+            fiscal += f.Quantity * (f.Price + f.Tariff);
+        }
+        var keep = new List<Shipment>();
+        foreach (var sh in s.Pipeline)
+        {
+            if (sh.ArrivalTick <= st.Tick)
+            {
+                if (!s.Holdings.TryGetValue(sh.Commodity, out var h)) s.Holdings[sh.Commodity] = h = new();
+                Stock.Add(h, sh.Origin, sh.Quantity);
+            }
+            else keep.Add(sh);
+        }
+        s.Pipeline = keep;
+        return new AgentReport(s.Id, s.Id, "government", 0, 0, [], [], fiscal);
+    }
+}

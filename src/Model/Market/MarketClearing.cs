@@ -1,0 +1,205 @@
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Model.Market;
+
+/// <summary>
+/// Clears one commodity for one tick. Each seller asks its segment's price; each buyer is served by the allowed sellers in order
+/// of delivered price (tariff included), home sellers first at equal price. An oversubscribed seller serves its priority
+/// countries first, then everyone pro rata. Policies decide each link: banned, quota-limited, or licensed (a draw decides
+/// approval; a refusal blocks the applicant for a drawn processing delay; an approval adds that delay to transport).
+/// The result depends only on the inputs as sets: both lists are sorted by a stable key first.
+/// </summary>
+public static class MarketClearing
+{
+    const double Eps = 1e-9;
+
+    sealed class Candidate
+    {
+        public int Ask;
+        public double Delivered;
+        public double TariffRate;
+        public List<ExportControl> Controls = new();
+    }
+
+    public static MarketState Initialise(ScenarioSpec world, CommoditySpec c) => new()
+    {
+        Commodity = c.Id,
+        Prices = world.Segments.ToDictionary(s => s.Id, _ => c.ReferencePrice),
+    };
+
+    public static ClearingResult Clear(ScenarioSpec world, MarketState state, int tick, IEnumerable<Ask> askInput, IEnumerable<Bid> bidInput,
+        IReadOnlyList<PolicySpec> inForce, ulong seed)
+    {
+        var commodity = world.Commodity(state.Commodity);
+        var asks = askInput.OrderBy(a => a.SellerId, StringComparer.Ordinal).ThenBy(a => a.Origin, StringComparer.Ordinal).ToList();
+        var bids = bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ToList();
+        var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+        var tariffs = inForce.OfType<Tariff>().Where(t => t.Commodities.Contains(commodity.Id)).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+        var floors = inForce.OfType<PriceFloor>().Where(f => f.Floors.ContainsKey(commodity.Id)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
+
+        var segOfAsk = asks.Select(a => world.SegmentOf(a.SellerCountry)).ToArray();
+        var askPrice = segOfAsk.Select(s => state.Prices[s]).ToArray();
+        var cap = asks.Select(a => a.Quantity).ToArray();
+
+        // Candidate sellers per (buyer country, end use); a buyer filters them by its limit price and by not being the seller.
+        var linkCache = new Dictionary<(string, EndUse), List<Candidate>>();
+        List<Candidate> Links(Bid b)
+        {
+            if (linkCache.TryGetValue((b.BuyerCountry, b.EndUse), out var l)) return l;
+            l = new List<Candidate>();
+            for (int i = 0; i < asks.Count; i++)
+            {
+                var a = asks[i];
+                if (a.OwnCountryOnly && a.SellerCountry != b.BuyerCountry) continue;
+                var binding = controls.Where(c => c.Covers(commodity.Id, b.BuyerCountry, b.EndUse) && c.BindsSeller(a.SellerCountry, a.Origin)).ToList();
+                if (binding.Any(c => c.Mode == ControlMode.Ban)) continue;
+                double rate = 0;
+                foreach (var t in tariffs) if (t.Applies(commodity.Id, b.BuyerCountry, a.Origin)) rate += t.Rate;
+                l.Add(new Candidate { Ask = i, Delivered = askPrice[i] * (1 + rate), TariffRate = rate, Controls = binding });
+            }
+            l = l.OrderBy(c => c.Delivered).ThenBy(c => asks[c.Ask].SellerCountry == b.BuyerCountry ? 0 : 1).ThenBy(c => c.Ask).ToList();
+            linkCache[(b.BuyerCountry, b.EndUse)] = l;
+            return l;
+        }
+
+        var cands = bids.Select(b => Links(b).Where(c => c.Delivered <= b.LimitPrice && asks[c.Ask].SellerId != b.BuyerId).ToList()).ToArray();
+        var remaining = bids.Select(b => b.Quantity).ToArray();
+        var ptr = new int[bids.Count];
+        var licenceDelay = new Dictionary<(int, string), int?>(); // (bid, control) → approved delay, or null when refused
+        var blocked = new HashSet<(int, int)>(); // (bid, candidate index) closed for this tick
+        var filled = new Dictionary<(int Bid, int Ask), (double Q, int Delay)>();
+
+        int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
+        string QuotaKey(ExportControl c) => c.Id + "|" + Period(c);
+
+        // Is the link open for this bid this tick? Draws licence decisions lazily, once per (buyer, control) per tick.
+        bool Open(int b, Candidate c, out int delay)
+        {
+            delay = 0;
+            foreach (var ctl in c.Controls)
+            {
+                if (ctl.Mode == ControlMode.Quota && ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) <= Eps) return false;
+                if (ctl.Mode != ControlMode.License) continue;
+                var bid = bids[b];
+                if (!licenceDelay.TryGetValue((b, ctl.Id), out var d))
+                {
+                    var key = bid.BuyerId + "|" + ctl.Id;
+                    if (state.LicenceBlockedUntil.TryGetValue(key, out var until) && until > tick) d = null;
+                    else
+                    {
+                        var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, tick, "licence-delay", bid.BuyerId, ctl.Id + "|" + commodity.Id);
+                        var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", bid.BuyerId, ctl.Id + "|" + commodity.Id) < ctl.ApprovalRate;
+                        d = (int)Math.Ceiling(days);
+                        if (!approved) { state.LicenceBlockedUntil[key] = tick + Math.Max(1, d.Value); d = null; }
+                    }
+                    licenceDelay[(b, ctl.Id)] = d;
+                }
+                if (d is null) return false;
+                delay = Math.Max(delay, d.Value);
+            }
+            return true;
+        }
+
+        for (int round = 0; round <= asks.Count + 1; round++)
+        {
+            var requests = new SortedDictionary<int, List<(int Bid, double Q, int Delay)>>();
+            for (int b = 0; b < bids.Count; b++)
+            {
+                if (remaining[b] <= Eps) continue;
+                var list = cands[b];
+                while (ptr[b] < list.Count)
+                {
+                    var c = list[ptr[b]];
+                    if (cap[c.Ask] > Eps && !blocked.Contains((b, ptr[b])) && Open(b, c, out var delay))
+                    {
+                        if (!requests.TryGetValue(c.Ask, out var r)) requests[c.Ask] = r = new();
+                        r.Add((b, remaining[b], delay));
+                        break;
+                    }
+                    ptr[b]++;
+                }
+            }
+            if (requests.Count == 0) break;
+
+            foreach (var (a, reqs) in requests)
+            {
+                var ask = asks[a];
+                // Priority buyers first, then the rest, each class pro rata.
+                foreach (var cls in new[] { true, false })
+                {
+                    var group = reqs.Where(r => ask.PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) == cls).ToList();
+                    if (group.Count == 0) continue;
+                    double total = 0;
+                    foreach (var r in group) total += r.Q;
+                    var share = total <= cap[a] ? 1 : cap[a] / total;
+                    foreach (var r in group)
+                    {
+                        var q = r.Q * share;
+                        var cand = cands[r.Bid][ptr[r.Bid]];
+                        foreach (var ctl in cand.Controls.Where(c => c.Mode == ControlMode.Quota))
+                        {
+                            var left = ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl));
+                            q = Math.Min(q, Math.Max(0, left));
+                        }
+                        if (q <= Eps) { blocked.Add((r.Bid, ptr[r.Bid])); continue; }
+                        foreach (var ctl in cand.Controls.Where(c => c.Mode == ControlMode.Quota))
+                            state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
+                        var prev = filled.GetValueOrDefault((r.Bid, a));
+                        filled[(r.Bid, a)] = (prev.Q + q, r.Delay);
+                        remaining[r.Bid] -= q;
+                        cap[a] -= q;
+                        if (q < r.Q - Eps) blocked.Add((r.Bid, ptr[r.Bid]));
+                    }
+                }
+            }
+        }
+
+        // Fills, in (bid, ask) order.
+        var fills = new List<Fill>();
+        var sold = new double[asks.Count];
+        foreach (var ((b, a), (q, delay)) in filled.OrderBy(x => x.Key.Bid).ThenBy(x => x.Key.Ask))
+        {
+            var bid = bids[b]; var ask = asks[a];
+            var cand = cands[b].First(c => c.Ask == a);
+            double floor = 0; string? payer = null;
+            foreach (var f in floors)
+                if (f.Covers(commodity.Id, ask.SellerCountry) && f.Floors[commodity.Id] > floor) { floor = f.Floors[commodity.Id]; payer = f.Id; }
+            var subsidy = Math.Max(0, floor - askPrice[a]);
+            var transport = Math.Max(1, world.Transport.DaysBetween(ask.SellerCountry, bid.BuyerCountry));
+            fills.Add(new Fill(bid.BuyerId, bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse, q,
+                askPrice[a], askPrice[a] * cand.TariffRate, subsidy, subsidy > 0 ? payer : null, tick, tick + transport + delay));
+            sold[a] += q;
+        }
+
+        // Price per segment from flow supply and demand; unmet demand counts in every segment the buyer could reach.
+        var prices = world.Segments.Select(s => new SegmentPrice(commodity.Id, s.Id, state.Prices[s.Id])).ToList();
+        var supply = new Dictionary<string, double>();
+        var demand = new Dictionary<string, double>();
+        for (int a = 0; a < asks.Count; a++)
+        {
+            supply[segOfAsk[a]] = supply.GetValueOrDefault(segOfAsk[a]) + asks[a].Flow;
+            demand[segOfAsk[a]] = demand.GetValueOrDefault(segOfAsk[a]) + sold[a];
+        }
+        for (int b = 0; b < bids.Count; b++)
+        {
+            if (remaining[b] <= Eps) continue;
+            var segs = cands[b].Where((c, i) => !blocked.Contains((b, i)) && Open(b, c, out _)).Select(c => segOfAsk[c.Ask]).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
+            foreach (var s in segs) demand[s] = demand.GetValueOrDefault(s) + remaining[b] / segs.Count;
+        }
+        var next = new List<SegmentPrice>();
+        foreach (var s in world.Segments)
+        {
+            var p = PriceRule.Next(state.Prices[s.Id], demand.GetValueOrDefault(s.Id), supply.GetValueOrDefault(s.Id), commodity.PriceAdjustment,
+                commodity.MinPriceFactor * commodity.ReferencePrice, commodity.MaxPriceFactor * commodity.ReferencePrice);
+            state.Prices[s.Id] = p;
+            next.Add(new SegmentPrice(commodity.Id, s.Id, p));
+        }
+
+        // Forget licence blocks that have run out, so the state stays small.
+        foreach (var k in state.LicenceBlockedUntil.Where(x => x.Value <= tick).Select(x => x.Key).OrderBy(k => k, StringComparer.Ordinal).ToList())
+            state.LicenceBlockedUntil.Remove(k);
+        return new ClearingResult(commodity.Id, fills, prices, next);
+    }
+}

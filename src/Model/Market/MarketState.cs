@@ -1,0 +1,13 @@
+namespace MarketSim.Model.Market;
+
+/// <summary>The state a market for one commodity carries between ticks.</summary>
+public sealed class MarketState
+{
+    public string Commodity { get; set; } = "";
+    /// <summary>Price per segment for the coming tick.</summary>
+    public Dictionary<string, double> Prices { get; set; } = new();
+    /// <summary>"buyer|control" → first tick a refused applicant may apply again.</summary>
+    public Dictionary<string, int> LicenceBlockedUntil { get; set; } = new();
+    /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
+    public Dictionary<string, double> QuotaUsed { get; set; } = new();
+}

@@ -1,0 +1,121 @@
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Policies;
+
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "$kind")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(ExportControl), "export_control")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Tariff), "tariff")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(PriceFloor), "price_floor")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Stockpile), "stockpile")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CapacityProject), "capacity_project")]
+/// <summary>A policy in force from Start (inclusive) to End (exclusive; null = to the horizon).</summary>
+public abstract record PolicySpec
+{
+    public required string Id { get; init; }
+    public required int Start { get; init; }
+    public int? End { get; init; }
+    public abstract string Kind { get; }
+    public bool InForce(int tick) => tick >= Start && (End is null || tick < End);
+    public abstract string Describe();
+}
+
+public enum ControlMode { Ban, Quota, License }
+public enum EndUseScope { All, Civil, Military }
+
+public sealed record ExportControl : PolicySpec
+{
+    public override string Kind => "export_control";
+    public required string Exporter { get; init; }
+    public required IReadOnlyList<string> Commodities { get; init; }
+    /// <summary>Destination countries; empty = every country but the exporter.</summary>
+    public IReadOnlyList<string> Destinations { get; init; } = [];
+    public EndUseScope EndUse { get; init; } = EndUseScope.All;
+    public ControlMode Mode { get; init; } = ControlMode.Ban;
+    /// <summary>Quota mode: quantity allowed per period, per commodity.</summary>
+    public double QuotaQuantity { get; init; }
+    public int QuotaPeriodDays { get; init; } = 30;
+    /// <summary>License mode: probability an application is approved.</summary>
+    public double ApprovalRate { get; init; } = 1;
+    public double DelayMinDays { get; init; }
+    public double DelayMaxDays { get; init; }
+    /// <summary>Also binds third-country sellers of the exporter's origin (re-export clause).</summary>
+    public bool ReExport { get; init; }
+
+    public bool Covers(string commodity, string buyerCountry, EndUse use) =>
+        Commodities.Contains(commodity)
+        && buyerCountry != Exporter
+        && (Destinations.Count == 0 || Destinations.Contains(buyerCountry))
+        && (EndUse == EndUseScope.All || (EndUse == EndUseScope.Military) == (use == Scenario.EndUse.Military));
+
+    /// <summary>Whether a sale by a seller in sellerCountry of material of this origin falls under the control.</summary>
+    public bool BindsSeller(string sellerCountry, string origin) =>
+        sellerCountry == Exporter || (ReExport && origin == Exporter);
+
+    public override string Describe() =>
+        $"{Exporter} export {Mode.ToString().ToLowerInvariant()} on {string.Join("+", Commodities)} to " +
+        $"{(Destinations.Count == 0 ? "all" : string.Join("+", Destinations))} ({EndUse.ToString().ToLowerInvariant()} use)" +
+        (ReExport ? ", re-export included" : "");
+}
+
+public sealed record Tariff : PolicySpec
+{
+    public override string Kind => "tariff";
+    public required string Importer { get; init; }
+    public required IReadOnlyList<string> Commodities { get; init; }
+    /// <summary>Origins taxed; empty = all but the importer's own.</summary>
+    public IReadOnlyList<string> Origins { get; init; } = [];
+    public required double Rate { get; init; }
+    public bool Applies(string commodity, string buyerCountry, string origin) =>
+        buyerCountry == Importer && Commodities.Contains(commodity) && origin != Importer
+        && (Origins.Count == 0 || Origins.Contains(origin));
+    public override string Describe() => $"{Importer} tariff {Rate:P0} on {string.Join("+", Commodities)}";
+}
+
+public sealed record PriceFloor : PolicySpec
+{
+    public override string Kind => "price_floor";
+    /// <summary>Countries that pay the subsidy.</summary>
+    public required IReadOnlyList<string> Club { get; init; }
+    /// <summary>Producers in these countries are not covered (the controlling country).</summary>
+    public required IReadOnlyList<string> Excluded { get; init; }
+    /// <summary>Floor price per commodity.</summary>
+    public required IReadOnlyDictionary<string, double> Floors { get; init; }
+    public bool Covers(string commodity, string sellerCountry) =>
+        Floors.ContainsKey(commodity) && !Excluded.Contains(sellerCountry);
+    public override string Describe() =>
+        $"price floor by {string.Join("+", Club)} on {string.Join("+", Floors.Keys)}";
+}
+
+public sealed record Stockpile : PolicySpec
+{
+    public override string Kind => "stockpile";
+    public required string Country { get; init; }
+    public required string Commodity { get; init; }
+    /// <summary>Capacity of the stockpile (quantity).</summary>
+    public required double Size { get; init; }
+    /// <summary>Quantity held at the start of the policy.</summary>
+    public required double Initial { get; init; }
+    /// <summary>Release when the country's unmet share of this commodity (last tick) exceeds this.</summary>
+    public double ReleaseShortageShare { get; init; } = 0.01;
+    /// <summary>Release when the price (last tick) exceeds this multiple of the reference price (0 = never).</summary>
+    public double ReleasePriceFactor { get; init; }
+    /// <summary>Most released per tick.</summary>
+    public required double MaxReleasePerDay { get; init; }
+    /// <summary>Buy to refill while the price is below this multiple of the reference price (0 = never).</summary>
+    public double RefillPriceFactor { get; init; }
+    public double RefillPerDay { get; init; }
+    public override string Describe() => $"{Country} stockpile of {Commodity}";
+}
+
+public sealed record CapacityProject : PolicySpec
+{
+    public override string Kind => "capacity_project";
+    public required string Producer { get; init; }
+    public required double AddedCapacity { get; init; }
+    public required int LeadTimeDays { get; init; }
+    /// <summary>Investment cost, counted as fiscal cost of Payer at Start.</summary>
+    public double Cost { get; init; }
+    public string? Payer { get; init; }
+    public int OnlineTick => Start + LeadTimeDays;
+    public override string Describe() => $"capacity project +{AddedCapacity} at {Producer} (online after {LeadTimeDays} days)";
+}

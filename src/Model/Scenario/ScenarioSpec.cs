@@ -1,0 +1,143 @@
+using MarketSim.Model.Policies;
+
+namespace MarketSim.Model.Scenario;
+
+/// <summary>A validated scenario: everything the simulation needs, nothing hard-coded to rare earths.</summary>
+public sealed record ScenarioSpec
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    public required DateOnly StartDate { get; init; }
+    /// <summary>Horizon in ticks (one tick = one day).</summary>
+    public required int Days { get; init; }
+    public required string Currency { get; init; }
+    public ulong Seed { get; init; }
+    public required DemandSettings Demand { get; init; }
+    public required TransportSpec Transport { get; init; }
+    public required IReadOnlyList<CommoditySpec> Commodities { get; init; }
+    public required IReadOnlyList<SegmentSpec> Segments { get; init; }
+    public required IReadOnlyList<CountrySpec> Countries { get; init; }
+    public required IReadOnlyList<ProducerSpec> Producers { get; init; }
+    /// <summary>Manufacturer firms, already expanded from their sector groups (one entry per firm).</summary>
+    public required IReadOnlyList<ManufacturerSpec> Manufacturers { get; init; }
+    public required IReadOnlyList<PolicySpec> Policies { get; init; }
+
+    public CommoditySpec Commodity(string id) => Commodities.First(c => c.Id == id);
+    public CountrySpec Country(string id) => Countries.First(c => c.Id == id);
+    public DateOnly DateOf(int tick) => StartDate.AddDays(tick);
+
+    /// <summary>The price segment a seller in this country belongs to (the last segment with no countries takes the rest).</summary>
+    public string SegmentOf(string country)
+    {
+        foreach (var s in Segments)
+            if (s.Countries.Count > 0 && s.Countries.Contains(country)) return s.Id;
+        foreach (var s in Segments)
+            if (s.Countries.Count == 0) return s.Id;
+        return Segments[0].Id;
+    }
+}
+
+public sealed record DemandSettings
+{
+    /// <summary>Price elasticity of the input-intensity target (thrift/substitution). An assumption: no published estimate.</summary>
+    public double Elasticity { get; init; } = 0.1;
+    /// <summary>Days for intensity to close 63% of the gap to its target (first-order lag).</summary>
+    public double LagDays { get; init; } = 365;
+    /// <summary>Lowest intensity thrift can reach, relative to the bill of materials, where an input names no floor of its own.</summary>
+    public double Floor { get; init; } = 0.7;
+    /// <summary>Weight of a new observation in the firms' expected lead time.</summary>
+    public double LeadTimeLearning { get; init; } = 0.1;
+}
+
+public sealed record TransportSpec
+{
+    public double DomesticDays { get; init; } = 7;
+    public double InternationalDays { get; init; } = 35;
+    public IReadOnlyList<RouteSpec> Routes { get; init; } = [];
+
+    public int DaysBetween(string from, string to)
+    {
+        foreach (var r in Routes)
+            if ((r.From == from && r.To == to) || (r.From == to && r.To == from)) return (int)Math.Round(r.Days);
+        return (int)Math.Round(from == to ? DomesticDays : InternationalDays);
+    }
+}
+
+public sealed record RouteSpec(string From, string To, double Days);
+
+public sealed record CommoditySpec
+{
+    public required string Id { get; init; }
+    public string Name { get; init; } = "";
+    public string Unit { get; init; } = "t";
+    public string Stage { get; init; } = "";
+    public IReadOnlyList<string> Groups { get; init; } = [];
+    /// <summary>Price per unit at the start, in the scenario's currency.</summary>
+    public required double ReferencePrice { get; init; }
+    /// <summary>κ: the daily price response to excess demand, p' = p·exp(κ·(D−S)/(D+S)).</summary>
+    public double PriceAdjustment { get; init; } = 0.02;
+    public double MinPriceFactor { get; init; } = 0.2;
+    public double MaxPriceFactor { get; init; } = 40;
+    /// <summary>Origin given to stock and shipments that exist at tick 0.</summary>
+    public required string InitialOrigin { get; init; }
+}
+
+public sealed record SegmentSpec(string Id, IReadOnlyList<string> Countries);
+
+public sealed record CountrySpec
+{
+    public required string Id { get; init; }
+    public string Name { get; init; } = "";
+    /// <summary>Annual GDP in the scenario currency.</summary>
+    public required double Gdp { get; init; }
+}
+
+public enum EndUse { Civil, Military }
+
+public sealed record ThriftSpec(double Floor, double? Elasticity, double? LagDays);
+
+public sealed record ProducerSpec
+{
+    public required string Id { get; init; }
+    public required string Country { get; init; }
+    public string Sector { get; init; } = "producer";
+    public required string Output { get; init; }
+    /// <summary>Capacity per tick at the start.</summary>
+    public required double Capacity { get; init; }
+    /// <summary>Cost per unit of output, inputs excluded.</summary>
+    public required double UnitCost { get; init; }
+    public IReadOnlyDictionary<string, double> Inputs { get; init; } = new Dictionary<string, double>();
+    /// <summary>Which input's origin the output takes (default: the first input; a primary producer's own country).</summary>
+    public string? OriginFrom { get; init; }
+    public double InputCoverDays { get; init; } = 30;
+    public double LeadTimeDays { get; init; } = 35;
+    /// <summary>Share of the gap to target capacity closed per tick.</summary>
+    public double RampRate { get; init; } = 0.01;
+    /// <summary>Output response when price is below cost: u = (p/c)^ε.</summary>
+    public double SupplyElasticity { get; init; } = 1.0;
+    /// <summary>Finished stock above this many days of capacity stops production.</summary>
+    public double InventoryCapDays { get; init; } = 30;
+    public double InitialInventoryDays { get; init; } = 5;
+    /// <summary>Buyers' countries served first when the producer is oversubscribed (e.g. Lynas → Japan).</summary>
+    public IReadOnlyList<string> PriorityBuyers { get; init; } = [];
+    public double MilitaryShare { get; init; }
+    public IReadOnlyDictionary<string, ThriftSpec> Thrift { get; init; } = new Dictionary<string, ThriftSpec>();
+}
+
+public sealed record ManufacturerSpec
+{
+    public required string Id { get; init; }
+    public required string Country { get; init; }
+    public required string Sector { get; init; }
+    public string OutputUnit { get; init; } = "unit";
+    /// <summary>Planned output per tick.</summary>
+    public required double PlannedOutput { get; init; }
+    public required double OutputValue { get; init; }
+    public required double ValueAdded { get; init; }
+    public required IReadOnlyDictionary<string, double> Inputs { get; init; }
+    /// <summary>Target inventory in days of use.</summary>
+    public required double CoverDays { get; init; }
+    public double LeadTimeDays { get; init; } = 45;
+    public double MilitaryShare { get; init; }
+    public IReadOnlyDictionary<string, ThriftSpec> Thrift { get; init; } = new Dictionary<string, ThriftSpec>();
+}

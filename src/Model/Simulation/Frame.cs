@@ -1,0 +1,27 @@
+namespace MarketSim.Model.Simulation;
+
+/// <summary>Everything observable about one tick. Every list is sorted by its key columns.</summary>
+public sealed record Frame(
+    int Tick,
+    DateOnly Date,
+    IReadOnlyList<PriceRow> Prices,
+    IReadOnlyList<FlowRow> Flows,
+    IReadOnlyList<ShortageRow> Shortages,
+    IReadOnlyList<LossRow> Losses,
+    IReadOnlyList<FiscalRow> Fiscal,
+    IReadOnlyList<CoverRow> Cover,
+    IReadOnlyList<LeadTimeRow> LeadTimes,
+    IReadOnlyList<string> Events);
+
+public sealed record PriceRow(string Market, string Commodity, double Price);
+/// <summary>Origin: where the material was first produced; Exporter: the selling firm's country.</summary>
+public sealed record FlowRow(string Origin, string Exporter, string Destination, string Commodity, double Quantity, double Value);
+public sealed record ShortageRow(string Country, string Sector, string Commodity, double Required, double Unmet)
+{
+    public double Share => Required > 0 ? Unmet / Required : 0;
+}
+public sealed record LossRow(string Country, string Sector, double Loss, double Cumulative, double GdpShare);
+public sealed record FiscalRow(string Country, double Cost, double Cumulative);
+public sealed record CoverRow(string Country, string Sector, string Commodity, double Days);
+/// <summary>Quantity-weighted days from order to arrival of what was bought this tick.</summary>
+public sealed record LeadTimeRow(string Destination, string Commodity, double Quantity, double Days);

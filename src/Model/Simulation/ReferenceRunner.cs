@@ -1,0 +1,58 @@
+using MarketSim.Model.Agents;
+using MarketSim.Model.Market;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Simulation;
+
+/// <summary>
+/// Steps a whole world in one thread with the same rules the grains call. It is the yardstick: the Orleans run of a scenario
+/// must give byte-identical output.
+/// </summary>
+public sealed class ReferenceRunner
+{
+    readonly ScenarioSpec _world;
+    readonly ulong _seed;
+    readonly SessionState _session;
+    readonly List<(ProducerSpec Spec, FirmState State)> _producers;
+    readonly List<(ManufacturerSpec Spec, FirmState State)> _manufacturers;
+    readonly List<(CountrySpec Spec, CountryState State)> _countries;
+    readonly List<MarketState> _markets;
+
+    public ReferenceRunner(ScenarioSpec world, ulong seed)
+    {
+        _world = world;
+        _seed = seed;
+        _session = SessionRules.Initialise(world);
+        _producers = world.Producers.Select(p => (p, ProducerRules.Initialise(world, p))).ToList();
+        _manufacturers = world.Manufacturers.Select(m => (m, ManufacturerRules.Initialise(world, m))).ToList();
+        _countries = world.Countries.Select(c => (c, StockpileRules.Initialise(world, c))).ToList();
+        _markets = world.Commodities.Select(c => MarketClearing.Initialise(world, c)).ToList();
+    }
+
+    public int Tick => _session.Tick;
+
+    public Frame Step()
+    {
+        var plan = SessionRules.Begin(_world, _session);
+        var plans = new List<AgentPlan>();
+        foreach (var (c, s) in _countries)
+            plans.Add(StockpileRules.Plan(_world, s, SessionRules.StockpilesOf(plan, c.Id), plan.Context, SessionRules.UnmetShareOf(_session, c.Id)));
+        foreach (var (p, s) in _producers) plans.Add(ProducerRules.Plan(_world, p, s, plan.Context));
+        foreach (var (m, s) in _manufacturers) plans.Add(ManufacturerRules.Plan(_world, m, s, plan.Context));
+
+        var orders = SessionRules.Gather(_world, plans);
+        var results = _markets.Select(m => MarketClearing.Clear(_world, m, plan.Tick, orders[m.Commodity].Asks, orders[m.Commodity].Bids, plan.InForce, _seed)).ToList();
+        var routed = SessionRules.Route(results, SessionRules.Owners(_session));
+
+        var reports = new List<AgentReport>();
+        foreach (var (c, s) in _countries) reports.Add(StockpileRules.Settle(s, SessionRules.SettlementFor(plan, routed, c.Id)));
+        foreach (var (p, s) in _producers) reports.Add(ProducerRules.Settle(_world, p, s, SessionRules.SettlementFor(plan, routed, p.Id), plan.Context));
+        foreach (var (m, s) in _manufacturers) reports.Add(ManufacturerRules.Settle(_world, m, s, SessionRules.SettlementFor(plan, routed, m.Id), plan.Context));
+        return SessionRules.Finish(_world, _session, plan, results, reports);
+    }
+
+    public IEnumerable<Frame> Run(int days)
+    {
+        for (int i = 0; i < days; i++) yield return Step();
+    }
+}

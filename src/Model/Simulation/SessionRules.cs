@@ -1,0 +1,194 @@
+using MarketSim.Model.Agents;
+using MarketSim.Model.Market;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Simulation;
+
+/// <summary>What the session decides at the start of a tick, before any agent runs.</summary>
+public sealed record TickPlan(
+    int Tick,
+    IReadOnlyList<PolicySpec> InForce,
+    TickContext Context,
+    IReadOnlyList<string> Events,
+    IReadOnlyDictionary<string, double> CapacityAdded);
+
+/// <summary>
+/// The clock's rules, shared by the reference runner and the session grain so both compute the same numbers:
+/// begin a tick (policies in force, events, the prices agents see), gather orders by market, route fills, fold a frame.
+/// </summary>
+public static class SessionRules
+{
+    static readonly StringComparer Ord = StringComparer.Ordinal;
+
+    public static SessionState Initialise(ScenarioSpec world)
+    {
+        var st = new SessionState { Policies = world.Policies.ToList() };
+        foreach (var c in world.Commodities)
+            foreach (var s in world.Segments)
+                st.Prices[TickContext.Key(c.Id, s.Id)] = c.ReferencePrice;
+        return st;
+    }
+
+    public static TickPlan Begin(ScenarioSpec world, SessionState st)
+    {
+        var t = st.Tick;
+        var inForce = st.Policies.Where(p => p.InForce(t)).OrderBy(p => p.Id, Ord).ToList();
+        var events = new List<string>();
+        foreach (var p in st.Policies.OrderBy(p => p.Id, Ord))
+        {
+            if (p.Start == t) events.Add($"start {p.Id}: {p.Describe()}");
+            if (p.End == t) events.Add($"end {p.Id}: {p.Describe()}");
+            if (p is CapacityProject cp && cp.OnlineTick == t && cp.LeadTimeDays > 0) events.Add($"online {p.Id}: {p.Describe()}");
+        }
+        var added = new Dictionary<string, double>();
+        foreach (var cp in st.Policies.OfType<CapacityProject>().Where(c => c.OnlineTick == t).OrderBy(c => c.Id, Ord))
+            added[cp.Producer] = added.GetValueOrDefault(cp.Producer) + cp.AddedCapacity;
+
+        var floors = new Dictionary<string, double>();
+        foreach (var f in inForce.OfType<PriceFloor>())
+            foreach (var (commodity, price) in f.Floors.OrderBy(x => x.Key, Ord))
+                foreach (var c in world.Countries.Where(c => f.Covers(commodity, c.Id)))
+                {
+                    var key = commodity + "@" + c.Id;
+                    floors[key] = Math.Max(floors.GetValueOrDefault(key), price);
+                }
+        var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors);
+        return new TickPlan(t, inForce, ctx, events, added);
+    }
+
+    public static IReadOnlyList<Stockpile> StockpilesOf(TickPlan plan, string country) =>
+        plan.InForce.OfType<Stockpile>().Where(s => s.Country == country).OrderBy(s => s.Id, Ord).ToList();
+
+    public static IReadOnlyDictionary<string, double> UnmetShareOf(SessionState st, string country)
+    {
+        var d = new Dictionary<string, double>();
+        foreach (var (k, v) in st.LastUnmetShare)
+        {
+            var i = k.IndexOf('|');
+            if (k[..i] == country) d[k[(i + 1)..]] = v;
+        }
+        return d;
+    }
+
+    /// <summary>Orders grouped by commodity; the market sorts them again, so the order here does not matter.</summary>
+    public static SortedDictionary<string, (List<Ask> Asks, List<Bid> Bids)> Gather(ScenarioSpec world, IEnumerable<AgentPlan> plans)
+    {
+        var d = new SortedDictionary<string, (List<Ask>, List<Bid>)>(Ord);
+        foreach (var c in world.Commodities) d[c.Id] = (new List<Ask>(), new List<Bid>());
+        foreach (var p in plans)
+        {
+            foreach (var a in p.Asks) d[a.Commodity].Item1.Add(a);
+            foreach (var b in p.Bids) d[b.Commodity].Item2.Add(b);
+        }
+        return d;
+    }
+
+    /// <summary>The agent that owns a buyer or seller id: a stockpile belongs to its country.</summary>
+    public static Func<string, string> Owners(SessionState st)
+    {
+        var map = st.Policies.OfType<Stockpile>().ToDictionary(s => s.Id, s => s.Country);
+        return id => map.TryGetValue(id, out var c) ? c : id;
+    }
+
+    /// <summary>Each agent's purchases and sales, in a stable order.</summary>
+    public static Dictionary<string, (List<Fill> Bought, List<Fill> Sold)> Route(IEnumerable<ClearingResult> results, Func<string, string> owner)
+    {
+        var d = new Dictionary<string, (List<Fill>, List<Fill>)>();
+        (List<Fill>, List<Fill>) For(string id) => d.TryGetValue(id, out var v) ? v : d[id] = (new(), new());
+        foreach (var r in results.OrderBy(r => r.Commodity, Ord))
+            foreach (var f in r.Fills)
+            {
+                For(owner(f.BuyerId)).Item1.Add(f);
+                For(owner(f.SellerId)).Item2.Add(f);
+            }
+        return d;
+    }
+
+    public static AgentSettlement SettlementFor(TickPlan plan, Dictionary<string, (List<Fill> Bought, List<Fill> Sold)> routed, string agentId) =>
+        routed.TryGetValue(agentId, out var v)
+            ? new AgentSettlement(plan.Tick, v.Bought, v.Sold, plan.CapacityAdded.GetValueOrDefault(agentId))
+            : new AgentSettlement(plan.Tick, [], [], plan.CapacityAdded.GetValueOrDefault(agentId));
+
+    /// <summary>Folds the tick into a frame and advances the clock. Reports and fills are sorted first, so sums are reproducible.</summary>
+    public static Frame Finish(ScenarioSpec world, SessionState st, TickPlan plan, IEnumerable<ClearingResult> resultsIn, IEnumerable<AgentReport> reportsIn)
+    {
+        var results = resultsIn.OrderBy(r => r.Commodity, Ord).ToList();
+        var reports = reportsIn.OrderBy(r => r.AgentId, Ord).ToList();
+        var fills = results.SelectMany(r => r.Fills).ToList();
+
+        var prices = results.SelectMany(r => r.Prices).Select(p => new PriceRow(p.Segment, p.Commodity, p.Price))
+            .OrderBy(p => p.Commodity, Ord).ThenBy(p => p.Market, Ord).ToList();
+        foreach (var p in results.SelectMany(r => r.NextPrices)) st.Prices[TickContext.Key(p.Commodity, p.Segment)] = p.Price;
+
+        var flows = fills.GroupBy(f => (f.Origin, f.SellerCountry, f.BuyerCountry, f.Commodity))
+            .Select(g => new FlowRow(g.Key.Origin, g.Key.SellerCountry, g.Key.BuyerCountry, g.Key.Commodity, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Price)))
+            .OrderBy(f => f.Origin, Ord).ThenBy(f => f.Exporter, Ord).ThenBy(f => f.Destination, Ord).ThenBy(f => f.Commodity, Ord).ToList();
+
+        var leads = fills.GroupBy(f => (f.BuyerCountry, f.Commodity))
+            .Select(g => { var q = Sum(g, f => f.Quantity); return new LeadTimeRow(g.Key.BuyerCountry, g.Key.Commodity, q, q > 0 ? Sum(g, f => f.Quantity * (f.ArrivalTick - f.OrderTick)) / q : 0); })
+            .OrderBy(r => r.Destination, Ord).ThenBy(r => r.Commodity, Ord).ToList();
+
+        var firmShortages = reports.SelectMany(r => r.Shortages.Select(s => (r.Country, r.Sector, s))).ToList();
+        var shortages = firmShortages.GroupBy(x => (x.Country, x.Sector, x.s.Commodity))
+            .Select(g => new ShortageRow(g.Key.Country, g.Key.Sector, g.Key.Commodity, Sum(g, x => x.s.Required), Sum(g, x => x.s.Unmet)))
+            .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
+        st.LastUnmetShare.Clear();
+        foreach (var g in shortages.GroupBy(s => (s.Country, s.Commodity)))
+        {
+            var req = Sum(g, s => s.Required);
+            st.LastUnmetShare[g.Key.Country + "|" + g.Key.Commodity] = req > 0 ? Sum(g, s => s.Unmet) / req : 0;
+        }
+
+        var cover = reports.SelectMany(r => r.CoverDays.Zip(r.Shortages, (c, s) => (r.Country, r.Sector, c.Key, c.Value, s.Required)))
+            .GroupBy(x => (x.Country, x.Sector, x.Key))
+            .Select(g => { var w = Sum(g, x => x.Required); return new CoverRow(g.Key.Country, g.Key.Sector, g.Key.Key, w > 0 ? Sum(g, x => x.Value * x.Required) / w : 0); })
+            .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
+
+        var losses = new List<LossRow>();
+        foreach (var g in reports.Where(r => r.PlannedValueAdded > 0).GroupBy(r => (r.Country, r.Sector)).OrderBy(g => g.Key.Country, Ord).ThenBy(g => g.Key.Sector, Ord))
+        {
+            var key = g.Key.Country + "|" + g.Key.Sector;
+            var loss = Sum(g, r => r.Loss);
+            var cum = st.CumulativeLoss.GetValueOrDefault(key) + loss;
+            st.CumulativeLoss[key] = cum;
+            losses.Add(new LossRow(g.Key.Country, g.Key.Sector, loss, cum, cum / world.Country(g.Key.Country).Gdp));
+        }
+
+        var fiscalToday = new Dictionary<string, double>();
+        void Charge(string c, double v) => fiscalToday[c] = fiscalToday.GetValueOrDefault(c) + v;
+        foreach (var r in reports.Where(r => r.FiscalCost != 0)) Charge(r.Country, r.FiscalCost);
+        foreach (var f in fills.Where(f => f.Subsidy > 0 && f.SubsidyPayer is not null))
+        {
+            var floor = st.Policies.OfType<PriceFloor>().First(p => p.Id == f.SubsidyPayer);
+            var amount = f.Subsidy * f.Quantity;
+            if (floor.Club.Contains(f.SellerCountry)) Charge(f.SellerCountry, amount);
+            else
+            {
+                // Shared by the club in proportion to GDP: a modelling assumption.
+                var gdp = floor.Club.Sum(c => world.Country(c).Gdp);
+                foreach (var c in floor.Club) Charge(c, amount * world.Country(c).Gdp / gdp);
+            }
+        }
+        foreach (var cp in plan.InForce.OfType<CapacityProject>().Where(c => c.Start == plan.Tick && c.Cost > 0))
+            Charge(cp.Payer ?? world.Producers.First(p => p.Id == cp.Producer).Country, cp.Cost);
+        var fiscal = new List<FiscalRow>();
+        foreach (var c in world.Countries.OrderBy(c => c.Id, Ord))
+        {
+            var today = fiscalToday.GetValueOrDefault(c.Id);
+            var cum = st.CumulativeFiscal.GetValueOrDefault(c.Id) + today;
+            st.CumulativeFiscal[c.Id] = cum;
+            fiscal.Add(new FiscalRow(c.Id, today, cum));
+        }
+
+        st.Tick = plan.Tick + 1;
+        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events);
+    }
+
+    static double Sum<T>(IEnumerable<T> xs, Func<T, double> f)
+    {
+        double s = 0;
+        foreach (var x in xs) s += f(x);
+        return s;
+    }
+}
