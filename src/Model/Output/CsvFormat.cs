@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace MarketSim.Model.Output;
+
+/// <summary>
+/// How every value is written, so that the same run gives the same bytes on any machine: invariant culture, a fixed
+/// number format, ISO dates and '\n' line ends.
+/// </summary>
+public static class CsvFormat
+{
+    /// <summary>Up to six decimals, no exponent, no thousands separator.</summary>
+    public const string NumberFormat = "0.######";
+    public const string DateFormat = "yyyy-MM-dd";
+    public const string NewLine = "\n";
+
+    public static string Number(double value)
+    {
+        var s = value.ToString(NumberFormat, CultureInfo.InvariantCulture);
+        // Tiny negatives (float noise such as -1e-12) and -0.0 would print as "-0": one zero keeps files comparable.
+        return s == "-0" ? "0" : s;
+    }
+
+    public static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Date(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
+}

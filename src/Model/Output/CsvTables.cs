@@ -1,0 +1,58 @@
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Model.Output;
+
+/// <summary>A per-tick table: its file name, header, and how one frame becomes rows (each row's cells already formatted).</summary>
+public sealed record CsvTable(string FileName, IReadOnlyList<string> Header, Func<Frame, IEnumerable<string[]>> Rows);
+
+/// <summary>The per-tick tables of a run. Every table starts with tick and date, then the frame's key columns, in the frame's sorted order.</summary>
+public static class CsvTables
+{
+    static string N(double v) => CsvFormat.Number(v);
+
+    static IEnumerable<string[]> For<T>(Frame f, IEnumerable<T> rows, Func<T, string[]> cells)
+    {
+        var tick = CsvFormat.Integer(f.Tick);
+        var date = CsvFormat.Date(f.Date);
+        foreach (var r in rows) yield return [tick, date, .. cells(r)];
+    }
+
+    public static readonly CsvTable Prices = new("prices.csv", ["tick", "date", "market", "commodity", "price"],
+        f => For(f, f.Prices, p => [p.Market, p.Commodity, N(p.Price)]));
+
+    /// <summary>Origin: where the material was first produced; exporter: the selling firm's country; value = quantity × price paid.</summary>
+    public static readonly CsvTable Flows = new("flows.csv", ["tick", "date", "origin", "exporter", "destination", "commodity", "quantity", "value"],
+        f => For(f, f.Flows, x => [x.Origin, x.Exporter, x.Destination, x.Commodity, N(x.Quantity), N(x.Value)]));
+
+    /// <summary>share = unmet / required (0 when nothing was required).</summary>
+    public static readonly CsvTable Shortages = new("shortages.csv", ["tick", "date", "country", "sector", "commodity", "required", "unmet", "share"],
+        f => For(f, f.Shortages, s => [s.Country, s.Sector, s.Commodity, N(s.Required), N(s.Unmet), N(s.Share)]));
+
+    /// <summary>loss: value added not produced this tick; cumulative: since tick 0; gdp_share: cumulative / annual GDP.</summary>
+    public static readonly CsvTable Losses = new("losses.csv", ["tick", "date", "country", "sector", "loss", "cumulative", "gdp_share"],
+        f => For(f, f.Losses, l => [l.Country, l.Sector, N(l.Loss), N(l.Cumulative), N(l.GdpShare)]));
+
+    /// <summary>days: quantity-weighted days from order to arrival of what the destination bought this tick.</summary>
+    public static readonly CsvTable LeadTimes = new("lead_times.csv", ["tick", "date", "destination", "commodity", "quantity", "days"],
+        f => For(f, f.LeadTimes, l => [l.Destination, l.Commodity, N(l.Quantity), N(l.Days)]));
+
+    public static readonly CsvTable Fiscal = new("fiscal.csv", ["tick", "date", "country", "cost", "cumulative"],
+        f => For(f, f.Fiscal, x => [x.Country, N(x.Cost), N(x.Cumulative)]));
+
+    /// <summary>days: inventory after production over planned daily use, weighted by requirement across the sector's firms.</summary>
+    public static readonly CsvTable Cover = new("cover.csv", ["tick", "date", "country", "sector", "commodity", "days"],
+        f => For(f, f.Cover, c => [c.Country, c.Sector, c.Commodity, N(c.Days)]));
+
+    public static readonly CsvTable Events = new("events.csv", ["tick", "date", "event"],
+        f => For(f, f.Events, e => [e]));
+
+    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Events];
+
+    public const string SummaryFileName = "summary.csv";
+
+    public static readonly IReadOnlyList<string> SummaryHeader =
+        ["country", "gdp", "cumulative_loss", "loss_gdp_share", "peak_unmet_share", "shortage_days", "fiscal_cost", "currency"];
+
+    /// <summary>Every file a run writes, in a fixed order.</summary>
+    public static IReadOnlyList<string> FileNames => [.. PerTick.Select(t => t.FileName), SummaryFileName];
+}
