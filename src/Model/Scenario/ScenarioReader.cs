@@ -1,0 +1,404 @@
+using MarketSim.Model.Policies;
+using YamlDotNet.RepresentationModel;
+
+namespace MarketSim.Model.Scenario;
+
+/// <summary>Turns the YAML tree into a ScenarioSpec, checking every field and every cross-reference.</summary>
+internal sealed class ScenarioReader(ErrorSink sink)
+{
+    readonly HashSet<string> _countries = new(StringComparer.Ordinal);
+    readonly HashSet<string> _commodities = new(StringComparer.Ordinal);
+    readonly Dictionary<string, List<string>> _groups = new(StringComparer.Ordinal);
+    readonly HashSet<string> _producers = new(StringComparer.Ordinal);
+    DateOnly? _start;
+    int _days;
+
+    public ScenarioSpec? Read(YamlMap root)
+    {
+        var name = root.Str("name");
+        var description = root.Str("description", required: false, fallback: "");
+        _start = root.Date("start_date");
+        _days = root.Int("days", fallback: 365, min: 1) ?? 365;
+        var currency = root.Str("currency");
+        var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0) ?? 0);
+        var demand = ReadDemand(root.Sub("demand"));
+        var transport = ReadTransport(root.Sub("transport"));
+
+        var countries = root.Items("countries", required: true).Select(ReadCountry).Where(c => c is not null).Select(c => c!).ToList();
+        var commodities = root.Items("commodities", required: true).Select(ReadCommodity).Where(c => c is not null).Select(c => c!).ToList();
+        foreach (var c in commodities)
+            foreach (var g in c.Groups)
+                (_groups.TryGetValue(g, out var l) ? l : _groups[g] = new()).Add(c.Id);
+        foreach (var c in commodities) CheckCountry(root, c.InitialOrigin, $"commodities[{c.Id}].initial_origin");
+        CheckTransport(root, transport);
+        var segments = ReadSegments(root);
+        var producers = root.Items("producers").Select(ReadProducer).Where(p => p is not null).Select(p => p!).ToList();
+        var manufacturers = root.Items("manufacturers").SelectMany(ReadManufacturers).ToList();
+        var policies = root.Items("policies").Select(ReadPolicy).Where(p => p is not null).Select(p => p!).ToList();
+        Unique(root, "policies", policies.Select(p => p.Id));
+        Unique(root, "manufacturers", manufacturers.Select(m => m.Id).Concat(producers.Select(p => p.Id)));
+        root.RejectUnknown();
+
+        if (sink.Errors.Count > 0) return null;
+        return new ScenarioSpec
+        {
+            Name = name!, Description = description!, StartDate = _start!.Value, Days = _days, Currency = currency!, Seed = seed,
+            Demand = demand, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
+            Producers = producers, Manufacturers = manufacturers, Policies = policies,
+        };
+    }
+
+    void Unique(YamlMap at, string what, IEnumerable<string> ids)
+    {
+        foreach (var g in ids.GroupBy(x => x).Where(g => g.Count() > 1))
+            at.Error(what, $"id '{g.Key}' is used more than once (ids must be unique across producers and manufacturer firms)");
+    }
+
+    DemandSettings ReadDemand(YamlMap? m)
+    {
+        if (m is null) return new DemandSettings();
+        var d = new DemandSettings
+        {
+            Elasticity = m.Num("elasticity", false, 0.1, 0, 5) ?? 0.1,
+            LagDays = m.Num("lag_days", false, 365, 1) ?? 365,
+            Floor = m.Num("floor", false, 0.7, 0.01, 1) ?? 0.7,
+            LeadTimeLearning = m.Num("lead_time_learning", false, 0.1, 0, 1) ?? 0.1,
+        };
+        m.RejectUnknown();
+        return d;
+    }
+
+    TransportSpec ReadTransport(YamlMap? m)
+    {
+        if (m is null) return new TransportSpec();
+        var routes = m.Items("routes").Select(r =>
+        {
+            var route = new RouteSpec(r.Str("from") ?? "", r.Str("to") ?? "", r.Num("days", min: 1) ?? 1);
+            r.RejectUnknown();
+            return (route, r);
+        }).ToList();
+        var t = new TransportSpec
+        {
+            DomesticDays = m.Num("domestic_days", false, 7, 1) ?? 7,
+            InternationalDays = m.Num("international_days", false, 35, 1) ?? 35,
+            Routes = routes.Select(x => x.route).ToList(),
+        };
+        _routeMaps = routes;
+        m.RejectUnknown();
+        return t;
+    }
+
+    List<(RouteSpec route, YamlMap map)> _routeMaps = new();
+
+    void CheckTransport(YamlMap root, TransportSpec t)
+    {
+        foreach (var (r, m) in _routeMaps)
+        {
+            CheckCountry(m, r.From, "from", m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "from").Value);
+            CheckCountry(m, r.To, "to", m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "to").Value);
+        }
+    }
+
+    List<SegmentSpec> ReadSegments(YamlMap root)
+    {
+        var items = root.Items("segments");
+        if (items.Count == 0) return [new SegmentSpec("world", [])];
+        var list = new List<SegmentSpec>();
+        var seen = new HashSet<string>();
+        foreach (var m in items)
+        {
+            var id = m.Str("id") ?? "?";
+            var countries = m.StrList("countries");
+            foreach (var (c, node) in countries)
+            {
+                CheckCountry(m, c, "countries", node);
+                if (!seen.Add(c)) sink.Add(node, m.Path + ".countries", $"country '{c}' is in more than one segment");
+            }
+            list.Add(new SegmentSpec(id, countries.Select(c => c.Value).ToList()));
+            m.RejectUnknown();
+        }
+        if (list.Count(s => s.Countries.Count == 0) > 1) root.Error("segments", "only one segment may leave out its countries (it takes all the others)");
+        if (list.All(s => s.Countries.Count > 0) && _countries.Any(c => !seen.Contains(c)))
+            root.Error("segments", $"countries in no segment: {string.Join(", ", _countries.Where(c => !seen.Contains(c)).Order())}; add a segment without countries to take the rest");
+        return list;
+    }
+
+    CountrySpec? ReadCountry(YamlMap m)
+    {
+        var id = m.Str("id");
+        var c = new CountrySpec { Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0) ?? 0 };
+        if (id is not null && !_countries.Add(id)) m.Error("id", $"country '{id}' is defined twice");
+        m.RejectUnknown();
+        return id is null ? null : c;
+    }
+
+    CommoditySpec? ReadCommodity(YamlMap m)
+    {
+        var id = m.Str("id");
+        if (id is not null && !_commodities.Add(id)) m.Error("id", $"commodity '{id}' is defined twice");
+        var c = new CommoditySpec
+        {
+            Id = id ?? "",
+            Name = m.Str("name", false, id) ?? "",
+            Unit = m.Str("unit", false, "t") ?? "t",
+            Stage = m.Str("stage", false, "") ?? "",
+            Groups = m.StrList("groups").Select(g => g.Value).ToList(),
+            ReferencePrice = m.Num("reference_price", min: 1e-9) ?? 1,
+            PriceAdjustment = m.Num("price_adjustment", false, 0.02, 0, 1) ?? 0.02,
+            MinPriceFactor = m.Num("min_price_factor", false, 0.2, 0) ?? 0.2,
+            MaxPriceFactor = m.Num("max_price_factor", false, 40, 1) ?? 40,
+            InitialOrigin = m.Str("initial_origin") ?? "",
+        };
+        m.RejectUnknown();
+        return id is null ? null : c;
+    }
+
+    void CheckCountry(YamlMap m, string? id, string field, YamlNode? node = null)
+    {
+        if (id is null || _countries.Contains(id)) return;
+        sink.Add(node ?? m.Node, m.Path.Length == 0 ? field : m.Path + "." + field, $"unknown country '{id}' (countries: {string.Join(", ", _countries.Order())})");
+    }
+
+    void CheckCommodity(YamlMap m, string? id, string field, YamlNode? node = null)
+    {
+        if (id is null || _commodities.Contains(id)) return;
+        sink.Add(node ?? m.Node, m.Path + "." + field, $"unknown commodity '{id}' (commodities: {string.Join(", ", _commodities.Order())})");
+    }
+
+    YamlNode? NodeOf(YamlMap m, string key) => m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == key).Value;
+
+    Dictionary<string, double> ReadInputs(YamlMap m, string? output = null)
+    {
+        var d = new Dictionary<string, double>();
+        foreach (var (k, v, node) in m.NumberMap("inputs", min: 1e-15))
+        {
+            CheckCommodity(m, k, "inputs", node);
+            if (k == output) sink.Add(node, m.Path + ".inputs", $"a producer cannot use its own output '{k}' as an input");
+            d[k] = v;
+        }
+        return d;
+    }
+
+    Dictionary<string, ThriftSpec> ReadThrift(YamlMap m, IReadOnlyDictionary<string, double> inputs)
+    {
+        var d = new Dictionary<string, ThriftSpec>();
+        var t = m.Sub("thrift");
+        if (t is null) return d;
+        foreach (var (k, _) in t.Node.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? "";
+            var sub = t.Sub(key);
+            if (sub is null) continue;
+            if (!inputs.ContainsKey(key)) sink.Add(k, t.Path + "." + key, $"'{key}' is not one of this firm's inputs");
+            d[key] = new ThriftSpec(sub.Num("floor", min: 0.01, max: 1) ?? 1, sub.Num("elasticity", false, null, 0, 5), sub.Num("lag_days", false, null, 1));
+            sub.RejectUnknown();
+        }
+        return d;
+    }
+
+    ProducerSpec? ReadProducer(YamlMap m)
+    {
+        var id = m.Str("id");
+        var country = m.Str("country");
+        CheckCountry(m, country, "country", NodeOf(m, "country"));
+        var output = m.Str("output");
+        CheckCommodity(m, output, "output", NodeOf(m, "output"));
+        var inputs = ReadInputs(m, output);
+        var originFrom = m.Str("origin_from", required: false);
+        if (originFrom is not null && !inputs.ContainsKey(originFrom)) m.Error("origin_from", $"'{originFrom}' is not one of this producer's inputs");
+        var priority = m.StrList("priority_buyers");
+        foreach (var (c, node) in priority) CheckCountry(m, c, "priority_buyers", node);
+        var p = new ProducerSpec
+        {
+            Id = id ?? "", Country = country ?? "", Sector = m.Str("sector", false, "producer") ?? "producer", Output = output ?? "",
+            Capacity = m.Num("capacity", min: 0) ?? 0, UnitCost = m.Num("unit_cost", min: 0) ?? 0, Inputs = inputs,
+            OriginFrom = originFrom,
+            InputCoverDays = m.Num("input_cover_days", false, 30, 0) ?? 30,
+            LeadTimeDays = m.Num("lead_time_days", false, 35, 1) ?? 35,
+            RampRate = m.Num("ramp_rate", false, 0.01, 0, 1) ?? 0.01,
+            SupplyElasticity = m.Num("supply_elasticity", false, 1, 0, 50) ?? 1,
+            InventoryCapDays = m.Num("inventory_cap_days", false, 30, 0) ?? 30,
+            InitialInventoryDays = m.Num("initial_inventory_days", false, 5, 0) ?? 5,
+            PriorityBuyers = priority.Select(x => x.Value).ToList(),
+            MilitaryShare = m.Num("military_share", false, 0, 0, 1) ?? 0,
+            Thrift = ReadThrift(m, inputs),
+        };
+        if (id is not null) _producers.Add(id);
+        m.RejectUnknown();
+        return id is null ? null : p;
+    }
+
+    /// <summary>A sector group of a country expands into one firm per entry of `firms` (share of planned output, cover days).</summary>
+    IEnumerable<ManufacturerSpec> ReadManufacturers(YamlMap m)
+    {
+        var id = m.Str("id");
+        var country = m.Str("country");
+        CheckCountry(m, country, "country", NodeOf(m, "country"));
+        var inputs = ReadInputs(m);
+        if (inputs.Count == 0 && m.Has("inputs") == false) m.Error("inputs", "is required (the bill of materials per unit of output)");
+        var planned = m.Num("planned_output", min: 0) ?? 0;
+        var value = m.Num("output_value", min: 0) ?? 0;
+        var va = m.Num("value_added", min: 0) ?? 0;
+        if (va > value) m.Error("value_added", $"value added per unit ({va}) cannot exceed output value per unit ({value})");
+        var template = new ManufacturerSpec
+        {
+            Id = id ?? "", Country = country ?? "", Sector = m.Str("sector") ?? "", OutputUnit = m.Str("output_unit", false, "unit") ?? "unit",
+            PlannedOutput = planned, OutputValue = value, ValueAdded = va, Inputs = inputs, CoverDays = 0,
+            LeadTimeDays = m.Num("lead_time_days", false, 45, 1) ?? 45,
+            MilitaryShare = m.Num("military_share", false, 0, 0, 1) ?? 0,
+            Thrift = ReadThrift(m, inputs),
+        };
+        var firms = m.Items("firms");
+        var list = new List<ManufacturerSpec>();
+        if (firms.Count == 0)
+        {
+            list.Add(template with { CoverDays = m.Num("cover_days", min: 0) ?? 0 });
+        }
+        else
+        {
+            double total = 0;
+            foreach (var f in firms)
+            {
+                var fid = f.Str("id") ?? "?";
+                var share = f.Num("share", min: 0, max: 1) ?? 0;
+                total += share;
+                list.Add(template with { Id = $"{id}/{fid}", PlannedOutput = planned * share, CoverDays = f.Num("cover_days", min: 0) ?? 0 });
+                f.RejectUnknown();
+            }
+            if (Math.Abs(total - 1) > 1e-6) m.Error("firms", $"firm shares must add up to 1, they add up to {total:0.######}");
+        }
+        m.RejectUnknown();
+        return id is null ? [] : list;
+    }
+
+    List<string> Commodities(YamlMap m, string key)
+    {
+        var list = new List<string>();
+        foreach (var (v, node) in m.StrList(key, required: true))
+        {
+            if (v.StartsWith("group:", StringComparison.Ordinal))
+            {
+                if (_groups.TryGetValue(v[6..], out var g)) list.AddRange(g);
+                else sink.Add(node, m.Path + "." + key, $"unknown commodity group '{v[6..]}' (groups: {string.Join(", ", _groups.Keys.Order())})");
+            }
+            else { CheckCommodity(m, v, key, node); list.Add(v); }
+        }
+        return list.Distinct().ToList();
+    }
+
+    List<string> Countries(YamlMap m, string key, bool required = false)
+    {
+        var list = m.StrList(key, required);
+        foreach (var (c, node) in list) CheckCountry(m, c, key, node);
+        return list.Select(x => x.Value).ToList();
+    }
+
+    PolicySpec? ReadPolicy(YamlMap m)
+    {
+        var id = m.Str("id") ?? "?";
+        var type = m.Str("type");
+        var start = m.Tick("start", _start, required: true) ?? 0;
+        var end = m.Tick("end", _start, required: false);
+        if (start < 0 || start > _days) m.Error("start", $"tick {start} is outside the horizon 0..{_days}");
+        if (end is not null && (end < 0 || end > _days)) m.Error("end", $"tick {end} is outside the horizon 0..{_days}");
+        if (end is not null && end <= start) m.Error("end", $"must come after start ({start}), got {end}");
+        PolicySpec? p = type switch
+        {
+            "export_control" => ReadExportControl(m, id, start, end),
+            "tariff" => new Tariff
+            {
+                Id = id, Start = start, End = end, Importer = Country(m, "importer"), Commodities = Commodities(m, "commodities"),
+                Origins = Countries(m, "origins"), Rate = m.Num("rate", min: 0, max: 100) ?? 0,
+            },
+            "price_floor" => ReadFloor(m, id, start, end),
+            "stockpile" => ReadStockpile(m, id, start, end),
+            "capacity_project" => ReadProject(m, id, start, end),
+            null => null,
+            _ => Unknown(m, type),
+        };
+        m.RejectUnknown();
+        return p;
+    }
+
+    PolicySpec? Unknown(YamlMap m, string type)
+    {
+        m.Error("type", $"unknown policy type '{type}' (export_control, tariff, price_floor, stockpile, capacity_project)");
+        return null;
+    }
+
+    string Country(YamlMap m, string key)
+    {
+        var c = m.Str(key);
+        CheckCountry(m, c, key, NodeOf(m, key));
+        return c ?? "";
+    }
+
+    PolicySpec ReadExportControl(YamlMap m, string id, int start, int? end)
+    {
+        var exporter = Country(m, "exporter");
+        var modeText = m.Str("mode", false, "ban");
+        var mode = modeText switch { "ban" => ControlMode.Ban, "quota" => ControlMode.Quota, "license" => ControlMode.License, _ => (ControlMode?)null };
+        if (mode is null) m.Error("mode", $"unknown mode '{modeText}' (ban, quota, license)");
+        var useText = m.Str("end_use", false, "all");
+        var use = useText switch { "all" => EndUseScope.All, "civil" => EndUseScope.Civil, "military" => EndUseScope.Military, _ => (EndUseScope?)null };
+        if (use is null) m.Error("end_use", $"unknown end use '{useText}' (all, civil, military)");
+        var c = new ExportControl
+        {
+            Id = id, Start = start, End = end, Exporter = exporter, Commodities = Commodities(m, "commodities"),
+            Destinations = Countries(m, "destinations"), EndUse = use ?? EndUseScope.All, Mode = mode ?? ControlMode.Ban,
+            ReExport = m.Bool("re_export"),
+            QuotaQuantity = mode == ControlMode.Quota ? m.Num("quota", min: 0) ?? 0 : 0,
+            QuotaPeriodDays = mode == ControlMode.Quota ? m.Int("quota_period_days", false, 30, 1) ?? 30 : 30,
+            ApprovalRate = mode == ControlMode.License ? m.Num("approval_rate", min: 0, max: 1) ?? 1 : 1,
+            DelayMinDays = mode == ControlMode.License ? m.Num("delay_min_days", min: 0) ?? 0 : 0,
+            DelayMaxDays = mode == ControlMode.License ? m.Num("delay_max_days", min: 0) ?? 0 : 0,
+        };
+        if (c.DelayMaxDays < c.DelayMinDays) m.Error("delay_max_days", $"must be at least delay_min_days ({c.DelayMinDays})");
+        if (c.Destinations.Contains(exporter)) m.Error("destinations", $"the exporter '{exporter}' cannot be a destination of its own export control");
+        return c;
+    }
+
+    PolicySpec ReadFloor(YamlMap m, string id, int start, int? end)
+    {
+        var floors = new Dictionary<string, double>();
+        foreach (var (k, v, node) in m.NumberMap("floors", min: 1e-9))
+        {
+            CheckCommodity(m, k, "floors", node);
+            floors[k] = v;
+        }
+        if (floors.Count == 0) m.Error("floors", "is required: commodity: minimum price");
+        return new PriceFloor { Id = id, Start = start, End = end, Club = Countries(m, "club", required: true), Excluded = Countries(m, "excluded"), Floors = floors };
+    }
+
+    PolicySpec ReadStockpile(YamlMap m, string id, int start, int? end)
+    {
+        var commodity = m.Str("commodity");
+        CheckCommodity(m, commodity, "commodity", NodeOf(m, "commodity"));
+        var size = m.Num("size", min: 0) ?? 0;
+        var initial = m.Num("initial", false, size, 0) ?? size;
+        if (initial > size) m.Error("initial", $"cannot exceed size ({size})");
+        return new Stockpile
+        {
+            Id = id, Start = start, End = end, Country = Country(m, "country"), Commodity = commodity ?? "", Size = size, Initial = initial,
+            ReleaseShortageShare = m.Num("release_unmet_share", false, 0.01, 0, 1) ?? 0.01,
+            ReleasePriceFactor = m.Num("release_price_factor", false, 0, 0) ?? 0,
+            MaxReleasePerDay = m.Num("max_release_per_day", min: 0) ?? 0,
+            RefillPriceFactor = m.Num("refill_price_factor", false, 0, 0) ?? 0,
+            RefillPerDay = m.Num("refill_per_day", false, 0, 0) ?? 0,
+        };
+    }
+
+    PolicySpec ReadProject(YamlMap m, string id, int start, int? end)
+    {
+        var producer = m.Str("producer");
+        if (producer is not null && !_producers.Contains(producer))
+            m.Error("producer", $"unknown producer '{producer}' (define it under producers, with capacity 0 if it does not exist yet)");
+        var payer = m.Str("payer", required: false);
+        if (payer is not null) CheckCountry(m, payer, "payer", NodeOf(m, "payer"));
+        return new CapacityProject
+        {
+            Id = id, Start = start, End = end, Producer = producer ?? "", AddedCapacity = m.Num("added_capacity", min: 0) ?? 0,
+            LeadTimeDays = m.Int("lead_time_days", min: 0) ?? 0, Cost = m.Num("cost", false, 0, 0) ?? 0, Payer = payer,
+        };
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace MarketSim.Model.Scenario;
+
+/// <summary>Collects located errors while a scenario is read.</summary>
+internal sealed class ErrorSink(string file)
+{
+    public string File { get; } = file;
+    public List<ScenarioError> Errors { get; } = new();
+    public void Add(YamlNode? node, string field, string message) =>
+        Errors.Add(new ScenarioError(File, node is null ? 0 : (int)node.Start.Line, node is null ? 0 : (int)node.Start.Column, field, message));
+}
+
+/// <summary>
+/// A YAML mapping read field by field. Every getter records an error at the offending node (or at the mapping, for a missing
+/// field) and returns null, so one pass reports every mistake; fields nobody asked for are reported as unknown (typos).
+/// </summary>
+internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
+{
+    readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    public YamlMappingNode Node { get; } = node;
+    public string Path { get; } = path;
+    public ErrorSink Sink { get; } = sink;
+
+    string F(string key) => Path.Length == 0 ? key : Path + "." + key;
+
+    public bool Has(string key) => Find(key) is not null;
+
+    YamlNode? Find(string key)
+    {
+        _used.Add(key);
+        foreach (var (k, v) in Node.Children)
+            if (k is YamlScalarNode s && s.Value == key) return v;
+        return null;
+    }
+
+    public void Error(string key, string message) => Sink.Add(Find(key) ?? Node, F(key), message);
+
+    public string? Str(string key, bool required = true, string? fallback = null)
+    {
+        var n = Find(key);
+        if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
+        if (n is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value)) return s.Value!.Trim();
+        Sink.Add(n, F(key), "must be a non-empty text value");
+        return fallback;
+    }
+
+    public double? Num(string key, bool required = true, double? fallback = null, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    {
+        var n = Find(key);
+        if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
+        if (n is not YamlScalarNode s || !double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || double.IsNaN(v) || double.IsInfinity(v))
+        {
+            Sink.Add(n, F(key), $"must be a number, got '{(n as YamlScalarNode)?.Value ?? n.NodeType.ToString()}'");
+            return fallback;
+        }
+        if (v < min || v > max)
+        {
+            var range = double.IsPositiveInfinity(max) ? $"at least {min.ToString(CultureInfo.InvariantCulture)}" : $"between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
+            Sink.Add(n, F(key), $"must be {range}, got {s.Value}");
+            return fallback;
+        }
+        return v;
+    }
+
+    public int? Int(string key, bool required = true, int? fallback = null, int min = int.MinValue)
+    {
+        var n = Find(key);
+        if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
+        if (n is not YamlScalarNode s || !int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+        {
+            Sink.Add(n, F(key), $"must be a whole number, got '{(n as YamlScalarNode)?.Value}'");
+            return fallback;
+        }
+        if (v < min) { Sink.Add(n, F(key), $"must be at least {min}, got {v}"); return fallback; }
+        return v;
+    }
+
+    public bool Bool(string key, bool fallback = false)
+    {
+        var n = Find(key);
+        if (n is null) return fallback;
+        if (n is YamlScalarNode s && bool.TryParse(s.Value, out var b)) return b;
+        Sink.Add(n, F(key), "must be true or false");
+        return fallback;
+    }
+
+    public DateOnly? Date(string key)
+    {
+        var n = Find(key);
+        if (n is null) { Sink.Add(Node, F(key), "is required"); return null; }
+        if (n is YamlScalarNode s && DateOnly.TryParseExact(s.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        Sink.Add(n, F(key), $"must be a date yyyy-MM-dd, got '{(n as YamlScalarNode)?.Value}'");
+        return null;
+    }
+
+    /// <summary>A tick given as a day number or as a calendar date on or after the start date.</summary>
+    public int? Tick(string key, DateOnly? start, bool required)
+    {
+        var n = Find(key);
+        if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return null; }
+        if (n is YamlScalarNode s)
+        {
+            if (int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var t)) return t;
+            if (start is not null && DateOnly.TryParseExact(s.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                return d.DayNumber - start.Value.DayNumber;
+        }
+        Sink.Add(n, F(key), $"must be a day number or a date yyyy-MM-dd, got '{(n as YamlScalarNode)?.Value}'");
+        return null;
+    }
+
+    public List<(string Value, YamlNode Node)> StrList(string key, bool required = false)
+    {
+        var n = Find(key);
+        var list = new List<(string, YamlNode)>();
+        if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return list; }
+        if (n is YamlScalarNode one && !string.IsNullOrWhiteSpace(one.Value)) { list.Add((one.Value!.Trim(), one)); return list; }
+        if (n is not YamlSequenceNode seq) { Sink.Add(n, F(key), "must be a list"); return list; }
+        foreach (var item in seq.Children)
+        {
+            if (item is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value)) list.Add((s.Value!.Trim(), s));
+            else Sink.Add(item, F(key), "items must be text values");
+        }
+        return list;
+    }
+
+    public YamlMap? Sub(string key, bool required = false)
+    {
+        var n = Find(key);
+        if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return null; }
+        if (n is YamlMappingNode m) return new YamlMap(m, F(key), Sink);
+        Sink.Add(n, F(key), "must be a mapping of fields");
+        return null;
+    }
+
+    public List<YamlMap> Items(string key, bool required = false)
+    {
+        var n = Find(key);
+        var list = new List<YamlMap>();
+        if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return list; }
+        if (n is not YamlSequenceNode seq) { Sink.Add(n, F(key), "must be a list"); return list; }
+        for (int i = 0; i < seq.Children.Count; i++)
+        {
+            if (seq.Children[i] is YamlMappingNode m) list.Add(new YamlMap(m, $"{F(key)}[{i}]", Sink));
+            else Sink.Add(seq.Children[i], $"{F(key)}[{i}]", "must be a mapping of fields");
+        }
+        return list;
+    }
+
+    /// <summary>A mapping of name → number, such as a bill of materials.</summary>
+    public List<(string Key, double Value, YamlNode Node)> NumberMap(string key, double min = 0)
+    {
+        var n = Find(key);
+        var list = new List<(string, double, YamlNode)>();
+        if (n is null) return list;
+        if (n is not YamlMappingNode m) { Sink.Add(n, F(key), "must be a mapping of name: number"); return list; }
+        foreach (var (k, v) in m.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? "";
+            if (v is YamlScalarNode s && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsNaN(d) && !double.IsInfinity(d))
+            {
+                if (d < min) Sink.Add(v, $"{F(key)}.{name}", $"must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {s.Value}");
+                else list.Add((name, d, k));
+            }
+            else Sink.Add(v, $"{F(key)}.{name}", "must be a number");
+        }
+        return list;
+    }
+
+    /// <summary>Reports fields that no getter asked for: usually a typo.</summary>
+    public void RejectUnknown()
+    {
+        foreach (var (k, _) in Node.Children)
+            if (k is YamlScalarNode s && s.Value is not null && !_used.Contains(s.Value))
+                Sink.Add(k, F(s.Value), "is not a known field");
+    }
+}
