@@ -1,1 +1,11 @@
-﻿Console.WriteLine("Hello, World!");
+using MarketSim.Cli;
+
+// Dispatch only: each command lives in its own file.
+return args switch
+{
+    [] or ["-h" or "--help" or "help"] => Usage.Print(Console.Out, ExitCodes.Ok),
+    ["help", var command] => Usage.PrintCommand(command),
+    ["validate", .. var rest] => ValidateCommand.Run(rest),
+    ["run", .. var rest] => await RunCommand.RunAsync(rest),
+    [var unknown, ..] => Usage.Fail($"unknown command '{unknown}' (commands: validate, run)"),
+};

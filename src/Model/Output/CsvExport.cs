@@ -64,8 +64,8 @@ public static class CsvExport
     {
         WriteRow(csv, CsvTables.SummaryHeader);
         foreach (var r in rows)
-            WriteRow(csv, [r.Country, CsvFormat.Number(r.Gdp), CsvFormat.Number(r.CumulativeLoss), CsvFormat.Number(r.LossGdpShare),
-                CsvFormat.Number(r.PeakUnmetShare), CsvFormat.Integer(r.ShortageDays), CsvFormat.Number(r.FiscalCost), currency]);
+            WriteRow(csv, [r.Country, CsvFormat.Number(r.Gdp), CsvFormat.Number(r.CumulativeLoss), CsvFormat.Share(r.LossGdpShare),
+                CsvFormat.Share(r.PeakUnmetShare), CsvFormat.Integer(r.ShortageDays), CsvFormat.Number(r.FiscalCost), currency]);
     }
 
     static void WriteRow(CsvWriter csv, IReadOnlyList<string> cells) => csv.WriteRecord(cells as string[] ?? cells.ToArray());

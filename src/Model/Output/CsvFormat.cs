@@ -10,12 +10,21 @@ public static class CsvFormat
 {
     /// <summary>Up to six decimals, no exponent, no thousands separator.</summary>
     public const string NumberFormat = "0.######";
+    /// <summary>
+    /// Shares (unmet share, share of GDP) are small fractions: 0.11% of GDP would keep only two digits under NumberFormat,
+    /// and one day's loss a single one, so they get ten decimals.
+    /// </summary>
+    public const string ShareFormat = "0.##########";
     public const string DateFormat = "yyyy-MM-dd";
     public const string NewLine = "\n";
 
-    public static string Number(double value)
+    public static string Number(double value) => Format(value, NumberFormat);
+
+    public static string Share(double value) => Format(value, ShareFormat);
+
+    static string Format(double value, string format)
     {
-        var s = value.ToString(NumberFormat, CultureInfo.InvariantCulture);
+        var s = value.ToString(format, CultureInfo.InvariantCulture);
         // Tiny negatives (float noise such as -1e-12) and -0.0 would print as "-0": one zero keeps files comparable.
         return s == "-0" ? "0" : s;
     }

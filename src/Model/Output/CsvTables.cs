@@ -9,6 +9,7 @@ public sealed record CsvTable(string FileName, IReadOnlyList<string> Header, Fun
 public static class CsvTables
 {
     static string N(double v) => CsvFormat.Number(v);
+    static string S(double v) => CsvFormat.Share(v);
 
     static IEnumerable<string[]> For<T>(Frame f, IEnumerable<T> rows, Func<T, string[]> cells)
     {
@@ -26,11 +27,11 @@ public static class CsvTables
 
     /// <summary>share = unmet / required (0 when nothing was required).</summary>
     public static readonly CsvTable Shortages = new("shortages.csv", ["tick", "date", "country", "sector", "commodity", "required", "unmet", "share"],
-        f => For(f, f.Shortages, s => [s.Country, s.Sector, s.Commodity, N(s.Required), N(s.Unmet), N(s.Share)]));
+        f => For(f, f.Shortages, s => [s.Country, s.Sector, s.Commodity, N(s.Required), N(s.Unmet), S(s.Share)]));
 
     /// <summary>loss: value added not produced this tick; cumulative: since tick 0; gdp_share: cumulative / annual GDP.</summary>
     public static readonly CsvTable Losses = new("losses.csv", ["tick", "date", "country", "sector", "loss", "cumulative", "gdp_share"],
-        f => For(f, f.Losses, l => [l.Country, l.Sector, N(l.Loss), N(l.Cumulative), N(l.GdpShare)]));
+        f => For(f, f.Losses, l => [l.Country, l.Sector, N(l.Loss), N(l.Cumulative), S(l.GdpShare)]));
 
     /// <summary>days: quantity-weighted days from order to arrival of what the destination bought this tick.</summary>
     public static readonly CsvTable LeadTimes = new("lead_times.csv", ["tick", "date", "destination", "commodity", "quantity", "days"],

@@ -1,0 +1,105 @@
+using MarketSim.Cli.Engines;
+using MarketSim.Model.Output;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+using Spectre.Console;
+
+namespace MarketSim.Cli;
+
+/// <summary>`marketsim run FILE ...`: simulate a scenario and write its CSV tables.</summary>
+public static class RunCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args is ["-h" or "--help"]) { Console.Out.WriteLine(Usage.Run); return ExitCodes.Ok; }
+        var (options, parseError) = RunOptions.Parse(args);
+        if (options is null) return Usage.Fail(parseError!, "run");
+
+        var loaded = ScenarioLoader.LoadFile(options.File);
+        if (!loaded.Ok)
+        {
+            ScenarioErrors.Print(Console.Error, options.File, loaded.Errors);
+            return ExitCodes.Failed;
+        }
+        var world = loaded.Spec!;
+        var days = options.Days ?? world.Days;
+        var seed = options.Seed ?? world.Seed;
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            using var output = OutputDirectory.Create(options.OutDir);
+            await using var engine = CreateEngine(options.Engine);
+            var frames = await SimulateAsync(engine, world, seed, days, cancel.Token);
+            var summary = CsvExport.WriteAll(world, frames, output.Open);
+            output.Commit();
+
+            Console.Out.WriteLine($"{options.File}: {days} days from {world.StartDate:yyyy-MM-dd}, seed {seed}, engine {options.Engine.ToString().ToLowerInvariant()}: " +
+                $"wrote {CsvTables.FileNames.Count} files to {options.OutDir}");
+            foreach (var r in summary.Where(r => r.CumulativeLoss > 0 || r.ShortageDays > 0))
+                Console.Out.WriteLine($"  {r.Country}: loss {CsvFormat.Number(r.CumulativeLoss)} {world.Currency} ({r.LossGdpShare:P3} of GDP), " +
+                    $"{r.ShortageDays} shortage days, peak unmet share {r.PeakUnmetShare:P1}");
+            return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("marketsim run: cancelled; no files were written.");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"marketsim run: error: cannot write the output directory '{options.OutDir}': {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (EngineUnavailableException e)
+        {
+            return Usage.Fail(e.Message, "run");
+        }
+        catch (Exception e)
+        {
+            // A failure inside the simulation is a bug or an unforeseen state; say so plainly and leave no files.
+            Console.Error.WriteLine($"marketsim run: error: the simulation failed: {e.GetType().Name}: {e.Message}; no files were written.");
+            Console.Error.WriteLine(e.StackTrace);
+            return ExitCodes.Failed;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    static ISimulationEngine CreateEngine(EngineKind kind) => kind switch
+    {
+        EngineKind.Reference => new ReferenceEngine(),
+        _ => throw new EngineUnavailableException("the orleans engine is not wired into this build yet; use --engine reference"),
+    };
+
+    /// <summary>Collects the frames; a progress bar only when stdout is a terminal, so redirected output stays clean.</summary>
+    static async Task<List<Frame>> SimulateAsync(ISimulationEngine engine, ScenarioSpec world, ulong seed, int days, CancellationToken cancel)
+    {
+        var frames = new List<Frame>(days);
+        if (Console.IsOutputRedirected)
+        {
+            await foreach (var f in engine.RunAsync(world, seed, days, cancel)) frames.Add(f);
+            return frames;
+        }
+        await AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"{world.Name}: {days} days", maxValue: days);
+                await foreach (var f in engine.RunAsync(world, seed, days, cancel))
+                {
+                    frames.Add(f);
+                    task.Increment(1);
+                }
+            });
+        return frames;
+    }
+}
+
+/// <summary>The chosen engine cannot run in this build: a usage problem, not a scenario problem.</summary>
+public sealed class EngineUnavailableException(string message) : Exception(message);

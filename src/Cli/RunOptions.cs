@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace MarketSim.Cli;
+
+public enum EngineKind { Reference, Orleans }
+
+/// <summary>The parsed `run` command line. Days and Seed are null when not given: the scenario's own values apply.</summary>
+public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutDir, EngineKind Engine)
+{
+    public const string DefaultOutDir = "results";
+    /// <summary>Reference until the Orleans runner from src/Grains is wired in; then orleans becomes the default.</summary>
+    public const EngineKind DefaultEngine = EngineKind.Reference;
+
+    /// <summary>Parses `FILE [--days N] [--seed S] [--out DIR] [--engine E]`; both `--opt value` and `--opt=value` work.</summary>
+    public static (RunOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        string? file = null, outDir = null;
+        int? days = null;
+        ulong? seed = null;
+        EngineKind? engine = null;
+
+        for (int i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal) || a == "--")
+            {
+                if (a.StartsWith('-') && a != "-") return (null, $"unknown option '{a}'");
+                if (file is not null) return (null, $"unexpected argument '{a}' (run takes one FILE; the scenario is '{file}')");
+                file = a;
+                continue;
+            }
+            var eq = a.IndexOf('=');
+            var name = eq < 0 ? a : a[..eq];
+            string? value = eq < 0 ? null : a[(eq + 1)..];
+            if (name is not ("--days" or "--seed" or "--out" or "--engine")) return (null, $"unknown option '{name}' (options: --days, --seed, --out, --engine)");
+            if (value is null)
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)) return (null, $"option {name} needs a value");
+                value = args[++i];
+            }
+            switch (name)
+            {
+                case "--days":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var d) || d < 1)
+                        return (null, $"--days must be a whole number of days, at least 1; got '{value}'");
+                    days = d;
+                    break;
+                case "--seed":
+                    if (!ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s))
+                        return (null, $"--seed must be a whole number from 0 to {ulong.MaxValue}; got '{value}'");
+                    seed = s;
+                    break;
+                case "--out":
+                    if (value.Length == 0) return (null, "--out needs a directory");
+                    outDir = value;
+                    break;
+                case "--engine":
+                    engine = value switch { "reference" => EngineKind.Reference, "orleans" => EngineKind.Orleans, _ => null };
+                    if (engine is null) return (null, $"--engine must be 'orleans' or 'reference'; got '{value}'");
+                    break;
+            }
+        }
+        if (file is null) return (null, "missing the scenario FILE to run");
+        return (new RunOptions(file, days, seed, outDir ?? DefaultOutDir, engine ?? DefaultEngine), null);
+    }
+}

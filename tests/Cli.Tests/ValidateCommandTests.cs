@@ -1,0 +1,69 @@
+namespace MarketSim.Cli.Tests;
+
+public class ValidateCommandTests
+{
+    static int LineOf(string file, string text) =>
+        Array.FindIndex(File.ReadAllLines(file), l => l.Contains(text, StringComparison.Ordinal)) + 1;
+
+    [Fact]
+    public void A_valid_scenario_is_reported_ok_with_exit_code_0()
+    {
+        using var dir = new TempDir();
+        var r = CliProcess.Run(dir.Path, "validate", CliProcess.Fixture("small.yaml"));
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.Contains("ok", r.StdOut);
+        Assert.Contains("cli-test-small", r.StdOut);
+    }
+
+    [Fact]
+    public void An_invalid_scenario_lists_every_error_with_file_and_line_and_exits_1()
+    {
+        using var dir = new TempDir();
+        var file = CliProcess.Fixture("invalid.yaml");
+        var r = CliProcess.Run(dir.Path, "validate", file);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"{file}:{LineOf(file, "capacity: -5")}:", r.StdErr);
+        Assert.Contains("producers[0].capacity", r.StdErr);
+        Assert.Contains($"{file}:{LineOf(file, "country: XX")}:", r.StdErr);
+        Assert.Contains("unknown country 'XX'", r.StdErr);
+        Assert.Contains($"{file}:{LineOf(file, "start: 400")}:", r.StdErr);
+        Assert.Contains("policies[0].start", r.StdErr);
+        Assert.Contains("3 errors", r.StdErr);
+    }
+
+    [Fact]
+    public void A_missing_file_is_an_error_naming_the_file()
+    {
+        using var dir = new TempDir();
+        var r = CliProcess.Run(dir.Path, "validate", "no-such-scenario.yaml");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("no-such-scenario.yaml", r.StdErr);
+        Assert.Contains("not found", r.StdErr);
+    }
+
+    [Fact]
+    public void Malformed_yaml_is_located()
+    {
+        using var dir = new TempDir();
+        var file = dir["broken.yaml"];
+        File.WriteAllText(file, "name: broken\ncountries: [CN\n  - id: JP\n");
+        var r = CliProcess.Run(dir.Path, "validate", file);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Matches(@"broken\.yaml:\d+:\d+: error: ", r.StdErr);
+    }
+
+    /// <summary>Every shipped scenario must validate; the list grows as scenarios/ does.</summary>
+    [Fact]
+    public void Every_shipped_scenario_validates()
+    {
+        using var dir = new TempDir();
+        var scenarios = Path.Combine(CliProcess.RepoRoot, "scenarios");
+        var files = Directory.Exists(scenarios) ? Directory.GetFiles(scenarios, "*.yaml").Order(StringComparer.Ordinal).ToList() : [];
+        foreach (var f in files)
+        {
+            var r = CliProcess.Run(dir.Path, "validate", f);
+            Assert.True(r.ExitCode == 0, $"{f}:\n{r.All}");
+        }
+    }
+}
