@@ -1,0 +1,90 @@
+using MarketSim.Grains.Interfaces;
+using MarketSim.Model.Agents;
+using MarketSim.Model.Scenario;
+using Orleans.Placement;
+
+namespace MarketSim.Grains.Agents;
+
+[GenerateSerializer]
+public sealed class AgentShardState
+{
+    [Id(0)] public AgentRef[] Agents { get; set; } = [];
+}
+
+/// <summary>
+/// Fans a tick out to its range of agents (all calls in flight at once) and hands the session one array per phase.
+/// Randomly placed so a cluster's shards, and the agents placed beside them, spread over the silos.
+/// </summary>
+[RandomPlacement]
+public sealed class AgentShardGrain(
+    [PersistentState("shard", Persistence.StorageName)] IPersistentState<AgentShardState> store)
+    : Grain, IAgentShardGrain
+{
+    IFirmGrain[] _agents = [];
+
+    public override Task OnActivateAsync(CancellationToken ct)
+    {
+        _agents = Resolve(store.State.Agents);
+        return Task.CompletedTask;
+    }
+
+    IFirmGrain[] Resolve(AgentRef[] refs)
+    {
+        var session = GrainKeys.SessionOf(this.GetPrimaryKeyString());
+        return refs.Select(a => a.Kind == AgentKind.Producer
+            ? (IFirmGrain)GrainFactory.GetGrain<IProducerGrain>(GrainKeys.Of(session, a.Id))
+            : GrainFactory.GetGrain<IManufacturerGrain>(GrainKeys.Of(session, a.Id))).ToArray();
+    }
+
+    public async Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents, int checkpointEvery)
+    {
+        store.State = new AgentShardState { Agents = agents.Value };
+        _agents = Resolve(agents.Value);
+        var producers = world.Value.Producers.ToDictionary(p => p.Id);
+        var manufacturers = world.Value.Manufacturers.ToDictionary(m => m.Id);
+        var tasks = new List<Task>(agents.Value.Length + 1);
+        for (int i = 0; i < agents.Value.Length; i++)
+        {
+            var a = agents.Value[i];
+            tasks.Add(a.Kind == AgentKind.Producer
+                ? ((IProducerGrain)_agents[i]).InitialiseAsync(world, producers[a.Id].AsImmutable(), checkpointEvery)
+                : ((IManufacturerGrain)_agents[i]).InitialiseAsync(world, manufacturers[a.Id].AsImmutable(), checkpointEvery));
+        }
+        tasks.Add(store.WriteStateAsync());
+        await Task.WhenAll(tasks);
+    }
+
+    public async Task<Immutable<AgentPlan[]>> PlanAsync(Immutable<TickContext> context)
+    {
+        var calls = new Task<Immutable<AgentPlan>>[_agents.Length];
+        for (int i = 0; i < calls.Length; i++) calls[i] = _agents[i].PlanAsync(context);
+        var done = await Task.WhenAll(calls);
+        return done.Select(p => p.Value).ToArray().AsImmutable();
+    }
+
+    public async Task<Immutable<AgentReport[]>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context)
+    {
+        if (settlements.Value.Length != _agents.Length)
+            throw new ArgumentException($"Shard has {_agents.Length} agents but got {settlements.Value.Length} settlements.", nameof(settlements));
+        var calls = new Task<Immutable<AgentReport>>[_agents.Length];
+        for (int i = 0; i < calls.Length; i++) calls[i] = _agents[i].SettleAsync(settlements.Value[i].AsImmutable(), context);
+        var done = await Task.WhenAll(calls);
+        return done.Select(r => r.Value).ToArray().AsImmutable();
+    }
+
+    public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    public async Task<string[]> GetSilosAsync()
+    {
+        var silos = await Task.WhenAll(_agents.Select(a => a.GetSiloAsync()));
+        return silos.Append(RuntimeIdentity).Distinct().Order(StringComparer.Ordinal).ToArray();
+    }
+
+    public async Task EndAsync()
+    {
+        await Task.WhenAll(_agents.Select(a => a.EndAsync()));
+        await store.ClearStateAsync();
+        _agents = [];
+        DeactivateOnIdle();
+    }
+}

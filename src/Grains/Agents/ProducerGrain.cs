@@ -1,0 +1,24 @@
+using MarketSim.Grains.Interfaces;
+using MarketSim.Model.Agents;
+using MarketSim.Model.Scenario;
+using Orleans.Placement;
+
+namespace MarketSim.Grains.Agents;
+
+/// <summary>A mine, refinery or magnet maker. Placed beside the shard that first calls it, so the fan-out stays in-silo.</summary>
+[PreferLocalPlacement]
+public sealed class ProducerGrain(
+    [PersistentState("producer", Persistence.StorageName)] IPersistentState<FirmGrainState<ProducerSpec>> store)
+    : FirmGrain<ProducerSpec>(store), IProducerGrain
+{
+    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec, int checkpointEvery) =>
+        InitialiseCore(world, spec.Value, checkpointEvery);
+
+    protected override FirmState Initialise(ScenarioSpec world, ProducerSpec spec) => ProducerRules.Initialise(world, spec);
+
+    protected override AgentPlan Plan(ScenarioSpec world, ProducerSpec spec, FirmState state, TickContext context) =>
+        ProducerRules.Plan(world, spec, state, context);
+
+    protected override AgentReport Settle(ScenarioSpec world, ProducerSpec spec, FirmState state, AgentSettlement settlement, TickContext context) =>
+        ProducerRules.Settle(world, spec, state, settlement, context);
+}

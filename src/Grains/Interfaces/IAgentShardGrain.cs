@@ -1,0 +1,23 @@
+using MarketSim.Model.Agents;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Grains.Interfaces;
+
+public enum AgentKind { Producer, Manufacturer }
+
+[GenerateSerializer, Immutable]
+public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)] string Id);
+
+/// <summary>
+/// Fans a tick out to a contiguous range of agents so that no single grain handles every agent's reply. Results come back in
+/// the order of the assignment, which is the reference runner's order.
+/// </summary>
+public interface IAgentShardGrain : IMarketSimGrain
+{
+    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents, int checkpointEvery);
+    Task<Immutable<AgentPlan[]>> PlanAsync(Immutable<TickContext> context);
+    /// <param name="settlements">One per agent, in assignment order.</param>
+    Task<Immutable<AgentReport[]>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context);
+    /// <summary>The silos of the shard and of its agents.</summary>
+    Task<string[]> GetSilosAsync();
+}

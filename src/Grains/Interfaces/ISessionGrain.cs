@@ -1,0 +1,45 @@
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Grains.Interfaces;
+
+/// <summary>
+/// One simulation session, keyed by its id (no '/'): owns the clock, the policy timeline and the history of frames, and
+/// drives the tick over shards, countries and markets exactly as <see cref="ReferenceRunner.Step"/> does.
+/// </summary>
+public interface ISessionGrain : IMarketSimGrain
+{
+    /// <summary>(Re)starts the session at tick 0 with this scenario and seed; every agent grain is initialised.</summary>
+    Task StartAsync(Immutable<ScenarioSpec> scenario, ulong seed, SessionSettings settings);
+
+    /// <summary>Runs <paramref name="ticks"/> ticks; returns the next tick to run.</summary>
+    Task<int> StepAsync(int ticks);
+
+    /// <summary>Runs until the next tick to run is <paramref name="tick"/> (no-op if already there or past); returns it.</summary>
+    Task<int> RunToAsync(int tick);
+
+    /// <summary>The next tick to run (= the number of frames so far).</summary>
+    [AlwaysInterleave] Task<int> GetTickAsync();
+
+    /// <summary>The frames of ticks ≥ <paramref name="fromTick"/>, in tick order.</summary>
+    [AlwaysInterleave] Task<Immutable<IReadOnlyList<Frame>>> GetFramesAsync(int fromTick);
+
+    [AlwaysInterleave] Task<Immutable<ScenarioSpec>> GetScenarioAsync();
+
+    /// <summary>The policy timeline, including changes that take effect at the next tick.</summary>
+    [AlwaysInterleave] Task<Immutable<IReadOnlyList<PolicySpec>>> GetPoliciesAsync();
+
+    /// <summary>
+    /// Adds a policy, or replaces the one with the same id (same kind only), effective from the next tick: a start before it
+    /// is moved to it. Unknown countries, commodities or producers throw <see cref="ArgumentException"/> and change nothing.
+    /// Called while a tick runs, the change waits for that tick to end.
+    /// </summary>
+    [AlwaysInterleave] Task SetPolicyAsync(PolicySpec policy);
+
+    /// <summary>Ends a policy at the next tick (drops it if it has not started). Unknown id: <see cref="ArgumentException"/>.</summary>
+    [AlwaysInterleave] Task RemovePolicyAsync(string policyId);
+
+    /// <summary>The distinct silos hosting this session's grains (session, shards, agents, countries, markets).</summary>
+    Task<IReadOnlyList<string>> GetSilosAsync();
+}

@@ -1,0 +1,200 @@
+using MarketSim.Grains.Interfaces;
+using MarketSim.Model.Agents;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Grains.Session;
+
+[GenerateSerializer]
+public sealed class SessionGrainState
+{
+    [Id(0)] public ScenarioSpec? World { get; set; }
+    [Id(1)] public ulong Seed { get; set; }
+    [Id(2)] public SessionSettings Settings { get; set; } = SessionSettings.Default;
+    [Id(3)] public SessionState? Clock { get; set; }
+    [Id(4)] public List<Frame> Frames { get; set; } = new();
+}
+
+/// <summary>
+/// The clock. Each tick mirrors <see cref="ReferenceRunner.Step"/> call for call: Begin; countries and shards plan (in
+/// parallel); Gather; every market clears (in parallel); Route; countries and shards settle; Finish. Lists are assembled in the
+/// reference runner's order (countries, producers, manufacturers; markets in scenario order), so every rule sees the same input.
+/// </summary>
+public sealed class SessionGrain(
+    [PersistentState("session", Persistence.StorageName)] IPersistentState<SessionGrainState> store)
+    : Grain, ISessionGrain
+{
+    SessionTopology? _topology;
+    readonly List<PolicyChange> _pending = new();
+    bool _inTick, _dirty;
+
+    string Id => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken ct)
+    {
+        if (store.State.World is { } world)
+            _topology = SessionTopology.Build(GrainFactory, Id, world, store.State.Settings);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
+    {
+        if (_dirty) await store.WriteStateAsync(ct);
+        await base.OnDeactivateAsync(reason, ct);
+    }
+
+    (ScenarioSpec World, SessionState Clock, SessionTopology Topology) Started() =>
+        store.State is { World: { } w, Clock: { } c } && _topology is { } t
+            ? (w, c, t)
+            : throw new InvalidOperationException($"Session \"{Id}\" has not been started.");
+
+    public async Task StartAsync(Immutable<ScenarioSpec> scenario, ulong seed, SessionSettings settings)
+    {
+        GrainKeys.ValidateSessionId(Id);
+        var world = scenario.Value;
+        _pending.Clear();
+        _topology = SessionTopology.Build(GrainFactory, Id, world, settings);
+        store.State = new SessionGrainState { World = world, Seed = seed, Settings = settings, Clock = SessionRules.Initialise(world) };
+
+        var every = settings.CheckpointEvery;
+        var tasks = new List<Task>();
+        tasks.AddRange(_topology.Shards.Select(s => s.Grain.InitialiseAsync(scenario, s.Agents.AsImmutable(), every)));
+        tasks.AddRange(world.Countries.Select((c, i) => _topology.Countries[i].InitialiseAsync(scenario, c.AsImmutable(), every)));
+        tasks.AddRange(world.Commodities.Select((c, i) => _topology.Markets[i].InitialiseAsync(scenario, c.Id, seed, every)));
+        await Task.WhenAll(tasks);
+        await store.WriteStateAsync();
+        _dirty = false;
+    }
+
+    public async Task<int> StepAsync(int ticks)
+    {
+        if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "Cannot step a negative number of ticks.");
+        for (int i = 0; i < ticks; i++) await TickAsync();
+        return Started().Clock.Tick;
+    }
+
+    public async Task<int> RunToAsync(int tick)
+    {
+        while (Started().Clock.Tick < tick) await TickAsync();
+        return Started().Clock.Tick;
+    }
+
+    async Task TickAsync()
+    {
+        var (world, clock, topology) = Started();
+        foreach (var change in _pending) PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
+        _pending.Clear();
+
+        _inTick = true;
+        Frame frame;
+        try
+        {
+            var plan = SessionRules.Begin(world, clock);
+            var context = plan.Context.AsImmutable();
+
+            var countryPlans = world.Countries.Select((c, i) => topology.Countries[i].PlanAsync(context,
+                SessionRules.StockpilesOf(plan, c.Id).AsImmutable(), SessionRules.UnmetShareOf(clock, c.Id).AsImmutable())).ToArray();
+            var shardPlans = topology.Shards.Select(s => s.Grain.PlanAsync(context)).ToArray();
+            await Task.WhenAll(countryPlans);
+            await Task.WhenAll(shardPlans);
+            var plans = new List<AgentPlan>();
+            foreach (var p in countryPlans) plans.Add(p.Result.Value);
+            foreach (var s in shardPlans) plans.AddRange(s.Result.Value);
+
+            var orders = SessionRules.Gather(world, plans);
+            var inForce = plan.InForce.AsImmutable();
+            var clearing = world.Commodities.Select((c, i) =>
+                topology.Markets[i].ClearAsync(plan.Tick, orders[c.Id].Asks.AsImmutable(), orders[c.Id].Bids.AsImmutable(), inForce)).ToArray();
+            var results = (await Task.WhenAll(clearing)).Select(r => r.Value).ToList();
+            var routed = SessionRules.Route(results, SessionRules.Owners(clock));
+
+            var countrySettle = world.Countries.Select((c, i) =>
+                topology.Countries[i].SettleAsync(SessionRules.SettlementFor(plan, routed, c.Id).AsImmutable())).ToArray();
+            var shardSettle = topology.Shards.Select(s => s.Grain.SettleAsync(
+                s.Agents.Select(a => SessionRules.SettlementFor(plan, routed, a.Id)).ToArray().AsImmutable(), context)).ToArray();
+            await Task.WhenAll(countrySettle);
+            await Task.WhenAll(shardSettle);
+            var reports = new List<AgentReport>();
+            foreach (var r in countrySettle) reports.Add(r.Result.Value);
+            foreach (var s in shardSettle) reports.AddRange(s.Result.Value);
+
+            frame = SessionRules.Finish(world, clock, plan, results, reports);
+        }
+        finally
+        {
+            _inTick = false;
+        }
+        store.State.Frames.Add(frame);
+        _dirty = true;
+        if (Persistence.IsCheckpoint(frame.Tick, store.State.Settings.CheckpointEvery))
+        {
+            await store.WriteStateAsync();
+            _dirty = false;
+        }
+    }
+
+    public Task<int> GetTickAsync() => Task.FromResult(Started().Clock.Tick);
+
+    public Task<Immutable<IReadOnlyList<Frame>>> GetFramesAsync(int fromTick)
+    {
+        var frames = store.State.Frames;
+        var from = Math.Clamp(fromTick, 0, frames.Count);
+        // A copy: the caller may hold it while later ticks append to ours.
+        IReadOnlyList<Frame> slice = frames.GetRange(from, frames.Count - from);
+        return Task.FromResult(slice.AsImmutable());
+    }
+
+    public Task<Immutable<ScenarioSpec>> GetScenarioAsync() => Task.FromResult(Started().World.AsImmutable());
+
+    /// <summary>The first tick a change made now would reach: the running tick has already read the timeline.</summary>
+    int NextTick(SessionState clock) => _inTick ? clock.Tick + 1 : clock.Tick;
+
+    List<PolicySpec> Preview(SessionState clock)
+    {
+        var timeline = clock.Policies.ToList();
+        foreach (var change in _pending) PolicyTimeline.Apply(timeline, change, NextTick(clock));
+        return timeline;
+    }
+
+    public Task<Immutable<IReadOnlyList<PolicySpec>>> GetPoliciesAsync()
+    {
+        IReadOnlyList<PolicySpec> timeline = Preview(Started().Clock);
+        return Task.FromResult(timeline.AsImmutable());
+    }
+
+    public Task SetPolicyAsync(PolicySpec policy) => Change(new PolicyChange(policy ?? throw new ArgumentNullException(nameof(policy)), null));
+
+    public Task RemovePolicyAsync(string policyId) => Change(new PolicyChange(null, policyId ?? throw new ArgumentNullException(nameof(policyId))));
+
+    Task Change(PolicyChange change)
+    {
+        var (world, clock, _) = Started();
+        PolicyTimeline.Validate(world, Preview(clock), change, NextTick(clock));
+        // Mid-tick the change waits, so a tick never sees its timeline move under it.
+        if (_inTick) _pending.Add(change);
+        else PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
+        _dirty = true;
+        return Task.CompletedTask;
+    }
+
+    public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    public async Task<IReadOnlyList<string>> GetSilosAsync()
+    {
+        var (_, _, topology) = Started();
+        var shardSilos = await Task.WhenAll(topology.Shards.Select(s => s.Grain.GetSilosAsync()));
+        var others = await Task.WhenAll(topology.Countries.Cast<IMarketSimGrain>().Concat(topology.Markets).Select(g => g.GetSiloAsync()));
+        return shardSilos.SelectMany(s => s).Concat(others).Append(RuntimeIdentity).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    public async Task EndAsync()
+    {
+        if (_topology is { } topology) await Task.WhenAll(topology.All.Select(g => g.EndAsync()));
+        _topology = null;
+        _pending.Clear();
+        _dirty = false;
+        await store.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+}
