@@ -53,10 +53,6 @@ public static class RunCommand
             Console.Error.WriteLine($"marketsim run: error: cannot write the output directory '{options.OutDir}': {e.Message}");
             return ExitCodes.Failed;
         }
-        catch (EngineUnavailableException e)
-        {
-            return Usage.Fail(e.Message, "run");
-        }
         catch (Exception e)
         {
             // A failure inside the simulation is a bug or an unforeseen state; say so plainly and leave no files.
@@ -73,33 +69,28 @@ public static class RunCommand
     static ISimulationEngine CreateEngine(EngineKind kind) => kind switch
     {
         EngineKind.Reference => new ReferenceEngine(),
-        _ => throw new EngineUnavailableException("the orleans engine is not wired into this build yet; use --engine reference"),
+        _ => new OrleansEngine(),
     };
 
-    /// <summary>Collects the frames; a progress bar only when stdout is a terminal, so redirected output stays clean.</summary>
-    static async Task<List<Frame>> SimulateAsync(ISimulationEngine engine, ScenarioSpec world, ulong seed, int days, CancellationToken cancel)
+    /// <summary>Runs the engine; a progress bar only when stdout is a terminal, so redirected output stays clean.</summary>
+    static async Task<IReadOnlyList<Frame>> SimulateAsync(ISimulationEngine engine, ScenarioSpec world, ulong seed, int days, CancellationToken cancel)
     {
-        var frames = new List<Frame>(days);
-        if (Console.IsOutputRedirected)
-        {
-            await foreach (var f in engine.RunAsync(world, seed, days, cancel)) frames.Add(f);
-            return frames;
-        }
+        if (Console.IsOutputRedirected) return await engine.RunAsync(world, seed, days, null, cancel);
+        IReadOnlyList<Frame> frames = [];
         await AnsiConsole.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async ctx =>
             {
                 var task = ctx.AddTask($"{world.Name}: {days} days", maxValue: days);
-                await foreach (var f in engine.RunAsync(world, seed, days, cancel))
-                {
-                    frames.Add(f);
-                    task.Increment(1);
-                }
+                // Progress<T> would post to the thread pool out of order; a direct callback keeps the bar monotonic.
+                frames = await engine.RunAsync(world, seed, days, new DirectProgress(t => task.Value = t), cancel);
             });
         return frames;
     }
-}
 
-/// <summary>The chosen engine cannot run in this build: a usage problem, not a scenario problem.</summary>
-public sealed class EngineUnavailableException(string message) : Exception(message);
+    sealed class DirectProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

@@ -8,8 +8,8 @@ public enum EngineKind { Reference, Orleans }
 public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutDir, EngineKind Engine)
 {
     public const string DefaultOutDir = "results";
-    /// <summary>Reference until the Orleans runner from src/Grains is wired in; then orleans becomes the default.</summary>
-    public const EngineKind DefaultEngine = EngineKind.Reference;
+    /// <summary>Orleans grains are the product; the reference runner is the yardstick they must match byte for byte.</summary>
+    public const EngineKind DefaultEngine = EngineKind.Orleans;
 
     /// <summary>Parses `FILE [--days N] [--seed S] [--out DIR] [--engine E]`; both `--opt value` and `--opt=value` work.</summary>
     public static (RunOptions? Options, string? Error) Parse(IReadOnlyList<string> args)

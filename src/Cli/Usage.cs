@@ -28,8 +28,8 @@ public static class Usage
           --days N       ticks (days) to simulate; default: the scenario's `days`
           --seed S       random seed (0 .. 18446744073709551615); default: the scenario's `seed`
           --out DIR      output directory, created if missing; default: results
-          --engine E     reference: the sequential reference runner (default for now);
-                         orleans: grains in an in-process silo (not wired yet in this build)
+          --engine E     orleans (default): one grain per agent, in a silo hosted in this process;
+                         reference: the sequential reference runner (same files, byte for byte)
 
           Files are written to a temporary directory beside DIR and moved in only when all are complete,
           so DIR never holds a partial run. Same scenario + same seed = byte-identical files.

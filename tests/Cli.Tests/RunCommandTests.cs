@@ -21,7 +21,7 @@ public class RunCommandTests
     public void Run_writes_every_table_with_the_exact_header_columns()
     {
         using var dir = new TempDir();
-        var r = CliProcess.Run(dir.Path, "run", Small, "--days", "90", "--seed", "7", "--out", "results");
+        var r = CliProcess.Run(dir.Path, "run", Small, "--days", "90", "--seed", "7", "--out", "results", "--engine", "reference");
         Assert.True(r.ExitCode == 0, r.All);
 
         var files = Directory.GetFiles(dir["results"]).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
@@ -46,12 +46,24 @@ public class RunCommandTests
     public void The_same_seed_twice_gives_byte_identical_files()
     {
         using var dir = new TempDir();
-        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--seed", "7", "--out", "a").ExitCode);
-        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--seed", "7", "--out", "b").ExitCode);
+        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--seed", "7", "--out", "a", "--engine", "reference").ExitCode);
+        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--seed", "7", "--out", "b", "--engine", "reference").ExitCode);
         foreach (var file in Headers.Keys)
             Assert.True(File.ReadAllBytes(Path.Combine(dir["a"], file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir["b"], file))), $"{file} differs");
     }
 
+    [Fact]
+    public void The_orleans_engine_and_the_reference_runner_write_byte_identical_files()
+    {
+        using var dir = new TempDir();
+        var o = CliProcess.Run(dir.Path, "run", Small, "--seed", "7", "--out", "orleans", "--engine", "orleans");
+        Assert.True(o.ExitCode == 0, o.All);
+        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--seed", "7", "--out", "reference", "--engine", "reference").ExitCode);
+        foreach (var file in Headers.Keys)
+            Assert.True(File.ReadAllBytes(Path.Combine(dir["orleans"], file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir["reference"], file))), $"{file} differs");
+    }
+
+    /// <summary>The default engine is orleans; days and seed default to the scenario's.</summary>
     [Fact]
     public void Defaults_come_from_the_scenario_days_and_seed()
     {
@@ -60,6 +72,7 @@ public class RunCommandTests
         Assert.True(r.ExitCode == 0, r.All);
         Assert.Contains("120 days", r.StdOut);
         Assert.Contains("seed 11", r.StdOut);
+        Assert.Contains("engine orleans", r.StdOut);
         Assert.Equal("119", File.ReadAllLines(dir["results/prices.csv"])[^1].Split(',')[0]);
     }
 
@@ -67,7 +80,7 @@ public class RunCommandTests
     public void The_export_ban_shows_up_as_an_event_a_shortage_and_a_loss()
     {
         using var dir = new TempDir();
-        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--out", "results").ExitCode);
+        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--out", "results", "--engine", "reference").ExitCode);
         Assert.Contains("30,2026-01-31,start cn-ban-jp", File.ReadAllText(dir["results/events.csv"]));
         var jp = File.ReadAllLines(dir["results/summary.csv"]).Single(l => l.StartsWith("JP,")).Split(',');
         Assert.True(double.Parse(jp[2], System.Globalization.CultureInfo.InvariantCulture) > 0, "JP should lose output after the ban");
@@ -98,8 +111,8 @@ public class RunCommandTests
     public void A_rerun_replaces_the_files_of_an_earlier_run_and_leaves_no_staging_directory()
     {
         using var dir = new TempDir();
-        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--days", "10", "--out", "results").ExitCode);
-        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--days", "20", "--out", "results").ExitCode);
+        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--days", "10", "--out", "results", "--engine", "reference").ExitCode);
+        Assert.Equal(0, CliProcess.Run(dir.Path, "run", Small, "--days", "20", "--out", "results", "--engine", "reference").ExitCode);
         Assert.Equal("19", File.ReadAllLines(dir["results/prices.csv"])[^1].Split(',')[0]);
         Assert.Equal(["results"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
@@ -109,7 +122,7 @@ public class RunCommandTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir["taken"], "not a directory");
-        var r = CliProcess.Run(dir.Path, "run", Small, "--out", "taken");
+        var r = CliProcess.Run(dir.Path, "run", Small, "--out", "taken", "--engine", "reference");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("cannot write the output directory 'taken'", r.StdErr);
         Assert.Equal("not a directory", File.ReadAllText(dir["taken"]));

@@ -3,8 +3,9 @@ using MarketSim.Model.Simulation;
 
 namespace MarketSim.Cli.Engines;
 
-/// <summary>Something that steps a scenario and yields one frame per tick, in tick order.</summary>
+/// <summary>Something that steps a scenario and returns one frame per tick, in tick order.</summary>
 public interface ISimulationEngine : IAsyncDisposable
 {
-    IAsyncEnumerable<Frame> RunAsync(ScenarioSpec world, ulong seed, int days, CancellationToken cancel);
+    /// <param name="progress">Receives the number of ticks done so far.</param>
+    Task<IReadOnlyList<Frame>> RunAsync(ScenarioSpec world, ulong seed, int days, IProgress<int>? progress, CancellationToken cancel);
 }
