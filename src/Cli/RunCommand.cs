@@ -34,6 +34,8 @@ public static class RunCommand
             await using var engine = CreateEngine(options.Engine);
             var frames = await SimulateAsync(engine, world, seed, days, cancel.Token);
             var summary = CsvExport.WriteAll(world, frames, output.Open);
+            // A Ctrl+C that arrived while the files were being written still means "do not publish this run".
+            cancel.Token.ThrowIfCancellationRequested();
             output.Commit();
 
             Console.Out.WriteLine($"{options.File}: {days} days from {world.StartDate:yyyy-MM-dd}, seed {seed}, engine {options.Engine.ToString().ToLowerInvariant()}: " +
