@@ -5,7 +5,8 @@ import os
 Y = 365.0
 def d(x): return f"{x/Y:.6g}"
 
-JPY_PER_USD = 151.5   # assumption: 2024 average exchange rate (not in FACTS.md)
+JPY_PER_USD = 151.5
+SPARE = 1.03   # assumption: 2024 average exchange rate (not in FACTS.md)
 
 def world(reserved_share, extra_comment=""):
     L = []
@@ -46,9 +47,16 @@ commodities:
 """)
     # Producers: (id, country, output, capacity/yr, unit cost, inputs, extra, comment)
     a("producers:")
+    a("  # Capacity = 2024 output × 1.03 (ASSUMPTION: 3% spare capacity). Unit cost (inputs excluded) = reference revenue − inputs at")
+    a("  # reference prices: every producer just breaks even at the reference prices (ASSUMPTION: long-run zero profit; no cost data).")
     P = []
-    def prod(id, country, sector, output, cap_y, cost, inputs=None, extra="", comment=""):
-        s = f"  - {{id: {id}, country: {country}, sector: {sector}, output: {output}, capacity: {d(cap_y)}, unit_cost: {cost}"
+    REF = {"lree_concentrate": 6000, "hree_concentrate": 12000, "ndpr_oxide": 55000, "dy_oxide": 250000, "tb_oxide": 925000,
+           "magnet_ht": 80000, "magnet_std": 50000, "gallium": 300000, "germanium": 1500000}
+    def prod(id, country, sector, output, cap_y, cost, inputs=None, extra="", comment="", co=None):
+        # Long-run zero profit at reference prices (ASSUMPTION: no cost data in FACTS): unit cost = revenue − inputs at reference.
+        cost = REF[output] + sum(r * REF[k] for k, r in (co or {}).items()) - sum(a * REF[k] for k, a in (inputs or {}).items())
+        cap_y *= SPARE
+        s = f"  - {{id: {id}, country: {country}, sector: {sector}, output: {output}, capacity: {d(cap_y)}, unit_cost: {cost:.6g}"
         if inputs: s += ", inputs: {" + ", ".join(f"{k}: {v:.6g}" for k, v in inputs.items()) + "}"
         if extra: s += ", " + extra
         s += "}"
@@ -69,13 +77,13 @@ commodities:
     prod("in-sep-lree", "IN", "separation", "ndpr_oxide", 30, 20000, {"lree_concentrate": 5}, extra="ramp_rate: 0.005", comment="IREL Nd oxide 20–40 t in FY25 (FACTS)")
     prod("us-sep-lree", "US", "separation", "ndpr_oxide", 0, 25000, {"lree_concentrate": 5}, extra="ramp_rate: 0.005", comment="no US separation in 2024 in this model; capacity projects may add it")
     prod("cn-sep-hree", "CN", "separation", "dy_oxide", (20000+31000)/25, 80000, {"hree_concentrate": 25},
-         extra="co_products: {tb_oxide: 0.2}", comment="ionic clay ≈4% Dy2O3 and ≈0.8% Tb4O7 of REO (ASSUMPTION); all heavy REE separated in China (FACTS: Japan's Dy/Tb dependence ≈100%)")
+         extra="co_products: {tb_oxide: 0.2}", co={"tb_oxide": 0.2}, comment="ionic clay ≈4% Dy2O3 and ≈0.8% Tb4O7 of REO (ASSUMPTION); all heavy REE separated in China (FACTS: Japan's Dy/Tb dependence ≈100%)")
     prod("au-sep-hree", "AU", "separation", "dy_oxide", 0, 80000, None,
-         extra="co_products: {tb_oxide: 0.2}, reserved_for: [JP], reserved_share: 0.65, ramp_rate: 0.02",
+         extra="co_products: {tb_oxide: 0.2}, reserved_for: [JP], reserved_share: 0.65, ramp_rate: 0.02", co={"tb_oxide": 0.2},
          comment="Lynas heavy REE: none in 2024; first Dy oxide outside China May 2025; up to 65% of Mt Weld Dy/Tb reserved for Japan (FACTS)")
-    a("  # Magnets: China ≈94% of sintered NdFeB (FACTS, IEA). Per t magnet: NdPr oxide 0.31 t; Dy 4% of magnet mass (FACTS) → 0.046 t Dy2O3; Tb 0.006 t (ASSUMPTION).")
+    a("  # Magnets: China ≈94% of sintered NdFeB (FACTS, IEA). Per t magnet: NdPr oxide 0.31 t; Dy 4% of magnet mass (FACTS) → 0.046 t Dy2O3; Tb 0.0092 t (ASSUMPTION: set so world Tb use matches the 408 t co-produced).")
     a("  # World high-temperature magnet output is bounded by Dy: 2,040 t Dy / 0.046 ≈ 44,000 t; the rest of NdPr makes Dy-free magnets (0.34 t NdPr per t).")
-    ht = {"ndpr_oxide": 0.31, "dy_oxide": 0.046, "tb_oxide": 0.006}
+    ht = {"ndpr_oxide": 0.31, "dy_oxide": 0.046, "tb_oxide": 0.0092}
     std = {"ndpr_oxide": 0.34}
     thr = "thrift: {dy_oxide: {floor: 0.5}, tb_oxide: {floor: 0.5}}"
     prod("cn-magnet-ht", "CN", "magnets", "magnet_ht", 35000, 30000, ht, extra=thr, comment="ASSUMPTION split of China's 94%")
@@ -99,7 +107,7 @@ commodities:
     def man(id, country, sector, ship_y_musd, uses, firms, extra="", comment=""):
         po = ship_y_musd / Y
         inputs = ", ".join(f"{k}: {v/ship_y_musd:.6g}" for k, v in uses.items())
-        s = f"  - {{id: {id}, country: {country}, sector: {sector}, output_unit: USD million, planned_output: {po:.6g}, output_value: 1000000, value_added: 300000, inputs: {{{inputs}}}, lead_time_days: 45"
+        s = f"  - {{id: {id}, country: {country}, sector: {sector}, output_unit: USD million, planned_output: {po:.6g}, output_value: 1000000, value_added: 300000, inputs: {{{inputs}}}"
         if extra: s += ", " + extra
         s += ", " + firms + "}"
         if comment: a(f"  # {comment}")
@@ -132,7 +140,7 @@ JP_STOCKPILE = """  # Japan's national stockpile: JOGMEC target 60 days of consu
   - {id: jp-stockpile-ndpr, type: stockpile, country: JP, commodity: ndpr_oxide, start: 0, size: %(nd)s, max_release_per_day: %(ndr)s}
 """
 def jp_stockpile():
-    dy = 8000*0.046/Y; tb = 8000*0.006/Y; nd = (8000*0.31+7547*0.34)/Y
+    dy = 8000*0.046/Y; tb = 8000*0.0092/Y; nd = (8000*0.31+7547*0.34)/Y
     return JP_STOCKPILE % dict(dy=f"{42*dy:.6g}", dyr=f"{2*dy:.6g}", tb=f"{42*tb:.6g}", tbr=f"{2*tb:.6g}", nd=f"{42*nd:.6g}", ndr=f"{2*nd:.6g}")
 
 RESERVED = 0.19

@@ -17,8 +17,8 @@ public sealed class FirmState
     public Dictionary<string, double> Intensity { get; set; } = new();
     /// <summary>Delivered price per unit (tariff included) of the last purchase of each input.</summary>
     public Dictionary<string, double> LastPrice { get; set; } = new();
-    /// <summary>Producers: finished output by origin.</summary>
-    public Dictionary<string, double> Finished { get; set; } = new();
+    /// <summary>Producers: finished output (main and co-products): commodity → origin → quantity.</summary>
+    public Dictionary<string, Dictionary<string, double>> Finished { get; set; } = new();
     public double Capacity { get; set; }
     public double TargetCapacity { get; set; }
     /// <summary>Producers: the output rate they meant to run at last tick (used as their normal supply).</summary>

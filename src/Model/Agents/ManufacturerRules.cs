@@ -14,7 +14,8 @@ public static class ManufacturerRules
         foreach (var (k, a) in m.Inputs)
         {
             var c = world.Commodity(k);
-            Procurement.Initialise(s, k, c.InitialOrigin, a * m.PlannedOutput, m.CoverDays, m.LeadTimeDays);
+            Procurement.Initialise(s, k, c.InitialOrigin, a * m.PlannedOutput, m.CoverDays,
+                m.LeadTimeDays ?? world.Transport.DaysBetween(c.InitialOrigin, m.Country));
             s.LastPrice[k] = c.ReferencePrice;
         }
         return s;
@@ -26,7 +27,7 @@ public static class ManufacturerRules
         foreach (var k in m.Inputs.Keys.OrderBy(k => k, StringComparer.Ordinal))
         {
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
-            var order = Procurement.OrderUpTo(use * m.PlannedOutput, m.CoverDays, s.ExpectedLeadTime.GetValueOrDefault(k, m.LeadTimeDays),
+            var order = Procurement.OrderUpTo(use * m.PlannedOutput, m.CoverDays, s.ExpectedLeadTime.GetValueOrDefault(k),
                 Stock.Total(s.Inputs.GetValueOrDefault(k)), Procurement.InTransit(s, k));
             // The most an input is worth: what it costs now plus the value added it unlocks.
             var limit = s.LastPrice.GetValueOrDefault(k) + m.ValueAdded / use;

@@ -3,22 +3,35 @@ using MarketSim.Model.Scenario;
 
 namespace MarketSim.Model.Agents;
 
-/// <summary>Mines, separation plants and magnet makers: produce up to capacity when the price covers cost, sell from stock.</summary>
+/// <summary>
+/// Mines, separation plants and magnet makers: produce up to capacity while revenue (main output plus co-products, or a
+/// floor the producer is covered by) pays unit cost plus inputs, else cut output as (revenue/cost)^ε; sell from stock.
+/// </summary>
 public static class ProducerRules
 {
+    static readonly StringComparer Ord = StringComparer.Ordinal;
+
     public static FirmState Initialise(ScenarioSpec world, ProducerSpec p)
     {
         var s = new FirmState { Id = p.Id, HomeSegment = world.SegmentOf(p.Country), Capacity = p.Capacity, TargetCapacity = p.Capacity, PlannedRate = p.Capacity };
         foreach (var (k, a) in p.Inputs)
         {
             var c = world.Commodity(k);
-            Procurement.Initialise(s, k, c.InitialOrigin, a * p.Capacity, p.InputCoverDays, p.LeadTimeDays);
+            Procurement.Initialise(s, k, c.InitialOrigin, a * p.Capacity, p.InputCoverDays,
+                p.LeadTimeDays ?? world.Transport.DaysBetween(c.InitialOrigin, p.Country));
             s.LastPrice[k] = c.ReferencePrice;
         }
         var primary = Primary(p);
         var origin = primary is null ? p.Country : world.Commodity(primary).InitialOrigin;
-        Stock.Add(s.Finished, origin, p.Capacity * p.InitialInventoryDays);
+        foreach (var (k, ratio) in Outputs(p)) Stock.Add(Stock.For(s.Finished, k), origin, ratio * p.Capacity * p.InitialInventoryDays);
         return s;
+    }
+
+    /// <summary>The main output (ratio 1) and the co-products, in a stable order.</summary>
+    public static IEnumerable<(string Commodity, double Ratio)> Outputs(ProducerSpec p)
+    {
+        yield return (p.Output, 1);
+        foreach (var k in p.CoProducts.Keys.OrderBy(k => k, Ord)) yield return (k, p.CoProducts[k]);
     }
 
     /// <summary>The input whose origin the output takes (first input unless OriginFrom says otherwise).</summary>
@@ -27,18 +40,28 @@ public static class ProducerRules
     static double InputCost(ProducerSpec p, FirmState s)
     {
         double cost = 0;
-        foreach (var k in p.Inputs.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
             cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * s.LastPrice.GetValueOrDefault(k);
         return cost;
     }
 
-    /// <summary>The output rate the producer wants at this price: full capacity if the price (or a floor it is covered by) pays
-    /// its unit cost plus inputs, else capacity·(p/cost)^ε.</summary>
+    /// <summary>Revenue per unit of main output: every output at its price or the floor that covers it.</summary>
+    static double Revenue(ProducerSpec p, FirmState s, TickContext ctx, bool withFloors)
+    {
+        double r = 0;
+        foreach (var (k, ratio) in Outputs(p))
+        {
+            var price = ctx.Price(k, s.HomeSegment);
+            r += ratio * (withFloors ? Math.Max(price, ctx.Floor(k, p.Country)) : price);
+        }
+        return r;
+    }
+
     public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx)
     {
-        var price = Math.Max(ctx.Price(p.Output, s.HomeSegment), ctx.Floor(p.Output, p.Country));
+        var revenue = Revenue(p, s, ctx, withFloors: true);
         var cost = p.UnitCost + InputCost(p, s);
-        var u = price >= cost || cost <= 0 ? 1 : Math.Pow(price / cost, p.SupplyElasticity);
+        var u = revenue >= cost || cost <= 0 ? 1 : Math.Pow(revenue / cost, p.SupplyElasticity);
         return s.Capacity * u;
     }
 
@@ -46,21 +69,39 @@ public static class ProducerRules
     {
         var rate = DesiredRate(p, s, ctx);
         var asks = new List<Ask>();
-        var total = Stock.Total(s.Finished);
-        if (total > 1e-12)
-            foreach (var o in Stock.Keys(s.Finished))
-                asks.Add(new Ask(p.Id, p.Country, p.Output, o, s.Finished[o], rate * s.Finished[o] / total, p.PriorityBuyers, false));
-        else if (rate > 0)
-            asks.Add(new Ask(p.Id, p.Country, p.Output, p.Country, 0, rate, p.PriorityBuyers, false));
+        foreach (var (k, ratio) in Outputs(p))
+        {
+            var stock = Stock.For(s.Finished, k);
+            var total = Stock.Total(stock);
+            var flow = rate * ratio;
+            if (total <= 1e-12)
+            {
+                if (flow > 0) asks.Add(new Ask(p.Id, p.Country, k, p.Country, 0, flow, p.PriorityBuyers, []));
+                continue;
+            }
+            foreach (var o in Stock.Keys(stock))
+            {
+                double q = stock[o], f = flow * q / total;
+                if (p.ReservedShare > 0 && p.ReservedFor.Count > 0)
+                {
+                    // An offtake contract is a volume per tick (share × sales rate), not a claim on the whole stock.
+                    var reserved = Math.Min(q, f * p.ReservedShare);
+                    asks.Add(new Ask(p.Id, p.Country, k, o, reserved, f * p.ReservedShare, p.PriorityBuyers, p.ReservedFor));
+                    q -= reserved; f *= 1 - p.ReservedShare;
+                }
+                asks.Add(new Ask(p.Id, p.Country, k, o, q, f, p.PriorityBuyers, []));
+            }
+        }
 
         var bids = new List<Bid>();
-        var outPrice = Math.Max(ctx.Price(p.Output, s.HomeSegment), ctx.Floor(p.Output, p.Country));
-        foreach (var k in p.Inputs.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        var revenue = Revenue(p, s, ctx, withFloors: true);
+        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
         {
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
-            var order = Procurement.OrderUpTo(use * rate, p.InputCoverDays, s.ExpectedLeadTime.GetValueOrDefault(k, p.LeadTimeDays),
+            var order = Procurement.OrderUpTo(use * rate, p.InputCoverDays, s.ExpectedLeadTime.GetValueOrDefault(k),
                 Stock.Total(s.Inputs.GetValueOrDefault(k)), Procurement.InTransit(s, k));
-            Procurement.AddBids(bids, p.Id, p.Country, k, order, outPrice / use, p.MilitaryShare);
+            // The most one unit of input is worth: all the revenue it makes possible.
+            Procurement.AddBids(bids, p.Id, p.Country, k, order, revenue / use, p.MilitaryShare);
         }
         return new AgentPlan(p.Id, bids, asks);
     }
@@ -68,14 +109,15 @@ public static class ProducerRules
     public static AgentReport Settle(ScenarioSpec world, ProducerSpec p, FirmState s, AgentSettlement st, TickContext ctx)
     {
         Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning);
-        foreach (var f in st.Sold) Stock.Take(s.Finished, f.Origin, f.Quantity);
+        foreach (var f in st.Sold) Stock.Take(Stock.For(s.Finished, f.Commodity), f.Origin, f.Quantity);
         Procurement.Arrive(s, st.Tick);
 
         s.TargetCapacity += st.CapacityAdded;
         s.Capacity += Math.Min(1, p.RampRate) * (s.TargetCapacity - s.Capacity);
 
-        var desired = Math.Min(DesiredRate(p, s, ctx), Math.Max(0, p.InventoryCapDays * s.Capacity - Stock.Total(s.Finished)));
-        var inputs = p.Inputs.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var room = Math.Max(0, p.InventoryCapDays * s.Capacity - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
+        var desired = Math.Min(DesiredRate(p, s, ctx), room);
+        var inputs = p.Inputs.Keys.OrderBy(k => k, Ord).ToList();
         var y = desired;
         foreach (var k in inputs)
             y = Math.Min(y, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
@@ -95,15 +137,21 @@ public static class ProducerRules
             cover.Add(new(k, s.Capacity > 0 ? Stock.Total(stock) / (use * s.Capacity) : 0));
         }
 
-        if (primaryTaken is null) Stock.Add(s.Finished, p.Country, y);
-        else
+        // Origin travels with material: output takes the origin mix of the primary input consumed.
+        foreach (var (k, ratio) in Outputs(p))
         {
-            var t = primaryTaken.Sum(x => x.Value);
-            foreach (var (o, q) in primaryTaken) Stock.Add(s.Finished, o, t > 0 ? y * q / t : 0);
+            var made = y * ratio;
+            var stock = Stock.For(s.Finished, k);
+            if (primaryTaken is null) Stock.Add(stock, p.Country, made);
+            else
+            {
+                double t = 0;
+                foreach (var x in primaryTaken) t += x.Value;
+                foreach (var (o, q) in primaryTaken) Stock.Add(stock, o, t > 0 ? made * q / t : 0);
+            }
         }
 
-        var price = ctx.Price(p.Output, s.HomeSegment);
-        var valueAdded = Math.Max(0, price - InputCost(p, s));
+        var valueAdded = Math.Max(0, Revenue(p, s, ctx, withFloors: false) - InputCost(p, s));
         var loss = (desired - y) * valueAdded;
         s.CumulativeLoss += loss;
         s.PlannedRate = desired;

@@ -40,7 +40,7 @@ public static class StockpileRules
                 foreach (var o in Stock.Keys(s.Holdings[sp.Id]))
                 {
                     var share = q * s.Holdings[sp.Id][o] / held;
-                    asks.Add(new Ask(sp.Id, s.Id, sp.Commodity, o, share, share, [], true));
+                    asks.Add(new Ask(sp.Id, s.Id, sp.Commodity, o, share, share, [], [s.Id]));
                 }
             }
             else if (sp.RefillPriceFactor > 0 && price <= sp.RefillPriceFactor * reference)

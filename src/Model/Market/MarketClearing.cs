@@ -6,7 +6,7 @@ namespace MarketSim.Model.Market;
 
 /// <summary>
 /// Clears one commodity for one tick. Each seller asks its segment's price; each buyer is served by the allowed sellers in order
-/// of delivered price (tariff included), home sellers first at equal price. An oversubscribed seller serves its priority
+/// of delivered price (tariff included), spread over offers within a price band. An oversubscribed seller serves its priority
 /// countries first, then everyone pro rata. Policies decide each link: banned, quota-limited, or licensed (a draw decides
 /// approval; a refusal blocks the applicant for a drawn processing delay; an approval adds that delay to transport).
 /// The result depends only on the inputs as sets: both lists are sorted by a stable key first.
@@ -14,6 +14,11 @@ namespace MarketSim.Model.Market;
 public static class MarketClearing
 {
     const double Eps = 1e-9;
+    /// <summary>
+    /// Buyers spread an order over offers up to this fraction dearer than the cheapest, with a weight falling linearly from
+    /// 1 at the cheapest to 0 at the edge (switching costs, contracts). Demand then moves smoothly with price, not all at once.
+    /// </summary>
+    public const double PriceBand = 0.10;
 
     sealed class Candidate
     {
@@ -33,7 +38,7 @@ public static class MarketClearing
         IReadOnlyList<PolicySpec> inForce, ulong seed)
     {
         var commodity = world.Commodity(state.Commodity);
-        var asks = askInput.OrderBy(a => a.SellerId, StringComparer.Ordinal).ThenBy(a => a.Origin, StringComparer.Ordinal).ToList();
+        var asks = askInput.OrderBy(a => a.SortKey, StringComparer.Ordinal).ToList();
         var bids = bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ToList();
         var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
         var tariffs = inForce.OfType<Tariff>().Where(t => t.Commodities.Contains(commodity.Id)).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
@@ -52,7 +57,7 @@ public static class MarketClearing
             for (int i = 0; i < asks.Count; i++)
             {
                 var a = asks[i];
-                if (a.OwnCountryOnly && a.SellerCountry != b.BuyerCountry) continue;
+                if (a.OnlyFor.Count > 0 && !a.OnlyFor.Contains(b.BuyerCountry)) continue;
                 var binding = controls.Where(c => c.Covers(commodity.Id, b.BuyerCountry, b.EndUse) && c.BindsSeller(a.SellerCountry, a.Origin)).ToList();
                 if (binding.Any(c => c.Mode == ControlMode.Ban)) continue;
                 double rate = 0;
@@ -66,7 +71,6 @@ public static class MarketClearing
 
         var cands = bids.Select(b => Links(b).Where(c => c.Delivered <= b.LimitPrice && asks[c.Ask].SellerId != b.BuyerId).ToList()).ToArray();
         var remaining = bids.Select(b => b.Quantity).ToArray();
-        var ptr = new int[bids.Count];
         var licenceDelay = new Dictionary<(int, string), int?>(); // (bid, control) → approved delay, or null when refused
         var blocked = new HashSet<(int, int)>(); // (bid, candidate index) closed for this tick
         var filled = new Dictionary<(int Bid, int Ask), (double Q, int Delay)>();
@@ -102,23 +106,41 @@ public static class MarketClearing
             return true;
         }
 
+        // The sellers a buyer asks this round: among open links within the price band of the cheapest, those reserved for
+        // its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to sales rate × price weight.
+        List<(int I, double W)> Choice(int b, out List<int> delays)
+        {
+            var open = new List<(int I, int Delay)>();
+            var list = cands[b];
+            for (int i = 0; i < list.Count; i++)
+                if (cap[list[i].Ask] > Eps && !blocked.Contains((b, i)) && Open(b, list[i], out var d)) open.Add((i, d));
+            delays = new List<int>();
+            if (open.Count == 0) return [];
+            var best = open.Min(o => list[o.I].Delivered);
+            var band = open.Where(o => list[o.I].Delivered <= best * (1 + PriceBand) + Eps).ToList();
+            int Rank(int i) => asks[list[i].Ask].OnlyFor.Count > 0 ? 0 : 1;
+            var top = band.Min(o => Rank(o.I));
+            var chosen = band.Where(o => Rank(o.I) == top).ToList();
+            delays = chosen.Select(o => o.Delay).ToList();
+            // Weight: the seller's normal sales rate (its market share, not whatever stock it happens to hold) × price weight.
+            return chosen.Select(o => (o.I, Math.Max(asks[list[o.I].Ask].Flow, 1e-9 * cap[list[o.I].Ask]) * Math.Max(1e-6, 1 - (list[o.I].Delivered / best - 1) / PriceBand))).ToList();
+        }
+
         for (int round = 0; round <= asks.Count + 1; round++)
         {
-            var requests = new SortedDictionary<int, List<(int Bid, double Q, int Delay)>>();
+            var requests = new SortedDictionary<int, List<(int Bid, double Q, int Delay, int Cand)>>();
             for (int b = 0; b < bids.Count; b++)
             {
                 if (remaining[b] <= Eps) continue;
-                var list = cands[b];
-                while (ptr[b] < list.Count)
+                var cls = Choice(b, out var delays);
+                if (cls.Count == 0) continue;
+                double totalWeight = 0;
+                foreach (var (_, w) in cls) totalWeight += w;
+                for (int j = 0; j < cls.Count; j++)
                 {
-                    var c = list[ptr[b]];
-                    if (cap[c.Ask] > Eps && !blocked.Contains((b, ptr[b])) && Open(b, c, out var delay))
-                    {
-                        if (!requests.TryGetValue(c.Ask, out var r)) requests[c.Ask] = r = new();
-                        r.Add((b, remaining[b], delay));
-                        break;
-                    }
-                    ptr[b]++;
+                    var a = cands[b][cls[j].I].Ask;
+                    if (!requests.TryGetValue(a, out var r)) requests[a] = r = new();
+                    r.Add((b, remaining[b] * cls[j].W / totalWeight, delays[j], cls[j].I));
                 }
             }
             if (requests.Count == 0) break;
@@ -137,20 +159,17 @@ public static class MarketClearing
                     foreach (var r in group)
                     {
                         var q = r.Q * share;
-                        var cand = cands[r.Bid][ptr[r.Bid]];
+                        var cand = cands[r.Bid][r.Cand];
                         foreach (var ctl in cand.Controls.Where(c => c.Mode == ControlMode.Quota))
-                        {
-                            var left = ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl));
-                            q = Math.Min(q, Math.Max(0, left));
-                        }
-                        if (q <= Eps) { blocked.Add((r.Bid, ptr[r.Bid])); continue; }
+                            q = Math.Min(q, Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl))));
+                        if (q <= Eps) { blocked.Add((r.Bid, r.Cand)); continue; }
                         foreach (var ctl in cand.Controls.Where(c => c.Mode == ControlMode.Quota))
                             state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
                         var prev = filled.GetValueOrDefault((r.Bid, a));
                         filled[(r.Bid, a)] = (prev.Q + q, r.Delay);
                         remaining[r.Bid] -= q;
                         cap[a] -= q;
-                        if (q < r.Q - Eps) blocked.Add((r.Bid, ptr[r.Bid]));
+                        if (q < r.Q * share - Eps) blocked.Add((r.Bid, r.Cand));
                     }
                 }
             }

@@ -7,9 +7,12 @@ public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, 
 
 /// <summary>A seller's stock of one commodity of one origin on offer in one tick.</summary>
 /// <param name="Flow">The seller's normal sales rate per tick: what the price rule counts as supply.</param>
-/// <param name="OwnCountryOnly">A national stockpile sells only to its own country's firms.</param>
+/// <param name="OnlyFor">If not empty, only buyers in these countries may buy (a national stockpile, a reserved offtake).</param>
 public sealed record Ask(string SellerId, string SellerCountry, string Commodity, string Origin, double Quantity, double Flow,
-    IReadOnlyList<string> PriorityBuyers, bool OwnCountryOnly);
+    IReadOnlyList<string> PriorityBuyers, IReadOnlyList<string> OnlyFor)
+{
+    public string SortKey => SellerId + "|" + Origin + "|" + string.Join(",", OnlyFor);
+}
 
 /// <summary>A matched trade. Price is per unit before tariff; Tariff and Subsidy are per unit.</summary>
 public sealed record Fill(string BuyerId, string BuyerCountry, string SellerId, string SellerCountry, string Commodity, string Origin,

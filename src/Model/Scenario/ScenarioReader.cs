@@ -206,15 +206,27 @@ internal sealed class ScenarioReader(ErrorSink sink)
         var inputs = ReadInputs(m, output);
         var originFrom = m.Str("origin_from", required: false);
         if (originFrom is not null && !inputs.ContainsKey(originFrom)) m.Error("origin_from", $"'{originFrom}' is not one of this producer's inputs");
+        var coProducts = new Dictionary<string, double>();
+        foreach (var (k, v, node) in m.NumberMap("co_products", min: 1e-15))
+        {
+            CheckCommodity(m, k, "co_products", node);
+            if (k == output) sink.Add(node, m.Path + ".co_products", $"'{k}' is already the main output");
+            coProducts[k] = v;
+        }
+        var reservedFor = m.StrList("reserved_for");
+        foreach (var (c, node) in reservedFor) CheckCountry(m, c, "reserved_for", node);
+        var reservedShare = m.Num("reserved_share", false, 0, 0, 1) ?? 0;
+        if (reservedShare > 0 && reservedFor.Count == 0) m.Error("reserved_share", "needs reserved_for: the countries the share is reserved for");
         var priority = m.StrList("priority_buyers");
         foreach (var (c, node) in priority) CheckCountry(m, c, "priority_buyers", node);
         var p = new ProducerSpec
         {
             Id = id ?? "", Country = country ?? "", Sector = m.Str("sector", false, "producer") ?? "producer", Output = output ?? "",
             Capacity = m.Num("capacity", min: 0) ?? 0, UnitCost = m.Num("unit_cost", min: 0) ?? 0, Inputs = inputs,
-            OriginFrom = originFrom,
+            OriginFrom = originFrom ?? inputs.Keys.FirstOrDefault(),
+            CoProducts = coProducts, ReservedFor = reservedFor.Select(x => x.Value).ToList(), ReservedShare = reservedShare,
             InputCoverDays = m.Num("input_cover_days", false, 30, 0) ?? 30,
-            LeadTimeDays = m.Num("lead_time_days", false, 35, 1) ?? 35,
+            LeadTimeDays = m.Num("lead_time_days", false, null, 1),
             RampRate = m.Num("ramp_rate", false, 0.01, 0, 1) ?? 0.01,
             SupplyElasticity = m.Num("supply_elasticity", false, 1, 0, 50) ?? 1,
             InventoryCapDays = m.Num("inventory_cap_days", false, 30, 0) ?? 30,
@@ -244,7 +256,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
         {
             Id = id ?? "", Country = country ?? "", Sector = m.Str("sector") ?? "", OutputUnit = m.Str("output_unit", false, "unit") ?? "unit",
             PlannedOutput = planned, OutputValue = value, ValueAdded = va, Inputs = inputs, CoverDays = 0,
-            LeadTimeDays = m.Num("lead_time_days", false, 45, 1) ?? 45,
+            LeadTimeDays = m.Num("lead_time_days", false, null, 1),
             MilitaryShare = m.Num("military_share", false, 0, 0, 1) ?? 0,
             Thrift = ReadThrift(m, inputs),
         };

@@ -110,7 +110,8 @@ public sealed record ProducerSpec
     /// <summary>Which input's origin the output takes (default: the first input; a primary producer's own country).</summary>
     public string? OriginFrom { get; init; }
     public double InputCoverDays { get; init; } = 30;
-    public double LeadTimeDays { get; init; } = 35;
+    /// <summary>Expected procurement lead time at the start; null = the transport time from each input's initial origin.</summary>
+    public double? LeadTimeDays { get; init; }
     /// <summary>Share of the gap to target capacity closed per tick.</summary>
     public double RampRate { get; init; } = 0.01;
     /// <summary>Output response when price is below cost: u = (p/c)^ε.</summary>
@@ -120,6 +121,11 @@ public sealed record ProducerSpec
     public double InitialInventoryDays { get; init; } = 5;
     /// <summary>Buyers' countries served first when the producer is oversubscribed (e.g. Lynas → Japan).</summary>
     public IReadOnlyList<string> PriorityBuyers { get; init; } = [];
+    /// <summary>Joint products: units of each co-product made per unit of the main output (e.g. Tb beside Dy).</summary>
+    public IReadOnlyDictionary<string, double> CoProducts { get; init; } = new Dictionary<string, double>();
+    /// <summary>An offtake contract: this share of every offer is reserved for buyers in these countries (e.g. Lynas → Japan).</summary>
+    public IReadOnlyList<string> ReservedFor { get; init; } = [];
+    public double ReservedShare { get; init; }
     public double MilitaryShare { get; init; }
     public IReadOnlyDictionary<string, ThriftSpec> Thrift { get; init; } = new Dictionary<string, ThriftSpec>();
 }
@@ -137,7 +143,8 @@ public sealed record ManufacturerSpec
     public required IReadOnlyDictionary<string, double> Inputs { get; init; }
     /// <summary>Target inventory in days of use.</summary>
     public required double CoverDays { get; init; }
-    public double LeadTimeDays { get; init; } = 45;
+    /// <summary>Expected procurement lead time at the start; null = the transport time from each input's initial origin.</summary>
+    public double? LeadTimeDays { get; init; }
     public double MilitaryShare { get; init; }
     public IReadOnlyDictionary<string, ThriftSpec> Thrift { get; init; } = new Dictionary<string, ThriftSpec>();
 }

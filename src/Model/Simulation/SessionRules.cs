@@ -125,7 +125,8 @@ public static class SessionRules
             .Select(g => new FlowRow(g.Key.Origin, g.Key.SellerCountry, g.Key.BuyerCountry, g.Key.Commodity, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Price)))
             .OrderBy(f => f.Origin, Ord).ThenBy(f => f.Exporter, Ord).ThenBy(f => f.Destination, Ord).ThenBy(f => f.Commodity, Ord).ToList();
 
-        var leads = fills.GroupBy(f => (f.BuyerCountry, f.Commodity))
+        // Procurement lead time of imports (FACTS quotes it for imported magnets): order to arrival, quantity-weighted.
+        var leads = fills.Where(f => f.SellerCountry != f.BuyerCountry).GroupBy(f => (f.BuyerCountry, f.Commodity))
             .Select(g => { var q = Sum(g, f => f.Quantity); return new LeadTimeRow(g.Key.BuyerCountry, g.Key.Commodity, q, q > 0 ? Sum(g, f => f.Quantity * (f.ArrivalTick - f.OrderTick)) / q : 0); })
             .OrderBy(r => r.Destination, Ord).ThenBy(r => r.Commodity, Ord).ToList();
 
