@@ -8,6 +8,9 @@ public sealed class MarketState
     public Dictionary<string, double> Prices { get; set; } = new();
     /// <summary>"buyer|control" → first tick a refused applicant may apply again.</summary>
     public Dictionary<string, int> LicenceBlockedUntil { get; set; } = new();
+    /// <summary>"buyer|control" → last tick of an approved licence, and its processing delay (added to every shipment under it).</summary>
+    public Dictionary<string, int> LicenceValidUntil { get; set; } = new();
+    public Dictionary<string, int> LicenceDelay { get; set; } = new();
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
     public Dictionary<string, double> QuotaUsed { get; set; } = new();
 }
