@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Orleans.Serialization.Configuration;
 
 namespace MarketSim.Grains.Serialization;
 
@@ -27,6 +28,12 @@ public static class MarketSimSerialization
         builder.AddJsonSerializer(isSerializable: IsModelType, isCopyable: IsModelType,
             configureOptions: o => o.Configure(c => Configure(c.SerializerOptions)));
 
-    public static IServiceCollection AddMarketSimSerialization(this IServiceCollection services) =>
+    public static IServiceCollection AddMarketSimSerialization(this IServiceCollection services)
+    {
         services.AddSerializer(b => b.AddMarketSimSerializer());
+        // The codec admits Model types themselves; generic shapes around them (List<PolicySpec>, Immutable<Frame[]>) need the
+        // assembly on Orleans' allow-list too.
+        services.Configure<TypeManifestOptions>(o => o.AllowedAssemblies.Add(typeof(MarketSim.Model.Simulation.Frame).Assembly.GetName().Name!));
+        return services;
+    }
 }

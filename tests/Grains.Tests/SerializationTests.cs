@@ -1,0 +1,57 @@
+using MarketSim.Grains.Serialization;
+using MarketSim.Model.Agents;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Simulation;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+
+namespace MarketSim.Grains.Tests;
+
+/// <summary>Model types cross silos as JSON inside Orleans messages: every double must come back bit for bit.</summary>
+public sealed class SerializationTests
+{
+    static readonly Serializer Serializer = new ServiceCollection().AddMarketSimSerialization().BuildServiceProvider().GetRequiredService<Serializer>();
+
+    static T RoundTrip<T>(T value) => Serializer.Deserialize<T>(Serializer.SerializeToArray(value))!;
+
+    [Fact]
+    public void Doubles_round_trip_bit_for_bit()
+    {
+        double[] values = [0.1 + 0.2, 1.0 / 3, Math.PI * 1e-300, double.Epsilon, double.MaxValue, -0.0, 123456789.123456789, 1e-12, double.NaN, double.PositiveInfinity];
+        var ctx = new TickContext(3, values.Select((v, i) => KeyValuePair.Create("k" + i, v)).ToDictionary(), new Dictionary<string, double>());
+        var back = RoundTrip(ctx);
+        foreach (var (k, v) in ctx.Prices)
+            Assert.Equal(BitConverter.DoubleToInt64Bits(v), BitConverter.DoubleToInt64Bits(back.Prices[k]));
+    }
+
+    [Fact]
+    public void Policies_keep_their_concrete_type_in_a_list_and_alone()
+    {
+        var world = TestScenarios.Small();
+        var back = RoundTrip(world.Policies.ToList());
+        Assert.Equal(world.Policies.Select(p => p.GetType()), back.Select(p => p.GetType()));
+        Assert.Equal(0.6, ((ExportControl)back[0]).ApprovalRate);
+        Assert.Equal(60000, ((PriceFloor)back.Single(p => p is PriceFloor)).Floors["oxide"]);
+
+        PolicySpec alone = world.Policies.OfType<Stockpile>().Single();
+        Assert.IsType<Stockpile>(RoundTrip(alone));
+    }
+
+    [Fact]
+    public void Firm_state_and_scenario_round_trip()
+    {
+        var world = TestScenarios.Small();
+        var state = ProducerRules.Initialise(world, world.Producers[2]);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(state), System.Text.Json.JsonSerializer.Serialize(RoundTrip(state)));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(world), System.Text.Json.JsonSerializer.Serialize(RoundTrip(world)));
+    }
+
+    [Fact]
+    public void Immutable_wrappers_are_not_copied_and_plain_model_values_are()
+    {
+        var copier = new ServiceCollection().AddMarketSimSerialization().BuildServiceProvider().GetRequiredService<DeepCopier>();
+        var ctx = new TickContext(1, new Dictionary<string, double> { ["a"] = 1 }, new Dictionary<string, double>());
+        Assert.Same(ctx, copier.Copy(ctx.AsImmutable()).Value);
+        Assert.NotSame(ctx, copier.Copy(ctx));
+    }
+}
