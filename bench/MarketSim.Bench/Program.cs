@@ -1,1 +1,280 @@
-Console.WriteLine("bench");
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Text;
+using System.Text.Json;
+using MarketSim.Bench;
+using MarketSim.Grains;
+using MarketSim.Grains.Interfaces;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+// MarketSim benchmark: reference runner vs. Orleans (one in-process silo) on the default scenario and on synthetic worlds.
+// Usage: dotnet run -c Release --project bench/MarketSim.Bench -- [--quick] [--sizes 1000,10000,100000] [--scenario FILE]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var quick = args.Contains("--quick");
+var sizes = ArgValue("--sizes")?.Split(',').Select(int.Parse).ToArray() ?? [1_000, 10_000, 100_000];
+var scenarioPath = ArgValue("--scenario") ?? Path.Combine(RepoRoot(), "scenarios", "china-japan-2026.yaml");
+const ulong Seed = 7;
+
+// Ticks per synthetic world (both engines run the same ticks) and repetitions of the default year.
+int TicksFor(int n) => (quick, n) switch
+{
+    (false, <= 1_000) => 60,
+    (false, <= 10_000) => 20,
+    (false, _) => 8,
+    (true, <= 1_000) => 15,
+    (true, <= 10_000) => 6,
+    (true, _) => 3,
+};
+var yearReps = quick ? 1 : 3;
+
+string? ArgValue(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string RepoRoot()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "MarketSim.sln"))) return d.FullName;
+    throw new InvalidOperationException("Cannot find MarketSim.sln above the current directory: run from the repository.");
+}
+
+Console.WriteLine($"# MarketSim bench {(quick ? "(--quick)" : "")}");
+Console.WriteLine($"date {DateTime.Now:yyyy-MM-dd HH:mm zzz}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; " +
+                  $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC; {RuntimeInfo()}");
+Console.WriteLine($"command: dotnet run -c Release --project bench/MarketSim.Bench -- {string.Join(' ', args)}".TrimEnd());
+Console.WriteLine();
+
+using var mem = new MemorySampler();
+var rows = new List<Row>();
+
+var defaultWorld = ScenarioLoader.LoadOrThrow(scenarioPath);
+var defaultDays = 365;
+
+Log($"starting silo ...");
+await using var silo = await OrleansSilo.StartAsync();
+var grains = silo.Grains;
+Log($"silo up in {silo.StartupTime.TotalSeconds:F2} s");
+
+// Warm-up (JIT, Orleans' first activations): a month of the default scenario and a few synthetic ticks, on both engines.
+Log("warm-up ...");
+await Measure.Orleans(grains, defaultWorld, Seed, 30, mem);
+Measure.Reference(defaultWorld, Seed, 30, mem);
+await Measure.Orleans(grains, SyntheticWorld.Build(1_000), Seed, 5, mem);
+Measure.Reference(SyntheticWorld.Build(1_000), Seed, 5, mem);
+
+// The default scenario: a whole year, end to end as the CLI runs it (SimulationRunner: start, 365 ticks in chunks, read the
+// frames, end), median of yearReps runs; then one instrumented year with a call per tick for the per-tick figures.
+{
+    var name = $"{defaultWorld.Name} ({defaultDays} d)";
+    var refYears = new List<double>();
+    var orlYears = new List<double>();
+    for (int r = 0; r < yearReps; r++)
+    {
+        Log($"{name}: reference year {r + 1}/{yearReps}");
+        var sw = Stopwatch.StartNew();
+        var runner = new ReferenceRunner(defaultWorld, Seed);
+        var frames = runner.Run(defaultDays).ToList();
+        refYears.Add(sw.Elapsed.TotalSeconds);
+        Log($"{name}: orleans year {r + 1}/{yearReps}");
+        MemorySampler.Settle();
+        sw.Restart();
+        var of = await new SimulationRunner(grains).RunAsync(defaultWorld, Seed, defaultDays);
+        orlYears.Add(sw.Elapsed.TotalSeconds);
+        if (of.Count != frames.Count) throw new InvalidOperationException("Orleans returned a different number of frames.");
+    }
+    Log($"{name}: instrumented runs");
+    var reference = Measure.Reference(defaultWorld, Seed, defaultDays, mem);
+    var orleans = await Measure.Orleans(grains, defaultWorld, Seed, defaultDays, mem);
+    rows.Add(Row.From(name, "reference", defaultWorld, reference, null, Median(refYears)));
+    rows.Add(Row.From(name, "orleans", defaultWorld, orleans, reference, Median(orlYears)));
+}
+
+foreach (var n in sizes)
+{
+    var world = SyntheticWorld.Build(n);
+    var ticks = TicksFor(n);
+    var name = $"synthetic {n:N0} mfr ({ticks} ticks)";
+    Log($"{name}: reference");
+    var reference = Measure.Reference(world, Seed, ticks, mem);
+    Log($"{name}: orleans");
+    var orleans = await Measure.Orleans(grains, world, Seed, ticks, mem);
+    rows.Add(Row.From(name, "reference", world, reference, null, null));
+    rows.Add(Row.From(name, "orleans", world, orleans, reference, null));
+    Log($"{name}: done (orleans {orleans.MedianTickMs:F1} ms/tick, reference {reference.MedianTickMs:F1} ms/tick)");
+}
+
+Console.WriteLine();
+Console.WriteLine(Report.Table(rows, silo.StartupTime, yearReps));
+Console.WriteLine(Report.Details(rows));
+Console.WriteLine(Report.Aims(rows, defaultWorld.Name, sizes));
+Console.WriteLine($"process peak working set (whole run, OS): {MemorySampler.ProcessPeakWorkingSet() / 1048576.0:F0} MiB");
+return 0;
+
+static double Median(IReadOnlyList<double> xs)
+{
+    var s = xs.Order().ToArray();
+    return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+}
+
+static string RuntimeInfo()
+{
+    var cpu = File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim()
+        : null;
+    return cpu ?? Environment.OSVersion.ToString();
+}
+
+static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+
+namespace MarketSim.Bench
+{
+    /// <summary>One engine on one world: per-tick times, calls, memory, and the last frame (as JSON) to check both engines agree.</summary>
+    public sealed record EngineRun(
+        double SetupS, double[] TickMs, Dictionary<string, long>? Calls, long PeakWs, long PeakHeap, long LiveHeap, string LastFrameJson)
+    {
+        public int Ticks => TickMs.Length;
+        public double RunS => TickMs.Sum() / 1000;
+        public double MedianTickMs => Stats.Median(TickMs);
+        public double MeanTickMs => TickMs.Average();
+    }
+
+    public static class Stats
+    {
+        public static double Median(IEnumerable<double> xs)
+        {
+            var s = xs.Order().ToArray();
+            return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+        }
+    }
+
+    public static class Measure
+    {
+        static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+        public static EngineRun Reference(ScenarioSpec world, ulong seed, int ticks, MemorySampler mem)
+        {
+            MemorySampler.Settle();
+            mem.Reset();
+            var sw = Stopwatch.StartNew();
+            var runner = new ReferenceRunner(world, seed);
+            var setup = sw.Elapsed.TotalSeconds;
+            var frames = new List<Frame>(ticks);   // kept, as the session grain keeps them
+            var tickMs = new double[ticks];
+            for (int i = 0; i < ticks; i++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                frames.Add(runner.Step());
+                tickMs[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+            var (ws, heap) = mem.Peak();
+            var live = GC.GetTotalMemory(true);
+            GC.KeepAlive(runner);
+            return new EngineRun(setup, tickMs, null, ws, heap, live, JsonSerializer.Serialize(frames[^1], Json));
+        }
+
+        public static async Task<EngineRun> Orleans(IGrainFactory grains, ScenarioSpec world, ulong seed, int ticks, MemorySampler mem)
+        {
+            MemorySampler.Settle();
+            mem.Reset();
+            var session = grains.GetGrain<ISessionGrain>("bench-" + Guid.NewGuid().ToString("N"));
+            var sw = Stopwatch.StartNew();
+            await session.StartAsync(world.AsImmutable(), seed, SessionSettings.Default);
+            var setup = sw.Elapsed.TotalSeconds;
+            var before = CallCounter.Snapshot();
+            var tickMs = new double[ticks];
+            for (int i = 0; i < ticks; i++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                await session.StepAsync(1);
+                tickMs[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+            var calls = CallCounter.Delta(before, CallCounter.Snapshot());
+            // The bench's own StepAsync(1) per tick is not part of the simulation's tick.
+            if (calls.TryGetValue("session", out var s)) calls["session"] = s - ticks;
+            var frames = (await session.GetFramesAsync(0)).Value;
+            var (ws, heap) = mem.Peak();
+            var live = GC.GetTotalMemory(true);
+            await session.EndAsync();
+            return new EngineRun(setup, tickMs, calls, ws, heap, live, JsonSerializer.Serialize(frames[^1], Json));
+        }
+    }
+
+    public sealed record Row(
+        string World, string Engine, int Agents, EngineRun Run, double? Ratio, bool? SameAsReference, double? EndToEndS)
+    {
+        public double TicksPerS => 1000 / Run.MedianTickMs;
+        public double AgentTicksPerS => TicksPerS * Agents;
+        public double? CallsPerTick => Run.Calls is null ? null : Run.Calls.Values.Sum() / (double)Run.Ticks;
+
+        public static Row From(string name, string engine, ScenarioSpec world, EngineRun run, EngineRun? reference, double? endToEnd) => new(
+            name, engine, world.Producers.Count + world.Manufacturers.Count, run,
+            reference is null ? null : run.MedianTickMs / reference.MedianTickMs,
+            reference is null ? null : run.LastFrameJson == reference.LastFrameJson,
+            endToEnd);
+    }
+
+    public static class Report
+    {
+        static string MiB(long b) => (b / 1048576.0).ToString("F0");
+
+        public static string Table(IReadOnlyList<Row> rows, TimeSpan siloStartup, int yearReps)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine("| world | engine | agents | setup s | run s | ticks/s (median tick) | agent-ticks/s | grain calls/tick | peak WS MiB | peak GC heap MiB | live heap MiB | Orleans/ref (median tick) | same last frame |");
+            sb.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|");
+            foreach (var r in rows)
+                sb.AppendLine($"| {r.World} | {r.Engine} | {r.Agents:N0} | {r.Run.SetupS:F2} | {r.Run.RunS:F2} | {r.TicksPerS:N1} | {r.AgentTicksPerS:N0} | " +
+                              $"{(r.CallsPerTick is { } c ? c.ToString("N0") : "–")} | {MiB(r.Run.PeakWs)} | {MiB(r.Run.PeakHeap)} | {MiB(r.Run.LiveHeap)} | " +
+                              $"{(r.Ratio is { } x ? x.ToString("F1") + "×" : "–")} | {(r.SameAsReference is { } s ? (s ? "yes" : "NO") : "–")} |");
+            sb.AppendLine();
+            var year = rows.Where(r => r.EndToEndS is not null).ToList();
+            if (year.Count > 0)
+            {
+                sb.Append($"Default year end to end (median of {yearReps}; Orleans as the CLI runs it through SimulationRunner, silo already up): ");
+                sb.AppendLine(string.Join("; ", year.Select(r => $"{r.Engine} {r.EndToEndS:F2} s")) +
+                              $"; ratio {year[^1].EndToEndS / year[0].EndToEndS:F1}×. Silo start-up: {siloStartup.TotalSeconds:F2} s.");
+            }
+            return sb.ToString();
+        }
+
+        public static string Details(IReadOnlyList<Row> rows)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine("Per-tick detail (ms): median / mean / min / max; Orleans grain calls per tick by target grain type:");
+            foreach (var r in rows)
+            {
+                var t = r.Run.TickMs;
+                sb.Append($"- {r.World}, {r.Engine}: {t.Length} ticks, {Stats.Median(t):F2} / {t.Average():F2} / {t.Min():F2} / {t.Max():F2}");
+                if (r.Run.Calls is { } calls)
+                    sb.Append("; calls/tick " + string.Join(", ", calls.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value / (double)t.Length:N1}")));
+                sb.AppendLine();
+            }
+            return sb.ToString();
+        }
+
+        public static string Aims(IReadOnlyList<Row> rows, string defaultName, int[] sizes)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine("Aims (issue 2, item 9):");
+            var year = rows.FirstOrDefault(r => r.Engine == "orleans" && r.EndToEndS is not null);
+            if (year is not null)
+                sb.AppendLine($"- default year (365 ticks) through Orleans < 3 s: {year.EndToEndS:F2} s end to end, " +
+                              $"{year.Run.RunS:F2} s of ticks → {(year.EndToEndS < 3 ? "MET" : "NOT MET")}");
+            var big = rows.LastOrDefault(r => r.Engine == "orleans" && r.World.StartsWith("synthetic 100,000"));
+            if (big is not null)
+                sb.AppendLine($"- 100,000 manufacturers ≥ 1 tick/s in one silo under 4 GiB: {big.TicksPerS:F2} ticks/s, peak WS {MiB(big.Run.PeakWs)} MiB → " +
+                              $"{(big.TicksPerS >= 1 && big.Run.PeakWs < 4L << 30 ? "MET" : "NOT MET")}");
+            var ten = rows.LastOrDefault(r => r.Engine == "orleans" && r.World.StartsWith("synthetic 10,000 "));
+            if (ten is not null)
+                sb.AppendLine($"- Orleans within 5× of reference at 10,000 manufacturers: {ten.Ratio:F1}× → {(ten.Ratio <= 5 ? "MET" : "NOT MET")}");
+            return sb.ToString();
+        }
+    }
+}
