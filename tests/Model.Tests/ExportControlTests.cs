@@ -1,0 +1,130 @@
+using static MarketSim.Model.Tests.TestWorld;
+
+namespace MarketSim.Model.Tests;
+
+/// <summary>Bans, the re-export clause, quotas and licences, cleared on hand-made offers and orders.</summary>
+public class ExportControlTests
+{
+    static readonly ScenarioSpec World = Make(internationalDays: 10);
+
+    // CN sells its own oxide; a Korean trader sells oxide of Chinese origin and of Korean origin.
+    static readonly Ask[] Asks = [Ask("cn-sep", "CN", 100), Ask("kr-trader", "KR", 100, origin: "CN"), Ask("kr-trader", "KR", 100, origin: "KR")];
+    static readonly Bid[] Bids = [Bid("jp-buyer", "JP", 30), Bid("us-buyer", "US", 30)];
+
+    static ExportControl Ban(bool reExport) => new()
+    {
+        Id = "cn-ban-jp", Start = 0, Exporter = "CN", Commodities = ["oxide"], Destinations = ["JP"], ReExport = reExport,
+    };
+
+    [Fact]
+    public void A_banned_link_carries_no_flow()
+    {
+        var fills = Clear(World, Asks, Bids, Ban(reExport: false)).Fills;
+        var toJapan = fills.Where(f => f.BuyerCountry == "JP").ToList();
+        Assert.DoesNotContain(toJapan, f => f.SellerCountry == "CN");
+        Assert.Equal(30, toJapan.Sum(), 9); // served by Korea instead
+        // Without the re-export clause, Chinese-origin material sold by a third country still reaches Japan.
+        Assert.Contains(toJapan, f => f.Origin == "CN" && f.SellerCountry == "KR" && f.Quantity > 0);
+        // The ban names Japan only: the US still buys from China.
+        Assert.Contains(fills, f => f.BuyerCountry == "US" && f.SellerCountry == "CN" && f.Quantity > 0);
+    }
+
+    [Fact]
+    public void Without_a_ban_Japan_buys_from_China_too()
+    {
+        var fills = Clear(World, Asks, Bids).Fills;
+        Assert.Contains(fills, f => f.BuyerCountry == "JP" && f.SellerCountry == "CN" && f.Quantity > 0);
+    }
+
+    [Fact]
+    public void The_re_export_clause_also_bans_a_third_country_selling_material_of_the_exporters_origin()
+    {
+        var fills = Clear(World, Asks, Bids, Ban(reExport: true)).Fills;
+        var toJapan = fills.Where(f => f.BuyerCountry == "JP").ToList();
+        Assert.DoesNotContain(toJapan, f => f.Origin == "CN");
+        Assert.All(toJapan, f => Assert.Equal(("KR", "KR"), (f.SellerCountry, f.Origin)));
+        Assert.Equal(30, toJapan.Sum(), 9);
+        Assert.Contains(fills, f => f.BuyerCountry == "US" && f.Origin == "CN" && f.Quantity > 0);
+    }
+
+    [Fact]
+    public void A_military_end_use_ban_leaves_civil_purchases_open()
+    {
+        var ban = Ban(reExport: false) with { EndUse = EndUseScope.Military };
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100)], [Bid("jp-civil", "JP", 10), Bid("jp-defence", "JP", 10, use: EndUse.Military)], ban).Fills;
+        Assert.Equal(10, fills.Where(f => f.BuyerId == "jp-civil").Sum(), 9);
+        Assert.Equal(0, fills.Where(f => f.BuyerId == "jp-defence").Sum());
+    }
+
+    [Fact]
+    public void A_quota_caps_the_quantity_per_period()
+    {
+        var quota = new ExportControl
+        {
+            Id = "cn-quota", Start = 0, Exporter = "CN", Commodities = ["oxide"], Mode = ControlMode.Quota, QuotaQuantity = 15, QuotaPeriodDays = 30,
+        };
+        var state = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        double Exported(int tick) => MarketClearing.Clear(World, state, tick, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10)], [quota], 1)
+            .Fills.Sum();
+        Assert.Equal(10, Exported(0), 9);
+        Assert.Equal(5, Exported(1), 9);  // only 15 per 30 days
+        Assert.Equal(0, Exported(2), 9);
+        Assert.Equal(0, Exported(29), 9);
+        Assert.Equal(10, Exported(30), 9); // a new period
+    }
+
+    [Fact]
+    public void A_quota_does_not_bind_sales_at_home()
+    {
+        var quota = new ExportControl
+        {
+            Id = "cn-quota", Start = 0, Exporter = "CN", Commodities = ["oxide"], Mode = ControlMode.Quota, QuotaQuantity = 0,
+        };
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100)], [Bid("cn-magnet", "CN", 10), Bid("jp-buyer", "JP", 10)], quota).Fills;
+        Assert.Equal(10, fills.Where(f => f.BuyerCountry == "CN").Sum(), 9);
+        Assert.Equal(0, fills.Where(f => f.BuyerCountry == "JP").Sum());
+    }
+
+    static ExportControl Licence(double approval, double minDays, double maxDays) => new()
+    {
+        Id = "cn-licence", Start = 0, Exporter = "CN", Commodities = ["oxide"], Destinations = ["JP"], Mode = ControlMode.License,
+        ApprovalRate = approval, DelayMinDays = minDays, DelayMaxDays = maxDays,
+    };
+
+    [Fact]
+    public void Licensing_adds_the_processing_delay_to_arrival()
+    {
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10), Bid("us-buyer", "US", 10)], Licence(1, 20, 20)).Fills;
+        var jp = Assert.Single(fills, f => f.BuyerCountry == "JP");
+        var us = Assert.Single(fills, f => f.BuyerCountry == "US");
+        Assert.Equal(10, us.ArrivalTick - us.OrderTick); // transport only
+        Assert.Equal(10 + 20, jp.ArrivalTick - jp.OrderTick); // transport plus the licence's processing time
+    }
+
+    [Fact]
+    public void Licence_delays_are_drawn_between_the_minimum_and_maximum()
+    {
+        var bids = Enumerable.Range(0, 20).Select(i => Bid($"jp-{i:D2}", "JP", 1)).ToList();
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100)], bids, Licence(1, 10, 40)).Fills;
+        Assert.Equal(20, fills.Count);
+        var delays = fills.Select(f => f.ArrivalTick - f.OrderTick - 10).ToList();
+        Assert.All(delays, d => Assert.InRange(d, 10, 40));
+        Assert.True(delays.Distinct().Count() > 1, "delays should vary between applicants");
+    }
+
+    [Fact]
+    public void A_licence_that_is_never_approved_blocks_the_link()
+    {
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10), Bid("us-buyer", "US", 10)], Licence(0, 5, 5)).Fills;
+        Assert.DoesNotContain(fills, f => f.BuyerCountry == "JP");
+        Assert.Equal(10, fills.Where(f => f.BuyerCountry == "US").Sum(), 9);
+    }
+
+    [Fact]
+    public void With_an_approval_rate_in_between_some_applicants_are_refused()
+    {
+        var bids = Enumerable.Range(0, 40).Select(i => Bid($"jp-{i:D2}", "JP", 1)).ToList();
+        var served = Clear(World, [Ask("cn-sep", "CN", 100)], bids, Licence(0.5, 5, 5)).Fills.Select(f => f.BuyerId).Distinct().Count();
+        Assert.InRange(served, 1, 39);
+    }
+}

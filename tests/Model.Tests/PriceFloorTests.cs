@@ -1,0 +1,46 @@
+using static MarketSim.Model.Tests.TestWorld;
+
+namespace MarketSim.Model.Tests;
+
+public class PriceFloorTests
+{
+    static PriceFloor Floor(double price) => new()
+    {
+        Id = "club-floor", Start = 0, Club = ["JP"], Excluded = ["CN"], Floors = new Dictionary<string, double> { ["oxide"] = price },
+    };
+
+    static readonly Ask[] Asks = [Ask("cn-sep", "CN", 5), Ask("us-sep", "US", 5)];
+
+    [Fact]
+    public void A_price_floor_pays_the_gap_as_a_subsidy_to_eligible_sellers_only()
+    {
+        var world = Make(policies: [Floor(1500)]);
+        var fills = Clear(world, Asks, [Bid("jp-buyer", "JP", 20)], Floor(1500)).Fills;
+        var us = fills.Single(f => f.SellerCountry == "US");
+        Assert.Equal(1500 - us.Price, us.Subsidy, 9);
+        Assert.Equal("club-floor", us.SubsidyPayer);
+        var cn = fills.Single(f => f.SellerCountry == "CN"); // the excluded country
+        Assert.Equal(0, cn.Subsidy);
+        Assert.Null(cn.SubsidyPayer);
+    }
+
+    [Fact]
+    public void Above_the_floor_there_is_no_subsidy()
+    {
+        var fills = Clear(Make(), Asks, [Bid("jp-buyer", "JP", 20)], Floor(800)).Fills;
+        Assert.NotEmpty(fills);
+        Assert.All(fills, f => Assert.Equal(0, f.Subsidy));
+    }
+
+    [Fact]
+    public void The_club_bears_the_subsidy_as_fiscal_cost()
+    {
+        var world = Make(policies: [Floor(1500)]);
+        var session = SessionRules.Initialise(world);
+        var plan = SessionRules.Begin(world, session);
+        var result = MarketClearing.Clear(world, MarketClearing.Initialise(world, world.Commodity("oxide")), 0, Asks, [Bid("jp-buyer", "JP", 20)], plan.InForce, 1);
+        var frame = SessionRules.Finish(world, session, plan, [result], []);
+        Assert.Equal(5 * 500, frame.Fiscal.Single(r => r.Country == "JP").Cost, 6);
+        Assert.All(frame.Fiscal.Where(r => r.Country != "JP"), r => Assert.Equal(0, r.Cost));
+    }
+}

@@ -1,0 +1,93 @@
+namespace MarketSim.Model.Tests;
+
+public class ProducerRulesTests
+{
+    static readonly ScenarioSpec World = TestWorld.Make(commodities:
+    [
+        new CommoditySpec { Id = "oxide", ReferencePrice = 1000, InitialOrigin = "CN" },
+        new CommoditySpec { Id = "magnet", ReferencePrice = 2000, InitialOrigin = "CN" },
+        new CommoditySpec { Id = "ore", ReferencePrice = 100, InitialOrigin = "AU" },
+        new CommoditySpec { Id = "dy", ReferencePrice = 5000, InitialOrigin = "CN" },
+        new CommoditySpec { Id = "tb", ReferencePrice = 20000, InitialOrigin = "CN" },
+    ]);
+
+    static FirmState Start(ProducerSpec p, Dictionary<string, Dictionary<string, double>> inputs)
+    {
+        var s = ProducerRules.Initialise(World, p);
+        s.Pipeline.Clear(); // nothing arrives during the test: the stock below is all there is
+        s.Inputs = inputs;
+        return s;
+    }
+
+    static void Settle(ProducerSpec p, FirmState s) =>
+        ProducerRules.Settle(World, p, s, new AgentSettlement(0, [], [], 0), TestWorld.Context(World));
+
+    [Fact]
+    public void Origin_travels_a_magnet_made_from_CN_oxide_in_a_third_country_is_CN_origin()
+    {
+        var p = new ProducerSpec
+        {
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Inputs = new Dictionary<string, double> { ["oxide"] = 0.5 },
+        };
+        var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 30, ["AU"] = 10 } });
+        Settle(p, s);
+        var made = s.Finished["magnet"];
+        Assert.DoesNotContain("JP", made.Keys);
+        Assert.Equal(7.5, made["CN"], 9); // 10 magnets from oxide that was ¾ Chinese
+        Assert.Equal(2.5, made["AU"], 9);
+
+        // And it is offered as Chinese-origin material, which a re-export clause would catch.
+        var asks = ProducerRules.Plan(World, p, s, TestWorld.Context(World)).Asks;
+        Assert.Equal(["AU", "CN"], asks.Select(a => a.Origin).Order());
+        Assert.All(asks, a => Assert.Equal("JP", a.SellerCountry));
+    }
+
+    [Fact]
+    public void A_primary_producer_gives_its_output_its_own_country_as_origin()
+    {
+        var p = new ProducerSpec { Id = "au-mine", Country = "AU", Output = "ore", Capacity = 10, UnitCost = 10, InitialInventoryDays = 0 };
+        var s = Start(p, new());
+        Settle(p, s);
+        Assert.Equal(10, s.Finished["ore"]["AU"], 9);
+        Assert.Single(s.Finished["ore"]);
+    }
+
+    [Fact]
+    public void Co_products_are_made_in_proportion_to_main_output()
+    {
+        var p = new ProducerSpec
+        {
+            Id = "au-sep", Country = "AU", Output = "dy", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Inputs = new Dictionary<string, double> { ["ore"] = 2 }, CoProducts = new Dictionary<string, double> { ["tb"] = 0.2 },
+        };
+        var s = Start(p, new() { ["ore"] = new() { ["AU"] = 8 } }); // enough ore for 4 units, not 10
+        Settle(p, s);
+        Assert.Equal(4, Stock.Total(s.Finished["dy"]), 9);
+        Assert.Equal(0.8, Stock.Total(s.Finished["tb"]), 9);
+        Assert.Equal(0.8, s.Finished["tb"]["AU"], 9);
+    }
+
+    [Fact]
+    public void Output_falls_by_the_missing_input_for_producers_too()
+    {
+        var p = new ProducerSpec
+        {
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Inputs = new Dictionary<string, double> { ["oxide"] = 0.5, ["dy"] = 0.1 },
+        };
+        var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 100 }, ["dy"] = new() { ["CN"] = 0.3 } });
+        Settle(p, s);
+        Assert.Equal(3, Stock.Total(s.Finished["magnet"]), 9); // 0.3 dy / 0.1 per magnet
+        Assert.Equal(100 - 1.5, Stock.Total(s.Inputs["oxide"]), 9);
+    }
+
+    [Fact]
+    public void Below_cost_a_producer_cuts_its_rate_by_revenue_over_cost_to_the_supply_elasticity()
+    {
+        var p = new ProducerSpec { Id = "au-mine", Country = "AU", Output = "ore", Capacity = 10, UnitCost = 200, SupplyElasticity = 2 };
+        var s = ProducerRules.Initialise(World, p);
+        Assert.Equal(10 * Math.Pow(100.0 / 200, 2), ProducerRules.DesiredRate(p, s, TestWorld.Context(World)), 9);
+        Assert.Equal(10, ProducerRules.DesiredRate(p, s, TestWorld.Context(World, priceFactor: 2)), 9);
+    }
+}

@@ -1,0 +1,55 @@
+using static MarketSim.Model.Tests.TestWorld;
+
+namespace MarketSim.Model.Tests;
+
+public class StockpileTests
+{
+    static readonly Stockpile JapanOxide = new()
+    {
+        Id = "jp-stockpile", Start = 0, Country = "JP", Commodity = "oxide", Size = 50, Initial = 30, MaxReleasePerDay = 2, ReleaseShortageShare = 0.01,
+    };
+    static readonly ScenarioSpec World = Make(policies: [JapanOxide]);
+
+    static AgentPlan Plan(CountryState s, double unmetShare) =>
+        StockpileRules.Plan(World, s, [JapanOxide], Context(World), new Dictionary<string, double> { ["oxide"] = unmetShare });
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.005)]
+    [InlineData(0.01)] // at the threshold: not above it
+    public void A_stockpile_holds_while_the_unmet_share_is_not_above_the_threshold(double unmet)
+    {
+        var s = StockpileRules.Initialise(World, World.Country("JP"));
+        Assert.Empty(Plan(s, unmet).Asks);
+        Assert.Equal(30, StockpileRules.Held(s, "jp-stockpile"));
+    }
+
+    [Fact]
+    public void A_stockpile_releases_only_to_its_own_country_when_its_unmet_share_is_above_the_threshold()
+    {
+        var s = StockpileRules.Initialise(World, World.Country("JP"));
+        var asks = Plan(s, 0.05).Asks;
+        var ask = Assert.Single(asks);
+        Assert.Equal(2, ask.Quantity, 9); // at most the daily release
+        Assert.Equal(["JP"], ask.OnlyFor);
+        Assert.Equal("CN", ask.Origin); // what it holds at the start is of the commodity's initial origin
+
+        // The US wants more than Japan, but cannot buy from Japan's stockpile even though some is left.
+        var fills = Clear(World, asks, [Bid("jp-buyer", "JP", 1), Bid("us-buyer", "US", 5)]).Fills;
+        var f = Assert.Single(fills);
+        Assert.Equal(("jp-buyer", 1.0), (f.BuyerId, f.Quantity));
+
+        // The sale leaves the stockpile and earns the treasury the price.
+        var report = StockpileRules.Settle(s, new AgentSettlement(0, [], fills, 0));
+        Assert.Equal(29, StockpileRules.Held(s, "jp-stockpile"), 9);
+        Assert.Equal(-f.Price, report.FiscalCost, 9);
+    }
+
+    [Fact]
+    public void An_empty_stockpile_offers_nothing()
+    {
+        var empty = JapanOxide with { Initial = 0 };
+        var s = StockpileRules.Initialise(World, World.Country("JP"));
+        Assert.Empty(StockpileRules.Plan(World, s, [empty], Context(World), new Dictionary<string, double> { ["oxide"] = 0.5 }).Asks);
+    }
+}

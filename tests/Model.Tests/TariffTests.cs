@@ -1,0 +1,52 @@
+using static MarketSim.Model.Tests.TestWorld;
+
+namespace MarketSim.Model.Tests;
+
+public class TariffTests
+{
+    static readonly ScenarioSpec World = Make();
+    static readonly Tariff JapanOnChina = new() { Id = "jp-tariff", Start = 0, Importer = "JP", Commodities = ["oxide"], Origins = ["CN"], Rate = 0.25 };
+
+    [Fact]
+    public void A_tariff_makes_buyers_prefer_the_untaxed_seller()
+    {
+        // Both sellers ask the same price; for Japan, Chinese oxide costs 25% more delivered.
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 100)], [Bid("jp-buyer", "JP", 10)], JapanOnChina).Fills;
+        var f = Assert.Single(fills);
+        Assert.Equal("US", f.SellerCountry);
+        Assert.Equal(10, f.Quantity, 9);
+        Assert.Equal(0, f.Tariff);
+    }
+
+    [Fact]
+    public void Without_the_tariff_the_same_buyer_spreads_its_order_over_both_sellers()
+    {
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 100)], [Bid("jp-buyer", "JP", 10)]).Fills;
+        Assert.Equal(["CN", "US"], fills.Select(f => f.SellerCountry).Order());
+    }
+
+    [Fact]
+    public void When_the_untaxed_seller_runs_out_the_buyer_pays_the_tariff_on_the_rest()
+    {
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 4)], [Bid("jp-buyer", "JP", 10)], JapanOnChina).Fills;
+        Assert.Equal(4, fills.Single(f => f.SellerCountry == "US").Quantity, 9);
+        var cn = fills.Single(f => f.SellerCountry == "CN");
+        Assert.Equal(6, cn.Quantity, 9);
+        Assert.Equal(0.25 * cn.Price, cn.Tariff, 9);
+    }
+
+    [Fact]
+    public void A_buyer_limit_below_the_taxed_price_buys_nothing_taxed()
+    {
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10, limit: 1200)], JapanOnChina).Fills;
+        Assert.Empty(fills); // 1000 × 1.25 > 1200
+    }
+
+    [Fact]
+    public void The_tariff_binds_only_the_importer()
+    {
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 100)], [Bid("kr-buyer", "KR", 10)], JapanOnChina).Fills;
+        Assert.Contains(fills, f => f.SellerCountry == "CN");
+        Assert.All(fills, f => Assert.Equal(0, f.Tariff));
+    }
+}
