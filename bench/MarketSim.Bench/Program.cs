@@ -31,6 +31,17 @@ int TicksFor(int n) => (quick, n) switch
 };
 var yearReps = quick ? 1 : 3;
 
+// --profile N: only the reference tick by phase for a synthetic world of N manufacturers (and the default scenario).
+if (ArgValue("--profile") is { } profileN)
+{
+    var dw = ScenarioLoader.LoadOrThrow(scenarioPath);
+    PhaseProfile.Run(dw, Seed, 30);
+    Console.WriteLine(PhaseProfile.Run(dw, Seed, 365));
+    var n = int.Parse(profileN);
+    Console.WriteLine(PhaseProfile.Run(SyntheticWorld.Build(n), Seed, TicksFor(n)));
+    return 0;
+}
+
 string? ArgValue(string name)
 {
     var i = Array.IndexOf(args, name);
@@ -62,10 +73,11 @@ await using var silo = await OrleansSilo.StartAsync();
 var grains = silo.Grains;
 Log($"silo up in {silo.StartupTime.TotalSeconds:F2} s");
 
-// Warm-up (JIT, Orleans' first activations): a month of the default scenario and a few synthetic ticks, on both engines.
+// Warm-up (JIT, Orleans' first activations): a year of the default scenario and a few synthetic ticks, on both engines.
 Log("warm-up ...");
-await Measure.Orleans(grains, defaultWorld, Seed, 30, mem);
-Measure.Reference(defaultWorld, Seed, 30, mem);
+// A whole default year on each engine first: on 2 cores tiered JIT (tier 0 → PGO → tier 1) otherwise lands in the first timed year.
+await new SimulationRunner(grains).RunAsync(defaultWorld, Seed, defaultDays);
+new ReferenceRunner(defaultWorld, Seed).Run(defaultDays).ToList();
 await Measure.Orleans(grains, SyntheticWorld.Build(1_000), Seed, 5, mem);
 Measure.Reference(SyntheticWorld.Build(1_000), Seed, 5, mem);
 
@@ -94,6 +106,10 @@ Measure.Reference(SyntheticWorld.Build(1_000), Seed, 5, mem);
     var orleans = await Measure.Orleans(grains, defaultWorld, Seed, defaultDays, mem);
     rows.Add(Row.From(name, "reference", defaultWorld, reference, null, Median(refYears)));
     rows.Add(Row.From(name, "orleans", defaultWorld, orleans, reference, Median(orlYears)));
+    // Diagnostic: the same year without periodic checkpoints (state written only at start), to show what checkpoints cost.
+    Log($"{name}: orleans without checkpoints");
+    var noCheckpoints = await Measure.Orleans(grains, defaultWorld, Seed, defaultDays, mem, SessionSettings.Default with { CheckpointEvery = 0 });
+    rows.Add(Row.From(name, "orleans, CheckpointEvery=0 (diagnostic)", defaultWorld, noCheckpoints, reference, null));
 }
 
 foreach (var n in sizes)
@@ -179,13 +195,13 @@ namespace MarketSim.Bench
             return new EngineRun(setup, tickMs, null, ws, heap, live, JsonSerializer.Serialize(frames[^1], Json));
         }
 
-        public static async Task<EngineRun> Orleans(IGrainFactory grains, ScenarioSpec world, ulong seed, int ticks, MemorySampler mem)
+        public static async Task<EngineRun> Orleans(IGrainFactory grains, ScenarioSpec world, ulong seed, int ticks, MemorySampler mem, SessionSettings? settings = null)
         {
             MemorySampler.Settle();
             mem.Reset();
             var session = grains.GetGrain<ISessionGrain>("bench-" + Guid.NewGuid().ToString("N"));
             var sw = Stopwatch.StartNew();
-            await session.StartAsync(world.AsImmutable(), seed, SessionSettings.Default);
+            await session.StartAsync(world.AsImmutable(), seed, settings ?? SessionSettings.Default);
             var setup = sw.Elapsed.TotalSeconds;
             var before = CallCounter.Snapshot();
             var tickMs = new double[ticks];
@@ -254,7 +270,8 @@ namespace MarketSim.Bench
                 sb.Append($"- {r.World}, {r.Engine}: {t.Length} ticks, {Stats.Median(t):F2} / {t.Average():F2} / {t.Min():F2} / {t.Max():F2}");
                 if (r.Run.Calls is { } calls)
                     sb.Append("; calls/tick " + string.Join(", ", calls.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value / (double)t.Length:N1}")));
-                sb.AppendLine();
+                var slow = t.Select((ms, i) => (ms, i)).OrderByDescending(x => x.ms).Take(5).OrderBy(x => x.i);
+                sb.AppendLine($"; slowest ticks: {string.Join(", ", slow.Select(x => $"#{x.i} {x.ms:F0}"))}");
             }
             return sb.ToString();
         }

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text;
+using MarketSim.Model.Agents;
+using MarketSim.Model.Market;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Bench;
+
+/// <summary>
+/// The reference runner's tick (ReferenceRunner.Step), copied call for call with a stopwatch around each phase, to show
+/// where the model's own compute goes (the Orleans tick runs the same rules inside grains, plus messaging).
+/// </summary>
+public static class PhaseProfile
+{
+    public static string Run(ScenarioSpec world, ulong seed, int ticks)
+    {
+        var session = SessionRules.Initialise(world);
+        var producers = world.Producers.Select(p => (p, ProducerRules.Initialise(world, p))).ToList();
+        var manufacturers = world.Manufacturers.Select(m => (m, ManufacturerRules.Initialise(world, m))).ToList();
+        var countries = world.Countries.Select(c => (c, StockpileRules.Initialise(world, c))).ToList();
+        var markets = world.Commodities.Select(c => MarketClearing.Initialise(world, c)).ToList();
+        var t = new Dictionary<string, double>();
+        var order = new List<string>();
+        var sw = new Stopwatch();
+        void Lap(string phase)
+        {
+            if (!t.ContainsKey(phase)) { t[phase] = 0; order.Add(phase); }
+            t[phase] += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+        }
+        for (int i = 0; i < ticks; i++)
+        {
+            sw.Restart();
+            var plan = SessionRules.Begin(world, session);
+            Lap("begin");
+            var plans = new List<AgentPlan>();
+            foreach (var (c, s) in countries)
+                plans.Add(StockpileRules.Plan(world, s, SessionRules.StockpilesOf(plan, c.Id), plan.Context, SessionRules.UnmetShareOf(session, c.Id)));
+            foreach (var (p, s) in producers) plans.Add(ProducerRules.Plan(world, p, s, plan.Context));
+            Lap("plan: countries+producers");
+            foreach (var (m, s) in manufacturers) plans.Add(ManufacturerRules.Plan(world, m, s, plan.Context));
+            Lap("plan: manufacturers");
+            var orders = SessionRules.Gather(world, plans);
+            Lap("gather");
+            var results = new List<ClearingResult>();
+            foreach (var m in markets)
+            {
+                results.Add(MarketClearing.Clear(world, m, plan.Tick, orders[m.Commodity].Asks, orders[m.Commodity].Bids, plan.InForce, seed));
+                Lap($"clear {m.Commodity} ({orders[m.Commodity].Bids.Count} bids, {orders[m.Commodity].Asks.Count} asks)".Replace(" (0 bids, 0 asks)", ""));
+            }
+            var routed = SessionRules.Route(results, SessionRules.Owners(session));
+            Lap("route");
+            var reports = new List<AgentReport>();
+            foreach (var (c, s) in countries) reports.Add(StockpileRules.Settle(s, SessionRules.SettlementFor(plan, routed, c.Id)));
+            foreach (var (p, s) in producers) reports.Add(ProducerRules.Settle(world, p, s, SessionRules.SettlementFor(plan, routed, p.Id), plan.Context));
+            Lap("settle: countries+producers");
+            foreach (var (m, s) in manufacturers) reports.Add(ManufacturerRules.Settle(world, m, s, SessionRules.SettlementFor(plan, routed, m.Id), plan.Context));
+            Lap("settle: manufacturers");
+            SessionRules.Finish(world, session, plan, results, reports);
+            Lap("finish");
+        }
+        var total = t.Values.Sum();
+        var sb = new StringBuilder();
+        sb.AppendLine($"Reference tick by phase, {world.Name}, {ticks} ticks, {total / ticks:F2} ms/tick:");
+        // Market phases are named with their order counts, which vary per tick: merge them by commodity.
+        foreach (var g in order.GroupBy(k => k.Split(" (")[0]))
+        {
+            var ms = g.Sum(k => t[k]);
+            sb.AppendLine($"  {g.Key,-30} {ms / ticks,10:F2} ms/tick {100 * ms / total,5:F1}%   {(g.Count() == 1 && g.Key != g.First() ? g.First()[g.Key.Length..].Trim() : "")}");
+        }
+        return sb.ToString();
+    }
+}
