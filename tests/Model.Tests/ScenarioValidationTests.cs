@@ -41,9 +41,7 @@ public class ScenarioValidationTests
         Assert.Equal(4, r.Spec.Policies.Count);
     }
 
-    [Fact(Skip = "BUG (reported): an unclosed [ or { makes YamlDotNet 18.1 throw InvalidOperationException, not YamlException; " +
-                 "ScenarioLoader.LoadText lets it escape instead of returning an error. Fix: load through an explicit Parser and also " +
-                 "catch InvalidOperationException, reporting parser.Current.Start (line 49 here)")]
+    [Fact]
     public void Unclosed_bracket_is_malformed_yaml_at_its_line()
     {
         var e = Assert.Single(Errors(ScenarioYaml.With(49, "    commodities: [oxide]", "    commodities: [oxide")));
@@ -138,8 +136,7 @@ public class ScenarioValidationTests
     public void Duplicate_commodity_id() =>
         AssertError(ScenarioYaml.With(18, "  - id: oxide", "  - id: ore"), 18, "commodities[1].id", "commodity 'ore' is defined twice");
 
-    [Fact(Skip = "BUG (reported): a duplicate producer/firm id is reported at the whole 'manufacturers' list (field 'manufacturers', line 35), " +
-                 "not at the second id; ScenarioReader.Unique should report at each repeated id node")]
+    [Fact]
     public void Duplicate_producer_id_is_reported_at_the_second_id() =>
         AssertError(ScenarioYaml.With(28, "  - id: cn-sep", "  - id: cn-mine"), 28, "producers[1].id", "'cn-mine' is used more than once");
 

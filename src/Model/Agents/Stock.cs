@@ -5,7 +5,8 @@ public static class Stock
 {
     public static double Total(Dictionary<string, double>? byOrigin)
     {
-        if (byOrigin is null) return 0;
+        if (byOrigin is null || byOrigin.Count == 0) return 0;
+        if (byOrigin.Count == 1) foreach (var v in byOrigin.Values) return v; // the common case: no sort needed
         double t = 0;
         foreach (var k in Keys(byOrigin)) t += byOrigin[k];
         return t;

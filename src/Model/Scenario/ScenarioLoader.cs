@@ -27,10 +27,11 @@ public static class ScenarioLoader
     {
         var sink = new ErrorSink(fileName);
         YamlMappingNode root;
+        var parser = new Parser(new StringReader(yaml));
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
                 return new(null, [new ScenarioError(fileName, 1, 1, "", "the file must be a YAML mapping of scenario fields")]);
             root = m;
@@ -38,6 +39,12 @@ public static class ScenarioLoader
         catch (YamlException e)
         {
             return new(null, [new ScenarioError(fileName, (int)e.Start.Line, (int)e.Start.Column, "", "malformed YAML: " + (e.InnerException?.Message ?? e.Message))]);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet reports an unclosed [ or { this way; the parser's position is where it gave up.
+            var at = parser.Current?.Start;
+            return new(null, [new ScenarioError(fileName, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message)]);
         }
         var spec = new ScenarioReader(sink).Read(new YamlMap(root, "", sink));
         return sink.Errors.Count > 0 ? new(null, sink.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList()) : new(spec, []);

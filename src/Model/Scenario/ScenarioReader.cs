@@ -32,11 +32,14 @@ internal sealed class ScenarioReader(ErrorSink sink)
         foreach (var c in commodities) CheckCountry(root, c.InitialOrigin, $"commodities[{c.Id}].initial_origin");
         CheckTransport(root, transport);
         var segments = ReadSegments(root);
-        var producers = root.Items("producers").Select(ReadProducer).Where(p => p is not null).Select(p => p!).ToList();
-        var manufacturers = root.Items("manufacturers").SelectMany(ReadManufacturers).ToList();
-        var policies = root.Items("policies").Select(ReadPolicy).Where(p => p is not null).Select(p => p!).ToList();
-        Unique(root, "policies", policies.Select(p => p.Id));
-        Unique(root, "manufacturers", manufacturers.Select(m => m.Id).Concat(producers.Select(p => p.Id)));
+        var producerMaps = root.Items("producers");
+        var producers = producerMaps.Select(ReadProducer).Where(p => p is not null).Select(p => p!).ToList();
+        var manufacturerMaps = root.Items("manufacturers");
+        var manufacturers = manufacturerMaps.SelectMany(ReadManufacturers).ToList();
+        var policyMaps = root.Items("policies");
+        var policies = policyMaps.Select(ReadPolicy).Where(p => p is not null).Select(p => p!).ToList();
+        Unique(policyMaps.Select(m => (Id(m), m)), "policy");
+        Unique(producerMaps.Concat(manufacturerMaps).Select(m => (Id(m), m)), "agent");
         root.RejectUnknown();
 
         if (sink.Errors.Count > 0) return null;
@@ -48,10 +51,15 @@ internal sealed class ScenarioReader(ErrorSink sink)
         };
     }
 
-    void Unique(YamlMap at, string what, IEnumerable<string> ids)
+    static string? Id(YamlMap m) => (m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "id").Value as YamlScalarNode)?.Value;
+
+    /// <summary>Reports every repeat of an id after its first use, at the repeated id.</summary>
+    void Unique(IEnumerable<(string? Id, YamlMap Map)> items, string what)
     {
-        foreach (var g in ids.GroupBy(x => x).Where(g => g.Count() > 1))
-            at.Error(what, $"id '{g.Key}' is used more than once (ids must be unique across producers and manufacturer firms)");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, m) in items)
+            if (id is not null && !seen.Add(id))
+                m.Error("id", $"{what} id '{id}' is used more than once (ids must be unique across producers and manufacturer groups)");
     }
 
     DemandSettings ReadDemand(YamlMap? m)
@@ -328,7 +336,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
             null => null,
             _ => Unknown(m, type),
         };
-        m.RejectUnknown();
+        if (p is not null) m.RejectUnknown(); // with an unknown type, its other fields cannot be judged
         return p;
     }
 
