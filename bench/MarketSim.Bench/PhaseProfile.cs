@@ -63,6 +63,9 @@ public static class PhaseProfile
         var total = t.Values.Sum();
         var sb = new StringBuilder();
         sb.AppendLine($"Reference tick by phase, {world.Name}, {ticks} ticks, {total / ticks:F2} ms/tick:");
+        if (manufacturers.Count > 0)
+            sb.AppendLine($"  (after the last tick: {manufacturers.Average(m => m.Item2.Pipeline.Count):F0} shipments in the average manufacturer's pipeline, " +
+                          $"{manufacturers.Average(m => m.Item2.Inputs.Sum(i => i.Value.Count)):F1} origin lots in its stock)");
         // Market phases are named with their order counts, which vary per tick: merge them by commodity.
         foreach (var g in order.GroupBy(k => k.Split(" (")[0]))
         {

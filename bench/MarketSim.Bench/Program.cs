@@ -24,7 +24,7 @@ int TicksFor(int n) => (quick, n) switch
 {
     (false, <= 1_000) => 60,
     (false, <= 10_000) => 20,
-    (false, _) => 8,
+    (false, _) => 6,
     (true, <= 1_000) => 15,
     (true, <= 10_000) => 6,
     (true, _) => 3,
@@ -130,6 +130,11 @@ Console.WriteLine();
 Console.WriteLine(Report.Table(rows, silo.StartupTime, yearReps));
 Console.WriteLine(Report.Details(rows));
 Console.WriteLine(Report.Aims(rows, defaultWorld.Name, sizes));
+// Where the model's own time goes (the same rules run inside the grains): the reference tick by phase.
+Log("phase profile ...");
+Console.WriteLine(PhaseProfile.Run(defaultWorld, Seed, defaultDays));
+var profileN = sizes.Where(n => n <= 10_000).DefaultIfEmpty(sizes.Min()).Max();
+Console.WriteLine(PhaseProfile.Run(SyntheticWorld.Build(profileN), Seed, TicksFor(profileN)));
 Console.WriteLine($"process peak working set (whole run, OS): {MemorySampler.ProcessPeakWorkingSet() / 1048576.0:F0} MiB");
 return 0;
 
