@@ -133,8 +133,8 @@ Console.WriteLine(Report.Aims(rows, defaultWorld.Name, sizes));
 // Where the model's own time goes (the same rules run inside the grains): the reference tick by phase.
 Log("phase profile ...");
 Console.WriteLine(PhaseProfile.Run(defaultWorld, Seed, defaultDays));
-var profileN = sizes.Where(n => n <= 10_000).DefaultIfEmpty(sizes.Min()).Max();
-Console.WriteLine(PhaseProfile.Run(SyntheticWorld.Build(profileN), Seed, TicksFor(profileN)));
+var profileSize = sizes.Where(n => n <= 10_000).DefaultIfEmpty(sizes.Min()).Max();
+Console.WriteLine(PhaseProfile.Run(SyntheticWorld.Build(profileSize), Seed, TicksFor(profileSize)));
 Console.WriteLine($"process peak working set (whole run, OS): {MemorySampler.ProcessPeakWorkingSet() / 1048576.0:F0} MiB");
 return 0;
 
