@@ -160,6 +160,9 @@ namespace MarketSim.Bench
     public sealed record EngineRun(
         double SetupS, double[] TickMs, Dictionary<string, long>? Calls, long PeakWs, long PeakHeap, long LiveHeap, string LastFrameJson)
     {
+        /// <summary>Orleans only: the peak working set while the session initialised its grains, and while it ran its ticks.</summary>
+        public long? SetupPeakWs { get; init; }
+        public long? TicksPeakWs { get; init; }
         public int Ticks => TickMs.Length;
         public double RunS => TickMs.Sum() / 1000;
         public double MedianTickMs => Stats.Median(TickMs);
@@ -208,6 +211,8 @@ namespace MarketSim.Bench
             var sw = Stopwatch.StartNew();
             await session.StartAsync(world.AsImmutable(), seed, settings ?? SessionSettings.Default);
             var setup = sw.Elapsed.TotalSeconds;
+            var (setupWs, setupHeap) = mem.Peak();
+            mem.Reset();
             var before = CallCounter.Snapshot();
             var tickMs = new double[ticks];
             for (int i = 0; i < ticks; i++)
@@ -223,7 +228,8 @@ namespace MarketSim.Bench
             var (ws, heap) = mem.Peak();
             var live = GC.GetTotalMemory(true);
             await session.EndAsync();
-            return new EngineRun(setup, tickMs, calls, ws, heap, live, JsonSerializer.Serialize(frames[^1], Json));
+            return new EngineRun(setup, tickMs, calls, Math.Max(ws, setupWs), Math.Max(heap, setupHeap), live, JsonSerializer.Serialize(frames[^1], Json))
+                { SetupPeakWs = setupWs, TicksPeakWs = ws };
         }
     }
 
@@ -275,6 +281,7 @@ namespace MarketSim.Bench
                 sb.Append($"- {r.World}, {r.Engine}: {t.Length} ticks, {Stats.Median(t):F2} / {t.Average():F2} / {t.Min():F2} / {t.Max():F2}");
                 if (r.Run.Calls is { } calls)
                     sb.Append("; calls/tick " + string.Join(", ", calls.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value / (double)t.Length:N1}")));
+                if (r.Run.SetupPeakWs is { } sp && r.Run.TicksPeakWs is { } tp) sb.Append($"; peak WS setup {MiB(sp)} MiB, ticks {MiB(tp)} MiB");
                 var slow = t.Select((ms, i) => (ms, i)).OrderByDescending(x => x.ms).Take(5).OrderBy(x => x.i);
                 sb.AppendLine($"; slowest ticks: {string.Join(", ", slow.Select(x => $"#{x.i} {x.ms:F0}"))}");
             }
