@@ -33,34 +33,51 @@ public static class Procurement
     /// <summary>Books purchases into the pipeline, learns the lead time and the delivered price.</summary>
     public static void Receive(FirmState s, IReadOnlyList<Fill> bought, double learning)
     {
-        foreach (var g in bought.GroupBy(f => f.Commodity).OrderBy(g => g.Key, StringComparer.Ordinal))
+        if (bought.Count == 0) return;
+        foreach (var f in bought) AddShipment(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+        // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum).
+        var commodities = new List<string>(2);
+        foreach (var f in bought) if (!commodities.Contains(f.Commodity)) commodities.Add(f.Commodity);
+        if (commodities.Count > 1) commodities.Sort(StringComparer.Ordinal);
+        foreach (var k in commodities)
         {
             double q = 0, value = 0, days = 0;
-            foreach (var f in g)
+            foreach (var f in bought)
             {
-                s.Pipeline.Add(new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+                if (f.Commodity != k) continue;
                 q += f.Quantity;
                 value += f.Quantity * (f.Price + f.Tariff);
                 days += f.Quantity * (f.ArrivalTick - f.OrderTick);
             }
             if (q <= 0) continue;
-            s.LastPrice[g.Key] = value / q;
-            var l = s.ExpectedLeadTime.GetValueOrDefault(g.Key);
-            s.ExpectedLeadTime[g.Key] = l + learning * (days / q - l);
+            s.LastPrice[k] = value / q;
+            var l = s.ExpectedLeadTime.GetValueOrDefault(k);
+            s.ExpectedLeadTime[k] = l + learning * (days / q - l);
         }
+    }
+
+    /// <summary>Adds a shipment, merged with one bought the same tick with the same commodity, origin and arrival (fewer, larger entries).</summary>
+    public static void AddShipment(List<Shipment> pipeline, Shipment sh)
+    {
+        for (int i = pipeline.Count - 1; i >= 0 && pipeline[i].OrderTick == sh.OrderTick; i--)
+        {
+            var p = pipeline[i];
+            if (p.ArrivalTick == sh.ArrivalTick && p.Commodity == sh.Commodity && p.Origin == sh.Origin)
+            {
+                pipeline[i] = p with { Quantity = p.Quantity + sh.Quantity };
+                return;
+            }
+        }
+        pipeline.Add(sh);
     }
 
     /// <summary>Moves shipments due by this tick into stock.</summary>
     public static void Arrive(FirmState s, int tick)
     {
         if (s.Pipeline.Count == 0) return;
-        var keep = new List<Shipment>(s.Pipeline.Count);
         foreach (var sh in s.Pipeline)
-        {
             if (sh.ArrivalTick <= tick) Stock.Add(Stock.For(s.Inputs, sh.Commodity), sh.Origin, sh.Quantity);
-            else keep.Add(sh);
-        }
-        s.Pipeline = keep;
+        s.Pipeline.RemoveAll(sh => sh.ArrivalTick <= tick); // in place: no new list every tick
     }
 
     /// <summary>Seeds stock and an even pipeline so that tick 0 starts in a steady state.</summary>

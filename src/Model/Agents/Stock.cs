@@ -12,7 +12,13 @@ public static class Stock
         return t;
     }
 
-    public static IEnumerable<string> Keys<T>(Dictionary<string, T> d) => d.Keys.OrderBy(k => k, StringComparer.Ordinal);
+    public static IReadOnlyList<string> Keys<T>(Dictionary<string, T> d)
+    {
+        if (d.Count <= 1) return d.Count == 0 ? [] : [.. d.Keys];
+        var keys = new List<string>(d.Keys);
+        keys.Sort(StringComparer.Ordinal);
+        return keys;
+    }
 
     public static void Add(Dictionary<string, double> byOrigin, string origin, double q)
     {
@@ -27,7 +33,7 @@ public static class Stock
         var total = Total(byOrigin);
         if (q <= 0 || total <= 0) return taken;
         var share = Math.Min(1, q / total);
-        foreach (var k in Keys(byOrigin).ToList())
+        foreach (var k in Keys(byOrigin))
         {
             var t = byOrigin[k] * share;
             var left = byOrigin[k] - t;

@@ -22,12 +22,35 @@ public sealed record ScenarioSpec
     public required IReadOnlyList<ManufacturerSpec> Manufacturers { get; init; }
     public required IReadOnlyList<PolicySpec> Policies { get; init; }
 
-    public CommoditySpec Commodity(string id) => Commodities.First(c => c.Id == id);
-    public CountrySpec Country(string id) => Countries.First(c => c.Id == id);
+    // Lookups are hot (every agent, every tick): index once per list instance, rebuilt if a `with` swaps the list.
+    (IReadOnlyList<CommoditySpec> Of, Dictionary<string, CommoditySpec> Index)? _commodities;
+    (IReadOnlyList<CountrySpec> Of, Dictionary<string, CountrySpec> Index)? _countries;
+    (IReadOnlyList<SegmentSpec> Of, Dictionary<string, string> Index)? _segments;
+
+    public CommoditySpec Commodity(string id)
+    {
+        if (_commodities is not { } c || !ReferenceEquals(c.Of, Commodities))
+            _commodities = c = (Commodities, Commodities.ToDictionary(x => x.Id, StringComparer.Ordinal));
+        return c.Index.TryGetValue(id, out var v) ? v : throw new KeyNotFoundException($"unknown commodity '{id}'");
+    }
+
+    public CountrySpec Country(string id)
+    {
+        if (_countries is not { } c || !ReferenceEquals(c.Of, Countries))
+            _countries = c = (Countries, Countries.ToDictionary(x => x.Id, StringComparer.Ordinal));
+        return c.Index.TryGetValue(id, out var v) ? v : throw new KeyNotFoundException($"unknown country '{id}'");
+    }
     public DateOnly DateOf(int tick) => StartDate.AddDays(tick);
 
     /// <summary>The price segment a seller in this country belongs to (the last segment with no countries takes the rest).</summary>
     public string SegmentOf(string country)
+    {
+        if (_segments is not { } c || !ReferenceEquals(c.Of, Segments)) _segments = c = (Segments, new Dictionary<string, string>(StringComparer.Ordinal));
+        if (c.Index.TryGetValue(country, out var seg)) return seg;
+        lock (c.Index) return c.Index[country] = FindSegment(country);
+    }
+
+    string FindSegment(string country)
     {
         foreach (var s in Segments)
             if (s.Countries.Count > 0 && s.Countries.Contains(country)) return s.Id;

@@ -130,9 +130,23 @@ public static class SessionRules
             .Select(g => { var q = Sum(g, f => f.Quantity); return new LeadTimeRow(g.Key.BuyerCountry, g.Key.Commodity, q, q > 0 ? Sum(g, f => f.Quantity * (f.ArrivalTick - f.OrderTick)) / q : 0); })
             .OrderBy(r => r.Destination, Ord).ThenBy(r => r.Commodity, Ord).ToList();
 
-        var firmShortages = reports.SelectMany(r => r.Shortages.Select(s => (r.Country, r.Sector, s))).ToList();
-        var shortages = firmShortages.GroupBy(x => (x.Country, x.Sector, x.s.Commodity))
-            .Select(g => new ShortageRow(g.Key.Country, g.Key.Sector, g.Key.Commodity, Sum(g, x => x.s.Required), Sum(g, x => x.s.Unmet)))
+        // Sums run over reports in agent-id order, as a GroupBy would, but without its allocations (100,000 agents a tick).
+        var shortAcc = new Dictionary<(string, string, string), (double Req, double Unmet)>();
+        var coverAcc = new Dictionary<(string, string, string), (double DaysW, double W)>();
+        foreach (var r in reports)
+            for (int i = 0; i < r.Shortages.Count; i++)
+            {
+                var s = r.Shortages[i];
+                var key = (r.Country, r.Sector, s.Commodity);
+                var a = shortAcc.GetValueOrDefault(key);
+                shortAcc[key] = (a.Req + s.Required, a.Unmet + s.Unmet);
+                if (i < r.CoverDays.Count)
+                {
+                    var c = coverAcc.GetValueOrDefault(key);
+                    coverAcc[key] = (c.DaysW + r.CoverDays[i].Value * s.Required, c.W + s.Required);
+                }
+            }
+        var shortages = shortAcc.Select(x => new ShortageRow(x.Key.Item1, x.Key.Item2, x.Key.Item3, x.Value.Req, x.Value.Unmet))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
         st.LastUnmetShare.Clear();
         foreach (var g in shortages.GroupBy(s => (s.Country, s.Commodity)))
@@ -141,16 +155,17 @@ public static class SessionRules
             st.LastUnmetShare[g.Key.Country + "|" + g.Key.Commodity] = req > 0 ? Sum(g, s => s.Unmet) / req : 0;
         }
 
-        var cover = reports.SelectMany(r => r.CoverDays.Zip(r.Shortages, (c, s) => (r.Country, r.Sector, c.Key, c.Value, s.Required)))
-            .GroupBy(x => (x.Country, x.Sector, x.Key))
-            .Select(g => { var w = Sum(g, x => x.Required); return new CoverRow(g.Key.Country, g.Key.Sector, g.Key.Key, w > 0 ? Sum(g, x => x.Value * x.Required) / w : 0); })
+        var cover = coverAcc.Select(x => new CoverRow(x.Key.Item1, x.Key.Item2, x.Key.Item3, x.Value.W > 0 ? x.Value.DaysW / x.Value.W : 0))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
 
+        var lossAcc = new Dictionary<(string Country, string Sector), double>();
+        foreach (var r in reports)
+            if (r.PlannedValueAdded > 0) lossAcc[(r.Country, r.Sector)] = lossAcc.GetValueOrDefault((r.Country, r.Sector)) + r.Loss;
         var losses = new List<LossRow>();
-        foreach (var g in reports.Where(r => r.PlannedValueAdded > 0).GroupBy(r => (r.Country, r.Sector)).OrderBy(g => g.Key.Country, Ord).ThenBy(g => g.Key.Sector, Ord))
+        foreach (var g in lossAcc.OrderBy(g => g.Key.Country, Ord).ThenBy(g => g.Key.Sector, Ord))
         {
             var key = g.Key.Country + "|" + g.Key.Sector;
-            var loss = Sum(g, r => r.Loss);
+            var loss = g.Value;
             var cum = st.CumulativeLoss.GetValueOrDefault(key) + loss;
             st.CumulativeLoss[key] = cum;
             losses.Add(new LossRow(g.Key.Country, g.Key.Sector, loss, cum, cum / world.Country(g.Key.Country).Gdp));
