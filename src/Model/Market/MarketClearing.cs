@@ -69,11 +69,20 @@ public static class MarketClearing
             return l;
         }
 
-        var cands = bids.Select(b => Links(b).Where(c => c.Delivered <= b.LimitPrice && asks[c.Ask].SellerId != b.BuyerId).ToList()).ToArray();
+        // Each bid's allowed sellers; bids that filter nothing out share their country's list (no copy per bid).
+        var cands = new List<Candidate>[bids.Count];
+        for (int b = 0; b < bids.Count; b++)
+        {
+            var links = Links(bids[b]);
+            var all = true;
+            foreach (var c in links)
+                if (c.Delivered > bids[b].LimitPrice || asks[c.Ask].SellerId == bids[b].BuyerId) { all = false; break; }
+            cands[b] = all ? links : links.Where(c => c.Delivered <= bids[b].LimitPrice && asks[c.Ask].SellerId != bids[b].BuyerId).ToList();
+        }
         var remaining = bids.Select(b => b.Quantity).ToArray();
         var licenceDelay = new Dictionary<(int, string), int?>(); // (bid, control) → approved delay, or null when refused
         var blocked = new HashSet<(int, int)>(); // (bid, candidate index) closed for this tick
-        var filled = new Dictionary<(int Bid, int Ask), (double Q, int Delay)>();
+        var filled = new Dictionary<(int Bid, int Ask), (double Q, int Delay, int Cand)>();
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c) => c.Id + "|" + Period(c);
@@ -111,67 +120,83 @@ public static class MarketClearing
             return true;
         }
 
-        // The sellers a buyer asks this round: among open links within the price band of the cheapest, those reserved for
-        // its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to sales rate × price weight.
-        List<(int I, double W)> Choice(int b, out List<int> delays)
+        bool IsOpen(int b, int i, out int delay)
         {
-            var open = new List<(int I, int Delay)>();
-            var list = cands[b];
-            for (int i = 0; i < list.Count; i++)
-                if (cap[list[i].Ask] > Eps && !blocked.Contains((b, i)) && Open(b, list[i], out var d)) open.Add((i, d));
-            delays = new List<int>();
-            if (open.Count == 0) return [];
-            var best = open.Min(o => list[o.I].Delivered);
-            var band = open.Where(o => list[o.I].Delivered <= best * (1 + PriceBand) + Eps).ToList();
-            int Rank(int i) => asks[list[i].Ask].OnlyFor.Count > 0 ? 0 : 1;
-            var top = band.Min(o => Rank(o.I));
-            var chosen = band.Where(o => Rank(o.I) == top).ToList();
-            delays = chosen.Select(o => o.Delay).ToList();
-            // Weight: the seller's normal sales rate (its market share, not whatever stock it happens to hold) × price weight.
-            return chosen.Select(o => (o.I, Math.Max(asks[list[o.I].Ask].Flow, 1e-9 * cap[list[o.I].Ask]) * Math.Max(1e-6, 1 - (list[o.I].Delivered / best - 1) / PriceBand))).ToList();
+            delay = 0;
+            return cap[cands[b][i].Ask] > Eps && (blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out delay);
         }
 
+        // The sellers a buyer asks this round: among open links within the price band of the cheapest, those reserved for
+        // its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to the seller's
+        // normal sales rate (its market share, not whatever stock it happens to hold) × a weight falling linearly with price.
+        var open = new List<(int I, int Delay)>();
+        var chosen = new List<(int I, double W, int Delay)>();
+        void Choose(int b)
+        {
+            open.Clear(); chosen.Clear();
+            var list = cands[b];
+            var best = double.PositiveInfinity;
+            for (int i = 0; i < list.Count; i++)
+                if (IsOpen(b, i, out var d)) { open.Add((i, d)); best = Math.Min(best, list[i].Delivered); }
+            if (open.Count == 0) return;
+            var edge = best * (1 + PriceBand) + Eps;
+            var top = 1;
+            foreach (var (i, _) in open) if (list[i].Delivered <= edge && asks[list[i].Ask].OnlyFor.Count > 0) { top = 0; break; }
+            foreach (var (i, d) in open)
+            {
+                if (list[i].Delivered > edge || (asks[list[i].Ask].OnlyFor.Count > 0 ? 0 : 1) != top) continue;
+                var w = Math.Max(asks[list[i].Ask].Flow, 1e-9 * cap[list[i].Ask]) * Math.Max(1e-6, 1 - (list[i].Delivered / best - 1) / PriceBand);
+                chosen.Add((i, w, d));
+            }
+        }
+
+        var requests = new List<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
+        for (int a = 0; a < asks.Count; a++) requests[a] = new();
         for (int round = 0; round <= asks.Count + 1; round++)
         {
-            var requests = new SortedDictionary<int, List<(int Bid, double Q, int Delay, int Cand)>>();
+            var any = false;
+            foreach (var r in requests) r.Clear();
             for (int b = 0; b < bids.Count; b++)
             {
                 if (remaining[b] <= Eps) continue;
-                var cls = Choice(b, out var delays);
-                if (cls.Count == 0) continue;
+                Choose(b);
+                if (chosen.Count == 0) continue;
                 double totalWeight = 0;
-                foreach (var (_, w) in cls) totalWeight += w;
-                for (int j = 0; j < cls.Count; j++)
-                {
-                    var a = cands[b][cls[j].I].Ask;
-                    if (!requests.TryGetValue(a, out var r)) requests[a] = r = new();
-                    r.Add((b, remaining[b] * cls[j].W / totalWeight, delays[j], cls[j].I));
-                }
+                foreach (var c in chosen) totalWeight += c.W;
+                foreach (var c in chosen)
+                    requests[cands[b][c.I].Ask].Add((b, remaining[b] * c.W / totalWeight, c.Delay, c.I));
+                any = true;
             }
-            if (requests.Count == 0) break;
+            if (!any) break;
 
-            foreach (var (a, reqs) in requests)
+            for (int a = 0; a < asks.Count; a++)
             {
+                var reqs = requests[a];
+                if (reqs.Count == 0) continue;
                 var ask = asks[a];
                 // Priority buyers first, then the rest, each class pro rata.
                 foreach (var cls in new[] { true, false })
                 {
-                    var group = reqs.Where(r => ask.PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) == cls).ToList();
-                    if (group.Count == 0) continue;
                     double total = 0;
-                    foreach (var r in group) total += r.Q;
+                    var members = 0;
+                    foreach (var r in reqs)
+                        if (ask.PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) == cls) { total += r.Q; members++; }
+                    if (members == 0) continue;
                     var share = total <= cap[a] ? 1 : cap[a] / total;
-                    foreach (var r in group)
+                    foreach (var r in reqs)
                     {
+                        if (ask.PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) != cls) continue;
                         var q = r.Q * share;
                         var cand = cands[r.Bid][r.Cand];
-                        foreach (var ctl in cand.Controls.Where(c => c.Mode == ControlMode.Quota))
-                            q = Math.Min(q, Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl))));
+                        foreach (var ctl in cand.Controls)
+                            if (ctl.Mode == ControlMode.Quota)
+                                q = Math.Min(q, Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl))));
                         if (q <= Eps) { blocked.Add((r.Bid, r.Cand)); continue; }
-                        foreach (var ctl in cand.Controls.Where(c => c.Mode == ControlMode.Quota))
-                            state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
+                        foreach (var ctl in cand.Controls)
+                            if (ctl.Mode == ControlMode.Quota)
+                                state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
                         var prev = filled.GetValueOrDefault((r.Bid, a));
-                        filled[(r.Bid, a)] = (prev.Q + q, r.Delay);
+                        filled[(r.Bid, a)] = (prev.Q + q, r.Delay, r.Cand);
                         remaining[r.Bid] -= q;
                         cap[a] -= q;
                         if (q < r.Q * share - Eps) blocked.Add((r.Bid, r.Cand));
@@ -181,12 +206,15 @@ public static class MarketClearing
         }
 
         // Fills, in (bid, ask) order.
-        var fills = new List<Fill>();
+        var fills = new List<Fill>(filled.Count);
         var sold = new double[asks.Count];
-        foreach (var ((b, a), (q, delay)) in filled.OrderBy(x => x.Key.Bid).ThenBy(x => x.Key.Ask))
+        var keys = filled.Keys.ToList();
+        keys.Sort((x, y) => x.Bid != y.Bid ? x.Bid.CompareTo(y.Bid) : x.Ask.CompareTo(y.Ask));
+        foreach (var (b, a) in keys)
         {
+            var (q, delay, ci) = filled[(b, a)];
             var bid = bids[b]; var ask = asks[a];
-            var cand = cands[b].First(c => c.Ask == a);
+            var cand = cands[b][ci];
             double floor = 0; string? payer = null;
             foreach (var f in floors)
                 if (f.Covers(commodity.Id, ask.SellerCountry) && f.Floors[commodity.Id] > floor) { floor = f.Floors[commodity.Id]; payer = f.Id; }
@@ -209,7 +237,11 @@ public static class MarketClearing
         for (int b = 0; b < bids.Count; b++)
         {
             if (remaining[b] <= Eps) continue;
-            var segs = cands[b].Where((c, i) => !blocked.Contains((b, i)) && Open(b, c, out _)).Select(c => segOfAsk[c.Ask]).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
+            var segs = new List<string>(2);
+            for (int i = 0; i < cands[b].Count; i++)
+                if ((blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out _) && !segs.Contains(segOfAsk[cands[b][i].Ask]))
+                    segs.Add(segOfAsk[cands[b][i].Ask]);
+            if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
             foreach (var s in segs) demand[s] = demand.GetValueOrDefault(s) + remaining[b] / segs.Count;
         }
         var next = new List<SegmentPrice>();
