@@ -24,7 +24,7 @@ public static class ManufacturerRules
     public static AgentPlan Plan(ScenarioSpec world, ManufacturerSpec m, FirmState s, TickContext ctx)
     {
         var bids = new List<Bid>();
-        foreach (var k in m.Inputs.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        foreach (var k in m.InputOrder())
         {
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             var order = Procurement.OrderUpTo(use * m.PlannedOutput, m.CoverDays, s.ExpectedLeadTime.GetValueOrDefault(k),
@@ -41,7 +41,7 @@ public static class ManufacturerRules
         Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning);
         Procurement.Arrive(s, st.Tick);
 
-        var inputs = m.Inputs.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var inputs = m.InputOrder();
         var q = m.PlannedOutput;
         foreach (var k in inputs)
             q = Math.Min(q, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
@@ -54,7 +54,7 @@ public static class ManufacturerRules
             var stock = Stock.For(s.Inputs, k);
             var need = use * m.PlannedOutput;
             shortages.Add(new InputShortage(k, need, Math.Max(0, need - Stock.Total(stock))));
-            Stock.TakeProportional(stock, use * q);
+            Stock.TakeProportional(stock, use * q, record: false);
             cover.Add(new(k, need > 0 ? Stock.Total(stock) / need : 0));
         }
 

@@ -77,7 +77,11 @@ public static class Procurement
         if (s.Pipeline.Count == 0) return;
         foreach (var sh in s.Pipeline)
             if (sh.ArrivalTick <= tick) Stock.Add(Stock.For(s.Inputs, sh.Commodity), sh.Origin, sh.Quantity);
-        s.Pipeline.RemoveAll(sh => sh.ArrivalTick <= tick); // in place: no new list every tick
+        // In place, no new list every tick.
+        int w = 0;
+        for (int r = 0; r < s.Pipeline.Count; r++)
+            if (s.Pipeline[r].ArrivalTick > tick) s.Pipeline[w++] = s.Pipeline[r];
+        s.Pipeline.RemoveRange(w, s.Pipeline.Count - w);
     }
 
     /// <summary>Seeds stock and an even pipeline so that tick 0 starts in a steady state.</summary>

@@ -3,6 +3,8 @@ namespace MarketSim.Model.Agents;
 /// <summary>Small helpers on stock held by origin. Every loop runs in ordinal key order so float sums are reproducible.</summary>
 public static class Stock
 {
+    static readonly List<KeyValuePair<string, double>> NoRecord = new();
+
     public static double Total(Dictionary<string, double>? byOrigin)
     {
         if (byOrigin is null || byOrigin.Count == 0) return 0;
@@ -27,9 +29,9 @@ public static class Stock
     }
 
     /// <summary>Takes q out of the stock in proportion to what each origin holds; returns what was taken by origin.</summary>
-    public static List<KeyValuePair<string, double>> TakeProportional(Dictionary<string, double> byOrigin, double q)
+    public static List<KeyValuePair<string, double>> TakeProportional(Dictionary<string, double> byOrigin, double q, bool record = true)
     {
-        var taken = new List<KeyValuePair<string, double>>();
+        var taken = record ? new List<KeyValuePair<string, double>>() : NoRecord;
         var total = Total(byOrigin);
         if (q <= 0 || total <= 0) return taken;
         var share = Math.Min(1, q / total);
@@ -38,7 +40,7 @@ public static class Stock
             var t = byOrigin[k] * share;
             var left = byOrigin[k] - t;
             if (left <= 1e-12) byOrigin.Remove(k); else byOrigin[k] = left;
-            if (t > 0) taken.Add(new(k, t));
+            if (t > 0 && record) taken.Add(new(k, t));
         }
         return taken;
     }

@@ -155,6 +155,19 @@ public sealed record ProducerSpec
 
 public sealed record ManufacturerSpec
 {
+    (IReadOnlyDictionary<string, double> Of, string[] Keys)? _order;
+    /// <summary>The inputs' ids in ordinal order, computed once (every rule loops over inputs in this order).</summary>
+    public string[] InputOrder()
+    {
+        if (_order is not { } o || !ReferenceEquals(o.Of, Inputs))
+        {
+            var keys = Inputs.Keys.ToArray();
+            Array.Sort(keys, StringComparer.Ordinal);
+            _order = o = (Inputs, keys);
+        }
+        return o.Keys;
+    }
+
     public required string Id { get; init; }
     public required string Country { get; init; }
     public required string Sector { get; init; }
