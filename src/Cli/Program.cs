@@ -7,5 +7,7 @@ return args switch
     ["help", var command] => Usage.PrintCommand(command),
     ["validate", .. var rest] => ValidateCommand.Run(rest),
     ["run", .. var rest] => await RunCommand.RunAsync(rest),
-    [var unknown, ..] => Usage.Fail($"unknown command '{unknown}' (commands: validate, run)"),
+    ["batch", .. var rest] => await MarketSim.Cli.Batch.BatchCommand.RunAsync(rest),
+    ["report", .. var rest] => await MarketSim.Cli.Report.ReportCommand.RunAsync(rest),
+    [var unknown, ..] => Usage.Fail($"unknown command '{unknown}' (commands: {Usage.Commands})"),
 };

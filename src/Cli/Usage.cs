@@ -36,6 +36,43 @@ public static class Usage
           Exit code 0 on success, 1 on an invalid scenario or a failed run, 2 on a bad command line.
         """;
 
+    public const string Commands = "validate, run, batch, report";
+
+    public const string Batch = """
+        marketsim batch FILE --out DIR [--parallel N] [--resume] [--format csv|parquet] [--yes]
+
+          Runs an experiment (a base scenario, parameters varied over a grid or named cases, repetitions with seeds
+          derived from a master seed; docs/SCENARIOS.md, "Experiment files"). Every run is its own session on grains
+          in a silo hosted in this process. Writes into DIR, appending each run as it finishes:
+            runs.csv        run_id, variant, case, <parameters>, repetition, seed, then per country loss_C,
+                            loss_gdp_share_C, peak_unmet_share_C, shortage_days_C, days_to_recover_C, fiscal_cost_C,
+                            and per commodity peak_price_X
+            series.csv      run_id, tick, date, metric, key, value (the experiment's metrics at its interval)
+            experiment.yaml, scenario.yaml (copies), manifest.json (version, seeds, start and end times)
+          The experiment is checked completely before anything runs; errors print as file:line:column.
+
+          --out DIR       output directory (required)
+          --parallel N    runs at a time; default: 2 per core (here {0})
+          --resume        finish an interrupted batch in DIR: finished runs are kept, the rest run
+          --format F      csv (default) or parquet (runs.parquet, series.parquet)
+          --yes           allow more than 1000 runs
+
+          When all runs are done, rows are sorted by run id (series rows within a run by tick, metric, key), so a
+          resumed batch gives the same files as an uninterrupted one, whatever --parallel. --cluster (running on
+          a remote Orleans cluster) is not implemented yet.
+          Exit code 0 when every run finished, 1 on an invalid experiment, a failed or interrupted batch, 2 on a
+          bad command line.
+        """;
+
+    public const string Report = """
+        marketsim report DIR [--no-png]
+
+          Reads a batch directory and writes DIR/report.html: one self-contained file (plotly.js embedded, no
+          network) with fan charts (median and 5-95% band over the repetitions) of prices and losses per variant,
+          and a table of the summary metrics. With a headless Chromium on the PATH (chromium, chromium-browser,
+          google-chrome) also DIR/charts/*.png, one per chart; --no-png skips them.
+        """;
+
     public static int Print(TextWriter w, int exitCode)
     {
         w.WriteLine("marketsim: agent-based simulation of the rare-earth supply chain under trade policy.");
@@ -44,6 +81,10 @@ public static class Usage
         w.WriteLine(Validate);
         w.WriteLine();
         w.WriteLine(Run);
+        w.WriteLine();
+        w.WriteLine(Batch.Replace("{0}", BatchDefault));
+        w.WriteLine();
+        w.WriteLine(Report);
         w.WriteLine();
         w.WriteLine("marketsim help COMMAND    help on one command");
         return exitCode;
@@ -55,9 +96,13 @@ public static class Usage
         {
             case "validate": Console.Out.WriteLine(Validate); return ExitCodes.Ok;
             case "run": Console.Out.WriteLine(Run); return ExitCodes.Ok;
-            default: return Fail($"unknown command '{command}' (commands: validate, run)");
+            case "batch": Console.Out.WriteLine(Batch.Replace("{0}", BatchDefault)); return ExitCodes.Ok;
+            case "report": Console.Out.WriteLine(Report); return ExitCodes.Ok;
+            default: return Fail($"unknown command '{command}' (commands: {Commands})");
         }
     }
+
+    static string BatchDefault => MarketSim.Cli.Batch.BatchOptions.DefaultParallel.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Reports a command-line mistake on stderr and returns the usage exit code.</summary>
     public static int Fail(string message, string? command = null)

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MarketSim.Grains;
+using MarketSim.Model.Experiments;
+using Spectre.Console;
+
+namespace MarketSim.Cli.Batch;
+
+/// <summary>
+/// `marketsim batch FILE --out DIR ...`: expands an experiment, runs every run as its own session on grains in a silo
+/// hosted in this process, at most --parallel at a time, and appends each finished run to runs.csv / series.csv.
+/// </summary>
+public static class BatchCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args is ["-h" or "--help"]) return Usage.PrintCommand("batch");
+        var (options, parseError) = BatchOptions.Parse(args);
+        if (options is null) return Usage.Fail(parseError!, "batch");
+
+        var loaded = ExperimentLoader.LoadFile(options.File, options.Yes ? null : ExperimentLoader.DefaultMaxRuns);
+        if (!loaded.Ok)
+        {
+            ScenarioErrors.Print(Console.Error, options.File, loaded.Errors);
+            return ExitCodes.Failed;
+        }
+        var plan = loaded.Plan!;
+        var layout = new BatchLayout(plan);
+        var dir = Path.GetFullPath(options.OutDir);
+
+        JsonObject manifest;
+        bool resume;
+        try
+        {
+            (manifest, resume) = PrepareDirectory(options, plan, dir);
+        }
+        catch (BatchException e)
+        {
+            Console.Error.WriteLine($"marketsim batch: error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"marketsim batch: error: cannot write the output directory '{options.OutDir}': {e.Message}");
+            return ExitCodes.Failed;
+        }
+
+        using IBatchSink sink = options.Format == BatchFormat.Parquet ? new ParquetBatchSink(dir, layout) : new CsvBatchSink(dir, layout);
+        var session = new JsonObject { ["started_at"] = Now(), ["parallel"] = options.Parallel, ["resumed"] = resume };
+        ((JsonArray)manifest["sessions"]!).Add(session);
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        var done = 0;
+        var total = plan.Runs.Count;
+        try
+        {
+            var finished = sink.Open(resume);
+            var pending = plan.Runs.Where(r => !finished.Contains(r.RunId)).ToList();
+            done = total - pending.Count;
+            manifest["status"] = "running";
+            Manifest.Write(dir, manifest);
+            Console.Out.WriteLine($"{options.File}: '{plan.Name}', {plan.Variants.Count} variants × {plan.Repetitions} repetitions = {total} runs of {plan.Days} days" +
+                (resume ? $"; {done} already finished, {pending.Count} to run" : "") + $", {options.Parallel} in parallel, into {options.OutDir}");
+
+            var clock = Stopwatch.StartNew();
+            if (pending.Count > 0)
+                done = await RunAllAsync(plan, pending, sink, options.Parallel, done, cancel.Token);
+            sink.Complete();
+
+            session["finished_at"] = Now();
+            session["runs_done"] = pending.Count;
+            session["outcome"] = "complete";
+            manifest["status"] = "complete";
+            manifest["finished_at"] = Now();
+            Manifest.Write(dir, manifest);
+            var rate = pending.Count > 0 ? $" ({pending.Count / Math.Max(clock.Elapsed.TotalMinutes, 1e-9):0.#} runs per minute)" : "";
+            var (runsFile, seriesFile) = options.Format == BatchFormat.Parquet ? (BatchLayout.RunsParquet, BatchLayout.SeriesParquet) : (BatchLayout.RunsCsv, BatchLayout.SeriesCsv);
+            Console.Out.WriteLine($"done: {total} runs in {options.OutDir}: {runsFile}, {seriesFile}, {BatchLayout.ExperimentCopy}, {BatchLayout.Manifest}; " +
+                $"{pending.Count} ran in {clock.Elapsed.TotalSeconds:0.0} s{rate}");
+            return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException)
+        {
+            Stop(dir, manifest, session, "interrupted", done);
+            Console.Error.WriteLine($"marketsim batch: interrupted: {done} of {total} runs finished and kept in {options.OutDir}; " +
+                $"run the same command with --resume to finish the rest.");
+            return ExitCodes.Failed;
+        }
+        catch (BatchException e)
+        {
+            Console.Error.WriteLine($"marketsim batch: error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Stop(dir, manifest, session, "write failed", done);
+            Console.Error.WriteLine($"marketsim batch: error: cannot write to '{options.OutDir}': {e.Message}. The files hold the {done} runs " +
+                "finished before and are valid; make room and run the same command with --resume.");
+            return ExitCodes.Failed;
+        }
+        catch (RunFailedException e)
+        {
+            Stop(dir, manifest, session, "run failed", done);
+            Console.Error.WriteLine($"marketsim batch: error: run {e.Run.RunId} (variant {e.Run.Variant.Index}, repetition {e.Run.Repetition}, seed {e.Run.Seed}) failed: " +
+                $"{e.InnerException!.GetType().Name}: {e.InnerException.Message}; the {done} runs finished before are kept.");
+            Console.Error.WriteLine(e.InnerException.StackTrace);
+            return ExitCodes.Failed;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+
+    static void Stop(string dir, JsonObject manifest, JsonObject session, string outcome, int done)
+    {
+        session["finished_at"] = Now();
+        session["outcome"] = outcome;
+        manifest["status"] = outcome;
+        manifest["runs_finished"] = done;
+        try { Manifest.Write(dir, manifest); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Checks the output directory: a new batch needs one without batch files; --resume needs the same experiment.</summary>
+    static (JsonObject Manifest, bool Resume) PrepareDirectory(BatchOptions options, ExperimentPlan plan, string dir)
+    {
+        if (File.Exists(dir)) throw new BatchException($"'{options.OutDir}' exists and is a file, not a directory");
+        string[] batchFiles = [BatchLayout.Manifest, BatchLayout.RunsCsv, BatchLayout.RunsParquet, ".parts"];
+        var existing = Directory.Exists(dir) && batchFiles.Any(f => Path.Exists(Path.Combine(dir, f)));
+        if (existing && !options.Resume)
+            throw new BatchException($"'{options.OutDir}' already holds a batch; run with --resume to finish it, or choose another --out");
+        if (existing)
+        {
+            var old = Manifest.Read(dir) ?? throw new BatchException($"'{options.OutDir}' has batch files but no readable {BatchLayout.Manifest}; cannot resume");
+            var copy = Path.Combine(dir, BatchLayout.ExperimentCopy);
+            if (!File.Exists(copy) || File.ReadAllText(copy) != File.ReadAllText(options.File))
+                throw new BatchException($"{options.File} differs from the experiment this batch was started with ({Path.Combine(options.OutDir, BatchLayout.ExperimentCopy)}); " +
+                    "resume with that file, or start a new batch in another --out");
+            if ((string?)old["scenario_sha256"] != Manifest.Sha256(plan.ScenarioFile))
+                throw new BatchException($"the scenario {plan.ScenarioFile} changed since this batch started; start a new batch in another --out");
+            var format = options.Format.ToString().ToLowerInvariant();
+            if ((string?)old["format"] != format)
+                throw new BatchException($"this batch was started with --format {(string?)old["format"]}; resume it with the same format");
+            return (old, true);
+        }
+        Directory.CreateDirectory(dir);
+        File.Copy(options.File, Path.Combine(dir, BatchLayout.ExperimentCopy), overwrite: true);
+        File.Copy(plan.ScenarioFile, Path.Combine(dir, BatchLayout.ScenarioCopy), overwrite: true);
+        var manifest = Manifest.Create(plan, options.Format, options.File);
+        manifest["started_at"] = Now();
+        Manifest.Write(dir, manifest);
+        return (manifest, false);
+    }
+
+    sealed class RunFailedException(RunSpec run, Exception inner) : Exception(inner.Message, inner)
+    {
+        public RunSpec Run { get; } = run;
+    }
+
+    /// <summary>Runs the pending runs, at most <paramref name="parallel"/> at a time; returns the number finished.</summary>
+    static async Task<int> RunAllAsync(ExperimentPlan plan, IReadOnlyList<RunSpec> pending, IBatchSink sink, int parallel, int doneBefore, CancellationToken cancel)
+    {
+        await using var silo = await InProcessSilo.StartAsync(cancel);
+        var runner = new SimulationRunner(silo.Grains);
+        var gate = new object();
+        var done = doneBefore;
+        var total = plan.Runs.Count;
+        var days = plan.Days;
+        Action<int>? onTicks = null;
+        Action? onRunDone = null;
+
+        async Task Body(CancellationToken ct)
+        {
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = failed.Token }, async (run, token) =>
+            {
+                var clock = Stopwatch.StartNew();
+                var last = 0;
+                var progress = new DirectProgress(t => { var d = t - last; last = t; onTicks?.Invoke(d); });
+                RunResult result;
+                try
+                {
+                    var frames = await runner.RunAsync(run.Variant.Scenario, run.Seed, days, sessionId: $"batch-{Environment.ProcessId}-{run.RunId}",
+                        progress: progress, ct: token);
+                    result = RunMetrics.Compute(run, frames, plan.Metrics);
+                }
+                catch (OperationCanceledException) { throw; }
+                catch (Exception e) { throw new RunFailedException(run, e); }
+                token.ThrowIfCancellationRequested();
+                lock (gate)
+                {
+                    sink.Append(result);
+                    done++;
+                    onRunDone?.Invoke();
+                    if (Console.IsOutputRedirected)
+                        Console.Out.WriteLine($"[{done}/{total}] run {run.RunId} (variant {run.Variant.Index}, repetition {run.Repetition}) finished in {clock.Elapsed.TotalSeconds:0.0} s");
+                }
+            });
+        }
+
+        if (Console.IsOutputRedirected)
+        {
+            await Body(cancel);
+            return done;
+        }
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                // Measured in ticks so the estimate moves during long runs; the description counts whole runs.
+                var task = ctx.AddTask($"{plan.Name}: {done}/{total} runs", maxValue: (double)pending.Count * days);
+                onTicks = d => task.Increment(d);
+                onRunDone = () => task.Description = $"{plan.Name}: {done}/{total} runs";
+                await Body(cancel);
+            });
+        return done;
+    }
+
+    sealed class DirectProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

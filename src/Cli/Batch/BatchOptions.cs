@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace MarketSim.Cli.Batch;
+
+public enum BatchFormat { Csv, Parquet }
+
+/// <summary>The parsed `batch` command line.</summary>
+public sealed record BatchOptions(string File, string OutDir, int Parallel, bool Resume, BatchFormat Format, bool Yes)
+{
+    /// <summary>Two runs per core keep both cores busy while one run waits between grain calls (bench/RESULTS-batch.md).</summary>
+    public static int DefaultParallel => Math.Max(1, 2 * Environment.ProcessorCount);
+
+    public static (BatchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        string? file = null, outDir = null;
+        int? parallel = null;
+        bool resume = false, yes = false;
+        var format = BatchFormat.Csv;
+        for (int i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (a.StartsWith('-') && a != "-") return (null, $"unknown option '{a}'");
+                if (file is not null) return (null, $"unexpected argument '{a}' (batch takes one FILE; the experiment is '{file}')");
+                file = a;
+                continue;
+            }
+            var eq = a.IndexOf('=');
+            var name = eq < 0 ? a : a[..eq];
+            string? value = eq < 0 ? null : a[(eq + 1)..];
+            switch (name)
+            {
+                case "--resume": if (value is not null) return (null, "--resume takes no value"); resume = true; continue;
+                case "--yes": if (value is not null) return (null, "--yes takes no value"); yes = true; continue;
+                case "--cluster": return (null, "--cluster is not implemented yet (issue 6); without it the batch hosts a silo in this process");
+                case "--out" or "--parallel" or "--format": break;
+                default: return (null, $"unknown option '{name}' (options: --out, --parallel, --resume, --format, --yes)");
+            }
+            if (value is null)
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)) return (null, $"option {name} needs a value");
+                value = args[++i];
+            }
+            switch (name)
+            {
+                case "--out":
+                    if (value.Length == 0) return (null, "--out needs a directory");
+                    outDir = value;
+                    break;
+                case "--parallel":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p < 1 || p > 1024)
+                        return (null, $"--parallel must be a whole number from 1 to 1024; got '{value}'");
+                    parallel = p;
+                    break;
+                case "--format":
+                    format = value switch { "csv" => BatchFormat.Csv, "parquet" => BatchFormat.Parquet, _ => (BatchFormat)(-1) };
+                    if ((int)format < 0) return (null, $"--format must be 'csv' or 'parquet'; got '{value}'");
+                    break;
+            }
+        }
+        if (file is null) return (null, "missing the experiment FILE to run");
+        if (outDir is null) return (null, "missing --out DIR (where runs.csv, series.csv and the manifest go)");
+        return (new BatchOptions(file, outDir, parallel ?? DefaultParallel, resume, format, yes), null);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MarketSim.Cli.Batch;
+using MarketSim.Model.Experiments;
+
+namespace MarketSim.Cli.Report;
+
+/// <summary>A finished batch directory read back: manifest, runs table and the chosen series, in either format.</summary>
+public sealed class BatchData
+{
+    public required JsonObject Manifest { get; init; }
+    public required IReadOnlyList<string> RunsHeader { get; init; }
+    public required IReadOnlyList<string[]> Runs { get; init; }
+    /// <summary>metric → key → variant → tick → values over the repetitions.</summary>
+    public required Dictionary<string, SortedDictionary<string, Dictionary<int, SortedDictionary<int, List<double>>>>> Series { get; init; }
+    public required Dictionary<int, string> Dates { get; init; }
+
+    public static readonly string[] ChartMetrics = ["price", "loss"];
+
+    public static async Task<BatchData> ReadAsync(string dir)
+    {
+        var manifest = Batch.Manifest.Read(dir) ?? throw new BatchException($"'{dir}' has no {BatchLayout.Manifest}: it is not a batch directory (marketsim batch FILE --out DIR)");
+        var parquet = (string?)manifest["format"] == "parquet";
+        List<string> header;
+        List<string[]> runs;
+        if (parquet)
+        {
+            var runsFile = Path.Combine(dir, BatchLayout.RunsParquet);
+            if (!File.Exists(runsFile)) throw new BatchException($"'{dir}' has no {BatchLayout.RunsParquet}; finish the batch first (marketsim batch FILE --out DIR --resume)");
+            var groups = await ParquetTables.ReadAsync(runsFile);
+            header = groups.Count == 0 ? [] : groups[0].Select(c => c.Field.Name).ToList();
+            var kinds = header.Select(h => (ColumnKind?)(h.Contains("share") ? ColumnKind.Share : h.StartsWith("shortage_days_") || h.StartsWith("days_to_recover_") ? ColumnKind.Integer : ColumnKind.Number)).ToList();
+            runs = groups.SelectMany(g => ParquetTables.Rows(g, kinds)).ToList();
+        }
+        else
+        {
+            var runsFile = Path.Combine(dir, BatchLayout.RunsCsv);
+            if (!File.Exists(runsFile)) throw new BatchException($"'{dir}' has no {BatchLayout.RunsCsv}");
+            var lines = File.ReadAllLines(runsFile);
+            header = Csv.Split(lines[0]);
+            runs = lines.Skip(1).Where(l => l.Length > 0).Select(l => Csv.Split(l).ToArray()).ToList();
+        }
+        var iRun = header.IndexOf("run_id");
+        var iVariant = header.IndexOf("variant");
+        var variantOf = runs.ToDictionary(r => int.Parse(r[iRun], CultureInfo.InvariantCulture), r => int.Parse(r[iVariant], CultureInfo.InvariantCulture));
+
+        var series = new Dictionary<string, SortedDictionary<string, Dictionary<int, SortedDictionary<int, List<double>>>>>();
+        var dates = new Dictionary<int, string>();
+        void Add(int run, int tick, string date, string metric, string key, double value)
+        {
+            if (!ChartMetrics.Contains(metric) || !variantOf.TryGetValue(run, out var v)) return;
+            if (!series.TryGetValue(metric, out var byKey)) series[metric] = byKey = new(StringComparer.Ordinal);
+            if (!byKey.TryGetValue(key, out var byVariant)) byKey[key] = byVariant = new();
+            if (!byVariant.TryGetValue(v, out var byTick)) byVariant[v] = byTick = new();
+            if (!byTick.TryGetValue(tick, out var values)) byTick[tick] = values = new();
+            values.Add(value);
+            dates.TryAdd(tick, date);
+        }
+        if (parquet)
+        {
+            var file = Path.Combine(dir, BatchLayout.SeriesParquet);
+            if (File.Exists(file))
+                foreach (var g in await ParquetTables.ReadAsync(file))
+                {
+                    var (ids, ticks, ds, ms, ks, vs) = ((int[])g[0].Values, (int[])g[1].Values, (string[])g[2].Values, (string[])g[3].Values, (string[])g[4].Values, (double[])g[5].Values);
+                    for (int i = 0; i < ids.Length; i++) Add(ids[i], ticks[i], ds[i], ms[i], ks[i], vs[i]);
+                }
+        }
+        else
+        {
+            var file = Path.Combine(dir, BatchLayout.SeriesCsv);
+            if (File.Exists(file))
+                foreach (var line in File.ReadLines(file).Skip(1))
+                {
+                    if (line.Length == 0) continue;
+                    var c = Csv.Split(line);
+                    if (c.Count != 6) continue;
+                    Add(int.Parse(c[0], CultureInfo.InvariantCulture), int.Parse(c[1], CultureInfo.InvariantCulture), c[2], c[3], c[4],
+                        double.Parse(c[5], NumberStyles.Float, CultureInfo.InvariantCulture));
+                }
+        }
+        return new BatchData { Manifest = manifest, RunsHeader = header, Runs = runs, Series = series, Dates = dates };
+    }
+
+    /// <summary>Linear-interpolation quantile (type 7) of sorted values.</summary>
+    public static double Quantile(IReadOnlyList<double> sorted, double q)
+    {
+        if (sorted.Count == 0) return double.NaN;
+        var h = (sorted.Count - 1) * q;
+        var lo = (int)Math.Floor(h);
+        var hi = Math.Min(lo + 1, sorted.Count - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+}

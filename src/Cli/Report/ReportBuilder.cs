@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace MarketSim.Cli.Report;
+
+/// <summary>One fan chart: per variant the median line and the 5–95% band over the repetitions.</summary>
+public sealed record FanChart(string Id, string Title, string YTitle, JsonArray Traces);
+
+/// <summary>Builds report.html from a batch: fan charts of prices and losses per variant and the summary table.</summary>
+public static class ReportBuilder
+{
+    static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string PlotlyJs()
+    {
+        using var s = typeof(ReportBuilder).Assembly.GetManifestResourceStream("plotly.min.js")
+            ?? throw new InvalidOperationException("plotly.min.js is not embedded in marketsim.dll (see MarketSim.Cli.csproj)");
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    }
+
+    public const int MaxPriceCharts = 4, MaxLossCharts = 3;
+
+    /// <summary>The price keys that moved most (peak median over start) and the countries that lost most (final median).</summary>
+    public static (List<string> Prices, List<string> Losses) ChooseKeys(BatchData data)
+    {
+        var prices = new List<string>();
+        if (data.Series.TryGetValue("price", out var p))
+            prices = p.Select(kv => (Key: kv.Key, Rise: kv.Value.Values.Max(byTick =>
+                {
+                    var medians = byTick.Values.Select(v => Median(v)).ToList();
+                    return medians[0] > 0 ? medians.Max() / medians[0] : 0;
+                })))
+                .OrderByDescending(x => x.Rise).ThenBy(x => x.Key, StringComparer.Ordinal)
+                .Where((x, i) => i == 0 || x.Rise > 1.001).Take(MaxPriceCharts).Select(x => x.Key).ToList();
+        var losses = new List<string>();
+        if (data.Series.TryGetValue("loss", out var l))
+            losses = l.Select(kv => (Key: kv.Key, Final: kv.Value.Values.Max(byTick => Median(byTick.Values.Last()))))
+                .OrderByDescending(x => x.Final).ThenBy(x => x.Key, StringComparer.Ordinal)
+                .Where((x, i) => i == 0 || x.Final > 0).Take(MaxLossCharts).Select(x => x.Key).ToList();
+        return (prices, losses);
+    }
+
+    static double Median(List<double> values) => BatchData.Quantile(values.Order().ToList(), 0.5);
+
+    public static List<FanChart> Charts(BatchData data, IReadOnlyDictionary<int, string> labels)
+    {
+        var (prices, losses) = ChooseKeys(data);
+        var currency = (string?)data.Manifest["currency"] ?? "";
+        var charts = new List<FanChart>();
+        foreach (var k in prices) charts.Add(Fan(data, "price", k, $"Price of {k[(k.IndexOf('/') + 1)..]} ({k[..Math.Max(0, k.IndexOf('/'))]} market)", $"{currency} per unit", labels, charts.Count));
+        foreach (var k in losses) charts.Add(Fan(data, "loss", k, $"Cumulative loss of {k}", $"{currency} (value added not produced)", labels, charts.Count));
+        return charts;
+    }
+
+    static FanChart Fan(BatchData data, string metric, string key, string title, string yTitle, IReadOnlyDictionary<int, string> labels, int n)
+    {
+        var traces = new JsonArray();
+        var byVariant = data.Series[metric][key];
+        var ci = 0;
+        foreach (var (variant, byTick) in byVariant.OrderBy(kv => kv.Key))
+        {
+            var color = Palette[ci++ % Palette.Length];
+            var x = new JsonArray(byTick.Keys.Select(t => (JsonNode)data.Dates[t]).ToArray());
+            var q = byTick.Values.Select(v => v.Order().ToList()).ToList();
+            JsonArray Y(double quantile) => new(q.Select(v => (JsonNode)Math.Round(BatchData.Quantile(v, quantile), 6)).ToArray());
+            var group = $"v{variant}";
+            traces.Add(new JsonObject { ["x"] = x.DeepClone(), ["y"] = Y(0.05), ["mode"] = "lines", ["line"] = new JsonObject { ["width"] = 0, ["color"] = color },
+                ["showlegend"] = false, ["legendgroup"] = group, ["hoverinfo"] = "skip", ["type"] = "scatter" });
+            traces.Add(new JsonObject { ["x"] = x.DeepClone(), ["y"] = Y(0.95), ["mode"] = "lines", ["line"] = new JsonObject { ["width"] = 0, ["color"] = color },
+                ["fill"] = "tonexty", ["fillcolor"] = Rgba(color, 0.18), ["showlegend"] = false, ["legendgroup"] = group, ["hoverinfo"] = "skip", ["type"] = "scatter" });
+            traces.Add(new JsonObject { ["x"] = x, ["y"] = Y(0.5), ["mode"] = "lines", ["line"] = new JsonObject { ["width"] = 2, ["color"] = color },
+                ["name"] = labels.GetValueOrDefault(variant, $"variant {variant}"), ["legendgroup"] = group, ["type"] = "scatter" });
+        }
+        return new FanChart($"chart-{n + 1}-{metric}-{Slug(key)}", title, yTitle, traces);
+    }
+
+    static string Slug(string s) => new(s.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
+    static string Rgba(string hex, double a) =>
+        $"rgba({Convert.ToInt32(hex[1..3], 16)},{Convert.ToInt32(hex[3..5], 16)},{Convert.ToInt32(hex[5..7], 16)},{a.ToString(Inv)})";
+
+    public static JsonObject Layout(FanChart c) => new()
+    {
+        ["title"] = new JsonObject { ["text"] = c.Title },
+        ["xaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = "date" } },
+        ["yaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = c.YTitle }, ["rangemode"] = "tozero" },
+        ["legend"] = new JsonObject { ["orientation"] = "v" },
+        ["margin"] = new JsonObject { ["t"] = 50 },
+    };
+
+    /// <summary>The whole report: plotly.js inline, the chart data as JSON, the summary table as HTML.</summary>
+    public static string Html(BatchData data, List<FanChart> charts, IReadOnlyDictionary<int, string> labels, string plotly)
+    {
+        var m = data.Manifest;
+        var h = new StringBuilder();
+        string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        h.Append($"<title>{E((string?)m["experiment"])}: batch report</title>\n");
+        h.Append("<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse;font-size:13px}" +
+                 "th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f3f3f3}td.l,th.l{text-align:left}" +
+                 ".chart{width:100%;height:480px;margin-bottom:1.5em}.note{color:#555}</style>\n");
+        h.Append("<script id=\"plotly-js\">\n").Append(plotly.Replace("</script", "<\\/script")).Append("\n</script>\n</head>\n<body>\n");
+        h.Append($"<h1>{E((string?)m["experiment"])}</h1>\n");
+        if (((string?)m["description"])?.Length > 0) h.Append($"<p>{E((string?)m["description"])}</p>\n");
+        h.Append($"<p class=\"note\">{data.Runs.Count} runs: {labels.Count} variants × {E(m["repetitions"]?.ToString())} repetitions " +
+                 $"(seeds from master seed {E(m["master_seed"]?.ToString())}, {E((string?)m["seeds"])} across variants), {E(m["days"]?.ToString())} days from {E((string?)m["start_date"])}; " +
+                 $"scenario {E(Path.GetFileName((string?)m["scenario_file"]))}; marketsim {E((string?)m["version"])}; batch status: {E((string?)m["status"])}.</p>\n");
+        h.Append("<p class=\"note\">Each chart: per variant, the line is the median over the repetitions and the band spans the 5th to the 95th percentile. " +
+                 "Click a legend entry to hide a variant, double-click to show it alone.</p>\n");
+        if (charts.Count == 0) h.Append("<p>No price or loss series were recorded (metrics.series in the experiment file).</p>\n");
+        foreach (var c in charts) h.Append($"<div class=\"chart\" id=\"{c.Id}\"></div>\n");
+        h.Append("<h2>Summary by variant</h2>\n").Append(Table(data, charts, labels));
+        var json = new JsonArray(charts.Select(c => (JsonNode)new JsonObject { ["id"] = c.Id, ["data"] = c.Traces.DeepClone(), ["layout"] = Layout(c) }).ToArray());
+        h.Append("<script>\nconst CHARTS = ").Append(json.ToJsonString()).Append(";\n");
+        h.Append("for (const c of CHARTS) Plotly.newPlot(c.id, c.data, c.layout, {displaylogo: false, responsive: true, showLink: false});\n</script>\n");
+        h.Append("</body>\n</html>\n");
+        return h.ToString();
+    }
+
+    static string Table(BatchData data, List<FanChart> charts, IReadOnlyDictionary<int, string> labels)
+    {
+        var header = data.RunsHeader.ToList();
+        var (prices, losses) = ChooseKeys(data);
+        var countries = losses.Count > 0 ? losses : header.Where(c => c.StartsWith("loss_") && !c.StartsWith("loss_gdp_share_")).Select(c => c[5..]).Take(3).ToList();
+        var commodities = prices.Select(k => k[(k.IndexOf('/') + 1)..]).Distinct().ToList();
+        var cols = new List<(string Title, string Column, Func<List<double>, int, string> Cell)>();
+        foreach (var c in countries)
+        {
+            cols.Add(($"loss {c}<br>median [5–95%]", $"loss_{c}", (v, _) => $"{Money(Q(v, .5))}<br><small>[{Money(Q(v, .05))} – {Money(Q(v, .95))}]</small>"));
+            cols.Add(($"loss {c}<br>% of GDP", $"loss_gdp_share_{c}", (v, _) => (Q(v, .5) * 100).ToString("0.000", Inv) + "%"));
+            cols.Add(($"shortage days {c}", $"shortage_days_{c}", (v, _) => Q(v, .5).ToString("0.#", Inv)));
+            cols.Add(($"days to recover {c}<br>median (not recovered)", $"days_to_recover_{c}", (v, missing) =>
+                (v.Count == 0 ? "–" : Q(v, .5).ToString("0.#", Inv)) + (missing > 0 ? $" ({missing})" : "")));
+            cols.Add(($"fiscal cost {c}", $"fiscal_cost_{c}", (v, _) => Money(Q(v, .5))));
+        }
+        foreach (var k in commodities) cols.Add(($"peak price {k}<br>median", $"peak_price_{k}", (v, _) => Money(Q(v, .5))));
+        cols = cols.Where(c => header.Contains(c.Column)).ToList();
+
+        var iVariant = header.IndexOf("variant");
+        var sb = new StringBuilder("<table>\n<tr><th>variant</th><th class=\"l\">case and parameters</th><th>runs</th>");
+        foreach (var c in cols) sb.Append($"<th>{c.Title}</th>");
+        sb.Append("</tr>\n");
+        foreach (var (variant, label) in labels.OrderBy(kv => kv.Key))
+        {
+            var rows = data.Runs.Where(r => r[iVariant] == variant.ToString(Inv)).ToList();
+            sb.Append($"<tr><td>{variant}</td><td class=\"l\">{WebUtility.HtmlEncode(label)}</td><td>{rows.Count}</td>");
+            foreach (var c in cols)
+            {
+                var i = header.IndexOf(c.Column);
+                var cells = rows.Select(r => r[i]).ToList();
+                var values = cells.Where(s => s.Length > 0).Select(s => double.Parse(s, NumberStyles.Float, Inv)).Order().ToList();
+                sb.Append($"<td>{c.Cell(values, cells.Count - values.Count)}</td>");
+            }
+            sb.Append("</tr>\n");
+        }
+        return sb.Append("</table>\n<p class=\"note\">Cells are medians over the repetitions; every run's values are in runs.csv. " +
+            "days to recover: from the first to one past the last shortage day; in brackets, runs still short at the horizon.</p>\n").ToString();
+
+        static double Q(List<double> v, double q) => BatchData.Quantile(v, q);
+    }
+
+    static string Money(double v) => double.IsNaN(v) ? "–" : Math.Abs(v) switch
+    {
+        >= 1e9 => (v / 1e9).ToString("0.##", Inv) + " bn",
+        >= 1e6 => (v / 1e6).ToString("0.##", Inv) + " m",
+        _ => v.ToString("#,0", Inv),
+    };
+}

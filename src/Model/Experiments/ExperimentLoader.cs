@@ -1,0 +1,453 @@
+using System.Globalization;
+using MarketSim.Model.Scenario;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace MarketSim.Model.Experiments;
+
+/// <summary>Either a validated, expanded experiment or every error found (located like scenario errors); never both.</summary>
+public sealed record ExperimentLoadResult(ExperimentPlan? Plan, IReadOnlyList<ScenarioError> Errors)
+{
+    public bool Ok => Plan is not null && Errors.Count == 0;
+}
+
+/// <summary>
+/// Reads an experiment file (docs/SCENARIOS.md, "Experiment files"), loads its base scenario, expands cases × grid ×
+/// repetitions and checks every variant's scenario with the scenario loader's own rules before anything runs. Errors are
+/// located at file:line:column: in the experiment file where the mistake is there (a bad path, an empty range, a value the
+/// scenario rejects), in the scenario file otherwise. Pure apart from reading the two files.
+/// </summary>
+public static class ExperimentLoader
+{
+    /// <summary>Batches larger than this need an explicit confirmation (<c>marketsim batch --yes</c>).</summary>
+    public const int DefaultMaxRuns = 1000;
+
+    static readonly string[] FixedColumns = ["run_id", "variant", "case", "repetition", "seed"];
+
+    /// <param name="maxRuns">More runs than this is an error (null: no limit).</param>
+    public static ExperimentLoadResult LoadFile(string path, int? maxRuns = DefaultMaxRuns)
+    {
+        if (!File.Exists(path)) return Fail(new ScenarioError(path, 0, 0, "", "file not found"));
+        return LoadText(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!, maxRuns);
+    }
+
+    static ExperimentLoadResult Fail(params ScenarioError[] e) => new(null, e);
+
+    static YamlMappingNode? Parse(string text, string file, string what, out ScenarioError? error)
+    {
+        error = null;
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(parser);
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
+            {
+                error = new ScenarioError(file, 1, 1, "", $"the file must be a YAML mapping of {what} fields");
+                return null;
+            }
+            return m;
+        }
+        catch (YamlException e)
+        {
+            error = new ScenarioError(file, (int)e.Start.Line, (int)e.Start.Column, "", "malformed YAML: " + (e.InnerException?.Message ?? e.Message));
+        }
+        catch (InvalidOperationException e)
+        {
+            var at = parser.Current?.Start;
+            error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
+        }
+        return null;
+    }
+
+    /// <param name="baseDirectory">The scenario path is relative to this (the experiment file's folder).</param>
+    public static ExperimentLoadResult LoadText(string yaml, string fileName, string baseDirectory, int? maxRuns = DefaultMaxRuns)
+    {
+        var root = Parse(yaml, fileName, "experiment", out var parseError);
+        if (root is null) return Fail(parseError!);
+        var sink = new ErrorSink(fileName);
+        var map = new YamlMap(root, "", sink);
+
+        var name = map.Str("name");
+        var description = map.Str("description", required: false, fallback: "")!;
+        var scenarioRel = map.Str("scenario");
+        var horizon = map.Int("horizon", required: false, min: 1);
+        var masterSeed = ReadSeed(map, "master_seed");
+        var repetitions = map.Int("repetitions", required: false, fallback: 1, min: 1) ?? 1;
+        var seedsMode = map.Str("seeds", required: false, fallback: "common");
+        if (seedsMode is not ("common" or "independent")) map.Error("seeds", $"must be 'common' or 'independent', got '{seedsMode}'");
+        var addPolicies = map.Items("add_policies");
+        var parameterMaps = map.Items("parameters");
+        var caseMaps = map.Items("cases");
+        var metricsMap = map.Sub("metrics");
+
+        // The base scenario: its own errors are reported as they are, in its own file.
+        string? scenarioText = null, scenarioPath = null;
+        if (scenarioRel is not null)
+        {
+            scenarioPath = Path.IsPathRooted(scenarioRel) ? scenarioRel : Path.GetFullPath(Path.Combine(baseDirectory, scenarioRel));
+            if (!File.Exists(scenarioPath)) map.Error("scenario", $"scenario file '{scenarioRel}' not found (looked for {scenarioPath}; the path is relative to the experiment file)");
+            else
+            {
+                var baseLoad = ScenarioLoader.LoadFile(scenarioPath);
+                if (!baseLoad.Ok)
+                {
+                    map.Error("scenario", $"the scenario '{scenarioRel}' is invalid ({baseLoad.Errors.Count} errors below)");
+                    return new(null, sink.Errors.Concat(baseLoad.Errors).ToList());
+                }
+                scenarioText = File.ReadAllText(scenarioPath);
+            }
+        }
+
+        // The base tree (scenario + added policies + horizon) is what paths are resolved against.
+        YamlMappingNode? baseTree = null;
+        if (scenarioText is not null)
+        {
+            baseTree = Parse(scenarioText, scenarioPath!, "scenario", out _)!;
+            Prepare(baseTree, root, horizon);
+            foreach (var p in addPolicies) p.Str("id"); // the scenario loader checks the rest, per variant
+        }
+
+        // Parameters.
+        var parameters = new List<ParameterSpec>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var baseValues = new Dictionary<string, string>(StringComparer.Ordinal);
+        var valueNodes = new Dictionary<string, List<YamlNode>>(StringComparer.Ordinal);
+        foreach (var pm in parameterMaps)
+        {
+            var pathText = pm.Str("path");
+            var pname = pm.Str("name", required: false, fallback: pathText);
+            ParameterPath? path = null;
+            if (pathText is not null)
+            {
+                path = ParameterPath.Parse(pathText, out var syntax);
+                if (path is null) pm.Error("path", $"'{pathText}' is not a parameter path: {syntax}");
+                else if (baseTree is not null)
+                {
+                    var target = path.Resolve(baseTree, out var missing);
+                    if (target is not null) baseValues[pname ?? pathText] = BaseValue(target);
+                    else { pm.Error("path", $"'{pathText}' does not exist in the scenario: {missing}"); path = null; }
+                }
+            }
+            if (pname is not null)
+            {
+                if (FixedColumns.Contains(pname)) pm.Error("name", $"'{pname}' is a fixed column of runs.csv; choose another name");
+                else if (pname.IndexOfAny([',', '"', '\n', '\r']) >= 0) pm.Error("name", "must not contain commas, quotes or line breaks");
+                else if (!names.Add(pname)) pm.Error("name", $"parameter '{pname}' is defined twice");
+            }
+            var values = ReadValues(pm, path?.IsToggle == true, out var nodes);
+            pm.RejectUnknown();
+            if (path is not null && pname is not null)
+            {
+                parameters.Add(new ParameterSpec(pname, path, values, (int)pm.Node.Start.Line, (int)pm.Node.Start.Column));
+                valueNodes[pname] = nodes;
+            }
+        }
+
+        // Cases: each sets parameters that are not on the grid.
+        var cases = new List<(CaseSpec Case, Dictionary<string, YamlNode> Nodes)>();
+        var caseNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var cm in caseMaps)
+        {
+            var cname = cm.Str("name");
+            if (cname is not null && !caseNames.Add(cname)) cm.Error("name", $"case '{cname}' is defined twice");
+            var set = new Dictionary<string, string>(StringComparer.Ordinal);
+            var nodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            var setMap = cm.Sub("set");
+            if (setMap is not null)
+            {
+                foreach (var (k, v) in setMap.Node.Children)
+                {
+                    var key = (k as YamlScalarNode)?.Value ?? "";
+                    var field = $"{setMap.Path}.{key}";
+                    var p = parameters.FirstOrDefault(x => x.Name == key);
+                    if (p is null)
+                    {
+                        if (parameterMaps.All(pm => (pm.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value is "name" or "path").Value as YamlScalarNode)?.Value != key))
+                            sink.Add(k, field, $"'{key}' is not a parameter (parameters: {(names.Count == 0 ? "none" : string.Join(", ", names))})");
+                        continue;
+                    }
+                    if (p.IsGrid) { sink.Add(k, field, $"parameter '{key}' has values on the grid; a case may only set parameters without values or range"); continue; }
+                    if (v is not YamlScalarNode s || string.IsNullOrWhiteSpace(s.Value)) { sink.Add(v, field, "must be a single value"); continue; }
+                    if (p.Path.IsToggle && ParameterPath.ParseSwitch(s.Value!) is null) { sink.Add(v, field, $"'{p.Path}' switches a list item: use on or off, got '{s.Value}'"); continue; }
+                    set[key] = s.Value!.Trim();
+                    nodes[key] = v;
+                }
+            }
+            cm.RejectUnknown();
+            if (cname is not null) cases.Add((new CaseSpec(cname, set), nodes));
+        }
+        foreach (var p in parameters.Where(p => !p.IsGrid && cases.Count == 0))
+            sink.Errors.Add(new ScenarioError(fileName, p.Line, p.Column, $"parameters[{p.Name}]", "needs values or range (or define cases that set it)"));
+
+        var metrics = ReadMetrics(metricsMap, baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec);
+        map.RejectUnknown();
+
+        if (sink.Errors.Count > 0) return new(null, Sorted(sink.Errors));
+
+        // Size before expansion, so a million-run typo fails at once.
+        var grid = parameters.Where(p => p.IsGrid).ToList();
+        long variantCount = Math.Max(1, cases.Count);
+        foreach (var p in grid) variantCount = Math.Min(long.MaxValue / 2, variantCount * p.Values.Count);
+        var runCount = variantCount * repetitions;
+        if (maxRuns is not null && runCount > maxRuns)
+            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
+                $"the experiment expands to {runCount} runs ({variantCount} variants × {repetitions} repetitions), more than {maxRuns}; pass --yes to run them anyway"));
+        if (runCount > int.MaxValue / 2)
+            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "", $"the experiment expands to {runCount} runs, too many to run"));
+
+        // Expand and check every variant with the scenario loader.
+        var variants = new List<Variant>();
+        var errors = new List<ScenarioError>();
+        var caseList = cases.Count == 0 ? [(new CaseSpec("", new Dictionary<string, string>()), new Dictionary<string, YamlNode>())] : cases;
+        foreach (var (c, caseNodes) in caseList)
+        {
+            foreach (var point in GridPoints(grid))
+            {
+                var assigned = new List<(ParameterSpec P, string Value, YamlNode? Node)>();
+                foreach (var (k, v) in c.Set) assigned.Add((parameters.First(p => p.Name == k), v, caseNodes[k]));
+                for (int g = 0; g < grid.Count; g++) assigned.Add((grid[g], grid[g].Values[point[g]], valueNodes[grid[g].Name].ElementAtOrDefault(point[g]) ?? valueNodes[grid[g].Name].FirstOrDefault()));
+                var values = parameters.ToDictionary(p => p.Name, p => assigned.FirstOrDefault(a => a.P == p).Value ?? baseValues.GetValueOrDefault(p.Name, ""), StringComparer.Ordinal);
+                var spec = LoadVariant(scenarioText!, scenarioPath!, yaml, fileName, horizon, assigned, c.Name, errors);
+                if (spec is not null) variants.Add(new Variant(variants.Count + 1, c.Name, values, spec));
+            }
+        }
+        if (errors.Count > 0) return new(null, Sorted(errors.Distinct().ToList()));
+
+        var common = seedsMode != "independent";
+        var runs = new List<RunSpec>();
+        foreach (var v in variants)
+            for (int r = 0; r < repetitions; r++)
+                runs.Add(new RunSpec(runs.Count + 1, v, r + 1, SeedDerivation.ForRun(masterSeed, common, v.Index, r)));
+
+        return new(new ExperimentPlan
+        {
+            Name = name!, Description = description, ExperimentFile = fileName, ScenarioFile = scenarioPath!,
+            Days = variants[0].Scenario.Days, MasterSeed = masterSeed, Repetitions = repetitions, CommonSeeds = common,
+            Parameters = parameters, HasCases = cases.Count > 0, Metrics = metrics!, Variants = variants, Runs = runs,
+        }, []);
+
+        ulong ReadSeed(YamlMap m, string key)
+        {
+            if (!m.Has(key)) return 0;
+            var text = m.Str(key, required: false);
+            if (text is not null && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var s)) return s;
+            m.Error(key, $"must be a whole number from 0 to {ulong.MaxValue}, got '{text}'");
+            return 0;
+        }
+    }
+
+    static List<ScenarioError> Sorted(IEnumerable<ScenarioError> errors) =>
+        errors.OrderBy(e => e.File == errors.First().File ? 0 : 1).ThenBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
+
+    /// <summary>Adds the experiment's policies to the scenario tree and sets its horizon.</summary>
+    static void Prepare(YamlMappingNode scenario, YamlMappingNode experiment, int? horizon)
+    {
+        if (horizon is not null) SetField(scenario, "days", horizon.Value.ToString(CultureInfo.InvariantCulture));
+        if (Child(experiment, "add_policies") is not YamlSequenceNode added || added.Children.Count == 0) return;
+        if (Child(scenario, "policies") is not YamlSequenceNode policies)
+        {
+            policies = new YamlSequenceNode();
+            SetNode(scenario, "policies", policies);
+        }
+        foreach (var p in added.Children) policies.Children.Add(p);
+    }
+
+    static YamlNode? Child(YamlMappingNode m, string key) =>
+        m.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == key).Value;
+
+    static void SetField(YamlMappingNode m, string key, string value) => SetNode(m, key, new YamlScalarNode(value));
+
+    static void SetNode(YamlMappingNode m, string key, YamlNode value)
+    {
+        var k = m.Children.Keys.FirstOrDefault(c => (c as YamlScalarNode)?.Value == key);
+        m.Children[k ?? new YamlScalarNode(key)] = value;
+    }
+
+    static string BaseValue(ParameterPath.Target t)
+    {
+        if (t.List is not null) return "on";
+        var v = Child(t.Mapping!, t.Key!);
+        return v is YamlScalarNode s ? s.Value ?? "" : "";
+    }
+
+    static List<string> ReadValues(YamlMap pm, bool toggle, out List<YamlNode> nodes)
+    {
+        nodes = new List<YamlNode>();
+        var values = new List<string>();
+        var hasValues = pm.Has("values");
+        var hasRange = pm.Has("range");
+        if (hasValues && hasRange) { pm.Error("range", "give either values or range, not both"); return values; }
+        if (hasValues)
+        {
+            var list = pm.StrList("values");
+            if (list.Count == 0 && !pm.Sink.Errors.Any(e => e.Field == pm.Path + ".values")) pm.Error("values", "is empty: give at least one value");
+            foreach (var (v, node) in list)
+            {
+                if (toggle && ParameterPath.ParseSwitch(v) is null) { pm.Sink.Add(node, pm.Path + ".values", $"this path switches a list item: values are on or off, got '{v}'"); continue; }
+                values.Add(v);
+                nodes.Add(node);
+            }
+            var dup = values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (dup is not null) pm.Error("values", $"value '{dup.Key}' is listed twice");
+        }
+        else if (hasRange)
+        {
+            var r = pm.Sub("range");
+            if (r is null) return values;
+            if (toggle) { pm.Error("range", "this path switches a list item: give values: [off, on]"); return values; }
+            var from = r.Num("from");
+            var to = r.Num("to");
+            var hasStep = r.Has("step");
+            var hasCount = r.Has("count");
+            if (hasStep == hasCount) { r.Error(hasStep ? "count" : "step", "give either step or count"); r.RejectUnknown(); return values; }
+            double? step = hasStep ? r.Num("step") : null;
+            int? count = hasCount ? r.Int("count") : null;
+            r.RejectUnknown();
+            if (from is null || to is null || (hasStep && step is null) || (hasCount && count is null)) return values;
+            if (from > to) { r.Error("to", $"empty range: from {Fmt(from.Value)} is greater than to {Fmt(to.Value)}"); return values; }
+            long n;
+            if (hasStep)
+            {
+                if (step <= 0) { r.Error("step", $"must be greater than 0, got {Fmt(step!.Value)}"); return values; }
+                n = (long)Math.Floor((to.Value - from.Value) / step!.Value + 1e-9) + 1;
+            }
+            else
+            {
+                if (count < 1) { r.Error("count", $"empty range: count must be at least 1, got {count}"); return values; }
+                n = count!.Value;
+            }
+            if (n > 1_000_000) { pm.Error("range", $"gives {n} values; at most 1000000 per parameter"); return values; }
+            var whole = IsWhole(from.Value) && IsWhole(to.Value) && (!hasStep || IsWhole(step!.Value))
+                && (hasStep || n == 1 || IsWhole((to.Value - from.Value) / (n - 1)));
+            for (long i = 0; i < n; i++)
+            {
+                var v = hasStep ? from.Value + i * step!.Value : (n == 1 ? from.Value : from.Value + (to.Value - from.Value) * i / (n - 1));
+                values.Add(whole ? ((long)Math.Round(v)).ToString(CultureInfo.InvariantCulture) : Fmt(v));
+                nodes.Add(r.Node);
+            }
+        }
+        return values;
+    }
+
+    static bool IsWhole(double v) => Math.Abs(v) < 9e15 && v == Math.Floor(v);
+    static string Fmt(double v) => v.ToString("G12", CultureInfo.InvariantCulture);
+
+    static MetricsSpec? ReadMetrics(YamlMap? m, ScenarioSpec? world)
+    {
+        if (m is null) return new MetricsSpec(MetricsSpec.Default, new RecordingSpec(1), null, null);
+        var series = MetricsSpec.Default.ToList();
+        if (m.Has("series"))
+        {
+            series = new List<string>();
+            foreach (var (v, node) in m.StrList("series"))
+            {
+                if (!MetricsSpec.Known.Contains(v)) m.Sink.Add(node, m.Path + ".series", $"unknown metric '{v}' (metrics: {string.Join(", ", MetricsSpec.Known)})");
+                else if (!series.Contains(v)) series.Add(v);
+            }
+        }
+        var every = 1;
+        if (m.Has("every"))
+        {
+            var text = m.Str("every");
+            if (text == "final") every = 0;
+            else if (text is not null && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var e) && e >= 1) every = e;
+            else if (text is not null) m.Error("every", $"must be a whole number of ticks (1 = every tick) or 'final', got '{text}'");
+        }
+        List<string>? countries = null, commodities = null;
+        if (m.Has("countries"))
+        {
+            countries = new();
+            foreach (var (v, node) in m.StrList("countries"))
+                if (world is not null && !world.Countries.Any(c => c.Id == v)) m.Sink.Add(node, m.Path + ".countries", $"unknown country '{v}' (countries: {string.Join(", ", world.Countries.Select(c => c.Id))})");
+                else countries.Add(v);
+        }
+        if (m.Has("commodities"))
+        {
+            commodities = new();
+            foreach (var (v, node) in m.StrList("commodities"))
+                if (world is not null && !world.Commodities.Any(c => c.Id == v)) m.Sink.Add(node, m.Path + ".commodities", $"unknown commodity '{v}' (commodities: {string.Join(", ", world.Commodities.Select(c => c.Id))})");
+                else commodities.Add(v);
+        }
+        m.RejectUnknown();
+        return new MetricsSpec(series, new RecordingSpec(every), countries, commodities);
+    }
+
+    /// <summary>Every grid point as indices into each parameter's values, the last parameter varying fastest.</summary>
+    static IEnumerable<int[]> GridPoints(IReadOnlyList<ParameterSpec> grid)
+    {
+        var idx = new int[grid.Count];
+        while (true)
+        {
+            yield return (int[])idx.Clone();
+            int k = grid.Count - 1;
+            while (k >= 0 && ++idx[k] == grid[k].Values.Count) { idx[k] = 0; k--; }
+            if (k < 0) yield break;
+        }
+    }
+
+    /// <summary>Builds one variant's scenario from fresh trees and reads it with the scenario loader; errors are relocated.</summary>
+    static ScenarioSpec? LoadVariant(string scenarioText, string scenarioFile, string experimentText, string experimentFile, int? horizon,
+        List<(ParameterSpec P, string Value, YamlNode? Node)> assigned, string caseName, List<ScenarioError> errors)
+    {
+        var tree = Parse(scenarioText, scenarioFile, "scenario", out _)!;
+        var experiment = Parse(experimentText, experimentFile, "experiment", out _)!;
+        var added = (Child(experiment, "add_policies") as YamlSequenceNode)?.Children.ToList() ?? [];
+        Prepare(tree, experiment, horizon);
+
+        var sets = new List<(YamlMappingNode Map, string Key, ParameterSpec P, string Value, YamlNode? Node)>();
+        var removals = new List<(YamlSequenceNode List, YamlNode Item)>();
+        foreach (var (p, value, node) in assigned)
+        {
+            var t = p.Path.Resolve(tree, out _)!; // resolved against the base tree already
+            if (t.List is not null) { if (ParameterPath.ParseSwitch(value) == false) removals.Add((t.List, t.ItemNode!)); }
+            else { ParameterPath.Set(t, value); sets.Add((t.Mapping!, t.Key!, p, value, node)); }
+        }
+        foreach (var (list, item) in removals) list.Children.Remove(item);
+
+        var paths = new Dictionary<YamlNode, string>(ReferenceEqualityComparer.Instance);
+        Walk(tree, "", paths);
+        var sink = new ErrorSink(scenarioFile);
+        var spec = new ScenarioReader(sink).Read(new YamlMap(tree, "", sink));
+        if (sink.Errors.Count == 0) return spec;
+
+        var where = caseName.Length > 0 ? $" (case '{caseName}')" : "";
+        var addedPaths = added.Select(a => paths.GetValueOrDefault(a)).Where(a => a is not null).Select(a => a!).ToList();
+        foreach (var e in sink.Errors)
+        {
+            var set = sets.FirstOrDefault(s => paths.TryGetValue(s.Map, out var mp) && Within(e.Field, mp.Length == 0 ? s.Key : mp + "." + s.Key));
+            if (set.P is not null)
+            {
+                var n = set.Node;
+                errors.Add(new ScenarioError(experimentFile, (int)(n?.Start.Line ?? set.P.Line), (int)(n?.Start.Column ?? set.P.Column), $"parameters[{set.P.Name}]",
+                    $"{set.P.Path} = {set.Value}{where}: {e.Field}: {e.Message}"));
+            }
+            else if (addedPaths.FirstOrDefault(a => Within(e.Field, a)) is { } ap)
+                errors.Add(e with { File = experimentFile, Field = $"add_policies[{added.FindIndex(x => paths.GetValueOrDefault(x) == ap)}]" + e.Field[ap.Length..] });
+            else if (e.Field == "days" && horizon is not null)
+                errors.Add(e with { File = experimentFile, Line = 0, Column = 0, Field = "horizon" });
+            else
+                errors.Add(e with { Message = e.Message + (assigned.Count > 0 ? $" (in the variant {string.Join(", ", assigned.Select(a => $"{a.P.Name}={a.Value}"))}{where})" : "") });
+        }
+        return null;
+    }
+
+    static bool Within(string field, string prefix) =>
+        field == prefix || field.StartsWith(prefix + ".", StringComparison.Ordinal) || field.StartsWith(prefix + "[", StringComparison.Ordinal);
+
+    /// <summary>The loader's field paths: keys joined by dots, list items by 0-based index.</summary>
+    static void Walk(YamlNode node, string path, Dictionary<YamlNode, string> paths)
+    {
+        paths[node] = path;
+        switch (node)
+        {
+            case YamlMappingNode m:
+                foreach (var (k, v) in m.Children)
+                    if (k is YamlScalarNode s) Walk(v, path.Length == 0 ? s.Value! : path + "." + s.Value, paths);
+                break;
+            case YamlSequenceNode q:
+                for (int i = 0; i < q.Children.Count; i++) Walk(q.Children[i], $"{path}[{i}]", paths);
+                break;
+        }
+    }
+}
