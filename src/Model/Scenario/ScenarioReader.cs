@@ -25,11 +25,16 @@ internal sealed class ScenarioReader(ErrorSink sink)
         var transport = ReadTransport(root.Sub("transport"));
 
         var countries = root.Items("countries", required: true).Select(ReadCountry).Where(c => c is not null).Select(c => c!).ToList();
-        var commodities = root.Items("commodities", required: true).Select(ReadCommodity).Where(c => c is not null).Select(c => c!).ToList();
+        var commodityMaps = root.Items("commodities", required: true);
+        var readCommodities = commodityMaps.Select(m => (Map: m, Spec: ReadCommodity(m))).ToList();
+        var commodities = readCommodities.Where(c => c.Spec is not null).Select(c => c.Spec!).ToList();
         foreach (var c in commodities)
             foreach (var g in c.Groups)
                 (_groups.TryGetValue(g, out var l) ? l : _groups[g] = new()).Add(c.Id);
-        foreach (var c in commodities) CheckCountry(root, c.InitialOrigin, $"commodities[{c.Id}].initial_origin");
+        foreach (var (m, c) in readCommodities)
+            if (c is not null) CheckCountry(m, c.InitialOrigin, "initial_origin", NodeOf(m, "initial_origin"));
+        if (countries.Count == 0) root.Error("countries", "needs at least one country");
+        if (commodities.Count == 0) root.Error("commodities", "needs at least one commodity");
         CheckTransport(root, transport);
         var segments = ReadSegments(root);
         var producerMaps = root.Items("producers");
@@ -116,6 +121,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
         foreach (var m in items)
         {
             var id = m.Str("id") ?? "?";
+            if (list.Any(s => s.Id == id)) m.Error("id", $"segment '{id}' is defined twice");
             var countries = m.StrList("countries");
             foreach (var (c, node) in countries)
             {
@@ -157,6 +163,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
             MaxPriceFactor = m.Num("max_price_factor", false, 40, 1) ?? 40,
             InitialOrigin = m.Str("initial_origin") ?? "",
         };
+        if (c.MinPriceFactor > c.MaxPriceFactor) m.Error("min_price_factor", $"must not exceed max_price_factor ({c.MaxPriceFactor})");
         m.RejectUnknown();
         return id is null ? null : c;
     }
