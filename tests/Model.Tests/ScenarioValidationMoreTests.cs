@@ -29,3 +29,15 @@ public class ScenarioValidationMoreTests
         Assert.Contains("must not exceed max_price_factor", e.Message);
     }
 }
+
+public class PolicyIdClashTests
+{
+    [Fact]
+    public void A_policy_may_not_take_a_country_id()
+    {
+        var yaml = ScenarioYaml.Valid.Replace("\npolicies:\n", "\npolicies:\n  - {id: JP, type: tariff, importer: JP, commodities: [ore], rate: 0.1, start: 0}\n");
+        var r = ScenarioLoader.LoadText(yaml, "test.yaml");
+        Assert.Null(r.Spec);
+        Assert.Contains(r.Errors, e => e.Field.EndsWith(".id") && e.Message.Contains("already the id of a country"));
+    }
+}

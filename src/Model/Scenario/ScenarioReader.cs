@@ -45,6 +45,10 @@ internal sealed class ScenarioReader(ErrorSink sink)
         var policies = policyMaps.Select(ReadPolicy).Where(p => p is not null).Select(p => p!).ToList();
         Unique(policyMaps.Select(m => (Id(m), m)), "policy");
         Unique(producerMaps.Concat(manufacturerMaps).Select(m => (Id(m), m)), "agent");
+        // Fills are routed by id: a stockpile (a policy) must not share an id with an agent or a country.
+        var agentIds = producers.Select(p => p.Id).Concat(manufacturers.Select(m => m.Id)).Concat(_countries).ToHashSet(StringComparer.Ordinal);
+        foreach (var m in policyMaps)
+            if (Id(m) is { } pid && agentIds.Contains(pid)) m.Error("id", $"policy id '{pid}' is already the id of a country, producer or manufacturer firm");
         root.RejectUnknown();
 
         if (sink.Errors.Count > 0) return null;
