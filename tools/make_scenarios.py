@@ -35,15 +35,15 @@ countries:             # GDP per year, USD. Japan from FACTS (¥609.3 tn, Cabine
   - {{id: MM, name: Myanmar, gdp: 0.064e12}}
   - {{id: RW, name: Rest of world, gdp: 45e12}}
 commodities:
-  - {{id: lree_concentrate, name: Light rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths], reference_price: 6000, initial_origin: CN}}       # ASSUMPTION: value of REO in concentrate
-  - {{id: hree_concentrate, name: Ionic-clay heavy rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, heavy_rare_earths], reference_price: 12000, initial_origin: CN}}  # ASSUMPTION
-  - {{id: ndpr_oxide, name: NdPr oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths], reference_price: 55000, price_adjustment: 0.03, initial_origin: CN}}   # FACTS NdPr oxide $50–55/kg FOB China 2024
-  - {{id: dy_oxide, name: Dysprosium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: 250000, price_adjustment: 0.03, initial_origin: CN}}  # FACTS Dy oxide ≈$220–285/kg
-  - {{id: tb_oxide, name: Terbium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: 925000, price_adjustment: 0.03, initial_origin: CN}}  # FACTS Tb oxide ≈$920–935/kg
-  - {{id: magnet_ht, name: "NdFeB magnet (high-temperature, Dy/Tb-bearing)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: 80000, price_adjustment: 0.03, initial_origin: CN}}  # ASSUMPTION price
-  - {{id: magnet_std, name: "NdFeB magnet (standard, Dy-free)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: 50000, price_adjustment: 0.03, initial_origin: CN}}  # ASSUMPTION price
-  - {{id: gallium, name: Gallium, unit: t, stage: metal, groups: [dual_use_metals], reference_price: 300000, initial_origin: CN}}      # ASSUMPTION (not in FACTS)
-  - {{id: germanium, name: Germanium, unit: t, stage: metal, groups: [dual_use_metals], reference_price: 1500000, initial_origin: CN}}  # ASSUMPTION (not in FACTS)
+  - {{id: lree_concentrate, name: Light rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths], reference_price: 6000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}       # ASSUMPTION: value of REO in concentrate
+  - {{id: hree_concentrate, name: Ionic-clay heavy rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, heavy_rare_earths], reference_price: 12000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # ASSUMPTION
+  - {{id: ndpr_oxide, name: NdPr oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths], reference_price: 55000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # FACTS NdPr oxide $50–55/kg FOB China 2024
+  - {{id: dy_oxide, name: Dysprosium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: 250000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # FACTS Dy oxide ≈$220–285/kg
+  - {{id: tb_oxide, name: Terbium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: 925000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # FACTS Tb oxide ≈$920–935/kg
+  - {{id: magnet_ht, name: "NdFeB magnet (high-temperature, Dy/Tb-bearing)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: 80000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # ASSUMPTION price
+  - {{id: magnet_std, name: "NdFeB magnet (standard, Dy-free)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: 50000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # ASSUMPTION price
+  - {{id: gallium, name: Gallium, unit: t, stage: metal, groups: [dual_use_metals], reference_price: 300000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}      # ASSUMPTION (not in FACTS)
+  - {{id: germanium, name: Germanium, unit: t, stage: metal, groups: [dual_use_metals], reference_price: 1500000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # ASSUMPTION (not in FACTS)
 """)
     # Producers: (id, country, output, capacity/yr, unit cost, inputs, extra, comment)
     a("producers:")

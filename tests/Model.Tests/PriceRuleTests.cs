@@ -36,3 +36,23 @@ public class PriceRuleTests
         Assert.True(p <= 100 * Math.Exp(0.03) + 1e-9 && p > 100);
     }
 }
+
+public class PriceReversionTests
+{
+    [Fact]
+    public void A_shortage_held_steady_settles_where_the_pull_back_balances_the_push()
+    {
+        // z = 1 every day, κ = 0.03, μ = 0.01: the price settles at exp(κ/μ) = e³ ≈ 20× the reference, not at the cap.
+        double p = 100;
+        for (int t = 0; t < 3000; t++) p = MarketSim.Model.Market.PriceRule.Next(p, 1, 0, 0.03, 0.01, 100, 20, 100_000);
+        Assert.Equal(100 * Math.Exp(3), p, 3);
+    }
+
+    [Fact]
+    public void Without_excess_demand_the_price_drifts_back_to_its_reference()
+    {
+        double p = 500;
+        for (int t = 0; t < 2000; t++) p = MarketSim.Model.Market.PriceRule.Next(p, 10, 10, 0.03, 0.01, 100, 20, 4000);
+        Assert.InRange(p, 99.9, 100.1);
+    }
+}

@@ -248,6 +248,7 @@ public static class MarketClearing
         foreach (var s in world.Segments)
         {
             var p = PriceRule.Next(state.Prices[s.Id], demand.GetValueOrDefault(s.Id), supply.GetValueOrDefault(s.Id), commodity.PriceAdjustment,
+                commodity.PriceReversion, commodity.ReferencePrice,
                 commodity.MinPriceFactor * commodity.ReferencePrice, commodity.MaxPriceFactor * commodity.ReferencePrice);
             state.Prices[s.Id] = p;
             next.Add(new SegmentPrice(commodity.Id, s.Id, p));

@@ -99,6 +99,8 @@ public sealed record CommoditySpec
     public required double ReferencePrice { get; init; }
     /// <summary>κ: the daily price response to excess demand, p' = p·exp(κ·(D−S)/(D+S)).</summary>
     public double PriceAdjustment { get; init; } = 0.02;
+    /// <summary>μ: the daily pull of the price back towards the reference, −μ·ln(p/p₀) in the exponent (0 = none).</summary>
+    public double PriceReversion { get; init; }
     public double MinPriceFactor { get; init; } = 0.2;
     public double MaxPriceFactor { get; init; } = 40;
     /// <summary>Origin given to stock and shipments that exist at tick 0.</summary>
