@@ -102,7 +102,7 @@ public static class ParquetTables
                 else if (f.ClrType == typeof(long)) { var a = new long[n]; await rg.ReadAsync<long>(f, a.AsMemory()); values = a; }
                 else if (f.ClrType == typeof(double) && f.IsNullable) { var a = new double?[n]; await rg.ReadAsync<double>(f, a.AsMemory()); values = a; }
                 else if (f.ClrType == typeof(double)) { var a = new double[n]; await rg.ReadAsync<double>(f, a.AsMemory()); values = a; }
-                else if (f.ClrType == typeof(string)) { var a = new string?[n]; await rg.ReadAsync(f, a.AsMemory()); values = a; }
+                else if (f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>)) { var a = new string?[n]; await rg.ReadAsync(f, a.AsMemory()); values = a; }
                 else throw new NotSupportedException($"column {f.Name} of type {f.ClrType.Name}");
                 cols.Add(new Column(f, values));
             }

@@ -113,6 +113,7 @@ public static class ExperimentLoader
         var names = new HashSet<string>(StringComparer.Ordinal);
         var baseValues = new Dictionary<string, string>(StringComparer.Ordinal);
         var valueNodes = new Dictionary<string, List<YamlNode>>(StringComparer.Ordinal);
+        var withValues = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pm in parameterMaps)
         {
             var pathText = pm.Str("path");
@@ -135,6 +136,7 @@ public static class ExperimentLoader
                 else if (pname.IndexOfAny([',', '"', '\n', '\r']) >= 0) pm.Error("name", "must not contain commas, quotes or line breaks");
                 else if (!names.Add(pname)) pm.Error("name", $"parameter '{pname}' is defined twice");
             }
+            if (pm.Has("values") || pm.Has("range")) withValues.Add(pname ?? "");
             var values = ReadValues(pm, path?.IsToggle == true, out var nodes);
             pm.RejectUnknown();
             if (path is not null && pname is not null)
@@ -177,7 +179,7 @@ public static class ExperimentLoader
             cm.RejectUnknown();
             if (cname is not null) cases.Add((new CaseSpec(cname, set), nodes));
         }
-        foreach (var p in parameters.Where(p => !p.IsGrid && cases.Count == 0))
+        foreach (var p in parameters.Where(p => !withValues.Contains(p.Name) && cases.Count == 0))
             sink.Errors.Add(new ScenarioError(fileName, p.Line, p.Column, $"parameters[{p.Name}]", "needs values or range (or define cases that set it)"));
 
         var metrics = ReadMetrics(metricsMap, baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec);

@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using MarketSim.Model.Experiments;
+
+namespace MarketSim.Cli.Tests;
+
+/// <summary>One uninterrupted batch of experiments/quick-sweep.yaml (8 runs), shared by the tests that compare against it.</summary>
+public sealed class QuickSweep : IDisposable
+{
+    public TempDir Dir { get; } = new();
+    public static string Experiment => Path.Combine(CliProcess.RepoRoot, "experiments", "quick-sweep.yaml");
+    public string Out => Dir["reference"];
+    public CliResult Result { get; }
+
+    public QuickSweep() { Result = CliProcess.Run(Dir.Path, "batch", Experiment, "--out", Out, "--parallel", "2"); }
+
+    public void Dispose() => Dir.Dispose();
+}
+
+public class BatchCommandTests(QuickSweep sweep) : IClassFixture<QuickSweep>
+{
+    static readonly string[] Parameters = ["cutoff_days", "dy_stockpile_t"];
+
+    [Fact]
+    public void A_sweep_writes_one_row_per_run_with_the_grid_the_seeds_and_the_columns()
+    {
+        Assert.True(sweep.Result.ExitCode == 0, sweep.Result.All);
+        var runs = File.ReadAllLines(Path.Combine(sweep.Out, "runs.csv"));
+        var header = runs[0].Split(',');
+        Assert.Equal(["run_id", "variant", "case", "cutoff_days", "dy_stockpile_t", "repetition", "seed"], header[..7]);
+        var metrics = new List<string>();
+        foreach (var c in new[] { "CN", "JP", "US" })
+            metrics.AddRange([$"loss_{c}", $"loss_gdp_share_{c}", $"peak_unmet_share_{c}", $"shortage_days_{c}", $"days_to_recover_{c}", $"fiscal_cost_{c}"]);
+        metrics.AddRange(["peak_price_dy_oxide", "peak_price_magnet_ht", "peak_price_ndpr_oxide"]);
+        Assert.Equal(metrics, header[7..]);
+
+        var rows = runs.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(8, rows.Count);
+        Assert.All(rows, r => Assert.Equal(header.Length, r.Length));
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7", "8"], rows.Select(r => r[0]));
+        // Grid: cases × cutoff_days × dy_stockpile_t (last fastest) × repetitions.
+        Assert.Equal(["10/0", "10/0", "10/42.3452", "10/42.3452", "30/0", "30/0", "30/42.3452", "30/42.3452"], rows.Select(r => $"{r[3]}/{r[4]}"));
+        Assert.Equal(["1", "1", "2", "2", "3", "3", "4", "4"], rows.Select(r => r[1]));
+        Assert.Equal(["1", "2", "1", "2", "1", "2", "1", "2"], rows.Select(r => r[5]));
+        // Seeds: derived from master_seed 42, the same for a repetition in every variant.
+        Assert.All(rows, r => Assert.Equal(SeedDerivation.Derive(42, ulong.Parse(r[5]) - 1).ToString(), r[6]));
+        // Repetitions draw different licences, so their prices differ.
+        Assert.NotEqual(rows[0][^3], rows[1][^3]);
+
+        var series = File.ReadAllLines(Path.Combine(sweep.Out, "series.csv"));
+        Assert.Equal("run_id,tick,date,metric,key,value", series[0]);
+        var cells = series.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.All(cells, c => Assert.Equal(6, c.Length));
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => i.ToString()), cells.Select(c => c[0]).Distinct());
+        Assert.Equal([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 59], cells.Where(c => c[0] == "1").Select(c => int.Parse(c[1])).Distinct());
+        Assert.Equal(["price", "loss", "unmet_share"], cells.Select(c => c[3]).Distinct());
+        Assert.Contains(cells, c => c is [_, "59", "2024-02-29", "price", "world/dy_oxide", _]);
+        Assert.DoesNotContain(cells, c => c[3] == "loss" && c[4] is not ("CN" or "JP" or "US"));
+
+        Assert.True(File.Exists(Path.Combine(sweep.Out, "experiment.yaml")));
+        Assert.Equal(File.ReadAllText(QuickSweep.Experiment), File.ReadAllText(Path.Combine(sweep.Out, "experiment.yaml")));
+        var manifest = File.ReadAllText(Path.Combine(sweep.Out, "manifest.json"));
+        foreach (var s in new[] { "\"status\": \"complete\"", "\"master_seed\": 42", "\"started_at\"", "\"finished_at\"", "\"version\"", "\"experiment_sha256\"" })
+            Assert.Contains(s, manifest);
+    }
+
+    [Fact]
+    public void The_same_batch_with_1_2_or_8_parallel_runs_gives_the_same_files()
+    {
+        Assert.True(sweep.Result.ExitCode == 0, sweep.Result.All);
+        using var dir = new TempDir();
+        foreach (var p in new[] { "1", "8" })
+        {
+            var r = CliProcess.Run(dir.Path, "batch", QuickSweep.Experiment, "--out", "p" + p, "--parallel", p);
+            Assert.True(r.ExitCode == 0, r.All);
+            foreach (var f in new[] { "runs.csv", "series.csv" })
+                Assert.True(File.ReadAllBytes(Path.Combine(sweep.Out, f)).SequenceEqual(File.ReadAllBytes(dir[$"p{p}/{f}"])), $"{f} differs with --parallel {p}");
+        }
+    }
+
+    [Fact]
+    public void A_killed_batch_leaves_valid_files_and_resume_finishes_it_with_the_same_files()
+    {
+        Assert.True(sweep.Result.ExitCode == 0, sweep.Result.All);
+        using var dir = new TempDir();
+        var runsCsv = dir["out/runs.csv"];
+        using (var p = Start(dir.Path, "batch", QuickSweep.Experiment, "--out", "out", "--parallel", "1"))
+        {
+            // Kill it once some, but not all, runs are in runs.csv.
+            var clock = Stopwatch.StartNew();
+            while (DataLines(runsCsv) < 2 && !p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(20);
+            Assert.False(p.HasExited, "the batch finished before it could be killed");
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+        }
+        var kept = DataLines(runsCsv);
+        Assert.InRange(kept, 2, 7);
+        // Valid CSV after the kill: whole lines only, each with every column.
+        var width = File.ReadLines(runsCsv).First().Split(',').Length;
+        Assert.EndsWith("\n", File.ReadAllText(runsCsv));
+        Assert.All(File.ReadAllLines(runsCsv), l => Assert.Equal(width, l.Split(',').Length));
+
+        var again = CliProcess.Run(dir.Path, "batch", QuickSweep.Experiment, "--out", "out");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already holds a batch; run with --resume", again.StdErr);
+
+        var resumed = CliProcess.Run(dir.Path, "batch", QuickSweep.Experiment, "--out", "out", "--resume", "--parallel", "2");
+        Assert.True(resumed.ExitCode == 0, resumed.All);
+        Assert.Contains($"{DataLinesBefore(kept)} already finished", resumed.StdOut);
+        foreach (var f in new[] { "runs.csv", "series.csv" })
+            Assert.True(File.ReadAllBytes(Path.Combine(sweep.Out, f)).SequenceEqual(File.ReadAllBytes(dir["out/" + f])), $"{f} after resume differs from the uninterrupted batch");
+        Assert.Contains("\"resumed\": true", File.ReadAllText(dir["out/manifest.json"]));
+    }
+
+    static string DataLinesBefore(int kept) => kept.ToString();
+
+    static int DataLines(string path)
+    {
+        try
+        {
+            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var r = new StreamReader(s);
+            return Math.Max(0, r.ReadToEnd().Count(c => c == '\n') - 1);
+        }
+        catch (IOException) { return 0; }
+    }
+
+    static Process Start(string workingDirectory, params string[] args)
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
+        var psi = new ProcessStartInfo(host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("exec");
+        psi.ArgumentList.Add(CliProcess.Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    [Fact]
+    public void The_report_is_one_self_contained_html_file_with_fan_charts_and_the_summary_table()
+    {
+        Assert.True(sweep.Result.ExitCode == 0, sweep.Result.All);
+        var r = CliProcess.Run(sweep.Dir.Path, "report", sweep.Out, "--no-png");
+        Assert.True(r.ExitCode == 0, r.All);
+        var html = File.ReadAllText(Path.Combine(sweep.Out, "report.html"));
+
+        // plotly.js is inline; apart from it the page names no URL at all, and nothing is loaded from elsewhere.
+        var plotly = Regex.Match(html, "<script id=\"plotly-js\">(.*?)</script>", RegexOptions.Singleline);
+        Assert.True(plotly.Success);
+        Assert.True(plotly.Groups[1].Length > 500_000, "plotly.js should be embedded");
+        Assert.Contains("Plotly.newPlot", html);
+        var rest = html.Remove(plotly.Index, plotly.Length);
+        Assert.DoesNotContain("http://", rest);
+        Assert.DoesNotContain("https://", rest);
+        Assert.DoesNotMatch("<script[^>]+src=", html);
+        Assert.DoesNotMatch("<link[^>]+href=", html);
+
+        // Fan charts of prices and losses: per variant a 5% line, a 95% band filled to it, and the median.
+        var divs = Regex.Matches(rest, "<div class=\"chart\" id=\"(chart-[^\"]+)\">").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains(divs, d => d.Contains("-price-"));
+        Assert.Contains(divs, d => d.Contains("-loss-"));
+        Assert.Equal(4 * divs.Count, Regex.Matches(rest, "\"fill\":\"tonexty\"").Count);
+        foreach (var p in Parameters) Assert.Contains(p + "=", rest);
+        Assert.Contains("Summary by variant", rest);
+        Assert.Equal(4, Regex.Matches(rest, "<tr><td>\\d+</td>").Count);
+    }
+
+    [Fact]
+    public void Png_charts_are_written_when_a_headless_chromium_is_available()
+    {
+        Assert.True(sweep.Result.ExitCode == 0, sweep.Result.All);
+        using var dir = new TempDir();
+        foreach (var f in Directory.GetFiles(sweep.Out)) File.Copy(f, Path.Combine(dir.Path, Path.GetFileName(f)));
+        var r = CliProcess.Run(dir.Path, "report", dir.Path);
+        Assert.True(r.ExitCode == 0, r.All);
+        var chromium = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Any(d => File.Exists(Path.Combine(d, "chromium")) || File.Exists(Path.Combine(d, "google-chrome")) || File.Exists(Path.Combine(d, "chromium-browser")));
+        if (!chromium) { Assert.Contains("no PNGs", r.StdOut); return; }
+        var pngs = Directory.GetFiles(dir["charts"], "*.png");
+        Assert.NotEmpty(pngs);
+        Assert.All(pngs, p => Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(p)[..4]));
+    }
+
+    [Fact]
+    public void Parquet_output_holds_the_same_runs_and_the_report_reads_it()
+    {
+        using var dir = new TempDir();
+        var r = CliProcess.Run(dir.Path, "batch", QuickSweep.Experiment, "--out", "pq", "--format", "parquet", "--parallel", "4");
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.True(File.Exists(dir["pq/runs.parquet"]));
+        Assert.True(File.Exists(dir["pq/series.parquet"]));
+        Assert.False(Directory.Exists(dir["pq/.parts"]));
+        Assert.Equal([0x50, 0x41, 0x52, 0x31], File.ReadAllBytes(dir["pq/runs.parquet"])[..4]); // "PAR1"
+        var report = CliProcess.Run(dir.Path, "report", "pq", "--no-png");
+        Assert.True(report.ExitCode == 0, report.All);
+        Assert.Contains("4 variants, 8 runs", report.StdOut);
+        // The summary table is computed from runs.parquet: the same cells as from runs.csv.
+        Assert.True(sweep.Result.ExitCode == 0, sweep.Result.All);
+        CliProcess.Run(sweep.Dir.Path, "report", sweep.Out, "--no-png");
+        static string Table(string html) => html[html.IndexOf("<table>", StringComparison.Ordinal)..html.IndexOf("</table>", StringComparison.Ordinal)];
+        Assert.Equal(Table(File.ReadAllText(Path.Combine(sweep.Out, "report.html"))), Table(File.ReadAllText(dir["pq/report.html"])));
+    }
+}
+
+public class BatchValidationTests
+{
+    static string Scenario => Path.Combine(CliProcess.RepoRoot, "scenarios", "japan-cutoff-3m.yaml").Replace('\\', '/');
+
+    [Fact]
+    public void A_bad_path_an_empty_range_and_a_bad_value_are_reported_with_file_line_and_field_and_nothing_runs()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["exp.yaml"], $"""
+            name: bad
+            scenario: {Scenario}
+            parameters:
+              - name: a
+                path: policies[no-such-policy].end
+                values: [30]
+              - name: b
+                path: demand.elasticity
+                range: {"{"}from: 1, to: 0, step: 0.5{"}"}
+            """);
+        var r = CliProcess.Run(dir.Path, "batch", "exp.yaml", "--out", "out");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("exp.yaml:5:11: error: parameters[0].path: 'policies[no-such-policy].end' does not exist in the scenario: 'policies' has no item 'no-such-policy'", r.StdErr);
+        Assert.Contains("exp.yaml:9:", r.StdErr);
+        Assert.Contains("error: parameters[1].range.to: empty range: from 1 is greater than to 0", r.StdErr);
+        Assert.Contains("exp.yaml: 2 errors; nothing was run.", r.StdErr);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
+    [Fact]
+    public void More_than_a_thousand_runs_need_yes()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["big.yaml"], $"""
+            name: big
+            scenario: {Scenario}
+            repetitions: 11
+            parameters:
+              - name: e
+                path: demand.elasticity
+                range: {"{"}from: 0, to: 1, count: 100{"}"}
+            """);
+        var r = CliProcess.Run(dir.Path, "batch", "big.yaml", "--out", "out");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("the experiment expands to 1100 runs (100 variants × 11 repetitions), more than 1000; pass --yes", r.StdErr);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
+    [Theory]
+    [InlineData("missing --out DIR", "batch", "x.yaml")]
+    [InlineData("--parallel must be a whole number from 1 to 1024; got '0'", "batch", "x.yaml", "--out", "o", "--parallel", "0")]
+    [InlineData("--format must be 'csv' or 'parquet'; got 'xlsx'", "batch", "x.yaml", "--out", "o", "--format", "xlsx")]
+    [InlineData("--cluster is not implemented yet", "batch", "x.yaml", "--out", "o", "--cluster", "redis:6379")]
+    [InlineData("missing the batch DIR", "report")]
+    public void Command_line_mistakes_exit_with_2(string message, params string[] args)
+    {
+        using var dir = new TempDir();
+        var r = CliProcess.Run(dir.Path, args);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.StdErr);
+    }
+
+    [Fact]
+    public void An_unwritable_output_directory_is_a_clear_error_before_anything_runs()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["file"], "not a directory");
+        var r = CliProcess.Run(dir.Path, "batch", QuickSweep.Experiment, "--out", "file/out");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("cannot write the output directory 'file/out'", r.StdErr);
+    }
+}
