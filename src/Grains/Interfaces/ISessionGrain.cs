@@ -40,6 +40,17 @@ public interface ISessionGrain : IMarketSimGrain
     /// <summary>Ends a policy at the next tick (drops it if it has not started). Unknown id: <see cref="ArgumentException"/>.</summary>
     [AlwaysInterleave] Task RemovePolicyAsync(string policyId);
 
+    /// <summary>
+    /// Pushes every new frame (and restarts) to <paramref name="observer"/> until it unsubscribes or 5 minutes pass without
+    /// a renewed subscription (<see cref="SessionObservers.Expiry"/>). Subscribing again renews it.
+    /// </summary>
+    [AlwaysInterleave] Task SubscribeAsync(ISessionObserver observer);
+
+    [AlwaysInterleave] Task UnsubscribeAsync(ISessionObserver observer);
+
+    /// <summary>The scenario with the current timeline, the seed and the next tick, read between ticks: what a fork replays.</summary>
+    Task<SessionReplay> GetReplayAsync();
+
     /// <summary>The distinct silos hosting this session's grains (session, shards, agents, countries, markets).</summary>
     Task<IReadOnlyList<string>> GetSilosAsync();
 }

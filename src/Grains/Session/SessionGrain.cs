@@ -3,6 +3,8 @@ using MarketSim.Model.Agents;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 
 namespace MarketSim.Grains.Session;
 
@@ -22,9 +24,12 @@ public sealed class SessionGrainState
 /// reference runner's order (countries, producers, manufacturers; markets in scenario order), so every rule sees the same input.
 /// </summary>
 public sealed class SessionGrain(
-    [PersistentState("session", Persistence.StorageName)] IPersistentState<SessionGrainState> store)
+    [PersistentState("session", Persistence.StorageName)] IPersistentState<SessionGrainState> store,
+    ILogger<SessionGrain> logger)
     : Grain, ISessionGrain
 {
+    // Observers are in-memory only: after a deactivation the web hosts' periodic re-subscription brings them back.
+    readonly ObserverManager<ISessionObserver> _observers = new(SessionObservers.Expiry, logger);
     SessionTopology? _topology;
     readonly List<PolicyChange> _pending = new();
     bool _inTick, _dirty;
@@ -65,6 +70,7 @@ public sealed class SessionGrain(
         await Task.WhenAll(tasks);
         await store.WriteStateAsync();
         _dirty = false;
+        _observers.Notify(o => o.OnRestarted(Id));
     }
 
     public async Task<int> StepAsync(int ticks)
@@ -127,6 +133,7 @@ public sealed class SessionGrain(
         }
         store.State.Frames.Add(frame);
         _dirty = true;
+        _observers.Notify(o => o.OnFrame(Id, frame.AsImmutable()));
         if (Persistence.IsCheckpoint(frame.Tick, store.State.Settings.CheckpointEvery))
         {
             await store.WriteStateAsync();
@@ -176,6 +183,24 @@ public sealed class SessionGrain(
         else PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
         _dirty = true;
         return Task.CompletedTask;
+    }
+
+    public Task SubscribeAsync(ISessionObserver observer)
+    {
+        _observers.Subscribe(observer ?? throw new ArgumentNullException(nameof(observer)), observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(ISessionObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task<SessionReplay> GetReplayAsync()
+    {
+        var (world, clock, _) = Started();
+        return Task.FromResult(new SessionReplay(world with { Policies = Preview(clock) }, store.State.Seed, clock.Tick, store.State.Settings));
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
