@@ -8,7 +8,13 @@ def d(x): return f"{x/Y:.6g}"
 JPY_PER_USD = 151.5
 SPARE = 1.03   # assumption: 2024 average exchange rate (not in FACTS.md)
 
-def world(reserved_share, extra_comment=""):
+# Japanese firms' cover. FACTS: one component maker stockpiled about six months "in response" to the 2025 controls, so the
+# six-month tier exists only in 2026. Before, only levels FACTS gives: JOGMEC's 60-day target and its 18 private days (close
+# to the 2–3 weeks Indian automakers held). Equal shares: ASSUMPTION (no distribution is published).
+JP_FIRMS_2024 = "firms: [{id: a, share: 0.5, cover_days: 60}, {id: b, share: 0.5, cover_days: 18}]"
+JP_FIRMS_2026 = "firms: [{id: a, share: 0.25, cover_days: 180}, {id: b, share: 0.25, cover_days: 60}, {id: c, share: 0.25, cover_days: 30}, {id: d, share: 0.25, cover_days: 18}]"
+
+def world(reserved_share, extra_comment="", jp_firms=JP_FIRMS_2024):
     L = []
     a = L.append
     a(f"""currency: USD          # all prices per tonne, money in US dollars; Japan's GDP converted at ¥{JPY_PER_USD}/USD (assumption)
@@ -102,7 +108,6 @@ commodities:
     a("manufacturers:")
     a("  # Output unit: USD 1 million of shipments (output_value 1e6). planned_output = annual shipments / 365.")
     a("  # Inputs: t per USD million = annual use (t) / annual shipments (USD million). value_added ratio 0.3 ASSUMPTION (no FACTS row).")
-    jp_firms = "firms: [{id: a, share: 0.25, cover_days: 180}, {id: b, share: 0.25, cover_days: 60}, {id: c, share: 0.25, cover_days: 30}, {id: d, share: 0.25, cover_days: 18}]"
     other_firms = "firms: [{id: a, share: 0.34, cover_days: 60}, {id: b, share: 0.33, cover_days: 30}, {id: c, share: 0.33, cover_days: 18}]"
     def man(id, country, sector, ship_y_musd, uses, firms, extra="", comment=""):
         po = ship_y_musd / Y
@@ -113,7 +118,7 @@ commodities:
         if comment: a(f"  # {comment}")
         a(s)
     man("jp-auto", "JP", "automotive", 62.8e12/JPY_PER_USD/1e6, {"magnet_ht": 4000}, jp_firms,
-        comment="Japan autos ¥62.8 tn shipments (FACTS, JAMA 2022); ht magnets ≈8 M vehicles × 0.5 kg (FACTS EV 1–2 kg, hybrid 0.4 kg; fleet mix ASSUMPTION); firm cover: six months (FACTS Inventories) … 18 days (JOGMEC private 18 days, FACTS); shares ASSUMPTION")
+        comment="Japan autos ¥62.8 tn shipments (FACTS, JAMA 2022); ht magnets ≈8 M vehicles × 0.5 kg (FACTS EV 1–2 kg, hybrid 0.4 kg; fleet mix ASSUMPTION); firm cover: see JP_FIRMS in tools/make_scenarios.py (FACTS Inventories, JOGMEC 60 and 18 days)")
     man("jp-electronics", "JP", "electronics", 0.4*40e12/JPY_PER_USD/1e6, {"magnet_std": 10000, "gallium": 80, "germanium": 10}, jp_firms,
         comment="Japanese electronics ≈¥40 tn global production (FACTS, JEITA), 40% made in Japan (ASSUMPTION)")
     man("jp-machinery", "JP", "machinery", 200000, {"magnet_ht": 3000}, jp_firms, comment="machinery & robots (FACTS exposed sectors); size ASSUMPTION")
@@ -145,8 +150,8 @@ def jp_stockpile():
 
 RESERVED = 0.19
 
-def write(name, header, policies, start="2024-01-01", reserved=RESERVED, overrides=None):
-    body = world(reserved)
+def write(name, header, policies, start="2024-01-01", reserved=RESERVED, overrides=None, jp_firms=JP_FIRMS_2024):
+    body = world(reserved, jp_firms=jp_firms)
     if overrides:
         for a_, b_ in overrides: body = body.replace(a_, b_)
     text = header + f"start_date: {start}\ndays: 365\nseed: 7\n" + body + "policies:\n" + policies
@@ -181,7 +186,7 @@ description: April 2025 licensing for medium and heavy rare earths to every dest
   # Alternatives with their real limits (FACTS): Lynas heavy REE (≈30% of Japan's heavy-REE demand, 65% of it reserved for Japan);
   # India: Nd oxide 200 t in FY26, 500 t in FY27 (targets); India–Japan agreement 19 Jan 2026; deep-sea mud not before ten years.
   - {id: in-irel-expansion, type: capacity_project, producer: in-sep-lree, added_capacity: 0.466, lead_time_days: 90, cost: 50e6, payer: IN, start: 0}
-""", start="2026-01-01", overrides=[("au-sep-hree, country: AU, sector: separation, output: dy_oxide, capacity: 0,",
+""", start="2026-01-01", jp_firms=JP_FIRMS_2026, overrides=[("au-sep-hree, country: AU, sector: separation, output: dy_oxide, capacity: 0,",
     # 30% of Japan's heavy-REE demand (FACTS) from the 65% reserved share: Japan's Dy use 8,000 t × 0.046 = 368 t/yr → 0.3 × 368 / 0.65
     f"au-sep-hree, country: AU, sector: separation, output: dy_oxide, capacity: {0.3*8000*0.046/0.65/Y:.6g},")])
 print("written")
