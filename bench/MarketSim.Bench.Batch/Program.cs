@@ -54,7 +54,7 @@ try
     }
 
     Console.WriteLine($"date {DateTime.Now:yyyy-MM-dd HH:mm zzz}; {cores} cores; .NET {Environment.Version}; " +
-        $"{(Debugger.IsAttached ? "debugger attached; " : "")}configuration {Configuration()}; load before: {LoadAverage()}");
+        $"{(Debugger.IsAttached ? "debugger attached; " : "")}configuration {Configuration()}; load average at the end (1, 5, 15 min): {LoadAverage()}");
     Console.WriteLine();
     Console.WriteLine("| runs per core | --parallel | runs | wall s | runs/min | CPU s | CPU use (of all cores) |");
     Console.WriteLine("|---|---|---|---|---|---|---|");

@@ -29,7 +29,8 @@ public sealed class InProcessSilo : IAsyncDisposable
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         // A batch keeps every core busy on purpose: the silo's notes about long work items and a stalled thread pool are
         // expected then, and would bury the progress output.
-        builder.Logging.AddFilter((category, level) => level >= LogLevel.Error || category is null ||
+        // (A filter function replaces the minimum level for the categories it matches, so it checks the level itself.)
+        builder.Logging.AddFilter((category, level) => level >= LogLevel.Error || level >= LogLevel.Warning && category is not null &&
             !(category.Contains("Scheduler", StringComparison.Ordinal) || category.Contains("HealthMonitor", StringComparison.Ordinal)
               || category.Contains("ThreadPool", StringComparison.Ordinal)));
         builder.UseOrleans(silo =>
