@@ -1,6 +1,36 @@
+using MarketSim.Dashboard.Components;
+using MarketSim.Dashboard.Export;
+using MarketSim.Dashboard.Hosting;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Sessions;
+
 var builder = WebApplication.CreateBuilder(args);
+// Blazor's and Plotly's static assets outside Development and from the build output (TOOLCHAIN pitfall 2).
+builder.WebHost.UseStaticWebAssets();
+// Loopback only unless told otherwise (--urls, ASPNETCORE_URLS, "urls" in configuration).
+if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls("http://127.0.0.1:5243");
+builder.AddMarketSimOrleans();
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddSignalR().AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions));
+builder.Services.AddSingleton<ScenarioCatalog>();
+builder.Services.AddSingleton<FrameRelay>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<FrameRelay>());
+builder.Services.AddSingleton<SessionDirectory>();
+// After UseOrleans: hosted services start in order, so the silo is up when the default session is created.
+builder.Services.AddHostedService<DefaultSession>();
+
 var app = builder.Build();
+if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapHub<SimulationHub>(SimulationHub.Path);
+app.MapExports();
 
-app.MapGet("/", () => "Hello World!");
-
+app.Lifetime.ApplicationStarted.Register(() =>
+    Console.WriteLine($"MarketSim dashboard: open {string.Join(", ", app.Urls)}"));
 app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests (TOOLCHAIN pitfall 7).</summary>
+public partial class Program;

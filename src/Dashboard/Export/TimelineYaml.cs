@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MarketSim.Model.Policies;
+
+namespace MarketSim.Dashboard.Export;
+
+/// <summary>
+/// A session's timeline as a scenario file that replays it: the YAML the session was created from, comments and all, with
+/// its top-level <c>seed</c> and <c>policies</c> replaced by the session's seed and whole timeline (live changes included,
+/// as ticks). Loading it and running to the same tick gives the same frames.
+/// </summary>
+public static partial class TimelineYaml
+{
+    public static string Write(string originalYaml, ulong seed, IEnumerable<PolicySpec> timeline, string? note = null)
+    {
+        var lines = originalYaml.Replace("\r\n", "\n").Split('\n').ToList();
+        var seedLine = $"seed: {seed.ToString(CultureInfo.InvariantCulture)}";
+        var s = lines.FindIndex(l => SeedKey().IsMatch(l));
+        if (s >= 0) lines[s] = seedLine; else lines.Insert(0, seedLine);
+
+        var block = new List<string> { "policies:" };
+        if (note is not null) block.Add("  # " + note);
+        block.AddRange(timeline.Select(p => "  - " + Policy(p)));
+        if (block.Count == 1) block[0] = "policies: []";
+
+        var start = lines.FindIndex(l => l.StartsWith("policies:", StringComparison.Ordinal));
+        if (start < 0) { lines.AddRange(block); return string.Join("\n", lines) + "\n"; }
+        var end = start + 1;
+        // The block runs to the next top-level key (a line starting with a letter); comments and indented lines belong to it.
+        while (end < lines.Count && !TopLevelKey().IsMatch(lines[end])) end++;
+        lines.RemoveRange(start, end - start);
+        lines.InsertRange(start, block);
+        return string.Join("\n", lines).TrimEnd('\n') + "\n";
+    }
+
+    /// <summary>One policy as a YAML flow mapping, fields as in docs/SCENARIOS.md; only the fields its mode allows.</summary>
+    public static string Policy(PolicySpec p)
+    {
+        var f = new List<(string, string)> { ("id", S(p.Id)), ("type", p.Kind), ("start", I(p.Start)) };
+        if (p.End is { } end) f.Add(("end", I(end)));
+        switch (p)
+        {
+            case ExportControl e:
+                f.Add(("exporter", S(e.Exporter)));
+                f.Add(("commodities", L(e.Commodities)));
+                f.Add(("destinations", L(e.Destinations)));
+                f.Add(("end_use", e.EndUse.ToString().ToLowerInvariant()));
+                f.Add(("mode", e.Mode.ToString().ToLowerInvariant()));
+                f.Add(("re_export", e.ReExport ? "true" : "false"));
+                if (e.Mode == ControlMode.Quota) { f.Add(("quota", N(e.QuotaQuantity))); f.Add(("quota_period_days", I(e.QuotaPeriodDays))); }
+                if (e.Mode == ControlMode.License)
+                {
+                    f.Add(("approval_rate", N(e.ApprovalRate)));
+                    f.Add(("delay_min_days", N(e.DelayMinDays)));
+                    f.Add(("delay_max_days", N(e.DelayMaxDays)));
+                }
+                break;
+            case Tariff t:
+                f.Add(("importer", S(t.Importer)));
+                f.Add(("commodities", L(t.Commodities)));
+                f.Add(("origins", L(t.Origins)));
+                f.Add(("rate", N(t.Rate)));
+                break;
+            case PriceFloor pf:
+                f.Add(("floors", "{" + string.Join(", ", pf.Floors.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"{S(x.Key)}: {N(x.Value)}")) + "}"));
+                f.Add(("club", L(pf.Club)));
+                f.Add(("excluded", L(pf.Excluded)));
+                break;
+            case Stockpile st:
+                f.Add(("country", S(st.Country)));
+                f.Add(("commodity", S(st.Commodity)));
+                f.Add(("size", N(st.Size)));
+                f.Add(("initial", N(st.Initial)));
+                f.Add(("release_unmet_share", N(st.ReleaseShortageShare)));
+                f.Add(("release_price_factor", N(st.ReleasePriceFactor)));
+                f.Add(("max_release_per_day", N(st.MaxReleasePerDay)));
+                f.Add(("refill_price_factor", N(st.RefillPriceFactor)));
+                f.Add(("refill_per_day", N(st.RefillPerDay)));
+                break;
+            case CapacityProject c:
+                f.Add(("producer", S(c.Producer)));
+                f.Add(("added_capacity", N(c.AddedCapacity)));
+                f.Add(("lead_time_days", I(c.LeadTimeDays)));
+                f.Add(("cost", N(c.Cost)));
+                if (c.Payer is not null) f.Add(("payer", S(c.Payer)));
+                break;
+        }
+        return "{" + string.Join(", ", f.Select(x => $"{x.Item1}: {x.Item2}")) + "}";
+    }
+
+    // Double-quoted YAML scalars accept JSON string escapes.
+    static string S(string s) => JsonSerializer.Serialize(s);
+    static string L(IEnumerable<string> xs) => "[" + string.Join(", ", xs.Select(S)) + "]";
+    static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+    // "R" round-trips doubles exactly, so the replay sees the same numbers.
+    static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^seed\s*:")]
+    private static partial Regex SeedKey();
+
+    [GeneratedRegex(@"^[A-Za-z_]")]
+    private static partial Regex TopLevelKey();
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MarketSim.Dashboard.Hubs;
+
+/// <summary>The hub's JSON settings, shared by the server and the dashboard's own hub clients.</summary>
+public static class HubJson
+{
+    public static void Configure(JsonSerializerOptions o)
+    {
+        // A frame can hold NaN/∞ (a degenerate value must reach the chart, not break the connection).
+        o.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        // Outside clients need not put "$kind" first in a policy object.
+        o.AllowOutOfOrderMetadataProperties = true;
+        // "ban", "license", "military": the words the scenario files use.
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+    }
+
+    public static readonly JsonSerializerOptions Options = Create();
+
+    static JsonSerializerOptions Create()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(o);
+        return o;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json;
+using MarketSim.Dashboard.Sessions;
+using MarketSim.Grains.Session;
+using MarketSim.Model.Policies;
+using Microsoft.AspNetCore.SignalR;
+
+namespace MarketSim.Dashboard.Hubs;
+
+/// <summary>
+/// /hubs/simulation: subscribe to sessions' frames and drive them. Every method checks its arguments first and answers a
+/// bad one with a <see cref="HubException"/> ("argument: what is wrong") before anything changes, so other viewers see
+/// nothing. The contract is documented in docs/ARCHITECTURE.md ("Dashboard and hub contract").
+/// </summary>
+public sealed class SimulationHub(SessionDirectory sessions) : Hub
+{
+    public const string Path = "/hubs/simulation";
+
+    public static string GroupOf(string sessionId) => "session:" + sessionId;
+
+    public IReadOnlyList<SessionInfo> ListSessions() => sessions.All.Select(s => s.Describe()).ToList();
+
+    /// <summary>
+    /// Joins the session's group and returns its frames from <paramref name="fromTick"/> up to now. Live frames follow as
+    /// "Frame" messages; one may repeat a tick already returned here (joined before the history was read): keep the
+    /// highest tick seen and drop frames at or below it. A client that reconnects subscribes again from its next tick.
+    /// </summary>
+    public async Task<SubscribeResult> Subscribe(string sessionId, int fromTick)
+    {
+        var s = Require(sessionId);
+        if (fromTick < 0) throw PolicyArguments.Error("fromTick", $"{fromTick} is negative");
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(s.Id));
+        var frames = (await s.Grain.GetFramesAsync(fromTick)).Value;
+        var policies = (await s.Grain.GetPoliciesAsync()).Value;
+        return new SubscribeResult(s.Describe(), s.Runner.Status, frames, policies);
+    }
+
+    public Task Unsubscribe(string sessionId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(Require(sessionId).Id));
+
+    public Task<SessionStatus> GetStatus(string sessionId) => Task.FromResult(Require(sessionId).Runner.Status);
+
+    public async Task<SessionStatus> Play(string sessionId)
+    {
+        var s = Require(sessionId);
+        await s.Runner.PlayAsync();
+        return s.Runner.Status;
+    }
+
+    public async Task<SessionStatus> Pause(string sessionId)
+    {
+        var s = Require(sessionId);
+        await s.Runner.PauseAsync();
+        return s.Runner.Status;
+    }
+
+    /// <summary>Runs <paramref name="ticks"/> ticks (1–365) now and returns when they are done.</summary>
+    public async Task<SessionStatus> Step(string sessionId, int ticks)
+    {
+        var s = Require(sessionId);
+        if (ticks is < 1 or > 365) throw PolicyArguments.Error("ticks", $"{ticks} is outside 1–365");
+        await s.Runner.StepAsync(ticks);
+        return s.Runner.Status;
+    }
+
+    public async Task<SessionStatus> SetSpeed(string sessionId, double ticksPerSecond)
+    {
+        var s = Require(sessionId);
+        if (!double.IsFinite(ticksPerSecond) || ticksPerSecond < SessionRunner.MinSpeed || ticksPerSecond > SessionRunner.MaxSpeed)
+            throw PolicyArguments.Error("ticksPerSecond", $"{ticksPerSecond} is outside {SessionRunner.MinSpeed}–{SessionRunner.MaxSpeed}");
+        await s.Runner.SetSpeedAsync(ticksPerSecond);
+        return s.Runner.Status;
+    }
+
+    /// <summary>Back to tick 0 of the scenario the session was created from (live changes dropped); a "Reset" message follows.</summary>
+    public async Task<SessionStatus> Reset(string sessionId)
+    {
+        var s = Require(sessionId);
+        await s.Runner.ResetAsync();
+        return s.Runner.Status;
+    }
+
+    /// <summary>Runs at full speed until <paramref name="date"/> (yyyy-MM-dd, within the horizon) is the next day to run.</summary>
+    public async Task<SessionStatus> RunTo(string sessionId, string date)
+    {
+        var s = Require(sessionId);
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            throw PolicyArguments.Error("date", $"\"{date}\" is not a date (yyyy-MM-dd)");
+        var tick = d.DayNumber - s.Scenario.StartDate.DayNumber;
+        if (tick < 0 || tick > s.Scenario.Days)
+            throw PolicyArguments.Error("date", $"{date} is outside the session, {s.Scenario.StartDate:yyyy-MM-dd} to {s.Scenario.DateOf(s.Scenario.Days):yyyy-MM-dd}");
+        await s.Runner.RunToAsync(tick);
+        return s.Runner.Status;
+    }
+
+    public async Task<IReadOnlyList<PolicySpec>> GetPolicies(string sessionId) => (await Require(sessionId).Grain.GetPoliciesAsync()).Value;
+
+    /// <summary>
+    /// Adds a policy, or replaces the one with the same id (same kind). It applies from the next tick and is recorded in the
+    /// timeline. <paramref name="policy"/> is a JSON object with "$kind" (export_control, tariff, price_floor, stockpile,
+    /// capacity_project) and the policy's fields in camelCase.
+    /// </summary>
+    public async Task<PolicyChangeMessage> SetPolicy(string sessionId, JsonElement policy)
+    {
+        var s = Require(sessionId);
+        var spec = PolicyArguments.ExpandGroups(s.Scenario, PolicyArguments.Parse(policy));
+        PolicyArguments.Validate(s.Scenario, spec);
+        var tick = await s.Grain.GetTickAsync();
+        await Grain(() => s.Grain.SetPolicyAsync(spec));
+        return await Announce(s, Math.Max(spec.Start, tick), $"set {spec.Id}: {spec.Describe()}");
+    }
+
+    /// <summary>Ends a policy at the next tick (drops it if it has not started yet).</summary>
+    public async Task<PolicyChangeMessage> RemovePolicy(string sessionId, string policyId)
+    {
+        var s = Require(sessionId);
+        if (string.IsNullOrWhiteSpace(policyId)) throw PolicyArguments.Error("policyId", "is empty");
+        var tick = await s.Grain.GetTickAsync();
+        await Grain(() => s.Grain.RemovePolicyAsync(policyId));
+        return await Announce(s, tick, $"remove {policyId}");
+    }
+
+    /// <summary>A new session with this one's state at its current tick; returns its id once it has caught up.</summary>
+    public async Task<string> Fork(string sessionId)
+    {
+        var s = Require(sessionId);
+        return (await sessions.ForkAsync(s.Id)).Id;
+    }
+
+    async Task<PolicyChangeMessage> Announce(SessionEntry s, int tick, string description)
+    {
+        var message = new PolicyChangeMessage(s.Id, tick, description, (await s.Grain.GetPoliciesAsync()).Value);
+        await Clients.Group(GroupOf(s.Id)).SendAsync(HubMessages.PolicyChanged, message);
+        return message;
+    }
+
+    /// <summary>The grain's validation speaks ArgumentException; the caller gets its message (the grain changed nothing).</summary>
+    static async Task Grain(Func<Task> call)
+    {
+        try { await call(); }
+        catch (ArgumentException e)
+        {
+            var message = e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "") : e.Message;
+            throw new HubException($"{e.ParamName ?? "policy"}: {message}");
+        }
+    }
+
+    SessionEntry Require(string? sessionId)
+    {
+        if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
+        return sessions.Find(sessionId) ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (ListSessions gives the ids)");
+    }
+}

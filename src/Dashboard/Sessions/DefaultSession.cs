@@ -1,0 +1,29 @@
+using MarketSim.Dashboard.Hosting;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Dashboard.Sessions;
+
+/// <summary>
+/// Creates the session the start page opens with: the default scenario (china-japan-2026), ready at tick 0. Runs before
+/// Kestrel listens, so the first request already finds it. <c>MarketSim:DefaultSession=false</c> turns it off.
+/// </summary>
+public sealed class DefaultSession(SessionDirectory sessions, ScenarioCatalog catalog, IConfiguration config, ILogger<DefaultSession> log)
+    : IHostedService
+{
+    public const string Id = "default";
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (!config.GetValue("MarketSim:DefaultSession", true)) return;
+        if (catalog.Find(ScenarioCatalog.DefaultFile) is not { } shipped)
+        {
+            log.LogWarning("No scenarios/{File} found (looked up from the content root; set MarketSim:ScenariosPath): no default session",
+                ScenarioCatalog.DefaultFile);
+            return;
+        }
+        var scenario = ScenarioLoader.LoadOrThrow(shipped.Path);
+        await sessions.CreateAsync(scenario, await File.ReadAllTextAsync(shipped.Path, ct), id: Id, title: $"{scenario.Name} (default)");
+    }
+
+    public Task StopAsync(CancellationToken ct) => sessions.DisposeAllAsync();
+}

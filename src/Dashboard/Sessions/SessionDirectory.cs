@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Grains;
+using MarketSim.Grains.Interfaces;
+using MarketSim.Model.Scenario;
+using Microsoft.AspNetCore.SignalR;
+
+namespace MarketSim.Dashboard.Sessions;
+
+/// <summary>
+/// The sessions this web host runs. Each has its own grains (keys start with its id), its own runner and a frame
+/// subscription through <see cref="FrameRelay"/>. Ids are readable: the scenario's name and a number.
+/// </summary>
+public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay relay, IHubContext<SimulationHub> hub, ILogger<SessionDirectory> log)
+{
+    readonly ConcurrentDictionary<string, SessionEntry> _sessions = new(StringComparer.Ordinal);
+    int _counter;
+
+    public IReadOnlyList<SessionEntry> All => _sessions.Values.OrderBy(s => s.Created).ToList();
+
+    public SessionEntry? Find(string? id) => id is not null && _sessions.TryGetValue(id, out var s) ? s : null;
+
+    public event Action? Changed;
+
+    /// <summary>Creates and starts a session at tick 0 (paused). <paramref name="id"/> null: derived from the scenario's name.</summary>
+    public async Task<SessionEntry> CreateAsync(ScenarioSpec scenario, string yaml, ulong? seed = null, string? id = null,
+        string? title = null, string? forkedFrom = null, int? forkTick = null)
+    {
+        id ??= NewId(scenario.Name);
+        GrainKeys.ValidateSessionId(id);
+        var grain = grains.GetSession(id);
+        var actualSeed = seed ?? scenario.Seed;
+        var runner = new SessionRunner(id, grain, scenario, actualSeed,
+            status => hub.Clients.Group(SimulationHub.GroupOf(id)).SendAsync(HubMessages.Status, status), log);
+        var entry = new SessionEntry
+        {
+            Id = id, Title = title ?? $"{scenario.Name} (seed {actualSeed})", Scenario = scenario, Yaml = yaml, Seed = actualSeed,
+            ForkedFrom = forkedFrom, ForkTick = forkTick, Grain = grain, Runner = runner,
+        };
+        if (!_sessions.TryAdd(id, entry)) throw new InvalidOperationException($"A session \"{id}\" exists already.");
+        try
+        {
+            await grain.StartAsync(scenario, actualSeed);
+            await relay.WatchAsync(id);
+        }
+        catch
+        {
+            _sessions.TryRemove(id, out _);
+            throw;
+        }
+        runner.Start();
+        Changed?.Invoke();
+        return entry;
+    }
+
+    /// <summary>
+    /// A new session with the same state as <paramref name="sourceId"/> at its current tick: the source's scenario with its
+    /// whole timeline (live changes included), the same seed, replayed to that tick. The run is a function of (scenario,
+    /// seed), so the replay reaches exactly the source's state; the source keeps running meanwhile.
+    /// </summary>
+    public async Task<SessionEntry> ForkAsync(string sourceId)
+    {
+        var source = Find(sourceId) ?? throw new KeyNotFoundException(sourceId);
+        var replay = await source.Grain.GetReplayAsync();
+        var n = source.Id.Contains("-fork") ? source.Id[..source.Id.IndexOf("-fork", StringComparison.Ordinal)] : source.Id;
+        var id = NewId(n + "-fork");
+        var fork = await CreateAsync(replay.Scenario, source.Yaml, replay.Seed, id,
+            $"{source.Title}, fork at {replay.Scenario.DateOf(replay.Tick):yyyy-MM-dd}", source.Id, replay.Tick);
+        await fork.Runner.CatchUpAsync(replay.Tick);
+        return fork;
+    }
+
+    string NewId(string name)
+    {
+        var slug = Slug().Replace(name.ToLowerInvariant(), "-").Trim('-');
+        if (slug.Length == 0) slug = "session";
+        string id;
+        do id = $"{slug}-{Interlocked.Increment(ref _counter)}"; while (_sessions.ContainsKey(id));
+        return id;
+    }
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex Slug();
+
+    public async Task DisposeAllAsync()
+    {
+        foreach (var s in _sessions.Values) await s.Runner.DisposeAsync();
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Grains;
+using MarketSim.Grains.Interfaces;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Dashboard.Sessions;
+
+/// <summary>
+/// Drives one session's clock from the web host: play at a speed, pause, step, run to a tick, reset. Grains know no wall
+/// clock (a run is a function of scenario and seed), so pacing lives here. One grain call at a time; frames reach viewers
+/// through the session grain's observer, not through this class.
+/// </summary>
+public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec scenario, ulong seed,
+    Func<SessionStatus, Task> publish, ILogger log) : IAsyncDisposable
+{
+    public const double MinSpeed = 0.1, MaxSpeed = 200, DefaultSpeed = 10;
+    /// <summary>Ticks per grain call when catching up: big enough to amortise the call, small enough to pause promptly.</summary>
+    const int Chunk = 5;
+
+    readonly SemaphoreSlim _gate = new(1, 1);
+    readonly CancellationTokenSource _stop = new();
+    readonly object _sync = new();
+    TaskCompletionSource _wake = NewSignal();
+    Task? _loop;
+
+    bool _playing;
+    double _speed = DefaultSpeed;
+    int? _target;
+    int _tick;
+    // Pacing anchor: ticks owed = (now - anchor) × speed - ticks run since the anchor.
+    readonly Stopwatch _clock = new();
+    int _ranSinceAnchor;
+
+    public int Horizon => scenario.Days;
+
+    public SessionStatus Status
+    {
+        get { lock (_sync) return new SessionStatus(id, _tick, _playing, _speed, _target, Horizon); }
+    }
+
+    public void Start() => _loop = Task.Run(() => LoopAsync(_stop.Token));
+
+    public Task PlayAsync()
+    {
+        lock (_sync) { _playing = true; _target = null; Reanchor(); }
+        return Changed();
+    }
+
+    public Task PauseAsync()
+    {
+        lock (_sync) { _playing = false; _target = null; }
+        return Changed();
+    }
+
+    public Task SetSpeedAsync(double ticksPerSecond)
+    {
+        lock (_sync) { _speed = ticksPerSecond; Reanchor(); }
+        return Changed();
+    }
+
+    /// <summary>Plays as fast as the grains go until the next tick to run is <paramref name="tick"/>, then pauses.</summary>
+    public Task RunToAsync(int tick)
+    {
+        lock (_sync) { _target = Math.Min(tick, Horizon); _playing = true; }
+        return Changed();
+    }
+
+    /// <summary>Runs to <paramref name="tick"/> now and returns when there (a fork's replay).</summary>
+    public async Task CatchUpAsync(int tick)
+    {
+        while (_tick < tick) await StepLockedAsync(Math.Min(Chunk * 4, tick - _tick));
+        await Changed();
+    }
+
+    public async Task StepAsync(int ticks)
+    {
+        await StepLockedAsync(Math.Min(ticks, Math.Max(0, Horizon - _tick)));
+        await Changed();
+    }
+
+    /// <summary>Back to tick 0 of the scenario as created; live changes are dropped (a fork keeps them).</summary>
+    public async Task ResetAsync()
+    {
+        lock (_sync) { _playing = false; _target = null; }
+        await _gate.WaitAsync();
+        try
+        {
+            await grain.StartAsync(scenario, seed);
+            lock (_sync) _tick = 0;
+        }
+        finally { _gate.Release(); }
+        await Changed();
+    }
+
+    async Task StepLockedAsync(int ticks)
+    {
+        if (ticks <= 0) return;
+        await _gate.WaitAsync();
+        try
+        {
+            var next = await grain.StepAsync(ticks);
+            lock (_sync) _tick = next;
+        }
+        finally { _gate.Release(); }
+    }
+
+    void Reanchor()
+    {
+        _clock.Restart();
+        _ranSinceAnchor = 0;
+    }
+
+    Task Changed()
+    {
+        Interlocked.Exchange(ref _wake, NewSignal()).TrySetResult();
+        return publish(Status);
+    }
+
+    static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    async Task LoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var wake = _wake.Task;
+            try
+            {
+                int ticks;
+                TimeSpan wait;
+                bool stopped = false;
+                lock (_sync)
+                {
+                    var limit = _target ?? Horizon;
+                    if (_playing && _tick >= limit) { _playing = false; _target = null; stopped = true; }
+                    if (!_playing) { ticks = 0; wait = Timeout.InfiniteTimeSpan; }
+                    else if (_target is not null) { ticks = Math.Min(Chunk, limit - _tick); wait = TimeSpan.Zero; }
+                    else
+                    {
+                        var owed = (int)(_clock.Elapsed.TotalSeconds * _speed) - _ranSinceAnchor;
+                        // More than a second behind (the grains cannot keep up): forget the debt rather than burst.
+                        if (owed > Math.Max(Chunk, _speed)) { Reanchor(); owed = 1; }
+                        ticks = Math.Clamp(owed, 0, Math.Min(Chunk, limit - _tick));
+                        wait = ticks > 0 ? TimeSpan.Zero
+                            : TimeSpan.FromSeconds((_ranSinceAnchor + 1) / _speed) - _clock.Elapsed;
+                    }
+                }
+                if (stopped) await publish(Status);
+                if (ticks > 0)
+                {
+                    await StepLockedAsync(ticks);
+                    lock (_sync) _ranSinceAnchor += ticks;
+                    continue;
+                }
+                if (wait == Timeout.InfiniteTimeSpan) await wake.WaitAsync(ct);
+                else if (wait > TimeSpan.Zero) await Task.WhenAny(wake, Task.Delay(wait, ct));
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                // A failed tick pauses the session instead of spinning on the error; viewers see it paused.
+                log.LogError(e, "Session {Session} stopped on an error", id);
+                lock (_sync) { _playing = false; _target = null; }
+                await publish(Status);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        if (_loop is not null) await _loop.ContinueWith(_ => { });
+    }
+}

@@ -1,0 +1,153 @@
+using Microsoft.Playwright;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>Debian's headless Chromium, driven by Playwright, shared by the browser tests (TOOLCHAIN pitfall 6).</summary>
+public sealed class Browser : IAsyncLifetime
+{
+    IPlaywright? _playwright;
+    public IBrowser Instance { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Instance = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Instance is not null) await Instance.DisposeAsync();
+        _playwright?.Dispose();
+    }
+}
+
+/// <summary>
+/// What the "Done when" asks, as a user does it in the browser against the real app on 127.0.0.1. Every test saves
+/// a screenshot (tests/Dashboard.Tests/TestResults/screenshots) whether it passes or not, so a failing run can be inspected.
+/// Waits are for conditions on the page, with generous limits; nothing is timed.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixture<Browser>, IAsyncLifetime
+{
+    readonly Browser _browser = browser;
+    IPage _page = null!;
+    IBrowserContext _context = null!;
+
+    const float Patience = 60_000;
+
+    // Points drawn in a Plotly chart (plotly.js keeps the traces on the chart's div).
+    const string PointCount = "id => { const el = document.getElementById(id); return el && el.data ? el.data.reduce((n, t) => n + (t.x ? t.x.length : 0), 0) : -1; }";
+
+    public async Task InitializeAsync()
+    {
+        _context = await _browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        _context.SetDefaultTimeout(Patience);
+        _page = await _context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    async Task Screenshot(string name) =>
+        await _page.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, name + ".png"), FullPage = true });
+
+    async Task<int> Tick() => int.Parse(await _page.Locator("[data-testid=tick]").First.InnerTextAsync());
+
+    async Task WaitForTick(int tick) =>
+        await _page.WaitForFunctionAsync($"() => Number(document.querySelector('[data-testid=tick]')?.textContent) >= {tick}", null, new() { Timeout = Patience });
+
+    async Task RunTo(string date)
+    {
+        await _page.Locator("[data-testid=run-to-date]").FillAsync(date);
+        await _page.Locator("[data-testid=run-to]").ClickAsync();
+    }
+
+    [Fact]
+    public async Task The_start_page_shows_the_default_scenario_and_its_price_chart_grows_while_playing()
+    {
+        try
+        {
+            await _page.GotoAsync("/");
+            await _page.Locator("[data-testid=session][data-session-id=default]").WaitForAsync();
+            Assert.Contains("china-japan-2026", await _page.Locator("h2").First.InnerTextAsync());
+            await _page.WaitForFunctionAsync($"() => ({PointCount})('price-chart') >= 0");
+            var before = await _page.EvaluateAsync<int>(PointCount, "price-chart");
+
+            await _page.Locator("[data-testid=play]").ClickAsync();
+            await _page.WaitForFunctionAsync($"() => ({PointCount})('price-chart') >= {before + 20}");
+            await _page.Locator("[data-testid=pause]").ClickAsync();
+            await _page.Locator("[data-testid=play]").WaitForAsync();
+            Assert.NotEqual("2026-01-01", await _page.Locator("[data-testid=tile-date]").InnerTextAsync());
+        }
+        finally { await Screenshot("start-page"); }
+    }
+
+    [Fact]
+    public async Task An_export_ban_on_Dy_to_Japan_mid_run_raises_Japans_Dy_shortage_on_the_page()
+    {
+        var s = await app.NewSessionAsync();
+        try
+        {
+            await _page.GotoAsync($"sessions/{s.Id}");
+            await _page.Locator("[data-testid=session]").WaitForAsync();
+            await RunTo("2026-01-11");
+            await WaitForTick(10);
+
+            // China's ban alone barely moves Japan's Dy shortage in this scenario (25 % licence approval already starves it;
+            // Lynas' reserved output and the stockpile cover it), so the ban is on Dy to Japan from both producers.
+            foreach (var exporter in new[] { "CN", "AU" })
+            {
+                await _page.Locator("[data-testid=policy-id]").FillAsync($"dy-ban-jp-{exporter}");
+                await _page.Locator("[data-testid=policy-exporter]").FillAsync(exporter);
+                await _page.Locator("[data-testid=policy-commodities]").FillAsync("dy_oxide");
+                await _page.Locator("[data-testid=policy-destinations]").FillAsync("JP");
+                await _page.Locator("[data-testid=policy-submit]").ClickAsync();
+                await _page.Locator($"[data-testid=policy-row-dy-ban-jp-{exporter}]").WaitForAsync();
+            }
+
+            await RunTo("2026-03-27");
+            await WaitForTick(85);
+            // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban
+            // (without it, the line stays at 0 up to this date).
+            const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · dy_oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
+            await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 85");
+            var shares = await _page.EvaluateAsync<double[]>(jpDy);
+            Assert.All(shares.Take(10), v => Assert.Equal(0, v));
+            Assert.True(shares.Skip(10).Max() > 0.5, $"Japan's Dy unmet share after the ban peaked at {shares.Skip(10).Max()}");
+            Assert.Contains("dy-ban-jp", await _page.Locator("[data-testid=event-log]").InnerTextAsync());
+        }
+        finally { await Screenshot("dy-ban-japan"); }
+    }
+
+    [Fact]
+    public async Task Forking_a_session_opens_the_compare_view_with_both_sessions()
+    {
+        var s = await app.NewSessionAsync();
+        try
+        {
+            await _page.GotoAsync($"sessions/{s.Id}");
+            await _page.Locator("[data-testid=session]").WaitForAsync();
+            await RunTo("2026-01-09");
+            await WaitForTick(8);
+            await _page.Locator("[data-testid=fork]").ClickAsync();
+
+            await _page.WaitForURLAsync("**/compare?sessions=*");
+            await _page.Locator("[data-testid=compare][data-sessions='2']").WaitForAsync();
+            var headers = await _page.Locator("[data-testid=compare-headlines] th").AllInnerTextsAsync();
+            Assert.Contains(s.Id, headers);
+            Assert.Contains(headers, h => h.StartsWith(s.Id.Split('-')[0], StringComparison.Ordinal) && h.Contains("fork"));
+            // Both sessions' lines on the same price chart, 8 ticks each.
+            await _page.WaitForFunctionAsync($"() => ({PointCount})('compare-price-chart') >= 32");
+
+            await _page.Locator("[data-testid=compare-play]").ClickAsync();
+            await _page.WaitForFunctionAsync($"() => ({PointCount})('compare-price-chart') >= 48");
+            await _page.Locator("[data-testid=compare-pause]").ClickAsync();
+        }
+        finally { await Screenshot("fork-compare"); }
+    }
+}

@@ -1,0 +1,172 @@
+using Bunit;
+using MarketSim.Dashboard.Components.Charts;
+using MarketSim.Dashboard.Components.Panels;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Live;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>The components alone (bUnit): what they show for given frames, and what they send when used.</summary>
+public sealed class ComponentTests : BunitContext
+{
+    public ComponentTests() => JSInterop.Mode = JSRuntimeMode.Loose; // Plotly's calls are not under test here
+
+    static readonly SessionInfo Info = new("s1", "test session", "test", new DateOnly(2026, 1, 1), 365, "USD", 7,
+        [new CountryInfo("CN", "China", 18e12), new CountryInfo("JP", "Japan", 4e12)],
+        [new CommodityInfo("dy_oxide", "Dysprosium oxide", "t", 250000, 1e7), new CommodityInfo("ndpr_oxide", "NdPr oxide", "t", 55000, 2.2e6)],
+        ["china", "world"], null, null);
+
+    static Frame Frame(int tick, double jpDyUnmet = 0, double jpLoss = 0, double fiscal = 0, params string[] events) => new(
+        tick, Info.StartDate.AddDays(tick),
+        [new PriceRow("china", "dy_oxide", 250000 + tick), new PriceRow("world", "dy_oxide", 260000 + tick)],
+        [new FlowRow("CN", "CN", "JP", "dy_oxide", 1, 250000)],
+        [new ShortageRow("JP", "magnets", "dy_oxide", 1, jpDyUnmet)],
+        [new LossRow("JP", "automotive", jpLoss, jpLoss * (tick + 1), jpLoss * (tick + 1) / 4e12)],
+        [new FiscalRow("JP", fiscal, fiscal * (tick + 1))],
+        [new CoverRow("JP", "magnets", "dy_oxide", 30)],
+        [],
+        events);
+
+    static SessionSeries Series(params Frame[] frames)
+    {
+        var s = new SessionSeries(Info);
+        s.Add(frames);
+        return s;
+    }
+
+    [Fact]
+    public void Headline_tiles_show_the_date_Japans_loss_the_largest_shortage_and_the_fiscal_cost()
+    {
+        var series = Series(Frame(0), Frame(1, jpDyUnmet: 0.4, jpLoss: 2e9, fiscal: 5e6));
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(series)));
+        Assert.Equal("2026-01-02", cut.Find("[data-testid=tile-date]").TextContent);
+        Assert.Equal("4 bn USD", cut.Find("[data-testid=tile-loss]").TextContent); // cumulative 2e9 × 2 ticks
+        Assert.Equal("40 %", cut.Find("[data-testid=tile-shortage]").TextContent);
+        Assert.Contains("JP magnets · dy_oxide", cut.Markup);
+        Assert.Equal("10 m USD", cut.Find("[data-testid=tile-fiscal]").TextContent);
+    }
+
+    [Fact]
+    public void Headline_tiles_say_none_when_every_need_is_met()
+    {
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(Series(Frame(0)))));
+        Assert.Equal("none", cut.Find("[data-testid=tile-shortage]").TextContent);
+    }
+
+    [Fact]
+    public void The_event_log_lists_events_and_live_changes_newest_first()
+    {
+        var series = Series(Frame(0, events: "start a: something"), Frame(1), Frame(2, events: "end a: something"));
+        series.MarkLiveChange(2, "set dy-ban-jp: CN export ban on dy_oxide to JP");
+        var cut = Render<EventLog>(p => p.Add(x => x.Series, series));
+        var items = cut.FindAll("li").Select(li => li.TextContent).ToList();
+        Assert.Equal(3, items.Count);
+        Assert.Contains("dy-ban-jp", items[0]);
+        Assert.Contains("end a", items[1]);
+        Assert.Contains("start a", items[2]);
+        Assert.Contains("live", cut.FindAll("li")[0].ClassName);
+    }
+
+    [Fact]
+    public void The_policy_panel_sends_an_export_ban_built_from_its_fields()
+    {
+        PolicySpec? sent = null;
+        var cut = Render<PolicyPanel>(p => p
+            .Add(x => x.Policies, [])
+            .Add(x => x.Tick, 40)
+            .Add(x => x.Submit, spec => { sent = spec; return Task.FromResult<string?>(null); })
+            .Add(x => x.Remove, _ => Task.FromResult<string?>(null)));
+        cut.Find("[data-testid=policy-id]").Change("dy-ban-jp");
+        cut.Find("[data-testid=policy-commodities]").Change("dy_oxide");
+        cut.Find("[data-testid=policy-destinations]").Change("JP");
+        cut.Find("[data-testid=policy-submit]").Click();
+
+        var ban = Assert.IsType<ExportControl>(sent);
+        Assert.Equal(("dy-ban-jp", 40, "CN", ControlMode.Ban), (ban.Id, ban.Start, ban.Exporter, ban.Mode));
+        Assert.Equal(["dy_oxide"], ban.Commodities);
+        Assert.Equal(["JP"], ban.Destinations);
+        Assert.Contains("applies from tick 40", cut.Find("[data-testid=policy-ok]").TextContent);
+    }
+
+    [Fact]
+    public void The_policy_panel_shows_the_servers_error_and_keeps_the_form()
+    {
+        var cut = Render<PolicyPanel>(p => p
+            .Add(x => x.Policies, [])
+            .Add(x => x.Submit, _ => Task.FromResult<string?>("policy.floors.dy_oxide: NaN is not a finite number"))
+            .Add(x => x.Remove, _ => Task.FromResult<string?>(null)));
+        cut.Find("[data-testid=policy-kind]").Change("price_floor");
+        cut.Find("[data-testid=policy-commodities]").Change("dy_oxide");
+        cut.Find("[data-testid=policy-submit]").Click();
+        Assert.Equal("policy.floors.dy_oxide: NaN is not a finite number", cut.Find("[data-testid=policy-error]").TextContent);
+        Assert.Equal("dy_oxide", cut.Find("[data-testid=policy-commodities]").GetAttribute("value"));
+    }
+
+    [Fact]
+    public void The_policy_panel_lists_the_timeline_and_ends_a_policy()
+    {
+        string? removed = null;
+        var floor = new PriceFloor { Id = "g7-floor", Start = 10, Club = ["JP"], Excluded = ["CN"], Floors = new Dictionary<string, double> { ["ndpr_oxide"] = 80000 } };
+        var cut = Render<PolicyPanel>(p => p
+            .Add(x => x.Policies, [floor])
+            .Add(x => x.Tick, 20)
+            .Add(x => x.Submit, _ => Task.FromResult<string?>(null))
+            .Add(x => x.Remove, id => { removed = id; return Task.FromResult<string?>(null); }));
+        Assert.Contains("price floor by JP on ndpr_oxide", cut.Find("[data-testid=policy-row-g7-floor]").TextContent);
+        cut.Find("[data-testid=policy-remove-g7-floor]").Click();
+        Assert.Equal("g7-floor", removed);
+    }
+
+    [Fact]
+    public void The_control_bar_offers_play_when_paused_and_sends_the_hub_method()
+    {
+        var calls = new List<(string, object?[])>();
+        var cut = Render<ControlBar>(p => p
+            .Add(x => x.Status, new SessionStatus("s1", 12, false, 10, null, 365))
+            .Add(x => x.StartDate, Info.StartDate)
+            .Add(x => x.Invoke, (m, a) => { calls.Add((m, a)); return Task.FromResult<string?>(null); })
+            .Add(x => x.OnFork, () => Task.CompletedTask));
+        Assert.Empty(cut.FindAll("[data-testid=pause]"));
+        cut.Find("[data-testid=play]").Click();
+        cut.Find("[data-testid=step]").Click();
+        cut.Find("[data-testid=speed]").Change("50");
+        cut.Find("[data-testid=run-to]").Click();
+        Assert.Equal(["Play", "Step", "SetSpeed", "RunTo"], calls.Select(c => c.Item1));
+        Assert.Equal(50.0, calls[2].Item2[0]);
+        Assert.Equal("2026-02-12", calls[3].Item2[0]); // 30 days ahead of tick 12 by default
+        Assert.Equal("/sessions/s1/export/csv.zip", cut.Find("[data-testid=export-csv]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void The_compare_table_shows_each_sessions_headlines_and_the_difference()
+    {
+        var a = Series(Frame(0, jpLoss: 1e9));
+        var b = new SessionSeries(Info with { SessionId = "s2" });
+        b.Add([Frame(0, jpLoss: 3e9)]);
+        var cut = Render<CompareHeadlines>(p => p.Add(x => x.Sessions, [a, b]));
+        Assert.Equal(["", "s1", "s2"], cut.FindAll("th").Select(th => th.TextContent));
+        Assert.Contains("3 bn USD (+2 bn USD)", cut.Markup);
+    }
+
+    [Fact]
+    public void The_price_chart_offers_every_commodity_and_starts_on_dysprosium()
+    {
+        var series = Series(Frame(0), Frame(1));
+        var cut = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
+        var options = cut.FindAll("[data-testid=price-commodity] option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Equal(["dy_oxide", "ndpr_oxide"], options);
+        Assert.Contains("Price of dy_oxide", cut.Markup.Replace("&#xA0;", " ") + cut.FindComponent<TimeSeriesChart>().Instance.Title);
+        // Two markets, one point each per tick.
+        Assert.Equal(4, cut.FindComponent<TimeSeriesChart>().Instance.PointCount);
+    }
+
+    [Fact]
+    public void The_sankey_sums_flows_origin_to_destination_over_its_window()
+    {
+        var series = Series(Frame(0), Frame(1), Frame(2));
+        var flows = FlowSankey.Flows(series, "dy_oxide", window: 2);
+        Assert.Equal([("CN", "JP", 2.0)], flows);
+    }
+}

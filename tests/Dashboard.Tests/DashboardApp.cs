@@ -1,0 +1,81 @@
+using System.Net;
+using MarketSim.Dashboard.Hosting;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Sessions;
+using MarketSim.Model.Scenario;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>
+/// The real dashboard (in-process silo, hub, pages) on a free port of 127.0.0.1 served by Kestrel, so the SignalR client
+/// and the browser reach it as they would in production (TOOLCHAIN pitfall 7). One per test collection: startup is the
+/// expensive part. Tests make their own sessions so they do not disturb each other; the default one is left to the
+/// browser tests.
+/// </summary>
+public sealed class DashboardApp : IAsyncLifetime
+{
+    WebApplicationFactory<Program>? _factory;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => _factory!.Services;
+    public SessionDirectory Sessions => Services.GetRequiredService<SessionDirectory>();
+
+    public Task InitializeAsync()
+    {
+        var port = OrleansHosting.FreePort();
+        _factory = new WebApplicationFactory<Program>()
+            .WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Warning"));
+        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+        _factory.StartServer();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A fresh session of a shipped scenario (default: the default scenario), paused at tick 0.</summary>
+    public async Task<SessionEntry> NewSessionAsync(string file = ScenarioCatalog.DefaultFile)
+    {
+        var path = Path.Combine(Paths.RepoRoot, "scenarios", file);
+        return await Sessions.CreateAsync(ScenarioLoader.LoadOrThrow(path), await File.ReadAllTextAsync(path));
+    }
+
+    /// <summary>A hub connection as an outside program would open it: URL and JSON settings from the documented contract.</summary>
+    public async Task<HubConnection> ConnectAsync()
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, SimulationHub.Path.TrimStart('/')))
+            .AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+        await hub.StartAsync();
+        return hub;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DashboardCollection : ICollectionFixture<DashboardApp>
+{
+    public const string Name = "dashboard";
+}
+
+public static class Paths
+{
+    public static string RepoRoot { get; } = Find();
+
+    static string Find()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "MarketSim.sln"))) return d.FullName;
+        throw new InvalidOperationException("MarketSim.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Where browser tests put their screenshots: TestResults/ beside the test project's output.</summary>
+    public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(RepoRoot, "tests", "Dashboard.Tests", "TestResults", "screenshots")).FullName;
+}

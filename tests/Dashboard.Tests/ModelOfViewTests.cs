@@ -1,0 +1,67 @@
+using MarketSim.Dashboard.Components.Panels;
+using MarketSim.Dashboard.Export;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Live;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>The plain classes behind the pages: series bookkeeping, the form, the timeline export.</summary>
+public sealed class ModelOfViewTests
+{
+    static readonly SessionInfo Info = new("s", "t", "t", new DateOnly(2026, 1, 1), 10, "USD", 1, [], [], ["world"], null, null);
+    static Frame F(int tick) => new(tick, Info.StartDate.AddDays(tick), [], [], [], [], [], [], [], []);
+
+    [Fact]
+    public void A_series_keeps_frames_in_tick_order_without_repeats_and_restarts_cleanly()
+    {
+        var s = new SessionSeries(Info);
+        Assert.Equal(2, s.Add([F(0), F(1), F(1), F(0)]));
+        Assert.Equal(0, s.Add([F(3)])); // past a gap: dropped, the client re-subscribes from NextTick
+        Assert.Equal(2, s.NextTick);
+        var version = s.Version;
+        s.Clear();
+        Assert.Equal((0, version + 1), (s.NextTick, s.Version));
+    }
+
+    [Fact]
+    public void The_form_builds_each_kind_of_policy_and_reads_one_back_for_editing()
+    {
+        var form = new PolicyForm { Kind = "price_floor", Id = "floor", Club = "JP, US", Excluded = "CN", Commodities = "ndpr_oxide", Floor = 80000 };
+        var floor = Assert.IsType<PriceFloor>(form.ToSpec(12));
+        Assert.Equal((12, 80000.0), (floor.Start, floor.Floors["ndpr_oxide"]));
+        Assert.Equal(["JP", "US"], floor.Club);
+        var back = PolicyForm.From(floor);
+        Assert.Equal(("price_floor", "floor", "JP, US", 80000.0), (back.Kind, back.Id, back.Club, back.Floor));
+        Assert.StartsWith("live-tariff-", new PolicyForm { Kind = "tariff" }.ToSpec(3).Id);
+    }
+
+    [Fact]
+    public void The_timeline_export_replaces_seed_and_policies_and_keeps_the_rest()
+    {
+        var path = Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml");
+        var yaml = File.ReadAllText(path);
+        var world = ScenarioLoader.LoadOrThrow(path);
+        var timeline = world.Policies.Append(new ExportControl { Id = "dy-ban-jp", Start = 40, Exporter = "CN", Commodities = ["dy_oxide"], Destinations = ["JP"] })
+            .Append(new Tariff { Id = "jp-tariff", Start = 41, End = 90, Importer = "JP", Commodities = ["ndpr_oxide"], Rate = 0.125 })
+            .ToList();
+        var written = TimelineYaml.Write(yaml, 99, timeline);
+        var loaded = ScenarioLoader.LoadText(written, "timeline.yaml");
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
+        Assert.Equal(99UL, loaded.Spec!.Seed);
+        Assert.Equal(timeline.Select(p => p.Id), loaded.Spec.Policies.Select(p => p.Id));
+        Assert.Equal(0.125, loaded.Spec.Policies.OfType<Tariff>().Single().Rate);
+        Assert.Equal(world.Producers.Count, loaded.Spec.Producers.Count);
+        Assert.Contains("# China–Japan 2026", written); // comments survive
+    }
+
+    [Fact]
+    public void Policy_validation_expands_groups_as_the_loader_does()
+    {
+        var world = ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+        var p = PolicyArguments.ExpandGroups(world, new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["group:heavy_rare_earths"] });
+        Assert.Equal(["hree_concentrate", "dy_oxide", "tb_oxide"], ((ExportControl)p).Commodities);
+    }
+}
