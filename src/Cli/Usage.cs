@@ -52,7 +52,7 @@ public static class Usage
           The experiment is checked completely before anything runs; errors print as file:line:column.
 
           --out DIR       output directory (required)
-          --parallel N    runs at a time; default: 2 per core (here {0})
+          --parallel N    runs at a time; default: one per core (here {0})
           --resume        finish an interrupted batch in DIR: finished runs are kept, the rest run
           --format F      csv (default) or parquet (runs.parquet, series.parquet)
           --yes           allow more than 1000 runs

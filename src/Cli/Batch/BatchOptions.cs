@@ -7,8 +7,8 @@ public enum BatchFormat { Csv, Parquet }
 /// <summary>The parsed `batch` command line.</summary>
 public sealed record BatchOptions(string File, string OutDir, int Parallel, bool Resume, BatchFormat Format, bool Yes)
 {
-    /// <summary>Two runs per core keep both cores busy while one run waits between grain calls (bench/RESULTS-batch.md).</summary>
-    public static int DefaultParallel => Math.Max(1, 2 * Environment.ProcessorCount);
+    /// <summary>One run per core: two per core gave no more runs per minute (bench/RESULTS-batch.md) and hold twice the memory.</summary>
+    public static int DefaultParallel => Math.Max(1, Environment.ProcessorCount);
 
     public static (BatchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {
