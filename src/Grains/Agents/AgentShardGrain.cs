@@ -72,6 +72,14 @@ public sealed class AgentShardGrain(
         return done.Select(r => r.Value).ToArray().AsImmutable();
     }
 
+    IFirmGrain[] Agents => store.State.Agents.Length == _agents.Length ? _agents
+        : throw new InvalidOperationException($"Shard \"{this.GetPrimaryKeyString()}\" has not been initialised.");
+
+    /// <summary>Every firm of the shard writes the checkpoint slot (the shard's own state, its range, never changes).</summary>
+    public Task CheckpointAsync(int slot, int tick) => Task.WhenAll(Agents.Select(a => a.CheckpointAsync(slot, tick)));
+
+    public Task RestoreAsync(int slot, int tick) => Task.WhenAll(Agents.Select(a => a.RestoreAsync(slot, tick)));
+
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 
     public async Task<string[]> GetSilosAsync()

@@ -1,3 +1,4 @@
+using MarketSim.Grains.Checkpoints;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Agents;
 using MarketSim.Model.Policies;
@@ -11,57 +12,38 @@ public sealed class CountryGrainState
 {
     [Id(0)] public CountrySpec? Spec { get; set; }
     [Id(1)] public CountryState? Country { get; set; }
-    [Id(2)] public int CheckpointEvery { get; set; }
 }
 
 /// <summary>A country's stockpiles: holds <see cref="CountryState"/> and calls <see cref="StockpileRules"/>.</summary>
 [RandomPlacement]
-public sealed class CountryGrain(
-    [PersistentState("country", Persistence.StorageName)] IPersistentState<CountryGrainState> store)
-    : SessionMemberGrain, ICountryGrain
+public sealed class CountryGrain : CheckpointedGrain<CountryGrainState>, ICountryGrain
 {
-    bool _dirty;
+    protected override string StoreName => "country";
 
     public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<CountrySpec> spec, int checkpointEvery)
     {
         SetWorld(world.Value);
-        store.State = new CountryGrainState { Spec = spec.Value, Country = StockpileRules.Initialise(world.Value, spec.Value), CheckpointEvery = checkpointEvery };
-        _dirty = false;
-        return store.WriteStateAsync();
+        return InitialiseState(new CountryGrainState { Spec = spec.Value, Country = StockpileRules.Initialise(world.Value, spec.Value) });
     }
 
     public async Task<Immutable<AgentPlan>> PlanAsync(Immutable<TickContext> context, Immutable<IReadOnlyList<Stockpile>> stockpiles,
         Immutable<IReadOnlyDictionary<string, double>> unmetShare)
     {
-        var country = store.State.Country ?? throw NotInitialised();
+        var tick = context.Value.Tick;
+        var country = (await At(tick, TickPhase.Plan)).Country ?? throw NotInitialised();
         var world = await WorldAsync();
-        _dirty = true; // planning opens a stockpile's holdings the first tick it is in force
-        return StockpileRules.Plan(world, country, stockpiles.Value, context.Value, unmetShare.Value).AsImmutable();
+        // Planning opens a stockpile's holdings the first tick it is in force: the state changes here too.
+        var plan = StockpileRules.Plan(world, country, stockpiles.Value, context.Value, unmetShare.Value);
+        Advance(tick, TickPhase.Settle);
+        return plan.AsImmutable();
     }
 
     public async Task<Immutable<AgentReport>> SettleAsync(Immutable<AgentSettlement> settlement)
     {
-        var country = store.State.Country ?? throw NotInitialised();
+        var tick = settlement.Value.Tick;
+        var country = (await At(tick, TickPhase.Settle)).Country ?? throw NotInitialised();
         var report = StockpileRules.Settle(country, settlement.Value);
-        _dirty = true;
-        if (Persistence.IsCheckpoint(settlement.Value.Tick, store.State.CheckpointEvery))
-        {
-            await store.WriteStateAsync();
-            _dirty = false;
-        }
+        Advance(tick + 1, TickPhase.Plan);
         return report.AsImmutable();
-    }
-
-    public async Task EndAsync()
-    {
-        _dirty = false;
-        await store.ClearStateAsync();
-        DeactivateOnIdle();
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
-    {
-        if (_dirty) await store.WriteStateAsync(ct);
-        await base.OnDeactivateAsync(reason, ct);
     }
 }

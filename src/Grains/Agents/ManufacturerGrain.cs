@@ -7,12 +7,12 @@ namespace MarketSim.Grains.Agents;
 
 /// <summary>A maker of end products. Placed beside the shard that first calls it, so the fan-out stays in-silo.</summary>
 [PreferLocalPlacement]
-public sealed class ManufacturerGrain(
-    [PersistentState("manufacturer", Persistence.StorageName)] IPersistentState<FirmGrainState<ManufacturerSpec>> store)
-    : FirmGrain<ManufacturerSpec>(store), IManufacturerGrain
+public sealed class ManufacturerGrain : FirmGrain<ManufacturerSpec>, IManufacturerGrain
 {
+    protected override string StoreName => "manufacturer";
+
     public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec, int checkpointEvery) =>
-        InitialiseCore(world, spec.Value, checkpointEvery);
+        InitialiseCore(world, spec.Value);
 
     protected override FirmState Initialise(ScenarioSpec world, ManufacturerSpec spec) => ManufacturerRules.Initialise(world, spec);
 

@@ -7,12 +7,12 @@ namespace MarketSim.Grains.Agents;
 
 /// <summary>A mine, refinery or magnet maker. Placed beside the shard that first calls it, so the fan-out stays in-silo.</summary>
 [PreferLocalPlacement]
-public sealed class ProducerGrain(
-    [PersistentState("producer", Persistence.StorageName)] IPersistentState<FirmGrainState<ProducerSpec>> store)
-    : FirmGrain<ProducerSpec>(store), IProducerGrain
+public sealed class ProducerGrain : FirmGrain<ProducerSpec>, IProducerGrain
 {
+    protected override string StoreName => "producer";
+
     public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec, int checkpointEvery) =>
-        InitialiseCore(world, spec.Value, checkpointEvery);
+        InitialiseCore(world, spec.Value);
 
     protected override FirmState Initialise(ScenarioSpec world, ProducerSpec spec) => ProducerRules.Initialise(world, spec);
 

@@ -12,7 +12,7 @@ public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)
 /// Fans a tick out to a contiguous range of agents so that no single grain handles every agent's reply. Results come back in
 /// the order of the assignment, which is the reference runner's order.
 /// </summary>
-public interface IAgentShardGrain : IMarketSimGrain
+public interface IAgentShardGrain : ISessionMemberGrain
 {
     Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents, int checkpointEvery);
     Task<Immutable<AgentPlan[]>> PlanAsync(Immutable<TickContext> context);

@@ -5,7 +5,7 @@ using MarketSim.Model.Scenario;
 namespace MarketSim.Grains.Interfaces;
 
 /// <summary>A country's strategic stockpiles: sells on its release rule, buys to refill.</summary>
-public interface ICountryGrain : IMarketSimGrain
+public interface ICountryGrain : ISessionMemberGrain
 {
     Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<CountrySpec> spec, int checkpointEvery);
     /// <param name="stockpiles">The country's stockpile policies in force this tick.</param>

@@ -4,7 +4,7 @@ using MarketSim.Model.Scenario;
 namespace MarketSim.Grains.Interfaces;
 
 /// <summary>A producer or manufacturer: one grain per firm, two calls per tick.</summary>
-public interface IFirmGrain : IMarketSimGrain
+public interface IFirmGrain : ISessionMemberGrain
 {
     Task<Immutable<AgentPlan>> PlanAsync(Immutable<TickContext> context);
     Task<Immutable<AgentReport>> SettleAsync(Immutable<AgentSettlement> settlement, Immutable<TickContext> context);

@@ -5,7 +5,7 @@ using MarketSim.Model.Scenario;
 namespace MarketSim.Grains.Interfaces;
 
 /// <summary>The market for one commodity: holds its prices, licence blocks and quota use; clears once per tick.</summary>
-public interface IMarketGrain : IMarketSimGrain
+public interface IMarketGrain : ISessionMemberGrain
 {
     Task InitialiseAsync(Immutable<ScenarioSpec> world, string commodity, ulong seed, int checkpointEvery);
     Task<Immutable<ClearingResult>> ClearAsync(int tick, Immutable<List<Ask>> asks, Immutable<List<Bid>> bids,

@@ -51,6 +51,9 @@ public interface ISessionGrain : IMarketSimGrain
     /// <summary>The scenario with the current timeline, the seed and the next tick, read between ticks: what a fork replays.</summary>
     Task<SessionReplay> GetReplayAsync();
 
+    /// <summary>Writes a checkpoint of the whole session now (e.g. at pause); returns the committed tick.</summary>
+    Task<int> CheckpointAsync();
+
     /// <summary>The distinct silos hosting this session's grains (session, shards, agents, countries, markets).</summary>
     Task<IReadOnlyList<string>> GetSilosAsync();
 }

@@ -15,7 +15,14 @@ public sealed class SessionGrainState
     [Id(1)] public ulong Seed { get; set; }
     [Id(2)] public SessionSettings Settings { get; set; } = SessionSettings.Default;
     [Id(3)] public SessionState? Clock { get; set; }
-    [Id(4)] public List<Frame> Frames { get; set; } = new();
+    /// <summary>In memory only: the committed ones are stored in append-only blocks (SessionGrain.Checkpoints.cs).</summary>
+    [field: NonSerialized] public List<Frame> Frames { get; set; } = new();
+    /// <summary>The number of the committed checkpoint; its members' state is in slot Seq % 2.</summary>
+    [Id(5)] public int Seq { get; set; }
+    /// <summary>The tick each frame block ends at (exclusive); the last is the committed tick.</summary>
+    [Id(6)] public List<int> BlockEnds { get; set; } = new();
+    /// <summary>A fresh id per StartAsync: names this run's frame blocks, so a restart never reads an older run's.</summary>
+    [Id(7)] public string Generation { get; set; } = "";
 }
 
 /// <summary>
@@ -23,7 +30,7 @@ public sealed class SessionGrainState
 /// parallel); Gather; every market clears (in parallel); Route; countries and shards settle; Finish. Lists are assembled in the
 /// reference runner's order (countries, producers, manufacturers; markets in scenario order), so every rule sees the same input.
 /// </summary>
-public sealed class SessionGrain(
+public sealed partial class SessionGrain(
     [PersistentState("session", Persistence.StorageName)] IPersistentState<SessionGrainState> store,
     ILogger<SessionGrain> logger)
     : Grain, ISessionGrain
@@ -36,16 +43,19 @@ public sealed class SessionGrain(
 
     string Id => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken ct)
+    public override async Task OnActivateAsync(CancellationToken ct)
     {
         if (store.State.World is { } world)
+        {
             _topology = SessionTopology.Build(GrainFactory, Id, world, store.State.Settings);
-        return Task.CompletedTask;
+            await LoadCommittedAsync();
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
     {
-        if (_dirty) await store.WriteStateAsync(ct);
+        // The "session" record is the commit record: only CommitAsync writes it. Ticks since then go to the live record.
+        if (_dirty) await WriteLiveAsync();
         await base.OnDeactivateAsync(reason, ct);
     }
 
@@ -59,30 +69,39 @@ public sealed class SessionGrain(
         GrainKeys.ValidateSessionId(Id);
         var world = scenario.Value;
         _pending.Clear();
+        var (oldGeneration, oldBlocks) = (store.State.Generation, store.State.BlockEnds.Count);
         _topology = SessionTopology.Build(GrainFactory, Id, world, settings);
-        store.State = new SessionGrainState { World = world, Seed = seed, Settings = settings, Clock = SessionRules.Initialise(world) };
+        store.State = new SessionGrainState
+        {
+            World = world, Seed = seed, Settings = settings, Clock = SessionRules.Initialise(world), Generation = Guid.NewGuid().ToString("N"),
+        };
+        _restoreMembers = false;
+        await ClearRecordsAsync(oldGeneration, oldBlocks);
 
         var every = settings.CheckpointEvery;
         var tasks = new List<Task>();
         tasks.AddRange(_topology.Shards.Select(s => s.Grain.InitialiseAsync(scenario, s.Agents.AsImmutable(), every)));
         tasks.AddRange(world.Countries.Select((c, i) => _topology.Countries[i].InitialiseAsync(scenario, c.AsImmutable(), every)));
         tasks.AddRange(world.Commodities.Select((c, i) => _topology.Markets[i].InitialiseAsync(scenario, c.Id, seed, every)));
+        // Every member has written its tick-0 state into slot 0; this write commits checkpoint #0.
         await Task.WhenAll(tasks);
         await store.WriteStateAsync();
         _dirty = false;
+        using (Scope()) logger.LogInformation("Session {SessionId} started: {Agents} agents in {Shards} shards, seed {Seed}, checkpoint every {Every} ticks",
+            Id, world.Producers.Count + world.Manufacturers.Count, _topology.Shards.Count, seed, settings.CheckpointEvery);
         _observers.Notify(o => o.OnRestarted(Id));
     }
 
     public async Task<int> StepAsync(int ticks)
     {
         if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "Cannot step a negative number of ticks.");
-        for (int i = 0; i < ticks; i++) await TickAsync();
+        for (int i = 0; i < ticks; i++) await TickWithRecoveryAsync();
         return Started().Clock.Tick;
     }
 
     public async Task<int> RunToAsync(int tick)
     {
-        while (Started().Clock.Tick < tick) await TickAsync();
+        while (Started().Clock.Tick < tick) await TickWithRecoveryAsync();
         return Started().Clock.Tick;
     }
 
@@ -93,6 +112,7 @@ public sealed class SessionGrain(
         _pending.Clear();
 
         _inTick = true;
+        _runningTick = clock.Tick;
         Frame frame;
         try
         {
@@ -136,7 +156,7 @@ public sealed class SessionGrain(
         _observers.Notify(o => o.OnFrame(Id, frame.AsImmutable()));
         if (Persistence.IsCheckpoint(frame.Tick, store.State.Settings.CheckpointEvery))
         {
-            await store.WriteStateAsync();
+            await CommitAsync();
             _dirty = false;
         }
     }
@@ -174,7 +194,7 @@ public sealed class SessionGrain(
 
     public Task RemovePolicyAsync(string policyId) => Change(new PolicyChange(null, policyId ?? throw new ArgumentNullException(nameof(policyId))));
 
-    Task Change(PolicyChange change)
+    async Task Change(PolicyChange change)
     {
         var (world, clock, _) = Started();
         PolicyTimeline.Validate(world, Preview(clock), change, NextTick(clock));
@@ -182,7 +202,8 @@ public sealed class SessionGrain(
         if (_inTick) _pending.Add(change);
         else PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
         _dirty = true;
-        return Task.CompletedTask;
+        // Stored at once, so a crash before the next checkpoint loses no change (recovery replays with this timeline).
+        await SaveTimelineAsync(Preview(clock));
     }
 
     public Task SubscribeAsync(ISessionObserver observer)
@@ -219,6 +240,7 @@ public sealed class SessionGrain(
         _topology = null;
         _pending.Clear();
         _dirty = false;
+        await ClearRecordsAsync(store.State.Generation, store.State.BlockEnds.Count);
         await store.ClearStateAsync();
         DeactivateOnIdle();
     }

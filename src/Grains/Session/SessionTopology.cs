@@ -18,5 +18,8 @@ public sealed class SessionTopology
         Markets = world.Commodities.Select(c => grains.GetGrain<IMarketGrain>(GrainKeys.Of(sessionId, c.Id))).ToList(),
     };
 
+    /// <summary>The grains that hold the session's state and take part in its checkpoints.</summary>
+    public IEnumerable<ISessionMemberGrain> Members => Shards.Select(s => (ISessionMemberGrain)s.Grain).Concat(Countries).Concat(Markets);
+
     public IEnumerable<IMarketSimGrain> All => Shards.Select(s => (IMarketSimGrain)s.Grain).Concat(Countries).Concat(Markets);
 }

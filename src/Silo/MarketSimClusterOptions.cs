@@ -1,0 +1,76 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace MarketSim.Silo;
+
+/// <summary>
+/// How a silo, the CLI or the dashboard finds its cluster, read from configuration section <c>MarketSim:Cluster</c>
+/// (appsettings.json, or environment variables with ASP.NET conventions, e.g. <c>MarketSim__Cluster__Redis=127.0.0.1:6379</c>).
+/// With no <see cref="Redis"/> the default stays: localhost clustering and in-memory grain state, one machine.
+/// </summary>
+public sealed class MarketSimClusterOptions
+{
+    public const string Section = "MarketSim:Cluster";
+
+    /// <summary>"Embedded" (default: the dashboard or CLI hosts its own silo) or "Client" (join the configured cluster).
+    /// A configured <see cref="Redis"/> makes the CLI a client whatever this says.</summary>
+    public string Mode { get; set; } = "Embedded";
+
+    /// <summary>StackExchange.Redis connection string (e.g. "127.0.0.1:6379"): membership and grain state go to Redis.</summary>
+    public string? Redis { get; set; }
+
+    public string ClusterId { get; set; } = "marketsim";
+    public string ServiceId { get; set; } = "marketsim";
+
+    /// <summary>Silo-to-silo port; 0 = a free port. Null = Orleans:SiloPort, else 11111.</summary>
+    public int? SiloPort { get; set; }
+
+    /// <summary>Client gateway port; 0 = a free port. Null = Orleans:GatewayPort, else 30000. Clients without Redis connect to it on loopback.</summary>
+    public int? GatewayPort { get; set; }
+
+    /// <summary>The address other silos and clients reach this silo at: an IP or a host name (resolved at start, as in
+    /// docker-compose). Default 127.0.0.1. A non-loopback address makes the silo listen on every interface.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>"Memory" or "Redis"; default: Redis when <see cref="Redis"/> is set.</summary>
+    public string? Storage { get; set; }
+
+    /// <summary>How long a caller waits for a grain call (Orleans' default 30 s). A crashed silo's unanswered calls
+    /// fail after this, so crash recovery is at least this slow for a caller whose request went to the dead silo.</summary>
+    public double? ResponseTimeoutSeconds { get; set; }
+
+    /// <summary>Port of the silo's HTTP health endpoint (GET /healthz); 0 or null = none.</summary>
+    public int? HealthPort { get; set; }
+
+    public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
+    public bool IsClient => UsesRedis || string.Equals(Mode, "Client", StringComparison.OrdinalIgnoreCase);
+    public bool RedisStorage => Storage is { } s ? string.Equals(s, "Redis", StringComparison.OrdinalIgnoreCase) : UsesRedis;
+
+    public static MarketSimClusterOptions From(IConfiguration configuration)
+    {
+        var o = new MarketSimClusterOptions();
+        configuration.GetSection(Section).Bind(o);
+        o.SiloPort ??= configuration.GetValue<int?>("Orleans:SiloPort");
+        o.GatewayPort ??= configuration.GetValue<int?>("Orleans:GatewayPort");
+        return o;
+    }
+
+    /// <summary>The advertised IP: the configured address, or the first IPv4 address of the configured host name.</summary>
+    public IPAddress AdvertisedIp()
+    {
+        if (string.IsNullOrWhiteSpace(AdvertisedAddress)) return IPAddress.Loopback;
+        if (IPAddress.TryParse(AdvertisedAddress, out var ip)) return ip;
+        var addresses = Dns.GetHostAddresses(AdvertisedAddress);
+        return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"{Section}:AdvertisedAddress \"{AdvertisedAddress}\" does not resolve to an address.");
+    }
+
+    /// <summary>The Redis connection options: never abort on a failed connect, so a silo outlives a Redis restart.</summary>
+    public StackExchange.Redis.ConfigurationOptions RedisOptions()
+    {
+        var o = StackExchange.Redis.ConfigurationOptions.Parse(Redis!);
+        o.AbortOnConnectFail = false;
+        return o;
+    }
+}

@@ -1,0 +1,158 @@
+using MarketSim.Grains;
+using MarketSim.Grains.Interfaces;
+using MarketSim.Model.Simulation;
+using Orleans;
+using Orleans.Concurrency;
+using Xunit.Abstractions;
+
+namespace MarketSim.Cluster.Tests;
+
+/// <summary>
+/// Real processes on loopback: Redis and three silos (LocalCluster), this test process as a client. The default scenario runs
+/// through the cluster while a silo is killed, stopped or Redis restarts; its CSV must equal an uninterrupted run's.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class CrashTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
+{
+    static int Days => DefaultScenario.World.Days;
+
+    async Task<ISessionGrain> StartAsync(string name, int runTo)
+    {
+        await cluster.EnsureThreeAsync();
+        var world = DefaultScenario.World;
+        var session = cluster.Client.GetGrain<ISessionGrain>(name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        await session.StartAsync(world.AsImmutable(), world.Seed, SessionSettings.Default);
+        await session.RunToAsync(runTo);
+        return session;
+    }
+
+    /// <summary>Asks again while the cluster answers "silo gone" or not at all, as SimulationRunner does.</summary>
+    async Task<T> Retry<T>(Func<Task<T>> call)
+    {
+        var until = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            try { return await call(); }
+            catch (Exception e) when (SimulationRunner.IsTransient(e) && DateTime.UtcNow < until)
+            {
+                output.WriteLine($"retry after {e.GetType().Name}: {e.Message}");
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    /// <summary>Waits until the session, running in the background, is past <paramref name="tick"/> (and not at a checkpoint).</summary>
+    static async Task WaitForTickAsync(ISessionGrain session, int tick)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (await session.GetTickAsync() < tick && DateTime.UtcNow < until) await Task.Delay(2);
+    }
+
+    async Task<IReadOnlyList<Frame>> FinishAsync(ISessionGrain session, Task<int> running)
+    {
+        try { await running; }
+        catch (Exception e) { output.WriteLine($"the call in flight failed: {e.GetType().Name}: {e.Message}"); }
+        await Retry(() => session.RunToAsync(Days));
+        return (await Retry(() => session.GetFramesAsync(0))).Value;
+    }
+
+    [Fact]
+    public async Task Kill_9_of_the_silo_hosting_the_session_mid_run_gives_the_same_csv()
+    {
+        var session = await StartAsync("kill", 100);
+        var victim = cluster.Hosting(await session.GetSiloAsync());
+        var running = session.RunToAsync(Days);
+        await WaitForTickAsync(session, 145);
+        Assert.False(running.IsCompleted, "the run ended before the kill; the test would prove nothing");
+        var killedAt = await session.GetTickAsync();
+        victim.Kill();
+        output.WriteLine($"killed {victim.Name} (silo port {victim.SiloPort}) at tick {killedAt}");
+
+        var frames = await FinishAsync(session, running);
+        DefaultScenario.AssertSameCsv(frames);
+        var now = await session.GetSiloAsync();
+        Assert.False(victim.Hosts(now), "the session still claims the killed silo");
+        // The new activation came back from the last committed checkpoint, never later than the tick of the kill.
+        Assert.Contains("activated at tick", cluster.Logs);
+        output.WriteLine(cluster.Logs.Split('\n').Where(l => l.Contains("Session ", StringComparison.Ordinal)).Aggregate("", (a, l) => a + l + "\n"));
+    }
+
+    [Fact]
+    public async Task Kill_9_of_a_silo_hosting_only_members_rolls_back_and_gives_the_same_csv()
+    {
+        var session = await StartAsync("member", 50);
+        var silos = await session.GetSilosAsync();
+        var sessionSilo = await session.GetSiloAsync();
+        var victim = cluster.Silos.FirstOrDefault(s => s.Running && !s.Hosts(sessionSilo) && silos.Any(s.Hosts));
+        Assert.NotNull(victim);
+        var running = session.RunToAsync(Days);
+        await WaitForTickAsync(session, 95);
+        victim!.Kill();
+        var frames = await FinishAsync(session, running);
+        DefaultScenario.AssertSameCsv(frames);
+        Assert.Contains("rolling back to the checkpoint", cluster.Logs);
+    }
+
+    [Fact]
+    public async Task Graceful_stop_of_the_silo_hosting_the_session_hands_it_over_with_no_gap_in_ticks()
+    {
+        var session = await StartAsync("term", 100);
+        var leaving = cluster.Hosting(await session.GetSiloAsync());
+        var running = session.RunToAsync(Days);
+        await WaitForTickAsync(session, 140);
+        leaving.Terminate();
+        Assert.True(leaving.WaitForExit(TimeSpan.FromSeconds(60)), "the silo did not stop within 60 s");
+        Assert.Equal(0, leaving.ExitCode);
+
+        var frames = await FinishAsync(session, running);
+        // Every tick once, in order, equal to the uninterrupted run.
+        DefaultScenario.AssertSameCsv(frames);
+        Assert.False(leaving.Hosts(await session.GetSiloAsync()));
+    }
+
+    [Fact]
+    public async Task Redis_restarted_during_a_run_the_run_recovers_with_the_same_csv()
+    {
+        await cluster.EnsureThreeAsync();
+        var world = DefaultScenario.World;
+        var retries = 0;
+        var runner = new SimulationRunner(cluster.Client) { ChunkTicks = 5, OnRetry = _ => Interlocked.Increment(ref retries) };
+        Task? outage = null;
+        var progress = new Inline(tick =>
+        {
+            if (tick < 120 || outage is not null) return;
+            outage = Task.Run(async () =>
+            {
+                cluster.Redis.Stop();
+                output.WriteLine("redis stopped");
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                cluster.Redis.Start();
+                output.WriteLine("redis started again");
+            });
+        });
+        var frames = await runner.RunAsync(world, world.Seed, Days, progress: progress);
+        await outage!;
+        DefaultScenario.AssertSameCsv(frames);
+        output.WriteLine($"client retries: {retries}");
+    }
+
+    [Fact]
+    public async Task Silos_report_healthy_and_log_the_session_id()
+    {
+        await cluster.EnsureThreeAsync();
+        foreach (var s in cluster.Silos)
+        {
+            var (code, body) = await s.HealthAsync();
+            Assert.Equal(200, code);
+            Assert.StartsWith("active", body);
+        }
+        var session = await StartAsync("logs", 31);
+        Assert.Equal(31, await session.GetTickAsync());
+        Assert.Contains(session.GetPrimaryKeyString(), cluster.Logs);
+    }
+
+    sealed class Inline(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

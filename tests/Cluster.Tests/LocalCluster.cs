@@ -1,0 +1,114 @@
+using MarketSim.Grains;
+using MarketSim.Grains.Interfaces;
+using MarketSim.Model.Output;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+using MarketSim.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans;
+
+namespace MarketSim.Cluster.Tests;
+
+/// <summary>
+/// Redis and three silo processes on loopback, as scripts/cluster starts them (fresh ClusterId per run, TOOLCHAIN pitfall 14),
+/// with failure detection shortened so that a killed silo is declared dead in a few seconds; and this process as a client.
+/// </summary>
+public sealed class LocalCluster : IAsyncLifetime
+{
+    public RedisProcess Redis { get; } = new();
+    public List<SiloProcess> Silos { get; } = new();
+    public string ClusterId { get; } = "test-" + Guid.NewGuid().ToString("N")[..8];
+    IHost? _client;
+
+    public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
+
+    public MarketSimClusterOptions Options => new()
+    {
+        Redis = Redis.ConnectionString, ClusterId = ClusterId, ServiceId = "marketsim-test", ResponseTimeoutSeconds = 10,
+    };
+
+    Dictionary<string, string> Environment => new()
+    {
+        ["MarketSim__Cluster__Redis"] = Redis.ConnectionString,
+        ["MarketSim__Cluster__ClusterId"] = ClusterId,
+        ["MarketSim__Cluster__ServiceId"] = "marketsim-test",
+        ["MarketSim__Cluster__ResponseTimeoutSeconds"] = "10",
+        ["MarketSim__Cluster__Membership__ProbeTimeout"] = "00:00:01",
+        ["MarketSim__Cluster__Membership__NumMissedProbesLimit"] = "2",
+        ["MarketSim__Cluster__Membership__TableRefreshTimeout"] = "00:00:02",
+        ["MarketSim__Cluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
+        ["Logging__LogLevel__MarketSim"] = "Information",
+    };
+
+    int _next;
+
+    public async Task InitializeAsync()
+    {
+        Redis.Start();
+        for (int i = 0; i < 3; i++) Silos.Add(NewSilo());
+        foreach (var s in Silos) s.Start();
+        foreach (var s in Silos) await s.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(c => c.UseMarketSimCluster(Options));
+        _client = builder.Build();
+        await _client.StartAsync();
+    }
+
+    SiloProcess NewSilo() => new() { Name = "silo" + ++_next, Environment = Environment };
+
+    /// <summary>Replaces silos that a test stopped, so the next test starts with three again.</summary>
+    public async Task EnsureThreeAsync()
+    {
+        foreach (var dead in Silos.Where(s => !s.Running).ToList())
+        {
+            Silos.Remove(dead);
+            dead.Dispose();
+        }
+        while (Silos.Count < 3)
+        {
+            var s = NewSilo();
+            Silos.Add(s);
+            s.Start();
+            await s.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    public SiloProcess Hosting(string runtimeIdentity) =>
+        Silos.Single(s => s.Running && s.Hosts(runtimeIdentity));
+
+    public string Logs => string.Join("\n", Silos.Select(s => $"---- {s.Name} (silo port {s.SiloPort})\n{s.Log}"));
+
+    public async Task DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            try { await _client.StopAsync(TimeSpan.FromSeconds(5)); } catch { }
+            _client.Dispose();
+        }
+        foreach (var s in Silos) s.Dispose();
+        Redis.Dispose();
+    }
+}
+
+public static class DefaultScenario
+{
+    public static ScenarioSpec World { get; } = ScenarioLoader.LoadOrThrow(Path.Combine(Free.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+
+    static readonly Lazy<SortedDictionary<string, string>> ReferenceCsv = new(() =>
+        CsvExport.ToStrings(World, new ReferenceRunner(World, World.Seed).Run(World.Days).ToList()));
+
+    /// <summary>The CSV tables of an uninterrupted run (the reference runner; the grains give the same bytes, tests/Grains.Tests).</summary>
+    public static SortedDictionary<string, string> Reference => ReferenceCsv.Value;
+
+    public static void AssertSameCsv(IReadOnlyList<Frame> frames)
+    {
+        Assert.Equal(Enumerable.Range(0, World.Days), frames.Select(f => f.Tick));
+        var csv = CsvExport.ToStrings(World, frames);
+        Assert.Equal(Reference.Keys, csv.Keys);
+        foreach (var (name, text) in Reference)
+            Assert.True(text == csv[name], $"{name} differs from the uninterrupted run");
+    }
+}
