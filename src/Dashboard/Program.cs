@@ -27,6 +27,19 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapHub<SimulationHub>(SimulationHub.Path);
 app.MapExports();
+// Health for operators and docker-compose: 200 when the cluster answers (issue 6).
+app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
+{
+    try
+    {
+        var hosts = await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), ct);
+        return Results.Text($"ok: {hosts.Count} active silo(s)\n");
+    }
+    catch (Exception e) when (e is not OperationCanceledException)
+    {
+        return Results.Text($"cluster unreachable: {e.GetType().Name}: {e.Message}\n", statusCode: 503);
+    }
+});
 
 app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"MarketSim dashboard: open {string.Join(", ", app.Urls)}"));

@@ -1,33 +1,27 @@
 using System.Net;
 using System.Net.Sockets;
-using MarketSim.Grains.Serialization;
 using MarketSim.Silo;
 
 namespace MarketSim.Dashboard.Hosting;
 
 /// <summary>
 /// Where the grains live. By default the dashboard hosts a silo in-process (localhost clustering), so one command gives a
-/// working app; with <c>MarketSim:Cluster:Mode = Client</c> it joins an existing cluster through its gateway instead.
+/// working app; with <c>MarketSim:Cluster:Mode = Client</c> (or <c>MarketSim:Cluster:Redis</c> set) it joins an existing
+/// cluster as a client instead (<see cref="MarketSimClusterOptions"/>).
 /// </summary>
 public static class OrleansHosting
 {
-    public const string Section = "MarketSim:Cluster";
-
     public static WebApplicationBuilder AddMarketSimOrleans(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(Section);
-        var serviceId = cluster["ServiceId"] ?? "marketsim";
-        var clusterId = cluster["ClusterId"] ?? "marketsim";
-        if (string.Equals(cluster["Mode"], "Client", StringComparison.OrdinalIgnoreCase))
+        var cluster = MarketSimClusterOptions.From(builder.Configuration);
+        if (cluster.IsClient)
         {
-            var gateway = cluster.GetValue("GatewayPort", MarketSimSiloOptions.DefaultGatewayPort);
-            builder.UseOrleansClient(client =>
-            {
-                client.UseLocalhostClustering(gateway, serviceId, clusterId);
-                client.Services.AddMarketSimSerialization();
-            });
+            // Mode=Client (localhost gateway at GatewayPort) or a Redis cluster: the same settings the silos read.
+            builder.UseOrleansClient(client => client.UseMarketSimCluster(cluster));
             return builder;
         }
+        var serviceId = cluster.ServiceId;
+        var clusterId = cluster.ClusterId;
 
         // Free ports unless configured: a dashboard must not collide with a standalone silo, a test or a benchmark
         // (TOOLCHAIN pitfall 9). 0 or absent = pick a free one.
