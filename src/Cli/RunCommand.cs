@@ -31,7 +31,7 @@ public static class RunCommand
         try
         {
             using var output = OutputDirectory.Create(options.OutDir);
-            await using var engine = CreateEngine(options.Engine);
+            await using var engine = CreateEngine(options);
             var frames = await SimulateAsync(engine, world, seed, days, cancel.Token);
             var summary = CsvExport.WriteAll(world, frames, output.Open);
             // A Ctrl+C that arrived while the files were being written still means "do not publish this run".
@@ -68,10 +68,10 @@ public static class RunCommand
         }
     }
 
-    static ISimulationEngine CreateEngine(EngineKind kind) => kind switch
+    static ISimulationEngine CreateEngine(RunOptions options) => options.Engine switch
     {
         EngineKind.Reference => new ReferenceEngine(),
-        _ => new OrleansEngine(),
+        _ => new OrleansEngine(ClusterSettings.Resolve(options.Cluster)),
     };
 
     /// <summary>Runs the engine; a progress bar only when stdout is a terminal, so redirected output stays clean.</summary>

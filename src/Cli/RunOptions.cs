@@ -8,13 +8,16 @@ public enum EngineKind { Reference, Orleans }
 public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutDir, EngineKind Engine)
 {
     public const string DefaultOutDir = "results";
+
+    /// <summary>--cluster REDIS: run on that cluster as a client (null: MarketSim__Cluster__Redis, else an in-process silo).</summary>
+    public string? Cluster { get; init; }
     /// <summary>Orleans grains are the product; the reference runner is the yardstick they must match byte for byte.</summary>
     public const EngineKind DefaultEngine = EngineKind.Orleans;
 
     /// <summary>Parses `FILE [--days N] [--seed S] [--out DIR] [--engine E]`; both `--opt value` and `--opt=value` work.</summary>
     public static (RunOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {
-        string? file = null, outDir = null;
+        string? file = null, outDir = null, cluster = null;
         int? days = null;
         ulong? seed = null;
         EngineKind? engine = null;
@@ -32,7 +35,7 @@ public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutD
             var eq = a.IndexOf('=');
             var name = eq < 0 ? a : a[..eq];
             string? value = eq < 0 ? null : a[(eq + 1)..];
-            if (name is not ("--days" or "--seed" or "--out" or "--engine")) return (null, $"unknown option '{name}' (options: --days, --seed, --out, --engine)");
+            if (name is not ("--days" or "--seed" or "--out" or "--engine" or "--cluster")) return (null, $"unknown option '{name}' (options: --days, --seed, --out, --engine, --cluster)");
             if (value is null)
             {
                 if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)) return (null, $"option {name} needs a value");
@@ -54,6 +57,10 @@ public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutD
                     if (value.Length == 0) return (null, "--out needs a directory");
                     outDir = value;
                     break;
+                case "--cluster":
+                    if (value.Length == 0) return (null, "--cluster needs the Redis address of the cluster, e.g. 127.0.0.1:6379");
+                    cluster = value;
+                    break;
                 case "--engine":
                     engine = value switch { "reference" => EngineKind.Reference, "orleans" => EngineKind.Orleans, _ => null };
                     if (engine is null) return (null, $"--engine must be 'orleans' or 'reference'; got '{value}'");
@@ -61,6 +68,7 @@ public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutD
             }
         }
         if (file is null) return (null, "missing the scenario FILE to run");
-        return (new RunOptions(file, days, seed, outDir ?? DefaultOutDir, engine ?? DefaultEngine), null);
+        if (cluster is not null && engine == EngineKind.Reference) return (null, "--cluster runs on Orleans grains; it cannot be combined with --engine reference");
+        return (new RunOptions(file, days, seed, outDir ?? DefaultOutDir, engine ?? DefaultEngine) { Cluster = cluster }, null);
     }
 }

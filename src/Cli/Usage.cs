@@ -11,7 +11,7 @@ public static class Usage
         """;
 
     public const string Run = """
-        marketsim run FILE [--days N] [--seed S] [--out DIR] [--engine orleans|reference]
+        marketsim run FILE [--days N] [--seed S] [--out DIR] [--engine orleans|reference] [--cluster REDIS]
 
           Runs a scenario and writes tidy CSV files into DIR:
             prices.csv      tick, date, market, commodity, price
@@ -30,6 +30,9 @@ public static class Usage
           --out DIR      output directory, created if missing; default: results
           --engine E     orleans (default): one grain per agent, in a silo hosted in this process;
                          reference: the sequential reference runner (same files, byte for byte)
+          --cluster R    run on a MarketSim cluster as a client: R is its Redis (e.g. 127.0.0.1:6379); also
+                         MarketSim__Cluster__Redis, with MarketSim__Cluster__ClusterId / ServiceId (default marketsim).
+                         The run survives a silo crash: the session resumes from its last checkpoint elsewhere.
 
           Files are written to a temporary directory beside DIR and moved in only when all are complete,
           so DIR never holds a partial run. Same scenario + same seed = byte-identical files.

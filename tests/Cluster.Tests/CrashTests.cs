@@ -21,8 +21,8 @@ public sealed class CrashTests(LocalCluster cluster, ITestOutputHelper output) :
         await cluster.EnsureThreeAsync();
         var world = DefaultScenario.World;
         var session = cluster.Client.GetGrain<ISessionGrain>(name + "-" + Guid.NewGuid().ToString("N")[..6]);
-        await session.StartAsync(world.AsImmutable(), world.Seed, SessionSettings.Default);
-        await session.RunToAsync(runTo);
+        await Retry(async () => { await session.StartAsync(world.AsImmutable(), world.Seed, SessionSettings.Default); return 0; });
+        await Retry(() => session.RunToAsync(runTo));
         return session;
     }
 
@@ -101,7 +101,7 @@ public sealed class CrashTests(LocalCluster cluster, ITestOutputHelper output) :
         var running = session.RunToAsync(Days);
         await WaitForTickAsync(session, 140);
         leaving.Terminate();
-        Assert.True(leaving.WaitForExit(TimeSpan.FromSeconds(60)), "the silo did not stop within 60 s");
+        Assert.True(leaving.WaitForExit(TimeSpan.FromSeconds(60)), "the silo did not stop within 60 s:\n" + leaving.Log[^Math.Min(6000, leaving.Log.Length)..]);
         Assert.Equal(0, leaving.ExitCode);
 
         var frames = await FinishAsync(session, running);

@@ -67,13 +67,30 @@ public sealed class LocalCluster : IAsyncLifetime
             Silos.Remove(dead);
             dead.Dispose();
         }
+        var replaced = false;
         while (Silos.Count < 3)
         {
             var s = NewSilo();
             Silos.Add(s);
             s.Start();
             await s.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+            replaced = true;
         }
+        if (!replaced) return;
+        // A new silo is Active in its own view before every other silo (and the directory) has taken it in: wait until the
+        // cluster lists exactly three active silos, then let the directory settle.
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                var hosts = await Client.GetGrain<Orleans.Runtime.IManagementGrain>(0).GetHosts(onlyActive: true);
+                if (hosts.Count == 3) break;
+            }
+            catch (Exception) { }
+            await Task.Delay(500);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
     }
 
     public SiloProcess Hosting(string runtimeIdentity) =>

@@ -14,14 +14,16 @@ namespace MarketSim.Cli.Engines;
 /// Runs the scenario on Orleans grains in a silo hosted inside this process (localhost clustering, in-memory storage),
 /// through the Grains project's <see cref="SimulationRunner"/>.
 /// </summary>
-public sealed class OrleansEngine : ISimulationEngine
+/// <remarks>With a cluster (<c>--cluster</c>, <see cref="ClusterSettings"/>) it joins that cluster as a client instead, and
+/// retries calls through a silo's loss (the session recovers from its checkpoint on a surviving silo).</remarks>
+public sealed class OrleansEngine(MarketSim.Silo.MarketSimClusterOptions? cluster = null) : ISimulationEngine
 {
     IHost? _host;
 
     public async Task<IReadOnlyList<Frame>> RunAsync(ScenarioSpec world, ulong seed, int days, IProgress<int>? progress, CancellationToken cancel)
     {
-        _host = await StartSiloAsync(cancel);
-        var runner = new SimulationRunner(_host.Services.GetRequiredService<IGrainFactory>());
+        _host = cluster is null ? await StartSiloAsync(cancel) : await ClusterSettings.ConnectAsync(cluster, cancel);
+        var runner = new SimulationRunner(_host.Services.GetRequiredService<IGrainFactory>()) { RetryFor = cluster is null ? TimeSpan.Zero : TimeSpan.FromMinutes(3) };
         return await runner.RunAsync(world, seed, days, progress: progress, ct: cancel);
     }
 

@@ -2,6 +2,7 @@ using MarketSim.Grains.Checkpoints;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Simulation;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace MarketSim.Grains.Session;
@@ -53,6 +54,22 @@ public sealed partial class SessionGrain
     SlotStore<List<Frame>> Blocks => _blockStore ??= SlotStore<List<Frame>>.For(ServiceProvider, this.GetGrainId(), "frames");
     SlotStore<SessionLiveRecord> Live => _liveStore ??= SlotStore<SessionLiveRecord>.For(ServiceProvider, this.GetGrainId(), "session");
     SlotStore<SessionTimelineRecord> Timeline => _timelineStore ??= SlotStore<SessionTimelineRecord>.For(ServiceProvider, this.GetGrainId(), "timeline");
+
+    /// <summary>
+    /// The silo is shutting down: stop between ticks (the caller gets the tick reached and asks again), so the session and
+    /// its members deactivate at a tick boundary, write their live records, and the next call continues on another silo.
+    /// </summary>
+    bool Leaving()
+    {
+        var stopping = ServiceProvider.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping.IsCancellationRequested == true;
+        if (stopping)
+        {
+            using var _ = Scope();
+            logger.LogInformation("Session {SessionId}: silo shutting down; handing over at tick {Tick}", Id, store.State.Clock?.Tick);
+            DeactivateOnIdle();
+        }
+        return stopping;
+    }
 
     IDisposable? Scope() => logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = Id });
 

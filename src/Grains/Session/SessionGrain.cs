@@ -95,13 +95,13 @@ public sealed partial class SessionGrain(
     public async Task<int> StepAsync(int ticks)
     {
         if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "Cannot step a negative number of ticks.");
-        for (int i = 0; i < ticks; i++) await TickWithRecoveryAsync();
+        for (int i = 0; i < ticks && !Leaving(); i++) await TickWithRecoveryAsync();
         return Started().Clock.Tick;
     }
 
     public async Task<int> RunToAsync(int tick)
     {
-        while (Started().Clock.Tick < tick) await TickWithRecoveryAsync();
+        while (Started().Clock.Tick < tick && !Leaving()) await TickWithRecoveryAsync();
         return Started().Clock.Tick;
     }
 
