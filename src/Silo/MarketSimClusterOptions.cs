@@ -71,6 +71,10 @@ public sealed class MarketSimClusterOptions
     {
         var o = StackExchange.Redis.ConfigurationOptions.Parse(Redis!);
         o.AbortOnConnectFail = false;
+        // A session's start or checkpoint writes one record per grain at once (100,000 at 100k firms): give the
+        // multiplexer's backlog time to drain instead of failing after the 5 s default.
+        if (!Redis!.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase)) o.AsyncTimeout = 60_000;
+        if (!Redis.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase)) o.SyncTimeout = 60_000;
         return o;
     }
 }

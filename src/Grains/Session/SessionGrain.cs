@@ -95,7 +95,9 @@ public sealed partial class SessionGrain(
     public async Task<int> StepAsync(int ticks)
     {
         if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "Cannot step a negative number of ticks.");
-        for (int i = 0; i < ticks && !Leaving(); i++) await TickWithRecoveryAsync();
+        // A target, not a count: a rollback mid-way recomputes ticks, and the caller still gets the ticks it asked for.
+        var target = Started().Clock.Tick + ticks;
+        while (Started().Clock.Tick < target && !Leaving()) await TickWithRecoveryAsync();
         return Started().Clock.Tick;
     }
 
