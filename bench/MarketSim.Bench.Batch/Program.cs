@@ -3,8 +3,10 @@ using System.Globalization;
 using MarketSim.Cli.Batch;
 
 // Runs per minute of `marketsim batch` for N runs of the default scenario over a year, at 1 and 2 parallel runs per core,
-// with the process's CPU use. Usage: dotnet run -c Release --project bench/MarketSim.Bench.Batch [-- --runs 100 --days 365 --per-core 1,2]
+// with the process's CPU use. Usage: dotnet run -c Release --project bench/MarketSim.Bench.Batch [-- --runs 100 --days 365 --per-core 1,2 --checkpoint-every N]
+// (--checkpoint-every is passed to the batch; without it the batch's default: none in process.)
 var runs = 100;
+string? checkpointEvery = null;
 var days = 365;
 int[] perCore = [1, 2];
 for (int i = 0; i + 1 < args.Length; i += 2)
@@ -14,7 +16,8 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--days": days = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--per-core": perCore = args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (--runs N, --days N, --per-core 1,2)"); return 2;
+        case "--checkpoint-every": checkpointEvery = args[i + 1]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (--runs N, --days N, --per-core 1,2, --checkpoint-every N)"); return 2;
     }
 }
 
@@ -54,7 +57,8 @@ try
     }
 
     Console.WriteLine($"date {DateTime.Now:yyyy-MM-dd HH:mm zzz}; {cores} cores; .NET {Environment.Version}; " +
-        $"{(Debugger.IsAttached ? "debugger attached; " : "")}configuration {Configuration()}; load average at the end (1, 5, 15 min): {LoadAverage()}");
+        $"{(Debugger.IsAttached ? "debugger attached; " : "")}configuration {Configuration()}; " +
+        $"checkpoint every {checkpointEvery ?? "(batch default)"}; load average at the end (1, 5, 15 min): {LoadAverage()}");
     Console.WriteLine();
     Console.WriteLine("| runs per core | --parallel | runs | wall s | runs/min | CPU s | CPU use (of all cores) |");
     Console.WriteLine("|---|---|---|---|---|---|---|");
@@ -72,7 +76,8 @@ async Task<(TimeSpan Wall, TimeSpan Cpu)> Batch(string experiment, string outNam
     me.Refresh();
     var cpu0 = me.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
-    var code = await BatchCommand.RunAsync([experiment, "--out", Path.Combine(work.FullName, outName), "--parallel", parallel.ToString(CultureInfo.InvariantCulture)]);
+    string[] extra = checkpointEvery is null ? [] : ["--checkpoint-every", checkpointEvery];
+    var code = await BatchCommand.RunAsync([experiment, "--out", Path.Combine(work.FullName, outName), "--parallel", parallel.ToString(CultureInfo.InvariantCulture), .. extra]);
     clock.Stop();
     me.Refresh();
     if (code != 0) throw new InvalidOperationException($"batch exited with {code}");

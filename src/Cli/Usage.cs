@@ -42,11 +42,13 @@ public static class Usage
     public const string Commands = "validate, run, batch, report";
 
     public const string Batch = """
-        marketsim batch FILE --out DIR [--parallel N] [--resume] [--format csv|parquet] [--yes]
+        marketsim batch FILE --out DIR [--parallel N] [--resume] [--format csv|parquet] [--yes] [--cluster REDIS]
+                                       [--checkpoint-every N]
 
           Runs an experiment (a base scenario, parameters varied over a grid or named cases, repetitions with seeds
           derived from a master seed; docs/SCENARIOS.md, "Experiment files"). Every run is its own session on grains
-          in a silo hosted in this process. Writes into DIR, appending each run as it finishes:
+          in a silo hosted in this process, or with --cluster on a cluster's silos. Writes into DIR, appending each run
+          as it finishes:
             runs.csv        run_id, variant, case, <parameters>, repetition, seed, then per country loss_C,
                             loss_gdp_share_C, peak_unmet_share_C, shortage_days_C, days_to_recover_C, fiscal_cost_C,
                             and per commodity peak_price_X
@@ -59,10 +61,16 @@ public static class Usage
           --resume        finish an interrupted batch in DIR: finished runs are kept, the rest run
           --format F      csv (default) or parquet (runs.parquet, series.parquet)
           --yes           allow more than 1000 runs
+          --cluster R     run on a MarketSim cluster as a client, the runs spread over its silos: R is its Redis (e.g.
+                          127.0.0.1:6379); also MarketSim__Cluster__Redis, with MarketSim__Cluster__ClusterId / ServiceId
+                          (default marketsim), as for run. A silo crash costs no run: its sessions resume from their last
+                          checkpoint elsewhere (a run that fails all the same is run again), and the files are the same.
+          --checkpoint-every N
+                          ticks between a session's checkpoints; 0 = none after tick 0. Default: 0 in process (nothing
+                          survives the process, so checkpoints would only cost time), 30 with --cluster (crash recovery)
 
           When all runs are done, rows are sorted by run id (series rows within a run by tick, metric, key), so a
-          resumed batch gives the same files as an uninterrupted one, whatever --parallel. --cluster (running on
-          a remote Orleans cluster) is not implemented yet.
+          resumed batch gives the same files as an uninterrupted one, whatever --parallel, in process or on a cluster.
           Exit code 0 when every run finished, 1 on an invalid experiment, a failed or interrupted batch, 2 on a
           bad command line.
         """;

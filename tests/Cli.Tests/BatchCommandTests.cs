@@ -257,7 +257,8 @@ public class BatchValidationTests
     [InlineData("missing --out DIR", "batch", "x.yaml")]
     [InlineData("--parallel must be a whole number from 1 to 1024; got '0'", "batch", "x.yaml", "--out", "o", "--parallel", "0")]
     [InlineData("--format must be 'csv' or 'parquet'; got 'xlsx'", "batch", "x.yaml", "--out", "o", "--format", "xlsx")]
-    [InlineData("--cluster is not implemented yet", "batch", "x.yaml", "--out", "o", "--cluster", "redis:6379")]
+    [InlineData("--cluster needs the Redis address of the cluster", "batch", "x.yaml", "--out", "o", "--cluster=")]
+    [InlineData("--checkpoint-every must be a whole number of ticks from 0", "batch", "x.yaml", "--out", "o", "--checkpoint-every", "-3")]
     [InlineData("missing the batch DIR", "report")]
     public void Command_line_mistakes_exit_with_2(string message, params string[] args)
     {

@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using MarketSim.Cli.Engines;
 using MarketSim.Grains;
+using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Experiments;
+using MarketSim.Silo;
 using Spectre.Console;
 
 namespace MarketSim.Cli.Batch;
 
 /// <summary>
 /// `marketsim batch FILE --out DIR ...`: expands an experiment, runs every run as its own session on grains in a silo
-/// hosted in this process, at most --parallel at a time, and appends each finished run to runs.csv / series.csv.
+/// hosted in this process (or, with --cluster, on a cluster's silos as its client), at most --parallel at a time, and
+/// appends each finished run to runs.csv / series.csv.
 /// </summary>
 public static class BatchCommand
 {
@@ -27,6 +31,8 @@ public static class BatchCommand
         var plan = loaded.Plan!;
         var layout = new BatchLayout(plan);
         var dir = Path.GetFullPath(options.OutDir);
+        var cluster = ClusterSettings.Resolve(options.Cluster);
+        var settings = SessionSettings.Default with { CheckpointEvery = options.CheckpointEvery ?? BatchOptions.DefaultCheckpointEvery(cluster is not null) };
 
         JsonObject manifest;
         bool resume;
@@ -46,7 +52,12 @@ public static class BatchCommand
         }
 
         using IBatchSink sink = options.Format == BatchFormat.Parquet ? new ParquetBatchSink(dir, layout) : new CsvBatchSink(dir, layout);
-        var session = new JsonObject { ["started_at"] = Now(), ["parallel"] = options.Parallel, ["resumed"] = resume };
+        var session = new JsonObject
+        {
+            ["started_at"] = Now(), ["parallel"] = options.Parallel, ["resumed"] = resume,
+            ["cluster"] = cluster is null ? "in-process" : $"redis {cluster.Redis} (cluster id {cluster.ClusterId})",
+            ["checkpoint_every"] = settings.CheckpointEvery,
+        };
         ((JsonArray)manifest["sessions"]!).Add(session);
 
         using var cancel = new CancellationTokenSource();
@@ -62,11 +73,12 @@ public static class BatchCommand
             manifest["status"] = "running";
             Manifest.Write(dir, manifest);
             Console.Out.WriteLine($"{options.File}: '{plan.Name}', {plan.Variants.Count} variants × {plan.Repetitions} repetitions = {total} runs of {plan.Days} days" +
-                (resume ? $"; {done} already finished, {pending.Count} to run" : "") + $", {options.Parallel} in parallel, into {options.OutDir}");
+                (resume ? $"; {done} already finished, {pending.Count} to run" : "") + $", {options.Parallel} in parallel" +
+                (cluster is null ? "" : $" on the cluster at Redis {cluster.Redis}") + $", into {options.OutDir}");
 
             var clock = Stopwatch.StartNew();
             if (pending.Count > 0)
-                done = await RunAllAsync(plan, pending, sink, options.Parallel, done, cancel.Token);
+                done = await RunAllAsync(plan, pending, sink, options.Parallel, done, cluster, settings, cancel.Token);
             sink.Complete();
 
             session["finished_at"] = Now();
@@ -98,6 +110,12 @@ public static class BatchCommand
             Stop(dir, manifest, session, "write failed", done);
             Console.Error.WriteLine($"marketsim batch: error: cannot write to '{options.OutDir}': {e.Message}. The files hold the {done} runs " +
                 "finished before and are valid; make room and run the same command with --resume.");
+            return ExitCodes.Failed;
+        }
+        catch (InvalidOperationException e) when (cluster is not null && e.Message.StartsWith("cannot join the cluster", StringComparison.Ordinal))
+        {
+            Stop(dir, manifest, session, "no cluster", done);
+            Console.Error.WriteLine($"marketsim batch: error: {e.Message}");
             return ExitCodes.Failed;
         }
         catch (RunFailedException e)
@@ -162,10 +180,31 @@ public static class BatchCommand
     }
 
     /// <summary>Runs the pending runs, at most <paramref name="parallel"/> at a time; returns the number finished.</summary>
-    static async Task<int> RunAllAsync(ExperimentPlan plan, IReadOnlyList<RunSpec> pending, IBatchSink sink, int parallel, int doneBefore, CancellationToken cancel)
+    /// <remarks>On a cluster every call is retried through a silo's loss (the session resumes from its checkpoint on a
+    /// surviving silo), and a run that fails all the same is started again from tick 0 (up to <see cref="ClusterAttempts"/>
+    /// times): runs are deterministic, so a rerun gives the same rows.</remarks>
+    static async Task<int> RunAllAsync(ExperimentPlan plan, IReadOnlyList<RunSpec> pending, IBatchSink sink, int parallel, int doneBefore,
+        MarketSimClusterOptions? cluster, SessionSettings settings, CancellationToken cancel)
     {
-        await using var silo = await InProcessSilo.StartAsync(cancel);
-        var runner = new SimulationRunner(silo.Grains);
+        var host = await OrleansHost.StartAsync(cluster, cancel);
+        try
+        {
+            return await RunAllAsync(plan, pending, sink, parallel, doneBefore, host.Grains(), cluster is not null, settings, cancel);
+        }
+        finally
+        {
+            await OrleansHost.StopAsync(host);
+        }
+    }
+
+    const int ClusterAttempts = 3;
+
+    static async Task<int> RunAllAsync(ExperimentPlan plan, IReadOnlyList<RunSpec> pending, IBatchSink sink, int parallel, int doneBefore,
+        IGrainFactory grains, bool onCluster, SessionSettings settings, CancellationToken cancel)
+    {
+        var runner = new SimulationRunner(grains) { RetryFor = onCluster ? TimeSpan.FromMinutes(3) : TimeSpan.Zero };
+        // Session ids unique to this batch: several CLIs may share a cluster (the id does not influence the results).
+        var batchId = onCluster ? Guid.NewGuid().ToString("N")[..8] : Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var gate = new object();
         var done = doneBefore;
         var total = plan.Runs.Count;
@@ -182,14 +221,24 @@ public static class BatchCommand
                 var last = 0;
                 var progress = new DirectProgress(t => { var d = t - last; last = t; onTicks?.Invoke(d); });
                 RunResult result;
-                try
+                for (int attempt = 1; ; attempt++)
                 {
-                    var frames = await runner.RunAsync(run.Variant.Scenario, run.Seed, days, sessionId: $"batch-{Environment.ProcessId}-{run.RunId}",
-                        progress: progress, ct: token);
-                    result = RunMetrics.Compute(run, frames, plan.Metrics);
+                    try
+                    {
+                        var frames = await runner.RunAsync(run.Variant.Scenario, run.Seed, days, settings, sessionId: $"batch-{batchId}-{run.RunId}-{attempt}",
+                            progress: progress, ct: token);
+                        result = RunMetrics.Compute(run, frames, plan.Metrics);
+                        break;
+                    }
+                    catch (OperationCanceledException) { throw; }
+                    catch (Exception e) when (onCluster && attempt < ClusterAttempts && !token.IsCancellationRequested)
+                    {
+                        Console.Error.WriteLine($"marketsim batch: run {run.RunId} failed on the cluster ({e.GetType().Name}: {e.Message}); running it again");
+                        onTicks?.Invoke(-last);
+                        last = 0;
+                    }
+                    catch (Exception e) { throw new RunFailedException(run, e); }
                 }
-                catch (OperationCanceledException) { throw; }
-                catch (Exception e) { throw new RunFailedException(run, e); }
                 token.ThrowIfCancellationRequested();
                 lock (gate)
                 {

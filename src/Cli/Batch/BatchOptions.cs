@@ -7,13 +7,26 @@ public enum BatchFormat { Csv, Parquet }
 /// <summary>The parsed `batch` command line.</summary>
 public sealed record BatchOptions(string File, string OutDir, int Parallel, bool Resume, BatchFormat Format, bool Yes)
 {
+    /// <summary>--cluster REDIS: run on that cluster as a client (null: MarketSim__Cluster__Redis, else an in-process silo).</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>--checkpoint-every N: ticks between a session's checkpoints; null = the default for where the runs go
+    /// (<see cref="DefaultCheckpointEvery"/>).</summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>
+    /// In process nothing survives the silo, so checkpoints buy nothing and cost time: none (0: only tick 0). On a cluster a
+    /// session resumes from its last checkpoint after a silo dies: every 30 ticks, as a session's default.
+    /// </summary>
+    public static int DefaultCheckpointEvery(bool cluster) => cluster ? MarketSim.Grains.Interfaces.SessionSettings.Default.CheckpointEvery : 0;
+
     /// <summary>One run per core: two per core gave no more runs per minute (bench/RESULTS-batch.md) and hold twice the memory.</summary>
     public static int DefaultParallel => Math.Max(1, Environment.ProcessorCount);
 
     public static (BatchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {
-        string? file = null, outDir = null;
-        int? parallel = null;
+        string? file = null, outDir = null, cluster = null;
+        int? parallel = null, checkpointEvery = null;
         bool resume = false, yes = false;
         var format = BatchFormat.Csv;
         for (int i = 0; i < args.Count; i++)
@@ -33,9 +46,8 @@ public sealed record BatchOptions(string File, string OutDir, int Parallel, bool
             {
                 case "--resume": if (value is not null) return (null, "--resume takes no value"); resume = true; continue;
                 case "--yes": if (value is not null) return (null, "--yes takes no value"); yes = true; continue;
-                case "--cluster": return (null, "--cluster is not implemented yet (issue 6); without it the batch hosts a silo in this process");
-                case "--out" or "--parallel" or "--format": break;
-                default: return (null, $"unknown option '{name}' (options: --out, --parallel, --resume, --format, --yes)");
+                case "--out" or "--parallel" or "--format" or "--cluster" or "--checkpoint-every": break;
+                default: return (null, $"unknown option '{name}' (options: --out, --parallel, --resume, --format, --yes, --cluster, --checkpoint-every)");
             }
             if (value is null)
             {
@@ -53,6 +65,15 @@ public sealed record BatchOptions(string File, string OutDir, int Parallel, bool
                         return (null, $"--parallel must be a whole number from 1 to 1024; got '{value}'");
                     parallel = p;
                     break;
+                case "--cluster":
+                    if (value.Length == 0) return (null, "--cluster needs the Redis address of the cluster, e.g. 127.0.0.1:6379");
+                    cluster = value;
+                    break;
+                case "--checkpoint-every":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c > 100_000)
+                        return (null, $"--checkpoint-every must be a whole number of ticks from 0 (none after tick 0) to 100000; got '{value}'");
+                    checkpointEvery = c;
+                    break;
                 case "--format":
                     format = value switch { "csv" => BatchFormat.Csv, "parquet" => BatchFormat.Parquet, _ => (BatchFormat)(-1) };
                     if ((int)format < 0) return (null, $"--format must be 'csv' or 'parquet'; got '{value}'");
@@ -61,6 +82,6 @@ public sealed record BatchOptions(string File, string OutDir, int Parallel, bool
         }
         if (file is null) return (null, "missing the experiment FILE to run");
         if (outDir is null) return (null, "missing --out DIR (where runs.csv, series.csv and the manifest go)");
-        return (new BatchOptions(file, outDir, parallel ?? DefaultParallel, resume, format, yes), null);
+        return (new BatchOptions(file, outDir, parallel ?? DefaultParallel, resume, format, yes) { Cluster = cluster, CheckpointEvery = checkpointEvery }, null);
     }
 }
