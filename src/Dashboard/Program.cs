@@ -3,6 +3,7 @@ using MarketSim.Dashboard.Export;
 using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Dashboard.Sessions;
+using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 // Blazor's and Plotly's static assets outside Development and from the build output (TOOLCHAIN pitfall 2).
@@ -27,6 +28,8 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapHub<SimulationHub>(SimulationHub.Path);
 app.MapExports();
+// The Orleans dashboard for operators, under a prefix so it does not hide the home page (TOOLCHAIN pitfall 8).
+app.MapOrleansDashboard(routePrefix: "/orleans");
 // Health for operators and docker-compose: 200 when the cluster answers (issue 6).
 app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
 {

@@ -1,42 +1,47 @@
 using System.Net;
-using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Orleans.Dashboard;
 using Orleans.Runtime;
 
 namespace MarketSim.Silo;
 
 /// <summary>
-/// GET /healthz on <see cref="MarketSimClusterOptions.HealthPort"/>: 200 "active" when cluster membership lists this silo as
-/// Active, else 503 with its status (joining, shutting down, dead). Plain HttpListener, so a silo needs no web stack.
+/// The silo's HTTP port (<see cref="MarketSimClusterOptions.HealthPort"/>): GET /healthz (also /health) answers 200 "active"
+/// when cluster membership lists this silo as Active, else 503 with its status (joining, shutting down, dead); and the
+/// Orleans dashboard for operators under <see cref="DashboardPrefix"/> (TOOLCHAIN pitfall 8).
 /// </summary>
-public sealed class SiloHealthEndpoint(IServiceProvider services, MarketSimClusterOptions cluster, ILogger<SiloHealthEndpoint> logger) : BackgroundService
+public static class SiloHealthEndpoint
 {
-    protected override async Task ExecuteAsync(CancellationToken stop)
+    public const string DashboardPrefix = "/orleans";
+
+    /// <summary>Kestrel on the health port only: loopback, or every interface when the silo advertises a non-loopback address.</summary>
+    public static void Listen(WebApplicationBuilder builder, MarketSimClusterOptions cluster)
     {
         var listenAny = cluster.UsesRedis && !IPAddress.IsLoopback(cluster.AdvertisedIp());
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://{(listenAny ? "*" : "127.0.0.1")}:{cluster.HealthPort}/");
-        listener.Start();
-        logger.LogInformation("Silo health endpoint on port {HealthPort}: GET /healthz", cluster.HealthPort);
-        using var _ = stop.Register(listener.Stop);
-        while (!stop.IsCancellationRequested)
+        builder.WebHost.UseKestrel(o =>
         {
-            HttpListenerContext context;
-            try { context = await listener.GetContextAsync(); }
-            catch (Exception) when (stop.IsCancellationRequested) { break; }
-            catch (HttpListenerException) { break; }
-            var (code, text) = Status();
-            context.Response.StatusCode = context.Request.Url?.AbsolutePath is "/healthz" or "/health" ? code : 404;
-            var body = Encoding.UTF8.GetBytes(context.Response.StatusCode == 404 ? "not found\n" : text + "\n");
-            context.Response.ContentType = "text/plain";
-            context.Response.ContentLength64 = body.Length;
-            await context.Response.OutputStream.WriteAsync(body, stop);
-            context.Response.Close();
-        }
+            if (listenAny) o.ListenAnyIP(cluster.HealthPort!.Value);
+            else o.Listen(IPAddress.Loopback, cluster.HealthPort!.Value);
+        });
     }
 
-    (int Code, string Text) Status()
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", Respond);
+        app.MapGet("/health", Respond);
+        app.MapOrleansDashboard(routePrefix: DashboardPrefix);
+    }
+
+    static IResult Respond(IServiceProvider services)
+    {
+        var (code, text) = Status(services);
+        return Results.Text(text + "\n", statusCode: code);
+    }
+
+    public static (int Code, string Text) Status(IServiceProvider services)
     {
         try
         {

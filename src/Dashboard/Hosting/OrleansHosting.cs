@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using MarketSim.Silo;
+using Orleans.Dashboard;
 
 namespace MarketSim.Dashboard.Hosting;
 
@@ -17,7 +18,8 @@ public static class OrleansHosting
         if (cluster.IsClient)
         {
             // Mode=Client (localhost gateway at GatewayPort) or a Redis cluster: the same settings the silos read.
-            builder.UseOrleansClient(client => client.UseMarketSimCluster(cluster));
+            // The Orleans dashboard (/orleans) reads the silos' dashboard grains (the standalone silos add them).
+            builder.UseOrleansClient(client => client.UseMarketSimCluster(cluster).AddDashboard());
             return builder;
         }
         var serviceId = cluster.ServiceId;
@@ -33,7 +35,7 @@ public static class OrleansHosting
             GatewayPort = gatewayPort > 0 ? gatewayPort : FreePort(),
             ServiceId = serviceId,
             ClusterId = clusterId,
-        }));
+        }).AddDashboard());
         return builder;
     }
 

@@ -27,7 +27,8 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     /// </summary>
     public async Task<SubscribeResult> Subscribe(string sessionId, int fromTick)
     {
-        var s = Require(sessionId);
+        // A session another web host of the cluster created is adopted here (frames come from its grain to every host).
+        var s = await RequireAsync(sessionId);
         if (fromTick < 0) throw PolicyArguments.Error("fromTick", $"{fromTick} is negative");
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(s.Id));
         var frames = (await s.Grain.GetFramesAsync(fromTick)).Value;
@@ -142,6 +143,13 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
             var message = e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "") : e.Message;
             throw new HubException($"{e.ParamName ?? "policy"}: {message}");
         }
+    }
+
+    async Task<SessionEntry> RequireAsync(string? sessionId)
+    {
+        if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
+        return await sessions.FindOrAdoptAsync(sessionId)
+            ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (ListSessions gives the ids)");
     }
 
     SessionEntry Require(string? sessionId)

@@ -23,6 +23,42 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
 
     public event Action? Changed;
 
+    /// <summary>
+    /// A session of this host, or one another web host created on the same cluster: the session grain is the source of
+    /// truth, so this host adopts it (scenario with its timeline, seed and tick from the grain), subscribes its
+    /// <see cref="FrameRelay"/> to the grain's frames and gets a runner of its own, paused. Null when no grain of that id
+    /// has been started.
+    /// </summary>
+    public async Task<SessionEntry?> FindOrAdoptAsync(string? id)
+    {
+        if (Find(id) is { } local) return local;
+        if (string.IsNullOrWhiteSpace(id)) return null;
+        try { GrainKeys.ValidateSessionId(id); }
+        catch (ArgumentException) { return null; }
+        var grain = grains.GetSession(id);
+        SessionReplay replay;
+        try { replay = await grain.GetReplayAsync(); }
+        catch (InvalidOperationException) { return null; } // never started: no such session
+        var runner = new SessionRunner(id, grain, replay.Scenario, replay.Seed,
+            status => hub.Clients.Group(SimulationHub.GroupOf(id)).SendAsync(HubMessages.Status, status), log, replay.Tick);
+        var entry = new SessionEntry
+        {
+            Id = id, Title = $"{replay.Scenario.Name} (seed {replay.Seed}, from the cluster)", Scenario = replay.Scenario,
+            Yaml = "", Seed = replay.Seed, Grain = grain, Runner = runner,
+        };
+        if (!_sessions.TryAdd(id, entry)) return _sessions[id]; // adopted meanwhile by another call
+        try { await relay.WatchAsync(id); }
+        catch
+        {
+            _sessions.TryRemove(id, out _);
+            throw;
+        }
+        runner.Start();
+        log.LogInformation("Adopted session {Session} from the cluster at tick {Tick}", id, replay.Tick);
+        Changed?.Invoke();
+        return entry;
+    }
+
     /// <summary>Creates and starts a session at tick 0 (paused). <paramref name="id"/> null: derived from the scenario's name.</summary>
     public async Task<SessionEntry> CreateAsync(ScenarioSpec scenario, string yaml, ulong? seed = null, string? id = null,
         string? title = null, string? forkedFrom = null, int? forkTick = null)

@@ -12,7 +12,7 @@ namespace MarketSim.Dashboard.Sessions;
 /// through the session grain's observer, not through this class.
 /// </summary>
 public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec scenario, ulong seed,
-    Func<SessionStatus, Task> publish, ILogger log) : IAsyncDisposable
+    Func<SessionStatus, Task> publish, ILogger log, int startTick = 0) : IAsyncDisposable
 {
     public const double MinSpeed = 0.1, MaxSpeed = 200, DefaultSpeed = 10;
     /// <summary>Ticks per grain call when catching up: big enough to amortise the call, small enough to pause promptly.</summary>
@@ -27,7 +27,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     bool _playing;
     double _speed = DefaultSpeed;
     int? _target;
-    int _tick;
+    int _tick = startTick;
     // Pacing anchor: ticks owed = (now - anchor) × speed - ticks run since the anchor.
     readonly Stopwatch _clock = new();
     int _ranSinceAnchor;
