@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using MarketSim.Grains;
-using MarketSim.Grains.Serialization;
+using MarketSim.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +9,7 @@ using Orleans.Configuration;
 namespace MarketSim.Bench;
 
 /// <summary>
-/// One in-process silo, hosted as src/Cli/Engines/OrleansEngine.cs does (localhost clustering on free ports, in-memory grain
+/// One in-process silo, hosted as src/Cli/Engines/OrleansHost.cs does (localhost clustering on free ports, in-memory grain
 /// storage, the MarketSim serializer, warnings to stderr), plus the call-counting filter and a long response timeout so that
 /// a 100,000-agent initialisation is measured rather than timed out.
 /// </summary>
@@ -35,9 +33,8 @@ public sealed class OrleansSilo : IAsyncDisposable
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
-            silo.AddMemoryGrainStorage(Persistence.StorageName);
-            silo.Services.AddMarketSimSerialization();
+            silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next());
+            silo.AddMarketSimGrains();
             silo.AddIncomingGrainCallFilter<CallCounter>();
             silo.Configure<SiloMessagingOptions>(o =>
             {
@@ -48,13 +45,6 @@ public sealed class OrleansSilo : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         return new OrleansSilo(host, sw.Elapsed);
-    }
-
-    static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,4 @@
 using MarketSim.Grains;
-using MarketSim.Grains.Serialization;
 using MarketSim.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,8 +40,7 @@ public static class OrleansHost
         {
             // Free ports, so a run never clashes with a dashboard, a test or another run on the same machine (TOOLCHAIN 9).
             silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next());
-            silo.AddMemoryGrainStorage(Persistence.StorageName);
-            silo.Services.AddMarketSimSerialization();
+            silo.AddMarketSimGrains(); // storage and serialization exactly as the silo and the tests configure them
         });
         var host = builder.Build();
         await host.StartAsync(cancel);
