@@ -119,8 +119,5 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex Slug();
 
-    public async Task DisposeAllAsync()
-    {
-        foreach (var s in _sessions.Values) await s.Runner.DisposeAsync();
-    }
+    public Task DisposeAllAsync() => Task.WhenAll(_sessions.Values.Select(s => s.Runner.DisposeAsync().AsTask()));
 }

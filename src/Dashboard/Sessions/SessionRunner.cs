@@ -169,6 +169,8 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        if (_loop is not null) await _loop.ContinueWith(_ => { });
+        // A tick in flight cannot be cancelled; shutdown waits for it briefly, not for a grain call's full timeout (30 s),
+        // which would leave the silo no time to stop cleanly.
+        if (_loop is not null) await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(5)));
     }
 }

@@ -1,5 +1,4 @@
 using MarketSim.Grains.Interfaces;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MarketSim.Grains.Checkpoints;
 
@@ -97,11 +96,7 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
     {
         // Idle collection or a graceful shutdown must not lose the ticks since the last checkpoint: the next activation
         // (here or on another silo) continues from this record if the session asks for exactly this step.
-        // Not when a silo shuts down over in-memory storage: that storage goes with the silo (an embedded host's Ctrl+C),
-        // so the write could only fail, noisily; recovery then uses the last committed checkpoint as after a crash.
-        var storageLeaves = reason.ReasonCode == DeactivationReasonCode.ShuttingDown
-            && ServiceProvider.GetKeyedService<Orleans.Storage.IGrainStorage>(Persistence.StorageName)?.GetType().Name == "MemoryGrainStorage";
-        if (_state is not null && _changedSinceLive && !storageLeaves)
+        if (_state is not null && _changedSinceLive && !Persistence.StorageLeavesWithSilo(ServiceProvider, reason))
             await Slots.WriteAsync("live", new Checkpointed<T> { Tick = _tick, Phase = _phase, State = _state });
         await base.OnDeactivateAsync(reason, ct);
     }

@@ -55,7 +55,7 @@ public sealed partial class SessionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
     {
         // The "session" record is the commit record: only CommitAsync writes it. Ticks since then go to the live record.
-        if (_dirty) await WriteLiveAsync();
+        if (_dirty && !Persistence.StorageLeavesWithSilo(ServiceProvider, reason)) await WriteLiveAsync();
         await base.OnDeactivateAsync(reason, ct);
     }
 

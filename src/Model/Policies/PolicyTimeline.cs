@@ -1,7 +1,6 @@
-using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 
-namespace MarketSim.Grains.Session;
+namespace MarketSim.Model.Policies;
 
 /// <summary>A live change to the policy timeline: set (add or replace by id) or remove.</summary>
 public sealed record PolicyChange(PolicySpec? Set, string? RemoveId);
