@@ -1,3 +1,4 @@
+using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Components;
 using MarketSim.Dashboard.Export;
 using MarketSim.Dashboard.Hosting;
@@ -18,6 +19,8 @@ builder.Services.AddSingleton<ScenarioCatalog>();
 builder.Services.AddSingleton<FrameRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FrameRelay>());
 builder.Services.AddSingleton<SessionDirectory>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ClassroomDirectory>();
 // After UseOrleans: hosted services start in order, so the silo is up when the default session is created.
 builder.Services.AddHostedService<DefaultSession>();
 
@@ -27,6 +30,8 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapHub<SimulationHub>(SimulationHub.Path);
+app.MapHub<ClassroomHub>(ClassroomHub.Path);
+app.MapClassroomExports();
 app.MapExports();
 // The Orleans dashboard for operators, under a prefix so it does not hide the home page (TOOLCHAIN pitfall 8).
 app.MapOrleansDashboard(routePrefix: "/orleans");

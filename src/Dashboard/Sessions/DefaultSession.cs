@@ -7,7 +7,7 @@ namespace MarketSim.Dashboard.Sessions;
 /// Creates the session the start page opens with: the default scenario (china-japan-2026), ready at tick 0. Runs before
 /// Kestrel listens, so the first request already finds it. <c>MarketSim:DefaultSession=false</c> turns it off.
 /// </summary>
-public sealed class DefaultSession(SessionDirectory sessions, ScenarioCatalog catalog, IConfiguration config, ILogger<DefaultSession> log)
+public sealed class DefaultSession(SessionDirectory sessions, Classrooms.ClassroomDirectory classrooms, ScenarioCatalog catalog, IConfiguration config, ILogger<DefaultSession> log)
     : IHostedService
 {
     public const string Id = "default";
@@ -25,5 +25,9 @@ public sealed class DefaultSession(SessionDirectory sessions, ScenarioCatalog ca
         await sessions.CreateAsync(scenario, await File.ReadAllTextAsync(shipped.Path, ct), id: Id, title: $"{scenario.Name} (default)");
     }
 
-    public Task StopAsync(CancellationToken ct) => sessions.DisposeAllAsync();
+    public async Task StopAsync(CancellationToken ct)
+    {
+        await classrooms.DisposeAllAsync(); // round timers first: they drive sessions
+        await sessions.DisposeAllAsync();
+    }
 }

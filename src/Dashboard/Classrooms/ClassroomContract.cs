@@ -1,0 +1,33 @@
+using MarketSim.Model.Classroom;
+
+namespace MarketSim.Dashboard.Classrooms;
+
+// The messages of /hubs/classroom (docs/ARCHITECTURE.md, "Classroom hub"). Tokens appear only in the answers to the one
+// caller they belong to (CreateClassroom, Join, Rejoin); the state broadcast to everyone carries none.
+
+public sealed record ClassroomCreated(string Code, string InstructorToken, string SessionId);
+
+public sealed record SeatGrant(string Code, string SeatId, string Token, string Name, string? Country, string SessionId);
+
+public sealed record SeatInfo(string Id, string Name, string? Country, bool Human, string? Bot, bool Connected, bool Submitted);
+
+public sealed record ClassroomState(string Code, string Scenario, string SessionId, ClassroomPhase Phase, int Round, int Tick,
+    int Horizon, DateOnly Date, DateTimeOffset? Deadline, RoundMode Mode, int RoundTicks, IReadOnlyList<string> Playable,
+    IReadOnlyList<SeatInfo> Seats, bool AllSubmitted);
+
+public sealed record LeverView(string Id, string Kind, string Label, string Unit, double Min, double Max, double Value, bool Persistent);
+
+public sealed record CountryHeadline(string Country, string Name, double Loss, double GdpShare, double FiscalCost, double Shortage,
+    double StockpileOrdered, string Currency);
+
+/// <summary>What a student sees: their seat, their country's numbers and levers, the round, the news.</summary>
+public sealed record StudentView(SeatInfo Seat, ClassroomState Classroom, CountryHeadline? Headline, IReadOnlyList<LeverView> Levers,
+    IReadOnlyList<LeverChoice> Submitted, IReadOnlyList<string> News);
+
+/// <summary>Broadcast to the classroom's group when something happened (decisions applied, an event injected).</summary>
+public sealed record NewsMessage(string Code, int Round, int Tick, IReadOnlyList<string> Items);
+
+public static class ClassroomMessages
+{
+    public const string State = "Classroom", News = "News";
+}

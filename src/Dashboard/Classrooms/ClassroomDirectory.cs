@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using MarketSim.Dashboard.Hosting;
+using MarketSim.Dashboard.Sessions;
+using MarketSim.Model.Classroom;
+using MarketSim.Model.Scenario;
+using Microsoft.AspNetCore.SignalR;
+
+namespace MarketSim.Dashboard.Classrooms;
+
+/// <summary>
+/// The classrooms this web host runs, by join code. Each has its own session (an ordinary one: the instructor's full
+/// dashboard and the projector's charts are the session's). A classroom lives with the web host that created it.
+/// </summary>
+public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalog catalog, IHubContext<ClassroomHub> hub,
+    TimeProvider time, ILogger<ClassroomDirectory> log)
+{
+    readonly ConcurrentDictionary<string, ClassroomHost> _rooms = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<ClassroomHost> All => _rooms.Values.OrderBy(r => r.Created).ToList();
+
+    public event Action? Changed;
+
+    public ClassroomHost? Find(string? code) => _rooms.TryGetValue(Tokens.NormaliseCode(code), out var r) ? r : null;
+
+    /// <summary>The classroom of a typed code, or a <see cref="ClassroomError"/> on the "code" field.</summary>
+    public ClassroomHost Require(string? code)
+    {
+        if (string.IsNullOrWhiteSpace(code)) throw new ClassroomError("code", "is empty");
+        return Find(code) ?? throw new ClassroomError("code", $"no classroom \"{Tokens.NormaliseCode(code)}\"; check the code on the screen");
+    }
+
+    /// <summary>A classroom of a shipped scenario (file name in scenarios/), in the lobby with its session at tick 0.</summary>
+    public Task<ClassroomCreated> CreateAsync(string? scenarioFile, ulong? seed, ClassroomSettings? settings)
+    {
+        var shipped = catalog.Find(scenarioFile ?? ScenarioCatalog.DefaultFile)
+            ?? throw new ClassroomError("scenario", $"\"{scenarioFile}\" is not a shipped scenario ({string.Join(", ", catalog.Scenarios.Select(s => s.FileName))})");
+        var scenario = ScenarioLoader.LoadOrThrow(shipped.Path);
+        return CreateAsync(scenario, File.ReadAllText(shipped.Path), seed, settings ?? new ClassroomSettings());
+    }
+
+    public async Task<ClassroomCreated> CreateAsync(ScenarioSpec scenario, string yaml, ulong? seed, ClassroomSettings settings)
+    {
+        string code;
+        do code = Tokens.NewCode(); while (_rooms.ContainsKey(code));
+        var instructor = Tokens.New();
+        var actualSeed = seed ?? scenario.Seed;
+        // Checked before the session exists, so bad settings leave nothing behind.
+        var room = new Classroom(code, instructor, scenario, actualSeed, settings);
+        var session = await sessions.CreateAsync(scenario, yaml, actualSeed, id: $"class-{code.ToLowerInvariant()}",
+            title: $"Classroom {code}: {scenario.Name}");
+        var host = new ClassroomHost(room, session, time, BroadcastAsync, news => hub.Clients.Group(ClassroomHub.GroupOf(news.Code)).SendAsync(ClassroomMessages.News, news), log);
+        _rooms[code] = host;
+        log.LogInformation("Classroom {Code} created from {Scenario} (session {Session})", code, scenario.Name, session.Id);
+        Changed?.Invoke();
+        return new ClassroomCreated(code, instructor, session.Id);
+    }
+
+    Task BroadcastAsync(ClassroomHost host) =>
+        hub.Clients.Group(ClassroomHub.GroupOf(host.Code)).SendAsync(ClassroomMessages.State, host.State());
+
+    public async Task DisposeAllAsync()
+    {
+        foreach (var r in _rooms.Values) await r.DisposeAsync();
+    }
+}

@@ -1,0 +1,313 @@
+using MarketSim.Dashboard.Sessions;
+using MarketSim.Model.Classroom;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Dashboard.Classrooms;
+
+/// <summary>
+/// One running classroom on this web host: the pure <see cref="Classroom"/> rules, the session its world runs in, the round
+/// timer and the bots. Every call takes the caller's token and goes through the classroom's checks, whether it comes from
+/// the hub or from a page; calls are serialised by one gate, so a round never closes under a submission.
+/// </summary>
+public sealed class ClassroomHost : IAsyncDisposable
+{
+    readonly SemaphoreSlim _gate = new(1, 1);
+    readonly Func<ClassroomHost, Task> _broadcast;
+    readonly Func<NewsMessage, Task> _news;
+    readonly TimeProvider _time;
+    readonly ILogger _log;
+    ITimer? _deadline;
+
+    public ClassroomHost(Classroom room, SessionEntry session, TimeProvider time, Func<ClassroomHost, Task> broadcast,
+        Func<NewsMessage, Task> news, ILogger log)
+    {
+        Room = room;
+        Session = session;
+        _time = time;
+        _broadcast = broadcast;
+        _news = news;
+        _log = log;
+    }
+
+    public Classroom Room { get; }
+    public SessionEntry Session { get; }
+    public string Code => Room.Code;
+    public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Raised after every change (pages re-render; the hub broadcasts the state).</summary>
+    public event Action? Changed;
+
+    int Tick => Session.Runner.Status.Tick;
+
+    // ---- reads (no token: what the projector may show; seats carry no tokens) ----------------------------------------
+
+    public ClassroomState State()
+    {
+        var r = Room;
+        return new ClassroomState(r.Code, r.Scenario.Name, Session.Id, r.Phase, r.Round, Tick, r.Scenario.Days, r.Scenario.DateOf(Tick),
+            r.Deadline, r.Settings.Mode, r.Settings.RoundTicks, r.Playable, r.Seats.Select(Info).ToList(), r.AllSubmitted);
+    }
+
+    SeatInfo Info(Seat s) => new(s.Id, s.Name, s.Country, s.Human, s.Bot, s.Connected, s.SubmittedRound == Room.Round && Room.IsOpen);
+
+    public async Task<IReadOnlyList<ScoreRow>> ScoreboardAsync() => Scoreboard.Build(Room.Playable, await FramesAsync());
+
+    async Task<IReadOnlyList<Frame>> FramesAsync() => (await Session.Grain.GetFramesAsync(0)).Value;
+
+    public async Task<IReadOnlyList<ClassroomRecord.DebriefRow>> DebriefAsync() =>
+        ClassroomRecord.Debrief(Room.Scenario, Room.Log.ToList(), await FramesAsync(), Room.Settings.RoundTicks);
+
+    /// <summary>The instructor's or a student's view; a student sees only their own country.</summary>
+    public async Task<StudentView> ViewAsync(string? token)
+    {
+        await _gate.WaitAsync();
+        Caller caller;
+        try { caller = Room.Authorize(token); }
+        finally { _gate.Release(); }
+        if (caller.Seat is not { } seat) throw new ClassroomError("token", "is the instructor's; the instructor uses the instructor console");
+        var frames = await FramesAsync();
+        CountryHeadline? headline = null;
+        IReadOnlyList<LeverView> levers = [];
+        if (seat.Country is { } c)
+        {
+            var row = Scoreboard.Build([c], frames)[0];
+            var name = Room.Scenario.Countries.First(x => x.Id == c) is { Name: { Length: > 0 } n } ? n : c;
+            var ordered = Room.Log.Where(d => d.Country == c && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
+            headline = new CountryHeadline(c, name, row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency);
+            levers = Room.Levers.LeversOf(c).Select(l => new LeverView(l.Id, l.Kind.ToString().ToLowerInvariant(), l.Label, l.Unit, l.Min, l.Max,
+                Room.Levers.ValueOf(l), l.Persistent)).ToList();
+        }
+        var news = Room.Log.Where(d => d.By == "instructor" || d.Country == seat.Country).TakeLast(12)
+            .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").Reverse().ToList();
+        return new StudentView(Info(seat), State(), headline, levers, Submitted(seat), news);
+    }
+
+    IReadOnlyList<LeverChoice> Submitted(Seat seat) => Room.PendingOf(seat.Id);
+
+    public async Task RequireInstructorAsync(string? token)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (Room.Authorize(token).Role != ClassroomRole.Instructor) throw new ClassroomError("token", "only the instructor may do this");
+        }
+        finally { _gate.Release(); }
+    }
+
+    // ---- seats ---------------------------------------------------------------------------------------------------------
+
+    public Task<SeatGrant> JoinAsync(string? name, string? country) => Locked(() =>
+    {
+        var seat = Room.Join(name, country, Tokens.New());
+        return Grant(seat);
+    });
+
+    /// <summary>The student is back with their token: the seat (and its country) is theirs again.</summary>
+    public Task<SeatGrant> RejoinAsync(string? token) => Locked(() =>
+    {
+        var caller = Room.Authorize(token);
+        if (caller.Seat is not { } seat) throw new ClassroomError("token", "is the instructor's, not a seat's");
+        Room.Returned(seat);
+        return Grant(seat);
+    });
+
+    SeatGrant Grant(Seat s) => new(Code, s.Id, s.Token, s.Name, s.Country, Session.Id);
+
+    /// <summary>The seat's last connection closed (tab closed, phone asleep): a bot may stand in.</summary>
+    public Task DroppedAsync(string seatId) => Locked(() =>
+    {
+        if (Room.Seats.FirstOrDefault(s => s.Id == seatId) is { } seat) Room.Dropped(seat);
+        return true;
+    });
+
+    public Task AssignAsync(string? token, string? seatId, string? country) =>
+        Locked(() => { Room.Assign(Room.Authorize(token), seatId ?? "", country ?? ""); return true; });
+
+    public Task SetBotAsync(string? token, string? seatId, string? strategy) =>
+        Locked(() => { Room.SetBot(Room.Authorize(token), seatId ?? "", strategy); return true; });
+
+    public Task<SeatInfo> AddBotAsync(string? token, string? country, string? strategy) =>
+        Locked(() => Info(Room.AddBot(Room.Authorize(token), country ?? "", strategy ?? "", Tokens.New())));
+
+    /// <summary>A bot of <paramref name="strategy"/> on every playable country nobody holds.</summary>
+    public Task<IReadOnlyList<SeatInfo>> FillWithBotsAsync(string? token, string? strategy) => Locked(() =>
+    {
+        var caller = Room.Authorize(token);
+        if (caller.Role != ClassroomRole.Instructor) throw new ClassroomError("token", "only the instructor may add bots");
+        if (!BotStrategies.All.Contains(strategy ?? "")) throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
+        IReadOnlyList<SeatInfo> added = Room.EmptyCountries().Select(c => Info(Room.AddBot(caller, c, strategy!, Tokens.New()))).ToList();
+        return added;
+    });
+
+    // ---- rounds --------------------------------------------------------------------------------------------------------
+
+    public Task StartAsync(string? token) => LockedAsync(async () =>
+    {
+        Room.Start(Room.Authorize(token), _time.GetUtcNow());
+        if (Room.Settings.Mode == RoundMode.RealTime) await Session.Runner.PlayAsync();
+        else await BotsSubmitAsync([]);
+        ArmTimer();
+        return true;
+    });
+
+    public Task<IReadOnlyList<LeverChoice>> SubmitAsync(string? token, IReadOnlyList<LeverChoice>? choices) => LockedAsync(async () =>
+    {
+        var caller = Room.Authorize(token);
+        var made = Room.Submit(caller, choices, Tick, _time.GetUtcNow());
+        await ApplyAsync(made);
+        return caller.Seat is { } seat ? Room.PendingOf(seat.Id) : (IReadOnlyList<LeverChoice>)[];
+    });
+
+    /// <summary>
+    /// Closes the round (instructor, or the timer with no token), applies its decisions, runs the round's ticks and opens
+    /// the next; bots submit for the new round at once. Returns the tick reached.
+    /// </summary>
+    public Task<int> AdvanceAsync(string? token) => LockedAsync(() => AdvanceLockedAsync(Room.Authorize(token)));
+
+    async Task<int> AdvanceLockedAsync(Caller? caller)
+    {
+        if (Room.Settings.Mode == RoundMode.RealTime) throw new ClassroomError("mode", "a real-time class runs continuously; use pause and resume");
+        var start = Tick;
+        var made = Room.Close(caller, start, _time.GetUtcNow());
+        await ApplyAsync(made);
+        var ticks = Math.Min(Room.Settings.RoundTicks, Room.Scenario.Days - start);
+        if (ticks > 0) await Session.Runner.StepAsync(ticks);
+        Room.Opened(Tick, _time.GetUtcNow());
+        if (Room.IsOpen) await BotsSubmitAsync((await Session.Grain.GetFramesAsync(start)).Value);
+        ArmTimer();
+        return Tick;
+    }
+
+    public Task PauseAsync(string? token) => LockedAsync(async () =>
+    {
+        Room.Pause(Room.Authorize(token), _time.GetUtcNow());
+        if (Room.Settings.Mode == RoundMode.RealTime) await Session.Runner.PauseAsync();
+        ArmTimer();
+        return true;
+    });
+
+    public Task ResumeAsync(string? token) => LockedAsync(async () =>
+    {
+        Room.Resume(Room.Authorize(token), _time.GetUtcNow());
+        if (Room.Settings.Mode == RoundMode.RealTime) await Session.Runner.PlayAsync();
+        ArmTimer();
+        return true;
+    });
+
+    public Task FinishAsync(string? token) => LockedAsync(async () =>
+    {
+        Room.Finish(Room.Authorize(token));
+        await Session.Runner.PauseAsync();
+        ArmTimer();
+        return true;
+    });
+
+    /// <summary>The teacher's event: a policy (validated by the session before it is logged) or the removal of one.</summary>
+    public Task<string> InjectAsync(string? token, PolicySpec? policy, string? removeId) => LockedAsync(async () =>
+    {
+        var caller = Room.Authorize(token);
+        var description = policy is not null ? $"Event: {policy.Describe()}" : $"Event: {removeId} lifted";
+        var d = Room.Inject(caller, policy, removeId, description, Tick, _time.GetUtcNow());
+        try { await ApplyAsync([d]); }
+        catch
+        {
+            Room.Retract(d); // the session refused it: it never happened
+            throw;
+        }
+        return description;
+    });
+
+    /// <summary>Applies decisions to the session in log order; each lever decision becomes its policy changes.</summary>
+    async Task ApplyAsync(IReadOnlyList<Decision> made)
+    {
+        foreach (var d in made)
+        {
+            var changes = Room.Levers.Apply(d);
+            foreach (var change in changes)
+            {
+                try
+                {
+                    if (change.Set is { } p) await Session.Grain.SetPolicyAsync(p);
+                    else await Session.Grain.RemovePolicyAsync(change.RemoveId!);
+                }
+                catch (ArgumentException e)
+                {
+                    var message = e.ParamName is { } pn ? e.Message.Replace($" (Parameter '{pn}')", "") : e.Message;
+                    throw new ClassroomError("policy", message);
+                }
+            }
+            if (Room.Settings.Mode == RoundMode.RealTime) await RetickAsync(d, changes);
+        }
+        if (made.Count > 0)
+            await _news(new NewsMessage(Code, Room.Round, made[0].Tick, made.Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").ToList()));
+    }
+
+    /// <summary>Real time: the tick the session really applied the decision from (a tick may have been running).</summary>
+    async Task RetickAsync(Decision d, IReadOnlyList<PolicyChange> changes)
+    {
+        var timeline = (await Session.Grain.GetPoliciesAsync()).Value;
+        int? effective = changes.LastOrDefault() switch
+        {
+            { Set: { } p } => timeline.FirstOrDefault(x => x.Id == p.Id)?.Start,
+            { RemoveId: { } id } => timeline.FirstOrDefault(x => x.Id == id)?.End,
+            _ => null,
+        };
+        if (effective is { } t && t != d.Tick) Room.Retick(d, t);
+    }
+
+    async Task BotsSubmitAsync(IReadOnlyList<Frame> lastRound)
+    {
+        foreach (var seat in Room.Seats.Where(s => s.Bot is not null && s.Country is not null))
+        {
+            var choices = BotStrategies.Decide(seat.Bot!, seat.Country!, Room, lastRound, Tick);
+            await ApplyAsync(Room.SubmitAsBot(seat, choices, Tick, _time.GetUtcNow()));
+        }
+    }
+
+    // ---- timer ---------------------------------------------------------------------------------------------------------
+
+    void ArmTimer()
+    {
+        _deadline?.Dispose();
+        _deadline = null;
+        if (Room.Deadline is not { } at) return;
+        var due = at - _time.GetUtcNow();
+        _deadline = _time.CreateTimer(_ => _ = OnDeadlineAsync(at), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    async Task OnDeadlineAsync(DateTimeOffset at)
+    {
+        try
+        {
+            await LockedAsync(async () =>
+            {
+                // The teacher may have advanced or paused meanwhile: only the deadline still in force closes the round.
+                if (Room.IsOpen && Room.Deadline == at) await AdvanceLockedAsync(null);
+                return true;
+            });
+        }
+        catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: the round timer could not advance", Code); }
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------------------------------
+
+    Task<T> Locked<T>(Func<T> action) => LockedAsync(() => Task.FromResult(action()));
+
+    async Task<T> LockedAsync<T>(Func<Task<T>> action)
+    {
+        await _gate.WaitAsync();
+        T result;
+        try { result = await action(); }
+        finally { _gate.Release(); }
+        Changed?.Invoke();
+        await _broadcast(this);
+        return result;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _deadline?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

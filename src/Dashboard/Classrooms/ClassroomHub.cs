@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Model.Classroom;
+using MarketSim.Model.Policies;
+using Microsoft.AspNetCore.SignalR;
+
+namespace MarketSim.Dashboard.Classrooms;
+
+/// <summary>
+/// /hubs/classroom: join, play and teach. Every method but CreateClassroom, Join and Watch takes the caller's token and is
+/// checked by the classroom's rules (<see cref="Classroom"/>), never by the client: a student's token moves only their own
+/// country's levers, only while a round is open; only the instructor's token advances, pauses, injects or seats. A refusal
+/// is a <see cref="HubException"/> "field: what is wrong" and changes nothing. Contract: docs/ARCHITECTURE.md.
+/// </summary>
+public sealed class ClassroomHub(ClassroomDirectory rooms) : Hub
+{
+    public const string Path = "/hubs/classroom";
+
+    public static string GroupOf(string code) => "classroom:" + code;
+
+    // Which seat each connection holds, so a closed tab frees the seat for a stand-in bot until the student returns.
+    static readonly ConcurrentDictionary<string, (string Code, string SeatId)> Connections = new(StringComparer.Ordinal);
+
+    public Task<ClassroomCreated> CreateClassroom(string? scenarioFile, ulong? seed, ClassroomSettings? settings) =>
+        Call(async () =>
+        {
+            var created = await rooms.CreateAsync(scenarioFile, seed, settings);
+            await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(created.Code));
+            return created;
+        });
+
+    /// <summary>Read-only: the projector's and anyone's view of the classroom (no tokens in it). Live "Classroom" messages follow.</summary>
+    public Task<ClassroomState> Watch(string? code) => Call(async () =>
+    {
+        var room = rooms.Require(code);
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Code));
+        return room.State();
+    });
+
+    public Task<SeatGrant> Join(string? code, string? name, string? country) => Call(async () =>
+    {
+        var room = rooms.Require(code);
+        var grant = await room.JoinAsync(name, country);
+        await Hold(room, grant);
+        return grant;
+    });
+
+    public Task<SeatGrant> Rejoin(string? code, string? token) => Call(async () =>
+    {
+        var room = rooms.Require(code);
+        var grant = await room.RejoinAsync(token);
+        await Hold(room, grant);
+        return grant;
+    });
+
+    async Task Hold(ClassroomHost room, SeatGrant grant)
+    {
+        Connections[Context.ConnectionId] = (room.Code, grant.SeatId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Code));
+    }
+
+    public Task<StudentView> GetView(string? code, string? token) => Call(() => rooms.Require(code).ViewAsync(token));
+
+    public Task<IReadOnlyList<LeverChoice>> Submit(string? code, string? token, IReadOnlyList<LeverChoice>? decisions) =>
+        Call(() => rooms.Require(code).SubmitAsync(token, decisions));
+
+    public Task<IReadOnlyList<ScoreRow>> GetScoreboard(string? code) => Call(() => rooms.Require(code).ScoreboardAsync());
+
+    // ---- instructor ------------------------------------------------------------------------------------------------------
+
+    public Task Start(string? code, string? token) => Call(() => rooms.Require(code).StartAsync(token));
+
+    public Task<int> Advance(string? code, string? token) => Call(() => rooms.Require(code).AdvanceAsync(token));
+
+    public Task Pause(string? code, string? token) => Call(() => rooms.Require(code).PauseAsync(token));
+
+    public Task Resume(string? code, string? token) => Call(() => rooms.Require(code).ResumeAsync(token));
+
+    public Task Finish(string? code, string? token) => Call(() => rooms.Require(code).FinishAsync(token));
+
+    public Task Assign(string? code, string? token, string? seatId, string? country) =>
+        Call(() => rooms.Require(code).AssignAsync(token, seatId, country));
+
+    public Task SetBot(string? code, string? token, string? seatId, string? strategy) =>
+        Call(() => rooms.Require(code).SetBotAsync(token, seatId, strategy));
+
+    public Task<SeatInfo> AddBot(string? code, string? token, string? country, string? strategy) =>
+        Call(() => rooms.Require(code).AddBotAsync(token, country, strategy));
+
+    public Task<IReadOnlyList<SeatInfo>> FillWithBots(string? code, string? token, string? strategy) =>
+        Call(() => rooms.Require(code).FillWithBotsAsync(token, strategy));
+
+    /// <summary>
+    /// The teacher's event: <paramref name="policy"/> is a policy JSON as for /hubs/simulation's SetPolicy (e.g. China's
+    /// licence approval to Japan down to 25%), or null with <paramref name="removePolicyId"/> to lift a policy.
+    /// </summary>
+    public Task<string> Inject(string? code, string? token, JsonElement? policy, string? removePolicyId) => Call(async () =>
+    {
+        var room = rooms.Require(code);
+        await room.RequireInstructorAsync(token); // a student learns nothing about the policy's validity
+        PolicySpec? spec = null;
+        if (policy is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json)
+        {
+            spec = PolicyArguments.ExpandGroups(room.Room.Scenario, PolicyArguments.Parse(json));
+            PolicyArguments.Validate(room.Room.Scenario, spec);
+        }
+        return await room.InjectAsync(token, spec, string.IsNullOrWhiteSpace(removePolicyId) ? null : removePolicyId);
+    });
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Connections.TryRemove(Context.ConnectionId, out var held)
+            && !Connections.Values.Contains(held) && rooms.Find(held.Code) is { } room)
+            await room.DroppedAsync(held.SeatId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The classroom's refusals become the caller's error message, "field: what is wrong".</summary>
+    static async Task<T> Call<T>(Func<Task<T>> action)
+    {
+        try { return await action(); }
+        catch (ClassroomError e) { throw new HubException(e.Message); }
+    }
+
+    static async Task Call(Func<Task> action)
+    {
+        try { await action(); }
+        catch (ClassroomError e) { throw new HubException(e.Message); }
+    }
+}

@@ -1,0 +1,302 @@
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Classroom;
+
+/// <summary>
+/// A classroom's rules, pure: seats and roles, rounds, submissions and the decision log. Every method checks everything
+/// first and throws <see cref="ClassroomError"/> before it changes anything. Not thread-safe: the host serialises calls.
+/// The world itself runs in a session; the host applies the policy changes this class returns and steps the session.
+/// </summary>
+public sealed class Classroom
+{
+    public const int MaxNameLength = 40;
+
+    readonly string _instructorToken;
+    readonly List<Seat> _seats = new();
+    readonly List<Decision> _log = new();
+    readonly Dictionary<string, IReadOnlyList<LeverChoice>> _pending = new(StringComparer.Ordinal);
+
+    public Classroom(string code, string instructorToken, ScenarioSpec scenario, ulong seed, ClassroomSettings settings)
+    {
+        if (settings.Problems(scenario) is { Count: > 0 } problems) throw new ClassroomError(problems[0].Split(':')[0], problems[0][(problems[0].IndexOf(':') + 2)..]);
+        Code = code;
+        _instructorToken = instructorToken;
+        Scenario = scenario;
+        Seed = seed;
+        Settings = settings;
+        Playable = settings.PlayableIn(scenario);
+        Levers = new LeverBook(scenario);
+    }
+
+    public string Code { get; }
+    public ScenarioSpec Scenario { get; }
+    public ulong Seed { get; }
+    public ClassroomSettings Settings { get; }
+    public IReadOnlyList<string> Playable { get; }
+    public LeverBook Levers { get; }
+    public ClassroomPhase Phase { get; private set; } = ClassroomPhase.Lobby;
+    /// <summary>The current round, 1-based (0 in the lobby).</summary>
+    public int Round { get; private set; }
+    /// <summary>When the open round closes by itself; null without a time limit or while paused.</summary>
+    public DateTimeOffset? Deadline { get; private set; }
+    TimeSpan? _leftWhenPaused;
+    ClassroomPhase _phaseBeforePause;
+
+    public IReadOnlyList<Seat> Seats => _seats;
+    public IReadOnlyList<Decision> Log => _log;
+
+    // ---- roles ------------------------------------------------------------------------------------------------------
+
+    /// <summary>Who holds <paramref name="token"/>: the instructor or a seat. Anything else is refused.</summary>
+    public Caller Authorize(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) throw new ClassroomError("token", "is missing");
+        if (FixedTimeEquals(token, _instructorToken)) return new Caller(ClassroomRole.Instructor, null);
+        var seat = _seats.FirstOrDefault(s => s.Human && FixedTimeEquals(token, s.Token));
+        return seat is not null ? new Caller(ClassroomRole.Student, seat)
+            : throw new ClassroomError("token", $"is not a token of classroom {Code}");
+    }
+
+    static bool FixedTimeEquals(string a, string b) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
+
+    static void RequireInstructor(Caller caller, string action)
+    {
+        if (caller.Role != ClassroomRole.Instructor) throw new ClassroomError("token", $"only the instructor may {action}");
+    }
+
+    // ---- seats ------------------------------------------------------------------------------------------------------
+
+    public Seat Join(string? name, string? country, string token)
+    {
+        var n = (name ?? "").Trim();
+        if (n.Length == 0) throw new ClassroomError("name", "is empty");
+        if (n.Length > MaxNameLength) throw new ClassroomError("name", $"is longer than {MaxNameLength} characters");
+        if (n.Any(char.IsControl)) throw new ClassroomError("name", "contains control characters");
+        if (Phase == ClassroomPhase.Finished) throw new ClassroomError("code", $"classroom {Code} has finished");
+        if (_seats.Any(s => string.Equals(s.Name, n, StringComparison.OrdinalIgnoreCase)))
+            throw new ClassroomError("name", $"\"{n}\" is taken in this classroom; choose another (or use your saved seat to rejoin)");
+        if (_seats.Count(s => s.Human) >= Settings.Capacity) throw new ClassroomError("code", $"classroom {Code} is full ({Settings.Capacity} seats)");
+        string? assigned = Settings.Assignment switch
+        {
+            SeatAssignment.Choose when string.IsNullOrWhiteSpace(country) => throw new ClassroomError("country", $"choose one of {string.Join(", ", Playable)}"),
+            SeatAssignment.Choose when !Playable.Contains(country!) => throw new ClassroomError("country", $"\"{country}\" is not playable; choose one of {string.Join(", ", Playable)}"),
+            SeatAssignment.Choose => country,
+            SeatAssignment.Auto => Playable.OrderBy(c => _seats.Count(s => s.Country == c)).ThenBy(c => Playable.ToList().IndexOf(c)).First(),
+            _ => null, // the teacher assigns
+        };
+        var seat = new Seat { Id = $"s{_seats.Count + 1}", Name = n, Country = assigned, Token = token, Human = true, Connected = true };
+        _seats.Add(seat);
+        return seat;
+    }
+
+    public Seat AddBot(Caller caller, string country, string strategy, string token)
+    {
+        RequireInstructor(caller, "add bots");
+        if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{country}\" is not playable");
+        if (!BotStrategies.All.Contains(strategy)) throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
+        var seat = new Seat { Id = $"s{_seats.Count + 1}", Name = $"{strategy} bot {_seats.Count + 1}", Country = country, Token = token, Human = false, Bot = strategy };
+        _seats.Add(seat);
+        return seat;
+    }
+
+    /// <summary>Gives each playable country without a seat a bot of <paramref name="strategy"/>; returns the countries filled.</summary>
+    public IReadOnlyList<string> EmptyCountries() => Playable.Where(c => _seats.All(s => s.Country != c)).ToList();
+
+    public void Assign(Caller caller, string seatId, string country)
+    {
+        RequireInstructor(caller, "assign seats");
+        var seat = SeatOf(seatId);
+        if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{country}\" is not playable");
+        seat.Country = country;
+    }
+
+    /// <summary>Puts a bot of <paramref name="strategy"/> on a seat, or (null) hands a student's seat back to the student.</summary>
+    public void SetBot(Caller caller, string seatId, string? strategy)
+    {
+        RequireInstructor(caller, "put bots on seats");
+        var seat = SeatOf(seatId);
+        if (strategy is not null && !BotStrategies.All.Contains(strategy))
+            throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
+        if (strategy is null && !seat.Human) throw new ClassroomError("seatId", $"seat {seatId} is a bot's seat; there is no student to hand it to");
+        seat.Bot = strategy;
+    }
+
+    Seat SeatOf(string? seatId) => _seats.FirstOrDefault(s => s.Id == seatId) ?? throw new ClassroomError("seatId", $"no seat \"{seatId}\"");
+
+    /// <summary>The student's connection dropped: a passive bot keeps the seat (if the settings say so) until they return.</summary>
+    public void Dropped(Seat seat)
+    {
+        seat.Connected = false;
+        if (Settings.BotTakeover && seat.Human && seat.Bot is null) seat.Bot = BotStrategies.Passive;
+    }
+
+    /// <summary>The student is back (same token): the seat is theirs again.</summary>
+    public void Returned(Seat seat)
+    {
+        seat.Connected = true;
+        if (seat.Human) seat.Bot = null;
+    }
+
+    // ---- rounds -----------------------------------------------------------------------------------------------------
+
+    public void Start(Caller caller, DateTimeOffset now)
+    {
+        RequireInstructor(caller, "start the class");
+        if (Phase != ClassroomPhase.Lobby) throw new ClassroomError("phase", $"the class has started already (round {Round})");
+        OpenRound(1, now);
+    }
+
+    void OpenRound(int round, DateTimeOffset now)
+    {
+        Round = round;
+        Phase = ClassroomPhase.Open;
+        _pending.Clear();
+        Deadline = Settings.Mode == RoundMode.Rounds && Settings.RoundSeconds > 0 ? now.AddSeconds(Settings.RoundSeconds) : null;
+    }
+
+    public bool IsOpen => Phase == ClassroomPhase.Open;
+
+    /// <summary>True when every student present and every bot has submitted in the open round.</summary>
+    public bool AllSubmitted => IsOpen && _seats.Where(s => s.Country is not null && (s.Connected || s.Bot is not null)).All(s => s.SubmittedRound == Round);
+
+    /// <summary>
+    /// Records a seat's choices for the open round (replacing an earlier submission in the same round). In real-time mode
+    /// they are decisions at once, applying from <paramref name="tick"/>: the returned list; in round mode it is empty.
+    /// </summary>
+    public IReadOnlyList<Decision> Submit(Caller caller, IReadOnlyList<LeverChoice>? choices, int tick, DateTimeOffset now)
+    {
+        if (caller.Role != ClassroomRole.Student || caller.Seat is not { } seat) throw new ClassroomError("token", "only a student's seat submits decisions");
+        return SubmitFor(seat, choices, tick, now);
+    }
+
+    /// <summary>A bot's submission for the seat it holds (the host runs bots; no token involved).</summary>
+    public IReadOnlyList<Decision> SubmitAsBot(Seat seat, IReadOnlyList<LeverChoice> choices, int tick, DateTimeOffset now) =>
+        seat.Bot is null ? throw new InvalidOperationException($"seat {seat.Id} is not held by a bot") : SubmitFor(seat, choices, tick, now);
+
+    IReadOnlyList<Decision> SubmitFor(Seat seat, IReadOnlyList<LeverChoice>? choices, int tick, DateTimeOffset now)
+    {
+        if (seat.Country is not { } country) throw new ClassroomError("token", "your seat has no country yet; wait for the teacher");
+        if (!IsOpen) throw new ClassroomError("round", Phase switch
+        {
+            ClassroomPhase.Lobby => "the class has not started",
+            ClassroomPhase.Finished => "the class has finished",
+            _ => $"round {Round} is closed",
+        });
+        if (choices is null) throw new ClassroomError("decisions", "are missing");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < choices.Count; i++)
+        {
+            var c = choices[i] ?? throw new ClassroomError($"decisions[{i}]", "is empty");
+            var lever = Levers.Find(country, c.Lever) ?? throw new ClassroomError($"decisions[{i}].lever", $"{country} holds no lever \"{c.Lever}\"");
+            if (!double.IsFinite(c.Value) || c.Value < lever.Min || c.Value > lever.Max)
+                throw new ClassroomError($"decisions[{i}].value", $"{c.Value} is outside {lever.Min}–{lever.Max} {lever.Unit} for {lever.Id}");
+            if (!seen.Add(c.Lever)) throw new ClassroomError($"decisions[{i}].lever", $"\"{c.Lever}\" is given twice");
+        }
+        seat.SubmittedRound = Round;
+        if (Settings.Mode == RoundMode.RealTime) return Record(seat, choices, tick, now);
+        _pending[seat.Id] = choices.ToList();
+        return [];
+    }
+
+    IReadOnlyList<Decision> Record(Seat seat, IReadOnlyList<LeverChoice> choices, int tick, DateTimeOffset now)
+    {
+        var made = new List<Decision>();
+        foreach (var c in choices)
+        {
+            var lever = Levers.Find(seat.Country!, c.Lever)!;
+            // A persistent lever set to the value it has already is no decision (and no policy change).
+            if (lever.Persistent && Levers.ValueOf(lever) == c.Value) continue;
+            if (!lever.Persistent && c.Value == lever.Default) continue;
+            made.Add(new Decision(Round, tick, now, seat.Id, seat.Name, seat.Country!, c.Lever, c.Value,
+                seat.Bot is { } b ? "bot:" + b : "student", LeverCatalog.Describe(lever, c.Value)));
+        }
+        _log.AddRange(made);
+        return made;
+    }
+
+    /// <summary>
+    /// Closes the open round: the submissions become decisions applying from <paramref name="tick"/>, in seat order (a later
+    /// seat of the same country overrides an earlier one on the same lever). The host applies <see cref="LeverBook.Apply"/>
+    /// to each, then runs the round and calls <see cref="Opened"/>.
+    /// </summary>
+    public IReadOnlyList<Decision> Close(Caller? caller, int tick, DateTimeOffset now)
+    {
+        if (caller is not null) RequireInstructor(caller, "advance the round");
+        if (!IsOpen) throw new ClassroomError("round", Phase == ClassroomPhase.Lobby ? "the class has not started" : $"round {Round} is not open");
+        var made = new List<Decision>();
+        foreach (var seat in _seats)
+            if (_pending.TryGetValue(seat.Id, out var choices) && seat.Country is not null)
+                made.AddRange(Record(seat, choices, tick, now));
+        _pending.Clear();
+        Phase = ClassroomPhase.Running;
+        Deadline = null;
+        return made;
+    }
+
+    /// <summary>The round has run; the next opens, or the class finishes at the horizon.</summary>
+    public void Opened(int tick, DateTimeOffset now)
+    {
+        if (tick >= Scenario.Days) { Phase = ClassroomPhase.Finished; Deadline = null; return; }
+        OpenRound(Round + 1, now);
+    }
+
+    public void Pause(Caller caller, DateTimeOffset now)
+    {
+        RequireInstructor(caller, "pause");
+        if (Phase is not (ClassroomPhase.Open or ClassroomPhase.Running)) throw new ClassroomError("phase", $"nothing to pause ({Phase})");
+        _phaseBeforePause = Phase;
+        _leftWhenPaused = Deadline is { } d ? d - now : null;
+        Deadline = null;
+        Phase = ClassroomPhase.Paused;
+    }
+
+    public void Resume(Caller caller, DateTimeOffset now)
+    {
+        RequireInstructor(caller, "resume");
+        if (Phase != ClassroomPhase.Paused) throw new ClassroomError("phase", "the class is not paused");
+        Phase = _phaseBeforePause;
+        Deadline = _leftWhenPaused is { } left ? now + left : null;
+    }
+
+    public void Finish(Caller caller)
+    {
+        RequireInstructor(caller, "end the class");
+        Phase = ClassroomPhase.Finished;
+        Deadline = null;
+    }
+
+    /// <summary>The teacher's event: a policy set (or removed by id) from <paramref name="tick"/>, logged like a decision.</summary>
+    public Decision Inject(Caller caller, PolicySpec? policy, string? removeId, string description, int tick, DateTimeOffset now)
+    {
+        RequireInstructor(caller, "inject events");
+        if (Phase == ClassroomPhase.Finished) throw new ClassroomError("phase", "the class has finished");
+        if (policy is null == removeId is null) throw new ClassroomError("policy", "give either a policy or the id of one to remove");
+        var d = new Decision(Round, tick, now, "teacher", "Teacher", "", "inject", 0, "instructor", description)
+        {
+            Injected = policy, Removed = removeId,
+        };
+        _log.Add(d);
+        return d;
+    }
+
+    /// <summary>What the seat has submitted in the open round (empty if nothing).</summary>
+    public IReadOnlyList<LeverChoice> PendingOf(string seatId) => _pending.TryGetValue(seatId, out var c) ? c : [];
+
+    /// <summary>
+    /// In real time the world may be mid-tick when a decision arrives; the session then applies it a tick later. The log
+    /// keeps the tick it really applied from, so the replay matches.
+    /// </summary>
+    public Decision Retick(Decision d, int tick)
+    {
+        var i = _log.IndexOf(d);
+        var moved = d with { Tick = tick };
+        if (i >= 0) _log[i] = moved;
+        return moved;
+    }
+
+    /// <summary>Drops a decision the session refused (it never applied), so log and world stay in step.</summary>
+    public void Retract(Decision d) => _log.Remove(d);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using MarketSim.Model.Output;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Model.Classroom;
+
+/// <summary>
+/// What a classroom leaves behind: its replay (scenario + seed + decisions → the same world, tick for tick), the debrief
+/// (every decision with the frames around it) and the CSV exports of decisions and outcomes.
+/// </summary>
+public static class ClassroomRecord
+{
+    /// <summary>The scenario with every decision's policy changes at their ticks: what the live session ran.</summary>
+    public static ScenarioSpec Timeline(ScenarioSpec scenario, IEnumerable<Decision> decisions)
+    {
+        var timeline = scenario.Policies.ToList();
+        var book = new LeverBook(scenario);
+        foreach (var d in decisions)
+            foreach (var change in book.Apply(d))
+                PolicyTimeline.Apply(timeline, change, d.Tick);
+        return scenario with { Policies = timeline };
+    }
+
+    /// <summary>Replays the classroom from its log with the reference runner: <paramref name="ticks"/> frames.</summary>
+    public static IReadOnlyList<Frame> Replay(ScenarioSpec scenario, ulong seed, IEnumerable<Decision> decisions, int ticks)
+    {
+        var runner = new ReferenceRunner(Timeline(scenario, decisions), seed);
+        return runner.Run(ticks).ToList();
+    }
+
+    /// <summary>A decision with its country's situation the day before it applied and at the end of its round.</summary>
+    public sealed record DebriefRow(Decision Decision, DateOnly Date, double ShortageBefore, double ShortageAfter,
+        double LossShareBefore, double LossShareAfter);
+
+    public static IReadOnlyList<DebriefRow> Debrief(ScenarioSpec scenario, IReadOnlyList<Decision> decisions, IReadOnlyList<Frame> frames, int roundTicks)
+    {
+        double Shortage(string country, int tick)
+        {
+            if (country == "" || tick < 0 || tick >= frames.Count) return 0;
+            var rows = frames[tick].Shortages.Where(s => s.Country == country).ToList();
+            var req = rows.Sum(s => s.Required);
+            return req > 0 ? rows.Sum(s => s.Unmet) / req : 0;
+        }
+        double Loss(string country, int tick) =>
+            country == "" || tick < 0 || tick >= frames.Count ? 0 : frames[tick].Losses.Where(l => l.Country == country).Sum(l => l.GdpShare);
+        return decisions.Select(d =>
+        {
+            var who = d.Country == "" ? Target(d) : d.Country;
+            var after = Math.Min(d.Tick + roundTicks - 1, frames.Count - 1);
+            return new DebriefRow(d, scenario.DateOf(d.Tick), Shortage(who, d.Tick - 1), Shortage(who, after), Loss(who, d.Tick - 1), Loss(who, after));
+        }).ToList();
+    }
+
+    /// <summary>The country an injected event is about: its first destination, importer or country, if any.</summary>
+    static string Target(Decision d) => d.Injected switch
+    {
+        ExportControl e => e.Destinations.Count > 0 ? e.Destinations[0] : "",
+        Tariff t => t.Importer,
+        Stockpile s => s.Country,
+        _ => "",
+    };
+
+    public static string DecisionsCsv(ScenarioSpec scenario, IEnumerable<Decision> decisions)
+    {
+        var sb = new StringBuilder("round,tick,date,seat,name,country,lever,value,by,description\n");
+        foreach (var d in decisions)
+            sb.Append(string.Join(',', CsvFormat.Integer(d.Round), CsvFormat.Integer(d.Tick), CsvFormat.Date(scenario.DateOf(d.Tick)),
+                Cell(d.SeatId), Cell(d.Name), Cell(d.Country), Cell(d.LeverId), CsvFormat.Number(d.Value), Cell(d.By), Cell(d.Description))).Append('\n');
+        return sb.ToString();
+    }
+
+    public static string ScoreboardCsv(IEnumerable<ScoreRow> rows, string currency)
+    {
+        var sb = new StringBuilder($"rank,country,loss_{currency.ToLowerInvariant()},gdp_share,fiscal_cost_{currency.ToLowerInvariant()},market_share,shortage\n");
+        foreach (var r in rows)
+            sb.Append(string.Join(',', CsvFormat.Integer(r.Rank), Cell(r.Country), CsvFormat.Number(r.Loss), CsvFormat.Share(r.GdpShare),
+                CsvFormat.Number(r.FiscalCost), CsvFormat.Share(r.MarketShare), CsvFormat.Share(r.Shortage))).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>RFC 4180: quoted when it holds a comma, quote or line break (names are typed by students).</summary>
+    static string Cell(string s) =>
+        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}
