@@ -1,4 +1,4 @@
-using MarketSim.Model.Classroom;
+using MarketSim.Model.Classrooms;
 
 namespace MarketSim.Dashboard.Classrooms;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Sessions;
-using MarketSim.Model.Classroom;
+using MarketSim.Model.Classrooms;
 using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.SignalR;
 

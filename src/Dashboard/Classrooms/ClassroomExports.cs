@@ -1,5 +1,5 @@
 using System.Text;
-using MarketSim.Model.Classroom;
+using MarketSim.Model.Classrooms;
 
 namespace MarketSim.Dashboard.Classrooms;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using MarketSim.Dashboard.Hubs;
-using MarketSim.Model.Classroom;
+using MarketSim.Model.Classrooms;
 using MarketSim.Model.Policies;
 using Microsoft.AspNetCore.SignalR;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 
-namespace MarketSim.Model.Classroom;
+namespace MarketSim.Model.Classrooms;
 
 public enum LeverKind { Export, Tariff, Stockpile, Capacity }
 
@@ -36,7 +36,7 @@ public static class LeverCatalog
     public static IReadOnlyList<Lever> For(ScenarioSpec world, string country)
     {
         var levers = new List<Lever>();
-        foreach (var c in world.Producers.Where(p => p.Country == country).Select(p => p.Output).Distinct().Order(Ord))
+        foreach (var c in world.Producers.Where(p => p.Country == country).SelectMany(p => p.CoProducts.Keys.Prepend(p.Output)).Distinct().Order(Ord))
             levers.Add(new Lever($"export:{c}", country, LeverKind.Export, c, $"Export licences for {Name(world, c)}: approval", "%", 0, 100, 100));
         var use = DailyUse(world, country);
         foreach (var (c, _) in use.Where(u => u.Value > 0).OrderBy(u => u.Key, Ord))

@@ -1,6 +1,6 @@
 using MarketSim.Model.Simulation;
 
-namespace MarketSim.Model.Classroom;
+namespace MarketSim.Model.Classrooms;
 
 /// <summary>
 /// A country's result so far. Rank 1 is the smallest production loss as a share of GDP; fiscal cost breaks ties.

@@ -1,6 +1,6 @@
 using MarketSim.Model.Policies;
 
-namespace MarketSim.Model.Classroom;
+namespace MarketSim.Model.Classrooms;
 
 public enum ClassroomRole { Instructor, Student, Observer }
 

@@ -1,0 +1,223 @@
+using MarketSim.Model.Classrooms;
+using MarketSim.Model.Output;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Model.Tests;
+
+/// <summary>The classroom's rules, without a server: seats, roles, rounds, levers, bots and the replay of a log.</summary>
+public class ClassroomTests
+{
+    static readonly ScenarioSpec World = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
+    static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+    const string Teacher = "teacher-token";
+    int _tokens;
+
+    Classroom New(ClassroomSettings? settings = null) => new("ABC234", Teacher, World, 7, settings ?? new ClassroomSettings());
+    string Token() => $"seat-token-{++_tokens}";
+    static Caller Instructor(Classroom c) => c.Authorize(Teacher);
+
+    static T Refused<T>(Func<T> action, string field, string text)
+    {
+        var e = Assert.Throws<ClassroomError>(() => action());
+        Assert.Equal(field, e.Field);
+        Assert.Contains(text, e.Message);
+        return default!;
+    }
+
+    [Fact]
+    public void Levers_come_from_the_scenario_exports_for_what_a_country_makes_and_tariffs_stockpiles_for_what_it_uses()
+    {
+        var cn = LeverCatalog.For(World, "CN").Select(l => l.Id).ToList();
+        Assert.Contains("export:dy_oxide", cn);
+        Assert.Contains("export:gallium", cn);
+        var jp = LeverCatalog.For(World, "JP");
+        Assert.Contains(jp, l => l.Id == "tariff:dy_oxide" && l.Max == 100);
+        Assert.Contains(jp, l => l.Id == "stockpile:dy_oxide" && l.Max > 0);
+        Assert.Contains(jp, l => l.Id == "export:magnet_ht");
+        Assert.DoesNotContain(jp, l => l.Id == "export:dy_oxide"); // Japan does not separate Dy
+    }
+
+    [Fact]
+    public void Automatic_seating_balances_countries_and_a_bad_join_changes_nothing()
+    {
+        var room = New(new ClassroomSettings { Playable = ["CN", "JP", "US"], Capacity = 4 });
+        var seats = new[] { "Ana", "Ben", "Chen", "Dai" }.Select(n => room.Join(n, null, Token())).ToList();
+        Assert.Equal(["CN", "JP", "US", "CN"], seats.Select(s => s.Country));
+
+        Refused(() => room.Join("ana", null, Token()), "name", "is taken");          // the full class also refuses, but the name is checked first
+        Refused(() => room.Join("Eve", null, Token()), "code", "is full (4 seats)");
+        Refused(() => room.Join("  ", null, Token()), "name", "is empty");
+        Refused(() => room.Join(new string('x', 41), null, Token()), "name", "longer than 40");
+        Assert.Equal(4, room.Seats.Count);
+    }
+
+    [Fact]
+    public void Choosing_a_country_needs_a_playable_one()
+    {
+        var room = New(new ClassroomSettings { Playable = ["CN", "JP"], Assignment = SeatAssignment.Choose });
+        Refused(() => room.Join("Ana", null, Token()), "country", "choose one of CN, JP");
+        Refused(() => room.Join("Ana", "US", Token()), "country", "\"US\" is not playable");
+        Assert.Equal("JP", room.Join("Ana", "JP", Token()).Country);
+        Assert.Single(room.Seats);
+    }
+
+    [Fact]
+    public void Tokens_decide_the_role_and_a_forged_one_is_refused()
+    {
+        var room = New();
+        var seat = room.Join("Ana", null, Token());
+        Assert.Equal(ClassroomRole.Instructor, room.Authorize(Teacher).Role);
+        Assert.Same(seat, room.Authorize(seat.Token).Seat);
+        Refused(() => room.Authorize("seat-token-999"), "token", "is not a token of classroom ABC234");
+        Refused(() => room.Authorize(null), "token", "is missing");
+
+        var student = room.Authorize(seat.Token);
+        Refused(() => { room.Start(student, T0); return 0; }, "token", "only the instructor may start");
+        Refused(() => { room.Assign(student, seat.Id, "CN"); return 0; }, "token", "only the instructor may assign");
+        Refused(() => room.AddBot(student, "CN", BotStrategies.Passive, Token()), "token", "only the instructor may add bots");
+        Refused(() => room.Inject(student, null, "cn-licensing-2025", "lift", 0, T0), "token", "only the instructor may inject");
+        Assert.Equal(ClassroomPhase.Lobby, room.Phase);
+        Assert.Empty(room.Log);
+    }
+
+    [Fact]
+    public void A_student_moves_only_their_own_levers_within_limits_and_only_while_the_round_is_open()
+    {
+        var room = New(new ClassroomSettings { Playable = ["CN", "JP"] });
+        var cn = room.Authorize(room.Join("Ana", null, Token()).Token);
+        Refused(() => room.Submit(cn, [new("export:dy_oxide", 50)], 0, T0), "round", "has not started");
+        room.Start(Instructor(room), T0);
+
+        Refused(() => room.Submit(cn, [new("capacity:jp-magnet-ht", 10)], 0, T0), "decisions[0].lever", "CN holds no lever \"capacity:jp-magnet-ht\"");
+        Refused(() => room.Submit(cn, [new("export:dy_oxide", 150)], 0, T0), "decisions[0].value", "150 is outside 0–100");
+        Refused(() => room.Submit(cn, [new("export:dy_oxide", double.NaN)], 0, T0), "decisions[0].value", "NaN");
+        Refused(() => room.Submit(cn, [new("export:dy_oxide", 50), new("export:dy_oxide", 40)], 0, T0), "decisions[1].lever", "given twice");
+        // The one valid choice before a bad one is not kept: a refused submission changes nothing.
+        Refused(() => room.Submit(cn, [new("export:tb_oxide", 50), new("export:nope", 1)], 0, T0), "decisions[1].lever", "no lever");
+        Assert.Empty(room.PendingOf("s1"));
+
+        room.Submit(cn, [new("export:dy_oxide", 50)], 0, T0);
+        Assert.True(room.AllSubmitted);
+        var made = room.Close(Instructor(room), 0, T0);
+        Assert.Equal("CN licenses exports of dy_oxide at 50% approval", Assert.Single(made).Description);
+        Refused(() => room.Submit(cn, [new("export:dy_oxide", 20)], 0, T0), "round", "round 1 is closed");
+        Assert.Single(room.Log);
+    }
+
+    [Fact]
+    public void Pausing_keeps_the_time_left_in_the_round()
+    {
+        var room = New(new ClassroomSettings { RoundSeconds = 120 });
+        room.Start(Instructor(room), T0);
+        Assert.Equal(T0.AddSeconds(120), room.Deadline);
+        room.Pause(Instructor(room), T0.AddSeconds(50));
+        Assert.Null(room.Deadline);
+        room.Resume(Instructor(room), T0.AddSeconds(500));
+        Assert.Equal(T0.AddSeconds(570), room.Deadline);
+    }
+
+    [Fact]
+    public void A_dropped_student_gets_a_stand_in_bot_that_hands_the_seat_back()
+    {
+        var room = New();
+        var seat = room.Join("Ana", null, Token());
+        room.Dropped(seat);
+        Assert.Equal(BotStrategies.Passive, seat.Bot);
+        Assert.False(seat.Connected);
+        room.Returned(room.Authorize(seat.Token).Seat!);
+        Assert.Null(seat.Bot);
+        Assert.True(seat.Connected);
+    }
+
+    [Fact]
+    public void A_persistent_lever_ends_its_old_policy_and_starts_a_new_one_so_the_past_stays_as_it_ran()
+    {
+        var book = new LeverBook(World);
+        Decision D(double v, int tick) => new(1, tick, T0, "s1", "Ana", "CN", "export:dy_oxide", v, "student", "");
+        var first = book.Apply(D(50, 10));
+        var lifted = book.Apply(D(100, 20));
+        var again = book.Apply(D(0, 30));
+        var set = Assert.IsType<ExportControl>(Assert.Single(first).Set);
+        Assert.Equal(("class-CN-export-dy_oxide-1", ControlMode.License, 0.5), (set.Id, set.Mode, set.ApprovalRate));
+        Assert.Equal("class-CN-export-dy_oxide-1", Assert.Single(lifted).RemoveId);
+        var ban = Assert.IsType<ExportControl>(Assert.Single(again).Set);
+        Assert.Equal(("class-CN-export-dy_oxide-3", ControlMode.Ban), (ban.Id, ban.Mode));
+
+        var timeline = ClassroomRecord.Timeline(World, [D(50, 10), D(100, 20), D(0, 30)]).Policies;
+        var v1 = timeline.Single(p => p.Id == "class-CN-export-dy_oxide-1");
+        Assert.Equal((10, (int?)20), (v1.Start, v1.End));
+        Assert.Equal(30, timeline.Single(p => p.Id == "class-CN-export-dy_oxide-3").Start);
+    }
+
+    [Fact]
+    public void The_retaliatory_bot_mirrors_the_lowest_approval_others_apply_to_what_it_needs()
+    {
+        var room = New();
+        // Japan faces China's licensing in the scenario (60% everywhere, 25% to Japan): Japan answers on its own exports.
+        var expected = World.Policies.OfType<ExportControl>()
+            .Where(e => e.Exporter != "JP" && e.InForce(0) && (e.Destinations.Count == 0 || e.Destinations.Contains("JP")))
+            .Min(e => e.Mode == ControlMode.Ban ? 0 : e.ApprovalRate * 100);
+        var choices = BotStrategies.Decide(BotStrategies.Retaliatory, "JP", room, [], 0);
+        Assert.NotEmpty(choices);
+        Assert.All(choices, c => Assert.StartsWith("export:", c.Lever));
+        Assert.All(choices, c => Assert.Equal(Math.Round(expected), c.Value));
+        Assert.True(expected < 100);
+        Assert.Empty(BotStrategies.Decide(BotStrategies.Passive, "JP", room, [], 0));
+        Assert.All(BotStrategies.Decide(BotStrategies.StockpileFirst, "JP", room, [], 0), c => Assert.StartsWith("stockpile:", c.Lever));
+        Assert.All(BotStrategies.Decide(BotStrategies.Diversifier, "JP", room, [], 0), c => Assert.StartsWith("capacity:", c.Lever));
+    }
+
+    [Fact]
+    public void A_classroom_replays_from_scenario_seed_and_decisions_to_the_same_world()
+    {
+        // A short class driven the way the host drives it: decisions apply between rounds, the world runs a round.
+        var room = New(new ClassroomSettings { RoundTicks = 10, Playable = ["CN", "JP", "US"] });
+        var cn = room.Authorize(room.Join("Ana", null, Token()).Token);
+        var jp = room.Authorize(room.Join("Ben", null, Token()).Token);
+        room.AddBot(Instructor(room), "US", BotStrategies.Diversifier, Token());
+        var timeline = World.Policies.ToList();
+        var frames = new List<Frame>();
+        room.Start(Instructor(room), T0);
+        for (var round = 0; round < 3; round++)
+        {
+            var tick = frames.Count;
+            room.Submit(cn, [new("export:dy_oxide", 40 - 10 * round)], tick, T0);
+            room.Submit(jp, [new("stockpile:dy_oxide", 5), new("tariff:ndpr_oxide", 10 * round)], tick, T0);
+            var us = room.Seats.Single(s => s.Country == "US");
+            room.SubmitAsBot(us, BotStrategies.Decide(us.Bot!, "US", room, frames, tick), tick, T0);
+            foreach (var d in room.Close(Instructor(room), tick, T0))
+                foreach (var change in room.Levers.Apply(d)) PolicyTimeline.Apply(timeline, change, tick);
+            // The live world: a runner rebuilt on the timeline so far, as the session's grains see it.
+            frames = new ReferenceRunner(World with { Policies = timeline.ToList() }, room.Seed).Run(tick + 10).ToList();
+            room.Opened(frames.Count, T0);
+        }
+        Assert.Equal(4, room.Round);
+        Assert.Contains(room.Log, d => d.By == "bot:diversifier");
+
+        var replay = ClassroomRecord.Replay(World, room.Seed, room.Log, frames.Count);
+        Assert.Equal(CsvExport.ToStrings(World, frames), CsvExport.ToStrings(World, replay));
+        // And the decisions mattered: without them the world differs.
+        Assert.NotEqual(CsvExport.ToStrings(World, frames)["prices.csv"],
+            CsvExport.ToStrings(World, new ReferenceRunner(World, room.Seed).Run(frames.Count).ToList())["prices.csv"]);
+    }
+
+    [Fact]
+    public void Decisions_export_as_csv_with_names_quoted_when_they_need_it()
+    {
+        var d = new Decision(2, 31, T0, "s3", "Lee, \"Jo\"", "JP", "tariff:dy_oxide", 12.5, "student", "JP sets a 12.5% tariff on dy_oxide");
+        var csv = ClassroomRecord.DecisionsCsv(World, [d]);
+        Assert.Equal("round,tick,date,seat,name,country,lever,value,by,description\n" +
+                     "2,31,2026-02-01,s3,\"Lee, \"\"Jo\"\"\",JP,tariff:dy_oxide,12.5,student,JP sets a 12.5% tariff on dy_oxide\n", csv);
+    }
+
+    [Fact]
+    public void Settings_that_do_not_fit_the_scenario_are_refused_with_the_field()
+    {
+        Assert.Contains("playable: unknown country \"XX\"", new ClassroomSettings { Playable = ["XX"] }.Problems(World));
+        Assert.Contains("roundTicks: 0 is outside 1–365", new ClassroomSettings { RoundTicks = 0 }.Problems(World));
+        var e = Assert.Throws<ClassroomError>(() => New(new ClassroomSettings { Capacity = 0 }));
+        Assert.Equal("capacity", e.Field);
+    }
+}
