@@ -23,6 +23,7 @@ public sealed class DashboardApp : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => _factory!.Services;
     public SessionDirectory Sessions => Services.GetRequiredService<SessionDirectory>();
+    public MarketSim.Dashboard.Classrooms.ClassroomDirectory Classrooms => Services.GetRequiredService<MarketSim.Dashboard.Classrooms.ClassroomDirectory>();
 
     public Task InitializeAsync()
     {

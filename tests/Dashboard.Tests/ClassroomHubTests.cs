@@ -1,0 +1,231 @@
+using System.Net;
+using System.Text.Json;
+using MarketSim.Dashboard.Classrooms;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Model.Classrooms;
+using MarketSim.Model.Output;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>
+/// Every authorization rule of /hubs/classroom, proved with crafted calls from the .NET SignalR client (not through the
+/// pages): each refusal names the argument and leaves the classroom as it was. Also: a class replays from its log, and a
+/// student who drops out gets a stand-in bot and the seat back on return.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class ClassroomHubTests(DashboardApp app)
+{
+    static readonly ClassroomSettings Small = new() { RoundTicks = 5, RoundSeconds = 0, Playable = ["CN", "JP", "US"], Capacity = 3 };
+
+    async Task<HubConnection> Connect()
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.BaseAddress, ClassroomHub.Path.TrimStart('/')))
+            .AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+        await hub.StartAsync();
+        return hub;
+    }
+
+    sealed record Class(string Code, string Teacher, SeatGrant Cn, SeatGrant Jp);
+
+    async Task<Class> NewClass(HubConnection teacher, HubConnection a, HubConnection b, ClassroomSettings? settings = null)
+    {
+        var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, settings ?? Small);
+        var cn = await a.InvokeAsync<SeatGrant>("Join", created.Code, "Ana", null);
+        var jp = await b.InvokeAsync<SeatGrant>("Join", created.Code, "Ben", null);
+        Assert.Equal(("CN", "JP"), (cn.Country, jp.Country));
+        return new Class(created.Code, created.InstructorToken, cn, jp);
+    }
+
+    async Task<string> Snapshot(HubConnection c, string code)
+    {
+        var state = await c.InvokeAsync<ClassroomState>("Watch", code);
+        var host = app.Classrooms.Find(code)!;
+        return JsonSerializer.Serialize(state, HubJson.Options) + "|log=" + host.Room.Log.Count + "|policies="
+            + (await host.Session.Grain.GetPoliciesAsync()).Value.Count;
+    }
+
+    static async Task Refused(Func<Task> call, string expected)
+    {
+        var e = await Assert.ThrowsAsync<HubException>(call);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public async Task A_students_token_cannot_do_what_only_the_instructor_may_and_nothing_changes()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        var before = await Snapshot(teacher, c.Code);
+        var t = c.Cn.Token;
+        const string dyTo25 = """{"$kind":"export_control","id":"evt","start":0,"exporter":"CN","commodities":["dy_oxide"],"destinations":["JP"],"mode":"ban"}""";
+
+        await Refused(() => a.InvokeAsync("Start", c.Code, t), "token: only the instructor may start");
+        await Refused(() => a.InvokeAsync("Advance", c.Code, t), "token: only the instructor may advance");
+        await Refused(() => a.InvokeAsync("Pause", c.Code, t), "token: only the instructor may pause");
+        await Refused(() => a.InvokeAsync("Resume", c.Code, t), "token: only the instructor may resume");
+        await Refused(() => a.InvokeAsync("Finish", c.Code, t), "token: only the instructor may end");
+        await Refused(() => a.InvokeAsync("Assign", c.Code, t, c.Cn.SeatId, "US"), "token: only the instructor may assign");
+        await Refused(() => a.InvokeAsync("SetBot", c.Code, t, c.Jp.SeatId, "passive"), "token: only the instructor may put bots");
+        await Refused(() => a.InvokeAsync<SeatInfo>("AddBot", c.Code, t, "US", "passive"), "token: only the instructor may add bots");
+        await Refused(() => a.InvokeAsync<IReadOnlyList<SeatInfo>>("FillWithBots", c.Code, t, "passive"), "token: only the instructor may add bots");
+        await Refused(() => a.InvokeAsync<string>("Inject", c.Code, t, JsonDocument.Parse(dyTo25).RootElement, null), "token: only the instructor");
+        Assert.Equal(before, await Snapshot(teacher, c.Code));
+
+        // The instructor's downloads too.
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/classrooms/{c.Code}/export/decisions.csv?token={t}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/classrooms/{c.Code}/export/decisions.csv?token={c.Teacher}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Forged_tokens_wrong_codes_and_observers_are_refused()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        await using var projector = await Connect();
+        var c = await NewClass(teacher, a, b);
+        await projector.InvokeAsync<ClassroomState>("Watch", c.Code); // read-only: no token, no actions
+        var before = await Snapshot(teacher, c.Code);
+        var forged = c.Cn.Token[..^2] + (c.Cn.Token[^2..] == "AA" ? "BB" : "AA");
+
+        await Refused(() => projector.InvokeAsync("Start", c.Code, null), "token: is missing");
+        await Refused(() => projector.InvokeAsync("Start", c.Code, forged), $"token: is not a token of classroom {c.Code}");
+        await Refused(() => a.InvokeAsync<StudentView>("GetView", c.Code, forged), "token: is not a token");
+        await Refused(() => a.InvokeAsync<SeatGrant>("Rejoin", c.Code, forged), "token: is not a token");
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, forged, new[] { new LeverChoice("export:dy_oxide", 0) }), "token: is not a token");
+        // A seat token of another classroom is no token here.
+        await using var t2 = await Connect();
+        await using var a2 = await Connect();
+        await using var b2 = await Connect();
+        var other = await NewClass(t2, a2, b2);
+        await Refused(() => a.InvokeAsync("Start", c.Code, other.Teacher), "token: is not a token");
+        await Refused(() => a.InvokeAsync<SeatGrant>("Join", "ZZZZZZ", "Eve", null), "code: no classroom \"ZZZZZZ\"");
+        await Refused(() => a.InvokeAsync<SeatGrant>("Join", "", "Eve", null), "code: is empty");
+        Assert.Equal(before, await Snapshot(teacher, c.Code));
+    }
+
+    [Fact]
+    public async Task Joining_a_full_class_or_with_a_taken_name_is_refused_and_a_code_is_typed_loosely()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        await using var c3 = await Connect();
+        var c = await NewClass(teacher, a, b);
+        await Refused(() => c3.InvokeAsync<SeatGrant>("Join", c.Code, "ana", null), "name: \"ana\" is taken");
+        var third = await c3.InvokeAsync<SeatGrant>("Join", " " + c.Code.ToLowerInvariant()[..3] + "-" + c.Code[3..] + " ", "Chen", null);
+        Assert.Equal("US", third.Country);
+        var before = await Snapshot(teacher, c.Code);
+        await Refused(() => c3.InvokeAsync<SeatGrant>("Join", c.Code, "Dai", null), "code: classroom " + c.Code + " is full (3 seats)");
+        Assert.Equal(before, await Snapshot(teacher, c.Code));
+    }
+
+    [Fact]
+    public async Task A_student_moves_only_their_own_levers_within_limits_while_the_round_is_open()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        LeverChoice[] One(string lever, double v) => [new(lever, v)];
+
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("export:dy_oxide", 50)), "round: the class has not started");
+        await teacher.InvokeAsync("Start", c.Code, c.Teacher);
+        var before = await Snapshot(teacher, c.Code);
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("capacity:jp-magnet-ht", 1)), "decisions[0].lever: CN holds no lever \"capacity:jp-magnet-ht\"");
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("export:dy_oxide", 101)), "decisions[0].value: 101 is outside 0–100");
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("export:dy_oxide", -1)), "decisions[0].value");
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, null!), "decisions: are missing");
+        Assert.Equal(before, await Snapshot(teacher, c.Code));
+
+        var kept = await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("export:dy_oxide", 50));
+        Assert.Equal(50, Assert.Single(kept).Value);
+        await teacher.InvokeAsync("Pause", c.Code, c.Teacher);
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("export:dy_oxide", 0)), "round: round 1 is closed");
+        await teacher.InvokeAsync("Resume", c.Code, c.Teacher);
+        Assert.Equal(5, await teacher.InvokeAsync<int>("Advance", c.Code, c.Teacher));
+        var view = await a.InvokeAsync<StudentView>("GetView", c.Code, c.Cn.Token);
+        Assert.Equal(50, view.Levers.Single(l => l.Id == "export:dy_oxide").Value);       // the submitted value, not the forbidden one
+        Assert.Equal(2, view.Classroom.Round);
+        Assert.Equal("CN", view.Headline!.Country);
+        Assert.DoesNotContain(view.Levers, l => !l.Id.Contains(':'));
+        var jpView = await b.InvokeAsync<StudentView>("GetView", c.Code, c.Jp.Token);
+        Assert.DoesNotContain(jpView.Levers, l => l.Id == "export:dy_oxide");                 // Japan sees its own levers only
+    }
+
+    [Fact]
+    public async Task A_class_with_students_bots_and_an_event_replays_from_its_log_to_the_same_csv()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        var bots = await teacher.InvokeAsync<IReadOnlyList<SeatInfo>>("FillWithBots", c.Code, c.Teacher, "diversifier");
+        Assert.Equal("US", Assert.Single(bots).Country);
+        await teacher.InvokeAsync("Start", c.Code, c.Teacher);
+        for (var round = 0; round < 3; round++)
+        {
+            await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice("export:dy_oxide", 60 - 20 * round) });
+            await b.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Jp.Token, new[] { new LeverChoice("stockpile:dy_oxide", 2), new LeverChoice("tariff:ndpr_oxide", 5 * round) });
+            if (round == 1)
+                await teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, "cn-licensing-2025");
+            await teacher.InvokeAsync<int>("Advance", c.Code, c.Teacher);
+        }
+        var host = app.Classrooms.Find(c.Code)!;
+        Assert.Contains(host.Room.Log, d => d.By == "bot:diversifier");
+        Assert.Contains(host.Room.Log, d => d.By == "instructor");
+        var live = (await host.Session.Grain.GetFramesAsync(0)).Value;
+        Assert.Equal(15, live.Count);
+        var replay = ClassroomRecord.Replay(host.Room.Scenario, host.Room.Seed, host.Room.Log, live.Count);
+        Assert.Equal(CsvExport.ToStrings(host.Room.Scenario, live), CsvExport.ToStrings(host.Room.Scenario, replay));
+
+        var scores = await teacher.InvokeAsync<IReadOnlyList<ScoreRow>>("GetScoreboard", c.Code);
+        Assert.Equal(["CN", "JP", "US"], scores.Select(s => s.Country).Order());
+        Assert.Equal([1, 2, 3], scores.Select(s => s.Rank));
+    }
+
+    [Fact]
+    public async Task A_student_who_drops_out_gets_a_stand_in_bot_and_their_seat_back_on_return()
+    {
+        await using var teacher = await Connect();
+        var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        var host = app.Classrooms.Find(c.Code)!;
+        await a.DisposeAsync(); // the tab closes
+        var seat = host.Room.Seats.Single(s => s.Id == c.Cn.SeatId);
+        for (var i = 0; i < 100 && seat.Bot is null; i++) await Task.Delay(50);
+        Assert.Equal((BotStrategies.Passive, false), (seat.Bot, seat.Connected));
+
+        await using var back = await Connect();
+        var again = await back.InvokeAsync<SeatGrant>("Rejoin", c.Code, c.Cn.Token);
+        Assert.Equal((c.Cn.SeatId, "CN", "Ana"), (again.SeatId, again.Country, again.Name));
+        Assert.Equal((null, true), (seat.Bot, seat.Connected));
+    }
+
+    [Fact]
+    public async Task Bad_settings_and_events_are_refused_with_the_field_and_leave_nothing_behind()
+    {
+        await using var teacher = await Connect();
+        var classes = app.Classrooms.All.Count;
+        await Refused(() => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, Small with { Playable = ["XX"] }), "playable: unknown country \"XX\"");
+        await Refused(() => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "nope.yaml", 7UL, Small), "scenario: \"nope.yaml\" is not a shipped scenario");
+        Assert.Equal(classes, app.Classrooms.All.Count);
+
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        var before = await Snapshot(teacher, c.Code);
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, "no-such-policy"), "policy: No policy with id \"no-such-policy\"");
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, null), "policy: give either a policy or the id");
+        Assert.Equal(before, await Snapshot(teacher, c.Code));
+    }
+}
