@@ -6,7 +6,9 @@ using System.Text;
 using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Sessions;
 using MarketSim.Model.Classrooms;
+using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -27,6 +29,7 @@ static class Bench
 {
     const string Scenario = "china-japan-2026.yaml";
     static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    static string Root = "";
 
     static async Task<int> Main(string[] args)
     {
@@ -34,7 +37,12 @@ static class Bench
         var seats = Arg(args, "--seats", 60);
         var sizes = (ArgText(args, "--classrooms") ?? "1,10").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         if (rounds is < 1 or > 11) throw new ArgumentException("--rounds: 1–11 (the scenario's 365 days hold 12 rounds of 30 ticks; the last advance must open a round)");
-        var output = ArgText(args, "--out") ?? Path.Combine(RepoRoot(), "bench", "RESULTS-classroom.md");
+
+        Root = RepoRoot();
+        var output = Path.GetFullPath(ArgText(args, "--out") ?? Path.Combine(Root, "bench", "RESULTS-classroom.md"));
+        // WebApplicationFactory finds the dashboard's content root through MvcTestingAppManifest.json in the current
+        // directory (as a test run has it): run from the output folder.
+        Environment.CurrentDirectory = AppContext.BaseDirectory;
 
         var port = OrleansHosting.FreePort();
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
@@ -43,21 +51,31 @@ static class Bench
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         factory.StartServer();
         var url = $"http://127.0.0.1:{port}{ClassroomHub.Path}";
-        Console.Error.WriteLine($"dashboard in-process on {url}; {Environment.ProcessorCount} cores");
+        var sessions = factory.Services.GetRequiredService<SessionDirectory>().All.Count;
+        Console.Error.WriteLine($"dashboard in-process on {url}; {Environment.ProcessorCount} cores; {sessions} session(s) before the classrooms");
 
         var results = new List<Result>();
+        var steps = new List<(int Sessions, double[] Ms)>();
         foreach (var n in sizes)
         {
             Console.Error.WriteLine($"-- {n} classroom(s) × {seats} seats, {rounds} rounds");
             results.Add(await RunAsync(url, n, seats, rounds));
             Console.Error.WriteLine(results[^1].Row());
+            // Diagnostic: the same stepping without a classroom or a client (n fresh sessions, each stepped 30 ticks per round).
+            steps.Add((n, await StepOnlyAsync(factory.Services, n, rounds)));
+            Console.Error.WriteLine(StepRow(steps[^1]));
         }
 
         var table = new StringBuilder()
             .AppendLine("| classrooms × seats | connections | advances | median ms | p95 ms | max ms | Advance call median / p95 ms | open → all submitted median / p95 ms | GC heap peak MB | GC heap live MB | working set peak MB | errors |")
             .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results) table.AppendLine(r.Row());
+        var stepTable = new StringBuilder()
+            .AppendLine("| sessions stepped at once (no classroom, no client) | steps of 30 ticks | median ms | p95 ms | max ms |")
+            .AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var s in steps) stepTable.AppendLine(StepRow(s));
         Console.WriteLine(table);
+        Console.WriteLine(stepTable);
 
         var command = "dotnet run -c Release --project bench/MarketSim.Bench.Classroom" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
         var md = new StringBuilder()
@@ -76,6 +94,11 @@ static class Bench
                 $"Run on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit {Git("rev-parse --short HEAD")}, Release, {Environment.ProcessorCount} cores, shared, noisy; one run."))
             .AppendLine()
             .Append(table)
+            .AppendLine()
+            .AppendLine("The same run, diagnostic: what `Session.Runner.StepAsync(30)` alone costs, on as many fresh sessions at once (in the")
+            .AppendLine("same process, after the classroom scenario; no classroom, no SignalR client):")
+            .AppendLine()
+            .Append(stepTable)
             .AppendLine()
             .AppendLine("- **median / p95 / max ms**: over all advances (rounds × classrooms): from the instructor calling `Advance` to the last of")
             .AppendLine("  the classroom's students receiving the \"Classroom\" message with the next round open.")
@@ -146,6 +169,30 @@ static class Bench
             gcPeak, live, wsPeak, errors.Value);
     }
 
+    static async Task<double[]> StepOnlyAsync(IServiceProvider services, int count, int rounds)
+    {
+        var directory = services.GetRequiredService<SessionDirectory>();
+        var path = Path.Combine(Root, "scenarios", Scenario);
+        var yaml = await File.ReadAllTextAsync(path);
+        var sessions = new List<SessionEntry>();
+        for (var i = 0; i < count; i++)
+            sessions.Add(await directory.CreateAsync(ScenarioLoader.LoadOrThrow(path), yaml, id: $"bench-step-{count}-{i}"));
+        var times = new ConcurrentBag<double>();
+        await Task.WhenAll(sessions.Select(s => Task.Run(async () =>
+        {
+            for (var r = 0; r < rounds; r++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                await s.Runner.StepAsync(30);
+                times.Add(Ms(t0, Stopwatch.GetTimestamp()));
+            }
+        })));
+        return times.Order().ToArray();
+    }
+
+    static string StepRow((int Sessions, double[] Ms) s) => string.Create(CultureInfo.InvariantCulture,
+        $"| {s.Sessions} | {s.Ms.Length} | {Pct(s.Ms, 0.5):0} | {Pct(s.Ms, 0.95):0} | {s.Ms.LastOrDefault():0} |");
+
     internal static async Task<HubConnection> ConnectAsync(string url)
     {
         var hub = new HubConnectionBuilder().WithUrl(url)
@@ -175,7 +222,7 @@ static class Bench
     {
         try
         {
-            using var p = Process.Start(new ProcessStartInfo("git", arguments) { WorkingDirectory = RepoRoot(), RedirectStandardOutput = true, RedirectStandardError = true })!;
+            using var p = Process.Start(new ProcessStartInfo("git", arguments) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true })!;
             var text = p.StandardOutput.ReadToEnd().Trim();
             p.WaitForExit();
             return p.ExitCode == 0 && text.Length > 0 ? text : "unknown";
