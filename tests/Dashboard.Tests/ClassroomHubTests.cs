@@ -228,4 +228,24 @@ public sealed class ClassroomHubTests(DashboardApp app)
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, null), "policy: give either a policy or the id");
         Assert.Equal(before, await Snapshot(teacher, c.Code));
     }
+
+    [Fact]
+    public async Task When_the_round_time_runs_out_the_round_closes_with_what_was_submitted()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b, Small with { RoundSeconds = 1 });
+        var rounds = new List<int>();
+        teacher.On<ClassroomState>(ClassroomMessages.State, s => { lock (rounds) rounds.Add(s.Round); });
+        await teacher.InvokeAsync("Start", c.Code, c.Teacher);
+        await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice("export:dy_oxide", 30) });
+        var host = app.Classrooms.Find(c.Code)!;
+        for (var i = 0; i < 300 && host.Room.Round < 2; i++) await Task.Delay(50);
+        Assert.True(host.Room.Round >= 2, "the timer did not close round 1");
+        Assert.Contains(host.Room.Log, d => d.Round == 1 && d.LeverId == "export:dy_oxide" && d.Value == 30 && d.Tick == 0);
+        Assert.True(host.Session.Runner.Status.Tick >= 5);
+        lock (rounds) Assert.Contains(2, rounds); // every viewer was told
+        await teacher.InvokeAsync("Finish", c.Code, c.Teacher); // no more rounds in the background
+    }
 }
