@@ -1,0 +1,167 @@
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>
+/// A short class in three browsers (the instructor and two students, each their own context: their own localStorage) on
+/// the real app: create, join, submit, advance, a refused action, a student who closes the tab and takes the seat back,
+/// the projector's scoreboard. Screenshots of every page go to tests/Dashboard.Tests/TestResults/screenshots whether the
+/// test passes or not. Waits are for conditions on the pages, with generous limits; nothing is timed.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : IClassFixture<Browser>, IAsyncLifetime
+{
+    const float Patience = 60_000;
+    readonly List<IBrowserContext> _contexts = new();
+    readonly List<(string Name, IPage Page)> _pages = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var c in _contexts) await c.DisposeAsync();
+    }
+
+    async Task<IPage> OpenAsync(string name, int width, int height)
+    {
+        var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        context.SetDefaultTimeout(Patience);
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        _pages.Add((name, page));
+        return page;
+    }
+
+    async Task ScreenshotsAsync()
+    {
+        foreach (var (name, page) in _pages)
+            if (!page.IsClosed)
+                try { await page.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"classroom-{name}.png"), FullPage = true }); }
+                catch (PlaywrightException) { } // a screenshot must not hide the test's own failure
+    }
+
+    static Task WaitForRound(IPage page, int round) =>
+        page.WaitForFunctionAsync($"() => document.querySelector('[data-testid=round]')?.textContent === '{round}'", null, new() { Timeout = Patience });
+
+    static Task WaitForPhase(IPage page, string phase) =>
+        page.WaitForFunctionAsync($"() => document.querySelector('[data-testid=phase]')?.textContent === '{phase}'", null, new() { Timeout = Patience });
+
+    /// <summary>Joins through /join; returns the seat's country from the student's page.</summary>
+    static async Task<(string SeatId, string Country)> JoinAsync(IPage page, string code, string name)
+    {
+        await page.GotoAsync("join");
+        await page.Locator("[data-testid=join][data-interactive=yes]").WaitForAsync();
+        await page.Locator("[data-testid=join-code]").FillAsync(code.ToLowerInvariant()); // typed loosely: the page normalises it
+        await page.Locator("[data-testid=join-name]").FillAsync(name);
+        await page.Locator("[data-testid=join-submit]").ClickAsync();
+        var play = page.Locator("[data-testid=play]");
+        await play.WaitForAsync();
+        Assert.Equal(name, await page.Locator("[data-testid=seat-name]").InnerTextAsync());
+        return (await play.GetAttributeAsync("data-seat-id") ?? "", await play.GetAttributeAsync("data-country") ?? "");
+    }
+
+    /// <summary>Types a value into the student's first lever and submits.</summary>
+    static async Task SubmitFirstLeverAsync(IPage page, Func<double, double, double> value)
+    {
+        var input = page.Locator("[data-testid=lever-input]").First;
+        var min = double.Parse(await input.GetAttributeAsync("data-min") ?? "0", CultureInfo.InvariantCulture);
+        var max = double.Parse(await input.GetAttributeAsync("data-max") ?? "0", CultureInfo.InvariantCulture);
+        await input.FillAsync(value(min, max).ToString(CultureInfo.InvariantCulture));
+        await page.Locator("[data-testid=submit]").ClickAsync();
+    }
+
+    [Fact]
+    public async Task A_short_class_on_china_japan_2026_runs_in_three_browsers()
+    {
+        try
+        {
+            // The instructor creates the class on the page: 5 days a round, no timer.
+            var teacher = await OpenAsync("teach", 1400, 1000);
+            await teacher.GotoAsync("classroom");
+            await teacher.Locator("[data-testid=classroom-new][data-interactive=yes]").WaitForAsync();
+            await teacher.Locator("[data-testid=class-scenario]").SelectOptionAsync("china-japan-2026.yaml");
+            await teacher.Locator("[data-testid=class-round-ticks]").FillAsync("5");
+            await teacher.Locator("[data-testid=class-round-seconds]").FillAsync("0");
+            await teacher.Locator("[data-testid=class-create]").ClickAsync();
+            await teacher.Locator("[data-testid=teach]").WaitForAsync();
+            var code = (await teacher.Locator("[data-testid=code]").InnerTextAsync()).Trim();
+            Assert.Matches("^[A-Z2-9]{6}$", code);
+            Assert.NotNull(await teacher.Locator("[data-testid=qr] svg").First.ElementHandleAsync());
+
+            // Two students join on phones; each gets a country of their own (assignment: auto).
+            var alice = await OpenAsync("alice", 390, 844);
+            var bob = await OpenAsync("bob", 390, 844);
+            var (aliceSeat, aliceCountry) = await JoinAsync(alice, code, "Alice");
+            var (_, bobCountry) = await JoinAsync(bob, code, "Bob");
+            Assert.NotEqual("", aliceCountry);
+            Assert.NotEqual("", bobCountry);
+            Assert.NotEqual(aliceCountry, bobCountry);
+            await teacher.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=seat-row]').length === 2");
+
+            // Round 1: both submit a lever value inside its limits.
+            await teacher.Locator("[data-testid=start]").ClickAsync();
+            await WaitForRound(alice, 1);
+            await WaitForRound(bob, 1);
+            await SubmitFirstLeverAsync(alice, (min, max) => min + (max - min) / 2);
+            await SubmitFirstLeverAsync(bob, (min, max) => max);
+            await alice.Locator("[data-testid=submitted]").WaitForAsync();
+            await bob.Locator("[data-testid=submitted]").WaitForAsync();
+            await teacher.Locator("[data-testid=all-submitted]").WaitForAsync();
+
+            // Two rounds: the students' pages follow to round 3.
+            await teacher.Locator("[data-testid=advance]").ClickAsync();
+            await WaitForRound(teacher, 2);
+            await teacher.Locator("[data-testid=advance]").ClickAsync();
+            await WaitForRound(teacher, 3);
+            await WaitForRound(alice, 3);
+            await WaitForRound(bob, 3);
+            Assert.Equal(0, await alice.Locator("[data-testid=submitted]").CountAsync());
+
+            // Refused: a value beyond the lever's maximum. The reason shows; nothing is submitted.
+            await SubmitFirstLeverAsync(alice, (_, max) => max + 1000);
+            await alice.Locator("[data-testid=error]").WaitForAsync();
+            Assert.Contains("is outside", await alice.Locator("[data-testid=error]").InnerTextAsync());
+            Assert.Equal(0, await alice.Locator("[data-testid=submitted]").CountAsync());
+            Assert.Equal("", (await teacher.Locator($"[data-testid=seat-row][data-seat-id={aliceSeat}] [data-testid=seat-submitted]").InnerTextAsync()).Trim());
+
+            // Refused: submitting while the teacher has paused the class.
+            await teacher.Locator("[data-testid=pause]").ClickAsync();
+            await WaitForPhase(bob, "Paused");
+            await SubmitFirstLeverAsync(bob, (min, _) => min);
+            await bob.Locator("[data-testid=error]").WaitForAsync();
+            Assert.Contains("closed", await bob.Locator("[data-testid=error]").InnerTextAsync());
+            Assert.Equal(0, await bob.Locator("[data-testid=submitted]").CountAsync());
+            await teacher.Locator("[data-testid=resume]").ClickAsync();
+            await WaitForPhase(bob, "Open");
+
+            // Alice closes the tab and comes back through the join link: "Continue as" gives her the same seat and country.
+            await alice.CloseAsync();
+            var aliceAgain = await alice.Context.NewPageAsync();
+            _pages.Add(("alice-again", aliceAgain));
+            await aliceAgain.GotoAsync($"join/{code}");
+            await aliceAgain.Locator("[data-testid=join][data-interactive=yes]").WaitForAsync();
+            var resume = aliceAgain.Locator("[data-testid=continue]");
+            await resume.WaitForAsync();
+            Assert.Contains("Continue as Alice", await resume.InnerTextAsync());
+            await resume.ClickAsync();
+            var play = aliceAgain.Locator("[data-testid=play]");
+            await play.WaitForAsync();
+            Assert.Equal(aliceSeat, await play.GetAttributeAsync("data-seat-id"));
+            Assert.Equal(aliceCountry, await play.GetAttributeAsync("data-country"));
+            await WaitForRound(aliceAgain, 3);
+
+            // The projector: join code and the ranked scoreboard, one row per playable country.
+            var screen = await OpenAsync("screen", 1400, 1000);
+            await screen.GotoAsync($"classroom/{code}/screen");
+            await screen.Locator("[data-testid=scoreboard]").WaitForAsync();
+            Assert.Equal(code, (await screen.Locator("[data-testid=code]").InnerTextAsync()).Trim());
+            await screen.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=score-row]').length >= 2");
+            var ranked = await screen.Locator("[data-testid=score-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.country)");
+            Assert.Contains(aliceCountry, ranked);
+            Assert.Contains(bobCountry, ranked);
+            await WaitForRound(screen, 3);
+        }
+        finally { await ScreenshotsAsync(); }
+    }
+}
