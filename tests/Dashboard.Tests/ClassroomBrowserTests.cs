@@ -135,6 +135,14 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             await teacher.Locator("[data-testid=resume]").ClickAsync();
             await WaitForPhase(bob, "Open");
 
+            // The teacher's events: both presets apply, and the students read them in their news.
+            await teacher.Locator("[data-testid=inject-cn-jp-25]").ClickAsync();
+            await teacher.WaitForFunctionAsync("() => document.querySelector('[data-testid=inject-result]')?.textContent.includes('license on dy_oxide+tb_oxide+magnet_ht to JP')");
+            await teacher.Locator("[data-testid=inject-cn-lift-2025]").ClickAsync();
+            await teacher.WaitForFunctionAsync("() => document.querySelector('[data-testid=inject-result]')?.textContent.includes('cn-licensing-2025 lifted')");
+            Assert.Equal(0, await teacher.Locator("[data-testid=inject-error]").CountAsync());
+            await bob.WaitForFunctionAsync("() => document.querySelector('[data-testid=news]')?.textContent.includes('cn-licensing-2025 lifted')");
+
             // Alice closes the tab and comes back through the join link: "Continue as" gives her the same seat and country.
             await alice.CloseAsync();
             var aliceAgain = await alice.Context.NewPageAsync();
