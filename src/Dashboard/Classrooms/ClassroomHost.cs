@@ -97,11 +97,7 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     // ---- seats ---------------------------------------------------------------------------------------------------------
 
-    public Task<SeatGrant> JoinAsync(string? name, string? country) => Locked(() =>
-    {
-        var seat = Room.Join(name, country, Tokens.New());
-        return Grant(seat);
-    });
+    public Task<SeatGrant> JoinAsync(string? name, string? country) => Locked(() => Grant(Room.Join(name, country, Tokens.New())), urgent: false);
 
     /// <summary>The student is back with their token: the seat (and its country) is theirs again.</summary>
     public Task<SeatGrant> RejoinAsync(string? token) => Locked(() =>
@@ -119,7 +115,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         if (Room.Seats.FirstOrDefault(s => s.Id == seatId) is { } seat) Room.Dropped(seat);
         return true;
-    });
+    }, urgent: false);
 
     public Task AssignAsync(string? token, string? seatId, string? country) =>
         Locked(() => { Room.Assign(Room.Authorize(token), seatId ?? "", country ?? ""); return true; });
@@ -157,7 +153,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         var made = Room.Submit(caller, choices, Tick, _time.GetUtcNow());
         await ApplyAsync(made);
         return caller.Seat is { } seat ? Room.PendingOf(seat.Id) : (IReadOnlyList<LeverChoice>)[];
-    });
+    }, urgent: false);
 
     /// <summary>
     /// Closes the round (instructor, or the timer with no token), applies its decisions, runs the round's ticks and opens
@@ -221,26 +217,21 @@ public sealed class ClassroomHost : IAsyncDisposable
     /// <summary>Applies decisions to the session in log order; each lever decision becomes its policy changes.</summary>
     async Task ApplyAsync(IReadOnlyList<Decision> made)
     {
-        foreach (var d in made)
+        if (made.Count == 0) return;
+        var changes = made.Select(d => Room.Levers.Apply(d)).ToList();
+        try
         {
-            var changes = Room.Levers.Apply(d);
-            foreach (var change in changes)
-            {
-                try
-                {
-                    if (change.Set is { } p) await Session.Grain.SetPolicyAsync(p);
-                    else await Session.Grain.RemovePolicyAsync(change.RemoveId!);
-                }
-                catch (ArgumentException e)
-                {
-                    var message = e.ParamName is { } pn ? e.Message.Replace($" (Parameter '{pn}')", "") : e.Message;
-                    throw new ClassroomError("policy", message);
-                }
-            }
-            if (Room.Settings.Mode == RoundMode.RealTime) await RetickAsync(d, changes);
+            // One call for the whole round: the session checks every change before any applies, and stores its timeline once.
+            await Session.Grain.ChangePoliciesAsync(changes.SelectMany(c => c).ToList());
         }
-        if (made.Count > 0)
-            await _news(new NewsMessage(Code, Room.Round, made[0].Tick, made.Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").ToList()));
+        catch (ArgumentException e)
+        {
+            var message = e.ParamName is { } pn ? e.Message.Replace($" (Parameter '{pn}')", "") : e.Message;
+            throw new ClassroomError("policy", message);
+        }
+        if (Room.Settings.Mode == RoundMode.RealTime)
+            for (var i = 0; i < made.Count; i++) await RetickAsync(made[i], changes[i]);
+        await _news(new NewsMessage(Code, Room.Round, made[0].Tick, made.Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").ToList()));
     }
 
     /// <summary>Real time: the tick the session really applied the decision from (a tick may have been running).</summary>
@@ -292,17 +283,34 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     // ---- plumbing ------------------------------------------------------------------------------------------------------
 
-    Task<T> Locked<T>(Func<T> action) => LockedAsync(() => Task.FromResult(action()));
+    Task<T> Locked<T>(Func<T> action, bool urgent = true) => LockedAsync(() => Task.FromResult(action()), urgent);
 
-    async Task<T> LockedAsync<T>(Func<Task<T>> action)
+    /// <summary>
+    /// Runs <paramref name="action"/> alone, then tells pages and hub clients. Round changes go out at once; seat changes
+    /// (joins, submissions, drop-outs) are gathered for <see cref="CoalesceDelay"/>: 60 students submitting would otherwise
+    /// send 60 × 61 state messages a round.
+    /// </summary>
+    async Task<T> LockedAsync<T>(Func<Task<T>> action, bool urgent = true)
     {
         await _gate.WaitAsync();
         T result;
         try { result = await action(); }
         finally { _gate.Release(); }
         Changed?.Invoke();
-        await _broadcast(this);
+        if (urgent) await _broadcast(this);
+        else if (Interlocked.Exchange(ref _broadcastPending, 1) == 0) _ = BroadcastLaterAsync();
         return result;
+    }
+
+    public static readonly TimeSpan CoalesceDelay = TimeSpan.FromMilliseconds(250);
+    int _broadcastPending;
+
+    async Task BroadcastLaterAsync()
+    {
+        await Task.Delay(CoalesceDelay);
+        Volatile.Write(ref _broadcastPending, 0);
+        try { await _broadcast(this); }
+        catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: could not send the state", Code); }
     }
 
     public ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MarketSim.Grains.Interfaces;
 using MarketSim.Silo;
 using Orleans.Dashboard;
 
@@ -20,6 +21,7 @@ public static class OrleansHosting
             // Mode=Client (localhost gateway at GatewayPort) or a Redis cluster: the same settings the silos read.
             // The Orleans dashboard (/orleans) reads the silos' dashboard grains (the standalone silos add them).
             builder.UseOrleansClient(client => client.UseMarketSimCluster(cluster).AddDashboard());
+            builder.Services.AddSingleton(SessionSettings.Default); // checkpoints every 30 ticks: a silo's loss is recovered
             return builder;
         }
         var serviceId = cluster.ServiceId;
@@ -36,6 +38,9 @@ public static class OrleansHosting
             ServiceId = serviceId,
             ClusterId = clusterId,
         }).AddDashboard());
+        // In-memory storage leaves with this process, so periodic checkpoints could never be recovered from: only the writes
+        // at start and on deactivation remain (an idle grain's state survives its collection).
+        builder.Services.AddSingleton(SessionSettings.Default with { CheckpointEvery = 0 });
         return builder;
     }
 

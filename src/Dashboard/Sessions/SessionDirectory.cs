@@ -12,7 +12,8 @@ namespace MarketSim.Dashboard.Sessions;
 /// The sessions this web host runs. Each has its own grains (keys start with its id), its own runner and a frame
 /// subscription through <see cref="FrameRelay"/>. Ids are readable: the scenario's name and a number.
 /// </summary>
-public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay relay, IHubContext<SimulationHub> hub, ILogger<SessionDirectory> log)
+public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay relay, IHubContext<SimulationHub> hub, SessionSettings settings,
+    ILogger<SessionDirectory> log)
 {
     readonly ConcurrentDictionary<string, SessionEntry> _sessions = new(StringComparer.Ordinal);
     int _counter;
@@ -40,7 +41,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         try { replay = await grain.GetReplayAsync(); }
         catch (InvalidOperationException) { return null; } // never started: no such session
         var runner = new SessionRunner(id, grain, replay.Scenario, replay.Seed,
-            status => hub.Clients.Group(SimulationHub.GroupOf(id)).SendAsync(HubMessages.Status, status), log, replay.Tick);
+            status => hub.Clients.Group(SimulationHub.GroupOf(id)).SendAsync(HubMessages.Status, status), log, replay.Tick, settings);
         var entry = new SessionEntry
         {
             Id = id, Title = $"{replay.Scenario.Name} (seed {replay.Seed}, from the cluster)", Scenario = replay.Scenario,
@@ -68,7 +69,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         var grain = grains.GetSession(id);
         var actualSeed = seed ?? scenario.Seed;
         var runner = new SessionRunner(id, grain, scenario, actualSeed,
-            status => hub.Clients.Group(SimulationHub.GroupOf(id)).SendAsync(HubMessages.Status, status), log);
+            status => hub.Clients.Group(SimulationHub.GroupOf(id)).SendAsync(HubMessages.Status, status), log, settings: settings);
         var entry = new SessionEntry
         {
             Id = id, Title = title ?? $"{scenario.Name} (seed {actualSeed})", Scenario = scenario, Yaml = yaml, Seed = actualSeed,
@@ -77,7 +78,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         if (!_sessions.TryAdd(id, entry)) throw new InvalidOperationException($"A session \"{id}\" exists already.");
         try
         {
-            await grain.StartAsync(scenario, actualSeed);
+            await grain.StartAsync(scenario, actualSeed, settings);
             await relay.WatchAsync(id);
         }
         catch

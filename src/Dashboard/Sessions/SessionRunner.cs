@@ -12,7 +12,7 @@ namespace MarketSim.Dashboard.Sessions;
 /// through the session grain's observer, not through this class.
 /// </summary>
 public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec scenario, ulong seed,
-    Func<SessionStatus, Task> publish, ILogger log, int startTick = 0) : IAsyncDisposable
+    Func<SessionStatus, Task> publish, ILogger log, int startTick = 0, SessionSettings? settings = null) : IAsyncDisposable
 {
     public const double MinSpeed = 0.1, MaxSpeed = 200, DefaultSpeed = 10;
     /// <summary>Ticks per grain call when catching up: big enough to amortise the call, small enough to pause promptly.</summary>
@@ -86,7 +86,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         await _gate.WaitAsync();
         try
         {
-            await grain.StartAsync(scenario, seed);
+            await grain.StartAsync(scenario, seed, settings);
             lock (_sync) _tick = 0;
         }
         finally { _gate.Release(); }

@@ -37,6 +37,12 @@ public interface ISessionGrain : IMarketSimGrain
     /// </summary>
     [AlwaysInterleave] Task SetPolicyAsync(PolicySpec policy);
 
+    /// <summary>
+    /// Several changes at once, in order, all from the next tick: all are checked (each against the timeline the ones before
+    /// it leave) before any applies, so a bad one changes nothing; the timeline is stored once. A classroom's round.
+    /// </summary>
+    [AlwaysInterleave] Task ChangePoliciesAsync(IReadOnlyList<PolicyChange> changes);
+
     /// <summary>Ends a policy at the next tick (drops it if it has not started). Unknown id: <see cref="ArgumentException"/>.</summary>
     [AlwaysInterleave] Task RemovePolicyAsync(string policyId);
 

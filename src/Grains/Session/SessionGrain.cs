@@ -196,13 +196,24 @@ public sealed partial class SessionGrain(
 
     public Task RemovePolicyAsync(string policyId) => Change(new PolicyChange(null, policyId ?? throw new ArgumentNullException(nameof(policyId))));
 
-    async Task Change(PolicyChange change)
+    Task Change(PolicyChange change) => ChangePoliciesAsync([change]);
+
+    public async Task ChangePoliciesAsync(IReadOnlyList<PolicyChange> changes)
     {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Any(c => c is null)) throw new ArgumentException("A change is missing.", "policy");
         var (world, clock, _) = Started();
-        PolicyTimeline.Validate(world, Preview(clock), change, NextTick(clock));
-        // Mid-tick the change waits, so a tick never sees its timeline move under it.
-        if (_inTick) _pending.Add(change);
-        else PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
+        var preview = Preview(clock);
+        var next = NextTick(clock);
+        foreach (var change in changes)
+        {
+            PolicyTimeline.Validate(world, preview, change, next);
+            PolicyTimeline.Apply(preview, change, next);
+        }
+        // Mid-tick the changes wait, so a tick never sees its timeline move under it.
+        foreach (var change in changes)
+            if (_inTick) _pending.Add(change);
+            else PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
         _dirty = true;
         // Stored at once, so a crash before the next checkpoint loses no change (recovery replays with this timeline).
         await SaveTimelineAsync(Preview(clock));

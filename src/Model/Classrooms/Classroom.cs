@@ -43,8 +43,9 @@ public sealed class Classroom
     TimeSpan? _leftWhenPaused;
     ClassroomPhase _phaseBeforePause;
 
-    public IReadOnlyList<Seat> Seats => _seats;
-    public IReadOnlyList<Decision> Log => _log;
+    // Readers (pages, the projector) may look while the host changes the class: they get a copy, taken under a lock.
+    public IReadOnlyList<Seat> Seats { get { lock (_seats) return _seats.ToArray(); } }
+    public IReadOnlyList<Decision> Log { get { lock (_log) return _log.ToArray(); } }
 
     // ---- roles ------------------------------------------------------------------------------------------------------
 
@@ -88,7 +89,7 @@ public sealed class Classroom
             _ => null, // the teacher assigns
         };
         var seat = new Seat { Id = $"s{_seats.Count + 1}", Name = n, Country = assigned, Token = token, Human = true, Connected = true };
-        _seats.Add(seat);
+        lock (_seats) _seats.Add(seat);
         return seat;
     }
 
@@ -98,7 +99,7 @@ public sealed class Classroom
         if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{country}\" is not playable");
         if (!BotStrategies.All.Contains(strategy)) throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
         var seat = new Seat { Id = $"s{_seats.Count + 1}", Name = $"{strategy} bot {_seats.Count + 1}", Country = country, Token = token, Human = false, Bot = strategy };
-        _seats.Add(seat);
+        lock (_seats) _seats.Add(seat);
         return seat;
     }
 
@@ -160,7 +161,7 @@ public sealed class Classroom
     public bool IsOpen => Phase == ClassroomPhase.Open;
 
     /// <summary>True when every student present and every bot has submitted in the open round.</summary>
-    public bool AllSubmitted => IsOpen && _seats.Where(s => s.Country is not null && (s.Connected || s.Bot is not null)).All(s => s.SubmittedRound == Round);
+    public bool AllSubmitted => IsOpen && Seats.Where(s => s.Country is not null && (s.Connected || s.Bot is not null)).All(s => s.SubmittedRound == Round);
 
     /// <summary>
     /// Records a seat's choices for the open round (replacing an earlier submission in the same round). In real-time mode
@@ -213,7 +214,7 @@ public sealed class Classroom
             made.Add(new Decision(Round, tick, now, seat.Id, seat.Name, seat.Country!, c.Lever, c.Value,
                 seat.Bot is { } b ? "bot:" + b : "student", LeverCatalog.Describe(lever, c.Value)));
         }
-        _log.AddRange(made);
+        lock (_log) _log.AddRange(made);
         return made;
     }
 
@@ -278,7 +279,7 @@ public sealed class Classroom
         {
             Injected = policy, Removed = removeId,
         };
-        _log.Add(d);
+        lock (_log) _log.Add(d);
         return d;
     }
 
@@ -291,12 +292,15 @@ public sealed class Classroom
     /// </summary>
     public Decision Retick(Decision d, int tick)
     {
-        var i = _log.IndexOf(d);
         var moved = d with { Tick = tick };
-        if (i >= 0) _log[i] = moved;
+        lock (_log)
+        {
+            var i = _log.IndexOf(d);
+            if (i >= 0) _log[i] = moved;
+        }
         return moved;
     }
 
     /// <summary>Drops a decision the session refused (it never applied), so log and world stay in step.</summary>
-    public void Retract(Decision d) => _log.Remove(d);
+    public void Retract(Decision d) { lock (_log) _log.Remove(d); }
 }
