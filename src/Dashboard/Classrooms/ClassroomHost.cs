@@ -170,7 +170,8 @@ public sealed class ClassroomHost : IAsyncDisposable
         var ticks = Math.Min(Room.Settings.RoundTicks, Room.Scenario.Days - start);
         if (ticks > 0) await Session.Runner.StepAsync(ticks);
         Room.Opened(Tick, _time.GetUtcNow());
-        if (Room.IsOpen) await BotsSubmitAsync((await Session.Grain.GetFramesAsync(start)).Value);
+        // The round's frames only when a bot will read them: fetching 30 frames is a large copy.
+        if (Room.IsOpen && Room.Seats.Any(s => s.Bot is not null)) await BotsSubmitAsync((await Session.Grain.GetFramesAsync(start)).Value);
         ArmTimer();
         return Tick;
     }
