@@ -51,9 +51,35 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     SeatInfo Info(Seat s) => new(s.Id, s.Name, s.Country, s.Human, s.Bot, s.Connected, s.SubmittedRound == Room.Round && Room.IsOpen);
 
-    public async Task<IReadOnlyList<ScoreRow>> ScoreboardAsync() => Scoreboard.Build(Room.Playable, await FramesAsync());
+    public async Task<IReadOnlyList<ScoreRow>> ScoreboardAsync()
+    {
+        var frames = await FramesAsync();
+        if (_scores is { } cached && cached.At == frames.Count) return cached.Rows;
+        var rows = Scoreboard.Build(Room.Playable, frames);
+        _scores = (frames.Count, rows);
+        return rows;
+    }
 
-    async Task<IReadOnlyList<Frame>> FramesAsync() => (await Session.Grain.GetFramesAsync(0)).Value;
+    (int At, IReadOnlyList<ScoreRow> Rows)? _scores;
+    readonly SemaphoreSlim _framesGate = new(1, 1);
+    List<Frame> _frames = new();
+
+    /// <summary>
+    /// The session's frames, fetched from the grain only as far as they are new: sixty student pages refresh on every change,
+    /// and each would otherwise copy the whole history. A reset session (fewer ticks than cached) is fetched afresh.
+    /// </summary>
+    async Task<IReadOnlyList<Frame>> FramesAsync()
+    {
+        await _framesGate.WaitAsync();
+        try
+        {
+            var tick = await Session.Grain.GetTickAsync();
+            if (tick < _frames.Count) _frames = new();
+            if (tick > _frames.Count) _frames.AddRange((await Session.Grain.GetFramesAsync(_frames.Count)).Value);
+            return _frames.ToArray();
+        }
+        finally { _framesGate.Release(); }
+    }
 
     public async Task<IReadOnlyList<ClassroomRecord.DebriefRow>> DebriefAsync() =>
         ClassroomRecord.Debrief(Room.Scenario, Room.Log.ToList(), await FramesAsync(), Room.Settings.RoundTicks);
@@ -66,12 +92,12 @@ public sealed class ClassroomHost : IAsyncDisposable
         try { caller = Room.Authorize(token); }
         finally { _gate.Release(); }
         if (caller.Seat is not { } seat) throw new ClassroomError("token", "is the instructor's; the instructor uses the instructor console");
-        var frames = await FramesAsync();
+        var scores = await ScoreboardAsync();
         CountryHeadline? headline = null;
         IReadOnlyList<LeverView> levers = [];
         if (seat.Country is { } c)
         {
-            var row = Scoreboard.Build([c], frames)[0];
+            var row = scores.FirstOrDefault(r => r.Country == c) ?? Scoreboard.Build([c], await FramesAsync())[0];
             var name = Room.Scenario.Countries.First(x => x.Id == c) is { Name: { Length: > 0 } n } ? n : c;
             var ordered = Room.Log.Where(d => d.Country == c && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
             headline = new CountryHeadline(c, name, row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency);
@@ -171,7 +197,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         if (ticks > 0) await Session.Runner.StepAsync(ticks);
         Room.Opened(Tick, _time.GetUtcNow());
         // The round's frames only when a bot will read them: fetching 30 frames is a large copy.
-        if (Room.IsOpen && Room.Seats.Any(s => s.Bot is not null)) await BotsSubmitAsync((await Session.Grain.GetFramesAsync(start)).Value);
+        if (Room.IsOpen && Room.Seats.Any(s => s.Bot is not null)) await BotsSubmitAsync((await FramesAsync()).Skip(start).ToList());
         ArmTimer();
         return Tick;
     }
@@ -289,7 +315,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="action"/> alone, then tells pages and hub clients. Round changes go out at once; seat changes
     /// (joins, submissions, drop-outs) are gathered for <see cref="CoalesceDelay"/>: 60 students submitting would otherwise
-    /// send 60 × 61 state messages a round.
+    /// send 60 × 61 state messages (and 60 × 60 page refreshes) a round.
     /// </summary>
     async Task<T> LockedAsync<T>(Func<Task<T>> action, bool urgent = true)
     {
@@ -297,8 +323,11 @@ public sealed class ClassroomHost : IAsyncDisposable
         T result;
         try { result = await action(); }
         finally { _gate.Release(); }
-        Changed?.Invoke();
-        if (urgent) await _broadcast(this);
+        if (urgent)
+        {
+            Changed?.Invoke();
+            await _broadcast(this);
+        }
         else if (Interlocked.Exchange(ref _broadcastPending, 1) == 0) _ = BroadcastLaterAsync();
         return result;
     }
@@ -310,6 +339,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         await Task.Delay(CoalesceDelay);
         Volatile.Write(ref _broadcastPending, 0);
+        Changed?.Invoke();
         try { await _broadcast(this); }
         catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: could not send the state", Code); }
     }
