@@ -249,6 +249,35 @@ public sealed class HubContractTests(DashboardApp app)
         Assert.Equal(CsvExport.ToStrings(loaded.Spec, replay), CsvExport.ToStrings(loaded.Spec, frames.Value));
     }
 
+    [Fact]
+    public async Task Editing_a_started_policy_keeps_its_past_so_the_exported_timeline_still_replays_the_session()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        await hub.InvokeAsync<SessionStatus>("Step", s.Id, 5);
+        await hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, DyBanToJapan());
+        await hub.InvokeAsync<SessionStatus>("Step", s.Id, 10);
+        // Edit both a live policy and one of the scenario's (a stockpile, whose holdings are kept by its id).
+        var licence = new Dictionary<string, object>((Dictionary<string, object>)DyBanToJapan()) { ["mode"] = "license", ["approvalRate"] = 0.5, ["delayMinDays"] = 10, ["delayMaxDays"] = 20 };
+        await hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, licence);
+        var stockpile = new Dictionary<string, object> { ["$kind"] = "stockpile", ["id"] = "jp-stockpile-dy", ["start"] = 0, ["country"] = "JP",
+            ["commodity"] = "dy_oxide", ["size"] = 42.3452, ["initial"] = 0, ["maxReleasePerDay"] = 0.5, ["releaseShortageShare"] = 0 };
+        await hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, stockpile);
+        await hub.InvokeAsync<SessionStatus>("Step", s.Id, 10);
+
+        var timeline = (await s.Grain.GetPoliciesAsync()).Value;
+        Assert.Equal([(5, (int?)15, "Ban"), (15, null, "License")],
+            timeline.OfType<ExportControl>().Where(p => p.Id == "dy-ban-jp").Select(p => (p.Start, p.End, p.Mode.ToString())));
+        Assert.Equal([(0, (int?)15), (15, null)], timeline.Where(p => p.Id == "jp-stockpile-dy").Select(p => (p.Start, p.End)));
+
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var loaded = ScenarioLoader.LoadText(await http.GetStringAsync($"sessions/{s.Id}/export/timeline.yaml"), "timeline.yaml");
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
+        var frames = (await s.Grain.GetFramesAsync(0)).Value;
+        var replay = new ReferenceRunner(loaded.Spec!, loaded.Spec!.Seed).Run(frames.Count).ToList();
+        Assert.Equal(CsvExport.ToStrings(loaded.Spec, frames), CsvExport.ToStrings(loaded.Spec, replay));
+    }
+
     static async Task WaitFor(Func<bool> condition)
     {
         var until = DateTime.UtcNow + FrameInbox.Patience;

@@ -24,12 +24,15 @@ public static class PolicyTimeline
         var start = Math.Max(p.Start, nextTick);
         if (p.End is { } end && end <= start)
             throw new ArgumentException($"Policy \"{p.Id}\" ends at tick {end}, not after its start at tick {start}: it would never be in force.", "policy");
-        if (timeline.FirstOrDefault(x => x.Id == p.Id) is { } old)
+        if (timeline.LastOrDefault(x => x.Id == p.Id) is { } old)
         {
             if (old.GetType() != p.GetType())
                 throw new ArgumentException($"Policy \"{p.Id}\" is a {old.Kind}; it cannot be replaced by a {p.Kind}.", "policy");
             if (old is CapacityProject && old.Start < nextTick)
                 throw new ArgumentException($"Capacity project \"{p.Id}\" has started; add a new project instead of replacing it.", "policy");
+            // Holdings are kept by id: a stockpile's next version must hold the same thing for the same country.
+            if (old is Stockpile so && p is Stockpile sn && (so.Country != sn.Country || so.Commodity != sn.Commodity) && old.Start < nextTick)
+                throw new ArgumentException($"Stockpile \"{p.Id}\" holds {so.Commodity} for {so.Country}; a new version must too (add a new stockpile instead).", "policy");
         }
         foreach (var problem in References(world, p))
             throw new ArgumentException($"Policy \"{p.Id}\" ({p.Kind}): {problem}.", "policy");
@@ -71,11 +74,20 @@ public static class PolicyTimeline
         if (change.Set is { } p)
         {
             if (p.Start < nextTick) p = p with { Start = nextTick };
-            var i = timeline.FindIndex(x => x.Id == p.Id);
-            if (i >= 0) timeline[i] = p; else timeline.Add(p);
+            var i = timeline.FindLastIndex(x => x.Id == p.Id);
+            if (i < 0) timeline.Add(p);
+            else if (timeline[i].Start >= nextTick) timeline[i] = p;                   // not started yet: replaced outright
+            else
+            {
+                // Started: the days it ran stay in the timeline as an earlier version under the same id (ids key state such
+                // as stockpile holdings and licence draws), and the new version takes over from the next tick. A replay of
+                // the timeline then runs exactly what the live session ran.
+                if (timeline[i].End is null || timeline[i].End > nextTick) timeline[i] = timeline[i] with { End = nextTick };
+                timeline.Insert(i + 1, p);
+            }
             return;
         }
-        var j = timeline.FindIndex(x => x.Id == change.RemoveId);
+        var j = timeline.FindLastIndex(x => x.Id == change.RemoveId);
         var old = timeline[j];
         if (old.Start >= nextTick) timeline.RemoveAt(j);                                  // never started: forget it
         else if (old.End is null || old.End > nextTick) timeline[j] = old with { End = nextTick }; // ends now, stays as history

@@ -42,8 +42,9 @@ internal sealed class ScenarioReader(ErrorSink sink)
         var manufacturerMaps = root.Items("manufacturers");
         var manufacturers = manufacturerMaps.SelectMany(ReadManufacturers).ToList();
         var policyMaps = root.Items("policies");
-        var policies = policyMaps.Select(ReadPolicy).Where(p => p is not null).Select(p => p!).ToList();
-        Unique(policyMaps.Select(m => (Id(m), m)), "policy");
+        var readPolicies = policyMaps.Select(m => (Map: m, Spec: ReadPolicy(m))).ToList();
+        var policies = readPolicies.Where(p => p.Spec is not null).Select(p => p.Spec!).ToList();
+        Versions(readPolicies);
         Unique(producerMaps.Concat(manufacturerMaps).Select(m => (Id(m), m)), "agent");
         // Fills are routed by id: a stockpile (a policy) must not share an id with an agent or a country.
         var agentIds = producers.Select(p => p.Id).Concat(manufacturers.Select(m => m.Id)).Concat(_countries).ToHashSet(StringComparer.Ordinal);
@@ -69,6 +70,23 @@ internal sealed class ScenarioReader(ErrorSink sink)
         foreach (var (id, m) in items)
             if (id is not null && !seen.Add(id))
                 m.Error("id", $"{what} id '{id}' is used more than once (ids must be unique across producers and manufacturer groups)");
+    }
+
+    /// <summary>
+    /// A policy id may repeat only as later versions of one policy (a live edit in an exported timeline): same type, each
+    /// version ending before the next starts. Anything else is a repeated id, reported at the repeat.
+    /// </summary>
+    static void Versions(IEnumerable<(YamlMap Map, PolicySpec? Spec)> policies)
+    {
+        var last = new Dictionary<string, PolicySpec>(StringComparer.Ordinal);
+        foreach (var (m, p) in policies)
+        {
+            if (p is null) continue;
+            if (last.TryGetValue(p.Id, out var before)
+                && (before.GetType() != p.GetType() || before.End is not { } end || end > p.Start))
+                m.Error("id", $"policy id '{p.Id}' is used more than once (a repeated id must be a later version of the same policy: same type, starting at or after the earlier one's end)");
+            last[p.Id] = p;
+        }
     }
 
     DemandSettings ReadDemand(YamlMap? m)

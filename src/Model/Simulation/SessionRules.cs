@@ -87,7 +87,9 @@ public static class SessionRules
     /// <summary>The agent that owns a buyer or seller id: a stockpile belongs to its country.</summary>
     public static Func<string, string> Owners(SessionState st)
     {
-        var map = st.Policies.OfType<Stockpile>().ToDictionary(s => s.Id, s => s.Country);
+        // Versions of a stockpile share its id and its country.
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var s in st.Policies.OfType<Stockpile>()) map[s.Id] = s.Country;
         return id => map.TryGetValue(id, out var c) ? c : id;
     }
 
@@ -176,7 +178,7 @@ public static class SessionRules
         foreach (var r in reports.Where(r => r.FiscalCost != 0)) Charge(r.Country, r.FiscalCost);
         foreach (var f in fills.Where(f => f.Subsidy > 0 && f.SubsidyPayer is not null))
         {
-            var floor = st.Policies.OfType<PriceFloor>().First(p => p.Id == f.SubsidyPayer);
+            var floor = plan.InForce.OfType<PriceFloor>().First(p => p.Id == f.SubsidyPayer); // the version in force today
             var amount = f.Subsidy * f.Quantity;
             if (floor.Club.Contains(f.SellerCountry)) Charge(f.SellerCountry, amount);
             else
