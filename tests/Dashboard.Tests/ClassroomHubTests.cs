@@ -248,4 +248,37 @@ public sealed class ClassroomHubTests(DashboardApp app)
         lock (rounds) Assert.Contains(2, rounds); // every viewer was told
         await teacher.InvokeAsync("Finish", c.Code, c.Teacher); // no more rounds in the background
     }
+
+    [Fact]
+    public async Task The_teacher_seats_students_and_puts_bots_on_seats_and_bots_decide_when_a_round_opens()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL,
+            Small with { Assignment = SeatAssignment.Teacher });
+        var ana = await a.InvokeAsync<SeatGrant>("Join", created.Code, "Ana", null);
+        Assert.Null(ana.Country);
+        var waiting = await a.InvokeAsync<StudentView>("GetView", created.Code, ana.Token);
+        Assert.Empty(waiting.Levers);
+        await Refused(() => teacher.InvokeAsync("Assign", created.Code, created.InstructorToken, ana.SeatId, "XX"), "country: \"XX\" is not playable");
+        await teacher.InvokeAsync("Assign", created.Code, created.InstructorToken, ana.SeatId, "JP");
+        Assert.Equal("JP", (await a.InvokeAsync<StudentView>("GetView", created.Code, ana.Token)).Seat.Country);
+
+        // A bot holds Ana's seat, then hands it back; a bot's own seat cannot be "handed back".
+        await teacher.InvokeAsync("SetBot", created.Code, created.InstructorToken, ana.SeatId, "stockpile-first");
+        var host = app.Classrooms.Find(created.Code)!;
+        Assert.Equal("stockpile-first", host.Room.Seats.Single(s => s.Id == ana.SeatId).Bot);
+        await teacher.InvokeAsync("Start", created.Code, created.InstructorToken);
+        Assert.Contains(host.Room.PendingOf(ana.SeatId), c => c.Lever.StartsWith("stockpile:"));   // the bot decided at once
+        await teacher.InvokeAsync("SetBot", created.Code, created.InstructorToken, ana.SeatId, null);
+        Assert.Null(host.Room.Seats.Single(s => s.Id == ana.SeatId).Bot);
+        var bot = await teacher.InvokeAsync<SeatInfo>("AddBot", created.Code, created.InstructorToken, "CN", "retaliatory");
+        await Refused(() => teacher.InvokeAsync("SetBot", created.Code, created.InstructorToken, bot.Id, null), "is a bot's seat");
+        await Refused(() => teacher.InvokeAsync("SetBot", created.Code, created.InstructorToken, "s99", "passive"), "seatId: no seat \"s99\"");
+        await Refused(() => teacher.InvokeAsync<SeatInfo>("AddBot", created.Code, created.InstructorToken, "CN", "clever"), "strategy: \"clever\" is not one of");
+
+        await teacher.InvokeAsync<int>("Advance", created.Code, created.InstructorToken);
+        Assert.Contains(host.Room.Log, d => d.By == "bot:stockpile-first" && d.Country == "JP" && d.Round == 1);
+        await teacher.InvokeAsync("Finish", created.Code, created.InstructorToken);
+    }
 }

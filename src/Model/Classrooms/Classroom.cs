@@ -15,7 +15,8 @@ public sealed class Classroom
     readonly string _instructorToken;
     readonly List<Seat> _seats = new();
     readonly List<Decision> _log = new();
-    readonly Dictionary<string, IReadOnlyList<LeverChoice>> _pending = new(StringComparer.Ordinal);
+    // Each seat's submission of the open round, and who made it (the student, or the bot holding the seat then).
+    readonly Dictionary<string, (IReadOnlyList<LeverChoice> Choices, string By)> _pending = new(StringComparer.Ordinal);
 
     public Classroom(string code, string instructorToken, ScenarioSpec scenario, ulong seed, ClassroomSettings settings)
     {
@@ -197,12 +198,14 @@ public sealed class Classroom
             if (!seen.Add(c.Lever)) throw new ClassroomError($"decisions[{i}].lever", $"\"{c.Lever}\" is given twice");
         }
         seat.SubmittedRound = Round;
-        if (Settings.Mode == RoundMode.RealTime) return Record(seat, choices, tick, now);
-        _pending[seat.Id] = choices.ToList();
+        if (Settings.Mode == RoundMode.RealTime) return Record(seat, choices, By(seat), tick, now);
+        _pending[seat.Id] = (choices.ToList(), By(seat));
         return [];
     }
 
-    IReadOnlyList<Decision> Record(Seat seat, IReadOnlyList<LeverChoice> choices, int tick, DateTimeOffset now)
+    static string By(Seat seat) => seat.Bot is { } b ? "bot:" + b : "student";
+
+    IReadOnlyList<Decision> Record(Seat seat, IReadOnlyList<LeverChoice> choices, string by, int tick, DateTimeOffset now)
     {
         var made = new List<Decision>();
         foreach (var c in choices)
@@ -212,7 +215,7 @@ public sealed class Classroom
             if (lever.Persistent && Levers.ValueOf(lever) == c.Value) continue;
             if (!lever.Persistent && c.Value == lever.Default) continue;
             made.Add(new Decision(Round, tick, now, seat.Id, seat.Name, seat.Country!, c.Lever, c.Value,
-                seat.Bot is { } b ? "bot:" + b : "student", LeverCatalog.Describe(lever, c.Value)));
+                by, LeverCatalog.Describe(lever, c.Value)));
         }
         lock (_log) _log.AddRange(made);
         return made;
@@ -229,8 +232,8 @@ public sealed class Classroom
         if (!IsOpen) throw new ClassroomError("round", Phase == ClassroomPhase.Lobby ? "the class has not started" : $"round {Round} is not open");
         var made = new List<Decision>();
         foreach (var seat in _seats)
-            if (_pending.TryGetValue(seat.Id, out var choices) && seat.Country is not null)
-                made.AddRange(Record(seat, choices, tick, now));
+            if (_pending.TryGetValue(seat.Id, out var p) && seat.Country is not null)
+                made.AddRange(Record(seat, p.Choices, p.By, tick, now));
         _pending.Clear();
         Phase = ClassroomPhase.Running;
         Deadline = null;
@@ -284,7 +287,7 @@ public sealed class Classroom
     }
 
     /// <summary>What the seat has submitted in the open round (empty if nothing).</summary>
-    public IReadOnlyList<LeverChoice> PendingOf(string seatId) => _pending.TryGetValue(seatId, out var c) ? c : [];
+    public IReadOnlyList<LeverChoice> PendingOf(string seatId) => _pending.TryGetValue(seatId, out var p) ? p.Choices : [];
 
     /// <summary>
     /// In real time the world may be mid-tick when a decision arrives; the session then applies it a tick later. The log
