@@ -281,4 +281,26 @@ public sealed class ClassroomHubTests(DashboardApp app)
         Assert.Contains(host.Room.Log, d => d.By == "bot:stockpile-first" && d.Country == "JP" && d.Round == 1);
         await teacher.InvokeAsync("Finish", created.Code, created.InstructorToken);
     }
+
+    [Fact]
+    public async Task A_classrooms_world_moves_only_through_the_classroom()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        var host = app.Classrooms.Find(c.Code)!;
+        await using var sim = await app.ConnectAsync();
+        var sid = host.Session.Id;
+        Assert.DoesNotContain(await sim.InvokeAsync<IReadOnlyList<SessionInfo>>("ListSessions"), s => s.SessionId == sid);
+        var before = await Snapshot(teacher, c.Code);
+        await Refused(() => sim.InvokeAsync<SessionStatus>("Step", sid, 5), $"sessionId: session \"{sid}\" is the world of classroom {c.Code}");
+        await Refused(() => sim.InvokeAsync<SessionStatus>("Reset", sid), "moves only through the classroom");
+        await Refused(() => sim.InvokeAsync<PolicyChangeMessage>("RemovePolicy", sid, "cn-licensing-2025"), "moves only through the classroom");
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, "class-CN-export-dy_oxide-1"), "policy: ids starting with \"class-\" belong to the students' levers");
+        Assert.Equal(before, await Snapshot(teacher, c.Code));
+        // Watching is allowed: the projector's charts subscribe to it.
+        var sub = await sim.InvokeAsync<SubscribeResult>("Subscribe", sid, 0);
+        Assert.Equal(sid, sub.Session.SessionId);
+    }
 }

@@ -220,4 +220,42 @@ public class ClassroomTests
         var e = Assert.Throws<ClassroomError>(() => New(new ClassroomSettings { Capacity = 0 }));
         Assert.Equal("capacity", e.Field);
     }
+
+    [Fact]
+    public void Students_sharing_a_country_the_later_seat_wins_a_persistent_lever_and_one_off_actions_add_up()
+    {
+        var room = New(new ClassroomSettings { Playable = ["JP"] });
+        var first = room.Authorize(room.Join("Ana", null, Token()).Token);
+        var second = room.Authorize(room.Join("Ben", null, Token()).Token);
+        room.Start(Instructor(room), T0);
+        room.Submit(first, [new("tariff:dy_oxide", 20), new("stockpile:dy_oxide", 1)], 0, T0);
+        room.Submit(second, [new("tariff:dy_oxide", 0), new("stockpile:dy_oxide", 2)], 0, T0);
+        var made = room.Close(Instructor(room), 0, T0);
+        // Ben's 0 % is the tariff's value already: no decision, and Ana's 20 % does not apply either.
+        Assert.DoesNotContain(made, d => d.LeverId == "tariff:dy_oxide");
+        Assert.Equal([1.0, 2.0], made.Where(d => d.LeverId == "stockpile:dy_oxide").Select(d => d.Value));
+    }
+
+    [Fact]
+    public void Reassigning_a_seat_drops_its_choices_and_a_round_that_could_not_run_opens_again_as_it_was()
+    {
+        var room = New(new ClassroomSettings { Playable = ["CN", "JP"] });
+        var seat = room.Join("Ana", null, Token());
+        var ana = room.Authorize(seat.Token);
+        room.Start(Instructor(room), T0);
+        room.Submit(ana, [new("export:dy_oxide", 10)], 0, T0);
+        room.Assign(Instructor(room), seat.Id, "JP");
+        Assert.Empty(room.PendingOf(seat.Id));
+        Assert.False(room.AllSubmitted);
+        Assert.Empty(room.Close(Instructor(room), 0, T0)); // nothing of CN's levers reaches Japan's seat
+        room.Opened(5, T0);
+
+        room.Submit(ana, [new("tariff:dy_oxide", 10)], 5, T0);
+        var made = room.Close(Instructor(room), 5, T0);
+        Assert.Single(room.Log);
+        room.Reopen(made);
+        Assert.Equal((ClassroomPhase.Open, 2), (room.Phase, room.Round));
+        Assert.Empty(room.Log);
+        Assert.Equal(10, Assert.Single(room.PendingOf(seat.Id)).Value);
+    }
 }

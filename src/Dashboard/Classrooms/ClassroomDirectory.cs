@@ -47,7 +47,7 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
         // Checked before the session exists, so bad settings leave nothing behind.
         var room = new Classroom(code, instructor, scenario, actualSeed, settings);
         var session = await sessions.CreateAsync(scenario, yaml, actualSeed, id: $"class-{code.ToLowerInvariant()}",
-            title: $"Classroom {code}: {scenario.Name}");
+            title: $"Classroom {code}: {scenario.Name}", classroom: code);
         var host = new ClassroomHost(room, session, time, BroadcastAsync, news => hub.Clients.Group(ClassroomHub.GroupOf(news.Code)).SendAsync(ClassroomMessages.News, news), log);
         _rooms[code] = host;
         log.LogInformation("Classroom {Code} created from {Scenario} (session {Session})", code, scenario.Name, session.Id);

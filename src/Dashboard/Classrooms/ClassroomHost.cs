@@ -56,11 +56,12 @@ public sealed class ClassroomHost : IAsyncDisposable
         var frames = await FramesAsync();
         if (_scores is { } cached && cached.At == frames.Count) return cached.Rows;
         var rows = Scoreboard.Build(Room.Playable, frames);
-        _scores = (frames.Count, rows);
+        _scores = new ScoresAt(frames.Count, rows);
         return rows;
     }
 
-    (int At, IReadOnlyList<ScoreRow> Rows)? _scores;
+    sealed record ScoresAt(int At, IReadOnlyList<ScoreRow> Rows);
+    volatile ScoresAt? _scores;
     readonly SemaphoreSlim _framesGate = new(1, 1);
     List<Frame> _frames = new();
 
@@ -87,29 +88,39 @@ public sealed class ClassroomHost : IAsyncDisposable
     /// <summary>The instructor's or a student's view; a student sees only their own country.</summary>
     public async Task<StudentView> ViewAsync(string? token)
     {
-        await _gate.WaitAsync();
-        Caller caller;
-        try { caller = Room.Authorize(token); }
-        finally { _gate.Release(); }
-        if (caller.Seat is not { } seat) throw new ClassroomError("token", "is the instructor's; the instructor uses the instructor console");
-        var scores = await ScoreboardAsync();
-        CountryHeadline? headline = null;
+        // What the classroom holds is read under the gate (the host changes it under the gate); frames outside it.
+        SeatInfo seatInfo;
+        string? country;
         IReadOnlyList<LeverView> levers = [];
-        if (seat.Country is { } c)
+        IReadOnlyList<LeverChoice> submitted;
+        IReadOnlyList<Decision> log;
+        await _gate.WaitAsync();
+        try
         {
-            var row = scores.FirstOrDefault(r => r.Country == c) ?? Scoreboard.Build([c], await FramesAsync())[0];
-            var name = Room.Scenario.Countries.First(x => x.Id == c) is { Name: { Length: > 0 } n } ? n : c;
-            var ordered = Room.Log.Where(d => d.Country == c && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
-            headline = new CountryHeadline(c, name, row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency);
-            levers = Room.Levers.LeversOf(c).Select(l => new LeverView(l.Id, l.Kind.ToString().ToLowerInvariant(), l.Label, l.Unit, l.Min, l.Max,
-                Room.Levers.ValueOf(l), l.Persistent)).ToList();
+            if (Room.Authorize(token).Seat is not { } seat) throw new ClassroomError("token", "is the instructor's; the instructor uses the instructor console");
+            seatInfo = Info(seat);
+            country = seat.Country;
+            if (country is not null)
+                levers = Room.Levers.LeversOf(country).Select(l => new LeverView(l.Id, l.Kind.ToString().ToLowerInvariant(), l.Label, l.Unit,
+                    l.Min, l.Max, Room.Levers.ValueOf(l), l.Persistent)).ToList();
+            submitted = Room.PendingOf(seat.Id);
+            log = Room.Log;
         }
-        var news = Room.Log.Where(d => d.By == "instructor" || d.Country == seat.Country).TakeLast(12)
+        finally { _gate.Release(); }
+        CountryHeadline? headline = null;
+        if (country is { } c)
+        {
+            var row = (await ScoreboardAsync()).First(r => r.Country == c);
+            var ordered = log.Where(d => d.Country == c && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
+            headline = new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency);
+        }
+        var news = log.Where(d => d.By == "instructor" || d.Country == country).TakeLast(12)
             .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").Reverse().ToList();
-        return new StudentView(Info(seat), State(), headline, levers, Submitted(seat), news);
+        return new StudentView(seatInfo, State(), headline, levers, submitted, news);
     }
 
-    IReadOnlyList<LeverChoice> Submitted(Seat seat) => Room.PendingOf(seat.Id);
+    /// <summary>The scenario's name of a country, or its id.</summary>
+    public string CountryName(string id) => Room.Scenario.Countries.FirstOrDefault(x => x.Id == id) is { Name: { Length: > 0 } n } ? n : id;
 
     public async Task RequireInstructorAsync(string? token)
     {
@@ -133,6 +144,14 @@ public sealed class ClassroomHost : IAsyncDisposable
         Room.Returned(seat);
         return Grant(seat);
     });
+
+    /// <summary>The seat a token holds (no change to it).</summary>
+    public async Task<string> SeatIdAsync(string? token)
+    {
+        await _gate.WaitAsync();
+        try { return Room.Authorize(token).Seat?.Id ?? throw new ClassroomError("token", "is the instructor's, not a seat's"); }
+        finally { _gate.Release(); }
+    }
 
     SeatGrant Grant(Seat s) => new(Code, s.Id, s.Token, s.Name, s.Country, Session.Id);
 
@@ -177,7 +196,12 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         var caller = Room.Authorize(token);
         var made = Room.Submit(caller, choices, Tick, _time.GetUtcNow());
-        await ApplyAsync(made);
+        try { await ApplyAsync(made); }
+        catch
+        {
+            foreach (var d in made) Room.Retract(d); // real time: the session did not take them, so they never happened
+            throw;
+        }
         return caller.Seat is { } seat ? Room.PendingOf(seat.Id) : (IReadOnlyList<LeverChoice>)[];
     }, urgent: false);
 
@@ -192,10 +216,21 @@ public sealed class ClassroomHost : IAsyncDisposable
         if (Room.Settings.Mode == RoundMode.RealTime) throw new ClassroomError("mode", "a real-time class runs continuously; use pause and resume");
         var start = Tick;
         var made = Room.Close(caller, start, _time.GetUtcNow());
-        await ApplyAsync(made);
         var ticks = Math.Min(Room.Settings.RoundTicks, Room.Scenario.Days - start);
-        if (ticks > 0) await Session.Runner.StepAsync(ticks);
-        Room.Opened(Tick, _time.GetUtcNow());
+        try { await ApplyAsync(made); }
+        catch
+        {
+            // The session took none of it (ApplyAsync put the lever book back): the round is open again as it was.
+            Room.Reopen(made);
+            ArmTimer();
+            throw;
+        }
+        try { if (ticks > 0) await Session.Runner.StepAsync(ticks); }
+        finally
+        {
+            // Decisions applied; if the run stopped short, the next round opens where the world is, rather than none at all.
+            Room.Opened(Tick, _time.GetUtcNow());
+        }
         // The round's frames only when a bot will read them: fetching 30 frames is a large copy.
         if (Room.IsOpen && Room.Seats.Any(s => s.Bot is not null)) await BotsSubmitAsync((await FramesAsync()).Skip(start).ToList());
         ArmTimer();
@@ -230,6 +265,8 @@ public sealed class ClassroomHost : IAsyncDisposable
     public Task<string> InjectAsync(string? token, PolicySpec? policy, string? removeId) => LockedAsync(async () =>
     {
         var caller = Room.Authorize(token);
+        if ((policy?.Id ?? removeId ?? "").StartsWith(LeverCatalog.PolicyPrefix, StringComparison.Ordinal))
+            throw new ClassroomError("policy", $"ids starting with \"{LeverCatalog.PolicyPrefix}\" belong to the students' levers");
         var description = policy is not null ? $"Event: {policy.Describe()}" : $"Event: {removeId} lifted";
         var d = Room.Inject(caller, policy, removeId, description, Tick, _time.GetUtcNow());
         try { await ApplyAsync([d]); }
@@ -245,20 +282,27 @@ public sealed class ClassroomHost : IAsyncDisposable
     async Task ApplyAsync(IReadOnlyList<Decision> made)
     {
         if (made.Count == 0) return;
+        var book = Room.Levers.Snapshot();
         var changes = made.Select(d => Room.Levers.Apply(d)).ToList();
         try
         {
             // One call for the whole round: the session checks every change before any applies, and stores its timeline once.
             await Session.Grain.ChangePoliciesAsync(changes.SelectMany(c => c).ToList());
         }
-        catch (ArgumentException e)
+        catch (Exception e)
         {
-            var message = e.ParamName is { } pn ? e.Message.Replace($" (Parameter '{pn}')", "") : e.Message;
+            Room.Levers.Restore(book);
+            if (e is not ArgumentException a) throw;
+            var message = a.ParamName is { } pn ? a.Message.Replace($" (Parameter '{pn}')", "") : a.Message;
             throw new ClassroomError("policy", message);
         }
         if (Room.Settings.Mode == RoundMode.RealTime)
             for (var i = 0; i < made.Count; i++) await RetickAsync(made[i], changes[i]);
-        await _news(new NewsMessage(Code, Room.Round, made[0].Tick, made.Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").ToList()));
+        try
+        {
+            await _news(new NewsMessage(Code, Room.Round, made[0].Tick, made.Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").ToList()));
+        }
+        catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: could not send the news", Code); } // applied all the same
     }
 
     /// <summary>Real time: the tick the session really applied the decision from (a tick may have been running).</summary>
@@ -267,8 +311,8 @@ public sealed class ClassroomHost : IAsyncDisposable
         var timeline = (await Session.Grain.GetPoliciesAsync()).Value;
         int? effective = changes.LastOrDefault() switch
         {
-            { Set: { } p } => timeline.FirstOrDefault(x => x.Id == p.Id)?.Start,
-            { RemoveId: { } id } => timeline.FirstOrDefault(x => x.Id == id)?.End,
+            { Set: { } p } => timeline.LastOrDefault(x => x.Id == p.Id)?.Start,
+            { RemoveId: { } id } => timeline.LastOrDefault(x => x.Id == id)?.End,
             _ => null,
         };
         if (effective is { } t && t != d.Tick) Room.Retick(d, t);

@@ -42,14 +42,14 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
 
     public async Task<SessionStatus> Play(string sessionId)
     {
-        var s = Require(sessionId);
+        var s = RequireControl(sessionId);
         await s.Runner.PlayAsync();
         return s.Runner.Status;
     }
 
     public async Task<SessionStatus> Pause(string sessionId)
     {
-        var s = Require(sessionId);
+        var s = RequireControl(sessionId);
         await s.Runner.PauseAsync();
         return s.Runner.Status;
     }
@@ -57,7 +57,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     /// <summary>Runs <paramref name="ticks"/> ticks (1–365) now and returns when they are done.</summary>
     public async Task<SessionStatus> Step(string sessionId, int ticks)
     {
-        var s = Require(sessionId);
+        var s = RequireControl(sessionId);
         if (ticks is < 1 or > 365) throw PolicyArguments.Error("ticks", $"{ticks} is outside 1–365");
         await s.Runner.StepAsync(ticks);
         return s.Runner.Status;
@@ -65,7 +65,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
 
     public async Task<SessionStatus> SetSpeed(string sessionId, double ticksPerSecond)
     {
-        var s = Require(sessionId);
+        var s = RequireControl(sessionId);
         if (!double.IsFinite(ticksPerSecond) || ticksPerSecond < SessionRunner.MinSpeed || ticksPerSecond > SessionRunner.MaxSpeed)
             throw PolicyArguments.Error("ticksPerSecond", $"{ticksPerSecond} is outside {SessionRunner.MinSpeed}–{SessionRunner.MaxSpeed}");
         await s.Runner.SetSpeedAsync(ticksPerSecond);
@@ -75,7 +75,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     /// <summary>Back to tick 0 of the scenario the session was created from (live changes dropped); a "Reset" message follows.</summary>
     public async Task<SessionStatus> Reset(string sessionId)
     {
-        var s = Require(sessionId);
+        var s = RequireControl(sessionId);
         await s.Runner.ResetAsync();
         return s.Runner.Status;
     }
@@ -83,7 +83,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     /// <summary>Runs at full speed until <paramref name="date"/> (yyyy-MM-dd, within the horizon) is the next day to run.</summary>
     public async Task<SessionStatus> RunTo(string sessionId, string date)
     {
-        var s = Require(sessionId);
+        var s = RequireControl(sessionId);
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             throw PolicyArguments.Error("date", $"\"{date}\" is not a date (yyyy-MM-dd)");
         var tick = d.DayNumber - s.Scenario.StartDate.DayNumber;
@@ -102,7 +102,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     /// </summary>
     public async Task<PolicyChangeMessage> SetPolicy(string sessionId, JsonElement policy)
     {
-        var s = Require(sessionId);
+        var s = RequireControl(sessionId);
         var spec = PolicyArguments.ExpandGroups(s.Scenario, PolicyArguments.Parse(policy));
         PolicyArguments.Validate(s.Scenario, spec);
         var tick = await s.Grain.GetTickAsync();
@@ -113,7 +113,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     /// <summary>Ends a policy at the next tick (drops it if it has not started yet).</summary>
     public async Task<PolicyChangeMessage> RemovePolicy(string sessionId, string policyId)
     {
-        var s = Require(sessionId);
+        var s = RequireControl(sessionId);
         if (string.IsNullOrWhiteSpace(policyId)) throw PolicyArguments.Error("policyId", "is empty");
         var tick = await s.Grain.GetTickAsync();
         await Grain(() => s.Grain.RemovePolicyAsync(policyId));
@@ -150,6 +150,15 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
         if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
         return await sessions.FindOrAdoptAsync(sessionId)
             ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (ListSessions gives the ids)");
+    }
+
+    /// <summary>A session this caller may drive: a classroom's world moves only through its classroom's rules and tokens.</summary>
+    SessionEntry RequireControl(string? sessionId)
+    {
+        var s = Require(sessionId);
+        if (s.Classroom is { } code)
+            throw PolicyArguments.Error("sessionId", $"session \"{s.Id}\" is the world of classroom {code}; it moves only through the classroom ({Classrooms.ClassroomHub.Path})");
+        return s;
     }
 
     SessionEntry Require(string? sessionId)

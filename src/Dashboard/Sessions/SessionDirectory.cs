@@ -18,7 +18,8 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
     readonly ConcurrentDictionary<string, SessionEntry> _sessions = new(StringComparer.Ordinal);
     int _counter;
 
-    public IReadOnlyList<SessionEntry> All => _sessions.Values.OrderBy(s => s.Created).ToList();
+    /// <summary>The sessions anyone may see and drive (classrooms' worlds are reached through their classroom).</summary>
+    public IReadOnlyList<SessionEntry> All => _sessions.Values.Where(s => s.Classroom is null).OrderBy(s => s.Created).ToList();
 
     public SessionEntry? Find(string? id) => id is not null && _sessions.TryGetValue(id, out var s) ? s : null;
 
@@ -62,7 +63,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
 
     /// <summary>Creates and starts a session at tick 0 (paused). <paramref name="id"/> null: derived from the scenario's name.</summary>
     public async Task<SessionEntry> CreateAsync(ScenarioSpec scenario, string yaml, ulong? seed = null, string? id = null,
-        string? title = null, string? forkedFrom = null, int? forkTick = null)
+        string? title = null, string? forkedFrom = null, int? forkTick = null, string? classroom = null)
     {
         id ??= NewId(scenario.Name);
         GrainKeys.ValidateSessionId(id);
@@ -73,7 +74,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         var entry = new SessionEntry
         {
             Id = id, Title = title ?? $"{scenario.Name} (seed {actualSeed})", Scenario = scenario, Yaml = yaml, Seed = actualSeed,
-            ForkedFrom = forkedFrom, ForkTick = forkTick, Grain = grain, Runner = runner,
+            ForkedFrom = forkedFrom, ForkTick = forkTick, Grain = grain, Runner = runner, Classroom = classroom,
         };
         if (!_sessions.TryAdd(id, entry)) throw new InvalidOperationException($"A session \"{id}\" exists already.");
         try

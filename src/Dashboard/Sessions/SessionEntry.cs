@@ -20,6 +20,8 @@ public sealed class SessionEntry
     public required ISessionGrain Grain { get; init; }
     public required SessionRunner Runner { get; init; }
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>The join code of the classroom whose world this is: only the classroom moves it (not /hubs/simulation).</summary>
+    public string? Classroom { get; init; }
 
     public SessionInfo Describe() => new(Id, Title, Scenario.Name, Scenario.StartDate, Scenario.Days, Scenario.Currency, Seed,
         Scenario.Countries.Select(c => new CountryInfo(c.Id, string.IsNullOrEmpty(c.Name) ? c.Id : c.Name, c.Gdp)).ToList(),

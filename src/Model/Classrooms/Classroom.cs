@@ -104,7 +104,7 @@ public sealed class Classroom
         return seat;
     }
 
-    /// <summary>Gives each playable country without a seat a bot of <paramref name="strategy"/>; returns the countries filled.</summary>
+    /// <summary>The playable countries nobody holds a seat of.</summary>
     public IReadOnlyList<string> EmptyCountries() => Playable.Where(c => _seats.All(s => s.Country != c)).ToList();
 
     public void Assign(Caller caller, string seatId, string country)
@@ -112,6 +112,10 @@ public sealed class Classroom
         RequireInstructor(caller, "assign seats");
         var seat = SeatOf(seatId);
         if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{country}\" is not playable");
+        if (seat.Country == country) return;
+        // Choices made for the old country's levers do not carry over: the seat submits again for its new country.
+        _pending.Remove(seat.Id);
+        seat.SubmittedRound = 0;
         seat.Country = country;
     }
 
@@ -207,37 +211,68 @@ public sealed class Classroom
 
     IReadOnlyList<Decision> Record(Seat seat, IReadOnlyList<LeverChoice> choices, string by, int tick, DateTimeOffset now)
     {
-        var made = new List<Decision>();
-        foreach (var c in choices)
-        {
-            var lever = Levers.Find(seat.Country!, c.Lever)!;
-            // A persistent lever set to the value it has already is no decision (and no policy change).
-            if (lever.Persistent && Levers.ValueOf(lever) == c.Value) continue;
-            if (!lever.Persistent && c.Value == lever.Default) continue;
-            made.Add(new Decision(Round, tick, now, seat.Id, seat.Name, seat.Country!, c.Lever, c.Value,
-                by, LeverCatalog.Describe(lever, c.Value)));
-        }
+        var made = Decide([(seat, choices, by)], tick, now);
         lock (_log) _log.AddRange(made);
         return made;
     }
 
     /// <summary>
-    /// Closes the open round: the submissions become decisions applying from <paramref name="tick"/>, in seat order (a later
-    /// seat of the same country overrides an earlier one on the same lever). The host applies <see cref="LeverBook.Apply"/>
-    /// to each, then runs the round and calls <see cref="Opened"/>.
+    /// The decisions of submissions in seat order. On a persistent lever the last seat of a country wins (one decision, and
+    /// none if it leaves the lever as it is); one-off actions (stockpile purchases, investments) of several seats add up.
+    /// </summary>
+    IReadOnlyList<Decision> Decide(IEnumerable<(Seat Seat, IReadOnlyList<LeverChoice> Choices, string By)> submissions, int tick, DateTimeOffset now)
+    {
+        var made = new List<Decision>();
+        var persistent = new Dictionary<string, int>(StringComparer.Ordinal); // country/lever → index in made
+        foreach (var (seat, choices, by) in submissions)
+            foreach (var c in choices)
+            {
+                var lever = Levers.Find(seat.Country!, c.Lever)!;
+                var d = new Decision(Round, tick, now, seat.Id, seat.Name, seat.Country!, c.Lever, c.Value, by, LeverCatalog.Describe(lever, c.Value));
+                if (!lever.Persistent)
+                {
+                    if (c.Value != lever.Default) made.Add(d);
+                    continue;
+                }
+                var key = seat.Country + "/" + c.Lever;
+                if (persistent.TryGetValue(key, out var i)) made[i] = d;
+                else { persistent[key] = made.Count; made.Add(d); }
+            }
+        // A persistent lever set to the value it has already is no decision (and no policy change).
+        return made.Where(d => Levers.Find(d.Country, d.LeverId) is not { Persistent: true } l || Levers.ValueOf(l) != d.Value).ToList();
+    }
+
+    /// <summary>
+    /// Closes the open round: the submissions become decisions applying from <paramref name="tick"/> (see <see cref="Decide"/>).
+    /// The host applies <see cref="LeverBook.Apply"/> to each, runs the round and calls <see cref="Opened"/>; if that fails,
+    /// <see cref="Reopen"/> puts the round back as it was.
     /// </summary>
     public IReadOnlyList<Decision> Close(Caller? caller, int tick, DateTimeOffset now)
     {
         if (caller is not null) RequireInstructor(caller, "advance the round");
         if (!IsOpen) throw new ClassroomError("round", Phase == ClassroomPhase.Lobby ? "the class has not started" : $"round {Round} is not open");
-        var made = new List<Decision>();
-        foreach (var seat in _seats)
-            if (_pending.TryGetValue(seat.Id, out var p) && seat.Country is not null)
-                made.AddRange(Record(seat, p.Choices, p.By, tick, now));
+        var made = Decide(_seats.Where(s => s.Country is not null && _pending.ContainsKey(s.Id))
+            .Select(s => (s, _pending[s.Id].Choices, _pending[s.Id].By)), tick, now);
+        lock (_log) _log.AddRange(made);
+        _closed = new(_pending);
         _pending.Clear();
         Phase = ClassroomPhase.Running;
+        _closedDeadline = Deadline;
         Deadline = null;
         return made;
+    }
+
+    Dictionary<string, (IReadOnlyList<LeverChoice> Choices, string By)>? _closed;
+    DateTimeOffset? _closedDeadline;
+
+    /// <summary>The round could not run (the session failed): its decisions leave the log and the round is open again as it was.</summary>
+    public void Reopen(IReadOnlyList<Decision> made)
+    {
+        if (Phase != ClassroomPhase.Running || _closed is null) return;
+        lock (_log) foreach (var d in made) _log.Remove(d);
+        foreach (var (k, v) in _closed) _pending[k] = v;
+        Phase = ClassroomPhase.Open;
+        Deadline = _closedDeadline;
     }
 
     /// <summary>The round has run; the next opens, or the class finishes at the horizon.</summary>

@@ -37,5 +37,14 @@ public sealed class LeverBook(ScenarioSpec world)
         return changes;
     }
 
+    /// <summary>The book's state now, to put back with <see cref="Restore"/> if the changes it produced were not applied.</summary>
+    public object Snapshot() => new Dictionary<string, (double, int)>(_state, StringComparer.Ordinal);
+
+    public void Restore(object snapshot)
+    {
+        _state.Clear();
+        foreach (var (k, v) in (Dictionary<string, (double, int)>)snapshot) _state[k] = v;
+    }
+
     static string Key(Lever l) => l.Country + "/" + l.Id;
 }

@@ -32,6 +32,9 @@ public static class LeverCatalog
 
     static readonly StringComparer Ord = StringComparer.Ordinal;
 
+    /// <summary>Every policy a lever makes has an id starting with this; injected events may not use it.</summary>
+    public const string PolicyPrefix = "class-";
+
     /// <summary>The levers of <paramref name="country"/>, in a stable order (kind, then target).</summary>
     public static IReadOnlyList<Lever> For(ScenarioSpec world, string country)
     {
@@ -83,9 +86,9 @@ public static class LeverCatalog
     public static IReadOnlyList<PolicyChange> Changes(ScenarioSpec world, Lever lever, double value, double? previous, int version, int tick)
     {
         var changes = new List<PolicyChange>();
-        var id = $"class-{lever.Country}-{lever.Kind.ToString().ToLowerInvariant()}-{lever.Target}-{version}";
+        var id = $"{PolicyPrefix}{lever.Country}-{lever.Kind.ToString().ToLowerInvariant()}-{lever.Target}-{version}";
         if (lever.Persistent && previous is { } prev && prev != lever.Default)
-            changes.Add(new PolicyChange(null, $"class-{lever.Country}-{lever.Kind.ToString().ToLowerInvariant()}-{lever.Target}-{version - 1}"));
+            changes.Add(new PolicyChange(null, $"{PolicyPrefix}{lever.Country}-{lever.Kind.ToString().ToLowerInvariant()}-{lever.Target}-{version - 1}"));
         if (value == lever.Default) return changes;
         PolicySpec policy = lever.Kind switch
         {
