@@ -2,13 +2,12 @@ using System.Text;
 
 namespace MarketSim.Cli.Batch;
 
-/// <summary>Minimal RFC 4180 cells for one line (batch values never contain line breaks).</summary>
+/// <summary>RFC 4180 lines for the batch tables (writing as every table does, <see cref="Model.Output.CsvFormat"/>) and reading them back.</summary>
 public static class Csv
 {
-    public static string Line(IEnumerable<string> cells) => string.Join(',', cells.Select(Quote)) + "\n";
+    public static string Line(IEnumerable<string> cells) => Model.Output.CsvFormat.Line(cells);
 
-    public static string Quote(string cell) =>
-        cell.IndexOfAny([',', '"', '\n', '\r']) < 0 ? cell : "\"" + cell.Replace("\"", "\"\"") + "\"";
+    public static string Quote(string cell) => Model.Output.CsvFormat.Quote(cell);
 
     public static List<string> Split(string line)
     {

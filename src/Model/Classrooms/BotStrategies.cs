@@ -44,7 +44,7 @@ public static class BotStrategies
     {
         var needs = LeverCatalog.DailyUse(room.Scenario, country).Where(u => u.Value > 0).Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
         var withheld = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (var e in Timeline(room).OfType<ExportControl>())
+        foreach (var e in ClassroomRecord.Timeline(room.Scenario, room.Log).Policies.OfType<ExportControl>())
         {
             if (e.Exporter == country || !e.InForce(tick) || (e.Destinations.Count > 0 && !e.Destinations.Contains(country))) continue;
             var approval = e.Mode == ControlMode.Ban ? 0 : e.Mode == ControlMode.License ? e.ApprovalRate * 100 : 50;
@@ -56,18 +56,6 @@ public static class BotStrategies
         if (exports.Count > 0) return exports.Select(l => new LeverChoice(l.Id, Math.Round(hostile))).ToList();
         return levers.Where(l => l.Kind == LeverKind.Tariff)
             .Select(l => new LeverChoice(l.Id, withheld.GetValueOrDefault(l.Target, 100) < 100 ? RetaliatoryTariff : 0)).ToList();
-    }
-
-    /// <summary>The policies as the session has them now: the scenario's, plus the classroom's decisions so far.</summary>
-    static List<PolicySpec> Timeline(Classroom room)
-    {
-        var timeline = room.Scenario.Policies.ToList();
-        var book = new LeverBook(room.Scenario);
-        foreach (var d in room.Log)
-            foreach (var change in book.Apply(d))
-                if (change.RemoveId is null || timeline.Any(p => p.Id == change.RemoveId))
-                    PolicyTimeline.Apply(timeline, change, d.Tick);
-        return timeline;
     }
 
     /// <summary>Buys a third of each stockpile lever's maximum every round while the country's shortage is small.</summary>

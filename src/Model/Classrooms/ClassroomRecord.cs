@@ -67,21 +67,18 @@ public static class ClassroomRecord
     {
         var sb = new StringBuilder("round,tick,date,seat,name,country,lever,value,by,description\n");
         foreach (var d in decisions)
-            sb.Append(string.Join(',', CsvFormat.Integer(d.Round), CsvFormat.Integer(d.Tick), CsvFormat.Date(scenario.DateOf(d.Tick)),
-                Cell(d.SeatId), Cell(d.Name), Cell(d.Country), Cell(d.LeverId), CsvFormat.Number(d.Value), Cell(d.By), Cell(d.Description))).Append('\n');
+            sb.Append(CsvFormat.Line([CsvFormat.Integer(d.Round), CsvFormat.Integer(d.Tick), CsvFormat.Date(scenario.DateOf(d.Tick)),
+                d.SeatId, d.Name, d.Country, d.LeverId, CsvFormat.Number(d.Value), d.By, d.Description]));
         return sb.ToString();
     }
 
     public static string ScoreboardCsv(IEnumerable<ScoreRow> rows, string currency)
     {
-        var sb = new StringBuilder($"rank,country,loss_{currency.ToLowerInvariant()},gdp_share,fiscal_cost_{currency.ToLowerInvariant()},market_share,shortage\n");
+        var c = currency.ToLowerInvariant();
+        var sb = new StringBuilder(CsvFormat.Line(["rank", "country", $"loss_{c}", "gdp_share", $"fiscal_cost_{c}", "market_share", "shortage"]));
         foreach (var r in rows)
-            sb.Append(string.Join(',', CsvFormat.Integer(r.Rank), Cell(r.Country), CsvFormat.Number(r.Loss), CsvFormat.Share(r.GdpShare),
-                CsvFormat.Number(r.FiscalCost), CsvFormat.Share(r.MarketShare), CsvFormat.Share(r.Shortage))).Append('\n');
+            sb.Append(CsvFormat.Line([CsvFormat.Integer(r.Rank), r.Country, CsvFormat.Number(r.Loss), CsvFormat.Share(r.GdpShare),
+                CsvFormat.Number(r.FiscalCost), CsvFormat.Share(r.MarketShare), CsvFormat.Share(r.Shortage)]));
         return sb.ToString();
     }
-
-    /// <summary>RFC 4180: quoted when it holds a comma, quote or line break (names are typed by students).</summary>
-    static string Cell(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

@@ -29,6 +29,13 @@ public static class CsvFormat
         return s == "-0" ? "0" : s;
     }
 
+    /// <summary>An RFC 4180 cell: quoted when it holds a comma, quote or line break (names typed by people, for one).</summary>
+    public static string Quote(string cell) =>
+        cell.IndexOfAny([',', '"', '\n', '\r']) < 0 ? cell : "\"" + cell.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>One CSV line of cells, quoted as needed, ending in <see cref="NewLine"/>.</summary>
+    public static string Line(IEnumerable<string> cells) => string.Join(',', cells.Select(Quote)) + NewLine;
+
     public static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Date(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
