@@ -12,6 +12,8 @@ builder.WebHost.UseStaticWebAssets();
 // Loopback only unless told otherwise (--urls, ASPNETCORE_URLS, "urls" in configuration).
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls("http://127.0.0.1:5243");
 builder.AddMarketSimOrleans();
+// Room to stop cleanly: session runners finish their tick in flight (≤ 5 s), then the silo deactivates its grains.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddSignalR().AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions));
