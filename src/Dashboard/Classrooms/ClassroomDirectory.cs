@@ -38,8 +38,12 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
         return CreateAsync(scenario, File.ReadAllText(shipped.Path), seed, settings ?? new ClassroomSettings());
     }
 
+    /// <summary>Anyone may create a classroom; each holds a world in grains, so one web host runs at most this many.</summary>
+    public const int MaxClassrooms = 100;
+
     public async Task<ClassroomCreated> CreateAsync(ScenarioSpec scenario, string yaml, ulong? seed, ClassroomSettings settings)
     {
+        if (_rooms.Count >= MaxClassrooms) throw new ClassroomError("scenario", $"this server runs {MaxClassrooms} classrooms already; use another or restart it");
         string code;
         do code = Tokens.NewCode(); while (_rooms.ContainsKey(code));
         var instructor = Tokens.New();
