@@ -303,4 +303,36 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var sub = await sim.InvokeAsync<SubscribeResult>("Subscribe", sid, 0);
         Assert.Equal(sid, sub.Session.SessionId);
     }
+
+    [Fact]
+    public async Task A_real_time_class_logs_the_tick_each_decision_really_applied_from_and_replays_to_the_same_csv()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b, Small with { Mode = RoundMode.RealTime });
+        var host = app.Classrooms.Find(c.Code)!;
+        await teacher.InvokeAsync("Start", c.Code, c.Teacher);
+        async Task Until(int tick) { for (var i = 0; i < 600 && host.Session.Runner.Status.Tick < tick; i++) await Task.Delay(50); }
+        await Until(3);
+        await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice("export:dy_oxide", 30) });
+        await Until(12);
+        await b.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Jp.Token, new[] { new LeverChoice("stockpile:dy_oxide", 3) });
+        await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice("export:dy_oxide", 80) });
+        await Until(20);
+        await teacher.InvokeAsync("Pause", c.Code, c.Teacher);
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice("export:dy_oxide", 0) }), "round:");
+        // The world stops after the step in flight.
+        int last;
+        do { last = await host.Session.Grain.GetTickAsync(); await Task.Delay(300); } while (await host.Session.Grain.GetTickAsync() != last);
+
+        var log = host.Room.Log;
+        Assert.Equal(3, log.Count);
+        var timeline = (await host.Session.Grain.GetPoliciesAsync()).Value;
+        Assert.Equal(log[0].Tick, timeline.Single(p => p.Id == "class-CN-export-dy_oxide-1").Start); // the log says when it really applied
+        var frames = (await host.Session.Grain.GetFramesAsync(0)).Value;
+        var replay = ClassroomRecord.Replay(host.Room.Scenario, host.Room.Seed, log, frames.Count);
+        Assert.Equal(CsvExport.ToStrings(host.Room.Scenario, frames), CsvExport.ToStrings(host.Room.Scenario, replay));
+        await teacher.InvokeAsync("Finish", c.Code, c.Teacher);
+    }
 }
