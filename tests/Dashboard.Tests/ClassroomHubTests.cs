@@ -312,6 +312,7 @@ public sealed class ClassroomHubTests(DashboardApp app)
         await using var b = await Connect();
         var c = await NewClass(teacher, a, b, Small with { Mode = RoundMode.RealTime });
         var host = app.Classrooms.Find(c.Code)!;
+        await teacher.InvokeAsync<IReadOnlyList<SeatInfo>>("FillWithBots", c.Code, c.Teacher, "diversifier");
         await teacher.InvokeAsync("Start", c.Code, c.Teacher);
         async Task Until(int tick) { for (var i = 0; i < 600 && host.Session.Runner.Status.Tick < tick; i++) await Task.Delay(50); }
         await Until(3);
@@ -327,9 +328,13 @@ public sealed class ClassroomHubTests(DashboardApp app)
         do { last = await host.Session.Grain.GetTickAsync(); await Task.Delay(300); } while (await host.Session.Grain.GetTickAsync() != last);
 
         var log = host.Room.Log;
-        Assert.Equal(3, log.Count);
+        Assert.Equal(3, log.Count(d => d.By == "student"));
+        // The bot decides at the start and again each time the world has run a round's days (periods 1, 2, 3 by tick 12).
+        Assert.Contains(log, d => d.By == "bot:diversifier" && d.Round == 1);
+        Assert.Contains(log, d => d.By == "bot:diversifier" && d.Round >= 2);
         var timeline = (await host.Session.Grain.GetPoliciesAsync()).Value;
-        Assert.Equal(log[0].Tick, timeline.Single(p => p.Id == "class-CN-export-dy_oxide-1").Start); // the log says when it really applied
+        var first = log.First(d => d.LeverId == "export:dy_oxide");
+        Assert.Equal(first.Tick, timeline.Single(p => p.Id == "class-CN-export-dy_oxide-1").Start); // the log says when it really applied
         var frames = (await host.Session.Grain.GetFramesAsync(0)).Value;
         var replay = ClassroomRecord.Replay(host.Room.Scenario, host.Room.Seed, log, frames.Count);
         Assert.Equal(CsvExport.ToStrings(host.Room.Scenario, frames), CsvExport.ToStrings(host.Room.Scenario, replay));

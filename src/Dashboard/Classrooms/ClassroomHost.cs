@@ -186,8 +186,14 @@ public sealed class ClassroomHost : IAsyncDisposable
     public Task StartAsync(string? token) => LockedAsync(async () =>
     {
         Room.Start(Room.Authorize(token), _time.GetUtcNow());
-        if (Room.Settings.Mode == RoundMode.RealTime) await Session.Runner.PlayAsync();
-        else await BotsSubmitAsync([]);
+        await BotsSubmitAsync([]);
+        if (Room.Settings.Mode == RoundMode.RealTime)
+        {
+            await Session.Runner.PlayAsync();
+            // Real time has no rounds to close: bots decide again each time the world has run another round's days.
+            _botTick = Tick;
+            _realTime = _time.CreateTimer(_ => _ = RealTimeBotsAsync(), null, RealTimeCheck, RealTimeCheck);
+        }
         ArmTimer();
         return true;
     });
@@ -329,6 +335,29 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     // ---- timer ---------------------------------------------------------------------------------------------------------
 
+    static readonly TimeSpan RealTimeCheck = TimeSpan.FromMilliseconds(250);
+    ITimer? _realTime;
+    int _botTick;
+
+    async Task RealTimeBotsAsync()
+    {
+        if (Tick - _botTick < Room.Settings.RoundTicks || !Room.IsOpen) return;
+        try
+        {
+            await LockedAsync(async () =>
+            {
+                var tick = Tick;
+                if (tick - _botTick < Room.Settings.RoundTicks || !Room.IsOpen) return false;
+                Room.Period(tick);
+                var from = _botTick;
+                _botTick = tick;
+                if (Room.Seats.Any(s => s.Bot is not null)) await BotsSubmitAsync((await FramesAsync()).Skip(from).ToList());
+                return true;
+            }, urgent: false);
+        }
+        catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: bots could not decide", Code); }
+    }
+
     void ArmTimer()
     {
         _deadline?.Dispose();
@@ -391,6 +420,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _deadline?.Dispose();
+        _realTime?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

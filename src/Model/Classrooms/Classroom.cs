@@ -282,6 +282,12 @@ public sealed class Classroom
         OpenRound(Round + 1, now);
     }
 
+    /// <summary>Real time: rounds are calendar periods of <see cref="ClassroomSettings.RoundTicks"/> days (for the log and the bots).</summary>
+    public void Period(int tick)
+    {
+        if (Settings.Mode == RoundMode.RealTime && IsOpen) Round = 1 + tick / Settings.RoundTicks;
+    }
+
     public void Pause(Caller caller, DateTimeOffset now)
     {
         RequireInstructor(caller, "pause");
