@@ -208,8 +208,8 @@ public class ClassroomTests
     {
         var d = new Decision(2, 31, T0, "s3", "Lee, \"Jo\"", "JP", "tariff:dy_oxide", 12.5, "student", "JP sets a 12.5% tariff on dy_oxide");
         var csv = ClassroomRecord.DecisionsCsv(World, [d]);
-        Assert.Equal("round,tick,date,seat,name,country,lever,value,by,description\n" +
-                     "2,31,2026-02-01,s3,\"Lee, \"\"Jo\"\"\",JP,tariff:dy_oxide,12.5,student,JP sets a 12.5% tariff on dy_oxide\n", csv);
+        Assert.Equal("round,tick,date,at,seat,name,country,lever,value,by,description\n" +
+                     "2,31,2026-02-01,2026-11-25T09:00:00Z,s3,\"Lee, \"\"Jo\"\"\",JP,tariff:dy_oxide,12.5,student,JP sets a 12.5% tariff on dy_oxide\n", csv);
     }
 
     [Fact]

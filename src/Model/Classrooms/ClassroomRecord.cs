@@ -65,9 +65,11 @@ public static class ClassroomRecord
 
     public static string DecisionsCsv(ScenarioSpec scenario, IEnumerable<Decision> decisions)
     {
-        var sb = new StringBuilder("round,tick,date,seat,name,country,lever,value,by,description\n");
+        // "at": when it was decided (UTC, wall clock); tick and date: the simulated day it applied from.
+        var sb = new StringBuilder("round,tick,date,at,seat,name,country,lever,value,by,description\n");
         foreach (var d in decisions)
             sb.Append(CsvFormat.Line([CsvFormat.Integer(d.Round), CsvFormat.Integer(d.Tick), CsvFormat.Date(scenario.DateOf(d.Tick)),
+                d.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
                 d.SeatId, d.Name, d.Country, d.LeverId, CsvFormat.Number(d.Value), d.By, d.Description]));
         return sb.ToString();
     }

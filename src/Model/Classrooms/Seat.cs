@@ -2,7 +2,8 @@ using MarketSim.Model.Policies;
 
 namespace MarketSim.Model.Classrooms;
 
-public enum ClassroomRole { Instructor, Student, Observer }
+/// <summary>Who a token belongs to. Observers (the projector) hold no token: they only read, with the join code.</summary>
+public enum ClassroomRole { Instructor, Student }
 
 public enum ClassroomPhase { Lobby, Open, Running, Paused, Finished }
 
