@@ -20,15 +20,7 @@ public sealed class ClassroomHubTests(DashboardApp app)
 {
     static readonly ClassroomSettings Small = new() { RoundTicks = 5, RoundSeconds = 0, Playable = ["CN", "JP", "US"], Capacity = 3 };
 
-    async Task<HubConnection> Connect()
-    {
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.BaseAddress, ClassroomHub.Path.TrimStart('/')))
-            .AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
-            .Build();
-        await hub.StartAsync();
-        return hub;
-    }
+    Task<HubConnection> Connect() => app.ConnectAsync(ClassroomHub.Path);
 
     sealed record Class(string Code, string Teacher, SeatGrant Cn, SeatGrant Jp);
 

@@ -43,11 +43,11 @@ public sealed class DashboardApp : IAsyncLifetime
         return await Sessions.CreateAsync(ScenarioLoader.LoadOrThrow(path), await File.ReadAllTextAsync(path));
     }
 
-    /// <summary>A hub connection as an outside program would open it: URL and JSON settings from the documented contract.</summary>
-    public async Task<HubConnection> ConnectAsync()
+    /// <summary>A hub connection (default /hubs/simulation) as an outside program would open it: URL and JSON settings from the documented contract.</summary>
+    public async Task<HubConnection> ConnectAsync(string hubPath = SimulationHub.Path)
     {
         var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, SimulationHub.Path.TrimStart('/')))
+            .WithUrl(new Uri(BaseAddress, hubPath.TrimStart('/')))
             .AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
             .Build();
         await hub.StartAsync();
