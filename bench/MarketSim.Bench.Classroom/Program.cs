@@ -1,3 +1,4 @@
+using static MarketSim.Bench.Shared.BenchHelpers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -229,21 +230,6 @@ static class Bench
 
     static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
 
-    internal static double Pct(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    static int Arg(string[] args, string name, int fallback) => ArgText(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    static string? ArgText(string[] args, string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
-
-    static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(Environment.CurrentDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "MarketSim.sln"))) return d.FullName;
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "MarketSim.sln"))) return d.FullName;
-        throw new InvalidOperationException("MarketSim.sln not found");
-    }
-
     static string Git(string arguments)
     {
         try
@@ -402,7 +388,7 @@ sealed record Result(int Classrooms, int Seats, int Connections, double[] Advanc
     long GcPeak, long GcLive, long WorkingSetPeak, int Errors)
 {
     public string Row() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Classrooms} × {Seats} | {Connections} | {Advances.Length} | {Bench.Pct(Advances, 0.5):0} | {Bench.Pct(Advances, 0.95):0} | {Advances.LastOrDefault():0} | " +
-        $"{Bench.Pct(Calls, 0.5):0} / {Bench.Pct(Calls, 0.95):0} | {Bench.Pct(Submitted, 0.5):0} / {Bench.Pct(Submitted, 0.95):0} | " +
+        $"| {Classrooms} × {Seats} | {Connections} | {Advances.Length} | {Pct(Advances, 0.5):0} | {Pct(Advances, 0.95):0} | {Advances.LastOrDefault():0} | " +
+        $"{Pct(Calls, 0.5):0} / {Pct(Calls, 0.95):0} | {Pct(Submitted, 0.5):0} / {Pct(Submitted, 0.95):0} | " +
         $"{GcPeak / 1048576.0:0} | {GcLive / 1048576.0:0} | {WorkingSetPeak / 1048576.0:0} | {Errors} |");
 }

@@ -1,3 +1,4 @@
+using static MarketSim.Bench.Shared.BenchHelpers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Diagnostics;
@@ -10,9 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 // SignalR clients subscribed to its default session (the default scenario) playing at a fixed speed. Latency per frame and client
 // = when the client has the frame − when the web host got it from the session grain's observer call (FrameMessage.EmittedAt;
 // same machine, same clock). Usage: dotnet run -c Release --project bench/MarketSim.Bench.Latency [-- --ticks 200 --speed 20 --clients 1,50]
-var ticks = Arg("--ticks", 200);
-var speed = Arg2("--speed", 20.0);
-var clientCounts = (ArgText("--clients") ?? "1,50").Split(',').Select(int.Parse).ToArray();
+var ticks = Arg(args, "--ticks", 200);
+var speed = Arg(args, "--speed", 20.0);
+var clientCounts = (ArgText(args, "--clients") ?? "1,50").Split(',').Select(int.Parse).ToArray();
 const int warmUp = 20; // the first ticks include JIT and connection setup
 
 var port = OrleansHosting.FreePort();
@@ -71,13 +72,3 @@ finally
     dashboard.Kill(entireProcessTree: true);
 }
 
-static double Pct(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-int Arg(string name, int fallback) => ArgText(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-double Arg2(string name, double fallback) => ArgText(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
-string? ArgText(string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
-static string RepoRoot()
-{
-    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        if (File.Exists(Path.Combine(d.FullName, "MarketSim.sln"))) return d.FullName;
-    throw new InvalidOperationException("MarketSim.sln not found");
-}
