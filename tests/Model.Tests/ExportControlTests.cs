@@ -85,10 +85,11 @@ public class ExportControlTests
         Assert.Equal(0, fills.Where(f => f.BuyerCountry == "JP").Sum());
     }
 
-    static ExportControl Licence(double approval, double minDays, double maxDays) => new()
+    // One application per buyer, so each buyer's fate is one draw (MarketTests cover several applications per buyer).
+    static ExportControl Licence(double approval, double minDays, double maxDays, int applications = 1) => new()
     {
         Id = "cn-licence", Start = 0, Exporter = "CN", Commodities = ["oxide"], Destinations = ["JP"], Mode = ControlMode.License,
-        ApprovalRate = approval, DelayMinDays = minDays, DelayMaxDays = maxDays,
+        ApprovalRate = approval, DelayMinDays = minDays, DelayMaxDays = maxDays, Applications = applications,
     };
 
     [Fact]

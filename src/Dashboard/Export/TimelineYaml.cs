@@ -49,12 +49,14 @@ public static partial class TimelineYaml
                 f.Add(("end_use", e.EndUse.ToString().ToLowerInvariant()));
                 f.Add(("mode", e.Mode.ToString().ToLowerInvariant()));
                 f.Add(("re_export", e.ReExport ? "true" : "false"));
+                f.Add(("rent_to", e.RentToState ? "state" : "exporter"));
                 if (e.Mode == ControlMode.Quota) { f.Add(("quota", N(e.QuotaQuantity))); f.Add(("quota_period_days", I(e.QuotaPeriodDays))); }
                 if (e.Mode == ControlMode.License)
                 {
                     f.Add(("approval_rate", N(e.ApprovalRate)));
                     f.Add(("delay_min_days", N(e.DelayMinDays)));
                     f.Add(("delay_max_days", N(e.DelayMaxDays)));
+                    f.Add(("applications", I(e.Applications)));
                 }
                 break;
             case Tariff t:
@@ -78,6 +80,7 @@ public static partial class TimelineYaml
                 f.Add(("max_release_per_day", N(st.MaxReleasePerDay)));
                 f.Add(("refill_price_factor", N(st.RefillPriceFactor)));
                 f.Add(("refill_per_day", N(st.RefillPerDay)));
+                f.Add(("release_on_control", st.ReleaseOnControl ? "true" : "false"));
                 break;
             case CapacityProject c:
                 f.Add(("producer", S(c.Producer)));

@@ -26,6 +26,11 @@ public sealed record AgentReport(
 /// <summary>The market view an agent needs to decide: last prices by segment, and floors in force.</summary>
 public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> Prices, IReadOnlyDictionary<string, double> Floors)
 {
+    /// <summary>"commodity|buyer country" for every export control in force that covers that commodity to that country.</summary>
+    public IReadOnlyList<string> Controlled { get; init; } = [];
+    HashSet<string>? _controlled;
+    public bool IsControlled(string commodity, string buyerCountry) =>
+        Controlled.Count > 0 && (_controlled ??= new HashSet<string>(Controlled, StringComparer.Ordinal)).Contains(commodity + "|" + buyerCountry);
     public static string Key(string commodity, string segment) => commodity + "@" + segment;
     public double Price(string commodity, string segment) => Prices.TryGetValue(Key(commodity, segment), out var p) ? p : 0;
     public double Floor(string commodity, string sellerCountry) =>

@@ -24,7 +24,27 @@ public sealed class FirmState
     /// <summary>Producers: the output rate they meant to run at last tick (used as their normal supply).</summary>
     public double PlannedRate { get; set; }
     public double CumulativeLoss { get; set; }
+
+    /// <summary>Risk estimate per "input|supplier country", in [0, 1]: learnt from the disruptions met there (Agents/SupplierRisk.cs).</summary>
+    public Dictionary<string, double> Risk { get; set; } = new();
+    /// <summary>"input|supplier country" → first tick the firm may buy from that country on the open market (qualification).</summary>
+    public Dictionary<string, int> QualifiedFrom { get; set; } = new();
+    /// <summary>Precaution level per input in [0, 1]: the cover target moves from the firm's own towards the scenario's maximum.</summary>
+    public Dictionary<string, double> Precaution { get; set; } = new();
+    /// <summary>Lowest intensity θ reached per input (the redesign achieved; part of it persists).</summary>
+    public Dictionary<string, double> IntensityLow { get; set; } = new();
+    /// <summary>Producers: consecutive days the expected margin has held above the investment threshold.</summary>
+    public int MarginDays { get; set; }
+    /// <summary>Producers: capacity expansions decided, each with its decision tick and size (Agents/Investment.cs).</summary>
+    public List<Expansion> Expansions { get; set; } = new();
 }
 
+/// <summary>Capacity a producer decided to add at DecidedTick; it comes online after the lead time along an S-shaped ramp.</summary>
+public record struct Expansion(int DecidedTick, double Added, int LeadDays);
+
 /// <summary>What the markets and the session deliver to one agent after clearing.</summary>
-public sealed record AgentSettlement(int Tick, IReadOnlyList<Market.Fill> Bought, IReadOnlyList<Market.Fill> Sold, double CapacityAdded);
+public sealed record AgentSettlement(int Tick, IReadOnlyList<Market.Fill> Bought, IReadOnlyList<Market.Fill> Sold, double CapacityAdded)
+{
+    /// <summary>What the agent met at each supplier country a policy touched this tick (learnt into its risk estimates).</summary>
+    public IReadOnlyList<Market.Disruption> Disruptions { get; init; } = [];
+}

@@ -17,6 +17,7 @@ public static class ManufacturerRules
             Procurement.Initialise(s, k, c.InitialOrigin, a * m.PlannedOutput, m.CoverDays,
                 m.LeadTimeDays ?? world.Transport.DaysBetween(c.InitialOrigin, m.Country));
             s.LastPrice[k] = c.ReferencePrice;
+            SupplierRisk.InitialiseQualification(world, s, m.Country, k);
         }
         return s;
     }
@@ -27,11 +28,9 @@ public static class ManufacturerRules
         foreach (var k in m.InputOrder())
         {
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
-            var order = Procurement.OrderUpTo(use * m.PlannedOutput, m.CoverDays, s.ExpectedLeadTime.GetValueOrDefault(k),
-                Stock.Total(s.Inputs.GetValueOrDefault(k)), Procurement.InTransit(s, k));
             // The most an input is worth: what it costs now plus the value added it unlocks.
             var limit = s.LastPrice.GetValueOrDefault(k) + m.ValueAdded / use;
-            Procurement.AddBids(bids, m.Id, m.Country, k, order, limit, m.MilitaryShare);
+            Procurement.BidFor(bids, world, s, m.Id, m.Country, k, use * m.PlannedOutput, m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
         }
         return new AgentPlan(m.Id, bids, []);
     }
@@ -62,6 +61,7 @@ public static class ManufacturerRules
         s.CumulativeLoss += loss;
         foreach (var k in inputs)
             Thrift.Update(s, m.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);
+        SupplierRisk.AfterTick(world, s, m.Country, inputs, st, ctx);
 
         return new AgentReport(m.Id, m.Country, m.Sector, m.PlannedOutput * m.ValueAdded, loss, shortages, cover, 0);
     }

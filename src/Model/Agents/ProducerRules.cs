@@ -20,6 +20,7 @@ public static class ProducerRules
             Procurement.Initialise(s, k, c.InitialOrigin, a * p.Capacity, p.InputCoverDays,
                 p.LeadTimeDays ?? world.Transport.DaysBetween(c.InitialOrigin, p.Country));
             s.LastPrice[k] = c.ReferencePrice;
+            SupplierRisk.InitialiseQualification(world, s, p.Country, k);
         }
         var primary = Primary(p);
         var origin = primary is null ? p.Country : world.Commodity(primary).InitialOrigin;
@@ -57,6 +58,13 @@ public static class ProducerRules
         return r;
     }
 
+    /// <summary>Expected margin: revenue per unit (floors included) over unit cost plus inputs, minus 1.</summary>
+    public static double Margin(ProducerSpec p, FirmState s, TickContext ctx)
+    {
+        var cost = p.UnitCost + InputCost(p, s);
+        return cost > 0 ? Revenue(p, s, ctx, withFloors: true) / cost - 1 : 0;
+    }
+
     public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx)
     {
         var revenue = Revenue(p, s, ctx, withFloors: true);
@@ -65,15 +73,32 @@ public static class ProducerRules
         return s.Capacity * u;
     }
 
+    /// <summary>
+    /// The rate the producer can make this tick: its desired rate, limited by each input's stock on hand plus what arrives today
+    /// (Leontief). This, not capacity, is the supply the price rule counts: a magnet maker without Dy supplies no magnets.
+    /// </summary>
+    public static double FeasibleRate(ProducerSpec p, FirmState s, double desired, int tick)
+    {
+        var y = desired;
+        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
+        {
+            var have = Stock.Total(s.Inputs.GetValueOrDefault(k));
+            foreach (var sh in s.Pipeline) if (sh.Commodity == k && sh.ArrivalTick <= tick) have += sh.Quantity;
+            y = Math.Min(y, have / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
+        }
+        return Math.Max(0, y);
+    }
+
     public static AgentPlan Plan(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx)
     {
         var rate = DesiredRate(p, s, ctx);
+        var supply = FeasibleRate(p, s, rate, ctx.Tick);
         var asks = new List<Ask>();
         foreach (var (k, ratio) in Outputs(p))
         {
             var stock = Stock.For(s.Finished, k);
             var total = Stock.Total(stock);
-            var flow = rate * ratio;
+            var flow = supply * ratio;
             if (total <= 1e-12)
             {
                 if (flow > 0) asks.Add(new Ask(p.Id, p.Country, k, p.Country, 0, flow, p.PriorityBuyers, []));
@@ -98,10 +123,8 @@ public static class ProducerRules
         foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
         {
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
-            var order = Procurement.OrderUpTo(use * rate, p.InputCoverDays, s.ExpectedLeadTime.GetValueOrDefault(k),
-                Stock.Total(s.Inputs.GetValueOrDefault(k)), Procurement.InTransit(s, k));
             // The most one unit of input is worth: all the revenue it makes possible.
-            Procurement.AddBids(bids, p.Id, p.Country, k, order, revenue / use, p.MilitaryShare);
+            Procurement.BidFor(bids, world, s, p.Id, p.Country, k, use * rate, p.InputCoverDays, revenue / use, p.MilitaryShare, ctx.Tick);
         }
         return new AgentPlan(p.Id, bids, asks);
     }
@@ -114,6 +137,9 @@ public static class ProducerRules
 
         s.TargetCapacity += st.CapacityAdded;
         s.Capacity += Math.Min(1, p.RampRate) * (s.TargetCapacity - s.Capacity);
+        var expanded = Investment.Step(world, p, s, st.Tick, Margin(p, s, ctx));
+        s.Capacity += expanded;
+        s.TargetCapacity += expanded;
 
         var room = Math.Max(0, p.InventoryCapDays * s.Capacity - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
         var desired = Math.Min(DesiredRate(p, s, ctx), room);
@@ -158,6 +184,7 @@ public static class ProducerRules
 
         foreach (var k in inputs)
             Thrift.Update(s, p.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);
+        SupplierRisk.AfterTick(world, s, p.Country, inputs, st, ctx);
 
         return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0);
     }

@@ -33,6 +33,7 @@ public static class StockpileRules
             var price = ctx.Price(sp.Commodity, s.HomeSegment);
             var reference = world.Commodity(sp.Commodity).ReferencePrice;
             var release = unmetShare.GetValueOrDefault(sp.Commodity) > sp.ReleaseShortageShare
+                          || (sp.ReleaseOnControl && ctx.IsControlled(sp.Commodity, s.Id))
                           || (sp.ReleasePriceFactor > 0 && price >= sp.ReleasePriceFactor * reference);
             if (release && held > 1e-12)
             {

@@ -5,27 +5,37 @@ using MarketSim.Model.Simulation;
 namespace MarketSim.Model.Market;
 
 /// <summary>
-/// Clears one commodity for one tick. Each seller asks its segment's price; each buyer is served by the allowed sellers in order
-/// of delivered price (tariff included), spread over offers within a price band. An oversubscribed seller serves its priority
-/// countries first, then everyone pro rata. Policies decide each link: banned, quota-limited, or licensed (a draw decides
-/// approval; a refusal blocks the applicant for a drawn processing delay; an approval adds that delay to transport).
-/// The result depends only on the inputs as sets: both lists are sorted by a stable key first.
+/// Clears one commodity for one tick. Each seller asks its segment's price, except across an export control into another segment,
+/// where it sells at the buyer's segment price and earns the difference as an export rent. Each buyer is served by the allowed
+/// sellers in order of perceived delivered cost (tariff and security premium included), spread over offers within a price band.
+/// An oversubscribed seller serves its priority countries first, then everyone pro rata. Policies decide each link: banned,
+/// quota-limited, or licensed (one draw per application decides approval; a refusal blocks that application for a drawn
+/// processing delay; an approval adds that delay to transport). Each segment's price then answers to the supply that can reach
+/// its buyers and the demand of those buyers. The result depends only on the inputs as sets: both lists are sorted first.
 /// </summary>
 public static class MarketClearing
 {
     const double Eps = 1e-9;
-    /// <summary>
-    /// Buyers spread an order over offers up to this fraction dearer than the cheapest, with a weight falling linearly from
-    /// 1 at the cheapest to 0 at the edge (switching costs, contracts). Demand then moves smoothly with price, not all at once.
-    /// </summary>
-    public const double PriceBand = 0.10;
 
     sealed class Candidate
     {
         public int Ask;
+        /// <summary>Price per unit before tariff: the seller's home price, or the buyer's segment price across a control.</summary>
+        public double Price;
+        /// <summary>The segment whose price this sale is at (and whose supply and demand it counts in).</summary>
+        public string PriceSegment = "";
         public double Delivered;
         public double TariffRate;
         public List<ExportControl> Controls = new();
+    }
+
+    sealed class LinkSet
+    {
+        public List<Candidate> Candidates = new();
+        /// <summary>Seller countries a ban closes to this buyer country and end use.</summary>
+        public List<string> Banned = new();
+        /// <summary>The most applications any licence on these links splits an order into.</summary>
+        public int Applications = 1;
     }
 
     public static MarketState Initialise(ScenarioSpec world, CommoditySpec c) => new()
@@ -38,8 +48,8 @@ public static class MarketClearing
         IReadOnlyList<PolicySpec> inForce, ulong seed)
     {
         var commodity = world.Commodity(state.Commodity);
+        var band = world.Buyers.PriceBand;
         var asks = askInput.OrderBy(a => a.SortKey, StringComparer.Ordinal).ToList();
-        var bids = bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ToList();
         var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
         var tariffs = inForce.OfType<Tariff>().Where(t => t.Commodities.Contains(commodity.Id)).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
         var floors = inForce.OfType<PriceFloor>().Where(f => f.Floors.ContainsKey(commodity.Id)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
@@ -48,36 +58,63 @@ public static class MarketClearing
         var askPrice = segOfAsk.Select(s => state.Prices[s]).ToArray();
         var cap = asks.Select(a => a.Quantity).ToArray();
 
-        // Candidate sellers per (buyer country, end use); a buyer filters them by its limit price and by not being the seller.
-        var linkCache = new Dictionary<(string, EndUse), List<Candidate>>();
-        List<Candidate> Links(Bid b)
+        // Candidate sellers per (buyer country, end use); a buyer filters them by its limit price, its qualified suppliers and
+        // by not being the seller.
+        var linkCache = new Dictionary<(string, EndUse), LinkSet>();
+        LinkSet Links(string buyerCountry, EndUse use)
         {
-            if (linkCache.TryGetValue((b.BuyerCountry, b.EndUse), out var l)) return l;
-            l = new List<Candidate>();
+            if (linkCache.TryGetValue((buyerCountry, use), out var set)) return set;
+            set = new LinkSet();
+            var buyerSeg = world.SegmentOf(buyerCountry);
+            var l = set.Candidates;
             for (int i = 0; i < asks.Count; i++)
             {
                 var a = asks[i];
-                if (a.OnlyFor.Count > 0 && !a.OnlyFor.Contains(b.BuyerCountry)) continue;
-                var binding = controls.Where(c => c.Covers(commodity.Id, b.BuyerCountry, b.EndUse) && c.BindsSeller(a.SellerCountry, a.Origin)).ToList();
-                if (binding.Any(c => c.Mode == ControlMode.Ban)) continue;
+                if (a.OnlyFor.Count > 0 && !a.OnlyFor.Contains(buyerCountry)) continue;
+                var binding = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use) && c.BindsSeller(a.SellerCountry, a.Origin)).ToList();
+                if (binding.Any(c => c.Mode == ControlMode.Ban))
+                {
+                    if (!set.Banned.Contains(a.SellerCountry)) set.Banned.Add(a.SellerCountry);
+                    continue;
+                }
+                foreach (var c in binding) if (c.Mode == ControlMode.License) set.Applications = Math.Max(set.Applications, Math.Max(1, c.Applications));
+                // Across a control into another segment the seller sells at the buyer's segment price (never below its home
+                // price: it would rather sell at home); the difference is the export rent.
+                var crosses = binding.Count > 0 && buyerSeg != segOfAsk[i];
+                var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg]) : askPrice[i];
                 double rate = 0;
-                foreach (var t in tariffs) if (t.Applies(commodity.Id, b.BuyerCountry, a.Origin)) rate += t.Rate;
-                l.Add(new Candidate { Ask = i, Delivered = askPrice[i] * (1 + rate), TariffRate = rate, Controls = binding });
+                foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.Origin)) rate += t.Rate;
+                l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding });
             }
-            l = l.OrderBy(c => c.Delivered).ThenBy(c => asks[c.Ask].SellerCountry == b.BuyerCountry ? 0 : 1).ThenBy(c => c.Ask).ToList();
-            linkCache[(b.BuyerCountry, b.EndUse)] = l;
-            return l;
+            set.Candidates = l.OrderBy(c => c.Delivered).ThenBy(c => asks[c.Ask].SellerCountry == buyerCountry ? 0 : 1).ThenBy(c => c.Ask).ToList();
+            set.Banned.Sort(StringComparer.Ordinal);
+            linkCache[(buyerCountry, use)] = set;
+            return set;
         }
+
+        // A buyer's orders under a licence run through several applications, each drawn on its own (one draw per buyer would let
+        // a single draw decide a whole country's supply where it has one buyer).
+        var bids = new List<Bid>();
+        foreach (var b in bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application))
+        {
+            var n = Links(b.BuyerCountry, b.EndUse).Applications;
+            if (n <= 1) { bids.Add(b); continue; }
+            for (int j = 0; j < n; j++) bids.Add(b with { Quantity = b.Quantity / n, Normal = b.Normal / n, Application = j });
+        }
+
+        bool Allowed(Bid bid, Candidate c) =>
+            c.Delivered <= bid.LimitPrice && asks[c.Ask].SellerId != bid.BuyerId
+            && (asks[c.Ask].OnlyFor.Count > 0 || bid.Unqualified is null || !bid.Unqualified.Contains(asks[c.Ask].SellerCountry));
 
         // Each bid's allowed sellers; bids that filter nothing out share their country's list (no copy per bid).
         var cands = new List<Candidate>[bids.Count];
         for (int b = 0; b < bids.Count; b++)
         {
-            var links = Links(bids[b]);
+            var links = Links(bids[b].BuyerCountry, bids[b].EndUse).Candidates;
             var all = true;
             foreach (var c in links)
-                if (c.Delivered > bids[b].LimitPrice || asks[c.Ask].SellerId == bids[b].BuyerId) { all = false; break; }
-            cands[b] = all ? links : links.Where(c => c.Delivered <= bids[b].LimitPrice && asks[c.Ask].SellerId != bids[b].BuyerId).ToList();
+                if (!Allowed(bids[b], c)) { all = false; break; }
+            cands[b] = all ? links : links.Where(c => Allowed(bids[b], c)).ToList();
         }
         var remaining = bids.Select(b => b.Quantity).ToArray();
         var licenceDelay = new Dictionary<(int, string), int?>(); // (bid, control) → approved delay, or null when refused
@@ -87,7 +124,10 @@ public static class MarketClearing
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c) => c.Id + "|" + Period(c);
 
-        // Is the link open for this bid this tick? Draws licence decisions lazily, once per (buyer, control) per tick.
+        // One licence state per application: "buyer|control" for the first (as before splitting), "buyer|control|j" after.
+        string LicenceKey(Bid bid, ExportControl ctl) => bid.BuyerId + "|" + ctl.Id + (bid.Application == 0 ? "" : "|" + bid.Application);
+
+        // Is the link open for this bid this tick? Draws licence decisions lazily, once per application and control per tick.
         bool Open(int b, Candidate c, out int delay)
         {
             delay = 0;
@@ -98,23 +138,31 @@ public static class MarketClearing
                 var bid = bids[b];
                 if (!licenceDelay.TryGetValue((b, ctl.Id), out var d))
                 {
-                    var key = bid.BuyerId + "|" + ctl.Id;
+                    var app = bid.Application == 0 ? "" : "|" + bid.Application;
+                    var key = LicenceKey(bid, ctl);
                     if (state.LicenceBlockedUntil.TryGetValue(key, out var until) && until > tick) d = null;
                     else if (state.LicenceValidUntil.TryGetValue(key, out var valid) && valid >= tick) d = state.LicenceDelay[key];
                     else
                     {
-                        var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, tick, "licence-delay", bid.BuyerId, ctl.Id + "|" + commodity.Id);
-                        var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", bid.BuyerId, ctl.Id + "|" + commodity.Id) < ctl.ApprovalRate;
+                        var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, tick, "licence-delay", bid.BuyerId, ctl.Id + "|" + commodity.Id + app);
+                        var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", bid.BuyerId, ctl.Id + "|" + commodity.Id + app) < ctl.ApprovalRate;
                         d = (int)Math.Ceiling(days);
                         // A decision takes the processing delay either way. A refusal closes the link until then; an approval
                         // covers shipments for as long again. The open share of time is then ≈ the approval rate, which is
                         // what 2025 showed (≈25% approvals, magnet exports down ≈75%: FACTS).
                         if (!approved) { state.LicenceBlockedUntil[key] = tick + Math.Max(1, d.Value); d = null; }
-                        else { state.LicenceValidUntil[key] = tick + Math.Max(1, d.Value) - 1; state.LicenceDelay[key] = d.Value; }
+                        else
+                        {
+                            state.LicenceValidUntil[key] = tick + Math.Max(1, d.Value) - 1;
+                            state.LicenceDelay[key] = d.Value;
+                            // The application's volume: the buyer's normal requirement for the days the approval runs.
+                            if (bid.Normal > 0) state.LicenceLeft[key] = bid.Normal * Math.Max(1, d.Value);
+                        }
                     }
                     licenceDelay[(b, ctl.Id)] = d;
                 }
                 if (d is null) return false;
+                if (state.LicenceLeft.TryGetValue(LicenceKey(bids[b], ctl), out var left) && left <= Eps) return false;
                 delay = Math.Max(delay, d.Value);
             }
             return true;
@@ -126,10 +174,15 @@ public static class MarketClearing
             return cap[cands[b][i].Ask] > Eps && (blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out delay);
         }
 
-        // The sellers a buyer asks this round: among open links within the price band of the cheapest, those reserved for
-        // its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to the seller's
-        // normal sales rate (its market share, not whatever stock it happens to hold) × a weight falling linearly with price.
-        var open = new List<(int I, int Delay)>();
+        // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
+        double Perceived(Bid bid, Candidate c) =>
+            bid.Premium is { } p && p.TryGetValue(asks[c.Ask].SellerCountry, out var x) ? c.Delivered * (1 + x) : c.Delivered;
+
+        // The sellers a buyer asks this round: among open links within the price band of the cheapest perceived cost, those
+        // reserved for its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to the
+        // seller's capacity to supply (Flow: its market share, not whatever stock it happens to hold) × a weight falling linearly
+        // from 1 at the cheapest to 0 at the band's edge.
+        var open = new List<(int I, int Delay, double Cost)>();
         var chosen = new List<(int I, double W, int Delay)>();
         void Choose(int b)
         {
@@ -137,15 +190,21 @@ public static class MarketClearing
             var list = cands[b];
             var best = double.PositiveInfinity;
             for (int i = 0; i < list.Count; i++)
-                if (IsOpen(b, i, out var d)) { open.Add((i, d)); best = Math.Min(best, list[i].Delivered); }
+                if (IsOpen(b, i, out var d))
+                {
+                    var cost = Perceived(bids[b], list[i]);
+                    open.Add((i, d, cost));
+                    best = Math.Min(best, cost);
+                }
             if (open.Count == 0) return;
-            var edge = best * (1 + PriceBand) + Eps;
+            var edge = best * (1 + band) + Eps;
             var top = 1;
-            foreach (var (i, _) in open) if (list[i].Delivered <= edge && asks[list[i].Ask].OnlyFor.Count > 0) { top = 0; break; }
-            foreach (var (i, d) in open)
+            foreach (var (i, _, cost) in open) if (cost <= edge && asks[list[i].Ask].OnlyFor.Count > 0) { top = 0; break; }
+            foreach (var (i, d, cost) in open)
             {
-                if (list[i].Delivered > edge || (asks[list[i].Ask].OnlyFor.Count > 0 ? 0 : 1) != top) continue;
-                var w = Math.Max(asks[list[i].Ask].Flow, 1e-9 * cap[list[i].Ask]) * Math.Max(1e-6, 1 - (list[i].Delivered / best - 1) / PriceBand);
+                if (cost > edge || (asks[list[i].Ask].OnlyFor.Count > 0 ? 0 : 1) != top) continue;
+                var slope = band > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
+                var w = Math.Max(asks[list[i].Ask].Flow, 1e-9 * cap[list[i].Ask]) * slope;
                 chosen.Add((i, w, d));
             }
         }
@@ -189,12 +248,21 @@ public static class MarketClearing
                         var q = r.Q * share;
                         var cand = cands[r.Bid][r.Cand];
                         foreach (var ctl in cand.Controls)
+                        {
                             if (ctl.Mode == ControlMode.Quota)
                                 q = Math.Min(q, Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl))));
+                            if (ctl.Mode == ControlMode.License && state.LicenceLeft.TryGetValue(LicenceKey(bids[r.Bid], ctl), out var left))
+                                q = Math.Min(q, Math.Max(0, left));
+                        }
                         if (q <= Eps) { blocked.Add((r.Bid, r.Cand)); continue; }
                         foreach (var ctl in cand.Controls)
+                        {
                             if (ctl.Mode == ControlMode.Quota)
                                 state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
+                            var lk = LicenceKey(bids[r.Bid], ctl);
+                            if (ctl.Mode == ControlMode.License && state.LicenceLeft.TryGetValue(lk, out var left))
+                                state.LicenceLeft[lk] = left - q;
+                        }
                         var prev = filled.GetValueOrDefault((r.Bid, a));
                         filled[(r.Bid, a)] = (prev.Q + q, r.Delay, r.Cand);
                         remaining[r.Bid] -= q;
@@ -205,11 +273,15 @@ public static class MarketClearing
             }
         }
 
-        // Fills, in (bid, ask) order.
+        // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
         var fills = new List<Fill>(filled.Count);
-        var sold = new double[asks.Count];
+        var merged = new Dictionary<Fill, int>();
         var keys = filled.Keys.ToList();
         keys.Sort((x, y) => x.Bid != y.Bid ? x.Bid.CompareTo(y.Bid) : x.Ask.CompareTo(y.Ask));
+        var supply = new Dictionary<string, double>();
+        var demand = new Dictionary<string, double>();
+        var crossSold = new double[asks.Count];
+        void AddTo(Dictionary<string, double> d, string seg, double q) => d[seg] = d.GetValueOrDefault(seg) + q;
         foreach (var (b, a) in keys)
         {
             var (q, delay, ci) = filled[(b, a)];
@@ -218,32 +290,82 @@ public static class MarketClearing
             double floor = 0; string? payer = null;
             foreach (var f in floors)
                 if (f.Covers(commodity.Id, ask.SellerCountry) && f.Floors[commodity.Id] > floor) { floor = f.Floors[commodity.Id]; payer = f.Id; }
-            var subsidy = Math.Max(0, floor - askPrice[a]);
+            var subsidy = Math.Max(0, floor - cand.Price);
             var transport = Math.Max(1, world.Transport.DaysBetween(ask.SellerCountry, bid.BuyerCountry));
-            fills.Add(new Fill(bid.BuyerId, bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse, q,
-                askPrice[a], askPrice[a] * cand.TariffRate, subsidy, subsidy > 0 ? payer : null, tick, tick + transport + delay));
-            sold[a] += q;
+            var rent = cand.Price - askPrice[a];
+            var fill = new Fill(bid.BuyerId, bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse, q,
+                cand.Price, cand.Price * cand.TariffRate, subsidy, subsidy > 0 ? payer : null, tick, tick + transport + delay)
+            {
+                Rent = rent,
+                RentHolder = rent > 0 ? (cand.Controls.Any(c => c.RentToState) ? "state" : "exporter") : null,
+            };
+            var like = fill with { Quantity = 0 };
+            if (merged.TryGetValue(like, out var at)) fills[at] = fills[at] with { Quantity = fills[at].Quantity + q };
+            else { merged[like] = fills.Count; fills.Add(fill); }
+            // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
+            AddTo(demand, cand.PriceSegment, q);
+            if (cand.PriceSegment != segOfAsk[a])
+            {
+                AddTo(supply, cand.PriceSegment, q);
+                crossSold[a] += q;
+            }
         }
 
-        // Price per segment from flow supply and demand; unmet demand counts in every segment the buyer could reach.
+        // Supply: what each seller can make now, at home less what it sold across controls (counted where it went).
+        for (int a = 0; a < asks.Count; a++) AddTo(supply, segOfAsk[a], Math.Max(0, asks[a].Flow - crossSold[a]));
+
+        // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
+        // segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced out
+        // of its own segment (limit below the price) adds nothing.
+        var disruption = new SortedDictionary<(string Buyer, string Country), (double Q, double E)>();
+                for (int b = 0; b < bids.Count; b++)
+        {
+            var bid = bids[b];
+            var ownSeg = world.SegmentOf(bid.BuyerCountry);
+            if (remaining[b] > Eps)
+            {
+                var segs = new List<string>(2);
+                for (int i = 0; i < cands[b].Count; i++)
+                    if ((blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out _) && !segs.Contains(cands[b][i].PriceSegment))
+                        segs.Add(cands[b][i].PriceSegment);
+                if (segs.Count == 0 && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
+                if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
+                foreach (var sg in segs) AddTo(demand, sg, remaining[b] / segs.Count);
+            }
+
+            // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the
+            // licence delay's share of the lead time where a licence let it through, 0 where nothing bound.
+            var set = Links(bid.BuyerCountry, bid.EndUse);
+            foreach (var c in set.Banned) Note(bid, c, 1);
+            var seen = new List<string>(2);
+            foreach (var c in cands[b])
+            {
+                var country = asks[c.Ask].SellerCountry;
+                if (c.Controls.Count == 0 || seen.Contains(country)) continue;
+                seen.Add(country);
+                double e = 1;
+                var transport = Math.Max(1, world.Transport.DaysBetween(country, bid.BuyerCountry));
+                for (int i = 0; i < cands[b].Count; i++)
+                {
+                    var ci = cands[b][i];
+                    if (asks[ci.Ask].SellerCountry != country) continue;
+                    // Served there this tick, or a link still open: only the licence delay counts against the country.
+                    if (filled.TryGetValue((b, ci.Ask), out var got)) e = Math.Min(e, got.Delay / (double)(got.Delay + transport));
+                    else if ((blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, ci, out var delay))
+                        e = Math.Min(e, delay / (double)(delay + transport));
+                }
+                Note(bid, country, e);
+            }
+        }
+        void Note(Bid bid, string country, double e)
+        {
+            var k = (bid.BuyerId, country);
+            var v = disruption.GetValueOrDefault(k);
+            disruption[k] = (v.Q + bid.Quantity, v.E + bid.Quantity * e);
+        }
+        var disruptions = disruption.Select(x => new Disruption(x.Key.Buyer, commodity.Id, x.Key.Country, x.Value.Q > 0 ? x.Value.E / x.Value.Q : 0)).ToList();
+
         var prices = world.Segments.Select(s => new SegmentPrice(commodity.Id, s.Id, state.Prices[s.Id])).ToList();
-        var supply = new Dictionary<string, double>();
-        var demand = new Dictionary<string, double>();
-        for (int a = 0; a < asks.Count; a++)
-        {
-            supply[segOfAsk[a]] = supply.GetValueOrDefault(segOfAsk[a]) + asks[a].Flow;
-            demand[segOfAsk[a]] = demand.GetValueOrDefault(segOfAsk[a]) + sold[a];
-        }
-        for (int b = 0; b < bids.Count; b++)
-        {
-            if (remaining[b] <= Eps) continue;
-            var segs = new List<string>(2);
-            for (int i = 0; i < cands[b].Count; i++)
-                if ((blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out _) && !segs.Contains(segOfAsk[cands[b][i].Ask]))
-                    segs.Add(segOfAsk[cands[b][i].Ask]);
-            if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
-            foreach (var s in segs) demand[s] = demand.GetValueOrDefault(s) + remaining[b] / segs.Count;
-        }
         var next = new List<SegmentPrice>();
         foreach (var s in world.Segments)
         {
@@ -261,7 +383,8 @@ public static class MarketClearing
         {
             state.LicenceValidUntil.Remove(k);
             state.LicenceDelay.Remove(k);
+            state.LicenceLeft.Remove(k);
         }
-        return new ClearingResult(commodity.Id, fills, prices, next);
+        return new ClearingResult(commodity.Id, fills, prices, next) { Disruptions = disruptions };
     }
 }

@@ -11,6 +11,8 @@ public sealed class MarketState
     /// <summary>"buyer|control" → last tick of an approved licence, and its processing delay (added to every shipment under it).</summary>
     public Dictionary<string, int> LicenceValidUntil { get; set; } = new();
     public Dictionary<string, int> LicenceDelay { get; set; } = new();
+    /// <summary>"buyer|control[|application]" → quantity still licensed under the approval in force (absent = no volume limit).</summary>
+    public Dictionary<string, double> LicenceLeft { get; set; } = new();
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
     public Dictionary<string, double> QuotaUsed { get; set; } = new();
 }

@@ -3,10 +3,24 @@ using MarketSim.Model.Scenario;
 namespace MarketSim.Model.Market;
 
 /// <summary>A buyer's demand for one commodity in one tick, at most LimitPrice per unit delivered.</summary>
-public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, EndUse EndUse, double Quantity, double LimitPrice);
+/// <param name="Premium">Perceived extra cost per unit of price, by seller country: the buyer's security premium × its risk estimate
+/// of that country (supplier-risk learning). Ranks and weights offers; never changes the price paid.</param>
+/// <param name="Unqualified">Seller countries the buyer has not qualified as suppliers yet (qualification lag); their open-market
+/// offers are closed to it. Reserved offers (contracts, its own stockpile) are always open.</param>
+/// <param name="Application">Set by the market: which of the buyer's licence applications this part of the bid is (0 when unsplit).</param>
+public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, EndUse EndUse, double Quantity, double LimitPrice)
+{
+    public IReadOnlyDictionary<string, double>? Premium { get; init; }
+    public IReadOnlyList<string>? Unqualified { get; init; }
+    public int Application { get; init; }
+    /// <summary>The buyer's normal requirement per tick (its daily use; 0 = not known). A licence approval covers this much per
+    /// day of its validity: an application is for a volume, not for whatever backlog the buyer has built up.</summary>
+    public double Normal { get; init; }
+}
 
 /// <summary>A seller's stock of one commodity of one origin on offer in one tick.</summary>
-/// <param name="Flow">The seller's normal sales rate per tick: what the price rule counts as supply.</param>
+/// <param name="Flow">What the seller can make per tick now (its planned rate, limited by the inputs it holds): what the price
+/// rule counts as supply.</param>
 /// <param name="OnlyFor">If not empty, only buyers in these countries may buy (a national stockpile, a reserved offtake).</param>
 public sealed record Ask(string SellerId, string SellerCountry, string Commodity, string Origin, double Quantity, double Flow,
     IReadOnlyList<string> PriorityBuyers, IReadOnlyList<string> OnlyFor)
@@ -14,12 +28,27 @@ public sealed record Ask(string SellerId, string SellerCountry, string Commodity
     public string SortKey => SellerId + "|" + Origin + "|" + string.Join(",", OnlyFor);
 }
 
-/// <summary>A matched trade. Price is per unit before tariff; Tariff and Subsidy are per unit.</summary>
+/// <summary>A matched trade. Price is per unit before tariff (the buyer's segment price when the sale crosses an export control
+/// into another segment); Tariff, Subsidy and Rent are per unit. Rent = Price − the seller's home-segment price.</summary>
 public sealed record Fill(string BuyerId, string BuyerCountry, string SellerId, string SellerCountry, string Commodity, string Origin,
-    EndUse EndUse, double Quantity, double Price, double Tariff, double Subsidy, string? SubsidyPayer, int OrderTick, int ArrivalTick);
+    EndUse EndUse, double Quantity, double Price, double Tariff, double Subsidy, string? SubsidyPayer, int OrderTick, int ArrivalTick)
+{
+    public double Rent { get; init; }
+    /// <summary>Who holds the rent: "exporter" (the selling firms' country) or "state" (the exporting state, as an export tax).</summary>
+    public string? RentHolder { get; init; }
+}
+
+/// <summary>
+/// What a buyer met at one supplier country this tick: the share of its order that policy stopped there (ban, refused licence,
+/// used-up quota) plus, for licensed shipments, the licence delay as a share of the whole lead time. 0 = smooth trade.
+/// </summary>
+public sealed record Disruption(string BuyerId, string Commodity, string SellerCountry, double Share);
 
 public sealed record SegmentPrice(string Commodity, string Segment, double Price);
 
-/// <summary>What a market returns for one tick: fills and the prices for the next tick.</summary>
+/// <summary>What a market returns for one tick: fills, the prices for the next tick, and the disruptions buyers met.</summary>
 public sealed record ClearingResult(string Commodity, IReadOnlyList<Fill> Fills, IReadOnlyList<SegmentPrice> Prices,
-    IReadOnlyList<SegmentPrice> NextPrices);
+    IReadOnlyList<SegmentPrice> NextPrices)
+{
+    public IReadOnlyList<Disruption> Disruptions { get; init; } = [];
+}

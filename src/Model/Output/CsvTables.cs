@@ -44,10 +44,14 @@ public static class CsvTables
     public static readonly CsvTable Cover = new("cover.csv", ["tick", "date", "country", "sector", "commodity", "days"],
         f => For(f, f.Cover, c => [c.Country, c.Sector, c.Commodity, N(c.Days)]));
 
+    /// <summary>rent: Σ quantity × (price paid − the exporter's home price) on sales across export controls; holder: exporter or state.</summary>
+    public static readonly CsvTable Rents = new("rents.csv", ["tick", "date", "exporter", "commodity", "holder", "quantity", "rent"],
+        f => For(f, f.Rents, r => [r.Exporter, r.Commodity, r.Holder, N(r.Quantity), N(r.Rent)]));
+
     public static readonly CsvTable Events = new("events.csv", ["tick", "date", "event"],
         f => For(f, f.Events, e => [e]));
 
-    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Events];
+    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Rents, Events];
 
     public const string SummaryFileName = "summary.csv";
 

@@ -40,6 +40,12 @@ public sealed record ExportControl : PolicySpec
     public double DelayMaxDays { get; init; }
     /// <summary>Also binds third-country sellers of the exporter's origin (re-export clause).</summary>
     public bool ReExport { get; init; }
+    /// <summary>License mode: how many applications a buyer's orders under the control run through at once, each drawn on its own,
+    /// so the approved share of a buyer's supply follows the approval rate instead of one draw deciding all of it.</summary>
+    public int Applications { get; init; } = 10;
+    /// <summary>Who keeps the export rent (destination price − home price on licensed or quota sales): the exporting firms
+    /// (false) or the state, as with an export tax (true).</summary>
+    public bool RentToState { get; init; }
 
     public bool Covers(string commodity, string buyerCountry, EndUse use) =>
         Commodities.Contains(commodity)
@@ -104,6 +110,8 @@ public sealed record Stockpile : PolicySpec
     /// <summary>Buy to refill while the price is below this multiple of the reference price (0 = never).</summary>
     public double RefillPriceFactor { get; init; }
     public double RefillPerDay { get; init; }
+    /// <summary>Anticipatory release: also release while an export control in force covers this commodity to this country.</summary>
+    public bool ReleaseOnControl { get; init; }
     public override string Describe() => $"{Country} stockpile of {Commodity}";
 }
 

@@ -22,6 +22,8 @@ internal sealed class ScenarioReader(ErrorSink sink)
         var currency = root.Str("currency");
         var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0) ?? 0);
         var demand = ReadDemand(root.Sub("demand"));
+        var buyers = ReadBuyers(root.Sub("buyers"));
+        var investment = ReadInvestment(root.Sub("investment"));
         var transport = ReadTransport(root.Sub("transport"));
 
         var countries = root.Items("countries", required: true).Select(ReadCountry).Where(c => c is not null).Select(c => c!).ToList();
@@ -56,7 +58,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
         return new ScenarioSpec
         {
             Name = name!, Description = description!, StartDate = _start!.Value, Days = _days, Currency = currency!, Seed = seed,
-            Demand = demand, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
+            Demand = demand, Buyers = buyers, Investment = investment, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
             Producers = producers, Manufacturers = manufacturers, Policies = policies,
         };
     }
@@ -98,6 +100,43 @@ internal sealed class ScenarioReader(ErrorSink sink)
             LagDays = m.Num("lag_days", false, 365, 1) ?? 365,
             Floor = m.Num("floor", false, 0.7, 0.01, 1) ?? 0.7,
             LeadTimeLearning = m.Num("lead_time_learning", false, 0.1, 0, 1) ?? 0.1,
+            Persistence = m.Num("persistence", false, 0, 0, 1) ?? 0,
+        };
+        m.RejectUnknown();
+        return d;
+    }
+
+    BuyerSettings ReadBuyers(YamlMap? m)
+    {
+        var d = new BuyerSettings();
+        if (m is null) return d;
+        d = new BuyerSettings
+        {
+            PriceBand = m.Num("price_band", false, d.PriceBand, 0, 1) ?? d.PriceBand,
+            RiskLearningDays = m.Num("risk_learning_days", false, d.RiskLearningDays, 1, 36500) ?? d.RiskLearningDays,
+            RiskMemoryDays = m.Num("risk_memory_days", false, d.RiskMemoryDays, 1, 36500) ?? d.RiskMemoryDays,
+            SecurityPremium = m.Num("security_premium", false, d.SecurityPremium, 0, 10) ?? d.SecurityPremium,
+            QualificationDays = m.Num("qualification_days", false, d.QualificationDays, 0, 36500) ?? d.QualificationDays,
+            QualifyAtRisk = m.Num("qualify_at_risk", false, d.QualifyAtRisk, 0, 1) ?? d.QualifyAtRisk,
+            PrecautionMaxCoverDays = m.Num("precaution_max_cover_days", false, d.PrecautionMaxCoverDays, 0, 3650) ?? d.PrecautionMaxCoverDays,
+            PrecautionBuildDays = m.Num("precaution_build_days", false, d.PrecautionBuildDays, 1, 36500) ?? d.PrecautionBuildDays,
+            PrecautionReleaseDays = m.Num("precaution_release_days", false, d.PrecautionReleaseDays, 1, 36500) ?? d.PrecautionReleaseDays,
+        };
+        m.RejectUnknown();
+        return d;
+    }
+
+    InvestmentSettings ReadInvestment(YamlMap? m)
+    {
+        var d = new InvestmentSettings();
+        if (m is null) return d;
+        d = new InvestmentSettings
+        {
+            Step = m.Num("step", false, d.Step, 0, 10) ?? d.Step,
+            MarginThreshold = m.Num("margin_threshold", false, d.MarginThreshold, 0, 100) ?? d.MarginThreshold,
+            SustainDays = m.Num("sustain_days", false, d.SustainDays, 1, 36500) ?? d.SustainDays,
+            LeadDays = m.Num("lead_days", false, d.LeadDays, 0, 36500) ?? d.LeadDays,
+            RampDays = m.Num("ramp_days", false, d.RampDays, 1, 36500) ?? d.RampDays,
         };
         m.RejectUnknown();
         return d;
@@ -272,6 +311,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
             PriorityBuyers = priority.Select(x => x.Value).ToList(),
             MilitaryShare = m.Num("military_share", false, 0, 0, 1) ?? 0,
             Thrift = ReadThrift(m, inputs),
+            InvestmentLeadDays = m.Num("investment_lead_days", false, null, 0, 36500),
         };
         if (id is not null) _producers.Add(id);
         m.RejectUnknown();
@@ -397,6 +437,8 @@ internal sealed class ScenarioReader(ErrorSink sink)
             Id = id, Start = start, End = end, Exporter = exporter, Commodities = Commodities(m, "commodities"),
             Destinations = Countries(m, "destinations"), EndUse = use ?? EndUseScope.All, Mode = mode ?? ControlMode.Ban,
             ReExport = m.Bool("re_export"),
+            Applications = mode == ControlMode.License ? Math.Min(1000, m.Int("applications", false, 10, 1) ?? 10) : 10,
+            RentToState = RentHolder(m),
             QuotaQuantity = mode == ControlMode.Quota ? m.Num("quota", min: 0) ?? 0 : 0,
             QuotaPeriodDays = mode == ControlMode.Quota ? m.Int("quota_period_days", false, 30, 1) ?? 30 : 30,
             ApprovalRate = mode == ControlMode.License ? m.Num("approval_rate", min: 0, max: 1) ?? 1 : 1,
@@ -406,6 +448,13 @@ internal sealed class ScenarioReader(ErrorSink sink)
         if (c.DelayMaxDays < c.DelayMinDays) m.Error("delay_max_days", $"must be at least delay_min_days ({c.DelayMinDays})");
         if (c.Destinations.Contains(exporter)) m.Error("destinations", $"the exporter '{exporter}' cannot be a destination of its own export control");
         return c;
+    }
+
+    bool RentHolder(YamlMap m)
+    {
+        var text = m.Str("rent_to", false, "exporter");
+        if (text is not ("exporter" or "state")) m.Error("rent_to", $"unknown rent holder '{text}' (exporter, state)");
+        return text == "state";
     }
 
     PolicySpec ReadFloor(YamlMap m, string id, int start, int? end)
@@ -435,6 +484,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
             MaxReleasePerDay = m.Num("max_release_per_day", min: 0) ?? 0,
             RefillPriceFactor = m.Num("refill_price_factor", false, 0, 0) ?? 0,
             RefillPerDay = m.Num("refill_per_day", false, 0, 0) ?? 0,
+            ReleaseOnControl = m.Bool("release_on_control"),
         };
     }
 

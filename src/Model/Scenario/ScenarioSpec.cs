@@ -13,6 +13,10 @@ public sealed record ScenarioSpec
     public required string Currency { get; init; }
     public ulong Seed { get; init; }
     public required DemandSettings Demand { get; init; }
+    /// <summary>How buyers learn supplier risk, qualify suppliers and hold precautionary stock (defaults: the behaviour off).</summary>
+    public BuyerSettings Buyers { get; init; } = new();
+    /// <summary>How producers add capacity in answer to sustained margins (default: off).</summary>
+    public InvestmentSettings Investment { get; init; } = new();
     public required TransportSpec Transport { get; init; }
     public required IReadOnlyList<CommoditySpec> Commodities { get; init; }
     public required IReadOnlyList<SegmentSpec> Segments { get; init; }
@@ -70,6 +74,45 @@ public sealed record DemandSettings
     public double Floor { get; init; } = 0.7;
     /// <summary>Weight of a new observation in the firms' expected lead time.</summary>
     public double LeadTimeLearning { get; init; } = 0.1;
+    /// <summary>Share of the thrift a high price forced that stays when the price falls (redesigned products do not go back).</summary>
+    public double Persistence { get; init; }
+}
+
+/// <summary>Buyers' behaviour towards supplier risk (docs/MODEL.md, "Buyers who learn supplier risk").</summary>
+public sealed record BuyerSettings
+{
+    /// <summary>A buyer spreads an order over offers up to this fraction dearer (perceived cost) than the cheapest.</summary>
+    public double PriceBand { get; init; } = 0.10;
+    /// <summary>Days for the risk estimate to close 63% of the gap when disruption is above it (learning).</summary>
+    public double RiskLearningDays { get; init; } = 30;
+    /// <summary>Days for the risk estimate to close 63% of the gap when disruption is below it (forgetting).</summary>
+    public double RiskMemoryDays { get; init; } = 365;
+    /// <summary>Extra perceived cost per unit of price at risk 1: a buyer pays up to this much more for a supplier of no risk.</summary>
+    public double SecurityPremium { get; init; }
+    /// <summary>Days to qualify a new supplier country; 0 = every country counts as qualified.</summary>
+    public double QualificationDays { get; init; }
+    /// <summary>A buyer starts qualifying the other supplier countries of an input when its risk estimate of one it buys from reaches this.</summary>
+    public double QualifyAtRisk { get; init; } = 0.1;
+    /// <summary>Highest cover target (days) precaution can reach; 0 = no precautionary stock.</summary>
+    public double PrecautionMaxCoverDays { get; init; }
+    /// <summary>Days for the precaution level to close 63% of the gap upwards (building stock).</summary>
+    public double PrecautionBuildDays { get; init; } = 60;
+    /// <summary>Days for the precaution level to close 63% of the gap downwards (running stock back down).</summary>
+    public double PrecautionReleaseDays { get; init; } = 365;
+}
+
+/// <summary>Producers' investment in answer to margins (docs/MODEL.md, "Investment that answers prices").</summary>
+public sealed record InvestmentSettings
+{
+    /// <summary>Capacity added per decision, as a share of the producer's capacity; 0 = no endogenous investment.</summary>
+    public double Step { get; init; }
+    /// <summary>Expected margin (revenue with floors over cost, minus 1) that must hold for SustainDays.</summary>
+    public double MarginThreshold { get; init; } = 0.25;
+    public double SustainDays { get; init; } = 180;
+    /// <summary>Days from decision to first output (an expansion of a running plant; a new plant takes longer: per producer).</summary>
+    public double LeadDays { get; init; } = 1095;
+    /// <summary>Days of the S-shaped ramp from first output to full added capacity.</summary>
+    public double RampDays { get; init; } = 730;
 }
 
 public sealed record TransportSpec
@@ -153,6 +196,8 @@ public sealed record ProducerSpec
     public double ReservedShare { get; init; }
     public double MilitaryShare { get; init; }
     public IReadOnlyDictionary<string, ThriftSpec> Thrift { get; init; } = new Dictionary<string, ThriftSpec>();
+    /// <summary>This producer's investment lead time in days, where it differs from the scenario's (a new plant vs an expansion).</summary>
+    public double? InvestmentLeadDays { get; init; }
 }
 
 public sealed record ManufacturerSpec

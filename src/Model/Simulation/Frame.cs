@@ -11,7 +11,11 @@ public sealed record Frame(
     IReadOnlyList<FiscalRow> Fiscal,
     IReadOnlyList<CoverRow> Cover,
     IReadOnlyList<LeadTimeRow> LeadTimes,
-    IReadOnlyList<string> Events);
+    IReadOnlyList<string> Events)
+{
+    /// <summary>Export rents earned this tick on sales across export controls (empty when none).</summary>
+    public IReadOnlyList<RentRow> Rents { get; init; } = [];
+}
 
 public sealed record PriceRow(string Market, string Commodity, double Price);
 /// <summary>Origin: where the material was first produced; Exporter: the selling firm's country.</summary>
@@ -25,3 +29,6 @@ public sealed record FiscalRow(string Country, double Cost, double Cumulative);
 public sealed record CoverRow(string Country, string Sector, string Commodity, double Days);
 /// <summary>Quantity-weighted days from order to arrival of what was bought this tick.</summary>
 public sealed record LeadTimeRow(string Destination, string Commodity, double Quantity, double Days);
+/// <summary>Export rent earned by an exporter's sales across export controls: Σ quantity × (price paid − home price).
+/// Holder: "exporter" (the selling firms) or "state" (collected as with an export tax).</summary>
+public sealed record RentRow(string Exporter, string Commodity, string Holder, double Quantity, double Rent);

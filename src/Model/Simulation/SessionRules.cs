@@ -53,7 +53,14 @@ public static class SessionRules
                     var key = commodity + "@" + c.Id;
                     floors[key] = Math.Max(floors.GetValueOrDefault(key), price);
                 }
-        var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors);
+        // Which inputs a control touches for which buyer countries: firms raise precautionary cover on them.
+        var controlled = new SortedSet<string>(Ord);
+        foreach (var c in inForce.OfType<ExportControl>())
+            foreach (var k in c.Commodities)
+                foreach (var country in world.Countries)
+                    if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
+                        controlled.Add(k + "|" + country.Id);
+        var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors) { Controlled = controlled.ToList() };
         return new TickPlan(t, inForce, ctx, events, added);
     }
 
@@ -93,23 +100,33 @@ public static class SessionRules
         return id => map.TryGetValue(id, out var c) ? c : id;
     }
 
-    /// <summary>Each agent's purchases and sales, in a stable order.</summary>
-    public static Dictionary<string, (List<Fill> Bought, List<Fill> Sold)> Route(IEnumerable<ClearingResult> results, Func<string, string> owner)
+    /// <summary>Each agent's purchases, sales and the disruptions it met, in a stable order.</summary>
+    public static Dictionary<string, Routed> Route(IEnumerable<ClearingResult> results, Func<string, string> owner)
     {
-        var d = new Dictionary<string, (List<Fill>, List<Fill>)>();
-        (List<Fill>, List<Fill>) For(string id) => d.TryGetValue(id, out var v) ? v : d[id] = (new(), new());
+        var d = new Dictionary<string, Routed>();
+        Routed For(string id) => d.TryGetValue(id, out var v) ? v : d[id] = new Routed();
         foreach (var r in results.OrderBy(r => r.Commodity, Ord))
+        {
             foreach (var f in r.Fills)
             {
-                For(owner(f.BuyerId)).Item1.Add(f);
-                For(owner(f.SellerId)).Item2.Add(f);
+                For(owner(f.BuyerId)).Bought.Add(f);
+                For(owner(f.SellerId)).Sold.Add(f);
             }
+            foreach (var x in r.Disruptions) For(owner(x.BuyerId)).Disruptions.Add(x);
+        }
         return d;
     }
 
-    public static AgentSettlement SettlementFor(TickPlan plan, Dictionary<string, (List<Fill> Bought, List<Fill> Sold)> routed, string agentId) =>
+    public sealed class Routed
+    {
+        public List<Fill> Bought { get; } = new();
+        public List<Fill> Sold { get; } = new();
+        public List<Disruption> Disruptions { get; } = new();
+    }
+
+    public static AgentSettlement SettlementFor(TickPlan plan, Dictionary<string, Routed> routed, string agentId) =>
         routed.TryGetValue(agentId, out var v)
-            ? new AgentSettlement(plan.Tick, v.Bought, v.Sold, plan.CapacityAdded.GetValueOrDefault(agentId))
+            ? new AgentSettlement(plan.Tick, v.Bought, v.Sold, plan.CapacityAdded.GetValueOrDefault(agentId)) { Disruptions = v.Disruptions }
             : new AgentSettlement(plan.Tick, [], [], plan.CapacityAdded.GetValueOrDefault(agentId));
 
     /// <summary>Folds the tick into a frame and advances the clock. Reports and fills are sorted first, so sums are reproducible.</summary>
@@ -199,8 +216,13 @@ public static class SessionRules
             fiscal.Add(new FiscalRow(c.Id, today, cum));
         }
 
+        // Export rents: (price paid − the seller's home price) × quantity on sales across a control, by exporter and holder.
+        var rents = fills.Where(f => f.Rent > 0).GroupBy(f => (f.SellerCountry, f.Commodity, Holder: f.RentHolder ?? "exporter"))
+            .Select(g => new RentRow(g.Key.SellerCountry, g.Key.Commodity, g.Key.Holder, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Rent)))
+            .OrderBy(r => r.Exporter, Ord).ThenBy(r => r.Commodity, Ord).ThenBy(r => r.Holder, Ord).ToList();
+
         st.Tick = plan.Tick + 1;
-        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events);
+        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events) { Rents = rents };
     }
 
     static double Sum<T>(IEnumerable<T> xs, Func<T, double> f)

@@ -24,6 +24,9 @@ public sealed class PolicyForm
     public ControlMode Mode { get; set; } = ControlMode.Ban;
     public EndUseScope EndUse { get; set; } = EndUseScope.All;
     public bool ReExport { get; set; }
+    /// <summary>Kept from the policy being edited (the form has no field for them).</summary>
+    public int Applications { get; set; } = 10;
+    public bool RentToState { get; set; }
     public double Quota { get; set; }
     public int QuotaPeriodDays { get; set; } = 30;
     public double ApprovalRate { get; set; } = 0.5;
@@ -69,6 +72,7 @@ public sealed class PolicyForm
             {
                 Id = id, Start = start, End = End, Exporter = Exporter.Trim(), Commodities = Split(Commodities), Destinations = Split(Destinations),
                 Mode = Mode, EndUse = EndUse, ReExport = ReExport, QuotaQuantity = Quota, QuotaPeriodDays = QuotaPeriodDays,
+                Applications = Applications, RentToState = RentToState,
                 ApprovalRate = Mode == ControlMode.License ? ApprovalRate : 1,
                 DelayMinDays = Mode == ControlMode.License ? DelayMinDays : 0, DelayMaxDays = Mode == ControlMode.License ? DelayMaxDays : 0,
             },
@@ -85,6 +89,7 @@ public sealed class PolicyForm
                 f.Exporter = e.Exporter; f.Commodities = string.Join(", ", e.Commodities); f.Destinations = string.Join(", ", e.Destinations);
                 f.Mode = e.Mode; f.EndUse = e.EndUse; f.ReExport = e.ReExport; f.Quota = e.QuotaQuantity; f.QuotaPeriodDays = e.QuotaPeriodDays;
                 f.ApprovalRate = e.ApprovalRate; f.DelayMinDays = e.DelayMinDays; f.DelayMaxDays = e.DelayMaxDays;
+                f.Applications = e.Applications; f.RentToState = e.RentToState;
                 break;
             case Tariff t:
                 f.Importer = t.Importer; f.Commodities = string.Join(", ", t.Commodities); f.Origins = string.Join(", ", t.Origins); f.Rate = t.Rate;

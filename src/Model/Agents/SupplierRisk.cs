@@ -1,0 +1,129 @@
+using MarketSim.Model.Market;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Agents;
+
+/// <summary>
+/// How a buying firm learns from what policy does to its supply (docs/MODEL.md, "Buyers who learn supplier risk"):
+/// a risk estimate per (input, supplier country) that follows the disruptions met there, fast up and slowly down; a security
+/// premium that makes risky suppliers look dearer; qualification of new supplier countries, which takes time; and
+/// precautionary cover that rises with a control on an input or with risk, and falls slowly afterwards.
+/// </summary>
+public static class SupplierRisk
+{
+    static readonly StringComparer Ord = StringComparer.Ordinal;
+    const double Forget = 1e-4;
+
+    static string Key(string commodity, string country) => commodity + "|" + country;
+
+    /// <summary>
+    /// r ← r + (e − r)/T, T = learning days when e > r, memory days otherwise; e = the disruption share met this tick (0 where
+    /// none was reported). An estimate that has decayed below 10⁻⁴ is dropped (the state stays small).
+    /// </summary>
+    public static void Learn(FirmState s, BuyerSettings b, IReadOnlyList<Disruption> met)
+    {
+        if (met.Count == 0 && s.Risk.Count == 0) return;
+        var seen = new Dictionary<string, double>(Ord);
+        foreach (var d in met) seen[Key(d.Commodity, d.SellerCountry)] = d.Share;
+        var keys = s.Risk.Keys.Union(seen.Keys).OrderBy(k => k, Ord).ToList();
+        foreach (var k in keys)
+        {
+            var r = s.Risk.GetValueOrDefault(k);
+            var e = seen.GetValueOrDefault(k);
+            r += (e - r) / Math.Max(1, e > r ? b.RiskLearningDays : b.RiskMemoryDays);
+            if (r < Forget && !seen.ContainsKey(k)) s.Risk.Remove(k);
+            else s.Risk[k] = r;
+        }
+    }
+
+    /// <summary>The highest risk the firm sees among the supplier countries of an input.</summary>
+    public static double InputRisk(FirmState s, string commodity)
+    {
+        double r = 0;
+        var prefix = commodity + "|";
+        foreach (var (k, v) in s.Risk) if (k.StartsWith(prefix, StringComparison.Ordinal)) r = Math.Max(r, v);
+        return r;
+    }
+
+    /// <summary>Perceived extra cost per unit of price by seller country: premium × risk (null when there is none).</summary>
+    public static IReadOnlyDictionary<string, double>? Premiums(FirmState s, BuyerSettings b, string commodity)
+    {
+        if (b.SecurityPremium <= 0 || s.Risk.Count == 0) return null;
+        SortedDictionary<string, double>? d = null;
+        var prefix = commodity + "|";
+        foreach (var (k, v) in s.Risk)
+            if (k.StartsWith(prefix, StringComparison.Ordinal) && v > 0)
+                (d ??= new SortedDictionary<string, double>(Ord))[k[prefix.Length..]] = b.SecurityPremium * v;
+        return d;
+    }
+
+    /// <summary>Countries with a producer of the commodity (main output or co-product), in ordinal order.</summary>
+    public static IEnumerable<string> SupplierCountries(ScenarioSpec world, string commodity) =>
+        world.Producers.Where(p => p.Output == commodity || p.CoProducts.ContainsKey(commodity)).Select(p => p.Country).Distinct().OrderBy(c => c, Ord);
+
+    /// <summary>
+    /// At the start a firm is qualified with every country that already supplies the input (a producer with capacity), with its
+    /// own country, and with producers whose offtake contracts cover its country. Nothing to do when qualification is off.
+    /// </summary>
+    public static void InitialiseQualification(ScenarioSpec world, FirmState s, string country, string commodity)
+    {
+        if (world.Buyers.QualificationDays <= 0) return;
+        s.QualifiedFrom[Key(commodity, country)] = 0;
+        foreach (var p in world.Producers.Where(p => p.Output == commodity || p.CoProducts.ContainsKey(commodity)))
+            if (p.Capacity > 0 || p.ReservedFor.Contains(country)) s.QualifiedFrom[Key(commodity, p.Country)] = 0;
+    }
+
+    /// <summary>Supplier countries of the input the firm may not buy from yet on the open market (null when all are open).</summary>
+    public static IReadOnlyList<string>? Unqualified(ScenarioSpec world, FirmState s, string commodity, int tick)
+    {
+        if (world.Buyers.QualificationDays <= 0) return null;
+        List<string>? l = null;
+        foreach (var c in SupplierCountries(world, commodity))
+            if (!s.QualifiedFrom.TryGetValue(Key(commodity, c), out var from) || from > tick) (l ??= new()).Add(c);
+        return l;
+    }
+
+    /// <summary>
+    /// Once the risk of a country the firm buys an input from reaches the trigger, it starts qualifying every other supplier
+    /// country of that input; each is open to it after the qualification lag.
+    /// </summary>
+    public static void Qualify(ScenarioSpec world, FirmState s, string commodity, int tick)
+    {
+        var b = world.Buyers;
+        if (b.QualificationDays <= 0 || InputRisk(s, commodity) < b.QualifyAtRisk) return;
+        foreach (var c in SupplierCountries(world, commodity))
+            if (!s.QualifiedFrom.ContainsKey(Key(commodity, c))) s.QualifiedFrom[Key(commodity, c)] = tick + (int)Math.Ceiling(b.QualificationDays);
+    }
+
+    /// <summary>
+    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(1 if a control in force covers the input to the firm's
+    /// country, the input's risk), over the build days upwards and the release days downwards.
+    /// </summary>
+    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, bool controlled)
+    {
+        if (b.PrecautionMaxCoverDays <= 0) return;
+        var target = Math.Max(controlled ? 1 : 0, Math.Min(1, InputRisk(s, commodity)));
+        var level = s.Precaution.GetValueOrDefault(commodity);
+        level += (target - level) / Math.Max(1, target > level ? b.PrecautionBuildDays : b.PrecautionReleaseDays);
+        if (level < Forget) s.Precaution.Remove(commodity);
+        else s.Precaution[commodity] = level;
+    }
+
+    /// <summary>Cover target in days: the firm's own D, raised towards the scenario's maximum by the precaution level.</summary>
+    public static double CoverDays(FirmState s, BuyerSettings b, string commodity, double ownCoverDays)
+    {
+        var level = s.Precaution.GetValueOrDefault(commodity);
+        return level <= 0 ? ownCoverDays : ownCoverDays + Math.Max(0, b.PrecautionMaxCoverDays - ownCoverDays) * level;
+    }
+
+    /// <summary>The tick's learning for every input of a buying firm: risk, qualification, precaution.</summary>
+    public static void AfterTick(ScenarioSpec world, FirmState s, string country, IEnumerable<string> inputs, AgentSettlement st, TickContext ctx)
+    {
+        Learn(s, world.Buyers, st.Disruptions);
+        foreach (var k in inputs)
+        {
+            Qualify(world, s, k, st.Tick);
+            UpdatePrecaution(s, world.Buyers, k, ctx.IsControlled(k, country));
+        }
+    }
+}
