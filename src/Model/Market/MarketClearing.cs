@@ -330,7 +330,10 @@ public static class MarketClearing
                         segs.Add(cands[b][i].PriceSegment);
                 if (segs.Count == 0 && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
                 if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
-                foreach (var sg in segs) AddTo(demand, sg, remaining[b] / segs.Count);
+                // Demand is a flow: what is left of the order counts up to one day's normal requirement; the rest is backlog the
+                // buyer would rebuild over time, not demand at today's price (a stock compared with flows would swamp them).
+                var unmet = bid.Normal > 0 ? Math.Min(remaining[b], bid.Normal) : remaining[b];
+                foreach (var sg in segs) AddTo(demand, sg, unmet / segs.Count);
             }
 
             // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the
