@@ -35,3 +35,13 @@ print(f"| Dy and Tb import share from China ≈100% | Japan's dependence | Dy {p
 print(f"| Magnet procurement lead time 1–2 months (baseline) | Procurement lead time | high-temp {lead(b,'magnet_ht')/30.4:.2f} months, standard {lead(b,'magnet_std')/30.4:.2f} months |")
 print(f"| Magnet lead time 3–4 months under the 2025–26 controls | Procurement lead time | high-temp {lead(k,'magnet_ht',30)/30.4:.2f} months (days 30–365) |")
 print(f"| Japan's loss from a 3-month cut-off ≈ ¥660 bn ≈ 0.11% of GDP (±25%) | Cost of a cut-off (NRI) | ${loss/1e9:.2f} bn = ¥{loss*JPY/1e9:.0f} bn = {loss/gdp:.3%} of GDP |")
+
+# China-Japan 2026: the Dy oxide price at home (china segment) and abroad (world segment), and China's export rent.
+prices = {(int(r["tick"]), r["market"]): float(r["price"]) for r in rows(k, "prices.csv") if r["commodity"] == "dy_oxide"}
+print()
+print("china-japan-2026, Dy oxide (USD/kg): day | China | world")
+for t in (0, 90, 180, 364):
+    print(f"  {t:>3} | {prices[(t, 'china')]/1000:,.0f} | {prices[(t, 'world')]/1000:,.0f}")
+rent = collections.Counter()
+for r in rows(k, "rents.csv"): rent[(r["exporter"], r["commodity"], r["holder"])] += float(r["rent"])
+print("export rent over the year (USD million): " + ", ".join(f"{e} {c} ({h}) {v/1e6:,.0f}" for (e, c, h), v in sorted(rent.items())))

@@ -11,6 +11,7 @@ public class RunCommandTests
         ["lead_times.csv"] = "tick,date,destination,commodity,quantity,days",
         ["fiscal.csv"] = "tick,date,country,cost,cumulative",
         ["cover.csv"] = "tick,date,country,sector,commodity,days",
+        ["rents.csv"] = "tick,date,exporter,commodity,holder,quantity,rent",
         ["events.csv"] = "tick,date,event",
         ["summary.csv"] = "country,gdp,cumulative_loss,loss_gdp_share,peak_unmet_share,shortage_days,fiscal_cost,currency",
     };
