@@ -14,16 +14,39 @@ SPARE = 1.03   # assumption: 2024 average exchange rate (not in FACTS.md)
 JP_FIRMS_2024 = "firms: [{id: a, share: 0.5, cover_days: 60}, {id: b, share: 0.5, cover_days: 18}]"
 JP_FIRMS_2026 = "firms: [{id: a, share: 0.25, cover_days: 180}, {id: b, share: 0.25, cover_days: 60}, {id: c, share: 0.25, cover_days: 30}, {id: d, share: 0.25, cover_days: 18}]"
 
+# Firms' behaviour, one set for every shipped scenario (the 2010 backcast is where it is checked: tools/backcast.py).
+# Thrift lag: Sprecher et al. 2017 report substitution of ≈10% of demand per year in 2010–12. In the first-order lag the speed is
+# (1 − θ*)/lag; at the 2011 Dy price (≈20× the reference) θ* = max(0.5, 20^−0.15) = 0.64, so lag = 0.36/0.10 years ≈ 1,320 days.
+LAG_DAYS = round(0.36 / 0.10 * 365 / 10) * 10
+BEHAVIOUR = f"""  lag_days: {LAG_DAYS}       # Sprecher et al. 2017: substitution ≈10% of demand per year in 2010–12; speed (1 − θ*)/lag with θ* = 0.64 at the 2011 Dy price (20× the reference, ε = 0.15) → lag ≈ 3.6 years
+  floor: 0.5           # Heim & Vander Wal 2023; IEEE 2017: grain-boundary diffusion needs ½–⅓ as much Dy/Tb → intensity floor 0.5
+  lead_time_learning: 0.1  # ASSUMPTION: firms move 10% of the way to each observed lead time
+  persistence: 0.8     # ASSUMPTION: 80% of a redesign is not undone when prices fall (Sprecher et al. 2017; METI: Japan's demand fell in 2012 and did not come back)
+buyers:
+  price_band: 0.10     # ASSUMPTION: buyers spread orders over offers up to 10% dearer than the cheapest (switching costs, contracts)
+  risk_learning_days: 30    # ASSUMPTION: a disruption is felt within one monthly purchasing cycle
+  risk_memory_days: 730     # Sprecher et al. 2017: recovery from the 2010 episode took ≈2 years; risk fades over the same time (ASSUMPTION that they match)
+  security_premium: 0.5     # ASSUMPTION: a fully risky supplier looks 50% dearer (no published premium; sweep it)
+  qualification_days: 180   # ASSUMPTION within the range: automotive qualification of a new magnet or oxide supplier (PPAP-style approval) takes months
+  qualify_at_risk: 0.1      # ASSUMPTION: qualification starts once a tenth of supply from a country is disrupted
+  precaution_max_cover_days: 180   # a Japanese component maker held about six months of stock in response to China's 2025 controls (press reports, Jan 2026): the bound
+  precaution_build_days: 60        # ASSUMPTION: stock is built over about two months (orders, transport)
+  precaution_release_days: 365     # ASSUMPTION: the news of a control, and stocks, fade over about a year
+investment:            # producers add capacity when their margin stays above the threshold
+  step: 0.5            # ASSUMPTION: an expansion adds half a running plant. Checked, not fitted, against Sprecher et al. 2017 (non-China supply ramped ≈4% of the market per year): tools/backcast.py prints the non-China share of NdPr sales by year
+  margin_threshold: 0.25   # ASSUMPTION: a 25% margin over full cost, sustained
+  sustain_days: 180    # ASSUMPTION: six months of high margins before a decision
+  lead_days: 730       # ASSUMPTION: expansion of a running plant ≈2 years (new processing plants take ≈8 years: IEA; expansions are shorter)
+  ramp_days: 730       # ASSUMPTION: S-shaped ramp over two years
+"""
+
 def world(reserved_share, extra_comment="", jp_firms=JP_FIRMS_2024):
     L = []
     a = L.append
     a(f"""currency: USD          # all prices per tonne, money in US dollars; Japan's GDP converted at ¥{JPY_PER_USD}/USD (assumption)
 demand:
-  elasticity: 0.15     # ASSUMPTION: no published elasticity (FACTS 'Not found'); the batch runner shows the sensitivity
-  lag_days: 3650       # FACTS 2010 episode: substitution reached ≈10% of demand per year → first-order lag of ≈10 years
-  floor: 0.5           # FACTS 'Dy in NdFeB': grain-boundary diffusion needs ½–⅓ as much Dy/Tb → intensity floor 0.5
-  lead_time_learning: 0.1  # ASSUMPTION: firms move 10% of the way to each observed lead time
-transport:
+  elasticity: 0.15     # ASSUMPTION: no published elasticity of rare-earth demand ("very inelastic"); the batch runner shows the sensitivity
+{BEHAVIOUR}transport:
   domestic_days: 14    # ASSUMPTION: order-to-delivery inside one country
   international_days: 45  # FACTS 'Procurement lead time': NdFeB magnets usually 1–2 months → 45 days; sea freight adds 4–6 weeks (FACTS licence mechanics)
 segments:              # China's domestic market can split from the rest of the world when controls cut the link
@@ -190,3 +213,173 @@ description: April 2025 licensing for medium and heavy rare earths to every dest
     # 30% of Japan's heavy-REE demand (FACTS) from the 65% reserved share: Japan's Dy use 8,000 t × 0.046 = 368 t/yr → 0.3 × 368 / 0.65
     f"au-sep-hree, country: AU, sector: separation, output: dy_oxide, capacity: {0.3*8000*0.046/0.65/Y:.6g},")])
 print("written")
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# japan-2010.yaml: the 2010 backcast (issue 9 item 8). Its own world, sized on 2010 statistics; the three scenarios above
+# are untouched. Every number names its public source or says ASSUMPTION. Calibration targets (not inputs), printed by
+# tools/backcast.py: Japan's import share from China 82% (2010) → 68% (2011) → 60% (2014) (Ministry of Finance trade
+# statistics via Sprecher et al. 2017); Japan's demand −31% in 2012 vs 2010 (Sprecher et al. 2017; METI); the Dy oxide
+# spike ≈$118/kg (2008) → ≈$2,300/kg (Oct 2011), 19–26×, and $1,400/kg at year-end 2011 (Lynas data via mining.com; USGS
+# MCS 2016).
+# ----------------------------------------------------------------------------------------------------------------------
+START_2010 = "2010-01-01"
+DAYS_2010 = 1826                     # 2010-01-01 .. 2014-12-31
+NDPR_PER_REO = 0.2                   # ASSUMPTION as in the 2024 world: 5 t light REO per t NdPr oxide
+DY_PER_HREO = 1 / 25                 # ASSUMPTION as in the 2024 world: ionic clay ≈4% Dy2O3 of REO, Tb 0.2 t per t Dy
+HT = {"ndpr_oxide": 0.31, "dy_oxide": 0.046, "tb_oxide": 0.0092}   # Heim & Vander Wal 2023 (Dy ≈4% of magnet mass); Tb ASSUMPTION
+STD = {"ndpr_oxide": 0.34}
+REF_2010 = {"lree_concentrate": 3000, "hree_concentrate": 6000, "ndpr_oxide": 30000, "dy_oxide": 118000, "tb_oxide": 600000,
+            "magnet_ht": 40000, "magnet_std": 25000}
+# Mine output 2010, t REO (USGS Mineral Commodity Summaries 2011): China 130,000; India 2,700; Brazil 550; Malaysia 350;
+# United States none (Mountain Pass sold from stockpiled concentrate); world ≈133,000.
+CN_MINE_2010 = 130000
+CN_IONIC_2010 = 25000                # ASSUMPTION: ionic-clay (heavy) share of China's output, ≈19%
+RW_MINE_2010 = 2700 + 550 + 350
+# Magnets, t per year (ASSUMPTION: China ≈3/4 of sintered NdFeB in 2010, Japan most of the rest, Europe a little; bounded by the
+# Dy and NdPr made from the mine output above).
+MAG_2010 = {"cn": (15500, 34000), "jp": (5000, 6000), "de": (1000, 2000)}        # (high-temperature, standard)
+USE_2010 = {"CN": (12700, 29000), "JP": (5000, 5500), "US": (1500, 3000), "DE": (1300, 2000), "RW": (1000, 2500)}
+# China's export quota, t REO per year (MOFCOM quota announcements, as reported by USGS MCS 2011–2015 and Morrison & Tang,
+# CRS report R42510, 2012): 2009 50,145; H1 2010 22,282; H2 2010 7,976 (−72% on H2 2009's 28,417); 2011 30,184; 2012 30,996;
+# 2013 31,001; 2014 30,610; abolished from 1 Jan 2015 after the WTO ruling (DS431, 2014). The model has only NdPr, Dy and Tb,
+# so each quota is applied as the same share of China's modelled exports of each oxide: share = annualised quota / 2011 quota.
+# ASSUMPTION: the 2011 quota equals unconstrained exports. Grounds: China's recorded exports in 2011 (≈18,600 t) and 2012 fell
+# well short of the quota (USGS MCS 2013; Morrison & Tang 2012), so the 2011–2014 quotas bound little, while the H2 2010 quota did.
+QUOTA_REF = 30184
+# The H1 2010 quota (annualised 44,564 t, 148% of the reference) did not bind and is left out: quotas had been in force since
+# the mid-2000s, so firms' starting cover already reflects them, whereas any control in force raises precautionary cover in the
+# model (buyers.precaution_*) and would start a hoard on 1 Jan 2010.
+QUOTAS_2010 = [("h2-2010", "2010-07-01", "2011-01-01", 2 * 7976),
+               ("2011", "2011-01-01", "2012-01-01", 30184), ("2012", "2012-01-01", "2013-01-01", 30996),
+               ("2013", "2013-01-01", "2014-01-01", 31001), ("2014", "2014-01-01", None, 30610)]
+
+def world_2010():
+    L = []
+    a = L.append
+    a(f"""currency: USD          # prices per tonne, money in US dollars of the day
+demand:
+  elasticity: 0.15     # ASSUMPTION: no published elasticity of rare-earth demand ("very inelastic"); as in the shipped scenarios
+{BEHAVIOUR}transport:
+  domestic_days: 14    # ASSUMPTION: order-to-delivery inside one country
+  international_days: 45  # NdFeB magnets usually 1–2 months to deliver (Japanese magnetic-device maker, Jan 2026 press); sea freight 4–6 weeks
+segments:              # China's domestic market can split from the rest of the world when the quota binds
+  - id: china
+    countries: [CN]
+  - id: world
+countries:             # GDP 2010, USD (IMF World Economic Outlook, rounded; used only for GDP shares)
+  - {{id: CN, name: China, gdp: 6.09e12}}
+  - {{id: JP, name: Japan, gdp: 5.70e12}}
+  - {{id: US, name: United States, gdp: 14.99e12}}
+  - {{id: DE, name: Germany (EU proxy), gdp: 3.40e12}}
+  - {{id: AU, name: Australia (Lynas incl. Malaysia plant), gdp: 1.15e12}}
+  - {{id: RW, name: Rest of world, gdp: 32e12}}   # ASSUMPTION: the rest of world GDP 2010
+commodities:           # reference prices = pre-spike levels
+  - {{id: lree_concentrate, name: Light rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, ores], reference_price: {REF_2010['lree_concentrate']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION
+  - {{id: hree_concentrate, name: Ionic-clay heavy rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, ores, heavy_rare_earths], reference_price: {REF_2010['hree_concentrate']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION
+  - {{id: ndpr_oxide, name: NdPr oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths], reference_price: {REF_2010['ndpr_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # Nd oxide rose ≈+750% in 2010–11 to ≈$190–250/kg (Lynas data via mining.com; USGS MCS 2016) → ≈$30/kg before
+  - {{id: dy_oxide, name: Dysprosium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: {REF_2010['dy_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ≈$118/kg in 2008 (Lynas data via mining.com)
+  - {{id: tb_oxide, name: Terbium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: {REF_2010['tb_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION ≈$600/kg before the spike (year-end 2011 $2,800: USGS MCS 2016)
+  - {{id: magnet_ht, name: "NdFeB magnet (high-temperature, Dy/Tb-bearing)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: {REF_2010['magnet_ht']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION price
+  - {{id: magnet_std, name: "NdFeB magnet (standard, Dy-free)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: {REF_2010['magnet_std']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION price
+""")
+    a("# κ = 0.03, μ = 0.01 (price push and pull back) are the shipped scenarios' values; κ/μ = 3 was chosen there so that a lasting total")
+    a("# shortage settles at e³ ≈ 20× the reference, the size of this very spike: the Dy row of the backcast is therefore not an independent test.")
+    a("producers:")
+    a("  # Capacity = 2010 output × 1.03 (ASSUMPTION: 3% spare). Unit cost (inputs excluded) = revenue − inputs at reference prices")
+    a("  # (ASSUMPTION: long-run zero profit; no cost data).")
+    def prod(id, country, sector, output, cap_y, inputs=None, extra="", comment="", co=None, spare=SPARE):
+        cost = REF_2010[output] + sum(r * REF_2010[k] for k, r in (co or {}).items()) - sum(x * REF_2010[k] for k, x in (inputs or {}).items())
+        s = f"  - {{id: {id}, country: {country}, sector: {sector}, output: {output}, capacity: {d(cap_y * spare)}, unit_cost: {cost:.6g}"
+        if inputs: s += ", inputs: {" + ", ".join(f"{k}: {v:.6g}" for k, v in inputs.items()) + "}"
+        if co: s += ", co_products: {" + ", ".join(f"{k}: {v:.6g}" for k, v in co.items()) + "}"
+        if extra: s += ", " + extra
+        a(s + "}" + (f"   # {comment}" if comment else ""))
+    cn_light = CN_MINE_2010 - CN_IONIC_2010
+    prod("cn-mine-lree", "CN", "mining", "lree_concentrate", cn_light, comment=f"China 130,000 t REO 2010 (USGS MCS 2011) less ionic clay {CN_IONIC_2010:,} t (ASSUMPTION)")
+    prod("cn-mine-hree", "CN", "mining", "hree_concentrate", CN_IONIC_2010, comment="ionic-clay share of China's output (ASSUMPTION)")
+    a("  # Separation. China separated essentially all its own output and all heavy REE (Japan's Dy/Tb dependence ≈100%).")
+    prod("cn-sep-lree", "CN", "separation", "ndpr_oxide", cn_light * NDPR_PER_REO, {"lree_concentrate": 1 / NDPR_PER_REO}, comment="NdPr = 20% of light REO (ASSUMPTION)")
+    prod("cn-sep-hree", "CN", "separation", "dy_oxide", CN_IONIC_2010 * DY_PER_HREO, {"hree_concentrate": 1 / DY_PER_HREO}, co={"tb_oxide": 0.2},
+         comment="ionic clay ≈4% Dy2O3, ≈0.8% Tb4O7 of REO (ASSUMPTION)")
+    a("  # Separation outside China in 2010 (France, Estonia, India, Vietnam and others: Japan took 9% of its rare earths from outside China in")
+    a("  # 2008 and 18% in 2010, Ministry of Finance trade statistics via Sprecher et al. 2017). ASSUMPTION: one integrated rest-of-world")
+    a("  # separator as large as the non-China mine output (USGS MCS 2011: India 2,700, Brazil 550, Malaysia 350 t REO), selling only outside")
+    a("  # China (reserved_share 1: China imported no separated oxides to speak of).")
+    prod("rw-sep-lree", "RW", "separation", "ndpr_oxide", RW_MINE_2010 * NDPR_PER_REO,
+         extra="reserved_for: [JP, US, DE, AU, RW], reserved_share: 1", comment="ASSUMPTION size; expands when margins stay high (investment:)")
+    a("  # New supply outside China, scripted as capacity projects decided before 2010 (policies below).")
+    prod("us-sep-lree", "US", "separation", "ndpr_oxide", 0, extra="ramp_rate: 0.0005",
+         comment="Molycorp Mountain Pass, integrated mine and separation: restarted 2012; US output ≈4,000–5,500 t REO a year in 2013–14 (USGS MCS 2014, 2015) of a 19,050 t/yr phase-1 nameplate (Molycorp) → slow ramp: ρ = 0.0005/day reaches ≈25–35% of nameplate 1½–2½ years after start")
+    prod("au-sep-lree", "AU", "separation", "ndpr_oxide", 0, extra="reserved_for: [JP], reserved_share: 0.39, ramp_rate: 0.002",
+         comment="Lynas Mt Weld + Malaysia (LAMP): first feed Nov 2012, output from early 2013; phase 1 11,000 t/yr REO, phases 1+2 22,000 t/yr (Lynas); Sojitz–JOGMEC agreement 2011: up to 8,500 t/yr to Japan → 8,500/22,000 = 0.39 reserved; ramp ρ = 0.002/day ASSUMPTION")
+    a("  # Magnets (ASSUMPTION split: China ≈3/4 of sintered NdFeB in 2010, Japan most of the rest, Europe a little). Bills of materials as in")
+    a("  # the shipped world: NdPr oxide 0.31 t, Dy oxide 0.046 t (Dy ≈4% of magnet mass, Heim & Vander Wal 2023), Tb 0.0092 t (ASSUMPTION) per t")
+    a("  # high-temperature magnet; 0.34 t NdPr per t standard magnet.")
+    thr = "thrift: {dy_oxide: {floor: 0.5}, tb_oxide: {floor: 0.5}}"
+    for c, (ht_t, std_t) in MAG_2010.items():
+        C = c.upper()
+        prod(f"{c}-magnet-ht", C, "magnets", "magnet_ht", ht_t, HT, extra=thr)
+        prod(f"{c}-magnet-std", C, "magnets", "magnet_std", std_t, STD)
+    a("manufacturers:")
+    a("  # Users of magnets. Output unit: USD 1 million of shipments; sizes ASSUMPTION, chosen so world magnet use matches the magnets above")
+    a("  # (Japan: its own magnet makers' output). value_added 0.3 of shipments (ASSUMPTION). Firms' cover: Japan 60 and 18 days, half each")
+    a("  # (JOGMEC's 60-day target and 18 private days, Japan's resource strategy 2020; ASSUMPTION that 2010 was alike); elsewhere 60, 30, 18.")
+    jp_firms = "firms: [{id: a, share: 0.5, cover_days: 60}, {id: b, share: 0.5, cover_days: 18}]"
+    other = "firms: [{id: a, share: 0.34, cover_days: 60}, {id: b, share: 0.33, cover_days: 30}, {id: c, share: 0.33, cover_days: 18}]"
+    SHIP = {"CN": (600000, 800000), "JP": (500000, 250000), "US": (500000, 400000), "DE": (400000, 250000), "RW": (700000, 700000)}
+    for C, (ht_t, std_t) in USE_2010.items():
+        ship_auto, ship_el = SHIP[C]
+        firms = jp_firms if C == "JP" else other
+        for sector, ship, k, t in (("automotive", ship_auto, "magnet_ht", ht_t), ("electronics", ship_el, "magnet_std", std_t)):
+            a(f"  - {{id: {C.lower()}-{sector[:4] if sector == 'automotive' else 'electronics'}, country: {C}, sector: {sector}, output_unit: USD million, "
+              f"planned_output: {ship / Y:.6g}, output_value: 1000000, value_added: 300000, inputs: {{{k}: {t / ship:.6g}}}, {firms}}}")
+    return "\n".join(L) + "\n"
+
+def policies_2010():
+    # China's modelled exports of each oxide before the cut: non-China magnet makers' use less the rest-of-world separator's output.
+    use = {k: sum(MAG_2010[c][0] * HT.get(k, 0) + MAG_2010[c][1] * STD.get(k, 0) for c in ("jp", "de")) for k in HT}
+    exports = {k: use[k] - (RW_MINE_2010 * NDPR_PER_REO if k == "ndpr_oxide" else 0) for k in use}
+    P = ["""  # China halted rare-earth shipments to Japan 21 Sep – 20 Nov 2010 through customs slow-downs (Global Trade Alert; METI). Oxides and
+  # ores only: magnets (HS 8505) are not rare earths in the trade statistics (ASSUMPTION that they were not held).
+  - {id: cn-halt-jp-2010, type: export_control, exporter: CN, commodities: [group:rare_earths], destinations: [JP], mode: ban, start: 2010-09-21, end: 2010-11-20}
+""".replace("[group:rare_earths]", "[lree_concentrate, hree_concentrate, ndpr_oxide, dy_oxide, tb_oxide]")]
+    P.append(f"""  # China's export quota, t REO (MOFCOM announcements as reported by USGS MCS 2011–2015 and Morrison & Tang, CRS R42510, 2012):
+  # H1 2010 22,282; H2 2010 7,976 (−72% on H2 2009's 28,417); 2011 30,184; 2012 30,996; 2013 31,001; 2014 30,610; none from 2015
+  # (WTO DS431 ruling, 2014). The model has only NdPr, Dy and Tb, so each quota is the same share of China's modelled exports of each
+  # oxide (NdPr {exports['ndpr_oxide']:,.0f}, Dy {exports['dy_oxide']:,.0f}, Tb {exports['tb_oxide']:,.1f} t/yr): share = annualised quota / 2011 quota. ASSUMPTION: the 2011
+  # quota equals unconstrained exports (recorded exports in 2011, ≈18,600 t, and 2012 fell well short of the quota: USGS MCS 2013).
+  # The H1 2010 quota (148% of that) did not bind and is left out: quotas had been in force for years, so firms' starting cover
+  # reflects them, whereas any control in force raises precautionary cover in the model. Quota spread evenly over 30-day periods
+  # (ASSUMPTION); to every destination; the rent goes to the exporters.
+""")
+    for pid, s, e, q in QUOTAS_2010:
+        share = q / QUOTA_REF
+        for k in ("ndpr_oxide", "dy_oxide", "tb_oxide"):
+            per = exports[k] * share * 30 / Y
+            end = f", end: {e}" if e else ""
+            P.append(f"  - {{id: cn-quota-{pid}-{k.split('_')[0]}, type: export_control, exporter: CN, commodities: [{k}], mode: quota, quota: {per:.6g}, quota_period_days: 30, start: {s}{end}}}   # {share:.0%} of unconstrained exports\n")
+    P.append(f"""  # Projects decided by 2010. Mountain Pass: Molycorp's Project Phoenix (financed by its July 2010 IPO), new plant producing from
+  # mid-2012 (USGS MCS 2013); phase 1 19,050 t/yr REO (Molycorp) × 20% NdPr.
+  - {{id: us-mountain-pass-restart, type: capacity_project, producer: us-sep-lree, added_capacity: {19050 * NDPR_PER_REO / Y:.6g}, lead_time_days: 912, start: 0}}
+  # Lynas: LAMP construction resumed 2010, first feed Nov 2012, output from Feb 2013 (Lynas); phase 1 11,000 t/yr REO × 20% NdPr;
+  # phase 2 (another 11,000 t/yr) commissioned 2014–15 (Lynas), taken here as online from mid-2014 (ASSUMPTION on the date).
+  - {{id: au-lynas-phase1, type: capacity_project, producer: au-sep-lree, added_capacity: {11000 * NDPR_PER_REO / Y:.6g}, lead_time_days: 1127, start: 0}}
+  - {{id: au-lynas-phase2, type: capacity_project, producer: au-sep-lree, added_capacity: {11000 * NDPR_PER_REO / Y:.6g}, lead_time_days: 1642, start: 0}}
+""")
+    return "".join(P)
+
+def write_2010():
+    header = """# Japan 2010: the backcast of the 2010 episode over five years (2010–2014). Generated by tools/make_scenarios.py: edit there.
+# China's halt of rare-earth shipments to Japan (21 Sep – 20 Nov 2010) and its export quotas (H2 2010 cut by 72%, quotas to 2014).
+# Targets (results, not inputs; python3 tools/backcast.py): Japan's import share from China 82% (2010) → 68% (2011) → 60% (2014);
+# Japan's demand −31% in 2012; the Dy oxide spike of 19–26× and its fall (Ministry of Finance trade statistics and METI via
+# Sprecher et al. 2017; Lynas data via mining.com; USGS MCS 2016).
+name: japan-2010
+description: The world of 2010 to 2014 - China's two-month halt of rare-earth shipments to Japan (Sep-Nov 2010) and its export quotas until the WTO ruling; buyers learn supplier risk, qualify new suppliers, hold precautionary stock; thrift persists; non-China capacity answers prices.
+"""
+    text = header + f"start_date: {START_2010}\ndays: {DAYS_2010}\nseed: 7\n" + world_2010() + "policies:\n" + policies_2010()
+    open(os.path.join(os.path.dirname(__file__), "..", "scenarios", "japan-2010.yaml"), "w").write(text)
+
+write_2010()
+print("written japan-2010.yaml")

@@ -31,6 +31,8 @@ public sealed class FirmState
     public Dictionary<string, int> QualifiedFrom { get; set; } = new();
     /// <summary>Precaution level per input in [0, 1]: the cover target moves from the firm's own towards the scenario's maximum.</summary>
     public Dictionary<string, double> Precaution { get; set; } = new();
+    /// <summary>Input → first tick of the current spell in which an export control covers it to the firm's country.</summary>
+    public Dictionary<string, int> ControlledSince { get; set; } = new();
     /// <summary>Lowest intensity θ reached per input (the redesign achieved; part of it persists).</summary>
     public Dictionary<string, double> IntensityLow { get; set; } = new();
     /// <summary>Producers: consecutive days the expected margin has held above the investment threshold.</summary>

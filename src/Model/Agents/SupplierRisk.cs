@@ -96,13 +96,22 @@ public static class SupplierRisk
     }
 
     /// <summary>
-    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(1 if a control in force covers the input to the firm's
-    /// country, the input's risk), over the build days upwards and the release days downwards.
+    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(news, the input's risk), over the build days upwards and the
+    /// release days downwards. news = exp(−(t − t₀)/release days) while a control in force covers the input to the firm's
+    /// country, t₀ the day it began to: the announcement sends firms to build stock at once; if the control then does not
+    /// disrupt their supply, the news fades and cover follows risk alone.
     /// </summary>
-    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, bool controlled)
+    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, bool controlled, int tick)
     {
         if (b.PrecautionMaxCoverDays <= 0) return;
-        var target = Math.Max(controlled ? 1 : 0, Math.Min(1, InputRisk(s, commodity)));
+        double news = 0;
+        if (controlled)
+        {
+            if (!s.ControlledSince.TryGetValue(commodity, out var since)) s.ControlledSince[commodity] = since = tick;
+            news = Math.Exp(-(tick - since) / Math.Max(1, b.PrecautionReleaseDays));
+        }
+        else s.ControlledSince.Remove(commodity);
+        var target = Math.Max(news, Math.Min(1, InputRisk(s, commodity)));
         var level = s.Precaution.GetValueOrDefault(commodity);
         level += (target - level) / Math.Max(1, target > level ? b.PrecautionBuildDays : b.PrecautionReleaseDays);
         if (level < Forget) s.Precaution.Remove(commodity);
@@ -123,7 +132,7 @@ public static class SupplierRisk
         foreach (var k in inputs)
         {
             Qualify(world, s, k, st.Tick);
-            UpdatePrecaution(s, world.Buyers, k, ctx.IsControlled(k, country));
+            UpdatePrecaution(s, world.Buyers, k, ctx.IsControlled(k, country), st.Tick);
         }
     }
 }

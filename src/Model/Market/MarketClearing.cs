@@ -228,6 +228,37 @@ public static class MarketClearing
             }
             if (!any) break;
 
+            // A quota is shared pro rata among the round's requests under it, not taken first come by buyer id: each request's
+            // tentative quantity (its share of the seller's stock, priority class first) is scaled by the quota left over the
+            // total asked under that quota this round.
+            Dictionary<string, double>? quotaScale = null;
+            if (controls.Any(c => c.Mode == ControlMode.Quota))
+            {
+                var asked = new SortedDictionary<string, double>(StringComparer.Ordinal);
+                for (int a = 0; a < asks.Count; a++)
+                {
+                    var reqs = requests[a];
+                    double pri = 0, other = 0;
+                    foreach (var r in reqs) if (asks[a].PriorityBuyers.Contains(bids[r.Bid].BuyerCountry)) pri += r.Q; else other += r.Q;
+                    var priShare = pri <= cap[a] ? 1 : cap[a] / pri;
+                    var rest = Math.Max(0, cap[a] - Math.Min(pri, cap[a]));
+                    var otherShare = other <= rest ? 1 : rest / other;
+                    foreach (var r in reqs)
+                        foreach (var ctl in cands[r.Bid][r.Cand].Controls)
+                            if (ctl.Mode == ControlMode.Quota)
+                                asked[QuotaKey(ctl)] = asked.GetValueOrDefault(QuotaKey(ctl))
+                                    + r.Q * (asks[a].PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) ? priShare : otherShare);
+                }
+                quotaScale = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var ctl in controls.Where(c => c.Mode == ControlMode.Quota))
+                {
+                    var key = QuotaKey(ctl);
+                    var want = asked.GetValueOrDefault(key);
+                    var left = Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(key));
+                    quotaScale[key] = want <= left || want <= 0 ? 1 : left / want;
+                }
+            }
+
             for (int a = 0; a < asks.Count; a++)
             {
                 var reqs = requests[a];
@@ -247,6 +278,9 @@ public static class MarketClearing
                         if (ask.PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) != cls) continue;
                         var q = r.Q * share;
                         var cand = cands[r.Bid][r.Cand];
+                        if (quotaScale is not null)
+                            foreach (var ctl in cand.Controls)
+                                if (ctl.Mode == ControlMode.Quota) q *= quotaScale[QuotaKey(ctl)];
                         foreach (var ctl in cand.Controls)
                         {
                             if (ctl.Mode == ControlMode.Quota)
@@ -255,6 +289,7 @@ public static class MarketClearing
                                 q = Math.Min(q, Math.Max(0, left));
                         }
                         if (q <= Eps) { blocked.Add((r.Bid, r.Cand)); continue; }
+                        var full = r.Q * share;
                         foreach (var ctl in cand.Controls)
                         {
                             if (ctl.Mode == ControlMode.Quota)
@@ -267,7 +302,7 @@ public static class MarketClearing
                         filled[(r.Bid, a)] = (prev.Q + q, r.Delay, r.Cand);
                         remaining[r.Bid] -= q;
                         cap[a] -= q;
-                        if (q < r.Q * share - Eps) blocked.Add((r.Bid, r.Cand));
+                        if (q < full - Eps) blocked.Add((r.Bid, r.Cand));
                     }
                 }
             }
