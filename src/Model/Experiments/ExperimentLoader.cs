@@ -27,38 +27,16 @@ public static class ExperimentLoader
     /// <param name="maxRuns">More runs than this is an error (null: no limit).</param>
     public static ExperimentLoadResult LoadFile(string path, int? maxRuns = DefaultMaxRuns)
     {
-        if (!File.Exists(path)) return Fail(new ScenarioError(path, 0, 0, "", "file not found"));
-        return LoadText(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!, maxRuns);
+        var text = YamlLimits.ReadFile(path, out var error);
+        if (text is null) return Fail(error!);
+        return LoadText(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!, maxRuns);
     }
 
     static ExperimentLoadResult Fail(params ScenarioError[] e) => new(null, e);
 
-    static YamlMappingNode? Parse(string text, string file, string what, out ScenarioError? error)
-    {
-        error = null;
-        var parser = new Parser(new StringReader(text));
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(parser);
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
-            {
-                error = new ScenarioError(file, 1, 1, "", $"the file must be a YAML mapping of {what} fields");
-                return null;
-            }
-            return m;
-        }
-        catch (YamlException e)
-        {
-            error = new ScenarioError(file, (int)e.Start.Line, (int)e.Start.Column, "", "malformed YAML: " + (e.InnerException?.Message ?? e.Message));
-        }
-        catch (InvalidOperationException e)
-        {
-            var at = parser.Current?.Start;
-            error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
-        }
-        return null;
-    }
+    /// <summary>Every tree is built through <see cref="YamlLimits"/>, as the scenario loader's are.</summary>
+    static YamlMappingNode? Parse(string text, string file, string what, out ScenarioError? error) =>
+        YamlLimits.LoadMapping(text, file, what, out error);
 
     /// <param name="baseDirectory">The scenario path is relative to this (the experiment file's folder).</param>
     public static ExperimentLoadResult LoadText(string yaml, string fileName, string baseDirectory, int? maxRuns = DefaultMaxRuns)
@@ -93,9 +71,10 @@ public static class ExperimentLoader
                 if (!baseLoad.Ok)
                 {
                     map.Error("scenario", $"the scenario '{scenarioRel}' is invalid ({baseLoad.Errors.Count} errors below)");
-                    return new(null, sink.Errors.Concat(baseLoad.Errors).ToList());
+                    return new(null, ErrorLimits.Cap(sink.Errors.Concat(baseLoad.Errors)));
                 }
-                scenarioText = File.ReadAllText(scenarioPath);
+                scenarioText = YamlLimits.ReadFile(scenarioPath, out var readError);
+                if (scenarioText is null) return Fail(readError!);
             }
         }
 
@@ -103,7 +82,8 @@ public static class ExperimentLoader
         YamlMappingNode? baseTree = null;
         if (scenarioText is not null)
         {
-            baseTree = Parse(scenarioText, scenarioPath!, "scenario", out _)!;
+            baseTree = Parse(scenarioText, scenarioPath!, "scenario", out var treeError);
+            if (baseTree is null) return Fail(treeError!);
             Prepare(baseTree, root, horizon);
             foreach (var p in addPolicies) p.Str("id"); // the scenario loader checks the rest, per variant
         }
@@ -148,6 +128,11 @@ public static class ExperimentLoader
 
         // Cases: each sets parameters that are not on the grid.
         var cases = new List<(CaseSpec Case, Dictionary<string, YamlNode> Nodes)>();
+        var byName = new Dictionary<string, ParameterSpec>(StringComparer.Ordinal);
+        foreach (var p in parameters) byName.TryAdd(p.Name, p);
+        // Names and paths of every parameter entry, valid or not: a case setting an invalid one is not reported twice.
+        var declared = parameterMaps.Select(pm => (pm.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value is "name" or "path").Value as YamlScalarNode)?.Value)
+            .Where(v => v is not null).ToHashSet(StringComparer.Ordinal);
         var caseNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cm in caseMaps)
         {
@@ -162,11 +147,11 @@ public static class ExperimentLoader
                 {
                     var key = (k as YamlScalarNode)?.Value ?? "";
                     var field = $"{setMap.Path}.{key}";
-                    var p = parameters.FirstOrDefault(x => x.Name == key);
+                    var p = byName.GetValueOrDefault(key);
                     if (p is null)
                     {
-                        if (parameterMaps.All(pm => (pm.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value is "name" or "path").Value as YamlScalarNode)?.Value != key))
-                            sink.Add(k, field, $"'{key}' is not a parameter (parameters: {(names.Count == 0 ? "none" : string.Join(", ", names))})");
+                        if (!declared.Contains(key))
+                            sink.Add(k, field, $"'{key}' is not a parameter (parameters: {(names.Count == 0 ? "none" : ErrorLimits.Known(names))})");
                         continue;
                     }
                     if (p.IsGrid) { sink.Add(k, field, $"parameter '{key}' has values on the grid; a case may only set parameters without values or range"); continue; }
@@ -239,8 +224,9 @@ public static class ExperimentLoader
         }
     }
 
-    static List<ScenarioError> Sorted(IEnumerable<ScenarioError> errors) =>
-        errors.OrderBy(e => e.File == errors.First().File ? 0 : 1).ThenBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
+    /// <summary>The experiment file's errors first, then by file, line and column; capped (<see cref="ErrorLimits"/>).</summary>
+    static IReadOnlyList<ScenarioError> Sorted(IEnumerable<ScenarioError> errors) =>
+        ErrorLimits.Cap(errors.OrderBy(e => e.File == errors.First().File ? 0 : 1).ThenBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column));
 
     /// <summary>Adds the experiment's policies to the scenario tree and sets its horizon.</summary>
     static void Prepare(YamlMappingNode scenario, YamlMappingNode experiment, int? horizon)
@@ -360,15 +346,17 @@ public static class ExperimentLoader
         if (m.Has("countries"))
         {
             countries = new();
+            var known = world?.Countries.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var (v, node) in m.StrList("countries"))
-                if (world is not null && !world.Countries.Any(c => c.Id == v)) m.Sink.Add(node, m.Path + ".countries", $"unknown country '{v}' (countries: {string.Join(", ", world.Countries.Select(c => c.Id))})");
+                if (known is not null && !known.Contains(v)) m.Sink.Add(node, m.Path + ".countries", $"unknown country '{v}' (countries: {ErrorLimits.Known(known)})");
                 else countries.Add(v);
         }
         if (m.Has("commodities"))
         {
             commodities = new();
+            var known = world?.Commodities.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var (v, node) in m.StrList("commodities"))
-                if (world is not null && !world.Commodities.Any(c => c.Id == v)) m.Sink.Add(node, m.Path + ".commodities", $"unknown commodity '{v}' (commodities: {string.Join(", ", world.Commodities.Select(c => c.Id))})");
+                if (known is not null && !known.Contains(v)) m.Sink.Add(node, m.Path + ".commodities", $"unknown commodity '{v}' (commodities: {ErrorLimits.Known(known)})");
                 else commodities.Add(v);
         }
         m.RejectUnknown();

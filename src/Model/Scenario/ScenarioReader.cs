@@ -140,10 +140,11 @@ internal sealed class ScenarioReader(ErrorSink sink)
         if (items.Count == 0) return [new SegmentSpec("world", [])];
         var list = new List<SegmentSpec>();
         var seen = new HashSet<string>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in items)
         {
             var id = m.Str("id") ?? "?";
-            if (list.Any(s => s.Id == id)) m.Error("id", $"segment '{id}' is defined twice");
+            if (!ids.Add(id)) m.Error("id", $"segment '{id}' is defined twice");
             var countries = m.StrList("countries");
             foreach (var (c, node) in countries)
             {
@@ -155,7 +156,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
         }
         if (list.Count(s => s.Countries.Count == 0) > 1) root.Error("segments", "only one segment may leave out its countries (it takes all the others)");
         if (list.All(s => s.Countries.Count > 0) && _countries.Any(c => !seen.Contains(c)))
-            root.Error("segments", $"countries in no segment: {string.Join(", ", _countries.Where(c => !seen.Contains(c)).Order())}; add a segment without countries to take the rest");
+            root.Error("segments", $"countries in no segment: {ErrorLimits.Known(_countries.Where(c => !seen.Contains(c)))}; add a segment without countries to take the rest");
         return list;
     }
 
@@ -194,13 +195,13 @@ internal sealed class ScenarioReader(ErrorSink sink)
     void CheckCountry(YamlMap m, string? id, string field, YamlNode? node = null)
     {
         if (id is null || _countries.Contains(id)) return;
-        sink.Add(node ?? m.Node, m.Path.Length == 0 ? field : m.Path + "." + field, $"unknown country '{id}' (countries: {string.Join(", ", _countries.Order())})");
+        sink.Add(node ?? m.Node, m.Path.Length == 0 ? field : m.Path + "." + field, $"unknown country '{id}' (countries: {ErrorLimits.Known(_countries)})");
     }
 
     void CheckCommodity(YamlMap m, string? id, string field, YamlNode? node = null)
     {
         if (id is null || _commodities.Contains(id)) return;
-        sink.Add(node ?? m.Node, m.Path + "." + field, $"unknown commodity '{id}' (commodities: {string.Join(", ", _commodities.Order())})");
+        sink.Add(node ?? m.Node, m.Path + "." + field, $"unknown commodity '{id}' (commodities: {ErrorLimits.Known(_commodities)})");
     }
 
     YamlNode? NodeOf(YamlMap m, string key) => m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == key).Value;
@@ -329,7 +330,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
             if (v.StartsWith("group:", StringComparison.Ordinal))
             {
                 if (_groups.TryGetValue(v[6..], out var g)) list.AddRange(g);
-                else sink.Add(node, m.Path + "." + key, $"unknown commodity group '{v[6..]}' (groups: {string.Join(", ", _groups.Keys.Order())})");
+                else sink.Add(node, m.Path + "." + key, $"unknown commodity group '{v[6..]}' (groups: {ErrorLimits.Known(_groups.Keys)})");
             }
             else { CheckCommodity(m, v, key, node); list.Add(v); }
         }

@@ -27,12 +27,19 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
 
     public bool Has(string key) => Find(key) is not null;
 
+    // Built on first use: looking a key up must not scan a mapping of 200,000 keys once per key (a quadratic stall).
+    Dictionary<string, YamlNode>? _index;
+
     YamlNode? Find(string key)
     {
         _used.Add(key);
-        foreach (var (k, v) in Node.Children)
-            if (k is YamlScalarNode s && s.Value == key) return v;
-        return null;
+        if (_index is null)
+        {
+            _index = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach (var (k, v) in Node.Children)
+                if (k is YamlScalarNode s && s.Value is not null) _index.TryAdd(s.Value, v); // the first of equal keys, as before
+        }
+        return _index.GetValueOrDefault(key);
     }
 
     public void Error(string key, string message) => Sink.Add(Find(key) ?? Node, F(key), message);
