@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace MarketSim.Model.Scenario;
@@ -20,8 +21,21 @@ public static partial class ErrorLimits
     [GeneratedRegex(@"^(\d+) more errors? not shown$")]
     private static partial Regex MoreRegex();
 
+    // Readers name the same growing set of known ids in every "unknown id" error: 2,000 such errors among 20,000 countries
+    // must not sort the 20,000 ids 2,000 times. A collection is remembered with its count (sets of ids only grow).
+    static readonly ConditionalWeakTable<object, Tuple<int, string>> Memo = new();
+
     /// <summary>"a, b, c" or "a, b, … and 180 more", in ordinal order, each id cut to a readable length.</summary>
     public static string Known(IEnumerable<string> ids)
+    {
+        if (ids is not IReadOnlyCollection<string> c) return List(ids);
+        if (Memo.TryGetValue(c, out var m) && m.Item1 == c.Count) return m.Item2;
+        var text = List(c);
+        Memo.AddOrUpdate(c, Tuple.Create(c.Count, text));
+        return text;
+    }
+
+    static string List(IEnumerable<string> ids)
     {
         var sorted = ids.Order(StringComparer.Ordinal).ToList();
         var shown = string.Join(", ", sorted.Take(MaxListed).Select(Short));

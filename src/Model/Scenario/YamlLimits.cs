@@ -21,7 +21,7 @@ public static class YamlLimits
     /// <summary>Lists and mappings nested deeper than this are refused (scenarios need fewer than 8 levels).</summary>
     public const int MaxDepth = 64;
     /// <summary>At most this many nodes (text values, lists, mappings), counting each alias as every node of what it names.</summary>
-    public const int MaxNodes = 1_000_000;
+    public const int MaxNodes = 500_000;
 
     /// <summary>
     /// Reads a file of at most <see cref="MaxChars"/> characters without reading more than that (a huge file or a device
