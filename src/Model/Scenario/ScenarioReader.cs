@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace MarketSim.Model.Scenario;
 
 /// <summary>Turns the YAML tree into a ScenarioSpec, checking every field and every cross-reference.</summary>
-internal sealed class ScenarioReader(ErrorSink sink)
+internal sealed partial class ScenarioReader(ErrorSink sink)
 {
     readonly HashSet<string> _countries = new(StringComparer.Ordinal);
     readonly HashSet<string> _commodities = new(StringComparer.Ordinal);
@@ -20,7 +20,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
         _start = root.Date("start_date");
         _days = root.Int("days", fallback: 365, min: 1) ?? 365;
         var currency = root.Str("currency");
-        var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0) ?? 0);
+        var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0, max: 9007199254740992) ?? 0); // exact up to 2^53
         var demand = ReadDemand(root.Sub("demand"));
         var transport = ReadTransport(root.Sub("transport"));
 
@@ -45,11 +45,9 @@ internal sealed class ScenarioReader(ErrorSink sink)
         var readPolicies = policyMaps.Select(m => (Map: m, Spec: ReadPolicy(m))).ToList();
         var policies = readPolicies.Where(p => p.Spec is not null).Select(p => p.Spec!).ToList();
         Versions(readPolicies);
-        Unique(producerMaps.Concat(manufacturerMaps).Select(m => (Id(m), m)), "agent");
-        // Fills are routed by id: a stockpile (a policy) must not share an id with an agent or a country.
-        var agentIds = producers.Select(p => p.Id).Concat(manufacturers.Select(m => m.Id)).Concat(_countries).ToHashSet(StringComparer.Ordinal);
-        foreach (var m in policyMaps)
-            if (Id(m) is { } pid && agentIds.Contains(pid)) m.Error("id", $"policy id '{pid}' is already the id of a country, producer or manufacturer firm");
+        // Fills are routed by id: countries, producers, manufacturer firms and policies share one id space (ScenarioIds.cs).
+        CheckIdSpace(root, producerMaps, manufacturerMaps, policyMaps);
+        CheckHorizon(root);
         root.RejectUnknown();
 
         if (sink.Errors.Count > 0) return null;
@@ -59,17 +57,6 @@ internal sealed class ScenarioReader(ErrorSink sink)
             Demand = demand, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
             Producers = producers, Manufacturers = manufacturers, Policies = policies,
         };
-    }
-
-    static string? Id(YamlMap m) => (m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "id").Value as YamlScalarNode)?.Value;
-
-    /// <summary>Reports every repeat of an id after its first use, at the repeated id.</summary>
-    void Unique(IEnumerable<(string? Id, YamlMap Map)> items, string what)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (id, m) in items)
-            if (id is not null && !seen.Add(id))
-                m.Error("id", $"{what} id '{id}' is used more than once (ids must be unique across producers and manufacturer groups)");
     }
 
     /// <summary>
@@ -163,7 +150,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
     CountrySpec? ReadCountry(YamlMap m)
     {
         var id = m.Str("id");
-        var c = new CountrySpec { Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0) ?? 0 };
+        var c = new CountrySpec { Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0, positive: true) ?? 0 }; // losses are shares of it
         if (id is not null && !_countries.Add(id)) m.Error("id", $"country '{id}' is defined twice");
         m.RejectUnknown();
         return id is null ? null : c;

@@ -217,3 +217,18 @@ public static class YamlLimits
         }
     }
 }
+
+/// <summary>
+/// Upper bounds on the values a file may give (docs/SCENARIOS.md, "Limits"): large enough for any real world, small enough
+/// that no product of a few values overflows a double (1.8e308) and no tick arithmetic overflows an int.
+/// </summary>
+public static class QuantityLimits
+{
+    /// <summary>Largest magnitude of any quantity, price, money amount or factor without a tighter range (a quadrillion).</summary>
+    public const double MaxQuantity = 1e15;
+    /// <summary>Largest horizon and any other field counted in days: 100 years.</summary>
+    public const int MaxDays = 36_500;
+
+    /// <summary>Fields counted in days: <c>days</c>, <c>horizon</c> and every <c>*_days</c> field.</summary>
+    public static bool IsDays(string key) => key is "days" or "horizon" || key.EndsWith("_days", StringComparison.Ordinal);
+}

@@ -48,13 +48,36 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
     {
         var n = Find(key);
         if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
-        if (n is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value)) return s.Value!.Trim();
+        if (n is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value))
+        {
+            var text = s.Value!.Trim();
+            // Every id a file defines is an "id" field: each is checked where it is defined (references to it then match).
+            if (key == "id" && IdRules.Problem(text) is { } problem) Sink.Add(n, F(key), problem);
+            return text;
+        }
         Sink.Add(n, F(key), "must be a non-empty text value");
         return fallback;
     }
 
-    public double? Num(string key, bool required = true, double? fallback = null, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    /// <summary>
+    /// Bounds for a number the reader gave none: every quantity is at most <see cref="QuantityLimits.MaxQuantity"/> in
+    /// size, so no product of a few of them overflows a double, and every field counted in days (<c>days</c>,
+    /// <c>*_days</c>, <c>horizon</c>) at most <see cref="QuantityLimits.MaxDays"/>, so tick arithmetic stays in an int.
+    /// </summary>
+    static (double Min, double Max) Bounds(string key, double min, double max)
     {
+        var days = QuantityLimits.IsDays(key);
+        if (double.IsPositiveInfinity(max)) max = days ? QuantityLimits.MaxDays : QuantityLimits.MaxQuantity;
+        if (double.IsNegativeInfinity(min)) min = days ? -QuantityLimits.MaxDays : -QuantityLimits.MaxQuantity;
+        return (min, max);
+    }
+
+    /// <param name="positive">Zero is refused too (the value divides).</param>
+    public double? Num(string key, bool required = true, double? fallback = null, double min = double.NegativeInfinity, double max = double.PositiveInfinity,
+        bool positive = false)
+    {
+        var openEnded = double.IsPositiveInfinity(max);
+        (min, max) = Bounds(key, min, max);
         var n = Find(key);
         if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
         if (n is not YamlScalarNode s || !double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || double.IsNaN(v) || double.IsInfinity(v))
@@ -64,15 +87,19 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
         }
         if (v < min || v > max)
         {
-            var range = double.IsPositiveInfinity(max) ? $"at least {min.ToString(CultureInfo.InvariantCulture)}" : $"between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
+            var range = !openEnded ? $"between {Fmt(min)} and {Fmt(max)}" : v < min ? $"at least {Fmt(min)}" : $"at most {Fmt(max)}";
             Sink.Add(n, F(key), $"must be {range}, got {s.Value}");
             return fallback;
         }
+        if (positive && v <= 0) { Sink.Add(n, F(key), $"must be greater than 0, got {s.Value}"); return fallback; }
         return v;
     }
 
+    static string Fmt(double x) => Math.Abs(x) >= 1e9 ? x.ToString("0.###e0", CultureInfo.InvariantCulture) : x.ToString(CultureInfo.InvariantCulture);
+
     public int? Int(string key, bool required = true, int? fallback = null, int min = int.MinValue)
     {
+        var max = QuantityLimits.IsDays(key) ? QuantityLimits.MaxDays : int.MaxValue;
         var n = Find(key);
         if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
         if (n is not YamlScalarNode s || !int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
@@ -81,6 +108,7 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
             return fallback;
         }
         if (v < min) { Sink.Add(n, F(key), $"must be at least {min}, got {v}"); return fallback; }
+        if (v > max) { Sink.Add(n, F(key), $"must be at most {max}, got {v}"); return fallback; }
         return v;
     }
 
@@ -168,6 +196,7 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
             if (v is YamlScalarNode s && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsNaN(d) && !double.IsInfinity(d))
             {
                 if (d < min) Sink.Add(v, $"{F(key)}.{name}", $"must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {s.Value}");
+                else if (d > QuantityLimits.MaxQuantity) Sink.Add(v, $"{F(key)}.{name}", $"must be at most {Fmt(QuantityLimits.MaxQuantity)}, got {s.Value}");
                 else list.Add((name, d, k));
             }
             else Sink.Add(v, $"{F(key)}.{name}", "must be a number");
