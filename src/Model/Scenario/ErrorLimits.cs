@@ -35,9 +35,12 @@ public static partial class ErrorLimits
         return text;
     }
 
-    static string List(IEnumerable<string> ids)
+    /// <summary>Like <see cref="Known"/> but in the given order (ids as they appear in a file).</summary>
+    public static string InOrder(IEnumerable<string> ids) => List(ids, sort: false);
+
+    static string List(IEnumerable<string> ids, bool sort = true)
     {
-        var sorted = ids.Order(StringComparer.Ordinal).ToList();
+        var sorted = sort ? ids.Order(StringComparer.Ordinal).ToList() : ids.ToList();
         var shown = string.Join(", ", sorted.Take(MaxListed).Select(Short));
         return sorted.Count > MaxListed ? $"{shown}, … and {sorted.Count - MaxListed} more" : shown;
     }
