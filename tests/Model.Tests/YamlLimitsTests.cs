@@ -12,6 +12,7 @@ public class YamlLimitsTests
 {
     static ScenarioError Refused(string yaml, int line, string fragment)
     {
+        // A stall used to take 84 s; the bound is loose because the test machine's two cores are shared.
         var sw = Stopwatch.StartNew();
         var r = ScenarioLoader.LoadText(yaml, "hostile.yaml");
         sw.Stop();
@@ -21,7 +22,7 @@ public class YamlLimitsTests
         Assert.Equal(line, e.Line);
         Assert.True(e.Column > 0, e.ToString());
         Assert.Contains(fragment, e.Message);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
         return e;
     }
 
@@ -200,7 +201,7 @@ public class ErrorLimitsTests
         sb.Append(string.Join(", ", Enumerable.Range(0, 2000).Select(i => $"X{i}"))).Append("]\n  - id: rest\n");
         var sw = Stopwatch.StartNew();
         var r = ScenarioLoader.LoadText(sb.ToString(), "amp.yaml");
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
         Assert.Equal(ErrorLimits.MaxErrors + 1, r.Errors.Count);
         Assert.Equal(2000, ErrorLimits.Total(r.Errors));
         Assert.True(r.Errors.Sum(e => e.ToString().Length) < 100_000);
