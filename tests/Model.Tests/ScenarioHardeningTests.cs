@@ -112,6 +112,30 @@ public class ScenarioHardeningTests
         One(ScenarioYaml.With(26, "    capacity: 10", "    capacity: -5"), "producers[0].capacity", "must be at least 0, got -5");
 
     [Fact]
+    public void Experiment_case_names_and_values_with_line_breaks_are_refused()
+    {
+        var scenario = Paths.Scenario("japan-cutoff-3m.yaml").Replace('\\', '/');
+        var r = ExperimentLoader.LoadText($$"""
+            name: t
+            scenario: {{scenario}}
+            parameters:
+              - name: desc
+                path: description
+                values: ["a\nb", c]
+              - name: end
+                path: policies[cn-cutoff-jp].end
+            cases:
+              - name: "one\rtwo"
+                set: {end: 30}
+              - name: two
+                set: {end: "4\t0"}
+            """, "exp.yaml", Paths.RepoRoot);
+        Assert.Contains(r.Errors, e => e.Line == 6 && e.Field == "parameters[0].values" && e.Message.Contains("U+000A"));
+        Assert.Contains(r.Errors, e => e.Line == 10 && e.Field == "cases[0].name" && e.Message.Contains("U+000D"));
+        Assert.Contains(r.Errors, e => e.Line == 13 && e.Field == "cases[1].set.end" && e.Message.Contains("U+0009"));
+    }
+
+    [Fact]
     public void An_experiment_horizon_is_bounded()
     {
         var scenario = Paths.Scenario("japan-cutoff-3m.yaml").Replace('\\', '/');

@@ -41,6 +41,28 @@ public static class ExperimentLoader
     /// <param name="baseDirectory">The scenario path is relative to this (the experiment file's folder).</param>
     public static ExperimentLoadResult LoadText(string yaml, string fileName, string baseDirectory, int? maxRuns = DefaultMaxRuns)
     {
+        try
+        {
+            return Load(yaml, fileName, baseDirectory, maxRuns);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in a check must not take the batch down with it: report it, located at the file.
+            return Fail(new ScenarioError(fileName, 1, 1, "", $"the experiment could not be checked ({e.GetType().Name}: {e.Message}); please report this"));
+        }
+    }
+
+    /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters.</summary>
+    static string? CellProblem(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+            if (IdRules.IsControl(text[i]))
+                return $"must not contain control characters such as line breaks or tabs (U+{(int)text[i]:X4} at position {i + 1}): it is written into a cell of runs.csv";
+        return null;
+    }
+
+    static ExperimentLoadResult Load(string yaml, string fileName, string baseDirectory, int? maxRuns)
+    {
         var root = Parse(yaml, fileName, "experiment", out var parseError);
         if (root is null) return Fail(parseError!);
         var sink = new ErrorSink(fileName);
@@ -137,6 +159,7 @@ public static class ExperimentLoader
         foreach (var cm in caseMaps)
         {
             var cname = cm.Str("name");
+            if (cname is not null && CellProblem(cname) is { } badName) cm.Error("name", badName);
             if (cname is not null && !caseNames.Add(cname)) cm.Error("name", $"case '{cname}' is defined twice");
             var set = new Dictionary<string, string>(StringComparer.Ordinal);
             var nodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -157,6 +180,7 @@ public static class ExperimentLoader
                     if (p.IsGrid) { sink.Add(k, field, $"parameter '{key}' has values on the grid; a case may only set parameters without values or range"); continue; }
                     if (v is not YamlScalarNode s || string.IsNullOrWhiteSpace(s.Value)) { sink.Add(v, field, "must be a single value"); continue; }
                     if (p.Path.IsToggle && ParameterPath.ParseSwitch(s.Value!) is null) { sink.Add(v, field, $"'{p.Path}' switches a list item: use on or off, got '{s.Value}'"); continue; }
+                    if (CellProblem(s.Value!.Trim()) is { } badValue) { sink.Add(v, field, badValue); continue; }
                     set[key] = s.Value!.Trim();
                     nodes[key] = v;
                 }
@@ -273,6 +297,7 @@ public static class ExperimentLoader
             foreach (var (v, node) in list)
             {
                 if (toggle && ParameterPath.ParseSwitch(v) is null) { pm.Sink.Add(node, pm.Path + ".values", $"this path switches a list item: values are on or off, got '{v}'"); continue; }
+                if (CellProblem(v) is { } bad) { pm.Sink.Add(node, pm.Path + ".values", bad); continue; }
                 values.Add(v);
                 nodes.Add(node);
             }
