@@ -193,6 +193,23 @@ public class ErrorLimitsTests
     }
 
     [Fact]
+    public void Four_hundred_thousand_mistakes_are_counted_exactly_but_not_all_kept()
+    {
+        var ids = Enumerable.Range(0, 20).Select(i => "C" + i.ToString().PadLeft(39, '0')).ToList(); // long ids: long messages
+        var sb = new StringBuilder("name: amp\nstart_date: 2025-01-01\ndays: 10\ncurrency: USD\ncountries:\n");
+        foreach (var c in ids) sb.Append($"  - {{id: {c}, gdp: 1}}\n");
+        sb.Append($"commodities:\n  - {{id: ore, reference_price: 1, initial_origin: {ids[0]}}}\nsegments:\n  - id: s\n    countries: [");
+        sb.Append(string.Join(",", Enumerable.Range(0, 400_000).Select(i => $"X{i}"))).Append("]\n  - id: rest\n");
+        var sw = Stopwatch.StartNew();
+        var r = ScenarioLoader.LoadText(sb.ToString(), "amp.yaml");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"took {sw.Elapsed}");
+        Assert.Equal(ErrorLimits.MaxErrors + 1, r.Errors.Count);
+        Assert.Equal(400_000, ErrorLimits.Total(r.Errors));
+        Assert.Equal("399900 more errors not shown", r.Errors[^1].Message);
+        Assert.Equal((30, 17), (r.Errors[0].Line, r.Errors[0].Column));
+    }
+
+    [Fact]
     public void Two_thousand_unknown_ids_among_twenty_thousand_countries_give_a_small_report()
     {
         var sb = new StringBuilder("name: amp\nstart_date: 2025-01-01\ndays: 10\ncurrency: USD\ncountries:\n");

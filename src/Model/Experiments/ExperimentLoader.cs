@@ -194,7 +194,7 @@ public static class ExperimentLoader
         var metrics = ReadMetrics(metricsMap, baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec);
         map.RejectUnknown();
 
-        if (sink.Errors.Count > 0) return new(null, Sorted(sink.Errors));
+        if (sink.Errors.Count > 0) return new(null, Sorted(sink.Errors, sink.Omitted));
 
         // Size before expansion, so a million-run typo fails at once.
         var grid = parameters.Where(p => p.IsGrid).ToList();
@@ -210,11 +210,15 @@ public static class ExperimentLoader
         // Expand and check every variant with the scenario loader.
         var variants = new List<Variant>();
         var errors = new List<ScenarioError>();
+        long checkedVariants = 0;
         var caseList = cases.Count == 0 ? [(new CaseSpec("", new Dictionary<string, string>()), new Dictionary<string, YamlNode>())] : cases;
         foreach (var (c, caseNodes) in caseList)
         {
             foreach (var point in GridPoints(grid))
             {
+                // Enough to fix first: the rest are not built (each variant costs a full read of the scenario).
+                if (errors.Count >= ErrorSink.MaxKept) break;
+                checkedVariants++;
                 var assigned = new List<(ParameterSpec P, string Value, YamlNode? Node)>();
                 foreach (var (k, v) in c.Set) assigned.Add((parameters.First(p => p.Name == k), v, caseNodes[k]));
                 for (int g = 0; g < grid.Count; g++) assigned.Add((grid[g], grid[g].Values[point[g]], valueNodes[grid[g].Name].ElementAtOrDefault(point[g]) ?? valueNodes[grid[g].Name].FirstOrDefault()));
@@ -223,7 +227,13 @@ public static class ExperimentLoader
                 if (spec is not null) variants.Add(new Variant(variants.Count + 1, c.Name, values, spec));
             }
         }
-        if (errors.Count > 0) return new(null, Sorted(errors.Distinct().ToList()));
+        if (errors.Count > 0)
+        {
+            if (checkedVariants < variantCount)
+                errors.Add(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
+                    $"checking stopped after {checkedVariants} of {variantCount} variants: too many errors; fix these first"));
+            return new(null, Sorted(errors.Distinct().ToList()));
+        }
 
         var common = seedsMode != "independent";
         var runs = new List<RunSpec>();
@@ -249,8 +259,8 @@ public static class ExperimentLoader
     }
 
     /// <summary>The experiment file's errors first, then by file, line and column; capped (<see cref="ErrorLimits"/>).</summary>
-    static IReadOnlyList<ScenarioError> Sorted(IEnumerable<ScenarioError> errors) =>
-        ErrorLimits.Cap(errors.OrderBy(e => e.File == errors.First().File ? 0 : 1).ThenBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column));
+    static IReadOnlyList<ScenarioError> Sorted(IEnumerable<ScenarioError> errors, long omitted = 0) =>
+        ErrorLimits.Cap(errors.OrderBy(e => e.File == errors.First().File ? 0 : 1).ThenBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column), omitted);
 
     /// <summary>Adds the experiment's policies to the scenario tree and sets its horizon.</summary>
     static void Prepare(YamlMappingNode scenario, YamlMappingNode experiment, int? horizon)

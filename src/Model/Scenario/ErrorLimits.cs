@@ -52,10 +52,11 @@ public static partial class ErrorLimits
     /// The first <see cref="MaxErrors"/> errors in the given order, each cut to a bounded length, then (if any were left
     /// out) one more error, located at the file, "N more errors not shown". Capping a capped list keeps the true total.
     /// </summary>
-    public static IReadOnlyList<ScenarioError> Cap(IEnumerable<ScenarioError> errors)
+    /// <param name="alsoOmitted">Errors found but never kept (counted by the reader), added to the "more" line.</param>
+    public static IReadOnlyList<ScenarioError> Cap(IEnumerable<ScenarioError> errors, long alsoOmitted = 0)
     {
         var real = new List<ScenarioError>();
-        long omitted = 0;
+        long omitted = alsoOmitted;
         string? file = null;
         foreach (var e in errors)
         {
@@ -64,7 +65,7 @@ public static partial class ErrorLimits
             if (real.Count < MaxErrors) real.Add(Cut(e));
             else omitted++;
         }
-        if (omitted > 0) real.Add(new ScenarioError(file!, 0, 0, "", $"{omitted} more error{(omitted == 1 ? "" : "s")} not shown"));
+        if (omitted > 0 && file is not null) real.Add(new ScenarioError(file, 0, 0, "", $"{omitted} more error{(omitted == 1 ? "" : "s")} not shown"));
         return real;
     }
 

@@ -37,6 +37,6 @@ public static class ScenarioLoader
             // A bug in a check must not take the process down with it: report it, located at the file.
             return new(null, [new ScenarioError(fileName, 1, 1, "", $"the scenario could not be checked ({e.GetType().Name}: {e.Message}); please report this")]);
         }
-        return sink.Errors.Count > 0 ? new(null, ErrorLimits.Cap(sink.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column))) : new(spec, []);
+        return sink.Errors.Count > 0 ? new(null, ErrorLimits.Cap(sink.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column), sink.Omitted)) : new(spec, []);
     }
 }

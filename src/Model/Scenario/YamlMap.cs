@@ -6,10 +6,18 @@ namespace MarketSim.Model.Scenario;
 /// <summary>Collects located errors while a scenario is read.</summary>
 internal sealed class ErrorSink(string file)
 {
+    /// <summary>Errors kept; more are only counted (a 4 MB file can hold 500,000 mistakes, each message up to a kilobyte).</summary>
+    public const int MaxKept = 10_000;
     public string File { get; } = file;
     public List<ScenarioError> Errors { get; } = new();
-    public void Add(YamlNode? node, string field, string message) =>
+    /// <summary>Errors found beyond <see cref="MaxKept"/>: counted, not kept.</summary>
+    public long Omitted { get; private set; }
+
+    public void Add(YamlNode? node, string field, string message)
+    {
+        if (Errors.Count >= MaxKept) { Omitted++; return; }
         Errors.Add(new ScenarioError(File, node is null ? 0 : (int)node.Start.Line, node is null ? 0 : (int)node.Start.Column, field, message));
+    }
 }
 
 /// <summary>
