@@ -96,8 +96,9 @@ public static class YamlLimits
             var at = parser.Current?.Start;
             error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Anything else the library throws on strange input (a duplicate key is an ArgumentException) is the file's fault.
             var at = parser.Current?.Start;
             error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML: " + e.Message);
         }
@@ -207,6 +208,11 @@ public static class YamlLimits
         {
             var at = parser.Current?.Start;
             return new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var at = parser.Current?.Start;
+            return new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML: " + e.Message);
         }
         return null;
 
