@@ -161,6 +161,20 @@ public partial class HostileFileTests
         Assert.Contains($"{scenario}:27:9: error: producers[0].id: id 'JP' is used more than once", r.StdErr);
     }
 
+    [Fact]
+    public void Run_refuses_a_days_override_that_leaves_the_calendar()
+    {
+        using var dir = new TempDir();
+        var file = dir["late.yaml"];
+        File.WriteAllText(file, File.ReadAllText(CliProcess.Fixture("small.yaml")).Replace("start_date: 2026-01-01", "start_date: 9999-12-01")
+            .Replace("days: 120", "days: 30").Replace("    start: 30\n", "    start: 10\n"));
+        Assert.Equal(0, CliProcess.Run(dir.Path, "validate", file).ExitCode);
+        var r = CliProcess.Run(dir.Path, "run", file, "--days", "100", "--out", dir["out"]);
+        Assert.True(r.ExitCode == 1, r.All);
+        Assert.Contains("--days 100 from 9999-12-01 ends after 9999-12-31", r.StdErr);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
     [Theory]
     [InlineData("alias-self-value.yaml", 4, 14)]
     [InlineData("capacity-1e308.yaml", 30, 15)]
