@@ -20,7 +20,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         _start = root.Date("start_date");
         _days = root.Int("days", fallback: 365, min: 1) ?? 365;
         var currency = root.Str("currency");
-        var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0, max: 9007199254740992) ?? 0); // exact up to 2^53
+        var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0, max: ulong.MaxValue) ?? 0); // as before the 1e15 bound
         var demand = ReadDemand(root.Sub("demand"));
         var transport = ReadTransport(root.Sub("transport"));
 
