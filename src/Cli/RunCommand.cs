@@ -23,6 +23,11 @@ public static class RunCommand
         }
         var world = loaded.Spec!;
         var days = options.Days ?? world.Days;
+        if (days > DateOnly.MaxValue.DayNumber - world.StartDate.DayNumber)
+        {
+            Console.Error.WriteLine($"marketsim run: error: --days {days} from {world.StartDate:yyyy-MM-dd} ends after {DateOnly.MaxValue:yyyy-MM-dd}, the last date that can be represented");
+            return ExitCodes.Failed;
+        }
         var seed = options.Seed ?? world.Seed;
 
         using var cancel = new CancellationTokenSource();

@@ -46,6 +46,8 @@ public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutD
                 case "--days":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var d) || d < 1)
                         return (null, $"--days must be a whole number of days, at least 1; got '{value}'");
+                    if (d > Model.Scenario.QuantityLimits.MaxDays)
+                        return (null, $"--days must be at most {Model.Scenario.QuantityLimits.MaxDays} (100 years); got '{value}'");
                     days = d;
                     break;
                 case "--seed":

@@ -12,6 +12,7 @@ public static class ScenarioErrors
             var at = e.Line > 0 ? $"{e.File}:{e.Line}:{e.Column}" : e.File;
             w.WriteLine(e.Field.Length > 0 ? $"{at}: error: {e.Field}: {e.Message}" : $"{at}: error: {e.Message}");
         }
-        w.WriteLine($"{file}: {errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was run.");
+        var total = ErrorLimits.Total(errors); // a capped list ends with "N more errors not shown"
+        w.WriteLine($"{file}: {total} error{(total == 1 ? "" : "s")}; nothing was run.");
     }
 }

@@ -25,7 +25,7 @@ public static class Usage
             summary.csv     country, gdp, cumulative_loss, loss_gdp_share, peak_unmet_share, shortage_days, fiscal_cost, currency
           Money is in the scenario's currency; dates count from its start_date.
 
-          --days N       ticks (days) to simulate; default: the scenario's `days`
+          --days N       ticks (days) to simulate, 1 to 36500; default: the scenario's `days`
           --seed S       random seed (0 .. 18446744073709551615); default: the scenario's `seed`
           --out DIR      output directory, created if missing; default: results
           --engine E     orleans (default): one grain per agent, in a silo hosted in this process;

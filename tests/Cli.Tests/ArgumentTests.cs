@@ -10,6 +10,7 @@ public class ArgumentTests
     [InlineData("--days", "option --days needs a value")]
     [InlineData("--days=abc", "--days must be a whole number")]
     [InlineData("--days=0", "--days must be a whole number of days, at least 1; got '0'")]
+    [InlineData("--days=5000000", "--days must be at most 36500 (100 years); got '5000000'")]
     [InlineData("--seed=-1", "--seed must be a whole number")]
     [InlineData("--engine=spark", "--engine must be 'orleans' or 'reference'; got 'spark'")]
     [InlineData("extra.yaml", "unexpected argument 'extra.yaml'")]

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace MarketSim.Cli.Report;
@@ -51,8 +53,9 @@ public static class ReportBuilder
         var (prices, losses) = ChooseKeys(data);
         var currency = (string?)data.Manifest["currency"] ?? "";
         var charts = new List<FanChart>();
-        foreach (var k in prices) charts.Add(Fan(data, "price", k, $"Price of {k[(k.IndexOf('/') + 1)..]} ({k[..Math.Max(0, k.IndexOf('/'))]} market)", $"{currency} per unit", labels, charts.Count));
-        foreach (var k in losses) charts.Add(Fan(data, "loss", k, $"Cumulative loss of {k}", $"{currency} (value added not produced)", labels, charts.Count));
+        // Plotly reads titles and trace names as a little HTML (<br>, <b>, <a href>): ids and labels are encoded, so they show as text.
+        foreach (var k in prices) charts.Add(Fan(data, "price", k, $"Price of {E(k[(k.IndexOf('/') + 1)..])} ({E(k[..Math.Max(0, k.IndexOf('/'))])} market)", $"{E(currency)} per unit", labels, charts.Count));
+        foreach (var k in losses) charts.Add(Fan(data, "loss", k, $"Cumulative loss of {E(k)}", $"{E(currency)} (value added not produced)", labels, charts.Count));
         return charts;
     }
 
@@ -73,10 +76,15 @@ public static class ReportBuilder
             traces.Add(new JsonObject { ["x"] = x.DeepClone(), ["y"] = Y(0.95), ["mode"] = "lines", ["line"] = new JsonObject { ["width"] = 0, ["color"] = color },
                 ["fill"] = "tonexty", ["fillcolor"] = Rgba(color, 0.18), ["showlegend"] = false, ["legendgroup"] = group, ["hoverinfo"] = "skip", ["type"] = "scatter" });
             traces.Add(new JsonObject { ["x"] = x, ["y"] = Y(0.5), ["mode"] = "lines", ["line"] = new JsonObject { ["width"] = 2, ["color"] = color },
-                ["name"] = labels.GetValueOrDefault(variant, $"variant {variant}"), ["legendgroup"] = group, ["type"] = "scatter" });
+                ["name"] = E(labels.GetValueOrDefault(variant, $"variant {variant}")), ["legendgroup"] = group, ["type"] = "scatter" });
         }
         return new FanChart($"chart-{n + 1}-{metric}-{Slug(key)}", title, yTitle, traces);
     }
+
+    static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    /// <summary>JSON inside a script element: '<', '>', '&' and quotes are escaped (\u003C…), so no value can end the script.</summary>
+    static readonly JsonSerializerOptions ScriptJson = new() { Encoder = JavaScriptEncoder.Default };
 
     static string Slug(string s) => new(s.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
 
@@ -97,7 +105,6 @@ public static class ReportBuilder
     {
         var m = data.Manifest;
         var h = new StringBuilder();
-        string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         h.Append($"<title>{E((string?)m["experiment"])}: batch report</title>\n");
         h.Append("<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse;font-size:13px}" +
@@ -115,7 +122,7 @@ public static class ReportBuilder
         foreach (var c in charts) h.Append($"<div class=\"chart\" id=\"{c.Id}\"></div>\n");
         h.Append("<h2>Summary by variant</h2>\n").Append(Table(data, charts, labels));
         var json = new JsonArray(charts.Select(c => (JsonNode)new JsonObject { ["id"] = c.Id, ["data"] = c.Traces.DeepClone(), ["layout"] = Layout(c) }).ToArray());
-        h.Append("<script>\nconst CHARTS = ").Append(json.ToJsonString()).Append(";\n");
+        h.Append("<script>\nconst CHARTS = ").Append(json.ToJsonString(ScriptJson)).Append(";\n");
         h.Append("for (const c of CHARTS) Plotly.newPlot(c.id, c.data, c.layout, {displaylogo: false, responsive: true, showLink: false});\n</script>\n");
         h.Append("</body>\n</html>\n");
         return h.ToString();
@@ -130,14 +137,14 @@ public static class ReportBuilder
         var cols = new List<(string Title, string Column, Func<List<double>, int, string> Cell)>();
         foreach (var c in countries)
         {
-            cols.Add(($"loss {c}<br>median [5–95%]", $"loss_{c}", (v, _) => $"{Money(Q(v, .5))}<br><small>[{Money(Q(v, .05))} – {Money(Q(v, .95))}]</small>"));
-            cols.Add(($"loss {c}<br>% of GDP", $"loss_gdp_share_{c}", (v, _) => (Q(v, .5) * 100).ToString("0.000", Inv) + "%"));
-            cols.Add(($"shortage days {c}", $"shortage_days_{c}", (v, _) => Q(v, .5).ToString("0.#", Inv)));
-            cols.Add(($"days to recover {c}<br>median (not recovered)", $"days_to_recover_{c}", (v, missing) =>
+            cols.Add(($"loss {E(c)}<br>median [5–95%]", $"loss_{c}", (v, _) => $"{Money(Q(v, .5))}<br><small>[{Money(Q(v, .05))} – {Money(Q(v, .95))}]</small>"));
+            cols.Add(($"loss {E(c)}<br>% of GDP", $"loss_gdp_share_{c}", (v, _) => (Q(v, .5) * 100).ToString("0.000", Inv) + "%"));
+            cols.Add(($"shortage days {E(c)}", $"shortage_days_{c}", (v, _) => Q(v, .5).ToString("0.#", Inv)));
+            cols.Add(($"days to recover {E(c)}<br>median (not recovered)", $"days_to_recover_{c}", (v, missing) =>
                 (v.Count == 0 ? "–" : Q(v, .5).ToString("0.#", Inv)) + (missing > 0 ? $" ({missing})" : "")));
-            cols.Add(($"fiscal cost {c}", $"fiscal_cost_{c}", (v, _) => Money(Q(v, .5))));
+            cols.Add(($"fiscal cost {E(c)}", $"fiscal_cost_{c}", (v, _) => Money(Q(v, .5))));
         }
-        foreach (var k in commodities) cols.Add(($"peak price {k}<br>median", $"peak_price_{k}", (v, _) => Money(Q(v, .5))));
+        foreach (var k in commodities) cols.Add(($"peak price {E(k)}<br>median", $"peak_price_{k}", (v, _) => Money(Q(v, .5))));
         cols = cols.Where(c => header.Contains(c.Column)).ToList();
 
         var iVariant = header.IndexOf("variant");
@@ -147,7 +154,7 @@ public static class ReportBuilder
         foreach (var (variant, label) in labels.OrderBy(kv => kv.Key))
         {
             var rows = data.Runs.Where(r => r[iVariant] == variant.ToString(Inv)).ToList();
-            sb.Append($"<tr><td>{variant}</td><td class=\"l\">{WebUtility.HtmlEncode(label)}</td><td>{rows.Count}</td>");
+            sb.Append($"<tr><td>{variant}</td><td class=\"l\">{E(label)}</td><td>{rows.Count}</td>");
             foreach (var c in cols)
             {
                 var i = header.IndexOf(c.Column);

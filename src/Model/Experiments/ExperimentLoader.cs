@@ -27,41 +27,41 @@ public static class ExperimentLoader
     /// <param name="maxRuns">More runs than this is an error (null: no limit).</param>
     public static ExperimentLoadResult LoadFile(string path, int? maxRuns = DefaultMaxRuns)
     {
-        if (!File.Exists(path)) return Fail(new ScenarioError(path, 0, 0, "", "file not found"));
-        return LoadText(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!, maxRuns);
+        var text = YamlLimits.ReadFile(path, out var error);
+        if (text is null) return Fail(error!);
+        return LoadText(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!, maxRuns);
     }
 
     static ExperimentLoadResult Fail(params ScenarioError[] e) => new(null, e);
 
-    static YamlMappingNode? Parse(string text, string file, string what, out ScenarioError? error)
-    {
-        error = null;
-        var parser = new Parser(new StringReader(text));
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(parser);
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
-            {
-                error = new ScenarioError(file, 1, 1, "", $"the file must be a YAML mapping of {what} fields");
-                return null;
-            }
-            return m;
-        }
-        catch (YamlException e)
-        {
-            error = new ScenarioError(file, (int)e.Start.Line, (int)e.Start.Column, "", "malformed YAML: " + (e.InnerException?.Message ?? e.Message));
-        }
-        catch (InvalidOperationException e)
-        {
-            var at = parser.Current?.Start;
-            error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
-        }
-        return null;
-    }
+    /// <summary>Every tree is built through <see cref="YamlLimits"/>, as the scenario loader's are.</summary>
+    static YamlMappingNode? Parse(string text, string file, string what, out ScenarioError? error) =>
+        YamlLimits.LoadMapping(text, file, what, out error);
 
     /// <param name="baseDirectory">The scenario path is relative to this (the experiment file's folder).</param>
     public static ExperimentLoadResult LoadText(string yaml, string fileName, string baseDirectory, int? maxRuns = DefaultMaxRuns)
+    {
+        try
+        {
+            return Load(yaml, fileName, baseDirectory, maxRuns);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in a check must not take the batch down with it: report it, located at the file.
+            return Fail(new ScenarioError(fileName, 1, 1, "", $"the experiment could not be checked ({e.GetType().Name}: {e.Message}); please report this"));
+        }
+    }
+
+    /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters.</summary>
+    static string? CellProblem(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+            if (IdRules.IsControl(text[i]))
+                return $"must not contain control characters such as line breaks or tabs (U+{(int)text[i]:X4} at position {i + 1}): it is written into a cell of runs.csv";
+        return null;
+    }
+
+    static ExperimentLoadResult Load(string yaml, string fileName, string baseDirectory, int? maxRuns)
     {
         var root = Parse(yaml, fileName, "experiment", out var parseError);
         if (root is null) return Fail(parseError!);
@@ -93,9 +93,10 @@ public static class ExperimentLoader
                 if (!baseLoad.Ok)
                 {
                     map.Error("scenario", $"the scenario '{scenarioRel}' is invalid ({baseLoad.Errors.Count} errors below)");
-                    return new(null, sink.Errors.Concat(baseLoad.Errors).ToList());
+                    return new(null, ErrorLimits.Cap(sink.Errors.Concat(baseLoad.Errors)));
                 }
-                scenarioText = File.ReadAllText(scenarioPath);
+                scenarioText = YamlLimits.ReadFile(scenarioPath, out var readError);
+                if (scenarioText is null) return Fail(readError!);
             }
         }
 
@@ -103,7 +104,8 @@ public static class ExperimentLoader
         YamlMappingNode? baseTree = null;
         if (scenarioText is not null)
         {
-            baseTree = Parse(scenarioText, scenarioPath!, "scenario", out _)!;
+            baseTree = Parse(scenarioText, scenarioPath!, "scenario", out var treeError);
+            if (baseTree is null) return Fail(treeError!);
             Prepare(baseTree, root, horizon);
             foreach (var p in addPolicies) p.Str("id"); // the scenario loader checks the rest, per variant
         }
@@ -148,10 +150,16 @@ public static class ExperimentLoader
 
         // Cases: each sets parameters that are not on the grid.
         var cases = new List<(CaseSpec Case, Dictionary<string, YamlNode> Nodes)>();
+        var byName = new Dictionary<string, ParameterSpec>(StringComparer.Ordinal);
+        foreach (var p in parameters) byName.TryAdd(p.Name, p);
+        // Names and paths of every parameter entry, valid or not: a case setting an invalid one is not reported twice.
+        var declared = parameterMaps.Select(pm => (pm.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value is "name" or "path").Value as YamlScalarNode)?.Value)
+            .Where(v => v is not null).ToHashSet(StringComparer.Ordinal);
         var caseNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cm in caseMaps)
         {
             var cname = cm.Str("name");
+            if (cname is not null && CellProblem(cname) is { } badName) cm.Error("name", badName);
             if (cname is not null && !caseNames.Add(cname)) cm.Error("name", $"case '{cname}' is defined twice");
             var set = new Dictionary<string, string>(StringComparer.Ordinal);
             var nodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -162,16 +170,17 @@ public static class ExperimentLoader
                 {
                     var key = (k as YamlScalarNode)?.Value ?? "";
                     var field = $"{setMap.Path}.{key}";
-                    var p = parameters.FirstOrDefault(x => x.Name == key);
+                    var p = byName.GetValueOrDefault(key);
                     if (p is null)
                     {
-                        if (parameterMaps.All(pm => (pm.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value is "name" or "path").Value as YamlScalarNode)?.Value != key))
-                            sink.Add(k, field, $"'{key}' is not a parameter (parameters: {(names.Count == 0 ? "none" : string.Join(", ", names))})");
+                        if (!declared.Contains(key))
+                            sink.Add(k, field, $"'{key}' is not a parameter (parameters: {(names.Count == 0 ? "none" : ErrorLimits.Known(names))})");
                         continue;
                     }
                     if (p.IsGrid) { sink.Add(k, field, $"parameter '{key}' has values on the grid; a case may only set parameters without values or range"); continue; }
                     if (v is not YamlScalarNode s || string.IsNullOrWhiteSpace(s.Value)) { sink.Add(v, field, "must be a single value"); continue; }
                     if (p.Path.IsToggle && ParameterPath.ParseSwitch(s.Value!) is null) { sink.Add(v, field, $"'{p.Path}' switches a list item: use on or off, got '{s.Value}'"); continue; }
+                    if (CellProblem(s.Value!.Trim()) is { } badValue) { sink.Add(v, field, badValue); continue; }
                     set[key] = s.Value!.Trim();
                     nodes[key] = v;
                 }
@@ -185,7 +194,7 @@ public static class ExperimentLoader
         var metrics = ReadMetrics(metricsMap, baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec);
         map.RejectUnknown();
 
-        if (sink.Errors.Count > 0) return new(null, Sorted(sink.Errors));
+        if (sink.Errors.Count > 0) return new(null, Sorted(sink.Errors, sink.Omitted));
 
         // Size before expansion, so a million-run typo fails at once.
         var grid = parameters.Where(p => p.IsGrid).ToList();
@@ -201,11 +210,15 @@ public static class ExperimentLoader
         // Expand and check every variant with the scenario loader.
         var variants = new List<Variant>();
         var errors = new List<ScenarioError>();
+        long checkedVariants = 0;
         var caseList = cases.Count == 0 ? [(new CaseSpec("", new Dictionary<string, string>()), new Dictionary<string, YamlNode>())] : cases;
         foreach (var (c, caseNodes) in caseList)
         {
             foreach (var point in GridPoints(grid))
             {
+                // Enough to fix first: the rest are not built (each variant costs a full read of the scenario).
+                if (errors.Count >= ErrorSink.MaxKept) break;
+                checkedVariants++;
                 var assigned = new List<(ParameterSpec P, string Value, YamlNode? Node)>();
                 foreach (var (k, v) in c.Set) assigned.Add((parameters.First(p => p.Name == k), v, caseNodes[k]));
                 for (int g = 0; g < grid.Count; g++) assigned.Add((grid[g], grid[g].Values[point[g]], valueNodes[grid[g].Name].ElementAtOrDefault(point[g]) ?? valueNodes[grid[g].Name].FirstOrDefault()));
@@ -214,7 +227,13 @@ public static class ExperimentLoader
                 if (spec is not null) variants.Add(new Variant(variants.Count + 1, c.Name, values, spec));
             }
         }
-        if (errors.Count > 0) return new(null, Sorted(errors.Distinct().ToList()));
+        if (errors.Count > 0)
+        {
+            if (checkedVariants < variantCount)
+                errors.Add(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
+                    $"checking stopped after {checkedVariants} of {variantCount} variants: too many errors; fix these first"));
+            return new(null, Sorted(errors.Distinct().ToList()));
+        }
 
         var common = seedsMode != "independent";
         var runs = new List<RunSpec>();
@@ -239,8 +258,9 @@ public static class ExperimentLoader
         }
     }
 
-    static List<ScenarioError> Sorted(IEnumerable<ScenarioError> errors) =>
-        errors.OrderBy(e => e.File == errors.First().File ? 0 : 1).ThenBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
+    /// <summary>The experiment file's errors first, then by file, line and column; capped (<see cref="ErrorLimits"/>).</summary>
+    static IReadOnlyList<ScenarioError> Sorted(IEnumerable<ScenarioError> errors, long omitted = 0) =>
+        ErrorLimits.Cap(errors.OrderBy(e => e.File == errors.First().File ? 0 : 1).ThenBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column), omitted);
 
     /// <summary>Adds the experiment's policies to the scenario tree and sets its horizon.</summary>
     static void Prepare(YamlMappingNode scenario, YamlMappingNode experiment, int? horizon)
@@ -287,6 +307,7 @@ public static class ExperimentLoader
             foreach (var (v, node) in list)
             {
                 if (toggle && ParameterPath.ParseSwitch(v) is null) { pm.Sink.Add(node, pm.Path + ".values", $"this path switches a list item: values are on or off, got '{v}'"); continue; }
+                if (CellProblem(v) is { } bad) { pm.Sink.Add(node, pm.Path + ".values", bad); continue; }
                 values.Add(v);
                 nodes.Add(node);
             }
@@ -360,15 +381,17 @@ public static class ExperimentLoader
         if (m.Has("countries"))
         {
             countries = new();
+            var known = world?.Countries.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var (v, node) in m.StrList("countries"))
-                if (world is not null && !world.Countries.Any(c => c.Id == v)) m.Sink.Add(node, m.Path + ".countries", $"unknown country '{v}' (countries: {string.Join(", ", world.Countries.Select(c => c.Id))})");
+                if (known is not null && !known.Contains(v)) m.Sink.Add(node, m.Path + ".countries", $"unknown country '{v}' (countries: {ErrorLimits.Known(known)})");
                 else countries.Add(v);
         }
         if (m.Has("commodities"))
         {
             commodities = new();
+            var known = world?.Commodities.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var (v, node) in m.StrList("commodities"))
-                if (world is not null && !world.Commodities.Any(c => c.Id == v)) m.Sink.Add(node, m.Path + ".commodities", $"unknown commodity '{v}' (commodities: {string.Join(", ", world.Commodities.Select(c => c.Id))})");
+                if (known is not null && !known.Contains(v)) m.Sink.Add(node, m.Path + ".commodities", $"unknown commodity '{v}' (commodities: {ErrorLimits.Known(known)})");
                 else commodities.Add(v);
         }
         m.RejectUnknown();

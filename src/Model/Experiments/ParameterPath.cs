@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketSim.Model.Scenario;
 using YamlDotNet.RepresentationModel;
 
 namespace MarketSim.Model.Experiments;
@@ -106,7 +107,7 @@ public sealed class ParameterPath
                     if (item is null)
                     {
                         var ids = seq.Children.Select(IdOf).Where(x => x is not null).ToList();
-                        error = $"'{walked}' has no item '{it.Selector}' ({(ids.Count == 0 ? $"{seq.Children.Count} items, select by index 0..{seq.Children.Count - 1}" : "ids: " + string.Join(", ", ids))})";
+                        error = $"'{walked}' has no item '{it.Selector}' ({(ids.Count == 0 ? $"{seq.Children.Count} items, select by index 0..{seq.Children.Count - 1}" : "ids: " + ErrorLimits.InOrder(ids!))})";
                         return null;
                     }
                     walked += $"[{it.Selector}]";

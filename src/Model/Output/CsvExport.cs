@@ -68,5 +68,11 @@ public static class CsvExport
                 CsvFormat.Share(r.PeakUnmetShare), CsvFormat.Integer(r.ShortageDays), CsvFormat.Number(r.FiscalCost), currency]);
     }
 
-    static void WriteRow(CsvWriter csv, IReadOnlyList<string> cells) => csv.WriteRecord(cells as string[] ?? cells.ToArray());
+    /// <summary>Cells are neutralised as every MarketSim CSV is (<see cref="CsvFormat.Neutralise"/>); CsvHelper quotes them.</summary>
+    static void WriteRow(CsvWriter csv, IReadOnlyList<string> cells)
+    {
+        var row = new string[cells.Count];
+        for (int i = 0; i < row.Length; i++) row[i] = CsvFormat.Neutralise(cells[i]);
+        csv.WriteRecord(row);
+    }
 }

@@ -1,6 +1,4 @@
 using MarketSim.Model.Policies;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace MarketSim.Model.Scenario;
 
@@ -12,8 +10,8 @@ public static class ScenarioLoader
 {
     public static ScenarioLoadResult LoadFile(string path)
     {
-        if (!File.Exists(path)) return new(null, [new ScenarioError(path, 0, 0, "", "file not found")]);
-        return LoadText(File.ReadAllText(path), path);
+        var text = YamlLimits.ReadFile(path, out var error);
+        return text is null ? new(null, [error!]) : LoadText(text, path);
     }
 
     /// <summary>Loads a scenario or throws ScenarioException with every error.</summary>
@@ -23,30 +21,22 @@ public static class ScenarioLoader
         return r.Ok ? r.Spec! : throw new ScenarioException(r.Errors);
     }
 
+    /// <summary>Reads scenario YAML held to <see cref="YamlLimits"/>; errors are sorted by position and capped (<see cref="ErrorLimits"/>).</summary>
     public static ScenarioLoadResult LoadText(string yaml, string fileName = "<scenario>")
     {
+        var root = YamlLimits.LoadMapping(yaml, fileName, "scenario", out var error);
+        if (root is null) return new(null, [error!]);
         var sink = new ErrorSink(fileName);
-        YamlMappingNode root;
-        var parser = new Parser(new StringReader(yaml));
+        ScenarioSpec? spec;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(parser);
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
-                return new(null, [new ScenarioError(fileName, 1, 1, "", "the file must be a YAML mapping of scenario fields")]);
-            root = m;
+            spec = new ScenarioReader(sink).Read(new YamlMap(root, "", sink));
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new(null, [new ScenarioError(fileName, (int)e.Start.Line, (int)e.Start.Column, "", "malformed YAML: " + (e.InnerException?.Message ?? e.Message))]);
+            // A bug in a check must not take the process down with it: report it, located at the file.
+            return new(null, [new ScenarioError(fileName, 1, 1, "", $"the scenario could not be checked ({e.GetType().Name}: {e.Message}); please report this")]);
         }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet reports an unclosed [ or { this way; the parser's position is where it gave up.
-            var at = parser.Current?.Start;
-            return new(null, [new ScenarioError(fileName, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message)]);
-        }
-        var spec = new ScenarioReader(sink).Read(new YamlMap(root, "", sink));
-        return sink.Errors.Count > 0 ? new(null, sink.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList()) : new(spec, []);
+        return sink.Errors.Count > 0 ? new(null, ErrorLimits.Cap(sink.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column), sink.Omitted)) : new(spec, []);
     }
 }

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace MarketSim.Model.Scenario;
 
 /// <summary>Turns the YAML tree into a ScenarioSpec, checking every field and every cross-reference.</summary>
-internal sealed class ScenarioReader(ErrorSink sink)
+internal sealed partial class ScenarioReader(ErrorSink sink)
 {
     readonly HashSet<string> _countries = new(StringComparer.Ordinal);
     readonly HashSet<string> _commodities = new(StringComparer.Ordinal);
@@ -20,7 +20,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
         _start = root.Date("start_date");
         _days = root.Int("days", fallback: 365, min: 1) ?? 365;
         var currency = root.Str("currency");
-        var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0) ?? 0);
+        var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0, max: ulong.MaxValue) ?? 0); // as before the 1e15 bound
         var demand = ReadDemand(root.Sub("demand"));
         var buyers = ReadBuyers(root.Sub("buyers"));
         var investment = ReadInvestment(root.Sub("investment"));
@@ -47,11 +47,9 @@ internal sealed class ScenarioReader(ErrorSink sink)
         var readPolicies = policyMaps.Select(m => (Map: m, Spec: ReadPolicy(m))).ToList();
         var policies = readPolicies.Where(p => p.Spec is not null).Select(p => p.Spec!).ToList();
         Versions(readPolicies);
-        Unique(producerMaps.Concat(manufacturerMaps).Select(m => (Id(m), m)), "agent");
-        // Fills are routed by id: a stockpile (a policy) must not share an id with an agent or a country.
-        var agentIds = producers.Select(p => p.Id).Concat(manufacturers.Select(m => m.Id)).Concat(_countries).ToHashSet(StringComparer.Ordinal);
-        foreach (var m in policyMaps)
-            if (Id(m) is { } pid && agentIds.Contains(pid)) m.Error("id", $"policy id '{pid}' is already the id of a country, producer or manufacturer firm");
+        // Fills are routed by id: countries, producers, manufacturer firms and policies share one id space (ScenarioIds.cs).
+        CheckIdSpace(root, producerMaps, manufacturerMaps, policyMaps);
+        CheckHorizon(root);
         root.RejectUnknown();
 
         if (sink.Errors.Count > 0) return null;
@@ -61,17 +59,6 @@ internal sealed class ScenarioReader(ErrorSink sink)
             Demand = demand, Buyers = buyers, Investment = investment, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
             Producers = producers, Manufacturers = manufacturers, Policies = policies,
         };
-    }
-
-    static string? Id(YamlMap m) => (m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "id").Value as YamlScalarNode)?.Value;
-
-    /// <summary>Reports every repeat of an id after its first use, at the repeated id.</summary>
-    void Unique(IEnumerable<(string? Id, YamlMap Map)> items, string what)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (id, m) in items)
-            if (id is not null && !seen.Add(id))
-                m.Error("id", $"{what} id '{id}' is used more than once (ids must be unique across producers and manufacturer groups)");
     }
 
     /// <summary>
@@ -179,10 +166,11 @@ internal sealed class ScenarioReader(ErrorSink sink)
         if (items.Count == 0) return [new SegmentSpec("world", [])];
         var list = new List<SegmentSpec>();
         var seen = new HashSet<string>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in items)
         {
             var id = m.Str("id") ?? "?";
-            if (list.Any(s => s.Id == id)) m.Error("id", $"segment '{id}' is defined twice");
+            if (!ids.Add(id)) m.Error("id", $"segment '{id}' is defined twice");
             var countries = m.StrList("countries");
             foreach (var (c, node) in countries)
             {
@@ -194,14 +182,14 @@ internal sealed class ScenarioReader(ErrorSink sink)
         }
         if (list.Count(s => s.Countries.Count == 0) > 1) root.Error("segments", "only one segment may leave out its countries (it takes all the others)");
         if (list.All(s => s.Countries.Count > 0) && _countries.Any(c => !seen.Contains(c)))
-            root.Error("segments", $"countries in no segment: {string.Join(", ", _countries.Where(c => !seen.Contains(c)).Order())}; add a segment without countries to take the rest");
+            root.Error("segments", $"countries in no segment: {ErrorLimits.Known(_countries.Where(c => !seen.Contains(c)))}; add a segment without countries to take the rest");
         return list;
     }
 
     CountrySpec? ReadCountry(YamlMap m)
     {
         var id = m.Str("id");
-        var c = new CountrySpec { Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0) ?? 0 };
+        var c = new CountrySpec { Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0, positive: true) ?? 0 }; // losses are shares of it
         if (id is not null && !_countries.Add(id)) m.Error("id", $"country '{id}' is defined twice");
         m.RejectUnknown();
         return id is null ? null : c;
@@ -233,13 +221,13 @@ internal sealed class ScenarioReader(ErrorSink sink)
     void CheckCountry(YamlMap m, string? id, string field, YamlNode? node = null)
     {
         if (id is null || _countries.Contains(id)) return;
-        sink.Add(node ?? m.Node, m.Path.Length == 0 ? field : m.Path + "." + field, $"unknown country '{id}' (countries: {string.Join(", ", _countries.Order())})");
+        sink.Add(node ?? m.Node, m.Path.Length == 0 ? field : m.Path + "." + field, $"unknown country '{id}' (countries: {ErrorLimits.Known(_countries)})");
     }
 
     void CheckCommodity(YamlMap m, string? id, string field, YamlNode? node = null)
     {
         if (id is null || _commodities.Contains(id)) return;
-        sink.Add(node ?? m.Node, m.Path + "." + field, $"unknown commodity '{id}' (commodities: {string.Join(", ", _commodities.Order())})");
+        sink.Add(node ?? m.Node, m.Path + "." + field, $"unknown commodity '{id}' (commodities: {ErrorLimits.Known(_commodities)})");
     }
 
     YamlNode? NodeOf(YamlMap m, string key) => m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == key).Value;
@@ -369,7 +357,7 @@ internal sealed class ScenarioReader(ErrorSink sink)
             if (v.StartsWith("group:", StringComparison.Ordinal))
             {
                 if (_groups.TryGetValue(v[6..], out var g)) list.AddRange(g);
-                else sink.Add(node, m.Path + "." + key, $"unknown commodity group '{v[6..]}' (groups: {string.Join(", ", _groups.Keys.Order())})");
+                else sink.Add(node, m.Path + "." + key, $"unknown commodity group '{v[6..]}' (groups: {ErrorLimits.Known(_groups.Keys)})");
             }
             else { CheckCommodity(m, v, key, node); list.Add(v); }
         }

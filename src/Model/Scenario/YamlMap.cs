@@ -6,10 +6,18 @@ namespace MarketSim.Model.Scenario;
 /// <summary>Collects located errors while a scenario is read.</summary>
 internal sealed class ErrorSink(string file)
 {
+    /// <summary>Errors kept; more are only counted (a 4 MB file can hold 500,000 mistakes, each message up to a kilobyte).</summary>
+    public const int MaxKept = 10_000;
     public string File { get; } = file;
     public List<ScenarioError> Errors { get; } = new();
-    public void Add(YamlNode? node, string field, string message) =>
+    /// <summary>Errors found beyond <see cref="MaxKept"/>: counted, not kept.</summary>
+    public long Omitted { get; private set; }
+
+    public void Add(YamlNode? node, string field, string message)
+    {
+        if (Errors.Count >= MaxKept) { Omitted++; return; }
         Errors.Add(new ScenarioError(File, node is null ? 0 : (int)node.Start.Line, node is null ? 0 : (int)node.Start.Column, field, message));
+    }
 }
 
 /// <summary>
@@ -27,12 +35,19 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
 
     public bool Has(string key) => Find(key) is not null;
 
+    // Built on first use: looking a key up must not scan a mapping of 200,000 keys once per key (a quadratic stall).
+    Dictionary<string, YamlNode>? _index;
+
     YamlNode? Find(string key)
     {
         _used.Add(key);
-        foreach (var (k, v) in Node.Children)
-            if (k is YamlScalarNode s && s.Value == key) return v;
-        return null;
+        if (_index is null)
+        {
+            _index = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach (var (k, v) in Node.Children)
+                if (k is YamlScalarNode s && s.Value is not null) _index.TryAdd(s.Value, v); // the first of equal keys, as before
+        }
+        return _index.GetValueOrDefault(key);
     }
 
     public void Error(string key, string message) => Sink.Add(Find(key) ?? Node, F(key), message);
@@ -41,13 +56,36 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
     {
         var n = Find(key);
         if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
-        if (n is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value)) return s.Value!.Trim();
+        if (n is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value))
+        {
+            var text = s.Value!.Trim();
+            // Every id a file defines is an "id" field: each is checked where it is defined (references to it then match).
+            if (key == "id" && IdRules.Problem(text) is { } problem) Sink.Add(n, F(key), problem);
+            return text;
+        }
         Sink.Add(n, F(key), "must be a non-empty text value");
         return fallback;
     }
 
-    public double? Num(string key, bool required = true, double? fallback = null, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    /// <summary>
+    /// Bounds for a number the reader gave none: every quantity is at most <see cref="QuantityLimits.MaxQuantity"/> in
+    /// size, so no product of a few of them overflows a double, and every field counted in days (<c>days</c>,
+    /// <c>*_days</c>, <c>horizon</c>) at most <see cref="QuantityLimits.MaxDays"/>, so tick arithmetic stays in an int.
+    /// </summary>
+    static (double Min, double Max) Bounds(string key, double min, double max)
     {
+        var days = QuantityLimits.IsDays(key);
+        if (double.IsPositiveInfinity(max)) max = days ? QuantityLimits.MaxDays : QuantityLimits.MaxQuantity;
+        if (double.IsNegativeInfinity(min)) min = days ? -QuantityLimits.MaxDays : -QuantityLimits.MaxQuantity;
+        return (min, max);
+    }
+
+    /// <param name="positive">Zero is refused too (the value divides).</param>
+    public double? Num(string key, bool required = true, double? fallback = null, double min = double.NegativeInfinity, double max = double.PositiveInfinity,
+        bool positive = false)
+    {
+        var openEnded = double.IsPositiveInfinity(max);
+        (min, max) = Bounds(key, min, max);
         var n = Find(key);
         if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
         if (n is not YamlScalarNode s || !double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || double.IsNaN(v) || double.IsInfinity(v))
@@ -57,15 +95,19 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
         }
         if (v < min || v > max)
         {
-            var range = double.IsPositiveInfinity(max) ? $"at least {min.ToString(CultureInfo.InvariantCulture)}" : $"between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
+            var range = !openEnded ? $"between {Fmt(min)} and {Fmt(max)}" : v < min ? $"at least {Fmt(min)}" : $"at most {Fmt(max)}";
             Sink.Add(n, F(key), $"must be {range}, got {s.Value}");
             return fallback;
         }
+        if (positive && v <= 0) { Sink.Add(n, F(key), $"must be greater than 0, got {s.Value}"); return fallback; }
         return v;
     }
 
+    static string Fmt(double x) => Math.Abs(x) >= 1e9 ? x.ToString("0.###e0", CultureInfo.InvariantCulture) : x.ToString(CultureInfo.InvariantCulture);
+
     public int? Int(string key, bool required = true, int? fallback = null, int min = int.MinValue)
     {
+        var max = QuantityLimits.IsDays(key) ? QuantityLimits.MaxDays : int.MaxValue;
         var n = Find(key);
         if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
         if (n is not YamlScalarNode s || !int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
@@ -74,6 +116,7 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
             return fallback;
         }
         if (v < min) { Sink.Add(n, F(key), $"must be at least {min}, got {v}"); return fallback; }
+        if (v > max) { Sink.Add(n, F(key), $"must be at most {max}, got {v}"); return fallback; }
         return v;
     }
 
@@ -161,6 +204,7 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
             if (v is YamlScalarNode s && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsNaN(d) && !double.IsInfinity(d))
             {
                 if (d < min) Sink.Add(v, $"{F(key)}.{name}", $"must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {s.Value}");
+                else if (d > QuantityLimits.MaxQuantity) Sink.Add(v, $"{F(key)}.{name}", $"must be at most {Fmt(QuantityLimits.MaxQuantity)}, got {s.Value}");
                 else list.Add((name, d, k));
             }
             else Sink.Add(v, $"{F(key)}.{name}", "must be a number");

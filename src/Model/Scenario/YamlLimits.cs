@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace MarketSim.Model.Scenario;
+
+/// <summary>
+/// The limits every YAML input (scenario and experiment files, uploads) is held to before YamlDotNet builds a node tree,
+/// so that no file can crash or stall the process that reads it: YamlDotNet builds its tree recursively (a deeply nested
+/// file or a value that contains itself through an alias overflows the stack, which no catch survives) and hashes complex
+/// keys by walking them (an alias bomb keeps a core busy for minutes). One streaming pass over the parser's events checks
+/// size, nesting depth, node count and alias use and refuses the file at the first breach with a located error.
+/// docs/SCENARIOS.md ("Limits") lists them.
+/// </summary>
+public static class YamlLimits
+{
+    /// <summary>At most this many characters are read (4 MB of plain text: a world of 20,000 countries is well under 2 MB).</summary>
+    public const int MaxChars = 4 * 1024 * 1024;
+    /// <summary>Lists and mappings nested deeper than this are refused (scenarios need fewer than 8 levels).</summary>
+    public const int MaxDepth = 64;
+    /// <summary>At most this many nodes (text values, lists, mappings), counting each alias as every node of what it names.</summary>
+    public const int MaxNodes = 500_000;
+
+    /// <summary>
+    /// Reads a file of at most <see cref="MaxChars"/> characters without reading more than that (a huge file or a device
+    /// never fills memory). Returns null with a located error if the file is missing or too long.
+    /// </summary>
+    public static string? ReadFile(string path, out ScenarioError? error)
+    {
+        error = null;
+        if (!File.Exists(path)) { error = new ScenarioError(path, 0, 0, "", "file not found"); return null; }
+        try
+        {
+            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[MaxChars + 1];
+            int read = 0, n;
+            while (read < buffer.Length && (n = reader.ReadBlock(buffer, read, buffer.Length - read)) > 0) read += n;
+            var text = new string(buffer, 0, read);
+            error = TooLong(text, path);
+            return error is null ? text : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = new ScenarioError(path, 0, 0, "", $"cannot read the file: {e.Message}");
+            return null;
+        }
+    }
+
+    static ScenarioError? TooLong(string text, string file)
+    {
+        if (text.Length <= MaxChars) return null;
+        var (line, column) = Position(text, MaxChars);
+        return new ScenarioError(file, line, column, "",
+            $"the file is longer than {MaxChars.ToString("N0", CultureInfo.InvariantCulture)} characters (4 MB), the most that is read; it is cut off here");
+    }
+
+    /// <summary>1-based line and column of a character index.</summary>
+    static (int Line, int Column) Position(string text, int index)
+    {
+        int line = 1, lineStart = 0;
+        for (int i = 0; i < index && i < text.Length; i++)
+            if (text[i] == '\n') { line++; lineStart = i + 1; }
+        return (line, index - lineStart + 1);
+    }
+
+    /// <summary>
+    /// The one place YAML text becomes a node tree: checks the limits in a streaming pass first, then loads. Returns the
+    /// root mapping of the first document, or null with one located error (<paramref name="what"/> names the file's kind
+    /// in the message: "scenario", "experiment").
+    /// </summary>
+    public static YamlMappingNode? LoadMapping(string yaml, string file, string what, out ScenarioError? error)
+    {
+        error = Check(yaml, file);
+        if (error is not null) return null;
+        var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(parser);
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
+            {
+                error = new ScenarioError(file, 1, 1, "", $"the file must be a YAML mapping of {what} fields");
+                return null;
+            }
+            return m;
+        }
+        catch (YamlException e)
+        {
+            error = Malformed(file, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet reports an unclosed [ or { this way; the parser's position is where it gave up.
+            var at = parser.Current?.Start;
+            error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything else the library throws on strange input (a duplicate key is an ArgumentException) is the file's fault.
+            var at = parser.Current?.Start;
+            error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML: " + e.Message);
+        }
+        return null;
+    }
+
+    static ScenarioError Malformed(string file, YamlException e) =>
+        new(file, (int)e.Start.Line, (int)e.Start.Column, "", "malformed YAML: " + (e.InnerException?.Message ?? e.Message));
+
+    sealed class Open(bool mapping, string? anchor, long expandedAtStart)
+    {
+        public bool Mapping { get; } = mapping;
+        public string? Anchor { get; } = anchor;
+        public long ExpandedAtStart { get; } = expandedAtStart;
+        /// <summary>In a mapping, whether the next node is a key (keys and values alternate).</summary>
+        public bool ExpectKey { get; set; } = true;
+    }
+
+    sealed class Anchor(Mark at, bool collection)
+    {
+        public Mark At { get; } = at;
+        public bool Collection { get; } = collection;
+        /// <summary>Nodes in the anchored value, aliases expanded; null while the value is still open.</summary>
+        public long? Size { get; set; }
+    }
+
+    /// <summary>
+    /// The streaming pass: null if the text keeps every limit, else the first breach, located. Also refuses what the readers
+    /// never need and YamlDotNet handles badly: lists or mappings as mapping keys, anchors defined twice, aliases to an
+    /// anchor not defined before them or to a value that is still open (a value containing itself), and more than one
+    /// document in a file.
+    /// </summary>
+    public static ScenarioError? Check(string yaml, string file)
+    {
+        if (TooLong(yaml, file) is { } tooLong) return tooLong;
+        var parser = new Parser(new StringReader(yaml));
+        var open = new List<Open>();
+        var anchors = new Dictionary<string, Anchor>(StringComparer.Ordinal);
+        long nodes = 0, expanded = 0;
+        int documents = 0;
+        ScenarioError At(ParsingEvent e, string message) => new(file, (int)e.Start.Line, (int)e.Start.Column, "", message);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var ev = parser.Current!;
+                if (ev is DocumentStart && ++documents > 1)
+                    return At(ev, "a second YAML document (---) starts here; the file must hold one document");
+                if (ev is MappingEnd or SequenceEnd)
+                {
+                    var closed = open[^1];
+                    open.RemoveAt(open.Count - 1);
+                    if (closed.Anchor is not null) anchors[closed.Anchor].Size = expanded - closed.ExpandedAtStart;
+                    Done();
+                    continue;
+                }
+                if (ev is not (NodeEvent or AnchorAlias)) continue;
+
+                var isKey = open.Count > 0 && open[^1].Mapping && open[^1].ExpectKey;
+                if (++nodes > MaxNodes)
+                    return At(ev, $"the file has more than {MaxNodes.ToString("N0", CultureInfo.InvariantCulture)} YAML nodes (text values, lists and mappings), the most that is read");
+                if (ev is AnchorAlias alias)
+                {
+                    var name = alias.Value.Value;
+                    if (!anchors.TryGetValue(name, out var target))
+                        return At(ev, $"alias *{name} refers to no anchor &{name} defined before it");
+                    if (target.Size is null)
+                        return At(ev, $"alias *{name} is inside the value anchored &{name} (line {target.At.Line}): a value cannot contain itself");
+                    if (isKey && target.Collection)
+                        return At(ev, $"a mapping key must be a plain text value; *{name} names a list or mapping");
+                    if (expanded + target.Size.Value > MaxNodes)
+                        return At(ev, $"aliases expand the file to more than {MaxNodes.ToString("N0", CultureInfo.InvariantCulture)} YAML nodes (each alias counts as every node of the value it names), the most that is read");
+                    expanded += target.Size.Value;
+                    Done();
+                    continue;
+                }
+                var node = (NodeEvent)ev;
+                var anchor = node.Anchor.IsEmpty ? null : node.Anchor.Value;
+                if (anchor is not null && anchors.TryGetValue(anchor, out var earlier))
+                    return At(ev, $"anchor &{anchor} is defined twice (first at line {earlier.At.Line}); give each anchor its own name");
+
+                switch (node)
+                {
+                    case Scalar:
+                        if (anchor is not null) anchors[anchor] = new Anchor(ev.Start, collection: false) { Size = 1 };
+                        if (++expanded > MaxNodes)
+                            return At(ev, $"aliases expand the file to more than {MaxNodes.ToString("N0", CultureInfo.InvariantCulture)} YAML nodes, the most that is read");
+                        Done();
+                        break;
+                    default: // MappingStart, SequenceStart
+                        if (isKey) return At(ev, "a mapping key must be a plain text value, not a list or mapping");
+                        if (open.Count >= MaxDepth)
+                            return At(ev, $"lists and mappings are nested more than {MaxDepth} levels deep here, the most that is read");
+                        if (anchor is not null) anchors[anchor] = new Anchor(ev.Start, collection: true);
+                        if (++expanded > MaxNodes)
+                            return At(ev, $"aliases expand the file to more than {MaxNodes.ToString("N0", CultureInfo.InvariantCulture)} YAML nodes, the most that is read");
+                        open.Add(new Open(node is MappingStart, anchor, expanded - 1));
+                        break;
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            return Malformed(file, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            var at = parser.Current?.Start;
+            return new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var at = parser.Current?.Start;
+            return new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML: " + e.Message);
+        }
+        return null;
+
+        // A whole node (a text value, an alias or a closed list or mapping) was read: in a mapping, keys and values alternate.
+        void Done()
+        {
+            if (open.Count > 0 && open[^1].Mapping) open[^1].ExpectKey = !open[^1].ExpectKey;
+        }
+    }
+}
+
+/// <summary>
+/// Upper bounds on the values a file may give (docs/SCENARIOS.md, "Limits"): large enough for any real world, small enough
+/// that no product of a few values overflows a double (1.8e308) and no tick arithmetic overflows an int.
+/// </summary>
+public static class QuantityLimits
+{
+    /// <summary>Largest magnitude of any quantity, price, money amount or factor without a tighter range (a quadrillion).</summary>
+    public const double MaxQuantity = 1e15;
+    /// <summary>Largest horizon and any other field counted in days: 100 years.</summary>
+    public const int MaxDays = 36_500;
+
+    /// <summary>Fields counted in days: <c>days</c>, <c>horizon</c> and every <c>*_days</c> field.</summary>
+    public static bool IsDays(string key) => key is "days" or "horizon" || key.EndsWith("_days", StringComparison.Ordinal);
+}
