@@ -50,6 +50,9 @@ public static partial class TimelineYaml
                 f.Add(("mode", e.Mode.ToString().ToLowerInvariant()));
                 f.Add(("re_export", e.ReExport ? "true" : "false"));
                 f.Add(("rent_to", e.RentToState ? "state" : "exporter"));
+                if (e.DeMinimis is { } dm) f.Add(("de_minimis", N(dm)));
+                if (e.EndUsers.Count > 0) f.Add(("end_users", L(e.EndUsers)));
+                if (e.Sectors.Count > 0) f.Add(("sectors", L(e.Sectors)));
                 if (e.Mode == ControlMode.Quota) { f.Add(("quota", N(e.QuotaQuantity))); f.Add(("quota_period_days", I(e.QuotaPeriodDays))); }
                 if (e.Mode == ControlMode.License)
                 {

@@ -35,6 +35,8 @@ public sealed class FirmState
     public Dictionary<string, int> ControlledSince { get; set; } = new();
     /// <summary>Lowest intensity θ reached per input (the redesign achieved; part of it persists).</summary>
     public Dictionary<string, double> IntensityLow { get; set; } = new();
+    /// <summary>Producers: the military share of their sales, learnt from their order book (end use carried upstream).</summary>
+    public double MilitarySalesShare { get; set; }
     /// <summary>Producers: consecutive days the expected margin has held above the investment threshold.</summary>
     public int MarginDays { get; set; }
     /// <summary>Producers: capacity expansions decided, each with its decision tick and size (Agents/Investment.cs).</summary>

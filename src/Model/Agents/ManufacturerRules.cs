@@ -30,7 +30,7 @@ public static class ManufacturerRules
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             // The most an input is worth: what it costs now plus the value added it unlocks.
             var limit = s.LastPrice.GetValueOrDefault(k) + m.ValueAdded / use;
-            Procurement.BidFor(bids, world, s, m.Id, m.Country, k, use * m.PlannedOutput, m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
+            Procurement.BidFor(bids, world, s, m.Id, m.Country, m.Sector, k, use * m.PlannedOutput, m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
         }
         return new AgentPlan(m.Id, bids, []);
     }

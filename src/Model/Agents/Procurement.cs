@@ -22,25 +22,25 @@ public static class Procurement
 
     /// <summary>Splits an order into civil and military bids by the buyer's military share of output.</summary>
     public static void AddBids(List<Bid> bids, string buyerId, string country, string commodity, double quantity, double limit, double militaryShare,
-        IReadOnlyDictionary<string, double>? premium = null, IReadOnlyList<string>? unqualified = null, double normal = 0)
+        IReadOnlyDictionary<string, double>? premium = null, IReadOnlyList<string>? unqualified = null, double normal = 0, string? sector = null)
     {
         if (quantity <= 1e-12) return;
         var m = Math.Clamp(militaryShare, 0, 1);
         var military = quantity * m;
         var civil = quantity - military;
-        if (civil > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Civil, civil, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * (1 - m) });
-        if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * m });
+        if (civil > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Civil, civil, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * (1 - m), Sector = sector });
+        if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * m, Sector = sector });
     }
 
     /// <summary>A firm's bids for one input: order-up-to at its (precaution-raised) cover, with its risk premiums and qualified suppliers.</summary>
-    public static void BidFor(List<Bid> bids, ScenarioSpec world, FirmState s, string id, string country, string commodity, double dailyUse,
-        double ownCoverDays, double limit, double militaryShare, int tick)
+    public static void BidFor(List<Bid> bids, ScenarioSpec world, FirmState s, string id, string country, string sector, string commodity,
+        double dailyUse, double ownCoverDays, double limit, double militaryShare, int tick)
     {
         var cover = SupplierRisk.CoverDays(s, world.Buyers, commodity, ownCoverDays);
         var order = OrderUpTo(dailyUse, cover, s.ExpectedLeadTime.GetValueOrDefault(commodity),
             Stock.Total(s.Inputs.GetValueOrDefault(commodity)), InTransit(s, commodity));
         AddBids(bids, id, country, commodity, order, limit, militaryShare,
-            SupplierRisk.Premiums(s, world.Buyers, commodity), SupplierRisk.Unqualified(world, s, commodity, tick), dailyUse);
+            SupplierRisk.Premiums(s, world.Buyers, commodity), SupplierRisk.Unqualified(world, s, commodity, tick), dailyUse, sector);
     }
 
     /// <summary>Books purchases into the pipeline, learns the lead time and the delivered price.</summary>

@@ -24,6 +24,11 @@ public static class ProducerRules
         }
         var primary = Primary(p);
         var origin = primary is null ? p.Country : world.Commodity(primary).InitialOrigin;
+        if (world.ContentOrigin && primary is not null)
+            // Content of the opening stock: the inputs at their initial origins and reference prices, plus the producer's value added.
+            origin = Provenance.Make(origin, p.Country,
+                p.Inputs.Keys.OrderBy(k => k, Ord).Select(k => (world.Commodity(k).InitialOrigin, p.Inputs[k], world.Commodity(k).ReferencePrice)),
+                OutputValue(world, p, 1));
         foreach (var (k, ratio) in Outputs(p)) Stock.Add(Stock.For(s.Finished, k), origin, ratio * p.Capacity * p.InitialInventoryDays);
         return s;
     }
@@ -33,6 +38,14 @@ public static class ProducerRules
     {
         yield return (p.Output, 1);
         foreach (var k in p.CoProducts.Keys.OrderBy(k => k, Ord)) yield return (k, p.CoProducts[k]);
+    }
+
+    /// <summary>Reference value of y units of main output with its co-products.</summary>
+    static double OutputValue(ScenarioSpec world, ProducerSpec p, double y)
+    {
+        double v = 0;
+        foreach (var (k, ratio) in Outputs(p)) v += y * ratio * world.Commodity(k).ReferencePrice;
+        return v;
     }
 
     /// <summary>The input whose origin the output takes (first input unless OriginFrom says otherwise).</summary>
@@ -56,6 +69,27 @@ public static class ProducerRules
             r += ratio * (withFloors ? Math.Max(price, ctx.Floor(k, p.Country)) : price);
         }
         return r;
+    }
+
+    /// <summary>
+    /// The military share of the producer's purchases: its own `military_share`, or, with end use carried upstream, the military
+    /// share of its sales as it has learnt it from its order book, whichever is larger.
+    /// </summary>
+    public static double MilitaryShare(ScenarioSpec world, ProducerSpec p, FirmState s) =>
+        world.Buyers.EndUseUpstream ? Math.Max(p.MilitaryShare, s.MilitarySalesShare) : p.MilitaryShare;
+
+    /// <summary>m ← m + (military sales / sales − m)/lag on days with sales (end use carried upstream).</summary>
+    static void LearnEndUse(ScenarioSpec world, FirmState s, IReadOnlyList<Fill> sold)
+    {
+        if (!world.Buyers.EndUseUpstream || sold.Count == 0) return;
+        double all = 0, military = 0;
+        foreach (var f in sold)
+        {
+            all += f.Quantity;
+            if (f.EndUse == EndUse.Military) military += f.Quantity;
+        }
+        if (all <= 0) return;
+        s.MilitarySalesShare += (military / all - s.MilitarySalesShare) / Math.Max(1, world.Buyers.EndUseLagDays);
     }
 
     /// <summary>Expected margin: revenue per unit (floors included) over unit cost plus inputs, minus 1.</summary>
@@ -124,7 +158,7 @@ public static class ProducerRules
         {
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             // The most one unit of input is worth: all the revenue it makes possible.
-            Procurement.BidFor(bids, world, s, p.Id, p.Country, k, use * rate, p.InputCoverDays, revenue / use, p.MilitaryShare, ctx.Tick);
+            Procurement.BidFor(bids, world, s, p.Id, p.Country, p.Sector, k, use * rate, p.InputCoverDays, revenue / use, MilitaryShare(world, p, s), ctx.Tick);
         }
         return new AgentPlan(p.Id, bids, asks);
     }
@@ -133,6 +167,7 @@ public static class ProducerRules
     {
         Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning);
         foreach (var f in st.Sold) Stock.Take(Stock.For(s.Finished, f.Commodity), f.Origin, f.Quantity);
+        LearnEndUse(world, s, st.Sold);
         Procurement.Arrive(s, st.Tick);
 
         s.TargetCapacity += st.CapacityAdded;
@@ -152,6 +187,7 @@ public static class ProducerRules
         var cover = new List<KeyValuePair<string, double>>();
         var primary = Primary(p);
         List<KeyValuePair<string, double>>? primaryTaken = null;
+        List<(string Key, double Quantity, double Price)>? used = world.ContentOrigin ? new() : null;
         foreach (var k in inputs)
         {
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
@@ -160,10 +196,13 @@ public static class ProducerRules
             shortages.Add(new InputShortage(k, use * desired, Math.Max(0, use * desired - avail)));
             var taken = Stock.TakeProportional(stock, use * y);
             if (k == primary) primaryTaken = taken;
+            if (used is not null) foreach (var (lot, q) in taken) used.Add((lot, q, world.Commodity(k).ReferencePrice));
             cover.Add(new(k, s.Capacity > 0 ? Stock.Total(stock) / (use * s.Capacity) : 0));
         }
 
-        // Origin travels with material: output takes the origin mix of the primary input consumed.
+        // Origin travels with material: output takes the origin mix of the primary input consumed; with content tracking its
+        // lots also carry this producer as customs origin and the value mix of everything it used (Agents/Provenance.cs).
+        var outputValue = used is null ? 0 : OutputValue(world, p, y);
         foreach (var (k, ratio) in Outputs(p))
         {
             var made = y * ratio;
@@ -173,7 +212,8 @@ public static class ProducerRules
             {
                 double t = 0;
                 foreach (var x in primaryTaken) t += x.Value;
-                foreach (var (o, q) in primaryTaken) Stock.Add(stock, o, t > 0 ? made * q / t : 0);
+                foreach (var (o, q) in primaryTaken)
+                    Stock.Add(stock, used is null ? o : Provenance.Make(Provenance.Origin(o), p.Country, used, outputValue), t > 0 ? made * q / t : 0);
             }
         }
 

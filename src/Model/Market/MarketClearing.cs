@@ -60,10 +60,16 @@ public static class MarketClearing
 
         // Candidate sellers per (buyer country, end use); a buyer filters them by its limit price, its qualified suppliers and
         // by not being the seller.
-        var linkCache = new Dictionary<(string, EndUse), LinkSet>();
-        LinkSet Links(string buyerCountry, EndUse use)
+        // Buyers named by an entity list get links of their own; everyone else shares their country's.
+        var namesBuyers = controls.Any(c => c.NamesBuyers);
+        string Listed(Bid b) => namesBuyers && controls.Any(c => c.NamesBuyers && c.Lists(b.BuyerId, b.Sector)) ? b.BuyerId + "|" + b.Sector : "";
+        var linkCache = new Dictionary<(string, EndUse, string), LinkSet>();
+        LinkSet Links(Bid bid)
         {
-            if (linkCache.TryGetValue((buyerCountry, use), out var set)) return set;
+            var buyerCountry = bid.BuyerCountry;
+            var use = bid.EndUse;
+            var listed = Listed(bid);
+            if (linkCache.TryGetValue((buyerCountry, use, listed), out var set)) return set;
             set = new LinkSet();
             var buyerSeg = world.SegmentOf(buyerCountry);
             var l = set.Candidates;
@@ -71,7 +77,9 @@ public static class MarketClearing
             {
                 var a = asks[i];
                 if (a.OnlyFor.Count > 0 && !a.OnlyFor.Contains(buyerCountry)) continue;
-                var binding = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use) && c.BindsSeller(a.SellerCountry, a.Origin)).ToList();
+                var binding = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use)
+                    && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))
+                    && c.BindsSeller(a.SellerCountry, a.Origin)).ToList();
                 if (binding.Any(c => c.Mode == ControlMode.Ban))
                 {
                     if (!set.Banned.Contains(a.SellerCountry)) set.Banned.Add(a.SellerCountry);
@@ -88,7 +96,7 @@ public static class MarketClearing
             }
             set.Candidates = l.OrderBy(c => c.Delivered).ThenBy(c => asks[c.Ask].SellerCountry == buyerCountry ? 0 : 1).ThenBy(c => c.Ask).ToList();
             set.Banned.Sort(StringComparer.Ordinal);
-            linkCache[(buyerCountry, use)] = set;
+            linkCache[(buyerCountry, use, listed)] = set;
             return set;
         }
 
@@ -97,7 +105,7 @@ public static class MarketClearing
         var bids = new List<Bid>();
         foreach (var b in bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application))
         {
-            var n = Links(b.BuyerCountry, b.EndUse).Applications;
+            var n = Links(b).Applications;
             if (n <= 1) { bids.Add(b); continue; }
             for (int j = 0; j < n; j++) bids.Add(b with { Quantity = b.Quantity / n, Normal = b.Normal / n, Application = j });
         }
@@ -110,13 +118,34 @@ public static class MarketClearing
         var cands = new List<Candidate>[bids.Count];
         for (int b = 0; b < bids.Count; b++)
         {
-            var links = Links(bids[b].BuyerCountry, bids[b].EndUse).Candidates;
+            var links = Links(bids[b]).Candidates;
             var all = true;
             foreach (var c in links)
                 if (!Allowed(bids[b], c)) { all = false; break; }
             cands[b] = all ? links : links.Where(c => Allowed(bids[b], c)).ToList();
         }
         var remaining = bids.Select(b => b.Quantity).ToArray();
+
+        // End-use declarations: where a control on military end use covers a buyer that also buys for military use (its output
+        // serves military customers), the exporter sells it for civil use only what
+        // it declares it needs for civil output, its civil normal requirement per tick; so a ban on military end use cuts what a
+        // firm with military customers can buy in proportion to its military share, instead of its civil orders making up for it.
+        var military = controls.Where(c => c.EndUse == EndUseScope.Military).ToList();
+        var declaredLeft = new Dictionary<int, double>();
+        var declaredBy = new Dictionary<int, List<ExportControl>>();
+        var servesMilitary = military.Count == 0 ? [] : bids.Where(b => b.EndUse == EndUse.Military).Select(b => b.BuyerId).ToHashSet(StringComparer.Ordinal);
+        if (military.Count > 0)
+            for (int b = 0; b < bids.Count; b++)
+            {
+                var bid = bids[b];
+                if (bid.EndUse != EndUse.Civil || bid.Normal <= 0 || !servesMilitary.Contains(bid.BuyerId)) continue;
+                var binding = military.Where(c => c.Covers(commodity.Id, bid.BuyerCountry, EndUse.Military, bid.BuyerId, bid.Sector)).ToList();
+                if (binding.Count == 0) continue;
+                declaredLeft[b] = bid.Normal;
+                declaredBy[b] = binding;
+            }
+        bool Declared(int b, int a) => declaredBy.TryGetValue(b, out var cs) && cs.Any(c => c.BindsSeller(asks[a].SellerCountry, asks[a].Origin));
+
         var licenceDelay = new Dictionary<(int, string), int?>(); // (bid, control) → approved delay, or null when refused
         var blocked = new HashSet<(int, int)>(); // (bid, candidate index) closed for this tick
         var filled = new Dictionary<(int Bid, int Ask), (double Q, int Delay, int Cand)>();
@@ -288,7 +317,10 @@ public static class MarketClearing
                             if (ctl.Mode == ControlMode.License && state.LicenceLeft.TryGetValue(LicenceKey(bids[r.Bid], ctl), out var left))
                                 q = Math.Min(q, Math.Max(0, left));
                         }
+                        var declared = Declared(r.Bid, a);
+                        if (declared) q = Math.Min(q, Math.Max(0, declaredLeft[r.Bid]));
                         if (q <= Eps) { blocked.Add((r.Bid, r.Cand)); continue; }
+                        if (declared) declaredLeft[r.Bid] -= q;
                         var full = r.Q * share;
                         foreach (var ctl in cand.Controls)
                         {
@@ -373,7 +405,7 @@ public static class MarketClearing
 
             // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the
             // licence delay's share of the lead time where a licence let it through, 0 where nothing bound.
-            var set = Links(bid.BuyerCountry, bid.EndUse);
+            var set = Links(bid);
             foreach (var c in set.Banned) Note(bid, c, 1);
             var seen = new List<string>(2);
             foreach (var c in cands[b])

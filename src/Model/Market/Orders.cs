@@ -13,6 +13,8 @@ public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, 
     public IReadOnlyDictionary<string, double>? Premium { get; init; }
     public IReadOnlyList<string>? Unqualified { get; init; }
     public int Application { get; init; }
+    /// <summary>The buyer's sector (an entity list may name sectors as destinations).</summary>
+    public string? Sector { get; init; }
     /// <summary>The buyer's normal requirement per tick (its daily use; 0 = not known). A licence approval covers this much per
     /// day of its validity: an application is for a volume, not for whatever backlog the buyer has built up.</summary>
     public double Normal { get; init; }

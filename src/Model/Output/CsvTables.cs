@@ -48,10 +48,15 @@ public static class CsvTables
     public static readonly CsvTable Rents = new("rents.csv", ["tick", "date", "exporter", "commodity", "holder", "quantity", "rent"],
         f => For(f, f.Rents, r => [r.Exporter, r.Commodity, r.Holder, N(r.Quantity), N(r.Rent)]));
 
+    /// <summary>share: quantity-weighted share of the value of what the destination imported that comes from country (a controlling
+    /// country of the scenario's export controls); rows only when the scenario tracks content origin.</summary>
+    public static readonly CsvTable Content = new("content.csv", ["tick", "date", "destination", "commodity", "country", "quantity", "share"],
+        f => For(f, f.Content, c => [c.Destination, c.Commodity, c.Country, N(c.Quantity), S(c.Share)]));
+
     public static readonly CsvTable Events = new("events.csv", ["tick", "date", "event"],
         f => For(f, f.Events, e => [e]));
 
-    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Rents, Events];
+    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Rents, Content, Events];
 
     public const string SummaryFileName = "summary.csv";
 

@@ -47,20 +47,51 @@ public sealed record ExportControl : PolicySpec
     /// (false) or the state, as with an export tax (true).</summary>
     public bool RentToState { get; init; }
 
+    /// <summary>Re-export clause by content: binds material whose share of value from the exporter is at least this (0.001 = the
+    /// 0.1% rule of October 2025); null = by origin (where the material was first produced).</summary>
+    public double? DeMinimis { get; init; }
+    /// <summary>Named end users (an entity list): firm ids, or manufacturer group ids covering their firms. With these or
+    /// <see cref="Sectors"/>, the control covers only the buyers it names (within its destinations, if any).</summary>
+    public IReadOnlyList<string> EndUsers { get; init; } = [];
+    /// <summary>Named end-use sectors (e.g. defence) as destinations.</summary>
+    public IReadOnlyList<string> Sectors { get; init; } = [];
+
+    public bool NamesBuyers => EndUsers.Count > 0 || Sectors.Count > 0;
+
+    /// <summary>Whether the control's list of end users names this buyer (always true for a control without a list).</summary>
+    public bool Lists(string buyerId, string? sector) =>
+        !NamesBuyers
+        || EndUsers.Any(e => buyerId == e || (buyerId.Length > e.Length && buyerId[e.Length] == '/' && buyerId.StartsWith(e, StringComparison.Ordinal)))
+        || (sector is not null && Sectors.Contains(sector));
+
     public bool Covers(string commodity, string buyerCountry, EndUse use) =>
         Commodities.Contains(commodity)
         && buyerCountry != Exporter
         && (Destinations.Count == 0 || Destinations.Contains(buyerCountry))
         && (EndUse == EndUseScope.All || (EndUse == EndUseScope.Military) == (use == Scenario.EndUse.Military));
 
-    /// <summary>Whether a sale by a seller in sellerCountry of material of this origin falls under the control.</summary>
-    public bool BindsSeller(string sellerCountry, string origin) =>
-        sellerCountry == Exporter || (ReExport && origin == Exporter);
+    public bool Covers(string commodity, string buyerCountry, EndUse use, string buyerId, string? sector) =>
+        Covers(commodity, buyerCountry, use) && Lists(buyerId, sector);
+
+    /// <summary>
+    /// Whether a sale by a seller in sellerCountry of this lot (Agents/Provenance.cs) falls under the control: the exporter's own
+    /// sellers always; with the re-export clause also third-country sellers of material of the exporter's origin, or, with a
+    /// de-minimis threshold, whose content from the exporter is at least the threshold (and above zero).
+    /// </summary>
+    public bool BindsSeller(string sellerCountry, string lot)
+    {
+        if (sellerCountry == Exporter) return true;
+        if (!ReExport) return false;
+        if (DeMinimis is not { } t) return Agents.Provenance.Origin(lot) == Exporter;
+        var share = Agents.Provenance.ContentShare(lot, Exporter);
+        return share > 0 && share >= t;
+    }
 
     public override string Describe() =>
         $"{Exporter} export {Mode.ToString().ToLowerInvariant()} on {string.Join("+", Commodities)} to " +
         $"{(Destinations.Count == 0 ? "all" : string.Join("+", Destinations))} ({EndUse.ToString().ToLowerInvariant()} use)" +
-        (ReExport ? ", re-export included" : "");
+        (ReExport ? ", re-export included" + (DeMinimis is { } t ? $" above {t:P1} content" : "") : "")
+        + (NamesBuyers ? $", named end users {string.Join("+", EndUsers.Concat(Sectors))}" : "");
 }
 
 public sealed record Tariff : PolicySpec
@@ -71,9 +102,13 @@ public sealed record Tariff : PolicySpec
     /// <summary>Origins taxed; empty = all but the importer's own.</summary>
     public IReadOnlyList<string> Origins { get; init; } = [];
     public required double Rate { get; init; }
-    public bool Applies(string commodity, string buyerCountry, string origin) =>
-        buyerCountry == Importer && Commodities.Contains(commodity) && origin != Importer
-        && (Origins.Count == 0 || Origins.Contains(origin));
+    /// <summary>Whether the tariff applies to this lot: by its customs origin (the country of its last transformation).</summary>
+    public bool Applies(string commodity, string buyerCountry, string lot)
+    {
+        if (buyerCountry != Importer || !Commodities.Contains(commodity)) return false;
+        var origin = Agents.Provenance.Customs(lot);
+        return origin != Importer && (Origins.Count == 0 || Origins.Contains(origin));
+    }
     public override string Describe() => $"{Importer} tariff {Rate:P0} on {string.Join("+", Commodities)}";
 }
 

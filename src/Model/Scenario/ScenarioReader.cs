@@ -23,6 +23,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0, max: ulong.MaxValue) ?? 0); // as before the 1e15 bound
         var demand = ReadDemand(root.Sub("demand"));
         var buyers = ReadBuyers(root.Sub("buyers"));
+        var contentOrigin = root.Bool("content_origin");
         var investment = ReadInvestment(root.Sub("investment"));
         var transport = ReadTransport(root.Sub("transport"));
 
@@ -43,6 +44,14 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var producers = producerMaps.Select(ReadProducer).Where(p => p is not null).Select(p => p!).ToList();
         var manufacturerMaps = root.Items("manufacturers");
         var manufacturers = manufacturerMaps.SelectMany(ReadManufacturers).ToList();
+        // Ids an entity list may name: producers, manufacturer firms and their groups.
+        foreach (var p in producers) _buyers.Add(p.Id);
+        foreach (var mf in manufacturers)
+        {
+            _buyers.Add(mf.Id);
+            var slash = mf.Id.IndexOf('/');
+            if (slash > 0) _buyers.Add(mf.Id[..slash]);
+        }
         var policyMaps = root.Items("policies");
         var readPolicies = policyMaps.Select(m => (Map: m, Spec: ReadPolicy(m))).ToList();
         var policies = readPolicies.Where(p => p.Spec is not null).Select(p => p.Spec!).ToList();
@@ -56,7 +65,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         return new ScenarioSpec
         {
             Name = name!, Description = description!, StartDate = _start!.Value, Days = _days, Currency = currency!, Seed = seed,
-            Demand = demand, Buyers = buyers, Investment = investment, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
+            Demand = demand, Buyers = buyers, ContentOrigin = contentOrigin, Investment = investment, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
             Producers = producers, Manufacturers = manufacturers, Policies = policies,
         };
     }
@@ -108,6 +117,8 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             PrecautionMaxCoverDays = m.Num("precaution_max_cover_days", false, d.PrecautionMaxCoverDays, 0, 3650) ?? d.PrecautionMaxCoverDays,
             PrecautionBuildDays = m.Num("precaution_build_days", false, d.PrecautionBuildDays, 1, 36500) ?? d.PrecautionBuildDays,
             PrecautionReleaseDays = m.Num("precaution_release_days", false, d.PrecautionReleaseDays, 1, 36500) ?? d.PrecautionReleaseDays,
+            EndUseUpstream = m.Bool("end_use_upstream"),
+            EndUseLagDays = m.Num("end_use_lag_days", false, d.EndUseLagDays, 1, 36500) ?? d.EndUseLagDays,
         };
         m.RejectUnknown();
         return d;
@@ -425,6 +436,9 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             Id = id, Start = start, End = end, Exporter = exporter, Commodities = Commodities(m, "commodities"),
             Destinations = Countries(m, "destinations"), EndUse = use ?? EndUseScope.All, Mode = mode ?? ControlMode.Ban,
             ReExport = m.Bool("re_export"),
+            DeMinimis = m.Num("de_minimis", false, null, 0, 1),
+            EndUsers = EndUsers(m),
+            Sectors = m.StrList("sectors").Select(x => x.Value).ToList(),
             Applications = mode == ControlMode.License ? Math.Min(1000, m.Int("applications", false, 10, 1) ?? 10) : 10,
             RentToState = RentHolder(m),
             QuotaQuantity = mode == ControlMode.Quota ? m.Num("quota", min: 0) ?? 0 : 0,
@@ -434,8 +448,20 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             DelayMaxDays = mode == ControlMode.License ? m.Num("delay_max_days", min: 0) ?? 0 : 0,
         };
         if (c.DelayMaxDays < c.DelayMinDays) m.Error("delay_max_days", $"must be at least delay_min_days ({c.DelayMinDays})");
+        if (c.DeMinimis is not null && !c.ReExport) m.Error("de_minimis", "applies to the re-export clause: set re_export: true too");
         if (c.Destinations.Contains(exporter)) m.Error("destinations", $"the exporter '{exporter}' cannot be a destination of its own export control");
         return c;
+    }
+
+    readonly HashSet<string> _buyers = new(StringComparer.Ordinal);
+
+    List<string> EndUsers(YamlMap m)
+    {
+        var list = m.StrList("end_users");
+        foreach (var (id, node) in list)
+            if (!_buyers.Contains(id))
+                sink.Add(node, m.Path + ".end_users", $"unknown end user '{id}' (a producer id, a manufacturer group id or a firm id such as group/firm)");
+        return list.Select(x => x.Value).ToList();
     }
 
     bool RentHolder(YamlMap m)

@@ -15,6 +15,8 @@ public sealed record ScenarioSpec
     public required DemandSettings Demand { get; init; }
     /// <summary>How buyers learn supplier risk, qualify suppliers and hold precautionary stock (defaults: the behaviour off).</summary>
     public BuyerSettings Buyers { get; init; } = new();
+    /// <summary>Track content origin (shares of value by country) and customs origin in every lot (Agents/Provenance.cs).</summary>
+    public bool ContentOrigin { get; init; }
     /// <summary>How producers add capacity in answer to sustained margins (default: off).</summary>
     public InvestmentSettings Investment { get; init; } = new();
     public required TransportSpec Transport { get; init; }
@@ -99,6 +101,10 @@ public sealed record BuyerSettings
     public double PrecautionBuildDays { get; init; } = 60;
     /// <summary>Days for the precaution level to close 63% of the gap downwards (running stock back down).</summary>
     public double PrecautionReleaseDays { get; init; } = 365;
+    /// <summary>A producer's military share of purchases follows the military share of its sales (end use carried upstream).</summary>
+    public bool EndUseUpstream { get; init; }
+    /// <summary>Days for that share to close 63% of the gap to its order book's.</summary>
+    public double EndUseLagDays { get; init; } = 30;
 }
 
 /// <summary>Producers' investment in answer to margins (docs/MODEL.md, "Investment that answers prices").</summary>

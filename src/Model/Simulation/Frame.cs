@@ -15,6 +15,8 @@ public sealed record Frame(
 {
     /// <summary>Export rents earned this tick on sales across export controls (empty when none).</summary>
     public IReadOnlyList<RentRow> Rents { get; init; } = [];
+    /// <summary>Content origin of imports by controlling country (empty unless the scenario tracks content).</summary>
+    public IReadOnlyList<ContentRow> Content { get; init; } = [];
 }
 
 public sealed record PriceRow(string Market, string Commodity, double Price);
@@ -32,3 +34,6 @@ public sealed record LeadTimeRow(string Destination, string Commodity, double Qu
 /// <summary>Export rent earned by an exporter's sales across export controls: Σ quantity × (price paid − home price).
 /// Holder: "exporter" (the selling firms) or "state" (collected as with an export tax).</summary>
 public sealed record RentRow(string Exporter, string Commodity, string Holder, double Quantity, double Rent);
+/// <summary>What a destination bought from abroad this tick of a commodity, and the quantity-weighted share of its value that
+/// comes from Country (a controlling country of the scenario's export controls).</summary>
+public sealed record ContentRow(string Destination, string Commodity, string Country, double Quantity, double Share);

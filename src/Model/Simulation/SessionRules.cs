@@ -140,7 +140,7 @@ public static class SessionRules
             .OrderBy(p => p.Commodity, Ord).ThenBy(p => p.Market, Ord).ToList();
         foreach (var p in results.SelectMany(r => r.NextPrices)) st.Prices[TickContext.Key(p.Commodity, p.Segment)] = p.Price;
 
-        var flows = fills.GroupBy(f => (f.Origin, f.SellerCountry, f.BuyerCountry, f.Commodity))
+        var flows = fills.GroupBy(f => (Origin: Provenance.Origin(f.Origin), f.SellerCountry, f.BuyerCountry, f.Commodity))
             .Select(g => new FlowRow(g.Key.Origin, g.Key.SellerCountry, g.Key.BuyerCountry, g.Key.Commodity, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Price)))
             .OrderBy(f => f.Origin, Ord).ThenBy(f => f.Exporter, Ord).ThenBy(f => f.Destination, Ord).ThenBy(f => f.Commodity, Ord).ToList();
 
@@ -221,8 +221,23 @@ public static class SessionRules
             .Select(g => new RentRow(g.Key.SellerCountry, g.Key.Commodity, g.Key.Holder, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Rent)))
             .OrderBy(r => r.Exporter, Ord).ThenBy(r => r.Commodity, Ord).ThenBy(r => r.Holder, Ord).ToList();
 
+        // Content origin of what each country bought from abroad: for each controlling country of the timeline's export controls,
+        // the quantity-weighted share of its value in the material (only with content tracking on).
+        var content = new List<ContentRow>();
+        if (world.ContentOrigin)
+        {
+            var controllers = st.Policies.OfType<ExportControl>().Select(c => c.Exporter).Distinct().OrderBy(c => c, Ord).ToList();
+            foreach (var g in fills.Where(f => f.SellerCountry != f.BuyerCountry).GroupBy(f => (f.BuyerCountry, f.Commodity))
+                         .OrderBy(g => g.Key.BuyerCountry, Ord).ThenBy(g => g.Key.Commodity, Ord))
+            {
+                var q = Sum(g, f => f.Quantity);
+                foreach (var c in controllers)
+                    content.Add(new ContentRow(g.Key.BuyerCountry, g.Key.Commodity, c, q, q > 0 ? Sum(g, f => f.Quantity * Provenance.ContentShare(f.Origin, c)) / q : 0));
+            }
+        }
+
         st.Tick = plan.Tick + 1;
-        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events) { Rents = rents };
+        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events) { Rents = rents, Content = content };
     }
 
     static double Sum<T>(IEnumerable<T> xs, Func<T, double> f)

@@ -27,6 +27,9 @@ public sealed class PolicyForm
     /// <summary>Kept from the policy being edited (the form has no field for them).</summary>
     public int Applications { get; set; } = 10;
     public bool RentToState { get; set; }
+    public double? DeMinimis { get; set; }
+    public IReadOnlyList<string> EndUsers { get; set; } = [];
+    public IReadOnlyList<string> Sectors { get; set; } = [];
     public double Quota { get; set; }
     public int QuotaPeriodDays { get; set; } = 30;
     public double ApprovalRate { get; set; } = 0.5;
@@ -72,7 +75,7 @@ public sealed class PolicyForm
             {
                 Id = id, Start = start, End = End, Exporter = Exporter.Trim(), Commodities = Split(Commodities), Destinations = Split(Destinations),
                 Mode = Mode, EndUse = EndUse, ReExport = ReExport, QuotaQuantity = Quota, QuotaPeriodDays = QuotaPeriodDays,
-                Applications = Applications, RentToState = RentToState,
+                Applications = Applications, RentToState = RentToState, DeMinimis = DeMinimis, EndUsers = EndUsers, Sectors = Sectors,
                 ApprovalRate = Mode == ControlMode.License ? ApprovalRate : 1,
                 DelayMinDays = Mode == ControlMode.License ? DelayMinDays : 0, DelayMaxDays = Mode == ControlMode.License ? DelayMaxDays : 0,
             },
@@ -89,7 +92,7 @@ public sealed class PolicyForm
                 f.Exporter = e.Exporter; f.Commodities = string.Join(", ", e.Commodities); f.Destinations = string.Join(", ", e.Destinations);
                 f.Mode = e.Mode; f.EndUse = e.EndUse; f.ReExport = e.ReExport; f.Quota = e.QuotaQuantity; f.QuotaPeriodDays = e.QuotaPeriodDays;
                 f.ApprovalRate = e.ApprovalRate; f.DelayMinDays = e.DelayMinDays; f.DelayMaxDays = e.DelayMaxDays;
-                f.Applications = e.Applications; f.RentToState = e.RentToState;
+                f.Applications = e.Applications; f.RentToState = e.RentToState; f.DeMinimis = e.DeMinimis; f.EndUsers = e.EndUsers; f.Sectors = e.Sectors;
                 break;
             case Tariff t:
                 f.Importer = t.Importer; f.Commodities = string.Join(", ", t.Commodities); f.Origins = string.Join(", ", t.Origins); f.Rate = t.Rate;

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace MarketSim.Model.Agents;
+
+/// <summary>
+/// Where material comes from, carried in the lot key of every stock, offer, fill and shipment (docs/MODEL.md, "Origin").
+/// A key names up to three things:
+/// <list type="bullet">
+/// <item><b>origin</b>: the country where the material was first produced, inherited through each producer's primary input
+/// (`origin_from`). flows.csv reports it; without content tracking the re-export clause and tariffs read it too.</item>
+/// <item><b>customs origin</b>: the country of the last producer that transformed it (the last substantial transformation, as
+/// customs rules read origin). Tariffs by origin use it.</item>
+/// <item><b>content</b>: shares of its value by country, propagated through every bill of materials at reference prices (each
+/// producer adds its own value added). A re-export clause with a de-minimis threshold reads it.</item>
+/// </list>
+/// A plain country code ("CN") is material of that origin, customs origin and content. A full key is
+/// "origin|customs|C1=s1,C2=s2" with shares in ordinal country order. Shares are rounded (1% steps, 0.1% steps below 1%);
+/// shares under 0.05% fold into "other", so a stock holds a bounded number of lots.
+/// </summary>
+public static class Provenance
+{
+    public const string Other = "other";
+    static readonly ConcurrentDictionary<string, Parsed> Cache = new(StringComparer.Ordinal);
+
+    public sealed record Parsed(string Origin, string Customs, IReadOnlyDictionary<string, double> Content);
+
+    public static Parsed Parse(string key) => Cache.GetOrAdd(key, static k =>
+    {
+        var parts = k.Split('|');
+        if (parts.Length < 3) return new Parsed(k, k, new Dictionary<string, double>(StringComparer.Ordinal) { [k] = 1 });
+        var content = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var item in parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = item.IndexOf('=');
+            content[item[..eq]] = double.Parse(item[(eq + 1)..], CultureInfo.InvariantCulture);
+        }
+        return new Parsed(parts[0], parts[1], content);
+    });
+
+    public static string Origin(string key) => key.IndexOf('|') < 0 ? key : Parse(key).Origin;
+    public static string Customs(string key) => key.IndexOf('|') < 0 ? key : Parse(key).Customs;
+
+    /// <summary>The share of the material's value that comes from a country.</summary>
+    public static double ContentShare(string key, string country) =>
+        key.IndexOf('|') < 0 ? (key == country ? 1 : 0) : Parse(key).Content.GetValueOrDefault(country);
+
+    /// <summary>
+    /// The key of a producer's output: origin from its primary input, customs origin its own country, content the value-weighted
+    /// mix of the inputs it used (each input's quantity × its reference price) plus its own value added.
+    /// </summary>
+    /// <param name="used">Per input lot consumed: its key, quantity and reference price per unit.</param>
+    /// <param name="outputValue">Reference value of the output made (main output and co-products).</param>
+    public static string Make(string origin, string producerCountry, IEnumerable<(string Key, double Quantity, double Price)> used, double outputValue)
+    {
+        var content = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        double inputs = 0;
+        foreach (var (key, q, price) in used)
+        {
+            var v = q * price;
+            if (v <= 0) continue;
+            inputs += v;
+            foreach (var (c, s) in Parse(key).Content) content[c] = content.GetValueOrDefault(c) + v * s;
+        }
+        var total = Math.Max(outputValue, inputs);
+        if (total <= 0) return producerCountry;
+        content[producerCountry] = content.GetValueOrDefault(producerCountry) + (total - inputs);
+        return Compose(origin, producerCountry, content.ToDictionary(x => x.Key, x => x.Value / total));
+    }
+
+    /// <summary>A key from its parts, shares rounded; a pure single-country key when all three agree.</summary>
+    public static string Compose(string origin, string customs, IReadOnlyDictionary<string, double> shares)
+    {
+        var rounded = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        double kept = 0;
+        foreach (var (c, s) in shares.OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            if (c == Other) continue;
+            var r = s >= 0.01 ? Math.Round(s, 2) : Math.Round(s, 3);
+            if (r < 0.0005) continue;
+            rounded[c] = r;
+            kept += r;
+        }
+        var other = Math.Round(1 - kept, 3);
+        if (other >= 0.0005) rounded[Other] = other;
+        if (rounded.Count == 1 && rounded.ContainsKey(origin) && origin == customs) return origin;
+        var sb = new StringBuilder(origin).Append('|').Append(customs).Append('|');
+        var first = true;
+        foreach (var (c, s) in rounded)
+        {
+            if (!first) sb.Append(',');
+            sb.Append(c).Append('=').Append(s.ToString("0.###", CultureInfo.InvariantCulture));
+            first = false;
+        }
+        return sb.ToString();
+    }
+}
