@@ -12,7 +12,7 @@ public class RunCommandTests
         ["fiscal.csv"] = "tick,date,country,cost,cumulative",
         ["cover.csv"] = "tick,date,country,sector,commodity,days",
         ["rents.csv"] = "tick,date,exporter,commodity,holder,quantity,rent",
-        ["content.csv"] = "tick,date,destination,commodity,country,quantity,share",
+        ["content.csv"] = "tick,date,destination,commodity,country,quantity,share,reached",
         ["events.csv"] = "tick,date,event",
         ["summary.csv"] = "country,gdp,cumulative_loss,loss_gdp_share,peak_unmet_share,shortage_days,fiscal_cost,currency",
     };

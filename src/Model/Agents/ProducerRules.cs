@@ -28,7 +28,7 @@ public static class ProducerRules
             // Content of the opening stock: the inputs at their initial origins and reference prices, plus the producer's value added.
             origin = Provenance.Make(origin, p.Country,
                 p.Inputs.Keys.OrderBy(k => k, Ord).Select(k => (world.Commodity(k).InitialOrigin, p.Inputs[k], world.Commodity(k).ReferencePrice)),
-                OutputValue(world, p, 1));
+                OutputValue(world, p, 1), world.ContentCountries());
         foreach (var (k, ratio) in Outputs(p)) Stock.Add(Stock.For(s.Finished, k), origin, ratio * p.Capacity * p.InitialInventoryDays);
         return s;
     }
@@ -213,7 +213,7 @@ public static class ProducerRules
                 double t = 0;
                 foreach (var x in primaryTaken) t += x.Value;
                 foreach (var (o, q) in primaryTaken)
-                    Stock.Add(stock, used is null ? o : Provenance.Make(Provenance.Origin(o), p.Country, used, outputValue), t > 0 ? made * q / t : 0);
+                    Stock.Add(stock, used is null ? o : Provenance.Make(Provenance.Origin(o), p.Country, used, outputValue, world.ContentCountries()), t > 0 ? made * q / t : 0);
             }
         }
 

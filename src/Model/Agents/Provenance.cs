@@ -16,8 +16,9 @@ namespace MarketSim.Model.Agents;
 /// producer adds its own value added). A re-export clause with a de-minimis threshold reads it.</item>
 /// </list>
 /// A plain country code ("CN") is material of that origin, customs origin and content. A full key is
-/// "origin|customs|C1=s1,C2=s2" with shares in ordinal country order. Shares are rounded (1% steps, 0.1% steps below 1%);
-/// shares under 0.05% fold into "other", so a stock holds a bounded number of lots.
+/// "origin|customs|C1=s1,C2=s2" with shares in ordinal country order. Content is kept for the countries a rule can read (the
+/// exporters of the scenario's export controls); the rest folds into "other". Shares are rounded (1% steps, 0.1% steps below
+/// 1%; under 0.05% folds into "other"), and lots of one content class merge in a stock, so a stock holds a few lots.
 /// </summary>
 public static class Provenance
 {
@@ -52,8 +53,12 @@ public static class Provenance
     /// </summary>
     /// <param name="used">Per input lot consumed: its key, quantity and reference price per unit.</param>
     /// <param name="outputValue">Reference value of the output made (main output and co-products).</param>
-    public static string Make(string origin, string producerCountry, IEnumerable<(string Key, double Quantity, double Price)> used, double outputValue)
+    /// <param name="tracked">Countries whose content is kept (the exporters of the scenario's export controls, the only ones a
+    /// rule reads); every other country's share folds into "other". Null keeps every country.</param>
+    public static string Make(string origin, string producerCountry, IEnumerable<(string Key, double Quantity, double Price)> used, double outputValue,
+        IReadOnlyCollection<string>? tracked = null)
     {
+        string Name(string c) => tracked is null || tracked.Contains(c) ? c : Other;
         var content = new SortedDictionary<string, double>(StringComparer.Ordinal);
         double inputs = 0;
         foreach (var (key, q, price) in used)
@@ -61,12 +66,44 @@ public static class Provenance
             var v = q * price;
             if (v <= 0) continue;
             inputs += v;
-            foreach (var (c, s) in Parse(key).Content) content[c] = content.GetValueOrDefault(c) + v * s;
+            foreach (var (c, s) in Parse(key).Content) content[Name(c)] = content.GetValueOrDefault(Name(c)) + v * s;
         }
         var total = Math.Max(outputValue, inputs);
         if (total <= 0) return producerCountry;
-        content[producerCountry] = content.GetValueOrDefault(producerCountry) + (total - inputs);
+        content[Name(producerCountry)] = content.GetValueOrDefault(Name(producerCountry)) + (total - inputs);
         return Compose(origin, producerCountry, content.ToDictionary(x => x.Key, x => x.Value / total));
+    }
+
+    // Content classes: lots whose shares fall in the same class for every country merge in a stock (Stock.Add). The edges include
+    // the thresholds rules use (0.1%: China's October 2025 rule; 25%: the US de-minimis rule; 50%), so a merge never moves material
+    // across a threshold of those.
+    static readonly double[] ClassEdges = [0.001, 0.01, 0.1, 0.25, 0.5, 1.0001];
+    static readonly ConcurrentDictionary<string, string> Classes = new(StringComparer.Ordinal);
+
+    /// <summary>The lot's merge class: origin, customs origin and each country's content class.</summary>
+    public static string ClassOf(string key) => key.IndexOf('|') < 0 ? key : Classes.GetOrAdd(key, static k =>
+    {
+        var p = Parse(k);
+        var sb = new StringBuilder(p.Origin).Append('|').Append(p.Customs).Append('|');
+        foreach (var (c, sh) in p.Content.OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            var i = 0;
+            while (i < ClassEdges.Length - 1 && sh >= ClassEdges[i]) i++;
+            sb.Append(c).Append(':').Append(i).Append(',');
+        }
+        return sb.ToString();
+    });
+
+    /// <summary>The key of qa of lot a mixed with qb of lot b (content weighted by quantity: one commodity, one unit value).</summary>
+    public static string Mix(string a, double qa, string b, double qb)
+    {
+        var pa = Parse(a);
+        var pb = Parse(b);
+        var content = new Dictionary<string, double>(StringComparer.Ordinal);
+        var t = qa + qb;
+        foreach (var (c, sh) in pa.Content) content[c] = content.GetValueOrDefault(c) + sh * qa / t;
+        foreach (var (c, sh) in pb.Content) content[c] = content.GetValueOrDefault(c) + sh * qb / t;
+        return Compose(pa.Origin, pa.Customs, content);
     }
 
     /// <summary>A key from its parts, shares rounded; a pure single-country key when all three agree.</summary>
@@ -84,7 +121,8 @@ public static class Provenance
         }
         var other = Math.Round(1 - kept, 3);
         if (other >= 0.0005) rounded[Other] = other;
-        if (rounded.Count == 1 && rounded.ContainsKey(origin) && origin == customs) return origin;
+        // Pure material of one country, or of untracked countries only: the plain key (its content is its origin).
+        if (rounded.Count == 1 && (rounded.ContainsKey(origin) || rounded.ContainsKey(Other)) && origin == customs) return origin;
         var sb = new StringBuilder(origin).Append('|').Append(customs).Append('|');
         var first = true;
         foreach (var (c, s) in rounded)

@@ -25,6 +25,20 @@ public static class Stock
     public static void Add(Dictionary<string, double> byOrigin, string origin, double q)
     {
         if (q <= 0) return;
+        if (origin.IndexOf('|') >= 0 && !byOrigin.ContainsKey(origin))
+        {
+            // Content-tracked lots of one merge class mix into one lot (Provenance.ClassOf), so a stock holds a bounded number.
+            var cls = Provenance.ClassOf(origin);
+            foreach (var k in Keys(byOrigin))
+            {
+                if (k.IndexOf('|') < 0 || Provenance.ClassOf(k) != cls) continue;
+                var held = byOrigin[k];
+                byOrigin.Remove(k);
+                var mixed = Provenance.Mix(k, held, origin, q);
+                byOrigin[mixed] = byOrigin.GetValueOrDefault(mixed) + held + q;
+                return;
+            }
+        }
         byOrigin[origin] = byOrigin.GetValueOrDefault(origin) + q;
     }
 

@@ -79,7 +79,7 @@ public static class MarketClearing
                 if (a.OnlyFor.Count > 0 && !a.OnlyFor.Contains(buyerCountry)) continue;
                 var binding = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use)
                     && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))
-                    && c.BindsSeller(a.SellerCountry, a.Origin)).ToList();
+                    && c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)).ToList();
                 if (binding.Any(c => c.Mode == ControlMode.Ban))
                 {
                     if (!set.Banned.Contains(a.SellerCountry)) set.Banned.Add(a.SellerCountry);
@@ -144,7 +144,7 @@ public static class MarketClearing
                 declaredLeft[b] = bid.Normal;
                 declaredBy[b] = binding;
             }
-        bool Declared(int b, int a) => declaredBy.TryGetValue(b, out var cs) && cs.Any(c => c.BindsSeller(asks[a].SellerCountry, asks[a].Origin));
+        bool Declared(int b, int a) => declaredBy.TryGetValue(b, out var cs) && cs.Any(c => c.BindsSeller(asks[a].SellerCountry, asks[a].Origin, bids[b].BuyerCountry));
 
         var licenceDelay = new Dictionary<(int, string), int?>(); // (bid, control) → approved delay, or null when refused
         var blocked = new HashSet<(int, int)>(); // (bid, candidate index) closed for this tick

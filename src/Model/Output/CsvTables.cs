@@ -49,9 +49,10 @@ public static class CsvTables
         f => For(f, f.Rents, r => [r.Exporter, r.Commodity, r.Holder, N(r.Quantity), N(r.Rent)]));
 
     /// <summary>share: quantity-weighted share of the value of what the destination imported that comes from country (a controlling
-    /// country of the scenario's export controls); rows only when the scenario tracks content origin.</summary>
-    public static readonly CsvTable Content = new("content.csv", ["tick", "date", "destination", "commodity", "country", "quantity", "share"],
-        f => For(f, f.Content, c => [c.Destination, c.Commodity, c.Country, N(c.Quantity), S(c.Share)]));
+    /// country of the scenario's export controls); reached: the share of the quantity at or above that country's lowest de-minimis
+    /// threshold (any content without one); rows only when the scenario tracks content origin.</summary>
+    public static readonly CsvTable Content = new("content.csv", ["tick", "date", "destination", "commodity", "country", "quantity", "share", "reached"],
+        f => For(f, f.Content, c => [c.Destination, c.Commodity, c.Country, N(c.Quantity), S(c.Share), S(c.Reached)]));
 
     public static readonly CsvTable Events = new("events.csv", ["tick", "date", "event"],
         f => For(f, f.Events, e => [e]));

@@ -48,6 +48,15 @@ public sealed record ScenarioSpec
     }
     public DateOnly DateOf(int tick) => StartDate.AddDays(tick);
 
+    (IReadOnlyList<PolicySpec> Of, HashSet<string> Set)? _contentCountries;
+    /// <summary>Countries whose content lots carry: the exporters of the scenario's export controls (Agents/Provenance.cs).</summary>
+    public IReadOnlyCollection<string> ContentCountries()
+    {
+        if (_contentCountries is not { } c || !ReferenceEquals(c.Of, Policies))
+            _contentCountries = c = (Policies, Policies.OfType<ExportControl>().Select(x => x.Exporter).ToHashSet(StringComparer.Ordinal));
+        return c.Set;
+    }
+
     /// <summary>The price segment a seller in this country belongs to (the last segment with no countries takes the rest).</summary>
     public string SegmentOf(string country)
     {

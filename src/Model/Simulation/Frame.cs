@@ -35,5 +35,7 @@ public sealed record LeadTimeRow(string Destination, string Commodity, double Qu
 /// Holder: "exporter" (the selling firms) or "state" (collected as with an export tax).</summary>
 public sealed record RentRow(string Exporter, string Commodity, string Holder, double Quantity, double Rent);
 /// <summary>What a destination bought from abroad this tick of a commodity, and the quantity-weighted share of its value that
-/// comes from Country (a controlling country of the scenario's export controls).</summary>
-public sealed record ContentRow(string Destination, string Commodity, string Country, double Quantity, double Share);
+/// comes from Country (a controlling country of the scenario's export controls); Reached: the share of the quantity whose content
+/// from Country is at or above that country's lowest de-minimis threshold (above zero without one), the part its re-export
+/// clause can reach.</summary>
+public sealed record ContentRow(string Destination, string Commodity, string Country, double Quantity, double Share, double Reached);

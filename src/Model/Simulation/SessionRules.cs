@@ -227,12 +227,21 @@ public static class SessionRules
         if (world.ContentOrigin)
         {
             var controllers = st.Policies.OfType<ExportControl>().Select(c => c.Exporter).Distinct().OrderBy(c => c, Ord).ToList();
+            // The content a controller's re-export clause reaches: its lowest de-minimis threshold (any content at all without one).
+            double Threshold(string c) => st.Policies.OfType<ExportControl>().Where(x => x.Exporter == c && x.DeMinimis is not null)
+                .Select(x => x.DeMinimis!.Value).DefaultIfEmpty(0).Min();
             foreach (var g in fills.Where(f => f.SellerCountry != f.BuyerCountry).GroupBy(f => (f.BuyerCountry, f.Commodity))
                          .OrderBy(g => g.Key.BuyerCountry, Ord).ThenBy(g => g.Key.Commodity, Ord))
             {
                 var q = Sum(g, f => f.Quantity);
                 foreach (var c in controllers)
-                    content.Add(new ContentRow(g.Key.BuyerCountry, g.Key.Commodity, c, q, q > 0 ? Sum(g, f => f.Quantity * Provenance.ContentShare(f.Origin, c)) / q : 0));
+                {
+                    var t = Threshold(c);
+                    bool Reached(Fill f) { var sh = Provenance.ContentShare(f.Origin, c); return sh > 0 && sh >= t; }
+                    content.Add(new ContentRow(g.Key.BuyerCountry, g.Key.Commodity, c, q,
+                        q > 0 ? Sum(g, f => f.Quantity * Provenance.ContentShare(f.Origin, c)) / q : 0,
+                        q > 0 ? Sum(g, f => Reached(f) ? f.Quantity : 0) / q : 0));
+                }
             }
         }
 
