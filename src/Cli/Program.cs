@@ -9,5 +9,6 @@ return args switch
     ["run", .. var rest] => await RunCommand.RunAsync(rest),
     ["batch", .. var rest] => await MarketSim.Cli.Batch.BatchCommand.RunAsync(rest),
     ["report", .. var rest] => await MarketSim.Cli.Report.ReportCommand.RunAsync(rest),
+    ["attribute", .. var rest] => MarketSim.Cli.Attribution.AttributeCommand.Run(rest),
     [var unknown, ..] => Usage.Fail($"unknown command '{unknown}' (commands: {Usage.Commands})"),
 };

@@ -29,6 +29,8 @@ public static class RunCommand
             return ExitCodes.Failed;
         }
         var seed = options.Seed ?? world.Seed;
+        var (baseline, baselineName, baselineFailed) = Attribution.BaselineRun.Resolve(options, world);
+        if (baselineFailed) return ExitCodes.Failed;
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -39,15 +41,20 @@ public static class RunCommand
             await using var engine = CreateEngine(options);
             var frames = await SimulateAsync(engine, world, seed, days, cancel.Token);
             var summary = CsvExport.WriteAll(world, frames, output.Open);
+            IReadOnlyList<Model.Attribution.BaselineRow>? comparison = null;
+            if (baseline is not null) comparison = Attribution.BaselineRun.Compare(world, frames, baseline, seed, days, output.Open, cancel.Token);
             // A Ctrl+C that arrived while the files were being written still means "do not publish this run".
             cancel.Token.ThrowIfCancellationRequested();
             output.Commit();
+            // A comparison left by an earlier run into the same directory would describe another run.
+            if (comparison is null) File.Delete(Path.Combine(options.OutDir, Model.Attribution.BaselineComparison.FileName));
 
             Console.Out.WriteLine($"{options.File}: {days} days from {world.StartDate:yyyy-MM-dd}, seed {seed}, engine {options.Engine.ToString().ToLowerInvariant()}: " +
-                $"wrote {CsvTables.FileNames.Count} files to {options.OutDir}");
+                $"wrote {CsvTables.FileNames.Count + (comparison is null ? 0 : 1)} files to {options.OutDir}");
             foreach (var r in summary.Where(r => r.CumulativeLoss > 0 || r.ShortageDays > 0))
                 Console.Out.WriteLine($"  {r.Country}: loss {CsvFormat.Number(r.CumulativeLoss)} {world.Currency} ({r.LossGdpShare:P3} of GDP), " +
                     $"{r.ShortageDays} shortage days, peak unmet share {r.PeakUnmetShare:P1}");
+            if (comparison is not null) Attribution.BaselineRun.Print(Console.Out, baselineName!, comparison, world.Currency);
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException)

@@ -11,13 +11,18 @@ public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutD
 
     /// <summary>--cluster REDIS: run on that cluster as a client (null: MarketSim__Cluster__Redis, else an in-process silo).</summary>
     public string? Cluster { get; init; }
+    /// <summary>--baseline FILE: the counterfactual scenario to compare the run with (same seed and horizon).</summary>
+    public string? Baseline { get; init; }
+    /// <summary>--baseline-without a,b: the counterfactual is the same scenario without these policies.</summary>
+    public IReadOnlyList<string>? BaselineWithout { get; init; }
     /// <summary>Orleans grains are the product; the reference runner is the yardstick they must match byte for byte.</summary>
     public const EngineKind DefaultEngine = EngineKind.Orleans;
 
     /// <summary>Parses `FILE [--days N] [--seed S] [--out DIR] [--engine E]`; both `--opt value` and `--opt=value` work.</summary>
     public static (RunOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {
-        string? file = null, outDir = null, cluster = null;
+        string? file = null, outDir = null, cluster = null, baseline = null;
+        IReadOnlyList<string>? without = null;
         int? days = null;
         ulong? seed = null;
         EngineKind? engine = null;
@@ -35,7 +40,8 @@ public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutD
             var eq = a.IndexOf('=');
             var name = eq < 0 ? a : a[..eq];
             string? value = eq < 0 ? null : a[(eq + 1)..];
-            if (name is not ("--days" or "--seed" or "--out" or "--engine" or "--cluster")) return (null, $"unknown option '{name}' (options: --days, --seed, --out, --engine, --cluster)");
+            if (name is not ("--days" or "--seed" or "--out" or "--engine" or "--cluster" or "--baseline" or "--baseline-without"))
+                return (null, $"unknown option '{name}' (options: --days, --seed, --out, --engine, --cluster, --baseline, --baseline-without)");
             if (value is null)
             {
                 if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)) return (null, $"option {name} needs a value");
@@ -63,6 +69,15 @@ public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutD
                     if (value.Length == 0) return (null, "--cluster needs the Redis address of the cluster, e.g. 127.0.0.1:6379");
                     cluster = value;
                     break;
+                case "--baseline":
+                    if (value.Length == 0) return (null, "--baseline needs the scenario FILE to compare with");
+                    baseline = value;
+                    break;
+                case "--baseline-without":
+                    var ids = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    if (ids.Length == 0) return (null, "--baseline-without needs policy ids, e.g. --baseline-without cn-ban,cn-quota");
+                    without = ids;
+                    break;
                 case "--engine":
                     engine = value switch { "reference" => EngineKind.Reference, "orleans" => EngineKind.Orleans, _ => null };
                     if (engine is null) return (null, $"--engine must be 'orleans' or 'reference'; got '{value}'");
@@ -71,6 +86,7 @@ public sealed record RunOptions(string File, int? Days, ulong? Seed, string OutD
         }
         if (file is null) return (null, "missing the scenario FILE to run");
         if (cluster is not null && engine == EngineKind.Reference) return (null, "--cluster runs on Orleans grains; it cannot be combined with --engine reference");
-        return (new RunOptions(file, days, seed, outDir ?? DefaultOutDir, engine ?? DefaultEngine) { Cluster = cluster }, null);
+        if (baseline is not null && without is not null) return (null, "--baseline and --baseline-without name two different baselines; give one");
+        return (new RunOptions(file, days, seed, outDir ?? DefaultOutDir, engine ?? DefaultEngine) { Cluster = cluster, Baseline = baseline, BaselineWithout = without }, null);
     }
 }

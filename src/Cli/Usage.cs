@@ -12,6 +12,7 @@ public static class Usage
 
     public const string Run = """
         marketsim run FILE [--days N] [--seed S] [--out DIR] [--engine orleans|reference] [--cluster REDIS]
+                           [--baseline OTHER.yaml | --baseline-without ID,ID]
 
           Runs a scenario and writes tidy CSV files into DIR:
             prices.csv      tick, date, market, commodity, price
@@ -21,8 +22,10 @@ public static class Usage
             lead_times.csv  tick, date, destination, commodity, quantity, days
             fiscal.csv      tick, date, country, cost, cumulative
             cover.csv       tick, date, country, sector, commodity, days
+            rents.csv       tick, date, exporter, commodity, holder, quantity, rent
             events.csv      tick, date, event
             summary.csv     country, gdp, cumulative_loss, loss_gdp_share, peak_unmet_share, shortage_days, fiscal_cost, currency
+            vs_baseline.csv country, metric, commodity, run, baseline, difference (only with a baseline)
           Money is in the scenario's currency; dates count from its start_date.
 
           --days N       ticks (days) to simulate, 1 to 36500; default: the scenario's `days`
@@ -33,13 +36,21 @@ public static class Usage
           --cluster R    run on a MarketSim cluster as a client: R is its Redis (e.g. 127.0.0.1:6379); also
                          MarketSim__Cluster__Redis, with MarketSim__Cluster__ClusterId / ServiceId (default marketsim).
                          The run survives a silo crash: the session resumes from its last checkpoint elsewhere.
+          --baseline F   compared with what: also run scenario F with the same seed and days (its own seed and days
+                         are not used) and write vs_baseline.csv: per country cumulative_loss, loss_gdp_share,
+                         fiscal_cost, export_revenue (value sold to other countries), export_rent, peak_unmet_share,
+                         shortage_days and, per imported commodity, peak_import_price; each as run, baseline and
+                         run - baseline (empty where a value does not apply)
+          --baseline-without IDS
+                         the baseline is this scenario without the policies IDS (comma-separated; all versions of each)
+                         The baseline runs on the reference runner (the grains give the same results byte for byte).
 
           Files are written to a temporary directory beside DIR and moved in only when all are complete,
           so DIR never holds a partial run. Same scenario + same seed = byte-identical files.
           Exit code 0 on success, 1 on an invalid scenario or a failed run, 2 on a bad command line.
         """;
 
-    public const string Commands = "validate, run, batch, report";
+    public const string Commands = "validate, run, batch, report, attribute";
 
     public const string Batch = """
         marketsim batch FILE --out DIR [--parallel N] [--resume] [--format csv|parquet] [--yes] [--cluster REDIS]
@@ -84,6 +95,35 @@ public static class Usage
           google-chrome) also DIR/charts/*.png, one per chart; --no-png skips them.
         """;
 
+    public const string Attribute = """
+        marketsim attribute FILE [--policies ID,ID] [--groups NAME=ID+ID,...] [--samples N] [--seed S] [--days N]
+                                 [--out DIR] [--parallel N] [--country C,C]
+
+          Which measure did that: splits each country's loss, fiscal cost, export revenue and export rent among the
+          scenario's policies by Shapley decomposition over counterfactual runs. The worth of a set of policies is the
+          metric in the run with only those policies in force (same seed and days); the empty set is the run with none.
+          A policy's share is its average marginal effect over all orders in which the policies could be switched on:
+            phi_i = sum over S in N without i of |S|! (n-|S|-1)! / n! * (v(S + i) - v(S))
+          The shares add up to the total, v(all) - v(none). Versions of a policy (the same id) count as one.
+          Up to 8 players: exact, 2^n runs. More players, or --samples: N sampled permutations, with the standard error.
+          Writes DIR/attribution.csv: country, metric (loss, fiscal_cost, export_revenue, export_rent), policy (a player,
+          or total = all - none), share (value / total), value, stderr (0 when exact). Prints a table per country.
+
+          --policies IDS  the players; the scenario's other policies stay in force in every run. Default: every policy
+          --groups G      NAME=ID+ID: policies that go on and off together count as one player NAME (repeatable,
+                          comma-separated); with no --policies, every policy in no group is a player of its own
+          --samples N     sample N permutations (2 to 100000) instead of the exact computation; default when there are
+                          more than 8 players: 200
+          --seed S        simulation seed of every run (and of the permutations); default: the scenario's `seed`
+          --days N        ticks to simulate in every run; default: the scenario's `days`
+          --out DIR       output directory (created if missing; other files in it are kept); default: results
+          --parallel N    runs at a time (reference runner, one thread each); default: one per core (here {0})
+          --country C     print only these countries' tables (the CSV has every country)
+
+          Same arguments = the same attribution.csv, whatever --parallel. Exit code 0 on success, 1 on an invalid
+          scenario, unknown policies or a failed run, 2 on a bad command line.
+        """;
+
     public static int Print(TextWriter w, int exitCode)
     {
         w.WriteLine("marketsim: agent-based simulation of the rare-earth supply chain under trade policy.");
@@ -97,6 +137,8 @@ public static class Usage
         w.WriteLine();
         w.WriteLine(Report);
         w.WriteLine();
+        w.WriteLine(Attribute.Replace("{0}", BatchDefault));
+        w.WriteLine();
         w.WriteLine("marketsim help COMMAND    help on one command");
         return exitCode;
     }
@@ -109,6 +151,7 @@ public static class Usage
             case "run": Console.Out.WriteLine(Run); return ExitCodes.Ok;
             case "batch": Console.Out.WriteLine(Batch.Replace("{0}", BatchDefault)); return ExitCodes.Ok;
             case "report": Console.Out.WriteLine(Report); return ExitCodes.Ok;
+            case "attribute": Console.Out.WriteLine(Attribute.Replace("{0}", BatchDefault)); return ExitCodes.Ok;
             default: return Fail($"unknown command '{command}' (commands: {Commands})");
         }
     }

@@ -1,0 +1,89 @@
+using MarketSim.Model.Output;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Model.Attribution;
+
+/// <summary>
+/// What a run meant for one country, the quantities a run is compared on against its baseline and split among policies.
+/// Money is in the scenario's currency.
+/// </summary>
+/// <param name="Loss">Cumulative value added not produced (summary.csv cumulative_loss).</param>
+/// <param name="LossGdpShare">Loss / annual GDP (summary.csv loss_gdp_share).</param>
+/// <param name="FiscalCost">Cumulative fiscal cost (summary.csv fiscal_cost).</param>
+/// <param name="ExportRevenue">Σ value of the fills the country's firms sold to buyers in other countries: flows.csv value where
+/// exporter = the country and destination ≠ the country.</param>
+/// <param name="ExportRent">Σ export rent on the country's sales across export controls, both holders (rents.csv, exporter = the country).</param>
+/// <param name="PeakUnmetShare">summary.csv peak_unmet_share.</param>
+/// <param name="ShortageDays">summary.csv shortage_days.</param>
+/// <param name="PeakImportPrice">Per commodity the country imported: the highest over ticks of the unit value it paid abroad that
+/// tick, Σ value / Σ quantity over flows.csv rows with destination = the country and exporter ≠ the country.</param>
+public sealed record CountryOutcome(
+    string Country,
+    double Gdp,
+    double Loss,
+    double LossGdpShare,
+    double FiscalCost,
+    double ExportRevenue,
+    double ExportRent,
+    double PeakUnmetShare,
+    int ShortageDays,
+    IReadOnlyDictionary<string, double> PeakImportPrice);
+
+/// <summary>Reduces a run's frames to <see cref="CountryOutcome"/>s, one frame at a time (pure, deterministic).</summary>
+public sealed class OutcomeAccumulator(ScenarioSpec world)
+{
+    static readonly StringComparer Ord = StringComparer.Ordinal;
+    readonly RunSummary.Accumulator _summary = new(world);
+    readonly Dictionary<string, double> _exports = new(Ord);
+    readonly Dictionary<string, double> _rents = new(Ord);
+    readonly Dictionary<string, SortedDictionary<string, double>> _peakImport = new(Ord);
+
+    public void Add(Frame frame)
+    {
+        _summary.Add(frame);
+        // Sums in the frame's own sorted row order, so the result is reproducible to the last bit.
+        var imports = new SortedDictionary<(string Destination, string Commodity), (double Quantity, double Value)>();
+        foreach (var f in frame.Flows)
+        {
+            if (f.Exporter == f.Destination) continue;
+            _exports[f.Exporter] = _exports.GetValueOrDefault(f.Exporter) + f.Value;
+            var (q, v) = imports.GetValueOrDefault((f.Destination, f.Commodity));
+            imports[(f.Destination, f.Commodity)] = (q + f.Quantity, v + f.Value);
+        }
+        foreach (var ((country, commodity), (q, v)) in imports)
+        {
+            if (q <= 0) continue;
+            if (!_peakImport.TryGetValue(country, out var peaks)) _peakImport[country] = peaks = new(Ord);
+            var unit = v / q;
+            peaks[commodity] = peaks.TryGetValue(commodity, out var old) ? Math.Max(old, unit) : unit;
+        }
+        foreach (var r in frame.Rents) _rents[r.Exporter] = _rents.GetValueOrDefault(r.Exporter) + r.Rent;
+    }
+
+    /// <summary>One outcome per country of the scenario, ordered by id (ordinal).</summary>
+    public IReadOnlyList<CountryOutcome> Build() =>
+        _summary.Build().Select(s => new CountryOutcome(s.Country, s.Gdp, s.CumulativeLoss, s.LossGdpShare, s.FiscalCost,
+            _exports.GetValueOrDefault(s.Country), _rents.GetValueOrDefault(s.Country), s.PeakUnmetShare, s.ShortageDays,
+            _peakImport.TryGetValue(s.Country, out var p) ? p : new SortedDictionary<string, double>(Ord))).ToList();
+
+    public static IReadOnlyList<CountryOutcome> Compute(ScenarioSpec world, IEnumerable<Frame> frames)
+    {
+        var acc = new OutcomeAccumulator(world);
+        foreach (var f in frames) acc.Add(f);
+        return acc.Build();
+    }
+
+    /// <summary>Runs the world on the reference runner and keeps only the outcomes (the frames are not held).</summary>
+    public static IReadOnlyList<CountryOutcome> Simulate(ScenarioSpec world, ulong seed, int days, CancellationToken cancel = default)
+    {
+        var runner = new ReferenceRunner(world, seed);
+        var acc = new OutcomeAccumulator(world);
+        for (int i = 0; i < days; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            acc.Add(runner.Step());
+        }
+        return acc.Build();
+    }
+}

@@ -1,0 +1,116 @@
+using MarketSim.Model.Output;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Model.Attribution;
+
+/// <summary>One row of attribution.csv. Player "total" is v(N) − v(∅), the sum of the players' values.</summary>
+/// <param name="Share">Value / total (null when the total is 0).</param>
+/// <param name="StdErr">Sampling standard error of the value (0 when exact; NaN when it cannot be estimated).</param>
+public sealed record AttributionRow(string Country, string Metric, string Player, double? Share, double Value, double StdErr);
+
+/// <summary>The split of every country's metrics among the players, with the worlds with none and with all of them on.</summary>
+/// <param name="Runs">Counterfactual runs made (distinct coalitions).</param>
+/// <param name="Permutations">Permutations sampled (0 when exact).</param>
+public sealed record AttributionResult(
+    AttributionGame Game,
+    bool Exact,
+    int Runs,
+    int Permutations,
+    IReadOnlyList<string> Countries,
+    IReadOnlyList<AttributionRow> Rows,
+    IReadOnlyDictionary<(string Country, string Metric), (double None, double All)> Ends);
+
+/// <summary>
+/// Attribution of each country's outcome to the policies by Shapley decomposition over counterfactual runs (docs/MODEL.md,
+/// "Counterfactuals and attribution"). The worth of a coalition S is the metric in the run with only S's policies (and the
+/// background) in force, the same seed and horizon; the empty coalition is the run with none of the players' policies.
+/// </summary>
+public static class PolicyAttribution
+{
+    /// <summary>The metrics split: per country, in this order.</summary>
+    public static readonly IReadOnlyList<string> Metrics = ["loss", "fiscal_cost", "export_revenue", "export_rent"];
+    /// <summary>Exact (2ⁿ runs) up to this many players; sampled permutations beyond.</summary>
+    public const int MaxExact = 8;
+    public const int DefaultSamples = 200;
+    public const string FileName = "attribution.csv";
+    public static readonly IReadOnlyList<string> Header = ["country", "metric", "policy", "share", "value", "stderr"];
+
+    static double[] Vector(IReadOnlyList<CountryOutcome> outcomes)
+    {
+        var v = new double[outcomes.Count * Metrics.Count];
+        for (int c = 0; c < outcomes.Count; c++)
+        {
+            var o = outcomes[c];
+            v[c * Metrics.Count + 0] = o.Loss;
+            v[c * Metrics.Count + 1] = o.FiscalCost;
+            v[c * Metrics.Count + 2] = o.ExportRevenue;
+            v[c * Metrics.Count + 3] = o.ExportRent;
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// Runs every coalition needed on the reference runner, <paramref name="parallel"/> at a time, and splits. Exact when there
+    /// are at most <see cref="MaxExact"/> players and no <paramref name="samples"/>; else that many permutations (default
+    /// <see cref="DefaultSamples"/>) drawn from <paramref name="seed"/>. The result depends on nothing but the arguments.
+    /// </summary>
+    /// <param name="progress">Receives the number of runs finished so far (from several threads).</param>
+    public static AttributionResult Run(ScenarioSpec world, AttributionGame game, ulong seed, int days, int? samples, int parallel,
+        IProgress<int>? progress = null, CancellationToken cancel = default)
+    {
+        var n = game.Count;
+        var exact = samples is null && n <= MaxExact;
+        IReadOnlyList<int[]> permutations = exact ? [] : Shapley.SamplePermutations(n, samples ?? DefaultSamples, seed);
+        var coalitions = exact ? Shapley.AllCoalitions(n).ToList() : Shapley.CoalitionsOf(permutations);
+
+        Counterfactual.Prime(world);
+        var worths = new double[coalitions.Count][];
+        var countries = world.Countries.Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
+        int done = 0;
+        // Each run writes only its own slot, so the result does not depend on which thread ran what, or when.
+        Parallel.For(0, coalitions.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel), CancellationToken = cancel }, i =>
+        {
+            worths[i] = Vector(OutcomeAccumulator.Simulate(game.World(world, coalitions[i]), seed, days, cancel));
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+
+        double[][] value, err;
+        if (exact)
+        {
+            value = Shapley.Exact(n, worths);
+            err = value.Select(v => new double[v.Length]).ToArray();
+        }
+        else
+        {
+            var index = new Dictionary<ulong, int>();
+            for (int i = 0; i < coalitions.Count; i++) index[coalitions[i]] = i;
+            (value, err) = Shapley.Sampled(n, permutations, m => worths[index[m]]);
+        }
+
+        var none = worths[coalitions.ToList().IndexOf(0)];
+        var all = worths[coalitions.ToList().IndexOf(game.Grand)];
+        var rows = new List<AttributionRow>();
+        var ends = new Dictionary<(string, string), (double, double)>();
+        for (int c = 0; c < countries.Count; c++)
+            for (int m = 0; m < Metrics.Count; m++)
+            {
+                var j = c * Metrics.Count + m;
+                var total = all[j] - none[j];
+                ends[(countries[c], Metrics[m])] = (none[j], all[j]);
+                for (int p = 0; p < n; p++)
+                    rows.Add(new AttributionRow(countries[c], Metrics[m], game.Players[p].Name, total != 0 ? value[p][j] / total : null, value[p][j], err[p][j]));
+                rows.Add(new AttributionRow(countries[c], Metrics[m], "total", total != 0 ? 1 : null, total, 0));
+            }
+        return new AttributionResult(game, exact, coalitions.Count, permutations.Count, countries, rows, ends);
+    }
+
+    /// <summary>The whole of attribution.csv.</summary>
+    public static string ToCsv(IEnumerable<AttributionRow> rows)
+    {
+        var sb = new System.Text.StringBuilder(CsvFormat.Line(Header));
+        foreach (var r in rows)
+            sb.Append(CsvFormat.Line([r.Country, r.Metric, r.Player, r.Share is { } s ? CsvFormat.Share(s) : "", CsvFormat.Number(r.Value),
+                double.IsNaN(r.StdErr) ? "" : CsvFormat.Number(r.StdErr)]));
+        return sb.ToString();
+    }
+}
