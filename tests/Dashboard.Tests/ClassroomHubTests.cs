@@ -227,7 +227,7 @@ public sealed class ClassroomHubTests(DashboardApp app)
         await using var teacher = await Connect();
         await using var a = await Connect();
         await using var b = await Connect();
-        var c = await NewClass(teacher, a, b, Small with { RoundSeconds = 1 });
+        var c = await NewClass(teacher, a, b, Small with { RoundSeconds = 3 }); // long enough for the submission to land first on a loaded machine
         var rounds = new List<int>();
         teacher.On<ClassroomState>(ClassroomMessages.State, s => { lock (rounds) rounds.Add(s.Round); });
         await teacher.InvokeAsync("Start", c.Code, c.Teacher);

@@ -5,7 +5,7 @@ namespace MarketSim.Model.Tests;
 
 /// <summary>
 /// The calibration table of docs/MODEL.md, held as tests: the shipped scenarios must keep reproducing the published facts
-/// (FACTS.md). A model change that moves a result out of its band fails here and must be explained in MODEL.md.
+/// (published sources named in docs/MODEL.md). A model change that moves a result out of its band fails here and must be explained in MODEL.md.
 /// </summary>
 public class CalibrationTests
 {
@@ -35,7 +35,7 @@ public class CalibrationTests
     [Fact]
     public void Baseline_Japan_imports_about_72_percent_of_its_rare_earths_from_China()
     {
-        // FACTS: 71.9% in 2024 (JOGMEC). Band ±3 points.
+        // 71.9% in 2024 (JOGMEC). Band ±3 points.
         Assert.InRange(ImportShareFromChina(Baseline.Value, "ndpr_oxide", "dy_oxide", "tb_oxide"), 0.689, 0.749);
     }
 

@@ -18,7 +18,8 @@ namespace MarketSim.Model.Agents;
 /// A plain country code ("CN") is material of that origin, customs origin and content. A full key is
 /// "origin|customs|C1=s1,C2=s2" with shares in ordinal country order. Content is kept for the countries a rule can read (the
 /// exporters of the scenario's export controls); the rest folds into "other". Shares are rounded (1% steps, 0.1% steps below
-/// 1%; under 0.05% folds into "other"), and lots of one content class merge in a stock, so a stock holds a few lots.
+/// 1%, rounded down so no share is lifted over a threshold; under 0.1% folds into "other"), and lots of one content class merge
+/// in a stock, so a stock holds a few lots.
 /// </summary>
 public static class Provenance
 {
@@ -114,8 +115,9 @@ public static class Provenance
         foreach (var (c, s) in shares.OrderBy(x => x.Key, StringComparer.Ordinal))
         {
             if (c == Other) continue;
-            var r = s >= 0.01 ? Math.Round(s, 2) : Math.Round(s, 3);
-            if (r < 0.0005) continue;
+            // Rounded down, so rounding never lifts a share over a threshold a rule reads (0.1%, 25%, 50%); 1e-9 absorbs float noise.
+            var r = s >= 0.01 ? Math.Floor(s * 100 + 1e-9) / 100 : Math.Floor(s * 1000 + 1e-9) / 1000;
+            if (r <= 0) continue;
             rounded[c] = r;
             kept += r;
         }

@@ -22,7 +22,7 @@ public sealed record Lever(string Id, string Country, LeverKind Kind, string Tar
 /// </summary>
 public static class LeverCatalog
 {
-    /// <summary>Licence processing delay of a classroom export licence: 28–63 days (FACTS: 20–45 working days).</summary>
+    /// <summary>Licence processing delay of a classroom export licence: 28–63 days (20–45 working days).</summary>
     public const double LicenceDelayMinDays = 28, LicenceDelayMaxDays = 63;
     /// <summary>A stockpile purchase may buy up to this many days of the country's use per round.</summary>
     public const double StockpileMaxDaysOfUse = 30;

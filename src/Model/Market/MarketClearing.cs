@@ -80,6 +80,14 @@ public static class MarketClearing
                 var binding = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use)
                     && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))
                     && c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)).ToList();
+                // Several licences on one link are one application, reviewed under the strictest (lowest approval; then longest
+                // delay; then id): a tighter review for one destination replaces the general rate, it does not multiply with it.
+                var licences = binding.Where(c => c.Mode == ControlMode.License).ToList();
+                if (licences.Count > 1)
+                {
+                    var strictest = licences.OrderBy(c => c.ApprovalRate).ThenByDescending(c => c.DelayMaxDays).ThenBy(c => c.Id, StringComparer.Ordinal).First();
+                    binding = binding.Where(c => c.Mode != ControlMode.License || ReferenceEquals(c, strictest)).ToList();
+                }
                 if (binding.Any(c => c.Mode == ControlMode.Ban))
                 {
                     if (!set.Banned.Contains(a.SellerCountry)) set.Banned.Add(a.SellerCountry);
@@ -178,7 +186,7 @@ public static class MarketClearing
                         d = (int)Math.Ceiling(days);
                         // A decision takes the processing delay either way. A refusal closes the link until then; an approval
                         // covers shipments for as long again. The open share of time is then ≈ the approval rate, which is
-                        // what 2025 showed (≈25% approvals, magnet exports down ≈75%: FACTS).
+                        // what 2025 showed (≈25% approvals, magnet exports down ≈75%: published sources).
                         if (!approved) { state.LicenceBlockedUntil[key] = tick + Math.Max(1, d.Value); d = null; }
                         else
                         {
@@ -348,6 +356,7 @@ public static class MarketClearing
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
         var crossSold = new double[asks.Count];
+        var sold = new double[asks.Count];
         void AddTo(Dictionary<string, double> d, string seg, double q) => d[seg] = d.GetValueOrDefault(seg) + q;
         foreach (var (b, a) in keys)
         {
@@ -371,6 +380,7 @@ public static class MarketClearing
             else { merged[like] = fills.Count; fills.Add(fill); }
             // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
             AddTo(demand, cand.PriceSegment, q);
+            sold[a] += q;
             if (cand.PriceSegment != segOfAsk[a])
             {
                 AddTo(supply, cand.PriceSegment, q);
@@ -378,8 +388,17 @@ public static class MarketClearing
             }
         }
 
-        // Supply: what each seller can make now, at home less what it sold across controls (counted where it went).
-        for (int a = 0; a < asks.Count; a++) AddTo(supply, segOfAsk[a], Math.Max(0, asks[a].Flow - crossSold[a]));
+        // Supply: what each seller can make now, or what it sold if it sold more from stock (a sale from stock is supply too, so
+        // an order filled from inventory does not read as a shortage); at home less what it sold across controls (counted where
+        // it went).
+        // Per seller, not per lot: a seller's stock split into lots by origin is one supplier.
+        var bySeller = new SortedDictionary<string, (string Seg, double Flow, double Sold, double Cross)>(StringComparer.Ordinal);
+        for (int a = 0; a < asks.Count; a++)
+        {
+            var v = bySeller.GetValueOrDefault(asks[a].SellerId, (segOfAsk[a], 0, 0, 0));
+            bySeller[asks[a].SellerId] = (segOfAsk[a], v.Flow + asks[a].Flow, v.Sold + sold[a], v.Cross + crossSold[a]);
+        }
+        foreach (var (_, v) in bySeller) AddTo(supply, v.Seg, Math.Max(0, Math.Max(v.Flow, v.Sold) - v.Cross));
 
         // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
         // segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced out

@@ -4,7 +4,7 @@ namespace MarketSim.Model.Market;
 /// Tâtonnement with reversion: p' = p·exp(κ·(D − S)/(D + S) − μ·ln(p/p₀)), bounded by [min, max].
 /// κ moves the price with excess demand; μ pulls it back towards the reference p₀ (the responses the model leaves out:
 /// recycling, hoarders selling, new marginal supply). A shortage held at z = (D − S)/(D + S) settles at p/p₀ = exp(κ·z/μ):
-/// a total cut-off (z = 1) with κ/μ = 3 gives ≈20×, the 2010–11 dysprosium spike (FACTS: 19–26×).
+/// a total cut-off (z = 1) with κ/μ = 3 gives ≈20×, the 2010–11 dysprosium spike (19–26×).
 /// </summary>
 public static class PriceRule
 {

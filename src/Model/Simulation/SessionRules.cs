@@ -55,7 +55,9 @@ public static class SessionRules
                 }
         // Which inputs a control touches for which buyer countries: firms raise precautionary cover on them.
         var controlled = new SortedSet<string>(Ord);
-        foreach (var c in inForce.OfType<ExportControl>())
+        // A control on military end use or on named end users touches only those buyers, who learn of it through what they meet
+        // (risk); it does not send every firm of the country to build stock.
+        foreach (var c in inForce.OfType<ExportControl>().Where(c => c.EndUse != EndUseScope.Military && !c.NamesBuyers))
             foreach (var k in c.Commodities)
                 foreach (var country in world.Countries)
                     if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
@@ -144,7 +146,7 @@ public static class SessionRules
             .Select(g => new FlowRow(g.Key.Origin, g.Key.SellerCountry, g.Key.BuyerCountry, g.Key.Commodity, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Price)))
             .OrderBy(f => f.Origin, Ord).ThenBy(f => f.Exporter, Ord).ThenBy(f => f.Destination, Ord).ThenBy(f => f.Commodity, Ord).ToList();
 
-        // Procurement lead time of imports (FACTS quotes it for imported magnets): order to arrival, quantity-weighted.
+        // Procurement lead time of imports (a Japanese magnetic-device maker quoted it for imported magnets): order to arrival, quantity-weighted.
         var leads = fills.Where(f => f.SellerCountry != f.BuyerCountry).GroupBy(f => (f.BuyerCountry, f.Commodity))
             .Select(g => { var q = Sum(g, f => f.Quantity); return new LeadTimeRow(g.Key.BuyerCountry, g.Key.Commodity, q, q > 0 ? Sum(g, f => f.Quantity * (f.ArrivalTick - f.OrderTick)) / q : 0); })
             .OrderBy(r => r.Destination, Ord).ThenBy(r => r.Commodity, Ord).ToList();
