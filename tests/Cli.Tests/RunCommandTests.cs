@@ -13,6 +13,7 @@ public class RunCommandTests
         ["cover.csv"] = "tick,date,country,sector,commodity,days",
         ["rents.csv"] = "tick,date,exporter,commodity,holder,quantity,rent",
         ["content.csv"] = "tick,date,destination,commodity,country,quantity,share,reached",
+        ["value_added.csv"] = "tick,date,country,sector,value_added,cumulative",
         ["events.csv"] = "tick,date,event",
         ["summary.csv"] = "country,gdp,cumulative_loss,loss_gdp_share,peak_unmet_share,shortage_days,fiscal_cost,currency",
     };

@@ -21,7 +21,12 @@ public sealed record AgentReport(
     IReadOnlyList<InputShortage> Shortages,
     /// <summary>Days of cover per input after production (inventory / planned daily use).</summary>
     IReadOnlyList<KeyValuePair<string, double>> CoverDays,
-    double FiscalCost);
+    double FiscalCost)
+{
+    /// <summary>Value added made this tick at reference prices: output value less inputs used, both at reference prices (so a
+    /// magnet counted at the magnet maker is not counted again at the car maker, and a price spike is not value added).</summary>
+    public double ValueAddedMade { get; init; }
+}
 
 /// <summary>The market view an agent needs to decide: last prices by segment, and floors in force.</summary>
 public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> Prices, IReadOnlyDictionary<string, double> Floors)

@@ -63,6 +63,9 @@ public static class ManufacturerRules
             Thrift.Update(s, m.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);
         SupplierRisk.AfterTick(world, s, m.Country, inputs, st, ctx);
 
-        return new AgentReport(m.Id, m.Country, m.Sector, m.PlannedOutput * m.ValueAdded, loss, shortages, cover, 0);
+        return new AgentReport(m.Id, m.Country, m.Sector, m.PlannedOutput * m.ValueAdded, loss, shortages, cover, 0)
+        {
+            ValueAddedMade = q * m.ValueAdded,
+        };
     }
 }

@@ -40,6 +40,15 @@ public static class ProducerRules
         foreach (var k in p.CoProducts.Keys.OrderBy(k => k, Ord)) yield return (k, p.CoProducts[k]);
     }
 
+    /// <summary>Value added per unit of main output at reference prices: outputs (with co-products) less inputs used.</summary>
+    public static double ReferenceValueAdded(ScenarioSpec world, ProducerSpec p, FirmState s)
+    {
+        var v = OutputValue(world, p, 1);
+        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
+            v -= p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * world.Commodity(k).ReferencePrice;
+        return v;
+    }
+
     /// <summary>Reference value of y units of main output with its co-products.</summary>
     static double OutputValue(ScenarioSpec world, ProducerSpec p, double y)
     {
@@ -226,6 +235,9 @@ public static class ProducerRules
             Thrift.Update(s, p.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);
         SupplierRisk.AfterTick(world, s, p.Country, inputs, st, ctx);
 
-        return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0);
+        return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0)
+        {
+            ValueAddedMade = y * ReferenceValueAdded(world, p, s),
+        };
     }
 }

@@ -39,6 +39,7 @@ public static class BaselineComparison
             Add("fiscal_cost", ValueKind.Money, o => o.FiscalCost);
             Add("export_revenue", ValueKind.Money, o => o.ExportRevenue);
             Add("export_rent", ValueKind.Money, o => o.ExportRent);
+            Add("value_added", ValueKind.Money, o => o.ValueAdded);
             Add("peak_unmet_share", ValueKind.Share, o => o.PeakUnmetShare);
             Add("shortage_days", ValueKind.Days, o => o.ShortageDays);
             var commodities = (x?.PeakImportPrice.Keys ?? []).Union(y?.PeakImportPrice.Keys ?? []).Order(StringComparer.Ordinal);

@@ -28,7 +28,12 @@ public sealed record CountryOutcome(
     double ExportRent,
     double PeakUnmetShare,
     int ShortageDays,
-    IReadOnlyDictionary<string, double> PeakImportPrice);
+    IReadOnlyDictionary<string, double> PeakImportPrice)
+{
+    /// <summary>Cumulative value added made at reference prices, every stage (value_added.csv): against a baseline, its fall is
+    /// the direct loss, producers whose exports were blocked included.</summary>
+    public double ValueAdded { get; init; }
+}
 
 /// <summary>Reduces a run's frames to <see cref="CountryOutcome"/>s, one frame at a time (pure, deterministic).</summary>
 public sealed class OutcomeAccumulator(ScenarioSpec world)
@@ -37,6 +42,7 @@ public sealed class OutcomeAccumulator(ScenarioSpec world)
     readonly RunSummary.Accumulator _summary = new(world);
     readonly Dictionary<string, double> _exports = new(Ord);
     readonly Dictionary<string, double> _rents = new(Ord);
+    readonly Dictionary<string, double> _valueAdded = new(Ord);
     readonly Dictionary<string, SortedDictionary<string, double>> _peakImport = new(Ord);
 
     public void Add(Frame frame)
@@ -59,13 +65,17 @@ public sealed class OutcomeAccumulator(ScenarioSpec world)
             peaks[commodity] = peaks.TryGetValue(commodity, out var old) ? Math.Max(old, unit) : unit;
         }
         foreach (var r in frame.Rents) _rents[r.Exporter] = _rents.GetValueOrDefault(r.Exporter) + r.Rent;
+        foreach (var v in frame.ValueAdded) _valueAdded[v.Country] = _valueAdded.GetValueOrDefault(v.Country) + v.Made;
     }
 
     /// <summary>One outcome per country of the scenario, ordered by id (ordinal).</summary>
     public IReadOnlyList<CountryOutcome> Build() =>
         _summary.Build().Select(s => new CountryOutcome(s.Country, s.Gdp, s.CumulativeLoss, s.LossGdpShare, s.FiscalCost,
             _exports.GetValueOrDefault(s.Country), _rents.GetValueOrDefault(s.Country), s.PeakUnmetShare, s.ShortageDays,
-            _peakImport.TryGetValue(s.Country, out var p) ? p : new SortedDictionary<string, double>(Ord))).ToList();
+            _peakImport.TryGetValue(s.Country, out var p) ? p : new SortedDictionary<string, double>(Ord))
+        {
+            ValueAdded = _valueAdded.GetValueOrDefault(s.Country),
+        }).ToList();
 
     public static IReadOnlyList<CountryOutcome> Compute(ScenarioSpec world, IEnumerable<Frame> frames)
     {

@@ -54,10 +54,15 @@ public static class CsvTables
     public static readonly CsvTable Content = new("content.csv", ["tick", "date", "destination", "commodity", "country", "quantity", "share", "reached"],
         f => For(f, f.Content, c => [c.Destination, c.Commodity, c.Country, N(c.Quantity), S(c.Share), S(c.Reached)]));
 
+    /// <summary>value_added: made this tick at reference prices, every stage (output less inputs used, both at reference prices, so
+    /// nothing is counted twice along the chain); cumulative: since tick 0. Against a baseline run its fall is the direct loss.</summary>
+    public static readonly CsvTable ValueAdded = new("value_added.csv", ["tick", "date", "country", "sector", "value_added", "cumulative"],
+        f => For(f, f.ValueAdded, v => [v.Country, v.Sector, N(v.Made), N(v.Cumulative)]));
+
     public static readonly CsvTable Events = new("events.csv", ["tick", "date", "event"],
         f => For(f, f.Events, e => [e]));
 
-    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Rents, Content, Events];
+    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Rents, Content, ValueAdded, Events];
 
     public const string SummaryFileName = "summary.csv";
 

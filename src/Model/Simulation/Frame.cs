@@ -17,6 +17,8 @@ public sealed record Frame(
     public IReadOnlyList<RentRow> Rents { get; init; } = [];
     /// <summary>Content origin of imports by controlling country (empty unless the scenario tracks content).</summary>
     public IReadOnlyList<ContentRow> Content { get; init; } = [];
+    /// <summary>Value added made at reference prices by country and sector, every stage (producers and manufacturers).</summary>
+    public IReadOnlyList<ValueAddedRow> ValueAdded { get; init; } = [];
 }
 
 public sealed record PriceRow(string Market, string Commodity, double Price);
@@ -39,3 +41,5 @@ public sealed record RentRow(string Exporter, string Commodity, string Holder, d
 /// from Country is at or above that country's lowest de-minimis threshold (above zero without one), the part its re-export
 /// clause can reach.</summary>
 public sealed record ContentRow(string Destination, string Commodity, string Country, double Quantity, double Share, double Reached);
+/// <summary>Value added made this tick at reference prices (output less inputs used, both at reference prices) and since tick 0.</summary>
+public sealed record ValueAddedRow(string Country, string Sector, double Made, double Cumulative);

@@ -192,6 +192,20 @@ public static class SessionRules
             losses.Add(new LossRow(g.Key.Country, g.Key.Sector, loss, cum, cum / world.Country(g.Key.Country).Gdp));
         }
 
+        // Value added made at reference prices, by country and sector (every stage, producers included): compared with a
+        // baseline run, its fall is the direct loss, a blocked exporter's included.
+        var vaAcc = new SortedDictionary<(string Country, string Sector), double>();
+        foreach (var r in reports)
+            if (r.ValueAddedMade != 0 || r.PlannedValueAdded > 0) vaAcc[(r.Country, r.Sector)] = vaAcc.GetValueOrDefault((r.Country, r.Sector)) + r.ValueAddedMade;
+        var valueAdded = new List<ValueAddedRow>();
+        foreach (var ((country, sector), made) in vaAcc)
+        {
+            var key = country + "|" + sector;
+            var cum = st.CumulativeValueAdded.GetValueOrDefault(key) + made;
+            st.CumulativeValueAdded[key] = cum;
+            valueAdded.Add(new ValueAddedRow(country, sector, made, cum));
+        }
+
         var fiscalToday = new Dictionary<string, double>();
         void Charge(string c, double v) => fiscalToday[c] = fiscalToday.GetValueOrDefault(c) + v;
         foreach (var r in reports.Where(r => r.FiscalCost != 0)) Charge(r.Country, r.FiscalCost);
@@ -248,7 +262,7 @@ public static class SessionRules
         }
 
         st.Tick = plan.Tick + 1;
-        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events) { Rents = rents, Content = content };
+        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events) { Rents = rents, Content = content, ValueAdded = valueAdded };
     }
 
     static double Sum<T>(IEnumerable<T> xs, Func<T, double> f)

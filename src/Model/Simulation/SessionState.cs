@@ -14,6 +14,8 @@ public sealed class SessionState
     /// <summary>"country|sector" → cumulative production loss.</summary>
     public Dictionary<string, double> CumulativeLoss { get; set; } = new();
     public Dictionary<string, double> CumulativeFiscal { get; set; } = new();
+    /// <summary>"country|sector" → cumulative value added made at reference prices.</summary>
+    public Dictionary<string, double> CumulativeValueAdded { get; set; } = new();
     /// <summary>The timeline: the scenario's policies plus any changed while the session runs.</summary>
     public List<PolicySpec> Policies { get; set; } = new();
 }
