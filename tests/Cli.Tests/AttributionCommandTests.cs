@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketSim.Model.Output;
 
 namespace MarketSim.Cli.Tests;
 
@@ -36,6 +37,7 @@ public class AttributionCommandTests
             e[(s[0], "fiscal_cost", "")] = (s[6], D(s[6]));
             e[(s[0], "export_revenue", "")] = ("", 0);
             e[(s[0], "export_rent", "")] = ("", 0);
+            e[(s[0], "value_added", "")] = ("", 0);
         }
         // flows.csv: tick,date,origin,exporter,destination,commodity,quantity,value
         var perTick = new Dictionary<(string Tick, string Dest, string Commodity), (double Q, double V)>();
@@ -50,6 +52,12 @@ public class AttributionCommandTests
         {
             var k = (dest, "peak_import_price", commodity);
             e[k] = ("", Math.Max(e.TryGetValue(k, out var old) ? old.Item2 : double.MinValue, v / q));
+        }
+        // value_added.csv: tick,date,country,sector,value_added,cumulative
+        foreach (var v in Rows(Path.Combine(dir, "value_added.csv")))
+        {
+            var k = (v[2], "value_added", "");
+            e[k] = ("", e[k].Item2 + D(v[4]));
         }
         // rents.csv: tick,date,exporter,commodity,holder,quantity,rent
         foreach (var r in Rows(Path.Combine(dir, "rents.csv")))
@@ -110,7 +118,7 @@ public class AttributionCommandTests
         Ok(CliProcess.Run(dir.Path, "run", Fixture, "--engine", "reference", "--baseline-without", string.Join(",", Removed), "--out", "a"));
         var r = CliProcess.Run(dir.Path, "run", Fixture, "--baseline", baselineFile, "--out", "b");   // default engine: orleans
         Ok(r);
-        Assert.Contains("wrote 11 files", r.StdOut);
+        Assert.Contains($"wrote {CsvTables.FileNames.Count + 1} files", r.StdOut); // the run's tables and vs_baseline.csv
         Assert.Contains("against the baseline", r.StdOut);
         Assert.Equal(File.ReadAllText(dir["a/vs_baseline.csv"]), File.ReadAllText(dir["b/vs_baseline.csv"]));
     }
