@@ -121,11 +121,74 @@ public static class ReportBuilder
         if (charts.Count == 0) h.Append("<p>No price or loss series were recorded (metrics.series in the experiment file).</p>\n");
         foreach (var c in charts) h.Append($"<div class=\"chart\" id=\"{c.Id}\"></div>\n");
         h.Append("<h2>Summary by variant</h2>\n").Append(Table(data, charts, labels));
+        h.Append(Uncertainty(data));
         var json = new JsonArray(charts.Select(c => (JsonNode)new JsonObject { ["id"] = c.Id, ["data"] = c.Traces.DeepClone(), ["layout"] = Layout(c) }).ToArray());
         h.Append("<script>\nconst CHARTS = ").Append(json.ToJsonString(ScriptJson)).Append(";\n");
         h.Append("for (const c of CHARTS) Plotly.newPlot(c.id, c.data, c.layout, {displaylogo: false, responsive: true, showLink: false});\n</script>\n");
         h.Append("</body>\n</html>\n");
         return h.ToString();
+    }
+
+    /// <summary>
+    /// Across every run of the batch (all variants and repetitions: with priors, the Latin-hypercube sample): each country's
+    /// loss at the 5th, 50th and 95th percentile, and which parameters drive it: Spearman's rank correlation of each varied
+    /// numeric parameter with the loss (a first look at sensitivity; positive = a higher value goes with a higher loss).
+    /// </summary>
+    static string Uncertainty(BatchData data)
+    {
+        var header = data.RunsHeader.ToList();
+        var parameters = (data.Manifest["parameters"] as JsonArray ?? []).Select(p => (string?)p?["name"]).Where(n => n is not null && header.Contains(n!)).Select(n => n!).ToList();
+        var countries = header.Where(c => c.StartsWith("loss_") && !c.StartsWith("loss_gdp_share_")).Select(c => c[5..]).ToList();
+        if (data.Runs.Count < 5 || countries.Count == 0) return "";
+        double? Num(string s) => double.TryParse(s, NumberStyles.Float, Inv, out var v) ? v : null;
+        var sb = new StringBuilder("<h2>How sure: the spread over all runs, and what drives it</h2>\n<table>\n<tr><th class=\"l\">country</th><th>loss 5%</th><th>median</th><th>95%</th>");
+        var numeric = parameters.Where(p => data.Runs.Select(r => Num(r[header.IndexOf(p)])).Where(v => v is not null).Distinct().Count() > 1).ToList();
+        foreach (var p in numeric) sb.Append($"<th>rank correlation with {E(p)}</th>");
+        sb.Append("</tr>\n");
+        foreach (var c in countries)
+        {
+            var iLoss = header.IndexOf("loss_" + c);
+            var rows = data.Runs.Where(r => Num(r[iLoss]) is not null).ToList();
+            var losses = rows.Select(r => Num(r[iLoss])!.Value).ToList();
+            if (losses.All(v => v == 0)) continue;
+            var sorted = losses.Order().ToList();
+            sb.Append($"<tr><td class=\"l\">{E(c)}</td><td>{Money(BatchData.Quantile(sorted, .05))}</td><td>{Money(BatchData.Quantile(sorted, .5))}</td><td>{Money(BatchData.Quantile(sorted, .95))}</td>");
+            foreach (var p in numeric)
+            {
+                var iP = header.IndexOf(p);
+                var pairs = rows.Select(r => (X: Num(r[iP]), Y: Num(r[iLoss])!.Value)).Where(x => x.X is not null).Select(x => (x.X!.Value, x.Y)).ToList();
+                var rho = Spearman(pairs);
+                sb.Append($"<td>{(double.IsNaN(rho) ? "–" : rho.ToString("+0.00;−0.00;0.00", Inv))}</td>");
+            }
+            sb.Append("</tr>\n");
+        }
+        return sb.Append("</table>\n<p class=\"note\">Percentiles over every run of the batch. Rank correlation: Spearman's ρ between a parameter's " +
+            "value and the loss over all runs (with Latin-hypercube priors each parameter varies independently of the others, so ρ reads as " +
+            "that parameter's share of the spread; on a grid with cases it mixes their effects).</p>\n").ToString();
+    }
+
+    /// <summary>Spearman's rank correlation (average ranks for ties); NaN when either side does not vary.</summary>
+    public static double Spearman(IReadOnlyList<(double X, double Y)> pairs)
+    {
+        static double[] Ranks(IReadOnlyList<double> v)
+        {
+            var idx = Enumerable.Range(0, v.Count).OrderBy(i => v[i]).ToArray();
+            var r = new double[v.Count];
+            for (int i = 0; i < idx.Length;)
+            {
+                var j = i;
+                while (j + 1 < idx.Length && v[idx[j + 1]] == v[idx[i]]) j++;
+                for (int k = i; k <= j; k++) r[idx[k]] = (i + j) / 2.0 + 1;
+                i = j + 1;
+            }
+            return r;
+        }
+        if (pairs.Count < 3) return double.NaN;
+        var rx = Ranks(pairs.Select(p => p.X).ToList());
+        var ry = Ranks(pairs.Select(p => p.Y).ToList());
+        double mx = rx.Average(), my = ry.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < rx.Length; i++) { sxy += (rx[i] - mx) * (ry[i] - my); sxx += (rx[i] - mx) * (rx[i] - mx); syy += (ry[i] - my) * (ry[i] - my); }
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
     }
 
     static string Table(BatchData data, List<FanChart> charts, IReadOnlyDictionary<int, string> labels)

@@ -74,6 +74,7 @@ public static class ExperimentLoader
         var horizon = map.Int("horizon", required: false, min: 1);
         var masterSeed = ReadSeed(map, "master_seed");
         var repetitions = map.Int("repetitions", required: false, fallback: 1, min: 1) ?? 1;
+        var samples = map.Int("samples", required: false, fallback: null, min: 2);
         var seedsMode = map.Str("seeds", required: false, fallback: "common");
         if (seedsMode is not ("common" or "independent")) map.Error("seeds", $"must be 'common' or 'independent', got '{seedsMode}'");
         var addPolicies = map.Items("add_policies");
@@ -111,6 +112,7 @@ public static class ExperimentLoader
         }
 
         // Parameters.
+        var priors = new Dictionary<string, (Prior Prior, YamlMap Map)>(StringComparer.Ordinal);
         var parameters = new List<ParameterSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         var baseValues = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -138,8 +140,11 @@ public static class ExperimentLoader
                 else if (pname.IndexOfAny([',', '"', '\n', '\r']) >= 0) pm.Error("name", "must not contain commas, quotes or line breaks");
                 else if (!names.Add(pname)) pm.Error("name", $"parameter '{pname}' is defined twice");
             }
-            if (pm.Has("values") || pm.Has("range")) withValues.Add(pname ?? "");
-            var values = ReadValues(pm, path?.IsToggle == true, out var nodes);
+            if (pm.Has("values") || pm.Has("range") || pm.Has("prior")) withValues.Add(pname ?? "");
+            var prior = pm.Has("prior") ? ReadPrior(pm, path?.IsToggle == true) : null;
+            if (prior is not null && pname is not null) priors[pname] = (prior, pm);
+            List<YamlNode> nodes = [];
+            var values = prior is null ? ReadValues(pm, path?.IsToggle == true, out nodes) : [];
             pm.RejectUnknown();
             if (path is not null && pname is not null)
             {
@@ -194,11 +199,19 @@ public static class ExperimentLoader
         var metrics = ReadMetrics(metricsMap, baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec);
         map.RejectUnknown();
 
+        if (priors.Count > 0 && samples is null) map.Error("samples", "is required when a parameter has a prior: how many Latin-hypercube samples to draw (at least 2)");
+        if (priors.Count == 0 && samples is not null) map.Error("samples", "applies to parameters with a prior; none has one");
+        foreach (var (pn, (_, pmap)) in priors)
+            if (pmap.Has("values") || pmap.Has("range")) pmap.Error("prior", $"parameter '{pn}' has values or a range too: give one of values, range or prior");
         if (sink.Errors.Count > 0) return new(null, Sorted(sink.Errors, sink.Omitted));
 
         // Size before expansion, so a million-run typo fails at once.
         var grid = parameters.Where(p => p.IsGrid).ToList();
-        long variantCount = Math.Max(1, cases.Count);
+        // Priors: `samples` Latin-hypercube draws of every parameter with a prior, crossed with the cases and the grid.
+        var sampled = parameters.Where(p => priors.ContainsKey(p.Name)).Select(p => (P: p, Values: LatinHypercube.Sample(masterSeed, p.Name, samples ?? 0, priors[p.Name].Prior)
+            .Select(LatinHypercube.Format).ToList())).ToList();
+        var sampleCount = sampled.Count == 0 ? 1 : samples ?? 0;
+        long variantCount = Math.Max(1, cases.Count) * (long)sampleCount;
         foreach (var p in grid) variantCount = Math.Min(long.MaxValue / 2, variantCount * p.Values.Count);
         var runCount = variantCount * repetitions;
         if (maxRuns is not null && runCount > maxRuns)
@@ -215,6 +228,7 @@ public static class ExperimentLoader
         foreach (var (c, caseNodes) in caseList)
         {
             foreach (var point in GridPoints(grid))
+            for (int sample = 0; sample < sampleCount; sample++)
             {
                 // Enough to fix first: the rest are not built (each variant costs a full read of the scenario).
                 if (errors.Count >= ErrorSink.MaxKept) break;
@@ -222,6 +236,7 @@ public static class ExperimentLoader
                 var assigned = new List<(ParameterSpec P, string Value, YamlNode? Node)>();
                 foreach (var (k, v) in c.Set) assigned.Add((parameters.First(p => p.Name == k), v, caseNodes[k]));
                 for (int g = 0; g < grid.Count; g++) assigned.Add((grid[g], grid[g].Values[point[g]], valueNodes[grid[g].Name].ElementAtOrDefault(point[g]) ?? valueNodes[grid[g].Name].FirstOrDefault()));
+                foreach (var (sp, sv) in sampled) assigned.Add((sp, sv[sample], priors[sp.Name].Map.Node));
                 var values = parameters.ToDictionary(p => p.Name, p => assigned.FirstOrDefault(a => a.P == p).Value ?? baseValues.GetValueOrDefault(p.Name, ""), StringComparer.Ordinal);
                 var spec = LoadVariant(scenarioText!, scenarioPath!, yaml, fileName, horizon, assigned, c.Name, errors);
                 if (spec is not null) variants.Add(new Variant(variants.Count + 1, c.Name, values, spec));
@@ -291,6 +306,27 @@ public static class ExperimentLoader
         if (t.List is not null) return "on";
         var v = Child(t.Mapping!, t.Key!);
         return v is YamlScalarNode s ? s.Value ?? "" : "";
+    }
+
+    /// <summary>prior: {dist: uniform, min, max} | {dist: triangular, min, mode, max} | {dist: lognormal, median, sigma, min, max}.</summary>
+    static Prior? ReadPrior(YamlMap pm, bool toggle)
+    {
+        var m = pm.Sub("prior");
+        if (m is null) return null;
+        if (toggle) { pm.Error("prior", "this path switches a list item: give values: [off, on]"); return null; }
+        var dist = m.Str("dist");
+        var min = m.Num("min");
+        var max = m.Num("max");
+        double? mode = dist == "triangular" ? m.Num("mode") : null;
+        double? median = dist == "lognormal" ? m.Num("median", min: 1e-300) : null;
+        double? sigma = dist == "lognormal" ? m.Num("sigma", min: 1e-9) : null;
+        m.RejectUnknown();
+        if (dist is not ("uniform" or "triangular" or "lognormal")) { m.Error("dist", $"unknown distribution '{dist}' (uniform, triangular, lognormal)"); return null; }
+        if (min is null || max is null || (dist == "triangular" && mode is null) || (dist == "lognormal" && (median is null || sigma is null))) return null;
+        if (min >= max) { m.Error("max", $"must be greater than min ({min})"); return null; }
+        if (mode is { } c && (c < min || c > max)) { m.Error("mode", $"must lie between min ({min}) and max ({max})"); return null; }
+        if (dist == "lognormal" && min <= 0) { m.Error("min", "a log-normal prior needs min > 0"); return null; }
+        return new Prior(dist, min.Value, max.Value, mode, median, sigma);
     }
 
     static List<string> ReadValues(YamlMap pm, bool toggle, out List<YamlNode> nodes)
