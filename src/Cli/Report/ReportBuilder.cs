@@ -59,12 +59,24 @@ public static class ReportBuilder
         return charts;
     }
 
+    /// <summary>Above this many variants a chart shows one fan over all runs instead of one per variant.</summary>
+    const int MaxFanVariants = 10;
+
     static FanChart Fan(BatchData data, string metric, string key, string title, string yTitle, IReadOnlyDictionary<int, string> labels, int n)
     {
         var traces = new JsonArray();
-        var byVariant = data.Series[metric][key];
+        IEnumerable<KeyValuePair<int, SortedDictionary<int, List<double>>>> byVariant = data.Series[metric][key].OrderBy(kv => kv.Key);
+        var pooled = data.Series[metric][key].Count > MaxFanVariants;
+        if (pooled)
+        {
+            // Too many variants for a legend (a Latin-hypercube sample): one fan over every run.
+            var all = new SortedDictionary<int, List<double>>();
+            foreach (var (_, byTick) in byVariant)
+                foreach (var (t, v) in byTick) (all.TryGetValue(t, out var l) ? l : all[t] = new()).AddRange(v);
+            byVariant = [new(0, all)];
+        }
         var ci = 0;
-        foreach (var (variant, byTick) in byVariant.OrderBy(kv => kv.Key))
+        foreach (var (variant, byTick) in byVariant)
         {
             var color = Palette[ci++ % Palette.Length];
             var x = new JsonArray(byTick.Keys.Select(t => (JsonNode)data.Dates[t]).ToArray());
@@ -76,7 +88,8 @@ public static class ReportBuilder
             traces.Add(new JsonObject { ["x"] = x.DeepClone(), ["y"] = Y(0.95), ["mode"] = "lines", ["line"] = new JsonObject { ["width"] = 0, ["color"] = color },
                 ["fill"] = "tonexty", ["fillcolor"] = Rgba(color, 0.18), ["showlegend"] = false, ["legendgroup"] = group, ["hoverinfo"] = "skip", ["type"] = "scatter" });
             traces.Add(new JsonObject { ["x"] = x, ["y"] = Y(0.5), ["mode"] = "lines", ["line"] = new JsonObject { ["width"] = 2, ["color"] = color },
-                ["name"] = E(labels.GetValueOrDefault(variant, $"variant {variant}")), ["legendgroup"] = group, ["type"] = "scatter" });
+                ["name"] = pooled ? $"all {labels.Count} variants, {data.Runs.Count} runs" : E(labels.GetValueOrDefault(variant, $"variant {variant}")),
+                ["legendgroup"] = group, ["type"] = "scatter" });
         }
         return new FanChart($"chart-{n + 1}-{metric}-{Slug(key)}", title, yTitle, traces);
     }

@@ -59,7 +59,8 @@ public static class LatinHypercube
         return values;
     }
 
-    public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>Four significant digits: the value written into the scenario and the report, so both say the same number.</summary>
+    public static string Format(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }
 
 /// <summary>The standard normal distribution's CDF and quantile (Acklam's rational approximation, relative error &lt; 1.2e-9).</summary>
