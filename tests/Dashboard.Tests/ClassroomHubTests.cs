@@ -218,6 +218,16 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var before = await Snapshot(teacher, c.Code);
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, "no-such-policy"), "policy: No policy with id \"no-such-policy\"");
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, null), "policy: give either a policy or the id");
+        // The rules scenario files are held to (PolicyRules), for the teacher's events too.
+        JsonElement P(string json) => JsonDocument.Parse(json).RootElement;
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
+            P("""{"$kind":"tariff","id":"t","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":1e308}"""), null), "policy.rate: 1E+308 is above 100");
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
+            P("""{"$kind":"tariff","id":"CN","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}"""), null), "policy.id: \"CN\" is already the id of a country");
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
+            P("""{"$kind":"tariff","id":"+1","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}"""), null), "policy.id: must not start with '+'");
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
+            P("""{"$kind":"stockpile","id":"s","start":0,"country":"JP","commodity":"dy_oxide","size":"NaN","initial":0,"maxReleasePerDay":1}"""), null), "policy.size: NaN is not a finite number");
         Assert.Equal(before, await Snapshot(teacher, c.Code));
     }
 

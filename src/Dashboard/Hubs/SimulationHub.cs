@@ -3,6 +3,7 @@ using System.Text.Json;
 using MarketSim.Dashboard.Sessions;
 using MarketSim.Grains.Session;
 using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.SignalR;
 
 namespace MarketSim.Dashboard.Hubs;
@@ -115,6 +116,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     {
         var s = RequireControl(sessionId);
         if (string.IsNullOrWhiteSpace(policyId)) throw PolicyArguments.Error("policyId", "is empty");
+        if (IdRules.Problem(policyId) is { } problem) throw PolicyArguments.Error("policyId", problem);
         var tick = await s.Grain.GetTickAsync();
         await Grain(() => s.Grain.RemovePolicyAsync(policyId));
         return await Announce(s, tick, $"remove {policyId}");
