@@ -121,11 +121,13 @@ public sealed class ClassroomHub(ClassroomDirectory rooms) : Hub
     {
         try { return await action(); }
         catch (ClassroomError e) { throw new HubException(e.Message); }
+        catch (MarketSim.Grains.Session.SessionFaultedException e) { throw new HubException("classroom: " + e.Message); }
     }
 
     static async Task Call(Func<Task> action)
     {
         try { await action(); }
         catch (ClassroomError e) { throw new HubException(e.Message); }
+        catch (MarketSim.Grains.Session.SessionFaultedException e) { throw new HubException("classroom: " + e.Message); }
     }
 }

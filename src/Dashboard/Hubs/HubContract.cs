@@ -27,7 +27,9 @@ public sealed record FrameMessage(string SessionId, Frame Frame, DateTimeOffset 
 /// <param name="TicksPerSecond">Play speed.</param>
 /// <param name="TargetTick">Set while a "run to" is in progress.</param>
 /// <param name="Horizon">The scenario's days: play stops there.</param>
-public sealed record SessionStatus(string SessionId, int Tick, bool Playing, double TicksPerSecond, int? TargetTick, int Horizon);
+/// <param name="Error">Set when the session ended on an error recomputing did not fix (a tick failed twice the same way):
+/// Play, Step and RunTo are refused with it until Reset.</param>
+public sealed record SessionStatus(string SessionId, int Tick, bool Playing, double TicksPerSecond, int? TargetTick, int Horizon, string? Error = null);
 
 /// <param name="EffectiveTick">The first tick the change reaches.</param>
 /// <param name="Description">Human-readable: "set cn-dy-ban-jp: CN export ban on dy_oxide to JP (all use)".</param>

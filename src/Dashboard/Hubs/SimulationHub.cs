@@ -44,7 +44,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     public async Task<SessionStatus> Play(string sessionId)
     {
         var s = RequireControl(sessionId);
-        await s.Runner.PlayAsync();
+        await Ended(() => s.Runner.PlayAsync());
         return s.Runner.Status;
     }
 
@@ -60,7 +60,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     {
         var s = RequireControl(sessionId);
         if (ticks is < 1 or > 365) throw PolicyArguments.Error("ticks", $"{ticks} is outside 1–365");
-        await s.Runner.StepAsync(ticks);
+        await Ended(() => s.Runner.StepAsync(ticks));
         return s.Runner.Status;
     }
 
@@ -90,7 +90,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
         var tick = d.DayNumber - s.Scenario.StartDate.DayNumber;
         if (tick < 0 || tick > s.Scenario.Days)
             throw PolicyArguments.Error("date", $"{date} is outside the session, {s.Scenario.StartDate:yyyy-MM-dd} to {s.Scenario.DateOf(s.Scenario.Days):yyyy-MM-dd}");
-        await s.Runner.RunToAsync(tick);
+        await Ended(() => s.Runner.RunToAsync(tick));
         return s.Runner.Status;
     }
 
@@ -134,6 +134,13 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
         var message = new PolicyChangeMessage(s.Id, tick, description, (await s.Grain.GetPoliciesAsync()).Value);
         await Clients.Group(GroupOf(s.Id)).SendAsync(HubMessages.PolicyChanged, message);
         return message;
+    }
+
+    /// <summary>A session that ended on an error says so, naming the session, instead of SignalR's "unexpected error".</summary>
+    static async Task Ended(Func<Task> call)
+    {
+        try { await call(); }
+        catch (SessionFaultedException e) { throw PolicyArguments.Error("sessionId", e.Message); }
     }
 
     /// <summary>The grain's validation speaks ArgumentException; the caller gets its message (the grain changed nothing).</summary>
