@@ -3,8 +3,8 @@ using MarketSim.Dashboard.Components;
 using MarketSim.Dashboard.Export;
 using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Security;
 using MarketSim.Dashboard.Sessions;
-using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 // Blazor's and Plotly's static assets outside Development and from the build output (TOOLCHAIN pitfall 2).
@@ -20,6 +20,8 @@ builder.Services.AddSignalR().AddJsonProtocol(o => HubJson.Configure(o.PayloadSe
 builder.Services.AddSingleton<ScenarioCatalog>();
 builder.Services.AddSingleton<FrameRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FrameRelay>());
+builder.Services.AddSingleton(builder.Configuration.GetSection(DashboardLimits.Section).Get<DashboardLimits>() ?? new DashboardLimits());
+builder.Services.AddSingleton<ClientQuotas>();
 builder.Services.AddSingleton<SessionDirectory>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
@@ -35,8 +37,9 @@ app.MapHub<SimulationHub>(SimulationHub.Path);
 app.MapHub<ClassroomHub>(ClassroomHub.Path);
 app.MapClassroomExports();
 app.MapExports();
-// The Orleans dashboard for operators, under a prefix so it does not hide the home page (TOOLCHAIN pitfall 8).
-app.MapOrleansDashboard(routePrefix: "/orleans");
+// The Orleans dashboard for operators: off unless configured, and then behind a password (docs/SECURITY.md); under a
+// prefix so it does not hide the home page (TOOLCHAIN pitfall 8).
+MarketSim.Silo.OperatorDashboard.Map(app);
 // Health for operators and docker-compose: 200 when the cluster answers (issue 6).
 app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
 {

@@ -18,6 +18,8 @@ public static class HubMessages
     public const string Status = "Status";
     /// <summary><see cref="PolicyChangeMessage"/>: the timeline changed (a live change by any viewer).</summary>
     public const string PolicyChanged = "PolicyChanged";
+    /// <summary>string sessionId: the session was ended (EndSession) and its grains freed; it is gone.</summary>
+    public const string Ended = "Ended";
 }
 
 /// <param name="EmittedAt">When the web host received the frame from the session grain (for latency measurement only).</param>
@@ -45,5 +47,11 @@ public sealed record SessionInfo(
     IReadOnlyList<CountryInfo> Countries, IReadOnlyList<CommodityInfo> Commodities, IReadOnlyList<string> Markets,
     string? ForkedFrom, int? ForkTick);
 
-/// <summary>The answer to Subscribe: the frames from the requested tick up to now; live frames follow as messages.</summary>
-public sealed record SubscribeResult(SessionInfo Session, SessionStatus Status, IReadOnlyList<Frame> Frames, IReadOnlyList<PolicySpec> Policies);
+/// <summary>
+/// The answer to Subscribe: the frames from the requested tick, at most one page (MaxFramesPerCall, 200 by default); live
+/// frames follow as messages. <paramref name="More"/>: the history goes on; ask GetFrames from the tick after the last frame.
+/// </summary>
+public sealed record SubscribeResult(SessionInfo Session, SessionStatus Status, IReadOnlyList<Frame> Frames, IReadOnlyList<PolicySpec> Policies, bool More = false);
+
+/// <summary>The answer to GetFrames: one page of a session's history from <paramref name="FromTick"/>.</summary>
+public sealed record FramePage(string SessionId, int FromTick, IReadOnlyList<Frame> Frames, bool More);

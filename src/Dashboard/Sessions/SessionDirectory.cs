@@ -13,7 +13,7 @@ namespace MarketSim.Dashboard.Sessions;
 /// subscription through <see cref="FrameRelay"/>. Ids are readable: the scenario's name and a number.
 /// </summary>
 public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay relay, IHubContext<SimulationHub> hub, SessionSettings settings,
-    ILogger<SessionDirectory> log)
+    ILogger<SessionDirectory> log, MarketSim.Dashboard.Security.DashboardLimits limits)
 {
     readonly ConcurrentDictionary<string, SessionEntry> _sessions = new(StringComparer.Ordinal);
     int _counter;
@@ -65,6 +65,9 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
     public async Task<SessionEntry> CreateAsync(ScenarioSpec scenario, string yaml, ulong? seed = null, string? id = null,
         string? title = null, string? forkedFrom = null, int? forkTick = null, string? classroom = null)
     {
+        if (_sessions.Count >= limits.MaxSessions)
+            throw new MarketSim.Dashboard.Security.QuotaException("session",
+                $"this server runs {_sessions.Count} sessions, the most allowed (MaxSessions = {limits.MaxSessions}); end one first");
         id ??= NewId(scenario.Name);
         GrainKeys.ValidateSessionId(id);
         var grain = grains.GetSession(id);
@@ -107,6 +110,17 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
             $"{source.Title}, fork at {replay.Scenario.DateOf(replay.Tick):yyyy-MM-dd}", source.Id, replay.Tick);
         await fork.Runner.CatchUpAsync(replay.Tick);
         return fork;
+    }
+
+    /// <summary>Ends a session: its runner stops, this host stops relaying its frames, its grains end and drop their records.</summary>
+    public async Task EndAsync(string id)
+    {
+        if (!_sessions.TryRemove(id, out var s)) return;
+        await s.Runner.DisposeAsync();
+        await relay.UnwatchAsync(id);
+        await s.Grain.EndAsync();
+        log.LogInformation("Session {Session} ended", id);
+        Changed?.Invoke();
     }
 
     string NewId(string name)

@@ -181,6 +181,14 @@ public sealed partial class SessionGrain(
         return Task.FromResult(slice.AsImmutable());
     }
 
+    public Task<Immutable<IReadOnlyList<Frame>>> GetFramePageAsync(int fromTick, int maxCount)
+    {
+        var frames = store.State.Frames;
+        var from = Math.Clamp(fromTick, 0, frames.Count);
+        IReadOnlyList<Frame> page = frames.GetRange(from, Math.Min(Math.Max(maxCount, 0), frames.Count - from));
+        return Task.FromResult(page.AsImmutable());
+    }
+
     public Task<Immutable<ScenarioSpec>> GetScenarioAsync() => Task.FromResult(Started().World.AsImmutable());
 
     /// <summary>The first tick a change made now would reach: the running tick has already read the timeline.</summary>
