@@ -30,9 +30,8 @@ public static class RunCommand
         }
         var seed = options.Seed ?? world.Seed;
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        using var interruption = new Interruption();
+        var cancel = interruption;
         try
         {
             using var output = OutputDirectory.Create(options.OutDir);
@@ -50,9 +49,9 @@ public static class RunCommand
                     $"{r.ShortageDays} shortage days, peak unmet share {r.PeakUnmetShare:P1}");
             return ExitCodes.Ok;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
         {
-            Console.Error.WriteLine("marketsim run: cancelled; no files were written.");
+            Console.Error.WriteLine($"marketsim run: interrupted by {interruption.Signal ?? "a signal"}; the run stopped and no files were written.");
             return ExitCodes.Failed;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -66,10 +65,6 @@ public static class RunCommand
             Console.Error.WriteLine($"marketsim run: error: the simulation failed: {e.GetType().Name}: {e.Message}; no files were written.");
             Console.Error.WriteLine(e.StackTrace);
             return ExitCodes.Failed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 
