@@ -55,7 +55,13 @@ app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
 });
 
 app.Lifetime.ApplicationStarted.Register(() =>
-    Console.WriteLine($"MarketSim dashboard: open {string.Join(", ", app.Urls)}"));
+{
+    Console.WriteLine($"MarketSim dashboard: open {string.Join(", ", app.Urls)}");
+    // Development mode shows stack traces and detailed hub errors to every caller: never on a network address (docs/SECURITY.md).
+    if (app.Environment.IsDevelopment() && app.Urls.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || !(uri.IsLoopback || uri.Host == "localhost")))
+        Console.Error.WriteLine("MarketSim dashboard: WARNING: Development mode on a network address shows error details to everyone who can reach it; " +
+            "for a class run `dotnet run -c Release --project src/Dashboard --no-launch-profile -- --urls http://0.0.0.0:5243` (docs/SECURITY.md).");
+});
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests (TOOLCHAIN pitfall 7).</summary>

@@ -217,5 +217,33 @@ public sealed class HardeningTests(DashboardApp app)
         Assert.Contains("MarketSim:OperatorDashboard:Password is not set", e.ToString());
     }
 
+    [Fact]
+    public async Task A_classroom_world_adopted_from_the_cluster_can_be_watched_but_not_driven()
+    {
+        // As a second web host of a cluster sees a classroom another host runs: a session grain "class-CODE" it did not create.
+        var id = "class-zz" + Random.Shared.Next(1000, 9999);
+        var grain = MarketSim.Grains.SessionGrainExtensions.GetSession(app.Services.GetRequiredService<IGrainFactory>(), id);
+        var world = MarketSim.Model.Scenario.ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+        await grain.StartAsync(new Orleans.Concurrency.Immutable<MarketSim.Model.Scenario.ScenarioSpec>(world), 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
+        await using var hub = await app.ConnectAsync();
+        var sub = await hub.InvokeAsync<SubscribeResult>("Subscribe", id, 0); // adopted: it may be watched
+        Assert.Equal(id, sub.Session.SessionId);
+        var policy = JsonDocument.Parse("""{"$kind":"tariff","id":"t","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""").RootElement;
+        await Refused(() => hub.InvokeAsync<SessionStatus>("Step", id, 1), "is the world of classroom ZZ");
+        await Refused(() => hub.InvokeAsync<SessionStatus>("Reset", id), "it moves only through the classroom");
+        await Refused(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", id, policy), "it moves only through the classroom");
+        await Refused(() => hub.InvokeAsync("EndSession", id), "it moves only through the classroom");
+        Assert.Equal(0, await grain.GetTickAsync());
+        Assert.DoesNotContain(app.Sessions.All, x => x.Id == id);
+    }
+
+    [Fact]
+    public async Task The_default_session_cannot_be_ended()
+    {
+        await using var hub = await app.ConnectAsync();
+        await Refused(() => hub.InvokeAsync("EndSession", "default"), "sessionId: the default session stays");
+        Assert.Contains(app.Sessions.All, x => x.Id == "default");
+    }
+
     static string Json(object o) => System.Text.Json.JsonSerializer.Serialize(o, HubJson.Options);
 }

@@ -68,11 +68,12 @@ public sealed class SimulationHub(SessionDirectory sessions, ClientQuotas quotas
 
     /// <summary>
     /// Ends a session: its runner stops, its grains and stored records are dropped, viewers get an "Ended" message and it
-    /// leaves ListSessions. A classroom's world ends only with its classroom.
+    /// leaves ListSessions. A classroom's world ends only with its classroom; the default session is not ended.
     /// </summary>
     public async Task EndSession(string sessionId)
     {
         var s = RequireControl(sessionId);
+        if (s.Id == DefaultSession.Id) throw PolicyArguments.Error("sessionId", "the default session stays (reset it instead)");
         await sessions.EndAsync(s.Id);
         quotas.Ended(s.Id);
         await Clients.Group(GroupOf(s.Id)).SendAsync(HubMessages.Ended, s.Id);

@@ -47,6 +47,9 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         {
             Id = id, Title = $"{replay.Scenario.Name} (seed {replay.Seed}, from the cluster)", Scenario = replay.Scenario,
             Yaml = "", Seed = replay.Seed, Grain = grain, Runner = runner,
+            // A classroom's world adopted by another web host stays guarded there: its classroom (tokens, rounds) lives
+            // with the host that created it, so here it may be watched but never driven through /hubs/simulation.
+            Classroom = ClassroomCodeOf(id),
         };
         if (!_sessions.TryAdd(id, entry)) return _sessions[id]; // adopted meanwhile by another call
         try { await relay.WatchAsync(id); }
@@ -123,10 +126,17 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         Changed?.Invoke();
     }
 
+    /// <summary>Ids of classrooms' worlds: "class-" and the join code (ClassroomDirectory); no other session gets one.</summary>
+    public const string ClassroomPrefix = "class-";
+
+    public static string? ClassroomCodeOf(string id) =>
+        id.StartsWith(ClassroomPrefix, StringComparison.Ordinal) && id.Length > ClassroomPrefix.Length ? id[ClassroomPrefix.Length..].ToUpperInvariant() : null;
+
     string NewId(string name)
     {
         var slug = Slug().Replace(name.ToLowerInvariant(), "-").Trim('-');
         if (slug.Length == 0) slug = "session";
+        if (slug.StartsWith(ClassroomPrefix, StringComparison.Ordinal)) slug = "s-" + slug; // a scenario named "class ..." is no classroom
         string id;
         do id = $"{slug}-{Interlocked.Increment(ref _counter)}"; while (_sessions.ContainsKey(id));
         return id;
