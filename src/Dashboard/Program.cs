@@ -22,6 +22,7 @@ builder.Services.AddSingleton<FrameRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FrameRelay>());
 builder.Services.AddSingleton(builder.Configuration.GetSection(DashboardLimits.Section).Get<DashboardLimits>() ?? new DashboardLimits());
 builder.Services.AddSingleton<ClientQuotas>();
+builder.Services.AddHttpContextAccessor(); // the join page's client address, for its rate limits
 builder.Services.AddSingleton<SessionDirectory>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
