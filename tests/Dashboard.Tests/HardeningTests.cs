@@ -60,6 +60,22 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_tick_that_keeps_failing_with_different_messages_ends_the_session_after_three_tries()
+    {
+        var s = await app.NewSessionAsync();
+        var attempts = 0;
+        Faults.AtTick = (id, tick) => id == s.Id && tick == 3 ? new InvalidOperationException($"attempt {Interlocked.Increment(ref attempts)}") : null;
+        try
+        {
+            await using var hub = await app.ConnectAsync();
+            await Refused(() => hub.InvokeAsync<SessionStatus>("Step", s.Id, 10), "ended: tick 3 (2026-01-04) failed again");
+            Assert.Equal(3, attempts);
+            Assert.Equal(3, (await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id)).Tick);
+        }
+        finally { Faults.AtTick = null; }
+    }
+
+    [Fact]
     public async Task A_tick_that_fails_once_is_recomputed_and_the_run_goes_on_unchanged()
     {
         var clean = await app.NewSessionAsync();

@@ -145,25 +145,30 @@ public sealed partial class SessionGrain
     /// <summary>One tick, with recovery: on failure, back to the committed checkpoint and on from there.</summary>
     Task TickWithRecoveryAsync() => RecoveringAsync(TickAsync, tick: true);
 
-    /// <summary>A tick that failed on an error that is not the cluster's (a model bug, not a lost silo), and why: if the same
-    /// tick fails again after the rollback and one recomputation, recomputing cannot fix it and the session ends.</summary>
-    (int Tick, string Error)? _suspect;
+    /// <summary>A tick that failed on an error that is not the cluster's (a model bug, not a lost silo), why, and how often:
+    /// if the same tick fails again the same way after the rollback and one recomputation, recomputing cannot fix it and the
+    /// session ends (also after <see cref="MaxTickFailures"/> such failures of one tick, whatever their messages).</summary>
+    (int Tick, string Error, int Count)? _suspect;
+
+    const int MaxTickFailures = 3;
 
     async Task RecoveringAsync(Func<Task> step, bool tick = false)
     {
         var started = DateTime.UtcNow;
         for (int attempt = 0; ; attempt++)
         {
+            var restoring = false;
             try
             {
-                if (_restoreMembers) await RestoreMembersAsync();
+                if (_restoreMembers) { restoring = true; await RestoreMembersAsync(); restoring = false; }
                 await step();
                 return;
             }
             catch (Exception e) when (IsRecoverable(e))
             {
                 using var _ = Scope();
-                if (tick && !IsInfrastructure(e) && RecordTickFailure(e) is { } fault)
+                // Only a tick's own computation can be a deterministic fault; a restore that fails is the cluster's trouble.
+                if (tick && !restoring && !IsInfrastructure(e) && RecordTickFailure(e) is { } fault)
                 {
                     await EndOnFaultAsync(fault, e);
                     throw new SessionFaultedException(fault, e);
@@ -193,11 +198,13 @@ public sealed partial class SessionGrain
     {
         var tick = _runningTick;
         var error = $"{e.GetType().Name}: {e.Message}";
-        if (_suspect is { } s && s.Tick == tick)
+        var count = _suspect is { } seen && seen.Tick == tick ? seen.Count + 1 : 1;
+        var again = _suspect is { } same && same.Tick == tick && same.Error == error;
+        _suspect = (tick, error, count);
+        if (again || count >= MaxTickFailures)
             return $"Session \"{Id}\" ended: tick {tick} ({store.State.World?.DateOf(tick):yyyy-MM-dd}) failed again after a rollback to the " +
                 $"checkpoint at tick {CommittedTick} and a recomputation, so recomputing cannot fix it ({error}). Frames up to tick {tick - 1} " +
                 "are kept; reset the session (or end it) to go on.";
-        _suspect = (tick, error);
         return null;
     }
 
