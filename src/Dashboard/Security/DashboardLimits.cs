@@ -15,6 +15,8 @@ public sealed class DashboardLimits
     public int MaxFramesPerCall { get; set; } = 200;
     /// <summary>Sessions this web host runs at once (uploads, forks, classrooms' worlds, the default one).</summary>
     public int MaxSessions { get; set; } = 200;
+    /// <summary>Sessions alive that one client address started by uploading a scenario on the start page (ending one frees its place).</summary>
+    public int MaxUploadsPerClient { get; set; } = 20;
     /// <summary>Forks alive that one client address made (ending a fork frees its place).</summary>
     public int MaxForksPerClient { get; set; } = 20;
     /// <summary>Forks one connection may make.</summary>
@@ -39,6 +41,7 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
     // Forks by who made them: client address → session ids, connection → count.
     readonly ConcurrentDictionary<string, HashSet<string>> _forksByClient = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, int> _forksByConnection = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, HashSet<string>> _uploadsByClient = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, HashSet<string>> _classroomsByClient = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, HashSet<string>> _subscriptions = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _joins = new(StringComparer.Ordinal);
@@ -64,7 +67,18 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
     public void Ended(string sessionId)
     {
         foreach (var set in _forksByClient.Values) lock (set) set.Remove(sessionId);
+        foreach (var set in _uploadsByClient.Values) lock (set) set.Remove(sessionId);
     }
+
+    /// <summary>Throws if this address has <see cref="DashboardLimits.MaxUploadsPerClient"/> uploaded sessions alive.</summary>
+    public void CheckUpload(string client)
+    {
+        var n = Count(_uploadsByClient, client);
+        if (n >= limits.MaxUploadsPerClient)
+            throw new QuotaException("upload", $"your address has {n} uploaded sessions running, the most allowed (MaxUploadsPerClient = {limits.MaxUploadsPerClient}); end one first");
+    }
+
+    public void Uploaded(string client, string sessionId) => Add(_uploadsByClient, client, sessionId);
 
     public void CheckClassroom(string client)
     {
@@ -115,6 +129,13 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
                 if (q.Count >= limits.CodeGuessesPerMinute)
                     throw new QuotaException("code", $"too many unknown codes tried from your address ({limits.CodeGuessesPerMinute} a minute); wait a minute");
             }
+    }
+
+    /// <summary>Unknown codes this address named in the last minute (diagnostics and tests).</summary>
+    public int RecentCodeGuesses(string client)
+    {
+        if (!_guesses.TryGetValue(client, out var q)) return 0;
+        lock (q) { Expire(q); return q.Count; }
     }
 
     void Rate(ConcurrentDictionary<string, Queue<DateTimeOffset>> windows, string client, int perMinute, string field, string what)
