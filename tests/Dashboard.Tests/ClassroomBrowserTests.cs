@@ -88,6 +88,31 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
     }
 
     [Fact]
+    public async Task The_start_page_refuses_a_session_over_the_addresss_quota_and_starts_nothing()
+    {
+        var limits = app.Services.GetRequiredService<MarketSim.Dashboard.Security.DashboardLimits>();
+        var saved = limits.MaxUploadsPerClient;
+        limits.MaxUploadsPerClient = 0;
+        try
+        {
+            var count = app.Sessions.All.Count;
+            var page = await OpenAsync("upload-quota", 1280, 900);
+            await page.GotoAsync("");
+            await page.Locator("[data-testid=new-session]").WaitForAsync();
+            // A click before the circuit is up does nothing: click until the page answers.
+            var errors = page.Locator("[data-testid=upload-errors]");
+            for (var i = 0; i < 30 && await errors.CountAsync() == 0; i++)
+            {
+                await page.Locator("[data-testid=new-start]").ClickAsync();
+                try { await errors.WaitForAsync(new() { Timeout = 2000 }); } catch (TimeoutException) { }
+            }
+            Assert.Contains("MaxUploadsPerClient = 0", await errors.InnerTextAsync());
+            Assert.Equal(count, app.Sessions.All.Count);
+        }
+        finally { limits.MaxUploadsPerClient = saved; }
+    }
+
+    [Fact]
     public async Task A_short_class_on_china_japan_2026_runs_in_three_browsers()
     {
         try

@@ -15,7 +15,7 @@ public sealed class DashboardLimits
     public int MaxFramesPerCall { get; set; } = 200;
     /// <summary>Sessions this web host runs at once (uploads, forks, classrooms' worlds, the default one).</summary>
     public int MaxSessions { get; set; } = 200;
-    /// <summary>Sessions alive that one client address started by uploading a scenario on the start page (ending one frees its place).</summary>
+    /// <summary>Sessions alive that one client address started on the start page, shipped or uploaded (ending one frees its place).</summary>
     public int MaxUploadsPerClient { get; set; } = 20;
     /// <summary>Forks alive that one client address made (ending a fork frees its place).</summary>
     public int MaxForksPerClient { get; set; } = 20;
