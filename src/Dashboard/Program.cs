@@ -20,7 +20,8 @@ builder.Services.AddSignalR().AddJsonProtocol(o => HubJson.Configure(o.PayloadSe
 builder.Services.AddSingleton<ScenarioCatalog>();
 builder.Services.AddSingleton<FrameRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FrameRelay>());
-builder.Services.AddSingleton(builder.Configuration.GetSection(DashboardLimits.Section).Get<DashboardLimits>() ?? new DashboardLimits());
+// Quotas and limits (docs/SECURITY.md), from the host's final configuration.
+builder.Services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(DashboardLimits.Section).Get<DashboardLimits>() ?? new DashboardLimits());
 builder.Services.AddSingleton<ClientQuotas>();
 builder.Services.AddHttpContextAccessor(); // the join page's client address, for its rate limits
 builder.Services.AddSingleton<SessionDirectory>();

@@ -216,6 +216,16 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Limits_are_read_from_configuration()
+    {
+        await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Logging:LogLevel:Default", "Warning").UseSetting("MarketSim:DefaultSession", "false")
+            .UseSetting("MarketSim:Limits:MaxForksPerClient", "3").UseSetting("MarketSim:Limits:JoinAttemptsPerMinute", "7"));
+        var limits = factory.Services.GetRequiredService<DashboardLimits>();
+        Assert.Equal((3, 7, 200), (limits.MaxForksPerClient, limits.JoinAttemptsPerMinute, limits.MaxFramesPerCall));
+    }
+
+    [Fact]
     public async Task The_operator_dashboard_is_off_unless_configured()
     {
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
