@@ -32,9 +32,8 @@ public static class RunCommand
         var (baseline, baselineName, baselineFailed) = Attribution.BaselineRun.Resolve(options, world);
         if (baselineFailed) return ExitCodes.Failed;
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        using var interruption = new Interruption();
+        var cancel = interruption;
         try
         {
             using var output = OutputDirectory.Create(options.OutDir);
@@ -57,9 +56,9 @@ public static class RunCommand
             if (comparison is not null) Attribution.BaselineRun.Print(Console.Out, baselineName!, comparison, world.Currency);
             return ExitCodes.Ok;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
         {
-            Console.Error.WriteLine("marketsim run: cancelled; no files were written.");
+            Console.Error.WriteLine($"marketsim run: interrupted by {interruption.Signal ?? "a signal"}; the run stopped and no files were written.");
             return ExitCodes.Failed;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -73,10 +72,6 @@ public static class RunCommand
             Console.Error.WriteLine($"marketsim run: error: the simulation failed: {e.GetType().Name}: {e.Message}; no files were written.");
             Console.Error.WriteLine(e.StackTrace);
             return ExitCodes.Failed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 

@@ -3,8 +3,8 @@ using MarketSim.Dashboard.Components;
 using MarketSim.Dashboard.Export;
 using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Security;
 using MarketSim.Dashboard.Sessions;
-using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 // Blazor's and Plotly's static assets outside Development and from the build output (TOOLCHAIN pitfall 2).
@@ -20,6 +20,10 @@ builder.Services.AddSignalR().AddJsonProtocol(o => HubJson.Configure(o.PayloadSe
 builder.Services.AddSingleton<ScenarioCatalog>();
 builder.Services.AddSingleton<FrameRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FrameRelay>());
+// Quotas and limits (docs/SECURITY.md), from the host's final configuration.
+builder.Services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(DashboardLimits.Section).Get<DashboardLimits>() ?? new DashboardLimits());
+builder.Services.AddSingleton<ClientQuotas>();
+builder.Services.AddHttpContextAccessor(); // the join page's client address, for its rate limits
 builder.Services.AddSingleton<SessionDirectory>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
@@ -35,8 +39,9 @@ app.MapHub<SimulationHub>(SimulationHub.Path);
 app.MapHub<ClassroomHub>(ClassroomHub.Path);
 app.MapClassroomExports();
 app.MapExports();
-// The Orleans dashboard for operators, under a prefix so it does not hide the home page (TOOLCHAIN pitfall 8).
-app.MapOrleansDashboard(routePrefix: "/orleans");
+// The Orleans dashboard for operators: off unless configured, and then behind a password (docs/SECURITY.md); under a
+// prefix so it does not hide the home page (TOOLCHAIN pitfall 8).
+MarketSim.Silo.OperatorDashboard.Map(app);
 // Health for operators and docker-compose: 200 when the cluster answers (issue 6).
 app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
 {
@@ -52,7 +57,13 @@ app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
 });
 
 app.Lifetime.ApplicationStarted.Register(() =>
-    Console.WriteLine($"MarketSim dashboard: open {string.Join(", ", app.Urls)}"));
+{
+    Console.WriteLine($"MarketSim dashboard: open {string.Join(", ", app.Urls)}");
+    // Development mode shows stack traces and detailed hub errors to every caller: never on a network address (docs/SECURITY.md).
+    if (app.Environment.IsDevelopment() && app.Urls.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || !(uri.IsLoopback || uri.Host == "localhost")))
+        Console.Error.WriteLine("MarketSim dashboard: WARNING: Development mode on a network address shows error details to everyone who can reach it; " +
+            "for a class run `dotnet run -c Release --project src/Dashboard --no-launch-profile -- --urls http://0.0.0.0:5243` (docs/SECURITY.md).");
+});
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests (TOOLCHAIN pitfall 7).</summary>

@@ -37,7 +37,11 @@ public sealed class SimulationRunner(IGrainFactory grains)
             {
                 ct.ThrowIfCancellationRequested();
                 var target = Math.Min(days, tick + Math.Max(1, ChunkTicks));
-                tick = await Retrying(() => session.RunToAsync(target), ct);
+                var reached = await Retrying(() => session.RunToAsync(target), ct);
+                // No progress: the session's silo is shutting down and handed over between ticks. Ask again after a pause
+                // rather than at once (calling in a tight loop kept two cores busy), and let cancellation end the wait.
+                if (reached <= tick) await Task.Delay(200, ct);
+                tick = reached;
                 progress?.Report(tick);
             }
             var frames = (await Retrying(() => session.GetFramesAsync(0), ct)).Value;

@@ -15,7 +15,7 @@ namespace MarketSim.Silo;
 /// </summary>
 public static class SiloHealthEndpoint
 {
-    public const string DashboardPrefix = "/orleans";
+    public const string DashboardPrefix = OperatorDashboard.Prefix;
 
     /// <summary>Kestrel on the health port only: loopback, or every interface when the silo advertises a non-loopback address.</summary>
     public static void Listen(WebApplicationBuilder builder, MarketSimClusterOptions cluster)
@@ -32,7 +32,7 @@ public static class SiloHealthEndpoint
     {
         app.MapGet("/healthz", Respond);
         app.MapGet("/health", Respond);
-        app.MapOrleansDashboard(routePrefix: DashboardPrefix);
+        OperatorDashboard.Map(app); // off unless configured, and behind a password (docs/SECURITY.md)
     }
 
     static IResult Respond(IServiceProvider services)

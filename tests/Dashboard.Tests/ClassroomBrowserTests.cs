@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Microsoft.Playwright;
 
@@ -69,6 +70,46 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         var max = double.Parse(await input.GetAttributeAsync("data-max") ?? "0", CultureInfo.InvariantCulture);
         await input.FillAsync(value(min, max).ToString(CultureInfo.InvariantCulture));
         await page.Locator("[data-testid=submit]").ClickAsync();
+    }
+
+    [Fact]
+    public async Task The_join_page_counts_unknown_codes_against_the_callers_address()
+    {
+        var quotas = app.Services.GetRequiredService<MarketSim.Dashboard.Security.ClientQuotas>();
+        var before = quotas.RecentCodeGuesses("127.0.0.1");
+        var page = await OpenAsync("join-guess", 390, 844);
+        await page.GotoAsync("join");
+        await page.Locator("[data-testid=join][data-interactive=yes]").WaitForAsync();
+        await page.Locator("[data-testid=join-code]").FillAsync("ZZZZZZ");
+        await page.Locator("[data-testid=join-name]").FillAsync("Mallory");
+        await page.Locator("[data-testid=join-submit]").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.body.innerText.includes('no classroom')", null, new() { Timeout = Patience });
+        Assert.True(quotas.RecentCodeGuesses("127.0.0.1") > before, "the join page did not see the client's address");
+    }
+
+    [Fact]
+    public async Task The_start_page_refuses_a_session_over_the_addresss_quota_and_starts_nothing()
+    {
+        var limits = app.Services.GetRequiredService<MarketSim.Dashboard.Security.DashboardLimits>();
+        var saved = limits.MaxUploadsPerClient;
+        limits.MaxUploadsPerClient = 0;
+        try
+        {
+            var count = app.Sessions.All.Count;
+            var page = await OpenAsync("upload-quota", 1280, 900);
+            await page.GotoAsync("");
+            await page.Locator("[data-testid=new-session]").WaitForAsync();
+            // A click before the circuit is up does nothing: click until the page answers.
+            var errors = page.Locator("[data-testid=upload-errors]");
+            for (var i = 0; i < 30 && await errors.CountAsync() == 0; i++)
+            {
+                await page.Locator("[data-testid=new-start]").ClickAsync();
+                try { await errors.WaitForAsync(new() { Timeout = 2000 }); } catch (TimeoutException) { }
+            }
+            Assert.Contains("MaxUploadsPerClient = 0", await errors.InnerTextAsync());
+            Assert.Equal(count, app.Sessions.All.Count);
+        }
+        finally { limits.MaxUploadsPerClient = saved; }
     }
 
     [Fact]

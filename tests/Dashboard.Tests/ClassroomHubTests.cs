@@ -218,7 +218,71 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var before = await Snapshot(teacher, c.Code);
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, "no-such-policy"), "policy: No policy with id \"no-such-policy\"");
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, null), "policy: give either a policy or the id");
+        // The rules scenario files are held to (PolicyRules), for the teacher's events too.
+        JsonElement P(string json) => JsonDocument.Parse(json).RootElement;
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
+            P("""{"$kind":"tariff","id":"t","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":1e308}"""), null), "policy.rate: 1E+308 is above 100");
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
+            P("""{"$kind":"tariff","id":"CN","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}"""), null), "policy.id: \"CN\" is already the id of a country");
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
+            P("""{"$kind":"tariff","id":"+1","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}"""), null), "policy.id: must not start with '+'");
+        await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
+            P("""{"$kind":"stockpile","id":"s","start":0,"country":"JP","commodity":"dy_oxide","size":"NaN","initial":0,"maxReleasePerDay":1}"""), null), "policy.size: NaN is not a finite number");
         Assert.Equal(before, await Snapshot(teacher, c.Code));
+    }
+
+    [Fact]
+    public async Task The_instructor_can_remove_a_seat_and_its_token_stops_working()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        var before = await Snapshot(teacher, c.Code);
+        await Refused(() => a.InvokeAsync("RemoveSeat", c.Code, c.Cn.Token, c.Jp.SeatId), "token: only the instructor may remove seats");
+        await Refused(() => teacher.InvokeAsync("RemoveSeat", c.Code, c.Teacher, "s99"), "seatId: no seat \"s99\"");
+        Assert.Equal(before, await Snapshot(teacher, c.Code));
+
+        await teacher.InvokeAsync("RemoveSeat", c.Code, c.Teacher, c.Jp.SeatId);
+        var host = app.Classrooms.Find(c.Code)!;
+        Assert.DoesNotContain(host.Room.Seats, s => s.Id == c.Jp.SeatId);
+        await Refused(() => b.InvokeAsync<StudentView>("GetView", c.Code, c.Jp.Token), "token: is not a token of classroom");
+        // The place is free: someone else joins, with a new seat id.
+        await using var d = await Connect();
+        var seat = await d.InvokeAsync<SeatGrant>("Join", c.Code, "Dee", null);
+        Assert.NotEqual(c.Jp.SeatId, seat.SeatId);
+        Assert.NotEqual(c.Cn.SeatId, seat.SeatId);
+    }
+
+    [Fact]
+    public async Task Classrooms_per_address_join_attempts_and_code_guesses_are_limited()
+    {
+        var limits = app.Services.GetRequiredService<MarketSim.Dashboard.Security.DashboardLimits>();
+        await using var teacher = await Connect();
+        var (classes, perClient, joins, guesses) = (app.Classrooms.All.Count, limits.MaxClassroomsPerClient, limits.JoinAttemptsPerMinute, limits.CodeGuessesPerMinute);
+        try
+        {
+            limits.MaxClassroomsPerClient = 0;
+            await Refused(() => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, Small), "scenario: your address has created");
+            Assert.Equal(classes, app.Classrooms.All.Count);
+            limits.MaxClassroomsPerClient = perClient;
+            var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, Small);
+
+            limits.JoinAttemptsPerMinute = 0;
+            await Refused(() => teacher.InvokeAsync<SeatGrant>("Join", created.Code, "Eve", null), "code: too many join attempts from your address");
+            Assert.Empty(app.Classrooms.Find(created.Code)!.Room.Seats);
+            limits.JoinAttemptsPerMinute = joins;
+
+            limits.CodeGuessesPerMinute = 1;
+            await Refused(() => teacher.InvokeAsync<ClassroomState>("Watch", "ZZZZZZ"), "code: no classroom");
+            // Guessed once: now even a good code waits.
+            await Refused(() => teacher.InvokeAsync<SeatGrant>("Join", created.Code, "Eve", null), "code: too many unknown codes tried from your address");
+            Assert.Empty(app.Classrooms.Find(created.Code)!.Room.Seats);
+        }
+        finally
+        {
+            (limits.MaxClassroomsPerClient, limits.JoinAttemptsPerMinute, limits.CodeGuessesPerMinute) = (perClient, joins, guesses);
+        }
     }
 
     [Fact]

@@ -29,7 +29,9 @@ public sealed class DashboardApp : IAsyncLifetime
     {
         var port = OrleansHosting.FreePort();
         _factory = new WebApplicationFactory<Program>()
-            .WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Warning"));
+            .WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Warning")
+                // Test-only: lets a test make a tick throw as a model bug would (null: no fault; HardeningTests).
+                .ConfigureServices(s => s.AddSingleton<MarketSim.Grains.Session.SessionFaults>()));
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");

@@ -165,6 +165,21 @@ public sealed class HubContractTests(DashboardApp app)
         { """{"$kind":"embargo","id":"x","start":0}""", "policy.$kind: \"embargo\" is not one of" },
         { """{"$kind":"export_control","id":"x","start":0,"commodities":["dy_oxide"]}""", "policy" },
         { """{"$kind":"tariff","id":"cn-licensing-2025","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "cannot be replaced by a tariff" },
+        // The rules scenario files are held to (PolicyRules), for hub arguments too (issue 11).
+        { """{"$kind":"stockpile","id":"s","start":0,"country":"JP","commodity":"dy_oxide","size":1e308,"initial":0,"maxReleasePerDay":1}""", "policy.size: 1E+308 is above 1000000000000000, the largest quantity" },
+        { """{"$kind":"stockpile","id":"s","start":0,"country":"JP","commodity":"dy_oxide","size":10,"initial":0,"maxReleasePerDay":"Infinity"}""", "policy.maxReleasePerDay: Infinity is not a finite number" },
+        { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"],"mode":"quota","quotaQuantity":"NaN"}""", "policy.quotaQuantity: NaN is not a finite number" },
+        { """{"$kind":"capacity_project","id":"p","start":0,"producer":"cn-mine-lree","addedCapacity":1e300,"leadTimeDays":10}""", "policy.addedCapacity: 1E+300 is above" },
+        { """{"$kind":"capacity_project","id":"p","start":0,"producer":"cn-mine-lree","addedCapacity":10,"leadTimeDays":2000000000}""", "policy.leadTimeDays: 2000000000 is above 36500 days" },
+        { """{"$kind":"tariff","id":"=HYPERLINK(\"x\")","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.id: must not start with '='" },
+        { """{"$kind":"tariff","id":"@cmd","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.id: must not start with '@'" },
+        { """{"$kind":"tariff","id":"a\nb","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.id: must not contain control characters" },
+        { """{"$kind":"tariff","id":"JP","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.id: \"JP\" is already the id of a country" },
+        { """{"$kind":"stockpile","id":"cn-mine-lree","start":0,"country":"JP","commodity":"dy_oxide","size":10,"initial":0,"maxReleasePerDay":1}""", "policy.id: \"cn-mine-lree\" is already the id of a producer" },
+        { """{"$kind":"tariff","id":"t","start":-1,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.start: tick -1 is negative" },
+        { """{"$kind":"tariff","id":"t","start":10,"end":5,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.end: tick 5 is not after the start, tick 10" },
+        { """{"$kind":"tariff","id":"t","start":0,"end":2147483647,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.end: tick 2147483647 is beyond the horizon" },
+        { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"],"mode":"license","applications":0}""", "policy.applications: 0 is outside 1–1000" },
     };
 
     [Theory, MemberData(nameof(BadPolicies))]
@@ -179,6 +194,7 @@ public sealed class HubContractTests(DashboardApp app)
         var policy = JsonDocument.Parse(policyJson).RootElement;
         var e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, policy));
         Assert.Contains(expected, e.Message);
+        Assert.True(e.Message.Length < 600, e.Message); // errors stay short whatever the argument
 
         Assert.Equal(before, Json(await hub.InvokeAsync<IReadOnlyList<PolicySpec>>("GetPolicies", s.Id)));
         Assert.Empty(viewer.Changes); // other viewers saw nothing

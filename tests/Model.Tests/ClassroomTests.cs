@@ -27,6 +27,25 @@ public class ClassroomTests
     }
 
     [Fact]
+    public void The_instructor_removes_a_seat_its_token_stops_working_and_seat_ids_are_never_reused()
+    {
+        var c = New(new ClassroomSettings { Capacity = 2 });
+        var ana = c.Join("Ana", null, Token());
+        var ben = c.Join("Ben", null, Token());
+        Refused(() => c.Join("Cy", null, Token()), "code", "is full");
+        Refused(() => { c.RemoveSeat(c.Authorize(ana.Token), ben.Id); return 0; }, "token", "only the instructor may remove seats");
+        Refused(() => { c.RemoveSeat(Instructor(c), "s99"); return 0; }, "seatId", "no seat \"s99\"");
+        Assert.Equal(2, c.Seats.Count);
+
+        Assert.Same(ana, c.RemoveSeat(Instructor(c), ana.Id));
+        Refused(() => c.Authorize(ana.Token), "token", "is not a token of classroom");
+        var cy = c.Join("Cy", null, Token()); // the place is free
+        Assert.NotEqual(ana.Id, cy.Id);
+        Assert.NotEqual(ben.Id, cy.Id);
+        Assert.Equal([ben.Id, cy.Id], c.Seats.Select(s => s.Id));
+    }
+
+    [Fact]
     public void Levers_come_from_the_scenario_exports_for_what_a_country_makes_and_tariffs_stockpiles_for_what_it_uses()
     {
         var cn = LeverCatalog.For(World, "CN").Select(l => l.Id).ToList();

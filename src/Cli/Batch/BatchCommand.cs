@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using MarketSim.Cli.Engines;
 using MarketSim.Grains;
@@ -60,25 +61,24 @@ public static class BatchCommand
         };
         ((JsonArray)manifest["sessions"]!).Add(session);
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        var done = 0;
+        using var cancel = new Interruption();
+        // Runs kept so far, counted as each is appended: an interruption reports the true number (it said 0 before).
+        var done = new StrongBox<int>(0);
         var total = plan.Runs.Count;
         try
         {
             var finished = sink.Open(resume);
             var pending = plan.Runs.Where(r => !finished.Contains(r.RunId)).ToList();
-            done = total - pending.Count;
+            done.Value = total - pending.Count;
             manifest["status"] = "running";
             Manifest.Write(dir, manifest);
             Console.Out.WriteLine($"{options.File}: '{plan.Name}', {plan.Variants.Count} variants × {plan.Repetitions} repetitions = {total} runs of {plan.Days} days" +
-                (resume ? $"; {done} already finished, {pending.Count} to run" : "") + $", {options.Parallel} in parallel" +
+                (resume ? $"; {done.Value} already finished, {pending.Count} to run" : "") + $", {options.Parallel} in parallel" +
                 (cluster is null ? "" : $" on the cluster at Redis {cluster.Redis}") + $", into {options.OutDir}");
 
             var clock = Stopwatch.StartNew();
             if (pending.Count > 0)
-                done = await RunAllAsync(plan, pending, sink, options.Parallel, done, cluster, settings, cancel.Token);
+                await RunAllAsync(plan, pending, sink, options.Parallel, done, cluster, settings, cancel.Token);
             sink.Complete();
 
             session["finished_at"] = Now();
@@ -93,11 +93,12 @@ public static class BatchCommand
                 $"{pending.Count} ran in {clock.Elapsed.TotalSeconds:0.0} s{rate}");
             return ExitCodes.Ok;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
         {
-            Stop(dir, manifest, session, "interrupted", done);
-            Console.Error.WriteLine($"marketsim batch: interrupted: {done} of {total} runs finished and kept in {options.OutDir}; " +
-                $"run the same command with --resume to finish the rest.");
+            session["signal"] = cancel.SignalName;
+            Stop(dir, manifest, session, "interrupted", done.Value);
+            Console.Error.WriteLine($"marketsim batch: interrupted by {cancel.Signal ?? "a signal"}: {done.Value} of {total} runs finished and kept in {options.OutDir}; " +
+                $"runs in flight were stopped; run the same command with --resume to finish the rest.");
             return ExitCodes.Failed;
         }
         catch (BatchException e)
@@ -107,28 +108,24 @@ public static class BatchCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Stop(dir, manifest, session, "write failed", done);
-            Console.Error.WriteLine($"marketsim batch: error: cannot write to '{options.OutDir}': {e.Message}. The files hold the {done} runs " +
+            Stop(dir, manifest, session, "write failed", done.Value);
+            Console.Error.WriteLine($"marketsim batch: error: cannot write to '{options.OutDir}': {e.Message}. The files hold the {done.Value} runs " +
                 "finished before and are valid; make room and run the same command with --resume.");
             return ExitCodes.Failed;
         }
         catch (InvalidOperationException e) when (cluster is not null && e.Message.StartsWith("cannot join the cluster", StringComparison.Ordinal))
         {
-            Stop(dir, manifest, session, "no cluster", done);
+            Stop(dir, manifest, session, "no cluster", done.Value);
             Console.Error.WriteLine($"marketsim batch: error: {e.Message}");
             return ExitCodes.Failed;
         }
         catch (RunFailedException e)
         {
-            Stop(dir, manifest, session, "run failed", done);
+            Stop(dir, manifest, session, "run failed", done.Value);
             Console.Error.WriteLine($"marketsim batch: error: run {e.Run.RunId} (variant {e.Run.Variant.Index}, repetition {e.Run.Repetition}, seed {e.Run.Seed}) failed: " +
-                $"{e.InnerException!.GetType().Name}: {e.InnerException.Message}; the {done} runs finished before are kept.");
+                $"{e.InnerException!.GetType().Name}: {e.InnerException.Message}; the {done.Value} runs finished before are kept.");
             Console.Error.WriteLine(e.InnerException.StackTrace);
             return ExitCodes.Failed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 
@@ -183,13 +180,13 @@ public static class BatchCommand
     /// <remarks>On a cluster every call is retried through a silo's loss (the session resumes from its checkpoint on a
     /// surviving silo), and a run that fails all the same is started again from tick 0 (up to <see cref="ClusterAttempts"/>
     /// times): runs are deterministic, so a rerun gives the same rows.</remarks>
-    static async Task<int> RunAllAsync(ExperimentPlan plan, IReadOnlyList<RunSpec> pending, IBatchSink sink, int parallel, int doneBefore,
+    static async Task RunAllAsync(ExperimentPlan plan, IReadOnlyList<RunSpec> pending, IBatchSink sink, int parallel, StrongBox<int> done,
         MarketSimClusterOptions? cluster, SessionSettings settings, CancellationToken cancel)
     {
         var host = await OrleansHost.StartAsync(cluster, cancel);
         try
         {
-            return await RunAllAsync(plan, pending, sink, parallel, doneBefore, host.Grains(), cluster is not null, settings, cancel);
+            await RunAllAsync(plan, pending, sink, parallel, done, host.Grains(), cluster is not null, settings, cancel);
         }
         finally
         {
@@ -199,14 +196,13 @@ public static class BatchCommand
 
     const int ClusterAttempts = 3;
 
-    static async Task<int> RunAllAsync(ExperimentPlan plan, IReadOnlyList<RunSpec> pending, IBatchSink sink, int parallel, int doneBefore,
+    static async Task RunAllAsync(ExperimentPlan plan, IReadOnlyList<RunSpec> pending, IBatchSink sink, int parallel, StrongBox<int> done,
         IGrainFactory grains, bool onCluster, SessionSettings settings, CancellationToken cancel)
     {
         var runner = new SimulationRunner(grains) { RetryFor = onCluster ? TimeSpan.FromMinutes(3) : TimeSpan.Zero };
         // Session ids unique to this batch: several CLIs may share a cluster (the id does not influence the results).
         var batchId = onCluster ? Guid.NewGuid().ToString("N")[..8] : Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var gate = new object();
-        var done = doneBefore;
         var total = plan.Runs.Count;
         var days = plan.Days;
         Action<int>? onTicks = null;
@@ -243,10 +239,10 @@ public static class BatchCommand
                 lock (gate)
                 {
                     sink.Append(result);
-                    done++;
+                    done.Value++;
                     onRunDone?.Invoke();
                     if (Console.IsOutputRedirected)
-                        Console.Out.WriteLine($"[{done}/{total}] run {run.RunId} (variant {run.Variant.Index}, repetition {run.Repetition}) finished in {clock.Elapsed.TotalSeconds:0.0} s");
+                        Console.Out.WriteLine($"[{done.Value}/{total}] run {run.RunId} (variant {run.Variant.Index}, repetition {run.Repetition}) finished in {clock.Elapsed.TotalSeconds:0.0} s");
                 }
             });
         }
@@ -254,7 +250,7 @@ public static class BatchCommand
         if (Console.IsOutputRedirected)
         {
             await Body(cancel);
-            return done;
+            return;
         }
         await AnsiConsole.Progress()
             .AutoClear(false)
@@ -262,12 +258,11 @@ public static class BatchCommand
             .StartAsync(async ctx =>
             {
                 // Measured in ticks so the estimate moves during long runs; the description counts whole runs.
-                var task = ctx.AddTask($"{plan.Name}: {done}/{total} runs", maxValue: (double)pending.Count * days);
+                var task = ctx.AddTask($"{plan.Name}: {done.Value}/{total} runs", maxValue: (double)pending.Count * days);
                 onTicks = d => task.Increment(d);
-                onRunDone = () => task.Description = $"{plan.Name}: {done}/{total} runs";
+                onRunDone = () => task.Description = $"{plan.Name}: {done.Value}/{total} runs";
                 await Body(cancel);
             });
-        return done;
     }
 
     sealed class DirectProgress(Action<int> report) : IProgress<int>

@@ -28,6 +28,7 @@ public static class ClusterSettings
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client => client.UseMarketSimCluster(cluster));
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>(); // signals are the command's (Interruption)
         var host = builder.Build();
         try
         {

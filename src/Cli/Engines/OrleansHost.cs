@@ -42,6 +42,8 @@ public static class OrleansHost
             silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next());
             silo.AddMarketSimGrains(); // storage and serialization exactly as the silo and the tests configure them
         });
+        // Signals are the command's to handle (Interruption), not the silo's: see CommandLifetime.
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
         var host = builder.Build();
         await host.StartAsync(cancel);
         return host;

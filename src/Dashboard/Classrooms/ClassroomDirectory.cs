@@ -50,7 +50,7 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
         var actualSeed = seed ?? scenario.Seed;
         // Checked before the session exists, so bad settings leave nothing behind.
         var room = new Classroom(code, instructor, scenario, actualSeed, settings);
-        var session = await sessions.CreateAsync(scenario, yaml, actualSeed, id: $"class-{code.ToLowerInvariant()}",
+        var session = await sessions.CreateAsync(scenario, yaml, actualSeed, id: SessionDirectory.ClassroomPrefix + code.ToLowerInvariant(),
             title: $"Classroom {code}: {scenario.Name}", classroom: code);
         var host = new ClassroomHost(room, session, time, BroadcastAsync, news => hub.Clients.Group(ClassroomHub.GroupOf(news.Code)).SendAsync(ClassroomMessages.News, news), log);
         _rooms[code] = host;

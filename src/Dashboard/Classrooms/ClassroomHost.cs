@@ -162,6 +162,9 @@ public sealed class ClassroomHost : IAsyncDisposable
         return true;
     }, urgent: false);
 
+    public Task RemoveSeatAsync(string? token, string? seatId) =>
+        Locked(() => { Room.RemoveSeat(Room.Authorize(token), seatId); return true; });
+
     public Task AssignAsync(string? token, string? seatId, string? country) =>
         Locked(() => { Room.Assign(Room.Authorize(token), seatId ?? "", country ?? ""); return true; });
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Security;
 using MarketSim.Model.Classrooms;
 using MarketSim.Model.Policies;
 using Microsoft.AspNetCore.SignalR;
@@ -13,7 +14,7 @@ namespace MarketSim.Dashboard.Classrooms;
 /// country's levers, only while a round is open; only the instructor's token advances, pauses, injects or seats. A refusal
 /// is a <see cref="HubException"/> "field: what is wrong" and changes nothing. Contract: docs/ARCHITECTURE.md.
 /// </summary>
-public sealed class ClassroomHub(ClassroomDirectory rooms) : Hub
+public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) : Hub
 {
     public const string Path = "/hubs/classroom";
 
@@ -25,22 +26,43 @@ public sealed class ClassroomHub(ClassroomDirectory rooms) : Hub
     public Task<ClassroomCreated> CreateClassroom(string? scenarioFile, ulong? seed, ClassroomSettings? settings) =>
         Call(async () =>
         {
+            var client = ClientQuotas.ClientOf(Context);
+            quotas.CheckClassroom(client);
             var created = await rooms.CreateAsync(scenarioFile, seed, settings);
+            quotas.ClassroomCreated(client, created.Code);
             await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(created.Code));
             return created;
         });
 
+    /// <summary>
+    /// The classroom a join code names, for the calls anyone may make with a code alone (Watch, Join, Rejoin): Join and
+    /// Rejoin count towards the caller's join attempts per minute, and a code that names no classroom towards their code
+    /// guesses (for Watch too).
+    /// </summary>
+    ClassroomHost Entry(string? code, bool join = true)
+    {
+        var client = ClientQuotas.ClientOf(Context);
+        quotas.CheckGuesses(client);
+        if (join) quotas.JoinAttempt(client);
+        try { return rooms.Require(code); }
+        catch (ClassroomError e) when (e.Field == "code")
+        {
+            quotas.CodeGuess(client);
+            throw;
+        }
+    }
+
     /// <summary>Read-only: the projector's and anyone's view of the classroom (no tokens in it). Live "Classroom" messages follow.</summary>
     public Task<ClassroomState> Watch(string? code) => Call(async () =>
     {
-        var room = rooms.Require(code);
+        var room = Entry(code, join: false);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Code));
         return room.State();
     });
 
     public Task<SeatGrant> Join(string? code, string? name, string? country) => Call(async () =>
     {
-        var room = rooms.Require(code);
+        var room = Entry(code);
         var grant = await room.JoinAsync(name, country);
         await Hold(room, grant);
         return grant;
@@ -48,7 +70,7 @@ public sealed class ClassroomHub(ClassroomDirectory rooms) : Hub
 
     public Task<SeatGrant> Rejoin(string? code, string? token) => Call(async () =>
     {
-        var room = rooms.Require(code);
+        var room = Entry(code);
         var grant = await room.RejoinAsync(token);
         await Hold(room, grant);
         return grant;
@@ -78,6 +100,10 @@ public sealed class ClassroomHub(ClassroomDirectory rooms) : Hub
     public Task Resume(string? code, string? token) => Call(() => rooms.Require(code).ResumeAsync(token));
 
     public Task Finish(string? code, string? token) => Call(() => rooms.Require(code).FinishAsync(token));
+
+    /// <summary>The instructor removes a seat: its token stops working, the place is free (docs/SECURITY.md).</summary>
+    public Task RemoveSeat(string? code, string? token, string? seatId) =>
+        Call(() => rooms.Require(code).RemoveSeatAsync(token, seatId));
 
     public Task Assign(string? code, string? token, string? seatId, string? country) =>
         Call(() => rooms.Require(code).AssignAsync(token, seatId, country));
@@ -121,11 +147,15 @@ public sealed class ClassroomHub(ClassroomDirectory rooms) : Hub
     {
         try { return await action(); }
         catch (ClassroomError e) { throw new HubException(e.Message); }
+        catch (QuotaException e) { throw new HubException(e.Message); }
+        catch (MarketSim.Grains.Session.SessionFaultedException e) { throw new HubException("classroom: " + e.Message); }
     }
 
     static async Task Call(Func<Task> action)
     {
         try { await action(); }
         catch (ClassroomError e) { throw new HubException(e.Message); }
+        catch (QuotaException e) { throw new HubException(e.Message); }
+        catch (MarketSim.Grains.Session.SessionFaultedException e) { throw new HubException("classroom: " + e.Message); }
     }
 }

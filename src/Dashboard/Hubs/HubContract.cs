@@ -18,6 +18,8 @@ public static class HubMessages
     public const string Status = "Status";
     /// <summary><see cref="PolicyChangeMessage"/>: the timeline changed (a live change by any viewer).</summary>
     public const string PolicyChanged = "PolicyChanged";
+    /// <summary>string sessionId: the session was ended (EndSession) and its grains freed; it is gone.</summary>
+    public const string Ended = "Ended";
 }
 
 /// <param name="EmittedAt">When the web host received the frame from the session grain (for latency measurement only).</param>
@@ -27,7 +29,9 @@ public sealed record FrameMessage(string SessionId, Frame Frame, DateTimeOffset 
 /// <param name="TicksPerSecond">Play speed.</param>
 /// <param name="TargetTick">Set while a "run to" is in progress.</param>
 /// <param name="Horizon">The scenario's days: play stops there.</param>
-public sealed record SessionStatus(string SessionId, int Tick, bool Playing, double TicksPerSecond, int? TargetTick, int Horizon);
+/// <param name="Error">Set when the session ended on an error recomputing did not fix (a tick failed twice the same way):
+/// Play, Step and RunTo are refused with it until Reset.</param>
+public sealed record SessionStatus(string SessionId, int Tick, bool Playing, double TicksPerSecond, int? TargetTick, int Horizon, string? Error = null);
 
 /// <param name="EffectiveTick">The first tick the change reaches.</param>
 /// <param name="Description">Human-readable: "set cn-dy-ban-jp: CN export ban on dy_oxide to JP (all use)".</param>
@@ -43,5 +47,11 @@ public sealed record SessionInfo(
     IReadOnlyList<CountryInfo> Countries, IReadOnlyList<CommodityInfo> Commodities, IReadOnlyList<string> Markets,
     string? ForkedFrom, int? ForkTick);
 
-/// <summary>The answer to Subscribe: the frames from the requested tick up to now; live frames follow as messages.</summary>
-public sealed record SubscribeResult(SessionInfo Session, SessionStatus Status, IReadOnlyList<Frame> Frames, IReadOnlyList<PolicySpec> Policies);
+/// <summary>
+/// The answer to Subscribe: the frames from the requested tick, at most one page (MaxFramesPerCall, 200 by default); live
+/// frames follow as messages. <paramref name="More"/>: the history goes on; ask GetFrames from the tick after the last frame.
+/// </summary>
+public sealed record SubscribeResult(SessionInfo Session, SessionStatus Status, IReadOnlyList<Frame> Frames, IReadOnlyList<PolicySpec> Policies, bool More = false);
+
+/// <summary>The answer to GetFrames: one page of a session's history from <paramref name="FromTick"/>.</summary>
+public sealed record FramePage(string SessionId, int FromTick, IReadOnlyList<Frame> Frames, bool More);

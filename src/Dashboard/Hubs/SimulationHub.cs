@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using MarketSim.Dashboard.Security;
 using MarketSim.Dashboard.Sessions;
 using MarketSim.Grains.Session;
 using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.SignalR;
 
 namespace MarketSim.Dashboard.Hubs;
@@ -12,7 +14,7 @@ namespace MarketSim.Dashboard.Hubs;
 /// bad one with a <see cref="HubException"/> ("argument: what is wrong") before anything changes, so other viewers see
 /// nothing. The contract is documented in docs/ARCHITECTURE.md ("Dashboard and hub contract").
 /// </summary>
-public sealed class SimulationHub(SessionDirectory sessions) : Hub
+public sealed class SimulationHub(SessionDirectory sessions, ClientQuotas quotas) : Hub
 {
     public const string Path = "/hubs/simulation";
 
@@ -21,29 +23,74 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     public IReadOnlyList<SessionInfo> ListSessions() => sessions.All.Select(s => s.Describe()).ToList();
 
     /// <summary>
-    /// Joins the session's group and returns its frames from <paramref name="fromTick"/> up to now. Live frames follow as
-    /// "Frame" messages; one may repeat a tick already returned here (joined before the history was read): keep the
-    /// highest tick seen and drop frames at or below it. A client that reconnects subscribes again from its next tick.
+    /// Joins the session's group and returns its frames from <paramref name="fromTick"/>, one page at most
+    /// (<see cref="DashboardLimits.MaxFramesPerCall"/>); <see cref="SubscribeResult.More"/> says the history goes on (ask
+    /// <see cref="GetFrames"/> from the tick after the last frame). Live frames follow as "Frame" messages; one may repeat a
+    /// tick already returned here (joined before the history was read): keep the highest tick seen and drop frames at or
+    /// below it. A client that reconnects subscribes again from its next tick. A connection may hold
+    /// <see cref="DashboardLimits.MaxSubscriptionsPerConnection"/> subscriptions.
     /// </summary>
-    public async Task<SubscribeResult> Subscribe(string sessionId, int fromTick)
+    public Task<SubscribeResult> Subscribe(string sessionId, int fromTick) => Quota(async () =>
     {
         // A session another web host of the cluster created is adopted here (frames come from its grain to every host).
         var s = await RequireAsync(sessionId);
         if (fromTick < 0) throw PolicyArguments.Error("fromTick", $"{fromTick} is negative");
+        quotas.Subscribe(Context.ConnectionId, s.Id);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(s.Id));
-        var frames = (await s.Grain.GetFramesAsync(fromTick)).Value;
+        var (frames, more) = await PageAsync(s, fromTick);
         var policies = (await s.Grain.GetPoliciesAsync()).Value;
-        return new SubscribeResult(s.Describe(), s.Runner.Status, frames, policies);
+        return new SubscribeResult(s.Describe(), s.Runner.Status, frames, policies, more);
+    });
+
+    /// <summary>One page of a session's history from <paramref name="fromTick"/> (at most MaxFramesPerCall frames).</summary>
+    public async Task<FramePage> GetFrames(string sessionId, int fromTick)
+    {
+        var s = await RequireAsync(sessionId);
+        if (fromTick < 0) throw PolicyArguments.Error("fromTick", $"{fromTick} is negative");
+        var (frames, more) = await PageAsync(s, fromTick);
+        return new FramePage(s.Id, fromTick, frames, more);
     }
 
-    public Task Unsubscribe(string sessionId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(Require(sessionId).Id));
+    async Task<(IReadOnlyList<MarketSim.Model.Simulation.Frame> Frames, bool More)> PageAsync(SessionEntry s, int fromTick)
+    {
+        var max = Math.Max(1, quotas.Limits.MaxFramesPerCall);
+        var frames = (await s.Grain.GetFramePageAsync(fromTick, max)).Value;
+        var more = frames.Count == max && await s.Grain.GetTickAsync() > fromTick + frames.Count;
+        return (frames, more);
+    }
+
+    public Task Unsubscribe(string sessionId)
+    {
+        var s = Require(sessionId);
+        quotas.Unsubscribe(Context.ConnectionId, s.Id);
+        return Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(s.Id));
+    }
+
+    /// <summary>
+    /// Ends a session: its runner stops, its grains and stored records are dropped, viewers get an "Ended" message and it
+    /// leaves ListSessions. A classroom's world ends only with its classroom; the default session is not ended.
+    /// </summary>
+    public async Task EndSession(string sessionId)
+    {
+        var s = RequireControl(sessionId);
+        if (s.Id == DefaultSession.Id) throw PolicyArguments.Error("sessionId", "the default session stays (reset it instead)");
+        await sessions.EndAsync(s.Id);
+        quotas.Ended(s.Id);
+        await Clients.Group(GroupOf(s.Id)).SendAsync(HubMessages.Ended, s.Id);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        quotas.Disconnected(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     public Task<SessionStatus> GetStatus(string sessionId) => Task.FromResult(Require(sessionId).Runner.Status);
 
     public async Task<SessionStatus> Play(string sessionId)
     {
         var s = RequireControl(sessionId);
-        await s.Runner.PlayAsync();
+        await Ended(() => s.Runner.PlayAsync());
         return s.Runner.Status;
     }
 
@@ -59,7 +106,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     {
         var s = RequireControl(sessionId);
         if (ticks is < 1 or > 365) throw PolicyArguments.Error("ticks", $"{ticks} is outside 1–365");
-        await s.Runner.StepAsync(ticks);
+        await Ended(() => s.Runner.StepAsync(ticks));
         return s.Runner.Status;
     }
 
@@ -89,7 +136,7 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
         var tick = d.DayNumber - s.Scenario.StartDate.DayNumber;
         if (tick < 0 || tick > s.Scenario.Days)
             throw PolicyArguments.Error("date", $"{date} is outside the session, {s.Scenario.StartDate:yyyy-MM-dd} to {s.Scenario.DateOf(s.Scenario.Days):yyyy-MM-dd}");
-        await s.Runner.RunToAsync(tick);
+        await Ended(() => s.Runner.RunToAsync(tick));
         return s.Runner.Status;
     }
 
@@ -105,6 +152,9 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
         var s = RequireControl(sessionId);
         var spec = PolicyArguments.ExpandGroups(s.Scenario, PolicyArguments.Parse(policy));
         PolicyArguments.Validate(s.Scenario, spec);
+        var timeline = (await s.Grain.GetPoliciesAsync()).Value;
+        if (timeline.Count >= quotas.Limits.MaxPoliciesPerSession)
+            throw PolicyArguments.Error("policy", $"session \"{s.Id}\" holds {timeline.Count} policies (versions included), the most allowed (MaxPoliciesPerSession = {quotas.Limits.MaxPoliciesPerSession})");
         var tick = await s.Grain.GetTickAsync();
         await Grain(() => s.Grain.SetPolicyAsync(spec));
         return await Announce(s, Math.Max(spec.Start, tick), $"set {spec.Id}: {spec.Describe()}");
@@ -115,16 +165,28 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
     {
         var s = RequireControl(sessionId);
         if (string.IsNullOrWhiteSpace(policyId)) throw PolicyArguments.Error("policyId", "is empty");
+        if (IdRules.Problem(policyId) is { } problem) throw PolicyArguments.Error("policyId", problem);
         var tick = await s.Grain.GetTickAsync();
         await Grain(() => s.Grain.RemovePolicyAsync(policyId));
         return await Announce(s, tick, $"remove {policyId}");
     }
 
     /// <summary>A new session with this one's state at its current tick; returns its id once it has caught up.</summary>
-    public async Task<string> Fork(string sessionId)
+    public Task<string> Fork(string sessionId) => Quota(async () =>
     {
         var s = Require(sessionId);
-        return (await sessions.ForkAsync(s.Id)).Id;
+        var client = ClientQuotas.ClientOf(Context);
+        quotas.CheckFork(client, Context.ConnectionId);
+        var fork = await sessions.ForkAsync(s.Id);
+        quotas.Forked(client, Context.ConnectionId, fork.Id);
+        return fork.Id;
+    });
+
+    /// <summary>A quota or limit reached becomes the caller's error, "argument: which limit".</summary>
+    static async Task<T> Quota<T>(Func<Task<T>> call)
+    {
+        try { return await call(); }
+        catch (QuotaException e) { throw new HubException(e.Message); }
     }
 
     async Task<PolicyChangeMessage> Announce(SessionEntry s, int tick, string description)
@@ -132,6 +194,13 @@ public sealed class SimulationHub(SessionDirectory sessions) : Hub
         var message = new PolicyChangeMessage(s.Id, tick, description, (await s.Grain.GetPoliciesAsync()).Value);
         await Clients.Group(GroupOf(s.Id)).SendAsync(HubMessages.PolicyChanged, message);
         return message;
+    }
+
+    /// <summary>A session that ended on an error says so, naming the session, instead of SignalR's "unexpected error".</summary>
+    static async Task Ended(Func<Task> call)
+    {
+        try { await call(); }
+        catch (SessionFaultedException e) { throw PolicyArguments.Error("sessionId", e.Message); }
     }
 
     /// <summary>The grain's validation speaks ArgumentException; the caller gets its message (the grain changed nothing).</summary>

@@ -75,11 +75,19 @@ public sealed class LiveFeed : IAsyncDisposable
             from = _series.TryGetValue(sessionId, out var s) ? s.NextTick : 0;
         }
         var result = await _hub.InvokeAsync<SubscribeResult>(nameof(SimulationHub.Subscribe), sessionId, from);
+        // The history comes in pages (a long run is tens of megabytes): fetch the rest before showing any of it.
+        var history = new List<Frame>(result.Frames);
+        for (var more = result.More; more && history.Count > 0;)
+        {
+            var page = await _hub.InvokeAsync<FramePage>(nameof(SimulationHub.GetFrames), sessionId, history[^1].Tick + 1);
+            history.AddRange(page.Frames);
+            more = page.More && page.Frames.Count > 0;
+        }
         lock (_sync)
         {
             if (!_series.ContainsKey(sessionId)) _series[sessionId] = new SessionSeries(result.Session);
             // History first, then whatever arrived live meanwhile (duplicates are dropped by tick).
-            _pending[sessionId].InsertRange(0, result.Frames);
+            _pending[sessionId].InsertRange(0, history);
             Statuses[sessionId] = result.Status;
             Policies[sessionId] = result.Policies;
         }

@@ -45,6 +45,14 @@ public sealed class FrameRelay(IGrainFactory grains, IHubContext<SimulationHub> 
         await grain.SubscribeAsync(Self);
     }
 
+    /// <summary>Stops relaying a session's frames (it ended).</summary>
+    public async Task UnwatchAsync(string sessionId)
+    {
+        if (_feeds.TryRemove(sessionId, out var feed)) feed.Queue.Writer.TryComplete();
+        try { await grains.GetSession(sessionId).UnsubscribeAsync(Self); }
+        catch (Exception e) { log.LogWarning(e, "Could not unsubscribe from session {Session}", sessionId); }
+    }
+
     ISessionObserver Self => _self ??= grains.CreateObjectReference<ISessionObserver>(this);
 
     public void OnFrame(string sessionId, Immutable<Frame> frame)

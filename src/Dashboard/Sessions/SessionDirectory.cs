@@ -13,7 +13,7 @@ namespace MarketSim.Dashboard.Sessions;
 /// subscription through <see cref="FrameRelay"/>. Ids are readable: the scenario's name and a number.
 /// </summary>
 public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay relay, IHubContext<SimulationHub> hub, SessionSettings settings,
-    ILogger<SessionDirectory> log)
+    ILogger<SessionDirectory> log, MarketSim.Dashboard.Security.DashboardLimits limits)
 {
     readonly ConcurrentDictionary<string, SessionEntry> _sessions = new(StringComparer.Ordinal);
     int _counter;
@@ -47,6 +47,9 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         {
             Id = id, Title = $"{replay.Scenario.Name} (seed {replay.Seed}, from the cluster)", Scenario = replay.Scenario,
             Yaml = "", Seed = replay.Seed, Grain = grain, Runner = runner,
+            // A classroom's world adopted by another web host stays guarded there: its classroom (tokens, rounds) lives
+            // with the host that created it, so here it may be watched but never driven through /hubs/simulation.
+            Classroom = ClassroomCodeOf(id),
         };
         if (!_sessions.TryAdd(id, entry)) return _sessions[id]; // adopted meanwhile by another call
         try { await relay.WatchAsync(id); }
@@ -65,6 +68,9 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
     public async Task<SessionEntry> CreateAsync(ScenarioSpec scenario, string yaml, ulong? seed = null, string? id = null,
         string? title = null, string? forkedFrom = null, int? forkTick = null, string? classroom = null)
     {
+        if (_sessions.Count >= limits.MaxSessions)
+            throw new MarketSim.Dashboard.Security.QuotaException("session",
+                $"this server runs {_sessions.Count} sessions, the most allowed (MaxSessions = {limits.MaxSessions}); end one first");
         id ??= NewId(scenario.Name);
         GrainKeys.ValidateSessionId(id);
         var grain = grains.GetSession(id);
@@ -109,10 +115,28 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         return fork;
     }
 
+    /// <summary>Ends a session: its runner stops, this host stops relaying its frames, its grains end and drop their records.</summary>
+    public async Task EndAsync(string id)
+    {
+        if (!_sessions.TryRemove(id, out var s)) return;
+        await s.Runner.DisposeAsync();
+        await relay.UnwatchAsync(id);
+        await s.Grain.EndAsync();
+        log.LogInformation("Session {Session} ended", id);
+        Changed?.Invoke();
+    }
+
+    /// <summary>Ids of classrooms' worlds: "class-" and the join code (ClassroomDirectory); no other session gets one.</summary>
+    public const string ClassroomPrefix = "class-";
+
+    public static string? ClassroomCodeOf(string id) =>
+        id.StartsWith(ClassroomPrefix, StringComparison.Ordinal) && id.Length > ClassroomPrefix.Length ? id[ClassroomPrefix.Length..].ToUpperInvariant() : null;
+
     string NewId(string name)
     {
         var slug = Slug().Replace(name.ToLowerInvariant(), "-").Trim('-');
         if (slug.Length == 0) slug = "session";
+        if (slug.StartsWith(ClassroomPrefix, StringComparison.Ordinal)) slug = "s-" + slug; // a scenario named "class ..." is no classroom
         string id;
         do id = $"{slug}-{Interlocked.Increment(ref _counter)}"; while (_sessions.ContainsKey(id));
         return id;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Grains;
 using MarketSim.Grains.Interfaces;
+using MarketSim.Grains.Session;
 using MarketSim.Model.Scenario;
 
 namespace MarketSim.Dashboard.Sessions;
@@ -28,6 +29,8 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     double _speed = DefaultSpeed;
     int? _target;
     int _tick = startTick;
+    // Set when the grain ended the session on an error recomputing did not fix; cleared by Reset.
+    string? _fault;
     // Pacing anchor: ticks owed = (now - anchor) × speed - ticks run since the anchor.
     readonly Stopwatch _clock = new();
     int _ranSinceAnchor;
@@ -36,13 +39,22 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
 
     public SessionStatus Status
     {
-        get { lock (_sync) return new SessionStatus(id, _tick, _playing, _speed, _target, Horizon); }
+        get { lock (_sync) return new SessionStatus(id, _tick, _playing, _speed, _target, Horizon, _fault); }
     }
 
     public void Start() => _loop = Task.Run(() => LoopAsync(_stop.Token));
 
+    /// <summary>The session's closing error, if it ended on one (Play, Step and RunTo then throw it).</summary>
+    public string? Fault { get { lock (_sync) return _fault; } }
+
+    void ThrowIfFaulted()
+    {
+        if (Fault is { } fault) throw new SessionFaultedException(fault);
+    }
+
     public Task PlayAsync()
     {
+        ThrowIfFaulted();
         lock (_sync) { _playing = true; _target = null; Reanchor(); }
         return Changed();
     }
@@ -62,6 +74,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     /// <summary>Plays as fast as the grains go until the next tick to run is <paramref name="tick"/>, then pauses.</summary>
     public Task RunToAsync(int tick)
     {
+        ThrowIfFaulted();
         lock (_sync) { _target = Math.Min(tick, Horizon); _playing = true; }
         return Changed();
     }
@@ -75,6 +88,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
 
     public async Task StepAsync(int ticks)
     {
+        ThrowIfFaulted();
         await StepLockedAsync(Math.Min(ticks, Math.Max(0, Horizon - _tick)));
         await Changed();
     }
@@ -87,7 +101,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         try
         {
             await grain.StartAsync(scenario, seed, settings);
-            lock (_sync) _tick = 0;
+            lock (_sync) { _tick = 0; _fault = null; }
         }
         finally { _gate.Release(); }
         await Changed();
@@ -101,6 +115,14 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         {
             var next = await grain.StepAsync(ticks);
             lock (_sync) _tick = next;
+        }
+        catch (SessionFaultedException e)
+        {
+            // The grain ended the session: stop here, keep the frames so far, and say why to every viewer.
+            lock (_sync) { _fault = e.Message; _playing = false; _target = null; }
+            log.LogError("Session {Session} ended: {Fault}", id, e.Message);
+            try { var at = await grain.GetTickAsync(); lock (_sync) _tick = at; } catch (Exception) { /* the tick reached stays as last known */ }
+            throw;
         }
         finally { _gate.Release(); }
     }

@@ -25,6 +25,9 @@ public interface ISessionGrain : IMarketSimGrain
     /// <summary>The frames of ticks ≥ <paramref name="fromTick"/>, in tick order.</summary>
     [AlwaysInterleave] Task<Immutable<IReadOnlyList<Frame>>> GetFramesAsync(int fromTick);
 
+    /// <summary>At most <paramref name="maxCount"/> frames of ticks ≥ <paramref name="fromTick"/>, in tick order (a page of the history).</summary>
+    [AlwaysInterleave] Task<Immutable<IReadOnlyList<Frame>>> GetFramePageAsync(int fromTick, int maxCount);
+
     [AlwaysInterleave] Task<Immutable<ScenarioSpec>> GetScenarioAsync();
 
     /// <summary>The policy timeline, including changes that take effect at the next tick.</summary>

@@ -143,22 +143,36 @@ public sealed partial class SessionGrain
     }
 
     /// <summary>One tick, with recovery: on failure, back to the committed checkpoint and on from there.</summary>
-    Task TickWithRecoveryAsync() => RecoveringAsync(TickAsync);
+    Task TickWithRecoveryAsync() => RecoveringAsync(TickAsync, tick: true);
 
-    async Task RecoveringAsync(Func<Task> step)
+    /// <summary>A tick that failed on an error that is not the cluster's (a model bug, not a lost silo), why, and how often:
+    /// if the same tick fails again the same way after the rollback and one recomputation, recomputing cannot fix it and the
+    /// session ends (also after <see cref="MaxTickFailures"/> such failures of one tick, whatever their messages).</summary>
+    (int Tick, string Error, int Count)? _suspect;
+
+    const int MaxTickFailures = 3;
+
+    async Task RecoveringAsync(Func<Task> step, bool tick = false)
     {
         var started = DateTime.UtcNow;
         for (int attempt = 0; ; attempt++)
         {
+            var restoring = false;
             try
             {
-                if (_restoreMembers) await RestoreMembersAsync();
+                if (_restoreMembers) { restoring = true; await RestoreMembersAsync(); restoring = false; }
                 await step();
                 return;
             }
             catch (Exception e) when (IsRecoverable(e))
             {
                 using var _ = Scope();
+                // Only a tick's own computation can be a deterministic fault; a restore that fails is the cluster's trouble.
+                if (tick && !restoring && !IsInfrastructure(e) && RecordTickFailure(e) is { } fault)
+                {
+                    await EndOnFaultAsync(fault, e);
+                    throw new SessionFaultedException(fault, e);
+                }
                 var waited = DateTime.UtcNow - started;
                 if (waited > RecoveryWindow)
                 {
@@ -176,8 +190,57 @@ public sealed partial class SessionGrain
         }
     }
 
+    /// <summary>
+    /// Records a failure of the running tick that is not the cluster's; returns the session's closing error if the same tick
+    /// had already failed so once and been recomputed from the checkpoint (the retry did not help), else null (retry once).
+    /// </summary>
+    string? RecordTickFailure(Exception e)
+    {
+        var tick = _runningTick;
+        var error = $"{e.GetType().Name}: {e.Message}";
+        var count = _suspect is { } seen && seen.Tick == tick ? seen.Count + 1 : 1;
+        var again = _suspect is { } same && same.Tick == tick && same.Error == error;
+        _suspect = (tick, error, count);
+        if (again || count >= MaxTickFailures)
+            return $"Session \"{Id}\" ended: tick {tick} ({store.State.World?.DateOf(tick):yyyy-MM-dd}) failed again after a rollback to the " +
+                $"checkpoint at tick {CommittedTick} and a recomputation, so recomputing cannot fix it ({error}). Frames up to tick {tick - 1} " +
+                "are kept; reset the session (or end it) to go on.";
+        return null;
+    }
+
+    /// <summary>
+    /// The session's closing error (in memory: the record in storage stays the committed checkpoint, so a new activation
+    /// would recompute from there and end the same way after one retry). Cleared by StartAsync (a reset).
+    /// </summary>
+    string? _fault;
+
+    Task EndOnFaultAsync(string fault, Exception e)
+    {
+        logger.LogError(e, "Session {SessionId}: {Fault}", Id, fault);
+        _suspect = null;
+        _fault = fault;
+        // The frames up to the failing tick stay readable; the clock stays at that tick. The members hold the failed tick's
+        // half-done work: they go back to the checkpoint before anything runs again (only a reset, which starts them afresh).
+        _restoreMembers = true;
+        return Task.CompletedTask;
+    }
+
+    void ThrowIfFaulted()
+    {
+        if (_fault is { } fault) throw new SessionFaultedException(fault);
+    }
+
     /// <summary>A caller's mistake is not retried; everything else (lost silos, lost member state, storage) is.</summary>
-    static bool IsRecoverable(Exception e) => e is not (ArgumentException or SessionRecoveryException or OperationCanceledException);
+    static bool IsRecoverable(Exception e) => e is not (ArgumentException or SessionRecoveryException or SessionFaultedException or OperationCanceledException);
+
+    /// <summary>
+    /// Errors of the cluster, not of the model: a silo lost or unreachable, a member that lost its state, a call or storage
+    /// that timed out or failed. These are retried for <see cref="RecoveryWindow"/>; any other error in a tick is retried once.
+    /// </summary>
+    static bool IsInfrastructure(Exception e) =>
+        e is MemberStateLostException or TimeoutException or IOException or Orleans.Runtime.OrleansException
+        || e.GetType().Namespace is { } ns && (ns.StartsWith("Orleans", StringComparison.Ordinal) || ns.StartsWith("StackExchange.Redis", StringComparison.Ordinal)
+            || ns.StartsWith("System.Net", StringComparison.Ordinal));
 
     /// <summary>The session's own part of a rollback: the committed record again, frames past it dropped, pending changes kept.</summary>
     async Task RollBackInMemoryAsync()

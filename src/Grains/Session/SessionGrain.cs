@@ -69,6 +69,8 @@ public sealed partial class SessionGrain(
         GrainKeys.ValidateSessionId(Id);
         var world = scenario.Value;
         _pending.Clear();
+        _fault = null;
+        _suspect = null;
         var (oldGeneration, oldBlocks) = (store.State.Generation, store.State.BlockEnds.Count);
         _topology = SessionTopology.Build(GrainFactory, Id, world, settings);
         store.State = new SessionGrainState
@@ -97,12 +99,14 @@ public sealed partial class SessionGrain(
         if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "Cannot step a negative number of ticks.");
         // A target, not a count: a rollback mid-way recomputes ticks, and the caller still gets the ticks it asked for.
         var target = Started().Clock.Tick + ticks;
+        ThrowIfFaulted();
         while (Started().Clock.Tick < target && !Leaving()) await TickWithRecoveryAsync();
         return Started().Clock.Tick;
     }
 
     public async Task<int> RunToAsync(int tick)
     {
+        ThrowIfFaulted();
         while (Started().Clock.Tick < tick && !Leaving()) await TickWithRecoveryAsync();
         return Started().Clock.Tick;
     }
@@ -118,6 +122,8 @@ public sealed partial class SessionGrain(
         Frame frame;
         try
         {
+            if (ServiceProvider.GetService(typeof(SessionFaults)) is SessionFaults { AtTick: { } inject } && inject(Id, clock.Tick) is { } injected)
+                throw injected;
             var plan = SessionRules.Begin(world, clock);
             var context = plan.Context.AsImmutable();
 
@@ -154,6 +160,7 @@ public sealed partial class SessionGrain(
             _inTick = false;
         }
         store.State.Frames.Add(frame);
+        if (_suspect is { } suspect && frame.Tick >= suspect.Tick) _suspect = null; // recomputing fixed it
         _dirty = true;
         _observers.Notify(o => o.OnFrame(Id, frame.AsImmutable()));
         if (Persistence.IsCheckpoint(frame.Tick, store.State.Settings.CheckpointEvery))
@@ -172,6 +179,14 @@ public sealed partial class SessionGrain(
         // A copy: the caller may hold it while later ticks append to ours.
         IReadOnlyList<Frame> slice = frames.GetRange(from, frames.Count - from);
         return Task.FromResult(slice.AsImmutable());
+    }
+
+    public Task<Immutable<IReadOnlyList<Frame>>> GetFramePageAsync(int fromTick, int maxCount)
+    {
+        var frames = store.State.Frames;
+        var from = Math.Clamp(fromTick, 0, frames.Count);
+        IReadOnlyList<Frame> page = frames.GetRange(from, Math.Min(Math.Max(maxCount, 0), frames.Count - from));
+        return Task.FromResult(page.AsImmutable());
     }
 
     public Task<Immutable<ScenarioSpec>> GetScenarioAsync() => Task.FromResult(Started().World.AsImmutable());

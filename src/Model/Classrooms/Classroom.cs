@@ -89,7 +89,7 @@ public sealed class Classroom
             SeatAssignment.Auto => Playable.OrderBy(c => _seats.Count(s => s.Country == c)).ThenBy(c => Playable.ToList().IndexOf(c)).First(),
             _ => null, // the teacher assigns
         };
-        var seat = new Seat { Id = $"s{_seats.Count + 1}", Name = n, Country = assigned, Token = token, Human = true, Connected = true };
+        var seat = new Seat { Id = $"s{++_seatCounter}", Name = n, Country = assigned, Token = token, Human = true, Connected = true };
         lock (_seats) _seats.Add(seat);
         return seat;
     }
@@ -99,8 +99,25 @@ public sealed class Classroom
         RequireInstructor(caller, "add bots");
         if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{country}\" is not playable");
         if (!BotStrategies.All.Contains(strategy)) throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
-        var seat = new Seat { Id = $"s{_seats.Count + 1}", Name = $"{strategy} bot {_seats.Count + 1}", Country = country, Token = token, Human = false, Bot = strategy };
+        var number = ++_seatCounter;
+        var seat = new Seat { Id = $"s{number}", Name = $"{strategy} bot {number}", Country = country, Token = token, Human = false, Bot = strategy };
         lock (_seats) _seats.Add(seat);
+        return seat;
+    }
+
+    // Seat ids are never reused (a removed seat's id stays in the log): numbered by a counter, not by the seats left.
+    int _seatCounter;
+
+    /// <summary>
+    /// The instructor removes a seat (a prank name, a duplicate, a student who left): its token stops working at once, its
+    /// choices for the open round are dropped, its decisions already made stay in the log. The seat is free for someone else.
+    /// </summary>
+    public Seat RemoveSeat(Caller caller, string? seatId)
+    {
+        RequireInstructor(caller, "remove seats");
+        var seat = SeatOf(seatId);
+        lock (_seats) _seats.Remove(seat);
+        _pending.Remove(seat.Id);
         return seat;
     }
 

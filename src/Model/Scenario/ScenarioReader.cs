@@ -56,6 +56,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var readPolicies = policyMaps.Select(m => (Map: m, Spec: ReadPolicy(m))).ToList();
         var policies = readPolicies.Where(p => p.Spec is not null).Select(p => p.Spec!).ToList();
         Versions(readPolicies);
+        CheckPolicyRules(readPolicies, commodities); // the rules the hubs apply too (src/Model/Policies/PolicyRules.cs)
         // Fills are routed by id: countries, producers, manufacturer firms and policies share one id space (ScenarioIds.cs).
         CheckIdSpace(root, producerMaps, manufacturerMaps, policyMaps);
         CheckHorizon(root);

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+
+namespace MarketSim.Dashboard.Security;
+
+/// <summary>
+/// Quotas and limits of the web dashboard (docs/SECURITY.md lists them with their defaults). Read from configuration
+/// section "MarketSim:Limits" (e.g. <c>--MarketSim:Limits:MaxForksPerClient=5</c>); a refusal names the quota and the
+/// argument and changes nothing. "Client" is the caller's IP address as the server sees it.
+/// </summary>
+public sealed class DashboardLimits
+{
+    public const string Section = "MarketSim:Limits";
+
+    /// <summary>Frames returned by one Subscribe or GetFrames call (≈45 KB each for the shipped scenarios); the rest in pages.</summary>
+    public int MaxFramesPerCall { get; set; } = 200;
+    /// <summary>Sessions this web host runs at once (uploads, forks, classrooms' worlds, the default one).</summary>
+    public int MaxSessions { get; set; } = 200;
+    /// <summary>Sessions alive that one client address started on the start page, shipped or uploaded (ending one frees its place).</summary>
+    public int MaxUploadsPerClient { get; set; } = 20;
+    /// <summary>Forks alive that one client address made (ending a fork frees its place).</summary>
+    public int MaxForksPerClient { get; set; } = 20;
+    /// <summary>Forks one connection may make.</summary>
+    public int MaxForksPerConnection { get; set; } = 10;
+    /// <summary>Policies (versions included) a session's timeline may hold before SetPolicy refuses new ones.</summary>
+    public int MaxPoliciesPerSession { get; set; } = 200;
+    /// <summary>Sessions one connection may be subscribed to at once.</summary>
+    public int MaxSubscriptionsPerConnection { get; set; } = 20;
+    /// <summary>Classrooms one client address may create through the hub.</summary>
+    public int MaxClassroomsPerClient { get; set; } = 25;
+    /// <summary>Join and Rejoin calls one client address may make per minute (a class of 60 behind one NAT address, twice over, fits).</summary>
+    public int JoinAttemptsPerMinute { get; set; } = 300;
+    /// <summary>Calls naming a join code that does not exist, per client address per minute (code guessing).</summary>
+    public int CodeGuessesPerMinute { get; set; } = 20;
+}
+
+/// <summary>Counts per client address and per connection for <see cref="DashboardLimits"/>.</summary>
+public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
+{
+    public DashboardLimits Limits => limits;
+
+    // Forks by who made them: client address → session ids, connection → count.
+    readonly ConcurrentDictionary<string, HashSet<string>> _forksByClient = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, int> _forksByConnection = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, HashSet<string>> _uploadsByClient = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, HashSet<string>> _classroomsByClient = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, HashSet<string>> _subscriptions = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _joins = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _guesses = new(StringComparer.Ordinal);
+
+    /// <summary>Throws <see cref="QuotaException"/> if a fork by this client and connection would exceed a quota.</summary>
+    public void CheckFork(string client, string connection)
+    {
+        var byClient = Count(_forksByClient, client);
+        if (byClient >= limits.MaxForksPerClient)
+            throw new QuotaException("sessionId", $"your address has {byClient} forks running, the most allowed (MaxForksPerClient = {limits.MaxForksPerClient}); end one with EndSession first");
+        if (_forksByConnection.GetValueOrDefault(connection) >= limits.MaxForksPerConnection)
+            throw new QuotaException("sessionId", $"this connection has made {limits.MaxForksPerConnection} forks, the most allowed (MaxForksPerConnection)");
+    }
+
+    public void Forked(string client, string connection, string sessionId)
+    {
+        Add(_forksByClient, client, sessionId);
+        _forksByConnection.AddOrUpdate(connection, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>A session ended: its place in its maker's quota is free again.</summary>
+    public void Ended(string sessionId)
+    {
+        foreach (var set in _forksByClient.Values) lock (set) set.Remove(sessionId);
+        foreach (var set in _uploadsByClient.Values) lock (set) set.Remove(sessionId);
+    }
+
+    /// <summary>Throws if this address has <see cref="DashboardLimits.MaxUploadsPerClient"/> uploaded sessions alive.</summary>
+    public void CheckUpload(string client)
+    {
+        var n = Count(_uploadsByClient, client);
+        if (n >= limits.MaxUploadsPerClient)
+            throw new QuotaException("upload", $"your address has {n} uploaded sessions running, the most allowed (MaxUploadsPerClient = {limits.MaxUploadsPerClient}); end one first");
+    }
+
+    public void Uploaded(string client, string sessionId) => Add(_uploadsByClient, client, sessionId);
+
+    public void CheckClassroom(string client)
+    {
+        var n = Count(_classroomsByClient, client);
+        if (n >= limits.MaxClassroomsPerClient)
+            throw new QuotaException("scenario", $"your address has created {n} classrooms, the most allowed (MaxClassroomsPerClient = {limits.MaxClassroomsPerClient})");
+    }
+
+    public void ClassroomCreated(string client, string code) => Add(_classroomsByClient, client, code);
+
+    /// <summary>Records a subscription; throws if the connection holds too many.</summary>
+    public void Subscribe(string connection, string sessionId)
+    {
+        var set = _subscriptions.GetOrAdd(connection, _ => new HashSet<string>(StringComparer.Ordinal));
+        lock (set)
+        {
+            if (set.Contains(sessionId)) return;
+            if (set.Count >= limits.MaxSubscriptionsPerConnection)
+                throw new QuotaException("sessionId", $"this connection is subscribed to {set.Count} sessions, the most allowed (MaxSubscriptionsPerConnection); unsubscribe from one first");
+            set.Add(sessionId);
+        }
+    }
+
+    public void Unsubscribe(string connection, string sessionId)
+    {
+        if (_subscriptions.TryGetValue(connection, out var set)) lock (set) set.Remove(sessionId);
+    }
+
+    public void Disconnected(string connection)
+    {
+        _subscriptions.TryRemove(connection, out _);
+        _forksByConnection.TryRemove(connection, out _);
+    }
+
+    /// <summary>A Join, Rejoin or Watch by this client address; throws when it made too many in the last minute.</summary>
+    public void JoinAttempt(string client) => Rate(_joins, client, limits.JoinAttemptsPerMinute, "code", "join attempts");
+
+    /// <summary>A call named a code that does not exist; throws when this address guessed too often in the last minute.</summary>
+    public void CodeGuess(string client) => Rate(_guesses, client, limits.CodeGuessesPerMinute, "code", "unknown codes tried");
+
+    /// <summary>Whether this address may try another code now (without counting a try).</summary>
+    public void CheckGuesses(string client)
+    {
+        if (_guesses.TryGetValue(client, out var q))
+            lock (q)
+            {
+                Expire(q);
+                if (q.Count >= limits.CodeGuessesPerMinute)
+                    throw new QuotaException("code", $"too many unknown codes tried from your address ({limits.CodeGuessesPerMinute} a minute); wait a minute");
+            }
+    }
+
+    /// <summary>Unknown codes this address named in the last minute (diagnostics and tests).</summary>
+    public int RecentCodeGuesses(string client)
+    {
+        if (!_guesses.TryGetValue(client, out var q)) return 0;
+        lock (q) { Expire(q); return q.Count; }
+    }
+
+    void Rate(ConcurrentDictionary<string, Queue<DateTimeOffset>> windows, string client, int perMinute, string field, string what)
+    {
+        var q = windows.GetOrAdd(client, _ => new Queue<DateTimeOffset>());
+        lock (q)
+        {
+            Expire(q);
+            if (q.Count >= perMinute) throw new QuotaException(field, $"too many {what} from your address ({perMinute} a minute); wait a minute");
+            q.Enqueue(time.GetUtcNow());
+        }
+    }
+
+    void Expire(Queue<DateTimeOffset> q)
+    {
+        var cutoff = time.GetUtcNow() - TimeSpan.FromMinutes(1);
+        while (q.Count > 0 && q.Peek() < cutoff) q.Dequeue();
+    }
+
+    static int Count(ConcurrentDictionary<string, HashSet<string>> map, string key)
+    {
+        if (!map.TryGetValue(key, out var set)) return 0;
+        lock (set) return set.Count;
+    }
+
+    static void Add(ConcurrentDictionary<string, HashSet<string>> map, string key, string value)
+    {
+        var set = map.GetOrAdd(key, _ => new HashSet<string>(StringComparer.Ordinal));
+        lock (set) set.Add(value);
+    }
+
+    /// <summary>The caller's address as the server sees it ("unknown" if there is none, e.g. in-process).</summary>
+    public static string ClientOf(Microsoft.AspNetCore.SignalR.HubCallerContext context) =>
+        Microsoft.AspNetCore.SignalR.GetHttpContextExtensions.GetHttpContext(context)?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}
+
+/// <summary>A quota or rate limit was reached: "field: what and which limit". Nothing was changed.</summary>
+public sealed class QuotaException(string field, string message) : Exception($"{field}: {message}");

@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MarketSim.Dashboard.Security;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Grains.Session;
+using MarketSim.Model.Simulation;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>Issue 11 on the dashboard: a run never wedges; doors and quotas.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class HardeningTests(DashboardApp app)
+{
+    SessionFaults Faults => app.Services.GetRequiredService<SessionFaults>();
+
+    [Fact]
+    public async Task A_tick_that_fails_again_after_one_recomputation_ends_the_session_with_a_clear_error()
+    {
+        var s = await app.NewSessionAsync();
+        var attempts = 0;
+        Faults.AtTick = (id, tick) =>
+        {
+            if (id != s.Id || tick != 7) return null;
+            Interlocked.Increment(ref attempts);
+            return new KeyNotFoundException("The given key 'JP' was not present in the dictionary.");
+        };
+        try
+        {
+            await using var hub = await app.ConnectAsync();
+            await hub.InvokeAsync<SessionStatus>("Step", s.Id, 5);
+            var sw = Stopwatch.StartNew();
+            var e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SessionStatus>("Step", s.Id, 10));
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"took {sw.Elapsed}");
+            Assert.Contains($"sessionId: Session \"{s.Id}\" ended: tick 7 (2026-01-08) failed again", e.Message);
+            Assert.Contains("KeyNotFoundException: The given key 'JP'", e.Message);
+            Assert.Equal(2, attempts); // the first try and one recomputation, no more
+
+            var status = await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id);
+            Assert.Equal((7, false), (status.Tick, status.Playing));
+            Assert.Contains("failed again", status.Error);
+            // Ended: driving it again is refused at once, with the same error, and computes nothing.
+            var again = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SessionStatus>("Step", s.Id, 1));
+            Assert.Contains("ended: tick 7", again.Message);
+            await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SessionStatus>("Play", s.Id));
+            await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SessionStatus>("RunTo", s.Id, "2026-02-01"));
+            Assert.Equal(2, attempts);
+            var sub = await hub.InvokeAsync<SubscribeResult>("Subscribe", s.Id, 0);
+            Assert.Equal(Enumerable.Range(0, 7), sub.Frames.Select(f => f.Tick)); // the frames before the failing tick are kept
+
+            // Reset starts it afresh.
+            Faults.AtTick = null;
+            var reset = await hub.InvokeAsync<SessionStatus>("Reset", s.Id);
+            Assert.Equal((0, (string?)null), (reset.Tick, reset.Error));
+            Assert.Equal(10, (await hub.InvokeAsync<SessionStatus>("Step", s.Id, 10)).Tick);
+        }
+        finally { Faults.AtTick = null; }
+    }
+
+    [Fact]
+    public async Task A_tick_that_keeps_failing_with_different_messages_ends_the_session_after_three_tries()
+    {
+        var s = await app.NewSessionAsync();
+        var attempts = 0;
+        Faults.AtTick = (id, tick) => id == s.Id && tick == 3 ? new InvalidOperationException($"attempt {Interlocked.Increment(ref attempts)}") : null;
+        try
+        {
+            await using var hub = await app.ConnectAsync();
+            await Refused(() => hub.InvokeAsync<SessionStatus>("Step", s.Id, 10), "ended: tick 3 (2026-01-04) failed again");
+            Assert.Equal(3, attempts);
+            Assert.Equal(3, (await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id)).Tick);
+        }
+        finally { Faults.AtTick = null; }
+    }
+
+    [Fact]
+    public async Task A_tick_that_fails_once_is_recomputed_and_the_run_goes_on_unchanged()
+    {
+        var clean = await app.NewSessionAsync();
+        var s = await app.NewSessionAsync();
+        var attempts = 0;
+        Faults.AtTick = (id, tick) => id == s.Id && tick == 7 && Interlocked.Increment(ref attempts) == 1 ? new InvalidOperationException("once") : null;
+        try
+        {
+            await using var hub = await app.ConnectAsync();
+            Assert.Equal(12, (await hub.InvokeAsync<SessionStatus>("Step", s.Id, 12)).Tick);
+            Assert.Equal(12, (await hub.InvokeAsync<SessionStatus>("Step", clean.Id, 12)).Tick);
+            Assert.Equal(2, attempts);
+            Assert.Null((await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id)).Error);
+            var a = await s.Grain.GetFramesAsync(0);
+            var b = await clean.Grain.GetFramesAsync(0);
+            Assert.Equal(Json(b.Value), Json(a.Value));
+        }
+        finally { Faults.AtTick = null; }
+    }
+
+    DashboardLimits Limits => app.Services.GetRequiredService<DashboardLimits>();
+
+    /// <summary>Runs <paramref name="body"/> with a limit lowered, then puts the default back (the app is shared).</summary>
+    async Task With(Action<DashboardLimits> set, Func<Task> body)
+    {
+        var saved = JsonSerializer.Serialize(Limits);
+        set(Limits);
+        try { await body(); }
+        finally
+        {
+            var back = JsonSerializer.Deserialize<DashboardLimits>(saved)!;
+            foreach (var p in typeof(DashboardLimits).GetProperties()) p.SetValue(Limits, p.GetValue(back));
+        }
+    }
+
+    static async Task Refused(Func<Task> call, string expected)
+    {
+        var e = await Assert.ThrowsAsync<HubException>(call);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public async Task History_comes_in_pages_not_all_at_once()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        await hub.InvokeAsync<SessionStatus>("Step", s.Id, 8);
+        await With(l => l.MaxFramesPerCall = 3, async () =>
+        {
+            var sub = await hub.InvokeAsync<SubscribeResult>("Subscribe", s.Id, 0);
+            Assert.Equal([0, 1, 2], sub.Frames.Select(f => f.Tick));
+            Assert.True(sub.More);
+            var p2 = await hub.InvokeAsync<FramePage>("GetFrames", s.Id, 3);
+            Assert.Equal([3, 4, 5], p2.Frames.Select(f => f.Tick));
+            Assert.True(p2.More);
+            var p3 = await hub.InvokeAsync<FramePage>("GetFrames", s.Id, 6);
+            Assert.Equal([6, 7], p3.Frames.Select(f => f.Tick));
+            Assert.False(p3.More);
+            await Refused(() => hub.InvokeAsync<FramePage>("GetFrames", s.Id, -1), "fromTick: -1 is negative");
+        });
+    }
+
+    [Fact]
+    public async Task Forks_have_quotas_and_a_session_can_be_ended_which_frees_its_place()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        var ended = new TaskCompletionSource<string>();
+        hub.On<string>(HubMessages.Ended, id => ended.TrySetResult(id));
+        await With(l => l.MaxForksPerConnection = 1, async () =>
+        {
+            var fork = await hub.InvokeAsync<string>("Fork", s.Id);
+            var count = app.Sessions.All.Count;
+            await Refused(() => hub.InvokeAsync<string>("Fork", s.Id), "sessionId: this connection has made 1 forks, the most allowed (MaxForksPerConnection)");
+            Assert.Equal(count, app.Sessions.All.Count);
+
+            // Ending the fork: gone from the list, its grains dropped, its viewers told.
+            await hub.InvokeAsync<SubscribeResult>("Subscribe", fork, 0);
+            await hub.InvokeAsync("EndSession", fork);
+            Assert.Equal(fork, await ended.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.DoesNotContain(app.Sessions.All, x => x.Id == fork);
+            Assert.Equal(count - 1, app.Sessions.All.Count);
+            await Refused(() => hub.InvokeAsync<SubscribeResult>("Subscribe", fork, 0), $"sessionId: no session \"{fork}\"");
+        });
+        await With(l => l.MaxForksPerClient = 0, async () =>
+        {
+            await using var other = await app.ConnectAsync();
+            var count = app.Sessions.All.Count;
+            await Refused(() => other.InvokeAsync<string>("Fork", s.Id), "the most allowed (MaxForksPerClient = 0); end one with EndSession first");
+            Assert.Equal(count, app.Sessions.All.Count);
+        });
+    }
+
+    [Fact]
+    public async Task Sessions_on_a_host_are_capped()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        await With(l => l.MaxSessions = 1, async () =>
+        {
+            var count = app.Sessions.All.Count;
+            await Refused(() => hub.InvokeAsync<string>("Fork", s.Id), "the most allowed (MaxSessions = 1); end one first");
+            Assert.Equal(count, app.Sessions.All.Count);
+        });
+    }
+
+    [Fact]
+    public async Task Policies_per_session_are_capped_and_a_refusal_changes_nothing()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        var before = await hub.InvokeAsync<IReadOnlyList<MarketSim.Model.Policies.PolicySpec>>("GetPolicies", s.Id);
+        await With(l => l.MaxPoliciesPerSession = before.Count, async () =>
+        {
+            var policy = JsonDocument.Parse("""{"$kind":"tariff","id":"t-quota","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""").RootElement;
+            await Refused(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, policy), $"the most allowed (MaxPoliciesPerSession = {before.Count})");
+        });
+        var after = await hub.InvokeAsync<IReadOnlyList<MarketSim.Model.Policies.PolicySpec>>("GetPolicies", s.Id);
+        Assert.Equal(Json(before), Json(after));
+    }
+
+    [Fact]
+    public async Task Subscriptions_per_connection_are_capped()
+    {
+        var a = await app.NewSessionAsync();
+        var b = await app.NewSessionAsync();
+        var c = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        await With(l => l.MaxSubscriptionsPerConnection = 2, async () =>
+        {
+            await hub.InvokeAsync<SubscribeResult>("Subscribe", a.Id, 0);
+            await hub.InvokeAsync<SubscribeResult>("Subscribe", b.Id, 0);
+            await hub.InvokeAsync<SubscribeResult>("Subscribe", a.Id, 0); // again: still two
+            await Refused(() => hub.InvokeAsync<SubscribeResult>("Subscribe", c.Id, 0), "sessionId: this connection is subscribed to 2 sessions, the most allowed (MaxSubscriptionsPerConnection)");
+            await hub.InvokeAsync("Unsubscribe", a.Id);
+            await hub.InvokeAsync<SubscribeResult>("Subscribe", c.Id, 0);
+        });
+    }
+
+    [Fact]
+    public async Task Limits_are_read_from_configuration()
+    {
+        await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Logging:LogLevel:Default", "Warning").UseSetting("MarketSim:DefaultSession", "false")
+            .UseSetting("MarketSim:Limits:MaxForksPerClient", "3").UseSetting("MarketSim:Limits:JoinAttemptsPerMinute", "7"));
+        var limits = factory.Services.GetRequiredService<DashboardLimits>();
+        Assert.Equal((3, 7, 200), (limits.MaxForksPerClient, limits.JoinAttemptsPerMinute, limits.MaxFramesPerCall));
+    }
+
+    [Fact]
+    public async Task The_operator_dashboard_is_off_unless_configured()
+    {
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var orleans = await http.GetAsync("/orleans");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, orleans.StatusCode);
+        Assert.DoesNotContain("Orleans Dashboard", await orleans.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void The_operator_dashboard_on_without_a_password_stops_the_host_with_a_clear_error()
+    {
+        using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Logging:LogLevel:Default", "Warning").UseSetting("MarketSim:OperatorDashboard:Enabled", "true"));
+        var e = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("MarketSim:OperatorDashboard:Password is not set", e.ToString());
+    }
+
+    [Fact]
+    public async Task A_classroom_world_adopted_from_the_cluster_can_be_watched_but_not_driven()
+    {
+        // As a second web host of a cluster sees a classroom another host runs: a session grain "class-CODE" it did not create.
+        var id = "class-zz" + Random.Shared.Next(1000, 9999);
+        var grain = MarketSim.Grains.SessionGrainExtensions.GetSession(app.Services.GetRequiredService<IGrainFactory>(), id);
+        var world = MarketSim.Model.Scenario.ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+        await grain.StartAsync(new Orleans.Concurrency.Immutable<MarketSim.Model.Scenario.ScenarioSpec>(world), 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
+        await using var hub = await app.ConnectAsync();
+        var sub = await hub.InvokeAsync<SubscribeResult>("Subscribe", id, 0); // adopted: it may be watched
+        Assert.Equal(id, sub.Session.SessionId);
+        var policy = JsonDocument.Parse("""{"$kind":"tariff","id":"t","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""").RootElement;
+        await Refused(() => hub.InvokeAsync<SessionStatus>("Step", id, 1), "is the world of classroom ZZ");
+        await Refused(() => hub.InvokeAsync<SessionStatus>("Reset", id), "it moves only through the classroom");
+        await Refused(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", id, policy), "it moves only through the classroom");
+        await Refused(() => hub.InvokeAsync("EndSession", id), "it moves only through the classroom");
+        Assert.Equal(0, await grain.GetTickAsync());
+        Assert.DoesNotContain(app.Sessions.All, x => x.Id == id);
+    }
+
+    [Fact]
+    public async Task The_default_session_cannot_be_ended()
+    {
+        await using var hub = await app.ConnectAsync();
+        await Refused(() => hub.InvokeAsync("EndSession", "default"), "sessionId: the default session stays");
+        Assert.Contains(app.Sessions.All, x => x.Id == "default");
+    }
+
+    static string Json(object o) => System.Text.Json.JsonSerializer.Serialize(o, HubJson.Options);
+}
