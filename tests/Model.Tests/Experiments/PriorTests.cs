@@ -40,9 +40,12 @@ public class PriorTests
     public void Every_stratum_is_used_once_the_values_reach_the_scenario_and_stay_in_bounds()
     {
         var plan = Load(42);
-        var e = plan.Variants.Select(v => v.Scenario.Demand.Elasticity).ToList();
-        // Uniform on [0.1, 0.3], 20 strata of width 0.01: one value in each.
+        // Uniform on [0.1, 0.3], 20 strata of width 0.01: one draw in each (the draws before they are written to 4 digits).
+        var e = LatinHypercube.Sample(42, "e", 20, new Prior("uniform", 0.1, 0.3));
         Assert.Equal(Enumerable.Range(0, 20).ToList(), e.Select(x => (int)Math.Floor((x - 0.1) / 0.01)).Order().ToList());
+        // The values written into the variants are those draws, to four significant digits.
+        Assert.Equal(e.Select(x => double.Parse(LatinHypercube.Format(x), System.Globalization.CultureInfo.InvariantCulture)),
+            plan.Variants.Select(v => v.Scenario.Demand.Elasticity));
         Assert.All(plan.Variants, v => Assert.InRange(v.Scenario.Commodity("dy_oxide").PriceAdjustment, 0.01, 0.05));
         Assert.All(plan.Variants, v => Assert.InRange(v.Scenario.Buyers.PrecautionBuildDays, 20, 200));
         // The triangular prior piles up near its mode: more draws below 0.03 than above.
