@@ -1,9 +1,12 @@
 using System.Net;
+using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Hubs;
+using MarketSim.Model.Classrooms;
 using MarketSim.Dashboard.Sessions;
 using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -65,6 +68,46 @@ public sealed class CrossHostTests(LocalCluster cluster, ITestOutputHelper outpu
         }
     }
 
+    [Fact]
+    public async Task A_second_web_host_cannot_drive_a_classrooms_world()
+    {
+        await cluster.EnsureThreeAsync();
+        await using var a = DashboardHost.Start(cluster);
+        await using var b = DashboardHost.Start(cluster);
+        try
+        {
+            await using var teacher = await a.ConnectAsync(ClassroomHub.Path);
+            var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL,
+                new ClassroomSettings { RoundTicks = 5, RoundSeconds = 0, Playable = ["CN", "JP", "US"], Capacity = 3 });
+            await using var hubB = await b.ConnectAsync();
+            var sub = await hubB.InvokeAsync<SubscribeResult>("Subscribe", created.SessionId, 0); // watching is allowed
+            Assert.Equal(created.SessionId, sub.Session.SessionId);
+            var before = sub.Status.Tick;
+
+            // Host B never created the class; every call that would move or change its world is refused there.
+            var policy = System.Text.Json.JsonDocument.Parse("""{"kind":"tariff","id":"x-tariff","importer":"JP","commodities":["dy_oxide"],"rate":0.1,"start":0}""").RootElement;
+            await Assert.ThrowsAsync<HubException>(() => hubB.InvokeAsync<SessionStatus>("Step", created.SessionId, 3));
+            await Assert.ThrowsAsync<HubException>(() => hubB.InvokeAsync<SessionStatus>("Play", created.SessionId));
+            await Assert.ThrowsAsync<HubException>(() => hubB.InvokeAsync<SessionStatus>("Reset", created.SessionId));
+            await Assert.ThrowsAsync<HubException>(() => hubB.InvokeAsync<PolicyChangeMessage>("SetPolicy", created.SessionId, policy));
+
+            var after = await hubB.InvokeAsync<SubscribeResult>("Subscribe", created.SessionId, 0);
+            Assert.Equal(before, after.Status.Tick);
+            Assert.DoesNotContain(after.Policies, p => p.Id == "x-tariff");
+
+            // The contrast: an ordinary session created on host A can be driven from host B, so the refusal is the classroom's.
+            var path = Path.Combine(Free.RepoRoot, "scenarios", "china-japan-2026.yaml");
+            var ordinary = await a.Sessions.CreateAsync(ScenarioLoader.LoadOrThrow(path), await File.ReadAllTextAsync(path));
+            await hubB.InvokeAsync<SubscribeResult>("Subscribe", ordinary.Id, 0); // host B adopts it, as it adopted the class's world
+            Assert.Equal(2, (await hubB.InvokeAsync<SessionStatus>("Step", ordinary.Id, 2)).Tick);
+        }
+        catch
+        {
+            output.WriteLine(cluster.Logs);
+            throw;
+        }
+    }
+
     /// <summary>The real dashboard app on a free loopback port, joined to the test cluster as an Orleans client.</summary>
     sealed class DashboardHost : IAsyncDisposable
     {
@@ -91,10 +134,10 @@ public sealed class CrossHostTests(LocalCluster cluster, ITestOutputHelper outpu
             return new DashboardHost(factory, new Uri($"http://127.0.0.1:{port}/"));
         }
 
-        public async Task<HubConnection> ConnectAsync()
+        public async Task<HubConnection> ConnectAsync(string? path = null)
         {
             var hub = new HubConnectionBuilder()
-                .WithUrl(new Uri(_base, SimulationHub.Path.TrimStart('/')))
+                .WithUrl(new Uri(_base, (path ?? SimulationHub.Path).TrimStart('/')))
                 .AddJsonProtocol(j => HubJson.Configure(j.PayloadSerializerOptions))
                 .Build();
             await hub.StartAsync();
