@@ -88,6 +88,41 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
     }
 
     [Fact]
+    public async Task Hostile_uploads_that_once_killed_the_server_are_refused_with_a_located_error_and_the_server_keeps_answering()
+    {
+        // The crash classes of issue 11: a key that contains itself through an alias (22 bytes), 200,000 nested brackets, and an
+        // alias bomb (9 levels of 9 aliases). Each used to overflow the stack or hold a core inside the YAML library.
+        var bomb = new System.Text.StringBuilder("name: x\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i <= 9; i++) bomb.Append($"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 9))}]\n");
+        (string Name, string Text, string Expect)[] files =
+        [
+            ("self-key.yaml", "name: x\n? &a [*a]\n: 1\n", "self-key.yaml:"),
+            ("deep.yaml", "name: x\nc: " + new string('[', 200_000) + "\n", "deep.yaml:2:"),
+            ("bomb.yaml", bomb.ToString(), "bomb.yaml:"),
+        ];
+        var count = app.Sessions.All.Count;
+        var page = await OpenAsync("hostile-upload", 1280, 900);
+        await page.GotoAsync("");
+        await page.Locator("[data-testid=new-session]").WaitForAsync();
+        var errors = page.Locator("[data-testid=upload-errors]");
+        foreach (var (name, text, expect) in files)
+        {
+            // An upload before the circuit is up does nothing: upload until the page answers with this file's errors.
+            for (var i = 0; i < 30; i++)
+            {
+                await page.Locator("[data-testid=upload]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/yaml", Buffer = System.Text.Encoding.UTF8.GetBytes(text) });
+                try { await page.WaitForFunctionAsync($"() => document.querySelector('[data-testid=upload-errors]')?.innerText.includes('{expect}')", null, new() { Timeout = 2000 }); break; }
+                catch (TimeoutException) { }
+            }
+            Assert.Contains(expect, await errors.InnerTextAsync());
+        }
+        Assert.Equal(count, app.Sessions.All.Count); // nothing started
+        // The server still answers: a fresh page load, and the hub.
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_start_page_refuses_a_session_over_the_addresss_quota_and_starts_nothing()
     {
         var limits = app.Services.GetRequiredService<MarketSim.Dashboard.Security.DashboardLimits>();
