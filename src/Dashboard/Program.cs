@@ -7,7 +7,7 @@ using MarketSim.Dashboard.Security;
 using MarketSim.Dashboard.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
-// Blazor's and Plotly's static assets outside Development and from the build output (TOOLCHAIN pitfall 2).
+// Blazor's and Plotly's static assets outside Development and from the build output (without it they answer HTTP 500 when run from the build output outside Development).
 builder.WebHost.UseStaticWebAssets();
 // Loopback only unless told otherwise (--urls, ASPNETCORE_URLS, "urls" in configuration).
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls("http://127.0.0.1:5243");
@@ -40,7 +40,7 @@ app.MapHub<ClassroomHub>(ClassroomHub.Path);
 app.MapClassroomExports();
 app.MapExports();
 // The Orleans dashboard for operators: off unless configured, and then behind a password (docs/SECURITY.md); under a
-// prefix so it does not hide the home page (TOOLCHAIN pitfall 8).
+// prefix so it does not hide the home page.
 MarketSim.Silo.OperatorDashboard.Map(app);
 // Health for operators and docker-compose: 200 when the cluster answers (issue 6).
 app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
@@ -66,5 +66,5 @@ app.Lifetime.ApplicationStarted.Register(() =>
 });
 app.Run();
 
-/// <summary>Visible to WebApplicationFactory in the tests (TOOLCHAIN pitfall 7).</summary>
+/// <summary>Visible to WebApplicationFactory in the tests (.NET 10's WebApplicationFactory needs a public Program).</summary>
 public partial class Program;

@@ -86,7 +86,7 @@ public static class MarketSimSiloBuilderExtensions
             silo.Services.AddOptions<MemoryGrainStorageOptions>(Persistence.StorageName)
                 .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         }
-        // Orleans logs every activation at Information under "Polly" (TOOLCHAIN pitfall 13).
+        // Orleans logs every activation at Information under "Polly" (one line per grain: noise at scale).
         silo.Services.AddLogging(l => l.AddFilter("Polly", LogLevel.Warning));
         return silo;
     }
@@ -105,7 +105,7 @@ public sealed class Base64GrainStorageSerializer(Serializer serializer) : IGrain
     public T Deserialize<T>(BinaryData input) => _inner.Deserialize<T>(BinaryData.FromBytes(Convert.FromBase64String(input.ToString())));
 }
 
-/// <summary>A free loopback TCP port (TOOLCHAIN pitfall 9).</summary>
+/// <summary>A free loopback TCP port (Orleans' default ports 11111 and 30000 clash between an app, tests and benchmarks on one machine).</summary>
 public static class FreePorts
 {
     public static int Next()

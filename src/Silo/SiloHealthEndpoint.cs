@@ -11,7 +11,7 @@ namespace MarketSim.Silo;
 /// <summary>
 /// The silo's HTTP port (<see cref="MarketSimClusterOptions.HealthPort"/>): GET /healthz (also /health) answers 200 "active"
 /// when cluster membership lists this silo as Active, else 503 with its status (joining, shutting down, dead); and the
-/// Orleans dashboard for operators under <see cref="DashboardPrefix"/> (TOOLCHAIN pitfall 8).
+/// Orleans dashboard for operators under <see cref="DashboardPrefix"/> (mapped at `/` it would hide the web dashboard's home page).
 /// </summary>
 public static class SiloHealthEndpoint
 {

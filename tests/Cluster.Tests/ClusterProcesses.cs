@@ -19,7 +19,7 @@ static class Free
     public static string RepoRoot => typeof(Free).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!;
 }
 
-/// <summary>A redis-server on 127.0.0.1 and a free port, in a temporary directory (TOOLCHAIN pitfall 14); AOF on, so a restart keeps the data.</summary>
+/// <summary>A redis-server on 127.0.0.1 and a free port, in a temporary directory (redis-server does not start on install; the tests start their own); AOF on, so a restart keeps the data.</summary>
 public sealed class RedisProcess : IDisposable
 {
     public int Port { get; } = Free.Port();

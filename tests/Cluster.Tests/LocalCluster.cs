@@ -12,7 +12,7 @@ using Orleans;
 namespace MarketSim.Cluster.Tests;
 
 /// <summary>
-/// Redis and three silo processes on loopback, as scripts/cluster starts them (fresh ClusterId per run, TOOLCHAIN pitfall 14),
+/// Redis and three silo processes on loopback, as scripts/cluster starts them (fresh ClusterId per run: dead silos stay in Redis membership),
 /// with failure detection shortened so that a killed silo is declared dead in a few seconds; and this process as a client.
 /// </summary>
 public sealed class LocalCluster : IAsyncLifetime

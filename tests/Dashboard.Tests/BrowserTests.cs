@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace MarketSim.Dashboard.Tests;
 
-/// <summary>Debian's headless Chromium, driven by Playwright, shared by the browser tests (TOOLCHAIN pitfall 6).</summary>
+/// <summary>Debian's headless Chromium, driven by Playwright, shared by the browser tests (Playwright's own browser download is not needed: ExecutablePath /usr/bin/chromium).</summary>
 public sealed class Browser : IAsyncLifetime
 {
     IPlaywright? _playwright;

@@ -12,7 +12,7 @@ namespace MarketSim.Dashboard.Tests;
 
 /// <summary>
 /// The real dashboard (in-process silo, hub, pages) on a free port of 127.0.0.1 served by Kestrel, so the SignalR client
-/// and the browser reach it as they would in production (TOOLCHAIN pitfall 7). One per test collection: startup is the
+/// and the browser reach it as they would in production. One per test collection: startup is the
 /// expensive part. Tests make their own sessions so they do not disturb each other; the default one is left to the
 /// browser tests.
 /// </summary>

@@ -26,7 +26,7 @@ public static class OrleansHost
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // Startup notes that do not apply here: workstation GC is chosen on purpose (faster on 2 cores, TOOLCHAIN), and
+        // Startup notes that do not apply here: workstation GC is chosen on purpose (it beat server GC on 2 cores), and
         // the watchdog misreads a process that just started.
         builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
@@ -38,7 +38,7 @@ public static class OrleansHost
               || category.Contains("ThreadPool", StringComparison.Ordinal)));
         builder.UseOrleans(silo =>
         {
-            // Free ports, so a run never clashes with a dashboard, a test or another run on the same machine (TOOLCHAIN 9).
+            // Free ports, so a run never clashes with a dashboard, a test or another run on the same machine.
             silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next());
             silo.AddMarketSimGrains(); // storage and serialization exactly as the silo and the tests configure them
         });

@@ -28,7 +28,7 @@ public static class OrleansHosting
         var clusterId = cluster.ClusterId;
 
         // Free ports unless configured: a dashboard must not collide with a standalone silo, a test or a benchmark
-        // (TOOLCHAIN pitfall 9). 0 or absent = pick a free one.
+        // (Orleans' defaults 11111/30000 clash between an app, tests and benchmarks). 0 or absent = pick a free one.
         var siloPort = builder.Configuration.GetValue("Orleans:SiloPort", 0);
         var gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 0);
         builder.UseOrleans(silo => silo.UseMarketSim(new MarketSimSiloOptions
