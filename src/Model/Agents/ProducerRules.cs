@@ -212,6 +212,11 @@ public static class ProducerRules
         // Origin travels with material: output takes the origin mix of the primary input consumed; with content tracking its
         // lots also carry this producer as customs origin and the value mix of everything it used (Agents/Provenance.cs).
         var outputValue = used is null ? 0 : OutputValue(world, p, y);
+        // One content key per first origin of the primary input, made once for every output.
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        string KeyOf(string lot) => used is null ? lot
+            : keys.TryGetValue(Provenance.Origin(lot), out var k) ? k
+            : keys[Provenance.Origin(lot)] = Provenance.Make(Provenance.Origin(lot), p.Country, used, outputValue, world.ContentCountries());
         foreach (var (k, ratio) in Outputs(p))
         {
             var made = y * ratio;
@@ -222,7 +227,7 @@ public static class ProducerRules
                 double t = 0;
                 foreach (var x in primaryTaken) t += x.Value;
                 foreach (var (o, q) in primaryTaken)
-                    Stock.Add(stock, used is null ? o : Provenance.Make(Provenance.Origin(o), p.Country, used, outputValue, world.ContentCountries()), t > 0 ? made * q / t : 0);
+                    Stock.Add(stock, KeyOf(o), t > 0 ? made * q / t : 0);
             }
         }
 

@@ -57,10 +57,6 @@ public static class SupplierRisk
         return d;
     }
 
-    /// <summary>Countries with a producer of the commodity (main output or co-product), in ordinal order.</summary>
-    public static IEnumerable<string> SupplierCountries(ScenarioSpec world, string commodity) =>
-        world.Producers.Where(p => p.Output == commodity || p.CoProducts.ContainsKey(commodity)).Select(p => p.Country).Distinct().OrderBy(c => c, Ord);
-
     /// <summary>
     /// At the start a firm is qualified with every country that already supplies the input (a producer with capacity), with its
     /// own country, and with producers whose offtake contracts cover its country. Nothing to do when qualification is off.
@@ -78,7 +74,7 @@ public static class SupplierRisk
     {
         if (world.Buyers.QualificationDays <= 0) return null;
         List<string>? l = null;
-        foreach (var c in SupplierCountries(world, commodity))
+        foreach (var c in world.SupplierCountries(commodity))
             if (!s.QualifiedFrom.TryGetValue(Key(commodity, c), out var from) || from > tick) (l ??= new()).Add(c);
         return l;
     }
@@ -91,7 +87,7 @@ public static class SupplierRisk
     {
         var b = world.Buyers;
         if (b.QualificationDays <= 0 || InputRisk(s, commodity) < b.QualifyAtRisk) return;
-        foreach (var c in SupplierCountries(world, commodity))
+        foreach (var c in world.SupplierCountries(commodity))
             if (!s.QualifiedFrom.ContainsKey(Key(commodity, c))) s.QualifiedFrom[Key(commodity, c)] = tick + (int)Math.Ceiling(b.QualificationDays);
     }
 

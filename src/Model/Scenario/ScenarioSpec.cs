@@ -48,6 +48,17 @@ public sealed record ScenarioSpec
     }
     public DateOnly DateOf(int tick) => StartDate.AddDays(tick);
 
+    (IReadOnlyList<ProducerSpec> Of, Dictionary<string, string[]> Index)? _suppliers;
+    /// <summary>Countries with a producer of the commodity (main output or co-product), in ordinal order; indexed once.</summary>
+    public IReadOnlyList<string> SupplierCountries(string commodity)
+    {
+        if (_suppliers is not { } c || !ReferenceEquals(c.Of, Producers))
+            _suppliers = c = (Producers, Commodities.ToDictionary(k => k.Id, k => Producers
+                .Where(p => p.Output == k.Id || p.CoProducts.ContainsKey(k.Id)).Select(p => p.Country).Distinct().OrderBy(x => x, StringComparer.Ordinal).ToArray(),
+                StringComparer.Ordinal));
+        return c.Index.TryGetValue(commodity, out var v) ? v : [];
+    }
+
     (IReadOnlyList<PolicySpec> Of, HashSet<string> Set)? _contentCountries;
     /// <summary>Countries whose content lots carry: the exporters of the scenario's export controls (Agents/Provenance.cs).</summary>
     public IReadOnlyCollection<string> ContentCountries()
