@@ -58,7 +58,9 @@ segments:              # China's domestic market can split from the rest of the 
   - id: world          # every other country
 countries:             # GDP per year, USD. Japan (¥609.3 tn, Cabinet Office 2024); the others ASSUMPTION (IMF 2024 orders of magnitude), used only for GDP shares
   - {{id: CN, name: China, gdp: 18.7e12}}
-  - {{id: JP, name: Japan, gdp: {609.3e12/JPY_PER_USD:.6g}}}   # ¥609.3 tn / {JPY_PER_USD}
+  - {{id: JP, name: Japan, gdp: {609.3e12/JPY_PER_USD:.6g},   # ¥609.3 tn / {JPY_PER_USD}
+     io_multipliers: {{automotive: 2, electronics: 2, machinery: 2, defence: 2}},   # ASSUMPTION: see io_source
+     io_source: "ASSUMPTION: 2.0 for each sector, the order of the column sums of the inverse matrix for manufacturing in Japan's national input-output tables (Ministry of Internal Affairs and Communications); replace with the table's own sector figures"}}
   - {{id: US, name: United States, gdp: 29.2e12}}
   - {{id: DE, name: Germany (EU proxy), gdp: 4.66e12}}
   - {{id: KR, name: Korea, gdp: 1.87e12}}
@@ -166,6 +168,7 @@ commodities:
 
 JP_STOCKPILE = """  # Japan's national stockpile: JOGMEC target 60 days of consumption, 42 national + 18 private; the 42 national days
   # are held here for NdPr, Dy and Tb, sized on Japan's magnet makers' daily use; released when Japan's unmet share exceeds 1%%.
+  # Holding costs 2%% a year of the stock's reference value (carrying_cost default, ASSUMPTION: cost of funds ≈1.5%% plus storage).
   - {id: jp-stockpile-dy, type: stockpile, country: JP, commodity: dy_oxide, start: 0, size: %(dy)s, max_release_per_day: %(dyr)s}
   - {id: jp-stockpile-tb, type: stockpile, country: JP, commodity: tb_oxide, start: 0, size: %(tb)s, max_release_per_day: %(tbr)s}
   - {id: jp-stockpile-ndpr, type: stockpile, country: JP, commodity: ndpr_oxide, start: 0, size: %(nd)s, max_release_per_day: %(ndr)s}

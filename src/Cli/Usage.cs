@@ -23,8 +23,13 @@ public static class Usage
             fiscal.csv      tick, date, country, cost, cumulative
             cover.csv       tick, date, country, sector, commodity, days
             rents.csv       tick, date, exporter, commodity, holder, quantity, rent
+            content.csv     tick, date, destination, commodity, country, quantity, share, reached
+            value_added.csv tick, date, country, sector, value_added, cumulative
+            indirect.csv    tick, date, country, sector, multiplier, indirect, cumulative, gdp_share
+            accounts.csv    tick, date, country, export_revenue, export_rent, tariff_revenue, input_cost, extra_input_cost
             events.csv      tick, date, event
-            summary.csv     country, gdp, cumulative_loss, loss_gdp_share, peak_unmet_share, shortage_days, fiscal_cost, currency
+            summary.csv     country, gdp, cumulative_loss, loss_gdp_share, peak_unmet_share, shortage_days, fiscal_cost,
+                            indirect_loss, indirect_gdp_share, currency
             vs_baseline.csv country, metric, commodity, run, baseline, difference (only with a baseline)
           Money is in the scenario's currency; dates count from its start_date.
 
@@ -38,8 +43,8 @@ public static class Usage
                          The run survives a silo crash: the session resumes from its last checkpoint elsewhere.
           --baseline F   compared with what: also run scenario F with the same seed and days (its own seed and days
                          are not used) and write vs_baseline.csv: per country cumulative_loss, loss_gdp_share,
-                         fiscal_cost, export_revenue (value sold to other countries), export_rent, peak_unmet_share,
-                         shortage_days and, per imported commodity, peak_import_price; each as run, baseline and
+                         fiscal_cost, export_revenue (value sold to other countries), export_rent, value_added,
+                         indirect_loss, tariff_revenue, extra_input_cost, peak_unmet_share, shortage_days and, per imported commodity, peak_import_price; each as run, baseline and
                          run - baseline (empty where a value does not apply)
           --baseline-without IDS
                          the baseline is this scenario without the policies IDS (comma-separated; all versions of each)

@@ -29,12 +29,15 @@ public class AttributionCommandTests
         var e = new Dictionary<(string, string, string), (string, double)>();
         foreach (var s in Rows(Path.Combine(dir, "summary.csv")))
         {
-            // country,gdp,cumulative_loss,loss_gdp_share,peak_unmet_share,shortage_days,fiscal_cost,currency
+            // country,gdp,cumulative_loss,loss_gdp_share,peak_unmet_share,shortage_days,fiscal_cost,indirect_loss,indirect_gdp_share,currency
             e[(s[0], "cumulative_loss", "")] = (s[2], D(s[2]));
             e[(s[0], "loss_gdp_share", "")] = (s[3], D(s[3]));
             e[(s[0], "peak_unmet_share", "")] = (s[4], D(s[4]));
             e[(s[0], "shortage_days", "")] = (s[5], D(s[5]));
             e[(s[0], "fiscal_cost", "")] = (s[6], D(s[6]));
+            e[(s[0], "indirect_loss", "")] = (s[7], D(s[7]));
+            e[(s[0], "tariff_revenue", "")] = ("", 0);
+            e[(s[0], "extra_input_cost", "")] = ("", 0);
             e[(s[0], "export_revenue", "")] = ("", 0);
             e[(s[0], "export_rent", "")] = ("", 0);
             e[(s[0], "value_added", "")] = ("", 0);
@@ -58,6 +61,12 @@ public class AttributionCommandTests
         {
             var k = (v[2], "value_added", "");
             e[k] = ("", e[k].Item2 + D(v[4]));
+        }
+        // accounts.csv: tick,date,country,export_revenue,export_rent,tariff_revenue,input_cost,extra_input_cost
+        foreach (var a in Rows(Path.Combine(dir, "accounts.csv")))
+        {
+            e[(a[2], "tariff_revenue", "")] = ("", e[(a[2], "tariff_revenue", "")].Item2 + D(a[5]));
+            e[(a[2], "extra_input_cost", "")] = ("", e[(a[2], "extra_input_cost", "")].Item2 + D(a[7]));
         }
         // rents.csv: tick,date,exporter,commodity,holder,quantity,rent
         foreach (var r in Rows(Path.Combine(dir, "rents.csv")))
@@ -166,6 +175,7 @@ public class AttributionCommandTests
         var metricOf = new Dictionary<string, string>
         {
             ["loss"] = "cumulative_loss", ["fiscal_cost"] = "fiscal_cost", ["export_revenue"] = "export_revenue", ["export_rent"] = "export_rent",
+            ["indirect_loss"] = "indirect_loss", ["extra_input_cost"] = "extra_input_cost",
         };
 
         foreach (var g in rows.GroupBy(x => (Country: x[0], Metric: x[1])))

@@ -41,3 +41,34 @@ public class PolicyIdClashTests
         Assert.Contains(r.Errors, e => e.Field.EndsWith(".id") && e.Message.Contains("already the id of a country"));
     }
 }
+
+/// <summary>Input–output multipliers: one per sector the country has, at least 1, with their source.</summary>
+public class IoMultiplierValidationTests
+{
+    const string Jp = "  - id: JP\n    gdp: 1.0e12\n";
+    static ScenarioLoadResult Load(string fields) => ScenarioLoader.LoadText(ScenarioYaml.Valid.Replace(Jp, Jp + fields), "test.yaml");
+
+    [Fact]
+    public void A_multiplier_with_its_source_is_read()
+    {
+        var r = Load("    io_multipliers: {automotive: 2.4}\n    io_source: national table 2020\n");
+        Assert.Empty(r.Errors);
+        Assert.Equal(2.4, r.Spec!.Country("JP").IoMultipliers["automotive"]);
+        Assert.Equal("national table 2020", r.Spec.Country("JP").IoSource);
+    }
+
+    [Theory]
+    [InlineData("    io_multipliers: {automotive: 2.4}\n", "countries[1].io_source", "required", 9)] // at the country
+    [InlineData("    io_multipliers: {automotive: 0.5}\n    io_source: x\n", "countries[1].io_multipliers.automotive", "at least 1", 11)]
+    [InlineData("    io_multipliers: {automotive: 40}\n    io_source: x\n", "countries[1].io_multipliers.automotive", "at most 10", 11)]
+    [InlineData("    io_multipliers: {mining: 2}\n    io_source: x\n", "countries[1].io_multipliers.mining", "no producer or manufacturer in sector 'mining'", 11)]
+    public void A_bad_multiplier_is_refused_where_it_is_written(string fields, string field, string message, int line)
+    {
+        var r = Load(fields);
+        Assert.Null(r.Spec);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(field, e.Field);
+        Assert.Contains(message, e.Message);
+        Assert.Equal(line, e.Line);
+    }
+}

@@ -39,10 +39,11 @@ public class StockpileTests
         var f = Assert.Single(fills);
         Assert.Equal(("jp-buyer", 1.0), (f.BuyerId, f.Quantity));
 
-        // The sale leaves the stockpile and earns the treasury the price.
+        // The sale leaves the stockpile and earns the treasury the price, less a day's cost of holding the 30 held when planning.
         var report = StockpileRules.Settle(s, new AgentSettlement(0, [], fills, 0));
         Assert.Equal(29, StockpileRules.Held(s, "jp-stockpile"), 9);
-        Assert.Equal(-f.Price, report.FiscalCost, 9);
+        var carrying = 30 * World.Commodity(f.Commodity).ReferencePrice * Stockpile.DefaultCarryingCost / 365;
+        Assert.Equal(carrying - f.Price, report.FiscalCost, 9);
     }
 
     [Fact]

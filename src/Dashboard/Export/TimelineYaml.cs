@@ -84,6 +84,7 @@ public static partial class TimelineYaml
                 f.Add(("refill_price_factor", N(st.RefillPriceFactor)));
                 f.Add(("refill_per_day", N(st.RefillPerDay)));
                 f.Add(("release_on_control", st.ReleaseOnControl ? "true" : "false"));
+                f.Add(("carrying_cost", N(st.CarryingCost)));
                 break;
             case CapacityProject c:
                 f.Add(("producer", S(c.Producer)));

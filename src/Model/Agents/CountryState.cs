@@ -9,4 +9,6 @@ public sealed class CountryState
     public Dictionary<string, Dictionary<string, double>> Holdings { get; set; } = new();
     /// <summary>Refill purchases in transit; Shipment.Commodity holds the stockpile id.</summary>
     public List<Shipment> Pipeline { get; set; } = new();
+    /// <summary>Today's cost of holding the stockpiles, set when planning and charged when settling.</summary>
+    public double CarryingCostToday { get; set; }
 }

@@ -7,7 +7,8 @@ namespace MarketSim.Model.Agents;
 /// <summary>
 /// A national stockpile is a seller that sells only to its own country's firms, and only while the release rule holds
 /// (the country's unmet share last tick, or the price, above a threshold); it buys to refill while the price is low.
-/// Its trading account is the country's fiscal cost: purchases minus sales.
+/// Its trading account is the country's fiscal cost: purchases minus sales, plus the cost of holding the stock
+/// (held × reference price × carrying_cost / 365 a day).
 /// </summary>
 public static class StockpileRules
 {
@@ -22,6 +23,7 @@ public static class StockpileRules
     {
         var asks = new List<Ask>();
         var bids = new List<Bid>();
+        s.CarryingCostToday = 0;
         foreach (var sp in stockpiles.OrderBy(x => x.Id, StringComparer.Ordinal))
         {
             if (!s.Holdings.ContainsKey(sp.Id))
@@ -32,6 +34,7 @@ public static class StockpileRules
             var held = Held(s, sp.Id);
             var price = ctx.Price(sp.Commodity, s.HomeSegment);
             var reference = world.Commodity(sp.Commodity).ReferencePrice;
+            s.CarryingCostToday += held * reference * sp.CarryingCost / 365;
             var release = unmetShare.GetValueOrDefault(sp.Commodity) > sp.ReleaseShortageShare
                           || (sp.ReleaseOnControl && ctx.IsControlled(sp.Commodity, s.Id))
                           || (sp.ReleasePriceFactor > 0 && price >= sp.ReleasePriceFactor * reference);
@@ -57,7 +60,8 @@ public static class StockpileRules
 
     public static AgentReport Settle(CountryState s, AgentSettlement st)
     {
-        double fiscal = 0;
+        double fiscal = s.CarryingCostToday;
+        s.CarryingCostToday = 0;
         foreach (var f in st.Sold)
         {
             Stock.Take(s.Holdings[f.SellerId], f.Origin, f.Quantity);

@@ -40,6 +40,9 @@ public static class BaselineComparison
             Add("export_revenue", ValueKind.Money, o => o.ExportRevenue);
             Add("export_rent", ValueKind.Money, o => o.ExportRent);
             Add("value_added", ValueKind.Money, o => o.ValueAdded);
+            Add("indirect_loss", ValueKind.Money, o => o.IndirectLoss);
+            Add("tariff_revenue", ValueKind.Money, o => o.TariffRevenue);
+            Add("extra_input_cost", ValueKind.Money, o => o.ExtraInputCost);
             Add("peak_unmet_share", ValueKind.Share, o => o.PeakUnmetShare);
             Add("shortage_days", ValueKind.Days, o => o.ShortageDays);
             var commodities = (x?.PeakImportPrice.Keys ?? []).Union(y?.PeakImportPrice.Keys ?? []).Order(StringComparer.Ordinal);

@@ -33,6 +33,12 @@ public sealed record CountryOutcome(
     /// <summary>Cumulative value added made at reference prices, every stage (value_added.csv): against a baseline, its fall is
     /// the direct loss, producers whose exports were blocked included.</summary>
     public double ValueAdded { get; init; }
+    /// <summary>Cumulative indirect loss at domestic suppliers (summary.csv indirect_loss), apart from <see cref="Loss"/>.</summary>
+    public double IndirectLoss { get; init; }
+    /// <summary>Σ tariff its buyers paid its state on imports (accounts.csv tariff_revenue): a transfer, not a gain to the economy.</summary>
+    public double TariffRevenue { get; init; }
+    /// <summary>Σ what its producers and manufacturers paid for inputs above their reference value (accounts.csv extra_input_cost).</summary>
+    public double ExtraInputCost { get; init; }
 }
 
 /// <summary>Reduces a run's frames to <see cref="CountryOutcome"/>s, one frame at a time (pure, deterministic).</summary>
@@ -43,6 +49,8 @@ public sealed class OutcomeAccumulator(ScenarioSpec world)
     readonly Dictionary<string, double> _exports = new(Ord);
     readonly Dictionary<string, double> _rents = new(Ord);
     readonly Dictionary<string, double> _valueAdded = new(Ord);
+    readonly Dictionary<string, double> _tariffs = new(Ord);
+    readonly Dictionary<string, double> _extraInput = new(Ord);
     readonly Dictionary<string, SortedDictionary<string, double>> _peakImport = new(Ord);
 
     public void Add(Frame frame)
@@ -66,6 +74,11 @@ public sealed class OutcomeAccumulator(ScenarioSpec world)
         }
         foreach (var r in frame.Rents) _rents[r.Exporter] = _rents.GetValueOrDefault(r.Exporter) + r.Rent;
         foreach (var v in frame.ValueAdded) _valueAdded[v.Country] = _valueAdded.GetValueOrDefault(v.Country) + v.Made;
+        foreach (var a in frame.Accounts)
+        {
+            _tariffs[a.Country] = _tariffs.GetValueOrDefault(a.Country) + a.TariffRevenue;
+            _extraInput[a.Country] = _extraInput.GetValueOrDefault(a.Country) + a.ExtraInputCost;
+        }
     }
 
     /// <summary>One outcome per country of the scenario, ordered by id (ordinal).</summary>
@@ -75,6 +88,9 @@ public sealed class OutcomeAccumulator(ScenarioSpec world)
             _peakImport.TryGetValue(s.Country, out var p) ? p : new SortedDictionary<string, double>(Ord))
         {
             ValueAdded = _valueAdded.GetValueOrDefault(s.Country),
+            IndirectLoss = s.IndirectLoss,
+            TariffRevenue = _tariffs.GetValueOrDefault(s.Country),
+            ExtraInputCost = _extraInput.GetValueOrDefault(s.Country),
         }).ToList();
 
     public static IReadOnlyList<CountryOutcome> Compute(ScenarioSpec world, IEnumerable<Frame> frames)

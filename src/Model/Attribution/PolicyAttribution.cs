@@ -28,7 +28,7 @@ public sealed record AttributionResult(
 public static class PolicyAttribution
 {
     /// <summary>The metrics split: per country, in this order.</summary>
-    public static readonly IReadOnlyList<string> Metrics = ["loss", "fiscal_cost", "export_revenue", "export_rent"];
+    public static readonly IReadOnlyList<string> Metrics = ["loss", "fiscal_cost", "export_revenue", "export_rent", "indirect_loss", "extra_input_cost"];
     /// <summary>Exact (2ⁿ runs) up to this many players; sampled permutations beyond.</summary>
     public const int MaxExact = 8;
     public const int DefaultSamples = 200;
@@ -45,6 +45,8 @@ public static class PolicyAttribution
             v[c * Metrics.Count + 1] = o.FiscalCost;
             v[c * Metrics.Count + 2] = o.ExportRevenue;
             v[c * Metrics.Count + 3] = o.ExportRent;
+            v[c * Metrics.Count + 4] = o.IndirectLoss;
+            v[c * Metrics.Count + 5] = o.ExtraInputCost;
         }
         return v;
     }

@@ -65,7 +65,8 @@ public static class CsvExport
         WriteRow(csv, CsvTables.SummaryHeader);
         foreach (var r in rows)
             WriteRow(csv, [r.Country, CsvFormat.Number(r.Gdp), CsvFormat.Number(r.CumulativeLoss), CsvFormat.Share(r.LossGdpShare),
-                CsvFormat.Share(r.PeakUnmetShare), CsvFormat.Integer(r.ShortageDays), CsvFormat.Number(r.FiscalCost), currency]);
+                CsvFormat.Share(r.PeakUnmetShare), CsvFormat.Integer(r.ShortageDays), CsvFormat.Number(r.FiscalCost),
+                CsvFormat.Number(r.IndirectLoss), CsvFormat.Share(r.IndirectGdpShare), currency]);
     }
 
     /// <summary>Cells are neutralised as every MarketSim CSV is (<see cref="CsvFormat.Neutralise"/>); CsvHelper quotes them.</summary>

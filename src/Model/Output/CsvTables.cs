@@ -59,15 +59,27 @@ public static class CsvTables
     public static readonly CsvTable ValueAdded = new("value_added.csv", ["tick", "date", "country", "sector", "value_added", "cumulative"],
         f => For(f, f.ValueAdded, v => [v.Country, v.Sector, N(v.Made), N(v.Cumulative)]));
 
+    /// <summary>indirect: (multiplier − 1) × the sector's direct loss (losses.csv) this tick, the loss at domestic suppliers outside the
+    /// model; rows only for the sectors the scenario gives an input–output multiplier (io_multipliers).</summary>
+    public static readonly CsvTable Indirect = new("indirect.csv", ["tick", "date", "country", "sector", "multiplier", "indirect", "cumulative", "gdp_share"],
+        f => For(f, f.Indirect, i => [i.Country, i.Sector, N(i.Multiplier), N(i.Loss), N(i.Cumulative), S(i.GdpShare)]));
+
+    /// <summary>Who gains and who pays, per country and tick: export_revenue (its firms' sales abroad, before the buyer's tariff),
+    /// export_rent (the part earned across export controls), tariff_revenue (what its buyers paid its state on imports), input_cost
+    /// (what its producers and manufacturers paid for inputs, tariff included) and extra_input_cost (the same less the inputs'
+    /// value at reference prices: the price rise passed to buyers).</summary>
+    public static readonly CsvTable Accounts = new("accounts.csv", ["tick", "date", "country", "export_revenue", "export_rent", "tariff_revenue", "input_cost", "extra_input_cost"],
+        f => For(f, f.Accounts, a => [a.Country, N(a.ExportRevenue), N(a.ExportRent), N(a.TariffRevenue), N(a.InputCost), N(a.ExtraInputCost)]));
+
     public static readonly CsvTable Events = new("events.csv", ["tick", "date", "event"],
         f => For(f, f.Events, e => [e]));
 
-    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Rents, Content, ValueAdded, Events];
+    public static readonly IReadOnlyList<CsvTable> PerTick = [Prices, Flows, Shortages, Losses, LeadTimes, Fiscal, Cover, Rents, Content, ValueAdded, Indirect, Accounts, Events];
 
     public const string SummaryFileName = "summary.csv";
 
     public static readonly IReadOnlyList<string> SummaryHeader =
-        ["country", "gdp", "cumulative_loss", "loss_gdp_share", "peak_unmet_share", "shortage_days", "fiscal_cost", "currency"];
+        ["country", "gdp", "cumulative_loss", "loss_gdp_share", "peak_unmet_share", "shortage_days", "fiscal_cost", "indirect_loss", "indirect_gdp_share", "currency"];
 
     /// <summary>Every file a run writes, in a fixed order.</summary>
     public static IReadOnlyList<string> FileNames => [.. PerTick.Select(t => t.FileName), SummaryFileName];

@@ -19,7 +19,9 @@ namespace MarketSim.Model.Output;
 /// Number of ticks (days) on which the country-level unmet share of at least one commodity exceeded
 /// <see cref="RunSummary.ShortageThreshold"/> (0.1%).
 /// </param>
-/// <param name="FiscalCost">Sum over the run's ticks of the country's fiscal cost (subsidies paid under price floors, capacity investment, stockpile purchases net of sales), as in fiscal.csv.</param>
+/// <param name="FiscalCost">Sum over the run's ticks of the country's fiscal cost (subsidies paid under price floors, capacity investment, stockpile purchases net of sales and their carrying cost), as in fiscal.csv.</param>
+/// <param name="IndirectLoss">Sum over the run's ticks of the indirect loss at domestic suppliers (indirect.csv), kept apart from
+/// CumulativeLoss; 0 where the scenario gives no input–output multipliers.</param>
 public sealed record CountrySummary(
     string Country,
     double Gdp,
@@ -27,7 +29,12 @@ public sealed record CountrySummary(
     double LossGdpShare,
     double PeakUnmetShare,
     int ShortageDays,
-    double FiscalCost);
+    double FiscalCost,
+    double IndirectLoss = 0)
+{
+    /// <summary>IndirectLoss / Gdp.</summary>
+    public double IndirectGdpShare => Gdp > 0 ? IndirectLoss / Gdp : 0;
+}
 
 /// <summary>Per-country summary of a run, computed from its frames alone (pure: no I/O, no clock).</summary>
 public static class RunSummary
@@ -49,6 +56,7 @@ public static class RunSummary
         static readonly StringComparer Ord = StringComparer.Ordinal;
         readonly Dictionary<string, double> _loss = new(Ord);
         readonly Dictionary<string, double> _fiscal = new(Ord);
+        readonly Dictionary<string, double> _indirect = new(Ord);
         readonly Dictionary<string, double> _peak = new(Ord);
         readonly Dictionary<string, int> _days = new(Ord);
 
@@ -57,6 +65,7 @@ public static class RunSummary
             // Summed in the frame's own (sorted) row order, so the floating-point result is reproducible.
             foreach (var l in frame.Losses) _loss[l.Country] = _loss.GetValueOrDefault(l.Country) + l.Loss;
             foreach (var f in frame.Fiscal) _fiscal[f.Country] = _fiscal.GetValueOrDefault(f.Country) + f.Cost;
+            foreach (var i in frame.Indirect) _indirect[i.Country] = _indirect.GetValueOrDefault(i.Country) + i.Loss;
 
             var required = new Dictionary<(string Country, string Commodity), (double Required, double Unmet)>();
             foreach (var s in frame.Shortages)
@@ -83,7 +92,8 @@ public static class RunSummary
             {
                 var loss = _loss.GetValueOrDefault(c.Id);
                 return new CountrySummary(c.Id, c.Gdp, loss, c.Gdp > 0 ? loss / c.Gdp : 0,
-                    _peak.GetValueOrDefault(c.Id), _days.GetValueOrDefault(c.Id), _fiscal.GetValueOrDefault(c.Id));
+                    _peak.GetValueOrDefault(c.Id), _days.GetValueOrDefault(c.Id), _fiscal.GetValueOrDefault(c.Id),
+                    _indirect.GetValueOrDefault(c.Id));
             }).ToList();
     }
 }

@@ -128,6 +128,7 @@ public static class PolicyRules
                 Quantity("maxReleasePerDay", s.MaxReleasePerDay);
                 Quantity("refillPriceFactor", s.RefillPriceFactor);
                 Quantity("refillPerDay", s.RefillPerDay);
+                Share("carryingCost", s.CarryingCost);
                 break;
             case CapacityProject c:
                 if (context.Producers is { } producers && !producers.Contains(c.Producer ?? ""))

@@ -151,6 +151,12 @@ public sealed record Stockpile : PolicySpec
     public double RefillPerDay { get; init; }
     /// <summary>Anticipatory release: also release while an export control in force covers this commodity to this country.</summary>
     public bool ReleaseOnControl { get; init; }
+    /// <summary>Cost of holding the stock per year, as a share of its value at the reference price (the state's cost of funds
+    /// plus storage and insurance), charged daily to the country's fiscal cost.</summary>
+    public double CarryingCost { get; init; } = DefaultCarryingCost;
+    /// <summary>ASSUMPTION: 2% a year: about a 10-year government bond yield (Japan's was about 1.5% in 2025) plus about 0.5% for
+    /// storage and insurance.</summary>
+    public const double DefaultCarryingCost = 0.02;
     public override string Describe() => $"{Country} stockpile of {Commodity}";
 }
 

@@ -10,6 +10,9 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
     readonly HashSet<string> _commodities = new(StringComparer.Ordinal);
     readonly Dictionary<string, List<string>> _groups = new(StringComparer.Ordinal);
     readonly HashSet<string> _producers = new(StringComparer.Ordinal);
+    /// <summary>Every io_multipliers entry read: (country, sector), checked against the sectors the country has once they are read.</summary>
+    readonly List<(string Country, string Sector, YamlMap Map, YamlNode Node)> _ioSectors = new();
+    const double MaxIoMultiplier = 10;
     DateOnly? _start;
     int _days;
 
@@ -52,6 +55,10 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             var slash = mf.Id.IndexOf('/');
             if (slash > 0) _buyers.Add(mf.Id[..slash]);
         }
+        var sectors = producers.Select(p => (p.Country, p.Sector)).Concat(manufacturers.Select(mf => (mf.Country, mf.Sector))).ToHashSet();
+        foreach (var (country, sector, m, node) in _ioSectors)
+            if (!sectors.Contains((country, sector)))
+                sink.Add(node, m.Path + ".io_multipliers." + sector, $"country '{country}' has no producer or manufacturer in sector '{sector}'");
         var policyMaps = root.Items("policies");
         var readPolicies = policyMaps.Select(m => (Map: m, Spec: ReadPolicy(m))).ToList();
         var policies = readPolicies.Where(p => p.Spec is not null).Select(p => p.Spec!).ToList();
@@ -201,7 +208,19 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
     CountrySpec? ReadCountry(YamlMap m)
     {
         var id = m.Str("id");
-        var c = new CountrySpec { Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0, positive: true) ?? 0 }; // losses are shares of it
+        var multipliers = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (sector, v, node) in m.NumberMap("io_multipliers", min: 1))
+        {
+            if (v > MaxIoMultiplier) sink.Add(node, m.Path + ".io_multipliers." + sector, $"must be at most {MaxIoMultiplier} (national tables give about 1 to 4), got {v}");
+            else multipliers[sector] = v;
+            _ioSectors.Add((id ?? "", sector, m, node));
+        }
+        var source = m.Str("io_source", required: multipliers.Count > 0, fallback: "") ?? "";
+        var c = new CountrySpec
+        {
+            Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0, positive: true) ?? 0, // losses are shares of it
+            IoMultipliers = multipliers, IoSource = source,
+        };
         if (id is not null && !_countries.Add(id)) m.Error("id", $"country '{id}' is defined twice");
         m.RejectUnknown();
         return id is null ? null : c;
@@ -500,6 +519,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             RefillPriceFactor = m.Num("refill_price_factor", false, 0, 0) ?? 0,
             RefillPerDay = m.Num("refill_per_day", false, 0, 0) ?? 0,
             ReleaseOnControl = m.Bool("release_on_control"),
+            CarryingCost = m.Num("carrying_cost", false, Stockpile.DefaultCarryingCost, 0, 1) ?? Stockpile.DefaultCarryingCost,
         };
     }
 

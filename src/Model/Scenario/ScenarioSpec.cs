@@ -184,6 +184,11 @@ public sealed record CountrySpec
     public string Name { get; init; } = "";
     /// <summary>Annual GDP in the scenario currency.</summary>
     public required double Gdp { get; init; }
+    /// <summary>Sector → input–output multiplier m ≥ 1 (total domestic output lost per unit lost at the sector, from a national
+    /// input–output table): the indirect loss at domestic suppliers outside the model is (m − 1) × the sector's direct loss.</summary>
+    public IReadOnlyDictionary<string, double> IoMultipliers { get; init; } = new Dictionary<string, double>();
+    /// <summary>Where the multipliers come from (required with them).</summary>
+    public string IoSource { get; init; } = "";
 }
 
 public enum EndUse { Civil, Military }

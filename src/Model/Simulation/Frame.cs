@@ -19,6 +19,11 @@ public sealed record Frame(
     public IReadOnlyList<ContentRow> Content { get; init; } = [];
     /// <summary>Value added made at reference prices by country and sector, every stage (producers and manufacturers).</summary>
     public IReadOnlyList<ValueAddedRow> ValueAdded { get; init; } = [];
+    /// <summary>Indirect loss at domestic suppliers outside the model, by country and sector (only where the scenario gives an
+    /// input–output multiplier).</summary>
+    public IReadOnlyList<IndirectLossRow> Indirect { get; init; } = [];
+    /// <summary>Who gains and who pays, per country: export revenue and rents, tariff revenue, what firms paid for inputs.</summary>
+    public IReadOnlyList<AccountRow> Accounts { get; init; } = [];
 }
 
 public sealed record PriceRow(string Market, string Commodity, double Price);
@@ -43,3 +48,12 @@ public sealed record RentRow(string Exporter, string Commodity, string Holder, d
 public sealed record ContentRow(string Destination, string Commodity, string Country, double Quantity, double Share, double Reached);
 /// <summary>Value added made this tick at reference prices (output less inputs used, both at reference prices) and since tick 0.</summary>
 public sealed record ValueAddedRow(string Country, string Sector, double Made, double Cumulative);
+/// <summary>Indirect loss this tick: (multiplier − 1) × the sector's direct loss (losses.csv); cumulative since tick 0; GdpShare:
+/// cumulative / annual GDP.</summary>
+public sealed record IndirectLossRow(string Country, string Sector, double Multiplier, double Loss, double Cumulative, double GdpShare);
+/// <summary>A country's accounts this tick. ExportRevenue: Σ quantity × price of its firms' sales abroad (before the buyer's tariff);
+/// ExportRent: the part of it earned across export controls (both holders); TariffRevenue: Σ quantity × tariff on what its buyers
+/// imported (a transfer from its buyers to its state); InputCost: Σ quantity × delivered price (tariff included) of what its
+/// producers and manufacturers bought; ExtraInputCost: Σ quantity × (delivered price − reference price) of the same purchases
+/// (the price rise passed to buyers; stockpile purchases are in fiscal.csv instead).</summary>
+public sealed record AccountRow(string Country, double ExportRevenue, double ExportRent, double TariffRevenue, double InputCost, double ExtraInputCost);

@@ -192,6 +192,8 @@ public static class SessionRules
             losses.Add(new LossRow(g.Key.Country, g.Key.Sector, loss, cum, cum / world.Country(g.Key.Country).Gdp));
         }
 
+        var indirect = IndirectLosses(world, st, losses);
+
         // Value added made at reference prices, by country and sector (every stage, producers included): compared with a
         // baseline run, its fall is the direct loss, a blocked exporter's included.
         var vaAcc = new SortedDictionary<(string Country, string Sector), double>();
@@ -262,7 +264,57 @@ public static class SessionRules
         }
 
         st.Tick = plan.Tick + 1;
-        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events) { Rents = rents, Content = content, ValueAdded = valueAdded };
+        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events)
+        {
+            Rents = rents, Content = content, ValueAdded = valueAdded, Indirect = indirect, Accounts = Accounts(world, st, fills),
+        };
+    }
+
+    /// <summary>Indirect loss at domestic suppliers the model does not hold: (m − 1) × the direct loss of each (country, sector) the
+    /// scenario gives an input–output multiplier m for. Kept apart from the direct loss in every output.</summary>
+    static List<IndirectLossRow> IndirectLosses(ScenarioSpec world, SessionState st, List<LossRow> losses)
+    {
+        var rows = new List<IndirectLossRow>();
+        foreach (var l in losses) // already in (country, sector) order
+        {
+            var country = world.Country(l.Country);
+            if (!country.IoMultipliers.TryGetValue(l.Sector, out var m)) continue;
+            var key = l.Country + "|" + l.Sector;
+            var today = (m - 1) * l.Loss;
+            var cum = st.CumulativeIndirect.GetValueOrDefault(key) + today;
+            st.CumulativeIndirect[key] = cum;
+            rows.Add(new IndirectLossRow(l.Country, l.Sector, m, today, cum, cum / country.Gdp));
+        }
+        return rows;
+    }
+
+    /// <summary>Who gains and who pays this tick, one row per country (ordinal order); sums run over the sorted fills.</summary>
+    static List<AccountRow> Accounts(ScenarioSpec world, SessionState st, List<Fill> fills)
+    {
+        var stockpiles = st.Policies.OfType<Stockpile>().Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var acc = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        double[] Of(string c) => acc.TryGetValue(c, out var a) ? a : acc[c] = new double[5];
+        foreach (var f in fills)
+        {
+            if (f.SellerCountry != f.BuyerCountry)
+            {
+                var seller = Of(f.SellerCountry);
+                seller[0] += f.Quantity * f.Price;
+                seller[1] += f.Quantity * f.Rent;
+                Of(f.BuyerCountry)[2] += f.Quantity * f.Tariff;
+            }
+            if (stockpiles.Contains(f.BuyerId)) continue;
+            var buyer = Of(f.BuyerCountry);
+            buyer[3] += f.Quantity * (f.Price + f.Tariff);
+            buyer[4] += f.Quantity * (f.Price + f.Tariff - world.Commodity(f.Commodity).ReferencePrice);
+        }
+        var rows = new List<AccountRow>();
+        foreach (var c in world.Countries.OrderBy(c => c.Id, Ord))
+        {
+            var a = acc.GetValueOrDefault(c.Id) ?? new double[5];
+            rows.Add(new AccountRow(c.Id, a[0], a[1], a[2], a[3], a[4]));
+        }
+        return rows;
     }
 
     static double Sum<T>(IEnumerable<T> xs, Func<T, double> f)

@@ -16,6 +16,8 @@ public sealed class SessionState
     public Dictionary<string, double> CumulativeFiscal { get; set; } = new();
     /// <summary>"country|sector" → cumulative value added made at reference prices.</summary>
     public Dictionary<string, double> CumulativeValueAdded { get; set; } = new();
+    /// <summary>"country|sector" → cumulative indirect loss.</summary>
+    public Dictionary<string, double> CumulativeIndirect { get; set; } = new();
     /// <summary>The timeline: the scenario's policies plus any changed while the session runs.</summary>
     public List<PolicySpec> Policies { get; set; } = new();
 }

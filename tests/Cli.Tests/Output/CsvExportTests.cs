@@ -22,7 +22,7 @@ public class CsvExportTests
         Assert.Equal(CsvTables.FileNames.Order(StringComparer.Ordinal), files.Keys);
         Assert.StartsWith("tick,date,market,commodity,price\n", files["prices.csv"]);
         Assert.StartsWith("tick,date,origin,exporter,destination,commodity,quantity,value\n", files["flows.csv"]);
-        Assert.StartsWith("country,gdp,cumulative_loss,loss_gdp_share,peak_unmet_share,shortage_days,fiscal_cost,currency\n", files["summary.csv"]);
+        Assert.StartsWith("country,gdp,cumulative_loss,loss_gdp_share,peak_unmet_share,shortage_days,fiscal_cost,indirect_loss,indirect_gdp_share,currency\n", files["summary.csv"]);
     }
 
     [Fact]
@@ -55,8 +55,8 @@ public class CsvExportTests
     public void Summary_rows_carry_the_scenario_currency()
     {
         var files = CsvExport.ToStrings(TwoCountries(gdpJp: 1000), Sample());
-        Assert.Contains("JP,1000,1.5,0.0015,0.0000010333,0,0,JPY\n", files["summary.csv"]);
-        Assert.Contains("CN,5000,0,0,0,0,0,JPY\n", files["summary.csv"]);
+        Assert.Contains("JP,1000,1.5,0.0015,0.0000010333,0,0,0,0,JPY\n", files["summary.csv"]);
+        Assert.Contains("CN,5000,0,0,0,0,0,0,0,JPY\n", files["summary.csv"]);
     }
 
     [Fact]

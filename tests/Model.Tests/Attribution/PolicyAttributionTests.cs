@@ -76,7 +76,11 @@ public class PolicyAttributionTests
             foreach (var m in PolicyAttribution.Metrics)
             {
                 var (n, a) = r.Ends[(c, m)];
-                double Pick(CountryOutcome o) => m switch { "loss" => o.Loss, "fiscal_cost" => o.FiscalCost, "export_revenue" => o.ExportRevenue, _ => o.ExportRent };
+                double Pick(CountryOutcome o) => m switch
+                {
+                    "loss" => o.Loss, "fiscal_cost" => o.FiscalCost, "export_revenue" => o.ExportRevenue, "export_rent" => o.ExportRent,
+                    "indirect_loss" => o.IndirectLoss, "extra_input_cost" => o.ExtraInputCost, _ => throw new InvalidOperationException(m),
+                };
                 Assert.Equal(Pick(all[c]), a);
                 Assert.Equal(Pick(none[c]), n);
                 var rows = r.Rows.Where(x => x.Country == c && x.Metric == m).ToList();
