@@ -4,10 +4,14 @@ Usage: python3 tools/calibration.py [path/to/marketsim.dll]   (build first: dotn
 import csv, collections, subprocess, sys, tempfile, os
 dll = sys.argv[1] if len(sys.argv) > 1 else "src/Cli/bin/Debug/net10.0/marketsim.dll"
 JPY = 151.5
-def run(name):
+def run(name, text=None):
     out = tempfile.mkdtemp(prefix=f"cal-{name}-")
-    subprocess.run(["dotnet", dll, "run", f"scenarios/{name}.yaml", "--out", out, "--engine", "reference"], check=True, stdout=subprocess.DEVNULL)
-    return out
+    path = f"scenarios/{name}.yaml"
+    if text is not None:   # a variant of a shipped scenario
+        path = os.path.join(out, "variant.yaml")
+        open(path, "w").write(text)
+    subprocess.run(["dotnet", dll, "run", path, "--out", os.path.join(out, "run"), "--engine", "reference"], check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(out, "run")
 def rows(d, f): return list(csv.DictReader(open(os.path.join(d, f))))
 def import_share(d):
     cn = collections.Counter(); tot = collections.Counter()
@@ -22,19 +26,29 @@ def lead(d, commodity, frm=0, to=365):
         if r["destination"] == "JP" and r["commodity"] == commodity and frm <= int(r["tick"]) < to:
             q += float(r["quantity"]); s += float(r["quantity"]) * float(r["days"])
     return s / q if q else float("nan")
-def jp_loss(d):
-    return next(float(r["cumulative_loss"]) for r in rows(d, "summary.csv") if r["country"] == "JP")
+def jp_loss(d, column="cumulative_loss"):
+    return next(float(r[column]) for r in rows(d, "summary.csv") if r["country"] == "JP")
+def no_precaution(name):
+    text = open(f"scenarios/{name}.yaml").read()
+    assert "precaution_max_cover_days: 180" in text
+    return run(name + "-noprec", text.replace("precaution_max_cover_days: 180", "precaution_max_cover_days: 0"))
 b, c, k = run("baseline"), run("japan-cutoff-3m"), run("china-japan-2026")
 per, share = import_share(b)
 gdp = next(float(r["gdp"]) for r in rows(b, "summary.csv") if r["country"] == "JP")
 loss = jp_loss(c) - jp_loss(b)
+indirect = jp_loss(c, "indirect_loss") - jp_loss(b, "indirect_loss")
+bn, cn_ = no_precaution("baseline"), no_precaution("japan-cutoff-3m")
+loss_np = jp_loss(cn_) - jp_loss(bn)
+indirect_np = jp_loss(cn_, "indirect_loss") - jp_loss(bn, "indirect_loss")
+def yen(x): return f"¥{x*JPY/1e9:,.0f} bn = {x/gdp:.3%} of GDP"
 print("| target | source | result |")
 print("|---|---|---|")
 print(f"| Japan's rare-earth import share from China ≈72% (baseline, year 1) | Japan: 71.9% in 2024 (JOGMEC) | {share:.1%} (NdPr {per.get('ndpr_oxide',0):.1%}) |")
 print(f"| Dy and Tb import share from China ≈100% | Japan's dependence | Dy {per.get('dy_oxide',0):.1%}, Tb {per.get('tb_oxide',0):.1%} |")
 print(f"| Magnet procurement lead time 1–2 months (baseline) | Procurement lead time | high-temp {lead(b,'magnet_ht')/30.4:.2f} months, standard {lead(b,'magnet_std')/30.4:.2f} months |")
 print(f"| Magnet lead time 3–4 months under the 2025–26 controls | Procurement lead time | high-temp {lead(k,'magnet_ht',30)/30.4:.2f} months (days 30–365) |")
-print(f"| Japan's loss from a 3-month cut-off ≈ ¥660 bn ≈ 0.11% of GDP (±25%) | Cost of a cut-off (NRI) | ${loss/1e9:.2f} bn = ¥{loss*JPY/1e9:.0f} bn = {loss/gdp:.3%} of GDP |")
+print(f"| Japan's loss from a 3-month cut-off ≈ ¥660 bn ≈ 0.11% of GDP | Nomura Research Institute | direct {yen(loss)}, indirect {yen(indirect)}; "
+      f"precaution off: direct {yen(loss_np)}, indirect {yen(indirect_np)} |")
 
 # China-Japan 2026: the Dy oxide price at home (china segment) and abroad (world segment), and China's export rent.
 prices = {(int(r["tick"]), r["market"]): float(r["price"]) for r in rows(k, "prices.csv") if r["commodity"] == "dy_oxide"}
