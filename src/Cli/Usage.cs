@@ -66,7 +66,7 @@ public static class Usage
           in a silo hosted in this process, or with --cluster on a cluster's silos. Writes into DIR, appending each run
           as it finishes:
             runs.csv        run_id, variant, case, <parameters>, repetition, seed, then per country loss_C,
-                            loss_gdp_share_C, peak_unmet_share_C, shortage_days_C, days_to_recover_C, fiscal_cost_C,
+                            loss_gdp_share_C, peak_unmet_share_C, shortage_days_C, days_to_recover_C, fiscal_cost_C, indirect_loss_C,
                             and per commodity peak_price_X
             series.csv      run_id, tick, date, metric, key, value (the experiment's metrics at its interval)
             experiment.yaml, scenario.yaml (copies), manifest.json (version, seeds, start and end times)

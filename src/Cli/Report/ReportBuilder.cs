@@ -219,6 +219,7 @@ public static class ReportBuilder
             cols.Add(($"days to recover {E(c)}<br>median (not recovered)", $"days_to_recover_{c}", (v, missing) =>
                 (v.Count == 0 ? "–" : Q(v, .5).ToString("0.#", Inv)) + (missing > 0 ? $" ({missing})" : "")));
             cols.Add(($"fiscal cost {E(c)}", $"fiscal_cost_{c}", (v, _) => Money(Q(v, .5))));
+            cols.Add(($"indirect loss {E(c)}<br>median [5–95%]", $"indirect_loss_{c}", (v, _) => $"{Money(Q(v, .5))}<br><small>[{Money(Q(v, .05))} – {Money(Q(v, .95))}]</small>"));
         }
         foreach (var k in commodities) cols.Add(($"peak price {E(k)}<br>median", $"peak_price_{k}", (v, _) => Money(Q(v, .5))));
         cols = cols.Where(c => header.Contains(c.Column)).ToList();

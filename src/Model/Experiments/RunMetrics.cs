@@ -39,6 +39,7 @@ public static class RunMetrics
             cols.Add(new($"shortage_days_{c}", ColumnKind.Integer));
             cols.Add(new($"days_to_recover_{c}", ColumnKind.Integer));
             cols.Add(new($"fiscal_cost_{c}", ColumnKind.Number));
+            cols.Add(new($"indirect_loss_{c}", ColumnKind.Number));
         }
         foreach (var c in Commodities(world, m)) cols.Add(new($"peak_price_{c}", ColumnKind.Number));
         return cols;
@@ -119,6 +120,7 @@ public static class RunMetrics
             values.Add(s.ShortageDays);
             values.Add(DaysToRecover(firstShort, lastShort, c, lastTick));
             values.Add(s.FiscalCost);
+            values.Add(s.IndirectLoss);
         }
         foreach (var c in commodities) values.Add(peakPrice.TryGetValue(c, out var pp) ? pp : null);
         return new RunResult(run, values, series);

@@ -27,11 +27,12 @@ public class RunMetricsTests
         Assert.All(r.Series.Where(p => p.Metric != "price"), p => Assert.Equal("JP", p.Key));
 
         var cols = RunMetrics.Columns(run.Variant.Scenario, plan.Metrics).Select(c => c.Name).ToList();
-        Assert.Equal(["loss_JP", "loss_gdp_share_JP", "peak_unmet_share_JP", "shortage_days_JP", "days_to_recover_JP", "fiscal_cost_JP", "peak_price_dy_oxide"], cols);
+        Assert.Equal(["loss_JP", "loss_gdp_share_JP", "peak_unmet_share_JP", "shortage_days_JP", "days_to_recover_JP", "fiscal_cost_JP", "indirect_loss_JP", "peak_price_dy_oxide"], cols);
         var jp = MarketSim.Model.Output.RunSummary.Compute(run.Variant.Scenario, frames).Single(s => s.Country == "JP");
         Assert.Equal(jp.CumulativeLoss, r.Summary[0]);
         Assert.Equal(jp.ShortageDays, r.Summary[3]);
-        Assert.Equal(frames.SelectMany(f => f.Prices).Where(p => p.Commodity == "dy_oxide").Max(p => p.Price), r.Summary[6]);
+        Assert.Equal(jp.IndirectLoss, r.Summary[6]);
+        Assert.Equal(frames.SelectMany(f => f.Prices).Where(p => p.Commodity == "dy_oxide").Max(p => p.Price), r.Summary[7]);
 
         var final = plan.Metrics with { Recording = new RecordingSpec(0) };
         Assert.Equal([39], RunMetrics.Compute(run, frames, final).Series.Select(p => p.Tick).Distinct());
