@@ -50,6 +50,41 @@ public sealed class SessionTests(OneSiloFixture one) : IClassFixture<OneSiloFixt
     }
 
     [Fact]
+    public async Task A_change_returns_the_tick_it_applies_from()
+    {
+        var world = TestScenarios.Small();
+        var session = one.Client.GetGrain<ISessionGrain>("live-from");
+        await session.StartAsync(world, Seed, SessionSettings.Default);
+        await session.StepAsync(12);
+        Assert.Equal(12, await session.SetPolicyAsync(Ban));                                   // a past start moves to the next tick
+        Assert.Equal(40, await session.SetPolicyAsync(Ban with { Id = "later", Start = 40 })); // a future start is kept
+        Assert.Equal(12, await session.RemovePolicyAsync("us-tariff"));
+        await session.StepAsync(3);
+        Assert.Equal(15, await session.ChangePoliciesAsync([new PolicyChange(null, "later")]));
+        await session.EndAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_changes_are_all_in_the_stored_timeline()
+    {
+        var world = TestScenarios.Small();
+        var session = one.Client.GetGrain<ISessionGrain>("live-concurrent");
+        await session.StartAsync(world, Seed, new SessionSettings { CheckpointEvery = 1000 });
+        await session.StepAsync(5);
+        // Twenty changes at once: the calls interleave in the grain and each stores the timeline.
+        var ids = Enumerable.Range(0, 20).Select(i => $"t{i:00}").ToList();
+        var from = await Task.WhenAll(ids.Select(id =>
+            session.SetPolicyAsync(new Tariff { Id = id, Start = 0, Importer = "JP", Commodities = ["oxide"], Rate = 0.01 })));
+        Assert.All(from, t => Assert.Equal(5, t));
+
+        // After the grain goes and comes back, the timeline it reads from storage holds every change.
+        await one.Cluster.DeactivateAsync(session);
+        var stored = (await session.GetPoliciesAsync()).Value.Select(p => p.Id).ToHashSet();
+        Assert.All(ids, id => Assert.Contains(id, stored));
+        await session.EndAsync();
+    }
+
+    [Fact]
     public async Task A_policy_removed_live_ends_at_the_next_tick()
     {
         var world = TestScenarios.Small();

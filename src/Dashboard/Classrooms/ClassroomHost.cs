@@ -293,10 +293,11 @@ public sealed class ClassroomHost : IAsyncDisposable
         if (made.Count == 0) return;
         var book = Room.Levers.Snapshot();
         var changes = made.Select(d => Room.Levers.Apply(d)).ToList();
+        int from;
         try
         {
             // One call for the whole round: the session checks every change before any applies, and stores its timeline once.
-            await Session.Grain.ChangePoliciesAsync(changes.SelectMany(c => c).ToList());
+            from = await Session.Grain.ChangePoliciesAsync(changes.SelectMany(c => c).ToList());
         }
         catch (Exception e)
         {
@@ -306,7 +307,7 @@ public sealed class ClassroomHost : IAsyncDisposable
             throw new ClassroomError("policy", message);
         }
         if (Room.Settings.Mode == RoundMode.RealTime)
-            for (var i = 0; i < made.Count; i++) await RetickAsync(made[i], changes[i]);
+            for (var i = 0; i < made.Count; i++) Retick(made[i], changes[i], from);
         try
         {
             await _news(new NewsMessage(Code, Room.Round, made[0].Tick, made.Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").ToList()));
@@ -314,14 +315,13 @@ public sealed class ClassroomHost : IAsyncDisposable
         catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: could not send the news", Code); } // applied all the same
     }
 
-    /// <summary>Real time: the tick the session really applied the decision from (a tick may have been running).</summary>
-    async Task RetickAsync(Decision d, IReadOnlyList<PolicyChange> changes)
+    /// <summary>A real-time decision is logged at the tick its last change takes effect, as the session reported it.</summary>
+    void Retick(Decision d, IReadOnlyList<PolicyChange> changes, int from)
     {
-        var timeline = (await Session.Grain.GetPoliciesAsync()).Value;
         int? effective = changes.LastOrDefault() switch
         {
-            { Set: { } p } => timeline.LastOrDefault(x => x.Id == p.Id)?.Start,
-            { RemoveId: { } id } => timeline.LastOrDefault(x => x.Id == id)?.End,
+            { Set: { } p } => Math.Max(p.Start, from),
+            { RemoveId: not null } => from,
             _ => null,
         };
         if (effective is { } t && t != d.Tick) Room.Retick(d, t);

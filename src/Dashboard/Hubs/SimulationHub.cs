@@ -155,9 +155,8 @@ public sealed class SimulationHub(SessionDirectory sessions, ClientQuotas quotas
         var timeline = (await s.Grain.GetPoliciesAsync()).Value;
         if (timeline.Count >= quotas.Limits.MaxPoliciesPerSession)
             throw PolicyArguments.Error("policy", $"session \"{s.Id}\" holds {timeline.Count} policies (versions included), the most allowed (MaxPoliciesPerSession = {quotas.Limits.MaxPoliciesPerSession})");
-        var tick = await s.Grain.GetTickAsync();
-        await Grain(() => s.Grain.SetPolicyAsync(spec));
-        return await Announce(s, Math.Max(spec.Start, tick), $"set {spec.Id}: {spec.Describe()}");
+        var from = await Grain(() => s.Grain.SetPolicyAsync(spec)); // the grain says when: a tick read here would be stale while playing
+        return await Announce(s, from, $"set {spec.Id}: {spec.Describe()}");
     }
 
     /// <summary>Ends a policy at the next tick (drops it if it has not started yet).</summary>
@@ -166,9 +165,8 @@ public sealed class SimulationHub(SessionDirectory sessions, ClientQuotas quotas
         var s = RequireControl(sessionId);
         if (string.IsNullOrWhiteSpace(policyId)) throw PolicyArguments.Error("policyId", "is empty");
         if (IdRules.Problem(policyId) is { } problem) throw PolicyArguments.Error("policyId", problem);
-        var tick = await s.Grain.GetTickAsync();
-        await Grain(() => s.Grain.RemovePolicyAsync(policyId));
-        return await Announce(s, tick, $"remove {policyId}");
+        var from = await Grain(() => s.Grain.RemovePolicyAsync(policyId));
+        return await Announce(s, from, $"remove {policyId}");
     }
 
     /// <summary>A new session with this one's state at its current tick; returns its id once it has caught up.</summary>
@@ -204,9 +202,9 @@ public sealed class SimulationHub(SessionDirectory sessions, ClientQuotas quotas
     }
 
     /// <summary>The grain's validation speaks ArgumentException; the caller gets its message (the grain changed nothing).</summary>
-    static async Task Grain(Func<Task> call)
+    static async Task<T> Grain<T>(Func<Task<T>> call)
     {
-        try { await call(); }
+        try { return await call(); }
         catch (ArgumentException e)
         {
             var message = e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "") : e.Message;

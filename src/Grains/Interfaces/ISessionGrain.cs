@@ -36,18 +36,20 @@ public interface ISessionGrain : IMarketSimGrain
     /// <summary>
     /// Adds a policy, or replaces the one with the same id (same kind only), effective from the next tick: a start before it
     /// is moved to it. Unknown countries, commodities or producers throw <see cref="ArgumentException"/> and change nothing.
-    /// Called while a tick runs, the change waits for that tick to end.
+    /// Called while a tick runs, the change waits for that tick to end. Returns the first tick the policy is in force.
     /// </summary>
-    [AlwaysInterleave] Task SetPolicyAsync(PolicySpec policy);
+    [AlwaysInterleave] Task<int> SetPolicyAsync(PolicySpec policy);
 
     /// <summary>
     /// Several changes at once, in order, all from the next tick: all are checked (each against the timeline the ones before
     /// it leave) before any applies, so a bad one changes nothing; the timeline is stored once. A classroom's round.
+    /// Returns the tick the changes apply from. Concurrent calls store their timelines one at a time, the latest last.
     /// </summary>
-    [AlwaysInterleave] Task ChangePoliciesAsync(IReadOnlyList<PolicyChange> changes);
+    [AlwaysInterleave] Task<int> ChangePoliciesAsync(IReadOnlyList<PolicyChange> changes);
 
     /// <summary>Ends a policy at the next tick (drops it if it has not started). Unknown id: <see cref="ArgumentException"/>.</summary>
-    [AlwaysInterleave] Task RemovePolicyAsync(string policyId);
+    /// <returns>The tick from which the policy is no longer in force.</returns>
+    [AlwaysInterleave] Task<int> RemovePolicyAsync(string policyId);
 
     /// <summary>
     /// Pushes every new frame (and restarts) to <paramref name="observer"/> until it unsubscribes or 5 minutes pass without

@@ -39,6 +39,7 @@ public sealed partial class SessionGrain(
     readonly ObserverManager<ISessionObserver> _observers = new(SessionObservers.Expiry, logger);
     SessionTopology? _topology;
     readonly List<PolicyChange> _pending = new();
+    readonly SemaphoreSlim _timelineWrites = new(1, 1);
     bool _inTick, _dirty;
 
     string Id => this.GetPrimaryKeyString();
@@ -207,13 +208,17 @@ public sealed partial class SessionGrain(
         return Task.FromResult(timeline.AsImmutable());
     }
 
-    public Task SetPolicyAsync(PolicySpec policy) => Change(new PolicyChange(policy ?? throw new ArgumentNullException(nameof(policy)), null));
+    public async Task<int> SetPolicyAsync(PolicySpec policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var from = await ChangePoliciesAsync([new PolicyChange(policy, null)]);
+        return Math.Max(policy.Start, from); // a start in the future is kept (PolicyTimeline.Apply moves only earlier ones)
+    }
 
-    public Task RemovePolicyAsync(string policyId) => Change(new PolicyChange(null, policyId ?? throw new ArgumentNullException(nameof(policyId))));
+    public Task<int> RemovePolicyAsync(string policyId) =>
+        ChangePoliciesAsync([new PolicyChange(null, policyId ?? throw new ArgumentNullException(nameof(policyId)))]);
 
-    Task Change(PolicyChange change) => ChangePoliciesAsync([change]);
-
-    public async Task ChangePoliciesAsync(IReadOnlyList<PolicyChange> changes)
+    public async Task<int> ChangePoliciesAsync(IReadOnlyList<PolicyChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         if (changes.Any(c => c is null)) throw new ArgumentException("A change is missing.", "policy");
@@ -230,8 +235,13 @@ public sealed partial class SessionGrain(
             if (_inTick) _pending.Add(change);
             else PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
         _dirty = true;
-        // Stored at once, so a crash before the next checkpoint loses no change (recovery replays with this timeline).
-        await SaveTimelineAsync(Preview(clock));
+        // Stored at once, so a crash before the next checkpoint loses no change (recovery replays with this timeline). Calls
+        // interleave, so writes go one at a time and each takes the timeline as it is when its turn comes: the last write to
+        // land always holds every change made before it.
+        await _timelineWrites.WaitAsync();
+        try { await SaveTimelineAsync(Preview(Started().Clock)); }
+        finally { _timelineWrites.Release(); }
+        return next;
     }
 
     public Task SubscribeAsync(ISessionObserver observer)
