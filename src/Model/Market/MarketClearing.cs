@@ -246,6 +246,23 @@ public static class MarketClearing
             }
         }
 
+        // The seller's capacity shared among one class of its requests (priority buyers or the rest), needs first; 0 for the
+        // requests of the other class.
+        double[] ClassAllocation(int a, List<(int Bid, double Q, int Delay, int Cand)> reqs, bool priority, double capacity)
+        {
+            var q = new double[reqs.Count];
+            var need = new double[reqs.Count];
+            for (int k = 0; k < reqs.Count; k++)
+            {
+                if (asks[a].PriorityBuyers.Contains(bids[reqs[k].Bid].BuyerCountry) != priority) continue;
+                q[k] = reqs[k].Q;
+                if (world.Buyers.NeedsFirst) need[k] = reqs[k].Q * Rationing.NeedShare(bids[reqs[k].Bid]);
+            }
+            var alloc = new double[reqs.Count];
+            Rationing.Allocate(q, need, capacity, alloc);
+            return alloc;
+        }
+
         var requests = new List<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
         for (int a = 0; a < asks.Count; a++) requests[a] = new();
         for (int round = 0; round <= asks.Count + 1; round++)
@@ -275,16 +292,13 @@ public static class MarketClearing
                 for (int a = 0; a < asks.Count; a++)
                 {
                     var reqs = requests[a];
-                    double pri = 0, other = 0;
-                    foreach (var r in reqs) if (asks[a].PriorityBuyers.Contains(bids[r.Bid].BuyerCountry)) pri += r.Q; else other += r.Q;
-                    var priShare = pri <= cap[a] ? 1 : cap[a] / pri;
-                    var rest = Math.Max(0, cap[a] - Math.Min(pri, cap[a]));
-                    var otherShare = other <= rest ? 1 : rest / other;
-                    foreach (var r in reqs)
-                        foreach (var ctl in cands[r.Bid][r.Cand].Controls)
+                    var alloc = ClassAllocation(a, reqs, true, cap[a]);
+                    var others = ClassAllocation(a, reqs, false, Math.Max(0, cap[a] - alloc.Sum()));
+                    for (int k = 0; k < reqs.Count; k++) alloc[k] += others[k];
+                    for (int k = 0; k < reqs.Count; k++)
+                        foreach (var ctl in cands[reqs[k].Bid][reqs[k].Cand].Controls)
                             if (ctl.Mode == ControlMode.Quota)
-                                asked[QuotaKey(ctl)] = asked.GetValueOrDefault(QuotaKey(ctl))
-                                    + r.Q * (asks[a].PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) ? priShare : otherShare);
+                                asked[QuotaKey(ctl)] = asked.GetValueOrDefault(QuotaKey(ctl)) + alloc[k];
                 }
                 quotaScale = new Dictionary<string, double>(StringComparer.Ordinal);
                 foreach (var ctl in controls.Where(c => c.Mode == ControlMode.Quota))
@@ -301,19 +315,15 @@ public static class MarketClearing
                 var reqs = requests[a];
                 if (reqs.Count == 0) continue;
                 var ask = asks[a];
-                // Priority buyers first, then the rest, each class pro rata.
+                // Priority buyers first, then the rest, each class rationed needs first (Rationing).
                 foreach (var cls in new[] { true, false })
                 {
-                    double total = 0;
-                    var members = 0;
-                    foreach (var r in reqs)
-                        if (ask.PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) == cls) { total += r.Q; members++; }
-                    if (members == 0) continue;
-                    var share = total <= cap[a] ? 1 : cap[a] / total;
-                    foreach (var r in reqs)
+                    var alloc = ClassAllocation(a, reqs, cls, cap[a]);
+                    for (int k = 0; k < reqs.Count; k++)
                     {
+                        var r = reqs[k];
                         if (ask.PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) != cls) continue;
-                        var q = r.Q * share;
+                        var q = alloc[k];
                         var cand = cands[r.Bid][r.Cand];
                         if (quotaScale is not null)
                             foreach (var ctl in cand.Controls)
@@ -329,7 +339,7 @@ public static class MarketClearing
                         if (declared) q = Math.Min(q, Math.Max(0, declaredLeft[r.Bid]));
                         if (q <= Eps) { blocked.Add((r.Bid, r.Cand)); continue; }
                         if (declared) declaredLeft[r.Bid] -= q;
-                        var full = r.Q * share;
+                        var full = alloc[k];
                         foreach (var ctl in cand.Controls)
                         {
                             if (ctl.Mode == ControlMode.Quota)

@@ -126,6 +126,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             PrecautionBuildDays = m.Num("precaution_build_days", false, d.PrecautionBuildDays, 1, 36500) ?? d.PrecautionBuildDays,
             PrecautionReleaseDays = m.Num("precaution_release_days", false, d.PrecautionReleaseDays, 1, 36500) ?? d.PrecautionReleaseDays,
             EndUseUpstream = m.Bool("end_use_upstream"),
+            NeedsFirst = m.Bool("needs_first"),
             EndUseLagDays = m.Num("end_use_lag_days", false, d.EndUseLagDays, 1, 36500) ?? d.EndUseLagDays,
         };
         m.RejectUnknown();
