@@ -72,3 +72,25 @@ public class IoMultiplierValidationTests
         Assert.Equal(line, e.Line);
     }
 }
+
+/// <summary>A file that is not YAML says what to fix in the user's words, not the parser library's.</summary>
+public class MalformedYamlMessageTests
+{
+    [Fact]
+    public void An_unclosed_bracket_says_so_without_a_dotnet_message_or_an_empty_field()
+    {
+        var r = ScenarioLoader.LoadText("a: [1, 2\nb: 3\n", "bad.yaml");
+        var e = Assert.Single(r.Errors);
+        Assert.Contains("'[' or a mapping '{' opened before here is not closed", e.Message);
+        Assert.DoesNotContain("Operation is not valid", e.Message);
+        Assert.StartsWith("bad.yaml:1:", e.ToString());
+        Assert.DoesNotContain(": : ", e.ToString());
+    }
+
+    [Fact]
+    public void A_field_error_keeps_its_field_in_the_printed_form()
+    {
+        var e = new ScenarioError("f.yaml", 3, 5, "days", "must be at least 1");
+        Assert.Equal("f.yaml:3:5: days: must be at least 1", e.ToString());
+    }
+}

@@ -94,7 +94,7 @@ public static class YamlLimits
         {
             // YamlDotNet reports an unclosed [ or { this way; the parser's position is where it gave up.
             var at = parser.Current?.Start;
-            error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
+            error = new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", UnclosedMessage);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -104,6 +104,9 @@ public static class YamlLimits
         }
         return null;
     }
+
+    /// <summary>YamlDotNet reports an unclosed [ or { with a .NET message about its own state; the user gets what to fix.</summary>
+    const string UnclosedMessage = "malformed YAML: a list '[' or a mapping '{' opened before here is not closed (a missing ']' or '}', or a comma where a new line was meant)";
 
     static ScenarioError Malformed(string file, YamlException e) =>
         new(file, (int)e.Start.Line, (int)e.Start.Column, "", "malformed YAML: " + (e.InnerException?.Message ?? e.Message));
@@ -207,7 +210,7 @@ public static class YamlLimits
         catch (InvalidOperationException e)
         {
             var at = parser.Current?.Start;
-            return new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", "malformed YAML (unclosed bracket or brace?): " + e.Message);
+            return new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", UnclosedMessage);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
