@@ -55,7 +55,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         var frames = await FramesAsync();
         if (_scores is { } cached && cached.At == frames.Count) return cached.Rows;
-        var rows = Scoreboard.Build(Room.Playable, frames);
+        var rows = Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights);
         _scores = new ScoresAt(frames.Count, rows);
         return rows;
     }
