@@ -16,7 +16,7 @@ public sealed record ScoreWeights
 
     /// <summary>On the direct loss: value added not produced for want of inputs (losses.csv).</summary>
     public double Loss { get; init; } = 1;
-    /// <summary>On the fiscal cost: floor subsidies, stockpile purchases net of sales, capacity projects (fiscal.csv).</summary>
+    /// <summary>On the fiscal cost: floor subsidies, stockpiles, capacity projects (fiscal.csv; summary.csv fiscal_cost).</summary>
     public double FiscalCost { get; init; } = 1;
     /// <summary>
     /// On export revenue, the value of the country's sales abroad (flows.csv). Revenue is turnover, not value added: the
