@@ -159,6 +159,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             await teacher.Locator("[data-testid=class-scenario]").SelectOptionAsync("china-japan-2026.yaml");
             await teacher.Locator("[data-testid=class-round-ticks]").FillAsync("5");
             await teacher.Locator("[data-testid=class-round-seconds]").FillAsync("0");
+            await teacher.Locator("[data-testid=weight-export-revenue]").FillAsync("0.25"); // the teacher's weight, shown with the scoreboard
             await teacher.Locator("[data-testid=class-create]").ClickAsync();
             await teacher.Locator("[data-testid=teach]").WaitForAsync();
             var code = (await teacher.Locator("[data-testid=code]").InnerTextAsync()).Trim();
@@ -244,6 +245,11 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             var ranked = await screen.Locator("[data-testid=score-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.country)");
             Assert.Contains(aliceCountry, ranked);
             Assert.Contains(bobCountry, ranked);
+            Assert.Contains("0.25 × export revenue", await screen.Locator("[data-testid=score-formula]").InnerTextAsync());
+            Assert.All(await screen.Locator("[data-testid=score]").AllInnerTextsAsync(), t => Assert.EndsWith("%", t.Trim()));
+            // A student sees their country's score, its rank and the same formula.
+            Assert.Contains(" of ", await bob.Locator("[data-testid=head-score]").InnerTextAsync());
+            Assert.Contains("0.25 × export revenue", await bob.Locator("[data-testid=head-formula]").InnerTextAsync());
             await WaitForRound(screen, 3);
         }
         finally { await ScreenshotsAsync(); }

@@ -182,6 +182,9 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var scores = await teacher.InvokeAsync<IReadOnlyList<ScoreRow>>("GetScoreboard", c.Code);
         Assert.Equal(["CN", "JP", "US"], scores.Select(s => s.Country).Order());
         Assert.Equal([1, 2, 3], scores.Select(s => s.Rank));
+        Assert.Equal(scores.Select(s => s.Score).OrderDescending(), scores.Select(s => s.Score));
+        Assert.All(scores, s => Assert.Equal(s.Parts.Loss + s.Parts.FiscalCost + s.Parts.ExportRevenue + s.Parts.ExportRent, s.Score, 1e-15));
+        Assert.Contains(scores, s => s.ExportRevenue > 0); // China sells abroad, and the default weights count it
     }
 
     [Fact]
@@ -229,6 +232,33 @@ public sealed class ClassroomHubTests(DashboardApp app)
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,
             P("""{"$kind":"stockpile","id":"s","start":0,"country":"JP","commodity":"dy_oxide","size":"NaN","initial":0,"maxReleasePerDay":1}"""), null), "policy.size: NaN is not a finite number");
         Assert.Equal(before, await Snapshot(teacher, c.Code));
+    }
+
+    [Fact]
+    public async Task Score_weights_are_the_teachers_and_a_bad_one_is_refused_with_its_name_and_creates_nothing()
+    {
+        await using var teacher = await Connect();
+        var classes = app.Classrooms.All.Count;
+        Task Create(ScoreWeights w) => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, Small with { ScoreWeights = w });
+        await Refused(() => Create(new() { Loss = double.NaN }), "scoreWeights.loss: NaN is not a finite number");
+        await Refused(() => Create(new() { FiscalCost = double.NegativeInfinity }), "scoreWeights.fiscalCost: -Infinity is not a finite number");
+        await Refused(() => Create(new() { ExportRevenue = 10.5 }), "scoreWeights.exportRevenue: 10.5 is outside 0–10");
+        await Refused(() => Create(new() { ExportRent = -1 }), "scoreWeights.exportRent: -1 is outside 0–10");
+        await Refused(() => Create(null!), "scoreWeights: is null");
+        Assert.Equal(classes, app.Classrooms.All.Count);
+
+        // An outside client's JSON: the weights by name, a missing one keeps its default.
+        var json = JsonDocument.Parse("""{"roundTicks":5,"roundSeconds":0,"playable":["CN","JP"],"scoreWeights":{"loss":2,"exportRent":0}}""").RootElement;
+        var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, json);
+        var expected = new ScoreWeights { Loss = 2, FiscalCost = 1, ExportRevenue = 0.5, ExportRent = 0 };
+        Assert.Equal(expected, app.Classrooms.Find(created.Code)!.Room.Settings.ScoreWeights);
+        Assert.Equal(expected, (await teacher.InvokeAsync<ClassroomState>("Watch", created.Code)).ScoreWeights);
+        await teacher.InvokeAsync("Start", created.Code, created.InstructorToken);
+        await teacher.InvokeAsync<int>("Advance", created.Code, created.InstructorToken);
+        var scores = await teacher.InvokeAsync<IReadOnlyList<ScoreRow>>("GetScoreboard", created.Code);
+        Assert.All(scores, s => Assert.Equal(0, s.Parts.ExportRent));
+        Assert.All(scores, s => Assert.Equal(0.5 * s.ExportRevenue / s.Gdp, s.Parts.ExportRevenue, 1e-15));
+        await teacher.InvokeAsync("Finish", created.Code, created.InstructorToken);
     }
 
     [Fact]
@@ -301,7 +331,10 @@ public sealed class ClassroomHubTests(DashboardApp app)
         Assert.True(host.Room.Round >= 2, "the timer did not close round 1");
         Assert.Contains(host.Room.Log, d => d.Round == 1 && d.LeverId == "export:dy_oxide" && d.Value == 30 && d.Tick == 0);
         Assert.True(host.Session.Runner.Status.Tick >= 5);
-        lock (rounds) Assert.Contains(2, rounds); // every viewer was told
+        // Every viewer is told: the message leaves once the round has opened, so it may arrive a moment after the check above.
+        bool Told() { lock (rounds) return rounds.Contains(2); }
+        for (var i = 0; i < 100 && !Told(); i++) await Task.Delay(50);
+        lock (rounds) Assert.Contains(2, rounds);
         await teacher.InvokeAsync("Finish", c.Code, c.Teacher); // no more rounds in the background
     }
 

@@ -11,7 +11,7 @@ public class ValueAddedTests
 
     // Ore (100) → oxide (400, 2 ore per oxide) → magnet (1,500, 0.5 oxide per magnet) → a car maker (output 10,000 a unit,
     // 0.2 magnet a unit, value added 9,700).
-    static ScenarioSpec Chain(params PolicySpec[] policies) => TestWorld.Make(
+    internal static ScenarioSpec Chain(params PolicySpec[] policies) => TestWorld.Make(
         commodities: [C("ore", 100, "CN"), C("oxide", 400, "CN"), C("magnet", 1500, "CN")],
         producers:
         [

@@ -13,12 +13,22 @@ public sealed record SeatInfo(string Id, string Name, string? Country, bool Huma
 
 public sealed record ClassroomState(string Code, string Scenario, string SessionId, ClassroomPhase Phase, int Round, int Tick,
     int Horizon, DateOnly Date, DateTimeOffset? Deadline, RoundMode Mode, int RoundTicks, IReadOnlyList<string> Playable,
-    IReadOnlyList<SeatInfo> Seats, bool AllSubmitted);
+    IReadOnlyList<SeatInfo> Seats, bool AllSubmitted, ScoreWeights ScoreWeights);
 
 public sealed record LeverView(string Id, string Kind, string Label, string Unit, double Min, double Max, double Value, bool Persistent);
 
+/// <summary>A student's country in numbers: what the scoreboard shows for it (<see cref="ScoreRow"/>), with its rank of
+/// <see cref="Ranked"/> countries, and the stockpile it has ordered.</summary>
 public sealed record CountryHeadline(string Country, string Name, double Loss, double GdpShare, double FiscalCost, double Shortage,
-    double StockpileOrdered, string Currency);
+    double StockpileOrdered, string Currency)
+{
+    public int Rank { get; init; }
+    public int Ranked { get; init; }
+    public double Score { get; init; }
+    public ScoreParts Parts { get; init; } = new(0, 0, 0, 0);
+    public double ExportRevenue { get; init; }
+    public double ExportRent { get; init; }
+}
 
 /// <summary>What a student sees: their seat, their country's numbers and levers, the round, the news.</summary>
 public sealed record StudentView(SeatInfo Seat, ClassroomState Classroom, CountryHeadline? Headline, IReadOnlyList<LeverView> Levers,

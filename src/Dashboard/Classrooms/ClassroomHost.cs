@@ -46,7 +46,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         var r = Room;
         return new ClassroomState(r.Code, r.Scenario.Name, Session.Id, r.Phase, r.Round, Tick, r.Scenario.Days, r.Scenario.DateOf(Tick),
-            r.Deadline, r.Settings.Mode, r.Settings.RoundTicks, r.Playable, r.Seats.Select(Info).ToList(), r.AllSubmitted);
+            r.Deadline, r.Settings.Mode, r.Settings.RoundTicks, r.Playable, r.Seats.Select(Info).ToList(), r.AllSubmitted, r.Settings.ScoreWeights);
     }
 
     SeatInfo Info(Seat s) => new(s.Id, s.Name, s.Country, s.Human, s.Bot, s.Connected, s.SubmittedRound == Room.Round && Room.IsOpen);
@@ -55,7 +55,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         var frames = await FramesAsync();
         if (_scores is { } cached && cached.At == frames.Count) return cached.Rows;
-        var rows = Scoreboard.Build(Room.Playable, frames);
+        var rows = Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights);
         _scores = new ScoresAt(frames.Count, rows);
         return rows;
     }
@@ -110,9 +110,13 @@ public sealed class ClassroomHost : IAsyncDisposable
         CountryHeadline? headline = null;
         if (country is { } c)
         {
-            var row = (await ScoreboardAsync()).First(r => r.Country == c);
+            var rows = await ScoreboardAsync();
+            var row = rows.First(r => r.Country == c);
             var ordered = log.Where(d => d.Country == c && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
-            headline = new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency);
+            headline = new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency)
+            {
+                Rank = row.Rank, Ranked = rows.Count, Score = row.Score, Parts = row.Parts, ExportRevenue = row.ExportRevenue, ExportRent = row.ExportRent,
+            };
         }
         var news = log.Where(d => d.By == "instructor" || d.Country == country).TakeLast(12)
             .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").Reverse().ToList();

@@ -74,13 +74,21 @@ public static class ClassroomRecord
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The scoreboard as CSV, ranked: score and its weighted parts (each a share of annual GDP, signed as they count, so the
+    /// parts add up to the score), then the money they come from, in the scenario's currency.
+    /// </summary>
     public static string ScoreboardCsv(IEnumerable<ScoreRow> rows, string currency)
     {
         var c = currency.ToLowerInvariant();
-        var sb = new StringBuilder(CsvFormat.Line(["rank", "country", $"loss_{c}", "gdp_share", $"fiscal_cost_{c}", "market_share", "shortage"]));
+        var sb = new StringBuilder(CsvFormat.Line(["rank", "country", "score", "loss_part", "fiscal_cost_part", "export_revenue_part",
+            "export_rent_part", $"loss_{c}", "gdp_share", $"fiscal_cost_{c}", $"export_revenue_{c}", $"export_rent_{c}", $"gdp_{c}",
+            "market_share", "shortage"]));
         foreach (var r in rows)
-            sb.Append(CsvFormat.Line([CsvFormat.Integer(r.Rank), r.Country, CsvFormat.Number(r.Loss), CsvFormat.Share(r.GdpShare),
-                CsvFormat.Number(r.FiscalCost), CsvFormat.Share(r.MarketShare), CsvFormat.Share(r.Shortage)]));
+            sb.Append(CsvFormat.Line([CsvFormat.Integer(r.Rank), r.Country, CsvFormat.Share(r.Score), CsvFormat.Share(r.Parts.Loss),
+                CsvFormat.Share(r.Parts.FiscalCost), CsvFormat.Share(r.Parts.ExportRevenue), CsvFormat.Share(r.Parts.ExportRent),
+                CsvFormat.Number(r.Loss), CsvFormat.Share(r.GdpShare), CsvFormat.Number(r.FiscalCost), CsvFormat.Number(r.ExportRevenue),
+                CsvFormat.Number(r.ExportRent), CsvFormat.Number(r.Gdp), CsvFormat.Share(r.MarketShare), CsvFormat.Share(r.Shortage)]));
         return sb.ToString();
     }
 }

@@ -22,6 +22,8 @@ public sealed record ClassroomSettings
     public int Capacity { get; init; } = 60;
     /// <summary>When a student's connection drops, a passive bot keeps the seat until the student returns.</summary>
     public bool BotTakeover { get; init; } = true;
+    /// <summary>How the scoreboard weighs each country's loss, fiscal cost, export revenue and export rent (<see cref="Classrooms.ScoreWeights"/>).</summary>
+    public ScoreWeights ScoreWeights { get; init; } = new();
 
     /// <summary>Every problem, as "field: what is wrong"; empty when the settings fit the scenario.</summary>
     public IReadOnlyList<string> Problems(ScenarioSpec world)
@@ -37,6 +39,8 @@ public sealed record ClassroomSettings
                     ? $"playable: country \"{c}\" holds no lever in this scenario"
                     : $"playable: unknown country \"{c}\"");
         if (Playable.Distinct().Count() != Playable.Count) problems.Add("playable: a country is listed twice");
+        if (ScoreWeights is null) problems.Add("scoreWeights: is null; leave it out for the defaults");
+        else problems.AddRange(ScoreWeights.Problems());
         return problems;
     }
 
