@@ -236,6 +236,8 @@ public class ClassroomTests
     {
         Assert.Contains("playable: unknown country \"XX\"", new ClassroomSettings { Playable = ["XX"] }.Problems(World));
         Assert.Contains("roundTicks: 0 is outside 1–365", new ClassroomSettings { RoundTicks = 0 }.Problems(World));
+        Assert.Equal(["playable: is null; leave it out (or []) for every country that holds a lever"], new ClassroomSettings { Playable = null! }.Problems(World));
+        Assert.Equal(["playable: a country is null"], new ClassroomSettings { Playable = [null!] }.Problems(World));
         var e = Assert.Throws<ClassroomError>(() => New(new ClassroomSettings { Capacity = 0 }));
         Assert.Equal("capacity", e.Field);
     }

@@ -33,6 +33,9 @@ public sealed record ClassroomSettings
         if (RoundSeconds is < 0 or > 3600) problems.Add($"roundSeconds: {RoundSeconds} is outside 0–3600");
         if (Capacity is < 1 or > 500) problems.Add($"capacity: {Capacity} is outside 1–500");
         var holders = LeverCatalog.Countries(world);
+        // A client's JSON may send null for a list: refuse it by name rather than fail on it.
+        if (Playable is null) { problems.Add("playable: is null; leave it out (or []) for every country that holds a lever"); return problems; }
+        if (Playable.Any(c => c is null)) { problems.Add("playable: a country is null"); return problems; }
         foreach (var c in Playable)
             if (!holders.Contains(c))
                 problems.Add(world.Countries.Any(x => x.Id == c)
