@@ -46,6 +46,33 @@ public class ScoreboardTests
         Assert.True(Row(bannedWorld, bannedFrames, "JP", weights).Parts.Loss < Row(freeWorld, freeFrames, "JP", weights).Parts.Loss);
     }
 
+    [Fact]
+    public void Against_the_world_nobody_played_a_class_that_changed_nothing_scores_zero_and_a_ban_costs_its_author()
+    {
+        var world = ValueAddedTests.Chain();
+        var baseline = new ClassBaseline(world, 1);
+        var countries = world.Countries.Select(c => c.Id).ToList();
+        // Nobody played: every part of every score is exactly 0, whatever the country's size or trade.
+        var untouched = new ReferenceRunner(world, 1).Run(120).ToList();
+        Assert.All(Scoreboard.Build(world, countries, untouched, new ScoreWeights(), baseline.Outcomes(120)),
+            r => Assert.Equal(new ScoreParts(0, 0, 0, 0), r.Parts));
+        // Without the baseline the same run ranks China first on its exports alone.
+        Assert.True(Scoreboard.Build(world, countries, untouched, new ScoreWeights()).Single(r => r.Country == "CN").Score > 0);
+
+        // The class bans China's magnets to Japan at tick 30: China's score falls below 0 on its export revenue, Japan's on its loss.
+        var ban = new ExportControl { Id = "class-ban", Start = 30, Exporter = "CN", Commodities = ["magnet"], Destinations = ["JP"] };
+        var played = new ReferenceRunner(ValueAddedTests.Chain(ban), 1).Run(120).ToList();
+        var rows = Scoreboard.Build(world, countries, played, new ScoreWeights(), baseline.Outcomes(120)).ToDictionary(r => r.Country);
+        Assert.True(rows["CN"].Parts.ExportRevenue < 0, $"China's export part {rows["CN"].Parts.ExportRevenue}");
+        Assert.True(rows["JP"].Parts.Loss < 0, $"Japan's loss part {rows["JP"].Parts.Loss}");
+        // The money columns stay as run.
+        Assert.Equal(OutcomeAccumulator.Compute(world, played).Single(o => o.Country == "CN").ExportRevenue, rows["CN"].ExportRevenue);
+        // A reset class asks for fewer ticks: the baseline starts again and agrees with a fresh one.
+        static IEnumerable<(string, double, double, double, double)> Key(IReadOnlyList<CountryOutcome> os) =>
+            os.Select(o => (o.Country, o.Loss, o.FiscalCost, o.ExportRevenue, o.ValueAdded));
+        Assert.Equal(Key(new ClassBaseline(world, 1).Outcomes(40)), Key(baseline.Outcomes(40)));
+    }
+
     // Two ticks made by hand, so every number is known. China (GDP 2 trillion) sells 3 bn a tick to Japan, pays 1 bn a tick
     // in fiscal cost and earns 1 bn of export rent; Japan (GDP 1 trillion) loses 1 bn a tick of value added.
     static readonly ScenarioSpec Two = TestWorld.Make() with

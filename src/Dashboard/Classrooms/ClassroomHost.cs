@@ -55,12 +55,15 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         var frames = await FramesAsync();
         if (_scores is { } cached && cached.At == frames.Count) return cached.Rows;
-        var rows = Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights);
+        var rows = Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights, Baseline.Outcomes(frames.Count));
         _scores = new ScoresAt(frames.Count, rows);
         return rows;
     }
 
     sealed record ScoresAt(int At, IReadOnlyList<ScoreRow> Rows);
+    ClassBaseline? _baselineRunner;
+    /// <summary>The world nobody played, made on first use (the score counts what the class changed against it).</summary>
+    ClassBaseline Baseline => LazyInitializer.EnsureInitialized(ref _baselineRunner, () => new ClassBaseline(Room.Scenario, Room.Seed));
     volatile ScoresAt? _scores;
     readonly SemaphoreSlim _framesGate = new(1, 1);
     List<Frame> _frames = new();

@@ -39,6 +39,16 @@ public sealed record CountryOutcome(
     public double TariffRevenue { get; init; }
     /// <summary>Σ what its producers and manufacturers paid for inputs above their reference value (accounts.csv extra_input_cost).</summary>
     public double ExtraInputCost { get; init; }
+
+    /// <summary>This outcome less another of the same country (the money and shares; peaks, days and prices are kept as run,
+    /// as a difference of peaks is not a peak).</summary>
+    public CountryOutcome Minus(CountryOutcome b) => this with
+    {
+        Loss = Loss - b.Loss, LossGdpShare = LossGdpShare - b.LossGdpShare, FiscalCost = FiscalCost - b.FiscalCost,
+        ExportRevenue = ExportRevenue - b.ExportRevenue, ExportRent = ExportRent - b.ExportRent, ValueAdded = ValueAdded - b.ValueAdded,
+        IndirectLoss = IndirectLoss - b.IndirectLoss, TariffRevenue = TariffRevenue - b.TariffRevenue,
+        ExtraInputCost = ExtraInputCost - b.ExtraInputCost,
+    };
 }
 
 /// <summary>Reduces a run's frames to <see cref="CountryOutcome"/>s, one frame at a time (pure, deterministic).</summary>

@@ -83,9 +83,12 @@ public sealed record ScoreRow(int Rank, string Country, double Score, ScoreParts
 
 public static class Scoreboard
 {
+    /// <param name="baseline">The world nobody played over the same ticks (<see cref="ClassBaseline"/>): when given, the score
+    /// counts each outcome's difference from it (what the class changed); the money columns stay as run.</param>
     public static IReadOnlyList<ScoreRow> Build(ScenarioSpec world, IReadOnlyList<string> countries, IReadOnlyList<Frame> frames,
-        ScoreWeights weights)
+        ScoreWeights weights, IReadOnlyList<CountryOutcome>? baseline = null)
     {
+        var before = baseline?.ToDictionary(o => o.Country, StringComparer.Ordinal);
         var outcomes = OutcomeAccumulator.Compute(world, frames);
         var byCountry = outcomes.ToDictionary(o => o.Country, StringComparer.Ordinal);
         // Cross-border shipments are every country's sales abroad, the export revenue of all of them.
@@ -101,7 +104,7 @@ public static class Scoreboard
         var rows = countries.Select(c =>
             {
                 var o = byCountry[c];
-                var parts = weights.Parts(o);
+                var parts = weights.Parts(before is null ? o : o.Minus(before[c]));
                 return new ScoreRow(0, c, parts.Score, parts, o.Loss, o.LossGdpShare, o.FiscalCost, o.ExportRevenue, o.ExportRent, o.Gdp,
                     crossBorder > 0 ? o.ExportRevenue / crossBorder : 0,
                     required.GetValueOrDefault(c) > 0 ? unmet.GetValueOrDefault(c) / required[c] : 0);
