@@ -49,6 +49,26 @@ public sealed class WhyViewTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_parallel_loop_given_dedicated_threads_stays_on_them(int count)
+    {
+        var names = new System.Collections.Concurrent.ConcurrentBag<string?>();
+        var pool = new System.Collections.Concurrent.ConcurrentBag<bool>();
+        using (var threads = new DedicatedThreads(count, "why-test"))
+            await Task.Factory.StartNew(() => Parallel.For(0, 40, new ParallelOptions { MaxDegreeOfParallelism = count, TaskScheduler = threads }, _ =>
+            {
+                names.Add(Thread.CurrentThread.Name);
+                pool.Add(Thread.CurrentThread.IsThreadPoolThread);
+                Thread.Sleep(5);
+            }), CancellationToken.None, TaskCreationOptions.None, threads);
+        Assert.Equal(40, names.Count);
+        Assert.All(names, n => Assert.StartsWith("why-test ", n));
+        Assert.DoesNotContain(true, pool);
+        Assert.InRange(names.Distinct().Count(), 1, count);
+    }
+
+    [Theory]
     [InlineData(1.6412e9, "1.64 bn USD")]
     [InlineData(-20.06e6, "−20.1 m USD")]
     [InlineData(512_345, "512,345 USD")]

@@ -4,9 +4,9 @@ namespace MarketSim.Dashboard.Why;
 
 /// <summary>
 /// A task scheduler with threads of its own. An attribution's counterfactual runs are CPU-bound for seconds to minutes;
-/// run by <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> on the thread pool they would hold the threads
-/// that the hubs, the pages and the in-process silo need. Parallel.For queues its work on <see cref="TaskScheduler.Current"/>,
-/// so a task started on this scheduler keeps the whole loop on these threads.
+/// on the thread pool they would hold the threads that the hubs, the pages and the in-process silo need. The attribution
+/// is started on this scheduler and given it for its parallel loop (ParallelOptions.TaskScheduler, which otherwise is the
+/// pool's, not <see cref="TaskScheduler.Current"/>), so every run, the first included, goes on these threads.
 /// </summary>
 public sealed class DedicatedThreads : TaskScheduler, IDisposable
 {

@@ -70,7 +70,7 @@ public sealed class WhyService(SessionDirectory sessions, DashboardLimits limits
         AttributionResult result;
         using (var scheduler = new DedicatedThreads(threads, $"why {s.Id}"))
             result = await Unwrap(Task.Factory.StartNew(
-                () => PolicyAttribution.Run(replay.Scenario, plan.Game, replay.Seed, replay.Tick, samples: null, threads, progress, cancel),
+                () => PolicyAttribution.Run(replay.Scenario, plan.Game, replay.Seed, replay.Tick, samples: null, threads, progress, cancel, scheduler),
                 cancel, TaskCreationOptions.None, scheduler));
         log.LogInformation("Why: session {Session}, {Runs} runs of {Days} days on {Threads} threads in {Seconds:0.0} s",
             s.Id, result.Runs, replay.Tick, threads, clock.Elapsed.TotalSeconds);
