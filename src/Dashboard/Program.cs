@@ -27,6 +27,8 @@ builder.Services.AddHttpContextAccessor(); // the join page's client address, fo
 builder.Services.AddSingleton<SessionDirectory>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
+// The session page's "Why" panel: attributions and baselines, bounded per host (docs/SECURITY.md).
+builder.Services.AddSingleton<MarketSim.Dashboard.Why.WhyService>();
 // After UseOrleans: hosted services start in order, so the silo is up when the default session is created.
 builder.Services.AddHostedService<DefaultSession>();
 

@@ -31,6 +31,13 @@ public sealed class DashboardLimits
     public int JoinAttemptsPerMinute { get; set; } = 300;
     /// <summary>Calls naming a join code that does not exist, per client address per minute (code guessing).</summary>
     public int CodeGuessesPerMinute { get; set; } = 20;
+    /// <summary>"Why" attributions (2ⁿ counterfactual runs each, every core busy) this web host computes at once; one more is
+    /// refused until one ends. Each session computes at most one at a time whatever this says.</summary>
+    public int MaxAttributions { get; set; } = 1;
+    /// <summary>"Compared with what" baselines (one counterfactual run each, one core) this web host computes at once.</summary>
+    public int MaxComparisons { get; set; } = 2;
+    /// <summary>Counterfactual runs one attribution makes at a time, each on a thread of its own; 0 = one per core.</summary>
+    public int AttributionThreads { get; set; }
 }
 
 /// <summary>Counts per client address and per connection for <see cref="DashboardLimits"/>.</summary>

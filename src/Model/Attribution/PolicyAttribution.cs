@@ -57,8 +57,10 @@ public static class PolicyAttribution
     /// <see cref="DefaultSamples"/>) drawn from <paramref name="seed"/>. The result depends on nothing but the arguments.
     /// </summary>
     /// <param name="progress">Receives the number of runs finished so far (from several threads).</param>
+    /// <param name="scheduler">Where the runs go (default: the thread pool). A web host that must keep its pool for its
+    /// requests gives threads of its own.</param>
     public static AttributionResult Run(ScenarioSpec world, AttributionGame game, ulong seed, int days, int? samples, int parallel,
-        IProgress<int>? progress = null, CancellationToken cancel = default)
+        IProgress<int>? progress = null, CancellationToken cancel = default, TaskScheduler? scheduler = null)
     {
         var n = game.Count;
         var exact = samples is null && n <= MaxExact;
@@ -70,7 +72,10 @@ public static class PolicyAttribution
         var countries = world.Countries.Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
         int done = 0;
         // Each run writes only its own slot, so the result does not depend on which thread ran what, or when.
-        Parallel.For(0, coalitions.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel), CancellationToken = cancel }, i =>
+        Parallel.For(0, coalitions.Count, new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, parallel), CancellationToken = cancel, TaskScheduler = scheduler ?? TaskScheduler.Default,
+        }, i =>
         {
             worths[i] = Vector(OutcomeAccumulator.Simulate(game.World(world, coalitions[i]), seed, days, cancel));
             progress?.Report(Interlocked.Increment(ref done));

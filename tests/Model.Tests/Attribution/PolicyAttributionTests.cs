@@ -103,6 +103,23 @@ public class PolicyAttributionTests
     }
 
     [Fact]
+    public void The_runs_go_to_the_scheduler_given_and_give_the_same_result()
+    {
+        var world = World();
+        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 2).ConcurrentScheduler;
+        var elsewhere = 0;
+        var progress = new Progress(() => { if (TaskScheduler.Current != scheduler) Interlocked.Increment(ref elsewhere); });
+        var given = PolicyAttribution.Run(world, Game(world), Seed, Days, null, parallel: 2, progress, default, scheduler);
+        Assert.Equal(0, elsewhere);
+        Assert.Equal(PolicyAttribution.ToCsv(PolicyAttribution.Run(World(), Game(world), Seed, Days, null, parallel: 2).Rows), PolicyAttribution.ToCsv(given.Rows));
+    }
+
+    sealed class Progress(Action report) : IProgress<int>
+    {
+        public void Report(int value) => report();
+    }
+
+    [Fact]
     public void A_group_is_one_player_and_policies_left_out_stay_on()
     {
         var world = World();
