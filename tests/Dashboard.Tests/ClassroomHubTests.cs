@@ -77,6 +77,28 @@ public sealed class ClassroomHubTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Only_the_instructor_ends_a_classroom_and_then_its_code_world_and_quota_place_are_gone()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        var sessionId = app.Classrooms.Find(c.Code)!.Session.Id;
+        var ended = new TaskCompletionSource<string>();
+        a.On<string>(ClassroomMessages.Ended, code => ended.TrySetResult(code));
+
+        await Refused(() => a.InvokeAsync("EndClassroom", c.Code, c.Cn.Token), "token: only the instructor may end the classroom");
+        Assert.NotNull(app.Classrooms.Find(c.Code));
+
+        await teacher.InvokeAsync("EndClassroom", c.Code, c.Teacher);
+        Assert.Equal(c.Code, await ended.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null(app.Classrooms.Find(c.Code));
+        Assert.Null(app.Sessions.Find(sessionId));
+        await Refused(() => b.InvokeAsync<StudentView>("GetView", c.Code, c.Jp.Token), $"no classroom \"{c.Code}\"");
+        await Refused(() => teacher.InvokeAsync("EndClassroom", c.Code, c.Teacher), $"no classroom \"{c.Code}\"");
+    }
+
+    [Fact]
     public async Task Forged_tokens_wrong_codes_and_observers_are_refused()
     {
         await using var teacher = await Connect();

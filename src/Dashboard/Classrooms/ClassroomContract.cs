@@ -40,4 +40,6 @@ public sealed record NewsMessage(string Code, int Round, int Tick, IReadOnlyList
 public static class ClassroomMessages
 {
     public const string State = "Classroom", News = "News";
+    /// <summary>Sent with the join code when the instructor ends the classroom for good.</summary>
+    public const string Ended = "ClassroomEnded";
 }

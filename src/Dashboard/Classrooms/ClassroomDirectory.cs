@@ -59,6 +59,21 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
         return new ClassroomCreated(code, instructor, session.Id);
     }
 
+    /// <summary>
+    /// Ends a classroom for good (the instructor only): its timers stop, its world's grains end and drop their records, and
+    /// its code names nothing any more (students' pages say so on their next call). Download its CSVs first.
+    /// </summary>
+    public async Task EndAsync(string? code, string? token)
+    {
+        var host = Require(code);
+        host.Room.AuthorizeInstructor(token, "end the classroom");
+        if (!_rooms.TryRemove(host.Code, out _)) return; // ended by a concurrent call
+        await host.DisposeAsync();
+        await sessions.EndAsync(host.Session.Id);
+        log.LogInformation("Classroom {Code} ended", host.Code);
+        Changed?.Invoke();
+    }
+
     Task BroadcastAsync(ClassroomHost host) =>
         hub.Clients.Group(ClassroomHub.GroupOf(host.Code)).SendAsync(ClassroomMessages.State, host.State());
 

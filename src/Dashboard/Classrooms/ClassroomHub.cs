@@ -101,6 +101,16 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
 
     public Task Finish(string? code, string? token) => Call(() => rooms.Require(code).FinishAsync(token));
 
+    /// <summary>Instructor: ends the classroom for good and frees its world and its place in the quotas; the code then names
+    /// nothing. Students and the projector receive "ClassroomEnded".</summary>
+    public Task EndClassroom(string? code, string? token) => Call(async () =>
+    {
+        var normalised = Tokens.NormaliseCode(code);
+        await rooms.EndAsync(code, token);
+        quotas.ClassroomEnded(normalised);
+        await Clients.Group(GroupOf(normalised)).SendAsync(ClassroomMessages.Ended, normalised);
+    });
+
     /// <summary>The instructor removes a seat: its token stops working, the place is free (docs/SECURITY.md).</summary>
     public Task RemoveSeat(string? code, string? token, string? seatId) =>
         Call(() => rooms.Require(code).RemoveSeatAsync(token, seatId));

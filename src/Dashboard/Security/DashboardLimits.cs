@@ -96,6 +96,12 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
 
     public void ClassroomCreated(string client, string code) => Add(_classroomsByClient, client, code);
 
+    /// <summary>A classroom ended: its place in its maker's quota is free again.</summary>
+    public void ClassroomEnded(string code)
+    {
+        foreach (var set in _classroomsByClient.Values) lock (set) set.Remove(code);
+    }
+
     /// <summary>Records a subscription; throws if the connection holds too many.</summary>
     public void Subscribe(string connection, string sessionId)
     {

@@ -64,6 +64,9 @@ public sealed class Classroom
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
 
+    /// <summary>The instructor's token, or a <see cref="ClassroomError"/> naming the action only the instructor may take.</summary>
+    public void AuthorizeInstructor(string? token, string action) => RequireInstructor(Authorize(token), action);
+
     static void RequireInstructor(Caller caller, string action)
     {
         if (caller.Role != ClassroomRole.Instructor) throw new ClassroomError("token", $"only the instructor may {action}");
