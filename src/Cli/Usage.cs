@@ -96,8 +96,9 @@ public static class Usage
 
           Reads a batch directory and writes DIR/report.html: one self-contained file (plotly.js embedded, no
           network) with fan charts (median and 5-95% band over the repetitions) of prices and losses per variant,
-          and a table of the summary metrics. With a headless Chromium on the PATH (chromium, chromium-browser,
-          google-chrome) also DIR/charts/*.png, one per chart; --no-png skips them.
+          and a table of the summary metrics. With a headless Chromium (the first of chromium,
+          chromium-browser, google-chrome, google-chrome-stable, chrome, headless_shell on the PATH, or the file
+          named by MARKETSIM_CHROMIUM) also DIR/charts/*.png, one per chart; --no-png skips them.
         """;
 
     public const string Attribute = """

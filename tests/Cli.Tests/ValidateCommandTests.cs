@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace MarketSim.Cli.Tests;
 
 public class ValidateCommandTests
@@ -53,17 +55,21 @@ public class ValidateCommandTests
         Assert.Matches(@"broken\.yaml:\d+:\d+: error: ", r.StdErr);
     }
 
-    /// <summary>Every shipped scenario must validate; the list grows as scenarios/ does.</summary>
+    /// <summary>Every shipped scenario must validate; the list grows as scenarios/ does. A missing or empty scenarios/ fails.</summary>
     [Fact]
     public void Every_shipped_scenario_validates()
     {
         using var dir = new TempDir();
         var scenarios = Path.Combine(CliProcess.RepoRoot, "scenarios");
-        var files = Directory.Exists(scenarios) ? Directory.GetFiles(scenarios, "*.yaml").Order(StringComparer.Ordinal).ToList() : [];
+        Assert.True(Directory.Exists(scenarios), $"the shipped scenarios are missing: no folder {scenarios}");
+        var files = Directory.GetFiles(scenarios, "*.yaml").Order(StringComparer.Ordinal).ToList();
+        Assert.True(files.Count >= 5, $"expected the five shipped scenarios in {scenarios}, found {files.Count}");
         foreach (var f in files)
         {
             var r = CliProcess.Run(dir.Path, "validate", f);
             Assert.True(r.ExitCode == 0, $"{f}:\n{r.All}");
+            var name = Path.GetFileNameWithoutExtension(f);
+            Assert.Matches($@"^{Regex.Escape(f)}: ok: '{Regex.Escape(name)}', \d+ countries, \d+ commodities, \d+ producers, \d+ manufacturer firms, ", r.StdOut);
         }
     }
 }

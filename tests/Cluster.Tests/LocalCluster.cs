@@ -80,16 +80,22 @@ public sealed class LocalCluster : IAsyncLifetime
         // A new silo is Active in its own view before every other silo (and the directory) has taken it in: wait until the
         // cluster lists exactly three active silos, then let the directory settle.
         var until = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < until)
+        var seen = "no answer";
+        while (true)
         {
             try
             {
                 var hosts = await Client.GetGrain<Orleans.Runtime.IManagementGrain>(0).GetHosts(onlyActive: true);
                 if (hosts.Count == 3) break;
+                seen = $"{hosts.Count} active: {string.Join(", ", hosts.Keys)}";
             }
-            catch (Exception) { }
+            catch (Exception e) { seen = $"{e.GetType().Name}: {e.Message}"; }
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"the cluster did not list three active silos within 60 s (last: {seen}):\n{Logs}");
             await Task.Delay(500);
         }
+        // Listed as active in the membership table is not yet taken in by every silo's directory; no signal of that is
+        // exposed to a client, so this one wait stays a fixed time (the membership table refreshes every 2 s here).
         await Task.Delay(TimeSpan.FromSeconds(3));
     }
 

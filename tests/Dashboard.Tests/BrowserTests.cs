@@ -112,13 +112,17 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
 
             await RunTo("2026-03-27");
             await WaitForTick(85);
-            // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban
-            // (without it, the line stays at 0 up to this date).
+            // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban.
             const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · dy_oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
             await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 85");
             var shares = await _page.EvaluateAsync<double[]>(jpDy);
             Assert.All(shares.Take(10), v => Assert.Equal(0, v));
             Assert.True(shares.Skip(10).Max() > 0.5, $"Japan's Dy unmet share after the ban peaked at {shares.Skip(10).Max()}");
+            // The ban caused it: the same scenario, seed and days without the ban (reference runner) keeps the line near 0.
+            var without = new MarketSim.Model.Simulation.ReferenceRunner(s.Scenario, s.Seed).Run(85)
+                .Select(f => f.Shortages.Where(r => r is { Country: "JP", Sector: "magnets", Commodity: "dy_oxide" }).ToList())
+                .Select(rows => rows.Sum(r => r.Required) > 0 ? rows.Sum(r => r.Unmet) / rows.Sum(r => r.Required) : 0).Max();
+            Assert.True(without < 0.05, $"without the ban Japan's magnet makers' Dy unmet share peaks at {without} too: the ban is not what the page shows");
             Assert.Contains("dy-ban-jp", await _page.Locator("[data-testid=event-log]").InnerTextAsync());
         }
         finally { await Screenshot("dy-ban-japan"); }

@@ -41,6 +41,19 @@ public sealed class ClassroomHubTests(DashboardApp app)
             + (await host.Session.Grain.GetPoliciesAsync()).Value.Count;
     }
 
+    /// <summary>Waits for <paramref name="condition"/>; fails with <paramref name="what"/> when it does not hold within <paramref name="seconds"/>.</summary>
+    static async Task Eventually(Func<Task<bool>> condition, string what, double seconds = 30)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{what}: not within {seconds} s");
+            await Task.Delay(20);
+        }
+    }
+
+    static Task Eventually(Func<bool> condition, string what, double seconds = 30) => Eventually(() => Task.FromResult(condition()), what, seconds);
+
     static async Task Refused(Func<Task> call, string expected)
     {
         var e = await Assert.ThrowsAsync<HubException>(call);
@@ -219,7 +232,7 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var host = app.Classrooms.Find(c.Code)!;
         await a.DisposeAsync(); // the tab closes
         var seat = host.Room.Seats.Single(s => s.Id == c.Cn.SeatId);
-        for (var i = 0; i < 100 && seat.Bot is null; i++) await Task.Delay(50);
+        await Eventually(() => seat.Bot is not null, "no stand-in bot took the seat of the student who dropped out", 5);
         Assert.Equal((BotStrategies.Passive, false), (seat.Bot, seat.Connected));
 
         await using var back = await Connect();
@@ -350,8 +363,7 @@ public sealed class ClassroomHubTests(DashboardApp app)
         await teacher.InvokeAsync("Start", c.Code, c.Teacher);
         await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice("export:dy_oxide", 30) });
         var host = app.Classrooms.Find(c.Code)!;
-        for (var i = 0; i < 300 && host.Room.Round < 2; i++) await Task.Delay(50);
-        Assert.True(host.Room.Round >= 2, "the timer did not close round 1");
+        await Eventually(() => host.Room.Round >= 2, "the timer did not close round 1", 15);
         Assert.Contains(host.Room.Log, d => d.Round == 1 && d.LeverId == "export:dy_oxide" && d.Value == 30 && d.Tick == 0);
         Assert.True(host.Session.Runner.Status.Tick >= 5);
         // Every viewer is told: the message leaves once the round has opened, so it may arrive a moment after the check above.
@@ -426,7 +438,7 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var host = app.Classrooms.Find(c.Code)!;
         await teacher.InvokeAsync<IReadOnlyList<SeatInfo>>("FillWithBots", c.Code, c.Teacher, "diversifier");
         await teacher.InvokeAsync("Start", c.Code, c.Teacher);
-        async Task Until(int tick) { for (var i = 0; i < 600 && host.Session.Runner.Status.Tick < tick; i++) await Task.Delay(50); }
+        Task Until(int tick) => Eventually(() => host.Session.Runner.Status.Tick >= tick, $"the real-time class did not reach tick {tick} (at {host.Session.Runner.Status.Tick})");
         await Until(3);
         await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice("export:dy_oxide", 30) });
         await Until(12);
@@ -435,9 +447,10 @@ public sealed class ClassroomHubTests(DashboardApp app)
         await Until(20);
         await teacher.InvokeAsync("Pause", c.Code, c.Teacher);
         await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice("export:dy_oxide", 0) }), "round:");
-        // The world stops after the step in flight.
-        int last;
-        do { last = await host.Session.Grain.GetTickAsync(); await Task.Delay(300); } while (await host.Session.Grain.GetTickAsync() != last);
+        // The world stops after the step in flight: the runner is paused and has taken in the tick the grain is at (the grain
+        // answers only once a step in flight is done).
+        await Eventually(async () => !host.Session.Runner.Status.Playing && host.Session.Runner.Status.Tick == await host.Session.Grain.GetTickAsync(),
+            "the world did not stop after Pause");
 
         var log = host.Room.Log;
         Assert.Equal(3, log.Count(d => d.By == "student"));

@@ -163,7 +163,7 @@ public sealed class HubContractTests(DashboardApp app)
         { """{"$kind":"export_control","id":"x","start":9999,"exporter":"CN","commodities":["dy_oxide"]}""", "policy.start: tick 9999 is beyond the horizon" },
         { """{"id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"]}""", "policy.$kind: missing" },
         { """{"$kind":"embargo","id":"x","start":0}""", "policy.$kind: \"embargo\" is not one of" },
-        { """{"$kind":"export_control","id":"x","start":0,"commodities":["dy_oxide"]}""", "policy" },
+        { """{"$kind":"export_control","id":"x","start":0,"commodities":["dy_oxide"]}""", "policy.exporter: is required" },
         { """{"$kind":"tariff","id":"cn-licensing-2025","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "cannot be replaced by a tariff" },
         // The rules scenario files are held to (PolicyRules), for hub arguments too (issue 11).
         { """{"$kind":"stockpile","id":"s","start":0,"country":"JP","commodity":"dy_oxide","size":1e308,"initial":0,"maxReleasePerDay":1}""", "policy.size: 1E+308 is above 1000000000000000, the largest quantity" },
@@ -193,11 +193,20 @@ public sealed class HubContractTests(DashboardApp app)
 
         var policy = JsonDocument.Parse(policyJson).RootElement;
         var e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, policy));
-        Assert.Contains(expected, e.Message);
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"expected \"{expected}\" in: {e.Message}");
         Assert.True(e.Message.Length < 600, e.Message); // errors stay short whatever the argument
 
         Assert.Equal(before, Json(await hub.InvokeAsync<IReadOnlyList<PolicySpec>>("GetPolicies", s.Id)));
-        Assert.Empty(viewer.Changes); // other viewers saw nothing
+        // Viewers saw nothing: a valid change made after it reaches the viewer, in order, as the only change it got.
+        var valid = await hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, DyBanToJapan());
+        var until = DateTime.UtcNow + FrameInbox.Patience;
+        while (true)
+        {
+            lock (viewer.Changes) if (viewer.Changes.Count > 0) break;
+            Assert.True(DateTime.UtcNow < until, "the valid change after the refused one never reached the viewer");
+            await Task.Delay(10);
+        }
+        lock (viewer.Changes) Assert.Equal([valid.Description], viewer.Changes.Select(c => c.Description));
     }
 
     [Fact]

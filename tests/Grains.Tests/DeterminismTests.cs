@@ -1,6 +1,7 @@
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
+using MarketSim.Model.Policies;
 
 namespace MarketSim.Grains.Tests;
 
@@ -26,8 +27,17 @@ public sealed class DeterminismTests(OneSiloFixture one, ThreeSiloFixture three)
 
         FrameBytes.AssertSame(reference, oneSilo, world);
         FrameBytes.AssertSame(reference, threeSilos, world);
-        // The licence draws matter: licences are refused, so trades are missing compared with a world without the control.
+        // The licence draws matter: licences are refused, so trades are missing compared with the same world, seed and days
+        // in which every licence is approved (same delays).
         Assert.Contains(reference, f => f.Events.Any(e => e.StartsWith("start cn-licence", StringComparison.Ordinal)));
+        var allApproved = FrameBytes.Reference(world with
+        {
+            Policies = world.Policies.Select(p => p is ExportControl { Id: "cn-licence" } c ? c with { ApprovalRate = 1 } : p).ToList(),
+        }, Seed, days);
+        static double Exported(IEnumerable<Frame> frames) => frames.Where(f => f.Tick >= 5).SelectMany(f => f.Flows)
+            .Where(f => f.Exporter == "CN" && f.Destination != "CN" && f.Commodity is "oxide" or "magnet").Sum(f => f.Quantity);
+        Assert.True(Exported(reference) < 0.95 * Exported(allApproved),
+            $"China's licensed exports {Exported(reference):0.##} are not below its exports with every licence approved {Exported(allApproved):0.##}");
     }
 
     [Fact]

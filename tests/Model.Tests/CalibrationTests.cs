@@ -4,13 +4,33 @@ using MarketSim.Model.Simulation;
 namespace MarketSim.Model.Tests;
 
 /// <summary>
-/// The calibration table of docs/MODEL.md, held as tests: the shipped scenarios must keep reproducing the published facts
-/// (published sources named in docs/MODEL.md). A model change that moves a result out of its band fails here and must be explained in MODEL.md.
+/// The calibration table of docs/MODEL.md ("The 2024–26 targets"), held as tests: one test per row, except the price-spike
+/// row, which <see cref="PriceRuleTests"/> holds (e³ by construction of κ/μ). Rows the model meets assert the published
+/// target with the band the table states; the row it misses (magnet lead time under the controls) pins the miss as the
+/// table states it, so that a model change that meets or moves it fails here and the table is corrected. A model change that
+/// moves a result out of its band fails here and must be explained in MODEL.md.
 /// </summary>
 public class CalibrationTests
 {
     static readonly Lazy<IReadOnlyList<Frame>> Baseline = new(() => Run("baseline.yaml"));
     static readonly Lazy<IReadOnlyList<Frame>> Cutoff = new(() => Run("japan-cutoff-3m.yaml"));
+    static readonly Lazy<IReadOnlyList<Frame>> Controls = new(() => Run("china-japan-2026.yaml"));
+
+    /// <summary>Days in a month, as tools/calibration.py counts them for the table.</summary>
+    const double Month = 30.4;
+
+    /// <summary>Quantity-weighted procurement lead time of Japan's imports of <paramref name="commodity"/> over ticks from..to−1.</summary>
+    static double JapanLeadTime(IEnumerable<Frame> frames, Func<string, bool> commodity, int from = 0, int to = int.MaxValue)
+    {
+        double q = 0, days = 0;
+        foreach (var f in frames.Where(f => f.Tick >= from && f.Tick < to))
+            foreach (var l in f.LeadTimes.Where(l => l.Destination == "JP" && commodity(l.Commodity)))
+            {
+                q += l.Quantity; days += l.Quantity * l.Days;
+            }
+        Assert.True(q > 0, "no magnet imports to Japan in the window");
+        return days / q;
+    }
 
     static IReadOnlyList<Frame> Run(string file)
     {
@@ -49,12 +69,20 @@ public class CalibrationTests
     [Fact]
     public void Baseline_magnet_imports_take_one_to_two_months()
     {
-        double q = 0, days = 0;
-        foreach (var l in Baseline.Value.SelectMany(f => f.LeadTimes).Where(l => l.Destination == "JP" && l.Commodity.StartsWith("magnet")))
-        {
-            q += l.Quantity; days += l.Quantity * l.Days;
-        }
-        Assert.InRange(days / q, 30, 61);
+        // A Tokyo magnetic-device maker: 1–2 months (news, Jan 2026). Band: 30–61 days.
+        Assert.InRange(JapanLeadTime(Baseline.Value, c => c.StartsWith("magnet", StringComparison.Ordinal)), 30, 61);
+    }
+
+    [Fact]
+    public void Under_the_2025_26_controls_high_temperature_magnets_take_longer_but_miss_the_three_to_four_month_target()
+    {
+        // Target: 3–4 months under the 2025–26 controls (same source). The model MISSES it (docs/MODEL.md: 2.80 months for
+        // high-temperature magnets over days 30–365, short by about 6 days). This pins the miss as the table states it: longer
+        // than the baseline's 1–2 months, below 3 months. If the model comes to meet the target, this fails: then assert the
+        // 3–4 month band here and mark the row met in MODEL.md.
+        var months = JapanLeadTime(Controls.Value, c => c == "magnet_ht", from: 30, to: 365) / Month;
+        Assert.True(months > 61 / Month, $"{months:0.00} months: no longer than in the baseline");
+        Assert.True(months < 3, $"{months:0.00} months: the model now meets the 3–4 month target; update docs/MODEL.md and this test");
     }
 
     [Fact]

@@ -174,15 +174,14 @@ public class ClassroomTests
     public void The_retaliatory_bot_mirrors_the_lowest_approval_others_apply_to_what_it_needs()
     {
         var room = New();
-        // Japan faces China's licensing in the scenario (60% everywhere, 25% to Japan): Japan answers on its own exports.
-        var expected = World.Policies.OfType<ExportControl>()
-            .Where(e => e.Exporter != "JP" && e.InForce(0) && (e.Destinations.Count == 0 || e.Destinations.Contains("JP")))
-            .Min(e => e.Mode == ControlMode.Ban ? 0 : e.ApprovalRate * 100);
+        // china-japan-2026 at tick 0: only China's 2025 licensing (approval 60%, every destination) is in force towards
+        // Japan, so Japan answers with 60% on its own exports. From tick 5 (2026-01-06) China's dual-use ban on rare earths
+        // to Japan is in force: a ban counts as 0%, so Japan answers with 0%.
         var choices = BotStrategies.Decide(BotStrategies.Retaliatory, "JP", room, [], 0);
         Assert.NotEmpty(choices);
         Assert.All(choices, c => Assert.StartsWith("export:", c.Lever));
-        Assert.All(choices, c => Assert.Equal(Math.Round(expected), c.Value));
-        Assert.True(expected < 100);
+        Assert.All(choices, c => Assert.Equal(60, c.Value));
+        Assert.All(BotStrategies.Decide(BotStrategies.Retaliatory, "JP", room, [], 5), c => Assert.Equal(0, c.Value));
         Assert.Empty(BotStrategies.Decide(BotStrategies.Passive, "JP", room, [], 0));
         Assert.All(BotStrategies.Decide(BotStrategies.StockpileFirst, "JP", room, [], 0), c => Assert.StartsWith("stockpile:", c.Lever));
         Assert.All(BotStrategies.Decide(BotStrategies.Diversifier, "JP", room, [], 0), c => Assert.StartsWith("capacity:", c.Lever));

@@ -50,13 +50,16 @@ public static class ReportCommand
         }
     }
 
+    /// <summary>The browsers looked for on the PATH, in this order (README and <c>marketsim help report</c> name the same).</summary>
+    public static readonly string[] BrowserNames = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless_shell"];
+
     /// <summary>The first headless-capable browser on the PATH (or MARKETSIM_CHROMIUM), or null.</summary>
     public static string? FindChromium()
     {
         var env = Environment.GetEnvironmentVariable("MARKETSIM_CHROMIUM");
         if (!string.IsNullOrEmpty(env)) return File.Exists(env) ? env : null;
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var name in new[] { "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless_shell" })
+        foreach (var name in BrowserNames)
             foreach (var d in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             {
                 var f = Path.Combine(d, name);
@@ -69,7 +72,7 @@ public static class ReportCommand
     static void WritePngs(string dir, List<FanChart> charts, string plotly)
     {
         var chromium = FindChromium();
-        if (chromium is null) { Console.Out.WriteLine("no headless Chromium found (chromium, google-chrome on the PATH): no PNGs; the charts are in report.html"); return; }
+        if (chromium is null) { Console.Out.WriteLine($"no headless Chromium found ({string.Join(", ", BrowserNames)} on the PATH, or MARKETSIM_CHROMIUM): no PNGs; the charts are in report.html"); return; }
         if (charts.Count == 0) return;
         var outDir = Path.Combine(dir, "charts");
         Directory.CreateDirectory(outDir);

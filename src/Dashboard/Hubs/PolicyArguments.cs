@@ -25,6 +25,11 @@ public static class PolicyArguments
         {
             return json.Deserialize<PolicySpec>(HubJson.Options) ?? throw Error("policy", "is null");
         }
+        catch (JsonException e) when (MissingFields(e) is { Count: > 0 } missing)
+        {
+            // A required field left out: name it (the kind itself is fine).
+            throw Error("policy." + missing[0], missing.Count == 1 ? "is required" : $"is required (so are {string.Join(", ", missing.Skip(1))})");
+        }
         catch (JsonException e) when (e.Message.Contains("discriminator", StringComparison.OrdinalIgnoreCase) || e.Path is "$" or null)
         {
             throw Error("policy.$kind", $"\"{ErrorLimits.Short(kind.GetString() ?? "")}\" is not one of {Kinds} ({Short(e)})");
@@ -40,6 +45,14 @@ public static class PolicyArguments
     }
 
     static string Short(JsonException e) => e.Message.Split(" Path:")[0];
+
+    /// <summary>The fields System.Text.Json names in "... was missing required properties including: 'a', 'b'.", or none.</summary>
+    static List<string> MissingFields(JsonException e)
+    {
+        var at = e.Message.IndexOf("missing required properties", StringComparison.Ordinal);
+        if (at < 0) return [];
+        return System.Text.RegularExpressions.Regex.Matches(e.Message[at..].Split(" Path:")[0], "'([^']+)'").Select(m => m.Groups[1].Value).ToList();
+    }
 
     /// <summary>Expands "group:NAME" in commodity lists, as the scenario loader does.</summary>
     public static PolicySpec ExpandGroups(ScenarioSpec world, PolicySpec p)

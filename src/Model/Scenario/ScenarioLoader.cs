@@ -22,11 +22,23 @@ public static class ScenarioLoader
     }
 
     /// <summary>Reads scenario YAML held to <see cref="YamlLimits"/>; errors are sorted by position and capped (<see cref="ErrorLimits"/>).</summary>
-    public static ScenarioLoadResult LoadText(string yaml, string fileName = "<scenario>")
+    public static ScenarioLoadResult LoadText(string yaml, string fileName = "<scenario>") => Load(yaml, fileName, null);
+
+    /// <summary>
+    /// Loads like <see cref="LoadText"/> and also returns the keys the reader asked for in each mapping (path → keys): the
+    /// fields it knows there. Tests compare them with the field tables of docs/SCENARIOS.md.
+    /// </summary>
+    internal static (ScenarioLoadResult Result, Dictionary<string, HashSet<string>> Asked) LoadRecordingFields(string yaml, string fileName = "<scenario>")
+    {
+        var asked = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        return (Load(yaml, fileName, asked), asked);
+    }
+
+    static ScenarioLoadResult Load(string yaml, string fileName, Dictionary<string, HashSet<string>>? asked)
     {
         var root = YamlLimits.LoadMapping(yaml, fileName, "scenario", out var error);
         if (root is null) return new(null, [error!]);
-        var sink = new ErrorSink(fileName);
+        var sink = new ErrorSink(fileName) { Asked = asked };
         ScenarioSpec? spec;
         try
         {

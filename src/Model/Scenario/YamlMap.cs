@@ -12,6 +12,11 @@ internal sealed class ErrorSink(string file)
     public List<ScenarioError> Errors { get; } = new();
     /// <summary>Errors found beyond <see cref="MaxKept"/>: counted, not kept.</summary>
     public long Omitted { get; private set; }
+    /// <summary>
+    /// When set (tests only), every key a getter asks for, per mapping path as written (<c>producers[2].thrift.dy_oxide</c>):
+    /// the fields the reader knows in that context, whether or not the file has them.
+    /// </summary>
+    public Dictionary<string, HashSet<string>>? Asked { get; init; }
 
     public void Add(YamlNode? node, string field, string message)
     {
@@ -41,6 +46,7 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
     YamlNode? Find(string key)
     {
         _used.Add(key);
+        if (Sink.Asked is { } asked) (asked.TryGetValue(Path, out var keys) ? keys : asked[Path] = new(StringComparer.Ordinal)).Add(key);
         if (_index is null)
         {
             _index = new Dictionary<string, YamlNode>(StringComparer.Ordinal);

@@ -59,12 +59,28 @@ public class CsvExportTests
         Assert.Contains("CN,5000,0,0,0,0,0,0,0,JPY\n", files["summary.csv"]);
     }
 
+    /// <summary>
+    /// The bytes are pinned, and written under a culture with a decimal comma: two calls in one process would agree even if
+    /// the output followed the machine's culture or an unordered collection, so the expected files are stated here.
+    /// </summary>
     [Fact]
-    public void The_same_frames_give_the_same_bytes()
+    public void The_same_frames_give_the_same_bytes_on_any_machine()
     {
-        var a = CsvExport.ToStrings(TwoCountries(), Sample());
-        var b = CsvExport.ToStrings(TwoCountries(), Sample());
-        Assert.Equal(a, b);
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            // A decimal comma and a group separator, built from the invariant culture (works without ICU, too).
+            var comma = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+            comma.NumberFormat.NumberDecimalSeparator = ",";
+            comma.NumberFormat.NumberGroupSeparator = ".";
+            comma.DateTimeFormat.DateSeparator = ".";
+            System.Globalization.CultureInfo.CurrentCulture = comma;
+            var files = CsvExport.ToStrings(TwoCountries(), Sample());
+            Assert.Equal("tick,date,market,commodity,price\n0,2026-01-01,world,dy,1234567.123457\n1,2026-01-02,world,dy,0.3\n", files["prices.csv"]);
+            Assert.Equal("tick,date,origin,exporter,destination,commodity,quantity,value\n0,2026-01-01,CN,MY,JP,dy,2.5,1000000000000\n", files["flows.csv"]);
+            Assert.Equal("tick,date,country,cost,cumulative\n0,2026-01-01,CN,0,0\n0,2026-01-01,JP,0,0\n", files["fiscal.csv"]);
+        }
+        finally { System.Globalization.CultureInfo.CurrentCulture = culture; }
     }
 
     [Fact]

@@ -75,12 +75,23 @@ public class RunSummaryTests
     }
 
     [Fact]
-    public void Streaming_and_batch_give_the_same_summary()
+    public void Streaming_frame_by_frame_gives_the_summary_of_the_whole_run()
     {
+        // Ticks 0..4: Japan's car makers miss t of 10 t of Dy and lose 1.1·t; China's state pays 0.3·t. Expected values by
+        // hand: loss 1.1·(0+1+2+3+4) = 11 (GDP 1000: 1.1%), peak unmet share 4/10, short (above 0.1%) on ticks 1..4, fiscal 3.
         var frames = Enumerable.Range(0, 5).Select(t => Frame(t,
             shortages: [new("JP", "auto", "dy", 10, t)], losses: [new("JP", "auto", t * 1.1, 0, 0)], fiscal: [new("CN", t * 0.3, 0)])).ToList();
         var acc = new RunSummary.Accumulator(TwoCountries());
         foreach (var f in frames) acc.Add(f);
-        Assert.Equal(RunSummary.Compute(TwoCountries(), frames), acc.Build());
+        var streamed = acc.Build();
+        var jp = streamed.Single(r => r.Country == "JP");
+        Assert.Equal(11, jp.CumulativeLoss, 9);
+        Assert.Equal(0.011, jp.LossGdpShare, 12);
+        Assert.Equal(0.4, jp.PeakUnmetShare, 12);
+        Assert.Equal(4, jp.ShortageDays);
+        Assert.Equal(0, jp.FiscalCost);
+        var cn = streamed.Single(r => r.Country == "CN");
+        Assert.Equal(3, cn.FiscalCost, 9);
+        Assert.Equal((0.0, 0, 0.0), (cn.CumulativeLoss, cn.ShortageDays, cn.PeakUnmetShare));
     }
 }
