@@ -27,6 +27,8 @@ builder.Services.AddHttpContextAccessor(); // the join page's client address, fo
 builder.Services.AddSingleton<SessionDirectory>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
+// The join link's address: MarketSim:PublicUrl, else this machine's network address (phones cannot reach 127.0.0.1).
+builder.Services.AddSingleton<JoinAddress>();
 // The session page's "Why" panel: attributions and baselines, bounded per host (docs/SECURITY.md).
 builder.Services.AddSingleton<MarketSim.Dashboard.Why.WhyService>();
 // After UseOrleans: hosted services start in order, so the silo is up when the default session is created.

@@ -148,6 +148,37 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
     }
 
     [Fact]
+    public async Task Chinas_student_page_fits_its_primary_levers_in_two_phone_screens_with_names_and_a_wide_chart()
+    {
+        try
+        {
+            var created = await app.Classrooms.CreateAsync("china-japan-2026.yaml", null,
+                new MarketSim.Model.Classrooms.ClassroomSettings { Playable = ["CN"], RoundSeconds = 0 });
+            var phone = await OpenAsync("china-phone", 390, 844);
+            var (_, country) = await JoinAsync(phone, created.Code, "Mei");
+            Assert.Equal("CN", country);
+            await phone.Locator("[data-testid=lever-group]").First.WaitForAsync();
+            // The primary group (export licences) is open; the rest is behind "More levers".
+            var primary = phone.Locator("[data-testid=levers] > [data-testid=lever-group] [data-testid=lever-input]");
+            Assert.True(await primary.CountAsync() > 0);
+            Assert.Equal("export", await phone.Locator("[data-testid=levers] > [data-testid=lever-group]").First.GetAttributeAsync("data-kind"));
+            Assert.False(await phone.Locator("[data-testid=more-levers]").EvaluateAsync<bool>("d => d.open"));
+            var bottoms = await primary.EvaluateAllAsync<double[]>("els => els.map(e => e.getBoundingClientRect().bottom + window.scrollY)");
+            Assert.All(bottoms, b => Assert.True(b <= 2 * 844, $"a primary lever ends at {b} px, below two 844-px screens"));
+            // Names, not producer ids; nothing wider than the phone.
+            var labels = string.Join("\n", await phone.Locator(".lever-label").AllInnerTextsAsync());
+            Assert.DoesNotContain("cn-", labels);
+            Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the page is wider than the phone");
+            // The chart's plot gets the phone's width (its legend goes under it).
+            var plot = phone.Locator("[data-testid=play-chart] .nsewdrag").First;
+            await plot.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            var plotWidth = await plot.EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+            Assert.True(plotWidth > 250, $"the phone chart's plot is {plotWidth} px wide");
+        }
+        finally { await ScreenshotsAsync(); }
+    }
+
+    [Fact]
     public async Task A_short_class_on_china_japan_2026_runs_in_three_browsers()
     {
         try
@@ -165,6 +196,13 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             var code = (await teacher.Locator("[data-testid=code]").InnerTextAsync()).Trim();
             Assert.Matches("^[A-Z2-9]{6}$", code);
             Assert.NotNull(await teacher.Locator("[data-testid=qr] svg").First.ElementHandleAsync());
+            // The join link and its QR code use the configured public address, not the 127.0.0.1 this browser opened.
+            var joinUrl = $"{DashboardApp.PublicUrl}join/{code}";
+            Assert.Equal(joinUrl, (await teacher.Locator("[data-testid=join-url]").InnerTextAsync()).Trim());
+            Assert.Equal(joinUrl, await teacher.Locator("[data-testid=qr]").GetAttributeAsync("title"));
+            Assert.Contains("configured", await teacher.Locator("[data-testid=join-source]").InnerTextAsync());
+            // Nothing to finish in the lobby.
+            Assert.True(await teacher.Locator("[data-testid=finish]").IsDisabledAsync());
 
             // Two students join on phones; each gets a country of their own (assignment: auto).
             var alice = await OpenAsync("alice", 390, 844);
@@ -195,10 +233,12 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             await WaitForRound(bob, 3);
             Assert.Equal(0, await alice.Locator("[data-testid=submitted]").CountAsync());
 
-            // Refused: a value beyond the lever's maximum. The reason shows; nothing is submitted.
+            // Refused: a value beyond the lever's maximum. The field is marked with the reason; nothing is submitted.
             await SubmitFirstLeverAsync(alice, (_, max) => max + 1000);
-            await alice.Locator("[data-testid=error]").WaitForAsync();
-            Assert.Contains("is outside", await alice.Locator("[data-testid=error]").InnerTextAsync());
+            await alice.Locator("[data-testid=levers-invalid]").WaitForAsync();
+            var marked = alice.Locator("[data-testid=lever]").First;
+            Assert.Contains("is outside", await marked.Locator("[data-testid=lever-error]").InnerTextAsync());
+            Assert.Equal("true", await marked.Locator("[data-testid=lever-input]").GetAttributeAsync("aria-invalid"));
             Assert.Equal(0, await alice.Locator("[data-testid=submitted]").CountAsync());
             Assert.Equal("", (await teacher.Locator($"[data-testid=seat-row][data-seat-id={aliceSeat}] [data-testid=seat-submitted]").InnerTextAsync()).Trim());
 
@@ -237,7 +277,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             await WaitForRound(aliceAgain, 3);
 
             // The projector: join code and the ranked scoreboard, one row per playable country.
-            var screen = await OpenAsync("screen", 1400, 1000);
+            var screen = await OpenAsync("screen", 1440, 900);
             await screen.GotoAsync($"classroom/{code}/screen");
             await screen.Locator("[data-testid=scoreboard]").WaitForAsync();
             Assert.Equal(code, (await screen.Locator("[data-testid=code]").InnerTextAsync()).Trim());
@@ -248,9 +288,35 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             Assert.Contains("0.25 × export revenue", await screen.Locator("[data-testid=score-formula]").InnerTextAsync());
             Assert.All(await screen.Locator("[data-testid=score]").AllInnerTextsAsync(), t => Assert.EndsWith("%", t.Trim()));
             // A student sees their country's score, its rank and the same formula.
-            Assert.Contains(" of ", await bob.Locator("[data-testid=head-score]").InnerTextAsync());
+            // Ranks only when scores differ: ten days in, the class may have changed no outcome yet, and then nobody is ranked.
+            var headScore = await bob.Locator("[data-testid=head-score]").InnerTextAsync();
+            if (await screen.Locator("[data-testid=no-differences]").CountAsync() > 0)
+            {
+                Assert.Equal("no differences yet", headScore.Trim());
+                Assert.All(await screen.Locator("[data-testid=rank]").AllInnerTextsAsync(), t => Assert.Equal("–", t.Trim()));
+            }
+            else Assert.Contains(" of ", headScore);
             Assert.Contains("0.25 × export revenue", await bob.Locator("[data-testid=head-formula]").InnerTextAsync());
             await WaitForRound(screen, 3);
+            Assert.Equal($"{DashboardApp.PublicUrl}join", (await screen.Locator("[data-testid=screen-join-url]").InnerTextAsync()).Trim());
+            Assert.Equal(0, await screen.Locator("select").CountAsync()); // the projector has nothing to choose
+            // The projector fills a 1440-px screen: its two columns span the page.
+            var width = await screen.Locator(".screen-grid").EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+            Assert.True(width > 1300, $"the projector's grid is {width} px wide on a 1440-px screen");
+
+            // A student sees the last round's leading indicators beside the world nobody played.
+            Assert.Equal(5, await bob.Locator("[data-testid=changed] [data-testid=changed-row]").CountAsync());
+
+            // Finish asks first: "Keep playing" changes nothing, "Yes, finish" ends the class.
+            await teacher.Locator("[data-testid=finish]").ClickAsync();
+            await teacher.Locator("[data-testid=finish-no]").ClickAsync();
+            Assert.Equal("Open", await teacher.Locator("[data-testid=phase]").InnerTextAsync());
+            await teacher.Locator("[data-testid=finish]").ClickAsync();
+            await teacher.Locator("[data-testid=finish-yes]").ClickAsync();
+            await WaitForPhase(teacher, "Finished");
+            await WaitForPhase(bob, "Finished");
+            await bob.Locator("[data-testid=result]").WaitForAsync(); // a student sees their result, not greyed-out inputs
+            Assert.Equal(0, await bob.Locator("[data-testid=lever-input]").CountAsync());
         }
         finally { await ScreenshotsAsync(); }
     }

@@ -21,6 +21,8 @@ public sealed class DashboardApp : IAsyncLifetime
     WebApplicationFactory<Program>? _factory;
 
     public Uri BaseAddress { get; private set; } = null!;
+    /// <summary>The configured address phones join at (MarketSim:PublicUrl); nothing answers there.</summary>
+    public const string PublicUrl = "http://classroom.example.test:5243/";
     public IServiceProvider Services => _factory!.Services;
     public SessionDirectory Sessions => Services.GetRequiredService<SessionDirectory>();
     public MarketSim.Dashboard.Classrooms.ClassroomDirectory Classrooms => Services.GetRequiredService<MarketSim.Dashboard.Classrooms.ClassroomDirectory>();
@@ -30,6 +32,8 @@ public sealed class DashboardApp : IAsyncLifetime
         var port = OrleansHosting.FreePort();
         _factory = new WebApplicationFactory<Program>()
             .WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Warning")
+                // The classroom's join link: the configured public address, not the 127.0.0.1 the tests' browsers use.
+                .UseSetting(MarketSim.Dashboard.Classrooms.JoinAddress.Key, PublicUrl)
                 // Test-only: lets a test make a tick throw as a model bug would (null: no fault; HardeningTests).
                 .ConfigureServices(s => s.AddSingleton<MarketSim.Grains.Session.SessionFaults>()));
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));

@@ -73,6 +73,25 @@ public class ScoreboardTests
         Assert.Equal(Key(new ClassBaseline(world, 1).Outcomes(40)), Key(baseline.Outcomes(40)));
     }
 
+    [Fact]
+    public void Equal_scores_are_not_ranked_and_the_leading_indicators_show_a_ban_on_export_revenue()
+    {
+        var world = ValueAddedTests.Chain();
+        var countries = world.Countries.Select(c => c.Id).ToList();
+        var baseline = new ClassBaseline(world, 1);
+        var untouched = new ReferenceRunner(world, 1).Run(60).ToList();
+        Assert.False(Scoreboard.Differs(Scoreboard.Build(world, countries, untouched, new ScoreWeights(), baseline.Outcomes(60))));
+        // The baseline's indicators are the ones computed from the same run's frames.
+        Assert.Equal(LeadingIndicators.Over(untouched.Skip(30).Select(f => LeadingIndicators.Of(world, f, "JP")).ToList()), baseline.Indicators("JP", 30, 60));
+
+        var ban = new ExportControl { Id = "class-ban", Start = 30, Exporter = "CN", Commodities = ["magnet"], Destinations = ["JP"] };
+        var played = new ReferenceRunner(ValueAddedTests.Chain(ban), 1).Run(120).ToList();
+        Assert.True(Scoreboard.Differs(Scoreboard.Build(world, countries, played, new ScoreWeights(), baseline.Outcomes(120))));
+        // China's export revenue after the ban falls against the world nobody played.
+        var cn = LeadingIndicators.Over(played.Skip(30).Select(f => LeadingIndicators.Of(world, f, "CN")).ToList());
+        Assert.True(cn.ExportRevenue < baseline.Indicators("CN", 30, 120).ExportRevenue, $"{cn.ExportRevenue} vs {baseline.Indicators("CN", 30, 120).ExportRevenue}");
+    }
+
     // Two ticks made by hand, so every number is known. China (GDP 2 trillion) sells 3 bn a tick to Japan, pays 1 bn a tick
     // in fiscal cost and earns 1 bn of export rent; Japan (GDP 1 trillion) loses 1 bn a tick of value added.
     static readonly ScenarioSpec Two = TestWorld.Make() with

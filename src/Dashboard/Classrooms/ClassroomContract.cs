@@ -15,7 +15,11 @@ public sealed record ClassroomState(string Code, string Scenario, string Session
     int Horizon, DateOnly Date, DateTimeOffset? Deadline, RoundMode Mode, int RoundTicks, IReadOnlyList<string> Playable,
     IReadOnlyList<SeatInfo> Seats, bool AllSubmitted, ScoreWeights ScoreWeights);
 
-public sealed record LeverView(string Id, string Kind, string Label, string Unit, double Min, double Max, double Value, bool Persistent);
+public sealed record LeverView(string Id, string Kind, string Label, string Unit, double Min, double Max, double Value, bool Persistent)
+{
+    /// <summary>What it acts on, in words, for a form that shows the kind as a heading (<see cref="MarketSim.Model.Classrooms.Lever.Subject"/>).</summary>
+    public string Subject { get; init; } = "";
+}
 
 /// <summary>A student's country in numbers: what the scoreboard shows for it (<see cref="ScoreRow"/>), with its rank of
 /// <see cref="Ranked"/> countries, and the stockpile it has ordered.</summary>
@@ -24,6 +28,13 @@ public sealed record CountryHeadline(string Country, string Name, double Loss, d
 {
     public int Rank { get; init; }
     public int Ranked { get; init; }
+    /// <summary>False while every country's score is 0 (the class has changed nothing yet): then there is no rank to show.</summary>
+    public bool Differs { get; init; }
+    /// <summary>The last round's ticks [from, to), and the country's leading indicators over them in the class's world and in
+    /// the world nobody played (<see cref="LeadingIndicators"/>).</summary>
+    public (int From, int To) Window { get; init; }
+    public LeadingIndicators? Played { get; init; }
+    public LeadingIndicators? Unplayed { get; init; }
     public double Score { get; init; }
     public ScoreParts Parts { get; init; } = new(0, 0, 0, 0);
     public double ExportRevenue { get; init; }

@@ -105,7 +105,7 @@ public sealed class ClassroomHost : IAsyncDisposable
             country = seat.Country;
             if (country is not null)
                 levers = Room.Levers.LeversOf(country).Select(l => new LeverView(l.Id, l.Kind.ToString().ToLowerInvariant(), l.Label, l.Unit,
-                    l.Min, l.Max, Room.Levers.ValueOf(l), l.Persistent)).ToList();
+                    l.Min, l.Max, Room.Levers.ValueOf(l), l.Persistent) { Subject = l.Subject }).ToList();
             submitted = Room.PendingOf(seat.Id);
             log = Room.Log;
         }
@@ -116,9 +116,15 @@ public sealed class ClassroomHost : IAsyncDisposable
             var rows = await ScoreboardAsync();
             var row = rows.First(r => r.Country == c);
             var ordered = log.Where(d => d.Country == c && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
+            // The last round's leading indicators, the class's world beside the world nobody played.
+            var frames = await FramesAsync();
+            var to = frames.Count;
+            var from = Math.Max(0, to - Room.Settings.RoundTicks);
+            var played = LeadingIndicators.Over(frames.Skip(from).Take(to - from).Select(f => LeadingIndicators.Of(Room.Scenario, f, c)).ToList());
             headline = new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency)
             {
-                Rank = row.Rank, Ranked = rows.Count, Score = row.Score, Parts = row.Parts, ExportRevenue = row.ExportRevenue, ExportRent = row.ExportRent,
+                Window = (from, to), Played = played, Unplayed = Baseline.Indicators(c, from, to),
+                Rank = row.Rank, Ranked = rows.Count, Differs = Scoreboard.Differs(rows), Score = row.Score, Parts = row.Parts, ExportRevenue = row.ExportRevenue, ExportRent = row.ExportRent,
             };
         }
         var news = log.Where(d => d.By == "instructor" || d.Country == country).TakeLast(12)

@@ -14,6 +14,9 @@ public sealed record Lever(string Id, string Country, LeverKind Kind, string Tar
     double Min, double Max, double Default)
 {
     public bool Persistent => Kind is LeverKind.Export or LeverKind.Tariff;
+    /// <summary>What the lever acts on, in words (a commodity's name; for capacity, the output and stage), for a form that
+    /// shows the kind as a heading; <see cref="Label"/> says it all on its own.</summary>
+    public string Subject { get; init; } = "";
 }
 
 /// <summary>
@@ -40,19 +43,23 @@ public static class LeverCatalog
     {
         var levers = new List<Lever>();
         foreach (var c in world.Producers.Where(p => p.Country == country).SelectMany(p => p.CoProducts.Keys.Prepend(p.Output)).Distinct().Order(Ord))
-            levers.Add(new Lever($"export:{c}", country, LeverKind.Export, c, $"Export licences for {Name(world, c)}: approval", "%", 0, 100, 100));
+            levers.Add(new Lever($"export:{c}", country, LeverKind.Export, c, $"Export licences for {Name(world, c)}: approval", "%", 0, 100, 100) { Subject = Name(world, c) });
         var use = DailyUse(world, country);
         foreach (var (c, _) in use.Where(u => u.Value > 0).OrderBy(u => u.Key, Ord))
-            levers.Add(new Lever($"tariff:{c}", country, LeverKind.Tariff, c, $"Import tariff on {Name(world, c)}", "%", 0, 100, 0));
+            levers.Add(new Lever($"tariff:{c}", country, LeverKind.Tariff, c, $"Import tariff on {Name(world, c)}", "%", 0, 100, 0) { Subject = Name(world, c) });
         foreach (var (c, daily) in use.Where(u => u.Value > 0).OrderBy(u => u.Key, Ord))
             levers.Add(new Lever($"stockpile:{c}", country, LeverKind.Stockpile, c, $"Buy {Name(world, c)} into the national stockpile",
-                world.Commodity(c).Unit, 0, Round(daily * StockpileMaxDaysOfUse), 0));
+                world.Commodity(c).Unit, 0, Round(daily * StockpileMaxDaysOfUse), 0) { Subject = Name(world, c) });
         foreach (var p in world.Producers.Where(p => p.Country == country).OrderBy(p => p.Id, Ord))
         {
             var basis = p.Capacity > 0 ? p.Capacity : 0.1 * world.Producers.Where(x => x.Output == p.Output).Sum(x => x.Capacity);
             if (basis <= 0) continue;
-            levers.Add(new Lever($"capacity:{p.Id}", country, LeverKind.Capacity, p.Id, $"Invest in {p.Id} ({Name(world, p.Output)})",
-                world.Commodity(p.Output).Unit + "/day", 0, Round(0.5 * basis), 0));
+            // Named by what it makes and its stage ("Dysprosium oxide (separation)"), not by the producer's id; the id only
+            // when two producers of the country share both.
+            var subject = $"{Name(world, p.Output)} ({p.Sector})";
+            if (world.Producers.Count(x => x.Country == country && x.Output == p.Output && x.Sector == p.Sector) > 1) subject += $" · {p.Id}";
+            levers.Add(new Lever($"capacity:{p.Id}", country, LeverKind.Capacity, p.Id, $"Invest in more {subject}",
+                world.Commodity(p.Output).Unit + "/day", 0, Round(0.5 * basis), 0) { Subject = subject });
         }
         return levers;
     }

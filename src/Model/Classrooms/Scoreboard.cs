@@ -83,6 +83,17 @@ public sealed record ScoreRow(int Rank, string Country, double Score, ScoreParts
 
 public static class Scoreboard
 {
+    /// <summary>
+    /// Whether the scores differ at all: false while every score is 0 (a class that has changed nothing yet, or whose changes
+    /// have not reached any outcome). A rank 1–9 of equal scores would only be the tie-break order, so none is shown then.
+    /// Scores count as equal when they are closer than <see cref="Resolution"/>, the finest step the pages show.
+    /// </summary>
+    public static bool Differs(IReadOnlyList<ScoreRow> rows) =>
+        rows.Count > 0 && rows.Max(r => r.Score) - rows.Min(r => r.Score) >= Resolution;
+
+    /// <summary>0.0001 % of GDP: the pages show scores to four decimals of a percent.</summary>
+    public const double Resolution = 1e-6;
+
     /// <param name="baseline">The world nobody played over the same ticks (<see cref="ClassBaseline"/>): when given, the score
     /// counts each outcome's difference from it (what the class changed); the money columns stay as run.</param>
     public static IReadOnlyList<ScoreRow> Build(ScenarioSpec world, IReadOnlyList<string> countries, IReadOnlyList<Frame> frames,
