@@ -40,7 +40,7 @@ public sealed class ComponentTests : BunitContext
     public void Headline_tiles_show_the_date_Japans_loss_the_largest_shortage_and_the_fiscal_cost()
     {
         var series = Series(Frame(0), Frame(1, jpDyUnmet: 0.4, jpLoss: 2e9, fiscal: 5e6));
-        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(series)));
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(series)).Add(x => x.StartDate, Info.StartDate));
         Assert.Equal("2026-01-02", cut.Find("[data-testid=tile-date]").TextContent);
         Assert.Equal("4 bn USD", cut.Find("[data-testid=tile-loss]").TextContent); // cumulative 2e9 × 2 ticks
         Assert.Equal("40 %", cut.Find("[data-testid=tile-shortage]").TextContent);
@@ -49,9 +49,17 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void Before_the_first_tick_the_date_tile_shows_the_start_date_and_says_nothing_has_run()
+    {
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(Series())).Add(x => x.StartDate, Info.StartDate));
+        Assert.Equal("2026-01-01", cut.Find("[data-testid=tile-date]").TextContent);
+        Assert.Contains("not started", cut.Markup);
+    }
+
+    [Fact]
     public void Headline_tiles_say_none_when_every_need_is_met()
     {
-        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(Series(Frame(0)))));
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(Series(Frame(0)))).Add(x => x.StartDate, Info.StartDate));
         Assert.Equal("none", cut.Find("[data-testid=tile-shortage]").TextContent);
     }
 
@@ -126,6 +134,7 @@ public sealed class ComponentTests : BunitContext
         var cut = Render<ControlBar>(p => p
             .Add(x => x.Status, new SessionStatus("s1", 12, false, 10, null, 365))
             .Add(x => x.StartDate, Info.StartDate)
+            .Add(x => x.Latest, Frame(11))
             .Add(x => x.Invoke, (m, a) => { calls.Add((m, a)); return Task.FromResult<string?>(null); })
             .Add(x => x.OnFork, () => Task.CompletedTask));
         Assert.Empty(cut.FindAll("[data-testid=pause]"));
@@ -135,7 +144,10 @@ public sealed class ComponentTests : BunitContext
         cut.Find("[data-testid=run-to]").Click();
         Assert.Equal(["Play", "Step", "SetSpeed", "RunTo"], calls.Select(c => c.Item1));
         Assert.Equal(50.0, calls[2].Item2[0]);
-        Assert.Equal("2026-02-12", calls[3].Item2[0]); // 30 days ahead of tick 12 by default
+        Assert.Equal("2026-02-11", calls[3].Item2[0]); // by default 30 days after the last day run (tick 11, 2026-01-12)
+        // The status line shows the last day run, as the Date tile does: tick 11, not the next tick to run (12).
+        Assert.Equal("2026-01-12", cut.Find("[data-testid=status-date]").TextContent);
+        Assert.Equal("11", cut.Find("[data-testid=tick]").TextContent);
         Assert.Equal("/sessions/s1/export/csv.zip", cut.Find("[data-testid=export-csv]").GetAttribute("href"));
     }
 
