@@ -114,7 +114,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             await WaitForTick(85);
             // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban
             // (without it, the line stays at 0 up to this date).
-            const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · dy_oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
+            const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · Dysprosium oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
             await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 85");
             var shares = await _page.EvaluateAsync<double[]>(jpDy);
             Assert.All(shares.Take(10), v => Assert.Equal(0, v));

@@ -169,9 +169,24 @@ public sealed class ComponentTests : BunitContext
         var cut = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
         var options = cut.FindAll("[data-testid=price-commodity] option").Select(o => o.GetAttribute("value")).ToList();
         Assert.Equal(["dy_oxide", "ndpr_oxide"], options);
-        Assert.Contains("Price of dy_oxide", cut.Markup.Replace("&#xA0;", " ") + cut.FindComponent<TimeSeriesChart>().Instance.Title);
+        Assert.Equal("Price of Dysprosium oxide", cut.FindComponent<TimeSeriesChart>().Instance.Title);
+        Assert.Equal("USD per t", cut.FindComponent<TimeSeriesChart>().Instance.YTitle);
         // Two markets, one point each per tick.
         Assert.Equal(4, cut.FindComponent<TimeSeriesChart>().Instance.PointCount);
+    }
+
+    [Fact]
+    public void Chart_titles_follow_their_drop_down_and_use_the_scenarios_names()
+    {
+        var series = Series(Frame(0), Frame(1));
+        var prices = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
+        prices.Find("[data-testid=price-commodity]").Change("ndpr_oxide");
+        Assert.Equal("Price of NdPr oxide", prices.FindComponent<TimeSeriesChart>().Instance.Title);
+
+        var shortages = Render<ShortageChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
+        Assert.StartsWith("Shortages in Japan", shortages.FindComponent<TimeSeriesChart>().Instance.Title);
+        shortages.Find("[data-testid=shortage-country]").Change("CN");
+        Assert.StartsWith("Shortages in China", shortages.FindComponent<TimeSeriesChart>().Instance.Title);
     }
 
     [Fact]

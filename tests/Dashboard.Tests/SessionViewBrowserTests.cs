@@ -93,4 +93,35 @@ public sealed class SessionViewBrowserTests(DashboardApp app, Browser browser) :
         }
         finally { await Screenshot("one-clock"); }
     }
+
+    // The title plotly drew (not the component's parameter): what the user sees.
+    async Task<string> DrawnTitle(string chart) =>
+        await _page.EvaluateAsync<string>("id => { const el = document.getElementById(id); return el && el.layout && el.layout.title ? (el.layout.title.text ?? '') : ''; }", chart);
+
+    [Fact]
+    public async Task A_chart_title_follows_its_drop_down_with_the_scenarios_names_and_units()
+    {
+        var s = await app.NewSessionAsync();
+        try
+        {
+            await _page.GotoAsync($"sessions/{s.Id}");
+            await _page.Locator("[data-testid=session]").WaitForAsync();
+            await _page.Locator("[data-testid=step]").ClickAsync();
+            await _page.WaitForFunctionAsync("() => document.querySelector('[data-testid=tick]')?.textContent === '0'");
+
+            await _page.WaitForFunctionAsync("() => (document.getElementById('shortage-chart')?.layout?.title?.text ?? '').includes('Japan')");
+            await _page.Locator("[data-testid=shortage-country]").SelectOptionAsync("US");
+            await _page.WaitForFunctionAsync("() => (document.getElementById('shortage-chart')?.layout?.title?.text ?? '').includes('United States')");
+            Assert.DoesNotContain("JP", await DrawnTitle("shortage-chart"));
+
+            Assert.Equal("Price of Dysprosium oxide", await DrawnTitle("price-chart"));
+            await _page.Locator("[data-testid=price-commodity]").SelectOptionAsync("ndpr_oxide");
+            await _page.WaitForFunctionAsync("() => document.getElementById('price-chart')?.layout?.title?.text === 'Price of NdPr oxide'");
+            var yTitle = await _page.EvaluateAsync<string>("() => document.getElementById('price-chart').layout.yaxis.title.text");
+            Assert.Equal("USD per t", yTitle);
+            var legend = await _page.EvaluateAsync<string[]>("() => document.getElementById('shortage-chart').data.map(t => t.name)");
+            Assert.Contains("electronics · Gallium", legend); // the United States' lines, by name
+        }
+        finally { await Screenshot("captions"); }
+    }
 }
