@@ -147,6 +147,24 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             await _page.Locator("[data-testid=compare-play]").ClickAsync();
             await _page.WaitForFunctionAsync($"() => ({PointCount})('compare-price-chart') >= 48");
             await _page.Locator("[data-testid=compare-pause]").ClickAsync();
+            // Played together: once paused, both sessions stand on the same day.
+            await _page.Locator("[data-testid=compare-play]").WaitForAsync();
+            await _page.WaitForFunctionAsync("() => { const d = i => document.querySelector(`[data-testid=compare-date-${i}]`)?.textContent; return d(0) && d(0) === d(1); }",
+                null, new() { Timeout = 15_000 });
+            // One colour per country in both runs; the fork's lines dashed.
+            var pairs = 0;
+            foreach (var chart in new[] { "compare-price-chart", "compare-loss-chart" })
+            {
+                var lines = await _page.EvaluateAsync<string[][]>($"() => document.getElementById('{chart}').data.map(t => [t.name, t.line.color, t.line.dash ?? ''])");
+                foreach (var line in lines.Where(l => l[0].StartsWith(s.Id + ": ", StringComparison.Ordinal)))
+                {
+                    var twin = Assert.Single(lines, l => l[0] != line[0] && l[0].EndsWith(": " + line[0][(s.Id.Length + 2)..], StringComparison.Ordinal));
+                    Assert.Equal(line[1], twin[1]);
+                    Assert.Equal(("", "dash"), (line[2], twin[2]));
+                    pairs++;
+                }
+            }
+            Assert.True(pairs >= 2, $"{pairs} lines found in both runs");
         }
         finally { await Screenshot("fork-compare"); }
     }

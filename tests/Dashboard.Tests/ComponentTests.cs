@@ -159,7 +159,22 @@ public sealed class ComponentTests : BunitContext
         b.Add([Frame(0, jpLoss: 3e9)]);
         var cut = Render<CompareHeadlines>(p => p.Add(x => x.Sessions, [a, b]));
         Assert.Equal(["", "s1", "s2"], cut.FindAll("th").Select(th => th.TextContent));
-        Assert.Contains("3 bn USD (+2 bn USD)", cut.Markup);
+        Assert.Contains("3.00 bn USD (+2.00 bn USD)", cut.Markup);
+    }
+
+    [Fact]
+    public void The_compare_table_reads_a_session_ahead_on_the_last_day_both_have_run()
+    {
+        var a = Series(Frame(0, jpLoss: 1e9), Frame(1, jpLoss: 1e9));
+        var b = new SessionSeries(Info with { SessionId = "s2" });
+        b.Add([Frame(0, jpLoss: 1e9), Frame(1, jpLoss: 1e9), Frame(2, jpLoss: 1e9), Frame(3, jpLoss: 1e9)]);
+        var cut = Render<CompareHeadlines>(p => p.Add(x => x.Sessions, [a, b]));
+        var caption = cut.Find("[data-testid=compare-date]").TextContent;
+        Assert.Contains("All on 2026-01-02", caption);
+        Assert.Contains("s2 is at 2026-01-04", caption);
+        // Both read on 2026-01-02 (2 days of 1 bn each): no difference made of two dates.
+        Assert.Contains("2.00 bn USD (0 USD)", cut.Markup);
+        Assert.Contains("Japan GDP loss so far", cut.Markup);
     }
 
     [Fact]

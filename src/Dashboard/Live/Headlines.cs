@@ -22,11 +22,14 @@ public sealed record Headline(DateOnly? Date, int Tick, string FocusCountry, dou
 /// <summary>The numbers of the headline tiles, computed from the frames alone (the compare view diffs them).</summary>
 public static class Headlines
 {
-    public static Headline Of(SessionSeries series, string? focusCountry = null)
+    public static Headline Of(SessionSeries series, string? focusCountry = null) => At(series, series.NextTick - 1, focusCountry);
+
+    /// <summary>The headlines on one tick (the compare view reads every session on the same day); none before tick 0.</summary>
+    public static Headline At(SessionSeries series, int tick, string? focusCountry = null)
     {
         var info = series.Info;
         var focus = focusCountry ?? (info.Countries.Any(c => c.Id == "JP") ? "JP" : info.Countries.FirstOrDefault()?.Id ?? "");
-        var latest = series.Latest;
+        var latest = tick >= 0 && tick < series.Frames.Count ? series.Frames[tick] : null;
         if (latest is null) return new Headline(null, 0, focus, 0, 0, null, 0, info.Currency);
         var loss = latest.Losses.Where(l => l.Country == focus).Sum(l => l.Cumulative);
         var gdp = info.Countries.FirstOrDefault(c => c.Id == focus)?.Gdp ?? 0;
