@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 
 namespace MarketSim.Dashboard.Tests;
@@ -92,6 +93,44 @@ public sealed class SessionViewBrowserTests(DashboardApp app, Browser browser) :
             Assert.Equal(there, await ReadClock());
         }
         finally { await Screenshot("one-clock"); }
+    }
+
+    // Elements reaching past the right edge of the viewport (the deepest ones, which are the cause), for the message.
+    const string Overflow = """
+        () => {
+          const w = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1
+              && ![...e.children].some(c => c.getBoundingClientRect().right > w + 1) && !e.closest('.table-scroll, .why-scroll'));
+          return { width: w, scroll: document.documentElement.scrollWidth,
+                   culprits: wide.slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''}.${e.className?.baseVal ?? e.className} ${Math.round(e.getBoundingClientRect().right)}px`) };
+        }
+        """;
+
+    sealed record OverflowView(int Width, int Scroll, string[] Culprits);
+
+    [Fact]
+    public async Task No_page_is_wider_than_its_viewport_on_a_phone_a_tablet_or_a_desktop()
+    {
+        var s = await app.NewSessionAsync();
+        await using (var hub = await app.ConnectAsync())
+            await hub.InvokeAsync<MarketSim.Dashboard.Hubs.SessionStatus>("Step", s.Id, 40); // policies, events and losses on the page
+        var fork = await app.Sessions.ForkAsync(s.Id);
+        var failures = new List<string>();
+        foreach (var (width, height) in new[] { (390, 844), (820, 1180), (1440, 900) })
+        {
+            await Open(width, height);
+            foreach (var (name, url) in new[] { ("home", "/"), ("session", $"sessions/{s.Id}"), ("compare", $"compare?sessions={s.Id},{fork.Id}") })
+            {
+                await _page.GotoAsync(url);
+                await _page.Locator(name == "compare" ? "[data-testid=compare]" : "[data-testid=session]").First.WaitForAsync();
+                await _page.Locator(".main-svg").First.WaitForAsync();
+                await _page.WaitForTimeoutAsync(500); // plotly sizes its charts to their boxes
+                var o = (await _page.EvaluateAsync<JsonElement>(Overflow)).Deserialize<OverflowView>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+                if (o.Scroll > o.Width) failures.Add($"{name} at {width} px is {o.Scroll} px wide: {string.Join("; ", o.Culprits)}");
+                if (width != 820) await Screenshot($"{name}-{width}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     // The title plotly drew (not the component's parameter): what the user sees.
