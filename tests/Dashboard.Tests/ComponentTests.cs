@@ -40,12 +40,14 @@ public sealed class ComponentTests : BunitContext
     public void Headline_tiles_show_the_date_Japans_loss_the_largest_shortage_and_the_fiscal_cost()
     {
         var series = Series(Frame(0), Frame(1, jpDyUnmet: 0.4, jpLoss: 2e9, fiscal: 5e6));
-        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(series)).Add(x => x.StartDate, Info.StartDate));
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(series)).Add(x => x.StartDate, Info.StartDate).Add(x => x.Info, Info));
         Assert.Equal("2026-01-02", cut.Find("[data-testid=tile-date]").TextContent);
-        Assert.Equal("4 bn USD", cut.Find("[data-testid=tile-loss]").TextContent); // cumulative 2e9 × 2 ticks
-        Assert.Equal("40 %", cut.Find("[data-testid=tile-shortage]").TextContent);
-        Assert.Contains("JP magnets · dy_oxide", cut.Markup);
-        Assert.Equal("10 m USD", cut.Find("[data-testid=tile-fiscal]").TextContent);
+        Assert.Equal("4.00 bn USD", cut.Find("[data-testid=tile-loss]").TextContent); // cumulative 2e9 × 2 ticks
+        Assert.Contains("Japan GDP loss so far", cut.Markup);
+        Assert.Equal("40.0 %", cut.Find("[data-testid=tile-shortage]").TextContent);
+        Assert.Contains("of need unmet: Japan, magnets, Dysprosium oxide", cut.Markup);
+        Assert.Equal("10.0 m USD", cut.Find("[data-testid=tile-fiscal]").TextContent);
+        Assert.Contains("stockpile sales are netted", cut.Markup);
     }
 
     [Fact]
@@ -61,6 +63,17 @@ public sealed class ComponentTests : BunitContext
     {
         var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(Series(Frame(0)))).Add(x => x.StartDate, Info.StartDate));
         Assert.Equal("none", cut.Find("[data-testid=tile-shortage]").TextContent);
+    }
+
+    [Fact]
+    public void The_loss_table_names_countries_and_writes_money_and_shares_with_units()
+    {
+        var cut = Render<LossTable>(p => p.Add(x => x.Series, Series(Frame(0, jpLoss: 2e9), Frame(1, jpLoss: 2e9))));
+        var row = cut.Find("tbody tr").TextContent;
+        Assert.Contains("Japan (JP)", row);
+        Assert.Contains("4.00 bn USD", row);
+        Assert.Contains("0.1 %", row); // 4e9 of 4e12
+        Assert.Contains("% of its annual GDP", cut.Find("thead").TextContent);
     }
 
     [Fact]

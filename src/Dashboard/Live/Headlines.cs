@@ -9,15 +9,8 @@ namespace MarketSim.Dashboard.Live;
 /// <param name="LargestShortage">The highest unmet share of the latest tick, and where; null when none.</param>
 /// <param name="FiscalCost">Cumulative fiscal cost of floors, stockpiles and capacity, all countries.</param>
 public sealed record Headline(DateOnly? Date, int Tick, string FocusCountry, double FocusLoss, double FocusLossGdpShare,
-    ShortageRow? LargestShortage, double FiscalCost, string Currency)
-{
-    public static string Money(double v, string currency) => Math.Abs(v) switch
-    {
-        >= 1e9 => $"{v / 1e9:0.##} bn {currency}",
-        >= 1e6 => $"{v / 1e6:0.##} m {currency}",
-        _ => $"{v:0} {currency}",
-    };
-}
+    ShortageRow? LargestShortage, double FiscalCost, string Currency);
+// Numbers are written with MarketSim.Dashboard.Why.MinisterFormat, the one format of every page.
 
 /// <summary>The numbers of the headline tiles, computed from the frames alone (the compare view diffs them).</summary>
 public static class Headlines
