@@ -112,8 +112,9 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
 
             await RunTo("2026-03-27");
             await WaitForTick(85);
-            // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban.
-            const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · dy_oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
+            // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban
+            // (without it, the line stays at 0 up to this date).
+            const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · Dysprosium oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
             await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 85");
             var shares = await _page.EvaluateAsync<double[]>(jpDy);
             Assert.All(shares.Take(10), v => Assert.Equal(0, v));
@@ -151,6 +152,24 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             await _page.Locator("[data-testid=compare-play]").ClickAsync();
             await _page.WaitForFunctionAsync($"() => ({PointCount})('compare-price-chart') >= 48");
             await _page.Locator("[data-testid=compare-pause]").ClickAsync();
+            // Played together: once paused, both sessions stand on the same day.
+            await _page.Locator("[data-testid=compare-play]").WaitForAsync();
+            await _page.WaitForFunctionAsync("() => { const d = i => document.querySelector(`[data-testid=compare-date-${i}]`)?.textContent; return d(0) && d(0) === d(1); }",
+                null, new() { Timeout = 15_000 });
+            // One colour per country in both runs; the fork's lines dashed.
+            var pairs = 0;
+            foreach (var chart in new[] { "compare-price-chart", "compare-loss-chart" })
+            {
+                var lines = await _page.EvaluateAsync<string[][]>($"() => document.getElementById('{chart}').data.map(t => [t.name, t.line.color, t.line.dash ?? ''])");
+                foreach (var line in lines.Where(l => l[0].StartsWith(s.Id + ": ", StringComparison.Ordinal)))
+                {
+                    var twin = Assert.Single(lines, l => l[0] != line[0] && l[0].EndsWith(": " + line[0][(s.Id.Length + 2)..], StringComparison.Ordinal));
+                    Assert.Equal(line[1], twin[1]);
+                    Assert.Equal(("", "dash"), (line[2], twin[2]));
+                    pairs++;
+                }
+            }
+            Assert.True(pairs >= 2, $"{pairs} lines found in both runs");
         }
         finally { await Screenshot("fork-compare"); }
     }

@@ -40,19 +40,40 @@ public sealed class ComponentTests : BunitContext
     public void Headline_tiles_show_the_date_Japans_loss_the_largest_shortage_and_the_fiscal_cost()
     {
         var series = Series(Frame(0), Frame(1, jpDyUnmet: 0.4, jpLoss: 2e9, fiscal: 5e6));
-        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(series)));
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(series)).Add(x => x.StartDate, Info.StartDate).Add(x => x.Info, Info));
         Assert.Equal("2026-01-02", cut.Find("[data-testid=tile-date]").TextContent);
-        Assert.Equal("4 bn USD", cut.Find("[data-testid=tile-loss]").TextContent); // cumulative 2e9 × 2 ticks
-        Assert.Equal("40 %", cut.Find("[data-testid=tile-shortage]").TextContent);
-        Assert.Contains("JP magnets · dy_oxide", cut.Markup);
-        Assert.Equal("10 m USD", cut.Find("[data-testid=tile-fiscal]").TextContent);
+        Assert.Equal("4.00 bn USD", cut.Find("[data-testid=tile-loss]").TextContent); // cumulative 2e9 × 2 ticks
+        Assert.Contains("Japan GDP loss so far", cut.Markup);
+        Assert.Equal("40.0 %", cut.Find("[data-testid=tile-shortage]").TextContent);
+        Assert.Contains("of need unmet: Japan, magnets, Dysprosium oxide", cut.Markup);
+        Assert.Equal("10.0 m USD", cut.Find("[data-testid=tile-fiscal]").TextContent);
+        Assert.Contains("stockpile sales are netted", cut.Markup);
+    }
+
+    [Fact]
+    public void Before_the_first_tick_the_date_tile_shows_the_start_date_and_says_nothing_has_run()
+    {
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(Series())).Add(x => x.StartDate, Info.StartDate));
+        Assert.Equal("2026-01-01", cut.Find("[data-testid=tile-date]").TextContent);
+        Assert.Contains("not started", cut.Markup);
     }
 
     [Fact]
     public void Headline_tiles_say_none_when_every_need_is_met()
     {
-        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(Series(Frame(0)))));
+        var cut = Render<HeadlineTiles>(p => p.Add(x => x.H, Headlines.Of(Series(Frame(0)))).Add(x => x.StartDate, Info.StartDate));
         Assert.Equal("none", cut.Find("[data-testid=tile-shortage]").TextContent);
+    }
+
+    [Fact]
+    public void The_loss_table_names_countries_and_writes_money_and_shares_with_units()
+    {
+        var cut = Render<LossTable>(p => p.Add(x => x.Series, Series(Frame(0, jpLoss: 2e9), Frame(1, jpLoss: 2e9))));
+        var row = cut.Find("tbody tr").TextContent;
+        Assert.Contains("Japan (JP)", row);
+        Assert.Contains("4.00 bn USD", row);
+        Assert.Contains("0.1 %", row); // 4e9 of 4e12
+        Assert.Contains("% of its annual GDP", cut.Find("thead").TextContent);
     }
 
     [Fact]
@@ -126,6 +147,7 @@ public sealed class ComponentTests : BunitContext
         var cut = Render<ControlBar>(p => p
             .Add(x => x.Status, new SessionStatus("s1", 12, false, 10, null, 365))
             .Add(x => x.StartDate, Info.StartDate)
+            .Add(x => x.Latest, Frame(11))
             .Add(x => x.Invoke, (m, a) => { calls.Add((m, a)); return Task.FromResult<string?>(null); })
             .Add(x => x.OnFork, () => Task.CompletedTask));
         Assert.Empty(cut.FindAll("[data-testid=pause]"));
@@ -135,7 +157,10 @@ public sealed class ComponentTests : BunitContext
         cut.Find("[data-testid=run-to]").Click();
         Assert.Equal(["Play", "Step", "SetSpeed", "RunTo"], calls.Select(c => c.Item1));
         Assert.Equal(50.0, calls[2].Item2[0]);
-        Assert.Equal("2026-02-12", calls[3].Item2[0]); // 30 days ahead of tick 12 by default
+        Assert.Equal("2026-02-11", calls[3].Item2[0]); // by default 30 days after the last day run (tick 11, 2026-01-12)
+        // The status line shows the last day run, as the Date tile does: tick 11, not the next tick to run (12).
+        Assert.Equal("2026-01-12", cut.Find("[data-testid=status-date]").TextContent);
+        Assert.Equal("11", cut.Find("[data-testid=tick]").TextContent);
         Assert.Equal("/sessions/s1/export/csv.zip", cut.Find("[data-testid=export-csv]").GetAttribute("href"));
     }
 
@@ -147,7 +172,22 @@ public sealed class ComponentTests : BunitContext
         b.Add([Frame(0, jpLoss: 3e9)]);
         var cut = Render<CompareHeadlines>(p => p.Add(x => x.Sessions, [a, b]));
         Assert.Equal(["", "s1", "s2"], cut.FindAll("th").Select(th => th.TextContent));
-        Assert.Contains("3 bn USD (+2 bn USD)", cut.Markup);
+        Assert.Contains("3.00 bn USD (+2.00 bn USD)", cut.Markup);
+    }
+
+    [Fact]
+    public void The_compare_table_reads_a_session_ahead_on_the_last_day_both_have_run()
+    {
+        var a = Series(Frame(0, jpLoss: 1e9), Frame(1, jpLoss: 1e9));
+        var b = new SessionSeries(Info with { SessionId = "s2" });
+        b.Add([Frame(0, jpLoss: 1e9), Frame(1, jpLoss: 1e9), Frame(2, jpLoss: 1e9), Frame(3, jpLoss: 1e9)]);
+        var cut = Render<CompareHeadlines>(p => p.Add(x => x.Sessions, [a, b]));
+        var caption = cut.Find("[data-testid=compare-date]").TextContent;
+        Assert.Contains("All on 2026-01-02", caption);
+        Assert.Contains("s2 is at 2026-01-04", caption);
+        // Both read on 2026-01-02 (2 days of 1 bn each): no difference made of two dates.
+        Assert.Contains("2.00 bn USD (0 USD)", cut.Markup);
+        Assert.Contains("Japan GDP loss so far", cut.Markup);
     }
 
     [Fact]
@@ -157,9 +197,24 @@ public sealed class ComponentTests : BunitContext
         var cut = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
         var options = cut.FindAll("[data-testid=price-commodity] option").Select(o => o.GetAttribute("value")).ToList();
         Assert.Equal(["dy_oxide", "ndpr_oxide"], options);
-        Assert.Contains("Price of dy_oxide", cut.Markup.Replace("&#xA0;", " ") + cut.FindComponent<TimeSeriesChart>().Instance.Title);
+        Assert.Equal("Price of Dysprosium oxide", cut.FindComponent<TimeSeriesChart>().Instance.Title);
+        Assert.Equal("USD per t", cut.FindComponent<TimeSeriesChart>().Instance.YTitle);
         // Two markets, one point each per tick.
         Assert.Equal(4, cut.FindComponent<TimeSeriesChart>().Instance.PointCount);
+    }
+
+    [Fact]
+    public void Chart_titles_follow_their_drop_down_and_use_the_scenarios_names()
+    {
+        var series = Series(Frame(0), Frame(1));
+        var prices = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
+        prices.Find("[data-testid=price-commodity]").Change("ndpr_oxide");
+        Assert.Equal("Price of NdPr oxide", prices.FindComponent<TimeSeriesChart>().Instance.Title);
+
+        var shortages = Render<ShortageChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
+        Assert.StartsWith("Shortages in Japan", shortages.FindComponent<TimeSeriesChart>().Instance.Title);
+        shortages.Find("[data-testid=shortage-country]").Change("CN");
+        Assert.StartsWith("Shortages in China", shortages.FindComponent<TimeSeriesChart>().Instance.Title);
     }
 
     [Fact]

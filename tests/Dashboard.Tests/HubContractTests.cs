@@ -90,11 +90,15 @@ public sealed class HubContractTests(DashboardApp app)
         await using var hub = await app.ConnectAsync();
         var inbox = new FrameInbox(hub);
         await hub.InvokeAsync<SubscribeResult>("Subscribe", s.Id, 0);
+        // Through the date asked: its frame (tick 15) is the last one run, so the next tick to run is 16.
         var status = await hub.InvokeAsync<SessionStatus>("RunTo", s.Id, "2026-01-16");
-        Assert.Equal(15, status.TargetTick);
-        var frames = await inbox.UntilTickAsync(s.Id, 14);
-        Assert.Equal(14, frames[^1].Frame.Tick);
-        Assert.Equal(new DateOnly(2026, 1, 15), frames[^1].Frame.Date);
+        Assert.Equal(16, status.TargetTick);
+        var frames = await inbox.UntilTickAsync(s.Id, 15);
+        Assert.Equal(15, frames[^1].Frame.Tick);
+        Assert.Equal(new DateOnly(2026, 1, 16), frames[^1].Frame.Date);
+        // A day already run cannot be run to: it says so instead of playing.
+        var past = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SessionStatus>("RunTo", s.Id, "2026-01-10"));
+        Assert.Contains("date: 2026-01-10 has already run", past.Message);
     }
 
     [Fact]

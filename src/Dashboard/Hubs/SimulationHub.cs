@@ -127,16 +127,20 @@ public sealed class SimulationHub(SessionDirectory sessions, ClientQuotas quotas
         return s.Runner.Status;
     }
 
-    /// <summary>Runs at full speed until <paramref name="date"/> (yyyy-MM-dd, within the horizon) is the next day to run.</summary>
+    /// <summary>Runs at full speed through <paramref name="date"/> (yyyy-MM-dd, a day of the session): its frame is the last one run.</summary>
     public async Task<SessionStatus> RunTo(string sessionId, string date)
     {
         var s = RequireControl(sessionId);
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             throw PolicyArguments.Error("date", $"\"{date}\" is not a date (yyyy-MM-dd)");
+        // Runs through the day asked: its frame (tick d − start) is the last one run, so the next tick to run is one more
+        // (docs/ARCHITECTURE.md, "The clock").
         var tick = d.DayNumber - s.Scenario.StartDate.DayNumber;
-        if (tick < 0 || tick > s.Scenario.Days)
-            throw PolicyArguments.Error("date", $"{date} is outside the session, {s.Scenario.StartDate:yyyy-MM-dd} to {s.Scenario.DateOf(s.Scenario.Days):yyyy-MM-dd}");
-        await Ended(() => s.Runner.RunToAsync(tick));
+        if (tick < 0 || tick >= s.Scenario.Days)
+            throw PolicyArguments.Error("date", $"{date} is outside the session, {s.Scenario.StartDate:yyyy-MM-dd} to {s.Scenario.DateOf(s.Scenario.Days - 1):yyyy-MM-dd}");
+        if (s.Runner.Fault is null && tick + 1 <= s.Runner.Status.Tick)
+            throw PolicyArguments.Error("date", $"{date} has already run (the last day run is {s.Scenario.DateOf(s.Runner.Status.Tick - 1):yyyy-MM-dd}); Reset to run it again");
+        await Ended(() => s.Runner.RunToAsync(tick + 1));
         return s.Runner.Status;
     }
 

@@ -9,24 +9,20 @@ namespace MarketSim.Dashboard.Live;
 /// <param name="LargestShortage">The highest unmet share of the latest tick, and where; null when none.</param>
 /// <param name="FiscalCost">Cumulative fiscal cost of floors, stockpiles and capacity, all countries.</param>
 public sealed record Headline(DateOnly? Date, int Tick, string FocusCountry, double FocusLoss, double FocusLossGdpShare,
-    ShortageRow? LargestShortage, double FiscalCost, string Currency)
-{
-    public static string Money(double v, string currency) => Math.Abs(v) switch
-    {
-        >= 1e9 => $"{v / 1e9:0.##} bn {currency}",
-        >= 1e6 => $"{v / 1e6:0.##} m {currency}",
-        _ => $"{v:0} {currency}",
-    };
-}
+    ShortageRow? LargestShortage, double FiscalCost, string Currency);
+// Numbers are written with MarketSim.Dashboard.Why.MinisterFormat, the one format of every page.
 
 /// <summary>The numbers of the headline tiles, computed from the frames alone (the compare view diffs them).</summary>
 public static class Headlines
 {
-    public static Headline Of(SessionSeries series, string? focusCountry = null)
+    public static Headline Of(SessionSeries series, string? focusCountry = null) => At(series, series.NextTick - 1, focusCountry);
+
+    /// <summary>The headlines on one tick (the compare view reads every session on the same day); none before tick 0.</summary>
+    public static Headline At(SessionSeries series, int tick, string? focusCountry = null)
     {
         var info = series.Info;
         var focus = focusCountry ?? (info.Countries.Any(c => c.Id == "JP") ? "JP" : info.Countries.FirstOrDefault()?.Id ?? "");
-        var latest = series.Latest;
+        var latest = tick >= 0 && tick < series.Frames.Count ? series.Frames[tick] : null;
         if (latest is null) return new Headline(null, 0, focus, 0, 0, null, 0, info.Currency);
         var loss = latest.Losses.Where(l => l.Country == focus).Sum(l => l.Cumulative);
         var gdp = info.Countries.FirstOrDefault(c => c.Id == focus)?.Gdp ?? 0;

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Playwright;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>
+/// What a strategist sees on the session and compare pages, in the browser: one clock, captions that follow the
+/// drop-downs, nothing wider than the screen. Screenshots go to tests/Dashboard.Tests/TestResults/screenshots.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class SessionViewBrowserTests(DashboardApp app, Browser browser) : IClassFixture<Browser>, IAsyncLifetime
+{
+    const float Patience = 60_000;
+
+    // The clock as every part of the page shows it, read in one go so that one render is compared with itself.
+    const string Clock = """
+        () => {
+          const text = id => document.querySelector(`[data-testid=${id}]`)?.textContent ?? null;
+          const chart = document.getElementById('price-chart');
+          const xs = chart && chart.data && chart.data.length ? chart.data[0].x : [];
+          return { status: text('status-date'), tile: text('tile-date'), tick: text('tick'), tileTick: text('tile-tick'),
+                   chart: xs.length ? String(xs[xs.length - 1]).slice(0, 10) : null,
+                   playing: document.querySelector('[data-testid=pause]') !== null };
+        }
+        """;
+
+    IBrowserContext? _context;
+    IPage _page = null!;
+
+    public async Task InitializeAsync() => await Open(1400, 1000);
+
+    async Task Open(int width, int height)
+    {
+        if (_context is not null) await _context.DisposeAsync();
+        _context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        _context.SetDefaultTimeout(Patience);
+        _page = await _context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync() { if (_context is not null) await _context.DisposeAsync(); }
+
+    async Task Screenshot(string name) =>
+        await _page.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, name + ".png"), FullPage = true });
+
+    sealed record ClockView(string? Status, string? Tile, string? Tick, string? TileTick, string? Chart, bool Playing);
+
+    async Task<ClockView> ReadClock() =>
+        (await _page.EvaluateAsync<JsonElement>(Clock)).Deserialize<ClockView>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    [Fact]
+    public async Task The_status_line_the_date_tile_and_the_charts_show_one_clock_and_run_to_lands_on_the_date_asked()
+    {
+        var s = await app.NewSessionAsync();
+        try
+        {
+            await _page.GotoAsync($"sessions/{s.Id}");
+            await _page.Locator("[data-testid=session]").WaitForAsync();
+            // Before the first tick: the start date, not a blank.
+            Assert.Equal("2026-01-01", await _page.Locator("[data-testid=tile-date]").InnerTextAsync());
+            Assert.Equal("2026-01-01", await _page.Locator("[data-testid=status-date]").InnerTextAsync());
+
+            await _page.Locator("[data-testid=play]").ClickAsync();
+            await _page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=tick]')?.textContent) >= 3");
+            for (var i = 0; i < 5; i++)
+            {
+                var playing = await ReadClock();
+                Assert.True(playing.Status == playing.Tile && playing.Tick == playing.TileTick, $"while playing: {playing}");
+                await _page.WaitForTimeoutAsync(150);
+            }
+
+            await _page.Locator("[data-testid=pause]").ClickAsync();
+            await _page.Locator("[data-testid=play]").WaitForAsync();
+            await _page.WaitForTimeoutAsync(1000); // frames already computed arrive after the pause; the page must agree after them
+            await _page.WaitForFunctionAsync($"() => {{ const c = ({Clock})(); return c.chart === c.status; }}");
+            var paused = await ReadClock();
+            Assert.True(paused.Status == paused.Tile && paused.Tick == paused.TileTick && paused.Chart == paused.Status, $"after a pause: {paused}");
+
+            // Run to 20 days after the day shown: the page stops on that date, not the day before.
+            var tick = int.Parse(paused.Tick!) + 20;
+            var date = new DateOnly(2026, 1, 1).AddDays(tick).ToString("yyyy-MM-dd");
+            await _page.Locator("[data-testid=run-to-date]").FillAsync(date);
+            await _page.Locator("[data-testid=run-to]").ClickAsync();
+            await _page.WaitForFunctionAsync($"() => {{ const c = ({Clock})(); return !c.playing && c.status === '{date}' && c.chart === c.status; }}");
+            await _page.WaitForTimeoutAsync(1000);
+            var there = await ReadClock();
+            Assert.Equal(new ClockView(date, date, $"{tick}", $"{tick}", date, false), there);
+
+            // A date already run is refused, saying so; the session stays where it is.
+            await _page.Locator("[data-testid=run-to-date]").FillAsync("2026-01-02");
+            await _page.Locator("[data-testid=run-to]").ClickAsync();
+            Assert.Contains("has already run", await _page.Locator("[data-testid=control-error]").InnerTextAsync());
+            Assert.Equal(there, await ReadClock());
+        }
+        finally { await Screenshot("one-clock"); }
+    }
+
+    // Elements reaching past the right edge of the viewport (the deepest ones, which are the cause), for the message.
+    const string Overflow = """
+        () => {
+          const w = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1
+              && ![...e.children].some(c => c.getBoundingClientRect().right > w + 1) && !e.closest('.table-scroll, .why-scroll'));
+          return { width: w, scroll: document.documentElement.scrollWidth,
+                   culprits: wide.slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''}.${e.className?.baseVal ?? e.className} ${Math.round(e.getBoundingClientRect().right)}px`) };
+        }
+        """;
+
+    sealed record OverflowView(int Width, int Scroll, string[] Culprits);
+
+    [Fact]
+    public async Task No_page_is_wider_than_its_viewport_on_a_phone_a_tablet_or_a_desktop()
+    {
+        var s = await app.NewSessionAsync();
+        await using (var hub = await app.ConnectAsync())
+            await hub.InvokeAsync<MarketSim.Dashboard.Hubs.SessionStatus>("Step", s.Id, 40); // policies, events and losses on the page
+        var fork = await app.Sessions.ForkAsync(s.Id);
+        var failures = new List<string>();
+        foreach (var (width, height) in new[] { (390, 844), (820, 1180), (1440, 900) })
+        {
+            await Open(width, height);
+            foreach (var (name, url) in new[] { ("home", "/"), ("session", $"sessions/{s.Id}"), ("compare", $"compare?sessions={s.Id},{fork.Id}") })
+            {
+                await _page.GotoAsync(url);
+                await _page.Locator(name == "compare" ? "[data-testid=compare]" : "[data-testid=session]").First.WaitForAsync();
+                await _page.Locator(".main-svg").First.WaitForAsync();
+                await _page.WaitForTimeoutAsync(500); // plotly sizes its charts to their boxes
+                var o = (await _page.EvaluateAsync<JsonElement>(Overflow)).Deserialize<OverflowView>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+                if (o.Scroll > o.Width) failures.Add($"{name} at {width} px is {o.Scroll} px wide: {string.Join("; ", o.Culprits)}");
+                if (width != 820) await Screenshot($"{name}-{width}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    // The title plotly drew (not the component's parameter): what the user sees.
+    async Task<string> DrawnTitle(string chart) =>
+        await _page.EvaluateAsync<string>("id => { const el = document.getElementById(id); return el && el.layout && el.layout.title ? (el.layout.title.text ?? '') : ''; }", chart);
+
+    [Fact]
+    public async Task A_chart_title_follows_its_drop_down_with_the_scenarios_names_and_units()
+    {
+        var s = await app.NewSessionAsync();
+        try
+        {
+            await _page.GotoAsync($"sessions/{s.Id}");
+            await _page.Locator("[data-testid=session]").WaitForAsync();
+            await _page.Locator("[data-testid=step]").ClickAsync();
+            await _page.WaitForFunctionAsync("() => document.querySelector('[data-testid=tick]')?.textContent === '0'");
+
+            await _page.WaitForFunctionAsync("() => (document.getElementById('shortage-chart')?.layout?.title?.text ?? '').includes('Japan')");
+            await _page.Locator("[data-testid=shortage-country]").SelectOptionAsync("US");
+            await _page.WaitForFunctionAsync("() => (document.getElementById('shortage-chart')?.layout?.title?.text ?? '').includes('United States')");
+            Assert.DoesNotContain("JP", await DrawnTitle("shortage-chart"));
+
+            Assert.Equal("Price of Dysprosium oxide", await DrawnTitle("price-chart"));
+            await _page.Locator("[data-testid=price-commodity]").SelectOptionAsync("ndpr_oxide");
+            await _page.WaitForFunctionAsync("() => document.getElementById('price-chart')?.layout?.title?.text === 'Price of NdPr oxide'");
+            var yTitle = await _page.EvaluateAsync<string>("() => document.getElementById('price-chart').layout.yaxis.title.text");
+            Assert.Equal("USD per t", yTitle);
+            var legend = await _page.EvaluateAsync<string[]>("() => document.getElementById('shortage-chart').data.map(t => t.name)");
+            Assert.Contains("electronics · Gallium", legend); // the United States' lines, by name
+        }
+        finally { await Screenshot("captions"); }
+    }
+}
