@@ -6,8 +6,7 @@ namespace MarketSim.Model.Tests;
 /// <summary>Who gains and who pays (accounts.csv), the indirect loss (indirect.csv) and the stockpile's carrying cost.</summary>
 public class AccountsTests
 {
-    static CommoditySpec C(string id, double price, string origin) =>
-        new() { Id = id, ReferencePrice = price, InitialOrigin = origin, PriceAdjustment = 0.03, PriceReversion = 0.01 };
+    static CommoditySpec C(string id, double price, string origin) => ValueAddedTests.C(id, price, origin);
 
     // China makes magnets from its own oxide; Australia makes a few from nothing; a Japanese car maker needs 20 a day.
     static ScenarioSpec World(params PolicySpec[] policies) => TestWorld.Make(

@@ -6,7 +6,7 @@ namespace MarketSim.Model.Tests;
 /// <summary>Value added by stage at reference prices: it adds up along a chain, and a blocked export shows as the exporter's loss.</summary>
 public class ValueAddedTests
 {
-    static CommoditySpec C(string id, double price, string origin) =>
+    internal static CommoditySpec C(string id, double price, string origin) =>
         new() { Id = id, ReferencePrice = price, InitialOrigin = origin, PriceAdjustment = 0.03, PriceReversion = 0.01 };
 
     // Ore (100) → oxide (400, 2 ore per oxide) → magnet (1,500, 0.5 oxide per magnet) → a car maker (output 10,000 a unit,
