@@ -10,7 +10,9 @@ namespace MarketSim.Silo;
 
 /// <summary>
 /// The silo's HTTP port (<see cref="MarketSimClusterOptions.HealthPort"/>): GET /healthz (also /health) answers 200 "active"
-/// when cluster membership lists this silo as Active, else 503 with its status (joining, shutting down, dead); and the
+/// when cluster membership lists this silo as Active, else 503 with its status (joining, shutting down, dead), followed by
+/// the silo's address and "members N": the active silos in this silo's own view of the membership (its grain directory is
+/// partitioned over that view, so a newly joined silo is placed consistently once every silo reports the same N); and the
 /// Orleans dashboard for operators under <see cref="DashboardPrefix"/> (mapped at `/` it would hide the web dashboard's home page).
 /// </summary>
 public static class SiloHealthEndpoint
@@ -46,8 +48,12 @@ public static class SiloHealthEndpoint
         try
         {
             var local = services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
-            var status = services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.GetSiloStatus(local);
-            return status == SiloStatus.Active ? (200, $"active {local}") : (503, $"{status.ToString().ToLowerInvariant()} {local}");
+            var snapshot = services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot;
+            var status = snapshot.GetSiloStatus(local);
+            var members = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+            return status == SiloStatus.Active
+                ? (200, $"active {local} members {members}")
+                : (503, $"{status.ToString().ToLowerInvariant()} {local} members {members}");
         }
         catch (Exception e)
         {

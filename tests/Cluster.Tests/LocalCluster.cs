@@ -78,7 +78,7 @@ public sealed class LocalCluster : IAsyncLifetime
         }
         if (!replaced) return;
         // A new silo is Active in its own view before every other silo (and the directory) has taken it in: wait until the
-        // cluster lists exactly three active silos, then let the directory settle.
+        // cluster lists exactly three active silos and every silo sees them.
         var until = DateTime.UtcNow.AddSeconds(60);
         var seen = "no answer";
         while (true)
@@ -94,9 +94,19 @@ public sealed class LocalCluster : IAsyncLifetime
                 throw new TimeoutException($"the cluster did not list three active silos within 60 s (last: {seen}):\n{Logs}");
             await Task.Delay(500);
         }
-        // Listed as active in the membership table is not yet taken in by every silo's directory; no signal of that is
-        // exposed to a client, so this one wait stays a fixed time (the membership table refreshes every 2 s here).
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Listed as active in the membership table is not yet taken in by every silo: each silo partitions its grain
+        // directory over its own membership view, so wait until every silo's health answer says it sees three.
+        foreach (var s in Silos)
+        {
+            var (code, body) = (0, "");
+            while (!(code == 200 && body.Contains("members 3", StringComparison.Ordinal)))
+            {
+                if (DateTime.UtcNow > until)
+                    throw new TimeoutException($"silo {s.Name} did not see three active silos within 60 s (last health answer: {code} {body.Trim()}):\n{Logs}");
+                await Task.Delay(200);
+                (code, body) = await s.HealthAsync();
+            }
+        }
     }
 
     public SiloProcess Hosting(string runtimeIdentity) =>
