@@ -42,7 +42,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     const float Patience = 60_000;
 
     // Points drawn in a Plotly chart (plotly.js keeps the traces on the chart's div).
-    const string PointCount = "id => { const el = document.getElementById(id); return el && el.data ? el.data.reduce((n, t) => n + (t.x ? t.x.length : 0), 0) : -1; }";
+    const string PointCount = "id => { const el = document.getElementById(id); return el && el.data ? el.data.reduce((n, t) => n + (t.x && t.yaxis !== 'y2' ? t.x.length : 0), 0) : -1; }";
 
     public async Task InitializeAsync()
     {
@@ -160,7 +160,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             var pairs = 0;
             foreach (var chart in new[] { "compare-price-chart", "compare-loss-chart" })
             {
-                var lines = await _page.EvaluateAsync<string[][]>($"() => document.getElementById('{chart}').data.map(t => [t.name, t.line.color, t.line.dash ?? ''])");
+                var lines = await _page.EvaluateAsync<string[][]>($"() => document.getElementById('{chart}').data.filter(t => t.yaxis !== 'y2').map(t => [t.name, t.line.color, t.line.dash ?? ''])");
                 foreach (var line in lines.Where(l => l[0].StartsWith(s.Id + ": ", StringComparison.Ordinal)))
                 {
                     var twin = Assert.Single(lines, l => l[0] != line[0] && l[0].EndsWith(": " + line[0][(s.Id.Length + 2)..], StringComparison.Ordinal));

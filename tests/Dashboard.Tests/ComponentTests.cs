@@ -204,6 +204,46 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void Events_of_one_day_are_collapsed_into_one_mark_with_every_event_in_its_hover_text_escaped()
+    {
+        var series = Series(Frame(0, events: ["ban: China bans Dy exports", "<b>quota</b> & more"]), Frame(1), Frame(2, events: ["ban ends"]));
+        series.MarkLiveChange(2, "tariff set by a viewer");
+        var days = TimeSeriesChart.EventDays([new ChartSource("", series, [])]);
+        Assert.Equal(["2026-01-01", "2026-01-03"], days.Select(d => d.Date));
+        Assert.False(days[0].Live);
+        Assert.True(days[1].Live); // a live change that day colours the mark
+        Assert.Contains("ban: China bans Dy exports<br>&lt;b&gt;quota&lt;/b&gt; &amp; more", days[0].Text);
+        Assert.Contains("ban ends<br>✎ tariff set by a viewer", days[1].Text);
+
+        var many = Series(Frame(0, events: Enumerable.Range(1, TimeSeriesChart.EventsPerDay + 3).Select(i => $"decision {i}").ToArray()));
+        var crowded = TimeSeriesChart.EventDays([new ChartSource("", many, [])]).Single().Text;
+        Assert.Contains($"decision {TimeSeriesChart.EventsPerDay}<br>… and 3 more", crowded);
+        Assert.DoesNotContain($"decision {TimeSeriesChart.EventsPerDay + 1}", crowded);
+
+        // The chart offers a switch for its events; a chart without events has none.
+        var withEvents = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
+        Assert.Single(withEvents.FindAll("[data-testid=price-chart-events]"));
+        var without = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", Series(Frame(0)), [])]));
+        Assert.Empty(without.FindAll("[data-testid=price-chart-events]"));
+    }
+
+    [Fact]
+    public void A_chart_with_more_lines_than_its_limit_hides_the_smallest_in_the_legend()
+    {
+        // Twelve shortage lines in Japan, line i peaking at i %: the eight largest stay, the four smallest are hidden.
+        var rows = Enumerable.Range(1, 12).Select(i => new ShortageRow("JP", $"sector{i:00}", "dy_oxide", 1, i / 100.0)).ToList();
+        var series = Series(Frame(0) with { Shortages = rows });
+        var chart = Render<ShortageChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])])).FindComponent<TimeSeriesChart>().Instance;
+        Assert.Equal(4, chart.HiddenLines);
+        Assert.Equal(["sector01", "sector02", "sector03", "sector04"], chart.HiddenLineNames.Select(n => n.Split(' ')[0]).Order());
+
+        // Days of cover: the lowest matter, so the four largest are hidden.
+        var cover = Enumerable.Range(1, 12).Select(i => new CoverRow("JP", $"sector{i:00}", "dy_oxide", i * 10)).ToList();
+        var covers = Render<CoverChart>(p => p.Add(x => x.Sources, [new ChartSource("", Series(Frame(0) with { Cover = cover }), [])])).FindComponent<TimeSeriesChart>().Instance;
+        Assert.Equal(["sector09", "sector10", "sector11", "sector12"], covers.HiddenLineNames.Select(n => n.Split(' ')[0]).Order());
+    }
+
+    [Fact]
     public void Chart_titles_follow_their_drop_down_and_use_the_scenarios_names()
     {
         var series = Series(Frame(0), Frame(1));
