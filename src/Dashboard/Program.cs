@@ -36,8 +36,12 @@ builder.Services.AddHostedService<DefaultSession>();
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+// A 404 without a body (an unknown address) shows the not-found page with its links home; a 404 that says something (an
+// export of an unknown session) keeps its message.
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)); // browsers ask for it before reading the page
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapHub<SimulationHub>(SimulationHub.Path);
 app.MapHub<ClassroomHub>(ClassroomHub.Path);

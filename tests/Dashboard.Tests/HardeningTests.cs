@@ -235,6 +235,32 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task An_unknown_address_gets_a_404_page_with_a_way_home_and_an_export_of_no_session_keeps_its_message()
+    {
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var page = await http.GetAsync("/no/such/page");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("There is no page at this address", html);
+        Assert.Contains("<a href=\"/\">Start page</a>", html);
+
+        var export = await http.GetAsync("/sessions/nobody/export/csv.zip");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, export.StatusCode);
+        var message = await export.Content.ReadAsStringAsync();
+        Assert.Contains("No session", message);
+        Assert.Contains("nobody", message);
+        Assert.DoesNotContain("There is no page", message);
+
+        // The icon browsers ask for first leads to the page's own.
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+        var ico = await noRedirect.GetAsync("/favicon.ico");
+        Assert.Equal("/favicon.svg", ico.Headers.Location?.OriginalString);
+        var svg = await http.GetAsync("/favicon.svg");
+        Assert.Equal(System.Net.HttpStatusCode.OK, svg.StatusCode);
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public void The_operator_dashboard_on_without_a_password_stops_the_host_with_a_clear_error()
     {
         using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b => b

@@ -220,7 +220,7 @@ public sealed class SimulationHub(SessionDirectory sessions, ClientQuotas quotas
     {
         if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
         return await sessions.FindOrAdoptAsync(sessionId)
-            ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (ListSessions gives the ids)");
+            ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (it has ended, or the address is mistyped: the start page lists the sessions)");
     }
 
     /// <summary>A session this caller may drive: a classroom's world moves only through its classroom's rules and tokens.</summary>
@@ -235,6 +235,6 @@ public sealed class SimulationHub(SessionDirectory sessions, ClientQuotas quotas
     SessionEntry Require(string? sessionId)
     {
         if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
-        return sessions.Find(sessionId) ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (ListSessions gives the ids)");
+        return sessions.Find(sessionId) ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (it has ended, or the address is mistyped: the start page lists the sessions)");
     }
 }
