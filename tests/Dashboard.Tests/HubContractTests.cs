@@ -184,6 +184,11 @@ public sealed class HubContractTests(DashboardApp app)
         { """{"$kind":"tariff","id":"t","start":10,"end":5,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.end: tick 5 is not after the start, tick 10" },
         { """{"$kind":"tariff","id":"t","start":0,"end":2147483647,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.end: tick 2147483647 is beyond the horizon" },
         { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"],"mode":"license","applications":0}""", "policy.applications: 0 is outside 1–1000" },
+        // Cases the hub and the scenario loader once judged differently, now one rule (PolicyRules, CommodityGroups); the
+        // loader's side is in tests/Model.Tests (PolicyRulesTests, ScenarioValidationTests).
+        { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["group:nosuch"]}""", "policy.commodities: unknown commodity group 'nosuch' (groups: " },
+        { """{"$kind":"tariff","id":"t","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":101}""", "policy.rate: 101 is above 100 (10,000 %)" },
+        { """{"$kind":"price_floor","id":"f","start":0,"club":["JP"],"excluded":[],"floors":{"dy_oxide":1e11}}""", "policy.floors.dy_oxide: 1E+11 is above any sane price: the price of dy_oxide is capped at" },
     };
 
     [Theory, MemberData(nameof(BadPolicies))]

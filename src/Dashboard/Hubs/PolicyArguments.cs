@@ -54,12 +54,13 @@ public static class PolicyArguments
         return System.Text.RegularExpressions.Regex.Matches(e.Message[at..].Split(" Path:")[0], "'([^']+)'").Select(m => m.Groups[1].Value).ToList();
     }
 
-    /// <summary>Expands "group:NAME" in commodity lists, as the scenario loader does.</summary>
+    /// <summary>Expands "group:NAME" in commodity lists by the loader's rule (<see cref="CommodityGroups"/>); an unknown group
+    /// is the caller's error, "policy.commodities: unknown commodity group …", before anything changes.</summary>
     public static PolicySpec ExpandGroups(ScenarioSpec world, PolicySpec p)
     {
-        IReadOnlyList<string> Expand(IReadOnlyList<string> ids) => ids.SelectMany(id => id.StartsWith("group:", StringComparison.Ordinal)
-            ? world.Commodities.Where(c => c.Groups.Contains(id[6..])).Select(c => c.Id).DefaultIfEmpty(id)
-            : [id]).Distinct().ToList();
+        var groups = Groups.GetValue(world, w => new GroupTable(CommodityGroups.Of(w.Commodities))).Groups;
+        IReadOnlyList<string> Expand(IReadOnlyList<string> ids) =>
+            CommodityGroups.Expand(ids.Select(id => (id, 0)), groups, (message, _) => throw Error("policy.commodities", message));
         return p switch
         {
             ExportControl e => e with { Commodities = Expand(e.Commodities) },
@@ -67,6 +68,9 @@ public static class PolicyArguments
             _ => p,
         };
     }
+
+    sealed record GroupTable(IReadOnlyDictionary<string, IReadOnlyList<string>> Groups);
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScenarioSpec, GroupTable> Groups = new();
 
     // One context per world (a session's scenario never changes): sets of ids built once, not on every call.
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScenarioSpec, PolicyContext> Contexts = new();

@@ -8,7 +8,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
 {
     readonly HashSet<string> _countries = new(StringComparer.Ordinal);
     readonly HashSet<string> _commodities = new(StringComparer.Ordinal);
-    readonly Dictionary<string, List<string>> _groups = new(StringComparer.Ordinal);
+    IReadOnlyDictionary<string, IReadOnlyList<string>> _groups = new Dictionary<string, IReadOnlyList<string>>();
     readonly HashSet<string> _producers = new(StringComparer.Ordinal);
     /// <summary>Every io_multipliers entry read: (country, sector), checked against the sectors the country has once they are read.</summary>
     readonly List<(string Country, string Sector, YamlMap Map, YamlNode Node)> _ioSectors = new();
@@ -34,9 +34,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var commodityMaps = root.Items("commodities", required: true);
         var readCommodities = commodityMaps.Select(m => (Map: m, Spec: ReadCommodity(m))).ToList();
         var commodities = readCommodities.Where(c => c.Spec is not null).Select(c => c.Spec!).ToList();
-        foreach (var c in commodities)
-            foreach (var g in c.Groups)
-                (_groups.TryGetValue(g, out var l) ? l : _groups[g] = new()).Add(c.Id);
+        _groups = CommodityGroups.Of(commodities);
         foreach (var (m, c) in readCommodities)
             if (c is not null) CheckCountry(m, c.InitialOrigin, "initial_origin", NodeOf(m, "initial_origin"));
         if (countries.Count == 0) root.Error("countries", "needs at least one country");
@@ -383,17 +381,10 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
 
     List<string> Commodities(YamlMap m, string key)
     {
-        var list = new List<string>();
-        foreach (var (v, node) in m.StrList(key, required: true))
-        {
-            if (v.StartsWith("group:", StringComparison.Ordinal))
-            {
-                if (_groups.TryGetValue(v[6..], out var g)) list.AddRange(g);
-                else sink.Add(node, m.Path + "." + key, $"unknown commodity group '{v[6..]}' (groups: {ErrorLimits.Known(_groups.Keys)})");
-            }
-            else { CheckCommodity(m, v, key, node); list.Add(v); }
-        }
-        return list.Distinct().ToList();
+        var listed = m.StrList(key, required: true);
+        foreach (var (v, node) in listed)
+            if (!v.StartsWith(CommodityGroups.Prefix, StringComparison.Ordinal)) CheckCommodity(m, v, key, node);
+        return CommodityGroups.Expand(listed, _groups, (message, node) => sink.Add(node, m.Path + "." + key, message));
     }
 
     List<string> Countries(YamlMap m, string key, bool required = false)
