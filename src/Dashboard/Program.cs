@@ -48,7 +48,7 @@ app.MapClassroomExports();
 app.MapExports();
 // The Orleans dashboard for operators: off unless configured, and then behind a password (docs/SECURITY.md); under a
 // prefix so it does not hide the home page.
-MarketSim.Silo.OperatorDashboard.Map(app);
+MarketSim.Hosting.OperatorDashboard.Map(app);
 // Health for operators and docker-compose: 200 when the cluster answers (issue 6).
 app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
 {

@@ -1,3 +1,5 @@
+using MarketSim.Hosting.Local;
+using MarketSim.Hosting;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Playwright;
@@ -25,7 +27,7 @@ public sealed class ComposeTests(ITestOutputHelper output)
         var compose = ComposeFile.Load(Path.Combine(Free.RepoRoot, "docker-compose.yml"));
         using var redis = new RedisProcess();
         redis.Start();
-        var dashboardPort = Free.Port();
+        var dashboardPort = FreePorts.Next();
         var scenarios = Path.Combine(Free.RepoRoot, "scenarios");
         // Service names and container paths, as the containers see them, to what this machine has.
         string Map(string value) => value
