@@ -45,7 +45,7 @@ static class Bench
         // directory (as a test run has it): run from the output folder.
         Environment.CurrentDirectory = AppContext.BaseDirectory;
 
-        var port = OrleansHosting.FreePort();
+        var port = MarketSim.Hosting.FreePorts.Next();
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("Logging:LogLevel:Default", "Warning")
             .UseSetting("MarketSim:DefaultSession", "false")

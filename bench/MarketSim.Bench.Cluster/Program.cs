@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using MarketSim.Bench;
-using MarketSim.Cluster.Tests;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Grains.Session;
-using MarketSim.Silo;
+using MarketSim.Hosting;
+using MarketSim.Hosting.Local;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -16,7 +16,7 @@ var speed = Arg(args, "--speed", 20.0);
 var clientCounts = (ArgText(args, "--clients") ?? "1,50").Split(',').Select(int.Parse).ToArray();
 const int warmUp = 20; // the first ticks include JIT and connection setup
 
-var port = OrleansHosting.FreePort();
+var port = MarketSim.Hosting.FreePorts.Next();
 // The dashboard as its own process, as users run it (its in-process silo, the default session), on a free loopback port.
 var dashboardDll = Path.Combine(RepoRoot(), "src", "Dashboard", "bin", "Release", "net10.0", "MarketSim.Dashboard.dll");
 using var dashboard = Process.Start(new ProcessStartInfo("dotnet", [dashboardDll, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning"])

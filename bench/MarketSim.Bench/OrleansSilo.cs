@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MarketSim.Grains;
-using MarketSim.Silo;
+using MarketSim.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,9 +9,9 @@ using Orleans.Configuration;
 namespace MarketSim.Bench;
 
 /// <summary>
-/// One in-process silo, hosted as src/Cli/Engines/OrleansHost.cs does (localhost clustering on free ports, in-memory grain
-/// storage, the MarketSim serializer, warnings to stderr), plus the call-counting filter and a long response timeout so that
-/// a 100,000-agent initialisation is measured rather than timed out.
+/// One in-process silo, the CLI's (<see cref="EmbeddedSilo"/>: localhost clustering on free ports, in-memory grain storage,
+/// the MarketSim serializer, warnings to stderr), plus the call-counting filter and a long response timeout so that a
+/// 100,000-agent initialisation is measured rather than timed out.
 /// </summary>
 public sealed class OrleansSilo : IAsyncDisposable
 {
@@ -24,17 +24,8 @@ public sealed class OrleansSilo : IAsyncDisposable
     public static async Task<OrleansSilo> StartAsync()
     {
         var sw = Stopwatch.StartNew();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
-        builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.UseOrleans(silo =>
+        var host = await EmbeddedSilo.StartAsync(silo =>
         {
-            silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next());
-            silo.AddMarketSimGrains();
             silo.AddIncomingGrainCallFilter<CallCounter>();
             silo.Configure<SiloMessagingOptions>(o =>
             {
@@ -42,8 +33,6 @@ public sealed class OrleansSilo : IAsyncDisposable
                 o.SystemResponseTimeout = TimeSpan.FromMinutes(10);
             });
         });
-        var host = builder.Build();
-        await host.StartAsync();
         return new OrleansSilo(host, sw.Elapsed);
     }
 

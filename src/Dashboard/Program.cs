@@ -25,6 +25,9 @@ builder.Services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetS
 builder.Services.AddSingleton<ClientQuotas>();
 builder.Services.AddHttpContextAccessor(); // the join page's client address, for its rate limits
 builder.Services.AddSingleton<SessionDirectory>();
+// What the hub and the pages may do to a session (one set of checks); pages read frames in process, not through the hub.
+builder.Services.AddSingleton<SessionControl>();
+builder.Services.AddSingleton<MarketSim.Dashboard.Live.LiveFeeds>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
 // The join link's address: MarketSim:PublicUrl, else this machine's network address (phones cannot reach 127.0.0.1).
@@ -49,7 +52,7 @@ app.MapClassroomExports();
 app.MapExports();
 // The Orleans dashboard for operators: off unless configured, and then behind a password (docs/SECURITY.md); under a
 // prefix so it does not hide the home page.
-MarketSim.Silo.OperatorDashboard.Map(app);
+MarketSim.Hosting.OperatorDashboard.Map(app);
 // Health for operators and docker-compose: 200 when the cluster answers (issue 6).
 app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
 {

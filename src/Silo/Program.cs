@@ -1,3 +1,4 @@
+using MarketSim.Hosting;
 using Orleans.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using MarketSim.Hosting;
 using System.Net;
 using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Hubs;
@@ -120,7 +121,7 @@ public sealed class CrossHostTests(LocalCluster cluster, ITestOutputHelper outpu
 
         public static DashboardHost Start(LocalCluster cluster)
         {
-            var port = Free.Port();
+            var port = FreePorts.Next();
             var o = cluster.Options;
             var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
                 .UseSetting("Logging:LogLevel:Default", "Warning")

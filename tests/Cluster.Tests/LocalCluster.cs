@@ -1,9 +1,10 @@
+using MarketSim.Hosting.Local;
 using MarketSim.Grains;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Output;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
-using MarketSim.Silo;
+using MarketSim.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -29,7 +29,7 @@ public sealed class DashboardApp : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var port = OrleansHosting.FreePort();
+        var port = MarketSim.Hosting.FreePorts.Next();
         _factory = new WebApplicationFactory<Program>()
             .WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Warning")
                 // The classroom's join link: the configured public address, not the 127.0.0.1 the tests' browsers use.

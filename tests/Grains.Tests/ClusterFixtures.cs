@@ -1,5 +1,5 @@
 using MarketSim.Grains.Serialization;
-using MarketSim.Silo;
+using MarketSim.Hosting;
 using Orleans.TestingHost;
 
 namespace MarketSim.Grains.Tests;

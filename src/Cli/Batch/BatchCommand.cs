@@ -5,7 +5,7 @@ using MarketSim.Cli.Engines;
 using MarketSim.Grains;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Experiments;
-using MarketSim.Silo;
+using MarketSim.Hosting;
 using Spectre.Console;
 
 namespace MarketSim.Cli.Batch;

@@ -1,4 +1,4 @@
-using MarketSim.Silo;
+using MarketSim.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

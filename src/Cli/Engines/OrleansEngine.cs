@@ -1,4 +1,5 @@
 using MarketSim.Grains;
+using MarketSim.Hosting;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
@@ -12,7 +13,7 @@ namespace MarketSim.Cli.Engines;
 /// </summary>
 /// <remarks>With a cluster (<c>--cluster</c>, <see cref="ClusterSettings"/>) it joins that cluster as a client instead, and
 /// retries calls through a silo's loss (the session recovers from its checkpoint on a surviving silo).</remarks>
-public sealed class OrleansEngine(MarketSim.Silo.MarketSimClusterOptions? cluster = null) : ISimulationEngine
+public sealed class OrleansEngine(MarketSim.Hosting.MarketSimClusterOptions? cluster = null) : ISimulationEngine
 {
     IHost? _host;
 

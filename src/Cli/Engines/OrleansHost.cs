@@ -1,5 +1,5 @@
 using MarketSim.Grains;
-using MarketSim.Silo;
+using MarketSim.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace MarketSim.Cli.Engines;
 
 /// <summary>
-/// Where the `run` and `batch` commands' grains live: a silo hosted in this process (localhost clustering on free ports,
-/// in-memory storage, warnings to stderr), or, with a cluster (<c>--cluster</c>, <see cref="ClusterSettings"/>), an Orleans
+/// Where the `run` and `batch` commands' grains live: a silo hosted in this process (<see cref="EmbeddedSilo"/>: localhost
+/// clustering on free ports, in-memory storage, warnings to stderr), or, with a cluster (<c>--cluster</c>, <see cref="ClusterSettings"/>), an Orleans
 /// client of that cluster. The one place both commands start Orleans.
 /// </summary>
 public static class OrleansHost
@@ -17,37 +17,17 @@ public static class OrleansHost
     public static async Task<IHost> StartAsync(MarketSimClusterOptions? cluster, CancellationToken cancel) =>
         cluster is null ? await StartSiloAsync(cancel) : await ClusterSettings.ConnectAsync(cluster, cancel);
 
-    public static IGrainFactory Grains(this IHost host) => host.Services.GetRequiredService<IGrainFactory>();
-
-    static async Task<IHost> StartSiloAsync(CancellationToken cancel)
+    static Task<IHost> StartSiloAsync(CancellationToken cancel) => EmbeddedSilo.StartAsync(configureHost: builder =>
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        // stdout carries the command's own output: silo logs go to stderr, warnings and worse only.
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // Startup notes that do not apply here: workstation GC is chosen on purpose (it beat server GC on 2 cores), and
-        // the watchdog misreads a process that just started.
-        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
-        builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         // A batch keeps every core busy on purpose: the silo's notes about long work items and a stalled thread pool are
         // expected then, and would bury the progress output.
         // (A filter function replaces the minimum level for the categories it matches, so it checks the level itself.)
         builder.Logging.AddFilter((category, level) => level >= LogLevel.Error || level >= LogLevel.Warning && category is not null &&
             !(category.Contains("Scheduler", StringComparison.Ordinal) || category.Contains("HealthMonitor", StringComparison.Ordinal)
               || category.Contains("ThreadPool", StringComparison.Ordinal)));
-        builder.UseOrleans(silo =>
-        {
-            // Free ports, so a run never clashes with a dashboard, a test or another run on the same machine.
-            silo.UseLocalhostClustering(siloPort: FreePorts.Next(), gatewayPort: FreePorts.Next());
-            silo.AddMarketSimGrains(); // storage and serialization exactly as the silo and the tests configure them
-        });
         // Signals are the command's to handle (Interruption), not the silo's: see CommandLifetime.
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
-        var host = builder.Build();
-        await host.StartAsync(cancel);
-        return host;
-    }
+    }, cancel: cancel);
 
     /// <summary>Stops (a silo hands nothing over: its sessions are the command's own) and disposes the host.</summary>
     public static async ValueTask StopAsync(IHost? host)

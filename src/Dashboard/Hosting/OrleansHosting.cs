@@ -1,7 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using MarketSim.Grains.Interfaces;
-using MarketSim.Silo;
+using MarketSim.Hosting;
 using Orleans.Dashboard;
 
 namespace MarketSim.Dashboard.Hosting;
@@ -24,30 +22,14 @@ public static class OrleansHosting
             builder.Services.AddSingleton(SessionSettings.Default); // checkpoints every 30 ticks: a silo's loss is recovered
             return builder;
         }
-        var serviceId = cluster.ServiceId;
-        var clusterId = cluster.ClusterId;
-
-        // Free ports unless configured: a dashboard must not collide with a standalone silo, a test or a benchmark
-        // (Orleans' defaults 11111/30000 clash between an app, tests and benchmarks). 0 or absent = pick a free one.
+        // Free ports unless Orleans:SiloPort/GatewayPort are set (0 or absent = a free one): a dashboard must not collide
+        // with a standalone silo, a test or a benchmark.
         var siloPort = builder.Configuration.GetValue("Orleans:SiloPort", 0);
         var gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 0);
-        builder.UseOrleans(silo => silo.UseMarketSim(new MarketSimSiloOptions
-        {
-            SiloPort = siloPort > 0 ? siloPort : FreePort(),
-            GatewayPort = gatewayPort > 0 ? gatewayPort : FreePort(),
-            ServiceId = serviceId,
-            ClusterId = clusterId,
-        }).AddDashboard());
+        builder.UseOrleans(silo => silo.UseEmbeddedMarketSim(siloPort, gatewayPort, cluster.ServiceId, cluster.ClusterId).AddDashboard());
         // In-memory storage leaves with this process, so periodic checkpoints could never be recovered from: only the writes
         // at start and on deactivation remain (an idle grain's state survives its collection).
         builder.Services.AddSingleton(SessionSettings.Default with { CheckpointEvery = 0 });
         return builder;
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -4,7 +4,6 @@ using MarketSim.Dashboard.Hubs;
 using MarketSim.Grains;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Scenario;
-using Microsoft.AspNetCore.SignalR;
 
 namespace MarketSim.Dashboard.Sessions;
 
@@ -12,7 +11,7 @@ namespace MarketSim.Dashboard.Sessions;
 /// The sessions this web host runs. Each has its own grains (keys start with its id), its own runner and a frame
 /// subscription through <see cref="FrameRelay"/>. Ids are readable: the scenario's name and a number.
 /// </summary>
-public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay relay, IHubContext<SimulationHub> hub, SessionSettings settings,
+public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay relay, SessionSettings settings,
     ILogger<SessionDirectory> log, MarketSim.Dashboard.Security.DashboardLimits limits)
 {
     readonly ConcurrentDictionary<string, SessionEntry> _sessions = new(StringComparer.Ordinal);
@@ -42,7 +41,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         try { replay = await grain.GetReplayAsync(); }
         catch (InvalidOperationException) { return null; } // never started: no such session
         var runner = new SessionRunner(id, grain, replay.Scenario, replay.Seed,
-            status => hub.Clients.Group(SimulationHub.GroupOf(id)).SendAsync(HubMessages.Status, status), log, replay.Tick, settings);
+            relay.PublishStatusAsync, log, replay.Tick, settings);
         var entry = new SessionEntry
         {
             Id = id, Title = $"{replay.Scenario.Name} (seed {replay.Seed}, from the cluster)", Scenario = replay.Scenario,
@@ -76,7 +75,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         var grain = grains.GetSession(id);
         var actualSeed = seed ?? scenario.Seed;
         var runner = new SessionRunner(id, grain, scenario, actualSeed,
-            status => hub.Clients.Group(SimulationHub.GroupOf(id)).SendAsync(HubMessages.Status, status), log, settings: settings);
+            relay.PublishStatusAsync, log, settings: settings);
         var entry = new SessionEntry
         {
             Id = id, Title = title ?? $"{scenario.Name} (seed {actualSeed})", Scenario = scenario, Yaml = yaml, Seed = actualSeed,

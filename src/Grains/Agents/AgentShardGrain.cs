@@ -36,7 +36,7 @@ public sealed class AgentShardGrain(
             : GrainFactory.GetGrain<IManufacturerGrain>(GrainKeys.Of(session, a.Id))).ToArray();
     }
 
-    public async Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents, int checkpointEvery)
+    public async Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents)
     {
         store.State = new AgentShardState { Agents = agents.Value };
         _agents = Resolve(agents.Value);
@@ -47,8 +47,8 @@ public sealed class AgentShardGrain(
         {
             var a = agents.Value[i];
             tasks.Add(a.Kind == AgentKind.Producer
-                ? ((IProducerGrain)_agents[i]).InitialiseAsync(world, producers[a.Id].AsImmutable(), checkpointEvery)
-                : ((IManufacturerGrain)_agents[i]).InitialiseAsync(world, manufacturers[a.Id].AsImmutable(), checkpointEvery));
+                ? ((IProducerGrain)_agents[i]).InitialiseAsync(world, producers[a.Id].AsImmutable())
+                : ((IManufacturerGrain)_agents[i]).InitialiseAsync(world, manufacturers[a.Id].AsImmutable()));
         }
         tasks.Add(store.WriteStateAsync());
         await Task.WhenAll(tasks);

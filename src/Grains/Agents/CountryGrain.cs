@@ -20,7 +20,7 @@ public sealed class CountryGrain : CheckpointedGrain<CountryGrainState>, ICountr
 {
     protected override string StoreName => "country";
 
-    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<CountrySpec> spec, int checkpointEvery)
+    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<CountrySpec> spec)
     {
         SetWorld(world.Value);
         return InitialiseState(new CountryGrainState { Spec = spec.Value, Country = StockpileRules.Initialise(world.Value, spec.Value) });

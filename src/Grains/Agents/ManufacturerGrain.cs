@@ -11,7 +11,7 @@ public sealed class ManufacturerGrain : FirmGrain<ManufacturerSpec>, IManufactur
 {
     protected override string StoreName => "manufacturer";
 
-    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec, int checkpointEvery) =>
+    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec) =>
         InitialiseCore(world, spec.Value);
 
     protected override FirmState Initialise(ScenarioSpec world, ManufacturerSpec spec) => ManufacturerRules.Initialise(world, spec);

@@ -11,7 +11,7 @@ public sealed class ProducerGrain : FirmGrain<ProducerSpec>, IProducerGrain
 {
     protected override string StoreName => "producer";
 
-    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec, int checkpointEvery) =>
+    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec) =>
         InitialiseCore(world, spec.Value);
 
     protected override FirmState Initialise(ScenarioSpec world, ProducerSpec spec) => ProducerRules.Initialise(world, spec);

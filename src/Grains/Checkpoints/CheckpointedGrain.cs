@@ -57,9 +57,6 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
         _changedSinceLive = true;
     }
 
-    /// <summary>Whether the grain holds initialised state (without reading storage).</summary>
-    protected bool HasState => _state is not null;
-
     public async Task CheckpointAsync(int slot, int tick)
     {
         var state = await At(tick, TickPhase.Plan);

@@ -14,7 +14,7 @@ public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)
 /// </summary>
 public interface IAgentShardGrain : ISessionMemberGrain
 {
-    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents, int checkpointEvery);
+    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents);
     Task<Immutable<AgentPlan[]>> PlanAsync(Immutable<TickContext> context);
     /// <param name="settlements">One per agent, in assignment order.</param>
     Task<Immutable<AgentReport[]>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context);

@@ -12,10 +12,10 @@ public interface IFirmGrain : ISessionMemberGrain
 
 public interface IProducerGrain : IFirmGrain
 {
-    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec, int checkpointEvery);
+    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec);
 }
 
 public interface IManufacturerGrain : IFirmGrain
 {
-    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec, int checkpointEvery);
+    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec);
 }

@@ -20,7 +20,7 @@ public sealed class MarketGrain : CheckpointedGrain<MarketGrainState>, IMarketGr
 {
     protected override string StoreName => "market";
 
-    public Task InitialiseAsync(Immutable<ScenarioSpec> world, string commodity, ulong seed, int checkpointEvery)
+    public Task InitialiseAsync(Immutable<ScenarioSpec> world, string commodity, ulong seed)
     {
         SetWorld(world.Value);
         return InitialiseState(new MarketGrainState

@@ -81,11 +81,10 @@ public sealed partial class SessionGrain(
         _restoreMembers = false;
         await ClearRecordsAsync(oldGeneration, oldBlocks);
 
-        var every = settings.CheckpointEvery;
         var tasks = new List<Task>();
-        tasks.AddRange(_topology.Shards.Select(s => s.Grain.InitialiseAsync(scenario, s.Agents.AsImmutable(), every)));
-        tasks.AddRange(world.Countries.Select((c, i) => _topology.Countries[i].InitialiseAsync(scenario, c.AsImmutable(), every)));
-        tasks.AddRange(world.Commodities.Select((c, i) => _topology.Markets[i].InitialiseAsync(scenario, c.Id, seed, every)));
+        tasks.AddRange(_topology.Shards.Select(s => s.Grain.InitialiseAsync(scenario, s.Agents.AsImmutable())));
+        tasks.AddRange(world.Countries.Select((c, i) => _topology.Countries[i].InitialiseAsync(scenario, c.AsImmutable())));
+        tasks.AddRange(world.Commodities.Select((c, i) => _topology.Markets[i].InitialiseAsync(scenario, c.Id, seed)));
         // Every member has written its tick-0 state into slot 0; this write commits checkpoint #0.
         await Task.WhenAll(tasks);
         await store.WriteStateAsync();

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Orleans.Dashboard;
 
-namespace MarketSim.Silo;
+namespace MarketSim.Hosting;
 
 /// <summary>
 /// The Orleans dashboard for operators (grain counts, silos, a trace stream that names sessions and classrooms, join codes

@@ -2,7 +2,7 @@ using MarketSim.Grains.Serialization;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 
-namespace MarketSim.Silo;
+namespace MarketSim.Hosting;
 
 /// <summary>How the CLI and the dashboard join a cluster as clients, with the same settings the silos read.</summary>
 public static class MarketSimClientBuilderExtensions

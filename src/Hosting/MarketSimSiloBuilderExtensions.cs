@@ -8,7 +8,7 @@ using Orleans.Persistence;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace MarketSim.Silo;
+namespace MarketSim.Hosting;
 
 public static class MarketSimSiloBuilderExtensions
 {
@@ -103,15 +103,4 @@ public sealed class Base64GrainStorageSerializer(Serializer serializer) : IGrain
     public BinaryData Serialize<T>(T input) => BinaryData.FromString(Convert.ToBase64String(_inner.Serialize(input).ToArray()));
 
     public T Deserialize<T>(BinaryData input) => _inner.Deserialize<T>(BinaryData.FromBytes(Convert.FromBase64String(input.ToString())));
-}
-
-/// <summary>A free loopback TCP port (Orleans' default ports 11111 and 30000 clash between an app, tests and benchmarks on one machine).</summary>
-public static class FreePorts
-{
-    public static int Next()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 
-namespace MarketSim.Silo;
+namespace MarketSim.Hosting;
 
 /// <summary>
 /// How a silo, the CLI or the dashboard finds its cluster, read from configuration section <c>MarketSim:Cluster</c>

@@ -1,4 +1,4 @@
-namespace MarketSim.Silo;
+namespace MarketSim.Hosting;
 
 /// <summary>
 /// How a MarketSim silo joins its cluster. A port left null is read from configuration ("Orleans:SiloPort",

@@ -2,27 +2,17 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Text;
 
-namespace MarketSim.Cluster.Tests;
+namespace MarketSim.Hosting.Local;
 
-static class Free
-{
-    public static int Port()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    public static string RepoRoot => typeof(Free).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!;
-}
+// A cluster of processes on this machine, as scripts/cluster starts one: Redis and silo processes on loopback and free
+// ports. For the cluster tests and the cluster benchmark, which run the shipped silo program rather than a silo in process.
 
 /// <summary>A redis-server on 127.0.0.1 and a free port, in a temporary directory (redis-server does not start on install; the tests start their own); AOF on, so a restart keeps the data.</summary>
 public sealed class RedisProcess : IDisposable
 {
-    public int Port { get; } = Free.Port();
+    public int Port { get; } = FreePorts.Next();
     public string Dir { get; } = Directory.CreateTempSubdirectory("marketsim-redis-").FullName;
     public string ConnectionString => $"127.0.0.1:{Port}";
 
@@ -65,7 +55,10 @@ public sealed class RedisProcess : IDisposable
     }
 }
 
-/// <summary>One MarketSim.Silo process on loopback, configured through environment variables as in scripts/cluster.</summary>
+/// <summary>
+/// One MarketSim.Silo process on loopback, configured through environment variables as in scripts/cluster. The program is
+/// MarketSim.Silo.dll beside the calling program (a project that starts silos references src/Silo).
+/// </summary>
 public sealed class SiloProcess : IDisposable
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
@@ -73,9 +66,9 @@ public sealed class SiloProcess : IDisposable
     Process? _process;
 
     public required string Name { get; init; }
-    public int SiloPort { get; } = Free.Port();
-    public int GatewayPort { get; } = Free.Port();
-    public int HealthPort { get; } = Free.Port();
+    public int SiloPort { get; } = FreePorts.Next();
+    public int GatewayPort { get; } = FreePorts.Next();
+    public int HealthPort { get; } = FreePorts.Next();
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
     public string Log { get { lock (_log) return _log.ToString(); } }

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Security;
+using MarketSim.Grains.Session;
+using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+using Microsoft.AspNetCore.SignalR;
+
+namespace MarketSim.Dashboard.Sessions;
+
+/// <summary>
+/// What /hubs/simulation and the pages may do to a session, in one place so both answer alike: every method checks its
+/// arguments first and answers a bad one with a <see cref="HubException"/> ("argument: what is wrong") before anything
+/// changes. The hub passes its caller's connection and address; a page passes its feed's id and its browser's address.
+/// </summary>
+public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, ClientQuotas quotas)
+{
+    public ClientQuotas Quotas => quotas;
+
+    /// <summary>One page of a session's history from <paramref name="fromTick"/> (at most MaxFramesPerCall frames) and whether more follow.</summary>
+    public async Task<(IReadOnlyList<Frame> Frames, bool More)> PageAsync(SessionEntry s, int fromTick)
+    {
+        var max = Math.Max(1, quotas.Limits.MaxFramesPerCall);
+        var frames = (await s.Grain.GetFramePageAsync(fromTick, max)).Value;
+        var more = frames.Count == max && await s.Grain.GetTickAsync() > fromTick + frames.Count;
+        return (frames, more);
+    }
+
+    public async Task<SessionStatus> PlayAsync(string? sessionId)
+    {
+        var s = RequireControl(sessionId);
+        await Ended(() => s.Runner.PlayAsync());
+        return s.Runner.Status;
+    }
+
+    public async Task<SessionStatus> PauseAsync(string? sessionId)
+    {
+        var s = RequireControl(sessionId);
+        await s.Runner.PauseAsync();
+        return s.Runner.Status;
+    }
+
+    public async Task<SessionStatus> StepAsync(string? sessionId, int ticks)
+    {
+        var s = RequireControl(sessionId);
+        if (ticks is < 1 or > 365) throw PolicyArguments.Error("ticks", $"{ticks} is outside 1–365");
+        await Ended(() => s.Runner.StepAsync(ticks));
+        return s.Runner.Status;
+    }
+
+    public async Task<SessionStatus> SetSpeedAsync(string? sessionId, double ticksPerSecond)
+    {
+        var s = RequireControl(sessionId);
+        if (!double.IsFinite(ticksPerSecond) || ticksPerSecond < SessionRunner.MinSpeed || ticksPerSecond > SessionRunner.MaxSpeed)
+            throw PolicyArguments.Error("ticksPerSecond", $"{ticksPerSecond} is outside {SessionRunner.MinSpeed}–{SessionRunner.MaxSpeed}");
+        await s.Runner.SetSpeedAsync(ticksPerSecond);
+        return s.Runner.Status;
+    }
+
+    public async Task<SessionStatus> ResetAsync(string? sessionId)
+    {
+        var s = RequireControl(sessionId);
+        await s.Runner.ResetAsync();
+        return s.Runner.Status;
+    }
+
+    public async Task<SessionStatus> RunToAsync(string? sessionId, string? date)
+    {
+        var s = RequireControl(sessionId);
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            throw PolicyArguments.Error("date", $"\"{date}\" is not a date (yyyy-MM-dd)");
+        // Runs through the day asked: its frame (tick d − start) is the last one run, so the next tick to run is one more
+        // (docs/ARCHITECTURE.md, "The clock").
+        var tick = d.DayNumber - s.Scenario.StartDate.DayNumber;
+        if (tick < 0 || tick >= s.Scenario.Days)
+            throw PolicyArguments.Error("date", $"{date} is outside the session, {s.Scenario.StartDate:yyyy-MM-dd} to {s.Scenario.DateOf(s.Scenario.Days - 1):yyyy-MM-dd}");
+        if (s.Runner.Fault is null && tick + 1 <= s.Runner.Status.Tick)
+            throw PolicyArguments.Error("date", $"{date} has already run (the last day run is {s.Scenario.DateOf(s.Runner.Status.Tick - 1):yyyy-MM-dd}); Reset to run it again");
+        await Ended(() => s.Runner.RunToAsync(tick + 1));
+        return s.Runner.Status;
+    }
+
+    public async Task<IReadOnlyList<PolicySpec>> GetPoliciesAsync(string? sessionId) => (await Require(sessionId).Grain.GetPoliciesAsync()).Value;
+
+    /// <summary>Adds a policy or replaces the one with the same id (same kind), from the next tick; every viewer is told.</summary>
+    public async Task<PolicyChangeMessage> SetPolicyAsync(string? sessionId, JsonElement policy)
+    {
+        var s = RequireControl(sessionId);
+        var spec = PolicyArguments.ExpandGroups(s.Scenario, PolicyArguments.Parse(policy));
+        PolicyArguments.Validate(s.Scenario, spec);
+        var timeline = (await s.Grain.GetPoliciesAsync()).Value;
+        if (timeline.Count >= quotas.Limits.MaxPoliciesPerSession)
+            throw PolicyArguments.Error("policy", $"session \"{s.Id}\" holds {timeline.Count} policies (versions included), the most allowed (MaxPoliciesPerSession = {quotas.Limits.MaxPoliciesPerSession})");
+        var from = await Grain(() => s.Grain.SetPolicyAsync(spec)); // the grain says when: a tick read here would be stale while playing
+        return await Announce(s, from, $"set {spec.Id}: {spec.Describe()}");
+    }
+
+    /// <summary>Ends a policy at the next tick (drops it if it has not started yet).</summary>
+    public async Task<PolicyChangeMessage> RemovePolicyAsync(string? sessionId, string? policyId)
+    {
+        var s = RequireControl(sessionId);
+        if (string.IsNullOrWhiteSpace(policyId)) throw PolicyArguments.Error("policyId", "is empty");
+        if (IdRules.Problem(policyId) is { } problem) throw PolicyArguments.Error("policyId", problem);
+        var from = await Grain(() => s.Grain.RemovePolicyAsync(policyId));
+        return await Announce(s, from, $"remove {policyId}");
+    }
+
+    /// <summary>A new session with this one's state at its current tick, within the fork quotas of <paramref name="client"/> and <paramref name="connection"/>.</summary>
+    public async Task<string> ForkAsync(string? sessionId, string client, string connection)
+    {
+        var s = Require(sessionId);
+        try
+        {
+            quotas.CheckFork(client, connection);
+            var fork = await sessions.ForkAsync(s.Id);
+            quotas.Forked(client, connection, fork.Id);
+            return fork.Id;
+        }
+        catch (QuotaException e) { throw new HubException(e.Message); }
+    }
+
+    /// <summary>Ends a session (not a classroom's world, not the default one); its viewers get "Ended".</summary>
+    public async Task EndSessionAsync(string? sessionId)
+    {
+        var s = RequireControl(sessionId);
+        if (s.Id == DefaultSession.Id) throw PolicyArguments.Error("sessionId", "the default session stays (reset it instead)");
+        await sessions.EndAsync(s.Id);
+        quotas.Ended(s.Id);
+        await relay.PublishEndedAsync(s.Id);
+    }
+
+    async Task<PolicyChangeMessage> Announce(SessionEntry s, int tick, string description)
+    {
+        var message = new PolicyChangeMessage(s.Id, tick, description, (await s.Grain.GetPoliciesAsync()).Value);
+        await relay.PublishPolicyChangedAsync(message);
+        return message;
+    }
+
+    /// <summary>A session that ended on an error says so, naming the session, instead of SignalR's "unexpected error".</summary>
+    static async Task Ended(Func<Task> call)
+    {
+        try { await call(); }
+        catch (SessionFaultedException e) { throw PolicyArguments.Error("sessionId", e.Message); }
+    }
+
+    /// <summary>The grain's validation speaks ArgumentException; the caller gets its message (the grain changed nothing).</summary>
+    static async Task<T> Grain<T>(Func<Task<T>> call)
+    {
+        try { return await call(); }
+        catch (ArgumentException e)
+        {
+            var message = e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "") : e.Message;
+            throw new HubException($"{e.ParamName ?? "policy"}: {message}");
+        }
+    }
+
+    /// <summary>A session of this host, or one another web host of the cluster created (adopted here).</summary>
+    public async Task<SessionEntry> RequireAsync(string? sessionId)
+    {
+        if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
+        return await sessions.FindOrAdoptAsync(sessionId)
+            ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (it has ended, or the address is mistyped: the start page lists the sessions)");
+    }
+
+    /// <summary>A session this caller may drive: a classroom's world moves only through its classroom's rules and tokens.</summary>
+    public SessionEntry RequireControl(string? sessionId)
+    {
+        var s = Require(sessionId);
+        if (s.Classroom is { } code)
+            throw PolicyArguments.Error("sessionId", $"session \"{s.Id}\" is the world of classroom {code}; it moves only through the classroom ({Classrooms.ClassroomHub.Path})");
+        return s;
+    }
+
+    public SessionEntry Require(string? sessionId)
+    {
+        if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
+        return sessions.Find(sessionId) ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (it has ended, or the address is mistyped: the start page lists the sessions)");
+    }
+}
