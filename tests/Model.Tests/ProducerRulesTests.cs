@@ -90,4 +90,23 @@ public class ProducerRulesTests
         Assert.Equal(10 * Math.Pow(100.0 / 200, 2), ProducerRules.DesiredRate(p, s, TestWorld.Context(World)), 9);
         Assert.Equal(10, ProducerRules.DesiredRate(p, s, TestWorld.Context(World, priceFactor: 2)), 9);
     }
+
+    [Fact]
+    public void Output_lost_for_want_of_an_input_is_valued_at_reference_prices_whatever_the_market_price()
+    {
+        // A magnet (reference 2,000) from 0.5 oxide (1,000) and 0.1 dy (5,000): 1,000 of value added per magnet at
+        // reference prices. Dy for 3 of the 10 magnets planned: 7 lost, 7,000 lost, at reference prices and at 3×.
+        var p = new ProducerSpec
+        {
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Inputs = new Dictionary<string, double> { ["oxide"] = 0.5, ["dy"] = 0.1 },
+        };
+        foreach (var factor in new[] { 1.0, 3.0 })
+        {
+            var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 100 }, ["dy"] = new() { ["CN"] = 0.3 } });
+            var report = ProducerRules.Settle(World, p, s, new AgentSettlement(0, [], [], 0), TestWorld.Context(World, priceFactor: factor));
+            Assert.Equal(7 * 1000, report.Loss, 6);
+            Assert.Equal(3 * 1000, report.ValueAddedMade, 6);
+        }
+    }
 }

@@ -69,14 +69,10 @@ public static class ProducerRules
     }
 
     /// <summary>Revenue per unit of main output: every output at its price or the floor that covers it.</summary>
-    static double Revenue(ProducerSpec p, FirmState s, TickContext ctx, bool withFloors)
+    static double Revenue(ProducerSpec p, FirmState s, TickContext ctx)
     {
         double r = 0;
-        foreach (var (k, ratio) in Outputs(p))
-        {
-            var price = ctx.Price(k, s.HomeSegment);
-            r += ratio * (withFloors ? Math.Max(price, ctx.Floor(k, p.Country)) : price);
-        }
+        foreach (var (k, ratio) in Outputs(p)) r += ratio * Math.Max(ctx.Price(k, s.HomeSegment), ctx.Floor(k, p.Country));
         return r;
     }
 
@@ -105,12 +101,12 @@ public static class ProducerRules
     public static double Margin(ProducerSpec p, FirmState s, TickContext ctx)
     {
         var cost = p.UnitCost + InputCost(p, s);
-        return cost > 0 ? Revenue(p, s, ctx, withFloors: true) / cost - 1 : 0;
+        return cost > 0 ? Revenue(p, s, ctx) / cost - 1 : 0;
     }
 
     public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx)
     {
-        var revenue = Revenue(p, s, ctx, withFloors: true);
+        var revenue = Revenue(p, s, ctx);
         var cost = p.UnitCost + InputCost(p, s);
         var u = revenue >= cost || cost <= 0 ? 1 : Math.Pow(revenue / cost, p.SupplyElasticity);
         return s.Capacity * u;
@@ -162,7 +158,7 @@ public static class ProducerRules
         }
 
         var bids = new List<Bid>();
-        var revenue = Revenue(p, s, ctx, withFloors: true);
+        var revenue = Revenue(p, s, ctx);
         foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
         {
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
@@ -231,7 +227,11 @@ public static class ProducerRules
             }
         }
 
-        var valueAdded = Math.Max(0, Revenue(p, s, ctx, withFloors: false) - InputCost(p, s));
+        // Output lost for want of inputs, valued as GDP in volume is: at reference prices. At today's prices a shortage
+        // that raised the output's price would count the same lost tonnes as a larger loss (and one that raised input
+        // prices as none), so the loss would follow prices instead of production.
+        var referenceValueAdded = ReferenceValueAdded(world, p, s);
+        var valueAdded = Math.Max(0, referenceValueAdded);
         var loss = (desired - y) * valueAdded;
         s.CumulativeLoss += loss;
         s.PlannedRate = desired;
@@ -242,7 +242,7 @@ public static class ProducerRules
 
         return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0)
         {
-            ValueAddedMade = y * ReferenceValueAdded(world, p, s),
+            ValueAddedMade = y * referenceValueAdded, // at the intensities the inputs were used at, before thrift moves them
         };
     }
 }
