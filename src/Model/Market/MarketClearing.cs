@@ -167,7 +167,14 @@ public static class MarketClearing
                 declaredLeft[b] = bid.Normal;
                 declaredBy[b] = binding;
             }
-        bool Declared(int b, int a) => declaredBy.TryGetValue(b, out var cs) && cs.Any(c => c.BindsSeller(asks[a].SellerCountry, asks[a].Origin, bids[b].BuyerCountry));
+        // A loop, not Any with a lambda: a lambda over b and a would allocate its closure on every call (once per request).
+        bool Declared(int b, int a)
+        {
+            if (!declaredBy.TryGetValue(b, out var cs)) return false;
+            foreach (var c in cs)
+                if (c.BindsSeller(asks[a].SellerCountry, asks[a].Origin, bids[b].BuyerCountry)) return true;
+            return false;
+        }
 
         // Licence decisions per (bid part, control slot), in flat arrays: drawn once per application and control per tick.
         var licenceDrawn = new bool[bids.Count * slots];
@@ -180,7 +187,10 @@ public static class MarketClearing
         var licenceKeys = new List<string>();
         var licenceHasLeft = new List<bool>();
         var licenceLeft = new List<double>();
-        var blocked = new HashSet<(int, int)>(); // (bid, candidate index) closed for this tick
+        // (bid, candidate index) closed for this tick: a flag per candidate of each bid, at candAt[b] + i.
+        var candAt = new int[bids.Count + 1];
+        for (int b = 0; b < bids.Count; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
+        var blocked = new bool[candAt[bids.Count]];
         var filled = new FillBook(bids.Count);
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
@@ -259,7 +269,7 @@ public static class MarketClearing
         bool IsOpen(int b, int i, out int delay)
         {
             delay = 0;
-            return cap[cands[b][i].Ask] > Eps && (blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out delay);
+            return cap[cands[b][i].Ask] > Eps && !blocked[candAt[b] + i] && Open(b, cands[b][i], out delay);
         }
 
         // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
@@ -397,7 +407,7 @@ public static class MarketClearing
                         }
                         var declared = Declared(r.Bid, a);
                         if (declared) q = Math.Min(q, Math.Max(0, declaredLeft[r.Bid]));
-                        if (q <= Eps) { blocked.Add((r.Bid, r.Cand)); continue; }
+                        if (q <= Eps) { blocked[candAt[r.Bid] + r.Cand] = true; continue; }
                         if (declared) declaredLeft[r.Bid] -= q;
                         var full = alloc[k];
                         for (int j = 0; j < cand.Controls.Count; j++)
@@ -411,7 +421,7 @@ public static class MarketClearing
                         filled.Add(r.Bid, a, q, r.Delay, r.Cand);
                         remaining[r.Bid] -= q;
                         cap[a] -= q;
-                        if (q < full - Eps) blocked.Add((r.Bid, r.Cand));
+                        if (q < full - Eps) blocked[candAt[r.Bid] + r.Cand] = true;
                     }
                 }
             }
@@ -421,8 +431,12 @@ public static class MarketClearing
         var fills = new List<Fill>(filled.Count);
         var fillQuantity = new List<double>(filled.Count);
         // A fill is keyed by every field but its quantity (what a record's equality compares), without building a record per
-        // (bid, ask): only a new kind of fill allocates one; a merge adds its quantity, in (bid, ask) order as before.
-        var merged = new Dictionary<FillKey, int>();
+        // (bid, ask): only a new kind of fill allocates one; a merge adds its quantity, in (bid, ask) order as before. Fills
+        // that merge have the same buyer, and a buyer's bids are consecutive, so the search runs over the current buyer's
+        // fills only (a few), not a hash of every field.
+        var runKeys = new List<FillKey>();
+        var runStart = 0;
+        string? runBuyer = null;
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
         var crossSold = new double[asks.Count];
@@ -443,10 +457,19 @@ public static class MarketClearing
             var key = new FillKey(bid.BuyerId, bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse,
                 cand.Price, cand.Price * cand.TariffRate, subsidy, subsidy > 0 ? payer : null, tick, tick + transport + delay,
                 rent, rent > 0 ? (toState ? "state" : "exporter") : null);
-            if (merged.TryGetValue(key, out var at)) fillQuantity[at] += q;
+            if (!string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
+            {
+                runBuyer = bid.BuyerId;
+                runStart = fills.Count;
+                runKeys.Clear();
+            }
+            var at = -1;
+            for (int i = 0; i < runKeys.Count && at < 0; i++)
+                if (runKeys[i].Equals(key)) at = runStart + i;
+            if (at >= 0) fillQuantity[at] += q;
             else
             {
-                merged[key] = fills.Count;
+                runKeys.Add(key);
                 fills.Add(new Fill(key.BuyerId, key.BuyerCountry, key.SellerId, key.SellerCountry, key.Commodity, key.Origin, key.EndUse, q,
                     key.Price, key.Tariff, key.Subsidy, key.SubsidyPayer, key.OrderTick, key.ArrivalTick) { Rent = key.Rent, RentHolder = key.RentHolder });
                 fillQuantity.Add(q);
@@ -495,7 +518,7 @@ public static class MarketClearing
             {
                 segs.Clear();
                 for (int i = 0; i < cands[b].Count; i++)
-                    if ((blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out _) && !segs.Contains(cands[b][i].PriceSegment))
+                    if (!blocked[candAt[b] + i] && Open(b, cands[b][i], out _) && !segs.Contains(cands[b][i].PriceSegment))
                         segs.Add(cands[b][i].PriceSegment);
                 if (segs.Count == 0 && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
                 if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
@@ -523,7 +546,7 @@ public static class MarketClearing
                     if (asks[ci.Ask].SellerCountry != country) continue;
                     // Served there this tick, or a link still open: only the licence delay counts against the country.
                     if (filled.TryGet(b, ci.Ask, out var got)) e = Math.Min(e, got.Delay / (double)(got.Delay + transport));
-                    else if ((blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, ci, out var delay))
+                    else if (!blocked[candAt[b] + i] && Open(b, ci, out var delay))
                         e = Math.Min(e, delay / (double)(delay + transport));
                 }
                 Note(bid, country, e);
