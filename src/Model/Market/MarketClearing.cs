@@ -502,9 +502,11 @@ public static class MarketClearing
         // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
         // segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced out
         // of its own segment (limit below the price) adds nothing.
-        var disruption = new SortedDictionary<(string Buyer, string Country), (double Q, double E)>();
-        // A buyer's bids are consecutive (sorted by buyer id), so what it met is summed per country in a small list, in bid order
-        // as before, and goes into the sorted map once per (buyer, country) when the next buyer starts, not once per bid part.
+        // What each buyer met per supplier country. A buyer's bids are consecutive (sorted by buyer id), so it is summed per
+        // country in a small list, in bid order, and written out when the next buyer starts: buyers in bid (ordinal) order, each
+        // buyer's countries in Comparer<string>.Default order, as the sorted map this replaces gave them. Only each buyer's own
+        // disruptions reach it (SessionRules.Route), so their order per buyer is the one that counts; no map of every buyer.
+        var disruptions = new List<Disruption>();
         var met = new List<(string Country, double Q, double E)>(4);
         string? metBuyer = null;
         var segs = new List<string>(2);
@@ -566,16 +568,11 @@ public static class MarketClearing
         }
         void FlushMet()
         {
-            foreach (var (country, q, e) in met)
-            {
-                var k = (metBuyer!, country);
-                var v = disruption.GetValueOrDefault(k);
-                disruption[k] = (v.Q + q, v.E + e);
-            }
+            if (met.Count > 1) met.Sort((x, y) => Comparer<string>.Default.Compare(x.Country, y.Country));
+            foreach (var (country, q, e) in met) disruptions.Add(new Disruption(metBuyer!, commodity.Id, country, q > 0 ? e / q : 0));
             met.Clear();
             metBuyer = null;
         }
-        var disruptions = disruption.Select(x => new Disruption(x.Key.Buyer, commodity.Id, x.Key.Country, x.Value.Q > 0 ? x.Value.E / x.Value.Q : 0)).ToList();
 
         var prices = world.Segments.Select(s => new SegmentPrice(commodity.Id, s.Id, state.Prices[s.Id])).ToList();
         var next = new List<SegmentPrice>();
