@@ -331,6 +331,27 @@ namespace MarketSim.Bench
             var ten = rows.LastOrDefault(r => r.Engine == "orleans" && r.World.StartsWith("synthetic 10,000 "));
             if (ten is not null)
                 sb.AppendLine($"- Orleans within 5× of reference at 10,000 manufacturers: {ten.Ratio:F1}× → {(ten.Ratio <= 5 ? "MET" : "NOT MET")}");
+
+            // Issue 12 (scale): measured here, never asserted in timed tests.
+            sb.AppendLine();
+            sb.AppendLine("Aims (issue 12, scale):");
+            if (big is not null)
+                sb.AppendLine($"- 100,000 manufacturers ≥ 2 ticks/s in one silo, peak working set < 3 GiB: {big.TicksPerS:F2} ticks/s, peak WS {MiB(big.Run.PeakWs)} MiB → " +
+                              $"{(big.TicksPerS >= 2 && big.Run.PeakWs < 3L << 30 ? "MET" : "NOT MET")}");
+            foreach (var n in new[] { "10,000", "100,000" })
+                if (rows.LastOrDefault(r => r.Engine == "orleans" && r.World.StartsWith($"synthetic {n} ")) is { Ratio: { } x })
+                    sb.AppendLine($"- Orleans/reference ≤ 1.5× at {n} manufacturers (median tick): {x:F2}× → {(x <= 1.5 ? "MET" : "NOT MET")}");
+            // Time per agent-tick (median tick ÷ agents) at 100k over the same at 1k, for each engine.
+            foreach (var engine in new[] { "reference", "orleans" })
+            {
+                var one = rows.LastOrDefault(r => r.Engine == engine && r.World.StartsWith("synthetic 1,000 "));
+                var hundred = rows.LastOrDefault(r => r.Engine == engine && r.World.StartsWith("synthetic 100,000 "));
+                if (one is null || hundred is null) continue;
+                double PerAgentUs(Row r) => 1000 * r.Run.MedianTickMs / r.Agents;
+                var growth = PerAgentUs(hundred) / PerAgentUs(one);
+                sb.AppendLine($"- time per agent-tick from 1k to 100k grows ≤ 1.3×, {engine}: {PerAgentUs(one):F2} → {PerAgentUs(hundred):F2} µs, " +
+                              $"{growth:F2}× → {(growth <= 1.3 ? "MET" : "NOT MET")}");
+            }
             return sb.ToString();
         }
     }
