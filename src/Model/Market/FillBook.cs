@@ -18,11 +18,14 @@ internal sealed class FillBook
     readonly int[] _head;
     Entry[] _entries;
 
-    public FillBook(int bids)
+    /// <param name="bids">Bids in the clearing.</param>
+    /// <param name="sellers">Asks in the clearing: a bid fills from a few of them, so room for up to three per bid is made at once
+    /// (a regrown array of this size is copied, and its old copy is garbage on the large-object heap).</param>
+    public FillBook(int bids, int sellers)
     {
         _head = new int[bids];
         Array.Fill(_head, -1);
-        _entries = new Entry[Math.Max(16, bids)]; // most bids fill from one seller: rarely regrown
+        _entries = new Entry[Math.Max(16, bids * Math.Clamp(sellers, 1, 3))];
     }
 
     /// <summary>Number of (bid, ask) pairs with a fill.</summary>

@@ -22,6 +22,14 @@ public static class MarketClearing
     readonly record struct FillKey(string BuyerId, string BuyerCountry, string SellerId, string SellerCountry, string Commodity, string Origin,
         EndUse EndUse, double Price, double Tariff, double Subsidy, string? SubsidyPayer, int OrderTick, int ArrivalTick, double Rent, string? RentHolder);
 
+    /// <summary>Does f equal a fill with k's fields (whatever the quantity), as the record's equality compares them (strings
+    /// ordinal, doubles by Equals)? The key is read in place: copying a struct of this size into a list costs more than the test.</summary>
+    static bool ShipsAlike(Fill f, in FillKey k) =>
+        f.BuyerId == k.BuyerId && f.BuyerCountry == k.BuyerCountry && f.SellerId == k.SellerId && f.SellerCountry == k.SellerCountry
+        && f.Commodity == k.Commodity && f.Origin == k.Origin && f.EndUse == k.EndUse && f.Price.Equals(k.Price) && f.Tariff.Equals(k.Tariff)
+        && f.Subsidy.Equals(k.Subsidy) && f.SubsidyPayer == k.SubsidyPayer && f.OrderTick == k.OrderTick && f.ArrivalTick == k.ArrivalTick
+        && f.Rent.Equals(k.Rent) && f.RentHolder == k.RentHolder;
+
     sealed class Candidate
     {
         public int Ask;
@@ -187,11 +195,12 @@ public static class MarketClearing
         var licenceKeys = new List<string>();
         var licenceHasLeft = new List<bool>();
         var licenceLeft = new List<double>();
+        var licenceLeftUsed = new List<bool>(); // drawn down this tick: written back to the state after the rounds
         // (bid, candidate index) closed for this tick: a flag per candidate of each bid, at candAt[b] + i.
         var candAt = new int[bids.Count + 1];
         for (int b = 0; b < bids.Count; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
         var blocked = new bool[candAt[bids.Count]];
-        var filled = new FillBook(bids.Count);
+        var filled = new FillBook(bids.Count, asks.Count);
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c) => c.Id + "|" + Period(c);
@@ -209,6 +218,7 @@ public static class MarketClearing
                 licenceKeys.Add(key);
                 licenceHasLeft.Add(state.LicenceLeft.TryGetValue(key, out var left));
                 licenceLeft.Add(left);
+                licenceLeftUsed.Add(false);
             }
             licenceIdAt[at] = id + 1;
             return id;
@@ -416,7 +426,10 @@ public static class MarketClearing
                             if (ctl.Mode == ControlMode.Quota)
                                 state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
                             if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && licenceHasLeft[id])
-                                SetLicenceLeft(id, licenceLeft[id] - q);
+                            {
+                                licenceLeft[id] -= q;
+                                licenceLeftUsed[id] = true;
+                            }
                         }
                         filled.Add(r.Bid, a, q, r.Delay, r.Cand);
                         remaining[r.Bid] -= q;
@@ -434,7 +447,6 @@ public static class MarketClearing
         // (bid, ask): only a new kind of fill allocates one; a merge adds its quantity, in (bid, ask) order as before. Fills
         // that merge have the same buyer, and a buyer's bids are consecutive, so the search runs over the current buyer's
         // fills only (a few), not a hash of every field.
-        var runKeys = new List<FillKey>();
         var runStart = 0;
         string? runBuyer = null;
         var supply = new Dictionary<string, double>();
@@ -461,15 +473,13 @@ public static class MarketClearing
             {
                 runBuyer = bid.BuyerId;
                 runStart = fills.Count;
-                runKeys.Clear();
             }
             var at = -1;
-            for (int i = 0; i < runKeys.Count && at < 0; i++)
-                if (runKeys[i].Equals(key)) at = runStart + i;
+            for (int i = runStart; i < fills.Count && at < 0; i++)
+                if (ShipsAlike(fills[i], in key)) at = i;
             if (at >= 0) fillQuantity[at] += q;
             else
             {
-                runKeys.Add(key);
                 fills.Add(new Fill(key.BuyerId, key.BuyerCountry, key.SellerId, key.SellerCountry, key.Commodity, key.Origin, key.EndUse, q,
                     key.Price, key.Tariff, key.Subsidy, key.SubsidyPayer, key.OrderTick, key.ArrivalTick) { Rent = key.Rent, RentHolder = key.RentHolder });
                 fillQuantity.Add(q);
@@ -584,6 +594,10 @@ public static class MarketClearing
             state.Prices[s.Id] = p;
             next.Add(new SegmentPrice(commodity.Id, s.Id, p));
         }
+
+        // The volumes drawn down, into the state (their keys are there already, so the map's order does not change).
+        for (int id = 0; id < licenceKeys.Count; id++)
+            if (licenceLeftUsed[id]) state.LicenceLeft[licenceKeys[id]] = licenceLeft[id];
 
         // Forget licence blocks that have run out, so the state stays small.
         foreach (var k in state.LicenceBlockedUntil.Where(x => x.Value <= tick).Select(x => x.Key).OrderBy(k => k, StringComparer.Ordinal).ToList())
