@@ -21,16 +21,22 @@ public static class PhaseProfile
         var countries = world.Countries.Select(c => (c, StockpileRules.Initialise(world, c))).ToList();
         var markets = world.Commodities.Select(c => MarketClearing.Initialise(world, c)).ToList();
         var t = new Dictionary<string, double>();
+        var bytes = new Dictionary<string, long>();
         var order = new List<string>();
         var sw = new Stopwatch();
+        long alloc = 0;
         void Lap(string phase)
         {
-            if (!t.ContainsKey(phase)) { t[phase] = 0; order.Add(phase); }
+            if (!t.ContainsKey(phase)) { t[phase] = 0; bytes[phase] = 0; order.Add(phase); }
             t[phase] += sw.Elapsed.TotalMilliseconds;
+            var now = GC.GetAllocatedBytesForCurrentThread();
+            bytes[phase] += now - alloc;
+            alloc = now;
             sw.Restart();
         }
         for (int i = 0; i < ticks; i++)
         {
+            alloc = GC.GetAllocatedBytesForCurrentThread();
             sw.Restart();
             var plan = SessionRules.Begin(world, session);
             Lap("begin");
@@ -61,8 +67,10 @@ public static class PhaseProfile
             Lap("finish");
         }
         var total = t.Values.Sum();
+        var agents = world.Producers.Count + world.Manufacturers.Count;
         var sb = new StringBuilder();
-        sb.AppendLine($"Reference tick by phase, {world.Name}, {ticks} ticks, {total / ticks:F2} ms/tick:");
+        sb.AppendLine($"Reference tick by phase, {world.Name}, {ticks} ticks, {total / ticks:F2} ms/tick, " +
+                      $"{bytes.Values.Sum() / ((double)ticks * agents):N0} B allocated per agent-tick:");
         if (manufacturers.Count > 0)
             sb.AppendLine($"  (after the last tick: {manufacturers.Average(m => m.Item2.Pipeline.Count):F0} shipments in the average manufacturer's pipeline, " +
                           $"{manufacturers.Average(m => m.Item2.Inputs.Sum(i => i.Value.Count)):F1} origin lots in its stock)");
@@ -70,7 +78,8 @@ public static class PhaseProfile
         foreach (var g in order.GroupBy(k => k.Split(" (")[0]))
         {
             var ms = g.Sum(k => t[k]);
-            sb.AppendLine($"  {g.Key,-30} {ms / ticks,10:F2} ms/tick {100 * ms / total,5:F1}%   {(g.Count() == 1 && g.Key != g.First() ? g.First()[g.Key.Length..].Trim() : "")}");
+            var kb = g.Sum(k => bytes[k]) / 1024.0 / ticks;
+            sb.AppendLine($"  {g.Key,-30} {ms / ticks,10:F2} ms/tick {100 * ms / total,5:F1}% {kb,10:N0} KiB/tick   {(g.Count() == 1 && g.Key != g.First() ? g.First()[g.Key.Length..].Trim() : "")}");
         }
         return sb.ToString();
     }

@@ -31,6 +31,15 @@ int TicksFor(int n) => (quick, n) switch
 };
 var yearReps = quick ? 1 : 3;
 
+// --digest N: SHA-256 of every frame (as JSON) of the reference run of the synthetic world of N manufacturers, to check that a
+// model change keeps a synthetic run byte for byte (the shipped scenarios are compared through the CLI's CSV files).
+if (ArgValue("--digest") is { } digestN)
+{
+    var n = int.Parse(digestN);
+    Console.WriteLine($"synthetic-{n} ({TicksFor(n)} ticks): {Measure.Digest(SyntheticWorld.Build(n), Seed, TicksFor(n))}");
+    return 0;
+}
+
 // --profile N: only the reference tick by phase for a synthetic world of N manufacturers (and the default scenario).
 if (ArgValue("--profile") is { } profileN)
 {
@@ -160,6 +169,8 @@ namespace MarketSim.Bench
     public sealed record EngineRun(
         double SetupS, double[] TickMs, Dictionary<string, long>? Calls, long PeakWs, long PeakHeap, long LiveHeap, string LastFrameJson)
     {
+        /// <summary>Bytes allocated during the timed ticks (reference: this thread; Orleans: the whole process), setup excluded.</summary>
+        public long AllocatedBytes { get; init; }
         /// <summary>Orleans only: the peak working set while the session initialised its grains, and while it ran its ticks.</summary>
         public long? SetupPeakWs { get; init; }
         public long? TicksPeakWs { get; init; }
@@ -191,16 +202,28 @@ namespace MarketSim.Bench
             var setup = sw.Elapsed.TotalSeconds;
             var frames = new List<Frame>(ticks);   // kept, as the session grain keeps them
             var tickMs = new double[ticks];
+            // The reference runner runs on this thread: its allocations are exactly this thread's.
+            var alloc0 = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < ticks; i++)
             {
                 var t0 = Stopwatch.GetTimestamp();
                 frames.Add(runner.Step());
                 tickMs[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             }
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - alloc0;
             var (ws, heap) = mem.Peak();
             var live = GC.GetTotalMemory(true);
             GC.KeepAlive(runner);
-            return new EngineRun(setup, tickMs, null, ws, heap, live, JsonSerializer.Serialize(frames[^1], Json));
+            return new EngineRun(setup, tickMs, null, ws, heap, live, JsonSerializer.Serialize(frames[^1], Json)) { AllocatedBytes = allocated };
+        }
+
+        /// <summary>SHA-256 of all frames of a reference run, serialised as JSON (doubles round-trip exactly).</summary>
+        public static string Digest(ScenarioSpec world, ulong seed, int ticks)
+        {
+            var runner = new ReferenceRunner(world, seed);
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            for (int i = 0; i < ticks; i++) sha.AppendData(JsonSerializer.SerializeToUtf8Bytes(runner.Step(), Json));
+            return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
         }
 
         public static async Task<EngineRun> Orleans(IGrainFactory grains, ScenarioSpec world, ulong seed, int ticks, MemorySampler mem, SessionSettings? settings = null)
@@ -215,12 +238,15 @@ namespace MarketSim.Bench
             mem.Reset();
             var before = CallCounter.Snapshot();
             var tickMs = new double[ticks];
+            // Grains run on the silo's threads: count the whole process (silo, runtime and the bench's own few calls).
+            var alloc0 = GC.GetTotalAllocatedBytes(true);
             for (int i = 0; i < ticks; i++)
             {
                 var t0 = Stopwatch.GetTimestamp();
                 await session.StepAsync(1);
                 tickMs[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             }
+            var allocated = GC.GetTotalAllocatedBytes(true) - alloc0;
             var calls = CallCounter.Delta(before, CallCounter.Snapshot());
             // The bench's own StepAsync(1) per tick is not part of the simulation's tick.
             if (calls.TryGetValue("session", out var s)) calls["session"] = s - ticks;
@@ -229,7 +255,7 @@ namespace MarketSim.Bench
             var live = GC.GetTotalMemory(true);
             await session.EndAsync();
             return new EngineRun(setup, tickMs, calls, Math.Max(ws, setupWs), Math.Max(heap, setupHeap), live, JsonSerializer.Serialize(frames[^1], Json))
-                { SetupPeakWs = setupWs, TicksPeakWs = ws };
+                { SetupPeakWs = setupWs, TicksPeakWs = ws, AllocatedBytes = allocated };
         }
     }
 
@@ -239,6 +265,8 @@ namespace MarketSim.Bench
         public double TicksPerS => 1000 / Run.MedianTickMs;
         public double AgentTicksPerS => TicksPerS * Agents;
         public double? CallsPerTick => Run.Calls is null ? null : Run.Calls.Values.Sum() / (double)Run.Ticks;
+        /// <summary>Bytes allocated per agent and tick over the timed ticks (everything the tick allocates, divided by agent-ticks).</summary>
+        public double AllocPerAgentTick => Run.AllocatedBytes / ((double)Agents * Run.Ticks);
 
         public static Row From(string name, string engine, ScenarioSpec world, EngineRun run, EngineRun? reference, double? endToEnd) => new(
             name, engine, world.Producers.Count + world.Manufacturers.Count, run,
@@ -254,11 +282,11 @@ namespace MarketSim.Bench
         public static string Table(IReadOnlyList<Row> rows, TimeSpan siloStartup, int yearReps)
         {
             var sb = new StringBuilder();
-            sb.AppendLine("| world | engine | agents | setup s | run s | ticks/s (median tick) | agent-ticks/s | grain calls/tick | peak WS MiB | peak GC heap MiB | live heap MiB | Orleans/ref (median tick) | same last frame |");
-            sb.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|");
+            sb.AppendLine("| world | engine | agents | setup s | run s | ticks/s (median tick) | agent-ticks/s | grain calls/tick | alloc B/agent-tick | peak WS MiB | peak GC heap MiB | live heap MiB | Orleans/ref (median tick) | same last frame |");
+            sb.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|");
             foreach (var r in rows)
                 sb.AppendLine($"| {r.World} | {r.Engine} | {r.Agents:N0} | {r.Run.SetupS:F2} | {r.Run.RunS:F2} | {r.TicksPerS:N1} | {r.AgentTicksPerS:N0} | " +
-                              $"{(r.CallsPerTick is { } c ? c.ToString("N0") : "–")} | {MiB(r.Run.PeakWs)} | {MiB(r.Run.PeakHeap)} | {MiB(r.Run.LiveHeap)} | " +
+                              $"{(r.CallsPerTick is { } c ? c.ToString("N0") : "–")} | {r.AllocPerAgentTick:N0} | {MiB(r.Run.PeakWs)} | {MiB(r.Run.PeakHeap)} | {MiB(r.Run.LiveHeap)} | " +
                               $"{(r.Ratio is { } x ? x.ToString("F1") + "×" : "–")} | {(r.SameAsReference is { } s ? (s ? "yes" : "NO") : "–")} |");
             sb.AppendLine();
             var year = rows.Where(r => r.EndToEndS is not null).ToList();
@@ -303,6 +331,27 @@ namespace MarketSim.Bench
             var ten = rows.LastOrDefault(r => r.Engine == "orleans" && r.World.StartsWith("synthetic 10,000 "));
             if (ten is not null)
                 sb.AppendLine($"- Orleans within 5× of reference at 10,000 manufacturers: {ten.Ratio:F1}× → {(ten.Ratio <= 5 ? "MET" : "NOT MET")}");
+
+            // Issue 12 (scale): measured here, never asserted in timed tests.
+            sb.AppendLine();
+            sb.AppendLine("Aims (issue 12, scale):");
+            if (big is not null)
+                sb.AppendLine($"- 100,000 manufacturers ≥ 2 ticks/s in one silo, peak working set < 3 GiB: {big.TicksPerS:F2} ticks/s, peak WS {MiB(big.Run.PeakWs)} MiB → " +
+                              $"{(big.TicksPerS >= 2 && big.Run.PeakWs < 3L << 30 ? "MET" : "NOT MET")}");
+            foreach (var n in new[] { "10,000", "100,000" })
+                if (rows.LastOrDefault(r => r.Engine == "orleans" && r.World.StartsWith($"synthetic {n} ")) is { Ratio: { } x })
+                    sb.AppendLine($"- Orleans/reference ≤ 1.5× at {n} manufacturers (median tick): {x:F2}× → {(x <= 1.5 ? "MET" : "NOT MET")}");
+            // Time per agent-tick (median tick ÷ agents) at 100k over the same at 1k, for each engine.
+            foreach (var engine in new[] { "reference", "orleans" })
+            {
+                var one = rows.LastOrDefault(r => r.Engine == engine && r.World.StartsWith("synthetic 1,000 "));
+                var hundred = rows.LastOrDefault(r => r.Engine == engine && r.World.StartsWith("synthetic 100,000 "));
+                if (one is null || hundred is null) continue;
+                double PerAgentUs(Row r) => 1000 * r.Run.MedianTickMs / r.Agents;
+                var growth = PerAgentUs(hundred) / PerAgentUs(one);
+                sb.AppendLine($"- time per agent-tick from 1k to 100k grows ≤ 1.3×, {engine}: {PerAgentUs(one):F2} → {PerAgentUs(hundred):F2} µs, " +
+                              $"{growth:F2}× → {(growth <= 1.3 ? "MET" : "NOT MET")}");
+            }
             return sb.ToString();
         }
     }

@@ -47,16 +47,29 @@ public static class Procurement
     public static void Receive(FirmState s, IReadOnlyList<Fill> bought, double learning)
     {
         if (bought.Count == 0) return;
-        foreach (var f in bought) AddShipment(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
-        // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum).
-        var commodities = new List<string>(2);
-        foreach (var f in bought) if (!commodities.Contains(f.Commodity)) commodities.Add(f.Commodity);
-        if (commodities.Count > 1) commodities.Sort(StringComparer.Ordinal);
-        foreach (var k in commodities)
+        // Index loops: a foreach over the interface would allocate an enumerator each time.
+        for (int i = 0; i < bought.Count; i++)
         {
-            double q = 0, value = 0, days = 0;
-            foreach (var f in bought)
+            var f = bought[i];
+            AddShipment(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+        }
+        // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum). The next
+        // commodity is the least one above the last done: no list per call (a firm buys one or two commodities).
+        string? done = null;
+        while (true)
+        {
+            string? k = null;
+            for (int i = 0; i < bought.Count; i++)
             {
+                var c = bought[i].Commodity;
+                if ((done is null || string.CompareOrdinal(c, done) > 0) && (k is null || string.CompareOrdinal(c, k) < 0)) k = c;
+            }
+            if (k is null) break;
+            done = k;
+            double q = 0, value = 0, days = 0;
+            for (int i = 0; i < bought.Count; i++)
+            {
+                var f = bought[i];
                 if (f.Commodity != k) continue;
                 q += f.Quantity;
                 value += f.Quantity * (f.Price + f.Tariff);

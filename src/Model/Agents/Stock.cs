@@ -49,6 +49,17 @@ public static class Stock
         var total = Total(byOrigin);
         if (q <= 0 || total <= 0) return taken;
         var share = Math.Min(1, q / total);
+        if (byOrigin.Count == 1)
+        {
+            // The common case, one origin: the same arithmetic without a key list per call (every firm, every input, every tick).
+            string only = "";
+            foreach (var k in byOrigin.Keys) only = k;
+            var t = byOrigin[only] * share;
+            var left = byOrigin[only] - t;
+            if (left <= 1e-12) byOrigin.Remove(only); else byOrigin[only] = left;
+            if (t > 0 && record) taken.Add(new(only, t));
+            return taken;
+        }
         foreach (var k in Keys(byOrigin))
         {
             var t = byOrigin[k] * share;

@@ -23,9 +23,13 @@ public static class SupplierRisk
     public static void Learn(FirmState s, BuyerSettings b, IReadOnlyList<Disruption> met)
     {
         if (met.Count == 0 && s.Risk.Count == 0) return;
-        var seen = new Dictionary<string, double>(Ord);
-        foreach (var d in met) seen[Key(d.Commodity, d.SellerCountry)] = d.Share;
-        var keys = s.Risk.Keys.Union(seen.Keys).OrderBy(k => k, Ord).ToList();
+        var seen = new Dictionary<string, double>(met.Count, Ord);
+        for (int i = 0; i < met.Count; i++) seen[Key(met[i].Commodity, met[i].SellerCountry)] = met[i].Share;
+        // The keys known or met, each once, in ordinal order (as a sorted Union gave them, without its iterators).
+        var keys = new List<string>(s.Risk.Count + seen.Count);
+        keys.AddRange(s.Risk.Keys);
+        foreach (var k in seen.Keys) if (!s.Risk.ContainsKey(k)) keys.Add(k);
+        keys.Sort(Ord);
         foreach (var k in keys)
         {
             var r = s.Risk.GetValueOrDefault(k);

@@ -16,6 +16,19 @@ namespace MarketSim.Model.Market;
 public static class MarketClearing
 {
     const double Eps = 1e-9;
+    static readonly bool[] PriorityFirst = [true, false];
+
+    /// <summary>A fill's fields but its quantity: fills equal in all of them ship alike and merge.</summary>
+    readonly record struct FillKey(string BuyerId, string BuyerCountry, string SellerId, string SellerCountry, string Commodity, string Origin,
+        EndUse EndUse, double Price, double Tariff, double Subsidy, string? SubsidyPayer, int OrderTick, int ArrivalTick, double Rent, string? RentHolder);
+
+    /// <summary>Does f equal a fill with k's fields (whatever the quantity), as the record's equality compares them (strings
+    /// ordinal, doubles by Equals)? The key is read in place: copying a struct of this size into a list costs more than the test.</summary>
+    static bool ShipsAlike(Fill f, in FillKey k) =>
+        f.BuyerId == k.BuyerId && f.BuyerCountry == k.BuyerCountry && f.SellerId == k.SellerId && f.SellerCountry == k.SellerCountry
+        && f.Commodity == k.Commodity && f.Origin == k.Origin && f.EndUse == k.EndUse && f.Price.Equals(k.Price) && f.Tariff.Equals(k.Tariff)
+        && f.Subsidy.Equals(k.Subsidy) && f.SubsidyPayer == k.SubsidyPayer && f.OrderTick == k.OrderTick && f.ArrivalTick == k.ArrivalTick
+        && f.Rent.Equals(k.Rent) && f.RentHolder == k.RentHolder;
 
     sealed class Candidate
     {
@@ -27,6 +40,8 @@ public static class MarketClearing
         public double Delivered;
         public double TariffRate;
         public List<ExportControl> Controls = new();
+        /// <summary>Each control's slot (its id's index among the market's controls), parallel to Controls.</summary>
+        public int[] Slots = [];
     }
 
     sealed class LinkSet
@@ -51,6 +66,10 @@ public static class MarketClearing
         var band = world.Buyers.PriceBand;
         var asks = askInput.OrderBy(a => a.SortKey, StringComparer.Ordinal).ToList();
         var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+        // A slot per distinct control id: licence decisions and state are kept per (bid part, slot) in flat arrays below.
+        var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var c in controls) slotOf.TryAdd(c.Id, slotOf.Count);
+        var slots = Math.Max(1, slotOf.Count);
         var tariffs = inForce.OfType<Tariff>().Where(t => t.Commodities.Contains(commodity.Id)).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
         var floors = inForce.OfType<PriceFloor>().Where(f => f.Floors.ContainsKey(commodity.Id)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
 
@@ -100,7 +119,8 @@ public static class MarketClearing
                 var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg]) : askPrice[i];
                 double rate = 0;
                 foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.Origin)) rate += t.Rate;
-                l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding });
+                l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
+                    Slots = binding.Select(c => slotOf[c.Id]).ToArray() });
             }
             set.Candidates = l.OrderBy(c => c.Delivered).ThenBy(c => asks[c.Ask].SellerCountry == buyerCountry ? 0 : 1).ThenBy(c => c.Ask).ToList();
             set.Banned.Sort(StringComparer.Ordinal);
@@ -110,12 +130,15 @@ public static class MarketClearing
 
         // A buyer's orders under a licence run through several applications, each drawn on its own (one draw per buyer would let
         // a single draw decide a whole country's supply where it has one buyer).
+        // Each part's link set is looked up once here (the parts of one order share it), not at every use.
         var bids = new List<Bid>();
+        var linksOf = new List<LinkSet>();
         foreach (var b in bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application))
         {
-            var n = Links(b).Applications;
-            if (n <= 1) { bids.Add(b); continue; }
-            for (int j = 0; j < n; j++) bids.Add(b with { Quantity = b.Quantity / n, Normal = b.Normal / n, Application = j });
+            var set = Links(b);
+            var n = set.Applications;
+            if (n <= 1) { bids.Add(b); linksOf.Add(set); continue; }
+            for (int j = 0; j < n; j++) { bids.Add(b with { Quantity = b.Quantity / n, Normal = b.Normal / n, Application = j }); linksOf.Add(set); }
         }
 
         bool Allowed(Bid bid, Candidate c) =>
@@ -126,7 +149,7 @@ public static class MarketClearing
         var cands = new List<Candidate>[bids.Count];
         for (int b = 0; b < bids.Count; b++)
         {
-            var links = Links(bids[b]).Candidates;
+            var links = linksOf[b].Candidates;
             var all = true;
             foreach (var c in links)
                 if (!Allowed(bids[b], c)) { all = false; break; }
@@ -152,31 +175,78 @@ public static class MarketClearing
                 declaredLeft[b] = bid.Normal;
                 declaredBy[b] = binding;
             }
-        bool Declared(int b, int a) => declaredBy.TryGetValue(b, out var cs) && cs.Any(c => c.BindsSeller(asks[a].SellerCountry, asks[a].Origin, bids[b].BuyerCountry));
+        // A loop, not Any with a lambda: a lambda over b and a would allocate its closure on every call (once per request).
+        bool Declared(int b, int a)
+        {
+            if (!declaredBy.TryGetValue(b, out var cs)) return false;
+            foreach (var c in cs)
+                if (c.BindsSeller(asks[a].SellerCountry, asks[a].Origin, bids[b].BuyerCountry)) return true;
+            return false;
+        }
 
-        var licenceDelay = new Dictionary<(int, string), int?>(); // (bid, control) → approved delay, or null when refused
-        var blocked = new HashSet<(int, int)>(); // (bid, candidate index) closed for this tick
-        var filled = new Dictionary<(int Bid, int Ask), (double Q, int Delay, int Cand)>();
+        // Licence decisions per (bid part, control slot), in flat arrays: drawn once per application and control per tick.
+        var licenceDrawn = new bool[bids.Count * slots];
+        var licenceDelay = new int?[bids.Count * slots]; // approved delay, or null when refused
+        // The licence state's string key of each (bid part, slot), as an integer id (+1; 0 = not looked up yet): the key is built
+        // and hashed once per tick, and the volume left under it is read from an array in the hot loops. The civil and military
+        // parts of one buyer's application share a key, hence ids per key rather than per part.
+        var licenceIdAt = new int[bids.Count * slots];
+        var licenceIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var licenceKeys = new List<string>();
+        var licenceHasLeft = new List<bool>();
+        var licenceLeft = new List<double>();
+        var licenceLeftUsed = new List<bool>(); // drawn down this tick: written back to the state after the rounds
+        // (bid, candidate index) closed for this tick: a flag per candidate of each bid, at candAt[b] + i.
+        var candAt = new int[bids.Count + 1];
+        for (int b = 0; b < bids.Count; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
+        var blocked = new bool[candAt[bids.Count]];
+        var filled = new FillBook(bids.Count, asks.Count);
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c) => c.Id + "|" + Period(c);
 
         // One licence state per application: "buyer|control" for the first (as before splitting), "buyer|control|j" after.
-        string LicenceKey(Bid bid, ExportControl ctl) => bid.BuyerId + "|" + ctl.Id + (bid.Application == 0 ? "" : "|" + bid.Application);
+        int Licence(int b, Candidate c, int j)
+        {
+            var at = b * slots + c.Slots[j];
+            if (licenceIdAt[at] > 0) return licenceIdAt[at] - 1;
+            var key = bids[b].BuyerId + "|" + c.Controls[j].Id + (bids[b].Application == 0 ? "" : "|" + bids[b].Application);
+            if (!licenceIds.TryGetValue(key, out var id))
+            {
+                id = licenceKeys.Count;
+                licenceIds[key] = id;
+                licenceKeys.Add(key);
+                licenceHasLeft.Add(state.LicenceLeft.TryGetValue(key, out var left));
+                licenceLeft.Add(left);
+                licenceLeftUsed.Add(false);
+            }
+            licenceIdAt[at] = id + 1;
+            return id;
+        }
+        void SetLicenceLeft(int id, double left)
+        {
+            state.LicenceLeft[licenceKeys[id]] = left;
+            licenceHasLeft[id] = true;
+            licenceLeft[id] = left;
+        }
 
         // Is the link open for this bid this tick? Draws licence decisions lazily, once per application and control per tick.
         bool Open(int b, Candidate c, out int delay)
         {
             delay = 0;
-            foreach (var ctl in c.Controls)
+            for (int j = 0; j < c.Controls.Count; j++)
             {
+                var ctl = c.Controls[j];
                 if (ctl.Mode == ControlMode.Quota && ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) <= Eps) return false;
                 if (ctl.Mode != ControlMode.License) continue;
                 var bid = bids[b];
-                if (!licenceDelay.TryGetValue((b, ctl.Id), out var d))
+                var at = b * slots + c.Slots[j];
+                var id = Licence(b, c, j);
+                var key = licenceKeys[id];
+                var d = licenceDelay[at];
+                if (!licenceDrawn[at])
                 {
                     var app = bid.Application == 0 ? "" : "|" + bid.Application;
-                    var key = LicenceKey(bid, ctl);
                     if (state.LicenceBlockedUntil.TryGetValue(key, out var until) && until > tick) d = null;
                     else if (state.LicenceValidUntil.TryGetValue(key, out var valid) && valid >= tick) d = state.LicenceDelay[key];
                     else
@@ -193,13 +263,14 @@ public static class MarketClearing
                             state.LicenceValidUntil[key] = tick + Math.Max(1, d.Value) - 1;
                             state.LicenceDelay[key] = d.Value;
                             // The application's volume: the buyer's normal requirement for the days the approval runs.
-                            if (bid.Normal > 0) state.LicenceLeft[key] = bid.Normal * Math.Max(1, d.Value);
+                            if (bid.Normal > 0) SetLicenceLeft(id, bid.Normal * Math.Max(1, d.Value));
                         }
                     }
-                    licenceDelay[(b, ctl.Id)] = d;
+                    licenceDrawn[at] = true;
+                    licenceDelay[at] = d;
                 }
                 if (d is null) return false;
-                if (state.LicenceLeft.TryGetValue(LicenceKey(bids[b], ctl), out var left) && left <= Eps) return false;
+                if (licenceHasLeft[id] && licenceLeft[id] <= Eps) return false;
                 delay = Math.Max(delay, d.Value);
             }
             return true;
@@ -208,7 +279,7 @@ public static class MarketClearing
         bool IsOpen(int b, int i, out int delay)
         {
             delay = 0;
-            return cap[cands[b][i].Ask] > Eps && (blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out delay);
+            return cap[cands[b][i].Ask] > Eps && !blocked[candAt[b] + i] && Open(b, cands[b][i], out delay);
         }
 
         // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
@@ -247,19 +318,27 @@ public static class MarketClearing
         }
 
         // The seller's capacity shared among one class of its requests (priority buyers or the rest), needs first; 0 for the
-        // requests of the other class.
-        double[] ClassAllocation(int a, List<(int Bid, double Q, int Delay, int Cand)> reqs, bool priority, double capacity)
+        // requests of the other class. Written into alloc[0 .. reqs.Count); the scratch arrays are reused across calls.
+        double[] qScratch = [], needScratch = [], allocScratch = [];
+        double[] Scratch(ref double[] buffer, int n)
         {
-            var q = new double[reqs.Count];
-            var need = new double[reqs.Count];
-            for (int k = 0; k < reqs.Count; k++)
+            if (buffer.Length < n) buffer = new double[Math.Max(n, 2 * buffer.Length)];
+            return buffer;
+        }
+        double[] ClassAllocation(int a, List<(int Bid, double Q, int Delay, int Cand)> reqs, bool priority, double capacity, double[] alloc)
+        {
+            var n = reqs.Count;
+            var q = Scratch(ref qScratch, n);
+            var need = Scratch(ref needScratch, n);
+            for (int k = 0; k < n; k++)
             {
+                q[k] = 0;
+                need[k] = 0;
                 if (asks[a].PriorityBuyers.Contains(bids[reqs[k].Bid].BuyerCountry) != priority) continue;
                 q[k] = reqs[k].Q;
                 if (world.Buyers.NeedsFirst) need[k] = reqs[k].Q * Rationing.NeedShare(bids[reqs[k].Bid]);
             }
-            var alloc = new double[reqs.Count];
-            Rationing.Allocate(q, need, capacity, alloc);
+            Rationing.Allocate(q.AsSpan(0, n), need.AsSpan(0, n), capacity, alloc.AsSpan(0, n));
             return alloc;
         }
 
@@ -292,8 +371,8 @@ public static class MarketClearing
                 for (int a = 0; a < asks.Count; a++)
                 {
                     var reqs = requests[a];
-                    var alloc = ClassAllocation(a, reqs, true, cap[a]);
-                    var others = ClassAllocation(a, reqs, false, Math.Max(0, cap[a] - alloc.Sum()));
+                    var alloc = ClassAllocation(a, reqs, true, cap[a], new double[reqs.Count]);
+                    var others = ClassAllocation(a, reqs, false, Math.Max(0, cap[a] - alloc.Sum()), new double[reqs.Count]);
                     for (int k = 0; k < reqs.Count; k++) alloc[k] += others[k];
                     for (int k = 0; k < reqs.Count; k++)
                         foreach (var ctl in cands[reqs[k].Bid][reqs[k].Cand].Controls)
@@ -316,9 +395,9 @@ public static class MarketClearing
                 if (reqs.Count == 0) continue;
                 var ask = asks[a];
                 // Priority buyers first, then the rest, each class rationed needs first (Rationing).
-                foreach (var cls in new[] { true, false })
+                foreach (var cls in PriorityFirst)
                 {
-                    var alloc = ClassAllocation(a, reqs, cls, cap[a]);
+                    var alloc = ClassAllocation(a, reqs, cls, cap[a], Scratch(ref allocScratch, reqs.Count));
                     for (int k = 0; k < reqs.Count; k++)
                     {
                         var r = reqs[k];
@@ -328,31 +407,34 @@ public static class MarketClearing
                         if (quotaScale is not null)
                             foreach (var ctl in cand.Controls)
                                 if (ctl.Mode == ControlMode.Quota) q *= quotaScale[QuotaKey(ctl)];
-                        foreach (var ctl in cand.Controls)
+                        for (int j = 0; j < cand.Controls.Count; j++)
                         {
+                            var ctl = cand.Controls[j];
                             if (ctl.Mode == ControlMode.Quota)
                                 q = Math.Min(q, Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl))));
-                            if (ctl.Mode == ControlMode.License && state.LicenceLeft.TryGetValue(LicenceKey(bids[r.Bid], ctl), out var left))
-                                q = Math.Min(q, Math.Max(0, left));
+                            if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && licenceHasLeft[id])
+                                q = Math.Min(q, Math.Max(0, licenceLeft[id]));
                         }
                         var declared = Declared(r.Bid, a);
                         if (declared) q = Math.Min(q, Math.Max(0, declaredLeft[r.Bid]));
-                        if (q <= Eps) { blocked.Add((r.Bid, r.Cand)); continue; }
+                        if (q <= Eps) { blocked[candAt[r.Bid] + r.Cand] = true; continue; }
                         if (declared) declaredLeft[r.Bid] -= q;
                         var full = alloc[k];
-                        foreach (var ctl in cand.Controls)
+                        for (int j = 0; j < cand.Controls.Count; j++)
                         {
+                            var ctl = cand.Controls[j];
                             if (ctl.Mode == ControlMode.Quota)
                                 state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
-                            var lk = LicenceKey(bids[r.Bid], ctl);
-                            if (ctl.Mode == ControlMode.License && state.LicenceLeft.TryGetValue(lk, out var left))
-                                state.LicenceLeft[lk] = left - q;
+                            if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && licenceHasLeft[id])
+                            {
+                                licenceLeft[id] -= q;
+                                licenceLeftUsed[id] = true;
+                            }
                         }
-                        var prev = filled.GetValueOrDefault((r.Bid, a));
-                        filled[(r.Bid, a)] = (prev.Q + q, r.Delay, r.Cand);
+                        filled.Add(r.Bid, a, q, r.Delay, r.Cand);
                         remaining[r.Bid] -= q;
                         cap[a] -= q;
-                        if (q < full - Eps) blocked.Add((r.Bid, r.Cand));
+                        if (q < full - Eps) blocked[candAt[r.Bid] + r.Cand] = true;
                     }
                 }
             }
@@ -360,17 +442,20 @@ public static class MarketClearing
 
         // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
         var fills = new List<Fill>(filled.Count);
-        var merged = new Dictionary<Fill, int>();
-        var keys = filled.Keys.ToList();
-        keys.Sort((x, y) => x.Bid != y.Bid ? x.Bid.CompareTo(y.Bid) : x.Ask.CompareTo(y.Ask));
+        var fillQuantity = new List<double>(filled.Count);
+        // A fill is keyed by every field but its quantity (what a record's equality compares), without building a record per
+        // (bid, ask): only a new kind of fill allocates one; a merge adds its quantity, in (bid, ask) order as before. Fills
+        // that merge have the same buyer, and a buyer's bids are consecutive, so the search runs over the current buyer's
+        // fills only (a few), not a hash of every field.
+        var runStart = 0;
+        string? runBuyer = null;
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
         var crossSold = new double[asks.Count];
         var sold = new double[asks.Count];
         void AddTo(Dictionary<string, double> d, string seg, double q) => d[seg] = d.GetValueOrDefault(seg) + q;
-        foreach (var (b, a) in keys)
+        foreach (var (b, a, q, delay, ci) in filled.InOrder())
         {
-            var (q, delay, ci) = filled[(b, a)];
             var bid = bids[b]; var ask = asks[a];
             var cand = cands[b][ci];
             double floor = 0; string? payer = null;
@@ -379,15 +464,26 @@ public static class MarketClearing
             var subsidy = Math.Max(0, floor - cand.Price);
             var transport = Math.Max(1, world.Transport.DaysBetween(ask.SellerCountry, bid.BuyerCountry));
             var rent = cand.Price - askPrice[a];
-            var fill = new Fill(bid.BuyerId, bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse, q,
-                cand.Price, cand.Price * cand.TariffRate, subsidy, subsidy > 0 ? payer : null, tick, tick + transport + delay)
+            var toState = false;
+            foreach (var c in cand.Controls) toState |= c.RentToState;
+            var key = new FillKey(bid.BuyerId, bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse,
+                cand.Price, cand.Price * cand.TariffRate, subsidy, subsidy > 0 ? payer : null, tick, tick + transport + delay,
+                rent, rent > 0 ? (toState ? "state" : "exporter") : null);
+            if (!string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
             {
-                Rent = rent,
-                RentHolder = rent > 0 ? (cand.Controls.Any(c => c.RentToState) ? "state" : "exporter") : null,
-            };
-            var like = fill with { Quantity = 0 };
-            if (merged.TryGetValue(like, out var at)) fills[at] = fills[at] with { Quantity = fills[at].Quantity + q };
-            else { merged[like] = fills.Count; fills.Add(fill); }
+                runBuyer = bid.BuyerId;
+                runStart = fills.Count;
+            }
+            var at = -1;
+            for (int i = runStart; i < fills.Count && at < 0; i++)
+                if (ShipsAlike(fills[i], in key)) at = i;
+            if (at >= 0) fillQuantity[at] += q;
+            else
+            {
+                fills.Add(new Fill(key.BuyerId, key.BuyerCountry, key.SellerId, key.SellerCountry, key.Commodity, key.Origin, key.EndUse, q,
+                    key.Price, key.Tariff, key.Subsidy, key.SubsidyPayer, key.OrderTick, key.ArrivalTick) { Rent = key.Rent, RentHolder = key.RentHolder });
+                fillQuantity.Add(q);
+            }
             // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
             AddTo(demand, cand.PriceSegment, q);
             sold[a] += q;
@@ -397,6 +493,9 @@ public static class MarketClearing
                 crossSold[a] += q;
             }
         }
+
+        for (int i = 0; i < fills.Count; i++)
+            if (fillQuantity[i] != fills[i].Quantity) fills[i] = fills[i] with { Quantity = fillQuantity[i] };
 
         // Supply: what each seller can make now, or what it sold if it sold more from stock (a sale from stock is supply too, so
         // an order filled from inventory does not read as a shortage); at home less what it sold across controls (counted where
@@ -413,16 +512,25 @@ public static class MarketClearing
         // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
         // segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced out
         // of its own segment (limit below the price) adds nothing.
-        var disruption = new SortedDictionary<(string Buyer, string Country), (double Q, double E)>();
-                for (int b = 0; b < bids.Count; b++)
+        // What each buyer met per supplier country. A buyer's bids are consecutive (sorted by buyer id), so it is summed per
+        // country in a small list, in bid order, and written out when the next buyer starts: buyers in bid (ordinal) order, each
+        // buyer's countries in Comparer<string>.Default order, as the sorted map this replaces gave them. Only each buyer's own
+        // disruptions reach it (SessionRules.Route), so their order per buyer is the one that counts; no map of every buyer.
+        var disruptions = new List<Disruption>();
+        var met = new List<(string Country, double Q, double E)>(4);
+        string? metBuyer = null;
+        var segs = new List<string>(2);
+        var seen = new List<string>(2);
+        for (int b = 0; b < bids.Count; b++)
         {
             var bid = bids[b];
+            if (metBuyer is not null && !string.Equals(metBuyer, bid.BuyerId, StringComparison.Ordinal)) FlushMet();
             var ownSeg = world.SegmentOf(bid.BuyerCountry);
             if (remaining[b] > Eps)
             {
-                var segs = new List<string>(2);
+                segs.Clear();
                 for (int i = 0; i < cands[b].Count; i++)
-                    if ((blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, cands[b][i], out _) && !segs.Contains(cands[b][i].PriceSegment))
+                    if (!blocked[candAt[b] + i] && Open(b, cands[b][i], out _) && !segs.Contains(cands[b][i].PriceSegment))
                         segs.Add(cands[b][i].PriceSegment);
                 if (segs.Count == 0 && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
                 if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
@@ -434,9 +542,9 @@ public static class MarketClearing
 
             // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the
             // licence delay's share of the lead time where a licence let it through, 0 where nothing bound.
-            var set = Links(bid);
+            var set = linksOf[b];
             foreach (var c in set.Banned) Note(bid, c, 1);
-            var seen = new List<string>(2);
+            seen.Clear();
             foreach (var c in cands[b])
             {
                 var country = asks[c.Ask].SellerCountry;
@@ -449,20 +557,32 @@ public static class MarketClearing
                     var ci = cands[b][i];
                     if (asks[ci.Ask].SellerCountry != country) continue;
                     // Served there this tick, or a link still open: only the licence delay counts against the country.
-                    if (filled.TryGetValue((b, ci.Ask), out var got)) e = Math.Min(e, got.Delay / (double)(got.Delay + transport));
-                    else if ((blocked.Count == 0 || !blocked.Contains((b, i))) && Open(b, ci, out var delay))
+                    if (filled.TryGet(b, ci.Ask, out var got)) e = Math.Min(e, got.Delay / (double)(got.Delay + transport));
+                    else if (!blocked[candAt[b] + i] && Open(b, ci, out var delay))
                         e = Math.Min(e, delay / (double)(delay + transport));
                 }
                 Note(bid, country, e);
             }
         }
+        FlushMet();
         void Note(Bid bid, string country, double e)
         {
-            var k = (bid.BuyerId, country);
-            var v = disruption.GetValueOrDefault(k);
-            disruption[k] = (v.Q + bid.Quantity, v.E + bid.Quantity * e);
+            metBuyer = bid.BuyerId;
+            for (int i = 0; i < met.Count; i++)
+                if (string.Equals(met[i].Country, country, StringComparison.Ordinal))
+                {
+                    met[i] = (country, met[i].Q + bid.Quantity, met[i].E + bid.Quantity * e);
+                    return;
+                }
+            met.Add((country, bid.Quantity, bid.Quantity * e)); // 0 + x = x: the same bits as adding to an empty entry
         }
-        var disruptions = disruption.Select(x => new Disruption(x.Key.Buyer, commodity.Id, x.Key.Country, x.Value.Q > 0 ? x.Value.E / x.Value.Q : 0)).ToList();
+        void FlushMet()
+        {
+            if (met.Count > 1) met.Sort((x, y) => Comparer<string>.Default.Compare(x.Country, y.Country));
+            foreach (var (country, q, e) in met) disruptions.Add(new Disruption(metBuyer!, commodity.Id, country, q > 0 ? e / q : 0));
+            met.Clear();
+            metBuyer = null;
+        }
 
         var prices = world.Segments.Select(s => new SegmentPrice(commodity.Id, s.Id, state.Prices[s.Id])).ToList();
         var next = new List<SegmentPrice>();
@@ -474,6 +594,10 @@ public static class MarketClearing
             state.Prices[s.Id] = p;
             next.Add(new SegmentPrice(commodity.Id, s.Id, p));
         }
+
+        // The volumes drawn down, into the state (their keys are there already, so the map's order does not change).
+        for (int id = 0; id < licenceKeys.Count; id++)
+            if (licenceLeftUsed[id]) state.LicenceLeft[licenceKeys[id]] = licenceLeft[id];
 
         // Forget licence blocks that have run out, so the state stays small.
         foreach (var k in state.LicenceBlockedUntil.Where(x => x.Value <= tick).Select(x => x.Key).OrderBy(k => k, StringComparer.Ordinal).ToList())

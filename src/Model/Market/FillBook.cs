@@ -1,0 +1,79 @@
+namespace MarketSim.Model.Market;
+
+/// <summary>
+/// What each bid has bought from each ask during one clearing: per bid a short chain of entries (a bid buys from a few sellers),
+/// in growable arrays, so the hot loop neither hashes tuples nor allocates per fill. Read back in (bid, ask) order.
+/// </summary>
+internal sealed class FillBook
+{
+    struct Entry
+    {
+        public int Ask;
+        public double Q;
+        public int Delay;
+        public int Cand;
+        public int Next;
+    }
+
+    readonly int[] _head;
+    Entry[] _entries;
+
+    /// <param name="bids">Bids in the clearing.</param>
+    /// <param name="sellers">Asks in the clearing: a bid fills from a few of them, so room for up to three per bid is made at once
+    /// (a regrown array of this size is copied, and its old copy is garbage on the large-object heap).</param>
+    public FillBook(int bids, int sellers)
+    {
+        _head = new int[bids];
+        Array.Fill(_head, -1);
+        _entries = new Entry[Math.Max(16, bids * Math.Clamp(sellers, 1, 3))];
+    }
+
+    /// <summary>Number of (bid, ask) pairs with a fill.</summary>
+    public int Count { get; private set; }
+
+    int Find(int bid, int ask)
+    {
+        for (int e = _head[bid]; e >= 0; e = _entries[e].Next)
+            if (_entries[e].Ask == ask) return e;
+        return -1;
+    }
+
+    /// <summary>Adds q to the (bid, ask) fill; the delay and candidate are the latest round's.</summary>
+    public void Add(int bid, int ask, double q, int delay, int cand)
+    {
+        var e = Find(bid, ask);
+        if (e >= 0)
+        {
+            ref var x = ref _entries[e];
+            x.Q += q;
+            x.Delay = delay;
+            x.Cand = cand;
+            return;
+        }
+        if (Count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        // A new pair starts from q itself (0 + q = q, as a default entry plus q gave).
+        _entries[Count] = new Entry { Ask = ask, Q = q, Delay = delay, Cand = cand, Next = _head[bid] };
+        _head[bid] = Count++;
+    }
+
+    public bool TryGet(int bid, int ask, out (double Q, int Delay, int Cand) fill)
+    {
+        var e = Find(bid, ask);
+        fill = e >= 0 ? (_entries[e].Q, _entries[e].Delay, _entries[e].Cand) : default;
+        return e >= 0;
+    }
+
+    /// <summary>Every fill in (bid, ask) order.</summary>
+    public IEnumerable<(int Bid, int Ask, double Q, int Delay, int Cand)> InOrder()
+    {
+        var chain = new List<int>(4);
+        for (int b = 0; b < _head.Length; b++)
+        {
+            if (_head[b] < 0) continue;
+            chain.Clear();
+            for (int e = _head[b]; e >= 0; e = _entries[e].Next) chain.Add(e);
+            if (chain.Count > 1) chain.Sort((x, y) => _entries[x].Ask.CompareTo(_entries[y].Ask));
+            foreach (var e in chain) yield return (b, _entries[e].Ask, _entries[e].Q, _entries[e].Delay, _entries[e].Cand);
+        }
+    }
+}
