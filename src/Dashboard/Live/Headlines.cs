@@ -1,5 +1,6 @@
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Model.Simulation;
+using MarketSim.Model.Output;
 
 namespace MarketSim.Dashboard.Live;
 
@@ -24,7 +25,7 @@ public static class Headlines
         var focus = focusCountry ?? (info.Countries.Any(c => c.Id == "JP") ? "JP" : info.Countries.FirstOrDefault()?.Id ?? "");
         var latest = tick >= 0 && tick < series.Frames.Count ? series.Frames[tick] : null;
         if (latest is null) return new Headline(null, 0, focus, 0, 0, null, 0, info.Currency);
-        var loss = latest.Losses.Where(l => l.Country == focus).Sum(l => l.Cumulative);
+        var loss = FrameMetrics.CumulativeLoss(latest, focus);
         var gdp = info.Countries.FirstOrDefault(c => c.Id == focus)?.Gdp ?? 0;
         var largest = latest.Shortages.Where(s => s.Unmet > 0).OrderByDescending(s => s.Share).ThenBy(s => s.Country, StringComparer.Ordinal)
             .ThenBy(s => s.Sector, StringComparer.Ordinal).ThenBy(s => s.Commodity, StringComparer.Ordinal).FirstOrDefault();
@@ -33,11 +34,5 @@ public static class Headlines
     }
 
     /// <summary>A country's unmet share of one commodity on one tick: Σ unmet / Σ required over its sectors (as summary.csv).</summary>
-    public static double UnmetShare(Frame f, string country, string commodity)
-    {
-        double required = 0, unmet = 0;
-        foreach (var s in f.Shortages)
-            if (s.Country == country && s.Commodity == commodity) { required += s.Required; unmet += s.Unmet; }
-        return required > 0 ? unmet / required : 0;
-    }
+    public static double UnmetShare(Frame f, string country, string commodity) => FrameMetrics.UnmetShare(f.Shortages, country, commodity);
 }

@@ -66,16 +66,9 @@ public static class RunMetrics
             foreach (var p in f.Prices)
                 peakPrice[p.Commodity] = Math.Max(peakPrice.GetValueOrDefault(p.Commodity, double.MinValue), p.Price);
 
-            // Country-level unmet share per commodity: Σ unmet / Σ required over the country's sectors (as RunSummary).
-            var req = new SortedDictionary<(string Country, string Commodity), (double R, double U)>();
-            foreach (var s in f.Shortages)
-            {
-                var (r, u) = req.GetValueOrDefault((s.Country, s.Commodity));
-                req[(s.Country, s.Commodity)] = (r + s.Required, u + s.Unmet);
-            }
-            var worst = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var ((c, _), (r, u)) in req) worst[c] = Math.Max(worst.GetValueOrDefault(c), r > 0 ? u / r : 0);
-            foreach (var (c, share) in worst)
+            // Country-level unmet share per commodity, and the worst commodity (as summary.csv).
+            var unmet = FrameMetrics.UnmetShares(f.Shortages);
+            foreach (var (c, share) in FrameMetrics.WorstUnmetShare(unmet))
                 if (share > RunSummary.ShortageThreshold)
                 {
                     firstShort.TryAdd(c, f.Tick);
@@ -99,8 +92,8 @@ public static class RunMetrics
                             series.Add(new(f.Tick, f.Date, metric, c, metric == "loss" ? v : (gdp[c] > 0 ? v / gdp[c] : 0)));
                         break;
                     case "unmet_share":
-                        foreach (var ((c, k), (r, u)) in req.Where(x => countrySet.Contains(x.Key.Country) && commoditySet.Contains(x.Key.Commodity)))
-                            series.Add(new(f.Tick, f.Date, metric, $"{c}/{k}", r > 0 ? u / r : 0));
+                        foreach (var (c, k, share) in unmet.Where(x => countrySet.Contains(x.Country) && commoditySet.Contains(x.Commodity)).OrderBy(x => (x.Country, x.Commodity)))
+                            series.Add(new(f.Tick, f.Date, metric, $"{c}/{k}", share));
                         break;
                     case "fiscal":
                         foreach (var x in f.Fiscal.Where(x => countrySet.Contains(x.Country)))

@@ -67,20 +67,7 @@ public static class RunSummary
             foreach (var f in frame.Fiscal) _fiscal[f.Country] = _fiscal.GetValueOrDefault(f.Country) + f.Cost;
             foreach (var i in frame.Indirect) _indirect[i.Country] = _indirect.GetValueOrDefault(i.Country) + i.Loss;
 
-            var required = new Dictionary<(string Country, string Commodity), (double Required, double Unmet)>();
-            foreach (var s in frame.Shortages)
-            {
-                var k = (s.Country, s.Commodity);
-                var (r, u) = required.GetValueOrDefault(k);
-                required[k] = (r + s.Required, u + s.Unmet);
-            }
-            var worstToday = new Dictionary<string, double>(Ord);
-            foreach (var ((country, _), (r, u)) in required)
-            {
-                var share = r > 0 ? u / r : 0;
-                worstToday[country] = Math.Max(worstToday.GetValueOrDefault(country), share);
-            }
-            foreach (var (country, share) in worstToday)
+            foreach (var (country, share) in FrameMetrics.WorstUnmetShare(frame.Shortages))
             {
                 _peak[country] = Math.Max(_peak.GetValueOrDefault(country), share);
                 if (share > ShortageThreshold) _days[country] = _days.GetValueOrDefault(country) + 1;

@@ -1,3 +1,4 @@
+using MarketSim.Model.Output;
 using MarketSim.Model.Agents;
 using MarketSim.Model.Market;
 using MarketSim.Model.Policies;
@@ -170,11 +171,7 @@ public static class SessionRules
         var shortages = shortAcc.Select(x => new ShortageRow(x.Key.Item1, x.Key.Item2, x.Key.Item3, x.Value.Req, x.Value.Unmet))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
         st.LastUnmetShare.Clear();
-        foreach (var g in shortages.GroupBy(s => (s.Country, s.Commodity)))
-        {
-            var req = Sum(g, s => s.Required);
-            st.LastUnmetShare[g.Key.Country + "|" + g.Key.Commodity] = req > 0 ? Sum(g, s => s.Unmet) / req : 0;
-        }
+        foreach (var (country, commodity, share) in FrameMetrics.UnmetShares(shortages)) st.LastUnmetShare[country + "|" + commodity] = share;
 
         var cover = coverAcc.Select(x => new CoverRow(x.Key.Item1, x.Key.Item2, x.Key.Item3, x.Value.W > 0 ? x.Value.DaysW / x.Value.W : 0))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
