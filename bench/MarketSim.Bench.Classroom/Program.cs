@@ -8,7 +8,7 @@ using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Dashboard.Sessions;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

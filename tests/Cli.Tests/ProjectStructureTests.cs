@@ -36,7 +36,7 @@ public sealed partial class ProjectStructureTests
             .Select(l => l.Split('|')).ToDictionary(c => c[1].Trim(), c => c[3].Trim());
     }
 
-    static readonly string[] SrcProjects = ["Model", "Grains", "Hosting", "Silo", "Cli", "Dashboard"];
+    static readonly string[] SrcProjects = ["Model", "Classrooms", "Experiments", "Grains", "Hosting", "Silo", "Cli", "Dashboard"];
 
     [Fact]
     public void The_architecture_table_names_each_src_projects_references_exactly()

@@ -2,7 +2,7 @@ using MarketSim.Hosting;
 using System.Net;
 using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Hubs;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 using MarketSim.Dashboard.Sessions;
 using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,5 @@
 using MarketSim.Dashboard.Classrooms;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 
 namespace MarketSim.Dashboard.Tests;
 

@@ -153,7 +153,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         try
         {
             var created = await app.Classrooms.CreateAsync("china-japan-2026.yaml", null,
-                new MarketSim.Model.Classrooms.ClassroomSettings { Playable = ["CN"], RoundSeconds = 0 });
+                new MarketSim.Classrooms.ClassroomSettings { Playable = ["CN"], RoundSeconds = 0 });
             var phone = await OpenAsync("china-phone", 390, 844);
             var (_, country) = await JoinAsync(phone, created.Code, "Mei");
             Assert.Equal("CN", country);

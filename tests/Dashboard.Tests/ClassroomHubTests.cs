@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Hubs;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 using MarketSim.Model.Output;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

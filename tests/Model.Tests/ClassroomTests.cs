@@ -1,4 +1,4 @@
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 using MarketSim.Model.Output;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;

@@ -1,4 +1,4 @@
-using MarketSim.Model.Experiments;
+using MarketSim.Experiments;
 
 namespace MarketSim.Model.Tests;
 

@@ -1,5 +1,5 @@
 using MarketSim.Model.Attribution;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 
 namespace MarketSim.Model.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using MarketSim.Model.Experiments;
+using MarketSim.Experiments;
 
 namespace MarketSim.Model.Tests;
 

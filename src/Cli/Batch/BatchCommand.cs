@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using MarketSim.Cli.Engines;
 using MarketSim.Grains;
 using MarketSim.Grains.Interfaces;
-using MarketSim.Model.Experiments;
+using MarketSim.Experiments;
 using MarketSim.Hosting;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MarketSim.Model.Experiments;
+using MarketSim.Experiments;
 using MarketSim.Model.Output;
 
 namespace MarketSim.Cli.Batch;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MarketSim.Model.Experiments;
+using MarketSim.Experiments;
 
 namespace MarketSim.Cli.Batch;
 

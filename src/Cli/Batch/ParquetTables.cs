@@ -1,4 +1,4 @@
-using MarketSim.Model.Experiments;
+using MarketSim.Experiments;
 using Parquet;
 using Parquet.Schema;
 
@@ -112,7 +112,7 @@ public static class ParquetTables
     }
 
     /// <summary>A row group's rows as CSV-formatted cells (the report reads both formats through this).</summary>
-    public static IEnumerable<string[]> Rows(List<Column> group, IReadOnlyList<Model.Experiments.ColumnKind?> kinds)
+    public static IEnumerable<string[]> Rows(List<Column> group, IReadOnlyList<MarketSim.Experiments.ColumnKind?> kinds)
     {
         var n = group.Count == 0 ? 0 : group[0].Values.Length;
         for (int i = 0; i < n; i++)
@@ -127,7 +127,7 @@ public static class ParquetTables
                     string s => s,
                     int x => x.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     long x => x.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    double d => BatchLayout.Format(d, kinds.ElementAtOrDefault(c) ?? Model.Experiments.ColumnKind.Number),
+                    double d => BatchLayout.Format(d, kinds.ElementAtOrDefault(c) ?? MarketSim.Experiments.ColumnKind.Number),
                     _ => v.ToString() ?? "",
                 };
             }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MarketSim.Cli.Batch;
-using MarketSim.Model.Experiments;
+using MarketSim.Experiments;
 
 namespace MarketSim.Cli.Report;
 

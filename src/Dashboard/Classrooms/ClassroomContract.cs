@@ -1,4 +1,4 @@
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 
 namespace MarketSim.Dashboard.Classrooms;
 
@@ -17,7 +17,7 @@ public sealed record ClassroomState(string Code, string Scenario, string Session
 
 public sealed record LeverView(string Id, string Kind, string Label, string Unit, double Min, double Max, double Value, bool Persistent)
 {
-    /// <summary>What it acts on, in words, for a form that shows the kind as a heading (<see cref="MarketSim.Model.Classrooms.Lever.Subject"/>).</summary>
+    /// <summary>What it acts on, in words, for a form that shows the kind as a heading (<see cref="MarketSim.Classrooms.Lever.Subject"/>).</summary>
     public string Subject { get; init; } = "";
 }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Sessions;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.SignalR;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 
 namespace MarketSim.Dashboard.Classrooms;
 

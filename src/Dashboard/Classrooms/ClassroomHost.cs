@@ -1,5 +1,5 @@
 using MarketSim.Dashboard.Sessions;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Simulation;
 

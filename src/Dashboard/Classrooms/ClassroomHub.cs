@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Dashboard.Security;
-using MarketSim.Model.Classrooms;
+using MarketSim.Classrooms;
 using MarketSim.Model.Policies;
 using Microsoft.AspNetCore.SignalR;
 

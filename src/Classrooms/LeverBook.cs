@@ -1,7 +1,7 @@
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>
 /// The current value and decision count of every country's levers, and the policy changes each decision makes. The live

@@ -1,6 +1,6 @@
 using MarketSim.Model.Scenario;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>Rounds: students submit, the round closes (teacher or timer), the world runs a round. RealTime: decisions apply from the next tick while the world plays.</summary>
 public enum RoundMode { Rounds, RealTime }

@@ -3,7 +3,7 @@ using MarketSim.Model.Scenario;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace MarketSim.Model.Experiments;
+namespace MarketSim.Experiments;
 
 /// <summary>Either a validated, expanded experiment or every error found (located like scenario errors); never both.</summary>
 public sealed record ExperimentLoadResult(ExperimentPlan? Plan, IReadOnlyList<ScenarioError> Errors)

@@ -1,7 +1,7 @@
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>
 /// What a student watches before any GDP is lost: over a window of ticks (the last round), their country's shortage, export

@@ -1,7 +1,7 @@
 using MarketSim.Model.Policies;
 using MarketSim.Model.Simulation;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>
 /// Simple, explainable players for empty or abandoned seats (docs/CLASSROOM.md). A bot sees what a student sees (its

@@ -3,7 +3,7 @@ using MarketSim.Model.Attribution;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>
 /// How much each of a country's outcomes counts in its classroom score, chosen by the teacher when the class is created

@@ -1,7 +1,7 @@
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>
 /// A classroom's rules, pure: seats and roles, rounds, submissions and the decision log. Every method checks everything

@@ -2,7 +2,7 @@ using System.Globalization;
 using MarketSim.Model.Scenario;
 using YamlDotNet.RepresentationModel;
 
-namespace MarketSim.Model.Experiments;
+namespace MarketSim.Experiments;
 
 /// <summary>
 /// A path into a scenario's YAML: fields separated by dots, list items selected by id or 0-based index in brackets:

@@ -1,4 +1,4 @@
-namespace MarketSim.Model.Experiments;
+namespace MarketSim.Experiments;
 
 /// <summary>
 /// Seeds of a batch's runs, derived from one master seed by a fixed hash (SplitMix64 finaliser), so a run's seed depends only

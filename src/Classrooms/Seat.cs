@@ -1,6 +1,6 @@
 using MarketSim.Model.Policies;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>Who a token belongs to. Observers (the projector) hold no token: they only read, with the join code.</summary>
 public enum ClassroomRole { Instructor, Student }

@@ -2,7 +2,7 @@ using MarketSim.Model.Attribution;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>
 /// The world nobody played: the classroom's scenario with only its own policies, the same seed, run on the reference runner

@@ -1,6 +1,6 @@
 using MarketSim.Model.Scenario;
 
-namespace MarketSim.Model.Experiments;
+namespace MarketSim.Experiments;
 
 /// <summary>How often a run's series are recorded.</summary>
 /// <param name="Every">Record ticks t with t % Every == 0, and always the last tick. 0 = the last tick only ("final").</param>

@@ -2,7 +2,7 @@ using MarketSim.Model.Output;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
 
-namespace MarketSim.Model.Experiments;
+namespace MarketSim.Experiments;
 
 public enum ColumnKind { Number, Share, Integer }
 

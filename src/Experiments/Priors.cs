@@ -1,7 +1,7 @@
 using System.Globalization;
 using MarketSim.Model.Simulation;
 
-namespace MarketSim.Model.Experiments;
+namespace MarketSim.Experiments;
 
 /// <summary>
 /// A prior on a scenario number nobody publishes (docs/SCENARIOS.md, "Priors"): uniform(min, max), triangular(min, mode, max),

@@ -5,7 +5,7 @@ using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 /// <summary>
 /// What a classroom leaves behind: its replay (scenario + seed + decisions → the same world, tick for tick), the debrief

@@ -2,7 +2,7 @@ using System.Globalization;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 
-namespace MarketSim.Model.Classrooms;
+namespace MarketSim.Classrooms;
 
 public enum LeverKind { Export, Tariff, Stockpile, Capacity }
 
