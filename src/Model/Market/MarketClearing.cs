@@ -187,15 +187,12 @@ public static class MarketClearing
         // Licence decisions per (bid part, control slot), in flat arrays: drawn once per application and control per tick.
         var licenceDrawn = new bool[bids.Count * slots];
         var licenceDelay = new int?[bids.Count * slots]; // approved delay, or null when refused
-        // The licence state's string key of each (bid part, slot), as an integer id (+1; 0 = not looked up yet): the key is built
-        // and hashed once per tick, and the volume left under it is read from an array in the hot loops. The civil and military
-        // parts of one buyer's application share a key, hence ids per key rather than per part.
+        // The licence state's key of each (bid part, slot), as an integer id in the state's table (+1; 0 = not looked up yet): ids
+        // last across ticks, so a key string is built once per licence ever, and its state is read from the table's entries.
+        // The civil and military parts of one buyer's application share a key, hence ids per key rather than per part.
         var licenceIdAt = new int[bids.Count * slots];
-        var licenceIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var licenceKeys = new List<string>();
-        var licenceHasLeft = new List<bool>();
-        var licenceLeft = new List<double>();
-        var licenceLeftUsed = new List<bool>(); // drawn down this tick: written back to the state after the rounds
+        var table = LicenceTable.For(state);
+        var licenceUsed = new List<int>(); // ids drawn down this tick: written back to the state after the rounds
         // (bid, candidate index) closed for this tick: a flag per candidate of each bid, at candAt[b] + i.
         var candAt = new int[bids.Count + 1];
         for (int b = 0; b < bids.Count; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
@@ -210,24 +207,14 @@ public static class MarketClearing
         {
             var at = b * slots + c.Slots[j];
             if (licenceIdAt[at] > 0) return licenceIdAt[at] - 1;
-            var key = bids[b].BuyerId + "|" + c.Controls[j].Id + (bids[b].Application == 0 ? "" : "|" + bids[b].Application);
-            if (!licenceIds.TryGetValue(key, out var id))
-            {
-                id = licenceKeys.Count;
-                licenceIds[key] = id;
-                licenceKeys.Add(key);
-                licenceHasLeft.Add(state.LicenceLeft.TryGetValue(key, out var left));
-                licenceLeft.Add(left);
-                licenceLeftUsed.Add(false);
-            }
+            var id = table.IdOf(bids[b].BuyerId, c.Controls[j].Id, bids[b].Application);
             licenceIdAt[at] = id + 1;
             return id;
         }
         void SetLicenceLeft(int id, double left)
         {
-            state.LicenceLeft[licenceKeys[id]] = left;
-            licenceHasLeft[id] = true;
-            licenceLeft[id] = left;
+            state.LicenceLeft[table[id].Key] = left;
+            table.SetLeft(id, left);
         }
 
         // Is the link open for this bid this tick? Draws licence decisions lazily, once per application and control per tick.
@@ -242,13 +229,13 @@ public static class MarketClearing
                 var bid = bids[b];
                 var at = b * slots + c.Slots[j];
                 var id = Licence(b, c, j);
-                var key = licenceKeys[id];
                 var d = licenceDelay[at];
                 if (!licenceDrawn[at])
                 {
                     var app = bid.Application == 0 ? "" : "|" + bid.Application;
-                    if (state.LicenceBlockedUntil.TryGetValue(key, out var until) && until > tick) d = null;
-                    else if (state.LicenceValidUntil.TryGetValue(key, out var valid) && valid >= tick) d = state.LicenceDelay[key];
+                    ref var e = ref table[id];
+                    if (e.Blocked && e.BlockedUntil > tick) d = null;
+                    else if (e.Valid && e.ValidUntil >= tick) d = e.HasDelay ? e.Delay : throw new KeyNotFoundException(e.Key);
                     else
                     {
                         var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, tick, "licence-delay", bid.BuyerId, ctl.Id + "|" + commodity.Id + app);
@@ -257,11 +244,19 @@ public static class MarketClearing
                         // A decision takes the processing delay either way. A refusal closes the link until then; an approval
                         // covers shipments for as long again. The open share of time is then ≈ the approval rate, which is
                         // what 2025 showed (≈25% approvals, magnet exports down ≈75%: published sources).
-                        if (!approved) { state.LicenceBlockedUntil[key] = tick + Math.Max(1, d.Value); d = null; }
+                        var key = e.Key;
+                        if (!approved)
+                        {
+                            state.LicenceBlockedUntil[key] = tick + Math.Max(1, d.Value);
+                            table.SetBlocked(id, tick + Math.Max(1, d.Value));
+                            d = null;
+                        }
                         else
                         {
                             state.LicenceValidUntil[key] = tick + Math.Max(1, d.Value) - 1;
+                            table.SetValid(id, tick + Math.Max(1, d.Value) - 1);
                             state.LicenceDelay[key] = d.Value;
+                            table.SetDelay(id, d.Value);
                             // The application's volume: the buyer's normal requirement for the days the approval runs.
                             if (bid.Normal > 0) SetLicenceLeft(id, bid.Normal * Math.Max(1, d.Value));
                         }
@@ -270,7 +265,7 @@ public static class MarketClearing
                     licenceDelay[at] = d;
                 }
                 if (d is null) return false;
-                if (licenceHasLeft[id] && licenceLeft[id] <= Eps) return false;
+                if (table[id].HasLeft && table[id].Left <= Eps) return false;
                 delay = Math.Max(delay, d.Value);
             }
             return true;
@@ -412,8 +407,8 @@ public static class MarketClearing
                             var ctl = cand.Controls[j];
                             if (ctl.Mode == ControlMode.Quota)
                                 q = Math.Min(q, Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl))));
-                            if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && licenceHasLeft[id])
-                                q = Math.Min(q, Math.Max(0, licenceLeft[id]));
+                            if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && table[id].HasLeft)
+                                q = Math.Min(q, Math.Max(0, table[id].Left));
                         }
                         var declared = Declared(r.Bid, a);
                         if (declared) q = Math.Min(q, Math.Max(0, declaredLeft[r.Bid]));
@@ -425,10 +420,11 @@ public static class MarketClearing
                             var ctl = cand.Controls[j];
                             if (ctl.Mode == ControlMode.Quota)
                                 state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
-                            if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && licenceHasLeft[id])
+                            if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && table[id].HasLeft)
                             {
-                                licenceLeft[id] -= q;
-                                licenceLeftUsed[id] = true;
+                                ref var e = ref table[id];
+                                e.Left -= q;
+                                if (!e.Used) { e.Used = true; licenceUsed.Add(id); }
                             }
                         }
                         filled.Add(r.Bid, a, q, r.Delay, r.Cand);
@@ -596,17 +592,34 @@ public static class MarketClearing
         }
 
         // The volumes drawn down, into the state (their keys are there already, so the map's order does not change).
-        for (int id = 0; id < licenceKeys.Count; id++)
-            if (licenceLeftUsed[id]) state.LicenceLeft[licenceKeys[id]] = licenceLeft[id];
+        foreach (var id in licenceUsed)
+        {
+            ref var e = ref table[id];
+            state.LicenceLeft[e.Key] = e.Left;
+            e.Used = false;
+        }
 
-        // Forget licence blocks that have run out, so the state stays small.
-        foreach (var k in state.LicenceBlockedUntil.Where(x => x.Value <= tick).Select(x => x.Key).OrderBy(k => k, StringComparer.Ordinal).ToList())
+        // Forget licence blocks that have run out, so the state stays small: the table holds exactly the maps' keys, so its
+        // entries give the same keys, removed in the same (ordinal) order.
+        var expired = new List<(string Key, int Id)>();
+        for (int id = 0; id < table.Count; id++)
+            if (table[id].Blocked && table[id].BlockedUntil <= tick) expired.Add((table[id].Key, id));
+        expired.Sort((x, y) => string.CompareOrdinal(x.Key, y.Key));
+        foreach (var (k, id) in expired)
+        {
             state.LicenceBlockedUntil.Remove(k);
-        foreach (var k in state.LicenceValidUntil.Where(x => x.Value <= tick).Select(x => x.Key).OrderBy(k => k, StringComparer.Ordinal).ToList())
+            table.ClearBlocked(id);
+        }
+        expired.Clear();
+        for (int id = 0; id < table.Count; id++)
+            if (table[id].Valid && table[id].ValidUntil <= tick) expired.Add((table[id].Key, id));
+        expired.Sort((x, y) => string.CompareOrdinal(x.Key, y.Key));
+        foreach (var (k, id) in expired)
         {
             state.LicenceValidUntil.Remove(k);
             state.LicenceDelay.Remove(k);
             state.LicenceLeft.Remove(k);
+            table.ClearValid(id);
         }
         return new ClearingResult(commodity.Id, fills, prices, next) { Disruptions = disruptions };
     }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MarketSim.Model.Market;
 
 /// <summary>The state a market for one commodity carries between ticks.</summary>
@@ -15,4 +17,6 @@ public sealed class MarketState
     public Dictionary<string, double> LicenceLeft { get; set; } = new();
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
     public Dictionary<string, double> QuotaUsed { get; set; } = new();
+    /// <summary>The licence maps above by integer id, for clearing; not persisted (rebuilt from the maps when absent or stale).</summary>
+    [JsonIgnore] internal LicenceTable? Licences { get; set; }
 }

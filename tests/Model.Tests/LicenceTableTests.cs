@@ -1,0 +1,61 @@
+using System.Text.Json;
+using MarketSim.Model.Market;
+using static MarketSim.Model.Tests.TestWorld;
+
+namespace MarketSim.Model.Tests;
+
+/// <summary>The licence state's id table (LicenceTable) is a cache beside MarketState's maps: not serialised, rebuilt from them.</summary>
+public class LicenceTableTests
+{
+    static readonly ScenarioSpec World = Make(internationalDays: 10);
+
+    static readonly ExportControl Licence = new()
+    {
+        Id = "cn-licence", Start = 0, Exporter = "CN", Commodities = ["oxide"], Destinations = ["JP"], Mode = ControlMode.License,
+        ApprovalRate = 0.5, DelayMinDays = 3, DelayMaxDays = 9, Applications = 2,
+    };
+
+    static List<Bid> Bids() => Enumerable.Range(0, 12).Select(i => Bid($"jp-{i:D2}", "JP", 5) with { Normal = 1 }).ToList();
+
+    [Fact]
+    public void A_state_read_back_from_json_each_tick_clears_as_the_state_kept_in_memory()
+    {
+        var kept = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        var restored = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        for (int tick = 0; tick < 60; tick++)
+        {
+            restored = JsonSerializer.Deserialize<MarketState>(JsonSerializer.Serialize(restored))!;
+            var a = MarketClearing.Clear(World, kept, tick, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3);
+            var b = MarketClearing.Clear(World, restored, tick, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3);
+            Assert.Equal(JsonSerializer.Serialize(a), JsonSerializer.Serialize(b));
+            // The same entries (a map read back from JSON has no holes left by removals, so its order may differ: not an output).
+            Assert.Equal(Sorted(kept), Sorted(restored));
+        }
+        Assert.NotEmpty(kept.LicenceValidUntil.Concat(kept.LicenceBlockedUntil));
+        Assert.DoesNotContain("Licences\"", JsonSerializer.Serialize(kept));
+    }
+
+    static string Sorted(MarketState s) => JsonSerializer.Serialize(new object[]
+    {
+        s.LicenceBlockedUntil.OrderBy(x => x.Key, StringComparer.Ordinal), s.LicenceValidUntil.OrderBy(x => x.Key, StringComparer.Ordinal),
+        s.LicenceDelay.OrderBy(x => x.Key, StringComparer.Ordinal), s.LicenceLeft.OrderBy(x => x.Key, StringComparer.Ordinal), s.Prices,
+    });
+
+    [Fact]
+    public void Maps_changed_outside_clearing_are_read_again()
+    {
+        var state = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        MarketClearing.Clear(World, state, 0, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3);
+        // Block every applicant by hand: the table must see it (the maps changed size), so nothing ships.
+        foreach (var b in Bids())
+            foreach (var key in new[] { b.BuyerId + "|cn-licence", b.BuyerId + "|cn-licence|1" })
+            {
+                state.LicenceValidUntil.Remove(key);
+                state.LicenceDelay.Remove(key);
+                state.LicenceLeft.Remove(key);
+                state.LicenceBlockedUntil[key] = 100;
+            }
+        var fills = MarketClearing.Clear(World, state, 1, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3).Fills;
+        Assert.Empty(fills);
+    }
+}
