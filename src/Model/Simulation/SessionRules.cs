@@ -132,16 +132,42 @@ public static class SessionRules
             ? new AgentSettlement(plan.Tick, v.Bought, v.Sold, plan.CapacityAdded.GetValueOrDefault(agentId)) { Disruptions = v.Disruptions }
             : new AgentSettlement(plan.Tick, [], [], plan.CapacityAdded.GetValueOrDefault(agentId));
 
-    /// <summary>Folds the tick into a frame and advances the clock. Reports and fills are sorted first, so sums are reproducible.</summary>
+    /// <summary>Ends the tick: builds its frame (<see cref="BuildFrame"/>), then advances the session by it (<see cref="Advance"/>).</summary>
     public static Frame Finish(ScenarioSpec world, SessionState st, TickPlan plan, IEnumerable<ClearingResult> resultsIn, IEnumerable<AgentReport> reportsIn)
     {
         var results = resultsIn.OrderBy(r => r.Commodity, Ord).ToList();
+        var frame = BuildFrame(world, st, plan, results, reportsIn);
+        Advance(st, frame, results);
+        return frame;
+    }
+
+    /// <summary>
+    /// The clock and the running totals move by the frame just built: tomorrow's prices, today's unmet shares (the stockpile
+    /// trigger), the cumulative columns of losses, indirect losses, value added and fiscal cost, and the next tick.
+    /// </summary>
+    static void Advance(SessionState st, Frame frame, IReadOnlyList<ClearingResult> results)
+    {
+        foreach (var p in results.SelectMany(r => r.NextPrices)) st.Prices[TickContext.Key(p.Commodity, p.Segment)] = p.Price;
+        st.LastUnmetShare.Clear();
+        foreach (var (country, commodity, share) in FrameMetrics.UnmetShares(frame.Shortages)) st.LastUnmetShare[country + "|" + commodity] = share;
+        foreach (var l in frame.Losses) st.CumulativeLoss[l.Country + "|" + l.Sector] = l.Cumulative;
+        foreach (var i in frame.Indirect) st.CumulativeIndirect[i.Country + "|" + i.Sector] = i.Cumulative;
+        foreach (var v in frame.ValueAdded) st.CumulativeValueAdded[v.Country + "|" + v.Sector] = v.Cumulative;
+        foreach (var f in frame.Fiscal) st.CumulativeFiscal[f.Country] = f.Cumulative;
+        st.Tick = frame.Tick + 1;
+    }
+
+    /// <summary>
+    /// Folds the tick into its frame, reading the session's running totals without changing them. Reports and fills are
+    /// sorted first, so sums are reproducible.
+    /// </summary>
+    static Frame BuildFrame(ScenarioSpec world, SessionState st, TickPlan plan, List<ClearingResult> results, IEnumerable<AgentReport> reportsIn)
+    {
         var reports = reportsIn.OrderBy(r => r.AgentId, Ord).ToList();
         var fills = results.SelectMany(r => r.Fills).ToList();
 
         var prices = results.SelectMany(r => r.Prices).Select(p => new PriceRow(p.Segment, p.Commodity, p.Price))
             .OrderBy(p => p.Commodity, Ord).ThenBy(p => p.Market, Ord).ToList();
-        foreach (var p in results.SelectMany(r => r.NextPrices)) st.Prices[TickContext.Key(p.Commodity, p.Segment)] = p.Price;
 
         var flows = fills.GroupBy(f => (Origin: Provenance.Origin(f.Origin), f.SellerCountry, f.BuyerCountry, f.Commodity))
             .Select(g => new FlowRow(g.Key.Origin, g.Key.SellerCountry, g.Key.BuyerCountry, g.Key.Commodity, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Price)))
@@ -170,8 +196,6 @@ public static class SessionRules
             }
         var shortages = shortAcc.Select(x => new ShortageRow(x.Key.Item1, x.Key.Item2, x.Key.Item3, x.Value.Req, x.Value.Unmet))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
-        st.LastUnmetShare.Clear();
-        foreach (var (country, commodity, share) in FrameMetrics.UnmetShares(shortages)) st.LastUnmetShare[country + "|" + commodity] = share;
 
         var cover = coverAcc.Select(x => new CoverRow(x.Key.Item1, x.Key.Item2, x.Key.Item3, x.Value.W > 0 ? x.Value.DaysW / x.Value.W : 0))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
@@ -185,7 +209,6 @@ public static class SessionRules
             var key = g.Key.Country + "|" + g.Key.Sector;
             var loss = g.Value;
             var cum = st.CumulativeLoss.GetValueOrDefault(key) + loss;
-            st.CumulativeLoss[key] = cum;
             losses.Add(new LossRow(g.Key.Country, g.Key.Sector, loss, cum, cum / world.Country(g.Key.Country).Gdp));
         }
 
@@ -201,7 +224,6 @@ public static class SessionRules
         {
             var key = country + "|" + sector;
             var cum = st.CumulativeValueAdded.GetValueOrDefault(key) + made;
-            st.CumulativeValueAdded[key] = cum;
             valueAdded.Add(new ValueAddedRow(country, sector, made, cum));
         }
 
@@ -227,7 +249,6 @@ public static class SessionRules
         {
             var today = fiscalToday.GetValueOrDefault(c.Id);
             var cum = st.CumulativeFiscal.GetValueOrDefault(c.Id) + today;
-            st.CumulativeFiscal[c.Id] = cum;
             fiscal.Add(new FiscalRow(c.Id, today, cum));
         }
 
@@ -260,7 +281,6 @@ public static class SessionRules
             }
         }
 
-        st.Tick = plan.Tick + 1;
         return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events)
         {
             Rents = rents, Content = content, ValueAdded = valueAdded, Indirect = indirect, Accounts = Accounts(world, st, fills),
@@ -279,7 +299,6 @@ public static class SessionRules
             var key = l.Country + "|" + l.Sector;
             var today = (m - 1) * l.Loss;
             var cum = st.CumulativeIndirect.GetValueOrDefault(key) + today;
-            st.CumulativeIndirect[key] = cum;
             rows.Add(new IndirectLossRow(l.Country, l.Sector, m, today, cum, cum / country.Gdp));
         }
         return rows;
