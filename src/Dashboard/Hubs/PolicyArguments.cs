@@ -58,7 +58,7 @@ public static class PolicyArguments
     /// is the caller's error, "policy.commodities: unknown commodity group …", before anything changes.</summary>
     public static PolicySpec ExpandGroups(ScenarioSpec world, PolicySpec p)
     {
-        var groups = Groups.GetValue(world, w => new GroupTable(CommodityGroups.Of(w.Commodities))).Groups;
+        var groups = Contexts.GetValue(world, PolicyContext.For).Groups;
         IReadOnlyList<string> Expand(IReadOnlyList<string> ids) =>
             CommodityGroups.Expand(ids.Select(id => (id, 0)), groups, (message, _) => throw Error("policy.commodities", message));
         return p switch
@@ -69,10 +69,7 @@ public static class PolicyArguments
         };
     }
 
-    sealed record GroupTable(IReadOnlyDictionary<string, IReadOnlyList<string>> Groups);
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScenarioSpec, GroupTable> Groups = new();
-
-    // One context per world (a session's scenario never changes): sets of ids built once, not on every call.
+    // One context per world (a session's scenario never changes): sets of ids and groups built once, not on every call.
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScenarioSpec, PolicyContext> Contexts = new();
 
     /// <summary>

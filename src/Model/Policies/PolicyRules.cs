@@ -21,6 +21,8 @@ public sealed record PolicyContext
     public IReadOnlySet<string>? Producers { get; init; }
     /// <summary>Ids a policy may not take (countries, producers, manufacturer groups and firms) → what holds each.</summary>
     public IReadOnlyDictionary<string, string>? TakenIds { get; init; }
+    /// <summary>Commodity group → its commodities, for expanding "group:NAME" (<see cref="CommodityGroups"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>Everything a live policy is checked against in this world.</summary>
     public static PolicyContext For(ScenarioSpec world)
@@ -40,6 +42,7 @@ public sealed record PolicyContext
             PriceCaps = world.Commodities.GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().ReferencePrice * g.First().MaxPriceFactor, StringComparer.Ordinal),
             Producers = world.Producers.Select(p => p.Id).ToHashSet(StringComparer.Ordinal),
             TakenIds = taken,
+            Groups = CommodityGroups.Of(world.Commodities),
         };
     }
 }
