@@ -57,7 +57,7 @@ public static class PhaseProfile
             }
             var routed = SessionRules.Route(results, SessionRules.Owners(session));
             Lap("route");
-            var reports = new List<AgentReport>();
+            var reports = new ReportTotals();
             foreach (var (c, s) in countries) reports.Add(StockpileRules.Settle(s, SessionRules.SettlementFor(plan, routed, c.Id)));
             foreach (var (p, s) in producers) reports.Add(ProducerRules.Settle(world, p, s, SessionRules.SettlementFor(plan, routed, p.Id), plan.Context));
             Lap("settle: countries+producers");

@@ -39,7 +39,7 @@ public class PriceFloorTests
         var session = SessionRules.Initialise(world);
         var plan = SessionRules.Begin(world, session);
         var result = MarketClearing.Clear(world, MarketClearing.Initialise(world, world.Commodity("oxide")), 0, Asks, [Bid("jp-buyer", "JP", 20)], plan.InForce, 1);
-        var frame = SessionRules.Finish(world, session, plan, [result], []);
+        var frame = SessionRules.Finish(world, session, plan, [result], new ReportTotals());
         Assert.Equal(5 * 500, frame.Fiscal.Single(r => r.Country == "JP").Cost, 6);
         Assert.All(frame.Fiscal.Where(r => r.Country != "JP"), r => Assert.Equal(0, r.Cost));
     }

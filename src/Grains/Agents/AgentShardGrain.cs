@@ -1,6 +1,7 @@
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Agents;
 using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
 using Orleans.Placement;
 
 namespace MarketSim.Grains.Agents;
@@ -62,14 +63,16 @@ public sealed class AgentShardGrain(
         return done.Select(p => p.Value).ToArray().AsImmutable();
     }
 
-    public async Task<Immutable<AgentReport[]>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context)
+    public async Task<Immutable<ReportTotals>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context)
     {
         if (settlements.Value.Length != _agents.Length)
             throw new ArgumentException($"Shard has {_agents.Length} agents but got {settlements.Value.Length} settlements.", nameof(settlements));
         var calls = new Task<Immutable<AgentReport>>[_agents.Length];
         for (int i = 0; i < calls.Length; i++) calls[i] = _agents[i].SettleAsync(settlements.Value[i].AsImmutable(), context);
         var done = await Task.WhenAll(calls);
-        return done.Select(r => r.Value).ToArray().AsImmutable();
+        var totals = new ReportTotals();
+        foreach (var r in done) totals.Add(r.Value);
+        return totals.AsImmutable();
     }
 
     IFirmGrain[] Agents => store.State.Agents.Length == _agents.Length ? _agents

@@ -1,5 +1,6 @@
 using MarketSim.Model.Agents;
 using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
 
 namespace MarketSim.Grains.Interfaces;
 
@@ -17,7 +18,8 @@ public interface IAgentShardGrain : ISessionMemberGrain
     Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents);
     Task<Immutable<AgentPlan[]>> PlanAsync(Immutable<TickContext> context);
     /// <param name="settlements">One per agent, in assignment order.</param>
-    Task<Immutable<AgentReport[]>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context);
+    /// <returns>The agents' reports folded (one total per shard crosses to the session, not one report per agent).</returns>
+    Task<Immutable<ReportTotals>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context);
     /// <summary>The silos of the shard and of its agents.</summary>
     Task<string[]> GetSilosAsync();
 }

@@ -149,9 +149,10 @@ public sealed partial class SessionGrain(
                 s.Agents.Select(a => SessionRules.SettlementFor(plan, routed, a.Id)).ToArray().AsImmutable(), context)).ToArray();
             await Task.WhenAll(countrySettle);
             await Task.WhenAll(shardSettle);
-            var reports = new List<AgentReport>();
+            // Shards fold their agents' reports; exact sums make the total the reference runner's whatever the sharding.
+            var reports = new ReportTotals();
             foreach (var r in countrySettle) reports.Add(r.Result.Value);
-            foreach (var s in shardSettle) reports.AddRange(s.Result.Value);
+            foreach (var s in shardSettle) reports.Add(s.Result.Value);
 
             frame = SessionRules.Finish(world, clock, plan, results, reports);
         }

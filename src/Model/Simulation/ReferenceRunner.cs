@@ -44,7 +44,7 @@ public sealed class ReferenceRunner
         var results = _markets.Select(m => MarketClearing.Clear(_world, m, plan.Tick, orders[m.Commodity].Asks, orders[m.Commodity].Bids, plan.InForce, _seed)).ToList();
         var routed = SessionRules.Route(results, SessionRules.Owners(_session));
 
-        var reports = new List<AgentReport>();
+        var reports = new ReportTotals();
         foreach (var (c, s) in _countries) reports.Add(StockpileRules.Settle(s, SessionRules.SettlementFor(plan, routed, c.Id)));
         foreach (var (p, s) in _producers) reports.Add(ProducerRules.Settle(_world, p, s, SessionRules.SettlementFor(plan, routed, p.Id), plan.Context));
         foreach (var (m, s) in _manufacturers) reports.Add(ManufacturerRules.Settle(_world, m, s, SessionRules.SettlementFor(plan, routed, m.Id), plan.Context));

@@ -133,10 +133,10 @@ public static class SessionRules
             : new AgentSettlement(plan.Tick, [], [], plan.CapacityAdded.GetValueOrDefault(agentId));
 
     /// <summary>Ends the tick: builds its frame (<see cref="BuildFrame"/>), then advances the session by it (<see cref="Advance"/>).</summary>
-    public static Frame Finish(ScenarioSpec world, SessionState st, TickPlan plan, IEnumerable<ClearingResult> resultsIn, IEnumerable<AgentReport> reportsIn)
+    public static Frame Finish(ScenarioSpec world, SessionState st, TickPlan plan, IEnumerable<ClearingResult> resultsIn, ReportTotals reports)
     {
         var results = resultsIn.OrderBy(r => r.Commodity, Ord).ToList();
-        var frame = BuildFrame(world, st, plan, results, reportsIn);
+        var frame = BuildFrame(world, st, plan, results, reports);
         Advance(st, frame, results);
         return frame;
     }
@@ -158,12 +158,11 @@ public static class SessionRules
     }
 
     /// <summary>
-    /// Folds the tick into its frame, reading the session's running totals without changing them. Reports and fills are
-    /// sorted first, so sums are reproducible.
+    /// Folds the tick into its frame, reading the session's running totals without changing them. Fills come in market order
+    /// (markets sorted, each market's fills in its own order) and reports as exact totals, so sums are reproducible.
     /// </summary>
-    static Frame BuildFrame(ScenarioSpec world, SessionState st, TickPlan plan, List<ClearingResult> results, IEnumerable<AgentReport> reportsIn)
+    static Frame BuildFrame(ScenarioSpec world, SessionState st, TickPlan plan, List<ClearingResult> results, ReportTotals reports)
     {
-        var reports = reportsIn.OrderBy(r => r.AgentId, Ord).ToList();
         var fills = results.SelectMany(r => r.Fills).ToList();
 
         var prices = results.SelectMany(r => r.Prices).Select(p => new PriceRow(p.Segment, p.Commodity, p.Price))
@@ -178,47 +177,30 @@ public static class SessionRules
             .Select(g => { var q = Sum(g, f => f.Quantity); return new LeadTimeRow(g.Key.BuyerCountry, g.Key.Commodity, q, q > 0 ? Sum(g, f => f.Quantity * (f.ArrivalTick - f.OrderTick)) / q : 0); })
             .OrderBy(r => r.Destination, Ord).ThenBy(r => r.Commodity, Ord).ToList();
 
-        // Sums run over reports in agent-id order, as a GroupBy would, but without its allocations (100,000 agents a tick).
-        var shortAcc = new Dictionary<(string, string, string), (double Req, double Unmet)>();
-        var coverAcc = new Dictionary<(string, string, string), (double DaysW, double W)>();
-        foreach (var r in reports)
-            for (int i = 0; i < r.Shortages.Count; i++)
-            {
-                var s = r.Shortages[i];
-                var key = (r.Country, r.Sector, s.Commodity);
-                var a = shortAcc.GetValueOrDefault(key);
-                shortAcc[key] = (a.Req + s.Required, a.Unmet + s.Unmet);
-                if (i < r.CoverDays.Count)
-                {
-                    var c = coverAcc.GetValueOrDefault(key);
-                    coverAcc[key] = (c.DaysW + r.CoverDays[i].Value * s.Required, c.W + s.Required);
-                }
-            }
-        var shortages = shortAcc.Select(x => new ShortageRow(x.Key.Item1, x.Key.Item2, x.Key.Item3, x.Value.Req, x.Value.Unmet))
+        // The reports arrive folded (ReportTotals: exact sums, so the same whatever folded them and in what order).
+        var shortages = reports.Shortages.Select(x => new ShortageRow(x.Country, x.Sector, x.Commodity, x.Required.Value, x.Unmet.Value))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
 
-        var cover = coverAcc.Select(x => new CoverRow(x.Key.Item1, x.Key.Item2, x.Key.Item3, x.Value.W > 0 ? x.Value.DaysW / x.Value.W : 0))
+        var cover = reports.Shortages.Where(x => x.Covered)
+            .Select(x => new CoverRow(x.Country, x.Sector, x.Commodity, x.CoverWeight.Units > 0 ? x.CoverWeighted.Value / x.CoverWeight.Value : 0))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
 
-        var lossAcc = new Dictionary<(string Country, string Sector), double>();
-        foreach (var r in reports)
-            if (r.PlannedValueAdded > 0) lossAcc[(r.Country, r.Sector)] = lossAcc.GetValueOrDefault((r.Country, r.Sector)) + r.Loss;
         var losses = new List<LossRow>();
-        foreach (var g in lossAcc.OrderBy(g => g.Key.Country, Ord).ThenBy(g => g.Key.Sector, Ord))
+        foreach (var g in reports.Sectors.Where(x => x.Planned).OrderBy(x => x.Country, Ord).ThenBy(x => x.Sector, Ord))
         {
-            var key = g.Key.Country + "|" + g.Key.Sector;
-            var loss = g.Value;
+            var key = g.Country + "|" + g.Sector;
+            var loss = g.Loss.Value;
             var cum = st.CumulativeLoss.GetValueOrDefault(key) + loss;
-            losses.Add(new LossRow(g.Key.Country, g.Key.Sector, loss, cum, cum / world.Country(g.Key.Country).Gdp));
+            losses.Add(new LossRow(g.Country, g.Sector, loss, cum, cum / world.Country(g.Country).Gdp));
         }
 
         var indirect = IndirectLosses(world, st, losses);
 
         // Value added made at reference prices, by country and sector (every stage, producers included): compared with a
         // baseline run, its fall is the direct loss, a blocked exporter's included.
+        // In (country, sector) order by the default string comparer, as the sorted map this replaced gave them.
         var vaAcc = new SortedDictionary<(string Country, string Sector), double>();
-        foreach (var r in reports)
-            if (r.ValueAddedMade != 0 || r.PlannedValueAdded > 0) vaAcc[(r.Country, r.Sector)] = vaAcc.GetValueOrDefault((r.Country, r.Sector)) + r.ValueAddedMade;
+        foreach (var x in reports.Sectors) if (x.Made) vaAcc[(x.Country, x.Sector)] = x.ValueAdded.Value;
         var valueAdded = new List<ValueAddedRow>();
         foreach (var ((country, sector), made) in vaAcc)
         {
@@ -229,7 +211,7 @@ public static class SessionRules
 
         var fiscalToday = new Dictionary<string, double>();
         void Charge(string c, double v) => fiscalToday[c] = fiscalToday.GetValueOrDefault(c) + v;
-        foreach (var r in reports.Where(r => r.FiscalCost != 0)) Charge(r.Country, r.FiscalCost);
+        foreach (var x in reports.Fiscal.OrderBy(x => x.Country, Ord)) Charge(x.Country, x.Cost.Value);
         foreach (var f in fills.Where(f => f.Subsidy > 0 && f.SubsidyPayer is not null))
         {
             var floor = plan.InForce.OfType<PriceFloor>().First(p => p.Id == f.SubsidyPayer); // the version in force today

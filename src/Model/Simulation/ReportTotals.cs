@@ -1,0 +1,160 @@
+using MarketSim.Model.Agents;
+
+namespace MarketSim.Model.Simulation;
+
+/// <summary>
+/// A sum that does not depend on the order or grouping of its addends: each addend is rounded to the nearest 2⁻⁴⁰ of its unit
+/// (≈ 9·10⁻¹³ t or $) and added as a 128-bit integer, which is exact and associative. Floating-point addition is not (a + b + c
+/// differs from a + (b + c) in the last bit), so a shard's partial sums folded at the session would otherwise differ from the
+/// reference runner's sum over every agent. Range ±2⁸⁷ ≈ 1.5·10²⁶ units, far above any world's output or GDP.
+/// </summary>
+public readonly record struct ExactSum(Int128 Units)
+{
+    const double Scale = 1099511627776.0; // 2^40: multiplying by a power of two is exact
+
+    public static ExactSum Of(double x) => double.IsFinite(x)
+        ? new ExactSum((Int128)Math.Round(x * Scale, MidpointRounding.ToEven))
+        : throw new ArgumentOutOfRangeException(nameof(x), x, "a report value is not a finite number (a model error)");
+
+    public static ExactSum operator +(ExactSum a, ExactSum b) => new(a.Units + b.Units);
+
+    public double Value => (double)Units / Scale;
+}
+
+/// <summary>What the frame needs of the agents' reports, summed exactly by (country, sector[, commodity]) and country.</summary>
+public sealed class ShortageTotal
+{
+    public string Country { get; set; } = "";
+    public string Sector { get; set; } = "";
+    public string Commodity { get; set; } = "";
+    public ExactSum Required { get; set; }
+    public ExactSum Unmet { get; set; }
+    /// <summary>Some report gave days of cover for this input (a cover row exists).</summary>
+    public bool Covered { get; set; }
+    /// <summary>Σ days of cover × requirement, and Σ requirement over the reports that gave cover: the row is their ratio.</summary>
+    public ExactSum CoverWeighted { get; set; }
+    public ExactSum CoverWeight { get; set; }
+}
+
+public sealed class SectorTotal
+{
+    public string Country { get; set; } = "";
+    public string Sector { get; set; } = "";
+    /// <summary>Some agent planned value added here (a loss row exists).</summary>
+    public bool Planned { get; set; }
+    public ExactSum Loss { get; set; }
+    /// <summary>Some agent planned or made value added here (a value-added row exists).</summary>
+    public bool Made { get; set; }
+    public ExactSum ValueAdded { get; set; }
+}
+
+public sealed class FiscalTotal
+{
+    public string Country { get; set; } = "";
+    public ExactSum Cost { get; set; }
+}
+
+/// <summary>
+/// The agents' reports of one tick, folded: a shard folds its own agents and the session adds the shards' totals, so the
+/// session handles one total per shard instead of one report per agent. Sums are <see cref="ExactSum"/>s, so the totals equal
+/// the reference runner's fold of every report in any order. Rows are in no particular order; the frame sorts them.
+/// </summary>
+public sealed class ReportTotals
+{
+    public List<ShortageTotal> Shortages { get; set; } = [];
+    public List<SectorTotal> Sectors { get; set; } = [];
+    public List<FiscalTotal> Fiscal { get; set; } = [];
+
+    // Indexes over the lists, rebuilt when missing (after a copy through serialization).
+    Dictionary<(string, string, string), ShortageTotal>? _shortageAt;
+    Dictionary<(string, string), SectorTotal>? _sectorAt;
+    Dictionary<string, FiscalTotal>? _fiscalAt;
+
+    public static ReportTotals Of(IEnumerable<AgentReport> reports)
+    {
+        var t = new ReportTotals();
+        foreach (var r in reports) t.Add(r);
+        return t;
+    }
+
+    public void Add(AgentReport r)
+    {
+        for (int i = 0; i < r.Shortages.Count; i++)
+        {
+            var s = r.Shortages[i];
+            var row = Shortage(r.Country, r.Sector, s.Commodity);
+            row.Required += ExactSum.Of(s.Required);
+            row.Unmet += ExactSum.Of(s.Unmet);
+            if (i < r.CoverDays.Count)
+            {
+                row.Covered = true;
+                row.CoverWeighted += ExactSum.Of(r.CoverDays[i].Value * s.Required);
+                row.CoverWeight += ExactSum.Of(s.Required);
+            }
+        }
+        if (r.PlannedValueAdded > 0 || r.ValueAddedMade != 0)
+        {
+            var row = Sector(r.Country, r.Sector);
+            if (r.PlannedValueAdded > 0)
+            {
+                row.Planned = true;
+                row.Loss += ExactSum.Of(r.Loss);
+            }
+            row.Made = true;
+            row.ValueAdded += ExactSum.Of(r.ValueAddedMade);
+        }
+        if (r.FiscalCost != 0) FiscalOf(r.Country).Cost += ExactSum.Of(r.FiscalCost);
+    }
+
+    public void Add(ReportTotals other)
+    {
+        foreach (var o in other.Shortages)
+        {
+            var row = Shortage(o.Country, o.Sector, o.Commodity);
+            row.Required += o.Required;
+            row.Unmet += o.Unmet;
+            row.Covered |= o.Covered;
+            row.CoverWeighted += o.CoverWeighted;
+            row.CoverWeight += o.CoverWeight;
+        }
+        foreach (var o in other.Sectors)
+        {
+            var row = Sector(o.Country, o.Sector);
+            row.Planned |= o.Planned;
+            row.Loss += o.Loss;
+            row.Made |= o.Made;
+            row.ValueAdded += o.ValueAdded;
+        }
+        foreach (var o in other.Fiscal) FiscalOf(o.Country).Cost += o.Cost;
+    }
+
+    ShortageTotal Shortage(string country, string sector, string commodity)
+    {
+        _shortageAt ??= Shortages.ToDictionary(x => (x.Country, x.Sector, x.Commodity));
+        if (_shortageAt.TryGetValue((country, sector, commodity), out var row)) return row;
+        row = new ShortageTotal { Country = country, Sector = sector, Commodity = commodity };
+        Shortages.Add(row);
+        _shortageAt[(country, sector, commodity)] = row;
+        return row;
+    }
+
+    SectorTotal Sector(string country, string sector)
+    {
+        _sectorAt ??= Sectors.ToDictionary(x => (x.Country, x.Sector));
+        if (_sectorAt.TryGetValue((country, sector), out var row)) return row;
+        row = new SectorTotal { Country = country, Sector = sector };
+        Sectors.Add(row);
+        _sectorAt[(country, sector)] = row;
+        return row;
+    }
+
+    FiscalTotal FiscalOf(string country)
+    {
+        _fiscalAt ??= Fiscal.ToDictionary(x => x.Country, StringComparer.Ordinal);
+        if (_fiscalAt.TryGetValue(country, out var row)) return row;
+        row = new FiscalTotal { Country = country };
+        Fiscal.Add(row);
+        _fiscalAt[country] = row;
+        return row;
+    }
+}
