@@ -25,11 +25,53 @@ public class ProcurementTests
     public void A_freshly_initialised_firm_is_in_a_steady_state()
     {
         var s = new FirmState();
-        Procurement.Initialise(s, "oxide", "CN", dailyUse: 3, coverDays: 20, leadTime: 7);
+        Procurement.Initialise(s, "oxide", "CN", dailyUse: 3, coverDays: 20, supply: [(7, 1)]);
         Assert.Equal(60, Stock.Total(s.Inputs["oxide"]), 12);
         Assert.Equal(21, Procurement.InTransit(s, "oxide"), 12);
         Assert.Equal(7, s.Pipeline.Count); // one shipment arriving on each of the next 7 ticks
         Assert.Equal(3, Procurement.OrderUpTo(3, 20, s.ExpectedLeadTime["oxide"], Stock.Total(s.Inputs["oxide"]), Procurement.InTransit(s, "oxide")), 12);
+    }
+
+    [Fact]
+    public void A_firm_buying_from_a_near_and_a_far_supplier_receives_one_days_use_every_day_from_the_start()
+    {
+        // Two thirds from home (14 days), a third from abroad (45 days); every tick it orders one day's use, split alike.
+        var s = new FirmState();
+        Procurement.Initialise(s, "oxide", "CN", dailyUse: 3, coverDays: 20, supply: [(14, 2.0 / 3), (45, 1.0 / 3)]);
+        Assert.Equal(3 * (14 * 2.0 / 3 + 45 * 1.0 / 3), Procurement.InTransit(s, "oxide"), 9);
+        Assert.Equal(14 * 2.0 / 3 + 45 * 1.0 / 3, s.ExpectedLeadTime["oxide"], 12);
+        Assert.Equal(3, Procurement.OrderUpTo(3, 20, s.ExpectedLeadTime["oxide"], Stock.Total(s.Inputs["oxide"]), Procurement.InTransit(s, "oxide")), 9);
+        for (int t = 0; t < 90; t++)
+        {
+            var before = Stock.Total(s.Inputs["oxide"]);
+            s.Pipeline.Add(new Shipment("oxide", "CN", 2, t, t + 14));
+            s.Pipeline.Add(new Shipment("oxide", "CN", 1, t, t + 45));
+            Procurement.Arrive(s, t);
+            Assert.Equal(3, Stock.Total(s.Inputs["oxide"]) - before, 9);
+        }
+    }
+
+    [Fact]
+    public void Opening_supply_weights_producers_by_the_capacity_open_to_the_buyer()
+    {
+        ProducerSpec P(string id, string country, double capacity, double reserved = 0, params string[] reservedFor) => new()
+        {
+            Id = id, Country = country, Sector = "separation", Output = "oxide", Capacity = capacity, UnitCost = 1, ReservedShare = reserved, ReservedFor = reservedFor,
+        };
+        var world = TestWorld.Make() with
+        {
+            Producers = [P("cn", "CN", 80), P("au", "AU", 20, 0.5, "JP")],
+            Transport = new TransportSpec { DomesticDays = 14, InternationalDays = 45 },
+        };
+        // Japan: all of China's 80 and all of Australia's 20 (half reserved for it), every one abroad.
+        Assert.Equal([(45.0, 0.8), (45.0, 0.2)], Procurement.OpeningSupply(world, "oxide", "jp-maker", "JP", null));
+        // China: its own 80 at home, the open half of Australia's 20 abroad.
+        var cn = Procurement.OpeningSupply(world, "oxide", "cn-maker", "CN", null);
+        Assert.Equal(2, cn.Count);
+        Assert.Equal((14.0, 80.0 / 90), (cn[0].Days, cn[0].Share));
+        Assert.Equal((45.0, 10.0 / 90), (cn[1].Days, cn[1].Share));
+        // A firm with its own lead time in the scenario keeps it.
+        Assert.Equal([(30.0, 1.0)], Procurement.OpeningSupply(world, "oxide", "x", "CN", 30));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public static class ManufacturerRules
         {
             var c = world.Commodity(k);
             Procurement.Initialise(s, k, c.InitialOrigin, a * m.PlannedOutput, m.CoverDays,
-                m.LeadTimeDays ?? world.Transport.DaysBetween(c.InitialOrigin, m.Country));
+                Procurement.OpeningSupply(world, k, m.Id, m.Country, m.LeadTimeDays));
             s.LastPrice[k] = c.ReferencePrice;
             SupplierRisk.InitialiseQualification(world, s, m.Country, k);
         }

@@ -110,13 +110,56 @@ public static class Procurement
         s.Pipeline.RemoveRange(w, s.Pipeline.Count - w);
     }
 
-    /// <summary>Seeds stock and an even pipeline so that tick 0 starts in a steady state.</summary>
-    public static void Initialise(FirmState s, string commodity, string origin, double dailyUse, double coverDays, double leadTime)
+    /// <summary>
+    /// Seeds stock and a pipeline so that tick 0 starts in a steady state: D days of use in stock, and in transit what was
+    /// ordered from each supplier over its own lead time (<paramref name="supply"/>: lead time in days and share of the
+    /// firm's purchases). Every day until the longest lead time then brings exactly one day's use, and the order-up-to rule
+    /// orders one day's use at tick 0. The expected lead time starts at the shares' mean.
+    /// </summary>
+    public static void Initialise(FirmState s, string commodity, string origin, double dailyUse, double coverDays, IReadOnlyList<(double Days, double Share)> supply)
     {
         Stock.For(s.Inputs, commodity)[origin] = dailyUse * coverDays;
-        var l = Math.Max(1, (int)Math.Round(leadTime));
-        for (int d = 0; d < l; d++) s.Pipeline.Add(new Shipment(commodity, origin, dailyUse, d - l, d));
-        s.ExpectedLeadTime[commodity] = leadTime;
+        static int Ticks(double days) => Math.Max(1, (int)Math.Round(days));
+        var longest = supply.Max(x => Ticks(x.Days));
+        for (int d = 0; d < longest; d++)
+        {
+            // What arrives on day d: the purchases of suppliers whose lead time is longer than d (the others' arrive from orders
+            // placed from tick 0 on).
+            double share = 0;
+            foreach (var (days, w) in supply) if (Ticks(days) > d) share += w;
+            s.Pipeline.Add(new Shipment(commodity, origin, dailyUse * share, d - longest, d));
+        }
+        double mean = 0;
+        foreach (var (days, w) in supply) mean += w * days;
+        s.ExpectedLeadTime[commodity] = mean;
         s.Intensity[commodity] = 1;
+    }
+
+    /// <summary>
+    /// Where a buyer's purchases of an input come from before any policy: each producer of it open to the buyer's country, in
+    /// proportion to its capacity to supply the input (the weights buyers spread orders by at reference prices; a share reserved
+    /// for other countries is not open), with the transport time from its country. A firm with its own lead time in the
+    /// scenario, or an input no producer makes, gets one supplier: that lead time, or the commodity's initial origin's.
+    /// </summary>
+    public static IReadOnlyList<(double Days, double Share)> OpeningSupply(ScenarioSpec world, string commodity, string buyerId, string buyerCountry, double? leadTimeDays)
+    {
+        if (leadTimeDays is { } own) return [(own, 1)];
+        var supply = new List<(double Days, double Share)>();
+        double total = 0;
+        foreach (var p in world.Producers)
+        {
+            if (p.Id == buyerId) continue;
+            var ratio = p.Output == commodity ? 1 : p.CoProducts.GetValueOrDefault(commodity);
+            var open = p.ReservedShare > 0 && p.ReservedFor.Count > 0
+                ? 1 - p.ReservedShare + (p.ReservedFor.Contains(buyerCountry) ? p.ReservedShare : 0)
+                : 1;
+            var w = p.Capacity * ratio * open;
+            if (w <= 0) continue;
+            supply.Add((world.Transport.DaysBetween(p.Country, buyerCountry), w));
+            total += w;
+        }
+        if (total <= 0) return [(world.Transport.DaysBetween(world.Commodity(commodity).InitialOrigin, buyerCountry), 1)];
+        for (int i = 0; i < supply.Count; i++) supply[i] = (supply[i].Days, supply[i].Share / total);
+        return supply;
     }
 }

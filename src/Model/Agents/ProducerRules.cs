@@ -18,7 +18,7 @@ public static class ProducerRules
         {
             var c = world.Commodity(k);
             Procurement.Initialise(s, k, c.InitialOrigin, a * p.Capacity, p.InputCoverDays,
-                p.LeadTimeDays ?? world.Transport.DaysBetween(c.InitialOrigin, p.Country));
+                Procurement.OpeningSupply(world, k, p.Id, p.Country, p.LeadTimeDays));
             s.LastPrice[k] = c.ReferencePrice;
             SupplierRisk.InitialiseQualification(world, s, p.Country, k);
         }
