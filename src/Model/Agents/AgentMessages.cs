@@ -31,7 +31,8 @@ public sealed record AgentReport(
 /// <summary>The market view an agent needs to decide: last prices by segment, and floors in force.</summary>
 public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> Prices, IReadOnlyDictionary<string, double> Floors)
 {
-    /// <summary>"commodity|buyer country" for every export control in force that covers that commodity to that country.</summary>
+    /// <summary>"commodity|buyer country" for every export control in force that covers that commodity to that country, except
+    /// controls on military end use only and controls with named end users (SessionRules.Begin).</summary>
     public IReadOnlyList<string> Controlled { get; init; } = [];
     HashSet<string>? _controlled;
     public bool IsControlled(string commodity, string buyerCountry) =>

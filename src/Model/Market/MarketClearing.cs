@@ -530,8 +530,9 @@ public static class MarketClearing
                         segs.Add(cands[b][i].PriceSegment);
                 if (segs.Count == 0 && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
                 if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
-                // Demand is a flow: what is left of the order counts up to one day's normal requirement; the rest is backlog the
-                // buyer would rebuild over time, not demand at today's price (a stock compared with flows would swamp them).
+                // Demand is a flow: what is left of the order counts up to one day's normal requirement (all of it when the bid has
+                // none, as a stockpile's refill); the rest is not counted anywhere (a stock compared with flows would swamp them).
+                // It is not a backlog with a rebuild rate: the order-up-to bid posts the whole gap again next tick.
                 var unmet = bid.Normal > 0 ? Math.Min(remaining[b], bid.Normal) : remaining[b];
                 foreach (var sg in segs) AddTo(demand, sg, unmet / segs.Count);
             }

@@ -21,8 +21,9 @@ public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, 
 }
 
 /// <summary>A seller's stock of one commodity of one origin on offer in one tick.</summary>
-/// <param name="Flow">What the seller can make per tick now (its planned rate, limited by the inputs it holds): what the price
-/// rule counts as supply.</param>
+/// <param name="Flow">What the seller can make per tick now (a producer's desired rate, limited by the inputs it holds and those
+/// arriving this tick, not by its finished-stock room; a stockpile's offered release): what the price rule counts as supply
+/// (with what it sold, if more).</param>
 /// <param name="OnlyFor">If not empty, only buyers in these countries may buy (a national stockpile, a reserved offtake).</param>
 public sealed record Ask(string SellerId, string SellerCountry, string Commodity, string Origin, double Quantity, double Flow,
     IReadOnlyList<string> PriorityBuyers, IReadOnlyList<string> OnlyFor)

@@ -142,14 +142,15 @@ public sealed record Stockpile : PolicySpec
     public required double Initial { get; init; }
     /// <summary>Release when the country's unmet share of this commodity (last tick) exceeds this.</summary>
     public double ReleaseShortageShare { get; init; } = 0.01;
-    /// <summary>Release when the price (last tick) exceeds this multiple of the reference price (0 = never).</summary>
+    /// <summary>Release when the price (last tick) is at or above this multiple of the reference price (0 = never).</summary>
     public double ReleasePriceFactor { get; init; }
     /// <summary>Most released per tick.</summary>
     public required double MaxReleasePerDay { get; init; }
-    /// <summary>Buy to refill while the price is below this multiple of the reference price (0 = never).</summary>
+    /// <summary>Buy to refill while the price is at or below this multiple of the reference price (0 = never).</summary>
     public double RefillPriceFactor { get; init; }
     public double RefillPerDay { get; init; }
-    /// <summary>Anticipatory release: also release while an export control in force covers this commodity to this country.</summary>
+    /// <summary>Anticipatory release: also release while an export control in force covers this commodity to this country (not
+    /// one on military end use only or with named end users: TickContext.Controlled).</summary>
     public bool ReleaseOnControl { get; init; }
     /// <summary>Cost of holding the stock per year, as a share of its value at the reference price (the state's cost of funds
     /// plus storage and insurance), charged daily to the country's fiscal cost.</summary>
