@@ -37,7 +37,7 @@ public class SegmentPricingTests
             // CN makes 100 a day; CN's buyers want 50 and Japan's 50, each with its normal requirement stated.
             var asks = new[] { Ask("cn-sep", "CN", 100) };
             var bids = new[] { Bid("cn-buyer", "CN", 50) with { Normal = 50 }, Bid("jp-buyer", "JP", 50) with { Normal = 50 } };
-            var r = MarketClearing.Clear(World, state, t, asks, bids, policies, 1);
+            var r = MarketClearing.Clear(World, state, t, asks, bids, policies.Where(p => p.InForce(t)).ToList(), 1);
             fills.AddRange(r.Fills.Select(f => (home, abroad, f)));
         }
         return (state.Prices["home"], state.Prices["abroad"], fills);
@@ -49,6 +49,29 @@ public class SegmentPricingTests
         var (home, abroad, fills) = Run(60);
         Assert.Equal(home, abroad, 6);
         Assert.All(fills, f => Assert.Equal(0, f.Fill.Rent));
+    }
+
+    [Fact]
+    public void When_the_control_ends_the_segments_trade_at_one_price_again()
+    {
+        var ban = Control(ControlMode.Ban) with { End = 30 };
+        var (home, abroad, _) = Run(30, ban);
+        Assert.True(abroad > 1.3 * home, $"during the ban: home {home}, abroad {abroad}");
+        var (homeAfter, abroadAfter, _) = Run(31, ban);
+        // The day after: one price, from the two weighted by volume, between them.
+        Assert.Equal(homeAfter, abroadAfter);
+        Assert.InRange(homeAfter, home * 0.9, abroad * 1.1);
+    }
+
+    [Fact]
+    public void Segments_pool_unless_a_control_in_force_separates_them_and_not_through_a_third()
+    {
+        var world = World with { Segments = [new SegmentSpec("china", ["CN"]), new SegmentSpec("japan", ["JP"]), new SegmentSpec("world", [])] };
+        Assert.Equal([["china", "japan", "world"]], SegmentPooling.Groups(world, []));
+        // A control to Japan splits China from Japan; the rest of the world joins China (the first group it may), not both.
+        Assert.Equal([["china", "world"], ["japan"]], SegmentPooling.Groups(world, [Control(ControlMode.License)]));
+        // A control to every destination leaves China alone.
+        Assert.Equal([["china"], ["japan", "world"]], SegmentPooling.Groups(world, [Control(ControlMode.Quota) with { Destinations = [] }]));
     }
 
     [Fact]

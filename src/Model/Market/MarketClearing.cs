@@ -582,14 +582,32 @@ public static class MarketClearing
         }
 
         var prices = world.Segments.Select(s => new SegmentPrice(commodity.Id, s.Id, state.Prices[s.Id])).ToList();
+        // Segments that no control in force separates trade freely, so arbitrage gives them one price (the law of one price):
+        // they answer as one market, to their pooled demand and supply, from their prices' average weighted by volume.
         var next = new List<SegmentPrice>();
+        var priceOf = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var group in SegmentPooling.Groups(world, controls))
+        {
+            double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0;
+            foreach (var seg in group)
+            {
+                var sd = demand.GetValueOrDefault(seg);
+                var ss = supply.GetValueOrDefault(seg);
+                d += sd;
+                sup += ss;
+                weighted += state.Prices[seg] * (sd + ss);
+                weight += sd + ss;
+                plain += state.Prices[seg];
+            }
+            var from = group.Count == 1 ? state.Prices[group[0]] : weight > 0 ? weighted / weight : plain / group.Count;
+            var p = PriceRule.Next(from, d, sup, commodity.PriceAdjustment, commodity.PriceReversion, commodity.ReferencePrice,
+                commodity.MinPriceFactor * commodity.ReferencePrice, commodity.MaxPriceFactor * commodity.ReferencePrice);
+            foreach (var seg in group) priceOf[seg] = p;
+        }
         foreach (var s in world.Segments)
         {
-            var p = PriceRule.Next(state.Prices[s.Id], demand.GetValueOrDefault(s.Id), supply.GetValueOrDefault(s.Id), commodity.PriceAdjustment,
-                commodity.PriceReversion, commodity.ReferencePrice,
-                commodity.MinPriceFactor * commodity.ReferencePrice, commodity.MaxPriceFactor * commodity.ReferencePrice);
-            state.Prices[s.Id] = p;
-            next.Add(new SegmentPrice(commodity.Id, s.Id, p));
+            state.Prices[s.Id] = priceOf[s.Id];
+            next.Add(new SegmentPrice(commodity.Id, s.Id, priceOf[s.Id]));
         }
 
         // The volumes drawn down, into the state (their keys are there already, so the map's order does not change).
