@@ -8,11 +8,10 @@ def d(x): return f"{x/Y:.6g}"
 JPY_PER_USD = 151.5   # ASSUMPTION: 2024 average exchange rate
 SPARE = 1.03   # ASSUMPTION: producers hold 3% spare capacity over their 2024 output
 
-# Japanese firms' own cover. JOGMEC's 60-day target is 42 days in the national stockpile (modelled as Japan's stockpile) plus
-# 18 days held privately, so firms hold the private part: 2–3 weeks, as Indian automakers held in 2025 (press), i.e. 21 and 14
-# days around JOGMEC's 18 (a 60-day tier would count the national stockpile twice). One Japanese component maker stockpiled
-# about six months "in response" to the 2025 controls, so the six-month tier (and a 30-day one) exists only in 2026. Equal
-# shares: ASSUMPTION (no distribution is published).
+# Japanese manufacturers' magnet cover: 2–3 weeks, as Indian automakers held magnets in 2025 (press), i.e. 21 and 14 days.
+# JOGMEC's 60-day target (42 days national, 18 private) is for rare-earth material, not magnets at their users; its national
+# part is Japan's stockpile in these scenarios. One Japanese component maker stockpiled about six months "in response" to the
+# 2025 controls, so the six-month tier (and a 30-day one, ASSUMPTION) exists only in 2026. Equal shares: ASSUMPTION.
 JP_FIRMS_2024 = "firms: [{id: a, share: 0.5, cover_days: 21}, {id: b, share: 0.5, cover_days: 14}]"
 JP_FIRMS_2026 = "firms: [{id: a, share: 0.25, cover_days: 180}, {id: b, share: 0.25, cover_days: 30}, {id: c, share: 0.25, cover_days: 21}, {id: d, share: 0.25, cover_days: 14}]"
 
@@ -148,7 +147,7 @@ commodities:
         if comment: a(f"  # {comment}")
         a(s)
     man("jp-auto", "JP", "automotive", 62.8e12/JPY_PER_USD/1e6, {"magnet_ht": 4000}, jp_firms,
-        comment="Japan autos ¥62.8 tn shipments (JAMA 2022); ht magnets ≈8 M vehicles × 0.5 kg (EV 1–2 kg, hybrid 0.4 kg: Adamas; fleet mix ASSUMPTION); firm cover: see JP_FIRMS in tools/make_scenarios.py (JOGMEC's 18 private days; 2–3 weeks held by Indian automakers in 2025)")
+        comment="Japan autos ¥62.8 tn shipments (JAMA 2022); ht magnets ≈8 M vehicles × 0.5 kg (EV 1–2 kg, hybrid 0.4 kg: Adamas; fleet mix ASSUMPTION); firm cover: see JP_FIRMS in tools/make_scenarios.py (2–3 weeks of magnets, as Indian automakers held in 2025)")
     man("jp-electronics", "JP", "electronics", 0.4*40e12/JPY_PER_USD/1e6, {"magnet_std": 10000, "gallium": 80, "germanium": 10}, jp_firms,
         comment="Japanese electronics ≈¥40 tn global production (JEITA), 40% made in Japan (ASSUMPTION)")
     man("jp-machinery", "JP", "machinery", 200000, {"magnet_ht": 3000}, jp_firms, comment="machinery & robots (exposed sectors named in a UBS report, Jan 2026); size ASSUMPTION")

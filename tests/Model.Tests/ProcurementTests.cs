@@ -63,13 +63,13 @@ public class ProcurementTests
             Producers = [P("cn", "CN", 80), P("au", "AU", 20, 0.5, "JP")],
             Transport = new TransportSpec { DomesticDays = 14, InternationalDays = 45 },
         };
-        // Japan: all of China's 80 and all of Australia's 20 (half reserved for it), every one abroad.
-        Assert.Equal([(45.0, 0.8), (45.0, 0.2)], Procurement.OpeningSupply(world, "oxide", "jp-maker", "JP", null));
-        // China: its own 80 at home, the open half of Australia's 20 abroad.
+        // Japan: all of Australia's 20 (half reserved for it) and all of China's 80, every one abroad (producers in id order).
+        Assert.Equal([(45.0, 0.2), (45.0, 0.8)], Procurement.OpeningSupply(world, "oxide", "jp-maker", "JP", null));
+        // China: the open half of Australia's 20 abroad, its own 80 at home.
         var cn = Procurement.OpeningSupply(world, "oxide", "cn-maker", "CN", null);
         Assert.Equal(2, cn.Count);
-        Assert.Equal((14.0, 80.0 / 90), (cn[0].Days, cn[0].Share));
-        Assert.Equal((45.0, 10.0 / 90), (cn[1].Days, cn[1].Share));
+        Assert.Equal((45.0, 10.0 / 90), (cn[0].Days, cn[0].Share));
+        Assert.Equal((14.0, 80.0 / 90), (cn[1].Days, cn[1].Share));
         // A firm with its own lead time in the scenario keeps it.
         Assert.Equal([(30.0, 1.0)], Procurement.OpeningSupply(world, "oxide", "x", "CN", 30));
     }

@@ -130,7 +130,7 @@ public static class Procurement
             s.Pipeline.Add(new Shipment(commodity, origin, dailyUse * share, d - longest, d));
         }
         double mean = 0;
-        foreach (var (days, w) in supply) mean += w * days;
+        foreach (var (days, w) in supply) mean += w * Ticks(days);
         s.ExpectedLeadTime[commodity] = mean;
         s.Intensity[commodity] = 1;
     }
@@ -146,7 +146,8 @@ public static class Procurement
         if (leadTimeDays is { } own) return [(own, 1)];
         var supply = new List<(double Days, double Share)>();
         double total = 0;
-        foreach (var p in world.Producers)
+        // In id order, so the sums do not depend on the order producers are listed in.
+        foreach (var p in world.Producers.OrderBy(p => p.Id, StringComparer.Ordinal))
         {
             if (p.Id == buyerId) continue;
             var ratio = p.Output == commodity ? 1 : p.CoProducts.GetValueOrDefault(commodity);

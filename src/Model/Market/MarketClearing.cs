@@ -582,12 +582,22 @@ public static class MarketClearing
         }
 
         var prices = world.Segments.Select(s => new SegmentPrice(commodity.Id, s.Id, state.Prices[s.Id])).ToList();
-        // Segments that no control in force separates trade freely, so arbitrage gives them one price (the law of one price):
-        // they answer as one market, to their pooled demand and supply, from their prices' average weighted by volume.
+        // Segments that no control in force separates trade freely (the law of one price): they answer as one market to their
+        // pooled demand and supply, and arbitrage pulls each towards their volume-weighted price, at most κ in log terms a day
+        // (as fast as excess demand can move a price), so prices that a control held apart meet over days, not overnight.
         var next = new List<SegmentPrice>();
         var priceOf = new Dictionary<string, double>(StringComparer.Ordinal);
+        var lo = commodity.MinPriceFactor * commodity.ReferencePrice;
+        var hi = commodity.MaxPriceFactor * commodity.ReferencePrice;
         foreach (var group in SegmentPooling.Groups(world, controls))
         {
+            if (group.Count == 1)
+            {
+                var seg = group[0];
+                priceOf[seg] = PriceRule.Next(state.Prices[seg], demand.GetValueOrDefault(seg), supply.GetValueOrDefault(seg), commodity.PriceAdjustment,
+                    commodity.PriceReversion, commodity.ReferencePrice, lo, hi);
+                continue;
+            }
             double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0;
             foreach (var seg in group)
             {
@@ -599,10 +609,19 @@ public static class MarketClearing
                 weight += sd + ss;
                 plain += state.Prices[seg];
             }
-            var from = group.Count == 1 ? state.Prices[group[0]] : weight > 0 ? weighted / weight : plain / group.Count;
-            var p = PriceRule.Next(from, d, sup, commodity.PriceAdjustment, commodity.PriceReversion, commodity.ReferencePrice,
-                commodity.MinPriceFactor * commodity.ReferencePrice, commodity.MaxPriceFactor * commodity.ReferencePrice);
-            foreach (var seg in group) priceOf[seg] = p;
+            var first = state.Prices[group[0]];
+            var equal = group.All(seg => state.Prices[seg] == first);
+            var mean = equal ? first : weight > 0 ? weighted / weight : plain / group.Count;
+            // Within a day's step of the mean, arbitrage has done its work: one price, moved once for the group.
+            if (group.All(seg => Math.Abs(Math.Log(mean / state.Prices[seg])) <= commodity.PriceAdjustment))
+            {
+                var p = PriceRule.Next(mean, d, sup, commodity.PriceAdjustment, commodity.PriceReversion, commodity.ReferencePrice, lo, hi);
+                foreach (var seg in group) priceOf[seg] = p;
+            }
+            else
+                foreach (var seg in group)
+                    priceOf[seg] = PriceRule.Next(state.Prices[seg], d, sup, commodity.PriceAdjustment, commodity.PriceReversion, commodity.ReferencePrice,
+                        lo, hi, towards: mean);
         }
         foreach (var s in world.Segments)
         {

@@ -11,11 +11,15 @@ public static class PriceRule
     public static double Next(double price, double demand, double supply, double kappa, double min, double max) =>
         Next(price, demand, supply, kappa, 0, price, min, max);
 
-    public static double Next(double price, double demand, double supply, double kappa, double reversion, double reference, double min, double max)
+    /// <param name="towards">A price free trade pulls this one to (segments pooled into one market): the log gap closes by at
+    /// most κ a day. Equal to <paramref name="price"/>, or absent, it changes nothing.</param>
+    public static double Next(double price, double demand, double supply, double kappa, double reversion, double reference, double min, double max,
+        double? towards = null)
     {
         var z = demand + supply <= 1e-12 ? 0 : (demand - supply) / (demand + supply);
         var pull = reversion > 0 && reference > 0 ? reversion * Math.Log(price / reference) : 0;
-        if (z == 0 && pull == 0) return price;
-        return Math.Clamp(price * Math.Exp(kappa * z - pull), min, max);
+        var arbitrage = towards is { } t && t > 0 && t != price ? Math.Clamp(Math.Log(t / price), -kappa, kappa) : 0;
+        if (z == 0 && pull == 0 && arbitrage == 0) return price;
+        return Math.Clamp(price * Math.Exp(kappa * z - pull + arbitrage), min, max);
     }
 }
