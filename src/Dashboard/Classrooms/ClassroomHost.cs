@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using MarketSim.Dashboard.Sessions;
 using MarketSim.Classrooms;
 using MarketSim.Model.Policies;
@@ -90,6 +92,13 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     /// <summary>The instructor's or a student's view; a student sees only their own country.</summary>
     public async Task<StudentView> ViewAsync(string? token)
+    {
+        var lap = Stopwatch.GetTimestamp();
+        try { return await ViewCoreAsync(token); }
+        finally { ClassroomMetrics.Lap(ClassroomMetrics.View, lap, "all"); }
+    }
+
+    async Task<StudentView> ViewCoreAsync(string? token)
     {
         // What the classroom holds is read under the gate (the host changes it under the gate); frames outside it.
         SeatInfo seatInfo;
@@ -214,7 +223,14 @@ public sealed class ClassroomHost : IAsyncDisposable
         return true;
     });
 
-    public Task<IReadOnlyList<LeverChoice>> SubmitAsync(string? token, IReadOnlyList<LeverChoice>? choices) => LockedAsync(async () =>
+    public async Task<IReadOnlyList<LeverChoice>> SubmitAsync(string? token, IReadOnlyList<LeverChoice>? choices)
+    {
+        var lap = Stopwatch.GetTimestamp();
+        try { return await SubmitLockedAsync(token, choices); }
+        finally { ClassroomMetrics.Lap(ClassroomMetrics.Submit, lap, "all"); }
+    }
+
+    Task<IReadOnlyList<LeverChoice>> SubmitLockedAsync(string? token, IReadOnlyList<LeverChoice>? choices) => LockedAsync(async () =>
     {
         var caller = Room.Authorize(token);
         var made = Room.Submit(caller, choices, Tick, _time.GetUtcNow());
@@ -231,12 +247,13 @@ public sealed class ClassroomHost : IAsyncDisposable
     /// Closes the round (instructor, or the timer with no token), applies its decisions, runs the round's ticks and opens
     /// the next; bots submit for the new round at once. Returns the tick reached.
     /// </summary>
-    public Task<int> AdvanceAsync(string? token) => LockedAsync(() => AdvanceLockedAsync(Room.Authorize(token)));
+    public Task<int> AdvanceAsync(string? token) => LockedAsync(() => AdvanceLockedAsync(Room.Authorize(token)), timing: ClassroomMetrics.Advance);
 
     async Task<int> AdvanceLockedAsync(Caller? caller)
     {
         if (Room.Settings.Mode == RoundMode.RealTime) throw new ClassroomError("mode", "a real-time class runs continuously; use pause and resume");
         var start = Tick;
+        var lap = Stopwatch.GetTimestamp();
         var made = Room.Close(caller, start, _time.GetUtcNow());
         var ticks = Math.Min(Room.Settings.RoundTicks, Room.Scenario.Days - start);
         try { await ApplyAsync(made); }
@@ -247,14 +264,17 @@ public sealed class ClassroomHost : IAsyncDisposable
             ArmTimer();
             throw;
         }
+        lap = ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "apply");
         try { if (ticks > 0) await Session.Runner.StepAsync(ticks); }
         finally
         {
+            lap = ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "step");
             // Decisions applied; if the run stopped short, the next round opens where the world is, rather than none at all.
             Room.Opened(Tick, _time.GetUtcNow());
         }
         // The round's frames only when a bot will read them: fetching 30 frames is a large copy.
         if (Room.IsOpen && Room.Seats.Any(s => s.Bot is not null)) await BotsSubmitAsync((await FramesAsync()).Skip(start).ToList());
+        ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "bots");
         ArmTimer();
         return Tick;
     }
@@ -406,16 +426,20 @@ public sealed class ClassroomHost : IAsyncDisposable
     /// (joins, submissions, drop-outs) are gathered for <see cref="CoalesceDelay"/>: 60 students submitting would otherwise
     /// send 60 × 61 state messages (and 60 × 60 page refreshes) a round.
     /// </summary>
-    async Task<T> LockedAsync<T>(Func<Task<T>> action, bool urgent = true)
+    async Task<T> LockedAsync<T>(Func<Task<T>> action, bool urgent = true, Histogram<double>? timing = null)
     {
+        var lap = Stopwatch.GetTimestamp();
         await _gate.WaitAsync();
+        if (timing is not null) ClassroomMetrics.Lap(timing, lap, "gate");
         T result;
         try { result = await action(); }
         finally { _gate.Release(); }
         if (urgent)
         {
+            lap = Stopwatch.GetTimestamp();
             Changed?.Invoke();
             await _broadcast(this);
+            if (timing is not null) ClassroomMetrics.Lap(timing, lap, "broadcast");
         }
         else if (Interlocked.Exchange(ref _broadcastPending, 1) == 0) _ = BroadcastLaterAsync();
         return result;
