@@ -21,10 +21,11 @@ public sealed class ClassroomHost : IAsyncDisposable
     readonly ILogger _log;
     ITimer? _deadline;
 
-    public ClassroomHost(Classroom room, SessionEntry session, TimeProvider time, Func<ClassroomHost, Task> broadcast,
-        Func<NewsMessage, Task> news, ILogger log)
+    public ClassroomHost(Classroom room, SessionEntry session, (string Key, Lazy<ClassBaseline> Value) baseline, TimeProvider time,
+        Func<ClassroomHost, Task> broadcast, Func<NewsMessage, Task> news, ILogger log)
     {
         Room = room;
+        (BaselineKey, _baseline) = baseline;
         Session = session;
         _time = time;
         _broadcast = broadcast;
@@ -53,36 +54,59 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     SeatInfo Info(Seat s) => new(s.Id, s.Name, s.Country, s.Human, s.Bot, s.Connected, s.SubmittedRound == Room.Round && Room.IsOpen);
 
-    public async Task<IReadOnlyList<ScoreRow>> ScoreboardAsync()
+    public async Task<IReadOnlyList<ScoreRow>> ScoreboardAsync() => await ScoresOf(await FramesAsync());
+
+    /// <summary>
+    /// The scoreboard over <paramref name="frames"/> (an array of <see cref="FramesAsync"/>), built once however many read
+    /// it: sixty views asking at once when a round opens share one build (and one step of the world nobody played). A
+    /// failed build is not kept.
+    /// </summary>
+    Task<IReadOnlyList<ScoreRow>> ScoresOf(IReadOnlyList<Frame> frames)
     {
-        var frames = await FramesAsync();
-        if (_scores is { } cached && cached.At == frames.Count) return cached.Rows;
-        var rows = Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights, Baseline.Outcomes(frames.Count));
-        _scores = new ScoresAt(frames.Count, rows);
-        return rows;
+        lock (_scoresLock)
+        {
+            if (_scores is { } cached && ReferenceEquals(cached.Frames, frames) && !cached.Rows.IsFaulted) return cached.Rows;
+            var rows = Task.Run(() => Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights, Baseline.Outcomes(frames.Count)));
+            _scores = new ScoresAt(frames, rows);
+            return rows;
+        }
     }
 
-    sealed record ScoresAt(int At, IReadOnlyList<ScoreRow> Rows);
-    ClassBaseline? _baselineRunner;
-    /// <summary>The world nobody played, made on first use (the score counts what the class changed against it).</summary>
-    ClassBaseline Baseline => LazyInitializer.EnsureInitialized(ref _baselineRunner, () => new ClassBaseline(Room.Scenario, Room.Seed));
-    volatile ScoresAt? _scores;
+    sealed record ScoresAt(IReadOnlyList<Frame> Frames, Task<IReadOnlyList<ScoreRow>> Rows);
+    /// <summary>The world nobody played, made on first use (the score counts what the class changed against it); shared by
+    /// the classes of the same scenario and seed (<see cref="ClassroomDirectory"/>).</summary>
+    ClassBaseline Baseline => _baseline.Value;
+    readonly Lazy<ClassBaseline> _baseline;
+    internal string BaselineKey { get; }
+    readonly object _scoresLock = new();
+    ScoresAt? _scores;
     readonly SemaphoreSlim _framesGate = new(1, 1);
     List<Frame> _frames = new();
+    volatile Frame[] _framesRead = [];
 
     /// <summary>
     /// The session's frames, fetched from the grain only as far as they are new: sixty student pages refresh on every change,
-    /// and each would otherwise copy the whole history. A reset session (fewer ticks than cached) is fetched afresh.
+    /// and each would otherwise copy the whole history. When the runner's tick is the count already read (only the classroom
+    /// moves its session), the same array again without asking the grain. A reset session (fewer ticks than cached) is
+    /// fetched afresh.
     /// </summary>
     async Task<IReadOnlyList<Frame>> FramesAsync()
     {
+        var read = _framesRead;
+        if (read.Length == Tick) return read;
         await _framesGate.WaitAsync();
         try
         {
+            // Views arriving together wait here while the first fetches: they take what it fetched.
+            if (_framesRead.Length == Tick) return _framesRead;
             var tick = await Session.Grain.GetTickAsync();
-            if (tick < _frames.Count) _frames = new();
+            var had = _frames.Count;
+            var reset = tick < had;
+            if (reset) _frames = new();
             if (tick > _frames.Count) _frames.AddRange((await Session.Grain.GetFramesAsync(_frames.Count)).Value);
-            return _frames.ToArray();
+            // A new array whenever the frames changed: the caches below know their frames by it.
+            if (reset || _frames.Count != had) _framesRead = _frames.ToArray();
+            return _framesRead;
         }
         finally { _framesGate.Release(); }
     }
@@ -119,26 +143,46 @@ public sealed class ClassroomHost : IAsyncDisposable
             log = Room.Log;
         }
         finally { _gate.Release(); }
-        CountryHeadline? headline = null;
-        if (country is { } c)
-        {
-            var rows = await ScoreboardAsync();
-            var row = rows.First(r => r.Country == c);
-            var ordered = log.Where(d => d.Country == c && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
-            // The last round's leading indicators, the class's world beside the world nobody played.
-            var frames = await FramesAsync();
-            var to = frames.Count;
-            var from = Math.Max(0, to - Room.Settings.RoundTicks);
-            var played = LeadingIndicators.Over(frames.Skip(from).Take(to - from).Select(f => LeadingIndicators.Of(Room.Scenario, f, c)).ToList());
-            headline = new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency)
-            {
-                Window = (from, to), Played = played, Unplayed = Baseline.Indicators(c, from, to),
-                Rank = row.Rank, Ranked = rows.Count, Differs = Scoreboard.Differs(rows), Score = row.Score, Parts = row.Parts, ExportRevenue = row.ExportRevenue, ExportRent = row.ExportRent,
-            };
-        }
+        var headline = country is { } c ? await HeadlineAsync(c, log) : null;
         var news = log.Where(d => d.By == "instructor" || d.Country == country).TakeLast(12)
             .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").Reverse().ToList();
         return new StudentView(seatInfo, State(), headline, levers, submitted, news);
+    }
+
+    /// <summary>
+    /// A country's numbers. What the frames give is made once per frames array and shared by every seat of the country (the
+    /// sixty views that follow a round's opening would otherwise each compute the same rows); the stockpile ordered comes
+    /// from the caller's log.
+    /// </summary>
+    async Task<CountryHeadline> HeadlineAsync(string country, IReadOnlyList<Decision> log)
+    {
+        var frames = await FramesAsync();
+        Task<CountryHeadline> made;
+        lock (_headlines)
+        {
+            if (!_headlines.TryGetValue(country, out var h) || !ReferenceEquals(h.Frames, frames) || h.Headline.IsFaulted)
+                _headlines[country] = h = (frames, Task.Run(() => MakeHeadlineAsync(country, frames)));
+            made = h.Headline;
+        }
+        var ordered = log.Where(d => d.Country == country && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
+        return (await made) with { StockpileOrdered = ordered };
+    }
+
+    readonly Dictionary<string, (IReadOnlyList<Frame> Frames, Task<CountryHeadline> Headline)> _headlines = new(StringComparer.Ordinal);
+
+    async Task<CountryHeadline> MakeHeadlineAsync(string c, IReadOnlyList<Frame> frames)
+    {
+        var rows = await ScoresOf(frames);
+        var row = rows.First(r => r.Country == c);
+        // The last round's leading indicators, the class's world beside the world nobody played.
+        var to = frames.Count;
+        var from = Math.Max(0, to - Room.Settings.RoundTicks);
+        var played = LeadingIndicators.Over(frames.Skip(from).Take(to - from).Select(f => LeadingIndicators.Of(Room.Scenario, f, c)).ToList());
+        return new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, 0, Room.Scenario.Currency)
+        {
+            Window = (from, to), Played = played, Unplayed = Baseline.Indicators(c, from, to),
+            Rank = row.Rank, Ranked = rows.Count, Differs = Scoreboard.Differs(rows), Score = row.Score, Parts = row.Parts, ExportRevenue = row.ExportRevenue, ExportRent = row.ExportRent,
+        };
     }
 
     /// <summary>The scenario's name of a country, or its id.</summary>
