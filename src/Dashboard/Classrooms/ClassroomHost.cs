@@ -473,6 +473,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     async Task<T> LockedAsync<T>(Func<Task<T>> action, bool urgent = true, Histogram<double>? timing = null)
     {
         var lap = Stopwatch.GetTimestamp();
+        var begun = lap;
         await _gate.WaitAsync();
         if (timing is not null) ClassroomMetrics.Lap(timing, lap, "gate");
         T result;
@@ -483,7 +484,11 @@ public sealed class ClassroomHost : IAsyncDisposable
             lap = Stopwatch.GetTimestamp();
             Changed?.Invoke();
             await _broadcast(this);
-            if (timing is not null) ClassroomMetrics.Lap(timing, lap, "broadcast");
+            if (timing is not null)
+            {
+                ClassroomMetrics.Lap(timing, lap, "broadcast");
+                ClassroomMetrics.Lap(timing, begun, "all");
+            }
         }
         else if (Interlocked.Exchange(ref _broadcastPending, 1) == 0) _ = BroadcastLaterAsync();
         return result;

@@ -7,7 +7,8 @@ namespace MarketSim.Dashboard.Classrooms;
 /// Where a classroom's server time goes, as <see cref="System.Diagnostics.Metrics"/> histograms (milliseconds, tag
 /// "phase"): an operator's dotnet-counters or the classroom bench reads them; with no listener they cost a timestamp.
 /// Advance phases: "gate" (waiting for the classroom's gate), "apply" (closing the round, its decisions to the session,
-/// the news), "step" (the session runs the round's ticks), "bots", "broadcast" (the state to the class's group).
+/// the news), "step" (the session runs the round's ticks), "bots", "broadcast" (the state to the class's group), and
+/// "all" (the host's whole call: what the instructor waits beyond it is the hub's and the network's).
 /// </summary>
 public static class ClassroomMetrics
 {
