@@ -73,7 +73,7 @@ static class Bench
 
         var results = new List<Result>();
         var phaseRows = new List<string>();
-        var steps = new List<(string When, int Sessions, double[] Ms)>();
+        var steps = new List<(string When, int Sessions, double[] Ms, double Cpu)>();
         async Task<ClientRun> Run(string when, int n)
         {
             var run = separate ? await InChildAsync(url, n, seats, rounds, phases) : await RunInProcessAsync(url, n, seats, rounds, phases);
@@ -101,7 +101,8 @@ static class Bench
             results.Add(Result.Of("warm: every advance", n, seats, await Run("warm", n), _ => true));
             Console.Error.WriteLine(results[^1].Row());
             // Diagnostic: the same stepping without a classroom or a client (n fresh sessions, each stepped 30 ticks per round).
-            steps.Add(("after the classroom scenario", n, await StepOnlyAsync(factory.Services, n, rounds, "after")));
+            var (ms, cpu) = await StepOnlyAsync(factory.Services, n, rounds, "after");
+            steps.Add(("after the classroom scenario", n, ms, cpu));
             Console.Error.WriteLine(StepRow(steps[^1]));
         }
 
@@ -114,8 +115,8 @@ static class Bench
             .AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
         foreach (var row in phaseRows) phaseTable.AppendLine(row);
         var stepTable = new StringBuilder()
-            .AppendLine("| when | sessions stepped at once (no classroom, no client) | steps of 30 ticks | median ms | p95 ms | max ms |")
-            .AppendLine("|---|---|---:|---:|---:|---:|");
+            .AppendLine("| when | sessions stepped at once (no classroom, no client) | steps of 30 ticks | median ms | p95 ms | max ms | CPU s |")
+            .AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var s in steps) stepTable.AppendLine(StepRow(s));
         Console.WriteLine(table);
         Console.WriteLine(phaseTable);
@@ -291,7 +292,7 @@ static class Bench
         return ticks;
     }
 
-    static async Task<double[]> StepOnlyAsync(IServiceProvider services, int count, int rounds, string tag)
+    static async Task<(double[] Ms, double Cpu)> StepOnlyAsync(IServiceProvider services, int count, int rounds, string tag)
     {
         var directory = services.GetRequiredService<SessionDirectory>();
         var path = Path.Combine(Root, "scenarios", Scenario);
@@ -300,6 +301,8 @@ static class Bench
         for (var i = 0; i < count; i++)
             sessions.Add(await directory.CreateAsync(ScenarioLoader.LoadOrThrow(path), yaml, id: $"bench-step-{tag}-{count}-{i}"));
         var times = new ConcurrentBag<double>();
+        using var me = Process.GetCurrentProcess();
+        var cpu = me.TotalProcessorTime;
         await Task.WhenAll(sessions.Select(s => Task.Run(async () =>
         {
             for (var r = 0; r < rounds; r++)
@@ -309,11 +312,12 @@ static class Bench
                 times.Add(Ms(t0, Stopwatch.GetTimestamp()));
             }
         })));
-        return times.Order().ToArray();
+        me.Refresh();
+        return (times.Order().ToArray(), (me.TotalProcessorTime - cpu).TotalSeconds);
     }
 
-    static string StepRow((string When, int Sessions, double[] Ms) s) => string.Create(CultureInfo.InvariantCulture,
-        $"| {s.When} | {s.Sessions} | {s.Ms.Length} | {Pct(s.Ms, 0.5):0} | {Pct(s.Ms, 0.95):0} | {s.Ms.LastOrDefault():0} |");
+    static string StepRow((string When, int Sessions, double[] Ms, double Cpu) s) => string.Create(CultureInfo.InvariantCulture,
+        $"| {s.When} | {s.Sessions} | {s.Ms.Length} | {Pct(s.Ms, 0.5):0} | {Pct(s.Ms, 0.95):0} | {s.Ms.LastOrDefault():0} | {s.Cpu:0.0} |");
 
     internal static async Task<HubConnection> ConnectAsync(string url)
     {

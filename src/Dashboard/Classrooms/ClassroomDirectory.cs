@@ -80,13 +80,13 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
     /// The world nobody played is a function of (scenario, seed): classes of the same scenario file and seed share one, so
     /// ten classes of the default lesson step it once per round, not ten times. Dropped when the last of them ends.
     /// </summary>
-    (string Key, Lazy<ClassBaseline> Baseline) BaselineOf(ScenarioSpec scenario, string yaml, ulong seed)
+    (string Key, SharedBaseline Baseline) BaselineOf(ScenarioSpec scenario, string yaml, ulong seed)
     {
         var key = $"{seed}\n{yaml}";
-        return (key, _baselines.GetOrAdd(key, _ => new Lazy<ClassBaseline>(() => new ClassBaseline(scenario, seed))));
+        return (key, _baselines.GetOrAdd(key, _ => new SharedBaseline(scenario, seed)));
     }
 
-    readonly ConcurrentDictionary<string, Lazy<ClassBaseline>> _baselines = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, SharedBaseline> _baselines = new(StringComparer.Ordinal);
 
     Task BroadcastAsync(ClassroomHost host) =>
         hub.Clients.Group(ClassroomHub.GroupOf(host.Code)).SendAsync(ClassroomMessages.State, host.State());

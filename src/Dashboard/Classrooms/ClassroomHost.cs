@@ -21,11 +21,11 @@ public sealed class ClassroomHost : IAsyncDisposable
     readonly ILogger _log;
     ITimer? _deadline;
 
-    public ClassroomHost(Classroom room, SessionEntry session, (string Key, Lazy<ClassBaseline> Value) baseline, TimeProvider time,
+    public ClassroomHost(Classroom room, SessionEntry session, (string Key, SharedBaseline Value) baseline, TimeProvider time,
         Func<ClassroomHost, Task> broadcast, Func<NewsMessage, Task> news, ILogger log)
     {
         Room = room;
-        (BaselineKey, _baseline) = baseline;
+        (BaselineKey, Baseline) = baseline;
         Session = session;
         _time = time;
         _broadcast = broadcast;
@@ -66,7 +66,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         lock (_scoresLock)
         {
             if (_scores is { } cached && ReferenceEquals(cached.Frames, frames) && !cached.Rows.IsFaulted) return cached.Rows;
-            var rows = Task.Run(() => Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights, Baseline.Outcomes(frames.Count)));
+            var rows = Task.Run(async () => Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights, await Baseline.OutcomesAsync(frames.Count)));
             _scores = new ScoresAt(frames, rows);
             return rows;
         }
@@ -75,8 +75,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     sealed record ScoresAt(IReadOnlyList<Frame> Frames, Task<IReadOnlyList<ScoreRow>> Rows);
     /// <summary>The world nobody played, made on first use (the score counts what the class changed against it); shared by
     /// the classes of the same scenario and seed (<see cref="ClassroomDirectory"/>).</summary>
-    ClassBaseline Baseline => _baseline.Value;
-    readonly Lazy<ClassBaseline> _baseline;
+    SharedBaseline Baseline { get; }
     internal string BaselineKey { get; }
     readonly object _scoresLock = new();
     ScoresAt? _scores;
@@ -180,7 +179,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         var played = LeadingIndicators.Over(frames.Skip(from).Take(to - from).Select(f => LeadingIndicators.Of(Room.Scenario, f, c)).ToList());
         return new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, 0, Room.Scenario.Currency)
         {
-            Window = (from, to), Played = played, Unplayed = Baseline.Indicators(c, from, to),
+            Window = (from, to), Played = played, Unplayed = await Baseline.IndicatorsAsync(c, from, to),
             Rank = row.Rank, Ranked = rows.Count, Differs = Scoreboard.Differs(rows), Score = row.Score, Parts = row.Parts, ExportRevenue = row.ExportRevenue, ExportRent = row.ExportRent,
         };
     }
