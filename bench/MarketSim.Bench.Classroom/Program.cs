@@ -26,7 +26,11 @@ namespace MarketSim.Bench.Classroom;
 /// read from their GetView levers. Each classroom's instructor connection starts the class and, for R rounds, waits until
 /// all its seats have submitted, then calls Advance. Round-advance latency = from calling Advance until every one of the
 /// classroom's students has the "Classroom" message with the next round open (one clock: this process).
-/// Usage: dotnet run -c Release --project bench/MarketSim.Bench.Classroom [-- --rounds 6 --seats 60 --classrooms 1,10 --out FILE]
+/// Each student, on the message opening a round, reads its view (GetView) and submits. The cold-start rows come first (a
+/// fresh process's first class, --cold N classrooms, default the largest size, 0 for none), then a JIT warm-up, then the
+/// warm rows. --clients process runs the connections in a second process of this program, so the server's CPU time is
+/// known apart from the clients'. The server's own phase times come from ClassroomMetrics.
+/// Usage: dotnet run -c Release --project bench/MarketSim.Bench.Classroom [-- --rounds 6 --seats 60 --classrooms 1,10 --cold N --clients in-process|process --out FILE]
 /// </summary>
 static class Bench
 {
