@@ -3,7 +3,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Diagnostics.Metrics;
 using System.Text;
+using System.Text.Json;
 using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Hubs;
@@ -24,13 +26,18 @@ namespace MarketSim.Bench.Classroom;
 /// read from their GetView levers. Each classroom's instructor connection starts the class and, for R rounds, waits until
 /// all its seats have submitted, then calls Advance. Round-advance latency = from calling Advance until every one of the
 /// classroom's students has the "Classroom" message with the next round open (one clock: this process).
-/// Usage: dotnet run -c Release --project bench/MarketSim.Bench.Classroom [-- --rounds 6 --seats 60 --classrooms 1,10 --out FILE]
+/// Each student, on the message opening a round, reads its view (GetView) and submits. The cold-start rows come first (a
+/// fresh process's first class, --cold N classrooms, default the largest size, 0 for none), then a JIT warm-up, then the
+/// warm rows. --clients process runs the connections in a second process of this program, so the server's CPU time is
+/// known apart from the clients'. The server's own phase times come from ClassroomMetrics.
+/// Usage: dotnet run -c Release --project bench/MarketSim.Bench.Classroom [-- --rounds 6 --seats 60 --classrooms 1,10 --cold N --clients in-process|process --out FILE]
 /// </summary>
 static class Bench
 {
     const string Scenario = "china-japan-2026.yaml";
     static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
     static string Root = "";
+    const string RoundsStart = "@rounds-start", RoundsEnd = "@rounds-end", ResultLine = "@result ";
 
     static async Task<int> Main(string[] args)
     {
@@ -38,6 +45,15 @@ static class Bench
         var seats = Arg(args, "--seats", 60);
         var sizes = (ArgText(args, "--classrooms") ?? "1,10").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         if (rounds is < 1 or > 11) throw new ArgumentException("--rounds: 1–11 (the scenario's 365 days hold 12 rounds of 30 ticks; the last advance must open a round)");
+        // The clients' own process (--clients process): it runs the classrooms' connections against the server's URL.
+        if (ArgText(args, "--clients-for") is { } serverUrl) return await ClientProcessAsync(serverUrl, sizes[0], seats, rounds);
+        var cold = Arg(args, "--cold", sizes.Max());
+        var separate = (ArgText(args, "--clients") ?? "in-process") switch
+        {
+            "in-process" => false,
+            "process" => true,
+            var other => throw new ArgumentException($"--clients: \"{other}\" is not in-process or process"),
+        };
 
         Root = RepoRoot();
         var output = Path.GetFullPath(ArgText(args, "--out") ?? Path.Combine(Root, "bench", "RESULTS-classroom.md"));
@@ -45,6 +61,7 @@ static class Bench
         // directory (as a test run has it): run from the output folder.
         Environment.CurrentDirectory = AppContext.BaseDirectory;
 
+        using var phases = new PhaseRecorder();
         var port = MarketSim.Hosting.FreePorts.Next();
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("Logging:LogLevel:Default", "Warning")
@@ -56,13 +73,27 @@ static class Bench
         factory.StartServer();
         var url = $"http://127.0.0.1:{port}{ClassroomHub.Path}";
         var sessions = factory.Services.GetRequiredService<SessionDirectory>().All.Count;
-        Console.Error.WriteLine($"dashboard in-process on {url}; {Environment.ProcessorCount} cores; {sessions} session(s) before the classrooms");
+        Console.Error.WriteLine($"dashboard in-process on {url}; {Environment.ProcessorCount} cores; {sessions} session(s) before the classrooms; clients {(separate ? "in their own process" : "in this process")}");
 
         var results = new List<Result>();
-        var steps = new List<(string When, int Sessions, double[] Ms)>();
-        // Cold: the first simulation of the process, as a freshly started server runs its first session (tier-0 JIT code).
-        steps.Add(("cold (first simulation in the process)", 1, await StepOnlyAsync(factory.Services, 1, rounds, "cold")));
-        Console.Error.WriteLine(StepRow(steps[^1]));
+        var phaseRows = new List<string>();
+        var steps = new List<(string When, int Sessions, double[] Ms, double Cpu)>();
+        async Task<ClientRun> Run(string when, int n)
+        {
+            var run = separate ? await InChildAsync(url, n, seats, rounds, phases) : await RunInProcessAsync(url, n, seats, rounds, phases);
+            phaseRows.AddRange(phases.Rows($"{when} {n} × {seats}"));
+            return run;
+        }
+        if (cold > 0)
+        {
+            // Cold start: a freshly started server's first class; its first advance activates the world's grains and runs
+            // the simulation's code for the first time (tier-0 JIT). A separate row, before anything warms the process up.
+            Console.Error.WriteLine($"-- cold start: {cold} classroom(s) × {seats} seats, {rounds} rounds, first thing in the process");
+            var run = await Run("cold", cold);
+            results.Add(Result.Of("cold start: first advance of each classroom (fresh process)", cold, seats, run, r => r == 1));
+            results.Add(Result.Of("fresh process: later advances", cold, seats, run, r => r > 1));
+            foreach (var r in results) Console.Error.WriteLine(r.Row());
+        }
         // Warm-up, as bench/MarketSim.Bench does before it measures: on 2 cores tiered JIT (tier 0 → instrumented → tier 1)
         // takes several hundred ticks to reach the simulation's hot paths, and would otherwise land in the timed rounds.
         var warm = Stopwatch.StartNew();
@@ -71,22 +102,28 @@ static class Bench
         foreach (var n in sizes)
         {
             Console.Error.WriteLine($"-- {n} classroom(s) × {seats} seats, {rounds} rounds");
-            results.Add(await RunAsync(url, n, seats, rounds));
+            results.Add(Result.Of("warm: every advance", n, seats, await Run("warm", n), _ => true));
             Console.Error.WriteLine(results[^1].Row());
             // Diagnostic: the same stepping without a classroom or a client (n fresh sessions, each stepped 30 ticks per round).
-            steps.Add(("after the classroom scenario", n, await StepOnlyAsync(factory.Services, n, rounds, "after")));
+            var (ms, cpu) = await StepOnlyAsync(factory.Services, n, rounds, "after");
+            steps.Add(("after the classroom scenario", n, ms, cpu));
             Console.Error.WriteLine(StepRow(steps[^1]));
         }
 
         var table = new StringBuilder()
-            .AppendLine("| classrooms × seats | connections | advances | median ms | p95 ms | max ms | Advance call median / p95 ms | open → all submitted median / p95 ms | GC heap peak MB | GC heap live MB | working set peak MB | errors |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            .AppendLine("| when | classrooms × seats | connections | advances | median ms | p95 ms | max ms | Advance call median / p95 ms | open → all submitted median / p95 ms | CPU s: server / clients | GC heap peak MB | GC heap live MB | working set peak MB | errors |")
+            .AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results) table.AppendLine(r.Row());
+        var phaseTable = new StringBuilder()
+            .AppendLine("| run | server time (ClassroomMetrics) | phase | count | median ms | p95 ms | max ms | sum s |")
+            .AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
+        foreach (var row in phaseRows) phaseTable.AppendLine(row);
         var stepTable = new StringBuilder()
-            .AppendLine("| when | sessions stepped at once (no classroom, no client) | steps of 30 ticks | median ms | p95 ms | max ms |")
-            .AppendLine("|---|---|---:|---:|---:|---:|");
+            .AppendLine("| when | sessions stepped at once (no classroom, no client) | steps of 30 ticks | median ms | p95 ms | max ms | CPU s |")
+            .AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var s in steps) stepTable.AppendLine(StepRow(s));
         Console.WriteLine(table);
+        Console.WriteLine(phaseTable);
         Console.WriteLine(stepTable);
 
         var command = "dotnet run -c Release --project bench/MarketSim.Bench.Classroom" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
@@ -96,7 +133,7 @@ static class Bench
             .AppendLine($"Round-advance latency of /hubs/classroom with bot students ({Scenario}, RoundTicks 30, RoundSeconds 0, Capacity {seats},")
             .AppendLine($"automatic country assignment; {rounds} rounds per classroom). The dashboard runs in the bench's process on one silo")
             .AppendLine("(WebApplicationFactory on Kestrel, 127.0.0.1, `MarketSim:DefaultSession=false`); every student and every instructor is its")
-            .AppendLine("own .NET SignalR client connection (WebSockets) in the same process. See bench/MarketSim.Bench.Classroom/Program.cs.")
+            .AppendLine($"own .NET SignalR client connection (WebSockets), {(separate ? "all of them in a second process of the bench (`--clients process`)" : "in the same process")}. See bench/MarketSim.Bench.Classroom/Program.cs.")
             .AppendLine()
             .AppendLine("```sh")
             .AppendLine(command)
@@ -107,30 +144,87 @@ static class Bench
             .AppendLine()
             .Append(table)
             .AppendLine()
+            .AppendLine("Where the server's time went in the same runs (`ClassroomMetrics`, recorded in the server during the rounds):")
+            .AppendLine()
+            .Append(phaseTable)
+            .AppendLine()
             .AppendLine("The same run, diagnostic: what `Session.Runner.StepAsync(30)` alone costs, on as many fresh sessions at once (in the")
-            .AppendLine("same process; no classroom, no SignalR client). The cold row runs before anything else; then one session is stepped")
-            .AppendLine($"through two years ({warmTicks} ticks) to let tiered JIT reach the simulation's hot paths, as bench/MarketSim.Bench")
-            .AppendLine("does before it measures; the classroom rows and the other step rows come after that warm-up:")
+            .AppendLine($"same process; no classroom, no SignalR client), after the warm-up ({warmTicks} ticks of one session, as")
+            .AppendLine("bench/MarketSim.Bench does before it measures):")
             .AppendLine()
             .Append(stepTable)
             .AppendLine()
-            .AppendLine("- **median / p95 / max ms**: over all advances (rounds × classrooms): from the instructor calling `Advance` to the last of")
-            .AppendLine("  the classroom's students receiving the \"Classroom\" message with the next round open.")
+            .AppendLine("- **when**: the cold start is the first thing the process does (no warm-up): a freshly started server's first class;")
+            .AppendLine("  its first advance per classroom activates the world's grains and runs the simulation's code for the first time. The")
+            .AppendLine("  warm rows come after the warm-up; their first advances activate their new worlds' grains as any new class does.")
+            .AppendLine("- **median / p95 / max ms**: over the row's advances: from the instructor calling `Advance` to the last of the")
+            .AppendLine("  classroom's students receiving the \"Classroom\" message with the next round open.")
             .AppendLine("- **Advance call**: from calling `Advance` to its result at the instructor (the server closes the round, applies the")
-            .AppendLine("  decisions, steps the session 30 ticks, opens the next round and queues the broadcast); the rest is the fan-out.")
+            .AppendLine("  decisions, steps the session 30 ticks, opens the next round and sends the state); the rest is the fan-out.")
             .AppendLine("- **open → all submitted**: from the round opening (Start or Advance called) to the last student's `Submit` returning;")
-            .AppendLine("  every submission goes through the classroom's gate and broadcasts the state (60 seats) to the whole group.")
-            .AppendLine("- **memory**: of the whole process, server and clients together: GC heap peak and working-set peak sampled every 100 ms")
-            .AppendLine("  during the scenario; GC heap live after a full collection with all connections still open. The 10-classroom row")
-            .AppendLine("  also holds the earlier scenario's classroom (classrooms live as long as the web host).");
+            .AppendLine("  each student, on the message opening a round, reads its view (`GetView`, as the play page does) and submits.")
+            .AppendLine("- **CPU s**: processor time (user + system) of the server's process and of the clients' during the rounds; with the")
+            .AppendLine("  clients in the server's process only their sum is known.")
+            .AppendLine("- **memory**: of the server's process (and the clients', when in the same process): GC heap peak and working-set peak")
+            .AppendLine("  sampled every 100 ms during the rounds; GC heap live after a full collection with all connections still open.");
         await File.WriteAllTextAsync(output, md.ToString());
         Console.Error.WriteLine($"written {output}");
         return results.Sum(r => r.Errors) == 0 ? 0 : 1;
     }
 
-    static async Task<Result> RunAsync(string url, int classrooms, int seats, int rounds)
+    /// <summary>The classrooms' clients in this process: the server's and the clients' CPU time are one figure.</summary>
+    static async Task<ClientRun> RunInProcessAsync(string url, int classrooms, int seats, int rounds, PhaseRecorder phases)
     {
         await using var memory = new MemorySampler();
+        var run = await RunAsync(url, classrooms, seats, rounds, onRounds: started =>
+        {
+            if (started) { memory.Reset(); phases.Reset(); }
+            else phases.Stop();
+        });
+        var (gcPeak, wsPeak) = memory.Peaks();
+        return run with { ServerCpuSeconds = null, GcPeak = gcPeak, WorkingSetPeak = wsPeak };
+    }
+
+    /// <summary>The classrooms' clients in a second process of this bench: the CPU time of each process is known apart.</summary>
+    static async Task<ClientRun> InChildAsync(string url, int classrooms, int seats, int rounds, PhaseRecorder phases)
+    {
+        await using var memory = new MemorySampler();
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Bench).Assembly.Location);
+        foreach (var a in new[] { "--clients-for", url, "--classrooms", classrooms.ToString(CultureInfo.InvariantCulture),
+            "--seats", seats.ToString(CultureInfo.InvariantCulture), "--rounds", rounds.ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(a);
+        using var child = Process.Start(start)!;
+        using var me = Process.GetCurrentProcess();
+        TimeSpan cpuFrom = default, cpuTo = default;
+        long live = 0;
+        ClientRun? run = null;
+        while (await child.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line == RoundsStart) { memory.Reset(); phases.Reset(); me.Refresh(); cpuFrom = me.TotalProcessorTime; }
+            else if (line == RoundsEnd) { phases.Stop(); me.Refresh(); cpuTo = me.TotalProcessorTime; live = GC.GetTotalMemory(forceFullCollection: true); }
+            else if (line.StartsWith(ResultLine, StringComparison.Ordinal)) run = JsonSerializer.Deserialize<ClientRun>(line[ResultLine.Length..]);
+        }
+        await child.WaitForExitAsync();
+        if (run is null) throw new InvalidOperationException($"the clients' process ended ({child.ExitCode}) without a result");
+        var (gcPeak, wsPeak) = memory.Peaks();
+        return run with { ServerCpuSeconds = (cpuTo - cpuFrom).TotalSeconds, GcPeak = gcPeak, WorkingSetPeak = wsPeak, GcLive = live };
+    }
+
+    static async Task<int> ClientProcessAsync(string url, int classrooms, int seats, int rounds)
+    {
+        var run = await RunAsync(url, classrooms, seats, rounds, onRounds: started => Console.WriteLine(started ? RoundsStart : RoundsEnd));
+        Console.WriteLine(ResultLine + JsonSerializer.Serialize(run));
+        return 0;
+    }
+
+    /// <summary>
+    /// The clients of <paramref name="classrooms"/> classrooms against the server at <paramref name="url"/>: create, join,
+    /// play the rounds. <paramref name="onRounds"/> is told when the timed rounds start (true) and end (false).
+    /// </summary>
+    static async Task<ClientRun> RunAsync(string url, int classrooms, int seats, int rounds, Action<bool> onRounds)
+    {
         var errors = new Counter();
         var rooms = new List<Room>();
         using var limit = new SemaphoreSlim(16);
@@ -150,10 +244,12 @@ static class Bench
             finally { limit.Release(); }
         })));
         Console.Error.WriteLine($"   {rooms.Count * (seats + 1)} connections joined in {clock.Elapsed.TotalSeconds:0.0} s");
-        memory.Reset(); // the peaks of the rounds, not of the handshakes
+        onRounds(true);
+        using var me = Process.GetCurrentProcess();
+        var cpuFrom = me.TotalProcessorTime;
 
-        var advances = new ConcurrentBag<double>();
-        var calls = new ConcurrentBag<double>();
+        var advances = new ConcurrentBag<(int Round, double Ms)>();
+        var calls = new ConcurrentBag<(int Round, double Ms)>();
         var submitted = new ConcurrentBag<double>();
         await Task.WhenAll(rooms.Select(room => Task.Run(async () =>
         {
@@ -168,21 +264,22 @@ static class Bench
                 var t0 = Stopwatch.GetTimestamp();
                 next.Opened = t0;
                 await room.Instructor.InvokeAsync<int>(nameof(ClassroomHub.Advance), room.Code, room.Token);
-                calls.Add(Ms(t0, Stopwatch.GetTimestamp()));
+                calls.Add((r, Ms(t0, Stopwatch.GetTimestamp())));
                 await next.AllReceived.Task.WaitAsync(Patience);
-                advances.Add(Ms(t0, next.LastReceived));
+                advances.Add((r, Ms(t0, next.LastReceived)));
             }
             // The last Advance opened one more round: let its submissions finish before disconnecting.
             await room.Track(rounds + 1).AllSubmitted.Task.WaitAsync(Patience);
         })));
-        var (gcPeak, wsPeak) = memory.Peaks();
+        onRounds(false);
+        me.Refresh();
+        var cpu = (me.TotalProcessorTime - cpuFrom).TotalSeconds;
         var live = GC.GetTotalMemory(forceFullCollection: true);
         var connections = rooms.Count * (seats + 1);
         await Task.WhenAll(rooms.SelectMany(r => r.Students.Select(s => s!.Hub).Append(r.Instructor)).Select(h => h.DisposeAsync().AsTask()));
-        return new Result(classrooms, seats, connections, advances.Order().ToArray(), calls.Order().ToArray(), submitted.Order().ToArray(),
-            gcPeak, live, wsPeak, errors.Value);
+        return new ClientRun(connections, advances.Select(a => a.Round).ToArray(), advances.Select(a => a.Ms).ToArray(),
+            calls.Select(a => a.Round).ToArray(), calls.Select(a => a.Ms).ToArray(), submitted.Order().ToArray(), cpu, null, 0, live, 0, errors.Value);
     }
-
     /// <summary>The JIT warm-up: one session of the scenario stepped to its horizon twice (reset in between); it stays in the directory.</summary>
     static async Task<int> WarmUpAsync(IServiceProvider services)
     {
@@ -199,7 +296,7 @@ static class Bench
         return ticks;
     }
 
-    static async Task<double[]> StepOnlyAsync(IServiceProvider services, int count, int rounds, string tag)
+    static async Task<(double[] Ms, double Cpu)> StepOnlyAsync(IServiceProvider services, int count, int rounds, string tag)
     {
         var directory = services.GetRequiredService<SessionDirectory>();
         var path = Path.Combine(Root, "scenarios", Scenario);
@@ -208,6 +305,8 @@ static class Bench
         for (var i = 0; i < count; i++)
             sessions.Add(await directory.CreateAsync(ScenarioLoader.LoadOrThrow(path), yaml, id: $"bench-step-{tag}-{count}-{i}"));
         var times = new ConcurrentBag<double>();
+        using var me = Process.GetCurrentProcess();
+        var cpu = me.TotalProcessorTime;
         await Task.WhenAll(sessions.Select(s => Task.Run(async () =>
         {
             for (var r = 0; r < rounds; r++)
@@ -217,11 +316,12 @@ static class Bench
                 times.Add(Ms(t0, Stopwatch.GetTimestamp()));
             }
         })));
-        return times.Order().ToArray();
+        me.Refresh();
+        return (times.Order().ToArray(), (me.TotalProcessorTime - cpu).TotalSeconds);
     }
 
-    static string StepRow((string When, int Sessions, double[] Ms) s) => string.Create(CultureInfo.InvariantCulture,
-        $"| {s.When} | {s.Sessions} | {s.Ms.Length} | {Pct(s.Ms, 0.5):0} | {Pct(s.Ms, 0.95):0} | {s.Ms.LastOrDefault():0} |");
+    static string StepRow((string When, int Sessions, double[] Ms, double Cpu) s) => string.Create(CultureInfo.InvariantCulture,
+        $"| {s.When} | {s.Sessions} | {s.Ms.Length} | {Pct(s.Ms, 0.5):0} | {Pct(s.Ms, 0.95):0} | {s.Ms.LastOrDefault():0} | {s.Cpu:0.0} |");
 
     internal static async Task<HubConnection> ConnectAsync(string url)
     {
@@ -334,6 +434,8 @@ sealed class Student
     {
         try
         {
+            // As the play page does when the classroom changes: the seat's view (its country's numbers) before deciding.
+            await Hub.InvokeAsync<StudentView>(nameof(ClassroomHub.GetView), _room.Code, _token);
             if (_lever is { } l)
             {
                 // A different value each round, inside the lever's range.
@@ -387,11 +489,62 @@ sealed class MemorySampler : IAsyncDisposable
     }
 }
 
-sealed record Result(int Classrooms, int Seats, int Connections, double[] Advances, double[] Calls, double[] Submitted,
-    long GcPeak, long GcLive, long WorkingSetPeak, int Errors)
+/// <summary>What the clients of one run measured (and, filled in by the server's side, its CPU time and memory).</summary>
+sealed record ClientRun(int Connections, int[] AdvanceRounds, double[] AdvanceMs, int[] CallRounds, double[] CallMs, double[] Submitted,
+    double ProcessCpuSeconds, double? ServerCpuSeconds, long GcPeak, long GcLive, long WorkingSetPeak, int Errors);
+
+sealed record Result(string When, int Classrooms, int Seats, int Connections, double[] Advances, double[] Calls, double[] Submitted,
+    double ProcessCpuSeconds, double? ServerCpuSeconds, long GcPeak, long GcLive, long WorkingSetPeak, int Errors)
 {
+    /// <summary>The run's advances of the rounds <paramref name="rounds"/> picks (round r's advance opens round r + 1).</summary>
+    public static Result Of(string when, int classrooms, int seats, ClientRun run, Func<int, bool> rounds)
+    {
+        static double[] Pick(int[] r, double[] ms, Func<int, bool> keep) => r.Zip(ms).Where(x => keep(x.First)).Select(x => x.Second).Order().ToArray();
+        return new(when, classrooms, seats, run.Connections, Pick(run.AdvanceRounds, run.AdvanceMs, rounds), Pick(run.CallRounds, run.CallMs, rounds),
+            run.Submitted, run.ProcessCpuSeconds, run.ServerCpuSeconds, run.GcPeak, run.GcLive, run.WorkingSetPeak, run.Errors);
+    }
+
+    string Cpu => ServerCpuSeconds is { } server
+        ? string.Create(CultureInfo.InvariantCulture, $"{server:0.0} / {ProcessCpuSeconds:0.0}")
+        : string.Create(CultureInfo.InvariantCulture, $"{ProcessCpuSeconds:0.0} together");
+
     public string Row() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Classrooms} × {Seats} | {Connections} | {Advances.Length} | {Pct(Advances, 0.5):0} | {Pct(Advances, 0.95):0} | {Advances.LastOrDefault():0} | " +
-        $"{Pct(Calls, 0.5):0} / {Pct(Calls, 0.95):0} | {Pct(Submitted, 0.5):0} / {Pct(Submitted, 0.95):0} | " +
+        $"| {When} | {Classrooms} × {Seats} | {Connections} | {Advances.Length} | {Pct(Advances, 0.5):0} | {Pct(Advances, 0.95):0} | {Advances.LastOrDefault():0} | " +
+        $"{Pct(Calls, 0.5):0} / {Pct(Calls, 0.95):0} | {Pct(Submitted, 0.5):0} / {Pct(Submitted, 0.95):0} | {Cpu} | " +
         $"{GcPeak / 1048576.0:0} | {GcLive / 1048576.0:0} | {WorkingSetPeak / 1048576.0:0} | {Errors} |");
+}
+
+/// <summary>The server's own timings (<see cref="ClassroomMetrics"/>) during a run's rounds, by instrument and phase.</summary>
+sealed class PhaseRecorder : IDisposable
+{
+    readonly MeterListener _listener = new();
+    readonly ConcurrentDictionary<(string Instrument, string Phase), ConcurrentBag<double>> _seen = new();
+    volatile bool _on;
+
+    public PhaseRecorder()
+    {
+        _listener.InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == ClassroomMetrics.MeterName) l.EnableMeasurementEvents(instrument); };
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (!_on) return;
+            var phase = "";
+            foreach (var t in tags) if (t.Key == "phase") phase = t.Value as string ?? "";
+            _seen.GetOrAdd((instrument.Name, phase), _ => new()).Add(value);
+        });
+        _listener.Start();
+    }
+
+    public void Reset() { _seen.Clear(); _on = true; }
+    public void Stop() => _on = false;
+
+    public IEnumerable<string> Rows(string run) => _seen.OrderBy(x => x.Key.Instrument).ThenBy(x => Order(x.Key.Phase)).Select(x =>
+    {
+        var v = x.Value.Order().ToArray();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {run} | {x.Key.Instrument} | {x.Key.Phase} | {v.Length} | {Pct(v, 0.5):0.0} | {Pct(v, 0.95):0.0} | {v.LastOrDefault():0.0} | {v.Sum() / 1000:0.00} |");
+    }).ToList();
+
+    static int Order(string phase) => Array.IndexOf(new[] { "gate", "apply", "step", "bots", "broadcast", "all" }, phase);
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -61,6 +61,35 @@ public sealed class ClassroomHubTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Classes_of_one_scenario_and_seed_share_the_world_nobody_played_and_a_class_behind_is_scored_at_its_own_tick()
+    {
+        await using var teacher = await Connect();
+        Task<ClassroomCreated> Create(ulong seed) => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", seed, Small);
+        var a = await Create(7);
+        var b = await Create(7);
+        var other = await Create(8);
+        try
+        {
+            Assert.Equal(app.Classrooms.Find(a.Code)!.BaselineKey, app.Classrooms.Find(b.Code)!.BaselineKey);
+            Assert.NotEqual(app.Classrooms.Find(a.Code)!.BaselineKey, app.Classrooms.Find(other.Code)!.BaselineKey);
+            // Class A bans China's Dy oxide to Japan and runs three rounds ahead: its scores move.
+            using var ban = JsonDocument.Parse("""{"$kind":"export_control","id":"evt","start":0,"exporter":"CN","commodities":["dy_oxide"],"destinations":["JP"],"mode":"ban"}""");
+            await teacher.InvokeAsync("Start", a.Code, a.InstructorToken);
+            await teacher.InvokeAsync<string>("Inject", a.Code, a.InstructorToken, ban.RootElement, null);
+            for (var r = 0; r < 3; r++) await teacher.InvokeAsync<int>("Advance", a.Code, a.InstructorToken);
+            Assert.Contains(await teacher.InvokeAsync<ScoreRow[]>("GetScoreboard", a.Code), r => r.Score != 0);
+            // Class B changed nothing and is one round in, behind the shared world: against it at B's own tick, every score is 0.
+            await teacher.InvokeAsync("Start", b.Code, b.InstructorToken);
+            Assert.Equal(5, await teacher.InvokeAsync<int>("Advance", b.Code, b.InstructorToken));
+            Assert.All(await teacher.InvokeAsync<ScoreRow[]>("GetScoreboard", b.Code), r => Assert.Equal(0, r.Score));
+        }
+        finally
+        {
+            foreach (var c in new[] { a, b, other }) await teacher.InvokeAsync("EndClassroom", c.Code, c.InstructorToken);
+        }
+    }
+
+    [Fact]
     public async Task A_students_token_cannot_do_what_only_the_instructor_may_and_nothing_changes()
     {
         await using var teacher = await Connect();

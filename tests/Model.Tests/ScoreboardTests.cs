@@ -67,10 +67,13 @@ public class ScoreboardTests
         Assert.True(rows["JP"].Parts.Loss < 0, $"Japan's loss part {rows["JP"].Parts.Loss}");
         // The money columns stay as run.
         Assert.Equal(OutcomeAccumulator.Compute(world, played).Single(o => o.Country == "CN").ExportRevenue, rows["CN"].ExportRevenue);
-        // A reset class asks for fewer ticks: the baseline starts again and agrees with a fresh one.
+        // A class behind the others sharing the baseline (or a reset one) asks for fewer ticks: it gets what a fresh one gives,
+        // and the shared run goes on from where it was.
         static IEnumerable<(string, double, double, double, double)> Key(IReadOnlyList<CountryOutcome> os) =>
             os.Select(o => (o.Country, o.Loss, o.FiscalCost, o.ExportRevenue, o.ValueAdded));
         Assert.Equal(Key(new ClassBaseline(world, 1).Outcomes(40)), Key(baseline.Outcomes(40)));
+        Assert.Equal(new ClassBaseline(world, 1).Indicators("JP", 0, 30), baseline.Indicators("JP", 0, 30));
+        Assert.Equal(Key(new ClassBaseline(world, 1).Outcomes(150)), Key(baseline.Outcomes(150)));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
         var room = new Classroom(code, instructor, scenario, actualSeed, settings);
         var session = await sessions.CreateAsync(scenario, yaml, actualSeed, id: SessionDirectory.ClassroomPrefix + code.ToLowerInvariant(),
             title: $"Classroom {code}: {scenario.Name}", classroom: code);
-        var host = new ClassroomHost(room, session, time, BroadcastAsync, news => hub.Clients.Group(ClassroomHub.GroupOf(news.Code)).SendAsync(ClassroomMessages.News, news), log);
+        var host = new ClassroomHost(room, session, BaselineOf(scenario, yaml, actualSeed), time, BroadcastAsync, news => hub.Clients.Group(ClassroomHub.GroupOf(news.Code)).SendAsync(ClassroomMessages.News, news), log);
         _rooms[code] = host;
         log.LogInformation("Classroom {Code} created from {Scenario} (session {Session})", code, scenario.Name, session.Id);
         Changed?.Invoke();
@@ -68,11 +68,25 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
         var host = Require(code);
         host.Room.AuthorizeInstructor(token, "end the classroom");
         if (!_rooms.TryRemove(host.Code, out _)) return; // ended by a concurrent call
+        if (_baselines.TryGetValue(host.BaselineKey, out var shared) && !_rooms.Values.Any(r => r.BaselineKey == host.BaselineKey))
+            _baselines.TryRemove(KeyValuePair.Create(host.BaselineKey, shared));
         await host.DisposeAsync();
         await sessions.EndAsync(host.Session.Id);
         log.LogInformation("Classroom {Code} ended", host.Code);
         Changed?.Invoke();
     }
+
+    /// <summary>
+    /// The world nobody played is a function of (scenario, seed): classes of the same scenario file and seed share one, so
+    /// ten classes of the default lesson step it once per round, not ten times. Dropped when the last of them ends.
+    /// </summary>
+    (string Key, SharedBaseline Baseline) BaselineOf(ScenarioSpec scenario, string yaml, ulong seed)
+    {
+        var key = $"{seed}\n{yaml}";
+        return (key, _baselines.GetOrAdd(key, _ => new SharedBaseline(scenario, seed)));
+    }
+
+    readonly ConcurrentDictionary<string, SharedBaseline> _baselines = new(StringComparer.Ordinal);
 
     Task BroadcastAsync(ClassroomHost host) =>
         hub.Clients.Group(ClassroomHub.GroupOf(host.Code)).SendAsync(ClassroomMessages.State, host.State());

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using MarketSim.Dashboard.Sessions;
 using MarketSim.Classrooms;
 using MarketSim.Model.Policies;
@@ -19,10 +21,11 @@ public sealed class ClassroomHost : IAsyncDisposable
     readonly ILogger _log;
     ITimer? _deadline;
 
-    public ClassroomHost(Classroom room, SessionEntry session, TimeProvider time, Func<ClassroomHost, Task> broadcast,
-        Func<NewsMessage, Task> news, ILogger log)
+    public ClassroomHost(Classroom room, SessionEntry session, (string Key, SharedBaseline Value) baseline, TimeProvider time,
+        Func<ClassroomHost, Task> broadcast, Func<NewsMessage, Task> news, ILogger log)
     {
         Room = room;
+        (BaselineKey, Baseline) = baseline;
         Session = session;
         _time = time;
         _broadcast = broadcast;
@@ -51,36 +54,58 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     SeatInfo Info(Seat s) => new(s.Id, s.Name, s.Country, s.Human, s.Bot, s.Connected, s.SubmittedRound == Room.Round && Room.IsOpen);
 
-    public async Task<IReadOnlyList<ScoreRow>> ScoreboardAsync()
+    public async Task<IReadOnlyList<ScoreRow>> ScoreboardAsync() => await ScoresOf(await FramesAsync());
+
+    /// <summary>
+    /// The scoreboard over <paramref name="frames"/> (an array of <see cref="FramesAsync"/>), built once however many read
+    /// it: sixty views asking at once when a round opens share one build (and one step of the world nobody played). A
+    /// failed build is not kept.
+    /// </summary>
+    Task<IReadOnlyList<ScoreRow>> ScoresOf(IReadOnlyList<Frame> frames)
     {
-        var frames = await FramesAsync();
-        if (_scores is { } cached && cached.At == frames.Count) return cached.Rows;
-        var rows = Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights, Baseline.Outcomes(frames.Count));
-        _scores = new ScoresAt(frames.Count, rows);
-        return rows;
+        lock (_scoresLock)
+        {
+            if (_scores is { } cached && ReferenceEquals(cached.Frames, frames) && !cached.Rows.IsFaulted) return cached.Rows;
+            var rows = Task.Run(async () => Scoreboard.Build(Room.Scenario, Room.Playable, frames, Room.Settings.ScoreWeights, await Baseline.OutcomesAsync(frames.Count)));
+            _scores = new ScoresAt(frames, rows);
+            return rows;
+        }
     }
 
-    sealed record ScoresAt(int At, IReadOnlyList<ScoreRow> Rows);
-    ClassBaseline? _baselineRunner;
-    /// <summary>The world nobody played, made on first use (the score counts what the class changed against it).</summary>
-    ClassBaseline Baseline => LazyInitializer.EnsureInitialized(ref _baselineRunner, () => new ClassBaseline(Room.Scenario, Room.Seed));
-    volatile ScoresAt? _scores;
+    sealed record ScoresAt(IReadOnlyList<Frame> Frames, Task<IReadOnlyList<ScoreRow>> Rows);
+    /// <summary>The world nobody played, made on first use (the score counts what the class changed against it); shared by
+    /// the classes of the same scenario and seed (<see cref="ClassroomDirectory"/>).</summary>
+    SharedBaseline Baseline { get; }
+    internal string BaselineKey { get; }
+    readonly object _scoresLock = new();
+    ScoresAt? _scores;
     readonly SemaphoreSlim _framesGate = new(1, 1);
     List<Frame> _frames = new();
+    volatile Frame[] _framesRead = [];
 
     /// <summary>
     /// The session's frames, fetched from the grain only as far as they are new: sixty student pages refresh on every change,
-    /// and each would otherwise copy the whole history. A reset session (fewer ticks than cached) is fetched afresh.
+    /// and each would otherwise copy the whole history. When the runner's tick is the count already read (only the classroom
+    /// moves its session), the same array again without asking the grain. A reset session (fewer ticks than cached) is
+    /// fetched afresh.
     /// </summary>
     async Task<IReadOnlyList<Frame>> FramesAsync()
     {
+        var read = _framesRead;
+        if (read.Length == Tick) return read;
         await _framesGate.WaitAsync();
         try
         {
+            // Views arriving together wait here while the first fetches: they take what it fetched.
+            if (_framesRead.Length == Tick) return _framesRead;
             var tick = await Session.Grain.GetTickAsync();
-            if (tick < _frames.Count) _frames = new();
+            var had = _frames.Count;
+            var reset = tick < had;
+            if (reset) _frames = new();
             if (tick > _frames.Count) _frames.AddRange((await Session.Grain.GetFramesAsync(_frames.Count)).Value);
-            return _frames.ToArray();
+            // A new array whenever the frames changed: the caches below know their frames by it.
+            if (reset || _frames.Count != had) _framesRead = _frames.ToArray();
+            return _framesRead;
         }
         finally { _framesGate.Release(); }
     }
@@ -90,6 +115,13 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     /// <summary>The instructor's or a student's view; a student sees only their own country.</summary>
     public async Task<StudentView> ViewAsync(string? token)
+    {
+        var lap = Stopwatch.GetTimestamp();
+        try { return await ViewCoreAsync(token); }
+        finally { ClassroomMetrics.Lap(ClassroomMetrics.View, lap, "all"); }
+    }
+
+    async Task<StudentView> ViewCoreAsync(string? token)
     {
         // What the classroom holds is read under the gate (the host changes it under the gate); frames outside it.
         SeatInfo seatInfo;
@@ -110,26 +142,46 @@ public sealed class ClassroomHost : IAsyncDisposable
             log = Room.Log;
         }
         finally { _gate.Release(); }
-        CountryHeadline? headline = null;
-        if (country is { } c)
-        {
-            var rows = await ScoreboardAsync();
-            var row = rows.First(r => r.Country == c);
-            var ordered = log.Where(d => d.Country == c && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
-            // The last round's leading indicators, the class's world beside the world nobody played.
-            var frames = await FramesAsync();
-            var to = frames.Count;
-            var from = Math.Max(0, to - Room.Settings.RoundTicks);
-            var played = LeadingIndicators.Over(frames.Skip(from).Take(to - from).Select(f => LeadingIndicators.Of(Room.Scenario, f, c)).ToList());
-            headline = new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, ordered, Room.Scenario.Currency)
-            {
-                Window = (from, to), Played = played, Unplayed = Baseline.Indicators(c, from, to),
-                Rank = row.Rank, Ranked = rows.Count, Differs = Scoreboard.Differs(rows), Score = row.Score, Parts = row.Parts, ExportRevenue = row.ExportRevenue, ExportRent = row.ExportRent,
-            };
-        }
+        var headline = country is { } c ? await HeadlineAsync(c, log) : null;
         var news = log.Where(d => d.By == "instructor" || d.Country == country).TakeLast(12)
             .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").Reverse().ToList();
         return new StudentView(seatInfo, State(), headline, levers, submitted, news);
+    }
+
+    /// <summary>
+    /// A country's numbers. What the frames give is made once per frames array and shared by every seat of the country (the
+    /// sixty views that follow a round's opening would otherwise each compute the same rows); the stockpile ordered comes
+    /// from the caller's log.
+    /// </summary>
+    async Task<CountryHeadline> HeadlineAsync(string country, IReadOnlyList<Decision> log)
+    {
+        var frames = await FramesAsync();
+        Task<CountryHeadline> made;
+        lock (_headlines)
+        {
+            if (!_headlines.TryGetValue(country, out var h) || !ReferenceEquals(h.Frames, frames) || h.Headline.IsFaulted)
+                _headlines[country] = h = (frames, Task.Run(() => MakeHeadlineAsync(country, frames)));
+            made = h.Headline;
+        }
+        var ordered = log.Where(d => d.Country == country && d.LeverId.StartsWith("stockpile:", StringComparison.Ordinal)).Sum(d => d.Value);
+        return (await made) with { StockpileOrdered = ordered };
+    }
+
+    readonly Dictionary<string, (IReadOnlyList<Frame> Frames, Task<CountryHeadline> Headline)> _headlines = new(StringComparer.Ordinal);
+
+    async Task<CountryHeadline> MakeHeadlineAsync(string c, IReadOnlyList<Frame> frames)
+    {
+        var rows = await ScoresOf(frames);
+        var row = rows.First(r => r.Country == c);
+        // The last round's leading indicators, the class's world beside the world nobody played.
+        var to = frames.Count;
+        var from = Math.Max(0, to - Room.Settings.RoundTicks);
+        var played = LeadingIndicators.Over(frames.Skip(from).Take(to - from).Select(f => LeadingIndicators.Of(Room.Scenario, f, c)).ToList());
+        return new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, 0, Room.Scenario.Currency)
+        {
+            Window = (from, to), Played = played, Unplayed = await Baseline.IndicatorsAsync(c, from, to),
+            Rank = row.Rank, Ranked = rows.Count, Differs = Scoreboard.Differs(rows), Score = row.Score, Parts = row.Parts, ExportRevenue = row.ExportRevenue, ExportRent = row.ExportRent,
+        };
     }
 
     /// <summary>The scenario's name of a country, or its id.</summary>
@@ -214,7 +266,14 @@ public sealed class ClassroomHost : IAsyncDisposable
         return true;
     });
 
-    public Task<IReadOnlyList<LeverChoice>> SubmitAsync(string? token, IReadOnlyList<LeverChoice>? choices) => LockedAsync(async () =>
+    public async Task<IReadOnlyList<LeverChoice>> SubmitAsync(string? token, IReadOnlyList<LeverChoice>? choices)
+    {
+        var lap = Stopwatch.GetTimestamp();
+        try { return await SubmitLockedAsync(token, choices); }
+        finally { ClassroomMetrics.Lap(ClassroomMetrics.Submit, lap, "all"); }
+    }
+
+    Task<IReadOnlyList<LeverChoice>> SubmitLockedAsync(string? token, IReadOnlyList<LeverChoice>? choices) => LockedAsync(async () =>
     {
         var caller = Room.Authorize(token);
         var made = Room.Submit(caller, choices, Tick, _time.GetUtcNow());
@@ -231,12 +290,13 @@ public sealed class ClassroomHost : IAsyncDisposable
     /// Closes the round (instructor, or the timer with no token), applies its decisions, runs the round's ticks and opens
     /// the next; bots submit for the new round at once. Returns the tick reached.
     /// </summary>
-    public Task<int> AdvanceAsync(string? token) => LockedAsync(() => AdvanceLockedAsync(Room.Authorize(token)));
+    public Task<int> AdvanceAsync(string? token) => LockedAsync(() => AdvanceLockedAsync(Room.Authorize(token)), timing: ClassroomMetrics.Advance);
 
     async Task<int> AdvanceLockedAsync(Caller? caller)
     {
         if (Room.Settings.Mode == RoundMode.RealTime) throw new ClassroomError("mode", "a real-time class runs continuously; use pause and resume");
         var start = Tick;
+        var lap = Stopwatch.GetTimestamp();
         var made = Room.Close(caller, start, _time.GetUtcNow());
         var ticks = Math.Min(Room.Settings.RoundTicks, Room.Scenario.Days - start);
         try { await ApplyAsync(made); }
@@ -247,14 +307,17 @@ public sealed class ClassroomHost : IAsyncDisposable
             ArmTimer();
             throw;
         }
+        lap = ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "apply");
         try { if (ticks > 0) await Session.Runner.StepAsync(ticks); }
         finally
         {
+            lap = ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "step");
             // Decisions applied; if the run stopped short, the next round opens where the world is, rather than none at all.
             Room.Opened(Tick, _time.GetUtcNow());
         }
         // The round's frames only when a bot will read them: fetching 30 frames is a large copy.
         if (Room.IsOpen && Room.Seats.Any(s => s.Bot is not null)) await BotsSubmitAsync((await FramesAsync()).Skip(start).ToList());
+        ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "bots");
         ArmTimer();
         return Tick;
     }
@@ -406,16 +469,25 @@ public sealed class ClassroomHost : IAsyncDisposable
     /// (joins, submissions, drop-outs) are gathered for <see cref="CoalesceDelay"/>: 60 students submitting would otherwise
     /// send 60 × 61 state messages (and 60 × 60 page refreshes) a round.
     /// </summary>
-    async Task<T> LockedAsync<T>(Func<Task<T>> action, bool urgent = true)
+    async Task<T> LockedAsync<T>(Func<Task<T>> action, bool urgent = true, Histogram<double>? timing = null)
     {
+        var lap = Stopwatch.GetTimestamp();
+        var begun = lap;
         await _gate.WaitAsync();
+        if (timing is not null) ClassroomMetrics.Lap(timing, lap, "gate");
         T result;
         try { result = await action(); }
         finally { _gate.Release(); }
         if (urgent)
         {
+            lap = Stopwatch.GetTimestamp();
             Changed?.Invoke();
             await _broadcast(this);
+            if (timing is not null)
+            {
+                ClassroomMetrics.Lap(timing, lap, "broadcast");
+                ClassroomMetrics.Lap(timing, begun, "all");
+            }
         }
         else if (Interlocked.Exchange(ref _broadcastPending, 1) == 0) _ = BroadcastLaterAsync();
         return result;
