@@ -152,11 +152,14 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
         await base.OnDisconnectedAsync(exception);
     }
 
+    const string Overloaded = "classroom: the server is overloaded and the round's days did not finish in time; the class stays where the world got to: try again in a moment";
+
     /// <summary>The classroom's refusals become the caller's error message, "field: what is wrong".</summary>
     static async Task<T> Call<T>(Func<Task<T>> action)
     {
         try { return await action(); }
         catch (ClassroomError e) { throw new HubException(e.Message); }
+        catch (TimeoutException) { throw new HubException(Overloaded); }
         catch (QuotaException e) { throw new HubException(e.Message); }
         catch (MarketSim.Grains.Session.SessionFaultedException e) { throw new HubException("classroom: " + e.Message); }
     }
@@ -165,6 +168,7 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
     {
         try { await action(); }
         catch (ClassroomError e) { throw new HubException(e.Message); }
+        catch (TimeoutException) { throw new HubException(Overloaded); }
         catch (QuotaException e) { throw new HubException(e.Message); }
         catch (MarketSim.Grains.Session.SessionFaultedException e) { throw new HubException("classroom: " + e.Message); }
     }

@@ -113,7 +113,11 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         await _gate.WaitAsync();
         try
         {
-            var next = await grain.StepAsync(ticks);
+            int from;
+            lock (_sync) from = _tick;
+            int next;
+            try { next = await grain.StepAsync(ticks); }
+            catch (TimeoutException) { next = await AfterTimeoutAsync(from + ticks); }
             lock (_sync) _tick = next;
         }
         catch (SessionFaultedException e)
@@ -125,6 +129,27 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
             throw;
         }
         finally { _gate.Release(); }
+    }
+
+    /// <summary>
+    /// A step's call timed out (an overloaded silo), but the grain is still running its ticks. RunTo does not interleave, so
+    /// it waits behind them and returns once the world is where the step was to take it (or takes it there): the caller's
+    /// tick stays true instead of a round opening at a stale one. A few tries; then the tick the grain has reached is kept
+    /// and the timeout goes to the caller.
+    /// </summary>
+    async Task<int> AfterTimeoutAsync(int target)
+    {
+        const int Tries = 3;
+        for (int i = 1; ; i++)
+        {
+            try { return await grain.RunToAsync(target); }
+            catch (TimeoutException) when (i < Tries) { log.LogWarning("Session {Session}: step timed out, waiting for the grain to reach tick {Target}", id, target); }
+            catch (TimeoutException)
+            {
+                try { var at = await grain.GetTickAsync(); lock (_sync) _tick = at; } catch (Exception) { /* the tick reached stays as last known */ }
+                throw;
+            }
+        }
     }
 
     void Reanchor()
