@@ -79,6 +79,7 @@ public static class MarketSimSiloBuilderExtensions
     public static ISiloBuilder AddMarketSimGrains(this ISiloBuilder silo, bool useMemoryStorage = true)
     {
         silo.Services.AddMarketSimSerialization();
+        silo.Services.AddSingleton<SessionWorlds>();
         if (useMemoryStorage)
         {
             silo.AddMemoryGrainStorage(Persistence.StorageName);

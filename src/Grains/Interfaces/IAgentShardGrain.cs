@@ -5,8 +5,9 @@ namespace MarketSim.Grains.Interfaces;
 
 public enum AgentKind { Producer, Manufacturer }
 
+/// <param name="Index">The agent's position in the scenario's producers or manufacturers (finds its spec without a search).</param>
 [GenerateSerializer, Immutable]
-public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)] string Id);
+public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)] string Id, [property: Id(2)] int Index);
 
 /// <summary>
 /// Fans a tick out to a contiguous range of agents so that no single grain handles every agent's reply. Results come back in
@@ -14,7 +15,8 @@ public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)
 /// </summary>
 public interface IAgentShardGrain : ISessionMemberGrain
 {
-    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents);
+    /// <summary>Sets the shard's range and every agent's tick-0 state from the scenario of run <paramref name="generation"/>.</summary>
+    Task InitialiseAsync(string generation, Immutable<AgentRef[]> agents);
     Task<Immutable<AgentPlan[]>> PlanAsync(Immutable<TickContext> context);
     /// <param name="settlements">One per agent, in assignment order.</param>
     Task<Immutable<AgentReport[]>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context);

@@ -30,6 +30,10 @@ public interface ISessionGrain : IMarketSimGrain
 
     [AlwaysInterleave] Task<Immutable<ScenarioSpec>> GetScenarioAsync();
 
+    /// <summary>The world of run <paramref name="generation"/> (for <see cref="SessionWorlds"/>); a member of another run gets
+    /// <c>MemberStateLostException</c>.</summary>
+    [AlwaysInterleave] Task<Immutable<ScenarioSpec>> GetWorldAsync(string generation);
+
     /// <summary>The policy timeline, including changes that take effect at the next tick.</summary>
     [AlwaysInterleave] Task<Immutable<IReadOnlyList<PolicySpec>>> GetPoliciesAsync();
 

@@ -3,6 +3,7 @@ using MarketSim.Model.Agents;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 
@@ -81,12 +82,8 @@ public sealed partial class SessionGrain(
         _restoreMembers = false;
         await ClearRecordsAsync(oldGeneration, oldBlocks);
 
-        var tasks = new List<Task>();
-        tasks.AddRange(_topology.Shards.Select(s => s.Grain.InitialiseAsync(scenario, s.Agents.AsImmutable())));
-        tasks.AddRange(world.Countries.Select((c, i) => _topology.Countries[i].InitialiseAsync(scenario, c.AsImmutable())));
-        tasks.AddRange(world.Commodities.Select((c, i) => _topology.Markets[i].InitialiseAsync(scenario, c.Id, seed)));
-        // Every member has written its tick-0 state into slot 0; this write commits checkpoint #0.
-        await Task.WhenAll(tasks);
+        // Checkpoint #0 is the scenario itself: the members initialise in memory and write nothing; this write commits it.
+        await InitialiseMembersAsync();
         await store.WriteStateAsync();
         _dirty = false;
         using (Scope()) logger.LogInformation("Session {SessionId} started: {Agents} agents in {Shards} shards, seed {Seed}, checkpoint every {Every} ticks",
@@ -191,6 +188,27 @@ public sealed partial class SessionGrain(
 
     public Task<Immutable<ScenarioSpec>> GetScenarioAsync() => Task.FromResult(Started().World.AsImmutable());
 
+    public Task<Immutable<ScenarioSpec>> GetWorldAsync(string generation) =>
+        store.State is { World: { } world } && store.State.Generation == generation
+            ? Task.FromResult(world.AsImmutable())
+            : throw new Checkpoints.MemberStateLostException($"Session \"{Id}\" is not running generation {generation}.");
+
+    /// <summary>
+    /// Every member at tick 0 from the scenario, in memory (at start, and as the rollback to checkpoint #0). Members fetch the
+    /// world from their silo's copy (<see cref="SessionWorlds"/>): only shard ranges and ids cross to other silos here.
+    /// </summary>
+    async Task InitialiseMembersAsync()
+    {
+        var (world, _, topology) = Started();
+        var generation = store.State.Generation;
+        ServiceProvider.GetRequiredService<SessionWorlds>().Put(Id, generation, world);
+        var tasks = new List<Task>();
+        tasks.AddRange(topology.Shards.Select(s => s.Grain.InitialiseAsync(generation, s.Agents.AsImmutable())));
+        tasks.AddRange(world.Countries.Select((c, i) => topology.Countries[i].InitialiseAsync(generation, c.AsImmutable())));
+        tasks.AddRange(world.Commodities.Select((c, i) => topology.Markets[i].InitialiseAsync(generation, c.Id, store.State.Seed)));
+        await Task.WhenAll(tasks);
+    }
+
     /// <summary>The first tick a change made now would reach: the running tick has already read the timeline.</summary>
     int NextTick(SessionState clock) => _inTick ? clock.Tick + 1 : clock.Tick;
 
@@ -279,6 +297,7 @@ public sealed partial class SessionGrain(
         _dirty = false;
         await ClearRecordsAsync(store.State.Generation, store.State.BlockEnds.Count);
         await store.ClearStateAsync();
+        ServiceProvider.GetRequiredService<SessionWorlds>().Forget(Id);
         DeactivateOnIdle();
     }
 }
