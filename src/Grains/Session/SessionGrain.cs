@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Agents;
 using MarketSim.Model.Policies;
@@ -121,15 +122,19 @@ public sealed partial class SessionGrain(
         {
             if (ServiceProvider.GetService(typeof(SessionFaults)) is SessionFaults { AtTick: { } inject } && inject(Id, clock.Tick) is { } injected)
                 throw injected;
+            var wall = Stopwatch.StartNew();
+            var serial = Stopwatch.StartNew();
             var plan = SessionRules.Begin(world, clock);
             var context = plan.Context.AsImmutable();
 
             var countryPlans = world.Countries.Select((c, i) => topology.Countries[i].PlanAsync(context,
                 SessionRules.StockpilesOf(plan, c.Id).AsImmutable(), SessionRules.UnmetShareOf(clock, c.Id).AsImmutable())).ToArray();
             var shardPlans = topology.Shards.Select(s => s.Grain.PlanAsync(context)).ToArray();
+            serial.Stop();
             await Task.WhenAll(countryPlans);
             await Task.WhenAll(shardPlans);
             var plans = new List<AgentPlan>();
+            serial.Start();
             foreach (var p in countryPlans) plans.Add(p.Result.Value);
             foreach (var s in shardPlans) plans.AddRange(s.Result.Value);
 
@@ -137,20 +142,28 @@ public sealed partial class SessionGrain(
             var inForce = plan.InForce.AsImmutable();
             var clearing = world.Commodities.Select((c, i) =>
                 topology.Markets[i].ClearAsync(plan.Tick, orders[c.Id].Asks.AsImmutable(), orders[c.Id].Bids.AsImmutable(), inForce)).ToArray();
+            serial.Stop();
+            var clear = Stopwatch.StartNew();
             var results = (await Task.WhenAll(clearing)).Select(r => r.Value).ToList();
+            clear.Stop();
+            serial.Start();
             var routed = SessionRules.Route(results, SessionRules.Owners(clock));
 
             var countrySettle = world.Countries.Select((c, i) =>
                 topology.Countries[i].SettleAsync(SessionRules.SettlementFor(plan, routed, c.Id).AsImmutable())).ToArray();
             var shardSettle = topology.Shards.Select(s => s.Grain.SettleAsync(
                 s.Agents.Select(a => SessionRules.SettlementFor(plan, routed, a.Id)).ToArray().AsImmutable(), context)).ToArray();
+            serial.Stop();
             await Task.WhenAll(countrySettle);
             await Task.WhenAll(shardSettle);
             var reports = new List<AgentReport>();
+            serial.Start();
             foreach (var r in countrySettle) reports.Add(r.Result.Value);
             foreach (var s in shardSettle) reports.AddRange(s.Result.Value);
 
             frame = SessionRules.Finish(world, clock, plan, results, reports);
+            _timings = new SessionTimings(_timings.Ticks + 1, _timings.Serial + serial.Elapsed.TotalSeconds,
+                _timings.Clear + clear.Elapsed.TotalSeconds, _timings.Wall + wall.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -166,6 +179,10 @@ public sealed partial class SessionGrain(
             _dirty = false;
         }
     }
+
+    SessionTimings _timings = new(0, 0, 0, 0);
+
+    public Task<SessionTimings> GetTimingsAsync() => Task.FromResult(_timings);
 
     public Task<int> GetTickAsync() => Task.FromResult(Started().Clock.Tick);
 
