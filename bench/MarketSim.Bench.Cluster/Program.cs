@@ -37,6 +37,7 @@ foreach (var n in siloCounts)
         ["MarketSim__Cluster__ResponseTimeoutSeconds"] = "600",
     };
     var silos = Enumerable.Range(1, n).Select(i => new SiloProcess { Name = "silo" + i, Environment = env }).ToList();
+    var stage = "start";
     try
     {
         foreach (var s in silos) s.Start();
@@ -53,10 +54,12 @@ foreach (var n in siloCounts)
         var session = client.Services.GetRequiredService<IClusterClient>().GetGrain<ISessionGrain>("bench");
         var redisKeys = redis.Cli("DBSIZE").Trim();
         var sw = Stopwatch.StartNew();
+        stage = "StartAsync";
         await session.StartAsync(world.AsImmutable(), 7, SessionSettings.Default);
         var setup = sw.Elapsed.TotalSeconds;
         var keysWritten = long.Parse(redis.Cli("DBSIZE").Trim()) - long.Parse(redisKeys);
         var started = silos.Select(s => Probe.Rss(s.Pid, "VmRSS")).ToArray();
+        stage = $"ticks (setup took {setup:0.0} s)";
         await session.StepAsync(1); // first activations of the tick path
         var sessionSilo = await session.GetSiloAsync();
         var ports = new Probe.Ports(silos.Select(s => s.SiloPort).ToHashSet(), silos.Select(s => s.GatewayPort).ToHashSet(), redis.Port);
@@ -87,8 +90,14 @@ foreach (var n in siloCounts)
         }
         rows.Add($"| {n} ({hosting.Count} hosting) | {agents:N0} | {setup:0.0} | {keysWritten:N0} | {mem / 1024:0.0} | {median:0.00} | {1 / median:0.00} | " +
             $"{serial:0.000} | {clear:0.000} | {toSilos / ticks / agents:0} |");
+        Console.Error.WriteLine(rows[^1]);
         Console.Error.WriteLine($"{n} silos: tick times {string.Join(", ", times.Select(x => x.ToString("0.00")))} s");
         await client.StopAsync();
+    }
+    catch (Exception e)
+    {
+        rows.Add($"| {n} | {agents:N0} | **failed in {stage}**: {e.GetType().Name}: {e.Message.Split('\n')[0]} |");
+        Console.Error.WriteLine(e);
     }
     finally
     {

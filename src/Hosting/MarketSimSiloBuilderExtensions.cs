@@ -83,7 +83,7 @@ public static class MarketSimSiloBuilderExtensions
         if (useMemoryStorage)
         {
             silo.AddMemoryGrainStorage(Persistence.StorageName);
-            // Store with Orleans' serializer, so Model types inside grain state go through the same JSON codec as messages.
+            // Store with Orleans' serializer, so Model types inside grain state go through the codecs messages use.
             silo.Services.AddOptions<MemoryGrainStorageOptions>(Persistence.StorageName)
                 .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         }
@@ -95,7 +95,7 @@ public static class MarketSimSiloBuilderExtensions
 
 /// <summary>
 /// Orleans' binary serializer as base64 text: Redis storage keeps the payload as a string, and the binary form keeps Model
-/// types on the same JSON codec as messages (doubles exact).
+/// types on the codecs messages use (doubles exact).
 /// </summary>
 public sealed class Base64GrainStorageSerializer(Serializer serializer) : IGrainStorageSerializer
 {

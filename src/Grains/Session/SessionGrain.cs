@@ -220,11 +220,26 @@ public sealed partial class SessionGrain(
         var generation = store.State.Generation;
         ServiceProvider.GetRequiredService<SessionWorlds>().Put(Id, generation, world);
         var tasks = new List<Task>();
-        tasks.AddRange(topology.Shards.Select(s => s.Grain.InitialiseAsync(generation, s.Agents.AsImmutable())));
         tasks.AddRange(world.Countries.Select((c, i) => topology.Countries[i].InitialiseAsync(generation, c.AsImmutable())));
         tasks.AddRange(world.Commodities.Select((c, i) => topology.Markets[i].InitialiseAsync(generation, c.Id, store.State.Seed)));
-        await Task.WhenAll(tasks);
+        // A bounded number of shards at a time: each activates its firms, and every activation registers in the grain
+        // directory (on another silo for 2 in 3 firms of a 3-silo cluster). 100,000 registrations in flight at once made a
+        // loaded 3-silo cluster time out; a few thousand keep the silos busy all the same.
+        var running = new List<Task>();
+        foreach (var (shard, agents) in topology.Shards)
+        {
+            if (running.Count >= ShardsInitialisingAtOnce)
+            {
+                var done = await Task.WhenAny(running);
+                running.Remove(done);
+                await done;
+            }
+            running.Add(shard.InitialiseAsync(generation, agents.AsImmutable()));
+        }
+        await Task.WhenAll(tasks.Concat(running));
     }
+
+    const int ShardsInitialisingAtOnce = 8;
 
     /// <summary>The first tick a change made now would reach: the running tick has already read the timeline.</summary>
     int NextTick(SessionState clock) => _inTick ? clock.Tick + 1 : clock.Tick;
