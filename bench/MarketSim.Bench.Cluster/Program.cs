@@ -14,6 +14,8 @@ using Orleans.Concurrency;
 // Cluster benchmark: a synthetic world of N manufacturers on 1 and on 3 silo processes (Redis clustering and storage,
 // loopback), driven by this process as a client, as the CLI's --cluster does. Prints Markdown tables.
 //   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- [--size 100000] [--ticks 4] [--silos 1,3]
+//   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- --codec 10000   (a tick's messages: JSON vs binary, no cluster)
+if (ArgS("--codec") is { } codecSize) { CodecProbe.Run(int.Parse(codecSize)); return; }
 var size = Arg("--size", 100_000);
 var ticks = Arg("--ticks", 4);
 var siloCounts = (ArgS("--silos") ?? "1,3").Split(',').Select(int.Parse).ToArray();
@@ -21,6 +23,7 @@ var siloCounts = (ArgS("--silos") ?? "1,3").Split(',').Select(int.Parse).ToArray
 var world = SyntheticWorld.Build(size);
 var agents = world.Producers.Count + world.Manufacturers.Count;
 var shards = ShardPlanner.Assign(world, SessionSettings.Default).Count;
+Console.Error.WriteLine($"world built: {agents:N0} agents; as JSON {System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(world).Length / 1048576.0:0} MiB");
 Console.WriteLine($"# MarketSim cluster bench\n{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; .NET {Environment.Version}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine($"command: dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- {string.Join(' ', args)}\n");
 var rows = new List<string>();

@@ -57,6 +57,7 @@ public static class MarketSimSiloBuilderExtensions
         // ClusterMembershipOptions (ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(MarketSimClusterOptions.Section + ":Membership"));
         if (cluster.ResponseTimeoutSeconds is { } t) silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(t));
+        silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = MarketSimClusterOptions.MaxMessageBodySize);
 
         var storage = cluster.Storage?.ToLowerInvariant();
         if (storage == "none") return silo.AddMarketSimGrains(useMemoryStorage: false);
