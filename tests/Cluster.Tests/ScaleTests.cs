@@ -2,6 +2,10 @@ using MarketSim.Bench;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Output;
 using MarketSim.Model.Simulation;
+using MarketSim.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Concurrency;
 using Xunit.Abstractions;
@@ -22,7 +26,16 @@ public sealed class ScaleTests(LocalCluster cluster, ITestOutputHelper output) :
         const ulong seed = 7;
         await cluster.EnsureThreeAsync();
         var world = SyntheticWorld.Build(firms);
-        var session = cluster.Client.GetGrain<ISessionGrain>("scale-" + Guid.NewGuid().ToString("N")[..6]);
+        // The fixture's client gives up on a call after 10 s (for the crash tests); a start of 10k firms may take longer on a
+        // loaded machine, so this test has a client of its own with a longer timeout.
+        var options = cluster.Options;
+        options.ResponseTimeoutSeconds = 300;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(c => c.UseMarketSimCluster(options));
+        using var client = builder.Build();
+        await client.StartAsync();
+        var session = client.Services.GetRequiredService<IClusterClient>().GetGrain<ISessionGrain>("scale-" + Guid.NewGuid().ToString("N")[..6]);
         var keysBefore = Keys();
         var started = DateTime.UtcNow;
         await session.StartAsync(world.AsImmutable(), seed, SessionSettings.Default);
@@ -37,6 +50,7 @@ public sealed class ScaleTests(LocalCluster cluster, ITestOutputHelper output) :
         var reference = new ReferenceRunner(world, seed).Run(ticks).ToList();
         Assert.Equal(CsvExport.ToStrings(world, reference), CsvExport.ToStrings(world, frames));
         await session.EndAsync();
+        await client.StopAsync();
     }
 
     long Keys() => long.Parse(cluster.Redis.Cli("DBSIZE").Trim());
