@@ -56,7 +56,14 @@ public static class MarketSimSiloBuilderExtensions
         // Failure detection and timeouts are tunable (tests shorten them): MarketSim:Cluster:Membership binds to
         // ClusterMembershipOptions (ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(MarketSimClusterOptions.Section + ":Membership"));
-        if (cluster.ResponseTimeoutSeconds is { } t) silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(t));
+        if (cluster.ResponseTimeoutSeconds is { } t)
+            silo.Configure<SiloMessagingOptions>(o =>
+            {
+                o.ResponseTimeout = TimeSpan.FromSeconds(t);
+                // Placing an activation has its own timeout; a silo busy decoding a large scenario (a million firms: 250 MB)
+                // let it expire (Polly TimeoutRejectedException in StartAsync). A longer call timeout lengthens it too.
+                if (TimeSpan.FromSeconds(t) > o.PlacementTimeout) o.PlacementTimeout = TimeSpan.FromSeconds(t);
+            });
         silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = MarketSimClusterOptions.MaxMessageBodySize);
 
         var storage = cluster.Storage?.ToLowerInvariant();
