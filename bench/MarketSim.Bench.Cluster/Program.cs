@@ -23,7 +23,9 @@ var siloCounts = (ArgS("--silos") ?? "1,3").Split(',').Select(int.Parse).ToArray
 var world = SyntheticWorld.Build(size);
 var agents = world.Producers.Count + world.Manufacturers.Count;
 var shards = ShardPlanner.Assign(world, SessionSettings.Default).Count;
-Console.Error.WriteLine($"world built: {agents:N0} agents; as JSON {System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(world).Length / 1048576.0:0} MiB");
+var jsonSize = new Probe.CountingStream();
+System.Text.Json.JsonSerializer.Serialize(jsonSize, world);
+Console.Error.WriteLine($"world built: {agents:N0} agents; as JSON {jsonSize.Length / 1048576.0:0} MiB");
 Console.WriteLine($"# MarketSim cluster bench\n{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; .NET {Environment.Version}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine($"command: dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- {string.Join(' ', args)}\n");
 var rows = new List<string>();
@@ -39,6 +41,8 @@ foreach (var n in siloCounts)
         ["MarketSim__Cluster__ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
         ["MarketSim__Cluster__ResponseTimeoutSeconds"] = "600",
     };
+    // A million firms on three silos fill most of this machine's 23 GiB: there, the GC compacts sooner to give memory back.
+    if (agents >= 1_000_000) env["DOTNET_GCConserveMemory"] = "7";
     var silos = Enumerable.Range(1, n).Select(i => new SiloProcess { Name = "silo" + i, Environment = env }).ToList();
     var stage = "start";
     try
