@@ -37,7 +37,7 @@ public abstract class SessionMemberGrain : Grain
     }
 
     /// <summary>A loaded record of another run drops the world this activation held.</summary>
-    protected void Loaded(string generation)
+    protected void LoadedRun(string generation)
     {
         if (generation != Generation) _world = null;
         Generation = generation;

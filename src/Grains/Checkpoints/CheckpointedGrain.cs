@@ -45,7 +45,7 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
             if (await Slots.ReadAsync("live") is { State: { } live } record)
             {
                 (_state, _tick, _phase) = (live, record.Tick, record.Phase);
-                Loaded(record.Generation);
+                LoadedRun(record.Generation);
             }
         }
         if (_state is null)
@@ -75,7 +75,7 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
         if (record.Tick != tick || record.State is null)
             throw new InvalidOperationException($"{GetType().Name} \"{this.GetPrimaryKeyString()}\": checkpoint slot {slot} holds tick {record.Tick}, not {tick}.");
         (_state, _tick, _phase) = (record.State, tick, TickPhase.Plan);
-        Loaded(record.Generation);
+        LoadedRun(record.Generation);
         _liveTried = true;
         _changedSinceLive = true;
     }

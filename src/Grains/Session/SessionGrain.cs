@@ -206,7 +206,8 @@ public sealed partial class SessionGrain(
     public Task<Immutable<ScenarioSpec>> GetScenarioAsync() => Task.FromResult(Started().World.AsImmutable());
 
     public Task<Immutable<ScenarioSpec>> GetWorldAsync(string generation) =>
-        store.State is { World: { } world } && store.State.Generation == generation
+        // "" is a record written before members kept their run: it can only be restored into the current one.
+        store.State is { World: { } world } && (store.State.Generation == generation || generation == "")
             ? Task.FromResult(world.AsImmutable())
             : throw new Checkpoints.MemberStateLostException($"Session \"{Id}\" is not running generation {generation}.");
 
