@@ -39,7 +39,7 @@ foreach (var n in siloCounts)
     {
         ["MarketSim__Cluster__Redis"] = redis.ConnectionString,
         ["MarketSim__Cluster__ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
-        ["MarketSim__Cluster__ResponseTimeoutSeconds"] = "600",
+        ["MarketSim__Cluster__ResponseTimeoutSeconds"] = "3600",
     };
     // A million firms on three silos fill most of this machine's 23 GiB: there, the GC compacts sooner to give memory back.
     if (agents >= 1_000_000) env["DOTNET_GCConserveMemory"] = "7";
@@ -58,7 +58,7 @@ foreach (var n in siloCounts)
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(c => c.UseMarketSimCluster(new MarketSimClusterOptions
         {
-            Redis = redis.ConnectionString, ClusterId = env["MarketSim__Cluster__ClusterId"], ResponseTimeoutSeconds = 600,
+            Redis = redis.ConnectionString, ClusterId = env["MarketSim__Cluster__ClusterId"], ResponseTimeoutSeconds = 3600,
         }));
         using var client = builder.Build();
         await client.StartAsync();
