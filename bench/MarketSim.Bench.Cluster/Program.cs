@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MarketSim.Bench;
+using MarketSim.Bench.Cluster;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Grains.Session;
 using MarketSim.Hosting;
@@ -11,8 +12,10 @@ using Orleans;
 using Orleans.Concurrency;
 
 // Cluster benchmark: a synthetic world of N manufacturers on 1 and on 3 silo processes (Redis clustering and storage,
-// loopback), driven by this process as a client, as the CLI's --cluster does. Prints a Markdown table.
+// loopback), driven by this process as a client, as the CLI's --cluster does. Prints Markdown tables.
 //   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- [--size 100000] [--ticks 4] [--silos 1,3]
+//   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- --codec 10000   (a tick's messages: JSON vs binary, no cluster)
+if (ArgS("--codec") is { } codecSize) { CodecProbe.Run(int.Parse(codecSize)); return; }
 var size = Arg("--size", 100_000);
 var ticks = Arg("--ticks", 4);
 var siloCounts = (ArgS("--silos") ?? "1,3").Split(',').Select(int.Parse).ToArray();
@@ -20,12 +23,13 @@ var siloCounts = (ArgS("--silos") ?? "1,3").Split(',').Select(int.Parse).ToArray
 var world = SyntheticWorld.Build(size);
 var agents = world.Producers.Count + world.Manufacturers.Count;
 var shards = ShardPlanner.Assign(world, SessionSettings.Default).Count;
-// Per tick by design (bench/README.md, measured there on one silo): plan + settle per agent, per shard, per country; clear per market.
-var callsPerTick = 2 * agents + 2 * shards + 2 * world.Countries.Count + world.Commodities.Count;
-Console.WriteLine($"# MarketSim cluster bench\n{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
+var jsonSize = new Probe.CountingStream();
+System.Text.Json.JsonSerializer.Serialize(jsonSize, world);
+Console.Error.WriteLine($"world built: {agents:N0} agents; as JSON {jsonSize.Length / 1048576.0:0} MiB");
+Console.WriteLine($"# MarketSim cluster bench\n{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; .NET {Environment.Version}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine($"command: dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- {string.Join(' ', args)}\n");
-Console.WriteLine("| silos | agents | setup s | median tick s | ticks/s | grain calls/tick | cross-silo share of agent calls | RSS per silo MiB (peak) |");
-Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|---|");
+var rows = new List<string>();
+var perSilo = new List<string>();
 
 foreach (var n in siloCounts)
 {
@@ -35,26 +39,43 @@ foreach (var n in siloCounts)
     {
         ["MarketSim__Cluster__Redis"] = redis.ConnectionString,
         ["MarketSim__Cluster__ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
-        ["MarketSim__Cluster__ResponseTimeoutSeconds"] = "600",
+        ["MarketSim__Cluster__ResponseTimeoutSeconds"] = "3600",
     };
+    // A million firms on three silos fill most of this machine's 23 GiB: there, the GC compacts sooner to give memory back.
+    if (agents >= 1_000_000) env["DOTNET_GCConserveMemory"] = "7";
+    // A silo decoding a 250 MB scenario on a loaded 2-core machine misses probes for a while: declared dead by the others,
+    // it stops (seen at 1M firms). Failure detection is not what this bench measures.
+    env["MarketSim__Cluster__Membership__ProbeTimeout"] = "00:00:30";
+    env["MarketSim__Cluster__Membership__NumMissedProbesLimit"] = "6";
     var silos = Enumerable.Range(1, n).Select(i => new SiloProcess { Name = "silo" + i, Environment = env }).ToList();
+    var stage = "start";
     try
     {
         foreach (var s in silos) s.Start();
         foreach (var s in silos) await s.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        var idle = silos.Select(s => Probe.Rss(s.Pid, "VmRSS")).ToArray();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(c => c.UseMarketSimCluster(new MarketSimClusterOptions
         {
-            Redis = redis.ConnectionString, ClusterId = env["MarketSim__Cluster__ClusterId"], ResponseTimeoutSeconds = 600,
+            Redis = redis.ConnectionString, ClusterId = env["MarketSim__Cluster__ClusterId"], ResponseTimeoutSeconds = 3600,
         }));
         using var client = builder.Build();
         await client.StartAsync();
         var session = client.Services.GetRequiredService<IClusterClient>().GetGrain<ISessionGrain>("bench");
+        var redisKeys = redis.Cli("DBSIZE").Trim();
         var sw = Stopwatch.StartNew();
+        stage = "StartAsync";
         await session.StartAsync(world.AsImmutable(), 7, SessionSettings.Default);
         var setup = sw.Elapsed.TotalSeconds;
+        var keysWritten = long.Parse(redis.Cli("DBSIZE").Trim()) - long.Parse(redisKeys);
+        var started = silos.Select(s => Probe.Rss(s.Pid, "VmRSS")).ToArray();
+        stage = $"ticks (setup took {setup:0.0} s)";
         await session.StepAsync(1); // first activations of the tick path
+        var sessionSilo = await session.GetSiloAsync();
+        var ports = new Probe.Ports(silos.Select(s => s.SiloPort).ToHashSet(), silos.Select(s => s.GatewayPort).ToHashSet(), redis.Port);
+        var before = silos.Select(s => (Cpu: Probe.CpuSeconds(s.Pid), Net: Probe.SentBytes(s.Pid, s.SiloPort, ports))).ToArray();
+        var timingsBefore = await session.GetTimingsAsync();
         var times = new List<double>();
         for (int t = 0; t < ticks; t++)
         {
@@ -62,16 +83,34 @@ foreach (var n in siloCounts)
             await session.StepAsync(1);
             times.Add(sw.Elapsed.TotalSeconds);
         }
+        var after = silos.Select(s => (Cpu: Probe.CpuSeconds(s.Pid), Net: Probe.SentBytes(s.Pid, s.SiloPort, ports))).ToArray();
+        var timings = await session.GetTimingsAsync();
+        var serial = (timings.Serial - timingsBefore.Serial) / ticks;
+        var clear = (timings.Clear - timingsBefore.Clear) / ticks;
         times.Sort();
         var median = times[times.Count / 2];
         var hosting = await session.GetSilosAsync();
-        // Firms are placed beside their shard (PreferLocal), so agent calls stay in-silo; only shard, country and market calls cross.
-        var crossShare = n == 1 ? 0 : (2.0 * shards + 2 * world.Countries.Count + world.Commodities.Count) * (n - 1) / n / callsPerTick;
-        var rss = string.Join(", ", silos.Select(s => $"{Rss(s.Pid, "VmRSS")} ({Rss(s.Pid, "VmHWM")})"));
-        Console.WriteLine($"| {n} ({hosting.Count} hosting) | {agents:N0} | {setup:0.0} | {median:0.00} | {1 / median:0.00} | {callsPerTick:N0} | {crossShare:P2} | {rss} |");
+        var mem = started.Zip(idle, (a, b) => (double)(a - b)).Sum() * 1024 * 1024 / agents;
+        var toSilos = 0.0;
+        for (int i = 0; i < n; i++)
+        {
+            var d = after[i].Net.Minus(before[i].Net);
+            toSilos += d.Silos;
+            perSilo.Add($"| {n} | {silos[i].Name}{(silos[i].Hosts(sessionSilo) ? " (session)" : "")} | {(after[i].Cpu - before[i].Cpu) / ticks:0.000} | " +
+                $"{d.Silos / ticks / 1024:N0} | {d.Clients / ticks / 1024:N0} | {d.Redis / ticks / 1024:N0} | {Probe.Rss(silos[i].Pid, "VmRSS")} ({Probe.Rss(silos[i].Pid, "VmHWM")}) |");
+        }
+        rows.Add($"| {n} ({hosting.Count} hosting) | {agents:N0} | {setup:0.0} | {keysWritten:N0} | {mem / 1024:0.0} | {median:0.00} | {1 / median:0.00} | " +
+            $"{serial:0.000} | {clear:0.000} | {toSilos / ticks / agents:0} |");
+        Console.Error.WriteLine(rows[^1]);
         Console.Error.WriteLine($"{n} silos: tick times {string.Join(", ", times.Select(x => x.ToString("0.00")))} s");
-        await session.EndAsync();
         await client.StopAsync();
+    }
+    catch (Exception e)
+    {
+        rows.Add($"| {n} | {agents:N0} | **failed in {stage}**: {e.GetType().Name}: {e.Message.Split('\n')[0]} |");
+        Console.Error.WriteLine(e);
+        foreach (var s in silos)
+            Console.Error.WriteLine($"---- {s.Name} ({(s.Running ? "running" : $"exited {s.ExitCode}")}), last lines:\n{string.Join('\n', s.Log.Split('\n').TakeLast(40))}");
     }
     finally
     {
@@ -79,11 +118,13 @@ foreach (var n in siloCounts)
     }
 }
 
-static long Rss(int pid, string field)
-{
-    var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":"));
-    return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-}
+Console.WriteLine("| silos | agents | setup s | Redis keys written at start | memory per firm KiB | median tick s | ticks/s | session serial s/tick | market clearing s/tick | bytes between silos per firm-tick |");
+Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+foreach (var r in rows) Console.WriteLine(r);
+Console.WriteLine("\nPer silo, over the timed ticks:\n");
+Console.WriteLine("| silos | silo | CPU s/tick | KiB/tick sent to silos | to clients | to Redis | RSS MiB after (peak) |");
+Console.WriteLine("|--:|---|--:|--:|--:|--:|---|");
+foreach (var r in perSilo) Console.WriteLine(r);
 
 int Arg(string name, int fallback) => ArgS(name) is { } v ? int.Parse(v) : fallback;
 string? ArgS(string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }

@@ -23,6 +23,7 @@ public static class MarketSimClientBuilderExtensions
                 cluster.ServiceId, cluster.ClusterId);
         }
         if (cluster.ResponseTimeoutSeconds is { } t) client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(t));
+        client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = MarketSimClusterOptions.MaxMessageBodySize);
         client.Services.AddMarketSimSerialization();
         return client;
     }

@@ -42,6 +42,12 @@ public sealed class MarketSimClusterOptions
     /// <summary>Port of the silo's HTTP health endpoint (GET /healthz); 0 or null = none.</summary>
     public int? HealthPort { get; set; }
 
+    /// <summary>
+    /// Orleans refuses messages over 100 MB by default; a scenario of a million firms, sent once to the session and once to
+    /// each silo, is larger than that.
+    /// </summary>
+    public const int MaxMessageBodySize = 1 << 30;
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
     public bool IsClient => UsesRedis || string.Equals(Mode, "Client", StringComparison.OrdinalIgnoreCase);
     public bool RedisStorage => Storage is { } s ? string.Equals(s, "Redis", StringComparison.OrdinalIgnoreCase) : UsesRedis;

@@ -56,7 +56,15 @@ public static class MarketSimSiloBuilderExtensions
         // Failure detection and timeouts are tunable (tests shorten them): MarketSim:Cluster:Membership binds to
         // ClusterMembershipOptions (ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(MarketSimClusterOptions.Section + ":Membership"));
-        if (cluster.ResponseTimeoutSeconds is { } t) silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(t));
+        if (cluster.ResponseTimeoutSeconds is { } t)
+            silo.Configure<SiloMessagingOptions>(o =>
+            {
+                o.ResponseTimeout = TimeSpan.FromSeconds(t);
+                // Placing an activation has its own timeout; a silo busy decoding a large scenario (a million firms: 250 MB)
+                // let it expire (Polly TimeoutRejectedException in StartAsync). A longer call timeout lengthens it too.
+                if (TimeSpan.FromSeconds(t) > o.PlacementTimeout) o.PlacementTimeout = TimeSpan.FromSeconds(t);
+            });
+        silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = MarketSimClusterOptions.MaxMessageBodySize);
 
         var storage = cluster.Storage?.ToLowerInvariant();
         if (storage == "none") return silo.AddMarketSimGrains(useMemoryStorage: false);
@@ -79,10 +87,11 @@ public static class MarketSimSiloBuilderExtensions
     public static ISiloBuilder AddMarketSimGrains(this ISiloBuilder silo, bool useMemoryStorage = true)
     {
         silo.Services.AddMarketSimSerialization();
+        silo.Services.AddSingleton<SessionWorlds>();
         if (useMemoryStorage)
         {
             silo.AddMemoryGrainStorage(Persistence.StorageName);
-            // Store with Orleans' serializer, so Model types inside grain state go through the same JSON codec as messages.
+            // Store with Orleans' serializer, so Model types inside grain state go through the codecs messages use.
             silo.Services.AddOptions<MemoryGrainStorageOptions>(Persistence.StorageName)
                 .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         }
@@ -94,7 +103,7 @@ public static class MarketSimSiloBuilderExtensions
 
 /// <summary>
 /// Orleans' binary serializer as base64 text: Redis storage keeps the payload as a string, and the binary form keeps Model
-/// types on the same JSON codec as messages (doubles exact).
+/// types on the codecs messages use (doubles exact).
 /// </summary>
 public sealed class Base64GrainStorageSerializer(Serializer serializer) : IGrainStorageSerializer
 {

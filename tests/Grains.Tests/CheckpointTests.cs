@@ -27,6 +27,23 @@ public sealed class CheckpointTests(OneSiloFixture one) : IClassFixture<OneSiloF
     }
 
     [Fact]
+    public async Task Members_lost_before_the_first_checkpoint_are_rebuilt_from_the_scenario_and_recompute_the_same_frames()
+    {
+        // Nothing is written per member at start: checkpoint #0 is the scenario, and rolling back to it initialises again.
+        var world = TestScenarios.Small();
+        var session = one.Client.GetGrain<ISessionGrain>("rebuild");
+        await session.StartAsync(world, Seed, new SessionSettings { ShardCount = 3, CheckpointEvery = 30 });
+        await session.StepAsync(12);
+        // Dropped state, as a lost silo leaves it: the next tick finds these members empty and rolls back to tick 0.
+        await one.Client.GetGrain<IManufacturerGrain>(GrainKeys.Of("rebuild", world.Manufacturers[4].Id)).EndAsync();
+        await one.Client.GetGrain<IMarketGrain>(GrainKeys.Of("rebuild", world.Commodities[1].Id)).EndAsync();
+        await session.StepAsync(23);
+
+        FrameBytes.AssertSame(FrameBytes.Reference(world, Seed, 35), await session.GetAllFramesAsync(), world);
+        await session.EndAsync();
+    }
+
+    [Fact]
     public async Task A_checkpoint_on_demand_commits_the_current_tick()
     {
         var world = TestScenarios.Small();

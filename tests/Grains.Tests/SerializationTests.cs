@@ -1,5 +1,6 @@
 using MarketSim.Grains.Serialization;
 using MarketSim.Model.Agents;
+using MarketSim.Model.Market;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Simulation;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,10 @@ using Orleans.Serialization;
 
 namespace MarketSim.Grains.Tests;
 
-/// <summary>Model types cross silos as JSON inside Orleans messages: every double must come back bit for bit.</summary>
+/// <summary>
+/// Model types cross silos inside Orleans messages: a tick's messages through generated surrogates (binary), the rest as JSON.
+/// Every double must come back bit for bit.
+/// </summary>
 public sealed class SerializationTests
 {
     static readonly Serializer Serializer = new ServiceCollection().AddMarketSimSerialization().BuildServiceProvider().GetRequiredService<Serializer>();
@@ -23,6 +27,33 @@ public sealed class SerializationTests
         foreach (var (k, v) in ctx.Prices)
             Assert.Equal(BitConverter.DoubleToInt64Bits(v), BitConverter.DoubleToInt64Bits(back.Prices[k]));
     }
+
+    [Fact]
+    public void A_ticks_messages_travel_binary_and_come_back_the_same()
+    {
+        // The first tick's context and plans, as the shards send them; then a settlement, a report and a market's result.
+        var world = TestScenarios.Small();
+        var clock = SessionRules.Initialise(world);
+        var plan = SessionRules.Begin(world, clock);
+        var plans = world.Manufacturers.Select(m => ManufacturerRules.Plan(world, m, ManufacturerRules.Initialise(world, m), plan.Context)).ToArray();
+        var bids = plans.SelectMany(p => p.Bids).ToList();
+        Assert.NotEmpty(bids);
+        foreach (object value in new object[] { plan.Context, plans, bids })
+        {
+            var bytes = Serializer.SerializeToArray(value);
+            Assert.DoesNotContain("\"BuyerId\"", System.Text.Encoding.UTF8.GetString(bytes)); // no JSON inside
+            var back = Serializer.Deserialize<object>(bytes);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(value, Exact), System.Text.Json.JsonSerializer.Serialize(back, Exact));
+        }
+        var fills = new[] { new Fill("b", "JP", "s", "CN", "oxide", "CN", MarketSim.Model.Scenario.EndUse.Military, 1.0 / 3, 0.1 + 0.2, 7, 0, null, 3, 23) { Rent = 1e-300, RentHolder = "state" } };
+        var settlement = new AgentSettlement(3, fills, [], 0.5) { Disruptions = [new Disruption("b", "oxide", "CN", 0.25)] };
+        var report = new AgentReport("b", "JP", "automotive", 1.5, 0.25, [new InputShortage("oxide", 2, 1.0 / 7)], [KeyValuePair.Create("oxide", 12.5)], 0) { ValueAddedMade = Math.PI };
+        var result = new ClearingResult("oxide", fills, [new SegmentPrice("oxide", "world", 5e4)], []) { Disruptions = settlement.Disruptions };
+        foreach (object value in new object[] { settlement, report, result })
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(value, Exact), System.Text.Json.JsonSerializer.Serialize(RoundTrip(value), Exact));
+    }
+
+    static readonly System.Text.Json.JsonSerializerOptions Exact = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     [Fact]
     public void Policies_keep_their_concrete_type_in_a_list_and_alone()

@@ -2,6 +2,7 @@ using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Agents;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Placement;
 
 namespace MarketSim.Grains.Agents;
@@ -37,23 +38,30 @@ public sealed class AgentShardGrain(
             : GrainFactory.GetGrain<IManufacturerGrain>(GrainKeys.Of(session, a.Id))).ToArray();
     }
 
-    public async Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents)
+    public async Task InitialiseAsync(string generation, Immutable<AgentRef[]> agents)
     {
         store.State = new AgentShardState { Agents = agents.Value };
         _agents = Resolve(agents.Value);
-        var producers = world.Value.Producers.ToDictionary(p => p.Id);
-        var manufacturers = world.Value.Manufacturers.ToDictionary(m => m.Id);
+        // The firms are placed beside the shard, so this world is this silo's one copy, not copied per firm.
+        var world = (await Worlds.GetAsync(GrainFactory, GrainKeys.SessionOf(this.GetPrimaryKeyString()), generation)).AsImmutable();
         var tasks = new List<Task>(agents.Value.Length + 1);
         for (int i = 0; i < agents.Value.Length; i++)
         {
             var a = agents.Value[i];
             tasks.Add(a.Kind == AgentKind.Producer
-                ? ((IProducerGrain)_agents[i]).InitialiseAsync(world, producers[a.Id].AsImmutable())
-                : ((IManufacturerGrain)_agents[i]).InitialiseAsync(world, manufacturers[a.Id].AsImmutable()));
+                ? ((IProducerGrain)_agents[i]).InitialiseAsync(generation, world, Spec(world.Value.Producers, a, p => p.Id).AsImmutable())
+                : ((IManufacturerGrain)_agents[i]).InitialiseAsync(generation, world, Spec(world.Value.Manufacturers, a, m => m.Id).AsImmutable()));
         }
+        // The shard's own record (its range) is one write per shard, not per firm; the firms write nothing until a checkpoint.
         tasks.Add(store.WriteStateAsync());
         await Task.WhenAll(tasks);
     }
+
+    static TSpec Spec<TSpec>(IReadOnlyList<TSpec> specs, AgentRef agent, Func<TSpec, string> id) =>
+        agent.Index < specs.Count && id(specs[agent.Index]) == agent.Id ? specs[agent.Index]
+            : throw new ArgumentException($"Agent \"{agent.Id}\" is not at position {agent.Index} of the scenario.", nameof(agent));
+
+    SessionWorlds Worlds => ServiceProvider.GetRequiredService<SessionWorlds>();
 
     public async Task<Immutable<AgentPlan[]>> PlanAsync(Immutable<TickContext> context)
     {

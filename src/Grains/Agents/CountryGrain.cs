@@ -20,10 +20,10 @@ public sealed class CountryGrain : CheckpointedGrain<CountryGrainState>, ICountr
 {
     protected override string StoreName => "country";
 
-    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<CountrySpec> spec)
+    public async Task InitialiseAsync(string generation, Immutable<CountrySpec> spec)
     {
-        SetWorld(world.Value);
-        return InitialiseState(new CountryGrainState { Spec = spec.Value, Country = StockpileRules.Initialise(world.Value, spec.Value) });
+        var world = await LoadWorldAsync(generation);
+        InitialiseState(new CountryGrainState { Spec = spec.Value, Country = StockpileRules.Initialise(world, spec.Value) });
     }
 
     public async Task<Immutable<AgentPlan>> PlanAsync(Immutable<TickContext> context, Immutable<IReadOnlyList<Stockpile>> stockpiles,

@@ -23,10 +23,11 @@ public abstract class FirmGrain<TSpec> : CheckpointedGrain<FirmGrainState<TSpec>
     protected abstract AgentPlan Plan(ScenarioSpec world, TSpec spec, FirmState state, TickContext context);
     protected abstract AgentReport Settle(ScenarioSpec world, TSpec spec, FirmState state, AgentSettlement settlement, TickContext context);
 
-    protected Task InitialiseCore(Immutable<ScenarioSpec> world, TSpec spec)
+    protected Task InitialiseCore(string generation, Immutable<ScenarioSpec> world, TSpec spec)
     {
-        SetWorld(world.Value);
-        return InitialiseState(new FirmGrainState<TSpec> { Spec = spec, Firm = Initialise(world.Value, spec) });
+        SetWorld(generation, world.Value);
+        InitialiseState(new FirmGrainState<TSpec> { Spec = spec, Firm = Initialise(world.Value, spec) });
+        return Task.CompletedTask;
     }
 
     public async Task<Immutable<AgentPlan>> PlanAsync(Immutable<TickContext> context)

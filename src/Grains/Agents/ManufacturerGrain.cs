@@ -11,8 +11,8 @@ public sealed class ManufacturerGrain : FirmGrain<ManufacturerSpec>, IManufactur
 {
     protected override string StoreName => "manufacturer";
 
-    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec) =>
-        InitialiseCore(world, spec.Value);
+    public Task InitialiseAsync(string generation, Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec) =>
+        InitialiseCore(generation, world, spec.Value);
 
     protected override FirmState Initialise(ScenarioSpec world, ManufacturerSpec spec) => ManufacturerRules.Initialise(world, spec);
 

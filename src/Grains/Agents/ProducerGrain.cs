@@ -11,8 +11,8 @@ public sealed class ProducerGrain : FirmGrain<ProducerSpec>, IProducerGrain
 {
     protected override string StoreName => "producer";
 
-    public Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec) =>
-        InitialiseCore(world, spec.Value);
+    public Task InitialiseAsync(string generation, Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec) =>
+        InitialiseCore(generation, world, spec.Value);
 
     protected override FirmState Initialise(ScenarioSpec world, ProducerSpec spec) => ProducerRules.Initialise(world, spec);
 

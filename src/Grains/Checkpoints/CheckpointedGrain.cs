@@ -23,15 +23,17 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
 
     SlotStore<Checkpointed<T>> Slots => _slots ??= SlotStore<Checkpointed<T>>.For(ServiceProvider, this.GetGrainId(), StoreName);
 
-    /// <summary>Sets the initial state (tick 0) and writes it as checkpoint slot 0: the session's first commit.</summary>
-    protected Task InitialiseState(T state)
+    /// <summary>
+    /// Sets the initial state (tick 0), in memory only: checkpoint #0 is the scenario itself, so a rollback to it initialises
+    /// every member again (SessionGrain.RestoreMembersAsync) instead of reading a record per grain.
+    /// </summary>
+    protected void InitialiseState(T state)
     {
         _state = state;
         _tick = 0;
         _phase = TickPhase.Plan;
         _liveTried = true;
         _changedSinceLive = true;
-        return Slots.WriteAsync("0", new Checkpointed<T> { Tick = 0, Phase = TickPhase.Plan, State = state });
     }
 
     /// <summary>The state, which must be about to do <paramref name="phase"/> of <paramref name="tick"/>.</summary>
@@ -41,7 +43,10 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
         {
             _liveTried = true;
             if (await Slots.ReadAsync("live") is { State: { } live } record)
+            {
                 (_state, _tick, _phase) = (live, record.Tick, record.Phase);
+                LoadedRun(record.Generation);
+            }
         }
         if (_state is null)
             throw new MemberStateLostException($"{GetType().Name} \"{this.GetPrimaryKeyString()}\" has no state (its silo was lost, or its session was never started).");
@@ -60,7 +65,7 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
     public async Task CheckpointAsync(int slot, int tick)
     {
         var state = await At(tick, TickPhase.Plan);
-        await Slots.WriteAsync(SlotName(slot), new Checkpointed<T> { Tick = tick, Phase = TickPhase.Plan, State = state });
+        await Slots.WriteAsync(SlotName(slot), new Checkpointed<T> { Tick = tick, Phase = TickPhase.Plan, State = state, Generation = Generation });
     }
 
     public async Task RestoreAsync(int slot, int tick)
@@ -70,6 +75,7 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
         if (record.Tick != tick || record.State is null)
             throw new InvalidOperationException($"{GetType().Name} \"{this.GetPrimaryKeyString()}\": checkpoint slot {slot} holds tick {record.Tick}, not {tick}.");
         (_state, _tick, _phase) = (record.State, tick, TickPhase.Plan);
+        LoadedRun(record.Generation);
         _liveTried = true;
         _changedSinceLive = true;
     }
@@ -94,7 +100,7 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
         // Idle collection or a graceful shutdown must not lose the ticks since the last checkpoint: the next activation
         // (here or on another silo) continues from this record if the session asks for exactly this step.
         if (_state is not null && _changedSinceLive && !Persistence.StorageLeavesWithSilo(ServiceProvider, reason))
-            await Slots.WriteAsync("live", new Checkpointed<T> { Tick = _tick, Phase = _phase, State = _state });
+            await Slots.WriteAsync("live", new Checkpointed<T> { Tick = _tick, Phase = _phase, State = _state, Generation = Generation });
         await base.OnDeactivateAsync(reason, ct);
     }
 }

@@ -13,6 +13,8 @@ public sealed class Checkpointed<T>
     [Id(0)] public int Tick { get; set; }
     [Id(1)] public TickPhase Phase { get; set; }
     [Id(2)] public T? State { get; set; }
+    /// <summary>The session run (generation) the state belongs to: names the world it needs.</summary>
+    [Id(3)] public string Generation { get; set; } = "";
 }
 
 /// <summary>

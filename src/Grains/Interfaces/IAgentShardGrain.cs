@@ -6,8 +6,9 @@ namespace MarketSim.Grains.Interfaces;
 
 public enum AgentKind { Producer, Manufacturer }
 
+/// <param name="Index">The agent's position in the scenario's producers or manufacturers (finds its spec without a search).</param>
 [GenerateSerializer, Immutable]
-public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)] string Id);
+public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)] string Id, [property: Id(2)] int Index);
 
 /// <summary>
 /// Fans a tick out to a contiguous range of agents so that no single grain handles every agent's reply. Results come back in
@@ -15,7 +16,8 @@ public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)
 /// </summary>
 public interface IAgentShardGrain : ISessionMemberGrain
 {
-    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<AgentRef[]> agents);
+    /// <summary>Sets the shard's range and every agent's tick-0 state from the scenario of run <paramref name="generation"/>.</summary>
+    Task InitialiseAsync(string generation, Immutable<AgentRef[]> agents);
     Task<Immutable<AgentPlan[]>> PlanAsync(Immutable<TickContext> context);
     /// <param name="settlements">One per agent, in assignment order.</param>
     /// <returns>The agents' reports folded (one total per shard crosses to the session, not one report per agent).</returns>

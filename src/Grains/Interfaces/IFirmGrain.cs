@@ -12,10 +12,10 @@ public interface IFirmGrain : ISessionMemberGrain
 
 public interface IProducerGrain : IFirmGrain
 {
-    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec);
+    Task InitialiseAsync(string generation, Immutable<ScenarioSpec> world, Immutable<ProducerSpec> spec);
 }
 
 public interface IManufacturerGrain : IFirmGrain
 {
-    Task InitialiseAsync(Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec);
+    Task InitialiseAsync(string generation, Immutable<ScenarioSpec> world, Immutable<ManufacturerSpec> spec);
 }

@@ -30,6 +30,10 @@ public interface ISessionGrain : IMarketSimGrain
 
     [AlwaysInterleave] Task<Immutable<ScenarioSpec>> GetScenarioAsync();
 
+    /// <summary>The world of run <paramref name="generation"/> (for <see cref="SessionWorlds"/>); a member of another run gets
+    /// <c>MemberStateLostException</c>.</summary>
+    [AlwaysInterleave] Task<Immutable<ScenarioSpec>> GetWorldAsync(string generation);
+
     /// <summary>The policy timeline, including changes that take effect at the next tick.</summary>
     [AlwaysInterleave] Task<Immutable<IReadOnlyList<PolicySpec>>> GetPoliciesAsync();
 
@@ -65,6 +69,17 @@ public interface ISessionGrain : IMarketSimGrain
     /// <summary>Writes a checkpoint of the whole session now (e.g. at pause); returns the committed tick.</summary>
     Task<int> CheckpointAsync();
 
+    /// <summary>Where this activation's ticks spent their time (for bench/: the serial share of a tick).</summary>
+    [AlwaysInterleave] Task<SessionTimings> GetTimingsAsync();
+
     /// <summary>The distinct silos hosting this session's grains (session, shards, agents, countries, markets).</summary>
     Task<IReadOnlyList<string>> GetSilosAsync();
 }
+
+/// <summary>
+/// Sums over the ticks this session activation ran: <see cref="Serial"/> is the session grain's own computing (Begin, Gather,
+/// Route, Finish: one thread, whatever the cluster's size); <see cref="Clear"/> the wait for the markets' clearing (a few
+/// grains, one per commodity); <see cref="Wall"/> whole ticks. Seconds.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionTimings([property: Id(0)] int Ticks, [property: Id(1)] double Serial, [property: Id(2)] double Clear, [property: Id(3)] double Wall);

@@ -20,14 +20,10 @@ public sealed class MarketGrain : CheckpointedGrain<MarketGrainState>, IMarketGr
 {
     protected override string StoreName => "market";
 
-    public Task InitialiseAsync(Immutable<ScenarioSpec> world, string commodity, ulong seed)
+    public async Task InitialiseAsync(string generation, string commodity, ulong seed)
     {
-        SetWorld(world.Value);
-        return InitialiseState(new MarketGrainState
-        {
-            Market = MarketClearing.Initialise(world.Value, world.Value.Commodity(commodity)),
-            Seed = seed,
-        });
+        var world = await LoadWorldAsync(generation);
+        InitialiseState(new MarketGrainState { Market = MarketClearing.Initialise(world, world.Commodity(commodity)), Seed = seed });
     }
 
     public async Task<Immutable<ClearingResult>> ClearAsync(int tick, Immutable<List<Ask>> asks, Immutable<List<Bid>> bids,

@@ -28,6 +28,7 @@ public sealed class SessionTimelineRecord
 /// <summary>
 /// Atomic checkpoints and crash recovery.
 ///
+/// Checkpoint #0 (tick 0) is the scenario: members write nothing at start, and rolling back to it initialises them again.
 /// Commit protocol, at the end of a checkpoint tick (the session's clock at tick c, checkpoint number n+1):
 /// 1. every member (firms through their shards, countries, markets) writes its state at c into slot (n+1) % 2 — the slot
 ///    of the committed checkpoint n is not touched;
@@ -273,7 +274,8 @@ public sealed partial class SessionGrain
     {
         var (_, clock, topology) = Started();
         var slot = store.State.Seq % 2;
-        await Task.WhenAll(topology.Members.Select(m => m.RestoreAsync(slot, clock.Tick)));
+        if (store.State.Seq == 0) await InitialiseMembersAsync(); // checkpoint #0 is the scenario (no member wrote a record)
+        else await Task.WhenAll(topology.Members.Select(m => m.RestoreAsync(slot, clock.Tick)));
         _restoreMembers = false;
         using var _ = Scope();
         logger.LogInformation("Session {SessionId}: every member restored to the checkpoint at tick {Tick} (#{Seq})", Id, clock.Tick, store.State.Seq);

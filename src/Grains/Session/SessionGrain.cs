@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Agents;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 
@@ -81,12 +83,8 @@ public sealed partial class SessionGrain(
         _restoreMembers = false;
         await ClearRecordsAsync(oldGeneration, oldBlocks);
 
-        var tasks = new List<Task>();
-        tasks.AddRange(_topology.Shards.Select(s => s.Grain.InitialiseAsync(scenario, s.Agents.AsImmutable())));
-        tasks.AddRange(world.Countries.Select((c, i) => _topology.Countries[i].InitialiseAsync(scenario, c.AsImmutable())));
-        tasks.AddRange(world.Commodities.Select((c, i) => _topology.Markets[i].InitialiseAsync(scenario, c.Id, seed)));
-        // Every member has written its tick-0 state into slot 0; this write commits checkpoint #0.
-        await Task.WhenAll(tasks);
+        // Checkpoint #0 is the scenario itself: the members initialise in memory and write nothing; this write commits it.
+        await InitialiseMembersAsync();
         await store.WriteStateAsync();
         _dirty = false;
         using (Scope()) logger.LogInformation("Session {SessionId} started: {Agents} agents in {Shards} shards, seed {Seed}, checkpoint every {Every} ticks",
@@ -124,15 +122,19 @@ public sealed partial class SessionGrain(
         {
             if (ServiceProvider.GetService(typeof(SessionFaults)) is SessionFaults { AtTick: { } inject } && inject(Id, clock.Tick) is { } injected)
                 throw injected;
+            var wall = Stopwatch.StartNew();
+            var serial = Stopwatch.StartNew();
             var plan = SessionRules.Begin(world, clock);
             var context = plan.Context.AsImmutable();
 
             var countryPlans = world.Countries.Select((c, i) => topology.Countries[i].PlanAsync(context,
                 SessionRules.StockpilesOf(plan, c.Id).AsImmutable(), SessionRules.UnmetShareOf(clock, c.Id).AsImmutable())).ToArray();
             var shardPlans = topology.Shards.Select(s => s.Grain.PlanAsync(context)).ToArray();
+            serial.Stop();
             await Task.WhenAll(countryPlans);
             await Task.WhenAll(shardPlans);
             var plans = new List<AgentPlan>();
+            serial.Start();
             foreach (var p in countryPlans) plans.Add(p.Result.Value);
             foreach (var s in shardPlans) plans.AddRange(s.Result.Value);
 
@@ -140,21 +142,29 @@ public sealed partial class SessionGrain(
             var inForce = plan.InForce.AsImmutable();
             var clearing = world.Commodities.Select((c, i) =>
                 topology.Markets[i].ClearAsync(plan.Tick, orders[c.Id].Asks.AsImmutable(), orders[c.Id].Bids.AsImmutable(), inForce)).ToArray();
+            serial.Stop();
+            var clear = Stopwatch.StartNew();
             var results = (await Task.WhenAll(clearing)).Select(r => r.Value).ToList();
+            clear.Stop();
+            serial.Start();
             var routed = SessionRules.Route(results, SessionRules.Owners(clock));
 
             var countrySettle = world.Countries.Select((c, i) =>
                 topology.Countries[i].SettleAsync(SessionRules.SettlementFor(plan, routed, c.Id).AsImmutable())).ToArray();
             var shardSettle = topology.Shards.Select(s => s.Grain.SettleAsync(
                 s.Agents.Select(a => SessionRules.SettlementFor(plan, routed, a.Id)).ToArray().AsImmutable(), context)).ToArray();
+            serial.Stop();
             await Task.WhenAll(countrySettle);
             await Task.WhenAll(shardSettle);
             // Shards fold their agents' reports; exact sums make the total the reference runner's whatever the sharding.
             var reports = new ReportTotals();
+            serial.Start();
             foreach (var r in countrySettle) reports.Add(r.Result.Value);
             foreach (var s in shardSettle) reports.Add(s.Result.Value);
 
             frame = SessionRules.Finish(world, clock, plan, results, reports);
+            _timings = new SessionTimings(_timings.Ticks + 1, _timings.Serial + serial.Elapsed.TotalSeconds,
+                _timings.Clear + clear.Elapsed.TotalSeconds, _timings.Wall + wall.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -170,6 +180,10 @@ public sealed partial class SessionGrain(
             _dirty = false;
         }
     }
+
+    SessionTimings _timings = new(0, 0, 0, 0);
+
+    public Task<SessionTimings> GetTimingsAsync() => Task.FromResult(_timings);
 
     public Task<int> GetTickAsync() => Task.FromResult(Started().Clock.Tick);
 
@@ -191,6 +205,43 @@ public sealed partial class SessionGrain(
     }
 
     public Task<Immutable<ScenarioSpec>> GetScenarioAsync() => Task.FromResult(Started().World.AsImmutable());
+
+    public Task<Immutable<ScenarioSpec>> GetWorldAsync(string generation) =>
+        // "" is a record written before members kept their run: it can only be restored into the current one.
+        store.State is { World: { } world } && (store.State.Generation == generation || generation == "")
+            ? Task.FromResult(world.AsImmutable())
+            : throw new Checkpoints.MemberStateLostException($"Session \"{Id}\" is not running generation {generation}.");
+
+    /// <summary>
+    /// Every member at tick 0 from the scenario, in memory (at start, and as the rollback to checkpoint #0). Members fetch the
+    /// world from their silo's copy (<see cref="SessionWorlds"/>): only shard ranges and ids cross to other silos here.
+    /// </summary>
+    async Task InitialiseMembersAsync()
+    {
+        var (world, _, topology) = Started();
+        var generation = store.State.Generation;
+        ServiceProvider.GetRequiredService<SessionWorlds>().Put(Id, generation, world);
+        var tasks = new List<Task>();
+        tasks.AddRange(world.Countries.Select((c, i) => topology.Countries[i].InitialiseAsync(generation, c.AsImmutable())));
+        tasks.AddRange(world.Commodities.Select((c, i) => topology.Markets[i].InitialiseAsync(generation, c.Id, store.State.Seed)));
+        // A bounded number of shards at a time: each activates its firms, and every activation registers in the grain
+        // directory (on another silo for 2 in 3 firms of a 3-silo cluster). 100,000 registrations in flight at once made a
+        // loaded 3-silo cluster time out; a few thousand keep the silos busy all the same.
+        var running = new List<Task>();
+        foreach (var (shard, agents) in topology.Shards)
+        {
+            if (running.Count >= ShardsInitialisingAtOnce)
+            {
+                var done = await Task.WhenAny(running);
+                running.Remove(done);
+                await done;
+            }
+            running.Add(shard.InitialiseAsync(generation, agents.AsImmutable()));
+        }
+        await Task.WhenAll(tasks.Concat(running));
+    }
+
+    const int ShardsInitialisingAtOnce = 8;
 
     /// <summary>The first tick a change made now would reach: the running tick has already read the timeline.</summary>
     int NextTick(SessionState clock) => _inTick ? clock.Tick + 1 : clock.Tick;
@@ -280,6 +331,7 @@ public sealed partial class SessionGrain(
         _dirty = false;
         await ClearRecordsAsync(store.State.Generation, store.State.BlockEnds.Count);
         await store.ClearStateAsync();
+        ServiceProvider.GetRequiredService<SessionWorlds>().Forget(Id);
         DeactivateOnIdle();
     }
 }

@@ -11,8 +11,8 @@ public static class ShardPlanner
 {
     public static IReadOnlyList<AgentRef[]> Assign(ScenarioSpec world, SessionSettings settings)
     {
-        var agents = world.Producers.Select(p => new AgentRef(AgentKind.Producer, p.Id))
-            .Concat(world.Manufacturers.Select(m => new AgentRef(AgentKind.Manufacturer, m.Id)))
+        var agents = world.Producers.Select((p, i) => new AgentRef(AgentKind.Producer, p.Id, i))
+            .Concat(world.Manufacturers.Select((m, i) => new AgentRef(AgentKind.Manufacturer, m.Id, i)))
             .ToArray();
         if (agents.Length == 0) return [];
         var count = settings.ShardCount ?? agents.Length / Math.Max(1, settings.AgentsPerShard);

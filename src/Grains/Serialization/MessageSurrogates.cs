@@ -1,0 +1,270 @@
+using MarketSim.Model.Agents;
+using MarketSim.Model.Market;
+using MarketSim.Model.Scenario;
+
+namespace MarketSim.Grains.Serialization;
+
+// Binary forms of the Model messages a tick sends between grains (and so between silos): the shards' plan and report arrays,
+// settlements, the tick context, the markets' orders and results. Model stays free of Orleans: each Model record has a
+// [GenerateSerializer] surrogate here and a converter; Orleans then picks these codecs before the JSON one (which keeps the
+// rest of Model: scenario, state, frames, policies). Doubles are written as their 8 bytes, so they arrive bit for bit.
+// Lists become arrays, dictionaries Dictionary: the same element order as the JSON codec gave, which rules rely on no more.
+
+[GenerateSerializer]
+public struct TickContextSurrogate
+{
+    [Id(0)] public int Tick;
+    [Id(1)] public Dictionary<string, double> Prices;
+    [Id(2)] public Dictionary<string, double> Floors;
+    [Id(3)] public string[] Controlled;
+}
+
+[RegisterConverter]
+public sealed class TickContextConverter : IConverter<TickContext, TickContextSurrogate>
+{
+    public TickContext ConvertFromSurrogate(in TickContextSurrogate s) => new(s.Tick, s.Prices, s.Floors) { Controlled = s.Controlled };
+    public TickContextSurrogate ConvertToSurrogate(in TickContext v) => new()
+    {
+        Tick = v.Tick, Prices = Surrogates.Dict(v.Prices), Floors = Surrogates.Dict(v.Floors), Controlled = Surrogates.Array(v.Controlled),
+    };
+}
+
+[GenerateSerializer]
+public struct BidSurrogate
+{
+    [Id(0)] public string BuyerId;
+    [Id(1)] public string BuyerCountry;
+    [Id(2)] public string Commodity;
+    [Id(3)] public int EndUse;
+    [Id(4)] public double Quantity;
+    [Id(5)] public double LimitPrice;
+    [Id(6)] public Dictionary<string, double>? Premium;
+    [Id(7)] public string[]? Unqualified;
+    [Id(8)] public int Application;
+    [Id(9)] public string? Sector;
+    [Id(10)] public double Normal;
+}
+
+[RegisterConverter]
+public sealed class BidConverter : IConverter<Bid, BidSurrogate>
+{
+    public Bid ConvertFromSurrogate(in BidSurrogate s) => new(s.BuyerId, s.BuyerCountry, s.Commodity, (EndUse)s.EndUse, s.Quantity, s.LimitPrice)
+    {
+        Premium = s.Premium, Unqualified = s.Unqualified, Application = s.Application, Sector = s.Sector, Normal = s.Normal,
+    };
+    public BidSurrogate ConvertToSurrogate(in Bid v) => new()
+    {
+        BuyerId = v.BuyerId, BuyerCountry = v.BuyerCountry, Commodity = v.Commodity, EndUse = (int)v.EndUse, Quantity = v.Quantity,
+        LimitPrice = v.LimitPrice, Premium = v.Premium is null ? null : Surrogates.Dict(v.Premium),
+        Unqualified = v.Unqualified is null ? null : Surrogates.Array(v.Unqualified), Application = v.Application, Sector = v.Sector, Normal = v.Normal,
+    };
+}
+
+[GenerateSerializer]
+public struct AskSurrogate
+{
+    [Id(0)] public string SellerId;
+    [Id(1)] public string SellerCountry;
+    [Id(2)] public string Commodity;
+    [Id(3)] public string Origin;
+    [Id(4)] public double Quantity;
+    [Id(5)] public double Flow;
+    [Id(6)] public string[] PriorityBuyers;
+    [Id(7)] public string[] OnlyFor;
+}
+
+[RegisterConverter]
+public sealed class AskConverter : IConverter<Ask, AskSurrogate>
+{
+    public Ask ConvertFromSurrogate(in AskSurrogate s) => new(s.SellerId, s.SellerCountry, s.Commodity, s.Origin, s.Quantity, s.Flow, s.PriorityBuyers, s.OnlyFor);
+    public AskSurrogate ConvertToSurrogate(in Ask v) => new()
+    {
+        SellerId = v.SellerId, SellerCountry = v.SellerCountry, Commodity = v.Commodity, Origin = v.Origin, Quantity = v.Quantity, Flow = v.Flow,
+        PriorityBuyers = Surrogates.Array(v.PriorityBuyers), OnlyFor = Surrogates.Array(v.OnlyFor),
+    };
+}
+
+[GenerateSerializer]
+public struct AgentPlanSurrogate
+{
+    [Id(0)] public string AgentId;
+    [Id(1)] public Bid[] Bids;
+    [Id(2)] public Ask[] Asks;
+}
+
+[RegisterConverter]
+public sealed class AgentPlanConverter : IConverter<AgentPlan, AgentPlanSurrogate>
+{
+    public AgentPlan ConvertFromSurrogate(in AgentPlanSurrogate s) => new(s.AgentId, s.Bids, s.Asks);
+    public AgentPlanSurrogate ConvertToSurrogate(in AgentPlan v) => new() { AgentId = v.AgentId, Bids = Surrogates.Array(v.Bids), Asks = Surrogates.Array(v.Asks) };
+}
+
+[GenerateSerializer]
+public struct FillSurrogate
+{
+    [Id(0)] public string BuyerId;
+    [Id(1)] public string BuyerCountry;
+    [Id(2)] public string SellerId;
+    [Id(3)] public string SellerCountry;
+    [Id(4)] public string Commodity;
+    [Id(5)] public string Origin;
+    [Id(6)] public int EndUse;
+    [Id(7)] public double Quantity;
+    [Id(8)] public double Price;
+    [Id(9)] public double Tariff;
+    [Id(10)] public double Subsidy;
+    [Id(11)] public string? SubsidyPayer;
+    [Id(12)] public int OrderTick;
+    [Id(13)] public int ArrivalTick;
+    [Id(14)] public double Rent;
+    [Id(15)] public string? RentHolder;
+}
+
+[RegisterConverter]
+public sealed class FillConverter : IConverter<Fill, FillSurrogate>
+{
+    public Fill ConvertFromSurrogate(in FillSurrogate s) => new(s.BuyerId, s.BuyerCountry, s.SellerId, s.SellerCountry, s.Commodity, s.Origin,
+        (EndUse)s.EndUse, s.Quantity, s.Price, s.Tariff, s.Subsidy, s.SubsidyPayer, s.OrderTick, s.ArrivalTick) { Rent = s.Rent, RentHolder = s.RentHolder };
+    public FillSurrogate ConvertToSurrogate(in Fill v) => new()
+    {
+        BuyerId = v.BuyerId, BuyerCountry = v.BuyerCountry, SellerId = v.SellerId, SellerCountry = v.SellerCountry, Commodity = v.Commodity,
+        Origin = v.Origin, EndUse = (int)v.EndUse, Quantity = v.Quantity, Price = v.Price, Tariff = v.Tariff, Subsidy = v.Subsidy,
+        SubsidyPayer = v.SubsidyPayer, OrderTick = v.OrderTick, ArrivalTick = v.ArrivalTick, Rent = v.Rent, RentHolder = v.RentHolder,
+    };
+}
+
+[GenerateSerializer]
+public struct DisruptionSurrogate
+{
+    [Id(0)] public string BuyerId;
+    [Id(1)] public string Commodity;
+    [Id(2)] public string SellerCountry;
+    [Id(3)] public double Share;
+}
+
+[RegisterConverter]
+public sealed class DisruptionConverter : IConverter<Disruption, DisruptionSurrogate>
+{
+    public Disruption ConvertFromSurrogate(in DisruptionSurrogate s) => new(s.BuyerId, s.Commodity, s.SellerCountry, s.Share);
+    public DisruptionSurrogate ConvertToSurrogate(in Disruption v) =>
+        new() { BuyerId = v.BuyerId, Commodity = v.Commodity, SellerCountry = v.SellerCountry, Share = v.Share };
+}
+
+[GenerateSerializer]
+public struct AgentSettlementSurrogate
+{
+    [Id(0)] public int Tick;
+    [Id(1)] public Fill[] Bought;
+    [Id(2)] public Fill[] Sold;
+    [Id(3)] public double CapacityAdded;
+    [Id(4)] public Disruption[] Disruptions;
+}
+
+[RegisterConverter]
+public sealed class AgentSettlementConverter : IConverter<AgentSettlement, AgentSettlementSurrogate>
+{
+    public AgentSettlement ConvertFromSurrogate(in AgentSettlementSurrogate s) => new(s.Tick, s.Bought, s.Sold, s.CapacityAdded) { Disruptions = s.Disruptions };
+    public AgentSettlementSurrogate ConvertToSurrogate(in AgentSettlement v) => new()
+    {
+        Tick = v.Tick, Bought = Surrogates.Array(v.Bought), Sold = Surrogates.Array(v.Sold), CapacityAdded = v.CapacityAdded,
+        Disruptions = Surrogates.Array(v.Disruptions),
+    };
+}
+
+[GenerateSerializer]
+public struct InputShortageSurrogate
+{
+    [Id(0)] public string Commodity;
+    [Id(1)] public double Required;
+    [Id(2)] public double Unmet;
+}
+
+[RegisterConverter]
+public sealed class InputShortageConverter : IConverter<InputShortage, InputShortageSurrogate>
+{
+    public InputShortage ConvertFromSurrogate(in InputShortageSurrogate s) => new(s.Commodity, s.Required, s.Unmet);
+    public InputShortageSurrogate ConvertToSurrogate(in InputShortage v) => new() { Commodity = v.Commodity, Required = v.Required, Unmet = v.Unmet };
+}
+
+[GenerateSerializer]
+public struct AgentReportSurrogate
+{
+    [Id(0)] public string AgentId;
+    [Id(1)] public string Country;
+    [Id(2)] public string Sector;
+    [Id(3)] public double PlannedValueAdded;
+    [Id(4)] public double Loss;
+    [Id(5)] public InputShortage[] Shortages;
+    [Id(6)] public string[] CoverKeys;
+    [Id(7)] public double[] CoverDays;
+    [Id(8)] public double FiscalCost;
+    [Id(9)] public double ValueAddedMade;
+}
+
+[RegisterConverter]
+public sealed class AgentReportConverter : IConverter<AgentReport, AgentReportSurrogate>
+{
+    public AgentReport ConvertFromSurrogate(in AgentReportSurrogate s)
+    {
+        var cover = new KeyValuePair<string, double>[s.CoverKeys.Length];
+        for (int i = 0; i < cover.Length; i++) cover[i] = KeyValuePair.Create(s.CoverKeys[i], s.CoverDays[i]);
+        return new(s.AgentId, s.Country, s.Sector, s.PlannedValueAdded, s.Loss, s.Shortages, cover, s.FiscalCost) { ValueAddedMade = s.ValueAddedMade };
+    }
+
+    public AgentReportSurrogate ConvertToSurrogate(in AgentReport v)
+    {
+        var keys = new string[v.CoverDays.Count];
+        var days = new double[v.CoverDays.Count];
+        for (int i = 0; i < keys.Length; i++) (keys[i], days[i]) = (v.CoverDays[i].Key, v.CoverDays[i].Value);
+        return new()
+        {
+            AgentId = v.AgentId, Country = v.Country, Sector = v.Sector, PlannedValueAdded = v.PlannedValueAdded, Loss = v.Loss,
+            Shortages = Surrogates.Array(v.Shortages), CoverKeys = keys, CoverDays = days, FiscalCost = v.FiscalCost, ValueAddedMade = v.ValueAddedMade,
+        };
+    }
+}
+
+[GenerateSerializer]
+public struct SegmentPriceSurrogate
+{
+    [Id(0)] public string Commodity;
+    [Id(1)] public string Segment;
+    [Id(2)] public double Price;
+}
+
+[RegisterConverter]
+public sealed class SegmentPriceConverter : IConverter<SegmentPrice, SegmentPriceSurrogate>
+{
+    public SegmentPrice ConvertFromSurrogate(in SegmentPriceSurrogate s) => new(s.Commodity, s.Segment, s.Price);
+    public SegmentPriceSurrogate ConvertToSurrogate(in SegmentPrice v) => new() { Commodity = v.Commodity, Segment = v.Segment, Price = v.Price };
+}
+
+[GenerateSerializer]
+public struct ClearingResultSurrogate
+{
+    [Id(0)] public string Commodity;
+    [Id(1)] public Fill[] Fills;
+    [Id(2)] public SegmentPrice[] Prices;
+    [Id(3)] public SegmentPrice[] NextPrices;
+    [Id(4)] public Disruption[] Disruptions;
+}
+
+[RegisterConverter]
+public sealed class ClearingResultConverter : IConverter<ClearingResult, ClearingResultSurrogate>
+{
+    public ClearingResult ConvertFromSurrogate(in ClearingResultSurrogate s) => new(s.Commodity, s.Fills, s.Prices, s.NextPrices) { Disruptions = s.Disruptions };
+    public ClearingResultSurrogate ConvertToSurrogate(in ClearingResult v) => new()
+    {
+        Commodity = v.Commodity, Fills = Surrogates.Array(v.Fills), Prices = Surrogates.Array(v.Prices), NextPrices = Surrogates.Array(v.NextPrices),
+        Disruptions = Surrogates.Array(v.Disruptions),
+    };
+}
+
+static class Surrogates
+{
+    public static T[] Array<T>(IReadOnlyList<T> list) => list as T[] ?? list.ToArray();
+
+    /// <summary>The same entries in the same order (a Dictionary enumerates in insertion order when nothing was removed).</summary>
+    public static Dictionary<string, double> Dict(IReadOnlyDictionary<string, double> d) =>
+        d as Dictionary<string, double> is { Comparer: var c } plain && ReferenceEquals(c, EqualityComparer<string>.Default) ? plain : new(d);
+}
