@@ -49,7 +49,7 @@ static class CodecProbe
                 settlements.Add(settlement);
                 reports.Add(ManufacturerRules.Settle(world, m, s, settlement, plan.Context));
             }
-            SessionRules.Finish(world, session, plan, results, reports);
+            SessionRules.Finish(world, session, plan, results, ReportTotals.Of(reports));
             last = (plan.Context, plans.Skip(countries.Count + producers.Count).ToArray(),
                 world.Commodities.Select(c => (orders[c.Id].Asks, orders[c.Id].Bids)).ToList(), results, settlements.ToArray(),
                 reports.Skip(countries.Count + producers.Count).ToArray());
@@ -74,7 +74,7 @@ static class CodecProbe
         var shards = (size + shard - 1) / shard;
         Row("shard → session: plans (AgentPlan[256])", shards, last.Plans.Chunk(shard));
         Row("session → shard: settlements (AgentSettlement[256])", shards, last.Settlements.Chunk(shard));
-        Row("shard → session: reports (AgentReport[256])", shards, last.Reports.Chunk(shard));
+        Row("shard → session: reports folded (ReportTotals of 256)", shards, last.Reports.Chunk(shard).Select(ReportTotals.Of));
         Row("session → shard: tick context (×2)", 2 * shards, Enumerable.Repeat(last.Context, 2 * shards));
         Row("session → market: asks", world.Commodities.Count, last.Orders.Select(o => o.Asks));
         Row("session → market: bids", world.Commodities.Count, last.Orders.Select(o => o.Bids));
