@@ -51,11 +51,18 @@ public sealed class LocalCluster : IAsyncLifetime
         for (int i = 0; i < 3; i++) Silos.Add(NewSilo());
         foreach (var s in Silos) s.Start();
         foreach (var s in Silos) await s.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        _client = await StartClientAsync(Options);
+    }
+
+    /// <summary>An Orleans client of the cluster with these options (a test that needs a longer call timeout makes its own).</summary>
+    public static async Task<IHost> StartClientAsync(MarketSimClusterOptions options)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(c => c.UseMarketSimCluster(Options));
-        _client = builder.Build();
-        await _client.StartAsync();
+        builder.UseOrleansClient(c => c.UseMarketSimCluster(options));
+        var client = builder.Build();
+        await client.StartAsync();
+        return client;
     }
 
     SiloProcess NewSilo() => new() { Name = "silo" + ++_next, Environment = Environment };

@@ -30,11 +30,7 @@ public sealed class ScaleTests(LocalCluster cluster, ITestOutputHelper output) :
         // loaded machine, so this test has a client of its own with a longer timeout.
         var options = cluster.Options;
         options.ResponseTimeoutSeconds = 300;
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(c => c.UseMarketSimCluster(options));
-        using var client = builder.Build();
-        await client.StartAsync();
+        using var client = await LocalCluster.StartClientAsync(options);
         var session = client.Services.GetRequiredService<IClusterClient>().GetGrain<ISessionGrain>("scale-" + Guid.NewGuid().ToString("N")[..6]);
         var keysBefore = Keys();
         var started = DateTime.UtcNow;

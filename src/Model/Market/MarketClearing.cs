@@ -589,15 +589,9 @@ public static class MarketClearing
         var priceOf = new Dictionary<string, double>(StringComparer.Ordinal);
         var lo = commodity.MinPriceFactor * commodity.ReferencePrice;
         var hi = commodity.MaxPriceFactor * commodity.ReferencePrice;
+        // A segment on its own is a group of one: its price is its mean, and the general step below is the price rule.
         foreach (var group in SegmentPooling.Groups(world, controls))
         {
-            if (group.Count == 1)
-            {
-                var seg = group[0];
-                priceOf[seg] = PriceRule.Next(state.Prices[seg], demand.GetValueOrDefault(seg), supply.GetValueOrDefault(seg), commodity.PriceAdjustment,
-                    commodity.PriceReversion, commodity.ReferencePrice, lo, hi);
-                continue;
-            }
             double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0;
             foreach (var seg in group)
             {
