@@ -77,7 +77,7 @@ public class CalibrationTests
     public void Under_the_2025_26_controls_high_temperature_magnets_take_longer_than_three_to_four_months_while_firms_build_stock()
     {
         // Target: 3–4 months under the 2025–26 controls (same source), a buyer's wait from order to arrival. The model MISSES it
-        // on the long side (docs/MODEL.md: 6.0 months over days 30–365): Japanese firms raising their cover towards 180 days
+        // on the long side (docs/MODEL.md: 5.9 months over days 30–365): Japanese firms raising their cover towards 180 days
         // ask for months of stock the licences let through slowly, and those orders wait. This pins the miss as the table
         // states it; if the model comes to meet the target, this fails: then assert the band and mark the row met.
         var months = JapanLeadTime(Controls.Value, c => c == "magnet_ht", from: 30, to: 365) / Month;
