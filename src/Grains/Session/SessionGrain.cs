@@ -281,6 +281,8 @@ public sealed partial class SessionGrain(
             PolicyTimeline.Validate(world, preview, change, next);
             PolicyTimeline.Apply(preview, change, next);
         }
+        if (preview.Count > PolicyTimeline.MaxVersions)
+            throw new ArgumentException($"the session would hold {preview.Count} policies (versions included), more than the {PolicyTimeline.MaxVersions} a session may hold", "policy");
         // Mid-tick the changes wait, so a tick never sees its timeline move under it; between ticks they wait too while earlier
         // ones still do (a tick's commit lets calls in before the next tick applies them), so no change overtakes an earlier
         // one. Otherwise the timeline becomes the preview whole: a batch lands entirely or, refused above, not at all.
