@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
@@ -18,17 +19,15 @@ public static class MarketClearing
     const double Eps = 1e-9;
     static readonly bool[] PriorityFirst = [true, false];
 
-    /// <summary>A fill's fields but its quantity: fills equal in all of them ship alike and merge.</summary>
-    readonly record struct FillKey(string BuyerId, string BuyerCountry, string SellerId, string SellerCountry, string Commodity, string Origin,
-        EndUse EndUse, double Price, double Tariff, double Subsidy, string? SubsidyPayer, int OrderTick, int ArrivalTick, double Rent, string? RentHolder);
-
-    /// <summary>Does f equal a fill with k's fields (whatever the quantity), as the record's equality compares them (strings
-    /// ordinal, doubles by Equals)? The key is read in place: copying a struct of this size into a list costs more than the test.</summary>
-    static bool ShipsAlike(Fill f, in FillKey k) =>
-        f.BuyerId == k.BuyerId && f.BuyerCountry == k.BuyerCountry && f.SellerId == k.SellerId && f.SellerCountry == k.SellerCountry
-        && f.Commodity == k.Commodity && f.Origin == k.Origin && f.EndUse == k.EndUse && f.Price.Equals(k.Price) && f.Tariff.Equals(k.Tariff)
-        && f.Subsidy.Equals(k.Subsidy) && f.SubsidyPayer == k.SubsidyPayer && f.OrderTick == k.OrderTick && f.ArrivalTick == k.ArrivalTick
-        && f.Rent.Equals(k.Rent) && f.RentHolder == k.RentHolder;
+    /// <summary>A fill's fields but its quantity: fills equal in all of them (the record's equality: strings ordinal, doubles by
+    /// Equals) ship alike and merge. Declared with the fields that tell one buyer's fills apart first, as equality compares them
+    /// in this order.</summary>
+    readonly record struct FillKey(int ArrivalTick, EndUse EndUse, string SellerId, string Origin, double Price, double Tariff, double Subsidy,
+        double Rent, int OrderTick, string BuyerId, string BuyerCountry, string SellerCountry, string Commodity, string? SubsidyPayer, string? RentHolder)
+    {
+        public Fill ToFill(double quantity) => new(BuyerId, BuyerCountry, SellerId, SellerCountry, Commodity, Origin, EndUse, quantity, Price, Tariff,
+            Subsidy, SubsidyPayer, OrderTick, ArrivalTick) { Rent = Rent, RentHolder = RentHolder };
+    }
 
     sealed class Candidate
     {
@@ -100,16 +99,26 @@ public static class MarketClearing
         // by not being the seller.
         // Buyers named by an entity list get links of their own; everyone else shares their country's.
         var namesBuyers = controls.Any(c => c.NamesBuyers);
-        string Listed(Bid b) => namesBuyers && controls.Any(c => c.NamesBuyers && c.Lists(b.BuyerId, b.Sector)) ? b.BuyerId + "|" + b.Sector : "";
+        // Loops, not Any with a lambda: a lambda over the bid would allocate its closure on every call (once per order).
+        string Listed(Bid b)
+        {
+            if (namesBuyers)
+                foreach (var c in controls)
+                    if (c.NamesBuyers && c.Lists(b.BuyerId, b.Sector)) return b.BuyerId + "|" + b.Sector;
+            return "";
+        }
         var linkCache = new Dictionary<(string, EndUse, string), LinkSet>();
         LinkSet Links(Bid bid)
         {
+            var listed = Listed(bid);
+            return linkCache.TryGetValue((bid.BuyerCountry, bid.EndUse, listed), out var set) ? set : NewLinks(bid, listed);
+        }
+        LinkSet NewLinks(Bid bid, string listed)
+        {
             var buyerCountry = bid.BuyerCountry;
             var use = bid.EndUse;
-            var listed = Listed(bid);
-            if (linkCache.TryGetValue((buyerCountry, use, listed), out var set)) return set;
             var buyerSeg = world.SegmentOf(buyerCountry);
-            set = new LinkSet { Segment = buyerSeg };
+            var set = new LinkSet { Segment = buyerSeg };
             var l = set.Candidates;
             for (int i = 0; i < asks.Count; i++)
             {
@@ -160,12 +169,17 @@ public static class MarketClearing
         // worked out once per order below.
         var orders = bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application).ToList();
         var linksOf = new LinkSet[orders.Count];
-        var parts = new List<Part>(orders.Count);
+        var partCount = 0;
+        for (int o = 0; o < orders.Count; o++)
+        {
+            linksOf[o] = Links(orders[o]);
+            partCount += Math.Max(1, linksOf[o].Applications);
+        }
+        var parts = new List<Part>(partCount);
         for (int o = 0; o < orders.Count; o++)
         {
             var b = orders[o];
-            var set = linksOf[o] = Links(b);
-            var n = set.Applications;
+            var n = linksOf[o].Applications;
             if (n <= 1) { parts.Add(new Part(o, b.Application, b.Quantity, b.Normal)); continue; }
             for (int j = 0; j < n; j++) parts.Add(new Part(o, j, b.Quantity / n, b.Normal / n));
         }
@@ -215,9 +229,9 @@ public static class MarketClearing
         if (military.Count > 0)
             for (int o = 0; o < orders.Count; o++)
             {
-                var bid = orders[o];
-                if (bid.EndUse != EndUse.Civil || !servesMilitary.Contains(bid.BuyerId)) continue;
-                var binding = military.Where(c => c.Covers(commodity.Id, bid.BuyerCountry, EndUse.Military, bid.BuyerId, bid.Sector)).ToList();
+                // orders[o], not a local: a lambda over a variable of the loop's body would allocate its closure per order.
+                if (orders[o].EndUse != EndUse.Civil || !servesMilitary.Contains(orders[o].BuyerId)) continue;
+                var binding = military.Where(c => c.Covers(commodity.Id, orders[o].BuyerCountry, EndUse.Military, orders[o].BuyerId, orders[o].Sector)).ToList();
                 if (binding.Count > 0) declaredBy[o] = binding;
             }
         bool Declares(int b) => declaredBy[parts[b].Order] is not null && parts[b].Normal > 0;
@@ -235,10 +249,10 @@ public static class MarketClearing
         // Licence decisions per (bid part, control slot), in flat arrays: drawn once per application and control per tick.
         var licenceDrawn = new bool[parts.Count * slots];
         var licenceDelay = new int?[parts.Count * slots]; // approved delay, or null when refused
-        // The licence state's key of each (bid part, slot), as an integer id in the state's table (+1; 0 = not looked up yet): ids
-        // last across ticks, so a key string is built once per licence ever, and its state is read from the table's entries.
-        // The civil and military parts of one buyer's application share a key, hence ids per key rather than per part.
-        var licenceIdAt = new int[parts.Count * slots];
+        // The licence state's keys of each (order, slot), as integer ids in the state's table by application (null = not looked
+        // up yet): ids last across ticks, so a key string is built once per licence ever, and its state is read from the table's
+        // entries. The civil and military parts of one buyer's application share a key, hence ids per key rather than per part.
+        var licenceIdsAt = new int[]?[orders.Count * slots];
         var table = LicenceTable.For(state);
         var licenceUsed = new List<int>(); // ids drawn down this tick: written back to the state after the rounds
         // (bid, candidate index) closed for this tick: a flag per candidate of each bid, at candAt[b] + i.
@@ -253,11 +267,13 @@ public static class MarketClearing
         // One licence state per application: "buyer|control" for the first (as before splitting), "buyer|control|j" after.
         int Licence(int b, Candidate c, int j)
         {
-            var at = b * slots + c.Slots[j];
-            if (licenceIdAt[at] > 0) return licenceIdAt[at] - 1;
-            var id = table.IdOf(OrderOf(b).BuyerId, c.Controls[j].Id, parts[b].Application);
-            licenceIdAt[at] = id + 1;
-            return id;
+            var part = parts[b];
+            var at = part.Order * slots + c.Slots[j];
+            var ids = licenceIdsAt[at];
+            if (ids is null || ids.Length <= part.Application)
+                licenceIdsAt[at] = ids = table.IdsOf(orders[part.Order].BuyerId, c.Controls[j].Id,
+                    Math.Max(linksOf[part.Order].Applications, part.Application + 1));
+            return ids[part.Application];
         }
         void SetLicenceLeft(int id, double left)
         {
@@ -390,8 +406,12 @@ public static class MarketClearing
             return alloc;
         }
 
+        // Each seller's requests, with room for every part that has it among its candidates (lists this long are not regrown).
+        var room = new int[asks.Count];
+        for (int b = 0; b < parts.Count; b++)
+            foreach (var c in cands[b]) room[c.Ask]++;
         var requests = new List<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
-        for (int a = 0; a < asks.Count; a++) requests[a] = new();
+        for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
         for (int round = 0; round <= asks.Count + 1; round++)
         {
             var any = false;
@@ -491,38 +511,41 @@ public static class MarketClearing
 
         // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
         var fills = new List<Fill>(filled.Count);
-        var fillQuantity = new List<double>(filled.Count);
-        // A fill is keyed by every field but its quantity (what a record's equality compares), without building a record per
-        // (bid, ask): only a new kind of fill allocates one; a merge adds its quantity, in (bid, ask) order as before. Fills
-        // that merge have the same buyer, and a buyer's bids are consecutive, so the search runs over the current buyer's
-        // fills only (a few), not a hash of every field.
-        var runStart = 0;
+        // A fill is keyed by every field but its quantity; a merge adds its quantity, in (bid, ask) order. Fills that merge have
+        // the same buyer, and a buyer's bids are consecutive, so the keys of the current buyer's fills (a few) are kept apart
+        // and searched, and each becomes a record once, with its whole quantity, when the next buyer starts.
+        var run = new List<FillKey>(8);
+        var runQuantity = new List<double>(8);
         string? runBuyer = null;
+        void FlushRun()
+        {
+            for (int i = 0; i < run.Count; i++) fills.Add(run[i].ToFill(runQuantity[i]));
+            run.Clear();
+            runQuantity.Clear();
+        }
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
         var crossSold = new double[asks.Count];
         var sold = new double[asks.Count];
-        void AddTo(Dictionary<string, double> d, string seg, double q) => d[seg] = d.GetValueOrDefault(seg) + q;
+        // One lookup, not a read and a write: a new segment starts from 0 + q, as before.
+        void AddTo(Dictionary<string, double> d, string seg, double q) => CollectionsMarshal.GetValueRefOrAddDefault(d, seg, out _) += q;
         foreach (var (b, a, q, delay, ci) in filled.InOrder())
         {
             var bid = OrderOf(b); var ask = asks[a];
             var cand = cands[b][ci];
-            var key = new FillKey(bid.BuyerId, bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse,
-                cand.Price, cand.Tariff, cand.Subsidy, cand.SubsidyPayer, tick, tick + cand.Transport + delay, cand.Rent, cand.RentHolder);
+            var key = new FillKey(tick + cand.Transport + delay, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
+                cand.Rent, tick, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer, cand.RentHolder);
             if (!string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
             {
+                FlushRun();
                 runBuyer = bid.BuyerId;
-                runStart = fills.Count;
             }
-            var at = -1;
-            for (int i = runStart; i < fills.Count && at < 0; i++)
-                if (ShipsAlike(fills[i], in key)) at = i;
-            if (at >= 0) fillQuantity[at] += q;
+            var at = run.IndexOf(key);
+            if (at >= 0) runQuantity[at] += q;
             else
             {
-                fills.Add(new Fill(key.BuyerId, key.BuyerCountry, key.SellerId, key.SellerCountry, key.Commodity, key.Origin, key.EndUse, q,
-                    key.Price, key.Tariff, key.Subsidy, key.SubsidyPayer, key.OrderTick, key.ArrivalTick) { Rent = key.Rent, RentHolder = key.RentHolder });
-                fillQuantity.Add(q);
+                run.Add(key);
+                runQuantity.Add(q);
             }
             // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
             AddTo(demand, cand.PriceSegment, q);
@@ -534,8 +557,7 @@ public static class MarketClearing
             }
         }
 
-        for (int i = 0; i < fills.Count; i++)
-            if (fillQuantity[i] != fills[i].Quantity) fills[i] = fills[i] with { Quantity = fillQuantity[i] };
+        FlushRun();
 
         // Supply: what each seller can make now, or what it sold if it sold more from stock (a sale from stock is supply too, so
         // an order filled from inventory does not read as a shortage); at home less what it sold across controls (counted where
