@@ -510,7 +510,7 @@ public static class MarketClearing
         }
 
         // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
-        var fills = new List<Fill>(filled.Count);
+        var fills = new List<Fill>(); // not filled.Count long: the parts of an order that ship alike make one fill
         // A fill is keyed by every field but its quantity; a merge adds its quantity, in (bid, ask) order. Fills that merge have
         // the same buyer, and a buyer's bids are consecutive, so the keys of the current buyer's fills (a few) are kept apart
         // and searched, and each becomes a record once, with its whole quantity, when the next buyer starts.
