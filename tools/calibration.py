@@ -20,11 +20,11 @@ def import_share(d):
             tot[r["commodity"]] += float(r["quantity"])
             if r["exporter"] == "CN": cn[r["commodity"]] += float(r["quantity"])
     return {k: cn[k] / tot[k] for k in tot}, sum(cn.values()) / sum(tot.values())
-def lead(d, commodity, frm=0, to=365):
+def lead(d, commodity, frm=0, to=365, column="days"):
     q = s = 0.0
     for r in rows(d, "lead_times.csv"):
         if r["destination"] == "JP" and r["commodity"] == commodity and frm <= int(r["tick"]) < to:
-            q += float(r["quantity"]); s += float(r["quantity"]) * float(r["days"])
+            q += float(r["quantity"]); s += float(r["quantity"]) * float(r[column])
     return s / q if q else float("nan")
 def jp_loss(d, column="cumulative_loss"):
     return next(float(r[column]) for r in rows(d, "summary.csv") if r["country"] == "JP")
@@ -37,7 +37,7 @@ per, share = import_share(b)
 gdp = next(float(r["gdp"]) for r in rows(b, "summary.csv") if r["country"] == "JP")
 loss = jp_loss(c) - jp_loss(b)
 indirect = jp_loss(c, "indirect_loss") - jp_loss(b, "indirect_loss")
-bn, cn_ = no_precaution("baseline"), no_precaution("japan-cutoff-3m")
+bn, cn_, kn = no_precaution("baseline"), no_precaution("japan-cutoff-3m"), no_precaution("china-japan-2026")
 loss_np = jp_loss(cn_) - jp_loss(bn)
 indirect_np = jp_loss(cn_, "indirect_loss") - jp_loss(bn, "indirect_loss")
 def yen(x): return f"¥{x*JPY/1e9:,.0f} bn = {x/gdp:.3%} of GDP"
@@ -46,7 +46,9 @@ print("|---|---|---|")
 print(f"| Japan's rare-earth import share from China ≈72% (baseline, year 1) | Japan: 71.9% in 2024 (JOGMEC) | {share:.1%} (NdPr {per.get('ndpr_oxide',0):.1%}) |")
 print(f"| Dy and Tb import share from China ≈100% | Japan's dependence | Dy {per.get('dy_oxide',0):.1%}, Tb {per.get('tb_oxide',0):.1%} |")
 print(f"| Magnet procurement lead time 1–2 months (baseline) | Procurement lead time | high-temp {lead(b,'magnet_ht')/30.4:.2f} months, standard {lead(b,'magnet_std')/30.4:.2f} months |")
-print(f"| Magnet lead time 3–4 months under the 2025–26 controls | Procurement lead time | high-temp {lead(k,'magnet_ht',30)/30.4:.2f} months (days 30–365) |")
+print(f"| Magnet lead time 3–4 months under the 2025–26 controls | Procurement lead time | high-temp {lead(k,'magnet_ht',30)/30.4:.2f} months "
+      f"(days 30–365; {lead(k,'magnet_ht',30,column='waited')/30.4:.2f} of them unfilled); precaution off {lead(kn,'magnet_ht',30)/30.4:.2f} months "
+      f"({lead(kn,'magnet_ht',30,column='waited')/30.4:.2f} unfilled) |")
 print(f"| Japan's loss from a 3-month cut-off ≈ ¥660 bn ≈ 0.11% of GDP | Nomura Research Institute | direct {yen(loss)}, indirect {yen(indirect)}; "
       f"precaution off: direct {yen(loss_np)}, indirect {yen(indirect_np)} |")
 

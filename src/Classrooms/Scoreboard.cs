@@ -86,10 +86,14 @@ public static class Scoreboard
     /// <summary>
     /// Whether the scores differ at all: false while every score is 0 (a class that has changed nothing yet, or whose changes
     /// have not reached any outcome). A rank 1–9 of equal scores would only be the tie-break order, so none is shown then.
-    /// Scores count as equal when they are closer than <see cref="Resolution"/>, the finest step the pages show.
+    /// Scores count as equal when they show alike, rounded to <see cref="Resolution"/>, the finest step the pages show: one
+    /// country at −0.0001 % beside others at 0.0000 % differs, though the two are less than a step apart.
     /// </summary>
     public static bool Differs(IReadOnlyList<ScoreRow> rows) =>
-        rows.Count > 0 && rows.Max(r => r.Score) - rows.Min(r => r.Score) >= Resolution;
+        rows.Select(r => Shown(r.Score)).Distinct().Count() > 1;
+
+    /// <summary>The score as the pages round it, in steps of <see cref="Resolution"/> (0 and −0 alike).</summary>
+    static double Shown(double score) => Math.Round(score / Resolution, MidpointRounding.AwayFromZero) + 0.0;
 
     /// <summary>0.0001 % of GDP: the pages show scores to four decimals of a percent.</summary>
     public const double Resolution = 1e-6;

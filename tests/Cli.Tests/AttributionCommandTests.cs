@@ -130,6 +130,25 @@ public class AttributionCommandTests
         Assert.Contains($"wrote {CsvTables.FileNames.Count + 1} files", r.StdOut); // the run's tables and vs_baseline.csv
         Assert.Contains("against the baseline", r.StdOut);
         Assert.Equal(File.ReadAllText(dir["a/vs_baseline.csv"]), File.ReadAllText(dir["b/vs_baseline.csv"]));
+        Assert.DoesNotContain("NOT THE SAME WORLD", r.StdOut);
+        Assert.DoesNotContain("warning", r.StdErr);
+    }
+
+    [Fact]
+    public void A_baseline_of_another_world_is_named_as_such_with_what_differs()
+    {
+        // The same policies off, but Australia's mine has ten times the capacity: the comparison mixes that in, and says so.
+        using var dir = new TempDir();
+        var other = Path.Combine(dir.Path, "other.yaml");
+        File.WriteAllText(other, File.ReadAllText(WithoutPolicies(dir.Path, Removed))
+            .Replace("{id: au-mine, country: AU, output: oxide, capacity: 0.1,", "{id: au-mine, country: AU, output: oxide, capacity: 1,"));
+        var r = CliProcess.Run(dir.Path, "run", Fixture, "--engine", "reference", "--baseline", other, "--out", "b");
+        Ok(r);
+        Assert.Contains("warning", r.StdErr);
+        Assert.Contains("producers that differ: au-mine", r.StdErr);
+        Assert.Contains("--baseline-without", r.StdErr);
+        Assert.Contains("NOT THE SAME WORLD: producers that differ: au-mine", r.StdOut);
+        Assert.True(File.Exists(dir["b/vs_baseline.csv"]));
     }
 
     [Fact]

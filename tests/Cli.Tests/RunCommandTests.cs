@@ -8,7 +8,7 @@ public class RunCommandTests
         ["flows.csv"] = "tick,date,origin,exporter,destination,commodity,quantity,value",
         ["shortages.csv"] = "tick,date,country,sector,commodity,required,unmet,share",
         ["losses.csv"] = "tick,date,country,sector,loss,cumulative,gdp_share",
-        ["lead_times.csv"] = "tick,date,destination,commodity,quantity,days",
+        ["lead_times.csv"] = "tick,date,destination,commodity,quantity,days,waited",
         ["fiscal.csv"] = "tick,date,country,cost,cumulative",
         ["cover.csv"] = "tick,date,country,sector,commodity,days",
         ["rents.csv"] = "tick,date,exporter,commodity,holder,quantity,rent",

@@ -6,8 +6,8 @@ namespace MarketSim.Model.Tests;
 /// <summary>
 /// The calibration table of docs/MODEL.md ("The 2024–26 targets"), held as tests: one test per row, except the price-spike
 /// row, which <see cref="PriceRuleTests"/> holds (e³ by construction of κ/μ). Rows the model meets assert the published
-/// target with the band the table states; the row it misses (magnet lead time under the controls) pins the miss as the
-/// table states it, so that a model change that meets or moves it fails here and the table is corrected. A model change that
+/// target with the band the table states; the row it misses (magnet lead time under the controls, with precaution) pins the
+/// miss as the table states it, so that a model change that meets or moves it fails here and the table is corrected. A model change that
 /// moves a result out of its band fails here and must be explained in MODEL.md.
 /// </summary>
 public class CalibrationTests
@@ -74,15 +74,39 @@ public class CalibrationTests
     }
 
     [Fact]
-    public void Under_the_2025_26_controls_high_temperature_magnets_take_longer_but_miss_the_three_to_four_month_target()
+    public void Under_the_2025_26_controls_high_temperature_magnets_take_longer_than_three_to_four_months_while_firms_build_stock()
     {
-        // Target: 3–4 months under the 2025–26 controls (same source). The model MISSES it (docs/MODEL.md: 2.80 months for
-        // high-temperature magnets over days 30–365, short by about 6 days). This pins the miss as the table states it: longer
-        // than the baseline's 1–2 months, below 3 months. If the model comes to meet the target, this fails: then assert the
-        // 3–4 month band here and mark the row met in MODEL.md.
+        // Target: 3–4 months under the 2025–26 controls (same source), a buyer's wait from order to arrival. The model MISSES it
+        // on the long side (docs/MODEL.md: 5.9 months over days 30–365): Japanese firms raising their cover towards 180 days
+        // ask for months of stock the licences let through slowly, and those orders wait. This pins the miss as the table
+        // states it; if the model comes to meet the target, this fails: then assert the band and mark the row met.
         var months = JapanLeadTime(Controls.Value, c => c == "magnet_ht", from: 30, to: 365) / Month;
-        Assert.True(months > 61 / Month, $"{months:0.00} months: no longer than in the baseline");
-        Assert.True(months < 3, $"{months:0.00} months: the model now meets the 3–4 month target; update docs/MODEL.md and this test");
+        Assert.True(months > 4, $"{months:0.00} months: the model now meets the 3–4 month target or falls short; update docs/MODEL.md and this test");
+        Assert.True(months < 8, $"{months:0.00} months: longer than the table states");
+    }
+
+    [Fact]
+    public void Under_the_2025_26_controls_without_precautionary_stock_building_magnets_take_three_to_four_months()
+    {
+        // The same run with precaution off: only the firms' running needs are ordered, and they wait for licences.
+        var s = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
+        s = s with { Buyers = s.Buyers with { PrecautionMaxCoverDays = 0 } };
+        var frames = new ReferenceRunner(s, s.Seed).Run(s.Days).ToList();
+        Assert.InRange(JapanLeadTime(frames, c => c == "magnet_ht", from: 30, to: 365) / Month, 3, 4);
+    }
+
+    [Fact]
+    public void A_lead_time_is_its_wait_unfilled_plus_transport_and_licence_delay()
+    {
+        // Days − waited is what the fills themselves took: at least the 45 days' transport, at most transport + the longest
+        // licence delay (45 + 63 days), and exactly 45 in the baseline, where nothing waits.
+        foreach (var l in Controls.Value.SelectMany(f => f.LeadTimes).Where(l => l.Destination == "JP" && l.Commodity == "magnet_ht"))
+        {
+            Assert.InRange(l.Waited, 0, l.Days);
+            Assert.InRange(l.Days - l.Waited, 45 - 1e-9, 108 + 1e-9);
+        }
+        foreach (var l in Baseline.Value.SelectMany(f => f.LeadTimes).Where(l => l.Destination == "JP" && l.Commodity == "magnet_ht"))
+            Assert.Equal((45.0, 0.0), (Math.Round(l.Days, 9), Math.Round(l.Waited, 9)));
     }
 
     [Fact]

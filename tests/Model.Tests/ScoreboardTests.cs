@@ -95,6 +95,17 @@ public class ScoreboardTests
         Assert.True(cn.ExportRevenue < baseline.Indicators("CN", 30, 120).ExportRevenue, $"{cn.ExportRevenue} vs {baseline.Indicators("CN", 30, 120).ExportRevenue}");
     }
 
+    [Fact]
+    public void Scores_that_show_differently_differ_though_less_than_a_step_apart()
+    {
+        static ScoreRow Row(string c, double score) => new(0, c, score, new ScoreParts(0, 0, 0, 0), 0, 0, 0, 0, 0, 1, 0, 0);
+        // −0.00006 % shows as −0.0001 %, 0.00004 % as 0.0000 %: the page shows a difference, so it ranks.
+        Assert.True(Scoreboard.Differs([Row("MM", -6e-7), Row("JP", 0), Row("CN", 4e-7)]));
+        Assert.False(Scoreboard.Differs([Row("MM", -4e-7), Row("JP", 0), Row("CN", 4e-7)]));
+        Assert.False(Scoreboard.Differs([Row("JP", 0)]));
+        Assert.False(Scoreboard.Differs([]));
+    }
+
     // Two ticks made by hand, so every number is known. China (GDP 2 trillion) sells 3 bn a tick to Japan, pays 1 bn a tick
     // in fiscal cost and earns 1 bn of export rent; Japan (GDP 1 trillion) loses 1 bn a tick of value added.
     static readonly ScenarioSpec Two = TestWorld.Make() with

@@ -34,7 +34,13 @@ public static class BaselineRun
                 ScenarioErrors.Print(Console.Error, file, loaded.Errors);
                 return (null, null, true);
             }
-            return (loaded.Spec!, file, false);
+            // Said before any time is spent, and again with the results: a baseline of another world measures more than policies.
+            var differences = WorldDifferences.Between(world, loaded.Spec!);
+            if (differences.Count == 0) return (loaded.Spec!, file, false);
+            var warning = $"{file} is not the same world as {options.File} ({string.Join("; ", differences)}), so every difference " +
+                          "mixes the policies' effect with the worlds'; to measure policies alone use --baseline-without";
+            Console.Error.WriteLine($"marketsim run: warning: {warning}");
+            return (loaded.Spec!, $"{file}, NOT THE SAME WORLD: {string.Join("; ", differences)}", false);
         }
         return (null, null, false);
     }

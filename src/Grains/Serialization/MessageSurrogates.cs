@@ -187,6 +187,23 @@ public sealed class InputShortageConverter : IConverter<InputShortage, InputShor
 }
 
 [GenerateSerializer]
+public struct ImportLeadSurrogate
+{
+    [Id(0)] public string Commodity;
+    [Id(1)] public double Quantity;
+    [Id(2)] public double QuantityDays;
+    [Id(3)] public double QuantityWaited;
+}
+
+[RegisterConverter]
+public sealed class ImportLeadConverter : IConverter<ImportLead, ImportLeadSurrogate>
+{
+    public ImportLead ConvertFromSurrogate(in ImportLeadSurrogate s) => new(s.Commodity, s.Quantity, s.QuantityDays, s.QuantityWaited);
+    public ImportLeadSurrogate ConvertToSurrogate(in ImportLead v) =>
+        new() { Commodity = v.Commodity, Quantity = v.Quantity, QuantityDays = v.QuantityDays, QuantityWaited = v.QuantityWaited };
+}
+
+[GenerateSerializer]
 public struct AgentReportSurrogate
 {
     [Id(0)] public string AgentId;
@@ -199,6 +216,7 @@ public struct AgentReportSurrogate
     [Id(7)] public double[] CoverDays;
     [Id(8)] public double FiscalCost;
     [Id(9)] public double ValueAddedMade;
+    [Id(10)] public ImportLead[] Imports;
 }
 
 [RegisterConverter]
@@ -208,7 +226,10 @@ public sealed class AgentReportConverter : IConverter<AgentReport, AgentReportSu
     {
         var cover = new KeyValuePair<string, double>[s.CoverKeys.Length];
         for (int i = 0; i < cover.Length; i++) cover[i] = KeyValuePair.Create(s.CoverKeys[i], s.CoverDays[i]);
-        return new(s.AgentId, s.Country, s.Sector, s.PlannedValueAdded, s.Loss, s.Shortages, cover, s.FiscalCost) { ValueAddedMade = s.ValueAddedMade };
+        return new(s.AgentId, s.Country, s.Sector, s.PlannedValueAdded, s.Loss, s.Shortages, cover, s.FiscalCost)
+        {
+            ValueAddedMade = s.ValueAddedMade, Imports = s.Imports ?? [],
+        };
     }
 
     public AgentReportSurrogate ConvertToSurrogate(in AgentReport v)
@@ -220,6 +241,7 @@ public sealed class AgentReportConverter : IConverter<AgentReport, AgentReportSu
         {
             AgentId = v.AgentId, Country = v.Country, Sector = v.Sector, PlannedValueAdded = v.PlannedValueAdded, Loss = v.Loss,
             Shortages = Surrogates.Array(v.Shortages), CoverKeys = keys, CoverDays = days, FiscalCost = v.FiscalCost, ValueAddedMade = v.ValueAddedMade,
+            Imports = Surrogates.Array(v.Imports),
         };
     }
 }

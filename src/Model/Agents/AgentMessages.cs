@@ -11,6 +11,10 @@ public sealed record AgentPlan(string AgentId, IReadOnlyList<Bid> Bids, IReadOnl
 /// <summary>Shortage of one input at one agent in one tick: what full planned output needed vs. what was missing.</summary>
 public sealed record InputShortage(string Commodity, double Required, double Unmet);
 
+/// <summary>A firm's imports of one input in one tick: quantity, Σ quantity × days from order to arrival, and Σ quantity × days
+/// of that spent unfilled.</summary>
+public sealed record ImportLead(string Commodity, double Quantity, double QuantityDays, double QuantityWaited);
+
 /// <summary>What every agent reports after a tick.</summary>
 public sealed record AgentReport(
     string AgentId,
@@ -26,6 +30,9 @@ public sealed record AgentReport(
     /// <summary>Value added made this tick at reference prices: output value less inputs used, both at reference prices (so a
     /// magnet counted at the magnet maker is not counted again at the car maker, and a price spike is not value added).</summary>
     public double ValueAddedMade { get; init; }
+
+    /// <summary>Firms' imports with their lead time from order (Procurement.Receive); none from countries' stockpiles.</summary>
+    public IReadOnlyList<ImportLead> Imports { get; init; } = [];
 }
 
 /// <summary>The market view an agent needs to decide: last prices by segment, and floors in force.</summary>

@@ -13,6 +13,8 @@ public sealed class FirmState
     public Dictionary<string, Dictionary<string, double>> Inputs { get; set; } = new();
     public List<Shipment> Pipeline { get; set; } = new();
     public Dictionary<string, double> ExpectedLeadTime { get; set; } = new();
+    /// <summary>Input → the unfilled parts of its orders, oldest first (Agents/OpenOrders.cs: measures lead time, decides nothing).</summary>
+    public Dictionary<string, List<OpenOrder>> Unfilled { get; set; } = new();
     /// <summary>θ: input use per unit relative to the bill of materials (thrift and substitution).</summary>
     public Dictionary<string, double> Intensity { get; set; } = new();
     /// <summary>Delivered price per unit (tariff included) of the last purchase of each input.</summary>

@@ -37,7 +37,7 @@ public static class ManufacturerRules
 
     public static AgentReport Settle(ScenarioSpec world, ManufacturerSpec m, FirmState s, AgentSettlement st, TickContext ctx)
     {
-        Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning);
+        var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick);
         Procurement.Arrive(s, st.Tick);
 
         var inputs = m.InputOrder();
@@ -66,6 +66,7 @@ public static class ManufacturerRules
         return new AgentReport(m.Id, m.Country, m.Sector, m.PlannedOutput * m.ValueAdded, loss, shortages, cover, 0)
         {
             ValueAddedMade = q * m.ValueAdded,
+            Imports = imports,
         };
     }
 }

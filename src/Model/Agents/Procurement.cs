@@ -39,14 +39,21 @@ public static class Procurement
         var cover = SupplierRisk.CoverDays(s, world.Buyers, commodity, ownCoverDays);
         var order = OrderUpTo(dailyUse, cover, s.ExpectedLeadTime.GetValueOrDefault(commodity),
             Stock.Total(s.Inputs.GetValueOrDefault(commodity)), InTransit(s, commodity));
+        if (!s.Unfilled.TryGetValue(commodity, out var open)) s.Unfilled[commodity] = open = [];
+        OpenOrders.Post(open, tick, order);
         AddBids(bids, id, country, commodity, order, limit, militaryShare,
             SupplierRisk.Premiums(s, world.Buyers, commodity), SupplierRisk.Unqualified(world, s, commodity, tick), dailyUse, sector);
     }
 
-    /// <summary>Books purchases into the pipeline, learns the lead time and the delivered price.</summary>
-    public static void Receive(FirmState s, IReadOnlyList<Fill> bought, double learning)
+    /// <summary>
+    /// Books purchases into the pipeline, learns the lead time and the delivered price, and returns the firm's imports with their
+    /// lead time from order (the days the order waited unfilled, then fill to arrival). The lead time it learns and plans with
+    /// is fill to arrival: what it still lacks it asks for again every tick, so counting the wait there too would count it twice.
+    /// </summary>
+    public static IReadOnlyList<ImportLead> Receive(FirmState s, IReadOnlyList<Fill> bought, double learning, int tick)
     {
-        if (bought.Count == 0) return;
+        if (bought.Count == 0) return [];
+        List<ImportLead>? imports = null;
         // Index loops: a foreach over the interface would allocate an enumerator each time.
         for (int i = 0; i < bought.Count; i++)
         {
@@ -79,7 +86,20 @@ public static class Procurement
             s.LastPrice[k] = value / q;
             var l = s.ExpectedLeadTime.GetValueOrDefault(k);
             s.ExpectedLeadTime[k] = l + learning * (days / q - l);
+
+            // Every fill of the tick meets the oldest open orders alike (no seller fills a particular order): one mean wait.
+            var waited = s.Unfilled.TryGetValue(k, out var open) ? OpenOrders.Fill(open, tick, q) : 0;
+            double imported = 0, importDays = 0;
+            for (int i = 0; i < bought.Count; i++)
+            {
+                var f = bought[i];
+                if (f.Commodity != k || f.SellerCountry == f.BuyerCountry) continue;
+                imported += f.Quantity;
+                importDays += f.Quantity * (waited + f.ArrivalTick - f.OrderTick);
+            }
+            if (imported > 0) (imports ??= []).Add(new ImportLead(k, imported, importDays, imported * waited));
         }
+        return imports ?? (IReadOnlyList<ImportLead>)[];
     }
 
     /// <summary>Adds a shipment, merged with one bought the same tick with the same commodity, origin and arrival (fewer, larger entries).</summary>

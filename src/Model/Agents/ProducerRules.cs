@@ -170,7 +170,7 @@ public static class ProducerRules
 
     public static AgentReport Settle(ScenarioSpec world, ProducerSpec p, FirmState s, AgentSettlement st, TickContext ctx)
     {
-        Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning);
+        var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick);
         foreach (var f in st.Sold) Stock.Take(Stock.For(s.Finished, f.Commodity), f.Origin, f.Quantity);
         LearnEndUse(world, s, st.Sold);
         Procurement.Arrive(s, st.Tick);
@@ -243,6 +243,7 @@ public static class ProducerRules
         return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0)
         {
             ValueAddedMade = y * referenceValueAdded, // at the intensities the inputs were used at, before thrift moves them
+            Imports = imports,
         };
     }
 }

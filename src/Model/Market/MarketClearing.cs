@@ -315,13 +315,15 @@ public static class MarketClearing
                         var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", buyer, drawKey) < ctl.ApprovalRate;
                         d = (int)Math.Ceiling(days);
                         // A decision takes the processing delay either way. A refusal closes the link until then; an approval
-                        // covers shipments for as long again. The open share of time is then ≈ the approval rate, which is
-                        // what 2025 showed (≈25% approvals, magnet exports down ≈75%: published sources).
+                        // covers shipments for as long again. At first the open share of time is ≈ the approval rate, which is
+                        // what 2025 showed at its low point (≈25% approvals, magnet exports down ≈75%: published sources).
                         var key = e.Key;
                         if (!approved)
                         {
                             state.LicenceBlockedUntil[key] = tick + Math.Max(1, d.Value);
                             table.SetBlocked(id, tick + Math.Max(1, d.Value));
+                            // The buyer applies again for what the refusal kept out: a refusal postpones demand, it does not end it.
+                            state.LicenceRefusedDays[key] = state.LicenceRefusedDays.GetValueOrDefault(key) + Math.Max(1, d.Value);
                             d = null;
                         }
                         else
@@ -330,8 +332,10 @@ public static class MarketClearing
                             table.SetValid(id, tick + Math.Max(1, d.Value) - 1);
                             state.LicenceDelay[key] = d.Value;
                             table.SetDelay(id, d.Value);
-                            // The application's volume: the buyer's normal requirement for the days the approval runs.
-                            if (parts[b].Normal > 0) SetLicenceLeft(id, parts[b].Normal * Math.Max(1, d.Value));
+                            // The application's volume: the buyer's normal requirement for the days the approval runs and for the
+                            // days its refusals since the last approval kept out (not its order, which may hold months of stock).
+                            var refused = state.LicenceRefusedDays.Remove(key, out var r) ? r : 0;
+                            if (parts[b].Normal > 0) SetLicenceLeft(id, parts[b].Normal * (Math.Max(1, d.Value) + refused));
                         }
                     }
                     licenceDrawn[at] = true;

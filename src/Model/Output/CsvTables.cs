@@ -34,8 +34,8 @@ public static class CsvTables
         f => For(f, f.Losses, l => [l.Country, l.Sector, N(l.Loss), N(l.Cumulative), S(l.GdpShare)]));
 
     /// <summary>days: quantity-weighted days from order to arrival of what the destination bought this tick.</summary>
-    public static readonly CsvTable LeadTimes = new("lead_times.csv", ["tick", "date", "destination", "commodity", "quantity", "days"],
-        f => For(f, f.LeadTimes, l => [l.Destination, l.Commodity, N(l.Quantity), N(l.Days)]));
+    public static readonly CsvTable LeadTimes = new("lead_times.csv", ["tick", "date", "destination", "commodity", "quantity", "days", "waited"],
+        f => For(f, f.LeadTimes, l => [l.Destination, l.Commodity, N(l.Quantity), N(l.Days), N(l.Waited)]));
 
     public static readonly CsvTable Fiscal = new("fiscal.csv", ["tick", "date", "country", "cost", "cumulative"],
         f => For(f, f.Fiscal, x => [x.Country, N(x.Cost), N(x.Cumulative)]));

@@ -88,6 +88,7 @@ public static class PolicyTimeline
             return;
         }
         var j = timeline.FindLastIndex(x => x.Id == change.RemoveId);
+        if (j < 0) throw new InvalidOperationException($"No policy \"{change.RemoveId}\" to remove: a change was applied without being validated (a program error).");
         var old = timeline[j];
         if (old.Start >= nextTick) timeline.RemoveAt(j);                                  // never started: forget it
         else if (old.End is null || old.End > nextTick) timeline[j] = old with { End = nextTick }; // ends now, stays as history

@@ -37,7 +37,12 @@ public sealed record LossRow(string Country, string Sector, double Loss, double 
 public sealed record FiscalRow(string Country, double Cost, double Cumulative);
 public sealed record CoverRow(string Country, string Sector, string Commodity, double Days);
 /// <summary>Quantity-weighted days from order to arrival of what was bought this tick.</summary>
-public sealed record LeadTimeRow(string Destination, string Commodity, double Quantity, double Days);
+/// <summary>Firms' imports: quantity-weighted days from order to arrival, and the part of them spent unfilled (the rest is transport
+/// and licence delay).</summary>
+public sealed record LeadTimeRow(string Destination, string Commodity, double Quantity, double Days)
+{
+    public double Waited { get; init; }
+}
 /// <summary>Export rent earned by an exporter's sales across export controls: Σ quantity × (price paid − home price).
 /// Holder: "exporter" (the selling firms) or "state" (collected as with an export tax).</summary>
 public sealed record RentRow(string Exporter, string Commodity, string Holder, double Quantity, double Rent);

@@ -48,6 +48,16 @@ public sealed class SectorTotal
     public ExactSum ValueAdded { get; set; }
 }
 
+/// <summary>Firms' imports of one input into one country: quantity, Σ quantity × days from order to arrival, Σ quantity × days unfilled.</summary>
+public sealed class LeadTotal
+{
+    public string Country { get; set; } = "";
+    public string Commodity { get; set; } = "";
+    public ExactSum Quantity { get; set; }
+    public ExactSum QuantityDays { get; set; }
+    public ExactSum QuantityWaited { get; set; }
+}
+
 public sealed class FiscalTotal
 {
     public string Country { get; set; } = "";
@@ -64,11 +74,13 @@ public sealed class ReportTotals
     public List<ShortageTotal> Shortages { get; set; } = [];
     public List<SectorTotal> Sectors { get; set; } = [];
     public List<FiscalTotal> Fiscal { get; set; } = [];
+    public List<LeadTotal> Leads { get; set; } = [];
 
     // Indexes over the lists, rebuilt when missing (after a copy through serialization).
     Dictionary<(string, string, string), ShortageTotal>? _shortageAt;
     Dictionary<(string, string), SectorTotal>? _sectorAt;
     Dictionary<string, FiscalTotal>? _fiscalAt;
+    Dictionary<(string, string), LeadTotal>? _leadAt;
 
     public static ReportTotals Of(IEnumerable<AgentReport> reports)
     {
@@ -104,6 +116,13 @@ public sealed class ReportTotals
             row.ValueAdded += ExactSum.Of(r.ValueAddedMade);
         }
         if (r.FiscalCost != 0) FiscalOf(r.Country).Cost += ExactSum.Of(r.FiscalCost);
+        foreach (var i in r.Imports)
+        {
+            var row = Lead(r.Country, i.Commodity);
+            row.Quantity += ExactSum.Of(i.Quantity);
+            row.QuantityDays += ExactSum.Of(i.QuantityDays);
+            row.QuantityWaited += ExactSum.Of(i.QuantityWaited);
+        }
     }
 
     public void Add(ReportTotals other)
@@ -126,6 +145,13 @@ public sealed class ReportTotals
             row.ValueAdded += o.ValueAdded;
         }
         foreach (var o in other.Fiscal) FiscalOf(o.Country).Cost += o.Cost;
+        foreach (var o in other.Leads)
+        {
+            var row = Lead(o.Country, o.Commodity);
+            row.Quantity += o.Quantity;
+            row.QuantityDays += o.QuantityDays;
+            row.QuantityWaited += o.QuantityWaited;
+        }
     }
 
     ShortageTotal Shortage(string country, string sector, string commodity)
@@ -145,6 +171,16 @@ public sealed class ReportTotals
         row = new SectorTotal { Country = country, Sector = sector };
         Sectors.Add(row);
         _sectorAt[(country, sector)] = row;
+        return row;
+    }
+
+    LeadTotal Lead(string country, string commodity)
+    {
+        _leadAt ??= Leads.ToDictionary(x => (x.Country, x.Commodity));
+        if (_leadAt.TryGetValue((country, commodity), out var row)) return row;
+        row = new LeadTotal { Country = country, Commodity = commodity };
+        Leads.Add(row);
+        _leadAt[(country, commodity)] = row;
         return row;
     }
 

@@ -172,9 +172,13 @@ public static class SessionRules
             .Select(g => new FlowRow(g.Key.Origin, g.Key.SellerCountry, g.Key.BuyerCountry, g.Key.Commodity, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Price)))
             .OrderBy(f => f.Origin, Ord).ThenBy(f => f.Exporter, Ord).ThenBy(f => f.Destination, Ord).ThenBy(f => f.Commodity, Ord).ToList();
 
-        // Procurement lead time of imports (a Japanese magnetic-device maker quoted it for imported magnets): order to arrival, quantity-weighted.
-        var leads = fills.Where(f => f.SellerCountry != f.BuyerCountry).GroupBy(f => (f.BuyerCountry, f.Commodity))
-            .Select(g => { var q = Sum(g, f => f.Quantity); return new LeadTimeRow(g.Key.BuyerCountry, g.Key.Commodity, q, q > 0 ? Sum(g, f => f.Quantity * (f.ArrivalTick - f.OrderTick)) / q : 0); })
+        // Procurement lead time of firms' imports (a Japanese magnetic-device maker quoted it for imported magnets): from the tick
+        // an order was first asked for to its arrival, quantity-weighted (Agents/OpenOrders.cs).
+        var leads = reports.Leads.Where(x => x.Quantity.Units > 0)
+            .Select(x => new LeadTimeRow(x.Country, x.Commodity, x.Quantity.Value, x.QuantityDays.Value / x.Quantity.Value)
+            {
+                Waited = x.QuantityWaited.Value / x.Quantity.Value,
+            })
             .OrderBy(r => r.Destination, Ord).ThenBy(r => r.Commodity, Ord).ToList();
 
         // The reports arrive folded (ReportTotals: exact sums, so the same whatever folded them and in what order).
