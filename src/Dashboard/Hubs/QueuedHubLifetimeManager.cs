@@ -19,8 +19,12 @@ namespace MarketSim.Dashboard.Hubs;
 public sealed class QueuedHubLifetimeManager<THub>(ILogger<DefaultHubLifetimeManager<THub>> baseLog, ILogger<QueuedHubLifetimeManager<THub>> log)
     : DefaultHubLifetimeManager<THub>(baseLog) where THub : Hub
 {
-    /// <summary>Messages a connection may have waiting (≈6 MB of 45 KB frames, shared by every laggard; 2.5 s at 50 ticks/s).</summary>
-    public const int Capacity = 128;
+    /// <summary>
+    /// Messages a connection may have waiting. A Step's burst (365 frames as fast as the grains make them) fits, so a client
+    /// that reads, if slowly, is not let go for it; at most ≈23 MB of 45 KB frames, the same messages for every laggard of a
+    /// session.
+    /// </summary>
+    public const int Capacity = 512;
     /// <summary>How long one message may wait for the client's socket before the client is let go.</summary>
     public static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(5);
 
