@@ -9,7 +9,7 @@ namespace MarketSim.Dashboard.Hubs;
 /// Sends of the dashboard's hubs (frames, status, classroom state, news) to their clients without waiting for any client.
 /// ASP.NET Core's default manager writes a group message to each member and completes when the slowest member's socket has
 /// taken it, so one client that stops reading held up every broadcast to its groups: a session's frames for every viewer,
-/// a classroom's Advance (docs/SECURITY.md). Here each connection has a small queue written by its own loop; a send puts
+/// a classroom's Advance (docs/SECURITY.md). Here each connection has a bounded queue written by its own loop; a send puts
 /// the message (serialised once for all recipients) in each recipient's queue and returns. A client that falls behind,
 /// more than <see cref="Capacity"/> messages queued or one write not taken in <see cref="WriteTimeout"/>, is disconnected
 /// and its queue dropped, so memory stays bounded; it reconnects and asks for what it missed (Subscribe or GetFrames from
