@@ -122,6 +122,22 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
     }
 
+    /// <summary>Starts the default scenario from the start page and returns the errors it shows instead.</summary>
+    async Task<string> StartRefusedAsync(string pageName)
+    {
+        var page = await OpenAsync(pageName, 1280, 900);
+        await page.GotoAsync("");
+        await page.Locator("[data-testid=new-session]").WaitForAsync();
+        // A click before the circuit is up does nothing: click until the page answers.
+        var errors = page.Locator("[data-testid=upload-errors]");
+        for (var i = 0; i < 30 && await errors.CountAsync() == 0; i++)
+        {
+            await page.Locator("[data-testid=new-start]").ClickAsync();
+            try { await errors.WaitForAsync(new() { Timeout = 2000 }); } catch (TimeoutException) { }
+        }
+        return await errors.InnerTextAsync();
+    }
+
     [Fact]
     public async Task The_start_page_refuses_a_session_over_the_addresss_quota_and_starts_nothing()
     {
@@ -131,17 +147,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         try
         {
             var count = app.Sessions.All.Count;
-            var page = await OpenAsync("upload-quota", 1280, 900);
-            await page.GotoAsync("");
-            await page.Locator("[data-testid=new-session]").WaitForAsync();
-            // A click before the circuit is up does nothing: click until the page answers.
-            var errors = page.Locator("[data-testid=upload-errors]");
-            for (var i = 0; i < 30 && await errors.CountAsync() == 0; i++)
-            {
-                await page.Locator("[data-testid=new-start]").ClickAsync();
-                try { await errors.WaitForAsync(new() { Timeout = 2000 }); } catch (TimeoutException) { }
-            }
-            Assert.Contains("MaxUploadsPerClient = 0", await errors.InnerTextAsync());
+            Assert.Contains("MaxUploadsPerClient = 0", await StartRefusedAsync("upload-quota"));
             Assert.Equal(count, app.Sessions.All.Count);
         }
         finally { limits.MaxUploadsPerClient = saved; }
@@ -157,16 +163,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         try
         {
             var count = app.Sessions.All.Count;
-            var page = await OpenAsync("upload-size", 1280, 900);
-            await page.GotoAsync("");
-            await page.Locator("[data-testid=new-session]").WaitForAsync();
-            var errors = page.Locator("[data-testid=upload-errors]");
-            for (var i = 0; i < 30 && await errors.CountAsync() == 0; i++)
-            {
-                await page.Locator("[data-testid=new-start]").ClickAsync();
-                try { await errors.WaitForAsync(new() { Timeout = 2000 }); } catch (TimeoutException) { }
-            }
-            var text = await errors.InnerTextAsync();
+            var text = await StartRefusedAsync("upload-size");
             Assert.Contains("more than the 10 a session on this server may have (MaxUploadAgents)", text);
             Assert.Contains("marketsim run", text);
             Assert.Equal(count, app.Sessions.All.Count);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MarketSim.Dashboard.Hosting;
+using MarketSim.Dashboard.Hubs;
 using MarketSim.Dashboard.Sessions;
 using MarketSim.Classrooms;
 using MarketSim.Model.Scenario;
@@ -94,17 +95,8 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
     /// Hands a message to the class's hub group and returns: not awaited, so no classroom call waits for a client's socket
     /// (the hub queues it per connection and lets go of a client that falls behind). A failure is logged.
     /// </summary>
-    void Post(string code, string method, object message)
-    {
-        try
-        {
-            var sent = hub.Clients.Group(ClassroomHub.GroupOf(code)).SendAsync(method, message);
-            if (!sent.IsCompletedSuccessfully)
-                sent.ContinueWith(t => log.LogWarning(t.Exception, "Classroom {Code}: could not send {Method}", code, method),
-                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
-        catch (Exception e) { log.LogWarning(e, "Classroom {Code}: could not send {Method}", code, method); }
-    }
+    void Post(string code, string method, object message) =>
+        GroupPost.Post(hub.Clients.Group(ClassroomHub.GroupOf(code)), method, message, log, $"classroom {code}");
 
     public async Task DisposeAllAsync()
     {

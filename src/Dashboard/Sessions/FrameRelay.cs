@@ -100,17 +100,8 @@ public sealed class FrameRelay(IGrainFactory grains, IHubContext<SimulationHub> 
     /// Hands a message to the session's hub group and returns: the send is not awaited (the hub queues it per connection,
     /// and a client that falls behind is disconnected there). A failure is logged.
     /// </summary>
-    void Post(string sessionId, string method, object message)
-    {
-        try
-        {
-            var sent = hub.Clients.Group(SimulationHub.GroupOf(sessionId)).SendAsync(method, message);
-            if (!sent.IsCompletedSuccessfully)
-                sent.ContinueWith(t => log.LogWarning(t.Exception, "Could not send {Method} of session {Session}", method, sessionId),
-                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
-        catch (Exception e) { log.LogWarning(e, "Could not send {Method} of session {Session}", method, sessionId); }
-    }
+    void Post(string sessionId, string method, object message) =>
+        GroupPost.Post(hub.Clients.Group(SimulationHub.GroupOf(sessionId)), method, message, log, $"session {sessionId}");
 
     // One listener's bug must not stop the session's relay for the others.
     void Safely(ISessionListener listener, Action<ISessionListener> call)
