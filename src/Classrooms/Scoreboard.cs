@@ -125,6 +125,7 @@ public static class Scoreboard
                     required.GetValueOrDefault(c) > 0 ? unmet.GetValueOrDefault(c) / required[c] : 0);
             })
             .OrderByDescending(r => r.Score).ThenBy(r => r.GdpShare).ThenBy(r => r.FiscalCost).ThenBy(r => r.Country, StringComparer.Ordinal).ToList();
-        return rows.Select((r, i) => r with { Rank = i + 1 }).ToList();
+        // Scores that show alike share a rank (1, 1, 3 …): a rank the page cannot tell apart would only be the tie-break.
+        return rows.Select(r => r with { Rank = 1 + rows.Count(x => Shown(x.Score) > Shown(r.Score)) }).ToList();
     }
 }

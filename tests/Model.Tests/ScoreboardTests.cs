@@ -106,6 +106,20 @@ public class ScoreboardTests
         Assert.False(Scoreboard.Differs([]));
     }
 
+    [Fact]
+    public void Scores_that_show_alike_share_a_rank()
+    {
+        var world = ValueAddedTests.Chain();
+        var countries = world.Countries.Select(c => c.Id).ToList();
+        var baseline = new ClassBaseline(world, 1);
+        var ban = new ExportControl { Id = "class-ban", Start = 30, Exporter = "CN", Commodities = ["magnet"], Destinations = ["JP"] };
+        var rows = Scoreboard.Build(world, countries, new ReferenceRunner(ValueAddedTests.Chain(ban), 1).Run(120).ToList(), new ScoreWeights(), baseline.Outcomes(120));
+        foreach (var r in rows)
+            Assert.Equal(1 + rows.Count(x => Math.Round(x.Score * 1e6) > Math.Round(r.Score * 1e6)), r.Rank);
+        Assert.Equal(1, rows[0].Rank);
+        Assert.True(rows.Select(r => r.Rank).Distinct().Count() < rows.Count, "no two scores show alike here: the test shows nothing");
+    }
+
     // Two ticks made by hand, so every number is known. China (GDP 2 trillion) sells 3 bn a tick to Japan, pays 1 bn a tick
     // in fiscal cost and earns 1 bn of export rent; Japan (GDP 1 trillion) loses 1 bn a tick of value added.
     static readonly ScenarioSpec Two = TestWorld.Make() with
