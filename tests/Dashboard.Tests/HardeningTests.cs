@@ -1,3 +1,5 @@
+using MarketSim.Classrooms;
+using MarketSim.Dashboard.Classrooms;
 using System.Diagnostics;
 using System.Text.Json;
 using MarketSim.Dashboard.Security;
@@ -295,6 +297,32 @@ public sealed class HardeningTests(DashboardApp app)
         await using var hub = await app.ConnectAsync();
         await Refused(() => hub.InvokeAsync("EndSession", "default"), "sessionId: the default session stays");
         Assert.Contains(app.Sessions.All, x => x.Id == "default");
+    }
+
+    [Fact]
+    public async Task Null_commodity_lists_in_a_live_policy_are_refused_by_name_and_change_nothing()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        var before = (await s.Grain.GetPoliciesAsync()).Value.Count;
+        foreach (var (commodities, field) in new[] { ("null", "policy.commodities: is null"), ("[null]", "policy.commodities[0]: is null"), ("[\"dy_oxide\", null]", "policy.commodities[1]: is null") })
+        {
+            var tariff = JsonDocument.Parse($$"""{"$kind":"tariff","id":"t-null","start":1,"importer":"JP","commodities":{{commodities}},"rate":0.1}""").RootElement;
+            var e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, tariff));
+            Assert.Contains(field, e.Message);
+            var ban = JsonDocument.Parse($$"""{"$kind":"export_control","id":"e-null","start":1,"exporter":"CN","commodities":{{commodities}}}""").RootElement;
+            e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, ban));
+            Assert.Contains(field, e.Message);
+        }
+        Assert.Equal(before, (await s.Grain.GetPoliciesAsync()).Value.Count);
+
+        // The teacher's Inject reads policies the same way.
+        await using var teacher = await app.ConnectAsync(ClassroomHub.Path);
+        var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, new ClassroomSettings { RoundSeconds = 0 });
+        var inject = JsonDocument.Parse("""{"$kind":"tariff","id":"t-null","start":1,"importer":"JP","commodities":null,"rate":0.1}""").RootElement;
+        var refused = await Assert.ThrowsAsync<HubException>(() => teacher.InvokeAsync<string>("Inject", created.Code, created.InstructorToken, inject, null));
+        Assert.Contains("policy.commodities: is null", refused.Message);
+        Assert.Empty(app.Classrooms.Find(created.Code)!.Room.Log);
     }
 
     static string Json(object o) => System.Text.Json.JsonSerializer.Serialize(o, HubJson.Options);
