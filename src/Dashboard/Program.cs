@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Components;
 using MarketSim.Dashboard.Export;
@@ -16,7 +17,9 @@ builder.AddMarketSimOrleans();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddSignalR().AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions));
+// Hub errors are logged by HubRefusals (refusals short, at Debug; faults with their stack), not by SignalR's dispatcher.
+builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions));
+builder.Logging.AddFilter(HubRefusals.DispatcherCategory, LogLevel.Critical);
 builder.Services.AddSingleton<ScenarioCatalog>();
 builder.Services.AddSingleton<FrameRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FrameRelay>());
