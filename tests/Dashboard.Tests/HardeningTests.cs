@@ -342,6 +342,45 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Csv_zips_are_built_once_per_state_and_one_address_builds_one_at_a_time()
+    {
+        await using var hub = await app.ConnectAsync();
+        var sessions = new List<MarketSim.Dashboard.Sessions.SessionEntry>();
+        for (var i = 0; i < 4; i++)
+        {
+            var s = await app.NewSessionAsync();
+            await hub.InvokeAsync<SessionStatus>("Step", s.Id, 120);
+            sessions.Add(s);
+        }
+        using var http = app.HttpFrom(DashboardApp.NewAddress());
+        var answers = await Task.WhenAll(sessions.Select(s => http.GetAsync($"/sessions/{s.Id}/export/csv.zip")));
+        // One address has one zip built at a time: the others are told to retry, in a sentence, with Retry-After.
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        var busy = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(busy);
+        Assert.All(busy, b => Assert.NotNull(b.Headers.RetryAfter));
+        Assert.StartsWith("busy: ", await busy[0].Content.ReadAsStringAsync());
+        foreach (var s in sessions)
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/sessions/{s.Id}/export/csv.zip")).StatusCode);
+
+        // Many downloads of one state share one build, and the next is served from memory until the session moves.
+        var zips = app.Services.GetRequiredService<MarketSim.Dashboard.Export.CsvZips>();
+        var fresh = await app.NewSessionAsync();
+        await hub.InvokeAsync<SessionStatus>("Step", fresh.Id, 30);
+        var builds = zips.Builds;
+        var clients = Enumerable.Range(0, 6).Select(_ => app.HttpFrom(DashboardApp.NewAddress())).ToList();
+        var same = await Task.WhenAll(clients.Select(c => c.GetByteArrayAsync($"/sessions/{fresh.Id}/export/csv.zip")));
+        Assert.All(same, z => Assert.Equal(same[0], z));
+        Assert.Equal(builds + 1, zips.Builds);
+        Assert.Equal(same[0], await clients[0].GetByteArrayAsync($"/sessions/{fresh.Id}/export/csv.zip"));
+        Assert.Equal(builds + 1, zips.Builds);
+        await hub.InvokeAsync<SessionStatus>("Step", fresh.Id, 1);
+        Assert.NotEqual(same[0], await clients[0].GetByteArrayAsync($"/sessions/{fresh.Id}/export/csv.zip"));
+        Assert.Equal(builds + 2, zips.Builds);
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task Null_commodity_lists_in_a_live_policy_are_refused_by_name_and_change_nothing()
     {
         var s = await app.NewSessionAsync();

@@ -1,8 +1,6 @@
-using System.IO.Compression;
 using System.Text;
 using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Sessions;
-using MarketSim.Model.Output;
 using MarketSim.Model.Scenario;
 
 namespace MarketSim.Dashboard.Export;
@@ -17,21 +15,17 @@ public static class ExportEndpoints
     public static void MapExports(this IEndpointRouteBuilder app)
     {
         app.MapGet("/sessions/{id}/export/csv.zip", async (HttpContext http, string id, string? token, SessionDirectory sessions,
-            ClassroomDirectory rooms) =>
+            ClassroomDirectory rooms, CsvZips zips) =>
         {
             var (s, refusal) = await FindAsync(http, id, token, sessions, rooms);
             if (s is null) return refusal!;
-            var frames = (await s.Grain.GetFramesAsync(0)).Value;
-            var world = (await s.Grain.GetScenarioAsync()).Value;
-            var files = CsvExport.ToStrings(world, frames);
-            var zip = new MemoryStream();
-            using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-                foreach (var name in CsvTables.FileNames)
-                {
-                    await using var entry = new StreamWriter(archive.CreateEntry(name).Open(), new UTF8Encoding(false));
-                    await entry.WriteAsync(files[name]);
-                }
-            zip.Position = 0;
+            var zip = await zips.GetAsync(s, ClassroomExports.ClientOf(http) ?? "unknown");
+            if (zip is null)
+            {
+                http.Response.Headers.RetryAfter = "5";
+                return Results.Text("busy: the server is building other CSV downloads (MaxExports, MaxExportsPerClient); retry in a few seconds\n",
+                    statusCode: StatusCodes.Status429TooManyRequests);
+            }
             return Results.File(zip, "application/zip", $"{s.Id}-csv.zip");
         });
 
