@@ -1,4 +1,3 @@
-using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.SignalR;
 
 namespace MarketSim.Dashboard.Hubs;
@@ -14,12 +13,16 @@ public sealed class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
     /// <summary>SignalR's category that logs every failed invocation at Error.</summary>
     public const string DispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
 
+    /// <summary>Characters of a refusal logged (refusals are already bounded, ids in them cut; this bounds the line).</summary>
+    const int MaxLogged = 200;
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try { return await next(context); }
         catch (HubException e)
         {
-            log.LogDebug("{Hub}.{Method} refused: {Message}", context.Hub.GetType().Name, context.HubMethodName, ErrorLimits.Short(e.Message));
+            log.LogDebug("{Hub}.{Method} refused: {Message}", context.Hub.GetType().Name, context.HubMethodName,
+                e.Message.Length <= MaxLogged ? e.Message : e.Message[..MaxLogged] + "…");
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
