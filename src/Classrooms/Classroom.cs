@@ -221,6 +221,7 @@ public sealed class Classroom
                 throw new ClassroomError($"decisions[{i}].value", $"{c.Value} is outside {lever.Min}–{lever.Max} {lever.Unit} for {lever.Id}");
             if (!seen.Add(c.Lever)) throw new ClassroomError($"decisions[{i}].lever", $"\"{c.Lever}\" is given twice");
         }
+        if (Settings.Mode == RoundMode.RealTime) CheckRealTimeAllowance(seat, country, choices);
         seat.SubmittedRound = Round;
         if (Settings.Mode == RoundMode.RealTime) return Record(seat, choices, By(seat), tick, now);
         _pending[seat.Id] = (choices.ToList(), By(seat));
@@ -228,6 +229,33 @@ public sealed class Classroom
     }
 
     static string By(Seat seat) => seat.Bot is { } b ? "bot:" + b : "student";
+
+    /// <summary>In a real-time class, how many submissions a seat may make in one round.</summary>
+    public const int RealTimeSubmissionsPerRound = 3;
+
+    /// <summary>
+    /// A real-time submission applies at once, and each one-off action (a stockpile purchase, an investment) becomes a policy in
+    /// force for the rest of the class. Without a bound one seat could add policies as fast as it can send, and every tick
+    /// would carry them all: so a seat gets <see cref="RealTimeSubmissionsPerRound"/> submissions a round and each one-off lever
+    /// once a round, as in a class played in rounds. Checked whole before anything is counted: a refused submission uses nothing.
+    /// </summary>
+    void CheckRealTimeAllowance(Seat seat, string country, IReadOnlyList<LeverChoice> choices)
+    {
+        if (seat.AllowanceRound != Round) (seat.AllowanceRound, seat.SubmissionsThisRound, seat.OneOffsThisRound) = (Round, 0, []);
+        if (seat.SubmissionsThisRound >= RealTimeSubmissionsPerRound)
+            throw new ClassroomError("decisions", $"you have made the {RealTimeSubmissionsPerRound} submissions a seat may make in round {Round}; the next round opens on day {Round * Settings.RoundTicks}");
+        var oneOffs = new List<string>();
+        for (var i = 0; i < choices.Count; i++)
+        {
+            var lever = Levers.Find(country, choices[i].Lever)!;
+            if (lever.Persistent || choices[i].Value == lever.Default) continue;
+            if (seat.OneOffsThisRound.Contains(lever.Id))
+                throw new ClassroomError($"decisions[{i}].lever", $"\"{lever.Id}\" was already used in round {Round}: a one-off action once a round");
+            oneOffs.Add(lever.Id);
+        }
+        seat.SubmissionsThisRound++;
+        seat.OneOffsThisRound.UnionWith(oneOffs);
+    }
 
     IReadOnlyList<Decision> Record(Seat seat, IReadOnlyList<LeverChoice> choices, string by, int tick, DateTimeOffset now)
     {

@@ -30,6 +30,10 @@ public sealed class Seat
     public bool Connected { get; set; }
     /// <summary>The last round this seat submitted in (0: none).</summary>
     public int SubmittedRound { get; set; }
+    /// <summary>Real-time classes: the round the counts below are for, its submissions so far and the one-off levers used.</summary>
+    public int AllowanceRound { get; set; }
+    public int SubmissionsThisRound { get; set; }
+    public HashSet<string> OneOffsThisRound { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed record Caller(ClassroomRole Role, Seat? Seat);

@@ -18,8 +18,13 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 // Hub errors are logged by HubRefusals (refusals short, at Debug; faults with their stack), not by SignalR's dispatcher.
-builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions));
+builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
+    .AddHubOptions<SimulationHub>(HubLimits).AddHubOptions<ClassroomHub>(HubLimits);
 builder.Logging.AddFilter(HubRefusals.DispatcherCategory, LogLevel.Critical);
+// Broadcasts never wait for a client: each connection has a small queue, and one that falls behind is disconnected
+// (QueuedHubLifetimeManager; docs/SECURITY.md). Only the dashboard's hubs: Blazor's own circuit hub keeps the default.
+builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<SimulationHub>, QueuedHubLifetimeManager<SimulationHub>>();
+builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<ClassroomHub>, QueuedHubLifetimeManager<ClassroomHub>>();
 builder.Services.AddSingleton<ScenarioCatalog>();
 builder.Services.AddSingleton<FrameRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FrameRelay>());
@@ -80,6 +85,15 @@ app.Lifetime.ApplicationStarted.Register(() =>
             "for a class run `dotnet run -c Release --project src/Dashboard --no-launch-profile -- --urls http://0.0.0.0:5243` (docs/SECURITY.md).");
 });
 app.Run();
+
+// What one connection may make the server hold (docs/SECURITY.md). ASP.NET Core's defaults, stated so they stay: a call is
+// at most 32 KB (a policy is well under it), a client's calls run one at a time, and no hub method streams.
+static void HubLimits<THub>(Microsoft.AspNetCore.SignalR.HubOptions<THub> o) where THub : Microsoft.AspNetCore.SignalR.Hub
+{
+    o.MaximumReceiveMessageSize = 32 * 1024;
+    o.MaximumParallelInvocationsPerClient = 1;
+    o.StreamBufferCapacity = 10;
+}
 
 /// <summary>Visible to WebApplicationFactory in the tests (.NET 10's WebApplicationFactory needs a public Program).</summary>
 public partial class Program;

@@ -162,6 +162,33 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
     }
 
     [Fact]
+    public async Task The_start_page_refuses_a_world_larger_than_the_server_runs_and_starts_nothing()
+    {
+        // The shipped default has 74 producers and firms; with the limit at 10 it is too large for this server.
+        var limits = app.Services.GetRequiredService<MarketSim.Dashboard.Security.DashboardLimits>();
+        var saved = limits.MaxUploadAgents;
+        limits.MaxUploadAgents = 10;
+        try
+        {
+            var count = app.Sessions.All.Count;
+            var page = await OpenAsync("upload-size", 1280, 900);
+            await page.GotoAsync("");
+            await page.Locator("[data-testid=new-session]").WaitForAsync();
+            var errors = page.Locator("[data-testid=upload-errors]");
+            for (var i = 0; i < 30 && await errors.CountAsync() == 0; i++)
+            {
+                await page.Locator("[data-testid=new-start]").ClickAsync();
+                try { await errors.WaitForAsync(new() { Timeout = 2000 }); } catch (TimeoutException) { }
+            }
+            var text = await errors.InnerTextAsync();
+            Assert.Contains("more than the 10 a session on this server may have (MaxUploadAgents)", text);
+            Assert.Contains("marketsim run", text);
+            Assert.Equal(count, app.Sessions.All.Count);
+        }
+        finally { limits.MaxUploadAgents = saved; }
+    }
+
+    [Fact]
     public async Task Chinas_student_page_fits_its_primary_levers_in_two_phone_screens_with_names_and_a_wide_chart()
     {
         try

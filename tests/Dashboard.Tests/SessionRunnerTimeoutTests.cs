@@ -48,7 +48,7 @@ public class SessionRunnerTimeoutTests
         var slow = (SlowGrain)(object)grain;
         slow.RunToTimeouts = runToTimeouts;
         var scenario = ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
-        return (new SessionRunner("s", grain, scenario, 7, _ => Task.CompletedTask, NullLogger.Instance), slow);
+        return (new SessionRunner("s", grain, scenario, 7, _ => { }, NullLogger.Instance), slow);
     }
 
     [Fact]

@@ -85,6 +85,38 @@ public sealed class SessionTests(OneSiloFixture one) : IClassFixture<OneSiloFixt
     }
 
     [Fact]
+    public async Task A_change_made_between_ticks_does_not_overtake_one_still_waiting_from_the_tick_before()
+    {
+        // The first change arrives while tick 0 runs (a world big enough that the tick takes a while), so it waits for tick 1;
+        // the second comes in before tick 1 starts. The second was acknowledged last and must win, as the caller now sees it,
+        // in force, and in what ran.
+        var world = TestScenarios.Small(manufacturers: 3000);
+        var session = one.Client.GetGrain<ISessionGrain>("live-order");
+        await session.StartAsync(world, Seed, SessionSettings.Default);
+        Tariff Rate(double r) => new() { Id = "race", Start = 0, Importer = "JP", Commodities = ["oxide"], Rate = r };
+        // The first change must land mid-tick for this to test anything: it then applies from the tick after. Scheduling may
+        // let it in before the tick starts, so try a few ticks.
+        int ticks = 0;
+        for (bool midTick = false; !midTick; )
+        {
+            Assert.True(ticks < 10, "no change landed mid-tick in 10 tries");
+            var step = session.StepAsync(1);
+            await Task.Delay(20);
+            var first = session.SetPolicyAsync(Rate(0.1));
+            await Task.WhenAll(step, first);
+            ticks++;
+            midTick = first.Result == ticks;
+        }
+        Assert.Equal(ticks, await session.SetPolicyAsync(Rate(0.2)));
+        Assert.Equal(0.2, ((Tariff)(await session.GetPoliciesAsync()).Value.Last(p => p.Id == "race")).Rate, 12);
+        await session.StepAsync(2);
+        var timeline = (await session.GetPoliciesAsync()).Value;
+        Assert.Equal(0.2, ((Tariff)timeline.Last(p => p.Id == "race")).Rate, 12);
+        FrameBytes.AssertSame(FrameBytes.Reference(world with { Policies = timeline.ToList() }, Seed, ticks + 2), await session.GetAllFramesAsync(), world);
+        await session.EndAsync();
+    }
+
+    [Fact]
     public async Task A_policy_removed_live_ends_at_the_next_tick()
     {
         var world = TestScenarios.Small();

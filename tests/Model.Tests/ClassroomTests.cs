@@ -126,6 +126,24 @@ public class ClassroomTests
     }
 
     [Fact]
+    public void In_a_real_time_class_a_seat_has_three_submissions_a_round_and_each_one_off_action_once()
+    {
+        var room = New(new ClassroomSettings { Mode = RoundMode.RealTime, RoundTicks = 10, Playable = ["CN", "JP"] });
+        var cn = room.Authorize(room.Join("Ana", "CN", Token()).Token);
+        room.Start(Instructor(room), T0);
+        Assert.Single(room.Submit(cn, [new("stockpile:dy_oxide", 5)], 1, T0));
+        // The same purchase again in round 1 is refused, and a refused submission uses none of the allowance.
+        Refused(() => room.Submit(cn, [new("tariff:magnet_ht", 10), new("stockpile:dy_oxide", 5)], 2, T0), "decisions[1].lever", "already used in round 1");
+        room.Submit(cn, [new("tariff:magnet_ht", 10)], 2, T0);
+        room.Submit(cn, [new("tariff:magnet_ht", 20)], 3, T0);
+        Refused(() => room.Submit(cn, [new("tariff:magnet_ht", 30)], 4, T0), "decisions", "3 submissions a seat may make in round 1");
+        Assert.Equal(3, room.Log.Count);
+        // Round 2 (from day 10) opens a new allowance.
+        room.Period(10);
+        Assert.Single(room.Submit(cn, [new("stockpile:dy_oxide", 5)], 11, T0));
+    }
+
+    [Fact]
     public void Pausing_keeps_the_time_left_in_the_round()
     {
         var room = New(new ClassroomSettings { RoundSeconds = 120 });

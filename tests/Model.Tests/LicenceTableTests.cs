@@ -35,6 +35,20 @@ public class LicenceTableTests
         Assert.DoesNotContain("Licences\"", JsonSerializer.Serialize(kept));
     }
 
+    [Fact]
+    public void Ids_by_application_keep_their_keys_and_state_when_more_applications_are_asked_for()
+    {
+        var s = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        s.LicenceBlockedUntil["jp-00|cn-licence|1"] = 9;
+        var t = LicenceTable.For(s);
+        var two = t.IdsOf("jp-00", "cn-licence", 2);
+        var three = t.IdsOf("jp-00", "cn-licence", 3);
+        Assert.Equal(two, three[..2]);
+        Assert.Equal(["jp-00|cn-licence", "jp-00|cn-licence|1", "jp-00|cn-licence|2"], three.Select(id => t[id].Key));
+        Assert.True(t[three[1]].Blocked); // a key already in the maps keeps its entry
+        Assert.Same(three, t.IdsOf("jp-00", "cn-licence", 1));
+    }
+
     static string Sorted(MarketState s) => JsonSerializer.Serialize(new object[]
     {
         s.LicenceBlockedUntil.OrderBy(x => x.Key, StringComparer.Ordinal), s.LicenceValidUntil.OrderBy(x => x.Key, StringComparer.Ordinal),

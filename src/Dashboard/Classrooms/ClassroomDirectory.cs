@@ -59,7 +59,7 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
         var room = new Classroom(code, instructor, scenario, actualSeed, settings);
         var session = await sessions.CreateAsync(scenario, yaml, actualSeed, id: SessionDirectory.ClassroomPrefix + code.ToLowerInvariant(),
             title: $"Classroom {code}: {scenario.Name}", classroom: code);
-        var host = new ClassroomHost(room, session, BaselineOf(scenario, yaml, actualSeed), time, BroadcastAsync, news => hub.Clients.Group(ClassroomHub.GroupOf(news.Code)).SendAsync(ClassroomMessages.News, news), log);
+        var host = new ClassroomHost(room, session, BaselineOf(scenario, yaml, actualSeed), time, Broadcast, news => Post(news.Code, ClassroomMessages.News, news), log);
         _rooms[code] = host;
         log.LogInformation("Classroom {Code} created from {Scenario} (session {Session})", code, scenario.Name, session.Id);
         Changed?.Invoke();
@@ -95,8 +95,23 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
 
     readonly ConcurrentDictionary<string, SharedBaseline> _baselines = new(StringComparer.Ordinal);
 
-    Task BroadcastAsync(ClassroomHost host) =>
-        hub.Clients.Group(ClassroomHub.GroupOf(host.Code)).SendAsync(ClassroomMessages.State, host.State());
+    void Broadcast(ClassroomHost host) => Post(host.Code, ClassroomMessages.State, host.State());
+
+    /// <summary>
+    /// Hands a message to the class's hub group and returns: not awaited, so no classroom call waits for a client's socket
+    /// (the hub queues it per connection and lets go of a client that falls behind). A failure is logged.
+    /// </summary>
+    void Post(string code, string method, object message)
+    {
+        try
+        {
+            var sent = hub.Clients.Group(ClassroomHub.GroupOf(code)).SendAsync(method, message);
+            if (!sent.IsCompletedSuccessfully)
+                sent.ContinueWith(t => log.LogWarning(t.Exception, "Classroom {Code}: could not send {Method}", code, method),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        catch (Exception e) { log.LogWarning(e, "Classroom {Code}: could not send {Method}", code, method); }
+    }
 
     public async Task DisposeAllAsync()
     {

@@ -15,14 +15,15 @@ namespace MarketSim.Dashboard.Classrooms;
 public sealed class ClassroomHost : IAsyncDisposable
 {
     readonly SemaphoreSlim _gate = new(1, 1);
-    readonly Func<ClassroomHost, Task> _broadcast;
-    readonly Func<NewsMessage, Task> _news;
+    // Both hand the message to the hub and return: nothing under the gate, nor a caller's Advance, waits for a client.
+    readonly Action<ClassroomHost> _broadcast;
+    readonly Action<NewsMessage> _news;
     readonly TimeProvider _time;
     readonly ILogger _log;
     ITimer? _deadline;
 
     public ClassroomHost(Classroom room, SessionEntry session, (string Key, SharedBaseline Value) baseline, TimeProvider time,
-        Func<ClassroomHost, Task> broadcast, Func<NewsMessage, Task> news, ILogger log)
+        Action<ClassroomHost> broadcast, Action<NewsMessage> news, ILogger log)
     {
         Room = room;
         (BaselineKey, Baseline) = baseline;
@@ -386,7 +387,7 @@ public sealed class ClassroomHost : IAsyncDisposable
             for (var i = 0; i < made.Count; i++) Retick(made[i], changes[i], from);
         try
         {
-            await _news(new NewsMessage(Code, Room.Round, made[0].Tick, made.Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").ToList()));
+            _news(new NewsMessage(Code, Room.Round, made[0].Tick, made.Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").ToList()));
         }
         catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: could not send the news", Code); } // applied all the same
     }
@@ -465,7 +466,8 @@ public sealed class ClassroomHost : IAsyncDisposable
     Task<T> Locked<T>(Func<T> action, bool urgent = true) => LockedAsync(() => Task.FromResult(action()), urgent);
 
     /// <summary>
-    /// Runs <paramref name="action"/> alone, then tells pages and hub clients. Round changes go out at once; seat changes
+    /// Runs <paramref name="action"/> alone, then tells pages and hub clients (handed to the hub after the gate, never
+    /// awaited: a client that does not read holds up no caller). Round changes go out at once; seat changes
     /// (joins, submissions, drop-outs) are gathered for <see cref="CoalesceDelay"/>: 60 students submitting would otherwise
     /// send 60 × 61 state messages (and 60 × 60 page refreshes) a round.
     /// </summary>
@@ -482,7 +484,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         {
             lap = Stopwatch.GetTimestamp();
             Changed?.Invoke();
-            await _broadcast(this);
+            _broadcast(this);
             if (timing is not null)
             {
                 ClassroomMetrics.Lap(timing, lap, "broadcast");
@@ -501,7 +503,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         await Task.Delay(CoalesceDelay);
         Volatile.Write(ref _broadcastPending, 0);
         Changed?.Invoke();
-        try { await _broadcast(this); }
+        try { _broadcast(this); }
         catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: could not send the state", Code); }
     }
 

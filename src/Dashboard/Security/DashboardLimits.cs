@@ -21,6 +21,10 @@ public sealed class DashboardLimits
     public int MaxForksPerClient { get; set; } = 20;
     /// <summary>Forks one connection may make.</summary>
     public int MaxForksPerConnection { get; set; } = 10;
+    /// <summary>Countries a world started on the start page may have (the work of a tick grows with countries × sellers).</summary>
+    public int MaxUploadCountries { get; set; } = 50;
+    /// <summary>Producers and manufacturers' firms a world started on the start page may have.</summary>
+    public int MaxUploadAgents { get; set; } = 2000;
     /// <summary>Policies (versions included) a session's timeline may hold before SetPolicy refuses new ones.</summary>
     public int MaxPoliciesPerSession { get; set; } = 200;
     /// <summary>Sessions one connection may be subscribed to at once.</summary>

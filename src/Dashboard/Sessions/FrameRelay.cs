@@ -14,17 +14,30 @@ namespace MarketSim.Dashboard.Sessions;
 /// without gaps, to the SignalR group of their session (programs outside) and to the in-process listeners of the session
 /// (the pages, <see cref="Live.LiveFeed"/>). Observer calls are one-way and may arrive out of order, so each session has a
 /// queue and a next-expected tick; a gap is filled from the grain's history. Status, policy changes and "ended" go the
-/// same two ways (<see cref="PublishStatusAsync"/> …), so a page and a hub client see the same messages.
+/// same two ways (<see cref="PublishStatus"/> …), so a page and a hub client see the same messages.
+/// Nothing here waits for a hub client: sends are handed to the hub's per-connection queues
+/// (<see cref="QueuedHubLifetimeManager{THub}"/>) and not awaited, so one client that stops reading holds up neither the
+/// session's other viewers nor whoever changed the session (a classroom's Advance). The queue of a session is bounded too.
 /// </summary>
 public sealed class FrameRelay(IGrainFactory grains, IHubContext<SimulationHub> hub, ILogger<FrameRelay> log)
     : ISessionObserver, IHostedService
 {
     sealed record Item(Frame? Frame, DateTimeOffset At);
 
+    /// <summary>Frames a session's queue holds (several seconds at the top speed); when full the oldest go, and the next
+    /// frame that passes finds the gap and fills it from the grain's history, so viewers still get every tick in order.</summary>
+    internal const int QueueCapacity = 1024;
+
     sealed class Feed
     {
-        public readonly Channel<Item> Queue = Channel.CreateUnbounded<Item>(new() { SingleReader = true });
+        public readonly Channel<Item> Queue;
         public int NextTick;
+        // A restart pushed out of a full queue: the pump restarts before the next item (every item left is newer).
+        public int RestartDropped;
+
+        public Feed() => Queue = Channel.CreateBounded<Item>(
+            new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
+            dropped => { if (dropped.Frame is null) Volatile.Write(ref RestartDropped, 1); });
     }
 
     readonly ConcurrentDictionary<string, Feed> _feeds = new(StringComparer.Ordinal);
@@ -66,22 +79,38 @@ public sealed class FrameRelay(IGrainFactory grains, IHubContext<SimulationHub> 
 
     ISessionListener[] ListenersOf(string sessionId) => _listeners.GetValueOrDefault(sessionId) ?? [];
 
-    /// <summary>A session's status changed (its runner): to its hub group and its listeners.</summary>
-    public Task PublishStatusAsync(SessionStatus status)
+    /// <summary>A session's status changed (its runner): to its listeners and its hub group; returns without waiting for clients.</summary>
+    public void PublishStatus(SessionStatus status)
     {
         foreach (var l in ListenersOf(status.SessionId)) Safely(l, x => x.OnStatus(status));
-        return hub.Clients.Group(SimulationHub.GroupOf(status.SessionId)).SendAsync(HubMessages.Status, status);
+        Post(status.SessionId, HubMessages.Status, status);
     }
 
-    /// <summary>A session's timeline changed (a live change): to its hub group and its listeners.</summary>
-    public Task PublishPolicyChangedAsync(PolicyChangeMessage message)
+    /// <summary>A session's timeline changed (a live change): to its listeners and its hub group, without waiting.</summary>
+    public void PublishPolicyChanged(PolicyChangeMessage message)
     {
         foreach (var l in ListenersOf(message.SessionId)) Safely(l, x => x.OnPolicyChanged(message));
-        return hub.Clients.Group(SimulationHub.GroupOf(message.SessionId)).SendAsync(HubMessages.PolicyChanged, message);
+        Post(message.SessionId, HubMessages.PolicyChanged, message);
     }
 
     /// <summary>A session was ended: to its hub group (pages of it show what they hold; nothing more comes).</summary>
-    public Task PublishEndedAsync(string sessionId) => hub.Clients.Group(SimulationHub.GroupOf(sessionId)).SendAsync(HubMessages.Ended, sessionId);
+    public void PublishEnded(string sessionId) => Post(sessionId, HubMessages.Ended, sessionId);
+
+    /// <summary>
+    /// Hands a message to the session's hub group and returns: the send is not awaited (the hub queues it per connection,
+    /// and a client that falls behind is disconnected there). A failure is logged.
+    /// </summary>
+    void Post(string sessionId, string method, object message)
+    {
+        try
+        {
+            var sent = hub.Clients.Group(SimulationHub.GroupOf(sessionId)).SendAsync(method, message);
+            if (!sent.IsCompletedSuccessfully)
+                sent.ContinueWith(t => log.LogWarning(t.Exception, "Could not send {Method} of session {Session}", method, sessionId),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        catch (Exception e) { log.LogWarning(e, "Could not send {Method} of session {Session}", method, sessionId); }
+    }
 
     // One listener's bug must not stop the session's relay for the others.
     void Safely(ISessionListener listener, Action<ISessionListener> call)
@@ -125,25 +154,23 @@ public sealed class FrameRelay(IGrainFactory grains, IHubContext<SimulationHub> 
 
     async Task PumpAsync(string sessionId, Feed feed)
     {
-        var group = hub.Clients.Group(SimulationHub.GroupOf(sessionId));
         await foreach (var item in feed.Queue.Reader.ReadAllAsync())
         {
             try
             {
+                if (Interlocked.Exchange(ref feed.RestartDropped, 0) != 0) Restart(sessionId, feed);
                 if (item.Frame is not { } frame)
                 {
-                    feed.NextTick = 0;
-                    foreach (var l in ListenersOf(sessionId)) Safely(l, x => x.OnReset(sessionId));
-                    await group.SendAsync(HubMessages.Reset, sessionId);
+                    Restart(sessionId, feed);
                     continue;
                 }
                 if (frame.Tick < feed.NextTick) continue; // already sent (gap fill or a duplicate)
                 if (frame.Tick > feed.NextTick)
                 {
                     var missed = (await grains.GetSession(sessionId).GetFramesAsync(feed.NextTick)).Value;
-                    foreach (var m in missed.Where(m => m.Tick < frame.Tick)) await SendAsync(sessionId, group, m, item.At);
+                    foreach (var m in missed.Where(m => m.Tick < frame.Tick)) Send(sessionId, m, item.At);
                 }
-                await SendAsync(sessionId, group, frame, item.At);
+                Send(sessionId, frame, item.At);
                 feed.NextTick = frame.Tick + 1;
             }
             catch (Exception e)
@@ -153,11 +180,18 @@ public sealed class FrameRelay(IGrainFactory grains, IHubContext<SimulationHub> 
         }
     }
 
-    async Task SendAsync(string sessionId, IClientProxy group, Frame frame, DateTimeOffset at)
+    void Restart(string sessionId, Feed feed)
     {
-        // Listeners first: they only buffer, so a slow hub client does not delay the pages.
+        feed.NextTick = 0;
+        foreach (var l in ListenersOf(sessionId)) Safely(l, x => x.OnReset(sessionId));
+        Post(sessionId, HubMessages.Reset, sessionId);
+    }
+
+    void Send(string sessionId, Frame frame, DateTimeOffset at)
+    {
+        // Listeners (the pages) buffer and return; the hub's clients get it through their own queues.
         foreach (var l in ListenersOf(sessionId)) Safely(l, x => x.OnFrame(sessionId, frame));
-        await group.SendAsync(HubMessages.Frame, new FrameMessage(sessionId, frame, at));
+        Post(sessionId, HubMessages.Frame, new FrameMessage(sessionId, frame, at));
     }
 
     public Task StartAsync(CancellationToken ct)

@@ -128,13 +128,13 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
         if (s.Id == DefaultSession.Id) throw PolicyArguments.Error("sessionId", "the default session stays (reset it instead)");
         await sessions.EndAsync(s.Id);
         quotas.Ended(s.Id);
-        await relay.PublishEndedAsync(s.Id);
+        relay.PublishEnded(s.Id);
     }
 
     async Task<PolicyChangeMessage> Announce(SessionEntry s, int tick, string description)
     {
         var message = new PolicyChangeMessage(s.Id, tick, description, (await s.Grain.GetPoliciesAsync()).Value);
-        await relay.PublishPolicyChangedAsync(message);
+        relay.PublishPolicyChanged(message);
         return message;
     }
 

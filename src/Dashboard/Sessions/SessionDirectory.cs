@@ -51,7 +51,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         try { replay = await grain.GetReplayAsync(); }
         catch (InvalidOperationException) { return null; } // never started: no such session
         var runner = new SessionRunner(id, grain, replay.Scenario, replay.Seed,
-            relay.PublishStatusAsync, log, replay.Tick, settings);
+            relay.PublishStatus, log, replay.Tick, settings);
         var entry = new SessionEntry
         {
             Id = id, Title = $"{replay.Scenario.Name} (seed {replay.Seed}, from the cluster)", Scenario = replay.Scenario,
@@ -85,7 +85,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         var grain = grains.GetSession(id);
         var actualSeed = seed ?? scenario.Seed;
         var runner = new SessionRunner(id, grain, scenario, actualSeed,
-            relay.PublishStatusAsync, log, settings: settings);
+            relay.PublishStatus, log, settings: settings);
         var entry = new SessionEntry
         {
             Id = id, Title = title ?? $"{scenario.Name} (seed {actualSeed})", Scenario = scenario, Yaml = yaml, Seed = actualSeed,

@@ -10,10 +10,12 @@ namespace MarketSim.Dashboard.Sessions;
 /// <summary>
 /// Drives one session's clock from the web host: play at a speed, pause, step, run to a tick, reset. Grains know no wall
 /// clock (a run is a function of scenario and seed), so pacing lives here. One grain call at a time; frames reach viewers
-/// through the session grain's observer, not through this class.
+/// through the session grain's observer, not through this class. <paramref name="publish"/> tells viewers the status and
+/// must not wait for them (<see cref="FrameRelay.PublishStatus"/>): a step, and a classroom's Advance around it, never
+/// waits on a client's socket.
 /// </summary>
 public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec scenario, ulong seed,
-    Func<SessionStatus, Task> publish, ILogger log, int startTick = 0, SessionSettings? settings = null) : IAsyncDisposable
+    Action<SessionStatus> publish, ILogger log, int startTick = 0, SessionSettings? settings = null) : IAsyncDisposable
 {
     public const double MinSpeed = 0.1, MaxSpeed = 200, DefaultSpeed = 10;
     /// <summary>Ticks per grain call when catching up: big enough to amortise the call, small enough to pause promptly.</summary>
@@ -161,7 +163,8 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     Task Changed()
     {
         Interlocked.Exchange(ref _wake, NewSignal()).TrySetResult();
-        return publish(Status);
+        publish(Status);
+        return Task.CompletedTask;
     }
 
     static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -192,7 +195,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
                             : TimeSpan.FromSeconds((_ranSinceAnchor + 1) / _speed) - _clock.Elapsed;
                     }
                 }
-                if (stopped) await publish(Status);
+                if (stopped) publish(Status);
                 if (ticks > 0)
                 {
                     await StepLockedAsync(ticks);
@@ -208,7 +211,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
                 // A failed tick pauses the session instead of spinning on the error; viewers see it paused.
                 log.LogError(e, "Session {Session} stopped on an error", id);
                 lock (_sync) { _playing = false; _target = null; }
-                await publish(Status);
+                publish(Status);
             }
         }
     }

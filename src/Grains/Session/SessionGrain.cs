@@ -281,10 +281,17 @@ public sealed partial class SessionGrain(
             PolicyTimeline.Validate(world, preview, change, next);
             PolicyTimeline.Apply(preview, change, next);
         }
-        // Mid-tick the changes wait, so a tick never sees its timeline move under it.
-        foreach (var change in changes)
-            if (_inTick) _pending.Add(change);
-            else PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
+        if (preview.Count > PolicyTimeline.MaxVersions)
+            throw new ArgumentException($"the session would hold {preview.Count} policies (versions included), more than the {PolicyTimeline.MaxVersions} a session may hold", "policy");
+        // Mid-tick the changes wait, so a tick never sees its timeline move under it; between ticks they wait too while earlier
+        // ones still do (a tick's commit lets calls in before the next tick applies them), so no change overtakes an earlier
+        // one. Otherwise the timeline becomes the preview whole: a batch lands entirely or, refused above, not at all.
+        if (_inTick || _pending.Count > 0) _pending.AddRange(changes);
+        else
+        {
+            clock.Policies.Clear();
+            clock.Policies.AddRange(preview);
+        }
         _dirty = true;
         // Stored at once, so a crash before the next checkpoint loses no change (recovery replays with this timeline). Calls
         // interleave, so writes go one at a time and each takes the timeline as it is when its turn comes: the last write to

@@ -55,11 +55,13 @@ public static class Procurement
         if (bought.Count == 0) return [];
         List<ImportLead>? imports = null;
         // Index loops: a foreach over the interface would allocate an enumerator each time.
-        for (int i = 0; i < bought.Count; i++)
-        {
-            var f = bought[i];
-            AddShipment(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
-        }
+        if (bought.Count <= ScanLimit)
+            for (int i = 0; i < bought.Count; i++)
+            {
+                var f = bought[i];
+                AddShipment(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+            }
+        else BookMany(s.Pipeline, bought);
         // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum). The next
         // commodity is the least one above the last done: no list per call (a firm buys one or two commodities).
         string? done = null;
@@ -100,6 +102,32 @@ public static class Procurement
             if (imported > 0) (imports ??= []).Add(new ImportLead(k, imported, importDays, imported * waited));
         }
         return imports ?? (IReadOnlyList<ImportLead>)[];
+    }
+
+    /// <summary>Up to this many fills a tick are merged into the pipeline by scanning the tick's entries; more, through an index.</summary>
+    const int ScanLimit = 16;
+
+    /// <summary>
+    /// <see cref="AddShipment"/> for each fill, with the tick's entries found through a dictionary: a buyer that spreads its
+    /// order over hundreds of sellers gets hundreds of fills a tick, and scanning the tick's entries for each is quadratic.
+    /// The same entries, merged in the same order, so the same sums.
+    /// </summary>
+    static void BookMany(List<Shipment> pipeline, IReadOnlyList<Fill> bought)
+    {
+        var at = new Dictionary<(int OrderTick, int ArrivalTick, string Commodity, string Origin), int>();
+        for (int i = pipeline.Count - 1; i >= 0 && pipeline[i].OrderTick == bought[0].OrderTick; i--)
+            at[(pipeline[i].OrderTick, pipeline[i].ArrivalTick, pipeline[i].Commodity, pipeline[i].Origin)] = i;
+        for (int i = 0; i < bought.Count; i++)
+        {
+            var f = bought[i];
+            var key = (f.OrderTick, f.ArrivalTick, f.Commodity, f.Origin);
+            if (at.TryGetValue(key, out var j)) pipeline[j] = pipeline[j] with { Quantity = pipeline[j].Quantity + f.Quantity };
+            else
+            {
+                at[key] = pipeline.Count;
+                pipeline.Add(new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+            }
+        }
     }
 
     /// <summary>Adds a shipment, merged with one bought the same tick with the same commodity, origin and arrival (fewer, larger entries).</summary>
@@ -167,7 +195,7 @@ public static class Procurement
         var supply = new List<(double Days, double Share)>();
         double total = 0;
         // In id order, so the sums do not depend on the order producers are listed in.
-        foreach (var p in world.Producers.OrderBy(p => p.Id, StringComparer.Ordinal))
+        foreach (var p in world.ProducersOf(commodity))
         {
             if (p.Id == buyerId) continue;
             var ratio = p.Output == commodity ? 1 : p.CoProducts.GetValueOrDefault(commodity);

@@ -36,7 +36,7 @@ public static class Counterfactual
         foreach (var c in world.Countries) { world.Country(c.Id); world.SegmentOf(c.Id); }
         foreach (var m in world.Manufacturers) m.InputOrder();
         world.ContentCountries();
-        foreach (var c in world.Commodities) world.SupplierCountries(c.Id);
+        foreach (var c in world.Commodities) { world.SupplierCountries(c.Id); world.ProducersOf(c.Id); }
     }
 }
 

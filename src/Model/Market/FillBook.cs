@@ -8,8 +8,8 @@ internal sealed class FillBook
 {
     struct Entry
     {
+        public double Q; // first, so the entry packs into 24 bytes
         public int Ask;
-        public double Q;
         public int Delay;
         public int Cand;
         public int Next;
@@ -71,8 +71,13 @@ internal sealed class FillBook
         {
             if (_head[b] < 0) continue;
             chain.Clear();
-            for (int e = _head[b]; e >= 0; e = _entries[e].Next) chain.Add(e);
-            if (chain.Count > 1) chain.Sort((x, y) => _entries[x].Ask.CompareTo(_entries[y].Ask));
+            // A chain is short (a bid buys from a few sellers) and its asks distinct: insertion by ask, no comparison delegate.
+            for (int e = _head[b]; e >= 0; e = _entries[e].Next)
+            {
+                var i = chain.Count;
+                while (i > 0 && _entries[chain[i - 1]].Ask > _entries[e].Ask) i--;
+                chain.Insert(i, e);
+            }
             foreach (var e in chain) yield return (b, _entries[e].Ask, _entries[e].Q, _entries[e].Delay, _entries[e].Cand);
         }
     }

@@ -21,7 +21,7 @@ internal sealed class LicenceTable
     }
 
     readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
-    readonly Dictionary<(string Buyer, string Control, int Application), int> _byParts = new();
+    readonly Dictionary<(string Buyer, string Control), int[]> _byParts = new();
     Entry[] _entries = new Entry[16];
     int _blocked, _valid, _delays, _lefts;
     Dictionary<string, int>? _blockedMap, _validMap, _delayMap;
@@ -67,14 +67,18 @@ internal sealed class LicenceTable
         return id;
     }
 
-    /// <summary>The id of "buyer|control" (application 0) or "buyer|control|application"; the key string is built only the
-    /// first time these parts are seen.</summary>
-    public int IdOf(string buyer, string control, int application)
+    /// <summary>The ids of "buyer|control" (application 0) and "buyer|control|j" for each application j below
+    /// <paramref name="applications"/> (at least), in one array kept across ticks, so the parts of an order look their ids up
+    /// once; a key string is built only the first time it is needed.</summary>
+    public int[] IdsOf(string buyer, string control, int applications)
     {
-        if (_byParts.TryGetValue((buyer, control, application), out var id)) return id;
-        id = IdOf(buyer + "|" + control + (application == 0 ? "" : "|" + application));
-        _byParts[(buyer, control, application)] = id;
-        return id;
+        if (_byParts.TryGetValue((buyer, control), out var ids) && ids.Length >= applications) return ids;
+        var known = ids ?? [];
+        ids = new int[applications];
+        known.CopyTo(ids, 0);
+        for (int j = known.Length; j < applications; j++) ids[j] = IdOf(buyer + "|" + control + (j == 0 ? "" : "|" + j));
+        _byParts[(buyer, control)] = ids;
+        return ids;
     }
 
     // Setters mirror the map writes (the caller writes the map too); Clear* mirror removals.

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
@@ -18,17 +19,15 @@ public static class MarketClearing
     const double Eps = 1e-9;
     static readonly bool[] PriorityFirst = [true, false];
 
-    /// <summary>A fill's fields but its quantity: fills equal in all of them ship alike and merge.</summary>
-    readonly record struct FillKey(string BuyerId, string BuyerCountry, string SellerId, string SellerCountry, string Commodity, string Origin,
-        EndUse EndUse, double Price, double Tariff, double Subsidy, string? SubsidyPayer, int OrderTick, int ArrivalTick, double Rent, string? RentHolder);
-
-    /// <summary>Does f equal a fill with k's fields (whatever the quantity), as the record's equality compares them (strings
-    /// ordinal, doubles by Equals)? The key is read in place: copying a struct of this size into a list costs more than the test.</summary>
-    static bool ShipsAlike(Fill f, in FillKey k) =>
-        f.BuyerId == k.BuyerId && f.BuyerCountry == k.BuyerCountry && f.SellerId == k.SellerId && f.SellerCountry == k.SellerCountry
-        && f.Commodity == k.Commodity && f.Origin == k.Origin && f.EndUse == k.EndUse && f.Price.Equals(k.Price) && f.Tariff.Equals(k.Tariff)
-        && f.Subsidy.Equals(k.Subsidy) && f.SubsidyPayer == k.SubsidyPayer && f.OrderTick == k.OrderTick && f.ArrivalTick == k.ArrivalTick
-        && f.Rent.Equals(k.Rent) && f.RentHolder == k.RentHolder;
+    /// <summary>A fill's fields but its quantity: fills equal in all of them (the record's equality: strings ordinal, doubles by
+    /// Equals) ship alike and merge. Declared with the fields that tell one buyer's fills apart first, as equality compares them
+    /// in this order.</summary>
+    readonly record struct FillKey(int ArrivalTick, EndUse EndUse, string SellerId, string Origin, double Price, double Tariff, double Subsidy,
+        double Rent, int OrderTick, string BuyerId, string BuyerCountry, string SellerCountry, string Commodity, string? SubsidyPayer, string? RentHolder)
+    {
+        public Fill ToFill(double quantity) => new(BuyerId, BuyerCountry, SellerId, SellerCountry, Commodity, Origin, EndUse, quantity, Price, Tariff,
+            Subsidy, SubsidyPayer, OrderTick, ArrivalTick) { Rent = Rent, RentHolder = RentHolder };
+    }
 
     sealed class Candidate
     {
@@ -42,7 +41,18 @@ public static class MarketClearing
         public List<ExportControl> Controls = new();
         /// <summary>Each control's slot (its id's index among the market's controls), parallel to Controls.</summary>
         public int[] Slots = [];
+        // What depends only on the link (seller's ask, buyer country), worked out once per link rather than per fill or request:
+        /// <summary>Days in transit to the buyer country (at least 1).</summary>
+        public int Transport;
+        /// <summary>Whether the buyer country is among the seller's priority buyers.</summary>
+        public bool Priority;
+        public double Tariff, Subsidy, Rent;
+        public string? SubsidyPayer, RentHolder;
     }
+
+    /// <summary>One licence application of an order (the whole order when it is not split): the parts of an order share
+    /// everything but their licence state and their share of the quantities.</summary>
+    readonly record struct Part(int Order, int Application, double Quantity, double Normal);
 
     sealed class LinkSet
     {
@@ -51,6 +61,8 @@ public static class MarketClearing
         public List<string> Banned = new();
         /// <summary>The most applications any licence on these links splits an order into.</summary>
         public int Applications = 1;
+        /// <summary>The buyer country's segment.</summary>
+        public string Segment = "";
     }
 
     public static MarketState Initialise(ScenarioSpec world, CommoditySpec c) => new()
@@ -76,21 +88,37 @@ public static class MarketClearing
         var segOfAsk = asks.Select(a => world.SegmentOf(a.SellerCountry)).ToArray();
         var askPrice = segOfAsk.Select(s => state.Prices[s]).ToArray();
         var cap = asks.Select(a => a.Quantity).ToArray();
+        // The highest price floor covering each seller's country, and whose it is.
+        var floorOf = new double[asks.Count];
+        var floorPayer = new string?[asks.Count];
+        for (int a = 0; a < asks.Count; a++)
+            foreach (var f in floors)
+                if (f.Covers(commodity.Id, asks[a].SellerCountry) && f.Floors[commodity.Id] > floorOf[a]) { floorOf[a] = f.Floors[commodity.Id]; floorPayer[a] = f.Id; }
 
         // Candidate sellers per (buyer country, end use); a buyer filters them by its limit price, its qualified suppliers and
         // by not being the seller.
         // Buyers named by an entity list get links of their own; everyone else shares their country's.
         var namesBuyers = controls.Any(c => c.NamesBuyers);
-        string Listed(Bid b) => namesBuyers && controls.Any(c => c.NamesBuyers && c.Lists(b.BuyerId, b.Sector)) ? b.BuyerId + "|" + b.Sector : "";
+        // Loops, not Any with a lambda: a lambda over the bid would allocate its closure on every call (once per order).
+        string Listed(Bid b)
+        {
+            if (namesBuyers)
+                foreach (var c in controls)
+                    if (c.NamesBuyers && c.Lists(b.BuyerId, b.Sector)) return b.BuyerId + "|" + b.Sector;
+            return "";
+        }
         var linkCache = new Dictionary<(string, EndUse, string), LinkSet>();
         LinkSet Links(Bid bid)
         {
+            var listed = Listed(bid);
+            return linkCache.TryGetValue((bid.BuyerCountry, bid.EndUse, listed), out var set) ? set : NewLinks(bid, listed);
+        }
+        LinkSet NewLinks(Bid bid, string listed)
+        {
             var buyerCountry = bid.BuyerCountry;
             var use = bid.EndUse;
-            var listed = Listed(bid);
-            if (linkCache.TryGetValue((buyerCountry, use, listed), out var set)) return set;
-            set = new LinkSet();
             var buyerSeg = world.SegmentOf(buyerCountry);
+            var set = new LinkSet { Segment = buyerSeg };
             var l = set.Candidates;
             for (int i = 0; i < asks.Count; i++)
             {
@@ -119,8 +147,15 @@ public static class MarketClearing
                 var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg]) : askPrice[i];
                 double rate = 0;
                 foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.Origin)) rate += t.Rate;
+                var subsidy = Math.Max(0, floorOf[i] - price);
+                var rent = price - askPrice[i];
+                var toState = false;
+                foreach (var c in binding) toState |= c.RentToState;
                 l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
-                    Slots = binding.Select(c => slotOf[c.Id]).ToArray() });
+                    Slots = binding.Select(c => slotOf[c.Id]).ToArray(),
+                    Transport = Math.Max(1, world.Transport.DaysBetween(a.SellerCountry, buyerCountry)), Priority = a.PriorityBuyers.Contains(buyerCountry),
+                    Tariff = price * rate, Subsidy = subsidy, SubsidyPayer = subsidy > 0 ? floorPayer[i] : null,
+                    Rent = rent, RentHolder = rent > 0 ? (toState ? "state" : "exporter") : null });
             }
             set.Candidates = l.OrderBy(c => c.Delivered).ThenBy(c => asks[c.Ask].SellerCountry == buyerCountry ? 0 : 1).ThenBy(c => c.Ask).ToList();
             set.Banned.Sort(StringComparer.Ordinal);
@@ -130,74 +165,101 @@ public static class MarketClearing
 
         // A buyer's orders under a licence run through several applications, each drawn on its own (one draw per buyer would let
         // a single draw decide a whole country's supply where it has one buyer).
-        // Each part's link set is looked up once here (the parts of one order share it), not at every use.
-        var bids = new List<Bid>();
-        var linksOf = new List<LinkSet>();
-        foreach (var b in bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application))
+        // An order's parts are values (which order, which application, its share), not copies of the order: what they share is
+        // worked out once per order below.
+        var orders = bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application).ToList();
+        var linksOf = new LinkSet[orders.Count];
+        var partCount = 0;
+        for (int o = 0; o < orders.Count; o++)
         {
-            var set = Links(b);
-            var n = set.Applications;
-            if (n <= 1) { bids.Add(b); linksOf.Add(set); continue; }
-            for (int j = 0; j < n; j++) { bids.Add(b with { Quantity = b.Quantity / n, Normal = b.Normal / n, Application = j }); linksOf.Add(set); }
+            linksOf[o] = Links(orders[o]);
+            partCount += Math.Max(1, linksOf[o].Applications);
+        }
+        var parts = new List<Part>(partCount);
+        for (int o = 0; o < orders.Count; o++)
+        {
+            var b = orders[o];
+            var n = linksOf[o].Applications;
+            if (n <= 1) { parts.Add(new Part(o, b.Application, b.Quantity, b.Normal)); continue; }
+            for (int j = 0; j < n; j++) parts.Add(new Part(o, j, b.Quantity / n, b.Normal / n));
         }
 
         bool Allowed(Bid bid, Candidate c) =>
             c.Delivered <= bid.LimitPrice && asks[c.Ask].SellerId != bid.BuyerId
             && (asks[c.Ask].OnlyFor.Count > 0 || bid.Unqualified is null || !bid.Unqualified.Contains(asks[c.Ask].SellerCountry));
 
-        // Each bid's allowed sellers; bids that filter nothing out share their country's list (no copy per bid).
-        var cands = new List<Candidate>[bids.Count];
-        for (int b = 0; b < bids.Count; b++)
+        // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
+        double Perceived(Bid bid, Candidate c) =>
+            bid.Premium is { } p && p.TryGetValue(asks[c.Ask].SellerCountry, out var x) ? c.Delivered * (1 + x) : c.Delivered;
+
+        // Each order's allowed sellers and their perceived costs (at perceived[costAt[o] + i]); orders that filter nothing out
+        // share their country's list (no copy per order). Each part points at its order's list.
+        var candsOf = new List<Candidate>[orders.Count];
+        var costAt = new int[orders.Count + 1];
+        for (int o = 0; o < orders.Count; o++)
         {
-            var links = linksOf[b].Candidates;
+            var links = linksOf[o].Candidates;
             var all = true;
             foreach (var c in links)
-                if (!Allowed(bids[b], c)) { all = false; break; }
-            cands[b] = all ? links : links.Where(c => Allowed(bids[b], c)).ToList();
+                if (!Allowed(orders[o], c)) { all = false; break; }
+            candsOf[o] = all ? links : links.Where(c => Allowed(orders[o], c)).ToList();
+            costAt[o + 1] = costAt[o] + candsOf[o].Count;
         }
-        var remaining = bids.Select(b => b.Quantity).ToArray();
+        var perceived = new double[costAt[orders.Count]];
+        for (int o = 0; o < orders.Count; o++)
+            for (int i = 0; i < candsOf[o].Count; i++) perceived[costAt[o] + i] = Perceived(orders[o], candsOf[o][i]);
+        var cands = new List<Candidate>[parts.Count];
+        var remaining = new double[parts.Count];
+        for (int b = 0; b < parts.Count; b++)
+        {
+            cands[b] = candsOf[parts[b].Order];
+            remaining[b] = parts[b].Quantity;
+        }
+        Bid OrderOf(int b) => orders[parts[b].Order];
 
         // End-use declarations: where a control on military end use covers a buyer that also buys for military use (its output
         // serves military customers), the exporter sells it for civil use only what
         // it declares it needs for civil output, its civil normal requirement per tick; so a ban on military end use cuts what a
         // firm with military customers can buy in proportion to its military share, instead of its civil orders making up for it.
         var military = controls.Where(c => c.EndUse == EndUseScope.Military).ToList();
+        // The controls binding a declaration are the order's (null: none); each part with a normal requirement declares its own.
+        var declaredBy = new List<ExportControl>?[orders.Count];
         var declaredLeft = new Dictionary<int, double>();
-        var declaredBy = new Dictionary<int, List<ExportControl>>();
-        var servesMilitary = military.Count == 0 ? [] : bids.Where(b => b.EndUse == EndUse.Military).Select(b => b.BuyerId).ToHashSet(StringComparer.Ordinal);
+        var servesMilitary = military.Count == 0 ? [] : orders.Where(b => b.EndUse == EndUse.Military).Select(b => b.BuyerId).ToHashSet(StringComparer.Ordinal);
         if (military.Count > 0)
-            for (int b = 0; b < bids.Count; b++)
+            for (int o = 0; o < orders.Count; o++)
             {
-                var bid = bids[b];
-                if (bid.EndUse != EndUse.Civil || bid.Normal <= 0 || !servesMilitary.Contains(bid.BuyerId)) continue;
-                var binding = military.Where(c => c.Covers(commodity.Id, bid.BuyerCountry, EndUse.Military, bid.BuyerId, bid.Sector)).ToList();
-                if (binding.Count == 0) continue;
-                declaredLeft[b] = bid.Normal;
-                declaredBy[b] = binding;
+                // orders[o], not a local: a lambda over a variable of the loop's body would allocate its closure per order.
+                if (orders[o].EndUse != EndUse.Civil || !servesMilitary.Contains(orders[o].BuyerId)) continue;
+                var binding = military.Where(c => c.Covers(commodity.Id, orders[o].BuyerCountry, EndUse.Military, orders[o].BuyerId, orders[o].Sector)).ToList();
+                if (binding.Count > 0) declaredBy[o] = binding;
             }
+        bool Declares(int b) => declaredBy[parts[b].Order] is not null && parts[b].Normal > 0;
+        for (int b = 0; b < parts.Count; b++)
+            if (Declares(b)) declaredLeft[b] = parts[b].Normal;
         // A loop, not Any with a lambda: a lambda over b and a would allocate its closure on every call (once per request).
         bool Declared(int b, int a)
         {
-            if (!declaredBy.TryGetValue(b, out var cs)) return false;
-            foreach (var c in cs)
-                if (c.BindsSeller(asks[a].SellerCountry, asks[a].Origin, bids[b].BuyerCountry)) return true;
+            if (!Declares(b)) return false;
+            foreach (var c in declaredBy[parts[b].Order]!)
+                if (c.BindsSeller(asks[a].SellerCountry, asks[a].Origin, OrderOf(b).BuyerCountry)) return true;
             return false;
         }
 
         // Licence decisions per (bid part, control slot), in flat arrays: drawn once per application and control per tick.
-        var licenceDrawn = new bool[bids.Count * slots];
-        var licenceDelay = new int?[bids.Count * slots]; // approved delay, or null when refused
-        // The licence state's key of each (bid part, slot), as an integer id in the state's table (+1; 0 = not looked up yet): ids
-        // last across ticks, so a key string is built once per licence ever, and its state is read from the table's entries.
-        // The civil and military parts of one buyer's application share a key, hence ids per key rather than per part.
-        var licenceIdAt = new int[bids.Count * slots];
+        var licenceDrawn = new bool[parts.Count * slots];
+        var licenceDelay = new int?[parts.Count * slots]; // approved delay, or null when refused
+        // The licence state's keys of each (order, slot), as integer ids in the state's table by application (null = not looked
+        // up yet): ids last across ticks, so a key string is built once per licence ever, and its state is read from the table's
+        // entries. The civil and military parts of one buyer's application share a key, hence ids per key rather than per part.
+        var licenceIdsAt = new int[]?[orders.Count * slots];
         var table = LicenceTable.For(state);
         var licenceUsed = new List<int>(); // ids drawn down this tick: written back to the state after the rounds
         // (bid, candidate index) closed for this tick: a flag per candidate of each bid, at candAt[b] + i.
-        var candAt = new int[bids.Count + 1];
-        for (int b = 0; b < bids.Count; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
-        var blocked = new bool[candAt[bids.Count]];
-        var filled = new FillBook(bids.Count, asks.Count);
+        var candAt = new int[parts.Count + 1];
+        for (int b = 0; b < parts.Count; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
+        var blocked = new bool[candAt[parts.Count]];
+        var filled = new FillBook(parts.Count, asks.Count);
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c) => c.Id + "|" + Period(c);
@@ -205,11 +267,13 @@ public static class MarketClearing
         // One licence state per application: "buyer|control" for the first (as before splitting), "buyer|control|j" after.
         int Licence(int b, Candidate c, int j)
         {
-            var at = b * slots + c.Slots[j];
-            if (licenceIdAt[at] > 0) return licenceIdAt[at] - 1;
-            var id = table.IdOf(bids[b].BuyerId, c.Controls[j].Id, bids[b].Application);
-            licenceIdAt[at] = id + 1;
-            return id;
+            var part = parts[b];
+            var at = part.Order * slots + c.Slots[j];
+            var ids = licenceIdsAt[at];
+            if (ids is null || ids.Length <= part.Application)
+                licenceIdsAt[at] = ids = table.IdsOf(orders[part.Order].BuyerId, c.Controls[j].Id,
+                    Math.Max(linksOf[part.Order].Applications, part.Application + 1));
+            return ids[part.Application];
         }
         void SetLicenceLeft(int id, double left)
         {
@@ -217,7 +281,16 @@ public static class MarketClearing
             table.SetLeft(id, left);
         }
 
-        // Is the link open for this bid this tick? Draws licence decisions lazily, once per application and control per tick.
+        // A licence draw's key, "control|commodity[|application]": the same for every buyer, so built once per (slot, application).
+        var drawKeys = new Dictionary<(int Slot, int Application), string>();
+        string DrawKey(int slot, string control, int application)
+        {
+            if (!drawKeys.TryGetValue((slot, application), out var k))
+                drawKeys[(slot, application)] = k = control + "|" + commodity.Id + (application == 0 ? "" : "|" + application);
+            return k;
+        }
+
+        // Is the link open for this part this tick? Draws licence decisions lazily, once per application and control per tick.
         bool Open(int b, Candidate c, out int delay)
         {
             delay = 0;
@@ -226,20 +299,20 @@ public static class MarketClearing
                 var ctl = c.Controls[j];
                 if (ctl.Mode == ControlMode.Quota && ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) <= Eps) return false;
                 if (ctl.Mode != ControlMode.License) continue;
-                var bid = bids[b];
                 var at = b * slots + c.Slots[j];
                 var id = Licence(b, c, j);
                 var d = licenceDelay[at];
                 if (!licenceDrawn[at])
                 {
-                    var app = bid.Application == 0 ? "" : "|" + bid.Application;
                     ref var e = ref table[id];
                     if (e.Blocked && e.BlockedUntil > tick) d = null;
                     else if (e.Valid && e.ValidUntil >= tick) d = e.HasDelay ? e.Delay : throw new KeyNotFoundException(e.Key);
                     else
                     {
-                        var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, tick, "licence-delay", bid.BuyerId, ctl.Id + "|" + commodity.Id + app);
-                        var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", bid.BuyerId, ctl.Id + "|" + commodity.Id + app) < ctl.ApprovalRate;
+                        var buyer = OrderOf(b).BuyerId;
+                        var drawKey = DrawKey(c.Slots[j], ctl.Id, parts[b].Application);
+                        var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, tick, "licence-delay", buyer, drawKey);
+                        var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", buyer, drawKey) < ctl.ApprovalRate;
                         d = (int)Math.Ceiling(days);
                         // A decision takes the processing delay either way. A refusal closes the link until then; an approval
                         // covers shipments for as long again. At first the open share of time is ≈ the approval rate, which is
@@ -262,7 +335,7 @@ public static class MarketClearing
                             // The application's volume: the buyer's normal requirement for the days the approval runs and for the
                             // days its refusals since the last approval kept out (not its order, which may hold months of stock).
                             var refused = state.LicenceRefusedDays.Remove(key, out var r) ? r : 0;
-                            if (bid.Normal > 0) SetLicenceLeft(id, bid.Normal * (Math.Max(1, d.Value) + refused));
+                            if (parts[b].Normal > 0) SetLicenceLeft(id, parts[b].Normal * (Math.Max(1, d.Value) + refused));
                         }
                     }
                     licenceDrawn[at] = true;
@@ -281,10 +354,6 @@ public static class MarketClearing
             return cap[cands[b][i].Ask] > Eps && !blocked[candAt[b] + i] && Open(b, cands[b][i], out delay);
         }
 
-        // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
-        double Perceived(Bid bid, Candidate c) =>
-            bid.Premium is { } p && p.TryGetValue(asks[c.Ask].SellerCountry, out var x) ? c.Delivered * (1 + x) : c.Delivered;
-
         // The sellers a buyer asks this round: among open links within the price band of the cheapest perceived cost, those
         // reserved for its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to the
         // seller's capacity to supply (Flow: its market share, not whatever stock it happens to hold) × a weight falling linearly
@@ -299,7 +368,7 @@ public static class MarketClearing
             for (int i = 0; i < list.Count; i++)
                 if (IsOpen(b, i, out var d))
                 {
-                    var cost = Perceived(bids[b], list[i]);
+                    var cost = perceived[costAt[parts[b].Order] + i];
                     open.Add((i, d, cost));
                     best = Math.Min(best, cost);
                 }
@@ -333,21 +402,25 @@ public static class MarketClearing
             {
                 q[k] = 0;
                 need[k] = 0;
-                if (asks[a].PriorityBuyers.Contains(bids[reqs[k].Bid].BuyerCountry) != priority) continue;
+                if (cands[reqs[k].Bid][reqs[k].Cand].Priority != priority) continue;
                 q[k] = reqs[k].Q;
-                if (world.Buyers.NeedsFirst) need[k] = reqs[k].Q * Rationing.NeedShare(bids[reqs[k].Bid]);
+                if (world.Buyers.NeedsFirst) need[k] = reqs[k].Q * Rationing.NeedShare(parts[reqs[k].Bid].Normal, parts[reqs[k].Bid].Quantity);
             }
             Rationing.Allocate(q.AsSpan(0, n), need.AsSpan(0, n), capacity, alloc.AsSpan(0, n));
             return alloc;
         }
 
+        // Each seller's requests, with room for every part that has it among its candidates (lists this long are not regrown).
+        var room = new int[asks.Count];
+        for (int b = 0; b < parts.Count; b++)
+            foreach (var c in cands[b]) room[c.Ask]++;
         var requests = new List<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
-        for (int a = 0; a < asks.Count; a++) requests[a] = new();
+        for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
         for (int round = 0; round <= asks.Count + 1; round++)
         {
             var any = false;
             foreach (var r in requests) r.Clear();
-            for (int b = 0; b < bids.Count; b++)
+            for (int b = 0; b < parts.Count; b++)
             {
                 if (remaining[b] <= Eps) continue;
                 Choose(b);
@@ -400,7 +473,7 @@ public static class MarketClearing
                     for (int k = 0; k < reqs.Count; k++)
                     {
                         var r = reqs[k];
-                        if (ask.PriorityBuyers.Contains(bids[r.Bid].BuyerCountry) != cls) continue;
+                        if (cands[r.Bid][r.Cand].Priority != cls) continue;
                         var q = alloc[k];
                         var cand = cands[r.Bid][r.Cand];
                         if (quotaScale is not null)
@@ -441,48 +514,42 @@ public static class MarketClearing
         }
 
         // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
-        var fills = new List<Fill>(filled.Count);
-        var fillQuantity = new List<double>(filled.Count);
-        // A fill is keyed by every field but its quantity (what a record's equality compares), without building a record per
-        // (bid, ask): only a new kind of fill allocates one; a merge adds its quantity, in (bid, ask) order as before. Fills
-        // that merge have the same buyer, and a buyer's bids are consecutive, so the search runs over the current buyer's
-        // fills only (a few), not a hash of every field.
-        var runStart = 0;
+        var fills = new List<Fill>(); // not filled.Count long: the parts of an order that ship alike make one fill
+        // A fill is keyed by every field but its quantity; a merge adds its quantity, in (bid, ask) order. Fills that merge have
+        // the same buyer, and a buyer's bids are consecutive, so the keys of the current buyer's fills (a few) are kept apart
+        // and searched, and each becomes a record once, with its whole quantity, when the next buyer starts.
+        var run = new List<FillKey>(8);
+        var runQuantity = new List<double>(8);
         string? runBuyer = null;
+        void FlushRun()
+        {
+            for (int i = 0; i < run.Count; i++) fills.Add(run[i].ToFill(runQuantity[i]));
+            run.Clear();
+            runQuantity.Clear();
+        }
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
         var crossSold = new double[asks.Count];
         var sold = new double[asks.Count];
-        void AddTo(Dictionary<string, double> d, string seg, double q) => d[seg] = d.GetValueOrDefault(seg) + q;
+        // One lookup, not a read and a write: a new segment starts from 0 + q, as before.
+        void AddTo(Dictionary<string, double> d, string seg, double q) => CollectionsMarshal.GetValueRefOrAddDefault(d, seg, out _) += q;
         foreach (var (b, a, q, delay, ci) in filled.InOrder())
         {
-            var bid = bids[b]; var ask = asks[a];
+            var bid = OrderOf(b); var ask = asks[a];
             var cand = cands[b][ci];
-            double floor = 0; string? payer = null;
-            foreach (var f in floors)
-                if (f.Covers(commodity.Id, ask.SellerCountry) && f.Floors[commodity.Id] > floor) { floor = f.Floors[commodity.Id]; payer = f.Id; }
-            var subsidy = Math.Max(0, floor - cand.Price);
-            var transport = Math.Max(1, world.Transport.DaysBetween(ask.SellerCountry, bid.BuyerCountry));
-            var rent = cand.Price - askPrice[a];
-            var toState = false;
-            foreach (var c in cand.Controls) toState |= c.RentToState;
-            var key = new FillKey(bid.BuyerId, bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse,
-                cand.Price, cand.Price * cand.TariffRate, subsidy, subsidy > 0 ? payer : null, tick, tick + transport + delay,
-                rent, rent > 0 ? (toState ? "state" : "exporter") : null);
+            var key = new FillKey(tick + cand.Transport + delay, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
+                cand.Rent, tick, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer, cand.RentHolder);
             if (!string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
             {
+                FlushRun();
                 runBuyer = bid.BuyerId;
-                runStart = fills.Count;
             }
-            var at = -1;
-            for (int i = runStart; i < fills.Count && at < 0; i++)
-                if (ShipsAlike(fills[i], in key)) at = i;
-            if (at >= 0) fillQuantity[at] += q;
+            var at = run.IndexOf(key);
+            if (at >= 0) runQuantity[at] += q;
             else
             {
-                fills.Add(new Fill(key.BuyerId, key.BuyerCountry, key.SellerId, key.SellerCountry, key.Commodity, key.Origin, key.EndUse, q,
-                    key.Price, key.Tariff, key.Subsidy, key.SubsidyPayer, key.OrderTick, key.ArrivalTick) { Rent = key.Rent, RentHolder = key.RentHolder });
-                fillQuantity.Add(q);
+                run.Add(key);
+                runQuantity.Add(q);
             }
             // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
             AddTo(demand, cand.PriceSegment, q);
@@ -494,8 +561,7 @@ public static class MarketClearing
             }
         }
 
-        for (int i = 0; i < fills.Count; i++)
-            if (fillQuantity[i] != fills[i].Quantity) fills[i] = fills[i] with { Quantity = fillQuantity[i] };
+        FlushRun();
 
         // Supply: what each seller can make now, or what it sold if it sold more from stock (a sale from stock is supply too, so
         // an order filled from inventory does not read as a shortage); at home less what it sold across controls (counted where
@@ -521,11 +587,13 @@ public static class MarketClearing
         string? metBuyer = null;
         var segs = new List<string>(2);
         var seen = new List<string>(2);
-        for (int b = 0; b < bids.Count; b++)
+        for (int b = 0; b < parts.Count; b++)
         {
-            var bid = bids[b];
+            var bid = OrderOf(b);
+            var part = parts[b];
+            var set = linksOf[part.Order];
             if (metBuyer is not null && !string.Equals(metBuyer, bid.BuyerId, StringComparison.Ordinal)) FlushMet();
-            var ownSeg = world.SegmentOf(bid.BuyerCountry);
+            var ownSeg = set.Segment;
             if (remaining[b] > Eps)
             {
                 segs.Clear();
@@ -537,14 +605,13 @@ public static class MarketClearing
                 // Demand is a flow: what is left of the order counts up to one day's normal requirement (all of it when the bid has
                 // none, as a stockpile's refill); the rest is not counted anywhere (a stock compared with flows would swamp them).
                 // It is not a backlog with a rebuild rate: the order-up-to bid posts the whole gap again next tick.
-                var unmet = bid.Normal > 0 ? Math.Min(remaining[b], bid.Normal) : remaining[b];
+                var unmet = part.Normal > 0 ? Math.Min(remaining[b], part.Normal) : remaining[b];
                 foreach (var sg in segs) AddTo(demand, sg, unmet / segs.Count);
             }
 
             // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the
             // licence delay's share of the lead time where a licence let it through, 0 where nothing bound.
-            var set = linksOf[b];
-            foreach (var c in set.Banned) Note(bid, c, 1);
+            foreach (var c in set.Banned) Note(bid.BuyerId, part.Quantity, c, 1);
             seen.Clear();
             foreach (var c in cands[b])
             {
@@ -552,7 +619,7 @@ public static class MarketClearing
                 if (c.Controls.Count == 0 || seen.Contains(country)) continue;
                 seen.Add(country);
                 double e = 1;
-                var transport = Math.Max(1, world.Transport.DaysBetween(country, bid.BuyerCountry));
+                var transport = c.Transport; // the same for every candidate from this country
                 for (int i = 0; i < cands[b].Count; i++)
                 {
                     var ci = cands[b][i];
@@ -562,20 +629,20 @@ public static class MarketClearing
                     else if (!blocked[candAt[b] + i] && Open(b, ci, out var delay))
                         e = Math.Min(e, delay / (double)(delay + transport));
                 }
-                Note(bid, country, e);
+                Note(bid.BuyerId, part.Quantity, country, e);
             }
         }
         FlushMet();
-        void Note(Bid bid, string country, double e)
+        void Note(string buyer, double quantity, string country, double e)
         {
-            metBuyer = bid.BuyerId;
+            metBuyer = buyer;
             for (int i = 0; i < met.Count; i++)
                 if (string.Equals(met[i].Country, country, StringComparison.Ordinal))
                 {
-                    met[i] = (country, met[i].Q + bid.Quantity, met[i].E + bid.Quantity * e);
+                    met[i] = (country, met[i].Q + quantity, met[i].E + quantity * e);
                     return;
                 }
-            met.Add((country, bid.Quantity, bid.Quantity * e)); // 0 + x = x: the same bits as adding to an empty entry
+            met.Add((country, quantity, quantity * e)); // 0 + x = x: the same bits as adding to an empty entry
         }
         void FlushMet()
         {

@@ -13,7 +13,10 @@ public static class Rationing
 {
     /// <summary>The share of a bid's quantity that is need: Normal / Quantity, at most 1 (0 when no normal requirement is known,
     /// as for a stockpile's refill).</summary>
-    public static double NeedShare(Bid bid) => bid.Normal > 0 && bid.Quantity > 0 ? Math.Min(1, bid.Normal / bid.Quantity) : 0;
+    public static double NeedShare(Bid bid) => NeedShare(bid.Normal, bid.Quantity);
+
+    /// <summary>The same share for a part of a bid with this normal requirement and quantity.</summary>
+    public static double NeedShare(double normal, double quantity) => normal > 0 && quantity > 0 ? Math.Min(1, normal / quantity) : 0;
 
     /// <summary>
     /// Allocates <paramref name="capacity"/> among requests (quantity, need ≤ quantity): everything when it suffices; else the

@@ -11,6 +11,12 @@ public sealed record PolicyChange(PolicySpec? Set, string? RemoveId);
 /// </summary>
 public static class PolicyTimeline
 {
+    /// <summary>
+    /// The most policies (versions included) a live session's timeline may hold. Every tick reads the whole timeline and
+    /// every change stores it, so whatever path changes come by (dashboard, classroom, API) this bounds what they can cost.
+    /// </summary>
+    public const int MaxVersions = 5000;
+
     /// <summary>Throws <see cref="ArgumentException"/> if the change cannot apply to this timeline; changes nothing.</summary>
     public static void Validate(ScenarioSpec world, IReadOnlyList<PolicySpec> timeline, PolicyChange change, int nextTick)
     {
@@ -88,6 +94,7 @@ public static class PolicyTimeline
             return;
         }
         var j = timeline.FindLastIndex(x => x.Id == change.RemoveId);
+        if (j < 0) throw new InvalidOperationException($"No policy \"{change.RemoveId}\" to remove: a change was applied without being validated (a program error).");
         var old = timeline[j];
         if (old.Start >= nextTick) timeline.RemoveAt(j);                                  // never started: forget it
         else if (old.End is null || old.End > nextTick) timeline[j] = old with { End = nextTick }; // ends now, stays as history

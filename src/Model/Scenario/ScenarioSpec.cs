@@ -59,6 +59,18 @@ public sealed record ScenarioSpec
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 
+    (IReadOnlyList<ProducerSpec> Of, Dictionary<string, ProducerSpec[]> Index)? _producersOf;
+    /// <summary>Producers of the commodity (main output or co-product), in ordinal id order; indexed once (every firm's opening
+    /// supply reads it: sorting all producers per firm was quadratic in a large world).</summary>
+    public IReadOnlyList<ProducerSpec> ProducersOf(string commodity)
+    {
+        if (_producersOf is not { } c || !ReferenceEquals(c.Of, Producers))
+            _producersOf = c = (Producers, Commodities.ToDictionary(k => k.Id, k => Producers
+                .Where(p => p.Output == k.Id || p.CoProducts.ContainsKey(k.Id)).OrderBy(p => p.Id, StringComparer.Ordinal).ToArray(),
+                StringComparer.Ordinal));
+        return c.Index.TryGetValue(commodity, out var v) ? v : [];
+    }
+
     (IReadOnlyList<PolicySpec> Of, HashSet<string> Set)? _contentCountries;
     /// <summary>Countries whose content lots carry: the exporters of the scenario's export controls (Agents/Provenance.cs).</summary>
     public IReadOnlyCollection<string> ContentCountries()
