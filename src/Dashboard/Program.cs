@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using MarketSim.Dashboard.Classrooms;
 using MarketSim.Dashboard.Components;
 using MarketSim.Dashboard.Export;
@@ -16,8 +17,10 @@ builder.AddMarketSimOrleans();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddSignalR().AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
+// Hub errors are logged by HubRefusals (refusals short, at Debug; faults with their stack), not by SignalR's dispatcher.
+builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
     .AddHubOptions<SimulationHub>(HubLimits).AddHubOptions<ClassroomHub>(HubLimits);
+builder.Logging.AddFilter(HubRefusals.DispatcherCategory, LogLevel.Critical);
 // Broadcasts never wait for a client: each connection has a small queue, and one that falls behind is disconnected
 // (QueuedHubLifetimeManager; docs/SECURITY.md). Only the dashboard's hubs: Blazor's own circuit hub keeps the default.
 builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<SimulationHub>, QueuedHubLifetimeManager<SimulationHub>>();
@@ -32,6 +35,7 @@ builder.Services.AddHttpContextAccessor(); // the join page's client address, fo
 builder.Services.AddSingleton<SessionDirectory>();
 // What the hub and the pages may do to a session (one set of checks); pages read frames in process, not through the hub.
 builder.Services.AddSingleton<SessionControl>();
+builder.Services.AddSingleton<CsvZips>(); // csv.zip downloads: built once per state, bounded (docs/SECURITY.md)
 builder.Services.AddSingleton<MarketSim.Dashboard.Live.LiveFeeds>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();

@@ -15,7 +15,7 @@ public sealed class ClassPresetTests(DashboardApp app)
     {
         var created = await app.Classrooms.CreateAsync(preset.Scenario, null,
             new ClassroomSettings { RoundTicks = preset.RoundTicks, RoundSeconds = 0 }); // no timer in a test
-        var host = app.Classrooms.Require(created.Code);
+        var host = app.Classrooms.Find(created.Code)!;
         await ClassPresets.OpenAsync(host, created.InstructorToken, preset);
         return (host, created.InstructorToken);
     }

@@ -73,6 +73,20 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
     }
 
     [Fact]
+    public async Task The_projector_page_and_the_instructors_console_count_unknown_codes_against_the_callers_address()
+    {
+        var quotas = app.Services.GetRequiredService<MarketSim.Dashboard.Security.ClientQuotas>();
+        var before = quotas.RecentCodeGuesses("127.0.0.1");
+        var page = await OpenAsync("screen-guess", 1440, 900);
+        await page.GotoAsync("classroom/ZZZZZZ/screen");
+        await page.WaitForFunctionAsync("() => document.body.innerText.includes('no classroom')", null, new() { Timeout = Patience });
+        Assert.Equal(before + 1, quotas.RecentCodeGuesses("127.0.0.1")); // once, when interactive (not while prerendering)
+        await page.GotoAsync("classroom/ZZZZZZ/teach");
+        await page.WaitForFunctionAsync("() => document.body.innerText.includes('no classroom here with this code and instructor')", null, new() { Timeout = Patience });
+        Assert.Equal(before + 2, quotas.RecentCodeGuesses("127.0.0.1"));
+    }
+
+    [Fact]
     public async Task The_join_page_counts_unknown_codes_against_the_callers_address()
     {
         var quotas = app.Services.GetRequiredService<MarketSim.Dashboard.Security.ClientQuotas>();

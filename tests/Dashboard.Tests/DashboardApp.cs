@@ -35,12 +35,59 @@ public sealed class DashboardApp : IAsyncLifetime
                 // The classroom's join link: the configured public address, not the 127.0.0.1 the tests' browsers use.
                 .UseSetting(MarketSim.Dashboard.Classrooms.JoinAddress.Key, PublicUrl)
                 // Test-only: lets a test make a tick throw as a model bug would (null: no fault; HardeningTests).
-                .ConfigureServices(s => s.AddSingleton<MarketSim.Grains.Session.SessionFaults>()));
+                .ConfigureServices(s => s.AddSingleton<MarketSim.Grains.Session.SessionFaults>())
+                // What the host logs at Warning and above, for tests of what a caller can make it log.
+                .ConfigureServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs)));
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         return Task.CompletedTask;
     }
+
+    /// <summary>Everything the host logged at Warning or above since it started.</summary>
+    public LogSink Logs { get; } = new();
+
+    /// <summary>
+    /// A client at its own loopback address (127.0.0.2 and up, never 127.0.0.1, which the other tests share), so per-address
+    /// quotas start from nothing: an HttpClient whose connections leave from that address.
+    /// </summary>
+    public HttpClient HttpFrom(IPAddress from) => new(From(from)) { BaseAddress = BaseAddress };
+
+    /// <summary>A hub connection from <paramref name="from"/> (long polling: every request over <see cref="HttpFrom"/>'s sockets).</summary>
+    public async Task<HubConnection> ConnectFromAsync(IPAddress from, string hubPath = SimulationHub.Path)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, hubPath.TrimStart('/')), Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling,
+                o => o.HttpMessageHandlerFactory = _ => From(from))
+            .AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+        await hub.StartAsync();
+        return hub;
+    }
+
+    static int _lastAddress = 1;
+
+    /// <summary>A loopback address no other test has used in this run.</summary>
+    public static IPAddress NewAddress() => new([127, 0, 0, (byte)Interlocked.Increment(ref _lastAddress)]);
+
+    static SocketsHttpHandler From(IPAddress from) => new()
+    {
+        ConnectCallback = async (context, cancel) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancel);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     /// <summary>A fresh session of a shipped scenario (default: the default scenario), paused at tick 0.</summary>
     public async Task<SessionEntry> NewSessionAsync(string file = ScenarioCatalog.DefaultFile)
@@ -63,6 +110,28 @@ public sealed class DashboardApp : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
+    }
+}
+
+/// <summary>Log entries (level, category, message with its exception) kept in memory.</summary>
+public sealed class LogSink : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    public sealed record Entry(Microsoft.Extensions.Logging.LogLevel Level, string Category, string Text);
+
+    readonly System.Collections.Concurrent.ConcurrentQueue<Entry> _entries = new();
+
+    public IReadOnlyList<Entry> Entries => _entries.ToList();
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    sealed class Logger(LogSink sink, string category) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink._entries.Enqueue(new Entry(logLevel, category, formatter(state, exception) + (exception is null ? "" : "\n" + exception)));
     }
 }
 

@@ -1,3 +1,7 @@
+using MarketSim.Classrooms;
+using MarketSim.Dashboard.Classrooms;
+using Microsoft.Extensions.Logging;
+using System.Net;
 using System.Diagnostics;
 using System.Text.Json;
 using MarketSim.Dashboard.Security;
@@ -278,7 +282,10 @@ public sealed class HardeningTests(DashboardApp app)
         var world = MarketSim.Model.Scenario.ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
         await grain.StartAsync(new Orleans.Concurrency.Immutable<MarketSim.Model.Scenario.ScenarioSpec>(world), 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
         await using var hub = await app.ConnectAsync();
-        var sub = await hub.InvokeAsync<SubscribeResult>("Subscribe", id, 0); // adopted: it may be watched
+        app.Sessions.AdoptsFromCluster = true; // as a cluster client does (an embedded silo holds only its own sessions)
+        SubscribeResult sub;
+        try { sub = await hub.InvokeAsync<SubscribeResult>("Subscribe", id, 0); } // adopted: it may be watched
+        finally { app.Sessions.AdoptsFromCluster = false; }
         Assert.Equal(id, sub.Session.SessionId);
         var policy = JsonDocument.Parse("""{"$kind":"tariff","id":"t","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""").RootElement;
         await Refused(() => hub.InvokeAsync<SessionStatus>("Step", id, 1), "is the world of classroom ZZ");
@@ -295,6 +302,108 @@ public sealed class HardeningTests(DashboardApp app)
         await using var hub = await app.ConnectAsync();
         await Refused(() => hub.InvokeAsync("EndSession", "default"), "sessionId: the default session stays");
         Assert.Contains(app.Sessions.All, x => x.Id == "default");
+    }
+
+    [Fact]
+    public async Task Session_ids_are_held_to_the_id_rules_before_any_lookup_and_refusals_stay_short_and_out_of_the_error_log()
+    {
+        await using var hub = await app.ConnectFromAsync(DashboardApp.NewAddress());
+        var huge = "x" + new string('y', 20_000); // 20 KB: a SignalR message holds 32 KB
+        var logged = app.Logs.Entries.Count;
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        async Task<int> SessionGrains() => (await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0).GetSimpleGrainStatistics())
+            .Where(g => g.GrainType.Contains("SessionGrain", StringComparison.Ordinal)).Sum(g => g.ActivationCount);
+        var activeBefore = await SessionGrains();
+
+        var sw = Stopwatch.StartNew();
+        var messages = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            messages.Add((await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<FramePage>("GetFrames", huge + i, 0))).Message);
+            messages.Add((await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SubscribeResult>("Subscribe", $"nobody-{i}-{Guid.NewGuid():N}", 0))).Message);
+        }
+        messages.Add((await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<FramePage>("GetFrames", "bad\nid", 0))).Message);
+        Assert.All(messages, m => Assert.True(m.Length < 300, $"{m.Length} characters: {m[..Math.Min(m.Length, 200)]}…"));
+        Assert.Contains("sessionId: must be at most 100 characters long, got 20002", messages[0]);
+        Assert.Contains("sessionId: no session \"nobody-0-", messages[1]);
+        Assert.Contains("sessionId: must not contain control characters", messages[^1]);
+        // Nothing was activated to ask whether those sessions exist (an embedded silo holds only this host's sessions).
+        Assert.True(await SessionGrains() <= activeBefore, $"{await SessionGrains() - activeBefore} session grains activated by unknown ids");
+
+        using var http = app.HttpFrom(DashboardApp.NewAddress());
+        var export = await http.GetAsync("/sessions/" + huge[..5_000] + "/export/csv.zip"); // Kestrel takes 8 KB of address
+        Assert.Equal(HttpStatusCode.NotFound, export.StatusCode);
+        Assert.True((await export.Content.ReadAsStringAsync()).Length < 200);
+
+        // Refusals are the caller's mistakes: nothing at Warning or above, and nothing long.
+        var since = app.Logs.Entries.Skip(logged).ToList();
+        Assert.DoesNotContain(since, e => e.Level >= LogLevel.Error);
+        Assert.True(since.Sum(e => e.Text.Length) < 2_000, string.Join("\n", since.Select(e => $"{e.Level} {e.Category}: {e.Text[..Math.Min(e.Text.Length, 300)]}")));
+    }
+
+    [Fact]
+    public async Task Csv_zips_are_built_once_per_state_and_one_address_builds_one_at_a_time()
+    {
+        await using var hub = await app.ConnectAsync();
+        var sessions = new List<MarketSim.Dashboard.Sessions.SessionEntry>();
+        for (var i = 0; i < 4; i++)
+        {
+            var s = await app.NewSessionAsync();
+            await hub.InvokeAsync<SessionStatus>("Step", s.Id, 120);
+            sessions.Add(s);
+        }
+        using var http = app.HttpFrom(DashboardApp.NewAddress());
+        var answers = await Task.WhenAll(sessions.Select(s => http.GetAsync($"/sessions/{s.Id}/export/csv.zip")));
+        // One address has one zip built at a time: the others are told to retry, in a sentence, with Retry-After.
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        var busy = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(busy);
+        Assert.All(busy, b => Assert.NotNull(b.Headers.RetryAfter));
+        Assert.StartsWith("busy: ", await busy[0].Content.ReadAsStringAsync());
+        foreach (var s in sessions)
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/sessions/{s.Id}/export/csv.zip")).StatusCode);
+
+        // Many downloads of one state share one build, and the next is served from memory until the session moves.
+        var zips = app.Services.GetRequiredService<MarketSim.Dashboard.Export.CsvZips>();
+        var fresh = await app.NewSessionAsync();
+        await hub.InvokeAsync<SessionStatus>("Step", fresh.Id, 30);
+        var builds = zips.Builds;
+        var clients = Enumerable.Range(0, 6).Select(_ => app.HttpFrom(DashboardApp.NewAddress())).ToList();
+        var same = await Task.WhenAll(clients.Select(c => c.GetByteArrayAsync($"/sessions/{fresh.Id}/export/csv.zip")));
+        Assert.All(same, z => Assert.Equal(same[0], z));
+        Assert.Equal(builds + 1, zips.Builds);
+        Assert.Equal(same[0], await clients[0].GetByteArrayAsync($"/sessions/{fresh.Id}/export/csv.zip"));
+        Assert.Equal(builds + 1, zips.Builds);
+        await hub.InvokeAsync<SessionStatus>("Step", fresh.Id, 1);
+        Assert.NotEqual(same[0], await clients[0].GetByteArrayAsync($"/sessions/{fresh.Id}/export/csv.zip"));
+        Assert.Equal(builds + 2, zips.Builds);
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task Null_commodity_lists_in_a_live_policy_are_refused_by_name_and_change_nothing()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        var before = (await s.Grain.GetPoliciesAsync()).Value.Count;
+        foreach (var (commodities, field) in new[] { ("null", "policy.commodities: is null"), ("[null]", "policy.commodities[0]: is null"), ("[\"dy_oxide\", null]", "policy.commodities[1]: is null") })
+        {
+            var tariff = JsonDocument.Parse($$"""{"$kind":"tariff","id":"t-null","start":1,"importer":"JP","commodities":{{commodities}},"rate":0.1}""").RootElement;
+            var e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, tariff));
+            Assert.Contains(field, e.Message);
+            var ban = JsonDocument.Parse($$"""{"$kind":"export_control","id":"e-null","start":1,"exporter":"CN","commodities":{{commodities}}}""").RootElement;
+            e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, ban));
+            Assert.Contains(field, e.Message);
+        }
+        Assert.Equal(before, (await s.Grain.GetPoliciesAsync()).Value.Count);
+
+        // The teacher's Inject reads policies the same way.
+        await using var teacher = await app.ConnectAsync(ClassroomHub.Path);
+        var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, new ClassroomSettings { RoundSeconds = 0 });
+        var inject = JsonDocument.Parse("""{"$kind":"tariff","id":"t-null","start":1,"importer":"JP","commodities":null,"rate":0.1}""").RootElement;
+        var refused = await Assert.ThrowsAsync<HubException>(() => teacher.InvokeAsync<string>("Inject", created.Code, created.InstructorToken, inject, null));
+        Assert.Contains("policy.commodities: is null", refused.Message);
+        Assert.Empty(app.Classrooms.Find(created.Code)!.Room.Log);
     }
 
     static string Json(object o) => System.Text.Json.JsonSerializer.Serialize(o, HubJson.Options);

@@ -13,7 +13,7 @@ namespace MarketSim.Dashboard.Classrooms;
 /// dashboard and the projector's charts are the session's). A classroom lives with the web host that created it.
 /// </summary>
 public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalog catalog, IHubContext<ClassroomHub> hub,
-    TimeProvider time, ILogger<ClassroomDirectory> log)
+    TimeProvider time, ILogger<ClassroomDirectory> log, MarketSim.Dashboard.Security.ClientQuotas quotas)
 {
     readonly ConcurrentDictionary<string, ClassroomHost> _rooms = new(StringComparer.Ordinal);
 
@@ -21,13 +21,20 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
 
     public event Action? Changed;
 
+    /// <summary>Uncounted: for code this host already trusts (its own records, tests). What a caller names goes through
+    /// <see cref="Require"/> or <see cref="FindFor"/>, which count unknown codes against the caller's address.</summary>
     public ClassroomHost? Find(string? code) => _rooms.TryGetValue(Tokens.NormaliseCode(code), out var r) ? r : null;
 
-    /// <summary>The classroom of a typed code, or a <see cref="ClassroomError"/> on the "code" field.</summary>
-    public ClassroomHost Require(string? code)
+    /// <summary>The classroom a caller at <paramref name="client"/> names, or null; an unknown code counts as a guess
+    /// (<see cref="MarketSim.Dashboard.Security.ClientQuotas.FindByCode"/>, which may throw a QuotaException).</summary>
+    public ClassroomHost? FindFor(string? code, string? client) =>
+        string.IsNullOrWhiteSpace(code) ? null : quotas.FindByCode(client, () => Find(code));
+
+    /// <summary>The classroom of a typed code, or a <see cref="ClassroomError"/> on the "code" field; counted as <see cref="FindFor"/>.</summary>
+    public ClassroomHost Require(string? code, string? client)
     {
         if (string.IsNullOrWhiteSpace(code)) throw new ClassroomError("code", "is empty");
-        return Find(code) ?? throw new ClassroomError("code", $"no classroom \"{Tokens.NormaliseCode(code)}\"; check the code on the screen");
+        return FindFor(code, client) ?? throw new ClassroomError("code", $"no classroom \"{ErrorLimits.Short(Tokens.NormaliseCode(code))}\"; check the code on the screen");
     }
 
     /// <summary>A classroom of a shipped scenario (file name in scenarios/), in the lobby with its session at tick 0.</summary>
@@ -64,9 +71,9 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
     /// Ends a classroom for good (the instructor only): its timers stop, its world's grains end and drop their records, and
     /// its code names nothing any more (students' pages say so on their next call). Download its CSVs first.
     /// </summary>
-    public async Task EndAsync(string? code, string? token)
+    public async Task EndAsync(string? code, string? token, string? client)
     {
-        var host = Require(code);
+        var host = Require(code, client);
         host.Room.AuthorizeInstructor(token, "end the classroom");
         if (!_rooms.TryRemove(host.Code, out _)) return; // ended by a concurrent call
         if (_baselines.TryGetValue(host.BaselineKey, out var shared) && !_rooms.Values.Any(r => r.BaselineKey == host.BaselineKey))

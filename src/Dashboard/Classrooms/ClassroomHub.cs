@@ -36,21 +36,19 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
 
     /// <summary>
     /// The classroom a join code names, for the calls anyone may make with a code alone (Watch, Join, Rejoin): Join and
-    /// Rejoin count towards the caller's join attempts per minute, and a code that names no classroom towards their code
-    /// guesses (for Watch too).
+    /// Rejoin count towards the caller's join attempts per minute; the code is looked up as by <see cref="Room"/>.
     /// </summary>
     ClassroomHost Entry(string? code, bool join = true)
     {
         var client = ClientQuotas.ClientOf(Context);
         quotas.CheckGuesses(client);
         if (join) quotas.JoinAttempt(client);
-        try { return rooms.Require(code); }
-        catch (ClassroomError e) when (e.Field == "code")
-        {
-            quotas.CodeGuess(client);
-            throw;
-        }
+        return Room(code);
     }
+
+    /// <summary>Every call names its classroom by code: a code that names none counts towards the caller's code guesses,
+    /// whatever the call (a scoreboard or a forged token's Start answers "no classroom" as Watch does).</summary>
+    ClassroomHost Room(string? code) => rooms.Require(code, ClientQuotas.ClientOf(Context));
 
     /// <summary>Read-only: the projector's and anyone's view of the classroom (no tokens in it). Live "Classroom" messages follow.</summary>
     public Task<ClassroomState> Watch(string? code) => Call(async () =>
@@ -82,50 +80,50 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Code));
     }
 
-    public Task<StudentView> GetView(string? code, string? token) => Call(() => rooms.Require(code).ViewAsync(token));
+    public Task<StudentView> GetView(string? code, string? token) => Call(() => Room(code).ViewAsync(token));
 
     public Task<IReadOnlyList<LeverChoice>> Submit(string? code, string? token, IReadOnlyList<LeverChoice>? decisions) =>
-        Call(() => rooms.Require(code).SubmitAsync(token, decisions));
+        Call(() => Room(code).SubmitAsync(token, decisions));
 
-    public Task<IReadOnlyList<ScoreRow>> GetScoreboard(string? code) => Call(() => rooms.Require(code).ScoreboardAsync());
+    public Task<IReadOnlyList<ScoreRow>> GetScoreboard(string? code) => Call(() => Room(code).ScoreboardAsync());
 
     // ---- instructor ------------------------------------------------------------------------------------------------------
 
-    public Task Start(string? code, string? token) => Call(() => rooms.Require(code).StartAsync(token));
+    public Task Start(string? code, string? token) => Call(() => Room(code).StartAsync(token));
 
-    public Task<int> Advance(string? code, string? token) => Call(() => rooms.Require(code).AdvanceAsync(token));
+    public Task<int> Advance(string? code, string? token) => Call(() => Room(code).AdvanceAsync(token));
 
-    public Task Pause(string? code, string? token) => Call(() => rooms.Require(code).PauseAsync(token));
+    public Task Pause(string? code, string? token) => Call(() => Room(code).PauseAsync(token));
 
-    public Task Resume(string? code, string? token) => Call(() => rooms.Require(code).ResumeAsync(token));
+    public Task Resume(string? code, string? token) => Call(() => Room(code).ResumeAsync(token));
 
-    public Task Finish(string? code, string? token) => Call(() => rooms.Require(code).FinishAsync(token));
+    public Task Finish(string? code, string? token) => Call(() => Room(code).FinishAsync(token));
 
     /// <summary>Instructor: ends the classroom for good and frees its world and its place in the quotas; the code then names
     /// nothing. Students and the projector receive "ClassroomEnded".</summary>
     public Task EndClassroom(string? code, string? token) => Call(async () =>
     {
         var normalised = Tokens.NormaliseCode(code);
-        await rooms.EndAsync(code, token);
+        await rooms.EndAsync(code, token, ClientQuotas.ClientOf(Context));
         quotas.ClassroomEnded(normalised);
         await Clients.Group(GroupOf(normalised)).SendAsync(ClassroomMessages.Ended, normalised);
     });
 
     /// <summary>The instructor removes a seat: its token stops working, the place is free (docs/SECURITY.md).</summary>
     public Task RemoveSeat(string? code, string? token, string? seatId) =>
-        Call(() => rooms.Require(code).RemoveSeatAsync(token, seatId));
+        Call(() => Room(code).RemoveSeatAsync(token, seatId));
 
     public Task Assign(string? code, string? token, string? seatId, string? country) =>
-        Call(() => rooms.Require(code).AssignAsync(token, seatId, country));
+        Call(() => Room(code).AssignAsync(token, seatId, country));
 
     public Task SetBot(string? code, string? token, string? seatId, string? strategy) =>
-        Call(() => rooms.Require(code).SetBotAsync(token, seatId, strategy));
+        Call(() => Room(code).SetBotAsync(token, seatId, strategy));
 
     public Task<SeatInfo> AddBot(string? code, string? token, string? country, string? strategy) =>
-        Call(() => rooms.Require(code).AddBotAsync(token, country, strategy));
+        Call(() => Room(code).AddBotAsync(token, country, strategy));
 
     public Task<IReadOnlyList<SeatInfo>> FillWithBots(string? code, string? token, string? strategy) =>
-        Call(() => rooms.Require(code).FillWithBotsAsync(token, strategy));
+        Call(() => Room(code).FillWithBotsAsync(token, strategy));
 
     /// <summary>
     /// The teacher's event: <paramref name="policy"/> is a policy JSON as for /hubs/simulation's SetPolicy (e.g. China's
@@ -133,7 +131,7 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
     /// </summary>
     public Task<string> Inject(string? code, string? token, JsonElement? policy, string? removePolicyId) => Call(async () =>
     {
-        var room = rooms.Require(code);
+        var room = Room(code);
         await room.RequireInstructorAsync(token); // a student learns nothing about the policy's validity
         PolicySpec? spec = null;
         if (policy is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json)

@@ -59,8 +59,14 @@ public static class PolicyArguments
     public static PolicySpec ExpandGroups(ScenarioSpec world, PolicySpec p)
     {
         var groups = Contexts.GetValue(world, PolicyContext.For).Groups;
-        IReadOnlyList<string> Expand(IReadOnlyList<string> ids) =>
-            CommodityGroups.Expand(ids.Select(id => (id, 0)), groups, (message, _) => throw Error("policy.commodities", message));
+        IReadOnlyList<string> Expand(IReadOnlyList<string?>? ids)
+        {
+            // JSON lets a client send null for a list or an item; this runs before Validate, so it names them itself.
+            if (ids is null) throw Error("policy.commodities", "is null; give a list of commodity ids (or group:NAME)");
+            for (var i = 0; i < ids.Count; i++)
+                if (ids[i] is null) throw Error($"policy.commodities[{i}]", "is null; give a commodity id (or group:NAME)");
+            return CommodityGroups.Expand(ids.Select(id => (id!, 0)), groups, (message, _) => throw Error("policy.commodities", message));
+        }
         return p switch
         {
             ExportControl e => e with { Commodities = Expand(e.Commodities) },

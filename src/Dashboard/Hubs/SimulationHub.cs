@@ -19,6 +19,9 @@ public sealed class SimulationHub(SessionDirectory sessions, SessionControl cont
 
     public static string GroupOf(string sessionId) => "session:" + sessionId;
 
+    // The caller's address: a classroom world's id ("class-CODE") names a join code, and unknown ones count as code guesses.
+    string Client => ClientQuotas.ClientOf(Context);
+
     public IReadOnlyList<SessionInfo> ListSessions() => sessions.All.Select(s => s.Describe()).ToList();
 
     /// <summary>
@@ -32,7 +35,7 @@ public sealed class SimulationHub(SessionDirectory sessions, SessionControl cont
     public Task<SubscribeResult> Subscribe(string sessionId, int fromTick) => Quota(async () =>
     {
         // A session another web host of the cluster created is adopted here (frames come from its grain to every host).
-        var s = await control.RequireAsync(sessionId);
+        var s = await control.RequireAsync(sessionId, Client);
         if (fromTick < 0) throw PolicyArguments.Error("fromTick", $"{fromTick} is negative");
         quotas.Subscribe(Context.ConnectionId, s.Id);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(s.Id));
@@ -44,7 +47,7 @@ public sealed class SimulationHub(SessionDirectory sessions, SessionControl cont
     /// <summary>One page of a session's history from <paramref name="fromTick"/> (at most MaxFramesPerCall frames).</summary>
     public async Task<FramePage> GetFrames(string sessionId, int fromTick)
     {
-        var s = await control.RequireAsync(sessionId);
+        var s = await control.RequireAsync(sessionId, Client);
         if (fromTick < 0) throw PolicyArguments.Error("fromTick", $"{fromTick} is negative");
         var (frames, more) = await control.PageAsync(s, fromTick);
         return new FramePage(s.Id, fromTick, frames, more);
@@ -52,7 +55,7 @@ public sealed class SimulationHub(SessionDirectory sessions, SessionControl cont
 
     public Task Unsubscribe(string sessionId)
     {
-        var s = control.Require(sessionId);
+        var s = control.Require(sessionId, Client);
         quotas.Unsubscribe(Context.ConnectionId, s.Id);
         return Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(s.Id));
     }
@@ -69,7 +72,7 @@ public sealed class SimulationHub(SessionDirectory sessions, SessionControl cont
         return base.OnDisconnectedAsync(exception);
     }
 
-    public Task<SessionStatus> GetStatus(string sessionId) => Task.FromResult(control.Require(sessionId).Runner.Status);
+    public Task<SessionStatus> GetStatus(string sessionId) => Task.FromResult(control.Require(sessionId, Client).Runner.Status);
 
     public Task<SessionStatus> Play(string sessionId) => control.PlayAsync(sessionId);
 
@@ -86,7 +89,7 @@ public sealed class SimulationHub(SessionDirectory sessions, SessionControl cont
     /// <summary>Runs at full speed through <paramref name="date"/> (yyyy-MM-dd, a day of the session): its frame is the last one run.</summary>
     public Task<SessionStatus> RunTo(string sessionId, string date) => control.RunToAsync(sessionId, date);
 
-    public Task<IReadOnlyList<PolicySpec>> GetPolicies(string sessionId) => control.GetPoliciesAsync(sessionId);
+    public Task<IReadOnlyList<PolicySpec>> GetPolicies(string sessionId) => control.GetPoliciesAsync(sessionId, Client);
 
     /// <summary>
     /// Adds a policy, or replaces the one with the same id (same kind). It applies from the next tick and is recorded in the

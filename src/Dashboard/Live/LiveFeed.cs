@@ -28,6 +28,8 @@ public sealed class LiveFeed : ISessionListener, IAsyncDisposable
     // This feed's place in the per-connection quotas (subscriptions, forks), as a hub connection's id is.
     readonly string _id = "page:" + Guid.NewGuid().ToString("N");
     readonly string _client;
+    // The browser's address as it is (null when unknown): a classroom world's id counts as a code guess for it.
+    readonly string? _address;
     readonly Dictionary<string, SessionSeries> _series = new(StringComparer.Ordinal);
     readonly Dictionary<string, List<Frame>> _pending = new(StringComparer.Ordinal);
     readonly Dictionary<string, IDisposable> _listening = new(StringComparer.Ordinal);
@@ -49,6 +51,7 @@ public sealed class LiveFeed : ISessionListener, IAsyncDisposable
         _relay = relay;
         _log = log;
         _client = client ?? "unknown";
+        _address = client;
         MaxPending = maxPending;
     }
 
@@ -77,7 +80,7 @@ public sealed class LiveFeed : ISessionListener, IAsyncDisposable
     /// <summary>Listens to the session and reads its history so far (in pages, all of it before any is shown).</summary>
     public async Task SubscribeAsync(string sessionId)
     {
-        var s = await _control.RequireAsync(sessionId);
+        var s = await _control.RequireAsync(sessionId, _address);
         try { _control.Quotas.Subscribe(_id, s.Id); }
         catch (QuotaException e) { throw new HubException(e.Message); }
         int epoch;
@@ -186,7 +189,7 @@ public sealed class LiveFeed : ISessionListener, IAsyncDisposable
     {
         try
         {
-            var history = await HistoryAsync(_control.Require(sessionId), from);
+            var history = await HistoryAsync(_control.Require(sessionId, _address), from);
             lock (_sync)
                 if (!_disposed && _epochs.GetValueOrDefault(sessionId) == epoch && _pending.TryGetValue(sessionId, out var pending))
                     pending.InsertRange(0, history);
@@ -206,7 +209,7 @@ public sealed class LiveFeed : ISessionListener, IAsyncDisposable
         nameof(SimulationHub.SetSpeed) => _control.SetSpeedAsync(sessionId, Convert.ToDouble(args[0], System.Globalization.CultureInfo.InvariantCulture)),
         nameof(SimulationHub.Reset) => _control.ResetAsync(sessionId),
         nameof(SimulationHub.RunTo) => _control.RunToAsync(sessionId, (string?)args[0]),
-        nameof(SimulationHub.GetStatus) => Task.FromResult(_control.Require(sessionId).Runner.Status),
+        nameof(SimulationHub.GetStatus) => Task.FromResult(_control.Require(sessionId, _address).Runner.Status),
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "not a session control"),
     });
 

@@ -40,6 +40,11 @@ public sealed class DashboardLimits
     public int MaxAttributions { get; set; } = 1;
     /// <summary>"Compared with what" baselines (one counterfactual run each, one core) this web host computes at once.</summary>
     public int MaxComparisons { get; set; } = 2;
+    /// <summary>csv.zip downloads this web host builds at once (each writes every table of every tick); more are answered
+    /// 429 "busy, retry". A download of a state already built is served from memory and not counted.</summary>
+    public int MaxExports { get; set; } = 2;
+    /// <summary>csv.zip downloads one client address has being built at once.</summary>
+    public int MaxExportsPerClient { get; set; } = 1;
     /// <summary>Counterfactual runs one attribution makes at a time, each on a thread of its own; 0 = one per core.</summary>
     public int AttributionThreads { get; set; }
 }
@@ -135,6 +140,26 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
 
     /// <summary>A call named a code that does not exist; throws when this address guessed too often in the last minute.</summary>
     public void CodeGuess(string client) => Rate(_guesses, client, limits.CodeGuessesPerMinute, "code", "unknown codes tried");
+
+    /// <summary>
+    /// The one way to look something up by join code (a classroom, the classroom's world "class-CODE", its downloads, its
+    /// pages): an address over its <see cref="DashboardLimits.CodeGuessesPerMinute"/> waits (a <see cref="QuotaException"/>),
+    /// and a code that names nothing counts against it. Any lookup answers "exists or not", so one left uncounted lets a
+    /// guesser try hundreds of codes a second. <paramref name="client"/> null (no address, e.g. in process): not counted, as
+    /// one shared key would let a single guesser lock every student out.
+    /// </summary>
+    public async Task<T?> FindByCodeAsync<T>(string? client, Func<Task<T?>> find) where T : class
+    {
+        if (client is null) return await find();
+        CheckGuesses(client);
+        var found = await find();
+        if (found is null) CodeGuess(client);
+        return found;
+    }
+
+    /// <summary><see cref="FindByCodeAsync"/> for a lookup in memory.</summary>
+    public T? FindByCode<T>(string? client, Func<T?> find) where T : class =>
+        FindByCodeAsync(client, () => Task.FromResult(find())).GetAwaiter().GetResult();
 
     /// <summary>Whether this address may try another code now (without counting a try).</summary>
     public void CheckGuesses(string client)

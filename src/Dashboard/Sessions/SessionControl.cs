@@ -82,7 +82,7 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
         return s.Runner.Status;
     }
 
-    public async Task<IReadOnlyList<PolicySpec>> GetPoliciesAsync(string? sessionId) => (await Require(sessionId).Grain.GetPoliciesAsync()).Value;
+    public async Task<IReadOnlyList<PolicySpec>> GetPoliciesAsync(string? sessionId, string? client) => (await Require(sessionId, client).Grain.GetPoliciesAsync()).Value;
 
     /// <summary>Adds a policy or replaces the one with the same id (same kind), from the next tick; every viewer is told.</summary>
     public async Task<PolicyChangeMessage> SetPolicyAsync(string? sessionId, JsonElement policy)
@@ -110,7 +110,7 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
     /// <summary>A new session with this one's state at its current tick, within the fork quotas of <paramref name="client"/> and <paramref name="connection"/>.</summary>
     public async Task<string> ForkAsync(string? sessionId, string client, string connection)
     {
-        var s = Require(sessionId);
+        var s = Require(sessionId, client);
         try
         {
             quotas.CheckFork(client, connection);
@@ -156,26 +156,55 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
         }
     }
 
-    /// <summary>A session of this host, or one another web host of the cluster created (adopted here).</summary>
-    public async Task<SessionEntry> RequireAsync(string? sessionId)
+    /// <summary>A session of this host, or one another web host of the cluster created (adopted here); looked up as by
+    /// <see cref="Require"/>.</summary>
+    public async Task<SessionEntry> RequireAsync(string? sessionId, string? client)
     {
-        if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
-        return await sessions.FindOrAdoptAsync(sessionId)
-            ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (it has ended, or the address is mistyped: the start page lists the sessions)");
+        var id = ValidId(sessionId);
+        return await ByCode(id, client, () => sessions.FindOrAdoptAsync(id)) ?? throw NoSession(id);
     }
 
-    /// <summary>A session this caller may drive: a classroom's world moves only through its classroom's rules and tokens.</summary>
+    /// <summary>
+    /// A session this caller may drive. A classroom's world moves only through its classroom's rules and tokens, so an id
+    /// of one ("class-CODE") is refused before any lookup, in the same words whether the classroom exists or not.
+    /// </summary>
     public SessionEntry RequireControl(string? sessionId)
     {
-        var s = Require(sessionId);
-        if (s.Classroom is { } code)
-            throw PolicyArguments.Error("sessionId", $"session \"{s.Id}\" is the world of classroom {code}; it moves only through the classroom ({Classrooms.ClassroomHub.Path})");
-        return s;
+        var id = ValidId(sessionId);
+        if (SessionDirectory.ClassroomCodeOf(id) is { } code)
+            throw PolicyArguments.Error("sessionId", $"session \"{ErrorLimits.Short(id)}\" is the world of classroom {ErrorLimits.Short(code)}; it moves only through the classroom ({Classrooms.ClassroomHub.Path})");
+        return Require(id, client: null); // not a code: nothing to count
     }
 
-    public SessionEntry Require(string? sessionId)
+    /// <summary>
+    /// A session of this host by id, held to the id rules first (at most 100 characters, no control characters) so a
+    /// 20 KB id costs nothing and is never repeated. A classroom world's id holds its join code: an unknown one counts
+    /// against <paramref name="client"/>'s code guesses (<see cref="ClientQuotas.FindByCode"/>), as Watch would.
+    /// </summary>
+    public SessionEntry Require(string? sessionId, string? client)
+    {
+        var id = ValidId(sessionId);
+        return ByCode(id, client, () => sessions.Find(id)) ?? throw NoSession(id);
+    }
+
+    static string ValidId(string? sessionId)
     {
         if (string.IsNullOrWhiteSpace(sessionId)) throw PolicyArguments.Error("sessionId", "is empty");
-        return sessions.Find(sessionId) ?? throw PolicyArguments.Error("sessionId", $"no session \"{sessionId}\" (it has ended, or the address is mistyped: the start page lists the sessions)");
+        if (SessionDirectory.IdProblem(sessionId) is { } problem) throw PolicyArguments.Error("sessionId", problem);
+        return sessionId;
     }
+
+    /// <summary>The lookup, counted as a code guess when the id is a classroom world's ("class-CODE").</summary>
+    async Task<SessionEntry?> ByCode(string id, string? client, Func<Task<SessionEntry?>> find)
+    {
+        if (SessionDirectory.ClassroomCodeOf(id) is null) return await find();
+        try { return await quotas.FindByCodeAsync(client, find); }
+        catch (QuotaException e) { throw new HubException(e.Message); }
+    }
+
+    SessionEntry? ByCode(string id, string? client, Func<SessionEntry?> find) =>
+        ByCode(id, client, () => Task.FromResult(find())).GetAwaiter().GetResult();
+
+    static HubException NoSession(string id) =>
+        PolicyArguments.Error("sessionId", $"no session \"{ErrorLimits.Short(id)}\" (it has ended, or the address is mistyped: the start page lists the sessions)");
 }

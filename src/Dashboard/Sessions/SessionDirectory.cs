@@ -12,8 +12,20 @@ namespace MarketSim.Dashboard.Sessions;
 /// subscription through <see cref="FrameRelay"/>. Ids are readable: the scenario's name and a number.
 /// </summary>
 public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay relay, SessionSettings settings,
-    ILogger<SessionDirectory> log, MarketSim.Dashboard.Security.DashboardLimits limits)
+    ILogger<SessionDirectory> log, MarketSim.Dashboard.Security.DashboardLimits limits, IConfiguration configuration)
 {
+    /// <summary>
+    /// Whether a session this host does not know is looked for in the cluster (<see cref="FindOrAdoptAsync"/>). Asking a
+    /// grain whether it exists activates it, so only a host that is a cluster client (MarketSim:Cluster, where another web
+    /// host may have created it) asks; an embedded silo holds only this host's sessions.
+    /// </summary>
+    public bool AdoptsFromCluster { get; set; } = MarketSim.Hosting.MarketSimClusterOptions.From(configuration).IsClient;
+
+    /// <summary>Why a session id cannot name a session (the id rules, and no '/': grain keys), or null. Checked before
+    /// any lookup, so an id of kilobytes or with line breaks reaches neither a grain nor a log.</summary>
+    public static string? IdProblem(string id) =>
+        IdRules.Problem(id) ?? (id.Contains(GrainKeys.Separator) ? $"must not contain '{GrainKeys.Separator}'" : null);
+
     readonly ConcurrentDictionary<string, SessionEntry> _sessions = new(StringComparer.Ordinal);
     int _counter;
 
@@ -28,14 +40,12 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
     /// A session of this host, or one another web host created on the same cluster: the session grain is the source of
     /// truth, so this host adopts it (scenario with its timeline, seed and tick from the grain), subscribes its
     /// <see cref="FrameRelay"/> to the grain's frames and gets a runner of its own, paused. Null when no grain of that id
-    /// has been started.
+    /// has been started, and always on a host that is no cluster client (<see cref="AdoptsFromCluster"/>).
     /// </summary>
     public async Task<SessionEntry?> FindOrAdoptAsync(string? id)
     {
         if (Find(id) is { } local) return local;
-        if (string.IsNullOrWhiteSpace(id)) return null;
-        try { GrainKeys.ValidateSessionId(id); }
-        catch (ArgumentException) { return null; }
+        if (!AdoptsFromCluster || string.IsNullOrWhiteSpace(id) || IdProblem(id) is not null) return null;
         var grain = grains.GetSession(id);
         SessionReplay replay;
         try { replay = await grain.GetReplayAsync(); }
