@@ -56,7 +56,9 @@ public static class RunCommand
             if (comparison is not null) Attribution.BaselineRun.Print(Console.Out, baselineName!, comparison, world.Currency);
             return ExitCodes.Ok;
         }
-        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
+        // After a signal any failure is the stop's doing: the in-process silo hears the signal too and may shut down before the
+        // run reaches its next chunk, and the grain call then fails with Orleans' own error rather than a cancellation.
+        catch (Exception) when (interruption.Token.IsCancellationRequested)
         {
             Console.Error.WriteLine($"marketsim run: interrupted by {interruption.Signal ?? "a signal"}; the run stopped and no files were written.");
             return ExitCodes.Failed;

@@ -93,7 +93,8 @@ public static class BatchCommand
                 $"{pending.Count} ran in {clock.Elapsed.TotalSeconds:0.0} s{rate}");
             return ExitCodes.Ok;
         }
-        catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
+        // After a signal any failure is the stop's doing (the in-process silo may shut down first: see RunCommand).
+        catch (Exception) when (cancel.Token.IsCancellationRequested)
         {
             session["signal"] = cancel.SignalName;
             Stop(dir, manifest, session, "interrupted", done.Value);
