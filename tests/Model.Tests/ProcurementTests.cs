@@ -44,8 +44,8 @@ public class ProcurementTests
         for (int t = 0; t < 90; t++)
         {
             var before = Stock.Total(s.Inputs["oxide"]);
-            s.Pipeline.Add(new Shipment("oxide", "CN", 2, t, t + 14));
-            s.Pipeline.Add(new Shipment("oxide", "CN", 1, t, t + 45));
+            Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", 2, t, t + 14));
+            Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", 1, t, t + 45));
             Procurement.Arrive(s, t);
             Assert.Equal(3, Stock.Total(s.Inputs["oxide"]) - before, 9);
         }
@@ -73,6 +73,35 @@ public class ProcurementTests
         // A firm with its own lead time in the scenario keeps it.
         Assert.Equal([(30.0, 1.0)], Procurement.OpeningSupply(world, "oxide", "x", "CN", 30));
     }
+
+    [Fact]
+    public void A_pipeline_holds_one_entry_per_arrival_input_and_origin_however_long_orders_take()
+    {
+        // Every tick for 200 ticks the firm orders from home (14 days) and abroad (45 days, two origins): the pipeline's size
+        // is bounded by the lead time, not by how many ticks it has ordered for; and what arrives is what was ordered.
+        var s = new FirmState();
+        double ordered = 0, arrived = 0;
+        for (int t = 0; t < 200; t++)
+        {
+            var fills = new List<Fill>
+            {
+                F("CN", 2, t, t + 14), F("AU", 1, t, t + 45), F("CN", 0.5, t, t + 45),
+                F("CN", 0.25, t, t + 14 + t % 3), // a licence delay that lands on days other orders arrive
+            };
+            ordered += fills.Sum(f => f.Quantity);
+            Procurement.Receive(s, fills, learning: 0.1, tick: t);
+            var before = Stock.Total(s.Inputs.GetValueOrDefault("oxide"));
+            Procurement.Arrive(s, t);
+            arrived += Stock.Total(s.Inputs.GetValueOrDefault("oxide")) - before;
+            Assert.True(s.Pipeline.Zip(s.Pipeline.Skip(1)).All(p => p.First.ArrivalTick <= p.Second.ArrivalTick), "arrival order");
+            Assert.True(s.Pipeline.Count <= 3 * 46, $"tick {t}: {s.Pipeline.Count} entries");
+        }
+        Assert.Equal(ordered, arrived + Procurement.InTransit(s, "oxide"), 9);
+        Assert.Equal(s.Pipeline.Count, s.Pipeline.Select(p => (p.ArrivalTick, p.Commodity, p.Origin)).Distinct().Count());
+    }
+
+    static Fill F(string origin, double q, int orderTick, int arrivalTick) =>
+        new("jp-maker", "JP", "seller-" + origin, origin, "oxide", origin, EndUse.Civil, q, 10, 0, 0, null, orderTick, arrivalTick);
 
     [Fact]
     public void Shipments_arrive_on_their_arrival_tick_not_before()

@@ -55,13 +55,11 @@ public static class Procurement
         if (bought.Count == 0) return [];
         List<ImportLead>? imports = null;
         // Index loops: a foreach over the interface would allocate an enumerator each time.
-        if (bought.Count <= ScanLimit)
-            for (int i = 0; i < bought.Count; i++)
-            {
-                var f = bought[i];
-                AddShipment(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
-            }
-        else BookMany(s.Pipeline, bought);
+        for (int i = 0; i < bought.Count; i++)
+        {
+            var f = bought[i];
+            Book(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+        }
         // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum). The next
         // commodity is the least one above the last done: no list per call (a firm buys one or two commodities).
         string? done = null;
@@ -104,58 +102,51 @@ public static class Procurement
         return imports ?? (IReadOnlyList<ImportLead>)[];
     }
 
-    /// <summary>Up to this many fills a tick are merged into the pipeline by scanning the tick's entries; more, through an index.</summary>
-    const int ScanLimit = 16;
-
     /// <summary>
-    /// <see cref="AddShipment"/> for each fill, with the tick's entries found through a dictionary: a buyer that spreads its
-    /// order over hundreds of sellers gets hundreds of fills a tick, and scanning the tick's entries for each is quadratic.
-    /// The same entries, merged in the same order, so the same sums.
+    /// Books a shipment into a pipeline kept in arrival order, merged with one due the same tick with the same commodity and
+    /// origin (whenever it was ordered): a firm holds one entry per arrival day, input and origin lot, however long its orders
+    /// take, so the work on it does not grow with its order history. A new entry goes after those due the same tick. A merged
+    /// entry keeps the order tick of its first order (nothing reads it after booking; lead times are learnt from the fills).
+    /// Cost: a binary search and a scan of the day's entries (a buyer with fills from hundreds of origins a day pays for
+    /// that scan per fill; still far below the clearing that made those fills).
     /// </summary>
-    static void BookMany(List<Shipment> pipeline, IReadOnlyList<Fill> bought)
+    public static void Book(List<Shipment> pipeline, Shipment sh)
     {
-        var at = new Dictionary<(int OrderTick, int ArrivalTick, string Commodity, string Origin), int>();
-        for (int i = pipeline.Count - 1; i >= 0 && pipeline[i].OrderTick == bought[0].OrderTick; i--)
-            at[(pipeline[i].OrderTick, pipeline[i].ArrivalTick, pipeline[i].Commodity, pipeline[i].Origin)] = i;
-        for (int i = 0; i < bought.Count; i++)
-        {
-            var f = bought[i];
-            var key = (f.OrderTick, f.ArrivalTick, f.Commodity, f.Origin);
-            if (at.TryGetValue(key, out var j)) pipeline[j] = pipeline[j] with { Quantity = pipeline[j].Quantity + f.Quantity };
-            else
-            {
-                at[key] = pipeline.Count;
-                pipeline.Add(new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
-            }
-        }
-    }
-
-    /// <summary>Adds a shipment, merged with one bought the same tick with the same commodity, origin and arrival (fewer, larger entries).</summary>
-    public static void AddShipment(List<Shipment> pipeline, Shipment sh)
-    {
-        for (int i = pipeline.Count - 1; i >= 0 && pipeline[i].OrderTick == sh.OrderTick; i--)
+        var end = After(pipeline, sh.ArrivalTick);
+        for (int i = end - 1; i >= 0 && pipeline[i].ArrivalTick == sh.ArrivalTick; i--)
         {
             var p = pipeline[i];
-            if (p.ArrivalTick == sh.ArrivalTick && p.Commodity == sh.Commodity && p.Origin == sh.Origin)
+            if (p.Commodity == sh.Commodity && p.Origin == sh.Origin)
             {
                 pipeline[i] = p with { Quantity = p.Quantity + sh.Quantity };
                 return;
             }
         }
-        pipeline.Add(sh);
+        pipeline.Insert(end, sh);
     }
 
-    /// <summary>Moves shipments due by this tick into stock.</summary>
+    /// <summary>The index after the last entry due by <paramref name="tick"/> (binary search: the pipeline is in arrival order).</summary>
+    static int After(List<Shipment> pipeline, int tick)
+    {
+        int lo = 0, hi = pipeline.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (pipeline[mid].ArrivalTick <= tick) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>Moves shipments due by this tick into stock: the pipeline's head, in arrival order.</summary>
     public static void Arrive(FirmState s, int tick)
     {
-        if (s.Pipeline.Count == 0) return;
-        foreach (var sh in s.Pipeline)
-            if (sh.ArrivalTick <= tick) Stock.Add(Stock.For(s.Inputs, sh.Commodity), sh.Origin, sh.Quantity);
-        // In place, no new list every tick.
-        int w = 0;
-        for (int r = 0; r < s.Pipeline.Count; r++)
-            if (s.Pipeline[r].ArrivalTick > tick) s.Pipeline[w++] = s.Pipeline[r];
-        s.Pipeline.RemoveRange(w, s.Pipeline.Count - w);
+        var due = After(s.Pipeline, tick);
+        for (int i = 0; i < due; i++)
+        {
+            var sh = s.Pipeline[i];
+            Stock.Add(Stock.For(s.Inputs, sh.Commodity), sh.Origin, sh.Quantity);
+        }
+        s.Pipeline.RemoveRange(0, due);
     }
 
     /// <summary>
@@ -175,7 +166,7 @@ public static class Procurement
             // placed from tick 0 on).
             double share = 0;
             foreach (var (days, w) in supply) if (Ticks(days) > d) share += w;
-            s.Pipeline.Add(new Shipment(commodity, origin, dailyUse * share, d - longest, d));
+            Book(s.Pipeline, new Shipment(commodity, origin, dailyUse * share, d - longest, d));
         }
         double mean = 0;
         foreach (var (days, w) in supply) mean += w * Ticks(days);
