@@ -68,6 +68,15 @@ public static class RunCommand
             Console.Error.WriteLine($"marketsim run: error: cannot write the output directory '{options.OutDir}': {e.Message}");
             return ExitCodes.Failed;
         }
+        catch (TimeoutException e)
+        {
+            // Only a cluster's calls can time out in practice (the in-process silo waits up to OrleansHost.CallTimeout): a tick
+            // of a very large world, or a silo that stopped answering. Not a bug, so no stack trace.
+            Console.Error.WriteLine($"marketsim run: error: a grain call timed out ({e.Message.Split('\n')[0].Trim()}); no files were written. " +
+                $"A tick of a large world can take longer than the cluster's call timeout: raise {Hosting.MarketSimClusterOptions.Section}:ResponseTimeoutSeconds, " +
+                "or run it with --engine reference.");
+            return ExitCodes.Failed;
+        }
         catch (Exception e)
         {
             // A failure inside the simulation is a bug or an unforeseen state; say so plainly and leave no files.

@@ -3,6 +3,7 @@ using MarketSim.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 
 namespace MarketSim.Cli.Engines;
 
@@ -17,7 +18,11 @@ public static class OrleansHost
     public static async Task<IHost> StartAsync(MarketSimClusterOptions? cluster, CancellationToken cancel) =>
         cluster is null ? await StartSiloAsync(cancel) : await ClusterSettings.ConnectAsync(cluster, cancel);
 
-    static Task<IHost> StartSiloAsync(CancellationToken cancel) => EmbeddedSilo.StartAsync(configureHost: builder =>
+    static Task<IHost> StartSiloAsync(CancellationToken cancel) => EmbeddedSilo.StartAsync(configureSilo: silo =>
+        // The silo is this command's own and only it waits: a tick of a very large world (a 200-country world took ≈30 s)
+        // must not fail on Orleans' 30 s call timeout. Ctrl+C still stops the run at once.
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = o.PlacementTimeout = CallTimeout),
+        configureHost: builder =>
     {
         // A batch keeps every core busy on purpose: the silo's notes about long work items and a stalled thread pool are
         // expected then, and would bury the progress output.
@@ -28,6 +33,9 @@ public static class OrleansHost
         // Signals are the command's to handle (Interruption), not the silo's: see CommandLifetime.
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
     }, cancel: cancel);
+
+    /// <summary>How long the in-process silo's grain calls may take.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromHours(2);
 
     /// <summary>Stops (a silo hands nothing over: its sessions are the command's own) and disposes the host.</summary>
     public static async ValueTask StopAsync(IHost? host)
