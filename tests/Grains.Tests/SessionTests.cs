@@ -23,6 +23,24 @@ public sealed class SessionTests(OneSiloFixture one) : IClassFixture<OneSiloFixt
         await Task.WhenAll(a.EndAsync(), b.EndAsync());
     }
 
+    [Fact]
+    public async Task Asking_for_a_session_that_was_never_started_leaves_no_activation_behind()
+    {
+        // A web host that is a cluster client looks unknown ids up in the cluster (GetReplayAsync); each lookup activates
+        // the grain, which must not then stay in memory for Orleans' idle collection age (minutes).
+        var ids = Enumerable.Range(0, 20).Select(i => $"never-started-{i}").ToArray();
+        foreach (var id in ids)
+            await Assert.ThrowsAsync<InvalidOperationException>(() => one.Client.GetGrain<ISessionGrain>(id).GetReplayAsync());
+        var management = one.Client.GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        int left = -1;
+        for (var wait = 0; wait < 50 && left != 0; wait++)
+        {
+            await Task.Delay(100);
+            left = (await management.GetDetailedGrainStatistics()).Count(g => ids.Any(id => g.GrainId.ToString().EndsWith("/" + id, StringComparison.Ordinal)));
+        }
+        Assert.Equal(0, left);
+    }
+
     static readonly ExportControl Ban = new()
     {
         Id = "cn-ore-ban", Start = 0, Exporter = "CN", Commodities = ["ore", "oxide"], Mode = ControlMode.Ban,

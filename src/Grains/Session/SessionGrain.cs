@@ -62,10 +62,14 @@ public sealed partial class SessionGrain(
         await base.OnDeactivateAsync(reason, ct);
     }
 
-    (ScenarioSpec World, SessionState Clock, SessionTopology Topology) Started() =>
-        store.State is { World: { } w, Clock: { } c } && _topology is { } t
-            ? (w, c, t)
-            : throw new InvalidOperationException($"Session \"{Id}\" has not been started.");
+    (ScenarioSpec World, SessionState Clock, SessionTopology Topology) Started()
+    {
+        if (store.State is { World: { } w, Clock: { } c } && _topology is { } t) return (w, c, t);
+        // Asking a grain activates it: a lookup of an id nobody started (a web host of the cluster looking for a session it
+        // does not know) must not keep an activation in memory for the idle collection age.
+        if (store.State.World is null) DeactivateOnIdle();
+        throw new InvalidOperationException($"Session \"{Id}\" has not been started.");
+    }
 
     public async Task StartAsync(Immutable<ScenarioSpec> scenario, ulong seed, SessionSettings settings)
     {
