@@ -62,7 +62,7 @@ public class LicenceTableTests
         MarketClearing.Clear(World, state, 0, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3);
         // Block every applicant by hand: the table must see it (the maps changed size), so nothing ships.
         foreach (var b in Bids())
-            foreach (var key in new[] { b.BuyerId + "|cn-licence", b.BuyerId + "|cn-licence|1" })
+            foreach (var key in new[] { b.BuyerId + "|CN", b.BuyerId + "|CN|1" }) // a buyer's licence is the licensing state's
             {
                 state.LicenceValidUntil.Remove(key);
                 state.LicenceDelay.Remove(key);

@@ -65,6 +65,36 @@ public static class MarketClearing
         public string Segment = "";
     }
 
+    /// <summary>
+    /// The licences a buyer of this country, end use and listing must hold, one per licensing state: a buyer applies to a
+    /// state once for its requirement of the commodity, whichever of that state's licence requirements a seller falls under
+    /// (its own exports, re-exports of its content), and the application is reviewed under the strictest of those that cover
+    /// the buyer: the lowest approval rate, the longest delays, the most applications. A tighter review for one destination
+    /// replaces the general rate; it does not multiply with it. So the licence is the same whatever the controls are named
+    /// and however they overlap (its id is the state's).
+    /// </summary>
+    static Dictionary<string, ExportControl> LicencesFor(List<ExportControl> controls, string commodity, Bid bid, EndUse use, string listed)
+    {
+        var byState = new Dictionary<string, ExportControl>(StringComparer.Ordinal);
+        foreach (var c in controls)
+        {
+            if (c.Mode != ControlMode.License || !c.Covers(commodity, bid.BuyerCountry, use)
+                || !(listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))) continue;
+            byState[c.Exporter] = byState.TryGetValue(c.Exporter, out var l)
+                ? l with
+                {
+                    ApprovalRate = Math.Min(l.ApprovalRate, c.ApprovalRate), DelayMinDays = Math.Max(l.DelayMinDays, c.DelayMinDays),
+                    DelayMaxDays = Math.Max(l.DelayMaxDays, c.DelayMaxDays), Applications = Math.Max(l.Applications, Math.Max(1, c.Applications)),
+                }
+                : new ExportControl
+                {
+                    Id = c.Exporter, Start = 0, Exporter = c.Exporter, Commodities = [commodity], Mode = ControlMode.License, ApprovalRate = c.ApprovalRate,
+                    DelayMinDays = c.DelayMinDays, DelayMaxDays = c.DelayMaxDays, Applications = Math.Max(1, c.Applications),
+                };
+        }
+        return byState;
+    }
+
     public static MarketState Initialise(ScenarioSpec world, CommoditySpec c) => new()
     {
         Commodity = c.Id,
@@ -78,9 +108,9 @@ public static class MarketClearing
         var band = world.Buyers.PriceBand;
         var asks = askInput.OrderBy(a => a.SortKey, StringComparer.Ordinal).ToList();
         var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
-        // A slot per distinct control id: licence decisions and state are kept per (bid part, slot) in flat arrays below.
+        // A slot per licensing state: licence decisions and state are kept per (bid part, slot) in flat arrays below.
         var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var c in controls) slotOf.TryAdd(c.Id, slotOf.Count);
+        foreach (var c in controls) if (c.Mode == ControlMode.License) slotOf.TryAdd(c.Exporter, slotOf.Count);
         var slots = Math.Max(1, slotOf.Count);
         var tariffs = inForce.OfType<Tariff>().Where(t => t.Commodities.Contains(commodity.Id)).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
         var floors = inForce.OfType<PriceFloor>().Where(f => f.Floors.ContainsKey(commodity.Id)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
@@ -120,6 +150,8 @@ public static class MarketClearing
             var buyerSeg = world.SegmentOf(buyerCountry);
             var set = new LinkSet { Segment = buyerSeg };
             var l = set.Candidates;
+            var licenceOf = LicencesFor(controls, commodity.Id, bid, use, listed);
+            foreach (var lic in licenceOf.Values) set.Applications = Math.Max(set.Applications, lic.Applications);
             for (int i = 0; i < asks.Count; i++)
             {
                 var a = asks[i];
@@ -127,20 +159,18 @@ public static class MarketClearing
                 var binding = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use)
                     && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))
                     && c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)).ToList();
-                // Several licences on one link are one application, reviewed under the strictest (lowest approval; then longest
-                // delay; then id): a tighter review for one destination replaces the general rate, it does not multiply with it.
-                var licences = binding.Where(c => c.Mode == ControlMode.License).ToList();
-                if (licences.Count > 1)
-                {
-                    var strictest = licences.OrderBy(c => c.ApprovalRate).ThenByDescending(c => c.DelayMaxDays).ThenBy(c => c.Id, StringComparer.Ordinal).First();
-                    binding = binding.Where(c => c.Mode != ControlMode.License || ReferenceEquals(c, strictest)).ToList();
-                }
                 if (binding.Any(c => c.Mode == ControlMode.Ban))
                 {
                     if (!set.Banned.Contains(a.SellerCountry)) set.Banned.Add(a.SellerCountry);
                     continue;
                 }
-                foreach (var c in binding) if (c.Mode == ControlMode.License) set.Applications = Math.Max(set.Applications, Math.Max(1, c.Applications));
+                var toState = false;
+                foreach (var c in binding) toState |= c.RentToState;
+                // Every licence a state requires on this link is the buyer's one licence from that state (LicencesFor).
+                if (binding.Any(c => c.Mode == ControlMode.License))
+                    binding = binding.Where(c => c.Mode != ControlMode.License)
+                        .Concat(binding.Where(c => c.Mode == ControlMode.License).Select(c => c.Exporter).Distinct().Order(StringComparer.Ordinal).Select(e => licenceOf[e]))
+                        .ToList();
                 // Across a control into another segment the seller sells at the buyer's segment price (never below its home
                 // price: it would rather sell at home); the difference is the export rent.
                 var crosses = binding.Count > 0 && buyerSeg != segOfAsk[i];
@@ -149,10 +179,8 @@ public static class MarketClearing
                 foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.Origin)) rate += t.Rate;
                 var subsidy = Math.Max(0, floorOf[i] - price);
                 var rent = price - askPrice[i];
-                var toState = false;
-                foreach (var c in binding) toState |= c.RentToState;
                 l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
-                    Slots = binding.Select(c => slotOf[c.Id]).ToArray(),
+                    Slots = binding.Select(c => c.Mode == ControlMode.License ? slotOf[c.Exporter] : 0).ToArray(),
                     Transport = Math.Max(1, world.Transport.DaysBetween(a.SellerCountry, buyerCountry)), Priority = a.PriorityBuyers.Contains(buyerCountry),
                     Tariff = price * rate, Subsidy = subsidy, SubsidyPayer = subsidy > 0 ? floorPayer[i] : null,
                     Rent = rent, RentHolder = rent > 0 ? (toState ? "state" : "exporter") : null });

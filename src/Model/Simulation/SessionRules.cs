@@ -59,12 +59,27 @@ public static class SessionRules
         // A control on military end use or on named end users touches only those buyers, who learn of it through what they meet
         // (risk); it does not send every firm of the country to build stock.
         foreach (var c in inForce.OfType<ExportControl>().Where(c => c.EndUse != EndUseScope.Military && !c.NamesBuyers))
-            foreach (var k in c.Commodities)
+            foreach (var k in c.Commodities.Where(k => CanBind(world, c, k)))
                 foreach (var country in world.Countries)
                     if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
                         controlled.Add(k + "|" + country.Id);
         var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors) { Controlled = controlled.ToList() };
         return new TickPlan(t, inForce, ctx, events, added);
+    }
+
+    /// <summary>
+    /// Whether a control could stop any of input k, as a firm reading it would judge: its exporter makes k (a producer there
+    /// has capacity for it, as main output or co-product), or it reaches re-exports of the exporter's content; and a quota is
+    /// below what the exporter can make in the quota's period. A ban by a country that makes none of k, or a quota above its
+    /// whole output, is no news to a buyer of k (it was read as a real one: Dy rose ≈2× on a ban by a country making no Dy).
+    /// </summary>
+    public static bool CanBind(ScenarioSpec world, ExportControl c, string k)
+    {
+        if (c.ReExport) return true;
+        double capacity = 0;
+        foreach (var p in world.ProducersOf(k))
+            if (p.Country == c.Exporter) capacity += p.Capacity * (p.Output == k ? 1 : p.CoProducts.GetValueOrDefault(k));
+        return capacity > 0 && (c.Mode != ControlMode.Quota || c.QuotaQuantity < capacity * c.QuotaPeriodDays);
     }
 
     public static IReadOnlyList<Stockpile> StockpilesOf(TickPlan plan, string country) =>
