@@ -23,6 +23,36 @@ public class ProducerRulesTests
         ProducerRules.Settle(World, p, s, new AgentSettlement(0, [], [], 0), TestWorld.Context(World));
 
     [Fact]
+    public void Lost_output_is_what_the_producer_would_have_sold_not_its_spare_capacity()
+    {
+        // Capacity 10 a day, buyers take 6: when its oxide runs out, it loses 6 days' worth of value added a day, not 10 (the
+        // other 4 would have gone to stock nobody ordered), and its expected sales hold while it has nothing to sell.
+        var p = new ProducerSpec
+        {
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100,
+            Inputs = new Dictionary<string, double> { ["oxide"] = 0.5 },
+        };
+        var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 1e6 } });
+        AgentReport Day(int tick, double sold) => ProducerRules.Settle(World, p, s, new AgentSettlement(tick, [],
+            sold > 0 ? [new Fill("jp-maker", "JP", p.Id, "JP", "magnet", "CN", EndUse.Civil, sold, 2000, 0, 0, null, tick, tick + 1)] : [], 0),
+            TestWorld.Context(World, tick));
+        // 60 days: its store (30 days of capacity) is not yet full, so it still makes 10 a day, 4 of them for stock.
+        for (int t = 0; t < 60; t++) Assert.Equal(0, Day(t, 6).Loss);
+        Assert.Equal(6, s.ExpectedSales, 1);
+        var expected = s.ExpectedSales;
+
+        s.Inputs["oxide"].Clear(); // cut off; buyers still take 6 a day from its stock
+        const double valueAdded = 2000 - 0.5 * 1000; // per magnet at reference prices
+        for (int t = 60; t < 80; t++)
+        {
+            var r = Day(t, 6);
+            Assert.Equal(expected * valueAdded, r.Loss, 6);
+            Assert.Equal(expected * 0.5, r.Shortages.Single().Required, 9);
+        }
+        Assert.Equal(expected, s.ExpectedSales);
+    }
+
+    [Fact]
     public void Origin_travels_a_magnet_made_from_CN_oxide_in_a_third_country_is_CN_origin()
     {
         var p = new ProducerSpec

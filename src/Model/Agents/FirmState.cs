@@ -24,8 +24,10 @@ public sealed class FirmState
     public Dictionary<string, Dictionary<string, double>> Finished { get; set; } = new();
     public double Capacity { get; set; }
     public double TargetCapacity { get; set; }
-    /// <summary>Producers: the output rate they meant to run at last tick (used as their normal supply).</summary>
+    /// <summary>Producers: the output rate they meant to run at last tick.</summary>
     public double PlannedRate { get; set; }
+    /// <summary>Producers: expected sales of the main output per tick, learnt on days inputs did not limit output.</summary>
+    public double ExpectedSales { get; set; }
     public double CumulativeLoss { get; set; }
 
     /// <summary>Risk estimate per "input|supplier country", in [0, 1]: learnt from the disruptions met there (Agents/SupplierRisk.cs).</summary>

@@ -13,7 +13,7 @@ public static class ProducerRules
 
     public static FirmState Initialise(ScenarioSpec world, ProducerSpec p)
     {
-        var s = new FirmState { Id = p.Id, HomeSegment = world.SegmentOf(p.Country), Capacity = p.Capacity, TargetCapacity = p.Capacity, PlannedRate = p.Capacity };
+        var s = new FirmState { Id = p.Id, HomeSegment = world.SegmentOf(p.Country), Capacity = p.Capacity, TargetCapacity = p.Capacity, PlannedRate = p.Capacity, ExpectedSales = p.Capacity };
         foreach (var (k, a) in p.Inputs)
         {
             var c = world.Commodity(k);
@@ -188,6 +188,9 @@ public static class ProducerRules
         foreach (var k in inputs)
             y = Math.Min(y, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
 
+        // What it would have made and sold: its desired rate, but no more than its expected sales. Spare capacity (a desired rate
+        // above what buyers take, the surplus going to stock) is neither a need for inputs nor output lost when they run short.
+        var wanted = Math.Min(desired, s.ExpectedSales);
         var shortages = new List<InputShortage>();
         var cover = new List<KeyValuePair<string, double>>();
         var primary = Primary(p);
@@ -198,7 +201,7 @@ public static class ProducerRules
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             var stock = Stock.For(s.Inputs, k);
             var avail = Stock.Total(stock);
-            shortages.Add(new InputShortage(k, use * desired, Math.Max(0, use * desired - avail)));
+            shortages.Add(new InputShortage(k, use * wanted, Math.Max(0, use * wanted - avail)));
             var taken = Stock.TakeProportional(stock, use * y);
             if (k == primary) primaryTaken = taken;
             if (used is not null) foreach (var (lot, q) in taken) used.Add((lot, q, world.Commodity(k).ReferencePrice));
@@ -232,9 +235,17 @@ public static class ProducerRules
         // prices as none), so the loss would follow prices instead of production.
         var referenceValueAdded = ReferenceValueAdded(world, p, s);
         var valueAdded = Math.Max(0, referenceValueAdded);
-        var loss = (desired - y) * valueAdded;
+        var loss = Math.Max(0, wanted - y) * valueAdded;
         s.CumulativeLoss += loss;
         s.PlannedRate = desired;
+        // Sales say what buyers want of it only while inputs do not limit it: on a day it could not make its plan its sales
+        // fall because it has nothing to sell, so expected sales hold at the last unconstrained level.
+        if (y >= desired - 1e-9)
+        {
+            double sold = 0;
+            foreach (var f in st.Sold) if (f.Commodity == p.Output) sold += f.Quantity;
+            s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
+        }
 
         foreach (var k in inputs)
             Thrift.Update(s, p.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);

@@ -326,6 +326,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             SupplyElasticity = m.Num("supply_elasticity", false, 1, 0, 50) ?? 1,
             InventoryCapDays = m.Num("inventory_cap_days", false, 30, 0) ?? 30,
             InitialInventoryDays = m.Num("initial_inventory_days", false, 5, 0) ?? 5,
+            SalesLearning = m.Num("sales_learning", false, 0.1, 0, 1) ?? 0.1,
             PriorityBuyers = priority.Select(x => x.Value).ToList(),
             MilitaryShare = m.Num("military_share", false, 0, 0, 1) ?? 0,
             Thrift = ReadThrift(m, inputs),

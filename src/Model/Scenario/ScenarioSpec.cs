@@ -233,7 +233,10 @@ public sealed record ProducerSpec
     public double SupplyElasticity { get; init; } = 1.0;
     /// <summary>Finished stock above this many days of capacity stops production.</summary>
     public double InventoryCapDays { get; init; } = 30;
+    /// <summary>Finished stock at the start, in days of capacity; also the days of expected sales the producer aims to hold.</summary>
     public double InitialInventoryDays { get; init; } = 5;
+    /// <summary>Weight of each day's sales in the producer's expected sales (adaptive expectations).</summary>
+    public double SalesLearning { get; init; } = 0.1;
     /// <summary>Buyers' countries served first when the producer is oversubscribed (e.g. Lynas → Japan).</summary>
     public IReadOnlyList<string> PriorityBuyers { get; init; } = [];
     /// <summary>Joint products: units of each co-product made per unit of the main output (e.g. Tb beside Dy).</summary>
