@@ -14,7 +14,9 @@ public static class SupplierRisk
     static readonly StringComparer Ord = StringComparer.Ordinal;
     const double Forget = 1e-4;
 
-    static string Key(string commodity, string country) => commodity + "|" + country;
+    /// <summary>"input|country", one string per pair (looked up every tick for every input and supplier country of every firm).</summary>
+    static string Key(string commodity, string country) => Keys.GetOrAdd((commodity, country), static k => k.Item1 + "|" + k.Item2);
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string> Keys = new();
 
     /// <summary>
     /// r ← r + (e − r)/T, T = learning days when e > r, memory days otherwise; e = the disruption share met this tick (0 where
