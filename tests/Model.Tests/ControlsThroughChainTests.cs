@@ -83,7 +83,7 @@ public class ControlsThroughChainTests
 
     // China makes Dy; a Japanese magnet maker turns it into magnets for Japan's car makers (80%) and its defence sector (20%, all
     // military end use). China bans Dy for Japanese military end use from day 0.
-    static ScenarioSpec MilitaryWorld(bool upstream, bool ban)
+    static ScenarioSpec MilitaryWorld(bool upstream, bool ban, ExportControl? licence = null)
     {
         var dy = new CommoditySpec { Id = "dy", ReferencePrice = 1000, InitialOrigin = "CN", PriceAdjustment = 0.03, PriceReversion = 0.01 };
         var magnet = new CommoditySpec { Id = "magnet", ReferencePrice = 500, InitialOrigin = "JP", PriceAdjustment = 0.03, PriceReversion = 0.01 };
@@ -104,9 +104,9 @@ public class ControlsThroughChainTests
                 },
             ],
             manufacturers: [User("jp-auto", "automotive", 800, 0), User("jp-defence", "defence", 200, 1)],
-            policies: ban
+            policies: (ban
                 ? [new ExportControl { Id = "cn-military", Start = 0, Exporter = "CN", Commodities = ["dy"], Destinations = ["JP"], EndUse = EndUseScope.Military }]
-                : [],
+                : Array.Empty<PolicySpec>()).Concat(licence is null ? [] : [licence]).ToList(),
             days: 300) with
         {
             Buyers = new BuyerSettings { EndUseUpstream = upstream, EndUseLagDays = 10 },
@@ -127,6 +127,21 @@ public class ControlsThroughChainTests
         // Without end use carried upstream the magnet maker buys as a civil buyer and the ban never reaches its Dy.
         var blind = MakerDyBought(MilitaryWorld(upstream: false, ban: true), 100, 300);
         Assert.InRange(blind / free, 0.97, 1.03);
+    }
+
+    [Fact]
+    public void Under_a_licence_a_military_ban_still_takes_only_the_military_share()
+    {
+        // China also licenses Dy to Japan (half refused, 10–30 days). A refusal postpones the magnet maker's civil needs; its
+        // end-use declaration must let it buy them back when approved, else the ban on its 20% military use would cut far more.
+        var licence = new ExportControl
+        {
+            Id = "cn-licence", Start = 0, Exporter = "CN", Commodities = ["dy"], Destinations = ["JP"], Mode = ControlMode.License,
+            ApprovalRate = 0.5, DelayMinDays = 10, DelayMaxDays = 30,
+        };
+        var licensed = MakerDyBought(MilitaryWorld(upstream: true, ban: false, licence), 100, 300);
+        var both = MakerDyBought(MilitaryWorld(upstream: true, ban: true, licence), 100, 300);
+        Assert.InRange(both / licensed, 0.8 - 0.08, 0.8 + 0.08);
     }
 
     [Fact]

@@ -263,8 +263,11 @@ public static class MarketClearing
                 if (binding.Count > 0) declaredBy[o] = binding;
             }
         bool Declares(int b) => declaredBy[parts[b].Order] is not null && parts[b].Normal > 0;
+        // A declaration covers the tick's civil requirement and what earlier declarations covered but the buyer could not buy
+        // (a licence refused, a seller empty): the ban cuts the military share, not civil needs that a refusal postponed.
+        string DeclarationKey(int b) => OrderOf(b).BuyerId + "|" + parts[b].Application;
         for (int b = 0; b < parts.Count; b++)
-            if (Declares(b)) declaredLeft[b] = parts[b].Normal;
+            if (Declares(b)) declaredLeft[b] = parts[b].Normal + state.DeclaredBacklog.GetValueOrDefault(DeclarationKey(b));
         // A loop, not Any with a lambda: a lambda over b and a would allocate its closure on every call (once per request).
         bool Declared(int b, int a)
         {
@@ -722,6 +725,15 @@ public static class MarketClearing
             next.Add(new SegmentPrice(commodity.Id, s.Id, priceOf[s.Id]));
         }
 
+        // What each declaration covered and its buyer still lacks is carried to the next tick (only the buyers declaring now).
+        if (declaredLeft.Count > 0 || state.DeclaredBacklog.Count > 0)
+        {
+            var backlog = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (int b = 0; b < parts.Count; b++)
+                if (declaredLeft.TryGetValue(b, out var left) && Math.Min(left, remaining[b]) > Eps)
+                    backlog[DeclarationKey(b)] = backlog.GetValueOrDefault(DeclarationKey(b)) + Math.Min(left, remaining[b]);
+            state.DeclaredBacklog = backlog;
+        }
         // The volumes drawn down, into the state (their keys are there already, so the map's order does not change).
         foreach (var id in licenceUsed)
         {

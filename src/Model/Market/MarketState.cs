@@ -17,6 +17,9 @@ public sealed class MarketState
     public Dictionary<string, double> LicenceLeft { get; set; } = new();
     /// <summary>"buyer|control[|application]" → days refused since its last approval: the next approval covers them too.</summary>
     public Dictionary<string, int> LicenceRefusedDays { get; set; } = new();
+    /// <summary>"buyer|application" → civil requirement a buyer declared under a military end-use control and could not buy
+    /// (a licence refused, a seller empty): the next declaration covers it too.</summary>
+    public Dictionary<string, double> DeclaredBacklog { get; set; } = new();
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
     public Dictionary<string, double> QuotaUsed { get; set; } = new();
     /// <summary>The licence maps above by integer id, for clearing; not persisted (rebuilt from the maps when absent or stale).</summary>
