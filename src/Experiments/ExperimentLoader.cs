@@ -207,18 +207,19 @@ public static class ExperimentLoader
 
         // Size before expansion, so a million-run typo fails at once.
         var grid = parameters.Where(p => p.IsGrid).ToList();
-        // Priors: `samples` Latin-hypercube draws of every parameter with a prior, crossed with the cases and the grid.
-        var sampled = parameters.Where(p => priors.ContainsKey(p.Name)).Select(p => (P: p, Values: LatinHypercube.Sample(masterSeed, p.Name, samples ?? 0, priors[p.Name].Prior)
-            .Select(LatinHypercube.Format).ToList())).ToList();
-        var sampleCount = sampled.Count == 0 ? 1 : samples ?? 0;
+        var sampleCount = priors.Count == 0 ? 1 : samples ?? 0;
         long variantCount = Math.Max(1, cases.Count) * (long)sampleCount;
-        foreach (var p in grid) variantCount = Math.Min(long.MaxValue / 2, variantCount * p.Values.Count);
-        var runCount = variantCount * repetitions;
+        foreach (var p in grid) variantCount = Saturating(variantCount, p.Values.Count);
+        var runCount = Saturating(variantCount, repetitions);
         if (maxRuns is not null && runCount > maxRuns)
             return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
-                $"the experiment expands to {runCount} runs ({variantCount} variants × {repetitions} repetitions), more than {maxRuns}; pass --yes to run them anyway"));
+                $"the experiment expands to {Count(runCount)} runs ({Count(variantCount)} variants × {repetitions} repetitions), more than {maxRuns}; pass --yes to run them anyway"));
         if (runCount > int.MaxValue / 2)
-            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "", $"the experiment expands to {runCount} runs, too many to run"));
+            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "", $"the experiment expands to {Count(runCount)} runs, too many to run"));
+
+        // Priors: `samples` Latin-hypercube draws of every parameter with a prior, crossed with the cases and the grid.
+        var sampled = parameters.Where(p => priors.ContainsKey(p.Name)).Select(p => (P: p, Values: LatinHypercube.Sample(masterSeed, p.Name, sampleCount, priors[p.Name].Prior)
+            .Select(LatinHypercube.Format).ToList())).ToList();
 
         // Expand and check every variant with the scenario loader.
         var variants = new List<Variant>();
@@ -272,6 +273,14 @@ public static class ExperimentLoader
             return 0;
         }
     }
+
+    /// <summary>
+    /// a × b for counts (≥ 0), stopping at long.MaxValue: four ranges of 65,536 values multiply to 2^64, which wraps to 0
+    /// runs and passed every size check.
+    /// </summary>
+    static long Saturating(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
+
+    static string Count(long n) => n == long.MaxValue ? $"more than {long.MaxValue - 1}" : n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The experiment file's errors first, then by file, line and column; capped (<see cref="ErrorLimits"/>).</summary>
     static IReadOnlyList<ScenarioError> Sorted(IEnumerable<ScenarioError> errors, long omitted = 0) =>

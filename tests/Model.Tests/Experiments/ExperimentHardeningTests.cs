@@ -1,0 +1,59 @@
+using MarketSim.Experiments;
+
+namespace MarketSim.Model.Tests.Experiments;
+
+/// <summary>Experiment files built to exhaust the loader or to break the batch outputs are refused in words, at once.</summary>
+public class ExperimentHardeningTests
+{
+    static string Cutoff3m => Paths.Scenario("japan-cutoff-3m.yaml").Replace('\\', '/');
+
+    static ExperimentLoadResult Load(string body, int? maxRuns = ExperimentLoader.DefaultMaxRuns) =>
+        ExperimentLoader.LoadText(body.Replace("SCENARIO", Cutoff3m), "exp.yaml", Paths.RepoRoot, maxRuns);
+
+    static string Errors(ExperimentLoadResult r) => string.Join("\n", r.Errors.Select(e => $"{e.File}:{e.Line}:{e.Column}: {e.Field}: {e.Message}"));
+
+    /// <summary>Loads on a worker thread: a loader that expands or draws before refusing fails the test instead of hanging it.</summary>
+    static ExperimentLoadResult Quick(string body, int? maxRuns = ExperimentLoader.DefaultMaxRuns)
+    {
+        var load = Task.Run(() => Load(body, maxRuns));
+        Assert.True(load.Wait(TimeSpan.FromSeconds(5)), "the loader did not answer within 5 s");
+        return load.Result;
+    }
+
+    [Fact]
+    public void A_grid_whose_size_overflows_is_refused_before_expansion()
+    {
+        // 65536^4 = 2^64: a wrapping product is 0 runs, which passed every size check.
+        var body = """
+            name: huge
+            scenario: SCENARIO
+            parameters:
+              - {name: a, path: demand.elasticity, range: {from: 0, to: 1, count: 65536}}
+              - {name: b, path: demand.floor, range: {from: 0.5, to: 1, count: 65536}}
+              - {name: c, path: demand.lead_time_learning, range: {from: 0, to: 1, count: 65536}}
+              - {name: d, path: demand.persistence, range: {from: 0, to: 1, count: 65536}}
+            """;
+        var e = Assert.Single(Quick(body).Errors);
+        Assert.Contains("more than 1000", e.Message);
+        Assert.Contains("--yes", e.Message);
+        e = Assert.Single(Quick(body, maxRuns: null).Errors);
+        Assert.Contains("too many to run", e.Message);
+    }
+
+    [Fact]
+    public void Too_many_samples_are_refused_before_any_is_drawn()
+    {
+        var body = """
+            name: lhs
+            scenario: SCENARIO
+            samples: 50000000
+            parameters:
+              - name: e
+                path: demand.elasticity
+                prior: {dist: uniform, min: 0, max: 1}
+            """;
+        Assert.Contains("expands to 50000000 runs", Assert.Single(Quick(body).Errors).Message);
+        // 2^31 − 1 samples ran out of memory drawing them.
+        Assert.Contains("too many to run", Assert.Single(Quick(body.Replace("50000000", "2147483647"), maxRuns: null).Errors).Message);
+    }
+}
