@@ -111,6 +111,12 @@ public static class ExperimentLoader
             foreach (var p in addPolicies) p.Str("id"); // the scenario loader checks the rest, per variant
         }
 
+        var baseWorld = baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec;
+        var metrics = ReadMetrics(metricsMap, baseWorld);
+        // A parameter named like a column of runs.csv would repeat it: the report read the wrong value and Parquet failed.
+        var columns = FixedColumns.ToHashSet(StringComparer.Ordinal);
+        if (baseWorld is not null && metrics is not null) columns.UnionWith(RunMetrics.Columns(baseWorld, metrics).Select(c => c.Name));
+
         // Parameters.
         var priors = new Dictionary<string, (Prior Prior, YamlMap Map)>(StringComparer.Ordinal);
         var parameters = new List<ParameterSpec>();
@@ -136,7 +142,7 @@ public static class ExperimentLoader
             }
             if (pname is not null)
             {
-                if (FixedColumns.Contains(pname)) pm.Error("name", $"'{pname}' is a fixed column of runs.csv; choose another name");
+                if (columns.Contains(pname)) pm.Error("name", $"'{pname}' is a column of runs.csv (fixed or a metric); choose another name");
                 else if (pname.IndexOfAny([',', '"', '\n', '\r']) >= 0) pm.Error("name", "must not contain commas, quotes or line breaks");
                 else if (!names.Add(pname)) pm.Error("name", $"parameter '{pname}' is defined twice");
             }
@@ -196,7 +202,6 @@ public static class ExperimentLoader
         foreach (var p in parameters.Where(p => !withValues.Contains(p.Name) && cases.Count == 0))
             sink.Errors.Add(new ScenarioError(fileName, p.Line, p.Column, $"parameters[{p.Name}]", "needs values or range (or define cases that set it)"));
 
-        var metrics = ReadMetrics(metricsMap, baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec);
         map.RejectUnknown();
 
         if (priors.Count > 0 && samples is null) map.Error("samples", "is required when a parameter has a prior: how many Latin-hypercube samples to draw (at least 2)");

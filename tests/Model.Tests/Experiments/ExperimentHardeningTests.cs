@@ -56,4 +56,23 @@ public class ExperimentHardeningTests
         // 2^31 − 1 samples ran out of memory drawing them.
         Assert.Contains("too many to run", Assert.Single(Quick(body.Replace("50000000", "2147483647"), maxRuns: null).Errors).Message);
     }
+
+    [Theory]
+    [InlineData("loss_JP")]
+    [InlineData("peak_price_dy_oxide")]
+    [InlineData("shortage_days_US")]
+    public void A_parameter_named_like_an_output_column_is_refused(string name)
+    {
+        var r = Load($"""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - name: {name}
+                path: demand.elasticity
+                values: [0.1, 0.2]
+            """);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(("exp.yaml", 4, "parameters[0].name"), (e.File, e.Line, e.Field));
+        Assert.Contains($"'{name}' is a column of runs.csv", e.Message);
+    }
 }
