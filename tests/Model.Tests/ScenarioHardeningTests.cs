@@ -101,7 +101,15 @@ public class ScenarioHardeningTests
 
     [Fact]
     public void Gdp_zero_is_refused() =>
-        One(ScenarioYaml.With(8, "    gdp: 1.0e12", "    gdp: 0"), "countries[0].gdp", "greater than 0");
+        One(ScenarioYaml.With(8, "    gdp: 1.0e12", "    gdp: 0"), "countries[0].gdp", "at least 1");
+
+    [Fact]
+    public void A_tiny_gdp_is_refused()
+    {
+        // Losses are shares of gdp: 1e-300 wrote Infinity and NaN into losses.csv, summary.csv, runs.csv and the report.
+        var e = One(ScenarioYaml.With(8, "    gdp: 1.0e12", "    gdp: 1e-300"), "countries[0].gdp", "must be at least 1, got 1e-300");
+        Assert.Equal(8, e.Line);
+    }
 
     [Fact]
     public void Gdp_above_the_bound_is_refused() =>

@@ -217,7 +217,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var source = m.Str("io_source", required: multipliers.Count > 0, fallback: "") ?? "";
         var c = new CountrySpec
         {
-            Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0, positive: true) ?? 0, // losses are shares of it
+            Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 1) ?? 1, // losses are shares of it: a gdp of 1e-300 made them Infinity
             IoMultipliers = multipliers, IoSource = source,
         };
         if (id is not null && !_countries.Add(id)) m.Error("id", $"country '{id}' is defined twice");
