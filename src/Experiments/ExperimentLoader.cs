@@ -55,6 +55,7 @@ public static class ExperimentLoader
     /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters.</summary>
     static string? CellProblem(string text)
     {
+        if (text.Length > TextRules.MaxLength) return $"must be at most {TextRules.MaxLength} characters long, got {text.Length}: it is written into a cell of runs.csv";
         for (int i = 0; i < text.Length; i++)
             if (IdRules.IsControl(text[i]))
                 return $"must not contain control characters such as line breaks or tabs (U+{(int)text[i]:X4} at position {i + 1}): it is written into a cell of runs.csv";
@@ -68,8 +69,8 @@ public static class ExperimentLoader
         var sink = new ErrorSink(fileName);
         var map = new YamlMap(root, "", sink);
 
-        var name = map.Str("name");
-        var description = map.Str("description", required: false, fallback: "")!;
+        var name = map.Text("name");
+        var description = map.Text("description", required: false, fallback: "", prose: true)!;
         var scenarioRel = map.Str("scenario");
         var horizon = map.Int("horizon", required: false, min: 1);
         var masterSeed = ReadSeed(map, "master_seed");
