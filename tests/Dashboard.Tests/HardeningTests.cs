@@ -1,5 +1,6 @@
 using MarketSim.Classrooms;
 using MarketSim.Dashboard.Classrooms;
+using MarketSim.Dashboard.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Diagnostics;
@@ -7,6 +8,7 @@ using System.Text.Json;
 using MarketSim.Dashboard.Security;
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Grains.Session;
+using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -339,6 +341,21 @@ public sealed class HardeningTests(DashboardApp app)
         var since = app.Logs.Entries.Skip(logged).ToList();
         Assert.DoesNotContain(since, e => e.Level >= LogLevel.Error);
         Assert.True(since.Sum(e => e.Text.Length) < 2_000, string.Join("\n", since.Select(e => $"{e.Level} {e.Category}: {e.Text[..Math.Min(e.Text.Length, 300)]}")));
+    }
+
+    [Fact]
+    public async Task A_session_id_derived_from_a_long_scenario_name_keeps_to_the_id_rules()
+    {
+        // A scenario named with 1,000,000 characters gave a session id of 1,000,009 (docs/SECURITY.md: at most 100).
+        var path = Path.Combine(Paths.RepoRoot, "scenarios", ScenarioCatalog.DefaultFile);
+        var world = ScenarioLoader.LoadOrThrow(path) with { Name = "Long " + new string('n', 1_000_000) };
+        var s = await app.Sessions.CreateAsync(world, await File.ReadAllTextAsync(path));
+        try
+        {
+            Assert.Null(IdRules.Problem(s.Id));
+            Assert.StartsWith("long-nnn", s.Id);
+        }
+        finally { await app.Sessions.EndAsync(s.Id); }
     }
 
     [Fact]
