@@ -384,7 +384,10 @@ public static class ExperimentLoader
             if (hasStep)
             {
                 if (step <= 0) { r.Error("step", $"must be greater than 0, got {Fmt(step!.Value)}"); return values; }
-                n = (long)Math.Floor((to.Value - from.Value) / step!.Value + 1e-9) + 1;
+                // Counted as a double first: 2e30 steps cast to a long wrapped and gave one value without a word.
+                var steps = Math.Floor((to.Value - from.Value) / step!.Value + 1e-9) + 1;
+                if (!(steps <= 1_000_000)) { pm.Error("range", $"gives {Fmt(steps)} values; at most 1000000 per parameter"); return values; }
+                n = (long)steps;
             }
             else
             {
@@ -400,6 +403,9 @@ public static class ExperimentLoader
                 values.Add(whole ? ((long)Math.Round(v)).ToString(CultureInfo.InvariantCulture) : Fmt(v));
                 nodes.Add(r.Node);
             }
+            // Values are written with 12 significant digits: a finer step would give variants that look (and are) the same.
+            var same = values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (same is not null) pm.Error("range", $"gives the value '{same.Key}' more than once: the step is finer than the 12 significant digits values are written with");
         }
         return values;
     }

@@ -75,4 +75,38 @@ public class ExperimentHardeningTests
         Assert.Equal(("exp.yaml", 4, "parameters[0].name"), (e.File, e.Line, e.Field));
         Assert.Contains($"'{name}' is a column of runs.csv", e.Message);
     }
+
+    [Fact]
+    public void A_range_with_too_many_steps_to_count_is_refused_in_words()
+    {
+        // (to − from) / step = 2e30 steps: cast to a long it wrapped, and the range silently gave one value.
+        var r = Load("""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - name: e
+                path: demand.elasticity
+                range: {from: -1e15, to: 1e15, step: 1e-15}
+            """);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(("exp.yaml", 6, "parameters[0].range"), (e.File, e.Line, e.Field));
+        Assert.Contains("at most 1000000 per parameter", e.Message);
+    }
+
+    [Fact]
+    public void A_range_finer_than_its_values_can_be_written_is_refused()
+    {
+        // 1000000.000001 is written with 12 significant digits: every value of this range would read 1000000.
+        var r = Load("""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - name: s
+                path: policies[jp-stockpile-dy].size
+                range: {from: 1000000, to: 1000000.001, count: 1000}
+            """);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(("exp.yaml", 6, "parameters[0].range"), (e.File, e.Line, e.Field));
+        Assert.Contains("gives the value '1000000' more than once", e.Message);
+    }
 }
