@@ -143,7 +143,9 @@ public static class ExperimentLoader
             }
             if (pname is not null)
             {
-                if (columns.Contains(pname)) pm.Error("name", $"'{pname}' is a column of runs.csv (fixed or a metric); choose another name");
+                // A name is a header cell of runs.csv: held to the id rules, as "=p" was written '=p and lost by the report.
+                if (IdRules.Problem(pname) is { } problem) pm.Error("name", problem);
+                else if (columns.Contains(pname)) pm.Error("name", $"'{pname}' is a column of runs.csv (fixed or a metric); choose another name");
                 else if (pname.IndexOfAny([',', '"', '\n', '\r']) >= 0) pm.Error("name", "must not contain commas, quotes or line breaks");
                 else if (!names.Add(pname)) pm.Error("name", $"parameter '{pname}' is defined twice");
             }

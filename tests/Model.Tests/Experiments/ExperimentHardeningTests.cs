@@ -109,4 +109,24 @@ public class ExperimentHardeningTests
         Assert.Equal(("exp.yaml", 6, "parameters[0].range"), (e.File, e.Line, e.Field));
         Assert.Contains("gives the value '1000000' more than once", e.Message);
     }
+
+    [Theory]
+    [InlineData("'=p'", "must not start with '='")]
+    [InlineData("'@q'", "must not start with '@'")]
+    [InlineData("\"a\\u202Eb\"", "control characters")]
+    public void Parameter_names_follow_the_id_rules(string name, string message)
+    {
+        // runs.csv neutralised such a header cell ('=p) and the report then lost the parameter.
+        var r = Load($"""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - name: {name}
+                path: demand.elasticity
+                values: [0.1, 0.2]
+            """);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(("exp.yaml", 4, "parameters[0].name"), (e.File, e.Line, e.Field));
+        Assert.Contains(message, e.Message);
+    }
 }
