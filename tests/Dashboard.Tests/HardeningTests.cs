@@ -398,6 +398,27 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_live_export_control_is_held_to_the_files_rules_for_end_users_and_sectors()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        var before = (await s.Grain.GetPoliciesAsync()).Value.Count;
+        foreach (var (fields, expected) in new[]
+        {
+            ("\"endUsers\":[\"nobody\"]", "policy.endUsers: unknown end user 'nobody'"),
+            ("\"sectors\":[\"auto\\nmotive\"]", "policy.sectors: must not contain control characters"),
+            ($"\"sectors\":[\"{new string('s', 20_000)}\"]", "policy.sectors: must be at most 200 characters long, got 20000"),
+        })
+        {
+            var ban = JsonDocument.Parse($$"""{"$kind":"export_control","id":"e-users","start":1,"exporter":"CN","commodities":["dy_oxide"],{{fields}}}""").RootElement;
+            var e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, ban));
+            Assert.Contains(expected, e.Message);
+            Assert.True(e.Message.Length < 300, $"{e.Message.Length} characters");
+        }
+        Assert.Equal(before, (await s.Grain.GetPoliciesAsync()).Value.Count);
+    }
+
+    [Fact]
     public async Task Null_commodity_lists_in_a_live_policy_are_refused_by_name_and_change_nothing()
     {
         var s = await app.NewSessionAsync();

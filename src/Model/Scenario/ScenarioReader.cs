@@ -45,14 +45,8 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var producers = producerMaps.Select(ReadProducer).Where(p => p is not null).Select(p => p!).ToList();
         var manufacturerMaps = root.Items("manufacturers");
         var manufacturers = manufacturerMaps.SelectMany(ReadManufacturers).ToList();
-        // Ids an entity list may name: producers, manufacturer firms and their groups.
-        foreach (var p in producers) _buyers.Add(p.Id);
-        foreach (var mf in manufacturers)
-        {
-            _buyers.Add(mf.Id);
-            var slash = mf.Id.IndexOf('/');
-            if (slash > 0) _buyers.Add(mf.Id[..slash]);
-        }
+        // Ids an entity list may name: producers, manufacturer firms and their groups (the rule the hubs apply too).
+        _buyers = PolicyContext.EndUserIds(producers.Select(p => p.Id), manufacturers.Select(mf => mf.Id));
         var sectors = producers.Select(p => (p.Country, p.Sector)).Concat(manufacturers.Select(mf => (mf.Country, mf.Sector))).ToHashSet();
         foreach (var (country, sector, m, node) in _ioSectors)
             if (!sectors.Contains((country, sector)))
@@ -465,14 +459,14 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         return c;
     }
 
-    readonly HashSet<string> _buyers = new(StringComparer.Ordinal);
+    HashSet<string> _buyers = new(StringComparer.Ordinal);
 
     List<string> EndUsers(YamlMap m)
     {
         var list = m.StrList("end_users");
         foreach (var (id, node) in list)
             if (!_buyers.Contains(id))
-                sink.Add(node, m.Path + ".end_users", $"unknown end user '{id}' (a producer id, a manufacturer group id or a firm id such as group/firm)");
+                sink.Add(node, m.Path + ".end_users", PolicyRules.UnknownEndUser(id));
         return list.Select(x => x.Value).ToList();
     }
 
