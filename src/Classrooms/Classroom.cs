@@ -79,7 +79,8 @@ public sealed class Classroom
         var n = (name ?? "").Trim();
         if (n.Length == 0) throw new ClassroomError("name", "is empty");
         if (n.Length > MaxNameLength) throw new ClassroomError("name", $"is longer than {MaxNameLength} characters");
-        if (n.Any(char.IsControl)) throw new ClassroomError("name", "contains control characters");
+        // The one rule for ids and text: format characters too (U+202E reverses the scoreboard's text, U+200B hides in it).
+        if (n.Any(MarketSim.Model.Scenario.IdRules.IsControl)) throw new ClassroomError("name", "contains control or format characters");
         if (Phase == ClassroomPhase.Finished) throw new ClassroomError("code", $"classroom {Code} has finished");
         if (_seats.Any(s => string.Equals(s.Name, n, StringComparison.OrdinalIgnoreCase)))
             throw new ClassroomError("name", $"\"{n}\" is taken in this classroom; choose another (or use your saved seat to rejoin)");

@@ -21,6 +21,11 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
     .AddHubOptions<SimulationHub>(HubLimits).AddHubOptions<ClassroomHub>(HubLimits);
 builder.Logging.AddFilter(HubRefusals.DispatcherCategory, LogLevel.Critical);
+// Arguments of the wrong type are answered naming the argument (ArgumentErrors wraps the JSON protocol it replaces).
+builder.Services.Remove(builder.Services.Single(d => d.ServiceType == typeof(Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol)
+    && d.ImplementationType == typeof(Microsoft.AspNetCore.SignalR.Protocol.JsonHubProtocol)));
+builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol>(sp => new ArgumentErrors(
+    ActivatorUtilities.CreateInstance<Microsoft.AspNetCore.SignalR.Protocol.JsonHubProtocol>(sp), typeof(SimulationHub), typeof(ClassroomHub)));
 // Broadcasts never wait for a client: each connection has a small queue, and one that falls behind is disconnected
 // (QueuedHubLifetimeManager; docs/SECURITY.md). Only the dashboard's hubs: Blazor's own circuit hub keeps the default.
 builder.Services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<SimulationHub>, QueuedHubLifetimeManager<SimulationHub>>();

@@ -55,6 +55,7 @@ public static class ExperimentLoader
     /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters.</summary>
     static string? CellProblem(string text)
     {
+        if (text.Length > TextRules.MaxLength) return $"must be at most {TextRules.MaxLength} characters long, got {text.Length}: it is written into a cell of runs.csv";
         for (int i = 0; i < text.Length; i++)
             if (IdRules.IsControl(text[i]))
                 return $"must not contain control characters such as line breaks or tabs (U+{(int)text[i]:X4} at position {i + 1}): it is written into a cell of runs.csv";
@@ -68,8 +69,8 @@ public static class ExperimentLoader
         var sink = new ErrorSink(fileName);
         var map = new YamlMap(root, "", sink);
 
-        var name = map.Str("name");
-        var description = map.Str("description", required: false, fallback: "")!;
+        var name = map.Text("name");
+        var description = map.Text("description", required: false, fallback: "", prose: true)!;
         var scenarioRel = map.Str("scenario");
         var horizon = map.Int("horizon", required: false, min: 1);
         var masterSeed = ReadSeed(map, "master_seed");
@@ -111,6 +112,12 @@ public static class ExperimentLoader
             foreach (var p in addPolicies) p.Str("id"); // the scenario loader checks the rest, per variant
         }
 
+        var baseWorld = baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec;
+        var metrics = ReadMetrics(metricsMap, baseWorld);
+        // A parameter named like a column of runs.csv would repeat it: the report read the wrong value and Parquet failed.
+        var columns = FixedColumns.ToHashSet(StringComparer.Ordinal);
+        if (baseWorld is not null && metrics is not null) columns.UnionWith(RunMetrics.Columns(baseWorld, metrics).Select(c => c.Name));
+
         // Parameters.
         var priors = new Dictionary<string, (Prior Prior, YamlMap Map)>(StringComparer.Ordinal);
         var parameters = new List<ParameterSpec>();
@@ -136,7 +143,9 @@ public static class ExperimentLoader
             }
             if (pname is not null)
             {
-                if (FixedColumns.Contains(pname)) pm.Error("name", $"'{pname}' is a fixed column of runs.csv; choose another name");
+                // A name is a header cell of runs.csv: held to the id rules, as "=p" was written '=p and lost by the report.
+                if (IdRules.Problem(pname) is { } problem) pm.Error("name", problem);
+                else if (columns.Contains(pname)) pm.Error("name", $"'{pname}' is a column of runs.csv (fixed or a metric); choose another name");
                 else if (pname.IndexOfAny([',', '"', '\n', '\r']) >= 0) pm.Error("name", "must not contain commas, quotes or line breaks");
                 else if (!names.Add(pname)) pm.Error("name", $"parameter '{pname}' is defined twice");
             }
@@ -196,7 +205,6 @@ public static class ExperimentLoader
         foreach (var p in parameters.Where(p => !withValues.Contains(p.Name) && cases.Count == 0))
             sink.Errors.Add(new ScenarioError(fileName, p.Line, p.Column, $"parameters[{p.Name}]", "needs values or range (or define cases that set it)"));
 
-        var metrics = ReadMetrics(metricsMap, baseTree is null ? null : ScenarioLoader.LoadText(scenarioText!, scenarioPath!).Spec);
         map.RejectUnknown();
 
         if (priors.Count > 0 && samples is null) map.Error("samples", "is required when a parameter has a prior: how many Latin-hypercube samples to draw (at least 2)");
@@ -207,18 +215,19 @@ public static class ExperimentLoader
 
         // Size before expansion, so a million-run typo fails at once.
         var grid = parameters.Where(p => p.IsGrid).ToList();
-        // Priors: `samples` Latin-hypercube draws of every parameter with a prior, crossed with the cases and the grid.
-        var sampled = parameters.Where(p => priors.ContainsKey(p.Name)).Select(p => (P: p, Values: LatinHypercube.Sample(masterSeed, p.Name, samples ?? 0, priors[p.Name].Prior)
-            .Select(LatinHypercube.Format).ToList())).ToList();
-        var sampleCount = sampled.Count == 0 ? 1 : samples ?? 0;
+        var sampleCount = priors.Count == 0 ? 1 : samples ?? 0;
         long variantCount = Math.Max(1, cases.Count) * (long)sampleCount;
-        foreach (var p in grid) variantCount = Math.Min(long.MaxValue / 2, variantCount * p.Values.Count);
-        var runCount = variantCount * repetitions;
+        foreach (var p in grid) variantCount = Saturating(variantCount, p.Values.Count);
+        var runCount = Saturating(variantCount, repetitions);
         if (maxRuns is not null && runCount > maxRuns)
             return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
-                $"the experiment expands to {runCount} runs ({variantCount} variants × {repetitions} repetitions), more than {maxRuns}; pass --yes to run them anyway"));
+                $"the experiment expands to {Count(runCount)} runs ({Count(variantCount)} variants × {repetitions} repetitions), more than {maxRuns}; pass --yes to run them anyway"));
         if (runCount > int.MaxValue / 2)
-            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "", $"the experiment expands to {runCount} runs, too many to run"));
+            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "", $"the experiment expands to {Count(runCount)} runs, too many to run"));
+
+        // Priors: `samples` Latin-hypercube draws of every parameter with a prior, crossed with the cases and the grid.
+        var sampled = parameters.Where(p => priors.ContainsKey(p.Name)).Select(p => (P: p, Values: LatinHypercube.Sample(masterSeed, p.Name, sampleCount, priors[p.Name].Prior)
+            .Select(LatinHypercube.Format).ToList())).ToList();
 
         // Expand and check every variant with the scenario loader.
         var variants = new List<Variant>();
@@ -272,6 +281,14 @@ public static class ExperimentLoader
             return 0;
         }
     }
+
+    /// <summary>
+    /// a × b for counts (≥ 0), stopping at long.MaxValue: four ranges of 65,536 values multiply to 2^64, which wraps to 0
+    /// runs and passed every size check.
+    /// </summary>
+    static long Saturating(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
+
+    static string Count(long n) => n == long.MaxValue ? $"more than {long.MaxValue - 1}" : n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The experiment file's errors first, then by file, line and column; capped (<see cref="ErrorLimits"/>).</summary>
     static IReadOnlyList<ScenarioError> Sorted(IEnumerable<ScenarioError> errors, long omitted = 0) =>
@@ -369,7 +386,10 @@ public static class ExperimentLoader
             if (hasStep)
             {
                 if (step <= 0) { r.Error("step", $"must be greater than 0, got {Fmt(step!.Value)}"); return values; }
-                n = (long)Math.Floor((to.Value - from.Value) / step!.Value + 1e-9) + 1;
+                // Counted as a double first: 2e30 steps cast to a long wrapped and gave one value without a word.
+                var steps = Math.Floor((to.Value - from.Value) / step!.Value + 1e-9) + 1;
+                if (!(steps <= 1_000_000)) { pm.Error("range", $"gives {Fmt(steps)} values; at most 1000000 per parameter"); return values; }
+                n = (long)steps;
             }
             else
             {
@@ -385,6 +405,9 @@ public static class ExperimentLoader
                 values.Add(whole ? ((long)Math.Round(v)).ToString(CultureInfo.InvariantCulture) : Fmt(v));
                 nodes.Add(r.Node);
             }
+            // Values are written with 12 significant digits: a finer step would give variants that look (and are) the same.
+            var same = values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (same is not null) pm.Error("range", $"gives the value '{same.Key}' more than once: the step is finer than the 12 significant digits values are written with");
         }
         return values;
     }

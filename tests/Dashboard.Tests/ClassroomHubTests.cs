@@ -199,6 +199,10 @@ public sealed class ClassroomHubTests(DashboardApp app)
         await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("capacity:jp-magnet-ht", 1)), "decisions[0].lever: CN holds no lever \"capacity:jp-magnet-ht\"");
         await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("export:dy_oxide", 101)), "decisions[0].value: 101 is outside 0–100");
         await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("export:dy_oxide", -1)), "decisions[0].value");
+        // A value of the wrong type names the field too (it answered "Failed to invoke 'Submit' due to an error on the server.").
+        foreach (var bad in new object?[] { null, "abc" })
+            await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new { lever = "export:dy_oxide", value = bad } }),
+                "decisions[0].value: is not of the right type");
         await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, null!), "decisions: are missing");
         Assert.Equal(before, await Snapshot(teacher, c.Code));
 

@@ -258,6 +258,30 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void Names_from_a_scenario_reach_plotly_encoded_so_markup_in_them_stays_text()
+    {
+        // Plotly renders a subset of HTML: a country named like this drew a clickable link in the charts.
+        const string Link = "<a href=\"https://attacker.example/login\">Japan</a>";
+        var info = Info with
+        {
+            Countries = [new CountryInfo("CN", "China", 18e12), new CountryInfo("JP", Link, 4e12)],
+            Commodities = [new CommodityInfo("dy_oxide", "<b>Dy</b> & co", "t", 250000, 1e7)],
+        };
+        var series = new SessionSeries(info);
+        series.Add([Frame(0) with { Shortages = [new ShortageRow("JP", "<i>magnets</i>", "dy_oxide", 1, 0.5)] }]);
+
+        var chart = Render<ShortageChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])])).FindComponent<TimeSeriesChart>().Instance;
+        Assert.Contains("&lt;a href=", chart.PlotTitle);
+        Assert.NotEmpty(chart.LineNames);
+        Assert.All(chart.LineNames.Append(chart.PlotTitle), n => Assert.DoesNotContain("<", n));
+
+        var sankey = Render<FlowSankey>(p => p.Add(x => x.Source, series)).Instance;
+        Assert.Contains("&lt;a href=\"https://attacker.example/login\"&gt;Japan&lt;/a&gt;", sankey.NodeLabels.Cast<string>());
+        Assert.All(sankey.NodeLabels.Cast<string>(), l => Assert.DoesNotContain("<", l));
+        Assert.StartsWith("Flows of &lt;b&gt;Dy&lt;/b&gt; &amp; co (t)<br>", sankey.PlotTitle);
+    }
+
+    [Fact]
     public void The_sankey_sums_flows_origin_to_destination_over_its_window()
     {
         var series = Series(Frame(0), Frame(1), Frame(2));

@@ -1,5 +1,6 @@
 using MarketSim.Classrooms;
 using MarketSim.Dashboard.Classrooms;
+using MarketSim.Dashboard.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Diagnostics;
@@ -7,6 +8,7 @@ using System.Text.Json;
 using MarketSim.Dashboard.Security;
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Grains.Session;
+using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -342,6 +344,21 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_session_id_derived_from_a_long_scenario_name_keeps_to_the_id_rules()
+    {
+        // A scenario named with 1,000,000 characters gave a session id of 1,000,009 (docs/SECURITY.md: at most 100).
+        var path = Path.Combine(Paths.RepoRoot, "scenarios", ScenarioCatalog.DefaultFile);
+        var world = ScenarioLoader.LoadOrThrow(path) with { Name = "Long " + new string('n', 1_000_000) };
+        var s = await app.Sessions.CreateAsync(world, await File.ReadAllTextAsync(path));
+        try
+        {
+            Assert.Null(IdRules.Problem(s.Id));
+            Assert.StartsWith("long-nnn", s.Id);
+        }
+        finally { await app.Sessions.EndAsync(s.Id); }
+    }
+
+    [Fact]
     public async Task Csv_zips_are_built_once_per_state_and_one_address_builds_one_at_a_time()
     {
         await using var hub = await app.ConnectAsync();
@@ -378,6 +395,27 @@ public sealed class HardeningTests(DashboardApp app)
         Assert.NotEqual(same[0], await clients[0].GetByteArrayAsync($"/sessions/{fresh.Id}/export/csv.zip"));
         Assert.Equal(builds + 2, zips.Builds);
         clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task A_live_export_control_is_held_to_the_files_rules_for_end_users_and_sectors()
+    {
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        var before = (await s.Grain.GetPoliciesAsync()).Value.Count;
+        foreach (var (fields, expected) in new[]
+        {
+            ("\"endUsers\":[\"nobody\"]", "policy.endUsers: unknown end user 'nobody'"),
+            ("\"sectors\":[\"auto\\nmotive\"]", "policy.sectors: must not contain control characters"),
+            ($"\"sectors\":[\"{new string('s', 20_000)}\"]", "policy.sectors: must be at most 200 characters long, got 20000"),
+        })
+        {
+            var ban = JsonDocument.Parse($$"""{"$kind":"export_control","id":"e-users","start":1,"exporter":"CN","commodities":["dy_oxide"],{{fields}}}""").RootElement;
+            var e = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", s.Id, ban));
+            Assert.Contains(expected, e.Message);
+            Assert.True(e.Message.Length < 300, $"{e.Message.Length} characters");
+        }
+        Assert.Equal(before, (await s.Grain.GetPoliciesAsync()).Value.Count);
     }
 
     [Fact]

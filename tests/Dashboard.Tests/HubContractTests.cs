@@ -135,6 +135,11 @@ public sealed class HubContractTests(DashboardApp app)
         { "SetSpeed", [null, -5.0], "ticksPerSecond: -5 is outside" },
         { "SetSpeed", [null, 5000.0], "ticksPerSecond: 5000 is outside" },
         { "RunTo", [null, "next tuesday"], "date: \"next tuesday\" is not a date" },
+        // Arguments of the wrong type name the argument (they answered "Failed to invoke 'Step' due to an error on the server.").
+        { "Step", [null, 1.5], "ticks: must be a whole number, got 1.5" },
+        { "Step", [null, "abc"], "ticks: must be a whole number, got \"abc\"" },
+        { "SetSpeed", [null, "fast"], "ticksPerSecond: must be a number, got \"fast\"" },
+        { "RunTo", [null, new string('9', 20_000)], $"date: \"{new string('9', 40)}…\" is not a date" }, // echoed in full before
         { "RunTo", [null, "2031-01-01"], "date: 2031-01-01 is outside the session" },
         { "Subscribe", [null, -1], "fromTick: -1 is negative" },
         { "RemovePolicy", [null, "no-such-policy"], "No policy with id \"no-such-policy\"" },

@@ -57,6 +57,29 @@ public sealed class ModelOfViewTests
         Assert.Contains("# China–Japan 2026", written); // comments survive
     }
 
+    [Theory]
+    [InlineData("document marker, no seed")]
+    [InlineData("flow style (JSON)")]
+    public void The_timeline_export_of_any_uploaded_form_loads_and_replays(string form)
+    {
+        // The line rewrite put "seed:" above a leading "---" (two documents) and appended block YAML to a JSON file.
+        var path = Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml");
+        var yaml = File.ReadAllText(path);
+        var original = form.StartsWith("document", StringComparison.Ordinal)
+            ? "---\n" + string.Join("\n", yaml.Split('\n').Where(l => !l.StartsWith("seed:", StringComparison.Ordinal)))
+            : System.Text.Json.JsonSerializer.Serialize(new YamlDotNet.Serialization.Deserializer().Deserialize<object>(yaml));
+        Assert.True(ScenarioLoader.LoadText(original, "upload.yaml").Ok);
+        var world = ScenarioLoader.LoadOrThrow(path);
+        var timeline = world.Policies.Append(new Tariff { Id = "jp-tariff", Start = 41, End = 90, Importer = "JP", Commodities = ["ndpr_oxide"], Rate = 0.125 }).ToList();
+
+        var written = TimelineYaml.Write(original, 99, timeline, "timeline of a test");
+        var loaded = ScenarioLoader.LoadText(written, "timeline.yaml");
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors) + "\n" + written[..Math.Min(written.Length, 400)]);
+        Assert.Equal(99UL, loaded.Spec!.Seed);
+        Assert.Equal(timeline.Select(p => p.Id), loaded.Spec.Policies.Select(p => p.Id));
+        Assert.Equal(world.Producers.Count, loaded.Spec.Producers.Count);
+    }
+
     [Fact]
     public void Policy_validation_expands_groups_as_the_loader_does()
     {

@@ -69,6 +69,8 @@ public class ClassroomTests
         Refused(() => room.Join("Eve", null, Token()), "code", "is full (4 seats)");
         Refused(() => room.Join("  ", null, Token()), "name", "is empty");
         Refused(() => room.Join(new string('x', 41), null, Token()), "name", "longer than 40");
+        Refused(() => room.Join("Eve\u202Eevil", null, Token()), "name", "control or format characters");
+        Refused(() => room.Join("E\u200Bve", null, Token()), "name", "control or format characters");
         Assert.Equal(4, room.Seats.Count);
     }
 

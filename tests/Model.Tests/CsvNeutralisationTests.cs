@@ -34,6 +34,16 @@ public class CsvNeutralisationTests
     public void Numbers_and_plain_text_are_left_alone(string cell) =>
         Assert.Equal(cell, CsvFormat.Neutralise(cell));
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void A_number_that_is_not_finite_is_written_as_an_empty_cell(double value)
+    {
+        Assert.Equal("", CsvFormat.Number(value));
+        Assert.Equal("", CsvFormat.Share(value));
+    }
+
     [Fact]
     public void Quote_neutralises_then_quotes()
     {

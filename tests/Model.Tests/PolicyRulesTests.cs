@@ -44,7 +44,19 @@ public class PolicyRulesTests
         { new CapacityProject { Id = "p", Start = 0, Producer = "nope", AddedCapacity = 1, LeadTimeDays = 1 }, "producer", "unknown producer \"nope\"" },
         { new PriceFloor { Id = "f", Start = 0, Club = ["JP"], Excluded = [], Floors = new Dictionary<string, double> { ["oxide"] = 1e9 } }, "floors.oxide", "above any sane price" },
         { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], Applications = 0 }, "applications", "0 is outside 1–1000" },
+        // End users and sectors: the hubs took what the file loader refused ("nobody"), line breaks and 20,000 characters.
+        { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], EndUsers = ["jp-auto/a", "nobody"] }, "endUsers", "unknown end user 'nobody'" },
+        { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], EndUsers = null! }, "endUsers", "is null" },
+        { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], Sectors = ["auto\nmotive"] }, "sectors", "must not contain control characters" },
+        { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], Sectors = [new string('s', 20_000)] }, "sectors", "at most 200 characters" },
     };
+
+    [Fact]
+    public void End_users_may_name_producers_firms_and_their_groups()
+    {
+        var control = new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], EndUsers = ["cn-sep", "jp-auto", "jp-auto/b"], Sectors = ["automotive"] };
+        Assert.Empty(PolicyRules.Check(control, PolicyContext.For(World)));
+    }
 
     [Theory, MemberData(nameof(Broken))]
     public void A_broken_policy_is_refused_naming_the_field(PolicySpec policy, string field, string message)

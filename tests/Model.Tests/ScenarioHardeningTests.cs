@@ -83,6 +83,41 @@ public class ScenarioHardeningTests
         Assert.True(late.Ok, string.Join("\n", late.Errors));
     }
 
+    [Theory]
+    [InlineData(37, "    sector: automotive", "manufacturers[0].sector")]
+    [InlineData(1, "name: test", "name")]
+    [InlineData(4, "currency: USD", "currency")]
+    [InlineData(11, "  - id: US", "countries[2].name")]
+    [InlineData(23, "  - id: cn-mine", "producers[0].sector")]
+    [InlineData(14, "  - id: ore", "commodities[0].unit")]
+    public void Free_text_longer_than_200_characters_is_refused(int line, string old, string field)
+    {
+        // A 1.9 MB sector reused through YAML aliases in 10 manufacturers made a 3-day run write 218 MB.
+        var key = field[(field.LastIndexOf('.') + 1)..];
+        var text = new string('x', 201);
+        // A list item gets the field on a line of its own; any other line is replaced.
+        var yaml = ScenarioYaml.With(line, old, old.StartsWith("  - id:") ? $"{old}\n    {key}: {text}" : $"{old.Split(':')[0]}: {text}");
+        One(yaml, field, "must be at most 200 characters long, got 201");
+    }
+
+    [Theory]
+    [InlineData("\"auto\\nmotive\"", "U+000A")]
+    [InlineData("\"auto\\u202Emotive\"", "U+202E")]
+    [InlineData("\"auto\\u200Bmotive\"", "U+200B")]
+    public void Free_text_with_control_characters_is_refused(string quoted, string code)
+    {
+        var e = One(ScenarioYaml.With(37, "    sector: automotive", "    sector: " + quoted), "manufacturers[0].sector", code);
+        Assert.Equal(37, e.Line);
+    }
+
+    [Fact]
+    public void A_description_may_hold_line_breaks_but_not_be_endless()
+    {
+        var ok = ScenarioLoader.LoadText(ScenarioYaml.With(1, "name: test", "name: test\ndescription: \"two\\nlines\""), "t.yaml");
+        Assert.True(ok.Ok, string.Join("\n", ok.Errors));
+        One(ScenarioYaml.With(1, "name: test", "name: test\ndescription: " + new string('x', 4001)), "description", "at most 4000 characters");
+    }
+
     [Fact]
     public void Days_are_bounded() =>
         One(ScenarioYaml.With(3, "days: 100", "days: 5000000"), "days", "at most 36500");
@@ -101,7 +136,15 @@ public class ScenarioHardeningTests
 
     [Fact]
     public void Gdp_zero_is_refused() =>
-        One(ScenarioYaml.With(8, "    gdp: 1.0e12", "    gdp: 0"), "countries[0].gdp", "greater than 0");
+        One(ScenarioYaml.With(8, "    gdp: 1.0e12", "    gdp: 0"), "countries[0].gdp", "at least 1");
+
+    [Fact]
+    public void A_tiny_gdp_is_refused()
+    {
+        // Losses are shares of gdp: 1e-300 wrote Infinity and NaN into losses.csv, summary.csv, runs.csv and the report.
+        var e = One(ScenarioYaml.With(8, "    gdp: 1.0e12", "    gdp: 1e-300"), "countries[0].gdp", "must be at least 1, got 1e-300");
+        Assert.Equal(8, e.Line);
+    }
 
     [Fact]
     public void Gdp_above_the_bound_is_refused() =>

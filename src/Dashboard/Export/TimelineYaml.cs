@@ -3,27 +3,87 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MarketSim.Model.Policies;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace MarketSim.Dashboard.Export;
 
 /// <summary>
 /// A session's timeline as a scenario file that replays it: the YAML the session was created from, comments and all, with
 /// its top-level <c>seed</c> and <c>policies</c> replaced by the session's seed and whole timeline (live changes included,
-/// as ticks). Loading it and running to the same tick gives the same frames.
+/// as ticks). Loading it and running to the same tick gives the same frames. A file the line rewrite cannot handle is
+/// written out again from its tree, without comments.
 /// </summary>
 public static partial class TimelineYaml
 {
     public static string Write(string originalYaml, ulong seed, IEnumerable<PolicySpec> timeline, string? note = null)
+    {
+        var policies = timeline.ToList();
+        var text = Rewrite(originalYaml, seed, policies, note);
+        // The line rewrite keeps comments but understands only a block mapping written from the first column: a file that
+        // starts with "---", is written in flow style (JSON) or quotes its keys is rebuilt from its tree (comments lost).
+        return Replays(text, seed, policies.Count) ? text : Rebuild(originalYaml, seed, policies, note);
+    }
+
+    static List<string> Block(IEnumerable<PolicySpec> timeline, string? note)
+    {
+        var block = new List<string> { "policies:" };
+        if (note is not null) block.Add("  # " + note);
+        block.AddRange(timeline.Select(p => "  - " + Policy(p)));
+        if (block.Count == 1) block[0] = "policies: []";
+        return block;
+    }
+
+    /// <summary>True if the text is one YAML mapping with exactly one seed (the given one) and one list of this many policies.</summary>
+    static bool Replays(string yaml, ulong seed, int count)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root) return false;
+            var keys = root.Children.Keys.Select(k => (k as YamlScalarNode)?.Value).ToList();
+            return keys.Count(k => k == "seed") == 1 && keys.Count(k => k == "policies") == 1
+                && root.Children[new YamlScalarNode("seed")] is YamlScalarNode s && s.Value == seed.ToString(CultureInfo.InvariantCulture)
+                && root.Children[new YamlScalarNode("policies")] is YamlSequenceNode p && p.Children.Count == count;
+        }
+        catch (Exception e) when (e is YamlException or ArgumentException) // malformed, or a key twice
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The uploaded file's tree with seed and policies set, written out as YAML (the session loaded it, so it parses).</summary>
+    static string Rebuild(string originalYaml, ulong seed, List<PolicySpec> policies, string? note)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(originalYaml));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        root.Style = YamlDotNet.Core.Events.MappingStyle.Block;
+        var block = new YamlStream();
+        block.Load(new StringReader(string.Join("\n", Block(policies, null))));
+        Set(root, "seed", new YamlScalarNode(seed.ToString(CultureInfo.InvariantCulture)));
+        Set(root, "policies", ((YamlMappingNode)block.Documents[0].RootNode).Children.Values.Single());
+        var w = new StringWriter { NewLine = "\n" };
+        if (note is not null) w.Write("# " + note + "\n");
+        stream.Save(w, assignAnchors: false);
+        return w.ToString().Replace("\r\n", "\n");
+    }
+
+    static void Set(YamlMappingNode m, string key, YamlNode value)
+    {
+        var k = m.Children.Keys.FirstOrDefault(c => (c as YamlScalarNode)?.Value == key);
+        m.Children[k ?? new YamlScalarNode(key)] = value;
+    }
+
+    static string Rewrite(string originalYaml, ulong seed, List<PolicySpec> timeline, string? note)
     {
         var lines = originalYaml.Replace("\r\n", "\n").Split('\n').ToList();
         var seedLine = $"seed: {seed.ToString(CultureInfo.InvariantCulture)}";
         var s = lines.FindIndex(l => SeedKey().IsMatch(l));
         if (s >= 0) lines[s] = seedLine; else lines.Insert(0, seedLine);
 
-        var block = new List<string> { "policies:" };
-        if (note is not null) block.Add("  # " + note);
-        block.AddRange(timeline.Select(p => "  - " + Policy(p)));
-        if (block.Count == 1) block[0] = "policies: []";
+        var block = Block(timeline, note);
 
         var start = lines.FindIndex(l => l.StartsWith("policies:", StringComparison.Ordinal));
         if (start < 0) { lines.AddRange(block); return string.Join("\n", lines) + "\n"; }

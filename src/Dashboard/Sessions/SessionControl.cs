@@ -70,7 +70,7 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
     {
         var s = RequireControl(sessionId);
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            throw PolicyArguments.Error("date", $"\"{date}\" is not a date (yyyy-MM-dd)");
+            throw PolicyArguments.Error("date", $"\"{ErrorLimits.Short(date ?? "")}\" is not a date (yyyy-MM-dd)");
         // Runs through the day asked: its frame (tick d − start) is the last one run, so the next tick to run is one more
         // (docs/ARCHITECTURE.md, "The clock").
         var tick = d.DayNumber - s.Scenario.StartDate.DayNumber;

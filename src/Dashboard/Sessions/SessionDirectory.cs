@@ -146,10 +146,14 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         var slug = Slug().Replace(name.ToLowerInvariant(), "-").Trim('-');
         if (slug.Length == 0) slug = "session";
         if (slug.StartsWith(ClassroomPrefix, StringComparison.Ordinal)) slug = "s-" + slug; // a scenario named "class ..." is no classroom
+        // Session ids keep to the id rules (at most 100 characters): room for "-" and a counter of up to 20 digits.
+        if (slug.Length > MaxSlug) slug = slug[..MaxSlug].TrimEnd('-');
         string id;
         do id = $"{slug}-{Interlocked.Increment(ref _counter)}"; while (_sessions.ContainsKey(id));
         return id;
     }
+
+    const int MaxSlug = IdRules.MaxLength - 21;
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex Slug();

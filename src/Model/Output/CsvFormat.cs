@@ -24,6 +24,9 @@ public static class CsvFormat
 
     static string Format(double value, string format)
     {
+        // A second line of defence behind the scenario's bounds: readers (spreadsheets, the report) take an empty cell
+        // as "no value"; "NaN" or "∞" would be read as text or poison sums.
+        if (!double.IsFinite(value)) return "";
         var s = value.ToString(format, CultureInfo.InvariantCulture);
         // Tiny negatives (float noise such as -1e-12) and -0.0 would print as "-0": one zero keeps files comparable.
         return s == "-0" ? "0" : s;

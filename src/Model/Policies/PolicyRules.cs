@@ -19,10 +19,27 @@ public sealed record PolicyContext
     /// <summary>Commodity id → highest price the market can reach (reference price × max price factor).</summary>
     public IReadOnlyDictionary<string, double>? PriceCaps { get; init; }
     public IReadOnlySet<string>? Producers { get; init; }
+    /// <summary>What an export control's end_users may name (<see cref="EndUserIds"/>).</summary>
+    public IReadOnlySet<string>? EndUsers { get; init; }
     /// <summary>Ids a policy may not take (countries, producers, manufacturer groups and firms) → what holds each.</summary>
     public IReadOnlyDictionary<string, string>? TakenIds { get; init; }
     /// <summary>Commodity group → its commodities, for expanding "group:NAME" (<see cref="CommodityGroups"/>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>
+    /// The buyers an export control's end_users may name: producer ids, manufacturer firm ids (group/firm) and their group
+    /// ids. One rule for scenario files and hub calls.
+    /// </summary>
+    public static HashSet<string> EndUserIds(IEnumerable<string> producerIds, IEnumerable<string> manufacturerIds)
+    {
+        var ids = new HashSet<string>(producerIds, StringComparer.Ordinal);
+        foreach (var id in manufacturerIds)
+        {
+            ids.Add(id);
+            if (id.IndexOf('/') is var slash and > 0) ids.Add(id[..slash]);
+        }
+        return ids;
+    }
 
     /// <summary>Everything a live policy is checked against in this world.</summary>
     public static PolicyContext For(ScenarioSpec world)
@@ -41,6 +58,7 @@ public sealed record PolicyContext
             Countries = world.Countries.Select(c => c.Id).ToHashSet(StringComparer.Ordinal),
             PriceCaps = world.Commodities.GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().ReferencePrice * g.First().MaxPriceFactor, StringComparer.Ordinal),
             Producers = world.Producers.Select(p => p.Id).ToHashSet(StringComparer.Ordinal),
+            EndUsers = EndUserIds(world.Producers.Select(p => p.Id), world.Manufacturers.Select(m => m.Id)),
             TakenIds = taken,
             Groups = CommodityGroups.Of(world.Commodities),
         };
@@ -99,6 +117,14 @@ public static class PolicyRules
                 Days("delayMaxDays", e.DelayMaxDays);
                 if (e.DelayMaxDays < e.DelayMinDays) Add("delayMaxDays", $"{F(e.DelayMaxDays)} is below delayMinDays {F(e.DelayMinDays)}");
                 if (e.Applications is < 1 or > MaxApplications) Add("applications", $"{e.Applications} is outside 1–{MaxApplications}");
+                if (NotNull("endUsers", e.EndUsers) && context.EndUsers is { } buyers)
+                    foreach (var id in e.EndUsers)
+                        if (id is null || !buyers.Contains(id)) { Add("endUsers", UnknownEndUser(id ?? "")); break; }
+                // Sectors are free text (as a file's sector fields): no line breaks, a bounded length.
+                if (NotNull("sectors", e.Sectors))
+                    foreach (var sector in e.Sectors)
+                        if (sector is null) { Add("sectors", "contains null; give sector names"); break; }
+                        else if (TextRules.Problem(sector) is { } problem) { Add("sectors", problem); break; }
                 break;
             case Tariff t:
                 if (NotNull("commodities", t.Commodities)) Commodities("commodities", t.Commodities);
@@ -198,6 +224,10 @@ public static class PolicyRules
     }
 
     static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The one message for an end user that is not a buyer of the world, from a file or a hub.</summary>
+    public static string UnknownEndUser(string id) =>
+        $"unknown end user '{ErrorLimits.Short(id)}' (a producer id, a manufacturer group id or a firm id such as group/firm)";
 
     /// <summary>The field as a scenario file names it: <c>approvalRate</c> → <c>approval_rate</c>, <c>floors.x</c> → <c>floors</c>.</summary>
     public static string FileField(string field)

@@ -18,11 +18,11 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
 
     public ScenarioSpec? Read(YamlMap root)
     {
-        var name = root.Str("name");
-        var description = root.Str("description", required: false, fallback: "");
+        var name = root.Text("name");
+        var description = root.Text("description", required: false, fallback: "", prose: true);
         _start = root.Date("start_date");
         _days = root.Int("days", fallback: 365, min: 1) ?? 365;
-        var currency = root.Str("currency");
+        var currency = root.Text("currency");
         var seed = (ulong)(root.Num("seed", required: false, fallback: 0, min: 0, max: ulong.MaxValue) ?? 0); // as before the 1e15 bound
         var demand = ReadDemand(root.Sub("demand"));
         var buyers = ReadBuyers(root.Sub("buyers"));
@@ -45,14 +45,8 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var producers = producerMaps.Select(ReadProducer).Where(p => p is not null).Select(p => p!).ToList();
         var manufacturerMaps = root.Items("manufacturers");
         var manufacturers = manufacturerMaps.SelectMany(ReadManufacturers).ToList();
-        // Ids an entity list may name: producers, manufacturer firms and their groups.
-        foreach (var p in producers) _buyers.Add(p.Id);
-        foreach (var mf in manufacturers)
-        {
-            _buyers.Add(mf.Id);
-            var slash = mf.Id.IndexOf('/');
-            if (slash > 0) _buyers.Add(mf.Id[..slash]);
-        }
+        // Ids an entity list may name: producers, manufacturer firms and their groups (the rule the hubs apply too).
+        _buyers = PolicyContext.EndUserIds(producers.Select(p => p.Id), manufacturers.Select(mf => mf.Id));
         var sectors = producers.Select(p => (p.Country, p.Sector)).Concat(manufacturers.Select(mf => (mf.Country, mf.Sector))).ToHashSet();
         foreach (var (country, sector, m, node) in _ioSectors)
             if (!sectors.Contains((country, sector)))
@@ -214,10 +208,10 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             else multipliers[sector] = v;
             _ioSectors.Add((id ?? "", sector, m, node));
         }
-        var source = m.Str("io_source", required: multipliers.Count > 0, fallback: "") ?? "";
+        var source = m.Text("io_source", required: multipliers.Count > 0, fallback: "", prose: true) ?? "";
         var c = new CountrySpec
         {
-            Id = id ?? "", Name = m.Str("name", false, id) ?? "", Gdp = m.Num("gdp", min: 0, positive: true) ?? 0, // losses are shares of it
+            Id = id ?? "", Name = m.Text("name", false, id) ?? "", Gdp = m.Num("gdp", min: 1) ?? 1, // losses are shares of it: a gdp of 1e-300 made them Infinity
             IoMultipliers = multipliers, IoSource = source,
         };
         if (id is not null && !_countries.Add(id)) m.Error("id", $"country '{id}' is defined twice");
@@ -232,10 +226,10 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var c = new CommoditySpec
         {
             Id = id ?? "",
-            Name = m.Str("name", false, id) ?? "",
-            Unit = m.Str("unit", false, "t") ?? "t",
-            Stage = m.Str("stage", false, "") ?? "",
-            Groups = m.StrList("groups").Select(g => g.Value).ToList(),
+            Name = m.Text("name", false, id) ?? "",
+            Unit = m.Text("unit", false, "t") ?? "t",
+            Stage = m.Text("stage", false, "") ?? "",
+            Groups = m.TextList("groups").Select(g => g.Value).ToList(),
             ReferencePrice = m.Num("reference_price", min: 1e-9) ?? 1,
             PriceAdjustment = m.Num("price_adjustment", false, 0.02, 0, 1) ?? 0.02,
             PriceReversion = m.Num("price_reversion", false, 0, 0, 1) ?? 0,
@@ -316,7 +310,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         foreach (var (c, node) in priority) CheckCountry(m, c, "priority_buyers", node);
         var p = new ProducerSpec
         {
-            Id = id ?? "", Country = country ?? "", Sector = m.Str("sector", false, "producer") ?? "producer", Output = output ?? "",
+            Id = id ?? "", Country = country ?? "", Sector = m.Text("sector", false, "producer") ?? "producer", Output = output ?? "",
             Capacity = m.Num("capacity", min: 0) ?? 0, UnitCost = m.Num("unit_cost", min: 0) ?? 0, Inputs = inputs,
             OriginFrom = originFrom ?? inputs.Keys.FirstOrDefault(),
             CoProducts = coProducts, ReservedFor = reservedFor.Select(x => x.Value).ToList(), ReservedShare = reservedShare,
@@ -351,7 +345,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         if (va > value) m.Error("value_added", $"value added per unit ({va}) cannot exceed output value per unit ({value})");
         var template = new ManufacturerSpec
         {
-            Id = id ?? "", Country = country ?? "", Sector = m.Str("sector") ?? "", OutputUnit = m.Str("output_unit", false, "unit") ?? "unit",
+            Id = id ?? "", Country = country ?? "", Sector = m.Text("sector") ?? "", OutputUnit = m.Text("output_unit", false, "unit") ?? "unit",
             PlannedOutput = planned, OutputValue = value, ValueAdded = va, Inputs = inputs, CoverDays = 0,
             LeadTimeDays = m.Num("lead_time_days", false, null, 1),
             MilitaryShare = m.Num("military_share", false, 0, 0, 1) ?? 0,
@@ -451,7 +445,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             ReExport = m.Bool("re_export"),
             DeMinimis = m.Num("de_minimis", false, null, 0, 1),
             EndUsers = EndUsers(m),
-            Sectors = m.StrList("sectors").Select(x => x.Value).ToList(),
+            Sectors = m.TextList("sectors").Select(x => x.Value).ToList(),
             Applications = mode == ControlMode.License ? Math.Min(1000, m.Int("applications", false, 10, 1) ?? 10) : 10,
             RentToState = RentHolder(m),
             QuotaQuantity = mode == ControlMode.Quota ? m.Num("quota", min: 0) ?? 0 : 0,
@@ -466,14 +460,14 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         return c;
     }
 
-    readonly HashSet<string> _buyers = new(StringComparer.Ordinal);
+    HashSet<string> _buyers = new(StringComparer.Ordinal);
 
     List<string> EndUsers(YamlMap m)
     {
         var list = m.StrList("end_users");
         foreach (var (id, node) in list)
             if (!_buyers.Contains(id))
-                sink.Add(node, m.Path + ".end_users", $"unknown end user '{id}' (a producer id, a manufacturer group id or a firm id such as group/firm)");
+                sink.Add(node, m.Path + ".end_users", PolicyRules.UnknownEndUser(id));
         return list.Select(x => x.Value).ToList();
     }
 

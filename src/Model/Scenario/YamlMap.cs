@@ -73,6 +73,23 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
         return fallback;
     }
 
+    /// <summary>Free text (a name, a sector, a unit; or prose), held to <see cref="TextRules"/> where the file gives it.</summary>
+    public string? Text(string key, bool required = true, string? fallback = null, bool prose = false)
+    {
+        var text = Str(key, required, fallback);
+        if (text is not null && Has(key) && TextRules.Problem(text, prose) is { } problem) Sink.Add(Find(key), F(key), problem);
+        return text;
+    }
+
+    /// <summary>A list of free text (commodity groups, sectors), each item held to <see cref="TextRules"/>.</summary>
+    public List<(string Value, YamlNode Node)> TextList(string key)
+    {
+        var list = StrList(key);
+        foreach (var (v, n) in list)
+            if (TextRules.Problem(v) is { } problem) Sink.Add(n, F(key), problem);
+        return list;
+    }
+
     /// <summary>
     /// Bounds for a number the reader gave none: every quantity is at most <see cref="QuantityLimits.MaxQuantity"/> in
     /// size, so no product of a few of them overflows a double, and every field counted in days (<c>days</c>,

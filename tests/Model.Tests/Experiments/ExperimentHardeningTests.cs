@@ -1,0 +1,132 @@
+using MarketSim.Experiments;
+
+namespace MarketSim.Model.Tests.Experiments;
+
+/// <summary>Experiment files built to exhaust the loader or to break the batch outputs are refused in words, at once.</summary>
+public class ExperimentHardeningTests
+{
+    static string Cutoff3m => Paths.Scenario("japan-cutoff-3m.yaml").Replace('\\', '/');
+
+    static ExperimentLoadResult Load(string body, int? maxRuns = ExperimentLoader.DefaultMaxRuns) =>
+        ExperimentLoader.LoadText(body.Replace("SCENARIO", Cutoff3m), "exp.yaml", Paths.RepoRoot, maxRuns);
+
+    static string Errors(ExperimentLoadResult r) => string.Join("\n", r.Errors.Select(e => $"{e.File}:{e.Line}:{e.Column}: {e.Field}: {e.Message}"));
+
+    /// <summary>Loads on a worker thread: a loader that expands or draws before refusing fails the test instead of hanging it.</summary>
+    static ExperimentLoadResult Quick(string body, int? maxRuns = ExperimentLoader.DefaultMaxRuns)
+    {
+        var load = Task.Run(() => Load(body, maxRuns));
+        Assert.True(load.Wait(TimeSpan.FromSeconds(5)), "the loader did not answer within 5 s");
+        return load.Result;
+    }
+
+    [Fact]
+    public void A_grid_whose_size_overflows_is_refused_before_expansion()
+    {
+        // 65536^4 = 2^64: a wrapping product is 0 runs, which passed every size check.
+        var body = """
+            name: huge
+            scenario: SCENARIO
+            parameters:
+              - {name: a, path: demand.elasticity, range: {from: 0, to: 1, count: 65536}}
+              - {name: b, path: demand.floor, range: {from: 0.5, to: 1, count: 65536}}
+              - {name: c, path: demand.lead_time_learning, range: {from: 0, to: 1, count: 65536}}
+              - {name: d, path: demand.persistence, range: {from: 0, to: 1, count: 65536}}
+            """;
+        var e = Assert.Single(Quick(body).Errors);
+        Assert.Contains("more than 1000", e.Message);
+        Assert.Contains("--yes", e.Message);
+        e = Assert.Single(Quick(body, maxRuns: null).Errors);
+        Assert.Contains("too many to run", e.Message);
+    }
+
+    [Fact]
+    public void Too_many_samples_are_refused_before_any_is_drawn()
+    {
+        var body = """
+            name: lhs
+            scenario: SCENARIO
+            samples: 50000000
+            parameters:
+              - name: e
+                path: demand.elasticity
+                prior: {dist: uniform, min: 0, max: 1}
+            """;
+        Assert.Contains("expands to 50000000 runs", Assert.Single(Quick(body).Errors).Message);
+        // 2^31 − 1 samples ran out of memory drawing them.
+        Assert.Contains("too many to run", Assert.Single(Quick(body.Replace("50000000", "2147483647"), maxRuns: null).Errors).Message);
+    }
+
+    [Theory]
+    [InlineData("loss_JP")]
+    [InlineData("peak_price_dy_oxide")]
+    [InlineData("shortage_days_US")]
+    public void A_parameter_named_like_an_output_column_is_refused(string name)
+    {
+        var r = Load($"""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - name: {name}
+                path: demand.elasticity
+                values: [0.1, 0.2]
+            """);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(("exp.yaml", 4, "parameters[0].name"), (e.File, e.Line, e.Field));
+        Assert.Contains($"'{name}' is a column of runs.csv", e.Message);
+    }
+
+    [Fact]
+    public void A_range_with_too_many_steps_to_count_is_refused_in_words()
+    {
+        // (to − from) / step = 2e30 steps: cast to a long it wrapped, and the range silently gave one value.
+        var r = Load("""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - name: e
+                path: demand.elasticity
+                range: {from: -1e15, to: 1e15, step: 1e-15}
+            """);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(("exp.yaml", 6, "parameters[0].range"), (e.File, e.Line, e.Field));
+        Assert.Contains("at most 1000000 per parameter", e.Message);
+    }
+
+    [Fact]
+    public void A_range_finer_than_its_values_can_be_written_is_refused()
+    {
+        // 1000000.000001 is written with 12 significant digits: every value of this range would read 1000000.
+        var r = Load("""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - name: s
+                path: policies[jp-stockpile-dy].size
+                range: {from: 1000000, to: 1000000.001, count: 1000}
+            """);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(("exp.yaml", 6, "parameters[0].range"), (e.File, e.Line, e.Field));
+        Assert.Contains("gives the value '1000000' more than once", e.Message);
+    }
+
+    [Theory]
+    [InlineData("'=p'", "must not start with '='")]
+    [InlineData("'@q'", "must not start with '@'")]
+    [InlineData("\"a\\u202Eb\"", "control characters")]
+    public void Parameter_names_follow_the_id_rules(string name, string message)
+    {
+        // runs.csv neutralised such a header cell ('=p) and the report then lost the parameter.
+        var r = Load($"""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - name: {name}
+                path: demand.elasticity
+                values: [0.1, 0.2]
+            """);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal(("exp.yaml", 4, "parameters[0].name"), (e.File, e.Line, e.Field));
+        Assert.Contains(message, e.Message);
+    }
+}
