@@ -102,8 +102,8 @@ public static class Usage
         """;
 
     public const string Attribute = """
-        marketsim attribute FILE [--policies ID,ID] [--groups NAME=ID+ID,...] [--samples N] [--seed S] [--days N]
-                                 [--out DIR] [--parallel N] [--country C,C]
+        marketsim attribute FILE [--policies ID,ID] [--groups NAME=ID+ID,...] [--samples N] [--seed S] [--seeds K]
+                                 [--days N] [--out DIR] [--parallel N] [--country C,C]
 
           Which measure did that: splits each country's loss, fiscal cost, export revenue and export rent among the
           scenario's policies by Shapley decomposition over counterfactual runs. The worth of a set of policies is the
@@ -112,8 +112,9 @@ public static class Usage
             phi_i = sum over S in N without i of |S|! (n-|S|-1)! / n! * (v(S + i) - v(S))
           The shares add up to the total, v(all) - v(none). Versions of a policy (the same id) count as one.
           Up to 8 players: exact, 2^n runs. More players, or --samples: N sampled permutations, with the standard error.
-          Writes DIR/attribution.csv: country, metric (loss, fiscal_cost, export_revenue, export_rent), policy (a player,
-          or total = all - none), share (value / total), value, stderr (0 when exact). Prints a table per country.
+          Writes DIR/attribution.csv: country, metric (loss, fiscal_cost, export_revenue, export_rent, indirect_loss,
+          extra_input_cost), policy (a player, or total = all - none), share (value / total), value, stderr (0 when
+          exact and one seed). Prints a table per country.
 
           --policies IDS  the players; the scenario's other policies stay in force in every run. Default: every policy
           --groups G      NAME=ID+ID: policies that go on and off together count as one player NAME (repeatable,
@@ -121,6 +122,8 @@ public static class Usage
           --samples N     sample N permutations (2 to 100000) instead of the exact computation; default when there are
                           more than 8 players: 200
           --seed S        simulation seed of every run (and of the permutations); default: the scenario's `seed`
+          --seeds K       average over seeds S, S+1, ..., S+K-1 (1 to 100; K times the runs); stderr then includes the
+                          spread across seeds. Licence draws move a one-seed split by more than its own size: use 5+
           --days N        ticks to simulate in every run; default: the scenario's `days`
           --out DIR       output directory (created if missing; other files in it are kept); default: results
           --parallel N    runs at a time (reference runner, one thread each); default: one per core (here {0})

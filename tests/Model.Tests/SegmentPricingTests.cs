@@ -121,6 +121,23 @@ public class SegmentPricingTests
         var rented = fills.Where(f => f.Fill.Rent > 0).ToList();
         Assert.NotEmpty(rented);
         Assert.All(rented, f => Assert.Equal("state", f.Fill.RentHolder));
+
+        // The state's rent is its revenue: China's fiscal cost is minus the rent it collected, tick by tick.
+        var world = World with { Policies = [control] };
+        var session = SessionRules.Initialise(world);
+        var state = MarketClearing.Initialise(world, Oxide);
+        double collected = 0;
+        Frame? frame = null;
+        for (int t = 0; t < 60; t++)
+        {
+            var plan = SessionRules.Begin(world, session);
+            var bids = new[] { Bid("cn-buyer", "CN", 50) with { Normal = 50 }, Bid("jp-buyer", "JP", 50) with { Normal = 50 } };
+            var result = MarketClearing.Clear(world, state, t, [Ask("cn-sep", "CN", 100)], bids, plan.InForce, 1);
+            collected += result.Fills.Sum(f => f.Rent * f.Quantity);
+            frame = SessionRules.Finish(world, session, plan, [result], new ReportTotals());
+        }
+        Assert.True(collected > 0);
+        Assert.Equal(-collected, frame!.Fiscal.Single(f => f.Country == "CN").Cumulative, 6);
     }
 
     [Fact]

@@ -49,7 +49,8 @@ public static class AttributeCommand
         try
         {
             using var output = OutputDirectory.Create(options.OutDir);
-            Console.Out.WriteLine($"{options.File}: {days} days from {world.StartDate:yyyy-MM-dd}, seed {seed}; {game.Count} players, " +
+            Console.Out.WriteLine($"{options.File}: {days} days from {world.StartDate:yyyy-MM-dd}, " +
+                (options.Seeds == 1 ? $"seed {seed}" : $"the mean over seeds {seed}–{seed + (ulong)options.Seeds - 1}") + $"; {game.Count} players, " +
                 (exact ? $"exact Shapley values over all {1 << game.Count} coalitions"
                        : $"Shapley values estimated from {options.Samples ?? PolicyAttribution.DefaultSamples} sampled permutations") +
                 $", {options.Parallel} run(s) at a time on the reference runner");
@@ -59,7 +60,7 @@ public static class AttributeCommand
                 Console.Out.WriteLine($"  in force in every run (not players): {string.Join(", ", game.Background)}");
 
             var clock = Stopwatch.StartNew();
-            var result = PolicyAttribution.Run(world, game, seed, days, options.Samples, options.Parallel, Progress(), cancel.Token);
+            var result = PolicyAttribution.Run(world, game, seed, days, options.Samples, options.Parallel, Progress(), cancel.Token, seeds: options.Seeds);
             clock.Stop();
             if (!Console.IsErrorRedirected) Console.Error.Write("\r" + new string(' ', 40) + "\r");
 

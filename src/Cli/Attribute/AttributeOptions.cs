@@ -12,6 +12,9 @@ public sealed record AttributeOptions(string File, string OutDir)
     public IReadOnlyList<(string Name, IReadOnlyList<string> Ids)> Groups { get; init; } = [];
     public int? Samples { get; init; }
     public ulong? Seed { get; init; }
+    /// <summary>Seeds to average over (seed, seed + 1, …): 1 = the one seed.</summary>
+    public int Seeds { get; init; } = 1;
+    public const int MaxSeeds = 100;
     public int? Days { get; init; }
     public int Parallel { get; init; } = DefaultParallel;
     /// <summary>Countries whose table is printed (null: every country with something to split). The CSV has them all.</summary>
@@ -19,16 +22,17 @@ public sealed record AttributeOptions(string File, string OutDir)
 
     public static int DefaultParallel => Math.Max(1, Environment.ProcessorCount);
 
-    static readonly string[] Names = ["--policies", "--groups", "--samples", "--seed", "--days", "--out", "--parallel", "--country"];
+    static readonly string[] Names = ["--policies", "--groups", "--samples", "--seed", "--seeds", "--days", "--out", "--parallel", "--country"];
 
-    /// <summary>Parses `FILE [--policies a,b] [--groups g=a+b,h=c] [--samples N] [--seed S] [--days N] [--out DIR] [--parallel N]
-    /// [--country C,D]`; `--opt value` and `--opt=value` both work; --groups may be repeated.</summary>
+    /// <summary>Parses `FILE [--policies a,b] [--groups g=a+b,h=c] [--samples N] [--seed S] [--seeds K] [--days N] [--out DIR]
+    /// [--parallel N] [--country C,D]`; `--opt value` and `--opt=value` both work; --groups may be repeated.</summary>
     public static (AttributeOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {
         string? file = null, outDir = null;
         List<string>? policies = null, countries = null;
         var groups = new List<(string, IReadOnlyList<string>)>();
         int? samples = null, days = null, parallel = null;
+        var seeds = 1;
         ulong? seed = null;
 
         for (int i = 0; i < args.Count; i++)
@@ -82,6 +86,11 @@ public sealed record AttributeOptions(string File, string OutDir)
                         return (null, $"--seed must be a whole number from 0 to {ulong.MaxValue}; got '{value}'");
                     seed = s;
                     break;
+                case "--seeds":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 1 || k > MaxSeeds)
+                        return (null, $"--seeds must be a whole number of seeds from 1 to {MaxSeeds}; got '{value}'");
+                    seeds = k;
+                    break;
                 case "--days":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var d) || d < 1 || d > Model.Scenario.QuantityLimits.MaxDays)
                         return (null, $"--days must be a whole number of days from 1 to {Model.Scenario.QuantityLimits.MaxDays}; got '{value}'");
@@ -101,7 +110,7 @@ public sealed record AttributeOptions(string File, string OutDir)
         if (file is null) return (null, "missing the scenario FILE to attribute");
         return (new AttributeOptions(file, outDir ?? DefaultOutDir)
         {
-            Policies = policies, Groups = groups, Samples = samples, Seed = seed, Days = days, Parallel = parallel ?? DefaultParallel, Countries = countries,
+            Policies = policies, Groups = groups, Samples = samples, Seed = seed, Seeds = seeds, Days = days, Parallel = parallel ?? DefaultParallel, Countries = countries,
         }, null);
     }
 }

@@ -59,43 +59,71 @@ public static class PolicyAttribution
     /// <param name="progress">Receives the number of runs finished so far (from several threads).</param>
     /// <param name="scheduler">Where the runs go (default: the thread pool). A web host that must keep its pool for its
     /// requests gives threads of its own.</param>
+    /// <param name="seeds">Runs every coalition with seeds <paramref name="seed"/> … seed + seeds − 1 and splits their mean (Shapley
+    /// values are linear in the worths, so this is the mean of the per-seed splits); the standard error then includes the
+    /// spread across seeds (licence draws make single-seed splits move by more than their own size).</param>
     public static AttributionResult Run(ScenarioSpec world, AttributionGame game, ulong seed, int days, int? samples, int parallel,
-        IProgress<int>? progress = null, CancellationToken cancel = default, TaskScheduler? scheduler = null)
+        IProgress<int>? progress = null, CancellationToken cancel = default, TaskScheduler? scheduler = null, int seeds = 1)
     {
         var n = game.Count;
         var exact = samples is null && n <= MaxExact;
         IReadOnlyList<int[]> permutations = exact ? [] : Shapley.SamplePermutations(n, samples ?? DefaultSamples, seed);
         var coalitions = exact ? Shapley.AllCoalitions(n).ToList() : Shapley.CoalitionsOf(permutations);
+        seeds = Math.Max(1, seeds);
 
         Counterfactual.Prime(world);
-        var worths = new double[coalitions.Count][];
+        var worths = new double[seeds][][];
+        for (int k = 0; k < seeds; k++) worths[k] = new double[coalitions.Count][];
         var countries = world.Countries.Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
         int done = 0;
         // Each run writes only its own slot, so the result does not depend on which thread ran what, or when.
-        Parallel.For(0, coalitions.Count, new ParallelOptions
+        Parallel.For(0, seeds * coalitions.Count, new ParallelOptions
         {
             MaxDegreeOfParallelism = Math.Max(1, parallel), CancellationToken = cancel, TaskScheduler = scheduler ?? TaskScheduler.Default,
-        }, i =>
+        }, r =>
         {
-            worths[i] = Vector(OutcomeAccumulator.Simulate(game.World(world, coalitions[i]), seed, days, cancel));
+            var (k, i) = Math.DivRem(r, coalitions.Count);
+            worths[k][i] = Vector(OutcomeAccumulator.Simulate(game.World(world, coalitions[i]), seed + (ulong)k, days, cancel));
             progress?.Report(Interlocked.Increment(ref done));
         });
 
-        double[][] value, err;
-        if (exact)
+        var index = new Dictionary<ulong, int>();
+        for (int i = 0; i < coalitions.Count; i++) index[coalitions[i]] = i;
+        (double[][] Value, double[][] Err) Split(double[][] w)
         {
-            value = Shapley.Exact(n, worths);
-            err = value.Select(v => new double[v.Length]).ToArray();
+            if (!exact) return Shapley.Sampled(n, permutations, m => w[index[m]]);
+            var v = Shapley.Exact(n, w);
+            return (v, v.Select(x => new double[x.Length]).ToArray());
         }
-        else
+        var perSeed = worths.Select(Split).ToArray();
+        var size = perSeed[0].Value[0].Length;
+        // Mean over seeds; error² = spread across seeds / seeds + mean sampling error² / seeds.
+        var value = new double[n][];
+        var err = new double[n][];
+        for (int p = 0; p < n; p++)
         {
-            var index = new Dictionary<ulong, int>();
-            for (int i = 0; i < coalitions.Count; i++) index[coalitions[i]] = i;
-            (value, err) = Shapley.Sampled(n, permutations, m => worths[index[m]]);
+            value[p] = new double[size];
+            err[p] = new double[size];
+            for (int j = 0; j < size; j++)
+            {
+                double mean = 0, sampling = 0;
+                foreach (var x in perSeed) { mean += x.Value[p][j]; sampling += x.Err[p][j] * x.Err[p][j]; }
+                mean /= seeds;
+                double spread = 0;
+                foreach (var x in perSeed) spread += (x.Value[p][j] - mean) * (x.Value[p][j] - mean);
+                value[p][j] = mean;
+                err[p][j] = seeds == 1 ? perSeed[0].Err[p][j] : Math.Sqrt(spread / (seeds - 1) / seeds + sampling / seeds / seeds);
+            }
         }
 
-        var none = worths[coalitions.ToList().IndexOf(0)];
-        var all = worths[coalitions.ToList().IndexOf(game.Grand)];
+        double[] Mean(int coalition)
+        {
+            var m = new double[size];
+            foreach (var w in worths) for (int j = 0; j < size; j++) m[j] += w[coalition][j] / seeds;
+            return m;
+        }
+        var none = Mean(index[0]);
+        var all = Mean(index[game.Grand]);
         var rows = new List<AttributionRow>();
         var ends = new Dictionary<(string, string), (double, double)>();
         for (int c = 0; c < countries.Count; c++)

@@ -243,6 +243,8 @@ public static class SessionRules
                 foreach (var c in floor.Club) Charge(c, amount * world.Country(c).Gdp / gdp);
             }
         }
+        // An export rent the state holds (`rent_to: state`, as an export tax) is its revenue: a negative fiscal cost.
+        foreach (var f in fills.Where(f => f.Rent > 0 && f.RentHolder == "state")) Charge(f.SellerCountry, -f.Rent * f.Quantity);
         foreach (var cp in plan.InForce.OfType<CapacityProject>().Where(c => c.Start == plan.Tick && c.Cost > 0))
             Charge(cp.Payer ?? world.Producers.First(p => p.Id == cp.Producer).Country, cp.Cost);
         var fiscal = new List<FiscalRow>();

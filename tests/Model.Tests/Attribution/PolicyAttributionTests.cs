@@ -61,6 +61,31 @@ public class PolicyAttributionTests
         r.Rows.Single(x => x.Country == country && x.Metric == metric && x.Player == player).Value;
 
     [Fact]
+    public void Over_several_seeds_the_split_is_the_mean_of_each_seeds_split_with_their_spread_as_error()
+    {
+        // A licence instead of the ban: its draws depend on the seed, so each seed splits Japan's loss differently.
+        var world = World() with
+        {
+            Policies = [.. World().Policies.Where(p => p.Id != "cn-ban-jp"), new ExportControl
+            {
+                Id = "cn-licence", Start = 20, Exporter = "CN", Commodities = ["magnet", "oxide"], Destinations = ["JP"],
+                Mode = ControlMode.License, ApprovalRate = 0.3, DelayMinDays = 5, DelayMaxDays = 40, Applications = 1,
+            }],
+        };
+        var game = Game(world);
+        var three = PolicyAttribution.Run(world, game, Seed, Days, samples: null, parallel: 2, seeds: 3);
+        var each = Enumerable.Range(0, 3).Select(k => PolicyAttribution.Run(world, game, Seed + (ulong)k, Days, null, 2)).ToList();
+        var licence = each.Select(r => Value(r, "JP", "loss", "cn-licence")).ToList();
+        Assert.True(licence.Distinct().Count() > 1, "the seeds should split differently");
+        foreach (var player in game.Players.Select(p => p.Name).Append("total"))
+            Assert.Equal(each.Average(r => Value(r, "JP", "loss", player)), Value(three, "JP", "loss", player), 6);
+        var mean = licence.Average();
+        var sd = Math.Sqrt(licence.Sum(v => (v - mean) * (v - mean)) / 2);
+        Assert.Equal(sd / Math.Sqrt(3), three.Rows.Single(r => r.Country == "JP" && r.Metric == "loss" && r.Player == "cn-licence").StdErr, 6);
+        Assert.Equal(Value(three, "JP", "loss", "total"), game.Players.Sum(p => Value(three, "JP", "loss", p.Name)), 6);
+    }
+
+    [Fact]
     public void Exact_shares_add_up_to_all_on_minus_none_and_the_ends_are_the_plain_runs()
     {
         var world = World();
