@@ -136,7 +136,7 @@ public static class AttributeCommand
             {
                 var row = r.Rows.Single(x => x.Country == country && x.Metric == metric && x.Player == player);
                 var v = Money(row.Value);
-                return r.Exact || player == "total" || double.IsNaN(row.StdErr) ? v : $"{v} ± {Money(row.StdErr)}";
+                return r.Exact && r.Seeds == 1 || player == "total" && r.Seeds == 1 || double.IsNaN(row.StdErr) ? v : $"{v} ± {Money(row.StdErr)}";
             }
             string ShareOf(string player) =>
                 r.Rows.Single(x => x.Country == country && x.Metric == "loss" && x.Player == player).Share is { } s ? s.ToString("0.0%", Inv) : "";

@@ -18,7 +18,11 @@ public sealed record AttributionResult(
     int Permutations,
     IReadOnlyList<string> Countries,
     IReadOnlyList<AttributionRow> Rows,
-    IReadOnlyDictionary<(string Country, string Metric), (double None, double All)> Ends);
+    IReadOnlyDictionary<(string Country, string Metric), (double None, double All)> Ends)
+{
+    /// <summary>Seeds the split is the mean over (1: one run per coalition).</summary>
+    public int Seeds { get; init; } = 1;
+}
 
 /// <summary>
 /// Attribution of each country's outcome to the policies by Shapley decomposition over counterfactual runs (docs/MODEL.md,
@@ -134,9 +138,18 @@ public static class PolicyAttribution
                 ends[(countries[c], Metrics[m])] = (none[j], all[j]);
                 for (int p = 0; p < n; p++)
                     rows.Add(new AttributionRow(countries[c], Metrics[m], game.Players[p].Name, total != 0 ? value[p][j] / total : null, value[p][j], err[p][j]));
-                rows.Add(new AttributionRow(countries[c], Metrics[m], "total", total != 0 ? 1 : null, total, 0));
+                rows.Add(new AttributionRow(countries[c], Metrics[m], "total", total != 0 ? 1 : null, total, SeedError(j)));
             }
-        return new AttributionResult(game, exact, coalitions.Count, permutations.Count, countries, rows, ends);
+        return new AttributionResult(game, exact, coalitions.Count * seeds, permutations.Count, countries, rows, ends) { Seeds = seeds };
+
+        // The total's standard error across seeds (0 with one seed: all − none is then exact).
+        double SeedError(int j)
+        {
+            if (seeds == 1) return 0;
+            var totals = worths.Select(w => w[index[game.Grand]][j] - w[index[0]][j]).ToList();
+            var mean = totals.Average();
+            return Math.Sqrt(totals.Sum(t => (t - mean) * (t - mean)) / (seeds - 1) / seeds);
+        }
     }
 
     /// <summary>The whole of attribution.csv.</summary>

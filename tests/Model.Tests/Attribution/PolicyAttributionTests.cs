@@ -83,6 +83,8 @@ public class PolicyAttributionTests
         var sd = Math.Sqrt(licence.Sum(v => (v - mean) * (v - mean)) / 2);
         Assert.Equal(sd / Math.Sqrt(3), three.Rows.Single(r => r.Country == "JP" && r.Metric == "loss" && r.Player == "cn-licence").StdErr, 6);
         Assert.Equal(Value(three, "JP", "loss", "total"), game.Players.Sum(p => Value(three, "JP", "loss", p.Name)), 6);
+        Assert.True(three.Rows.Single(r => r.Country == "JP" && r.Metric == "loss" && r.Player == "total").StdErr > 0);
+        Assert.Equal((3 * 16, 3), (three.Runs, three.Seeds));
     }
 
     [Fact]
