@@ -2,7 +2,7 @@ namespace MarketSim.Model.Market;
 
 /// <summary>
 /// The licence state of a <see cref="MarketState"/> by integer id, kept across ticks beside the state's string-keyed maps
-/// ("buyer|control[|application]"), which stay the persisted form and are written exactly as before. Clearing reads the
+/// ("buyer|exporter[|application]"), which stay the persisted form and are written exactly as before. Clearing reads the
 /// entries here instead of building and hashing the key string per bid part per tick. The table is not serialised: a
 /// state that arrives from a checkpoint or a copy has none, and one is built from its maps on the first use
 /// (<see cref="For"/>); a table that no longer matches its maps (other instances, other sizes) is rebuilt too.
@@ -67,7 +67,7 @@ internal sealed class LicenceTable
         return id;
     }
 
-    /// <summary>The ids of "buyer|control" (application 0) and "buyer|control|j" for each application j below
+    /// <summary>The ids of "buyer|exporter" (application 0) and "buyer|exporter|j" for each application j below
     /// <paramref name="applications"/> (at least), in one array kept across ticks, so the parts of an order look their ids up
     /// once; a key string is built only the first time it is needed.</summary>
     public int[] IdsOf(string buyer, string control, int applications)

@@ -295,7 +295,7 @@ public static class MarketClearing
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c) => c.Id + "|" + Period(c);
 
-        // One licence state per application: "buyer|control" for the first (as before splitting), "buyer|control|j" after.
+        // One licence state per application: "buyer|exporter" for the first (as before splitting), "buyer|exporter|j" after.
         int Licence(int b, Candidate c, int j)
         {
             var part = parts[b];
