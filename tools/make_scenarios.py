@@ -60,7 +60,7 @@ segments:              # China's domestic market can split from the rest of the 
 countries:             # GDP per year, USD. Japan (¥609.3 tn, Cabinet Office 2024); the others ASSUMPTION (IMF 2024 orders of magnitude), used only for GDP shares
   - {{id: CN, name: China, gdp: 18.7e12}}
   - {{id: JP, name: Japan, gdp: {609.3e12/JPY_PER_USD:.6g},   # ¥609.3 tn / {JPY_PER_USD}
-     io_multipliers: {{automotive: 2, electronics: 2, machinery: 2, defence: 2}},   # ASSUMPTION: see io_source
+     io_multipliers: {{automotive: 2, electronics: 2, machinery: 2, defence: 2, magnets: 2}},   # ASSUMPTION: see io_source (magnet making is manufacturing too)
      io_source: "ASSUMPTION: 2.0 for each sector, the order of the column sums of the inverse matrix for manufacturing in Japan's national input-output tables (Ministry of Internal Affairs and Communications); replace with the table's own sector figures"}}
   - {{id: US, name: United States, gdp: 29.2e12}}
   - {{id: DE, name: Germany (EU proxy), gdp: 4.66e12}}
