@@ -110,13 +110,11 @@ public static class PolicyAttribution
             err[p] = new double[size];
             for (int j = 0; j < size; j++)
             {
-                double mean = 0, sampling = 0;
-                foreach (var x in perSeed) { mean += x.Value[p][j]; sampling += x.Err[p][j] * x.Err[p][j]; }
-                mean /= seeds;
-                double spread = 0;
-                foreach (var x in perSeed) spread += (x.Value[p][j] - mean) * (x.Value[p][j] - mean);
+                var (mean, seedErr) = AcrossSeeds(perSeed.Select(x => x.Value[p][j]).ToArray());
+                double sampling = 0;
+                foreach (var x in perSeed) sampling += x.Err[p][j] * x.Err[p][j];
                 value[p][j] = mean;
-                err[p][j] = seeds == 1 ? perSeed[0].Err[p][j] : Math.Sqrt(spread / (seeds - 1) / seeds + sampling / seeds / seeds);
+                err[p][j] = seeds == 1 ? perSeed[0].Err[p][j] : Math.Sqrt(seedErr * seedErr + sampling / seeds / seeds);
             }
         }
 
@@ -143,13 +141,19 @@ public static class PolicyAttribution
         return new AttributionResult(game, exact, coalitions.Count * seeds, permutations.Count, countries, rows, ends) { Seeds = seeds };
 
         // The total's standard error across seeds (0 with one seed: all − none is then exact).
-        double SeedError(int j)
-        {
-            if (seeds == 1) return 0;
-            var totals = worths.Select(w => w[index[game.Grand]][j] - w[index[0]][j]).ToList();
-            var mean = totals.Average();
-            return Math.Sqrt(totals.Sum(t => (t - mean) * (t - mean)) / (seeds - 1) / seeds);
-        }
+        double SeedError(int j) => AcrossSeeds(worths.Select(w => w[index[game.Grand]][j] - w[index[0]][j]).ToArray()).Error;
+    }
+
+    /// <summary>The mean of one value per seed and its standard error, s/√K (0 for one seed).</summary>
+    static (double Mean, double Error) AcrossSeeds(double[] values)
+    {
+        double mean = 0;
+        foreach (var v in values) mean += v;
+        mean /= values.Length;
+        if (values.Length == 1) return (mean, 0);
+        double spread = 0;
+        foreach (var v in values) spread += (v - mean) * (v - mean);
+        return (mean, Math.Sqrt(spread / (values.Length - 1) / values.Length));
     }
 
     /// <summary>The whole of attribution.csv.</summary>

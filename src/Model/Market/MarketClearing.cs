@@ -73,13 +73,13 @@ public static class MarketClearing
     /// replaces the general rate; it does not multiply with it. So the licence is the same whatever the controls are named
     /// and however they overlap (its id is the state's).
     /// </summary>
-    static Dictionary<string, ExportControl> LicencesFor(List<ExportControl> controls, string commodity, Bid bid, EndUse use, string listed)
+    /// <param name="covering">The controls that cover the buyer (commodity, country, end use, listing), in id order.</param>
+    static Dictionary<string, ExportControl> LicencesFor(List<ExportControl> covering, string commodity)
     {
         var byState = new Dictionary<string, ExportControl>(StringComparer.Ordinal);
-        foreach (var c in controls)
+        foreach (var c in covering)
         {
-            if (c.Mode != ControlMode.License || !c.Covers(commodity, bid.BuyerCountry, use)
-                || !(listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))) continue;
+            if (c.Mode != ControlMode.License) continue;
             byState[c.Exporter] = byState.TryGetValue(c.Exporter, out var l)
                 ? l with
                 {
@@ -150,15 +150,15 @@ public static class MarketClearing
             var buyerSeg = world.SegmentOf(buyerCountry);
             var set = new LinkSet { Segment = buyerSeg };
             var l = set.Candidates;
-            var licenceOf = LicencesFor(controls, commodity.Id, bid, use, listed);
+            var covering = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use)
+                && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))).ToList();
+            var licenceOf = LicencesFor(covering, commodity.Id);
             foreach (var lic in licenceOf.Values) set.Applications = Math.Max(set.Applications, lic.Applications);
             for (int i = 0; i < asks.Count; i++)
             {
                 var a = asks[i];
                 if (a.OnlyFor.Count > 0 && !a.OnlyFor.Contains(buyerCountry)) continue;
-                var binding = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use)
-                    && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))
-                    && c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)).ToList();
+                var binding = covering.Where(c => c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)).ToList();
                 if (binding.Any(c => c.Mode == ControlMode.Ban))
                 {
                     if (!set.Banned.Contains(a.SellerCountry)) set.Banned.Add(a.SellerCountry);
@@ -730,8 +730,9 @@ public static class MarketClearing
         {
             var backlog = new Dictionary<string, double>(StringComparer.Ordinal);
             for (int b = 0; b < parts.Count; b++)
-                if (declaredLeft.TryGetValue(b, out var left) && Math.Min(left, remaining[b]) > Eps)
-                    backlog[DeclarationKey(b)] = backlog.GetValueOrDefault(DeclarationKey(b)) + Math.Min(left, remaining[b]);
+                if (declaredLeft.TryGetValue(b, out var left) && Math.Min(left, remaining[b]) is var carry && carry > Eps
+                    && DeclarationKey(b) is var key)
+                    backlog[key] = backlog.GetValueOrDefault(key) + carry;
             state.DeclaredBacklog = backlog;
         }
         // The volumes drawn down, into the state (their keys are there already, so the map's order does not change).
