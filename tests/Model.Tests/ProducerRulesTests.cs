@@ -36,20 +36,61 @@ public class ProducerRulesTests
         AgentReport Day(int tick, double sold) => ProducerRules.Settle(World, p, s, new AgentSettlement(tick, [],
             sold > 0 ? [new Fill("jp-maker", "JP", p.Id, "JP", "magnet", "CN", EndUse.Civil, sold, 2000, 0, 0, null, tick, tick + 1)] : [], 0),
             TestWorld.Context(World, tick));
-        // 60 days: its store (30 days of capacity) is not yet full, so it still makes 10 a day, 4 of them for stock.
-        for (int t = 0; t < 60; t++) Assert.Equal(0, Day(t, 6).Loss);
+        // It makes 10 a day, 4 of them for stock, until its store holds 30 days of sales, then 6.
+        for (int t = 0; t < 200; t++) Assert.Equal(0, Day(t, 6).Loss);
         Assert.Equal(6, s.ExpectedSales, 1);
         var expected = s.ExpectedSales;
 
         s.Inputs["oxide"].Clear(); // cut off; buyers still take 6 a day from its stock
         const double valueAdded = 2000 - 0.5 * 1000; // per magnet at reference prices
-        for (int t = 60; t < 80; t++)
+        for (int t = 200; t < 220; t++)
         {
             var r = Day(t, 6);
-            Assert.Equal(expected * valueAdded, r.Loss, 6);
-            Assert.Equal(expected * 0.5, r.Shortages.Single().Required, 9);
+            Assert.Equal(expected * valueAdded, r.Loss, 3);
+            Assert.Equal(expected * 0.5, r.Shortages.Single().Required, 6);
         }
         Assert.Equal(expected, s.ExpectedSales);
+    }
+
+    [Fact]
+    public void A_producer_with_spare_capacity_buys_inputs_for_its_sales_once_its_store_is_full()
+    {
+        // Capacity 10 a day, buyers take 6. While its store fills it buys oxide for 10 a day; once the store holds 30 days of
+        // sales it buys for the 6 it sells. Buying for capacity would bid a scarce input away, for output nobody ordered.
+        var p = new ProducerSpec
+        {
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100,
+            Inputs = new Dictionary<string, double> { ["oxide"] = 0.5 },
+        };
+        var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 1e6 } });
+        // The daily use its order-up-to bids are sized by (and their normal requirement, which the price rule and licences read).
+        double DailyUse(int tick) => 0.5 * ProducerRules.InputRate(p, s, ProducerRules.DesiredRate(p, s, TestWorld.Context(World, tick)));
+        void Day(int tick, double sold) => ProducerRules.Settle(World, p, s, new AgentSettlement(tick, [],
+            sold > 0 ? [new Fill("jp-maker", "JP", p.Id, "JP", "magnet", "CN", EndUse.Civil, sold, 2000, 0, 0, null, tick, tick + 1)] : [], 0),
+            TestWorld.Context(World, tick));
+        double Store() => Stock.Total(s.Finished["magnet"]);
+
+        Assert.Equal(5, DailyUse(0), 9);
+        for (int t = 0; t < 90; t++) Day(t, 6);
+        Assert.Equal(180, Store(), 1);
+        Assert.Equal(3, DailyUse(90), 3);
+
+        // Its buyers leave for 200 days: it makes nothing more for its store and stops buying.
+        for (int t = 90; t < 290; t++) Day(t, 0);
+        Assert.Equal(180, Store(), 1);
+        Assert.True(DailyUse(290) < 0.01, $"buys for {DailyUse(290) / 0.5:F3} a day");
+
+        // They come back and take 8 a day: its store empties, so it buys for more than it has been selling again.
+        for (int t = 290; t < 300; t++) Day(t, 8);
+        Assert.True(DailyUse(300) >= 0.5 * 8, $"buys for {DailyUse(300) / 0.5:F2} a day");
+
+        // Expecting to sell nothing, with its store sold out, it still makes and keeps its opening stock (5 days of capacity):
+        // without anything on offer it would never see buyers come back.
+        s.ExpectedSales = 0;
+        s.Finished["magnet"].Clear();
+        Assert.Equal(5, DailyUse(300), 9);
+        for (int t = 300; t < 310; t++) Day(t, 0);
+        Assert.Equal(50, Store(), 1);
     }
 
     [Fact]

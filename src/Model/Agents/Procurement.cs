@@ -32,9 +32,11 @@ public static class Procurement
         if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * m, Sector = sector });
     }
 
-    /// <summary>A firm's bids for one input: order-up-to at its (precaution-raised) cover, with its risk premiums and qualified suppliers.</summary>
+    /// <summary>A firm's bids for one input: order-up-to at its (precaution-raised) cover, with its risk premiums and qualified suppliers.
+    /// <paramref name="normal"/>: its normal requirement per day (what licences, declarations and the price rule read), when it
+    /// differs from the daily use its cover is sized by (a producer refilling its store buys for more than it sells).</summary>
     public static void BidFor(List<Bid> bids, ScenarioSpec world, FirmState s, string id, string country, string sector, string commodity,
-        double dailyUse, double ownCoverDays, double limit, double militaryShare, int tick)
+        double dailyUse, double ownCoverDays, double limit, double militaryShare, int tick, double? normal = null)
     {
         var cover = SupplierRisk.CoverDays(s, world.Buyers, commodity, ownCoverDays);
         var order = OrderUpTo(dailyUse, cover, s.ExpectedLeadTime.GetValueOrDefault(commodity),
@@ -42,7 +44,7 @@ public static class Procurement
         if (!s.Unfilled.TryGetValue(commodity, out var open)) s.Unfilled[commodity] = open = [];
         OpenOrders.Post(open, tick, order);
         AddBids(bids, id, country, commodity, order, limit, militaryShare,
-            SupplierRisk.Premiums(s, world.Buyers, commodity), SupplierRisk.Unqualified(world, s, commodity, tick), dailyUse, sector);
+            SupplierRisk.Premiums(s, world.Buyers, commodity), SupplierRisk.Unqualified(world, s, commodity, tick), normal ?? dailyUse, sector);
     }
 
     /// <summary>

@@ -128,6 +128,23 @@ public static class ProducerRules
         return Math.Max(0, y);
     }
 
+    /// <summary>
+    /// Room left in the finished-goods store for the main output: `inventory_cap_days` of expected sales (of capacity when it
+    /// expects to sell more than it can make), never less than its opening stock (`initial_inventory_days` of capacity, so a
+    /// producer whose buyers left still has something on offer when they come back), less its stock.
+    /// </summary>
+    static double Room(ProducerSpec p, FirmState s) =>
+        Math.Max(0, Math.Max(p.InventoryCapDays * Math.Min(s.Capacity, s.ExpectedSales), p.InitialInventoryDays * s.Capacity)
+            - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
+
+    /// <summary>
+    /// The rate a producer buys inputs for: what it expects to sell plus what its store has room for, no more than its desired
+    /// rate. A producer with spare capacity and a full store buys for its sales, not for output nobody ordered; one whose store
+    /// empties (buyers came to it) buys for its desired rate again, so a rise in demand reaches its purchases through its stock
+    /// even on days when inputs limit it and its sales say nothing about what buyers want.
+    /// </summary>
+    public static double InputRate(ProducerSpec p, FirmState s, double desired) => Math.Min(desired, s.ExpectedSales + Room(p, s));
+
     public static AgentPlan Plan(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx)
     {
         var rate = DesiredRate(p, s, ctx);
@@ -159,11 +176,17 @@ public static class ProducerRules
 
         var bids = new List<Bid>();
         var revenue = Revenue(p, s, ctx);
+        var make = InputRate(p, s, rate);
+        // Its normal requirement is what its sales need (the need shortages.csv reports): licences are for it, an end-use
+        // declaration covers its civil part, and the price rule counts what is left unmet of it. Store refills are not normal
+        // use: under a military end-use ban they would let civil declarations buy Dy for the military share's output.
+        var need = Math.Min(rate, s.ExpectedSales);
         foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
         {
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             // The most one unit of input is worth: all the revenue it makes possible.
-            Procurement.BidFor(bids, world, s, p.Id, p.Country, p.Sector, k, use * rate, p.InputCoverDays, revenue / use, MilitaryShare(world, p, s), ctx.Tick);
+            Procurement.BidFor(bids, world, s, p.Id, p.Country, p.Sector, k, use * make, p.InputCoverDays, revenue / use, MilitaryShare(world, p, s), ctx.Tick,
+                use * need);
         }
         return new AgentPlan(p.Id, bids, asks);
     }
@@ -181,8 +204,7 @@ public static class ProducerRules
         s.Capacity += expanded;
         s.TargetCapacity += expanded;
 
-        var room = Math.Max(0, p.InventoryCapDays * s.Capacity - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
-        var desired = Math.Min(DesiredRate(p, s, ctx), room);
+        var desired = Math.Min(DesiredRate(p, s, ctx), Room(p, s));
         var inputs = p.Inputs.Keys.OrderBy(k => k, Ord).ToList();
         var y = desired;
         foreach (var k in inputs)
