@@ -128,4 +128,31 @@ public class ExportControlTests
         var served = Clear(World, [Ask("cn-sep", "CN", 100)], bids, Licence(0.5, 5, 5)).Fills.Select(f => f.BuyerId).Distinct().Count();
         Assert.InRange(served, 1, 39);
     }
+
+    [Fact]
+    public void A_quota_above_all_the_exporter_can_make_changes_no_price_and_earns_no_rent()
+    {
+        // China's Dy under a quota of 10⁹ t a month: it can never bind, so it has no shadow price. Before, it split China's
+        // segment from the world's, and the world price sat at its reference while the baseline's fell to 0.984×.
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var spec = shipped with { Days = 120 };
+        var quota = new ExportControl
+        {
+            Id = "cn-quota-big", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota, QuotaQuantity = 1e9, QuotaPeriodDays = 30,
+        };
+        var plain = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
+        var quotaed = new ReferenceRunner(spec with { Policies = [.. spec.Policies, quota] }, spec.Seed).Run(spec.Days).ToList();
+        for (int t = 0; t < spec.Days; t++)
+            foreach (var p in plain[t].Prices)
+            {
+                var q = quotaed[t].Prices.Single(x => x.Market == p.Market && x.Commodity == p.Commodity).Price;
+                Assert.True(Math.Abs(q / p.Price - 1) < 1e-9, $"day {t}, {p.Market} {p.Commodity}: {q} against {p.Price}");
+            }
+        Assert.Empty(quotaed.SelectMany(f => f.Rents));
+
+        // A quota China's capacity can exceed still splits the segments and earns a rent.
+        var binding = quota with { QuotaQuantity = 1 };
+        var bound = new ReferenceRunner(spec with { Policies = [.. spec.Policies, binding] }, spec.Seed).Run(spec.Days).ToList();
+        Assert.Contains(bound.SelectMany(f => f.Rents), r => r.Exporter == "CN" && r.Commodity == "dy_oxide" && r.Rent > 0);
+    }
 }

@@ -76,10 +76,29 @@ public static class SessionRules
     public static bool CanBind(ScenarioSpec world, ExportControl c, string k)
     {
         if (c.ReExport) return true;
+        var capacity = ExporterCapacity(world, c.Exporter, k);
+        return capacity > 0 && !QuotaAboveCapacity(c, capacity);
+    }
+
+    /// <summary>
+    /// Whether a quota is at or above what its exporter can make in the quota's period, so it cannot bind (no re-export clause:
+    /// that counts third countries' sales too). The market leaves such a quota out: with no shadow price it neither separates
+    /// price segments nor earns a rent. A world with no producers of k says nothing about the exporter (hand-made markets in
+    /// tests): the quota is kept.
+    /// </summary>
+    public static bool QuotaCannotBind(ScenarioSpec world, ExportControl c, string k) =>
+        c.Mode == ControlMode.Quota && !c.ReExport && world.ProducersOf(k).Count > 0 && QuotaAboveCapacity(c, ExporterCapacity(world, c.Exporter, k));
+
+    static bool QuotaAboveCapacity(ExportControl c, double capacity) =>
+        c.Mode == ControlMode.Quota && c.QuotaQuantity >= capacity * c.QuotaPeriodDays;
+
+    /// <summary>The exporter's producers' capacity for k (main output, or co-product at its ratio), at the scenario's start.</summary>
+    static double ExporterCapacity(ScenarioSpec world, string exporter, string k)
+    {
         double capacity = 0;
         foreach (var p in world.ProducersOf(k))
-            if (p.Country == c.Exporter) capacity += p.Capacity * (p.Output == k ? 1 : p.CoProducts.GetValueOrDefault(k));
-        return capacity > 0 && (c.Mode != ControlMode.Quota || c.QuotaQuantity < capacity * c.QuotaPeriodDays);
+            if (p.Country == exporter) capacity += p.Capacity * (p.Output == k ? 1 : p.CoProducts.GetValueOrDefault(k));
+        return capacity;
     }
 
     public static IReadOnlyList<Stockpile> StockpilesOf(TickPlan plan, string country) =>
