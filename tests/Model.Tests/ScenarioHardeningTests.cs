@@ -20,6 +20,18 @@ public class ScenarioHardeningTests
     }
 
     [Fact]
+    public void An_input_needed_below_the_markets_smallest_quantity_is_refused()
+    {
+        // 1e-12 t per unit × 10 units a day: bids that small are rounded away, so the firm never bought it and lost all its output
+        // with no shortage day reported.
+        One(ScenarioYaml.With(41, "    inputs: {oxide: 0.1}", "    inputs: {oxide: 1e-12}"), "manufacturers[0].inputs.oxide",
+            "1e-12 × planned_output 10 = 1e-11 a day is below the smallest quantity the market trades");
+        One(ScenarioYaml.With(33, "    inputs: {ore: 5}", "    inputs: {ore: 1e-9}"), "producers[1].inputs.ore", "× capacity 2 = 2e-09 a day");
+        // A small need the market can still trade is fine.
+        Assert.NotNull(ScenarioLoader.LoadText(ScenarioYaml.With(41, "    inputs: {oxide: 0.1}", "    inputs: {oxide: 1e-6}"), "t.yaml").Spec);
+    }
+
+    [Fact]
     public void A_producer_may_not_take_a_country_id()
     {
         var e = One(ScenarioYaml.With(23, "  - id: cn-mine", "  - id: JP"), "producers[0].id", "already the id of a country (line 9)");

@@ -256,13 +256,21 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
 
     YamlNode? NodeOf(YamlMap m, string key) => m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == key).Value;
 
-    Dictionary<string, double> ReadInputs(YamlMap m, string? output = null)
+    /// <summary>The smallest daily need of an input the market trades: bids and stocks below ≈10⁻⁹ are rounded away, so an input
+    /// needed in smaller amounts would never be bought, and its firm would lose all its output with no shortage reported.</summary>
+    const double MinDailyNeed = 1e-6;
+
+    /// <param name="scale">The rate the ratios multiply (a producer's capacity, a manufacturer's planned output) and its field.</param>
+    Dictionary<string, double> ReadInputs(YamlMap m, (double Rate, string Field) scale, string? output = null)
     {
         var d = new Dictionary<string, double>();
         foreach (var (k, v, node) in m.NumberMap("inputs", min: 1e-15))
         {
             CheckCommodity(m, k, "inputs", node);
             if (k == output) sink.Add(node, m.Path + ".inputs", $"a producer cannot use its own output '{k}' as an input");
+            else if (scale.Rate > 0 && v * scale.Rate < MinDailyNeed)
+                sink.Add(node, m.Path + ".inputs." + k, $"{v:g6} × {scale.Field} {scale.Rate:g6} = {v * scale.Rate:g3} a day is below the smallest quantity "
+                    + $"the market trades ({MinDailyNeed:g1} a day): give the input in a smaller unit, or leave it out");
             d[k] = v;
         }
         return d;
@@ -292,7 +300,8 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         CheckCountry(m, country, "country", NodeOf(m, "country"));
         var output = m.Str("output");
         CheckCommodity(m, output, "output", NodeOf(m, "output"));
-        var inputs = ReadInputs(m, output);
+        var capacity = m.Num("capacity", min: 0) ?? 0;
+        var inputs = ReadInputs(m, (capacity, "capacity"), output);
         var originFrom = m.Str("origin_from", required: false);
         if (originFrom is not null && !inputs.ContainsKey(originFrom)) m.Error("origin_from", $"'{originFrom}' is not one of this producer's inputs");
         var coProducts = new Dictionary<string, double>();
@@ -311,7 +320,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var p = new ProducerSpec
         {
             Id = id ?? "", Country = country ?? "", Sector = m.Text("sector", false, "producer") ?? "producer", Output = output ?? "",
-            Capacity = m.Num("capacity", min: 0) ?? 0, UnitCost = m.Num("unit_cost", min: 0) ?? 0, Inputs = inputs,
+            Capacity = capacity, UnitCost = m.Num("unit_cost", min: 0) ?? 0, Inputs = inputs,
             OriginFrom = originFrom ?? inputs.Keys.FirstOrDefault(),
             CoProducts = coProducts, ReservedFor = reservedFor.Select(x => x.Value).ToList(), ReservedShare = reservedShare,
             InputCoverDays = m.Num("input_cover_days", false, 30, 0) ?? 30,
@@ -337,9 +346,9 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var id = m.Str("id");
         var country = m.Str("country");
         CheckCountry(m, country, "country", NodeOf(m, "country"));
-        var inputs = ReadInputs(m);
-        if (inputs.Count == 0 && m.Has("inputs") == false) m.Error("inputs", "is required (the bill of materials per unit of output)");
         var planned = m.Num("planned_output", min: 0) ?? 0;
+        var inputs = ReadInputs(m, (planned, "planned_output"));
+        if (inputs.Count == 0 && m.Has("inputs") == false) m.Error("inputs", "is required (the bill of materials per unit of output)");
         var value = m.Num("output_value", min: 0) ?? 0;
         var va = m.Num("value_added", min: 0) ?? 0;
         if (va > value) m.Error("value_added", $"value added per unit ({va}) cannot exceed output value per unit ({value})");
