@@ -129,29 +129,48 @@ public class ExportControlTests
         Assert.InRange(served, 1, 39);
     }
 
-    [Fact]
-    public void A_quota_above_all_the_exporter_can_make_changes_no_price_and_earns_no_rent()
+    // Controls that cannot bind, each added to the baseline. Before, each split China's price segment from the world's: the
+    // 10⁹ t quota held world Dy at 1.000× where the baseline's falls to 0.984×, and a ban on Myanmar (which buys none) left the
+    // world price to noise: 4.1× at its peak, paid by no trade.
+    public static TheoryData<string> ControlsThatCannotBind => ["quota above capacity", "ban on a country that buys none", "ban by a country that makes none"];
+
+    static ExportControl CannotBind(string which) => which switch
     {
-        // China's Dy under a quota of 10⁹ t a month: it can never bind, so it has no shadow price. Before, it split China's
-        // segment from the world's, and the world price sat at its reference while the baseline's fell to 0.984×.
-        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
-        var spec = shipped with { Days = 120 };
-        var quota = new ExportControl
+        "quota above capacity" => new ExportControl
         {
             Id = "cn-quota-big", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota, QuotaQuantity = 1e9, QuotaPeriodDays = 30,
-        };
+        },
+        "ban on a country that buys none" => new ExportControl
+        {
+            Id = "cn-ban-mm", Start = 0, Exporter = "CN", Commodities = ["dy_oxide", "tb_oxide", "magnet_ht"], Destinations = ["MM"],
+        },
+        _ => new ExportControl { Id = "kr-ban-cn", Start = 0, Exporter = "KR", Commodities = ["dy_oxide", "magnet_ht"], Destinations = ["CN"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ControlsThatCannotBind))]
+    public void A_control_that_cannot_bind_changes_no_price_and_earns_no_rent(string which)
+    {
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var spec = shipped with { Days = 200 };
         var plain = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
-        var quotaed = new ReferenceRunner(spec with { Policies = [.. spec.Policies, quota] }, spec.Seed).Run(spec.Days).ToList();
+        var with = new ReferenceRunner(spec with { Policies = [.. spec.Policies, CannotBind(which)] }, spec.Seed).Run(spec.Days).ToList();
         for (int t = 0; t < spec.Days; t++)
             foreach (var p in plain[t].Prices)
             {
-                var q = quotaed[t].Prices.Single(x => x.Market == p.Market && x.Commodity == p.Commodity).Price;
+                var q = with[t].Prices.Single(x => x.Market == p.Market && x.Commodity == p.Commodity).Price;
                 Assert.True(Math.Abs(q / p.Price - 1) < 1e-9, $"day {t}, {p.Market} {p.Commodity}: {q} against {p.Price}");
             }
-        Assert.Empty(quotaed.SelectMany(f => f.Rents));
+        Assert.Empty(with.SelectMany(f => f.Rents));
+        Assert.Equal(plain.Sum(f => f.Losses.Sum(l => l.Loss)), with.Sum(f => f.Losses.Sum(l => l.Loss)), 6);
+    }
 
-        // A quota China's capacity can exceed still splits the segments and earns a rent.
-        var binding = quota with { QuotaQuantity = 1 };
+    [Fact]
+    public void A_quota_the_exporter_can_exceed_still_splits_the_segments_and_earns_a_rent()
+    {
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var spec = shipped with { Days = 120 };
+        var binding = (ExportControl)CannotBind("quota above capacity") with { QuotaQuantity = 1 };
         var bound = new ReferenceRunner(spec with { Policies = [.. spec.Policies, binding] }, spec.Seed).Run(spec.Days).ToList();
         Assert.Contains(bound.SelectMany(f => f.Rents), r => r.Exporter == "CN" && r.Commodity == "dy_oxide" && r.Rent > 0);
     }

@@ -57,17 +57,26 @@ public class LicenceOverlapTests
         var world = Make(producers:
         [
             new ProducerSpec { Id = "cn-sep", Country = "CN", Sector = "separation", Output = "oxide", Capacity = 10, UnitCost = 1 },
+        ], manufacturers:
+        [
+            new ManufacturerSpec { Id = "jp-maker", Country = "JP", Sector = "magnets", PlannedOutput = 1, OutputValue = 10, ValueAdded = 3, CoverDays = 10,
+                Inputs = new Dictionary<string, double> { ["oxide"] = 1 } },
         ]);
         ExportControl Control(string exporter, ControlMode mode, double quota = 0) => new()
         {
             Id = "x", Start = 0, Exporter = exporter, Commodities = ["oxide"], Destinations = ["JP"], Mode = mode,
             QuotaQuantity = quota, QuotaPeriodDays = 30,
         };
-        Assert.True(SessionRules.CanBind(world, Control("CN", ControlMode.Ban), "oxide"));
-        Assert.False(SessionRules.CanBind(world, Control("AU", ControlMode.Ban), "oxide")); // Australia makes no oxide here
-        Assert.True(SessionRules.CanBind(world, Control("AU", ControlMode.Ban) with { ReExport = true }, "oxide")); // its content might
-        Assert.True(SessionRules.CanBind(world, Control("CN", ControlMode.Quota, quota: 299), "oxide"));
-        Assert.False(SessionRules.CanBind(world, Control("CN", ControlMode.Quota, quota: 300), "oxide")); // China's whole output in 30 days
+        bool CanBind(ExportControl c, params PolicySpec[] inForce) => SessionRules.CanBind(world, c, "oxide", inForce);
+        Assert.True(CanBind(Control("CN", ControlMode.Ban)));
+        Assert.False(CanBind(Control("AU", ControlMode.Ban))); // Australia makes no oxide here
+        Assert.True(CanBind(Control("AU", ControlMode.Ban) with { ReExport = true })); // its content might
+        Assert.True(CanBind(Control("CN", ControlMode.Quota, quota: 299)));
+        Assert.False(CanBind(Control("CN", ControlMode.Quota, quota: 300))); // China's whole output in 30 days
+        // A destination with no buyer of oxide: nothing to stop, unless a stockpile there buys it.
+        var toKorea = Control("CN", ControlMode.Ban) with { Destinations = ["KR"] };
+        Assert.False(CanBind(toKorea));
+        Assert.True(CanBind(toKorea, new Stockpile { Id = "kr-stock", Country = "KR", Commodity = "oxide", Start = 0, Size = 10, Initial = 0, MaxReleasePerDay = 1 }));
 
         var phantom = world with { Policies = [Control("AU", ControlMode.Ban), Control("CN", ControlMode.Quota, 1e9) with { Id = "y" }] };
         Assert.Empty(SessionRules.Begin(phantom, SessionRules.Initialise(phantom)).Context.Controlled);

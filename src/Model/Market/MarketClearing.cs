@@ -107,9 +107,9 @@ public static class MarketClearing
         var commodity = world.Commodity(state.Commodity);
         var band = world.Buyers.PriceBand;
         var asks = askInput.OrderBy(a => a.SortKey, StringComparer.Ordinal).ToList();
-        // A quota above all its exporter can make in its period has no shadow price: it neither separates price segments nor
-        // earns a rent, so the market leaves it out (a quota of 10⁹ t leaves every price as without it).
-        var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id) && !SessionRules.QuotaCannotBind(world, c, commodity.Id))
+        // A control that cannot bind (no buyer of the commodity among its destinations, an exporter that makes none, a quota above
+        // all it can make) has no shadow price: the market leaves it out, so it separates no segments and earns no rent.
+        var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id) && !SessionRules.MarketIgnores(world, c, commodity.Id, inForce))
             .OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
         // A slot per licensing state: licence decisions and state are kept per (bid part, slot) in flat arrays below.
         var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -59,6 +59,17 @@ public sealed record ScenarioSpec
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 
+    (IReadOnlyList<ProducerSpec> Producers, IReadOnlyList<ManufacturerSpec> Manufacturers, Dictionary<string, HashSet<string>> Index)? _buyers;
+    /// <summary>Countries with a firm that uses the commodity as an input (producers and manufacturers); indexed once. A stockpile
+    /// is a buyer too, but policies change during a run: <c>SessionRules</c> adds those in force.</summary>
+    public IReadOnlySet<string> BuyerCountries(string commodity)
+    {
+        if (_buyers is not { } c || !ReferenceEquals(c.Producers, Producers) || !ReferenceEquals(c.Manufacturers, Manufacturers))
+            _buyers = c = (Producers, Manufacturers, Commodities.ToDictionary(k => k.Id, k => Producers.Where(p => p.Inputs.ContainsKey(k.Id)).Select(p => p.Country)
+                .Concat(Manufacturers.Where(m => m.Inputs.ContainsKey(k.Id)).Select(m => m.Country)).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal));
+        return c.Index.TryGetValue(commodity, out var v) ? v : [];
+    }
+
     (IReadOnlyList<ProducerSpec> Of, Dictionary<string, ProducerSpec[]> Index)? _producersOf;
     /// <summary>Producers of the commodity (main output or co-product), in ordinal id order; indexed once (every firm's opening
     /// supply reads it: sorting all producers per firm was quadratic in a large world).</summary>

@@ -59,7 +59,7 @@ public static class SessionRules
         // A control on military end use or on named end users touches only those buyers, who learn of it through what they meet
         // (risk); it does not send every firm of the country to build stock.
         foreach (var c in inForce.OfType<ExportControl>().Where(c => c.EndUse != EndUseScope.Military && !c.NamesBuyers))
-            foreach (var k in c.Commodities.Where(k => CanBind(world, c, k)))
+            foreach (var k in c.Commodities.Where(k => CanBind(world, c, k, inForce)))
                 foreach (var country in world.Countries)
                     if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
                         controlled.Add(k + "|" + country.Id);
@@ -68,26 +68,36 @@ public static class SessionRules
     }
 
     /// <summary>
-    /// Whether a control could stop any of input k, as a firm reading it would judge: its exporter makes k (a producer there
-    /// has capacity for it, as main output or co-product), or it reaches re-exports of the exporter's content; and a quota is
-    /// below what the exporter can make in the quota's period. A ban by a country that makes none of k, or a quota above its
-    /// whole output, is no news to a buyer of k (it was read as a real one: Dy rose ≈2× on a ban by a country making no Dy).
+    /// Whether a control could stop any of input k: it reaches a buyer of k (a destination has a firm using k or a stockpile of
+    /// it in force; a control naming end users or sectors is taken to), and its exporter makes k (a producer there has capacity
+    /// for it, as main output or co-product) or it reaches re-exports of the exporter's content; and a quota is below what the
+    /// exporter can make in the quota's period. A control that cannot bind is no news to a buyer of k (a ban by a country that
+    /// makes no Dy was read as a real one: Dy rose ≈2×), and the market leaves it out (<see cref="MarketIgnores"/>).
     /// </summary>
-    public static bool CanBind(ScenarioSpec world, ExportControl c, string k)
+    public static bool CanBind(ScenarioSpec world, ExportControl c, string k, IReadOnlyList<PolicySpec> inForce)
     {
+        if (!ReachesBuyer(world, c, k, inForce)) return false;
         if (c.ReExport) return true;
         var capacity = ExporterCapacity(world, c.Exporter, k);
         return capacity > 0 && !QuotaAboveCapacity(c, capacity);
     }
 
     /// <summary>
-    /// Whether a quota is at or above what its exporter can make in the quota's period, so it cannot bind (no re-export clause:
-    /// that counts third countries' sales too). The market leaves such a quota out: with no shadow price it neither separates
-    /// price segments nor earns a rent. A world with no producers of k says nothing about the exporter (hand-made markets in
-    /// tests): the quota is kept.
+    /// Whether the market leaves a control out: it cannot bind (<see cref="CanBind"/>), so it has no shadow price, separates no
+    /// price segments and earns no rent (a 10⁹ t quota, or a ban on a country that buys none, split China's segment from the
+    /// world's and set the world price adrift). A world with no producer or no firm buying k at all (hand-made markets in
+    /// tests) says nothing about the control: it is kept.
     /// </summary>
-    public static bool QuotaCannotBind(ScenarioSpec world, ExportControl c, string k) =>
-        c.Mode == ControlMode.Quota && !c.ReExport && world.ProducersOf(k).Count > 0 && QuotaAboveCapacity(c, ExporterCapacity(world, c.Exporter, k));
+    public static bool MarketIgnores(ScenarioSpec world, ExportControl c, string k, IReadOnlyList<PolicySpec> inForce) =>
+        world.ProducersOf(k).Count > 0 && world.BuyerCountries(k).Count > 0 && !CanBind(world, c, k, inForce);
+
+    static bool ReachesBuyer(ScenarioSpec world, ExportControl c, string k, IReadOnlyList<PolicySpec> inForce)
+    {
+        if (c.NamesBuyers) return true;
+        bool Buys(string country) => country != c.Exporter && (world.BuyerCountries(k).Contains(country)
+            || inForce.Any(p => p is Stockpile s && s.Commodity == k && s.Country == country));
+        return c.Destinations.Count == 0 ? world.Countries.Any(x => Buys(x.Id)) : c.Destinations.Any(Buys);
+    }
 
     static bool QuotaAboveCapacity(ExportControl c, double capacity) =>
         c.Mode == ControlMode.Quota && c.QuotaQuantity >= capacity * c.QuotaPeriodDays;
