@@ -28,75 +28,76 @@ public sealed record ScenarioSpec
     public required IReadOnlyList<ManufacturerSpec> Manufacturers { get; init; }
     public required IReadOnlyList<PolicySpec> Policies { get; init; }
 
-    // Lookups are hot (every agent, every tick): index once per list instance, rebuilt if a `with` swaps the list.
-    (IReadOnlyList<CommoditySpec> Of, Dictionary<string, CommoditySpec> Index)? _commodities;
-    (IReadOnlyList<CountrySpec> Of, Dictionary<string, CountrySpec> Index)? _countries;
-    (IReadOnlyList<SegmentSpec> Of, Dictionary<string, string> Index)? _segments;
+    // Lookups are hot (every agent, every tick): index once per list instance, rebuilt if a `with` swaps the list. Each index
+    // is one object, published by one reference write: the grains of a silo share a world and index it concurrently (a
+    // nullable tuple was written field by field, and a reader could see it half written).
+    Indexed<IReadOnlyList<CommoditySpec>, Dictionary<string, CommoditySpec>>? _commodities;
+    Indexed<IReadOnlyList<CountrySpec>, Dictionary<string, CountrySpec>>? _countries;
+    Indexed<IReadOnlyList<SegmentSpec>, System.Collections.Concurrent.ConcurrentDictionary<string, string>>? _segments;
 
     public CommoditySpec Commodity(string id)
     {
         if (_commodities is not { } c || !ReferenceEquals(c.Of, Commodities))
-            _commodities = c = (Commodities, Commodities.ToDictionary(x => x.Id, StringComparer.Ordinal));
+            _commodities = c = new(Commodities, Commodities.ToDictionary(x => x.Id, StringComparer.Ordinal));
         return c.Index.TryGetValue(id, out var v) ? v : throw new KeyNotFoundException($"unknown commodity '{id}'");
     }
 
     public CountrySpec Country(string id)
     {
         if (_countries is not { } c || !ReferenceEquals(c.Of, Countries))
-            _countries = c = (Countries, Countries.ToDictionary(x => x.Id, StringComparer.Ordinal));
+            _countries = c = new(Countries, Countries.ToDictionary(x => x.Id, StringComparer.Ordinal));
         return c.Index.TryGetValue(id, out var v) ? v : throw new KeyNotFoundException($"unknown country '{id}'");
     }
     public DateOnly DateOf(int tick) => StartDate.AddDays(tick);
 
-    (IReadOnlyList<ProducerSpec> Of, Dictionary<string, string[]> Index)? _suppliers;
+    Indexed<IReadOnlyList<ProducerSpec>, Dictionary<string, string[]>>? _suppliers;
     /// <summary>Countries with a producer of the commodity (main output or co-product), in ordinal order; indexed once.</summary>
     public IReadOnlyList<string> SupplierCountries(string commodity)
     {
         if (_suppliers is not { } c || !ReferenceEquals(c.Of, Producers))
-            _suppliers = c = (Producers, Commodities.ToDictionary(k => k.Id, k => Producers
+            _suppliers = c = new(Producers, Commodities.ToDictionary(k => k.Id, k => Producers
                 .Where(p => p.Output == k.Id || p.CoProducts.ContainsKey(k.Id)).Select(p => p.Country).Distinct().OrderBy(x => x, StringComparer.Ordinal).ToArray(),
                 StringComparer.Ordinal));
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 
-    (IReadOnlyList<ProducerSpec> Producers, IReadOnlyList<ManufacturerSpec> Manufacturers, Dictionary<string, HashSet<string>> Index)? _buyers;
+    Indexed<(IReadOnlyList<ProducerSpec>, IReadOnlyList<ManufacturerSpec>), Dictionary<string, HashSet<string>>>? _buyers;
     /// <summary>Countries with a firm that uses the commodity as an input (producers and manufacturers); indexed once. A stockpile
     /// is a buyer too, but policies change during a run: <c>SessionRules</c> adds those in force.</summary>
     public IReadOnlySet<string> BuyerCountries(string commodity)
     {
-        if (_buyers is not { } c || !ReferenceEquals(c.Producers, Producers) || !ReferenceEquals(c.Manufacturers, Manufacturers))
-            _buyers = c = (Producers, Manufacturers, Commodities.ToDictionary(k => k.Id, k => Producers.Where(p => p.Inputs.ContainsKey(k.Id)).Select(p => p.Country)
+        if (_buyers is not { } c || !ReferenceEquals(c.Of.Item1, Producers) || !ReferenceEquals(c.Of.Item2, Manufacturers))
+            _buyers = c = new((Producers, Manufacturers), Commodities.ToDictionary(k => k.Id, k => Producers.Where(p => p.Inputs.ContainsKey(k.Id)).Select(p => p.Country)
                 .Concat(Manufacturers.Where(m => m.Inputs.ContainsKey(k.Id)).Select(m => m.Country)).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal));
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 
-    (IReadOnlyList<ProducerSpec> Of, Dictionary<string, ProducerSpec[]> Index)? _producersOf;
+    Indexed<IReadOnlyList<ProducerSpec>, Dictionary<string, ProducerSpec[]>>? _producersOf;
     /// <summary>Producers of the commodity (main output or co-product), in ordinal id order; indexed once (every firm's opening
     /// supply reads it: sorting all producers per firm was quadratic in a large world).</summary>
     public IReadOnlyList<ProducerSpec> ProducersOf(string commodity)
     {
         if (_producersOf is not { } c || !ReferenceEquals(c.Of, Producers))
-            _producersOf = c = (Producers, Commodities.ToDictionary(k => k.Id, k => Producers
+            _producersOf = c = new(Producers, Commodities.ToDictionary(k => k.Id, k => Producers
                 .Where(p => p.Output == k.Id || p.CoProducts.ContainsKey(k.Id)).OrderBy(p => p.Id, StringComparer.Ordinal).ToArray(),
                 StringComparer.Ordinal));
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 
-    (IReadOnlyList<PolicySpec> Of, HashSet<string> Set)? _contentCountries;
+    Indexed<IReadOnlyList<PolicySpec>, HashSet<string>>? _contentCountries;
     /// <summary>Countries whose content lots carry: the exporters of the scenario's export controls (Agents/Provenance.cs).</summary>
     public IReadOnlyCollection<string> ContentCountries()
     {
         if (_contentCountries is not { } c || !ReferenceEquals(c.Of, Policies))
-            _contentCountries = c = (Policies, Policies.OfType<ExportControl>().Select(x => x.Exporter).ToHashSet(StringComparer.Ordinal));
-        return c.Set;
+            _contentCountries = c = new(Policies, Policies.OfType<ExportControl>().Select(x => x.Exporter).ToHashSet(StringComparer.Ordinal));
+        return c.Index;
     }
 
     /// <summary>The price segment a seller in this country belongs to (the last segment with no countries takes the rest).</summary>
     public string SegmentOf(string country)
     {
-        if (_segments is not { } c || !ReferenceEquals(c.Of, Segments)) _segments = c = (Segments, new Dictionary<string, string>(StringComparer.Ordinal));
-        if (c.Index.TryGetValue(country, out var seg)) return seg;
-        lock (c.Index) return c.Index[country] = FindSegment(country);
+        if (_segments is not { } c || !ReferenceEquals(c.Of, Segments)) _segments = c = new(Segments, new(StringComparer.Ordinal));
+        return c.Index.TryGetValue(country, out var seg) ? seg : c.Index.GetOrAdd(country, FindSegment);
     }
 
     string FindSegment(string country)
@@ -263,7 +264,7 @@ public sealed record ProducerSpec
 
 public sealed record ManufacturerSpec
 {
-    (IReadOnlyDictionary<string, double> Of, string[] Keys)? _order;
+    Indexed<IReadOnlyDictionary<string, double>, string[]>? _order;
     /// <summary>The inputs' ids in ordinal order, computed once (every rule loops over inputs in this order).</summary>
     public string[] InputOrder()
     {
@@ -271,9 +272,9 @@ public sealed record ManufacturerSpec
         {
             var keys = Inputs.Keys.ToArray();
             Array.Sort(keys, StringComparer.Ordinal);
-            _order = o = (Inputs, keys);
+            _order = o = new(Inputs, keys);
         }
-        return o.Keys;
+        return o.Index;
     }
 
     public required string Id { get; init; }
@@ -292,3 +293,7 @@ public sealed record ManufacturerSpec
     public double MilitaryShare { get; init; }
     public IReadOnlyDictionary<string, ThriftSpec> Thrift { get; init; } = new Dictionary<string, ThriftSpec>();
 }
+
+/// <summary>An index built from a list (or map) of a spec, with the instance it was built from: one object, so that grains
+/// sharing the spec publish and read it whole.</summary>
+internal sealed record Indexed<TOf, TIndex>(TOf Of, TIndex Index);
