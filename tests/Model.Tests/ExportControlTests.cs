@@ -151,18 +151,47 @@ public class ExportControlTests
     [MemberData(nameof(ControlsThatCannotBind))]
     public void A_control_that_cannot_bind_changes_no_price_and_earns_no_rent(string which)
     {
+        var spec = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml")) with { Days = 200 };
+        SamePricesNoRent(spec, spec with { Policies = [.. spec.Policies, CannotBind(which)] });
+    }
+
+    [Fact]
+    public void A_firm_that_makes_nothing_is_no_buyer_a_control_could_bind()
+    {
+        // A Myanmar magnet maker with no capacity buys no Dy: a Chinese ban on Myanmar still cannot bind.
         var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
-        var spec = shipped with { Days = 200 };
+        var idle = shipped.Producers.Single(p => p.Id == "jp-magnet-ht") with { Id = "mm-magnet-ht", Country = "MM", Capacity = 0 };
+        var spec = shipped with { Days = 200, Producers = [.. shipped.Producers, idle] };
+        SamePricesNoRent(spec, spec with { Policies = [.. spec.Policies, CannotBind("ban on a country that buys none")] });
+    }
+
+    static void SamePricesNoRent(ScenarioSpec spec, ScenarioSpec with)
+    {
         var plain = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
-        var with = new ReferenceRunner(spec with { Policies = [.. spec.Policies, CannotBind(which)] }, spec.Seed).Run(spec.Days).ToList();
+        var other = new ReferenceRunner(with, with.Seed).Run(with.Days).ToList();
         for (int t = 0; t < spec.Days; t++)
             foreach (var p in plain[t].Prices)
             {
-                var q = with[t].Prices.Single(x => x.Market == p.Market && x.Commodity == p.Commodity).Price;
+                var q = other[t].Prices.Single(x => x.Market == p.Market && x.Commodity == p.Commodity).Price;
                 Assert.True(Math.Abs(q / p.Price - 1) < 1e-9, $"day {t}, {p.Market} {p.Commodity}: {q} against {p.Price}");
             }
-        Assert.Empty(with.SelectMany(f => f.Rents));
-        Assert.Equal(plain.Sum(f => f.Losses.Sum(l => l.Loss)), with.Sum(f => f.Losses.Sum(l => l.Loss)), 6);
+        Assert.Empty(other.SelectMany(f => f.Rents));
+        Assert.Equal(plain.Sum(f => f.Losses.Sum(l => l.Loss)), other.Sum(f => f.Losses.Sum(l => l.Loss)), 6);
+    }
+
+    [Fact]
+    public void A_ban_is_enforced_though_its_exporter_makes_the_commodity_only_later()
+    {
+        // Australia's heavy separator has no capacity at the start; a project gives it 0.5 t/day from day 30. Its ban on Dy to
+        // Japan from day 0 must stop those sales once it has Dy, not be dropped as a control that cannot bind.
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var project = new CapacityProject { Id = "au-hree-project", Start = 0, Producer = "au-sep-hree", AddedCapacity = 0.5, LeadTimeDays = 30 };
+        var ban = new ExportControl { Id = "au-ban-jp", Start = 0, Exporter = "AU", Commodities = ["dy_oxide"], Destinations = ["JP"] };
+        var spec = shipped with { Days = 200, Policies = [.. shipped.Policies, project] };
+        double AustralianDyToJapan(ScenarioSpec s) => new ReferenceRunner(s, s.Seed).Run(s.Days).SelectMany(f => f.Flows)
+            .Where(f => f.Exporter == "AU" && f.Destination == "JP" && f.Commodity == "dy_oxide").Sum(f => f.Quantity);
+        Assert.True(AustralianDyToJapan(spec) > 1, "without the ban Australia sells Dy to Japan");
+        Assert.Equal(0, AustralianDyToJapan(spec with { Policies = [.. spec.Policies, ban] }));
     }
 
     [Fact]

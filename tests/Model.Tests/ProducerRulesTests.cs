@@ -55,42 +55,83 @@ public class ProducerRulesTests
     [Fact]
     public void A_producer_with_spare_capacity_buys_inputs_for_its_sales_once_its_store_is_full()
     {
-        // Capacity 10 a day, buyers take 6. While its store fills it buys oxide for 10 a day; once the store holds 30 days of
-        // sales it buys for the 6 it sells. Buying for capacity would bid a scarce input away, for output nobody ordered.
+        // Capacity 10 a day, buyers take 6. While its store fills it also buys oxide for the store's room, once; once the store
+        // holds 30 days of sales it buys for the 6 it sells. Buying for capacity would bid a scarce input away, for output
+        // nobody ordered.
         var p = new ProducerSpec
         {
             Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100,
             Inputs = new Dictionary<string, double> { ["oxide"] = 0.5 },
         };
         var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 1e6 } });
-        // The daily use its order-up-to bids are sized by (and their normal requirement, which the price rule and licences read).
-        double DailyUse(int tick) => 0.5 * ProducerRules.InputRate(p, s, ProducerRules.DesiredRate(p, s, TestWorld.Context(World, tick)));
+        AgentPlan Plan(int tick)
+        {
+            // With no oxide on hand or on its way, its order is the whole position it aims for.
+            var held = s.Inputs;
+            s.Inputs = new() { ["oxide"] = new() };
+            try { return ProducerRules.Plan(World, p, s, TestWorld.Context(World, tick)); }
+            finally { s.Inputs = held; }
+        }
+        double Normal(int tick) => Plan(tick).Bids.Sum(b => b.Normal); // its daily use: what licences and the price rule read
+        double Ordered(int tick) => Plan(tick).Bids.Sum(b => b.Quantity);
         void Day(int tick, double sold) => ProducerRules.Settle(World, p, s, new AgentSettlement(tick, [],
             sold > 0 ? [new Fill("jp-maker", "JP", p.Id, "JP", "magnet", "CN", EndUse.Civil, sold, 2000, 0, 0, null, tick, tick + 1)] : [], 0),
             TestWorld.Context(World, tick));
         double Store() => Stock.Total(s.Finished["magnet"]);
 
-        Assert.Equal(5, DailyUse(0), 9);
+        Assert.Equal(5, Normal(0), 9);
+        var first = Ordered(0);
         for (int t = 0; t < 90; t++) Day(t, 6);
         Assert.Equal(180, Store(), 1);
-        Assert.Equal(3, DailyUse(90), 3);
+        Assert.Equal(3, Normal(90), 3);
+        var horizon = Ordered(90) / Normal(90); // cover + lead time + 1 day: no store room left to buy for
+        Assert.InRange(horizon, 2, 100);
+        // At the start it expects to sell all it can make (Ŝ = capacity): no spare capacity to fill its store, so no room bought.
+        Assert.Equal(horizon * 5, first, 6);
 
         // Its buyers leave for 200 days: it makes nothing more for its store and stops buying.
         for (int t = 90; t < 290; t++) Day(t, 0);
         Assert.Equal(180, Store(), 1);
-        Assert.True(DailyUse(290) < 0.01, $"buys for {DailyUse(290) / 0.5:F3} a day");
+        Assert.True(Normal(290) < 0.01, $"buys for {Normal(290) / 0.5:F3} a day");
 
-        // They come back and take 8 a day: its store empties, so it buys for more than it has been selling again.
+        // They come back and take 8 a day: it learns its sales again and buys for them, and for the room its store now has.
         for (int t = 290; t < 300; t++) Day(t, 8);
-        Assert.True(DailyUse(300) >= 0.5 * 8, $"buys for {DailyUse(300) / 0.5:F2} a day");
+        Assert.True(Normal(300) > 0.5 * 4, $"buys for {Normal(300) / 0.5:F2} a day");
+        Assert.True(Ordered(300) > Normal(300) * horizon + 1, "the store's room is bought on top");
 
         // Expecting to sell nothing, with its store sold out, it still makes and keeps its opening stock (5 days of capacity):
         // without anything on offer it would never see buyers come back.
         s.ExpectedSales = 0;
         s.Finished["magnet"].Clear();
-        Assert.Equal(5, DailyUse(300), 9);
+        Assert.Equal(0.5 * 50, Ordered(300), 6);
         for (int t = 300; t < 310; t++) Day(t, 0);
         Assert.Equal(50, Store(), 1);
+    }
+
+    [Fact]
+    public void Under_short_inputs_expected_sales_rise_on_what_buyers_took_but_do_not_fall()
+    {
+        // Inputs limit it to 2 a day. Buyers take all it has: 2 a day says they want at least 2, so expected sales learnt at 1 rise
+        // towards 2; they do not fall below what it expected before because it had nothing more to sell.
+        var p = new ProducerSpec
+        {
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Inputs = new Dictionary<string, double> { ["oxide"] = 0.5 },
+        };
+        var s = Start(p, new() { ["oxide"] = new() });
+        void Day(int tick, double oxide, double sold)
+        {
+            s.Inputs["oxide"]["CN"] = oxide;
+            ProducerRules.Settle(World, p, s, new AgentSettlement(tick, [],
+                sold > 0 ? [new Fill("jp-maker", "JP", p.Id, "JP", "magnet", "CN", EndUse.Civil, sold, 2000, 0, 0, null, tick, tick + 1)] : [], 0),
+                TestWorld.Context(World, tick));
+        }
+        s.ExpectedSales = 1;
+        for (int t = 0; t < 40; t++) Day(t, 0.5 * 2, 2);
+        Assert.InRange(s.ExpectedSales, 1.95, 2);
+        s.ExpectedSales = 5;
+        for (int t = 40; t < 80; t++) Day(t, 0.5 * 2, 2);
+        Assert.Equal(5, s.ExpectedSales);
     }
 
     [Fact]

@@ -27,6 +27,8 @@ public class ScenarioHardeningTests
         One(ScenarioYaml.With(41, "    inputs: {oxide: 0.1}", "    inputs: {oxide: 1e-12}"), "manufacturers[0].inputs.oxide",
             "1e-12 × planned_output 10 = 1e-11 a day is below the smallest quantity the market trades");
         One(ScenarioYaml.With(33, "    inputs: {ore: 5}", "    inputs: {ore: 1e-9}"), "producers[1].inputs.ore", "× capacity 2 = 2e-09 a day");
+        // The check is per firm: a group's need split into firms' shares must stay above it too.
+        One(ScenarioYaml.With(41, "    inputs: {oxide: 0.1}", "    inputs: {oxide: 1.5e-7}"), "manufacturers[0].firms[0].share", "is below the smallest quantity");
         // A small need the market can still trade is fine.
         Assert.NotNull(ScenarioLoader.LoadText(ScenarioYaml.With(41, "    inputs: {oxide: 0.1}", "    inputs: {oxide: 1e-6}"), "t.yaml").Spec);
     }

@@ -10,8 +10,17 @@ public static class Procurement
     /// Order-up-to: order = max(0, use·(D + L + 1) − I − P). D days of cover, L expected lead time, +1 for the tick's own use,
     /// I stock on hand, P quantity in transit. In a steady state this orders exactly one day's use.
     /// </summary>
-    public static double OrderUpTo(double dailyUse, double coverDays, double leadTimeDays, double onHand, double inTransit) =>
-        Math.Max(0, dailyUse * (coverDays + leadTimeDays + 1) - onHand - inTransit);
+    /// <param name="extra">A quantity held once on top of the cover (a producer's inputs for the room in its finished-goods store),
+    /// the whole no more than the position <paramref name="ceiling"/> (a daily use) would hold: buying for its store never takes a
+    /// producer above what buying for its desired rate would.</param>
+    public static double OrderUpTo(double dailyUse, double coverDays, double leadTimeDays, double onHand, double inTransit, double extra = 0,
+        double? ceiling = null)
+    {
+        var horizon = coverDays + leadTimeDays + 1;
+        var position = dailyUse * horizon + extra;
+        if (ceiling is { } c) position = Math.Min(position, Math.Max(dailyUse, c) * horizon);
+        return Math.Max(0, position - onHand - inTransit);
+    }
 
     public static double InTransit(FirmState s, string commodity)
     {
@@ -33,18 +42,18 @@ public static class Procurement
     }
 
     /// <summary>A firm's bids for one input: order-up-to at its (precaution-raised) cover, with its risk premiums and qualified suppliers.
-    /// <paramref name="normal"/>: its normal requirement per day (what licences, declarations and the price rule read), when it
-    /// differs from the daily use its cover is sized by (a producer refilling its store buys for more than it sells).</summary>
+    /// Its daily use is its normal requirement (what licences, declarations and the price rule read); <paramref name="extra"/> is
+    /// held once on top (a producer's inputs for its store's room), up to the position of a daily use of <paramref name="ceiling"/>.</summary>
     public static void BidFor(List<Bid> bids, ScenarioSpec world, FirmState s, string id, string country, string sector, string commodity,
-        double dailyUse, double ownCoverDays, double limit, double militaryShare, int tick, double? normal = null)
+        double dailyUse, double ownCoverDays, double limit, double militaryShare, int tick, double extra = 0, double? ceiling = null)
     {
         var cover = SupplierRisk.CoverDays(s, world.Buyers, commodity, ownCoverDays);
         var order = OrderUpTo(dailyUse, cover, s.ExpectedLeadTime.GetValueOrDefault(commodity),
-            Stock.Total(s.Inputs.GetValueOrDefault(commodity)), InTransit(s, commodity));
+            Stock.Total(s.Inputs.GetValueOrDefault(commodity)), InTransit(s, commodity), extra, ceiling);
         if (!s.Unfilled.TryGetValue(commodity, out var open)) s.Unfilled[commodity] = open = [];
         OpenOrders.Post(open, tick, order);
         AddBids(bids, id, country, commodity, order, limit, militaryShare,
-            SupplierRisk.Premiums(s, world.Buyers, commodity), SupplierRisk.Unqualified(world, s, commodity, tick), normal ?? dailyUse, sector);
+            SupplierRisk.Premiums(s, world.Buyers, commodity), SupplierRisk.Unqualified(world, s, commodity, tick), dailyUse, sector);
     }
 
     /// <summary>

@@ -129,21 +129,28 @@ public static class ProducerRules
     }
 
     /// <summary>
+    /// What the producer expects to sell of its main output per tick, as its store and its input buying read it: its expected
+    /// sales Ŝ, or its capacity when it makes co-products (a separator's NdPr sales say nothing about what buyers want of its
+    /// Dy; until sales are learnt per output, a joint producer plans on capacity as before).
+    /// </summary>
+    static double SalesBasis(ProducerSpec p, FirmState s) => p.CoProducts.Count > 0 ? s.Capacity : s.ExpectedSales;
+
+    /// <summary>
     /// Room left in the finished-goods store for the main output: `inventory_cap_days` of expected sales (of capacity when it
     /// expects to sell more than it can make), never less than its opening stock (`initial_inventory_days` of capacity, so a
     /// producer whose buyers left still has something on offer when they come back), less its stock.
     /// </summary>
-    static double Room(ProducerSpec p, FirmState s) =>
-        Math.Max(0, Math.Max(p.InventoryCapDays * Math.Min(s.Capacity, s.ExpectedSales), p.InitialInventoryDays * s.Capacity)
+    public static double Room(ProducerSpec p, FirmState s) =>
+        Math.Max(0, Math.Max(p.InventoryCapDays * Math.Min(s.Capacity, SalesBasis(p, s)), p.InitialInventoryDays * s.Capacity)
             - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
 
     /// <summary>
-    /// The rate a producer buys inputs for: what it expects to sell plus what its store has room for, no more than its desired
-    /// rate. A producer with spare capacity and a full store buys for its sales, not for output nobody ordered; one whose store
-    /// empties (buyers came to it) buys for its desired rate again, so a rise in demand reaches its purchases through its stock
-    /// even on days when inputs limit it and its sales say nothing about what buyers want.
+    /// The rate of output a producer buys inputs for day by day: what it expects to sell, no more than its desired rate. This is
+    /// its normal requirement too (the need shortages.csv reports): licences are for it, an end-use declaration covers its civil
+    /// part, and the price rule counts what is left unmet of it. Its store's room is bought on top, once (see Plan), not as a
+    /// daily rate: a producer with spare capacity and a full store buys for its sales, not for output nobody ordered.
     /// </summary>
-    public static double InputRate(ProducerSpec p, FirmState s, double desired) => Math.Min(desired, s.ExpectedSales + Room(p, s));
+    public static double InputRate(ProducerSpec p, FirmState s, double desired) => Math.Min(desired, SalesBasis(p, s));
 
     public static AgentPlan Plan(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx)
     {
@@ -176,17 +183,18 @@ public static class ProducerRules
 
         var bids = new List<Bid>();
         var revenue = Revenue(p, s, ctx);
-        var make = InputRate(p, s, rate);
-        // Its normal requirement is what its sales need (the need shortages.csv reports): licences are for it, an end-use
-        // declaration covers its civil part, and the price rule counts what is left unmet of it. Store refills are not normal
-        // use: under a military end-use ban they would let civil declarations buy Dy for the military share's output.
-        var need = Math.Min(rate, s.ExpectedSales);
+        var daily = InputRate(p, s, rate);
+        // The inputs its store's room needs, held once on top of the cover for its sales, never above the position buying for its
+        // desired rate would hold: a store emptied by buyers who came to it sends its buying up even on days inputs limit its
+        // output and its sales say nothing about what they want. Not part of its normal requirement: under a military end-use ban
+        // a refill counted as normal use would let civil declarations buy Dy for the military share's output.
+        var refill = Room(p, s);
         foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
         {
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             // The most one unit of input is worth: all the revenue it makes possible.
-            Procurement.BidFor(bids, world, s, p.Id, p.Country, p.Sector, k, use * make, p.InputCoverDays, revenue / use, MilitaryShare(world, p, s), ctx.Tick,
-                use * need);
+            Procurement.BidFor(bids, world, s, p.Id, p.Country, p.Sector, k, use * daily, p.InputCoverDays, revenue / use, MilitaryShare(world, p, s), ctx.Tick,
+                use * refill, use * rate);
         }
         return new AgentPlan(p.Id, bids, asks);
     }
@@ -260,14 +268,12 @@ public static class ProducerRules
         var loss = Math.Max(0, wanted - y) * valueAdded;
         s.CumulativeLoss += loss;
         s.PlannedRate = desired;
-        // Sales say what buyers want of it only while inputs do not limit it: on a day it could not make its plan its sales
-        // fall because it has nothing to sell, so expected sales hold at the last unconstrained level.
-        if (y >= desired - 1e-9)
-        {
-            double sold = 0;
-            foreach (var f in st.Sold) if (f.Commodity == p.Output) sold += f.Quantity;
-            s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
-        }
+        // Sales say what buyers want of it while inputs do not limit it. On a day it could not make its plan its sales are capped
+        // by what it had: they say buyers wanted at least that much, so expected sales may rise on them but not fall (under a
+        // licence that keeps its inputs short, expected sales learnt low before would otherwise stay low for good).
+        double sold = 0;
+        foreach (var f in st.Sold) if (f.Commodity == p.Output) sold += f.Quantity;
+        if (y >= desired - 1e-9 || sold > s.ExpectedSales) s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
 
         foreach (var k in inputs)
             Thrift.Update(s, p.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);

@@ -107,10 +107,7 @@ public static class MarketClearing
         var commodity = world.Commodity(state.Commodity);
         var band = world.Buyers.PriceBand;
         var asks = askInput.OrderBy(a => a.SortKey, StringComparer.Ordinal).ToList();
-        // A control that cannot bind (no buyer of the commodity among its destinations, an exporter that makes none, a quota above
-        // all it can make) has no shadow price: the market leaves it out, so it separates no segments and earns no rent.
-        var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id) && !SessionRules.MarketIgnores(world, c, commodity.Id, inForce))
-            .OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+        var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
         // A slot per licensing state: licence decisions and state are kept per (bid part, slot) in flat arrays below.
         var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var c in controls) if (c.Mode == ControlMode.License) slotOf.TryAdd(c.Exporter, slotOf.Count);
@@ -695,7 +692,9 @@ public static class MarketClearing
         var lo = commodity.MinPriceFactor * commodity.ReferencePrice;
         var hi = commodity.MaxPriceFactor * commodity.ReferencePrice;
         // A segment on its own is a group of one: its price is its mean, and the general step below is the price rule.
-        foreach (var group in SegmentPooling.Groups(world, controls))
+        // A control that cannot bind (no buyer of the commodity among its destinations, an exporter that makes none, a quota above
+        // all it can make) has no shadow price: it is still enforced, but it separates no segments, so it earns no rent either.
+        foreach (var group in SegmentPooling.Groups(world, controls.Where(c => !SessionRules.MarketIgnores(world, c, commodity.Id, inForce)).ToList()))
         {
             double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0;
             foreach (var seg in group)

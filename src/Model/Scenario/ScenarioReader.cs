@@ -374,6 +374,11 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
                 var fid = f.Str("id") ?? "?";
                 var share = f.Num("share", min: 0, max: 1) ?? 0;
                 total += share;
+                // Each firm buys its share of the group's need: the smallest daily quantity applies to it, not to the group.
+                foreach (var (k, a) in inputs)
+                    if (share > 0 && a * planned >= MinDailyNeed && a * planned * share < MinDailyNeed)
+                        f.Error("share", $"{share:g6} × planned_output {planned:g6} × inputs.{k} {a:g6} = {a * planned * share:g3} a day is below the "
+                            + $"smallest quantity the market trades ({MinDailyNeed:g1} a day): give the input in a smaller unit");
                 list.Add(template with { Id = $"{id}/{fid}", PlannedOutput = planned * share, CoverDays = f.Num("cover_days", min: 0) ?? 0 });
                 f.RejectUnknown();
             }

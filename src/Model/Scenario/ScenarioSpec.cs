@@ -61,14 +61,20 @@ public sealed record ScenarioSpec
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 
-    Indexed<(IReadOnlyList<ProducerSpec>, IReadOnlyList<ManufacturerSpec>), Dictionary<string, HashSet<string>>>? _buyers;
-    /// <summary>Countries with a firm that uses the commodity as an input (producers and manufacturers); indexed once. A stockpile
-    /// is a buyer too, but policies change during a run: <c>SessionRules</c> adds those in force.</summary>
+    Indexed<(IReadOnlyList<ProducerSpec>, IReadOnlyList<ManufacturerSpec>, IReadOnlyList<PolicySpec>), Dictionary<string, HashSet<string>>>? _buyers;
+    /// <summary>Countries with a firm that uses the commodity as an input and makes something: a producer with capacity (or a
+    /// capacity project of the scenario's), a manufacturer with planned output; indexed once. A stockpile is a buyer too, but
+    /// policies change during a run: <c>SessionRules</c> adds those in force.</summary>
     public IReadOnlySet<string> BuyerCountries(string commodity)
     {
-        if (_buyers is not { } c || !ReferenceEquals(c.Of.Item1, Producers) || !ReferenceEquals(c.Of.Item2, Manufacturers))
-            _buyers = c = new((Producers, Manufacturers), Commodities.ToDictionary(k => k.Id, k => Producers.Where(p => p.Inputs.ContainsKey(k.Id)).Select(p => p.Country)
-                .Concat(Manufacturers.Where(m => m.Inputs.ContainsKey(k.Id)).Select(m => m.Country)).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal));
+        if (_buyers is not { } c || !ReferenceEquals(c.Of.Item1, Producers) || !ReferenceEquals(c.Of.Item2, Manufacturers) || !ReferenceEquals(c.Of.Item3, Policies))
+        {
+            var projects = Policies.OfType<CapacityProject>().Select(x => x.Producer).ToHashSet(StringComparer.Ordinal);
+            _buyers = c = new((Producers, Manufacturers, Policies), Commodities.ToDictionary(k => k.Id, k => Producers
+                .Where(p => p.Inputs.ContainsKey(k.Id) && (p.Capacity > 0 || projects.Contains(p.Id))).Select(p => p.Country)
+                .Concat(Manufacturers.Where(m => m.Inputs.ContainsKey(k.Id) && m.PlannedOutput > 0).Select(m => m.Country))
+                .ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal));
+        }
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 

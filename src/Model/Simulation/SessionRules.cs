@@ -72,21 +72,21 @@ public static class SessionRules
     /// it in force; a control naming end users or sectors is taken to), and its exporter makes k (a producer there has capacity
     /// for it, as main output or co-product) or it reaches re-exports of the exporter's content; and a quota is below what the
     /// exporter can make in the quota's period. A control that cannot bind is no news to a buyer of k (a ban by a country that
-    /// makes no Dy was read as a real one: Dy rose ≈2×), and the market leaves it out (<see cref="MarketIgnores"/>).
+    /// makes no Dy was read as a real one: Dy rose ≈2×), and it separates no price segments (<see cref="MarketIgnores"/>).
     /// </summary>
     public static bool CanBind(ScenarioSpec world, ExportControl c, string k, IReadOnlyList<PolicySpec> inForce)
     {
         if (!ReachesBuyer(world, c, k, inForce)) return false;
         if (c.ReExport) return true;
-        var capacity = ExporterCapacity(world, c.Exporter, k);
+        var capacity = ExporterCapacity(world, c.Exporter, k, inForce);
         return capacity > 0 && !QuotaAboveCapacity(c, capacity);
     }
 
     /// <summary>
-    /// Whether the market leaves a control out: it cannot bind (<see cref="CanBind"/>), so it has no shadow price, separates no
-    /// price segments and earns no rent (a 10⁹ t quota, or a ban on a country that buys none, split China's segment from the
-    /// world's and set the world price adrift). A world with no producer or no firm buying k at all (hand-made markets in
-    /// tests) says nothing about the control: it is kept.
+    /// Whether the market's price segments ignore a control: it cannot bind (<see cref="CanBind"/>), so it has no shadow price
+    /// and separates no segments (a 10⁹ t quota, or a ban on a country that buys none, split China's segment from the world's
+    /// and set the world price adrift). The control is still enforced on every link it covers. A world with no producer or no
+    /// firm buying k at all (hand-made markets in tests) says nothing about the control: it separates as before.
     /// </summary>
     public static bool MarketIgnores(ScenarioSpec world, ExportControl c, string k, IReadOnlyList<PolicySpec> inForce) =>
         world.ProducersOf(k).Count > 0 && world.BuyerCountries(k).Count > 0 && !CanBind(world, c, k, inForce);
@@ -102,12 +102,19 @@ public static class SessionRules
     static bool QuotaAboveCapacity(ExportControl c, double capacity) =>
         c.Mode == ControlMode.Quota && c.QuotaQuantity >= capacity * c.QuotaPeriodDays;
 
-    /// <summary>The exporter's producers' capacity for k (main output, or co-product at its ratio), at the scenario's start.</summary>
-    static double ExporterCapacity(ScenarioSpec world, string exporter, string k)
+    /// <summary>The exporter's producers' capacity for k (main output, or co-product at its ratio): at the scenario's start, plus
+    /// what capacity projects in force add (online or not yet). Capacity a producer's own investment adds later is not known.</summary>
+    static double ExporterCapacity(ScenarioSpec world, string exporter, string k, IReadOnlyList<PolicySpec> inForce)
     {
         double capacity = 0;
         foreach (var p in world.ProducersOf(k))
-            if (p.Country == exporter) capacity += p.Capacity * (p.Output == k ? 1 : p.CoProducts.GetValueOrDefault(k));
+        {
+            if (p.Country != exporter) continue;
+            var ratio = p.Output == k ? 1 : p.CoProducts.GetValueOrDefault(k);
+            capacity += p.Capacity * ratio;
+            foreach (var x in inForce)
+                if (x is CapacityProject project && project.Producer == p.Id) capacity += project.AddedCapacity * ratio;
+        }
         return capacity;
     }
 
