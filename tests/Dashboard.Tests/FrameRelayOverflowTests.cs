@@ -5,6 +5,7 @@ using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Simulation;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Concurrency;
 
 namespace MarketSim.Dashboard.Tests;
 
