@@ -49,6 +49,30 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
         _context = await _browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         _context.SetDefaultTimeout(Patience);
         _page = await _context.NewPageAsync();
+        // What the browser and the server said during the test, quoted when a wait for a chart fails.
+        _page.Console += (_, m) => { if (m.Type is "error" or "warning") _said.Enqueue($"console {m.Type}: {m.Text}"); };
+        _page.PageError += (_, e) => _said.Enqueue("page error: " + e);
+        _logsFrom = app.Logs.Entries.Count;
+    }
+
+    readonly System.Collections.Concurrent.ConcurrentQueue<string> _said = new();
+    int _logsFrom;
+
+    /// <summary>
+    /// Waits for a chart to hold at least <paramref name="points"/> points; when it does not, the failure says what the chart
+    /// held (its div, plotly's traces) and what the browser and the server logged meanwhile, since a screenshot alone
+    /// cannot tell a chart never drawn from one drawn empty.
+    /// </summary>
+    async Task WaitForPoints(string chart, int points)
+    {
+        try { await _page.WaitForFunctionAsync($"() => ({PointCount})('{chart}') >= {points}"); }
+        catch (TimeoutException e)
+        {
+            var state = await _page.EvaluateAsync<string>($"() => {{ const el = document.getElementById('{chart}'); if (!el) return 'no element'; " +
+                "return 'class=' + el.className + ' children=' + el.children.length + ' traces=' + (el.data ? JSON.stringify(el.data.map(t => [t.name, t.x ? t.x.length : null])) : 'none'); }");
+            var logs = app.Logs.Entries.Skip(_logsFrom).Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(l => $"server {l.Level} {l.Category}: {l.Text}");
+            throw new TimeoutException($"{chart} did not reach {points} points: {state}\n" + string.Join("\n", _said.Concat(logs).Take(40)), e);
+        }
     }
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
@@ -79,7 +103,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             var before = await _page.EvaluateAsync<int>(PointCount, "price-chart");
 
             await _page.Locator("[data-testid=play]").ClickAsync();
-            await _page.WaitForFunctionAsync($"() => ({PointCount})('price-chart') >= {before + 20}");
+            await WaitForPoints("price-chart", before + 20);
             await _page.Locator("[data-testid=pause]").ClickAsync();
             await _page.Locator("[data-testid=play]").WaitForAsync();
             Assert.NotEqual("2026-01-01", await _page.Locator("[data-testid=tile-date]").InnerTextAsync());
@@ -149,10 +173,10 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             Assert.Contains(s.Id, headers);
             Assert.Contains(headers, h => h.StartsWith(s.Id.Split('-')[0], StringComparison.Ordinal) && h.Contains("fork"));
             // Both sessions' lines on the same price chart, 8 ticks each.
-            await _page.WaitForFunctionAsync($"() => ({PointCount})('compare-price-chart') >= 32");
+            await WaitForPoints("compare-price-chart", 32);
 
             await _page.Locator("[data-testid=compare-play]").ClickAsync();
-            await _page.WaitForFunctionAsync($"() => ({PointCount})('compare-price-chart') >= 48");
+            await WaitForPoints("compare-price-chart", 48);
             await _page.Locator("[data-testid=compare-pause]").ClickAsync();
             // Played together: once paused, both sessions stand on the same day.
             await _page.Locator("[data-testid=compare-play]").WaitForAsync();
