@@ -1,10 +1,14 @@
+using System.Buffers;
+
 namespace MarketSim.Model.Market;
 
 /// <summary>
 /// What each bid has bought from each ask during one clearing: per bid a short chain of entries (a bid buys from a few sellers),
-/// in growable arrays, so the hot loop neither hashes tuples nor allocates per fill. Read back in (bid, ask) order.
+/// in growable arrays, so the hot loop neither hashes tuples nor allocates per fill. Read back in (bid, ask) order. The arrays
+/// are rented from the shared pool (at 10,000 buyers they are large-object-heap sized) and given back by <see cref="Dispose"/>;
+/// only what this book wrote is read.
 /// </summary>
-internal sealed class FillBook
+internal sealed class FillBook : IDisposable
 {
     struct Entry
     {
@@ -15,7 +19,8 @@ internal sealed class FillBook
         public int Next;
     }
 
-    readonly int[] _head;
+    int[] _head;
+    readonly int _bids;
     Entry[] _entries;
 
     /// <param name="bids">Bids in the clearing.</param>
@@ -23,9 +28,18 @@ internal sealed class FillBook
     /// (a regrown array of this size is copied, and its old copy is garbage on the large-object heap).</param>
     public FillBook(int bids, int sellers)
     {
-        _head = new int[bids];
-        Array.Fill(_head, -1);
-        _entries = new Entry[Math.Max(16, bids * Math.Clamp(sellers, 1, 3))];
+        _bids = bids;
+        _head = ArrayPool<int>.Shared.Rent(Math.Max(1, bids));
+        Array.Fill(_head, -1, 0, bids);
+        _entries = ArrayPool<Entry>.Shared.Rent(Math.Max(16, bids * Math.Clamp(sellers, 1, 3)));
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(_head);
+        ArrayPool<Entry>.Shared.Return(_entries);
+        _head = [];
+        _entries = [];
     }
 
     /// <summary>Number of (bid, ask) pairs with a fill.</summary>
@@ -50,7 +64,13 @@ internal sealed class FillBook
             x.Cand = cand;
             return;
         }
-        if (Count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        if (Count == _entries.Length)
+        {
+            var larger = ArrayPool<Entry>.Shared.Rent(_entries.Length * 2);
+            Array.Copy(_entries, larger, Count);
+            ArrayPool<Entry>.Shared.Return(_entries);
+            _entries = larger;
+        }
         // A new pair starts from q itself (0 + q = q, as a default entry plus q gave).
         _entries[Count] = new Entry { Ask = ask, Q = q, Delay = delay, Cand = cand, Next = _head[bid] };
         _head[bid] = Count++;
@@ -67,7 +87,7 @@ internal sealed class FillBook
     public IEnumerable<(int Bid, int Ask, double Q, int Delay, int Cand)> InOrder()
     {
         var chain = new List<int>(4);
-        for (int b = 0; b < _head.Length; b++)
+        for (int b = 0; b < _bids; b++)
         {
             if (_head[b] < 0) continue;
             chain.Clear();

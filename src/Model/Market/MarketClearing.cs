@@ -424,7 +424,7 @@ public static class MarketClearing
             if (buffer.Length < n) buffer = new double[Math.Max(n, 2 * buffer.Length)];
             return buffer;
         }
-        double[] ClassAllocation(int a, List<(int Bid, double Q, int Delay, int Cand)> reqs, bool priority, double capacity, double[] alloc)
+        double[] ClassAllocation(int a, PooledList<(int Bid, double Q, int Delay, int Cand)> reqs, bool priority, double capacity, double[] alloc)
         {
             var n = reqs.Count;
             var q = Scratch(ref qScratch, n);
@@ -445,7 +445,7 @@ public static class MarketClearing
         var room = new int[asks.Count];
         for (int b = 0; b < parts.Count; b++)
             foreach (var c in cands[b]) room[c.Ask]++;
-        var requests = new List<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
+        var requests = new PooledList<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
         for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
         for (int round = 0; round <= asks.Count + 1; round++)
         {
@@ -543,6 +543,8 @@ public static class MarketClearing
                 }
             }
         }
+
+        foreach (var r in requests) r.Dispose();
 
         // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
         var fills = new List<Fill>(); // not filled.Count long: the parts of an order that ship alike make one fill
@@ -767,6 +769,7 @@ public static class MarketClearing
             state.LicenceLeft.Remove(k);
             table.ClearValid(id);
         }
+        filled.Dispose();
         return new ClearingResult(commodity.Id, fills, prices, next) { Disruptions = disruptions };
     }
 }
