@@ -58,6 +58,15 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     readonly System.Collections.Concurrent.ConcurrentQueue<string> _said = new();
     int _logsFrom;
 
+    /// <summary>Opens the session's page, runs it to <paramref name="date"/> and waits for <paramref name="tick"/> (it pauses there).</summary>
+    async Task OpenAndRunTo(MarketSim.Dashboard.Sessions.SessionEntry s, string date, int tick)
+    {
+        await _page.GotoAsync($"sessions/{s.Id}");
+        await _page.Locator("[data-testid=session]").WaitForAsync();
+        await RunTo(date);
+        await WaitForTick(tick);
+    }
+
     /// <summary>Forks the session shown and waits for the compare page's address; a refused fork fails with the page's words.</summary>
     async Task ForkToCompare()
     {
@@ -128,10 +137,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
         var s = await app.NewSessionAsync();
         try
         {
-            await _page.GotoAsync($"sessions/{s.Id}");
-            await _page.Locator("[data-testid=session]").WaitForAsync();
-            await RunTo("2026-01-11");
-            await WaitForTick(10);
+            await OpenAndRunTo(s, "2026-01-11", 10);
 
             // China's ban alone barely moves Japan's Dy shortage in this scenario (25 % licence approval already starves it;
             // Lynas' reserved output and the stockpile cover it), so the ban is on Dy to Japan from both producers.
@@ -173,10 +179,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
         await _page.RouteAsync("**/plotly-*.min.js", async route => { await release.Task; await route.ContinueAsync(); });
         try
         {
-            await _page.GotoAsync($"sessions/{s.Id}");
-            await _page.Locator("[data-testid=session]").WaitForAsync();
-            await RunTo("2026-01-09");
-            await WaitForTick(8);
+            await OpenAndRunTo(s, "2026-01-09", 8);
             // The session page's charts wait for plotly.js; the fork leaves that page for the compare page.
             await ForkToCompare();
             await _page.Locator("[data-testid=compare][data-sessions='2'] #compare-loss-chart").WaitForAsync();
@@ -200,10 +203,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
         var s = await app.NewSessionAsync();
         try
         {
-            await _page.GotoAsync($"sessions/{s.Id}");
-            await _page.Locator("[data-testid=session]").WaitForAsync();
-            await RunTo("2026-01-09");
-            await WaitForTick(8);
+            await OpenAndRunTo(s, "2026-01-09", 8);
             // The address is enough (ForkToCompare): the compare element below is what the page must show. Waiting for the
             // "load" event as well timed out once under a full suite's load with the compare page already drawn (CI, screenshot).
             await ForkToCompare();
