@@ -14,11 +14,16 @@ using Orleans.Concurrency;
 // Cluster benchmark: a synthetic world of N manufacturers on 1 and on 3 silo processes (Redis clustering and storage,
 // loopback), driven by this process as a client, as the CLI's --cluster does. Prints Markdown tables.
 //   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- [--size 100000] [--ticks 4] [--silos 1,3]
+//   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- --scenario scenarios/china-japan-2026.yaml [--reps 3]
+//       (a shipped scenario's whole run through the cluster as `marketsim run --cluster` runs it, every frame checked)
 //   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- --codec 10000   (a tick's messages: JSON vs binary, no cluster)
 if (ArgS("--codec") is { } codecSize) { CodecProbe.Run(int.Parse(codecSize)); return; }
+var siloCounts = (ArgS("--silos") ?? "1,3").Split(',').Select(int.Parse).ToArray();
+Console.WriteLine($"# MarketSim cluster bench\n{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; .NET {Environment.Version}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"command: dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- {string.Join(' ', args)}\n");
+if (ArgS("--scenario") is { } scenarioFile) { await ScenarioYear.RunAsync(scenarioFile, siloCounts, Arg("--reps", 3)); return; }
 var size = Arg("--size", 100_000);
 var ticks = Arg("--ticks", 4);
-var siloCounts = (ArgS("--silos") ?? "1,3").Split(',').Select(int.Parse).ToArray();
 
 var world = SyntheticWorld.Build(size);
 var agents = world.Producers.Count + world.Manufacturers.Count;
@@ -26,43 +31,19 @@ var shards = ShardPlanner.Assign(world, SessionSettings.Default).Count;
 var jsonSize = new Probe.CountingStream();
 System.Text.Json.JsonSerializer.Serialize(jsonSize, world);
 Console.Error.WriteLine($"world built: {agents:N0} agents; as JSON {jsonSize.Length / 1048576.0:0} MiB");
-Console.WriteLine($"# MarketSim cluster bench\n{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; .NET {Environment.Version}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
-Console.WriteLine($"command: dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- {string.Join(' ', args)}\n");
 var rows = new List<string>();
 var perSilo = new List<string>();
 
 foreach (var n in siloCounts)
 {
-    using var redis = new RedisProcess();
-    redis.Start();
-    var env = new Dictionary<string, string>
-    {
-        ["MarketSim__Cluster__Redis"] = redis.ConnectionString,
-        ["MarketSim__Cluster__ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
-        ["MarketSim__Cluster__ResponseTimeoutSeconds"] = "3600",
-    };
-    // A million firms on three silos fill most of this machine's 23 GiB: there, the GC compacts sooner to give memory back.
-    if (agents >= 1_000_000) env["DOTNET_GCConserveMemory"] = "7";
-    // A silo decoding a 250 MB scenario on a loaded 2-core machine misses probes for a while: declared dead by the others,
-    // it stops (seen at 1M firms). Failure detection is not what this bench measures.
-    env["MarketSim__Cluster__Membership__ProbeTimeout"] = "00:00:30";
-    env["MarketSim__Cluster__Membership__NumMissedProbesLimit"] = "6";
-    var silos = Enumerable.Range(1, n).Select(i => new SiloProcess { Name = "silo" + i, Environment = env }).ToList();
     var stage = "start";
+    BenchCluster? cluster = null;
     try
     {
-        foreach (var s in silos) s.Start();
-        foreach (var s in silos) await s.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        cluster = await BenchCluster.StartAsync(n, large: agents >= 1_000_000);
+        var (redis, silos) = (cluster.Redis, cluster.Silos);
         var idle = silos.Select(s => Probe.Rss(s.Pid, "VmRSS")).ToArray();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(c => c.UseMarketSimCluster(new MarketSimClusterOptions
-        {
-            Redis = redis.ConnectionString, ClusterId = env["MarketSim__Cluster__ClusterId"], ResponseTimeoutSeconds = 3600,
-        }));
-        using var client = builder.Build();
-        await client.StartAsync();
-        var session = client.Services.GetRequiredService<IClusterClient>().GetGrain<ISessionGrain>("bench");
+        var session = cluster.Grains.GetGrain<ISessionGrain>("bench");
         var redisKeys = redis.Cli("DBSIZE").Trim();
         var sw = Stopwatch.StartNew();
         stage = "StartAsync";
@@ -103,18 +84,16 @@ foreach (var n in siloCounts)
             $"{serial:0.000} | {clear:0.000} | {toSilos / ticks / agents:0} |");
         Console.Error.WriteLine(rows[^1]);
         Console.Error.WriteLine($"{n} silos: tick times {string.Join(", ", times.Select(x => x.ToString("0.00")))} s");
-        await client.StopAsync();
     }
     catch (Exception e)
     {
         rows.Add($"| {n} | {agents:N0} | **failed in {stage}**: {e.GetType().Name}: {e.Message.Split('\n')[0]} |");
         Console.Error.WriteLine(e);
-        foreach (var s in silos)
-            Console.Error.WriteLine($"---- {s.Name} ({(s.Running ? "running" : $"exited {s.ExitCode}")}), last lines:\n{string.Join('\n', s.Log.Split('\n').TakeLast(40))}");
+        cluster?.PrintLogs();
     }
     finally
     {
-        foreach (var s in silos) s.Dispose();
+        if (cluster is not null) await cluster.DisposeAsync();
     }
 }
 

@@ -14,8 +14,11 @@ public sealed class CountryGrainState
     [Id(1)] public CountryState? Country { get; set; }
 }
 
-/// <summary>A country's stockpiles: holds <see cref="CountryState"/> and calls <see cref="StockpileRules"/>.</summary>
-[RandomPlacement]
+/// <summary>
+/// A country's stockpiles: holds <see cref="CountryState"/> and calls <see cref="StockpileRules"/>. Placed beside the session
+/// that first calls it: a country's work is small, and a call to another silo would cost its tick more than the work.
+/// </summary>
+[PreferLocalPlacement]
 public sealed class CountryGrain : CheckpointedGrain<CountryGrainState>, ICountryGrain
 {
     protected override string StoreName => "country";
