@@ -31,6 +31,10 @@ public sealed class ReferenceRunner
 
     public int Tick => _session.Tick;
 
+    /// <summary>The firms' (producers, then manufacturers), countries' and markets' state as of now: to inspect, not to change.</summary>
+    public (IReadOnlyList<FirmState> Firms, IReadOnlyList<CountryState> Countries, IReadOnlyList<MarketState> Markets) States =>
+        (_producers.Select(p => p.State).Concat(_manufacturers.Select(m => m.State)).ToList(), _countries.Select(c => c.State).ToList(), _markets);
+
     public Frame Step()
     {
         var plan = SessionRules.Begin(_world, _session);
