@@ -80,6 +80,34 @@ static class CodecProbe
         Row("session → market: bids", world.Commodities.Count, last.Orders.Select(o => o.Bids));
         Row("market → session: clearing result", world.Commodities.Count, last.Results);
         Console.WriteLine($"| **a tick** | | **{tj / size:0}** | **{tb / size:0}** | | |");
+        CheckpointRows(serializer, json);
+    }
+
+    /// <summary>
+    /// What one checkpoint of the default scenario writes at tick 180 (a firm's, country's and market's state; 12 checkpoints a
+    /// year at the default CheckpointEvery of 30): all members' state, JSON against the binary surrogates.
+    /// </summary>
+    static void CheckpointRows(Serializer serializer, JsonSerializerOptions json)
+    {
+        var root = typeof(CodecProbe).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+        var world = ScenarioLoader.LoadOrThrow(Path.Combine(root, "scenarios", "china-japan-2026.yaml"));
+        var runner = new ReferenceRunner(world, world.Seed);
+        runner.Run(180).ToList();
+        var (firms, countries, markets) = runner.States;
+        Console.WriteLine($"\n# Codec probe: one checkpoint of {world.Name} at tick 180, all members' state\n");
+        Console.WriteLine("| state | records | JSON KiB | binary KiB | JSON ms (encode + decode) | binary ms |");
+        Console.WriteLine("|---|--:|--:|--:|--:|--:|");
+        void Row<T>(string name, IReadOnlyList<T> states) where T : notnull
+        {
+            var list = states.ToList();
+            var (jb, jt) = Measure(list, m => JsonSerializer.SerializeToUtf8Bytes(m, typeof(T), json), b => JsonSerializer.Deserialize(b, typeof(T), json)!);
+            var (bb, bt) = Measure(list, m => serializer.SerializeToArray(m), b => serializer.Deserialize<T>(b));
+            Console.WriteLine($"| {name} | {list.Count} | {jb / 1024:N0} | {bb / 1024:N0} | {jt * 1e3:0.0} | {bt * 1e3:0.0} |");
+        }
+        Row("firms (FirmState)", firms);
+        Row("countries (CountryState)", countries);
+        Row("markets (MarketState)", markets);
     }
 
     /// <summary>Total bytes, and seconds to encode and decode them all (best of 3 rounds, after a warm-up).</summary>
