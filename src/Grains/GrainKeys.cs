@@ -10,6 +10,19 @@ public static class GrainKeys
 
     public static string Of(string sessionId, string localId) => sessionId + Separator + localId;
 
+    /// <summary>The key of a session's shard number <paramref name="index"/>.</summary>
+    public static string Shard(string sessionId, int index) => Of(sessionId, ShardPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The shard number in a shard's key, or -1 for any other key.</summary>
+    public static int ShardIndexOf(string key)
+    {
+        var local = key[(key.IndexOf(Separator) + 1)..];
+        return local.StartsWith(ShardPrefix, StringComparison.Ordinal)
+            && int.TryParse(local.AsSpan(ShardPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : -1;
+    }
+
+    const string ShardPrefix = "shard-";
+
     public static string SessionOf(string key)
     {
         var i = key.IndexOf(Separator);

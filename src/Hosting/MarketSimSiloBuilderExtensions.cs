@@ -88,6 +88,7 @@ public static class MarketSimSiloBuilderExtensions
     {
         silo.Services.AddMarketSimSerialization();
         silo.Services.AddSingleton<SessionWorlds>();
+        silo.AddPlacementDirector<MarketSim.Grains.Agents.ShardPlacement, MarketSim.Grains.Agents.ShardPlacementDirector>();
         if (useMemoryStorage)
         {
             silo.AddMemoryGrainStorage(Persistence.StorageName);

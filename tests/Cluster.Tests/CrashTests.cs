@@ -99,8 +99,8 @@ public sealed class CrashTests(LocalCluster cluster, ITestOutputHelper output) :
     [Fact]
     public async Task Kill_9_of_a_silo_hosting_only_members_rolls_back_and_gives_the_same_csv()
     {
-        // Markets and countries live beside the session; the firms' shards are placed at random. Nine shards of 8 agents:
-        // some land on a silo without the session (all nine beside it: a chance of 1 in 3⁹).
+        // Markets, countries and the first shard live beside the session; nine shards of 8 agents put the others on the
+        // other two silos in turn.
         var session = await StartAsync("member", 50, SessionSettings.Default with { AgentsPerShard = 8 });
         var silos = await session.GetSilosAsync();
         var sessionSilo = await session.GetSiloAsync();

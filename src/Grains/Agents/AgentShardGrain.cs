@@ -15,9 +15,9 @@ public sealed class AgentShardState
 
 /// <summary>
 /// Fans a tick out to its range of agents (all calls in flight at once) and hands the session one array per phase.
-/// Randomly placed so a cluster's shards, and the agents placed beside them, spread over the silos.
+/// Placed by <see cref="ShardPlacement"/>: a cluster's shards, and the agents placed beside them, spread evenly over the silos.
 /// </summary>
-[RandomPlacement]
+[ShardPlacement]
 public sealed class AgentShardGrain(
     [PersistentState("shard", Persistence.StorageName)] IPersistentState<AgentShardState> store)
     : Grain, IAgentShardGrain

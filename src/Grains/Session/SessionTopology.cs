@@ -13,7 +13,7 @@ public sealed class SessionTopology
     public static SessionTopology Build(IGrainFactory grains, string sessionId, ScenarioSpec world, SessionSettings settings) => new()
     {
         Shards = ShardPlanner.Assign(world, settings)
-            .Select((agents, i) => (grains.GetGrain<IAgentShardGrain>(GrainKeys.Of(sessionId, "shard-" + i)), agents)).ToList(),
+            .Select((agents, i) => (grains.GetGrain<IAgentShardGrain>(GrainKeys.Shard(sessionId, i)), agents)).ToList(),
         Countries = world.Countries.Select(c => grains.GetGrain<ICountryGrain>(GrainKeys.Of(sessionId, c.Id))).ToList(),
         Markets = world.Commodities.Select(c => grains.GetGrain<IMarketGrain>(GrainKeys.Of(sessionId, c.Id))).ToList(),
     };
