@@ -3,12 +3,6 @@ using MarketSim.Bench;
 using MarketSim.Bench.Cluster;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Grains.Session;
-using MarketSim.Hosting;
-using MarketSim.Hosting.Local;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans;
 using Orleans.Concurrency;
 
 // Cluster benchmark: a synthetic world of N manufacturers on 1 and on 3 silo processes (Redis clustering and storage,
