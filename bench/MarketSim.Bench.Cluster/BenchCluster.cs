@@ -47,7 +47,8 @@ sealed class BenchCluster : IAsyncDisposable
                 Redis = redis.ConnectionString, ClusterId = clusterId, ResponseTimeoutSeconds = 3600,
             }));
             var client = builder.Build();
-            await client.StartAsync();
+            try { await client.StartAsync(); }
+            catch { client.Dispose(); throw; }
             return new BenchCluster { Redis = redis, Silos = processes, Client = client };
         }
         catch
