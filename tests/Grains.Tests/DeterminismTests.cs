@@ -77,6 +77,21 @@ public sealed class DeterminismTests(OneSiloFixture one, ThreeSiloFixture three)
     }
 
     [Fact]
+    public async Task A_world_of_one_shard_runs_wholly_beside_its_session_on_three_silos()
+    {
+        // Markets, countries and shard 0 are placed beside the session: a small world's tick makes no call to another silo.
+        foreach (var id in new[] { "one-shard-a", "one-shard-b", "one-shard-c" })
+        {
+            var session = three.Client.GetGrain<ISessionGrain>(id);
+            await session.StartAsync(TestScenarios.Small(), Seed, new SessionSettings { ShardCount = 1 });
+            await session.StepAsync(2);
+            var silos = await session.GetSilosAsync();
+            Assert.True(silos.Count == 1, "grains ran on: " + string.Join(", ", silos));
+            await session.EndAsync();
+        }
+    }
+
+    [Fact]
     public async Task Many_manufacturers_over_several_shards_match_the_reference()
     {
         var world = TestScenarios.Large(600);
