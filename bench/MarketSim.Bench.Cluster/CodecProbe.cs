@@ -89,9 +89,7 @@ static class CodecProbe
     /// </summary>
     static void CheckpointRows(Serializer serializer, JsonSerializerOptions json)
     {
-        var root = typeof(CodecProbe).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
-        var world = ScenarioLoader.LoadOrThrow(Path.Combine(root, "scenarios", "china-japan-2026.yaml"));
+        var world = ScenarioLoader.LoadOrThrow(Path.Combine(MarketSim.Bench.Shared.BenchHelpers.RepoRoot(), "scenarios", "china-japan-2026.yaml"));
         var runner = new ReferenceRunner(world, world.Seed);
         runner.Run(180).ToList();
         var (firms, countries, markets) = runner.States;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MarketSim.Bench;
 using MarketSim.Bench.Cluster;
+using MarketSim.Bench.Shared;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Grains.Session;
 using Orleans.Concurrency;
@@ -99,5 +100,5 @@ Console.WriteLine("| silos | silo | CPU s/tick | KiB/tick sent to silos | to cli
 Console.WriteLine("|--:|---|--:|--:|--:|--:|---|");
 foreach (var r in perSilo) Console.WriteLine(r);
 
-int Arg(string name, int fallback) => ArgS(name) is { } v ? int.Parse(v) : fallback;
-string? ArgS(string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+int Arg(string name, int fallback) => BenchHelpers.Arg(args, name, fallback);
+string? ArgS(string name) => BenchHelpers.ArgText(args, name);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using MarketSim.Bench.Shared;
 using MarketSim.Grains;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Scenario;
@@ -98,9 +99,5 @@ static class ScenarioYear
         foreach (var r in rows) Console.WriteLine(r);
     }
 
-    static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
+    static double Median(List<double> xs) => BenchHelpers.Pct(xs.Order().ToArray(), 0.5);
 }
