@@ -25,6 +25,8 @@ public static class PhaseProfile
         var order = new List<string>();
         var sw = new Stopwatch();
         long alloc = 0;
+        // Collections and pauses during the ticks: a phase's time includes the pauses its allocations (or earlier ones) set off.
+        var gcBefore = (G0: GC.CollectionCount(0), G1: GC.CollectionCount(1), G2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
         void Lap(string phase)
         {
             if (!t.ContainsKey(phase)) { t[phase] = 0; bytes[phase] = 0; order.Add(phase); }
@@ -71,6 +73,8 @@ public static class PhaseProfile
         var sb = new StringBuilder();
         sb.AppendLine($"Reference tick by phase, {world.Name}, {ticks} ticks, {total / ticks:F2} ms/tick, " +
                       $"{bytes.Values.Sum() / ((double)ticks * agents):N0} B allocated per agent-tick:");
+        sb.AppendLine($"  (garbage collection during the ticks: {GC.CollectionCount(0) - gcBefore.G0} gen0, {GC.CollectionCount(1) - gcBefore.G1} gen1, " +
+                      $"{GC.CollectionCount(2) - gcBefore.G2} gen2, {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds / ticks:F2} ms/tick paused)");
         if (manufacturers.Count > 0)
             sb.AppendLine($"  (after the last tick: {manufacturers.Average(m => m.Item2.Pipeline.Count):F0} shipments in the average manufacturer's pipeline, " +
                           $"{manufacturers.Average(m => m.Item2.Inputs.Sum(i => i.Value.Count)):F1} origin lots in its stock)");

@@ -67,7 +67,8 @@ static string RepoRoot()
 
 Console.WriteLine($"# MarketSim bench {(quick ? "(--quick)" : "")}");
 Console.WriteLine($"date {DateTime.Now:yyyy-MM-dd HH:mm zzz}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; " +
-                  $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC; {RuntimeInfo()}");
+                  $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, " +
+                  $"conserve memory {GC.GetConfigurationVariables().GetValueOrDefault("GCConserveMem") ?? 0}; {RuntimeInfo()}");
 Console.WriteLine($"command: dotnet run -c Release --project bench/MarketSim.Bench -- {string.Join(' ', args)}".TrimEnd());
 Console.WriteLine();
 
