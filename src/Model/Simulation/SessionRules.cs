@@ -154,28 +154,64 @@ public static class SessionRules
         return id => map.TryGetValue(id, out var c) ? c : id;
     }
 
-    /// <summary>Each agent's purchases, sales and the disruptions it met, in a stable order.</summary>
+    /// <summary>Each agent's purchases, sales and the disruptions it met, in a stable order (markets by commodity, each
+    /// market's own order within). Two passes: the first counts what each agent gets, the second copies it into arrays of
+    /// exactly that size, so nothing regrows (a list per agent regrew by doubling, and at 100,000 firms that garbage was most of
+    /// what routing cost), and an array crosses to a shard's silo without another copy.</summary>
     public static Dictionary<string, Routed> Route(IEnumerable<ClearingResult> results, Func<string, string> owner)
     {
+        var ordered = results.OrderBy(r => r.Commodity, Ord).ToList();
         var d = new Dictionary<string, Routed>();
         Routed For(string id) => d.TryGetValue(id, out var v) ? v : d[id] = new Routed();
-        foreach (var r in results.OrderBy(r => r.Commodity, Ord))
+        // Who gets each fill and disruption, found once in the first pass and kept for the second.
+        var buyers = new Routed[ordered.Sum(r => r.Fills.Count)];
+        var sellers = new Routed[buyers.Length];
+        var disrupted = new Routed[ordered.Sum(r => r.Disruptions.Count)];
+        int i = 0, j = 0;
+        foreach (var r in ordered)
         {
             foreach (var f in r.Fills)
             {
-                For(owner(f.BuyerId)).Bought.Add(f);
-                For(owner(f.SellerId)).Sold.Add(f);
+                (buyers[i] = For(owner(f.BuyerId))).BoughtCount++;
+                (sellers[i++] = For(owner(f.SellerId))).SoldCount++;
             }
-            foreach (var x in r.Disruptions) For(owner(x.BuyerId)).Disruptions.Add(x);
+            foreach (var x in r.Disruptions) (disrupted[j++] = For(owner(x.BuyerId))).DisruptionCount++;
+        }
+        foreach (var v in d.Values) v.Allocate();
+        i = j = 0;
+        foreach (var r in ordered)
+        {
+            foreach (var f in r.Fills)
+            {
+                var (buyer, seller) = (buyers[i], sellers[i]);
+                i++;
+                buyer.Bought[buyer.BoughtCount++] = f;
+                seller.Sold[seller.SoldCount++] = f;
+            }
+            foreach (var x in r.Disruptions)
+            {
+                var buyer = disrupted[j++];
+                buyer.Disruptions[buyer.DisruptionCount++] = x;
+            }
         }
         return d;
     }
 
     public sealed class Routed
     {
-        public List<Fill> Bought { get; } = new();
-        public List<Fill> Sold { get; } = new();
-        public List<Disruption> Disruptions { get; } = new();
+        public Fill[] Bought { get; private set; } = [];
+        public Fill[] Sold { get; private set; } = [];
+        public Disruption[] Disruptions { get; private set; } = [];
+        // Counted in Route's first pass, then the next free slot in its second.
+        internal int BoughtCount, SoldCount, DisruptionCount;
+
+        internal void Allocate()
+        {
+            Bought = BoughtCount == 0 ? [] : new Fill[BoughtCount];
+            Sold = SoldCount == 0 ? [] : new Fill[SoldCount];
+            Disruptions = DisruptionCount == 0 ? [] : new Disruption[DisruptionCount];
+            BoughtCount = SoldCount = DisruptionCount = 0;
+        }
     }
 
     public static AgentSettlement SettlementFor(TickPlan plan, Dictionary<string, Routed> routed, string agentId) =>
