@@ -18,7 +18,7 @@ sealed class BenchCluster : IAsyncDisposable
     public required IHost Client { get; init; }
     public IClusterClient Grains => Client.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<BenchCluster> StartAsync(int silos, bool large)
+    public static async Task<BenchCluster> StartAsync(int silos)
     {
         var redis = new RedisProcess();
         redis.Start();
@@ -33,8 +33,6 @@ sealed class BenchCluster : IAsyncDisposable
             ["MarketSim__Cluster__Membership__ProbeTimeout"] = "00:00:30",
             ["MarketSim__Cluster__Membership__NumMissedProbesLimit"] = "6",
         };
-        // A million firms on three silos fill most of this machine's 23 GiB: there, the GC compacts sooner to give memory back.
-        if (large) env["DOTNET_GCConserveMemory"] = "7";
         var processes = Enumerable.Range(1, silos).Select(i => new SiloProcess { Name = "silo" + i, Environment = env }).ToList();
         try
         {

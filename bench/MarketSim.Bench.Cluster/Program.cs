@@ -35,7 +35,7 @@ foreach (var n in siloCounts)
     BenchCluster? cluster = null;
     try
     {
-        cluster = await BenchCluster.StartAsync(n, large: agents >= 1_000_000);
+        cluster = await BenchCluster.StartAsync(n);
         var (redis, silos) = (cluster.Redis, cluster.Silos);
         var idle = silos.Select(s => Probe.Rss(s.Pid, "VmRSS")).ToArray();
         var session = cluster.Grains.GetGrain<ISessionGrain>("bench");

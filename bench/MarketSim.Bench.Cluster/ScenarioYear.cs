@@ -39,7 +39,7 @@ static class ScenarioYear
         foreach (var n in siloCounts)
         {
             var sw = Stopwatch.StartNew();
-            await using var cluster = await BenchCluster.StartAsync(n, large: false);
+            await using var cluster = await BenchCluster.StartAsync(n);
             var up = sw.Elapsed.TotalSeconds;
             try
             {
