@@ -9,7 +9,8 @@ static partial class Probe
     public static long Rss(int pid, string field)
     {
         var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":"));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        // "VmRSS:\t  738000 kB", but "VmRSS:\t11387000 kB" past 10 GB: the tab is a separator too.
+        return line is null ? 0 : long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
     }
 
     /// <summary>User + system CPU time of the process (all threads), in seconds.</summary>
