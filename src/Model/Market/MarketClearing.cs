@@ -95,6 +95,28 @@ public static class MarketClearing
         return byState;
     }
 
+    /// <summary>The bids by buyer id (ordinal), end use and application, ties in their input order (a stable sort). Bids usually
+    /// arrive in this order already (agents in id order, each its civil bid before its military one), so that is checked first.</summary>
+    static List<Bid> InOrder(IEnumerable<Bid> input)
+    {
+        var orders = new List<Bid>(input);
+        static int Compare(Bid x, Bid y)
+        {
+            var c = string.CompareOrdinal(x.BuyerId, y.BuyerId);
+            if (c != 0) return c;
+            c = x.EndUse.CompareTo(y.EndUse);
+            return c != 0 ? c : x.Application.CompareTo(y.Application);
+        }
+        var sorted = true;
+        for (int i = 1; i < orders.Count && sorted; i++) sorted = Compare(orders[i - 1], orders[i]) <= 0;
+        if (sorted) return orders;
+        var keyed = new (Bid Bid, int At)[orders.Count];
+        for (int i = 0; i < keyed.Length; i++) keyed[i] = (orders[i], i);
+        Array.Sort(keyed, (x, y) => Compare(x.Bid, y.Bid) is var c && c != 0 ? c : x.At.CompareTo(y.At));
+        for (int i = 0; i < keyed.Length; i++) orders[i] = keyed[i].Bid;
+        return orders;
+    }
+
     public static MarketState Initialise(ScenarioSpec world, CommoditySpec c) => new()
     {
         Commodity = c.Id,
@@ -143,6 +165,13 @@ public static class MarketClearing
             var listed = Listed(bid);
             return linkCache.TryGetValue((bid.BuyerCountry, bid.EndUse, listed), out var set) ? set : NewLinks(bid, listed);
         }
+        int[] SlotsOf(List<ExportControl> binding)
+        {
+            if (binding.Count == 0) return [];
+            var slots = new int[binding.Count];
+            for (int j = 0; j < binding.Count; j++) slots[j] = binding[j].Mode == ControlMode.License ? slotOf[binding[j].Exporter] : 0;
+            return slots;
+        }
         LinkSet NewLinks(Bid bid, string listed)
         {
             var buyerCountry = bid.BuyerCountry;
@@ -150,27 +179,41 @@ public static class MarketClearing
             var buyerSeg = world.SegmentOf(buyerCountry);
             var set = new LinkSet { Segment = buyerSeg };
             var l = set.Candidates;
-            var covering = controls.Where(c => c.Covers(commodity.Id, buyerCountry, use)
-                && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))).ToList();
+            var covering = new List<ExportControl>();
+            foreach (var c in controls)
+                if (c.Covers(commodity.Id, buyerCountry, use) && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector)))
+                    covering.Add(c);
             var licenceOf = LicencesFor(covering, commodity.Id);
             foreach (var lic in licenceOf.Values) set.Applications = Math.Max(set.Applications, lic.Applications);
             for (int i = 0; i < asks.Count; i++)
             {
                 var a = asks[i];
                 if (a.OnlyFor.Count > 0 && !a.OnlyFor.Contains(buyerCountry)) continue;
-                var binding = covering.Where(c => c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)).ToList();
-                if (binding.Any(c => c.Mode == ControlMode.Ban))
+                // Loops rather than LINQ: this runs per (link set, seller) every tick, and the default scenario's year is mostly such
+                // small fixed costs.
+                var binding = new List<ExportControl>();
+                bool banned = false, toState = false;
+                List<string>? licensing = null;
+                foreach (var c in covering)
+                {
+                    if (!c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)) continue;
+                    banned |= c.Mode == ControlMode.Ban;
+                    toState |= c.RentToState;
+                    // Every licence a state requires on this link is the buyer's one licence from that state (LicencesFor): the
+                    // controls that are not licences in their order, then one licence per licensing state in ordinal order.
+                    if (c.Mode != ControlMode.License) binding.Add(c);
+                    else if (!(licensing ??= []).Contains(c.Exporter)) licensing.Add(c.Exporter);
+                }
+                if (banned)
                 {
                     if (!set.Banned.Contains(a.SellerCountry)) set.Banned.Add(a.SellerCountry);
                     continue;
                 }
-                var toState = false;
-                foreach (var c in binding) toState |= c.RentToState;
-                // Every licence a state requires on this link is the buyer's one licence from that state (LicencesFor).
-                if (binding.Any(c => c.Mode == ControlMode.License))
-                    binding = binding.Where(c => c.Mode != ControlMode.License)
-                        .Concat(binding.Where(c => c.Mode == ControlMode.License).Select(c => c.Exporter).Distinct().Order(StringComparer.Ordinal).Select(e => licenceOf[e]))
-                        .ToList();
+                if (licensing is not null)
+                {
+                    licensing.Sort(StringComparer.Ordinal);
+                    foreach (var e in licensing) binding.Add(licenceOf[e]);
+                }
                 // Across a control into another segment the seller sells at the buyer's segment price (never below its home
                 // price: it would rather sell at home); the difference is the export rent.
                 var crosses = binding.Count > 0 && buyerSeg != segOfAsk[i];
@@ -180,12 +223,20 @@ public static class MarketClearing
                 var subsidy = Math.Max(0, floorOf[i] - price);
                 var rent = price - askPrice[i];
                 l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
-                    Slots = binding.Select(c => c.Mode == ControlMode.License ? slotOf[c.Exporter] : 0).ToArray(),
+                    Slots = SlotsOf(binding),
                     Transport = Math.Max(1, world.Transport.DaysBetween(a.SellerCountry, buyerCountry)), Priority = a.PriorityBuyers.Contains(buyerCountry),
                     Tariff = price * rate, Subsidy = subsidy, SubsidyPayer = subsidy > 0 ? floorPayer[i] : null,
                     Rent = rent, RentHolder = rent > 0 ? (toState ? "state" : "exporter") : null });
             }
-            set.Candidates = l.OrderBy(c => c.Delivered).ThenBy(c => asks[c.Ask].SellerCountry == buyerCountry ? 0 : 1).ThenBy(c => c.Ask).ToList();
+            // Cheapest delivered first, then sellers at home, then by ask: a total order (each ask is one candidate), so any sort
+            // gives this one.
+            l.Sort((x, y) =>
+            {
+                var c = x.Delivered.CompareTo(y.Delivered);
+                if (c != 0) return c;
+                c = (asks[x.Ask].SellerCountry == buyerCountry ? 0 : 1).CompareTo(asks[y.Ask].SellerCountry == buyerCountry ? 0 : 1);
+                return c != 0 ? c : x.Ask.CompareTo(y.Ask);
+            });
             set.Banned.Sort(StringComparer.Ordinal);
             linkCache[(buyerCountry, use, listed)] = set;
             return set;
@@ -195,7 +246,7 @@ public static class MarketClearing
         // a single draw decide a whole country's supply where it has one buyer).
         // An order's parts are values (which order, which application, its share), not copies of the order: what they share is
         // worked out once per order below.
-        var orders = bidInput.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application).ToList();
+        var orders = InOrder(bidInput);
         var linksOf = new LinkSet[orders.Count];
         var partCount = 0;
         for (int o = 0; o < orders.Count; o++)
@@ -230,7 +281,13 @@ public static class MarketClearing
             var all = true;
             foreach (var c in links)
                 if (!Allowed(orders[o], c)) { all = false; break; }
-            candsOf[o] = all ? links : links.Where(c => Allowed(orders[o], c)).ToList();
+            if (all) candsOf[o] = links;
+            else
+            {
+                var kept = new List<Candidate>(links.Count);
+                foreach (var c in links) if (Allowed(orders[o], c)) kept.Add(c);
+                candsOf[o] = kept;
+            }
             costAt[o + 1] = costAt[o] + candsOf[o].Count;
         }
         var perceived = new double[costAt[orders.Count]];
@@ -257,10 +314,9 @@ public static class MarketClearing
         if (military.Count > 0)
             for (int o = 0; o < orders.Count; o++)
             {
-                // orders[o], not a local: a lambda over a variable of the loop's body would allocate its closure per order.
                 if (orders[o].EndUse != EndUse.Civil || !servesMilitary.Contains(orders[o].BuyerId)) continue;
-                var binding = military.Where(c => c.Covers(commodity.Id, orders[o].BuyerCountry, EndUse.Military, orders[o].BuyerId, orders[o].Sector)).ToList();
-                if (binding.Count > 0) declaredBy[o] = binding;
+                foreach (var c in military)
+                    if (c.Covers(commodity.Id, orders[o].BuyerCountry, EndUse.Military, orders[o].BuyerId, orders[o].Sector)) (declaredBy[o] ??= []).Add(c);
             }
         bool Declares(int b) => declaredBy[parts[b].Order] is not null && parts[b].Normal > 0;
         // A declaration covers the tick's civil requirement and what earlier declarations covered but the buyer could not buy
