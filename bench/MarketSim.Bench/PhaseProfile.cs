@@ -27,8 +27,18 @@ public static class PhaseProfile
         long alloc = 0;
         // Collections and pauses during the ticks: a phase's time includes the pauses its allocations (or earlier ones) set off.
         var gcBefore = (G0: GC.CollectionCount(0), G1: GC.CollectionCount(1), G2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
+        // What ephemeral collections promoted: the runtime reports the last one, so each phase that saw any adds its last
+        // (a sample, not every collection; enough to tell whether a collection pays for survivors or for the rest).
+        var promoted = new List<(long Bytes, double PauseMs, int Gen)>();
+        var seenGc = GC.CollectionCount(0);
         void Lap(string phase)
         {
+            if (GC.CollectionCount(0) != seenGc)
+            {
+                seenGc = GC.CollectionCount(0);
+                var info = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+                promoted.Add((info.PromotedBytes, info.PauseDurations[0].TotalMilliseconds, info.Generation));
+            }
             if (!t.ContainsKey(phase)) { t[phase] = 0; bytes[phase] = 0; order.Add(phase); }
             t[phase] += sw.Elapsed.TotalMilliseconds;
             var now = GC.GetAllocatedBytesForCurrentThread();
@@ -75,6 +85,12 @@ public static class PhaseProfile
                       $"{bytes.Values.Sum() / ((double)ticks * agents):N0} B allocated per agent-tick:");
         sb.AppendLine($"  (garbage collection during the ticks: {GC.CollectionCount(0) - gcBefore.G0} gen0, {GC.CollectionCount(1) - gcBefore.G1} gen1, " +
                       $"{GC.CollectionCount(2) - gcBefore.G2} gen2, {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds / ticks:F2} ms/tick paused)");
+        if (promoted.Count > 0)
+        {
+            var byGen = promoted.GroupBy(x => x.Gen).OrderBy(g => g.Key)
+                .Select(g => $"gen{g.Key}: {g.Count()} sampled, median {Median(g.Select(x => x.Bytes / 1048576.0)):F1} MB promoted, median pause {Median(g.Select(x => x.PauseMs)):F1} ms");
+            sb.AppendLine($"  (ephemeral collections, the last of each phase that had any: {string.Join("; ", byGen)})");
+        }
         if (manufacturers.Count > 0)
             sb.AppendLine($"  (after the last tick: {manufacturers.Average(m => m.Item2.Pipeline.Count):F0} shipments in the average manufacturer's pipeline, " +
                           $"{manufacturers.Average(m => m.Item2.Inputs.Sum(i => i.Value.Count)):F1} origin lots in its stock)");
@@ -86,5 +102,11 @@ public static class PhaseProfile
             sb.AppendLine($"  {g.Key,-30} {ms / ticks,10:F2} ms/tick {100 * ms / total,5:F1}% {kb,10:N0} KiB/tick   {(g.Count() == 1 && g.Key != g.First() ? g.First()[g.Key.Length..].Trim() : "")}");
         }
         return sb.ToString();
+    }
+
+    static double Median(IEnumerable<double> xs)
+    {
+        var a = xs.Order().ToArray();
+        return a.Length == 0 ? 0 : a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2;
     }
 }
