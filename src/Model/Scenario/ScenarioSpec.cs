@@ -249,7 +249,8 @@ public sealed record ProducerSpec
     public double RampRate { get; init; } = 0.01;
     /// <summary>Output response when price is below cost: u = (p/c)^ε.</summary>
     public double SupplyElasticity { get; init; } = 1.0;
-    /// <summary>Finished stock above this many days of capacity stops production.</summary>
+    /// <summary>The finished-goods store in days of min(capacity, expected sales) (at least the initial inventory's days of
+    /// capacity): stock of the main output at it stops production (docs/MODEL.md, producers).</summary>
     public double InventoryCapDays { get; init; } = 30;
     /// <summary>Finished stock at the start, in days of capacity; also the days of expected sales the producer aims to hold.</summary>
     public double InitialInventoryDays { get; init; } = 5;
