@@ -88,7 +88,7 @@ public static class PhaseProfile
         if (promoted.Count > 0)
         {
             var byGen = promoted.GroupBy(x => x.Gen).OrderBy(g => g.Key)
-                .Select(g => $"gen{g.Key}: {g.Count()} sampled, median {Median(g.Select(x => x.Bytes / 1048576.0)):F1} MB promoted, median pause {Median(g.Select(x => x.PauseMs)):F1} ms");
+                .Select(g => $"gen{g.Key}: {g.Count()} sampled, median {Stats.Median(g.Select(x => x.Bytes / 1048576.0)):F1} MB promoted, median pause {Stats.Median(g.Select(x => x.PauseMs)):F1} ms");
             sb.AppendLine($"  (ephemeral collections, the last of each phase that had any: {string.Join("; ", byGen)})");
         }
         if (manufacturers.Count > 0)
@@ -102,11 +102,5 @@ public static class PhaseProfile
             sb.AppendLine($"  {g.Key,-30} {ms / ticks,10:F2} ms/tick {100 * ms / total,5:F1}% {kb,10:N0} KiB/tick   {(g.Count() == 1 && g.Key != g.First() ? g.First()[g.Key.Length..].Trim() : "")}");
         }
         return sb.ToString();
-    }
-
-    static double Median(IEnumerable<double> xs)
-    {
-        var a = xs.Order().ToArray();
-        return a.Length == 0 ? 0 : a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2;
     }
 }

@@ -103,13 +103,17 @@ public static class MarketClearing
     {
         var orders = new List<Bid>(input);
         for (int i = 1; i < orders.Count; i++)
-        {
-            var c = string.CompareOrdinal(orders[i - 1].BuyerId, orders[i].BuyerId);
-            if (c == 0) c = orders[i - 1].EndUse.CompareTo(orders[i].EndUse);
-            if (c == 0) c = orders[i - 1].Application.CompareTo(orders[i].Application);
-            if (c > 0) return orders.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application).ToList();
-        }
+            if (Compare(orders[i - 1], orders[i]) > 0)
+                return orders.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application).ToList();
         return orders;
+
+        // The OrderBy chain's three keys as one comparison.
+        static int Compare(Bid x, Bid y)
+        {
+            var c = string.CompareOrdinal(x.BuyerId, y.BuyerId);
+            if (c == 0) c = x.EndUse.CompareTo(y.EndUse);
+            return c != 0 ? c : x.Application.CompareTo(y.Application);
+        }
     }
 
     public static MarketState Initialise(ScenarioSpec world, CommoditySpec c) => new()
