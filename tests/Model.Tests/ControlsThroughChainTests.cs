@@ -139,15 +139,17 @@ public class ControlsThroughChainTests
             Id = "cn-licence", Start = 0, Exporter = "CN", Commodities = ["dy"], Destinations = ["JP"], Mode = ControlMode.License,
             ApprovalRate = 0.5, DelayMinDays = 10, DelayMaxDays = 30,
         };
-        var licensed = MakerDyBought(MilitaryWorld(upstream: true, ban: false, licence), 100, 300);
-        var both = MakerDyBought(MilitaryWorld(upstream: true, ban: true, licence), 100, 300);
-        Assert.True(both / licensed >= 0.8 - 0.08, $"ban and licence {both:F1} t, licence alone {licensed:F1} t");
-        // And over the whole run no more than under the ban alone, which buys the civil share: declarations carrying what refusals
-        // postponed do not buy Dy for defence output. (Within days 100–300 they may buy more: refusals before day 100 are made
-        // up then. The licence alone can cut more than a ban's 20%: its volume lapses unspent where the firm's order was smaller,
-        // while the civil declaration's backlog carries over; so the ratio to the licence alone is bounded below only.)
+        // Over the whole run (within a window, refusals before it are made up inside it), the ban cuts the licensed purchases by
+        // about what it cuts free ones: within 8 points. (Measured Dec 2026: 0.707 under the licence, 0.745 without: the licence
+        // costs a little more under the ban.)
+        var free = MakerDyBought(MilitaryWorld(upstream: true, ban: false), 0, 300);
+        var licensed = MakerDyBought(MilitaryWorld(upstream: true, ban: false, licence), 0, 300);
         var bothRun = MakerDyBought(MilitaryWorld(upstream: true, ban: true, licence), 0, 300);
         var bannedRun = MakerDyBought(MilitaryWorld(upstream: true, ban: true), 0, 300);
+        Assert.True(bothRun / licensed >= bannedRun / free - 0.08,
+            $"ban and licence {bothRun:F1} t, licence alone {licensed:F1} t; ban alone {bannedRun:F1} t, neither {free:F1} t");
+        // And no more than under the ban alone, which buys the civil share: declarations carrying what refusals postponed do not
+        // buy Dy for defence output.
         Assert.True(bothRun <= bannedRun * 1.02, $"ban and licence {bothRun:F1} t, ban alone {bannedRun:F1} t (days 0–300)");
     }
 

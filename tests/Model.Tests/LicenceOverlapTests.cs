@@ -83,4 +83,20 @@ public class LicenceOverlapTests
         var real = world with { Policies = [Control("CN", ControlMode.Ban)] };
         Assert.Equal(["oxide|JP"], SessionRules.Begin(real, SessionRules.Initialise(real)).Context.Controlled);
     }
+    [Fact]
+    public void A_licence_for_both_end_uses_covers_the_civil_and_the_military_requirement()
+    {
+        // One buyer, 80% civil and 20% military use (normal requirement 0.8 + 0.2 a day), ordering far more than it needs; a
+        // licence for every end use, always approved after 10 days. Its volume is the whole requirement for the days it runs:
+        // set from the civil share alone (as before Dec 2026) the buyer got 0.8 a day in all.
+        var licence = Licence("cn-all", 1, 10, 10) with { Applications = 1 };
+        var state = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        double bought = 0;
+        for (int tick = 0; tick < 100; tick++)
+            bought += MarketClearing.Clear(World, state, tick, [Ask("cn-sep", "CN", 40)],
+                [Bid("jp-maker", "JP", 5) with { Normal = 0.8 }, Bid("jp-maker", "JP", 5, use: EndUse.Military) with { Normal = 0.2 }],
+                [licence], 3).Fills.Sum();
+        // Ten approvals of 10 days each: 1.0 × 10 per approval.
+        Assert.Equal(100, bought, 6);
+    }
 }

@@ -63,6 +63,8 @@ public static class MarketClearing
         public int Applications = 1;
         /// <summary>The buyer country's segment.</summary>
         public string Segment = "";
+        /// <summary>The states whose licence some seller on these links needs (a licence's id is its state's).</summary>
+        public List<string> Licensing = new();
     }
 
     /// <summary>
@@ -211,7 +213,11 @@ public static class MarketClearing
                 if (licensing is not null)
                 {
                     licensing.Sort(StringComparer.Ordinal);
-                    foreach (var e in licensing) binding.Add(licenceOf[e]);
+                    foreach (var e in licensing)
+                    {
+                        binding.Add(licenceOf[e]);
+                        if (!set.Licensing.Contains(e)) set.Licensing.Add(e);
+                    }
                 }
                 // Across a control into another segment the seller sells at the buyer's segment price (never below its home
                 // price: it would rather sell at home); the difference is the export rent.
@@ -254,13 +260,16 @@ public static class MarketClearing
             partCount += Math.Max(1, linksOf[o].Applications);
         }
         var parts = new List<Part>(partCount);
+        var partAt = new int[orders.Count + 1]; // order o's parts are parts[partAt[o]..partAt[o + 1])
         for (int o = 0; o < orders.Count; o++)
         {
+            partAt[o] = parts.Count;
             var b = orders[o];
             var n = linksOf[o].Applications;
             if (n <= 1) { parts.Add(new Part(o, b.Application, b.Quantity, b.Normal)); continue; }
             for (int j = 0; j < n; j++) parts.Add(new Part(o, j, b.Quantity / n, b.Normal / n));
         }
+        partAt[orders.Count] = parts.Count;
 
         bool Allowed(Bid bid, Candidate c) =>
             c.Delivered <= bid.LimitPrice && asks[c.Ask].SellerId != bid.BuyerId
@@ -376,6 +385,25 @@ public static class MarketClearing
             return k;
         }
 
+        // The normal requirement a licence's volume is set from: every part of the buyer's orders that holds this licence (same
+        // buyer, same application, a seller on its links needing this state's licence), so where a state licenses both end uses
+        // the volume covers the civil and the military share. A buyer's orders are adjacent (sorted by buyer id).
+        double LicensedNormal(int b, string licence)
+        {
+            var buyer = OrderOf(b).BuyerId;
+            int first = parts[b].Order, last = first;
+            while (first > 0 && orders[first - 1].BuyerId == buyer) first--;
+            while (last + 1 < orders.Count && orders[last + 1].BuyerId == buyer) last++;
+            double normal = 0;
+            for (int o = first; o <= last; o++)
+            {
+                if (!linksOf[o].Licensing.Contains(licence)) continue;
+                for (int p = partAt[o]; p < partAt[o + 1]; p++)
+                    if (parts[p].Application == parts[b].Application) normal += parts[p].Normal;
+            }
+            return normal;
+        }
+
         // Is the link open for this part this tick? Draws licence decisions lazily, once per application and control per tick.
         bool Open(int b, Candidate c, out int delay)
         {
@@ -421,7 +449,8 @@ public static class MarketClearing
                             // The application's volume: the buyer's normal requirement for the days the approval runs and for the
                             // days its refusals since the last approval kept out (not its order, which may hold months of stock).
                             var refused = state.LicenceRefusedDays.Remove(key, out var r) ? r : 0;
-                            if (parts[b].Normal > 0) SetLicenceLeft(id, parts[b].Normal * (Math.Max(1, d.Value) + refused));
+                            var normal = LicensedNormal(b, ctl.Id);
+                            if (normal > 0) SetLicenceLeft(id, normal * (Math.Max(1, d.Value) + refused));
                         }
                     }
                     licenceDrawn[at] = true;
