@@ -4,21 +4,32 @@ namespace MarketSim.Model.Agents;
 public static class Stock
 {
     static readonly List<KeyValuePair<string, double>> NoRecord = new();
+    /// <summary>A cached delegate: sorting with StringComparer.Ordinal makes a new one per call (Array.Sort wraps the comparer).</summary>
+    internal static readonly Comparison<string> Ordinal = string.CompareOrdinal;
+    /// <summary>Total's scratch keys, reused per thread (Total calls nothing that sums a stock).</summary>
+    [ThreadStatic] static string[]? _scratch;
 
     public static double Total(Dictionary<string, double>? byOrigin)
     {
         if (byOrigin is null || byOrigin.Count == 0) return 0;
         if (byOrigin.Count == 1) foreach (var v in byOrigin.Values) return v; // the common case: no sort needed
+        var n = byOrigin.Count;
+        var keys = _scratch is { } k0 && k0.Length >= n ? k0 : _scratch = new string[Math.Max(16, n)];
+        byOrigin.Keys.CopyTo(keys, 0);
+        keys.AsSpan(0, n).Sort(Ordinal);
         double t = 0;
-        foreach (var k in Keys(byOrigin)) t += byOrigin[k];
+        for (int i = 0; i < n; i++) t += byOrigin[keys[i]];
+        Array.Clear(keys, 0, n);
         return t;
     }
 
+    /// <summary>The keys in ordinal order, as a new array (callers change the dictionary while they walk it).</summary>
     public static IReadOnlyList<string> Keys<T>(Dictionary<string, T> d)
     {
-        if (d.Count <= 1) return d.Count == 0 ? [] : [.. d.Keys];
-        var keys = new List<string>(d.Keys);
-        keys.Sort(StringComparer.Ordinal);
+        if (d.Count == 0) return [];
+        var keys = new string[d.Count];
+        d.Keys.CopyTo(keys, 0);
+        if (keys.Length > 1) keys.AsSpan().Sort(Ordinal);
         return keys;
     }
 

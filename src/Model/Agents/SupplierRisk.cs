@@ -31,7 +31,7 @@ public static class SupplierRisk
         var keys = new List<string>(s.Risk.Count + seen.Count);
         keys.AddRange(s.Risk.Keys);
         foreach (var k in seen.Keys) if (!s.Risk.ContainsKey(k)) keys.Add(k);
-        keys.Sort(Ord);
+        keys.Sort(Stock.Ordinal);
         foreach (var k in keys)
         {
             var r = s.Risk.GetValueOrDefault(k);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MarketSim.Model.Output;
 using MarketSim.Model.Agents;
 using MarketSim.Model.Market;
@@ -257,9 +258,22 @@ public static class SessionRules
         var prices = results.SelectMany(r => r.Prices).Select(p => new PriceRow(p.Segment, p.Commodity, p.Price))
             .OrderBy(p => p.Commodity, Ord).ThenBy(p => p.Market, Ord).ToList();
 
-        var flows = fills.GroupBy(f => (Origin: Provenance.Origin(f.Origin), f.SellerCountry, f.BuyerCountry, f.Commodity))
-            .Select(g => new FlowRow(g.Key.Origin, g.Key.SellerCountry, g.Key.BuyerCountry, g.Key.Commodity, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Price)))
-            .OrderBy(f => f.Origin, Ord).ThenBy(f => f.Exporter, Ord).ThenBy(f => f.Destination, Ord).ThenBy(f => f.Commodity, Ord).ToList();
+        // Per (origin, exporter, destination, commodity), summed in fill order (as a GroupBy would), then sorted.
+        var flowSums = new Dictionary<(string, string, string, string), (double Quantity, double Value)>();
+        foreach (var f in fills)
+        {
+            ref var acc = ref CollectionsMarshal.GetValueRefOrAddDefault(flowSums, (Provenance.Origin(f.Origin), f.SellerCountry, f.BuyerCountry, f.Commodity), out _);
+            acc = (acc.Quantity + f.Quantity, acc.Value + f.Quantity * f.Price);
+        }
+        var flows = new List<FlowRow>(flowSums.Count);
+        foreach (var ((origin, seller, buyer, commodity), (q, v)) in flowSums) flows.Add(new FlowRow(origin, seller, buyer, commodity, q, v));
+        flows.Sort(static (x, y) =>
+        {
+            var c = string.CompareOrdinal(x.Origin, y.Origin);
+            if (c == 0) c = string.CompareOrdinal(x.Exporter, y.Exporter);
+            if (c == 0) c = string.CompareOrdinal(x.Destination, y.Destination);
+            return c != 0 ? c : string.CompareOrdinal(x.Commodity, y.Commodity);
+        });
 
         // Procurement lead time of firms' imports (a Japanese magnetic-device maker quoted it for imported magnets): from the tick
         // an order was first asked for to its arrival, quantity-weighted (Agents/OpenOrders.cs).
