@@ -344,9 +344,22 @@ public static class SessionRules
         }
 
         // Export rents: (price paid − the seller's home price) × quantity on sales across a control, by exporter and holder.
-        var rents = fills.Where(f => f.Rent > 0).GroupBy(f => (f.SellerCountry, f.Commodity, Holder: f.RentHolder ?? "exporter"))
-            .Select(g => new RentRow(g.Key.SellerCountry, g.Key.Commodity, g.Key.Holder, Sum(g, f => f.Quantity), Sum(g, f => f.Quantity * f.Rent)))
-            .OrderBy(r => r.Exporter, Ord).ThenBy(r => r.Commodity, Ord).ThenBy(r => r.Holder, Ord).ToList();
+        // Summed in fill order per (exporter, commodity, holder), then sorted (as GroupBy and OrderBy gave them).
+        var rentSums = new Dictionary<(string, string, string), (double Quantity, double Rent)>();
+        foreach (var f in fills)
+        {
+            if (f.Rent <= 0) continue;
+            ref var acc = ref CollectionsMarshal.GetValueRefOrAddDefault(rentSums, (f.SellerCountry, f.Commodity, f.RentHolder ?? "exporter"), out _);
+            acc = (acc.Quantity + f.Quantity, acc.Rent + f.Quantity * f.Rent);
+        }
+        var rents = new List<RentRow>(rentSums.Count);
+        foreach (var ((exporter, commodity, holder), (q, r)) in rentSums) rents.Add(new RentRow(exporter, commodity, holder, q, r));
+        rents.Sort(static (x, y) =>
+        {
+            var c = string.CompareOrdinal(x.Exporter, y.Exporter);
+            if (c == 0) c = string.CompareOrdinal(x.Commodity, y.Commodity);
+            return c != 0 ? c : string.CompareOrdinal(x.Holder, y.Holder);
+        });
 
         // Content origin of what each country bought from abroad: for each controlling country of the timeline's export controls,
         // the quantity-weighted share of its value in the material (only with content tracking on).
@@ -357,18 +370,27 @@ public static class SessionRules
             // The content a controller's re-export clause reaches: its lowest de-minimis threshold (any content at all without one).
             double Threshold(string c) => st.Policies.OfType<ExportControl>().Where(x => x.Exporter == c && x.DeMinimis is not null)
                 .Select(x => x.DeMinimis!.Value).DefaultIfEmpty(0).Min();
-            foreach (var g in fills.Where(f => f.SellerCountry != f.BuyerCountry).GroupBy(f => (f.BuyerCountry, f.Commodity))
-                         .OrderBy(g => g.Key.BuyerCountry, Ord).ThenBy(g => g.Key.Commodity, Ord))
+            var thresholds = controllers.Select(Threshold).ToArray();
+            // Per (destination, commodity) of imports: the quantity, then per controller its content-weighted quantity and the
+            // quantity its clause reaches; each summed in fill order, as sums over a GroupBy's groups were.
+            var groups = new Dictionary<(string, string), double[]>();
+            foreach (var f in fills)
             {
-                var q = Sum(g, f => f.Quantity);
-                foreach (var c in controllers)
+                if (f.SellerCountry == f.BuyerCountry) continue;
+                if (!groups.TryGetValue((f.BuyerCountry, f.Commodity), out var acc)) groups[(f.BuyerCountry, f.Commodity)] = acc = new double[1 + 2 * controllers.Count];
+                acc[0] += f.Quantity;
+                for (int i = 0; i < controllers.Count; i++)
                 {
-                    var t = Threshold(c);
-                    bool Reached(Fill f) { var sh = Provenance.ContentShare(f.Origin, c); return sh > 0 && sh >= t; }
-                    content.Add(new ContentRow(g.Key.BuyerCountry, g.Key.Commodity, c, q,
-                        q > 0 ? Sum(g, f => f.Quantity * Provenance.ContentShare(f.Origin, c)) / q : 0,
-                        q > 0 ? Sum(g, f => Reached(f) ? f.Quantity : 0) / q : 0));
+                    var sh = Provenance.ContentShare(f.Origin, controllers[i]);
+                    acc[1 + 2 * i] += f.Quantity * sh;
+                    acc[2 + 2 * i] += sh > 0 && sh >= thresholds[i] ? f.Quantity : 0;
                 }
+            }
+            foreach (var ((destination, commodity), acc) in groups.OrderBy(g => g.Key.Item1, Ord).ThenBy(g => g.Key.Item2, Ord))
+            {
+                var q = acc[0];
+                for (int i = 0; i < controllers.Count; i++)
+                    content.Add(new ContentRow(destination, commodity, controllers[i], q, q > 0 ? acc[1 + 2 * i] / q : 0, q > 0 ? acc[2 + 2 * i] / q : 0));
             }
         }
 
@@ -422,12 +444,5 @@ public static class SessionRules
             rows.Add(new AccountRow(c.Id, a[0], a[1], a[2], a[3], a[4]));
         }
         return rows;
-    }
-
-    static double Sum<T>(IEnumerable<T> xs, Func<T, double> f)
-    {
-        double s = 0;
-        foreach (var x in xs) s += f(x);
-        return s;
     }
 }
