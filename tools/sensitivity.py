@@ -42,6 +42,13 @@ def split_producer(text, pid):
     return replace_once(text, line, "\n".join(halves))
 
 
+def scale_capacity(text, pid, factor):
+    """The producer record `pid` with its capacity times factor."""
+    line = next(l for l in text.splitlines() if l.lstrip().startswith(f"- {{id: {pid},"))
+    cap = re.search(r"capacity: ([0-9.e+-]+)", line).group(1)
+    return replace_once(text, line, line.replace(f"capacity: {cap}", f"capacity: {float(cap) * factor!r}"))
+
+
 def split_firms(text, mid):
     """Each firm of the manufacturer record `mid` as two identical halves (share halved, same cover days)."""
     line = next(l for l in text.splitlines() if l.lstrip().startswith(f"- {{id: {mid},"))
@@ -93,6 +100,18 @@ def main():
                     return t if prec else replace_once(t, "precaution_max_cover_days: 180", "precaution_max_cover_days: 0")
                 submit(("lead", days, prec, "cut"), "cut", edit(cut), 7)
                 submit(("lead", days, prec, "base"), "base", edit(base), 7)
+        # Rationing (pro rata, or needs first) by the precaution bound, and 50% more high-temperature magnet capacity in Japan
+        # and Germany: the cut-off less the baseline with the same edit, seed 7.
+        def cut_less_base(key, edit):
+            submit(key + ("cut",), "cut", edit(cut), 7)
+            submit(key + ("base",), "base", edit(base), 7)
+        for bound in (0, 90, 180):
+            for needs_first in (False, True):
+                def edit(t, bound=bound, needs_first=needs_first):
+                    t = replace_once(t, "precaution_max_cover_days: 180", f"precaution_max_cover_days: {bound}")
+                    return replace_once(t, "  precaution_build_days:", "  needs_first: true\n  precaution_build_days:") if needs_first else t
+                cut_less_base(("rationing", bound, needs_first), edit)
+        cut_less_base(("magnets", 1.5), lambda t: scale_capacity(scale_capacity(t, "jp-magnet-ht", 1.5), "de-magnet-ht", 1.5))
         r = {k: v.result() for k, v in jobs.items()}
 
     print("china-japan-2026, Japan's loss by seed and applications per buyer ($ bn):")
@@ -108,6 +127,12 @@ def main():
         for prec in (True, False):
             loss = r[("lead", days, prec, "cut")] - r[("lead", days, prec, "base")]
             print(f"  {days} days, precaution {'on ' if prec else 'off'}: ${loss / 1e6:,.1f} m (¥{loss * JPY / 1e9:,.0f} bn)")
+    def diff(key): return (r[key + ("cut",)] - r[key + ("base",)]) / 1e6
+    print("japan-cutoff-3m less baseline, Japan's direct loss by rationing rule and precaution bound (seed 7, $ m):")
+    for needs_first in (False, True):
+        print(f"  {'needs first' if needs_first else 'pro rata   '}: " + " / ".join(f"{diff(('rationing', b, needs_first)):,.2f}" for b in (0, 90, 180))
+              + " at 0 / 90 / 180 days")
+    print(f"japan-cutoff-3m less baseline with 50% more jp-magnet-ht and de-magnet-ht capacity: ${diff(('magnets', 1.5)):,.1f} m")
 
 
 if __name__ == "__main__":

@@ -221,4 +221,27 @@ public class ProducerRulesTests
             Assert.Equal(3 * 1000, report.ValueAddedMade, 6);
         }
     }
+    [Fact]
+    public void The_loss_is_measured_against_a_rate_input_prices_do_not_move()
+    {
+        // Dy (reference 5,000) at 30×: the magnet maker's desired rate falls to 10 × 2,000/15,600 ≈ 1.28 a day. With Dy for 0.5
+        // magnets its loss is 9.5 magnets' value added however its plentiful oxide is priced: cheaper oxide raises its desired
+        // rate, which must not raise its loss (measured against the desired rate, as before Dec 2026, it rose from 0.78 to 0.82
+        // magnets). With Dy on hand and only its price high, the magnets it does not make for that price are lost too.
+        var p = new ProducerSpec
+        {
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Inputs = new Dictionary<string, double> { ["oxide"] = 0.5, ["dy"] = 0.1 },
+        };
+        double Loss(double dyStock, double oxidePrice)
+        {
+            var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 100 }, ["dy"] = new() { ["CN"] = dyStock } });
+            s.LastPrice["dy"] = 30 * 5000;
+            s.LastPrice["oxide"] = oxidePrice;
+            return ProducerRules.Settle(World, p, s, new AgentSettlement(0, [], [], 0), TestWorld.Context(World)).Loss;
+        }
+        Assert.Equal(9.5 * 1000, Loss(0.05, 1000), 6);
+        Assert.Equal(9.5 * 1000, Loss(0.05, 100), 6);
+        Assert.Equal((10 - 10 * 2000.0 / 15600) * 1000, Loss(100, 1000), 6);
+    }
 }

@@ -104,12 +104,28 @@ public static class ProducerRules
         return cost > 0 ? Revenue(p, s, ctx) / cost - 1 : 0;
     }
 
-    public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx)
+    public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx) =>
+        RateAt(p, s, Revenue(p, s, ctx), p.UnitCost + InputCost(p, s));
+
+    /// <summary>y* = K·min(1, (R/C)^εₛ) for a revenue and cost per unit of main output.</summary>
+    static double RateAt(ProducerSpec p, FirmState s, double revenue, double cost)
     {
-        var revenue = Revenue(p, s, ctx);
-        var cost = p.UnitCost + InputCost(p, s);
         var u = revenue >= cost || cost <= 0 ? 1 : Math.Pow(revenue / cost, p.SupplyElasticity);
         return s.Capacity * u;
+    }
+
+    /// <summary>
+    /// The rate the loss is measured against: y* with today's revenue but inputs at reference prices. Input prices move it
+    /// neither way: a plentiful input getting cheaper does not raise it (before Dec 2026 it did, so more supply of NdPr could
+    /// raise a magnet maker's "loss" while its output rose), and a scarce input getting dearer does not lower it (output cut
+    /// because an input costs more than the output earns is lost for want of that input, as output cut for its absence is).
+    /// </summary>
+    static double BenchmarkRate(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx)
+    {
+        double cost = p.UnitCost;
+        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
+            cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * world.Commodity(k).ReferencePrice;
+        return RateAt(p, s, Revenue(p, s, ctx), cost);
     }
 
     /// <summary>
@@ -212,7 +228,8 @@ public static class ProducerRules
         s.Capacity += expanded;
         s.TargetCapacity += expanded;
 
-        var desired = Math.Min(DesiredRate(p, s, ctx), Room(p, s));
+        var room = Room(p, s);
+        var desired = Math.Min(DesiredRate(p, s, ctx), room);
         var inputs = p.Inputs.Keys.OrderBy(k => k, Ord).ToList();
         var y = desired;
         foreach (var k in inputs)
@@ -265,7 +282,8 @@ public static class ProducerRules
         // prices as none), so the loss would follow prices instead of production.
         var referenceValueAdded = ReferenceValueAdded(world, p, s);
         var valueAdded = Math.Max(0, referenceValueAdded);
-        var loss = Math.Max(0, wanted - y) * valueAdded;
+        var benchmark = Math.Min(Math.Min(BenchmarkRate(world, p, s, ctx), room), s.ExpectedSales);
+        var loss = Math.Max(0, benchmark - y) * valueAdded;
         s.CumulativeLoss += loss;
         s.PlannedRate = desired;
         // Sales say what buyers want of it while inputs do not limit it. On a day it could not make its plan its sales are capped
