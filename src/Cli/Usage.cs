@@ -26,7 +26,7 @@ public static class Usage
             content.csv     tick, date, destination, commodity, country, quantity, share, reached
             value_added.csv tick, date, country, sector, value_added, cumulative
             indirect.csv    tick, date, country, sector, multiplier, indirect, cumulative, gdp_share
-            accounts.csv    tick, date, country, export_revenue, export_rent, tariff_revenue, input_cost, extra_input_cost
+            accounts.csv    tick, date, country, export_revenue, export_rent, tariff_revenue, input_cost, extra_input_cost, floor_subsidy
             events.csv      tick, date, event
             summary.csv     country, gdp, cumulative_loss, loss_gdp_share, peak_unmet_share, shortage_days, fiscal_cost,
                             indirect_loss, indirect_gdp_share, currency

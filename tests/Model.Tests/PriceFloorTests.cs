@@ -42,5 +42,20 @@ public class PriceFloorTests
         var frame = SessionRules.Finish(world, session, plan, [result], new ReportTotals());
         Assert.Equal(5 * 500, frame.Fiscal.Single(r => r.Country == "JP").Cost, 6);
         Assert.All(frame.Fiscal.Where(r => r.Country != "JP"), r => Assert.Equal(0, r.Cost));
+        // The other side of the transfer: the US producer's country received it (accounts.csv floor_subsidy).
+        Assert.Equal(5 * 500, frame.Accounts.Single(r => r.Country == "US").FloorSubsidy, 6);
+        Assert.All(frame.Accounts.Where(r => r.Country != "US"), r => Assert.Equal(0, r.FloorSubsidy));
+    }
+
+    [Fact]
+    public void A_state_selling_from_its_stockpile_gets_no_top_up()
+    {
+        // A US stockpile releases beside a US producer under the club's floor: only the producer is topped up (before Dec 2026
+        // the stockpile was too, so a club paid a state for selling its own reserve).
+        var stockpile = new Stockpile { Id = "us-reserve", Country = "US", Commodity = "oxide", Start = 0, Size = 10, Initial = 5, MaxReleasePerDay = 5 };
+        var fills = Clear(Make(), [Ask("us-reserve", "US", 5), Ask("us-sep", "US", 5)], [Bid("jp-buyer", "JP", 20)], Floor(1500), stockpile).Fills;
+        Assert.Equal(0, fills.Single(f => f.SellerId == "us-reserve").Subsidy);
+        Assert.Null(fills.Single(f => f.SellerId == "us-reserve").SubsidyPayer);
+        Assert.True(fills.Single(f => f.SellerId == "us-sep").Subsidy > 0);
     }
 }

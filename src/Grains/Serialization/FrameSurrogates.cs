@@ -200,13 +200,14 @@ public struct AccountRowSurrogate
     [Id(3)] public double TariffRevenue;
     [Id(4)] public double InputCost;
     [Id(5)] public double ExtraInputCost;
+    [Id(6)] public double FloorSubsidy;
 }
 
 [RegisterConverter]
 public sealed class AccountRowConverter : IConverter<AccountRow, AccountRowSurrogate>
 {
-    public AccountRow ConvertFromSurrogate(in AccountRowSurrogate s) => new(s.Country, s.ExportRevenue, s.ExportRent, s.TariffRevenue, s.InputCost, s.ExtraInputCost);
-    public AccountRowSurrogate ConvertToSurrogate(in AccountRow v) => new() { Country = v.Country, ExportRevenue = v.ExportRevenue, ExportRent = v.ExportRent, TariffRevenue = v.TariffRevenue, InputCost = v.InputCost, ExtraInputCost = v.ExtraInputCost };
+    public AccountRow ConvertFromSurrogate(in AccountRowSurrogate s) => new(s.Country, s.ExportRevenue, s.ExportRent, s.TariffRevenue, s.InputCost, s.ExtraInputCost) { FloorSubsidy = s.FloorSubsidy };
+    public AccountRowSurrogate ConvertToSurrogate(in AccountRow v) => new() { Country = v.Country, ExportRevenue = v.ExportRevenue, ExportRent = v.ExportRent, TariffRevenue = v.TariffRevenue, InputCost = v.InputCost, ExtraInputCost = v.ExtraInputCost, FloorSubsidy = v.FloorSubsidy };
 }
 
 [GenerateSerializer]

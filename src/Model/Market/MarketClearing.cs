@@ -141,12 +141,17 @@ public static class MarketClearing
         var segOfAsk = asks.Select(a => world.SegmentOf(a.SellerCountry)).ToArray();
         var askPrice = segOfAsk.Select(s => state.Prices[s]).ToArray();
         var cap = asks.Select(a => a.Quantity).ToArray();
-        // The highest price floor covering each seller's country, and whose it is.
+        // The highest price floor covering each seller's country, and whose it is. A floor guarantees producers a price; a state
+        // selling from its own stockpile is not topped up (it would pay itself, or a club would pay it, for no one's output).
         var floorOf = new double[asks.Count];
         var floorPayer = new string?[asks.Count];
+        HashSet<string> stockpiles = floors.Count == 0 ? [] : inForce.OfType<Stockpile>().Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         for (int a = 0; a < asks.Count; a++)
+        {
+            if (stockpiles.Contains(asks[a].SellerId)) continue;
             foreach (var f in floors)
                 if (f.Covers(commodity.Id, asks[a].SellerCountry) && f.Floors[commodity.Id] > floorOf[a]) { floorOf[a] = f.Floors[commodity.Id]; floorPayer[a] = f.Id; }
+        }
 
         // Candidate sellers per (buyer country, end use); a buyer filters them by its limit price, its qualified suppliers and
         // by not being the seller.

@@ -67,9 +67,10 @@ public static class CsvTables
     /// <summary>Who gains and who pays, per country and tick: export_revenue (its firms' sales abroad, before the buyer's tariff),
     /// export_rent (the part earned across export controls), tariff_revenue (what its buyers paid its state on imports), input_cost
     /// (what its producers and manufacturers paid for inputs, tariff included) and extra_input_cost (the same less the inputs'
-    /// value at reference prices: the price rise passed to buyers).</summary>
-    public static readonly CsvTable Accounts = new("accounts.csv", ["tick", "date", "country", "export_revenue", "export_rent", "tariff_revenue", "input_cost", "extra_input_cost"],
-        f => For(f, f.Accounts, a => [a.Country, N(a.ExportRevenue), N(a.ExportRent), N(a.TariffRevenue), N(a.InputCost), N(a.ExtraInputCost)]));
+    /// value at reference prices: the price rise passed to buyers) and floor_subsidy (the top-up its producers received under price
+    /// floors, whoever pays it: the payers' side is in fiscal.csv).</summary>
+    public static readonly CsvTable Accounts = new("accounts.csv", ["tick", "date", "country", "export_revenue", "export_rent", "tariff_revenue", "input_cost", "extra_input_cost", "floor_subsidy"],
+        f => For(f, f.Accounts, a => [a.Country, N(a.ExportRevenue), N(a.ExportRent), N(a.TariffRevenue), N(a.InputCost), N(a.ExtraInputCost), N(a.FloorSubsidy)]));
 
     public static readonly CsvTable Events = new("events.csv", ["tick", "date", "event"],
         f => For(f, f.Events, e => [e]));

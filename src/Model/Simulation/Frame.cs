@@ -61,4 +61,8 @@ public sealed record IndirectLossRow(string Country, string Sector, double Multi
 /// imported (a transfer from its buyers to its state); InputCost: Σ quantity × delivered price (tariff included) of what its
 /// producers and manufacturers bought; ExtraInputCost: Σ quantity × (delivered price − reference price) of the same purchases
 /// (the price rise passed to buyers; stockpile purchases are in fiscal.csv instead).</summary>
-public sealed record AccountRow(string Country, double ExportRevenue, double ExportRent, double TariffRevenue, double InputCost, double ExtraInputCost);
+public sealed record AccountRow(string Country, double ExportRevenue, double ExportRent, double TariffRevenue, double InputCost, double ExtraInputCost)
+{
+    /// <summary>Σ quantity × top-up its producers received under price floors, on every sale (the payers' side is in fiscal.csv).</summary>
+    public double FloorSubsidy { get; init; }
+}

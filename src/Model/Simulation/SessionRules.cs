@@ -422,9 +422,11 @@ public static class SessionRules
     {
         var stockpiles = st.Policies.OfType<Stockpile>().Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var acc = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        double[] Of(string c) => acc.TryGetValue(c, out var a) ? a : acc[c] = new double[5];
+        double[] Of(string c) => acc.TryGetValue(c, out var a) ? a : acc[c] = new double[6];
         foreach (var f in fills)
         {
+            // A price floor's top-up goes to the seller's country whoever buys (its payer's side is in fiscal.csv).
+            if (f.Subsidy > 0) Of(f.SellerCountry)[5] += f.Quantity * f.Subsidy;
             if (f.SellerCountry != f.BuyerCountry)
             {
                 var seller = Of(f.SellerCountry);
@@ -440,8 +442,8 @@ public static class SessionRules
         var rows = new List<AccountRow>();
         foreach (var c in world.Countries.OrderBy(c => c.Id, Ord))
         {
-            var a = acc.GetValueOrDefault(c.Id) ?? new double[5];
-            rows.Add(new AccountRow(c.Id, a[0], a[1], a[2], a[3], a[4]));
+            var a = acc.GetValueOrDefault(c.Id) ?? new double[6];
+            rows.Add(new AccountRow(c.Id, a[0], a[1], a[2], a[3], a[4]) { FloorSubsidy = a[5] });
         }
         return rows;
     }
