@@ -6,20 +6,29 @@ public static class Stock
     static readonly List<KeyValuePair<string, double>> NoRecord = new();
     /// <summary>A cached delegate: sorting with StringComparer.Ordinal makes a new one per call (Array.Sort wraps the comparer).</summary>
     internal static readonly Comparison<string> Ordinal = string.CompareOrdinal;
-    /// <summary>Total's scratch keys, reused per thread (Total calls nothing that sums a stock).</summary>
-    [ThreadStatic] static string[]? _scratch;
+    // Scratch key arrays reused per thread, one per method that walks a stock in key order (none of them calls another that
+    // uses the same one while walking): no key list per call on paths run for every firm, input and tick.
+    [ThreadStatic] static string[]? _totalKeys, _takeKeys, _addKeys;
+
+    /// <summary>The dictionary's keys in ordinal order, in <paramref name="scratch"/> (grown as needed); clear it after use.</summary>
+    static Span<string> SortedKeys<T>(Dictionary<string, T> d, ref string[]? scratch)
+    {
+        var n = d.Count;
+        if (scratch is null || scratch.Length < n) scratch = new string[Math.Max(16, n)];
+        d.Keys.CopyTo(scratch, 0);
+        var keys = scratch.AsSpan(0, n);
+        keys.Sort(Ordinal);
+        return keys;
+    }
 
     public static double Total(Dictionary<string, double>? byOrigin)
     {
         if (byOrigin is null || byOrigin.Count == 0) return 0;
         if (byOrigin.Count == 1) foreach (var v in byOrigin.Values) return v; // the common case: no sort needed
-        var n = byOrigin.Count;
-        var keys = _scratch is { } k0 && k0.Length >= n ? k0 : _scratch = new string[Math.Max(16, n)];
-        byOrigin.Keys.CopyTo(keys, 0);
-        keys.AsSpan(0, n).Sort(Ordinal);
+        var keys = SortedKeys(byOrigin, ref _totalKeys);
         double t = 0;
-        for (int i = 0; i < n; i++) t += byOrigin[keys[i]];
-        Array.Clear(keys, 0, n);
+        foreach (var k in keys) t += byOrigin[k];
+        keys.Clear();
         return t;
     }
 
@@ -40,12 +49,16 @@ public static class Stock
         {
             // Content-tracked lots of one merge class mix into one lot (Provenance.ClassOf), so a stock holds a bounded number.
             var cls = Provenance.ClassOf(origin);
-            foreach (var k in Keys(byOrigin))
+            var keys = SortedKeys(byOrigin, ref _addKeys);
+            string? same = null;
+            foreach (var k in keys)
+                if (k.IndexOf('|') >= 0 && Provenance.ClassOf(k) == cls) { same = k; break; }
+            keys.Clear();
+            if (same is not null)
             {
-                if (k.IndexOf('|') < 0 || Provenance.ClassOf(k) != cls) continue;
-                var held = byOrigin[k];
-                byOrigin.Remove(k);
-                var mixed = Provenance.Mix(k, held, origin, q);
+                var held = byOrigin[same];
+                byOrigin.Remove(same);
+                var mixed = Provenance.Mix(same, held, origin, q);
                 byOrigin[mixed] = byOrigin.GetValueOrDefault(mixed) + held + q;
                 return;
             }
@@ -71,13 +84,15 @@ public static class Stock
             if (t > 0 && record) taken.Add(new(only, t));
             return taken;
         }
-        foreach (var k in Keys(byOrigin))
+        var keys = SortedKeys(byOrigin, ref _takeKeys);
+        foreach (var k in keys)
         {
             var t = byOrigin[k] * share;
             var left = byOrigin[k] - t;
             if (left <= 1e-12) byOrigin.Remove(k); else byOrigin[k] = left;
             if (t > 0 && record) taken.Add(new(k, t));
         }
+        keys.Clear();
         return taken;
     }
 
