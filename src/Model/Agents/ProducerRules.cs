@@ -37,14 +37,14 @@ public static class ProducerRules
     public static IEnumerable<(string Commodity, double Ratio)> Outputs(ProducerSpec p)
     {
         yield return (p.Output, 1);
-        foreach (var k in p.CoProducts.Keys.OrderBy(k => k, Ord)) yield return (k, p.CoProducts[k]);
+        foreach (var k in p.CoProductOrder()) yield return (k, p.CoProducts[k]);
     }
 
     /// <summary>Value added per unit of main output at reference prices: outputs (with co-products) less inputs used.</summary>
     public static double ReferenceValueAdded(ScenarioSpec world, ProducerSpec p, FirmState s)
     {
         var v = OutputValue(world, p, 1);
-        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
+        foreach (var k in p.InputOrder())
             v -= p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * world.Commodity(k).ReferencePrice;
         return v;
     }
@@ -63,7 +63,7 @@ public static class ProducerRules
     static double InputCost(ProducerSpec p, FirmState s)
     {
         double cost = 0;
-        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
+        foreach (var k in p.InputOrder())
             cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * s.LastPrice.GetValueOrDefault(k);
         return cost;
     }
@@ -123,7 +123,7 @@ public static class ProducerRules
     static double BenchmarkRate(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx)
     {
         double cost = p.UnitCost;
-        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
+        foreach (var k in p.InputOrder())
             cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * world.Commodity(k).ReferencePrice;
         return RateAt(p, s, Revenue(p, s, ctx), cost);
     }
@@ -135,7 +135,7 @@ public static class ProducerRules
     public static double FeasibleRate(ProducerSpec p, FirmState s, double desired, int tick)
     {
         var y = desired;
-        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
+        foreach (var k in p.InputOrder())
         {
             var have = Stock.Total(s.Inputs.GetValueOrDefault(k));
             foreach (var sh in s.Pipeline) if (sh.Commodity == k && sh.ArrivalTick <= tick) have += sh.Quantity;
@@ -205,7 +205,7 @@ public static class ProducerRules
         // output and its sales say nothing about what they want. Not part of its normal requirement: under a military end-use ban
         // a refill counted as normal use would let civil declarations buy Dy for the military share's output.
         var refill = Room(p, s);
-        foreach (var k in p.Inputs.Keys.OrderBy(k => k, Ord))
+        foreach (var k in p.InputOrder())
         {
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             // The most one unit of input is worth: all the revenue it makes possible.
@@ -230,7 +230,7 @@ public static class ProducerRules
 
         var room = Room(p, s);
         var desired = Math.Min(DesiredRate(p, s, ctx), room);
-        var inputs = p.Inputs.Keys.OrderBy(k => k, Ord).ToList();
+        var inputs = p.InputOrder();
         var y = desired;
         foreach (var k in inputs)
             y = Math.Min(y, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));

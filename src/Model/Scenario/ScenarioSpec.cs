@@ -231,6 +231,13 @@ public sealed record ThriftSpec(double Floor, double? Elasticity, double? LagDay
 
 public sealed record ProducerSpec
 {
+    Indexed<IReadOnlyDictionary<string, double>, string[]>? _order;
+    /// <summary>The inputs' ids in ordinal order, computed once (every rule loops over inputs in this order).</summary>
+    public string[] InputOrder() => Indexed.OrdinalKeys(Inputs, ref _order);
+    Indexed<IReadOnlyDictionary<string, double>, string[]>? _coOrder;
+    /// <summary>The co-products' ids in ordinal order, computed once.</summary>
+    public string[] CoProductOrder() => Indexed.OrdinalKeys(CoProducts, ref _coOrder);
+
     public required string Id { get; init; }
     public required string Country { get; init; }
     public string Sector { get; init; } = "producer";
@@ -273,16 +280,7 @@ public sealed record ManufacturerSpec
 {
     Indexed<IReadOnlyDictionary<string, double>, string[]>? _order;
     /// <summary>The inputs' ids in ordinal order, computed once (every rule loops over inputs in this order).</summary>
-    public string[] InputOrder()
-    {
-        if (_order is not { } o || !ReferenceEquals(o.Of, Inputs))
-        {
-            var keys = Inputs.Keys.ToArray();
-            Array.Sort(keys, StringComparer.Ordinal);
-            _order = o = new(Inputs, keys);
-        }
-        return o.Index;
-    }
+    public string[] InputOrder() => Indexed.OrdinalKeys(Inputs, ref _order);
 
     public required string Id { get; init; }
     public required string Country { get; init; }
@@ -304,3 +302,18 @@ public sealed record ManufacturerSpec
 /// <summary>An index built from a list (or map) of a spec, with the instance it was built from: one object, so that grains
 /// sharing the spec publish and read it whole.</summary>
 internal sealed record Indexed<TOf, TIndex>(TOf Of, TIndex Index);
+
+internal static class Indexed
+{
+    /// <summary>The map's keys in ordinal order, kept in <paramref name="cache"/> while the map is the same instance.</summary>
+    public static string[] OrdinalKeys(IReadOnlyDictionary<string, double> map, ref Indexed<IReadOnlyDictionary<string, double>, string[]>? cache)
+    {
+        if (cache is not { } c || !ReferenceEquals(c.Of, map))
+        {
+            var keys = map.Keys.ToArray();
+            Array.Sort(keys, StringComparer.Ordinal);
+            cache = c = new(map, keys);
+        }
+        return c.Index;
+    }
+}
