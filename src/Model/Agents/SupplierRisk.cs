@@ -25,19 +25,20 @@ public static class SupplierRisk
     public static void Learn(FirmState s, BuyerSettings b, IReadOnlyList<Disruption> met)
     {
         if (met.Count == 0 && s.Risk.Count == 0) return;
-        var seen = new Dictionary<string, double>(met.Count, Ord);
-        for (int i = 0; i < met.Count; i++) seen[Key(met[i].Commodity, met[i].SellerCountry)] = met[i].Share;
+        // What was met this tick (none on most ticks: then no map at all).
+        Dictionary<string, double>? seen = met.Count == 0 ? null : new(met.Count, Ord);
+        for (int i = 0; i < met.Count; i++) seen![Key(met[i].Commodity, met[i].SellerCountry)] = met[i].Share;
         // The keys known or met, each once, in ordinal order (as a sorted Union gave them, without its iterators).
-        var keys = new List<string>(s.Risk.Count + seen.Count);
+        var keys = new List<string>(s.Risk.Count + met.Count);
         keys.AddRange(s.Risk.Keys);
-        foreach (var k in seen.Keys) if (!s.Risk.ContainsKey(k)) keys.Add(k);
+        if (seen is not null) foreach (var k in seen.Keys) if (!s.Risk.ContainsKey(k)) keys.Add(k);
         keys.Sort(Stock.Ordinal);
         foreach (var k in keys)
         {
             var r = s.Risk.GetValueOrDefault(k);
-            var e = seen.GetValueOrDefault(k);
+            var e = seen?.GetValueOrDefault(k) ?? 0;
             r += (e - r) / Math.Max(1, e > r ? b.RiskLearningDays : b.RiskMemoryDays);
-            if (r < Forget && !seen.ContainsKey(k)) s.Risk.Remove(k);
+            if (r < Forget && seen?.ContainsKey(k) != true) s.Risk.Remove(k);
             else s.Risk[k] = r;
         }
     }
