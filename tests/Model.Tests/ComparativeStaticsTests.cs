@@ -26,4 +26,22 @@ public class ComparativeStaticsTests
         Assert.True(before > 0);
         Assert.True(after <= before, $"Japan's loss {after:N0} with twice the Australian NdPr, {before:N0} without");
     }
+    [Fact]
+    public void A_ban_on_Japans_military_use_of_Dy_barely_moves_the_Dy_price()
+    {
+        // Japan's military use is about 1% of its Dy; a military-only control splits no market, so the one Dy price should stay
+        // near the baseline's. Before Dec 2026 the magnet makers' civil orders beyond what their declarations allowed counted as
+        // unmet demand every day and took world Dy to 1.20× reference by day 364 (baseline 0.98×).
+        var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var ban = new ExportControl
+        {
+            Id = "cn-jp-military-dy", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Destinations = ["JP"],
+            EndUse = EndUseScope.Military, Mode = ControlMode.Ban,
+        };
+        var banned = baseline with { Policies = [.. baseline.Policies, ban] };
+        double Dy(ScenarioSpec s) =>
+            new ReferenceRunner(s, s.Seed).Run(s.Days).Last().Prices.Single(p => p.Commodity == "dy_oxide" && p.Market == "world").Price;
+        var free = Dy(baseline);
+        Assert.InRange(Dy(banned) / free, 0.98, 1.02);
+    }
 }

@@ -47,6 +47,20 @@ public class ControlsThroughChainTests
     }
 
     [Fact]
+    public void A_re_export_clause_never_binds_a_seller_in_the_buyers_own_country()
+    {
+        // Japan's state selling its own (Chinese-origin) reserve to Japanese firms is not a re-export into Japan, with a
+        // threshold or without one (before Dec 2026 the origin reading closed a country's stockpile to its own firms).
+        foreach (var threshold in new double?[] { null, 0.001 })
+        {
+            var clause = ReExportBan(threshold) with { Destinations = ["JP"] };
+            Assert.False(clause.BindsSeller("JP", "CN", "JP"));
+            Assert.True(clause.BindsSeller("KR", "CN", "JP"));
+            Assert.True(clause.BindsSeller("CN", "CN", "JP"));
+        }
+    }
+
+    [Fact]
     public void A_tariff_by_origin_reads_customs_origin()
     {
         // Chinese-origin oxide turned into a magnet in Japan is Japanese for customs.

@@ -719,10 +719,18 @@ public static class MarketClearing
             if (remaining[b] > Eps)
             {
                 segs.Clear();
+                // A declared civil part that has bought all its declaration covers may buy no more from the sellers the declaration
+                // binds: what is left of its order (its military share, or stock beyond its civil needs) is not demand their supply
+                // could meet, so it counts neither at their segment nor, for want of an open seller, at its own.
+                var declaredOut = Declares(b) && declaredLeft[b] <= Eps;
+                var outOfDeclaration = false;
                 for (int i = 0; i < cands[b].Count; i++)
-                    if (!blocked[candAt[b] + i] && Open(b, cands[b][i], out _) && !segs.Contains(cands[b][i].PriceSegment))
-                        segs.Add(cands[b][i].PriceSegment);
-                if (segs.Count == 0 && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
+                {
+                    var isOpen = !blocked[candAt[b] + i] && Open(b, cands[b][i], out _); // Open draws a licence decision not drawn yet
+                    if (declaredOut && Declared(b, cands[b][i].Ask)) { outOfDeclaration = true; continue; }
+                    if (isOpen && !segs.Contains(cands[b][i].PriceSegment)) segs.Add(cands[b][i].PriceSegment);
+                }
+                if (segs.Count == 0 && !outOfDeclaration && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
                 if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
                 // Demand is a flow: what is left of the order counts up to one day's normal requirement (all of it when the bid has
                 // none, as a stockpile's refill); the rest is not counted anywhere (a stock compared with flows would swamp them).

@@ -78,15 +78,15 @@ public sealed record ExportControl : PolicySpec
     /// sellers always; with the re-export clause also third-country sellers of material of the exporter's origin, or, with a
     /// de-minimis threshold, whose content from the exporter is at least the threshold (and above zero).
     /// </summary>
-    /// <remarks>By content the clause governs transfers into the destination: a seller in the buyer's own country is not
-    /// re-exporting (diversion inside it is what end use carried upstream catches). By origin it keeps its first reading and
-    /// binds every seller but the exporter's, so files written for it give the results they gave.</remarks>
+    /// <remarks>The clause governs transfers into the destination, by origin or by content alike: a seller in the buyer's own
+    /// country is not re-exporting (diversion inside it is what end use carried upstream catches). Before Dec 2026 the origin
+    /// reading bound every seller but the exporter's, so a clause without a threshold closed the importer's own national
+    /// stockpile to its own firms.</remarks>
     public bool BindsSeller(string sellerCountry, string lot, string? buyerCountry = null)
     {
         if (sellerCountry == Exporter) return true;
-        if (!ReExport) return false;
+        if (!ReExport || sellerCountry == buyerCountry) return false;
         if (DeMinimis is not { } t) return Agents.Provenance.Origin(lot) == Exporter;
-        if (sellerCountry == buyerCountry) return false;
         var share = Agents.Provenance.ContentShare(lot, Exporter);
         return share > 0 && share >= t;
     }
