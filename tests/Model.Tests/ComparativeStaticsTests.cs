@@ -44,4 +44,31 @@ public class ComparativeStaticsTests
         var free = Dy(baseline);
         Assert.InRange(Dy(banned) / free, 0.98, 1.02);
     }
+    [Fact]
+    public void A_quota_with_room_left_makes_no_second_price_and_earns_no_rent()
+    {
+        // A Chinese Dy quota of 160 t a month never fills (exports peak near 84 t); one of 10 t fills every month. Before Dec 2026
+        // any quota below China's capacity split China's market from the world's: the unfilled one earned $0.69 m of rent and
+        // China's price stood above the world's on 278 days.
+        var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml")) with { Days = 180 };
+        IReadOnlyList<Frame> Run(double quota)
+        {
+            var q = new ExportControl
+            {
+                Id = "cn-dy-quota", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota,
+                QuotaQuantity = quota, QuotaPeriodDays = 30,
+            };
+            var spec = baseline with { Policies = [.. baseline.Policies, q] };
+            return new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
+        }
+        static bool Split(Frame f) => f.Prices.Where(p => p.Commodity == "dy_oxide").Select(p => p.Price).Distinct().Count() > 1;
+        static double Rent(IEnumerable<Frame> run) => run.SelectMany(f => f.Rents).Where(r => r.Commodity == "dy_oxide").Sum(r => r.Rent);
+
+        var loose = Run(160);
+        Assert.DoesNotContain(loose, Split);
+        Assert.Equal(0, Rent(loose));
+        var tight = Run(10);
+        Assert.True(tight.Count(Split) > 150, $"a binding quota split the market on {tight.Count(Split)} of 180 days");
+        Assert.True(Rent(tight) > 0);
+    }
 }

@@ -793,7 +793,14 @@ public static class MarketClearing
         // A segment on its own is a group of one: its price is its mean, and the general step below is the price rule.
         // A control that cannot bind (no buyer of the commodity among its destinations, an exporter that makes none, a quota above
         // all it can make) has no shadow price: it is still enforced, but it separates no segments, so it earns no rent either.
-        foreach (var group in SegmentPooling.Groups(world, controls.Where(c => !SessionRules.MarketIgnores(world, c, commodity.Id, inForce)).ToList()))
+        // A quota has a shadow price only where it binds: it separates the segments once used up in its period, and for the
+        // whole of a period after one in which it was used up (its holders expect it to bind again and price it so). A quota
+        // with room left that did not bind the period before separates nothing: arbitrage through it makes one price.
+        bool UsedUp(ExportControl c, int period) => c.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(c.Id + "|" + period) <= Eps;
+        bool Separates(ExportControl c) =>
+            !SessionRules.MarketIgnores(world, c, commodity.Id, inForce)
+            && (c.Mode != ControlMode.Quota || UsedUp(c, Period(c)) || (Period(c) > 0 && UsedUp(c, Period(c) - 1)));
+        foreach (var group in SegmentPooling.Groups(world, controls.Where(Separates).ToList()))
         {
             double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0;
             foreach (var seg in group)
