@@ -53,4 +53,18 @@ public class StockpileTests
         var s = StockpileRules.Initialise(World, World.Country("JP"));
         Assert.Empty(StockpileRules.Plan(World, s, [empty], Context(World), new Dictionary<string, double> { ["oxide"] = 0.5 }).Asks);
     }
+
+    [Fact]
+    public void An_empty_stockpile_does_not_buy_while_its_release_trigger_holds()
+    {
+        // It may refill at up to 3× reference, and the price is at reference: without a shortage it bids; while its country is
+        // short (the trigger) it waits, instead of buying abroad against its own firms (before Dec 2026 it bid then too).
+        var refilling = JapanOxide with { Initial = 0, RefillPriceFactor = 3, RefillPerDay = 1 };
+        var s = StockpileRules.Initialise(World, World.Country("JP"));
+        AgentPlan At(double unmet) =>
+            StockpileRules.Plan(World, s, [refilling], Context(World), new Dictionary<string, double> { ["oxide"] = unmet });
+        Assert.Single(At(0).Bids);
+        Assert.Empty(At(0.5).Bids);
+        Assert.Empty(At(0.5).Asks);
+    }
 }

@@ -38,8 +38,11 @@ public static class StockpileRules
             var release = unmetShare.GetValueOrDefault(sp.Commodity) > sp.ReleaseShortageShare
                           || (sp.ReleaseOnControl && ctx.IsControlled(sp.Commodity, s.Id))
                           || (sp.ReleasePriceFactor > 0 && price >= sp.ReleasePriceFactor * reference);
-            if (release && held > 1e-12)
+            // While its trigger holds it releases what it has, and an empty stockpile waits: it never buys during the shortage
+            // it is there to ease, against its own firms (before Dec 2026 an empty one fell through to refilling).
+            if (release)
             {
+                if (held <= 1e-12) continue;
                 var q = Math.Min(held, sp.MaxReleasePerDay);
                 foreach (var o in Stock.Keys(s.Holdings[sp.Id]))
                 {
