@@ -60,11 +60,12 @@ public static class ProducerRules
     /// <summary>The input whose origin the output takes (first input unless OriginFrom says otherwise).</summary>
     public static string? Primary(ProducerSpec p) => p.OriginFrom ?? p.Inputs.Keys.FirstOrDefault();
 
-    static double InputCost(ProducerSpec p, FirmState s)
+    /// <summary>Σ aₖθₖ·(last delivered price of k), or at reference prices p̄ₖ when <paramref name="world"/> is given.</summary>
+    static double InputCost(ProducerSpec p, FirmState s, ScenarioSpec? world = null)
     {
         double cost = 0;
         foreach (var k in p.InputOrder())
-            cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * s.LastPrice.GetValueOrDefault(k);
+            cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * (world is null ? s.LastPrice.GetValueOrDefault(k) : world.Commodity(k).ReferencePrice);
         return cost;
     }
 
@@ -120,13 +121,8 @@ public static class ProducerRules
     /// raise a magnet maker's "loss" while its output rose), and a scarce input getting dearer does not lower it (output cut
     /// because an input costs more than the output earns is lost for want of that input, as output cut for its absence is).
     /// </summary>
-    static double BenchmarkRate(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx)
-    {
-        double cost = p.UnitCost;
-        foreach (var k in p.InputOrder())
-            cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * world.Commodity(k).ReferencePrice;
-        return RateAt(p, s, Revenue(p, s, ctx), cost);
-    }
+    static double BenchmarkRate(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx) =>
+        RateAt(p, s, Revenue(p, s, ctx), p.UnitCost + InputCost(p, s, world));
 
     /// <summary>
     /// The rate the producer can make this tick: its desired rate, limited by each input's stock on hand plus what arrives today

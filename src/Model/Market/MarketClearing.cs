@@ -362,7 +362,7 @@ public static class MarketClearing
         var filled = new FillBook(parts.Count, asks.Count);
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
-        string QuotaKey(ExportControl c) => c.Id + "|" + Period(c);
+        string QuotaKey(ExportControl c, int? period = null) => c.Id + "|" + (period ?? Period(c));
 
         // One licence state per application: "buyer|exporter" for the first (as before splitting), "buyer|exporter|j" after.
         int Licence(int b, Candidate c, int j)
@@ -796,7 +796,7 @@ public static class MarketClearing
         // A quota has a shadow price only where it binds: it separates the segments once used up in its period, and for the
         // whole of a period after one in which it was used up (its holders expect it to bind again and price it so). A quota
         // with room left that did not bind the period before separates nothing: arbitrage through it makes one price.
-        bool UsedUp(ExportControl c, int period) => c.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(c.Id + "|" + period) <= Eps;
+        bool UsedUp(ExportControl c, int period) => c.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(c, period)) <= Eps;
         bool Separates(ExportControl c) =>
             !SessionRules.MarketIgnores(world, c, commodity.Id, inForce)
             && (c.Mode != ControlMode.Quota || UsedUp(c, Period(c)) || (Period(c) > 0 && UsedUp(c, Period(c) - 1)));
