@@ -92,25 +92,41 @@ public class ExportControlTests
         ApprovalRate = approval, DelayMinDays = minDays, DelayMaxDays = maxDays, Applications = applications,
     };
 
-    [Fact]
-    public void Licensing_adds_the_processing_delay_to_arrival()
+    /// <summary>Clears the oxide market on one state tick after tick, the same offers and orders each tick.</summary>
+    static List<Fill>[] ClearDaily(int ticks, IReadOnlyList<Ask> asks, IReadOnlyList<Bid> bids, params PolicySpec[] policies)
     {
-        var fills = Clear(World, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10), Bid("us-buyer", "US", 10)], Licence(1, 20, 20)).Fills;
-        var jp = Assert.Single(fills, f => f.BuyerCountry == "JP");
-        var us = Assert.Single(fills, f => f.BuyerCountry == "US");
-        Assert.Equal(10, us.ArrivalTick - us.OrderTick); // transport only
-        Assert.Equal(10 + 20, jp.ArrivalTick - jp.OrderTick); // transport plus the licence's processing time
+        var state = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        return Enumerable.Range(0, ticks).Select(t => MarketClearing.Clear(World, state, t, asks, bids, policies, 1).Fills.ToList()).ToArray();
+    }
+
+    // The processing delay holds the goods at the exporter: nothing ships under an application until its decision, and what
+    // ships then arrives after transport alone. Before Dec 2026 an approval shipped at once and added the delay to transport, so
+    // exports rose on the day licensing began while the goods were still "under review".
+    [Fact]
+    public void Under_a_licence_nothing_ships_until_the_decision_then_it_arrives_after_transport()
+    {
+        var days = ClearDaily(25, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10), Bid("us-buyer", "US", 10)], Licence(1, 20, 20));
+        for (int t = 0; t < 20; t++) Assert.DoesNotContain(days[t], f => f.BuyerCountry == "JP");
+        var jp = Assert.Single(days[20], f => f.BuyerCountry == "JP");
+        Assert.Equal(10, jp.Quantity, 9);
+        Assert.Equal(20 + 10, jp.ArrivalTick); // shipped on the day of the decision, after transport alone
+        Assert.Equal(0, jp.OrderTick); // under the application lodged one delay before: lead time = delay + transport
+        foreach (var d in days)
+        {
+            var us = Assert.Single(d, f => f.BuyerCountry == "US"); // unlicensed: ships every day, after transport
+            Assert.Equal(10, us.ArrivalTick - us.OrderTick);
+        }
     }
 
     [Fact]
     public void Licence_delays_are_drawn_between_the_minimum_and_maximum()
     {
         var bids = Enumerable.Range(0, 20).Select(i => Bid($"jp-{i:D2}", "JP", 1)).ToList();
-        var fills = Clear(World, [Ask("cn-sep", "CN", 100)], bids, Licence(1, 10, 40)).Fills;
-        Assert.Equal(20, fills.Count);
-        var delays = fills.Select(f => f.ArrivalTick - f.OrderTick - 10).ToList();
-        Assert.All(delays, d => Assert.InRange(d, 10, 40));
-        Assert.True(delays.Distinct().Count() > 1, "delays should vary between applicants");
+        var days = ClearDaily(45, [Ask("cn-sep", "CN", 100)], bids, Licence(1, 10, 40));
+        // Each buyer's first shipment comes on the day its decision does: between the minimum and maximum delay.
+        var first = bids.Select(b => Array.FindIndex(days, d => d.Any(f => f.BuyerId == b.BuyerId))).ToList();
+        Assert.All(first, d => Assert.InRange(d, 10, 40));
+        Assert.True(first.Distinct().Count() > 1, "delays should vary between applicants");
     }
 
     [Fact]
@@ -125,7 +141,8 @@ public class ExportControlTests
     public void With_an_approval_rate_in_between_some_applicants_are_refused()
     {
         var bids = Enumerable.Range(0, 40).Select(i => Bid($"jp-{i:D2}", "JP", 1)).ToList();
-        var served = Clear(World, [Ask("cn-sep", "CN", 100)], bids, Licence(0.5, 5, 5)).Fills.Select(f => f.BuyerId).Distinct().Count();
+        // Decisions come after the 5-day delay: by then the approved applicants ship, the refused ones wait to apply again.
+        var served = ClearDaily(6, [Ask("cn-sep", "CN", 100)], bids, Licence(0.5, 5, 5))[5].Select(f => f.BuyerId).Distinct().Count();
         Assert.InRange(served, 1, 39);
     }
 

@@ -98,10 +98,17 @@ public static class ProducerRules
         s.MilitarySalesShare += (military / all - s.MilitarySalesShare) / Math.Max(1, world.Buyers.EndUseLagDays);
     }
 
-    /// <summary>Expected margin: revenue per unit (floors included) over unit cost plus inputs, minus 1.</summary>
+    /// <summary>
+    /// Expected margin of new capacity: revenue per unit (floors included) over unit cost plus inputs at today's prices in the
+    /// producer's home segment, minus 1. New capacity will buy at the market, not at the price of the last purchase: before
+    /// Dec 2026 the last price paid was read, so a magnet maker banned from Dy kept the price of its last purchase (6× the
+    /// reference) while Dy stood at 20× and invested into a loss.
+    /// </summary>
     public static double Margin(ProducerSpec p, FirmState s, TickContext ctx)
     {
-        var cost = p.UnitCost + InputCost(p, s);
+        var cost = p.UnitCost;
+        foreach (var k in p.InputOrder())
+            cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * ctx.Price(k, s.HomeSegment);
         return cost > 0 ? Revenue(p, s, ctx) / cost - 1 : 0;
     }
 
@@ -289,8 +296,12 @@ public static class ProducerRules
         foreach (var f in st.Sold) if (f.Commodity == p.Output) sold += f.Quantity;
         if (y >= desired - 1e-9 || sold > s.ExpectedSales) s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
 
+        // A producer's recipe is fixed by chemistry (ore per tonne of oxide, NdPr per tonne of magnet) except where the scenario
+        // gives an input a thrift entry (Dy and Tb in magnets: grain-boundary diffusion). Before Dec 2026 every input without one
+        // took the world's default demand response, so dear ore made oxide with less ore.
         foreach (var k in inputs)
-            Thrift.Update(s, p.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);
+            if (p.Thrift.ContainsKey(k))
+                Thrift.Update(s, p.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);
         SupplierRisk.AfterTick(world, s, p.Country, inputs, st, ctx);
 
         return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0)

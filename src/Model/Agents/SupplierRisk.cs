@@ -66,14 +66,22 @@ public static class SupplierRisk
 
     /// <summary>
     /// At the start a firm is qualified with every country that already supplies the input (a producer with capacity), with its
-    /// own country, and with producers whose offtake contracts cover its country. Nothing to do when qualification is off.
+    /// own country, and with producers whose offtake contracts cover its country. A country whose plants are still to be built
+    /// (no capacity at the start) is qualified during their commissioning: it is open after the qualification lag, as when a
+    /// firm starts qualifying because of risk. Before Dec 2026 it was qualified only once risk elsewhere set that off, so a
+    /// plant that came online in calm markets sold nothing. Nothing to do when qualification is off.
     /// </summary>
     public static void InitialiseQualification(ScenarioSpec world, FirmState s, string country, string commodity)
     {
-        if (world.Buyers.QualificationDays <= 0) return;
+        var lag = world.Buyers.QualificationDays;
+        if (lag <= 0) return;
         s.QualifiedFrom[Key(commodity, country)] = 0;
         foreach (var p in world.Producers.Where(p => p.Output == commodity || p.CoProducts.ContainsKey(commodity)))
-            if (p.Capacity > 0 || p.ReservedFor.Contains(country)) s.QualifiedFrom[Key(commodity, p.Country)] = 0;
+        {
+            var key = Key(commodity, p.Country);
+            if (p.Capacity > 0 || p.ReservedFor.Contains(country)) s.QualifiedFrom[key] = 0;
+            else if (!s.QualifiedFrom.ContainsKey(key)) s.QualifiedFrom[key] = (int)Math.Ceiling(lag);
+        }
     }
 
     /// <summary>Supplier countries of the input the firm may not buy from yet on the open market (null when all are open).</summary>

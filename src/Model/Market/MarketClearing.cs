@@ -10,8 +10,8 @@ namespace MarketSim.Model.Market;
 /// where it sells at the buyer's segment price and earns the difference as an export rent. Each buyer is served by the allowed
 /// sellers in order of perceived delivered cost (tariff and security premium included), spread over offers within a price band.
 /// An oversubscribed seller serves its priority countries first, then everyone pro rata. Policies decide each link: banned,
-/// quota-limited, or licensed (one draw per application decides approval; a refusal blocks that application for a drawn
-/// processing delay; an approval adds that delay to transport). Each segment's price then answers to the supply that can reach
+/// quota-limited, or licensed (one draw per application decides approval; nothing ships before an application's first decision;
+/// a refusal blocks that application for a drawn processing delay, an approval opens it as long, shipments arriving after transport). Each segment's price then answers to the supply that can reach
 /// its buyers and the demand of those buyers. The result depends only on the inputs as sets: both lists are sorted first.
 /// </summary>
 public static class MarketClearing
@@ -85,12 +85,12 @@ public static class MarketClearing
             byState[c.Exporter] = byState.TryGetValue(c.Exporter, out var l)
                 ? l with
                 {
-                    ApprovalRate = Math.Min(l.ApprovalRate, c.ApprovalRate), DelayMinDays = Math.Max(l.DelayMinDays, c.DelayMinDays),
+                    Start = Math.Min(l.Start, c.Start), ApprovalRate = Math.Min(l.ApprovalRate, c.ApprovalRate), DelayMinDays = Math.Max(l.DelayMinDays, c.DelayMinDays),
                     DelayMaxDays = Math.Max(l.DelayMaxDays, c.DelayMaxDays), Applications = Math.Max(l.Applications, Math.Max(1, c.Applications)),
                 }
                 : new ExportControl
                 {
-                    Id = c.Exporter, Start = 0, Exporter = c.Exporter, Commodities = [commodity], Mode = ControlMode.License, ApprovalRate = c.ApprovalRate,
+                    Id = c.Exporter, Start = c.Start, Exporter = c.Exporter, Commodities = [commodity], Mode = ControlMode.License, ApprovalRate = c.ApprovalRate,
                     DelayMinDays = c.DelayMinDays, DelayMaxDays = c.DelayMaxDays, Applications = Math.Max(1, c.Applications),
                 };
         }
@@ -409,6 +409,15 @@ public static class MarketClearing
             return normal;
         }
 
+        // The tick the first decision on an application comes: the licence requirement's start plus a processing delay drawn
+        // for that day (a pure function of the seed, the buyer, the licence and the application: no state to keep).
+        int FirstDecision(int b, Candidate c, int j, ExportControl ctl)
+        {
+            var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays)
+                * DeterministicRandom.Uniform(seed, ctl.Start, "licence-delay", OrderOf(b).BuyerId, DrawKey(c.Slots[j], ctl.Id, parts[b].Application));
+            return ctl.Start + (int)Math.Ceiling(days);
+        }
+
         // Is the link open for this part this tick? Draws licence decisions lazily, once per application and control per tick.
         bool Open(int b, Candidate c, out int delay)
         {
@@ -424,7 +433,19 @@ public static class MarketClearing
                 if (!licenceDrawn[at])
                 {
                     ref var e = ref table[id];
-                    if (e.Blocked && e.BlockedUntil > tick) d = null;
+                    if (!e.Blocked && !e.Valid && FirstDecision(b, c, j, ctl) is var first && first > tick)
+                    {
+                        // The first application is lodged when the licence requirement begins, and nothing ships under it until
+                        // its decision comes: the goods wait at the exporter, in its supply, and the days waited are carried into
+                        // the first approval's volume as refused days are. Before Dec 2026 the first approval came the day the
+                        // requirement began and the delay was added to transport: goods "under review" left the exporter's
+                        // supply at once, and exports rose when licensing began.
+                        state.LicenceBlockedUntil[e.Key] = first;
+                        table.SetBlocked(id, first);
+                        state.LicenceRefusedDays[e.Key] = state.LicenceRefusedDays.GetValueOrDefault(e.Key) + (first - tick);
+                        d = null;
+                    }
+                    else if (e.Blocked && e.BlockedUntil > tick) d = null;
                     else if (e.Valid && e.ValidUntil >= tick) d = e.HasDelay ? e.Delay : throw new KeyNotFoundException(e.Key);
                     else
                     {
@@ -433,9 +454,11 @@ public static class MarketClearing
                         var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, tick, "licence-delay", buyer, drawKey);
                         var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", buyer, drawKey) < ctl.ApprovalRate;
                         d = (int)Math.Ceiling(days);
-                        // A decision takes the processing delay either way. A refusal closes the link until then; an approval
-                        // covers shipments for as long again. At first the open share of time is ≈ the approval rate, which is
-                        // what 2025 showed at its low point (≈25% approvals, magnet exports down ≈75%: published sources).
+                        // The decision drawn today is that of the application lodged one delay ago (a buyer keeps one in flight:
+                        // it applies again as a decision comes). A refusal closes the link until the next decision; an approval
+                        // covers shipments until then, each arriving after transport alone (the review held the goods at the
+                        // exporter before they shipped). At first the open share of time is ≈ the approval rate, which is what 2025
+                        // showed at its low point (≈25% approvals, magnet exports down ≈75%: published sources).
                         var key = e.Key;
                         if (!approved)
                         {
@@ -659,8 +682,10 @@ public static class MarketClearing
         {
             var bid = OrderOf(b); var ask = asks[a];
             var cand = cands[b][ci];
-            var key = new FillKey(tick + cand.Transport + delay, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
-                cand.Rent, tick, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer, cand.RentHolder);
+            // Under a licence the shipment leaves today and arrives after transport; it goes under an application lodged one
+            // processing delay ago, so its order dates from then (buyers learn their lead time, application to arrival, from it).
+            var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
+                cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer, cand.RentHolder);
             if (!string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
             {
                 FlushRun();
@@ -705,7 +730,7 @@ public static class MarketClearing
         // buyer's countries in Comparer<string>.Default order, as the sorted map this replaces gave them. Only each buyer's own
         // disruptions reach it (SessionRules.Route), so their order per buyer is the one that counts; no map of every buyer.
         var disruptions = new List<Disruption>();
-        var met = new List<(string Country, double Q, double E)>(4);
+        var met = new List<(string Country, double Q, double E, bool Controlled)>(4);
         string? metBuyer = null;
         var segs = new List<string>(2);
         var seen = new List<string>(2);
@@ -741,13 +766,17 @@ public static class MarketClearing
 
             // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the
             // licence delay's share of the lead time where a licence let it through, 0 where nothing bound.
-            foreach (var c in set.Banned) Note(bid.BuyerId, part.Quantity, c, 1);
+            // A part nothing bound at a country counts there as 0: the estimate is an average over all of the buyer's parts, so a
+            // banned military share of 1% is 1% of the disruption met, not all of it (before Dec 2026 such parts noted nothing,
+            // and the banned share alone set the average to 1). Countries no part met a control at are not written out.
+            foreach (var c in set.Banned) Note(bid.BuyerId, part.Quantity, c, 1, true);
             seen.Clear();
             foreach (var c in cands[b])
             {
                 var country = asks[c.Ask].SellerCountry;
-                if (c.Controls.Count == 0 || seen.Contains(country)) continue;
+                if (seen.Contains(country)) continue;
                 seen.Add(country);
+                if (!AnyControl(b, country)) { Note(bid.BuyerId, part.Quantity, country, 0, false); continue; }
                 double e = 1;
                 var transport = c.Transport; // the same for every candidate from this country
                 for (int i = 0; i < cands[b].Count; i++)
@@ -759,25 +788,32 @@ public static class MarketClearing
                     else if (!blocked[candAt[b] + i] && Open(b, ci, out var delay))
                         e = Math.Min(e, delay / (double)(delay + transport));
                 }
-                Note(bid.BuyerId, part.Quantity, country, e);
+                Note(bid.BuyerId, part.Quantity, country, e, true);
             }
         }
         FlushMet();
-        void Note(string buyer, double quantity, string country, double e)
+        bool AnyControl(int b, string country)
+        {
+            foreach (var c in cands[b])
+                if (c.Controls.Count > 0 && string.Equals(asks[c.Ask].SellerCountry, country, StringComparison.Ordinal)) return true;
+            return false;
+        }
+        void Note(string buyer, double quantity, string country, double e, bool controlled)
         {
             metBuyer = buyer;
             for (int i = 0; i < met.Count; i++)
                 if (string.Equals(met[i].Country, country, StringComparison.Ordinal))
                 {
-                    met[i] = (country, met[i].Q + quantity, met[i].E + quantity * e);
+                    met[i] = (country, met[i].Q + quantity, met[i].E + quantity * e, met[i].Controlled || controlled);
                     return;
                 }
-            met.Add((country, quantity, quantity * e)); // 0 + x = x: the same bits as adding to an empty entry
+            met.Add((country, quantity, quantity * e, controlled)); // 0 + x = x: the same bits as adding to an empty entry
         }
         void FlushMet()
         {
             if (met.Count > 1) met.Sort((x, y) => Comparer<string>.Default.Compare(x.Country, y.Country));
-            foreach (var (country, q, e) in met) disruptions.Add(new Disruption(metBuyer!, commodity.Id, country, q > 0 ? e / q : 0));
+            foreach (var (country, q, e, controlled) in met)
+                if (controlled) disruptions.Add(new Disruption(metBuyer!, commodity.Id, country, q > 0 ? e / q : 0));
             met.Clear();
             metBuyer = null;
         }
