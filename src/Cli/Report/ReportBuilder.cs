@@ -176,8 +176,9 @@ public static class ReportBuilder
             sb.Append("</tr>\n");
         }
         return sb.Append("</table>\n<p class=\"note\">Percentiles over every run of the batch. Rank correlation: Spearman's ρ between a parameter's " +
-            "value and the loss over all runs (with Latin-hypercube priors each parameter varies independently of the others, so ρ reads as " +
-            "that parameter's share of the spread; on a grid with cases it mixes their effects).</p>\n").ToString();
+            "value and the loss over all runs: an association, not a share of the spread (the |ρ| do not add up to 1, and a parameter that " +
+            "cannot move the loss still shows a ρ of about ±2/√n from sampling alone, n the number of runs); on a grid with cases it mixes " +
+            "their effects.</p>\n").ToString();
     }
 
     /// <summary>Spearman's rank correlation (average ranks for ties); NaN when either side does not vary.</summary>
