@@ -30,14 +30,16 @@ public sealed class ClassPresetTests(DashboardApp app)
         Assert.Equal("instructor", opening.By);
         await host.StartAsync(token);
         var rows = await host.ScoreboardAsync();
-        for (var round = 1; round <= 4 && !Scoreboard.Differs(rows); round++)
+        // Within four rounds the class sees the halt cost Japan (differences elsewhere, e.g. China's export revenue, may show first).
+        bool JapanPays() => Scoreboard.Differs(rows) && rows.Single(r => r.Country == "JP").Score < 0;
+        for (var round = 1; round <= 4 && !JapanPays(); round++)
         {
             await host.AdvanceAsync(token);
             rows = await host.ScoreboardAsync();
         }
         Assert.True(Scoreboard.Differs(rows), $"after {host.State().Tick} days the scores are all {rows[0].Score}");
         var japan = rows.Single(r => r.Country == "JP");
-        Assert.True(japan.Score < 0, $"Japan's score {japan.Score}: the licence cut should cost it");
+        Assert.True(japan.Score < 0, $"Japan's score {japan.Score}: the halt should cost it");
     }
 
     [Fact]

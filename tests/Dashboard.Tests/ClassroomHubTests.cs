@@ -72,8 +72,10 @@ public sealed class ClassroomHubTests(DashboardApp app)
         {
             Assert.Equal(app.Classrooms.Find(a.Code)!.BaselineKey, app.Classrooms.Find(b.Code)!.BaselineKey);
             Assert.NotEqual(app.Classrooms.Find(a.Code)!.BaselineKey, app.Classrooms.Find(other.Code)!.BaselineKey);
-            // Class A bans China's Dy oxide to Japan and runs three rounds ahead: its scores move.
-            using var ban = JsonDocument.Parse("""{"$kind":"export_control","id":"evt","start":0,"exporter":"CN","commodities":["dy_oxide"],"destinations":["JP"],"mode":"ban"}""");
+            // Class A bans China's NdPr oxide to Japan and runs three rounds ahead: its scores move. (NdPr, not Dy: the scenario's
+            // 2025 licences hold every Dy shipment at the exporter until the first decisions, after day 28, so a ban on Dy in
+            // the first fifteen days stops nothing.)
+            using var ban = JsonDocument.Parse("""{"$kind":"export_control","id":"evt","start":0,"exporter":"CN","commodities":["ndpr_oxide"],"destinations":["JP"],"mode":"ban"}""");
             await teacher.InvokeAsync("Start", a.Code, a.InstructorToken);
             await teacher.InvokeAsync<string>("Inject", a.Code, a.InstructorToken, ban.RootElement, null);
             for (var r = 0; r < 3; r++) await teacher.InvokeAsync<int>("Advance", a.Code, a.InstructorToken);
@@ -87,6 +89,32 @@ public sealed class ClassroomHubTests(DashboardApp app)
         {
             foreach (var c in new[] { a, b, other }) await teacher.InvokeAsync("EndClassroom", c.Code, c.InstructorToken);
         }
+    }
+
+    [Fact]
+    public async Task Ending_a_class_while_a_round_closes_leaves_no_round_timer_running()
+    {
+        // Found by a hostile-client probe (Dec 2026): an advance still under way when the class ended re-armed the round timer
+        // at its passed deadline, and every try then failed against the ended session: ≈500 logged failures a second, one core
+        // busy, for good. Now ending waits for the action in hand and no timer outlives the class.
+        var teacher = await Connect();
+        var settings = new ClassroomSettings { RoundTicks = 120, RoundSeconds = 1, Playable = ["CN", "JP", "US"], Capacity = 3 };
+        for (var i = 0; i < 3; i++)
+        {
+            var c = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, settings);
+            await teacher.InvokeAsync<IReadOnlyList<SeatInfo>>("FillWithBots", c.Code, c.InstructorToken, "diversifier");
+            await teacher.InvokeAsync("Start", c.Code, c.InstructorToken);
+            var advance = teacher.InvokeAsync<int>("Advance", c.Code, c.InstructorToken);
+            await Task.Delay(15 * i);
+            var other = await Connect();
+            await other.InvokeAsync("EndClassroom", c.Code, c.InstructorToken);
+            try { await advance; } catch (HubException) { } // it may finish or be refused; either way the class is gone
+            await other.DisposeAsync();
+        }
+        int Failures() => app.Logs.Entries.Count(e => e.Text.Contains("the round timer could not advance"));
+        var before = Failures();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three round deadlines' worth
+        Assert.True(Failures() - before <= 3, $"{Failures() - before} timer failures logged in 3 s after the classes ended");
     }
 
     [Fact]

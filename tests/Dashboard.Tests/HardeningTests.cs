@@ -294,6 +294,8 @@ public sealed class HardeningTests(DashboardApp app)
         await Refused(() => hub.InvokeAsync<SessionStatus>("Reset", id), "it moves only through the classroom");
         await Refused(() => hub.InvokeAsync<PolicyChangeMessage>("SetPolicy", id, policy), "it moves only through the classroom");
         await Refused(() => hub.InvokeAsync("EndSession", id), "it moves only through the classroom");
+        // Nor forked: a fork would publish the class's join code in its title and serve its exports without a token.
+        await Refused(() => hub.InvokeAsync<string>("Fork", id), "it moves only through the classroom");
         Assert.Equal(0, await grain.GetTickAsync());
         Assert.DoesNotContain(app.Sessions.All, x => x.Id == id);
     }

@@ -17,11 +17,11 @@ public static class ClassPresets
     public static readonly IReadOnlyList<ClassPreset> All =
     [
         new("lesson", "A 50-minute lesson",
-            "6 rounds of 60 days (the year's first ~12 months in 6 rounds), 4 minutes each; opening event on day 0: China cuts Dy/Tb licences to Japan to 25 % approval",
-            ScenarioCatalog.DefaultFile, 60, 240, "cn-jp-25"),
+            "6 rounds of 60 days (the year's first ~12 months in 6 rounds), 4 minutes each; opening event on day 0: China halts Dy, Tb and magnet exports to Japan (as in Sep 2010)",
+            ScenarioCatalog.DefaultFile, 60, 240, "cn-jp-halt"),
         new("demo", "A 20-minute demonstration",
-            "4 rounds of 90 days, 3 minutes each; opening event on day 0: China cuts Dy/Tb licences to Japan to 25 % approval",
-            ScenarioCatalog.DefaultFile, 90, 180, "cn-jp-25"),
+            "4 rounds of 90 days, 3 minutes each; opening event on day 0: China halts Dy, Tb and magnet exports to Japan (as in Sep 2010)",
+            ScenarioCatalog.DefaultFile, 90, 180, "cn-jp-halt"),
         new("month", "Month by month (no opening event)",
             "30-day rounds of 3 minutes and the scenario as it is; stocks cushion the first months, so effects show after several rounds",
             ScenarioCatalog.DefaultFile, 30, 180, null),

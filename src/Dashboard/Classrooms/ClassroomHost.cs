@@ -442,10 +442,18 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         _deadline?.Dispose();
         _deadline = null;
-        if (Room.Deadline is not { } at) return;
+        if (_ended || Room.Deadline is not { } at) return;
         var due = at - _time.GetUtcNow();
+        // After a timed close that failed, the deadline has passed: retrying at once would spin (hundreds of failures a
+        // second, each logged). Retry after 2, 4, … up to 64 seconds instead, until an advance succeeds.
+        if (_timerFailures > 0) due = TimeSpan.FromSeconds(Math.Max(due.TotalSeconds, 1 << Math.Min(6, _timerFailures)));
         _deadline = _time.CreateTimer(_ => _ = OnDeadlineAsync(at), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>Consecutive timed closes that failed (written under the gate).</summary>
+    int _timerFailures;
+    /// <summary>Set once the classroom has ended (under the gate): no action runs and no timer is armed after it.</summary>
+    bool _ended;
 
     async Task OnDeadlineAsync(DateTimeOffset at)
     {
@@ -454,11 +462,14 @@ public sealed class ClassroomHost : IAsyncDisposable
             await LockedAsync(async () =>
             {
                 // The teacher may have advanced or paused meanwhile: only the deadline still in force closes the round.
-                if (Room.IsOpen && Room.Deadline == at) await AdvanceLockedAsync(null);
+                if (!Room.IsOpen || Room.Deadline != at) return true;
+                _timerFailures++; // counted first, so the re-arm inside a failed advance already backs off
+                await AdvanceLockedAsync(null);
+                _timerFailures = 0;
                 return true;
             });
         }
-        catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: the round timer could not advance", Code); }
+        catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: the round timer could not advance (try {Try})", Code, _timerFailures); }
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------------
@@ -478,7 +489,11 @@ public sealed class ClassroomHost : IAsyncDisposable
         await _gate.WaitAsync();
         if (timing is not null) ClassroomMetrics.Lap(timing, lap, "gate");
         T result;
-        try { result = await action(); }
+        try
+        {
+            if (_ended) throw new ClassroomError("code", $"classroom {Code} has ended");
+            result = await action();
+        }
         finally { _gate.Release(); }
         if (urgent)
         {
@@ -507,10 +522,19 @@ public sealed class ClassroomHost : IAsyncDisposable
         catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: could not send the state", Code); }
     }
 
-    public ValueTask DisposeAsync()
+    /// <summary>Ends the classroom after the action in hand (an advance under way would otherwise re-arm the round timer
+    /// of a class that no longer exists, and its session, ended, would refuse every try).</summary>
+    public async ValueTask DisposeAsync()
     {
-        _deadline?.Dispose();
-        _realTime?.Dispose();
-        return ValueTask.CompletedTask;
+        // Bounded: an action that hangs does not keep the class from ending (its timer is still stopped below).
+        var held = await _gate.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            _ended = true;
+            _deadline?.Dispose();
+            _deadline = null;
+            _realTime?.Dispose();
+        }
+        finally { if (held) _gate.Release(); }
     }
 }

@@ -110,6 +110,9 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
     /// <summary>A new session with this one's state at its current tick, within the fork quotas of <paramref name="client"/> and <paramref name="connection"/>.</summary>
     public async Task<string> ForkAsync(string? sessionId, string client, string connection)
     {
+        // Not a classroom's world: a fork of it would be a public session under the class's name (its join code in the title)
+        // whose exports need no token, and would outlive the class.
+        if (SessionDirectory.ClassroomCodeOf(ValidId(sessionId)) is not null) RequireControl(sessionId);
         var s = Require(sessionId, client);
         try
         {
