@@ -76,7 +76,11 @@ public static class ExperimentLoader
         var masterSeed = ReadSeed(map, "master_seed");
         var repetitions = map.Int("repetitions", required: false, fallback: 1, min: 1) ?? 1;
         var samples = map.Int("samples", required: false, fallback: null, min: 2);
-        var seedsMode = map.Str("seeds", required: false, fallback: "common");
+        // Without `seeds:` an experiment with priors draws each sample's seed on its own, so its 5–95% band covers the random
+        // draws (licence approvals) as well as the priors; common seeds would give every sample the same draws, and a band
+        // conditional on them (Japan's cut-off loss: one value where independent seeds give $0.4–2.7 bn). Sweeps without
+        // priors keep common seeds by default: their variants are compared under the same draws.
+        var seedsMode = map.Str("seeds", required: false, fallback: samples is not null ? "independent" : "common");
         if (seedsMode is not ("common" or "independent")) map.Error("seeds", $"must be 'common' or 'independent', got '{seedsMode}'");
         var addPolicies = map.Items("add_policies");
         var parameterMaps = map.Items("parameters");

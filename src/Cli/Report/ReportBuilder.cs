@@ -175,7 +175,13 @@ public static class ReportBuilder
             }
             sb.Append("</tr>\n");
         }
-        return sb.Append("</table>\n<p class=\"note\">Percentiles over every run of the batch. Rank correlation: Spearman's ρ between a parameter's " +
+        // Which variation the band covers: runs that share seeds share their random draws (licence approvals).
+        var iSeed = header.IndexOf("seed");
+        var seeds = iSeed < 0 ? 0 : data.Runs.Select(r => r[iSeed]).Distinct().Count();
+        var drawNote = iSeed < 0 ? ""
+            : seeds == data.Runs.Count ? " Every run has its own seed, so the band covers the random draws (licence approvals) as well as the parameters."
+            : $" The {data.Runs.Count} runs share {seeds} seed{(seeds == 1 ? "" : "s")} (seeds: common): the band is of the parameters at those draws only, and leaves out how the random draws (licence approvals) move the result; use seeds: independent for a band that includes them.";
+        return sb.Append("</table>\n<p class=\"note\">Percentiles over every run of the batch." + E(drawNote) + " Rank correlation: Spearman's ρ between a parameter's " +
             "value and the loss over all runs: an association, not a share of the spread (the |ρ| do not add up to 1, and a parameter that " +
             "cannot move the loss still shows a ρ of about ±2/√n from sampling alone, n the number of runs); on a grid with cases it mixes " +
             "their effects.</p>\n").ToString();
