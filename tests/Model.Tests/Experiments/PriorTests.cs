@@ -26,6 +26,16 @@ public class PriorTests
         """, "exp.yaml", Paths.RepoRoot).Plan ?? throw new Xunit.Sdk.XunitException("did not load");
 
     [Fact]
+    public void Samples_from_priors_get_a_seed_each_unless_common_seeds_are_asked_for()
+    {
+        // A band over priors should cover the random draws too (Dec 2026: with one seed for every sample, Japan's cut-off loss
+        // band was a single value where a seed each gives $0.4-2.7 bn).
+        var plan = Load(7);
+        Assert.False(plan.CommonSeeds);
+        Assert.Equal(plan.Runs.Count, plan.Runs.Select(r => r.Seed).Distinct().Count());
+    }
+
+    [Fact]
     public void The_same_master_seed_gives_the_same_samples_and_another_seed_others()
     {
         var a = Load(7).Variants.Select(v => v.Label(["e", "k", "b"])).ToList();
