@@ -194,6 +194,15 @@ public sealed class HubContractTests(DashboardApp app)
         { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["group:nosuch"]}""", "policy.commodities: unknown commodity group 'nosuch' (groups: " },
         { """{"$kind":"tariff","id":"t","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":101}""", "policy.rate: 101 is above 100 (10,000 %)" },
         { """{"$kind":"price_floor","id":"f","start":0,"club":["JP"],"excluded":[],"floors":{"dy_oxide":1e11}}""", "policy.floors.dy_oxide: 1E+11 is above any sane price: the price of dy_oxide is capped at" },
+        // Found by a hostile-client probe (Dec 2026): accepted live, refused by `marketsim validate` in the exported timeline.
+        { """{"$kind":"tariff","id":"JP ","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.id: must not start or end with a space" },
+        { """{"$kind":"tariff","id":" =1+1","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""", "policy.id: must not start or end with a space" },
+        { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"],"reExport":true,"deMinimis":"NaN"}""", "policy.deMinimis: NaN is not a finite number" },
+        { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"],"reExport":true,"deMinimis":-5}""", "policy.deMinimis: -5 is negative" },
+        { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"],"deMinimis":0.001}""", "policy.deMinimis: applies to the re-export clause" },
+        { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"],"mode":7}""", "policy.mode:" },
+        // The files' field names are not the hub's: refused by name, not applied with the defaults.
+        { """{"$kind":"export_control","id":"x","start":0,"exporter":"CN","commodities":["dy_oxide"],"mode":"license","approval_rate":0.1}""", "policy.approval_rate: is not a field of export_control policies" },
     };
 
     [Theory, MemberData(nameof(BadPolicies))]

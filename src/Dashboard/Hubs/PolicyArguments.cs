@@ -23,7 +23,11 @@ public static class PolicyArguments
             throw Error("policy.$kind", $"missing; one of {Kinds}");
         try
         {
-            return json.Deserialize<PolicySpec>(HubJson.Options) ?? throw Error("policy", "is null");
+            return json.Deserialize<PolicySpec>(HubJson.PolicyOptions) ?? throw Error("policy", "is null");
+        }
+        catch (JsonException e) when (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            throw Error("policy" + e.Path?.TrimStart('$'), $"is not a field of {ErrorLimits.Short(kind.GetString() ?? "")} policies (live policies name fields in camelCase: approvalRate, delayMinDays, endUse, …)");
         }
         catch (JsonException e) when (MissingFields(e) is { Count: > 0 } missing)
         {

@@ -117,6 +117,12 @@ public static class PolicyRules
                 Days("delayMaxDays", e.DelayMaxDays);
                 if (e.DelayMaxDays < e.DelayMinDays) Add("delayMaxDays", $"{F(e.DelayMaxDays)} is below delayMinDays {F(e.DelayMinDays)}");
                 if (e.Applications is < 1 or > MaxApplications) Add("applications", $"{e.Applications} is outside 1–{MaxApplications}");
+                // As the files: a share of value, and only with the re-export clause it qualifies.
+                if (e.DeMinimis is { } deMinimis)
+                {
+                    Share("deMinimis", deMinimis);
+                    if (!e.ReExport) Add("deMinimis", "applies to the re-export clause: set reExport: true too");
+                }
                 if (NotNull("endUsers", e.EndUsers) && context.EndUsers is { } buyers)
                     foreach (var id in e.EndUsers)
                         if (id is null || !buyers.Contains(id)) { Add("endUsers", UnknownEndUser(id ?? "")); break; }

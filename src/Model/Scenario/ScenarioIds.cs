@@ -16,6 +16,8 @@ public static class IdRules
         for (int i = 0; i < id.Length; i++)
             if (IsControl(id[i]))
                 return $"must not contain control characters such as line breaks or tabs (U+{(int)id[i]:X4} at position {i + 1})";
+        if (char.IsWhiteSpace(id[0]) || char.IsWhiteSpace(id[^1]))
+            return "must not start or end with a space (\"JP \" and \"JP\" would look alike and be two ids)";
         if (id[0] is '=' or '+' or '-' or '@')
             return $"must not start with '{id[0]}' (spreadsheets read such a cell as a formula)";
         return null;
