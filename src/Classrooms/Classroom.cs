@@ -74,6 +74,12 @@ public sealed class Classroom
 
     // ---- seats ------------------------------------------------------------------------------------------------------
 
+    static string Folded(string name) =>
+        string.Create(name.Length, name, static (span, n) =>
+        {
+            for (int i = 0; i < n.Length; i++) span[i] = n[i] is >= '\uFF01' and <= '\uFF5E' ? (char)(n[i] - 0xFEE0) : n[i];
+        });
+
     public Seat Join(string? name, string? country, string token)
     {
         var n = (name ?? "").Trim();
@@ -82,7 +88,10 @@ public sealed class Classroom
         // The one rule for ids and text: format characters too (U+202E reverses the scoreboard's text, U+200B hides in it).
         if (n.Any(MarketSim.Model.Scenario.IdRules.IsControl)) throw new ClassroomError("name", "contains control or format characters");
         if (Phase == ClassroomPhase.Finished) throw new ClassroomError("code", $"classroom {Code} has finished");
-        if (_seats.Any(s => string.Equals(s.Name, n, StringComparison.OrdinalIgnoreCase)))
+        // Names that read alike are one name: full-width forms ("Ａｌｉｃｅ") and case. (The host runs with invariant
+        // globalization, so Unicode normalisation is not at hand: a decomposed accent, or a look-alike letter of another script
+        // such as a Cyrillic е, is not caught.)
+        if (_seats.Any(s => string.Equals(Folded(s.Name), Folded(n), StringComparison.OrdinalIgnoreCase)))
             throw new ClassroomError("name", $"\"{n}\" is taken in this classroom; choose another (or use your saved seat to rejoin)");
         if (_seats.Count(s => s.Human) >= Settings.Capacity) throw new ClassroomError("code", $"classroom {Code} is full ({Settings.Capacity} seats)");
         string? assigned = Settings.Assignment switch

@@ -176,6 +176,38 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Forks_made_at_once_from_many_connections_stay_within_the_addresss_quota()
+    {
+        // Found by a hostile-client probe (Dec 2026): the quota was checked before the fork and counted after it, so 40 forks
+        // sent at once from one address all passed a limit of 20. Now a place is taken at the check.
+        var s = await app.NewSessionAsync();
+        var quotas = app.Services.GetRequiredService<ClientQuotas>();
+        var hubs = new List<HubConnection>();
+        for (var i = 0; i < 8; i++) hubs.Add(await app.ConnectAsync());
+        try
+        {
+            var first = await hubs[0].InvokeAsync<string>("Fork", s.Id);
+            await hubs[0].InvokeAsync("EndSession", first);
+            var running = quotas.ForksRunning; // every connection here comes from one address
+            await With(l => l.MaxForksPerClient = running + 3, async () =>
+            {
+                var calls = hubs.Select(h => h.InvokeAsync<string>("Fork", s.Id)).ToList();
+                var made = new List<string>();
+                var refusals = new List<string>();
+                foreach (var c in calls)
+                    try { made.Add(await c); }
+                    catch (HubException e) { refusals.Add(e.Message); }
+                Assert.True(made.Count == 3, $"{made.Count} made (limit {running} + 3); refused: {string.Join(" | ", refusals.Distinct())}");
+                Assert.All(refusals, m => Assert.Contains("MaxForksPerClient", m));
+                Assert.Equal(running + 3, quotas.ForksRunning);
+                foreach (var f in made) await hubs[0].InvokeAsync("EndSession", f);
+            });
+            Assert.Equal(running, quotas.ForksRunning);
+        }
+        finally { foreach (var h in hubs) await h.DisposeAsync(); }
+    }
+
+    [Fact]
     public async Task Sessions_on_a_host_are_capped()
     {
         var s = await app.NewSessionAsync();
@@ -306,6 +338,18 @@ public sealed class HardeningTests(DashboardApp app)
         await using var hub = await app.ConnectAsync();
         await Refused(() => hub.InvokeAsync("EndSession", "default"), "sessionId: the default session stays");
         Assert.Contains(app.Sessions.All, x => x.Id == "default");
+    }
+
+    [Fact]
+    public async Task A_misspelt_method_is_refused_as_that_call_and_the_connection_goes_on()
+    {
+        // Found by a hostile-client probe (Dec 2026): the refusal of an unknown method escaped as an exception and closed the
+        // caller's connection, losing its subscriptions (and a student's seat to a stand-in bot).
+        await using var hub = await app.ConnectAsync();
+        await Refused(() => hub.InvokeAsync<SessionStatus>("GetStatuss", "default"), "there is no hub method GetStatuss");
+        await Refused(() => hub.InvokeAsync("Wtch", "x"), "there is no hub method Wtch");
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+        Assert.NotNull(await hub.InvokeAsync<SessionStatus>("GetStatus", "default"));
     }
 
     [Fact]

@@ -240,4 +240,19 @@ public class ScoreboardTests
         Assert.Empty(new ClassroomSettings { ScoreWeights = new() { Loss = 0, FiscalCost = 10, ExportRevenue = 0, ExportRent = 10 } }.Problems(world));
         Assert.Equal(["scoreWeights: is null; leave it out for the defaults"], new ClassroomSettings { ScoreWeights = null! }.Problems(world));
     }
+
+    [Fact]
+    public void Names_that_read_alike_are_one_name_in_a_classroom()
+    {
+        // Found by a hostile-client probe (Dec 2026): a full-width form of a name took a second seat.
+        var world = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
+        var room = new Classroom("ABC234", "t", world, 7, new ClassroomSettings());
+        room.Join("Alicé", null, "t1");
+        foreach (var twin in new[] { "ＡＬＩＣÉ", "Ａｌｉｃé", "alicé" })
+        {
+            var e = Record.Exception(() => room.Join(twin, null, "t2"));
+            Assert.True(e is ClassroomError { Field: "name" }, $"{twin}: {e?.Message ?? "joined"}");
+        }
+        room.Join("Alice", null, "t3"); // without the accent: another name
+    }
 }

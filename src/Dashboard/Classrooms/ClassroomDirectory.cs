@@ -51,7 +51,21 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
 
     public async Task<ClassroomCreated> CreateAsync(ScenarioSpec scenario, string yaml, ulong? seed, ClassroomSettings settings)
     {
-        if (_rooms.Count >= MaxClassrooms) throw new ClassroomError("scenario", $"this server runs {MaxClassrooms} classrooms already; use another or restart it");
+        // The server's cap, held for this classroom from the check on (creations in parallel all passed a count taken before
+        // any had been added: 120 at once made 120 against 100).
+        if (Interlocked.Increment(ref _creating) + _rooms.Count > MaxClassrooms)
+        {
+            Interlocked.Decrement(ref _creating);
+            throw new ClassroomError("scenario", $"this server runs {MaxClassrooms} classrooms already; use another or restart it");
+        }
+        try { return await CreateHeldAsync(scenario, yaml, seed, settings); }
+        finally { Interlocked.Decrement(ref _creating); }
+    }
+
+    int _creating;
+
+    async Task<ClassroomCreated> CreateHeldAsync(ScenarioSpec scenario, string yaml, ulong? seed, ClassroomSettings settings)
+    {
         string code;
         do code = Tokens.NewCode(); while (_rooms.ContainsKey(code));
         var instructor = Tokens.New();

@@ -27,9 +27,9 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
         Call(async () =>
         {
             var client = ClientQuotas.ClientOf(Context);
-            quotas.CheckClassroom(client);
+            using var place = quotas.ReserveClassroom(client);
             var created = await rooms.CreateAsync(scenarioFile, seed, settings);
-            quotas.ClassroomCreated(client, created.Code);
+            place.Keep(created.Code);
             await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(created.Code));
             return created;
         });

@@ -46,6 +46,9 @@ public sealed class ArgumentErrors(IHubProtocol inner, params Type[] hubs) : IHu
     string Describe(ReadOnlySequence<byte> raw, string target, IInvocationBinder binder)
     {
         const string Fallback = "an argument is not of the type the method takes";
+        // A name no hub has: answered as an error of that call (the binder would throw, and an exception here closes the
+        // caller's whole connection: its subscriptions, a student's seat).
+        if (!_methods.Contains(target)) return $"there is no hub method {ErrorLimits.Short(target)}";
         try
         {
             var types = binder.GetParameterTypes(target);
@@ -71,9 +74,9 @@ public sealed class ArgumentErrors(IHubProtocol inner, params Type[] hubs) : IHu
             }
             return Fallback;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or HubException)
         {
-            return Fallback;
+            return e is HubException ? $"{ErrorLimits.Short(target)}: {e.Message}" : Fallback;
         }
     }
 

@@ -63,20 +63,61 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
     readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _joins = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _guesses = new(StringComparer.Ordinal);
 
-    /// <summary>Throws <see cref="QuotaException"/> if a fork by this client and connection would exceed a quota.</summary>
-    public void CheckFork(string client, string connection)
+    /// <summary>
+    /// A place held in a quota while what it counts is being made: checked and taken in one step, so calls in parallel
+    /// cannot all pass the check before any is counted (40 forks at once from one address all went through a limit of
+    /// 20). <see cref="Keep"/> it under the new id when made; dispose it otherwise (a failure frees the place).
+    /// </summary>
+    public sealed class Reservation : IDisposable
     {
-        var byClient = Count(_forksByClient, client);
-        if (byClient >= limits.MaxForksPerClient)
-            throw new QuotaException("sessionId", $"your address has {byClient} forks running, the most allowed (MaxForksPerClient = {limits.MaxForksPerClient}); end one with EndSession first");
-        if (_forksByConnection.GetValueOrDefault(connection) >= limits.MaxForksPerConnection)
-            throw new QuotaException("sessionId", $"this connection has made {limits.MaxForksPerConnection} forks, the most allowed (MaxForksPerConnection)");
+        readonly HashSet<string> _set;
+        readonly string _slot = "\0pending:" + Guid.NewGuid().ToString("N");
+        Action? _undo;
+        internal Reservation(HashSet<string> set, Action? undo = null) { _set = set; _undo = undo; lock (set) set.Add(_slot); }
+        public void Keep(string id)
+        {
+            lock (_set) { _set.Remove(_slot); _set.Add(id); }
+            _undo = null;
+        }
+        public void Dispose()
+        {
+            lock (_set) _set.Remove(_slot);
+            Interlocked.Exchange(ref _undo, null)?.Invoke();
+        }
     }
 
-    public void Forked(string client, string connection, string sessionId)
+    static Reservation Reserve(ConcurrentDictionary<string, HashSet<string>> map, string key, int limit, Func<int, QuotaException> refuse, Action? undo = null)
     {
-        Add(_forksByClient, client, sessionId);
-        _forksByConnection.AddOrUpdate(connection, 1, (_, n) => n + 1);
+        var set = map.GetOrAdd(key, _ => new HashSet<string>(StringComparer.Ordinal));
+        lock (set)
+        {
+            if (set.Count >= limit) throw refuse(set.Count);
+            return new Reservation(set, undo); // adds its slot under the same lock (re-entrant)
+        }
+    }
+
+    /// <summary>The forks running, every address together (places held for forks being made included).</summary>
+    public int ForksRunning => _forksByClient.Keys.Sum(k => Count(_forksByClient, k));
+
+    /// <summary>Takes a place for a fork by this client and connection, or throws <see cref="QuotaException"/>.</summary>
+    public Reservation ReserveFork(string client, string connection)
+    {
+        if (_forksByConnection.AddOrUpdate(connection, 1, (_, n) => n + 1) > limits.MaxForksPerConnection)
+        {
+            _forksByConnection.AddOrUpdate(connection, 0, (_, n) => n - 1);
+            throw new QuotaException("sessionId", $"this connection has made {limits.MaxForksPerConnection} forks, the most allowed (MaxForksPerConnection)");
+        }
+        try
+        {
+            return Reserve(_forksByClient, client, limits.MaxForksPerClient,
+                n => new QuotaException("sessionId", $"your address has {n} forks running, the most allowed (MaxForksPerClient = {limits.MaxForksPerClient}); end one with EndSession first"),
+                undo: () => _forksByConnection.AddOrUpdate(connection, 0, (_, n) => n - 1));
+        }
+        catch (QuotaException)
+        {
+            _forksByConnection.AddOrUpdate(connection, 0, (_, n) => n - 1);
+            throw;
+        }
     }
 
     /// <summary>A session ended: its place in its maker's quota is free again.</summary>
@@ -86,24 +127,14 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
         foreach (var set in _uploadsByClient.Values) lock (set) set.Remove(sessionId);
     }
 
-    /// <summary>Throws if this address has <see cref="DashboardLimits.MaxUploadsPerClient"/> uploaded sessions alive.</summary>
-    public void CheckUpload(string client)
-    {
-        var n = Count(_uploadsByClient, client);
-        if (n >= limits.MaxUploadsPerClient)
-            throw new QuotaException("upload", $"your address has {n} uploaded sessions running, the most allowed (MaxUploadsPerClient = {limits.MaxUploadsPerClient}); end one first");
-    }
+    /// <summary>Takes a place for an uploaded session, or throws if this address has
+    /// <see cref="DashboardLimits.MaxUploadsPerClient"/> alive.</summary>
+    public Reservation ReserveUpload(string client) => Reserve(_uploadsByClient, client, limits.MaxUploadsPerClient,
+        n => new QuotaException("upload", $"your address has {n} uploaded sessions running, the most allowed (MaxUploadsPerClient = {limits.MaxUploadsPerClient}); end one first"));
 
-    public void Uploaded(string client, string sessionId) => Add(_uploadsByClient, client, sessionId);
-
-    public void CheckClassroom(string client)
-    {
-        var n = Count(_classroomsByClient, client);
-        if (n >= limits.MaxClassroomsPerClient)
-            throw new QuotaException("scenario", $"your address has created {n} classrooms, the most allowed (MaxClassroomsPerClient = {limits.MaxClassroomsPerClient})");
-    }
-
-    public void ClassroomCreated(string client, string code) => Add(_classroomsByClient, client, code);
+    /// <summary>Takes a place for a classroom, or throws if this address has made its most.</summary>
+    public Reservation ReserveClassroom(string client) => Reserve(_classroomsByClient, client, limits.MaxClassroomsPerClient,
+        n => new QuotaException("scenario", $"your address has created {n} classrooms, the most allowed (MaxClassroomsPerClient = {limits.MaxClassroomsPerClient})"));
 
     /// <summary>A classroom ended: its place in its maker's quota is free again.</summary>
     public void ClassroomEnded(string code)

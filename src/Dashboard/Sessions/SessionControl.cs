@@ -116,9 +116,9 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
         var s = Require(sessionId, client);
         try
         {
-            quotas.CheckFork(client, connection);
+            using var place = quotas.ReserveFork(client, connection);
             var fork = await sessions.ForkAsync(s.Id);
-            quotas.Forked(client, connection, fork.Id);
+            place.Keep(fork.Id);
             return fork.Id;
         }
         catch (QuotaException e) { throw new HubException(e.Message); }

@@ -32,7 +32,10 @@ public sealed record AttributionResult(
 public static class PolicyAttribution
 {
     /// <summary>The metrics split: per country, in this order.</summary>
-    public static readonly IReadOnlyList<string> Metrics = ["loss", "fiscal_cost", "export_revenue", "export_rent", "indirect_loss", "extra_input_cost"];
+    /// value_added is value added made at reference prices, every stage: its fall is the direct loss counted the other way,
+    /// producers whose exports a policy blocked included (their unsold output is no "loss" in the loss metric, which counts
+    /// output lost for want of inputs).
+    public static readonly IReadOnlyList<string> Metrics = ["loss", "fiscal_cost", "export_revenue", "export_rent", "indirect_loss", "extra_input_cost", "value_added"];
     /// <summary>Exact (2ⁿ runs) up to this many players; sampled permutations beyond.</summary>
     public const int MaxExact = 8;
     public const int DefaultSamples = 200;
@@ -51,6 +54,7 @@ public static class PolicyAttribution
             v[c * Metrics.Count + 3] = o.ExportRent;
             v[c * Metrics.Count + 4] = o.IndirectLoss;
             v[c * Metrics.Count + 5] = o.ExtraInputCost;
+            v[c * Metrics.Count + 6] = o.ValueAdded;
         }
         return v;
     }

@@ -106,7 +106,8 @@ public class PolicyAttributionTests
                 double Pick(CountryOutcome o) => m switch
                 {
                     "loss" => o.Loss, "fiscal_cost" => o.FiscalCost, "export_revenue" => o.ExportRevenue, "export_rent" => o.ExportRent,
-                    "indirect_loss" => o.IndirectLoss, "extra_input_cost" => o.ExtraInputCost, _ => throw new InvalidOperationException(m),
+                    "indirect_loss" => o.IndirectLoss, "extra_input_cost" => o.ExtraInputCost, "value_added" => o.ValueAdded,
+                    _ => throw new InvalidOperationException(m),
                 };
                 Assert.Equal(Pick(all[c]), a);
                 Assert.Equal(Pick(none[c]), n);
