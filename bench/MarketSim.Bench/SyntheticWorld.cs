@@ -94,10 +94,13 @@ public static class SyntheticWorld
             Manufacturers = firms,
             Policies =
             [
+                // Short reviews (1–3 days): nothing ships under a licence before its first decision (since Dec 2026), so with the
+                // 2025 delays (28–63 days) the 6 ticks timed at 100k and the 20 at 10k would see no licensed trade at all while the
+                // 60 at 1k would, and the sizes would not be compared on the same work.
                 new ExportControl
                 {
                     Id = "cn-licensing", Start = 0, Exporter = "CN", Commodities = ["oxide", "magnet"],
-                    Mode = ControlMode.License, ApprovalRate = 0.6, DelayMinDays = 28, DelayMaxDays = 63,
+                    Mode = ControlMode.License, ApprovalRate = 0.6, DelayMinDays = 1, DelayMaxDays = 3,
                 },
                 new ExportControl
                 {

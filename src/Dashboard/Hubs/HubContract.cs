@@ -48,7 +48,7 @@ public sealed record SessionInfo(
     string? ForkedFrom, int? ForkTick);
 
 /// <summary>
-/// The answer to Subscribe: the frames from the requested tick, at most one page (MaxFramesPerCall, 200 by default); live
+/// The answer to Subscribe: the frames from the requested tick, at most one page (MaxFramesPerCall, 50 by default); live
 /// frames follow as messages. <paramref name="More"/>: the history goes on; ask GetFrames from the tick after the last frame.
 /// </summary>
 public sealed record SubscribeResult(SessionInfo Session, SessionStatus Status, IReadOnlyList<Frame> Frames, IReadOnlyList<PolicySpec> Policies, bool More = false);

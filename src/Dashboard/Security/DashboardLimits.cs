@@ -12,7 +12,10 @@ public sealed class DashboardLimits
     public const string Section = "MarketSim:Limits";
 
     /// <summary>Frames returned by one Subscribe or GetFrames call (≈45 KB each for the shipped scenarios); the rest in pages.</summary>
-    public int MaxFramesPerCall { get; set; } = 200;
+    /// <summary>Frames in one answer (≈45 KB each in the shipped scenarios): an answer is held in memory until the caller reads
+    /// it, so this bounds what a connection that asks and never reads can pin (≈2 MB; 10 MB at the 200 it was, 1.5 GB for
+    /// 100 such connections in a Dec 2026 probe).</summary>
+    public int MaxFramesPerCall { get; set; } = 50;
     /// <summary>Sessions this web host runs at once (uploads, forks, classrooms' worlds, the default one).</summary>
     public int MaxSessions { get; set; } = 200;
     /// <summary>Sessions alive that one client address started on the start page, shipped or uploaded (ending one frees its place).</summary>
