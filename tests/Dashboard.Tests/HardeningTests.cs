@@ -260,7 +260,7 @@ public sealed class HardeningTests(DashboardApp app)
             .UseSetting("Logging:LogLevel:Default", "Warning").UseSetting("MarketSim:DefaultSession", "false")
             .UseSetting("MarketSim:Limits:MaxForksPerClient", "3").UseSetting("MarketSim:Limits:JoinAttemptsPerMinute", "7"));
         var limits = factory.Services.GetRequiredService<DashboardLimits>();
-        Assert.Equal((3, 7, 200), (limits.MaxForksPerClient, limits.JoinAttemptsPerMinute, limits.MaxFramesPerCall));
+        Assert.Equal((3, 7, 50), (limits.MaxForksPerClient, limits.JoinAttemptsPerMinute, limits.MaxFramesPerCall)); // the last: the default, untouched
     }
 
     [Fact]
