@@ -92,11 +92,36 @@ public class ExportControlTests
         ApprovalRate = approval, DelayMinDays = minDays, DelayMaxDays = maxDays, Applications = applications,
     };
 
-    /// <summary>Clears the oxide market on one state tick after tick, the same offers and orders each tick.</summary>
+    /// <summary>Clears the oxide market on one state tick after tick, the same offers and orders each tick, with the policies in
+    /// force that tick (start inclusive, end exclusive).</summary>
     static List<Fill>[] ClearDaily(int ticks, IReadOnlyList<Ask> asks, IReadOnlyList<Bid> bids, params PolicySpec[] policies)
     {
         var state = MarketClearing.Initialise(World, World.Commodity("oxide"));
-        return Enumerable.Range(0, ticks).Select(t => MarketClearing.Clear(World, state, t, asks, bids, policies, 1).Fills.ToList()).ToArray();
+        return Enumerable.Range(0, ticks).Select(t => MarketClearing.Clear(World, state, t, asks, bids,
+            policies.Where(p => p.Start <= t && (p.End is null || t < p.End)).ToList(), 1).Fills.ToList()).ToArray();
+    }
+
+    static double ToJapan(List<Fill>[] days, int from, int to) =>
+        days[from..to].SelectMany(d => d).Where(f => f.BuyerCountry == "JP").Sum(f => f.Quantity);
+
+    // Found by a review (Dec 2026): the first-decision wait is once per application. A tighter review from day 19 with longer
+    // delays moved the first decision's day, and a lapsed approval then waited again (80 days of nothing, every application
+    // approved); a licence that lapsed and started again later shipped at once on the old approvals.
+    [Fact]
+    public void The_first_decisions_wait_comes_once_per_application_and_again_only_for_a_licence_started_afresh()
+    {
+        var general = Licence(1, 10, 10) with { Id = "cn-general" };
+        var tight = Licence(1, 100, 100) with { Id = "cn-tight", Start = 19 };
+        var days = ClearDaily(100, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10)], general, tight);
+        Assert.Equal(0, ToJapan(days, 0, 10), 9); // the first decision, 10 days on
+        Assert.True(ToJapan(days, 20, 100) >= 0.99 * 80 * 10, $"{ToJapan(days, 20, 100):F1} of 800 shipped on days 20-99");
+
+        var ends = Licence(1, 28, 28) with { Id = "cn-2025", End = 150 };
+        var again = Licence(1, 28, 28) with { Id = "cn-2026", Start = 170 };
+        days = ClearDaily(220, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10)], ends, again);
+        Assert.True(ToJapan(days, 150, 170) > 0, "no licence in force: trade is free");
+        Assert.Equal(0, ToJapan(days, 170, 198), 9); // applied for afresh on day 170: nothing before its first decision
+        Assert.True(ToJapan(days, 198, 220) > 0);
     }
 
     // The processing delay holds the goods at the exporter: nothing ships under an application until its decision, and what

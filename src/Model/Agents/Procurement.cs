@@ -106,7 +106,9 @@ public static class Procurement
                 var f = bought[i];
                 if (f.Commodity != k || f.SellerCountry == f.BuyerCountry) continue;
                 imported += f.Quantity;
-                importDays += f.Quantity * (waited + f.ArrivalTick - f.OrderTick);
+                // The order's wait and its licence's processing (fill tick − order tick) overlap where the order waited for the
+                // licence (its first decision): the longer of the two, then transport. Adding them counted that wait twice.
+                importDays += f.Quantity * (Math.Max(waited, tick - f.OrderTick) + f.ArrivalTick - tick);
             }
             if (imported > 0) (imports ??= []).Add(new ImportLead(k, imported, importDays, imported * waited));
         }

@@ -135,6 +135,15 @@ public static class MarketClearing
         var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var c in controls) if (c.Mode == ControlMode.License) slotOf.TryAdd(c.Exporter, slotOf.Count);
         var slots = Math.Max(1, slotOf.Count);
+        // No licence in force on this commodity: what buyers held under one that lapsed is void, and a licence that starts again
+        // later is applied for afresh, with its own wait. (Where one state's licence lapses while another's runs, the lapsed
+        // state's entries stay until then.)
+        if (slotOf.Count == 0 && state.LicenceBlockedUntil.Count + state.LicenceValidUntil.Count + state.LicenceDelay.Count
+                + state.LicenceLeft.Count + state.LicenceRefusedDays.Count > 0)
+        {
+            state.LicenceBlockedUntil.Clear(); state.LicenceValidUntil.Clear(); state.LicenceDelay.Clear();
+            state.LicenceLeft.Clear(); state.LicenceRefusedDays.Clear();
+        }
         var tariffs = inForce.OfType<Tariff>().Where(t => t.Commodities.Contains(commodity.Id)).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
         var floors = inForce.OfType<PriceFloor>().Where(f => f.Floors.ContainsKey(commodity.Id)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
 
@@ -433,7 +442,10 @@ public static class MarketClearing
                 if (!licenceDrawn[at])
                 {
                     ref var e = ref table[id];
-                    if (!e.Blocked && !e.Valid && FirstDecision(b, c, j, ctl) is var first && first > tick)
+                    // Once per application: an entry in the refused days (0 once approved) says it has been lodged. Inferring it
+                    // from empty flags let a lapsed approval start a second wait when a later, slower licence moved the first
+                    // decision's day.
+                    if (!e.Blocked && !e.Valid && !state.LicenceRefusedDays.ContainsKey(e.Key) && FirstDecision(b, c, j, ctl) is var first && first > tick)
                     {
                         // The first application is lodged when the licence requirement begins, and nothing ships under it until
                         // its decision comes: the goods wait at the exporter, in its supply, and the days waited are carried into
@@ -476,7 +488,8 @@ public static class MarketClearing
                             table.SetDelay(id, d.Value);
                             // The application's volume: the buyer's normal requirement for the days the approval runs and for the
                             // days its refusals since the last approval kept out (not its order, which may hold months of stock).
-                            var refused = state.LicenceRefusedDays.Remove(key, out var r) ? r : 0;
+                            var refused = state.LicenceRefusedDays.GetValueOrDefault(key);
+                            state.LicenceRefusedDays[key] = 0; // none carried any more; the entry marks the application as lodged
                             var normal = LicensedNormal(b, ctl.Id);
                             if (normal > 0) SetLicenceLeft(id, normal * (Math.Max(1, d.Value) + refused));
                         }
