@@ -61,11 +61,15 @@ public static class ProducerRules
     public static string? Primary(ProducerSpec p) => p.OriginFrom ?? p.Inputs.Keys.FirstOrDefault();
 
     /// <summary>Σ aₖθₖ·(last delivered price of k), or at reference prices p̄ₖ when <paramref name="world"/> is given.</summary>
-    static double InputCost(ProducerSpec p, FirmState s, ScenarioSpec? world = null)
+    static double InputCost(ProducerSpec p, FirmState s, ScenarioSpec? world = null) =>
+        InputCost(p, s, k => world is null ? s.LastPrice.GetValueOrDefault(k) : world.Commodity(k).ReferencePrice);
+
+    /// <summary>Σ aₖθₖ·price(k).</summary>
+    static double InputCost(ProducerSpec p, FirmState s, Func<string, double> price)
     {
         double cost = 0;
         foreach (var k in p.InputOrder())
-            cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * (world is null ? s.LastPrice.GetValueOrDefault(k) : world.Commodity(k).ReferencePrice);
+            cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * price(k);
         return cost;
     }
 
@@ -106,9 +110,7 @@ public static class ProducerRules
     /// </summary>
     public static double Margin(ProducerSpec p, FirmState s, TickContext ctx)
     {
-        var cost = p.UnitCost;
-        foreach (var k in p.InputOrder())
-            cost += p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1) * ctx.Price(k, s.HomeSegment);
+        var cost = p.UnitCost + InputCost(p, s, k => ctx.Price(k, s.HomeSegment));
         return cost > 0 ? Revenue(p, s, ctx) / cost - 1 : 0;
     }
 

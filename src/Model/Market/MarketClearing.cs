@@ -420,12 +420,12 @@ public static class MarketClearing
 
         // The tick the first decision on an application comes: the licence requirement's start plus a processing delay drawn
         // for that day (a pure function of the seed, the buyer, the licence and the application: no state to keep).
-        int FirstDecision(int b, Candidate c, int j, ExportControl ctl)
-        {
-            var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays)
-                * DeterministicRandom.Uniform(seed, ctl.Start, "licence-delay", OrderOf(b).BuyerId, DrawKey(c.Slots[j], ctl.Id, parts[b].Application));
-            return ctl.Start + (int)Math.Ceiling(days);
-        }
+        int FirstDecision(int b, Candidate c, int j, ExportControl ctl) =>
+            ctl.Start + ProcessingDelay(ctl, ctl.Start, OrderOf(b).BuyerId, DrawKey(c.Slots[j], ctl.Id, parts[b].Application));
+
+        // A processing delay drawn on a tick: ⌈min + (max − min)·u⌉ days.
+        int ProcessingDelay(ExportControl ctl, int t, string buyer, string drawKey) =>
+            (int)Math.Ceiling(ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, t, "licence-delay", buyer, drawKey));
 
         // Is the link open for this part this tick? Draws licence decisions lazily, once per application and control per tick.
         bool Open(int b, Candidate c, out int delay)
@@ -463,9 +463,8 @@ public static class MarketClearing
                     {
                         var buyer = OrderOf(b).BuyerId;
                         var drawKey = DrawKey(c.Slots[j], ctl.Id, parts[b].Application);
-                        var days = ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, tick, "licence-delay", buyer, drawKey);
+                        d = ProcessingDelay(ctl, tick, buyer, drawKey);
                         var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", buyer, drawKey) < ctl.ApprovalRate;
-                        d = (int)Math.Ceiling(days);
                         // The decision drawn today is that of the application lodged one delay ago (a buyer keeps one in flight:
                         // it applies again as a decision comes). A refusal closes the link until the next decision; an approval
                         // covers shipments until then, each arriving after transport alone (the review held the goods at the
