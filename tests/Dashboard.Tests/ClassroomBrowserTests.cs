@@ -252,6 +252,23 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             Assert.NotEqual(aliceCountry, bobCountry);
             await teacher.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=seat-row]').length === 2");
 
+            // A teacher on a phone: the join code and the QR code fit the width, and the seats table scrolls in place instead of
+            // widening the page (at 390 px the QR code was cut at the right edge and the table's last column ran off the screen).
+            await teacher.SetViewportSizeAsync(390, 844);
+            await teacher.WaitForFunctionAsync("() => document.querySelector('[data-testid=qr] svg').getBoundingClientRect().width <= 150");
+            var qrRight = await teacher.Locator("[data-testid=qr] svg").EvaluateAsync<double>("e => e.getBoundingClientRect().right");
+            Assert.True(qrRight <= 390, $"the QR code reaches {qrRight} px on a 390-px screen");
+            // The chart redraws at the new width a moment after the resize: wait for the page to settle, then name what is wide.
+            try { await teacher.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= 390", null, new() { Timeout = 5000 }); }
+            catch (TimeoutException) { }
+            var wide = await teacher.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > 390 && !e.closest('.table-scroll'))
+                .map(e => `${e.tagName.toLowerCase()} in ${e.closest('[data-testid]')?.getAttribute('data-testid')} reaches ${e.getBoundingClientRect().right} px`)");
+            Assert.True(wide.Length == 0, $"on a 390-px screen: {string.Join("; ", wide.Take(5))}");
+            Assert.True(await teacher.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the console is wider than the phone");
+            await teacher.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, "classroom-teach-390.png") });
+            await teacher.SetViewportSizeAsync(1400, 1000);
+
             // Round 1: both submit a lever value inside its limits.
             await teacher.Locator("[data-testid=start]").ClickAsync();
             await WaitForRound(alice, 1);
