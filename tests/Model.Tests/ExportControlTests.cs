@@ -198,6 +198,29 @@ public class ExportControlTests
     }
 
     [Fact]
+    public void A_quota_used_up_every_period_keeps_Chinas_price_below_the_worlds_all_year()
+    {
+        // China's Dy exports capped at 20 t a month, less than it exports in the baseline: the whole quota ships on each period's
+        // first day. Before, sharing it left 1.1e-9 t of a period's 20 t, which counted as room: from day 211 the segments
+        // merged and China's and the world's Dy prices met (1.87× reference both on days 246–271) while the quota still bound.
+        var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var quota = new ExportControl
+        {
+            Id = "cn-quota-dy", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota, QuotaQuantity = 20, QuotaPeriodDays = 30,
+        };
+        var spec = b with { Days = 300, Policies = [.. b.Policies, quota] };
+        var frames = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
+        double Exported(int from) => frames.Skip(from).Take(30).SelectMany(f => f.Flows)
+            .Where(f => f.Commodity == "dy_oxide" && f.Exporter == "CN" && f.Destination != "CN").Sum(f => f.Quantity);
+        for (int period = 0; period < 10; period++) Assert.Equal(20, Exported(30 * period), 6); // it binds every period
+        for (int t = 31; t < spec.Days; t++)
+        {
+            var dy = frames[t].Prices.Where(p => p.Commodity == "dy_oxide").ToDictionary(p => p.Market, p => p.Price);
+            Assert.True(dy["china"] < 0.8 * dy["world"], $"day {t}: China {dy["china"]:F0}, world {dy["world"]:F0}");
+        }
+    }
+
+    [Fact]
     public void A_firm_that_makes_nothing_is_no_buyer_a_control_could_bind()
     {
         // A Myanmar magnet maker with no capacity buys no Dy: a Chinese ban on Myanmar still cannot bind.

@@ -372,6 +372,12 @@ public static class MarketClearing
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c, int? period = null) => c.Id + "|" + (period ?? Period(c));
+        // A quota is used up when what is left is below a billionth of it: sharing it pro rata among many requests leaves float
+        // crumbs (1.6e-9 t of a 20 t quota) that no request may take (a fill of at most Eps is none). Before Dec 2026 an absolute
+        // 1e-9 counted such a quota as having room: it stopped separating the segments and China's and the world's Dy prices
+        // met while the quota still bound every period.
+        bool UsedUp(ExportControl c, int period) =>
+            c.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(c, period)) <= Eps * Math.Max(1, c.QuotaQuantity);
 
         // One licence state per application: "buyer|exporter" for the first (as before splitting), "buyer|exporter|j" after.
         int Licence(int b, Candidate c, int j)
@@ -434,7 +440,7 @@ public static class MarketClearing
             for (int j = 0; j < c.Controls.Count; j++)
             {
                 var ctl = c.Controls[j];
-                if (ctl.Mode == ControlMode.Quota && ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) <= Eps) return false;
+                if (ctl.Mode == ControlMode.Quota && UsedUp(ctl, Period(ctl))) return false;
                 if (ctl.Mode != ControlMode.License) continue;
                 var at = b * slots + c.Slots[j];
                 var id = Licence(b, c, j);
@@ -844,7 +850,6 @@ public static class MarketClearing
         // A quota has a shadow price only where it binds: it separates the segments once used up in its period, and for the
         // whole of a period after one in which it was used up (its holders expect it to bind again and price it so). A quota
         // with room left that did not bind the period before separates nothing: arbitrage through it makes one price.
-        bool UsedUp(ExportControl c, int period) => c.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(c, period)) <= Eps;
         bool Separates(ExportControl c) =>
             !SessionRules.MarketIgnores(world, c, commodity.Id, inForce)
             && (c.Mode != ControlMode.Quota || UsedUp(c, Period(c)) || (Period(c) > 0 && UsedUp(c, Period(c) - 1)));
