@@ -82,6 +82,7 @@ public struct FirmStateSurrogate
     [Id(19)] public double MilitarySalesShare;
     [Id(20)] public int MarginDays;
     [Id(21)] public List<Expansion> Expansions;
+    [Id(22)] public Dictionary<string, double> TariffRate;
 }
 
 [RegisterConverter]
@@ -94,6 +95,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         TargetCapacity = s.TargetCapacity, PlannedRate = s.PlannedRate, ExpectedSales = s.ExpectedSales, CumulativeLoss = s.CumulativeLoss,
         Risk = s.Risk, QualifiedFrom = s.QualifiedFrom, Precaution = s.Precaution, ControlledSince = s.ControlledSince,
         IntensityLow = s.IntensityLow, MilitarySalesShare = s.MilitarySalesShare, MarginDays = s.MarginDays, Expansions = s.Expansions,
+        TariffRate = s.TariffRate ?? new(),
     };
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()
@@ -103,6 +105,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         TargetCapacity = v.TargetCapacity, PlannedRate = v.PlannedRate, ExpectedSales = v.ExpectedSales, CumulativeLoss = v.CumulativeLoss,
         Risk = v.Risk, QualifiedFrom = v.QualifiedFrom, Precaution = v.Precaution, ControlledSince = v.ControlledSince,
         IntensityLow = v.IntensityLow, MilitarySalesShare = v.MilitarySalesShare, MarginDays = v.MarginDays, Expansions = v.Expansions,
+        TariffRate = v.TariffRate,
     };
 }
 

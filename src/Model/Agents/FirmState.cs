@@ -20,6 +20,8 @@ public sealed class FirmState
     public Dictionary<string, double> Intensity { get; set; } = new();
     /// <summary>Delivered price per unit (tariff included) of the last purchase of each input.</summary>
     public Dictionary<string, double> LastPrice { get; set; } = new();
+    /// <summary>Tariff per unit of price paid on the last purchase of each input (no entry where it paid none).</summary>
+    public Dictionary<string, double> TariffRate { get; set; } = new();
     /// <summary>Producers: finished output (main and co-products): commodity → origin → quantity.</summary>
     public Dictionary<string, Dictionary<string, double>> Finished { get; set; } = new();
     public double Capacity { get; set; }

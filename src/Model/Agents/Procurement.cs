@@ -22,6 +22,14 @@ public static class Procurement
         return Math.Max(0, position - onHand - inTransit);
     }
 
+    /// <summary>
+    /// The price a firm faces for an input, which its thrift answers to: today's home price raised by the tariff it paid per unit
+    /// of price on its last purchase. Before Dec 2026 thrift read the untaxed home price: a Japanese tariff of 500% on Chinese
+    /// magnets moved no quantity that 25% had not.
+    /// </summary>
+    public static double PriceFaced(FirmState s, string commodity, double homePrice) =>
+        s.TariffRate.TryGetValue(commodity, out var r) ? homePrice * (1 + r) : homePrice;
+
     public static double InTransit(FirmState s, string commodity)
     {
         double t = 0;
@@ -84,17 +92,20 @@ public static class Procurement
             }
             if (k is null) break;
             done = k;
-            double q = 0, value = 0, days = 0;
+            double q = 0, value = 0, days = 0, tariff = 0;
             for (int i = 0; i < bought.Count; i++)
             {
                 var f = bought[i];
                 if (f.Commodity != k) continue;
                 q += f.Quantity;
                 value += f.Quantity * (f.Price + f.Tariff);
+                tariff += f.Quantity * f.Tariff;
                 days += f.Quantity * (f.ArrivalTick - f.OrderTick);
             }
             if (q <= 0) continue;
             s.LastPrice[k] = value / q;
+            if (tariff > 0) s.TariffRate[k] = tariff / (value - tariff);
+            else s.TariffRate.Remove(k);
             var l = s.ExpectedLeadTime.GetValueOrDefault(k);
             s.ExpectedLeadTime[k] = l + learning * (days / q - l);
 

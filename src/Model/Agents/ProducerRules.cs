@@ -303,7 +303,7 @@ public static class ProducerRules
         // took the world's default demand response, so dear ore made oxide with less ore.
         foreach (var k in inputs)
             if (p.Thrift.ContainsKey(k))
-                Thrift.Update(s, p.Thrift, world.Demand, k, ctx.Price(k, s.HomeSegment), world.Commodity(k).ReferencePrice);
+                Thrift.Update(s, p.Thrift, world.Demand, k, Procurement.PriceFaced(s, k, ctx.Price(k, s.HomeSegment)), world.Commodity(k).ReferencePrice);
         SupplierRisk.AfterTick(world, s, p.Country, inputs, st, ctx);
 
         return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0)
