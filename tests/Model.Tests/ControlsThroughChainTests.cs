@@ -110,10 +110,13 @@ public class ControlsThroughChainTests
             commodities: [dy, magnet],
             producers:
             [
-                new ProducerSpec { Id = "cn-dy", Country = "CN", Output = "dy", Capacity = 10, UnitCost = 1000 },
+                // The whole unit cost avoidable (the supply rule before Dec 2026): these tests measure end-use declarations, and the
+                // figures in their comments were measured so. With the default half, the licence-and-ban run's cut is 0.676 of
+                // the licence's against the ban's 0.767 of free trade (9 points apart; measured Dec 2026).
+                new ProducerSpec { Id = "cn-dy", Country = "CN", Output = "dy", Capacity = 10, UnitCost = 1000, VariableCostShare = 1 },
                 new ProducerSpec
                 {
-                    Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 12, UnitCost = 400, InputCoverDays = 20,
+                    Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 12, UnitCost = 400, InputCoverDays = 20, VariableCostShare = 1,
                     Inputs = new Dictionary<string, double> { ["dy"] = 0.2 },
                 },
             ],

@@ -195,12 +195,25 @@ public class ProducerRulesTests
     }
 
     [Fact]
-    public void Below_cost_a_producer_cuts_its_rate_by_revenue_over_cost_to_the_supply_elasticity()
+    public void Below_its_variable_cost_a_producer_cuts_its_rate_by_revenue_over_that_cost_to_the_supply_elasticity()
     {
-        var p = new ProducerSpec { Id = "au-mine", Country = "AU", Output = "ore", Capacity = 10, UnitCost = 200, SupplyElasticity = 2 };
+        // Ore at 100; a unit cost of 400, half of it avoidable (the default variable share): 200 a tonne saved by not mining.
+        var p = new ProducerSpec { Id = "au-mine", Country = "AU", Output = "ore", Capacity = 10, UnitCost = 400, SupplyElasticity = 2 };
         var s = ProducerRules.Initialise(World, p);
         Assert.Equal(10 * Math.Pow(100.0 / 200, 2), ProducerRules.DesiredRate(p, s, TestWorld.Context(World)), 9);
         Assert.Equal(10, ProducerRules.DesiredRate(p, s, TestWorld.Context(World, priceFactor: 2)), 9);
+        // With the whole unit cost avoidable, as before Dec 2026: the full cost is the threshold.
+        Assert.Equal(10 * Math.Pow(100.0 / 400, 2), ProducerRules.DesiredRate(p with { VariableCostShare = 1 }, s, TestWorld.Context(World)), 9);
+    }
+
+    [Fact]
+    public void A_producer_below_its_full_cost_but_above_its_variable_cost_runs_at_capacity()
+    {
+        // Ore at 100 against a unit cost of 150: a loss on the full cost, but running saves 75 and earns 100. Before Dec 2026 it
+        // cut output to 2/3 of capacity, so any dip of a price below the reference cut every producer's output one for one.
+        var p = new ProducerSpec { Id = "au-mine", Country = "AU", Output = "ore", Capacity = 10, UnitCost = 150 };
+        var s = ProducerRules.Initialise(World, p);
+        Assert.Equal(10, ProducerRules.DesiredRate(p, s, TestWorld.Context(World)), 9);
     }
 
     [Fact]
@@ -224,7 +237,8 @@ public class ProducerRulesTests
     [Fact]
     public void The_loss_is_measured_against_a_rate_input_prices_do_not_move()
     {
-        // Dy (reference 5,000) at 30×: the magnet maker's desired rate falls to 10 × 2,000/15,600 ≈ 1.28 a day. With Dy for 0.5
+        // Dy (reference 5,000) at 30×: the magnet maker's desired rate falls to 10 × 2,000/15,550 ≈ 1.29 a day (its variable cost:
+        // half its unit cost of 100, and its inputs at the prices paid, 500 + 15,000). With Dy for 0.5
         // magnets its loss is 9.5 magnets' value added however its plentiful oxide is priced: cheaper oxide raises its desired
         // rate, which must not raise its loss (measured against the desired rate, as before Dec 2026, it rose from 0.78 to 0.82
         // magnets). With Dy on hand and only its price high, the magnets it does not make for that price are lost too.
@@ -242,6 +256,6 @@ public class ProducerRulesTests
         }
         Assert.Equal(9.5 * 1000, Loss(0.05, 1000), 6);
         Assert.Equal(9.5 * 1000, Loss(0.05, 100), 6);
-        Assert.Equal((10 - 10 * 2000.0 / 15600) * 1000, Loss(100, 1000), 6);
+        Assert.Equal((10 - 10 * 2000.0 / 15550) * 1000, Loss(100, 1000), 6);
     }
 }

@@ -42,17 +42,23 @@ public static class ManufacturerRules
 
         var inputs = m.InputOrder();
         var q = m.PlannedOutput;
-        foreach (var k in inputs)
-            q = Math.Min(q, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
+        // Each input's stock before production, summed once (a sort of its origin lots) and read twice.
+        Span<double> held = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            held[i] = Stock.Total(s.Inputs.GetValueOrDefault(inputs[i]));
+            q = Math.Min(q, held[i] / (m.Inputs[inputs[i]] * s.Intensity.GetValueOrDefault(inputs[i], 1)));
+        }
 
         var shortages = new List<InputShortage>();
         var cover = new List<KeyValuePair<string, double>>();
-        foreach (var k in inputs)
+        for (int i = 0; i < inputs.Length; i++)
         {
+            var k = inputs[i];
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             var stock = Stock.For(s.Inputs, k);
             var need = use * m.PlannedOutput;
-            shortages.Add(new InputShortage(k, need, Math.Max(0, need - Stock.Total(stock))));
+            shortages.Add(new InputShortage(k, need, Math.Max(0, need - held[i])));
             Stock.TakeProportional(stock, use * q, record: false);
             cover.Add(new(k, need > 0 ? Stock.Total(stock) / need : 0));
         }

@@ -114,8 +114,16 @@ public static class ProducerRules
         return cost > 0 ? Revenue(p, s, ctx) / cost - 1 : 0;
     }
 
+    /// <summary>
+    /// y* at the short-run (avoidable) cost per unit: the variable share of the unit cost plus inputs at the last price paid.
+    /// A producer keeps running while revenue covers what running costs it; its capital and fixed staff are paid either way.
+    /// Before Dec 2026 the whole unit cost counted, and as every producer breaks even at reference prices any dip of price
+    /// below reference cut output one for one: a Chinese licence on Dy and magnets that briefly glutted China's home market
+    /// sent its heavy-REE mines to zero output, and the ore shortfall then lifted China's Dy price above the baseline's
+    /// (1.57× on day 180) under China's own export restriction.
+    /// </summary>
     public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx) =>
-        RateAt(p, s, Revenue(p, s, ctx), p.UnitCost + InputCost(p, s));
+        RateAt(p, s, Revenue(p, s, ctx), p.VariableCostShare * p.UnitCost + InputCost(p, s));
 
     /// <summary>y* = K·min(1, (R/C)^εₛ) for a revenue and cost per unit of main output.</summary>
     static double RateAt(ProducerSpec p, FirmState s, double revenue, double cost)
@@ -131,7 +139,7 @@ public static class ProducerRules
     /// because an input costs more than the output earns is lost for want of that input, as output cut for its absence is).
     /// </summary>
     static double BenchmarkRate(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx) =>
-        RateAt(p, s, Revenue(p, s, ctx), p.UnitCost + InputCost(p, s, world));
+        RateAt(p, s, Revenue(p, s, ctx), p.VariableCostShare * p.UnitCost + InputCost(p, s, world));
 
     /// <summary>
     /// The rate the producer can make this tick: its desired rate, limited by each input's stock on hand plus what arrives today

@@ -8,7 +8,7 @@ public static class Stock
     internal static readonly Comparison<string> Ordinal = string.CompareOrdinal;
     // Scratch key arrays reused per thread, one per method that walks a stock in key order (none of them calls another that
     // uses the same one while walking): no key list per call on paths run for every firm, input and tick.
-    [ThreadStatic] static string[]? _totalKeys, _takeKeys, _addKeys;
+    [ThreadStatic] static string[]? _totalKeys, _takeKeys;
 
     /// <summary>The dictionary's keys in ordinal order, in <paramref name="scratch"/> (grown as needed); clear it after use.</summary>
     static Span<string> SortedKeys<T>(Dictionary<string, T> d, ref string[]? scratch)
@@ -48,12 +48,11 @@ public static class Stock
         if (origin.IndexOf('|') >= 0 && !byOrigin.ContainsKey(origin))
         {
             // Content-tracked lots of one merge class mix into one lot (Provenance.ClassOf), so a stock holds a bounded number.
+            // The first such lot in ordinal order: the least key of the class, found without sorting the keys.
             var cls = Provenance.ClassOf(origin);
-            var keys = SortedKeys(byOrigin, ref _addKeys);
             string? same = null;
-            foreach (var k in keys)
-                if (k.IndexOf('|') >= 0 && Provenance.ClassOf(k) == cls) { same = k; break; }
-            keys.Clear();
+            foreach (var k in byOrigin.Keys)
+                if (k.IndexOf('|') >= 0 && (same is null || string.CompareOrdinal(k, same) < 0) && Provenance.ClassOf(k) == cls) same = k;
             if (same is not null)
             {
                 var held = byOrigin[same];
@@ -70,21 +69,27 @@ public static class Stock
     public static List<KeyValuePair<string, double>> TakeProportional(Dictionary<string, double> byOrigin, double q, bool record = true)
     {
         var taken = record ? new List<KeyValuePair<string, double>>() : NoRecord;
-        var total = Total(byOrigin);
-        if (q <= 0 || total <= 0) return taken;
-        var share = Math.Min(1, q / total);
+        if (q <= 0 || byOrigin.Count == 0) return taken;
         if (byOrigin.Count == 1)
         {
+            var total1 = Total(byOrigin);
+            if (total1 <= 0) return taken;
+            var share1 = Math.Min(1, q / total1);
             // The common case, one origin: the same arithmetic without a key list per call (every firm, every input, every tick).
             string only = "";
             foreach (var k in byOrigin.Keys) only = k;
-            var t = byOrigin[only] * share;
+            var t = byOrigin[only] * share1;
             var left = byOrigin[only] - t;
             if (left <= 1e-12) byOrigin.Remove(only); else byOrigin[only] = left;
             if (t > 0 && record) taken.Add(new(only, t));
             return taken;
         }
+        // One sort for the total and the walk (the total is summed in the same ordinal order as Total sums it).
         var keys = SortedKeys(byOrigin, ref _takeKeys);
+        double total = 0;
+        foreach (var k in keys) total += byOrigin[k];
+        if (total <= 0) { keys.Clear(); return taken; }
+        var share = Math.Min(1, q / total);
         foreach (var k in keys)
         {
             var t = byOrigin[k] * share;

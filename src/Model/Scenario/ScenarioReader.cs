@@ -327,6 +327,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             LeadTimeDays = m.Num("lead_time_days", false, null, 1),
             RampRate = m.Num("ramp_rate", false, 0.01, 0, 1) ?? 0.01,
             SupplyElasticity = m.Num("supply_elasticity", false, 1, 0, 50) ?? 1,
+            VariableCostShare = m.Num("variable_cost_share", false, 0.5, 0, 1) ?? 0.5,
             InventoryCapDays = m.Num("inventory_cap_days", false, 30, 0) ?? 30,
             InitialInventoryDays = m.Num("initial_inventory_days", false, 5, 0) ?? 5,
             SalesLearning = m.Num("sales_learning", false, 0.1, 0, 1) ?? 0.1,

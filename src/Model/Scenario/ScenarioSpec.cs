@@ -256,6 +256,9 @@ public sealed record ProducerSpec
     public double RampRate { get; init; } = 0.01;
     /// <summary>Output response when price is below cost: u = (p/c)^ε.</summary>
     public double SupplyElasticity { get; init; } = 1.0;
+    /// <summary>The share of the unit cost (beyond inputs) a producer saves by not producing in the short run: its output
+    /// falls only when revenue per unit is below this share of the unit cost plus its inputs (docs/MODEL.md, producers).</summary>
+    public double VariableCostShare { get; init; } = 0.5;
     /// <summary>The finished-goods store in days of min(capacity, expected sales) (at least the initial inventory's days of
     /// capacity): stock of the main output at it stops production (docs/MODEL.md, producers).</summary>
     public double InventoryCapDays { get; init; } = 30;
