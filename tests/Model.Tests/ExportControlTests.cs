@@ -198,6 +198,16 @@ public class ExportControlTests
     }
 
     [Fact]
+    public void A_control_that_cannot_bind_earns_no_rent_where_another_control_separates_the_markets()
+    {
+        // The cut-off of Japan holds China's and the world's prices apart; a Chinese Dy quota of 10⁹ t a month binds nothing.
+        // Before, every Chinese Dy sale it covered was priced across it at the world price: $96 m of rent booked to it, $115 m
+        // more export revenue for China and $100 m more input cost for Japan over the year.
+        var spec = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml")) with { Days = 150 };
+        SamePricesNoRent(spec, spec with { Policies = [.. spec.Policies, CannotBind("quota above capacity")] });
+    }
+
+    [Fact]
     public void A_quota_used_up_every_period_keeps_Chinas_price_below_the_worlds_all_year()
     {
         // China's Dy exports capped at 20 t a month, less than it exports in the baseline: the whole quota ships on each period's

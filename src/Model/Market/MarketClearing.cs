@@ -131,6 +131,9 @@ public static class MarketClearing
         var band = world.Buyers.PriceBand;
         var asks = askInput.OrderBy(a => a.SortKey, StringComparer.Ordinal).ToList();
         var controls = inForce.OfType<ExportControl>().Where(c => c.Commodities.Contains(commodity.Id)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+        // Controls that cannot bind (SessionRules.CanBind): enforced, but with no shadow price, so no rent and no segment split.
+        var ignoredControls = controls.Where(c => SessionRules.MarketIgnores(world, c, commodity.Id, inForce)).ToHashSet();
+        bool Ignored(ExportControl c) => ignoredControls.Contains(c);
         // A slot per licensing state: licence decisions and state are kept per (bid part, slot) in flat arrays below.
         var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var c in controls) if (c.Mode == ControlMode.License) slotOf.TryAdd(c.Exporter, slotOf.Count);
@@ -234,8 +237,10 @@ public static class MarketClearing
                     }
                 }
                 // Across a control into another segment the seller sells at the buyer's segment price (never below its home
-                // price: it would rather sell at home); the difference is the export rent.
-                var crosses = binding.Count > 0 && buyerSeg != segOfAsk[i];
+                // price: it would rather sell at home); the difference is the export rent. A control that cannot bind has no
+                // shadow price: where another control holds the segments apart, a sale it covers is not priced across it (before
+                // Dec 2026 a Chinese Dy quota of 10⁹ t a month, added to the 2010-style cut-off of Japan, booked $96 m of rent).
+                var crosses = buyerSeg != segOfAsk[i] && binding.Exists(c => !Ignored(c));
                 var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg]) : askPrice[i];
                 double rate = 0;
                 foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.Origin)) rate += t.Rate;
@@ -851,7 +856,7 @@ public static class MarketClearing
         // whole of a period after one in which it was used up (its holders expect it to bind again and price it so). A quota
         // with room left that did not bind the period before separates nothing: arbitrage through it makes one price.
         bool Separates(ExportControl c) =>
-            !SessionRules.MarketIgnores(world, c, commodity.Id, inForce)
+            !Ignored(c)
             && (c.Mode != ControlMode.Quota || UsedUp(c, Period(c)) || (Period(c) > 0 && UsedUp(c, Period(c) - 1)));
         foreach (var group in SegmentPooling.Groups(world, controls.Where(Separates).ToList()))
         {
