@@ -4,6 +4,34 @@ namespace MarketSim.Cli.Tests;
 public class ReportHtmlTests
 {
     [Fact]
+    public void Runs_still_short_at_the_horizon_count_as_the_longest_in_the_median_days_to_recover()
+    {
+        // Three variants of three runs: 198 days, never, never (the median run never recovered; the report read 198 before
+        // Dec 2026, the median of the runs that did); never, 76, 68 (median 76; it read 72); 10, 20, 30 (median 20).
+        using var dir = new TempDir();
+        File.WriteAllText(dir["manifest.json"], """
+            {
+              "experiment": "recovery", "description": "censored medians",
+              "variants": [ { "variant": 1, "label": "long" }, { "variant": 2, "label": "short" }, { "variant": 3, "label": "all" } ],
+              "repetitions": 3, "master_seed": 1, "seeds": "independent", "days": 2, "start_date": "2026-01-01",
+              "scenario_file": "x.yaml", "version": "test", "status": "finished", "currency": "USD", "format": "csv"
+            }
+            """);
+        var rows = new[] { (1, "198"), (1, ""), (1, ""), (2, ""), (2, "76"), (2, "68"), (3, "10"), (3, "20"), (3, "30") };
+        File.WriteAllText(dir["runs.csv"], "run_id,variant,case,repetition,seed,loss_JP,days_to_recover_JP\n" +
+            string.Concat(rows.Select((r, i) => $"{i + 1},{r.Item1},,{i % 3 + 1},{i + 1},5,{r.Item2}\n")));
+        File.WriteAllText(dir["series.csv"], "run_id,tick,date,metric,key,value\n" +
+            string.Concat(rows.Select((_, i) => $"{i + 1},0,2026-01-01,loss,JP,0\n{i + 1},1,2026-01-02,loss,JP,5\n")));
+
+        var r = CliProcess.Run(dir.Path, "report", dir.Path, "--no-png");
+        Assert.True(r.ExitCode == 0, r.All);
+        var html = File.ReadAllText(dir["report.html"]);
+        Assert.Contains("<td>not recovered (2)</td>", html);
+        Assert.Contains("<td>76 (1)</td>", html);
+        Assert.Contains("<td>20</td>", html);
+    }
+
+    [Fact]
     public void Ids_and_labels_with_html_in_them_are_encoded_in_report_html()
     {
         using var dir = new TempDir();

@@ -179,12 +179,27 @@ public static class ReportBuilder
         var iSeed = header.IndexOf("seed");
         var seeds = iSeed < 0 ? 0 : data.Runs.Select(r => r[iSeed]).Distinct().Count();
         var drawNote = iSeed < 0 ? ""
-            : seeds == data.Runs.Count ? " Every run has its own seed, so the band covers the random draws (licence approvals) as well as the parameters."
+            : seeds == data.Runs.Count ? " Every run has its own seed, so the band covers the random draws as well as the parameters (licence approvals are the model's only random draws: in a scenario without a licence every seed gives the same run)."
             : $" The {data.Runs.Count} runs share {seeds} seed{(seeds == 1 ? "" : "s")} (seeds: common): the band is of the parameters at those draws only, and leaves out how the random draws (licence approvals) move the result; use seeds: independent for a band that includes them.";
         return sb.Append("</table>\n<p class=\"note\">Percentiles over every run of the batch." + E(drawNote) + " Rank correlation: Spearman's ρ between a parameter's " +
             "value and the loss over all runs: an association, not a share of the spread (the |ρ| do not add up to 1, and a parameter that " +
             "cannot move the loss still shows a ρ of about ±2/√n from sampling alone, n the number of runs); on a grid with cases it mixes " +
             "their effects.</p>\n").ToString();
+    }
+
+    /// <summary>
+    /// The median days to recover over runs that recovered (<paramref name="sorted"/>) and runs still short at the horizon
+    /// (<paramref name="censored"/>), which took longer than any that recovered: "not recovered" when the median falls among
+    /// them. Before Dec 2026 the median left them out, so runs of 198 days, not recovered and not recovered read 198.
+    /// </summary>
+    public static string MedianDaysToRecover(IReadOnlyList<double> sorted, int censored)
+    {
+        var n = sorted.Count + censored;
+        if (n == 0) return "–";
+        // The two middle positions (the same one when n is odd); positions past the recovered runs are the censored ones.
+        int lo = (n - 1) / 2, hi = n / 2;
+        if (hi >= sorted.Count) return "not recovered";
+        return ((sorted[lo] + sorted[hi]) / 2).ToString("0.#", Inv);
     }
 
     /// <summary>Spearman's rank correlation (average ranks for ties); NaN when either side does not vary.</summary>
@@ -224,7 +239,7 @@ public static class ReportBuilder
             cols.Add(($"loss {E(c)}<br>% of GDP", $"loss_gdp_share_{c}", (v, _) => (Q(v, .5) * 100).ToString("0.000", Inv) + "%"));
             cols.Add(($"shortage days {E(c)}", $"shortage_days_{c}", (v, _) => Q(v, .5).ToString("0.#", Inv)));
             cols.Add(($"days to recover {E(c)}<br>median (not recovered)", $"days_to_recover_{c}", (v, missing) =>
-                (v.Count == 0 ? "–" : Q(v, .5).ToString("0.#", Inv)) + (missing > 0 ? $" ({missing})" : "")));
+                MedianDaysToRecover(v, missing) + (missing > 0 ? $" ({missing})" : "")));
             cols.Add(($"fiscal cost {E(c)}", $"fiscal_cost_{c}", (v, _) => Money(Q(v, .5))));
             cols.Add(($"indirect loss {E(c)}<br>median [5–95%]", $"indirect_loss_{c}", (v, _) => $"{Money(Q(v, .5))}<br><small>[{Money(Q(v, .05))} – {Money(Q(v, .95))}]</small>"));
         }
@@ -249,7 +264,8 @@ public static class ReportBuilder
             sb.Append("</tr>\n");
         }
         return sb.Append("</table>\n<p class=\"note\">Cells are medians over the repetitions; every run's values are in runs.csv. " +
-            "days to recover: from the first to one past the last shortage day; in brackets, runs still short at the horizon.</p>\n").ToString();
+            "days to recover: from the first to one past the last shortage day; in brackets, runs still short at the horizon, which " +
+            "count as longer than any that recovered (\"not recovered\" where the median is one of them).</p>\n").ToString();
 
         static double Q(List<double> v, double q) => BatchData.Quantile(v, q);
     }
