@@ -6,8 +6,10 @@ namespace MarketSim.Experiments;
 /// </summary>
 public static class SeedDerivation
 {
-    /// <summary>Seeds are kept below 2^53 so that one can be pasted into a scenario's <c>seed:</c> field (read as a float) exactly.</summary>
-    public const ulong Mask = (1UL << 53) - 1;
+    /// <summary>Seeds have at most 15 digits: a spreadsheet keeps 15 significant digits, so a 16-digit seed copied out of
+    /// runs.csv came back with its last digit 0 and replayed another run (before Dec 2026 seeds were masked to 53 bits, up to
+    /// 9,007,199,254,740,991). Below 2^53 as well, so a scenario's <c>seed:</c> field (read as a float) holds it exactly.</summary>
+    public const ulong Limit = 1_000_000_000_000_000;
 
     public static ulong Mix(ulong z)
     {
@@ -18,7 +20,7 @@ public static class SeedDerivation
     }
 
     /// <summary>The seed of stream <paramref name="stream"/> under <paramref name="master"/>.</summary>
-    public static ulong Derive(ulong master, ulong stream) => Mix(master ^ Mix(stream)) & Mask;
+    public static ulong Derive(ulong master, ulong stream) => Mix(master ^ Mix(stream)) % Limit;
 
     /// <summary>
     /// Common seeds: stream = the 0-based repetition, the same in every variant (so variants are compared under the same
