@@ -86,16 +86,17 @@ public class CalibrationTests
     }
 
     [Fact]
-    public void Under_the_2025_26_controls_without_precautionary_stock_building_magnets_take_the_licence_delay_and_transport()
+    public void Under_the_2025_26_controls_without_precautionary_stock_building_magnets_take_the_licence_delay_and_transport_just_short_of_the_source()
     {
         // The same run with precaution off: only the firms' running needs are ordered, and they wait for licences. The source
         // says 3–4 months; the model gives 2.93 (docs/MODEL.md, Dec 2026): the licence's delay (28–63 days) and 45 days of
         // transport, with hardly any wait on top (0.14 months), two days short of the band's lower edge. Before producers kept
-        // running above their variable cost it was 3.00, with more waiting. Pinned as stated: near the band, below its top.
+        // running above their variable cost it was 3.00, with more waiting. This pins the miss (short) as the table states it;
+        // if the model comes into the band, this fails: then assert the band and mark the row met.
         var s = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
         s = s with { Buyers = s.Buyers with { PrecautionMaxCoverDays = 0 } };
         var frames = new ReferenceRunner(s, s.Seed).Run(s.Days).ToList();
-        Assert.InRange(JapanLeadTime(frames, c => c == "magnet_ht", from: 30, to: 365) / Month, 2.8, 4);
+        Assert.InRange(JapanLeadTime(frames, c => c == "magnet_ht", from: 30, to: 365) / Month, 2.5, 3);
     }
 
     [Fact]

@@ -208,6 +208,25 @@ public class ExportControlTests
     }
 
     [Fact]
+    public void A_quota_with_room_earns_no_rent_where_another_control_separates_the_markets()
+    {
+        // A Chinese Dy quota of 160 t a month, below capacity but far above what is exported during the cut-off of Japan (its
+        // first three periods): it has no shadow price then, so no rent. Before, it booked $5.4 m over those 90 days ($74 m in
+        // the year, when the backlog after the cut-off used it up in some periods: those earn rent, as they should).
+        var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
+        var quota = new ExportControl
+        {
+            Id = "cn-quota-dy", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota, QuotaQuantity = 160, QuotaPeriodDays = 30,
+        };
+        var spec = b with { Days = 90, Policies = [.. b.Policies, quota] };
+        var runner = new ReferenceRunner(spec, spec.Seed);
+        var frames = runner.Run(spec.Days).ToList();
+        var used = runner.States.Markets.Single(m => m.Commodity == "dy_oxide").QuotaUsed;
+        Assert.All(used.Values, u => Assert.True(u < 160 - 1, $"the test needs a quota with room: {u} t used in a period"));
+        Assert.Empty(frames.SelectMany(f => f.Rents).Where(r => r.Commodity == "dy_oxide"));
+    }
+
+    [Fact]
     public void A_quota_used_up_every_period_keeps_Chinas_price_below_the_worlds_all_year()
     {
         // China's Dy exports capped at 20 t a month, less than it exports in the baseline: the whole quota ships on each period's

@@ -119,8 +119,8 @@ public static class ProducerRules
     /// A producer keeps running while revenue covers what running costs it; its capital and fixed staff are paid either way.
     /// Before Dec 2026 the whole unit cost counted, and as every producer breaks even at reference prices any dip of price
     /// below reference cut output one for one: a Chinese licence on Dy and magnets that briefly glutted China's home market
-    /// sent its heavy-REE mines to zero output, and the ore shortfall then lifted China's Dy price above the baseline's
-    /// (1.57× on day 180) under China's own export restriction.
+    /// sent its heavy-REE mines to zero output for days. (China's Dy price still rises later in that run: docs/MODEL.md,
+    /// known limitations, a chain without spare capacity.)
     /// </summary>
     public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx) =>
         RateAt(p, s, Revenue(p, s, ctx), p.VariableCostShare * p.UnitCost + InputCost(p, s));

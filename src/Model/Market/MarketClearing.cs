@@ -210,12 +210,13 @@ public static class MarketClearing
                 // Loops rather than LINQ: this runs per (link set, seller) every tick, and the default scenario's year is mostly such
                 // small fixed costs.
                 var binding = new List<ExportControl>();
-                bool banned = false, toState = false;
+                bool banned = false, toState = false, separates = false;
                 List<string>? licensing = null;
                 foreach (var c in covering)
                 {
                     if (!c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)) continue;
                     banned |= c.Mode == ControlMode.Ban;
+                    separates |= Separates(c);
                     toState |= c.RentToState;
                     // Every licence a state requires on this link is the buyer's one licence from that state (LicencesFor): the
                     // controls that are not licences in their order, then one licence per licensing state in ordinal order.
@@ -237,10 +238,12 @@ public static class MarketClearing
                     }
                 }
                 // Across a control into another segment the seller sells at the buyer's segment price (never below its home
-                // price: it would rather sell at home); the difference is the export rent. A control that cannot bind has no
-                // shadow price: where another control holds the segments apart, a sale it covers is not priced across it (before
-                // Dec 2026 a Chinese Dy quota of 10⁹ t a month, added to the 2010-style cut-off of Japan, booked $96 m of rent).
-                var crosses = buyerSeg != segOfAsk[i] && binding.Exists(c => !Ignored(c));
+                // price: it would rather sell at home); the difference is the export rent. Only a control with a shadow price
+                // today (one that separates the segments: below) prices a sale across: where another control holds the segments
+                // apart, a quota that cannot bind, or has room in this period and had it in the last, is not priced across
+                // (before Dec 2026 a Chinese Dy quota of 10⁹ t a month added to japan-cutoff-3m booked $96 m of rent, and one of
+                // 160 t with room all year $74 m).
+                var crosses = buyerSeg != segOfAsk[i] && separates;
                 var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg]) : askPrice[i];
                 double rate = 0;
                 foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.Origin)) rate += t.Rate;

@@ -254,7 +254,7 @@ public sealed record ProducerSpec
     public double? LeadTimeDays { get; init; }
     /// <summary>Share of the gap to target capacity closed per tick.</summary>
     public double RampRate { get; init; } = 0.01;
-    /// <summary>Output response when price is below cost: u = (p/c)^ε.</summary>
+    /// <summary>Output response when price is below the variable cost: u = (p/c_v)^ε.</summary>
     public double SupplyElasticity { get; init; } = 1.0;
     /// <summary>The share of the unit cost (beyond inputs) a producer saves by not producing in the short run: its output
     /// falls only when revenue per unit is below this share of the unit cost plus its inputs (docs/MODEL.md, producers).</summary>

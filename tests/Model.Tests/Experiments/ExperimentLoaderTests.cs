@@ -84,7 +84,7 @@ public class ExperimentLoaderTests
     public void Seed_derivation_is_pinned()
     {
         // Changing these changes every published batch: only on purpose. Mix is SplitMix64's finaliser: its first output for
-        // seed 0 is the published 0xE220A8397B1DCDAF. The derived seeds, mix(master ^ mix(stream)) masked to 53 bits, were
+        // seed 0 is the published 0xE220A8397B1DCDAF. The derived seeds, mix(master ^ mix(stream)) modulo 10^15 (15 digits), were
         // computed outside the code (a separate SplitMix64 in Python).
         Assert.Equal(0xE220A8397B1DCDAFUL, SeedDerivation.Mix(0));
         Assert.Equal(550249420947055UL, SeedDerivation.Derive(0, 0));
