@@ -207,18 +207,24 @@ public class ExportControlTests
         SamePricesNoRent(spec, spec with { Policies = [.. spec.Policies, CannotBind("quota above capacity")] });
     }
 
+    /// <summary>A shipped scenario with a Chinese Dy export quota of <paramref name="tonnes"/> a month added.</summary>
+    static ScenarioSpec WithDyQuota(string scenario, double tonnes, int days)
+    {
+        var b = ScenarioLoader.LoadOrThrow(Paths.Scenario(scenario));
+        var quota = new ExportControl
+        {
+            Id = "cn-quota-dy", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota, QuotaQuantity = tonnes, QuotaPeriodDays = 30,
+        };
+        return b with { Days = days, Policies = [.. b.Policies, quota] };
+    }
+
     [Fact]
     public void A_quota_with_room_earns_no_rent_where_another_control_separates_the_markets()
     {
         // A Chinese Dy quota of 160 t a month, below capacity but far above what is exported during the cut-off of Japan (its
         // first three periods): it has no shadow price then, so no rent. Before, it booked $5.4 m over those 90 days ($74 m in
         // the year, when the backlog after the cut-off used it up in some periods: those earn rent, as they should).
-        var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
-        var quota = new ExportControl
-        {
-            Id = "cn-quota-dy", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota, QuotaQuantity = 160, QuotaPeriodDays = 30,
-        };
-        var spec = b with { Days = 90, Policies = [.. b.Policies, quota] };
+        var spec = WithDyQuota("japan-cutoff-3m.yaml", 160, days: 90);
         var runner = new ReferenceRunner(spec, spec.Seed);
         var frames = runner.Run(spec.Days).ToList();
         var used = runner.States.Markets.Single(m => m.Commodity == "dy_oxide").QuotaUsed;
@@ -232,12 +238,7 @@ public class ExportControlTests
         // China's Dy exports capped at 20 t a month, less than it exports in the baseline: the whole quota ships on each period's
         // first day. Before, sharing it left 1.1e-9 t of a period's 20 t, which counted as room: from day 211 the segments
         // merged and China's and the world's Dy prices met (1.87× reference both on days 246–271) while the quota still bound.
-        var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
-        var quota = new ExportControl
-        {
-            Id = "cn-quota-dy", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota, QuotaQuantity = 20, QuotaPeriodDays = 30,
-        };
-        var spec = b with { Days = 300, Policies = [.. b.Policies, quota] };
+        var spec = WithDyQuota("baseline.yaml", 20, days: 300);
         var frames = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
         double Exported(int from) => frames.Skip(from).Take(30).SelectMany(f => f.Flows)
             .Where(f => f.Commodity == "dy_oxide" && f.Exporter == "CN" && f.Destination != "CN").Sum(f => f.Quantity);
