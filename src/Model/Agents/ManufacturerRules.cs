@@ -66,7 +66,7 @@ public static class ManufacturerRules
         var loss = (m.PlannedOutput - q) * m.ValueAdded;
         s.CumulativeLoss += loss;
         foreach (var k in inputs)
-            Thrift.Update(s, m.Thrift, world.Demand, k, Procurement.PriceFaced(s, k, ctx.Price(k, s.HomeSegment)), world.Commodity(k).ReferencePrice);
+            Thrift.Update(s, m.Thrift, world.Demand, k, Procurement.PriceFaced(s, k, ctx), world.Commodity(k).ReferencePrice);
         SupplierRisk.AfterTick(world, s, m.Country, inputs, st, ctx);
 
         return new AgentReport(m.Id, m.Country, m.Sector, m.PlannedOutput * m.ValueAdded, loss, shortages, cover, 0)

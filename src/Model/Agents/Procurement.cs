@@ -23,12 +23,15 @@ public static class Procurement
     }
 
     /// <summary>
-    /// The price a firm faces for an input, which its thrift answers to: today's home price raised by the tariff it paid per unit
-    /// of price on its last purchase. Before Dec 2026 thrift read the untaxed home price: a Japanese tariff of 500% on Chinese
-    /// magnets moved no quantity that 25% had not.
+    /// The price a firm faces for an input, which its thrift answers to: today's price in its home segment raised by the tariff
+    /// it paid per unit of price on its last purchase. Before Dec 2026 thrift read the untaxed home price: a Japanese tariff of
+    /// 500% on Chinese magnets moved no quantity that 25% had not.
     /// </summary>
-    public static double PriceFaced(FirmState s, string commodity, double homePrice) =>
-        s.TariffRate.TryGetValue(commodity, out var r) ? homePrice * (1 + r) : homePrice;
+    public static double PriceFaced(FirmState s, string commodity, TickContext ctx)
+    {
+        var home = ctx.Price(commodity, s.HomeSegment);
+        return s.TariffRate.TryGetValue(commodity, out var r) ? home * (1 + r) : home;
+    }
 
     public static double InTransit(FirmState s, string commodity)
     {

@@ -123,7 +123,10 @@ public static class ProducerRules
     /// known limitations, a chain without spare capacity.)
     /// </summary>
     public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx) =>
-        RateAt(p, s, Revenue(p, s, ctx), p.VariableCostShare * p.UnitCost + InputCost(p, s));
+        RateAt(p, s, Revenue(p, s, ctx), VariableCost(p, InputCost(p, s)));
+
+    /// <summary>C_v: the avoidable share of the unit cost plus the inputs' cost per unit of main output.</summary>
+    static double VariableCost(ProducerSpec p, double inputCost) => p.VariableCostShare * p.UnitCost + inputCost;
 
     /// <summary>y* = K·min(1, (R/C)^εₛ) for a revenue and cost per unit of main output.</summary>
     static double RateAt(ProducerSpec p, FirmState s, double revenue, double cost)
@@ -139,7 +142,7 @@ public static class ProducerRules
     /// because an input costs more than the output earns is lost for want of that input, as output cut for its absence is).
     /// </summary>
     static double BenchmarkRate(ScenarioSpec world, ProducerSpec p, FirmState s, TickContext ctx) =>
-        RateAt(p, s, Revenue(p, s, ctx), p.VariableCostShare * p.UnitCost + InputCost(p, s, world));
+        RateAt(p, s, Revenue(p, s, ctx), VariableCost(p, InputCost(p, s, world)));
 
     /// <summary>
     /// The rate the producer can make this tick: its desired rate, limited by each input's stock on hand plus what arrives today
@@ -311,7 +314,7 @@ public static class ProducerRules
         // took the world's default demand response, so dear ore made oxide with less ore.
         foreach (var k in inputs)
             if (p.Thrift.ContainsKey(k))
-                Thrift.Update(s, p.Thrift, world.Demand, k, Procurement.PriceFaced(s, k, ctx.Price(k, s.HomeSegment)), world.Commodity(k).ReferencePrice);
+                Thrift.Update(s, p.Thrift, world.Demand, k, Procurement.PriceFaced(s, k, ctx), world.Commodity(k).ReferencePrice);
         SupplierRisk.AfterTick(world, s, p.Country, inputs, st, ctx);
 
         return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0)

@@ -31,10 +31,9 @@ public sealed record AttributionResult(
 /// </summary>
 public static class PolicyAttribution
 {
-    /// <summary>The metrics split: per country, in this order.</summary>
-    /// value_added is value added made at reference prices, every stage: its fall is the direct loss counted the other way,
-    /// producers whose exports a policy blocked included (their unsold output is no "loss" in the loss metric, which counts
-    /// output lost for want of inputs).
+    /// <summary>The metrics split: per country, in this order. value_added is value added made at reference prices, every stage:
+    /// its fall is the direct loss counted the other way, producers whose exports a policy blocked included (their unsold
+    /// output is no "loss" in the loss metric, which counts output lost for want of inputs).</summary>
     public static readonly IReadOnlyList<string> Metrics = ["loss", "fiscal_cost", "export_revenue", "export_rent", "indirect_loss", "extra_input_cost", "value_added"];
     /// <summary>Exact (2ⁿ runs) up to this many players; sampled permutations beyond.</summary>
     public const int MaxExact = 8;
