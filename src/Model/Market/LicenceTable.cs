@@ -21,7 +21,9 @@ internal sealed class LicenceTable
     }
 
     readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
-    readonly Dictionary<(string Buyer, string Control), int[]> _byParts = new();
+    // By control, then buyer: ordinal string keys hash without randomisation, and the (buyer, control) tuple key this replaces
+    // hashed both strings with the default comparer on every lookup (8% of the 100k world's magnet clearing).
+    readonly Dictionary<string, Dictionary<string, int[]>> _byParts = new(StringComparer.Ordinal);
     Entry[] _entries = new Entry[16];
     int _blocked, _valid, _delays, _lefts;
     Dictionary<string, int>? _blockedMap, _validMap, _delayMap;
@@ -72,12 +74,13 @@ internal sealed class LicenceTable
     /// once; a key string is built only the first time it is needed.</summary>
     public int[] IdsOf(string buyer, string control, int applications)
     {
-        if (_byParts.TryGetValue((buyer, control), out var ids) && ids.Length >= applications) return ids;
+        if (!_byParts.TryGetValue(control, out var byBuyer)) _byParts[control] = byBuyer = new(StringComparer.Ordinal);
+        if (byBuyer.TryGetValue(buyer, out var ids) && ids.Length >= applications) return ids;
         var known = ids ?? [];
         ids = new int[applications];
         known.CopyTo(ids, 0);
         for (int j = known.Length; j < applications; j++) ids[j] = IdOf(buyer + "|" + control + (j == 0 ? "" : "|" + j));
-        _byParts[(buyer, control)] = ids;
+        byBuyer[buyer] = ids;
         return ids;
     }
 

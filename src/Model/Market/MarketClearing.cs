@@ -274,24 +274,25 @@ public static class MarketClearing
         // An order's parts are values (which order, which application, its share), not copies of the order: what they share is
         // worked out once per order below.
         var orders = InOrder(bidInput);
-        var linksOf = new LinkSet[orders.Count];
+        using var rented = new RentedArrays();
+        var linksOf = rented.Rent<LinkSet>(orders.Count);
         var partCount = 0;
         for (int o = 0; o < orders.Count; o++)
         {
             linksOf[o] = Links(orders[o]);
             partCount += Math.Max(1, linksOf[o].Applications);
         }
-        var parts = new List<Part>(partCount);
-        var partAt = new int[orders.Count + 1]; // order o's parts are parts[partAt[o]..partAt[o + 1])
-        for (int o = 0; o < orders.Count; o++)
+        var parts = rented.Rent<Part>(partCount);
+        var partAt = rented.Rent<int>(orders.Count + 1); // order o's parts are parts[partAt[o]..partAt[o + 1])
+        for (int o = 0, p = 0; o < orders.Count; o++)
         {
-            partAt[o] = parts.Count;
+            partAt[o] = p;
             var b = orders[o];
             var n = linksOf[o].Applications;
-            if (n <= 1) { parts.Add(new Part(o, b.Application, b.Quantity, b.Normal)); continue; }
-            for (int j = 0; j < n; j++) parts.Add(new Part(o, j, b.Quantity / n, b.Normal / n));
+            if (n <= 1) { parts[p++] = new Part(o, b.Application, b.Quantity, b.Normal); continue; }
+            for (int j = 0; j < n; j++) parts[p++] = new Part(o, j, b.Quantity / n, b.Normal / n);
         }
-        partAt[orders.Count] = parts.Count;
+        partAt[orders.Count] = partCount;
 
         bool Allowed(Bid bid, Candidate c) =>
             c.Delivered <= bid.LimitPrice && asks[c.Ask].SellerId != bid.BuyerId
@@ -303,8 +304,8 @@ public static class MarketClearing
 
         // Each order's allowed sellers and their perceived costs (at perceived[costAt[o] + i]); orders that filter nothing out
         // share their country's list (no copy per order). Each part points at its order's list.
-        var candsOf = new List<Candidate>[orders.Count];
-        var costAt = new int[orders.Count + 1];
+        var candsOf = rented.Rent<List<Candidate>>(orders.Count);
+        var costAt = rented.Rent<int>(orders.Count + 1);
         for (int o = 0; o < orders.Count; o++)
         {
             var links = linksOf[o].Candidates;
@@ -320,12 +321,12 @@ public static class MarketClearing
             }
             costAt[o + 1] = costAt[o] + candsOf[o].Count;
         }
-        var perceived = new double[costAt[orders.Count]];
+        var perceived = rented.Rent<double>(costAt[orders.Count]);
         for (int o = 0; o < orders.Count; o++)
             for (int i = 0; i < candsOf[o].Count; i++) perceived[costAt[o] + i] = Perceived(orders[o], candsOf[o][i]);
-        var cands = new List<Candidate>[parts.Count];
-        var remaining = new double[parts.Count];
-        for (int b = 0; b < parts.Count; b++)
+        var cands = rented.Rent<List<Candidate>>(partCount);
+        var remaining = rented.Rent<double>(partCount);
+        for (int b = 0; b < partCount; b++)
         {
             cands[b] = candsOf[parts[b].Order];
             remaining[b] = parts[b].Quantity;
@@ -338,7 +339,7 @@ public static class MarketClearing
         // firm with military customers can buy in proportion to its military share, instead of its civil orders making up for it.
         var military = controls.Where(c => c.EndUse == EndUseScope.Military).ToList();
         // The controls binding a declaration are the order's (null: none); each part with a normal requirement declares its own.
-        var declaredBy = new List<ExportControl>?[orders.Count];
+        var declaredBy = rented.Rent<List<ExportControl>?>(orders.Count);
         var declaredLeft = new Dictionary<int, double>();
         var servesMilitary = military.Count == 0 ? [] : orders.Where(b => b.EndUse == EndUse.Military).Select(b => b.BuyerId).ToHashSet(StringComparer.Ordinal);
         if (military.Count > 0)
@@ -352,7 +353,7 @@ public static class MarketClearing
         // A declaration covers the tick's civil requirement and what earlier declarations covered but the buyer could not buy
         // (a licence refused, a seller empty): the ban cuts the military share, not civil needs that a refusal postponed.
         string DeclarationKey(int b) => OrderOf(b).BuyerId + "|" + parts[b].Application;
-        for (int b = 0; b < parts.Count; b++)
+        for (int b = 0; b < partCount; b++)
             if (Declares(b)) declaredLeft[b] = parts[b].Normal + state.DeclaredBacklog.GetValueOrDefault(DeclarationKey(b));
         // A loop, not Any with a lambda: a lambda over b and a would allocate its closure on every call (once per request).
         bool Declared(int b, int a)
@@ -364,19 +365,19 @@ public static class MarketClearing
         }
 
         // Licence decisions per (bid part, control slot), in flat arrays: drawn once per application and control per tick.
-        var licenceDrawn = new bool[parts.Count * slots];
-        var licenceDelay = new int?[parts.Count * slots]; // approved delay, or null when refused
+        var licenceDrawn = rented.Rent<bool>(partCount * slots);
+        var licenceDelay = rented.Rent<int?>(partCount * slots); // approved delay, or null when refused
         // The licence state's keys of each (order, slot), as integer ids in the state's table by application (null = not looked
         // up yet): ids last across ticks, so a key string is built once per licence ever, and its state is read from the table's
         // entries. The civil and military parts of one buyer's application share a key, hence ids per key rather than per part.
-        var licenceIdsAt = new int[]?[orders.Count * slots];
+        var licenceIdsAt = rented.Rent<int[]?>(orders.Count * slots);
         var table = LicenceTable.For(state);
         var licenceUsed = new List<int>(); // ids drawn down this tick: written back to the state after the rounds
         // (bid, candidate index) closed for this tick: a flag per candidate of each bid, at candAt[b] + i.
-        var candAt = new int[parts.Count + 1];
-        for (int b = 0; b < parts.Count; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
-        var blocked = new bool[candAt[parts.Count]];
-        var filled = new FillBook(parts.Count, asks.Count);
+        var candAt = rented.Rent<int>(partCount + 1);
+        for (int b = 0; b < partCount; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
+        var blocked = rented.Rent<bool>(candAt[partCount]);
+        var filled = new FillBook(partCount, asks.Count);
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c, int? period = null) => c.Id + "|" + (period ?? Period(c));
@@ -581,7 +582,7 @@ public static class MarketClearing
 
         // Each seller's requests, with room for every part that has it among its candidates (lists this long are not regrown).
         var room = new int[asks.Count];
-        for (int b = 0; b < parts.Count; b++)
+        for (int b = 0; b < partCount; b++)
             foreach (var c in cands[b]) room[c.Ask]++;
         var requests = new PooledList<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
         for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
@@ -589,7 +590,7 @@ public static class MarketClearing
         {
             var any = false;
             foreach (var r in requests) r.Clear();
-            for (int b = 0; b < parts.Count; b++)
+            for (int b = 0; b < partCount; b++)
             {
                 if (remaining[b] <= Eps) continue;
                 Choose(b);
@@ -760,7 +761,7 @@ public static class MarketClearing
         string? metBuyer = null;
         var segs = new List<string>(2);
         var seen = new List<string>(2);
-        for (int b = 0; b < parts.Count; b++)
+        for (int b = 0; b < partCount; b++)
         {
             var bid = OrderOf(b);
             var part = parts[b];
@@ -898,7 +899,7 @@ public static class MarketClearing
         if (declaredLeft.Count > 0 || state.DeclaredBacklog.Count > 0)
         {
             var backlog = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (int b = 0; b < parts.Count; b++)
+            for (int b = 0; b < partCount; b++)
                 if (declaredLeft.TryGetValue(b, out var left) && Math.Min(left, remaining[b]) is var carry && carry > Eps
                     && DeclarationKey(b) is var key)
                     backlog[key] = backlog.GetValueOrDefault(key) + carry;
