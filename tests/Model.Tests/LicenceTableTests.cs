@@ -4,7 +4,8 @@ using static MarketSim.Model.Tests.TestWorld;
 
 namespace MarketSim.Model.Tests;
 
-/// <summary>The licence state's id table (LicenceTable) is a cache beside MarketState's maps: not serialised, rebuilt from them.</summary>
+/// <summary>The licence state's id table (LicenceTable) is what clearing reads and writes; MarketState's maps are its persisted
+/// form, written from it when read. The table is not serialised: it is rebuilt from the maps.</summary>
 public class LicenceTableTests
 {
     static readonly ScenarioSpec World = Make(internationalDays: 10);
@@ -33,6 +34,24 @@ public class LicenceTableTests
         }
         Assert.NotEmpty(kept.LicenceValidUntil.Concat(kept.LicenceBlockedUntil));
         Assert.DoesNotContain("Licences\"", JsonSerializer.Serialize(kept));
+    }
+
+    [Fact]
+    public void Maps_read_only_at_the_end_hold_what_maps_read_every_tick_hold_in_ordinal_key_order()
+    {
+        var unread = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        var read = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        for (int tick = 0; tick < 40; tick++)
+        {
+            var a = MarketClearing.Clear(World, unread, tick, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3);
+            var b = MarketClearing.Clear(World, read, tick, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3);
+            Assert.Equal(JsonSerializer.Serialize(a), JsonSerializer.Serialize(b));
+            _ = JsonSerializer.Serialize(read); // writes the maps from the table
+        }
+        Assert.Equal(JsonSerializer.Serialize(read), JsonSerializer.Serialize(unread));
+        var keys = unread.LicenceRefusedDays.Keys.ToList();
+        Assert.NotEmpty(keys);
+        Assert.Equal(keys.OrderBy(k => k, StringComparer.Ordinal), keys);
     }
 
     [Fact]

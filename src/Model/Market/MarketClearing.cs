@@ -141,12 +141,8 @@ public static class MarketClearing
         // No licence in force on this commodity: what buyers held under one that lapsed is void, and a licence that starts again
         // later is applied for afresh, with its own wait. (Where one state's licence lapses while another's runs, the lapsed
         // state's entries stay until then.)
-        if (slotOf.Count == 0 && state.LicenceBlockedUntil.Count + state.LicenceValidUntil.Count + state.LicenceDelay.Count
-                + state.LicenceLeft.Count + state.LicenceRefusedDays.Count > 0)
-        {
-            state.LicenceBlockedUntil.Clear(); state.LicenceValidUntil.Clear(); state.LicenceDelay.Clear();
-            state.LicenceLeft.Clear(); state.LicenceRefusedDays.Clear();
-        }
+        var table = LicenceTable.For(state);
+        if (slotOf.Count == 0 && table.Any) table.ClearAll();
         var tariffs = inForce.OfType<Tariff>().Where(t => t.Commodities.Contains(commodity.Id)).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
         var floors = inForce.OfType<PriceFloor>().Where(f => f.Floors.ContainsKey(commodity.Id)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
 
@@ -371,8 +367,6 @@ public static class MarketClearing
         // up yet): ids last across ticks, so a key string is built once per licence ever, and its state is read from the table's
         // entries. The civil and military parts of one buyer's application share a key, hence ids per key rather than per part.
         var licenceIdsAt = rented.Rent<int[]?>(orders.Count * slots);
-        var table = LicenceTable.For(state);
-        var licenceUsed = new List<int>(); // ids drawn down this tick: written back to the state after the rounds
         // (bid, candidate index) closed for this tick: a flag per candidate of each bid, at candAt[b] + i.
         var candAt = rented.Rent<int>(partCount + 1);
         for (int b = 0; b < partCount; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
@@ -398,11 +392,6 @@ public static class MarketClearing
                 licenceIdsAt[at] = ids = table.IdsOf(orders[part.Order].BuyerId, c.Controls[j].Id,
                     Math.Max(linksOf[part.Order].Applications, part.Application + 1));
             return ids[part.Application];
-        }
-        void SetLicenceLeft(int id, double left)
-        {
-            state.LicenceLeft[table[id].Key] = left;
-            table.SetLeft(id, left);
         }
 
         // A licence draw's key, "control|commodity[|application]": the same for every buyer, so built once per (slot, application).
@@ -460,16 +449,15 @@ public static class MarketClearing
                     // Once per application: an entry in the refused days (0 once approved) says it has been lodged. Inferring it
                     // from empty flags let a lapsed approval start a second wait when a later, slower licence moved the first
                     // decision's day.
-                    if (!e.Blocked && !e.Valid && !state.LicenceRefusedDays.ContainsKey(e.Key) && FirstDecision(b, c, j, ctl) is var first && first > tick)
+                    if (!e.Blocked && !e.Valid && !e.HasRefused && FirstDecision(b, c, j, ctl) is var first && first > tick)
                     {
                         // The first application is lodged when the licence requirement begins, and nothing ships under it until
                         // its decision comes: the goods wait at the exporter, in its supply, and the days waited are carried into
                         // the first approval's volume as refused days are. Before Dec 2026 the first approval came the day the
                         // requirement began and the delay was added to transport: goods "under review" left the exporter's
                         // supply at once, and exports rose when licensing began.
-                        state.LicenceBlockedUntil[e.Key] = first;
                         table.SetBlocked(id, first);
-                        state.LicenceRefusedDays[e.Key] = state.LicenceRefusedDays.GetValueOrDefault(e.Key) + (first - tick);
+                        table.SetRefused(id, first - tick); // none held before (HasRefused is false)
                         d = null;
                     }
                     else if (e.Blocked && e.BlockedUntil > tick) d = null;
@@ -485,27 +473,23 @@ public static class MarketClearing
                         // covers shipments until then, each arriving after transport alone (the review held the goods at the
                         // exporter before they shipped). At first the open share of time is ≈ the approval rate, which is what 2025
                         // showed at its low point (≈25% approvals, magnet exports down ≈75%: published sources).
-                        var key = e.Key;
                         if (!approved)
                         {
-                            state.LicenceBlockedUntil[key] = tick + Math.Max(1, d.Value);
                             table.SetBlocked(id, tick + Math.Max(1, d.Value));
                             // The buyer applies again for what the refusal kept out: a refusal postpones demand, it does not end it.
-                            state.LicenceRefusedDays[key] = state.LicenceRefusedDays.GetValueOrDefault(key) + Math.Max(1, d.Value);
+                            table.SetRefused(id, (e.HasRefused ? e.RefusedDays : 0) + Math.Max(1, d.Value));
                             d = null;
                         }
                         else
                         {
-                            state.LicenceValidUntil[key] = tick + Math.Max(1, d.Value) - 1;
                             table.SetValid(id, tick + Math.Max(1, d.Value) - 1);
-                            state.LicenceDelay[key] = d.Value;
                             table.SetDelay(id, d.Value);
                             // The application's volume: the buyer's normal requirement for the days the approval runs and for the
                             // days its refusals since the last approval kept out (not its order, which may hold months of stock).
-                            var refused = state.LicenceRefusedDays.GetValueOrDefault(key);
-                            state.LicenceRefusedDays[key] = 0; // none carried any more; the entry marks the application as lodged
+                            var refused = e.HasRefused ? e.RefusedDays : 0;
+                            table.SetRefused(id, 0); // none carried any more; the entry marks the application as lodged
                             var normal = LicensedNormal(b, ctl.Id);
-                            if (normal > 0) SetLicenceLeft(id, normal * (Math.Max(1, d.Value) + refused));
+                            if (normal > 0) table.SetLeft(id, normal * (Math.Max(1, d.Value) + refused));
                         }
                     }
                     licenceDrawn[at] = true;
@@ -668,11 +652,7 @@ public static class MarketClearing
                             if (ctl.Mode == ControlMode.Quota)
                                 state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
                             if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && table[id].HasLeft)
-                            {
-                                ref var e = ref table[id];
-                                e.Left -= q;
-                                if (!e.Used) { e.Used = true; licenceUsed.Add(id); }
-                            }
+                                table.DrawDown(id, q);
                         }
                         filled.Add(r.Bid, a, q, r.Delay, r.Cand);
                         remaining[r.Bid] -= q;
@@ -905,35 +885,12 @@ public static class MarketClearing
                     backlog[key] = backlog.GetValueOrDefault(key) + carry;
             state.DeclaredBacklog = backlog;
         }
-        // The volumes drawn down, into the state (their keys are there already, so the map's order does not change).
-        foreach (var id in licenceUsed)
+        // Forget licence blocks and approvals that have run out, so the state stays small.
+        for (int id = 0; id < table.Count; id++)
         {
             ref var e = ref table[id];
-            state.LicenceLeft[e.Key] = e.Left;
-            e.Used = false;
-        }
-
-        // Forget licence blocks that have run out, so the state stays small: the table holds exactly the maps' keys, so its
-        // entries give the same keys, removed in the same (ordinal) order.
-        var expired = new List<(string Key, int Id)>();
-        for (int id = 0; id < table.Count; id++)
-            if (table[id].Blocked && table[id].BlockedUntil <= tick) expired.Add((table[id].Key, id));
-        expired.Sort((x, y) => string.CompareOrdinal(x.Key, y.Key));
-        foreach (var (k, id) in expired)
-        {
-            state.LicenceBlockedUntil.Remove(k);
-            table.ClearBlocked(id);
-        }
-        expired.Clear();
-        for (int id = 0; id < table.Count; id++)
-            if (table[id].Valid && table[id].ValidUntil <= tick) expired.Add((table[id].Key, id));
-        expired.Sort((x, y) => string.CompareOrdinal(x.Key, y.Key));
-        foreach (var (k, id) in expired)
-        {
-            state.LicenceValidUntil.Remove(k);
-            state.LicenceDelay.Remove(k);
-            state.LicenceLeft.Remove(k);
-            table.ClearValid(id);
+            if (e.Blocked && e.BlockedUntil <= tick) table.ClearBlocked(id);
+            if (e.Valid && e.ValidUntil <= tick) table.ClearValid(id);
         }
         filled.Dispose();
         return new ClearingResult(commodity.Id, fills, prices, next) { Disruptions = disruptions };

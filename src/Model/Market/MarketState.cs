@@ -8,23 +8,48 @@ public sealed class MarketState
     public string Commodity { get; set; } = "";
     /// <summary>Price per segment for the coming tick.</summary>
     public Dictionary<string, double> Prices { get; set; } = new();
+    // The five licence maps are the persisted form of the licence table (LicenceTable), which clearing reads and writes: each is
+    // written from the table when it is read, and a map set from outside (a checkpoint, a copy) replaces the table.
+    Dictionary<string, int> _blocked = new(), _valid = new(), _delay = new(), _refused = new();
+    Dictionary<string, double> _left = new();
+
     /// <summary>"buyer|exporter" → first tick a refused applicant may apply again.</summary>
-    public Dictionary<string, int> LicenceBlockedUntil { get; set; } = new();
+    public Dictionary<string, int> LicenceBlockedUntil { get => Written(_blocked); set => Replace(ref _blocked, value); }
     /// <summary>"buyer|exporter" → last tick of an approved licence, and its processing delay (the orders of the shipments under
     /// it date from one delay before they ship: buyers learn delay + transport).</summary>
-    public Dictionary<string, int> LicenceValidUntil { get; set; } = new();
-    public Dictionary<string, int> LicenceDelay { get; set; } = new();
+    public Dictionary<string, int> LicenceValidUntil { get => Written(_valid); set => Replace(ref _valid, value); }
+    public Dictionary<string, int> LicenceDelay { get => Written(_delay); set => Replace(ref _delay, value); }
     /// <summary>"buyer|exporter[|application]" → quantity still licensed under the approval in force (absent = no volume limit).</summary>
-    public Dictionary<string, double> LicenceLeft { get; set; } = new();
+    public Dictionary<string, double> LicenceLeft { get => Written(_left); set => Replace(ref _left, value); }
     /// <summary>"buyer|exporter[|application]" → days refused (or waited for the first decision) since its last approval: the
     /// next approval covers them too. 0 after an approval: the entry marks the application as lodged, so the first decision's
     /// wait comes once.</summary>
-    public Dictionary<string, int> LicenceRefusedDays { get; set; } = new();
+    public Dictionary<string, int> LicenceRefusedDays { get => Written(_refused); set => Replace(ref _refused, value); }
+
+    T Written<T>(T map)
+    {
+        if (Licences is { Dirty: true } t) t.WriteTo(this);
+        return map;
+    }
+
+    void Replace<T>(ref T map, T value)
+    {
+        map = value;
+        Licences = null;
+    }
+
+    // The maps as they stand, for the table (not written from it first).
+    internal Dictionary<string, int> BlockedMap => _blocked;
+    internal Dictionary<string, int> ValidMap => _valid;
+    internal Dictionary<string, int> DelayMap => _delay;
+    internal Dictionary<string, double> LeftMap => _left;
+    internal Dictionary<string, int> RefusedMap => _refused;
     /// <summary>"buyer|application" → civil requirement a buyer declared under a military end-use control and could not buy
     /// (a licence refused, a seller empty): the next declaration covers it too.</summary>
     public Dictionary<string, double> DeclaredBacklog { get; set; } = new();
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
     public Dictionary<string, double> QuotaUsed { get; set; } = new();
-    /// <summary>The licence maps above by integer id, for clearing; not persisted (rebuilt from the maps when absent or stale).</summary>
+    /// <summary>The licence state by integer id, for clearing; not persisted (its maps above are, and it is rebuilt from them
+    /// when absent or changed by hand).</summary>
     [JsonIgnore] internal LicenceTable? Licences { get; set; }
 }
