@@ -141,6 +141,12 @@ public class ScenarioHardeningTests
         One(ScenarioYaml.Valid.Replace("    lead_time_days: 30\n", "    lead_time_days: 2147483000\n"), "policies[2].lead_time_days", "at most 36500");
 
     [Fact]
+    public void Applications_above_the_bound_are_refused_not_cut_to_it() =>
+        // Before Dec 2026 the reader cut 5000 to 1000 without a word.
+        One(ScenarioYaml.Valid.Replace("    delay_max_days: 10\n", "    delay_max_days: 10\n    applications: 5000\n"),
+            "policies[3].applications", "must be at most 1000, got 5000");
+
+    [Fact]
     public void Capacity_of_1e308_is_refused() =>
         One(ScenarioYaml.With(26, "    capacity: 10", "    capacity: 1e308"), "producers[0].capacity", "at most 1e15");
 

@@ -1,6 +1,6 @@
 namespace MarketSim.Model.Agents;
 
-/// <summary>Material bought and on its way: arrives at ArrivalTick (transport plus any licence delay).</summary>
+/// <summary>Material bought and on its way: arrives at ArrivalTick (after transport; a licence's delay comes before shipping).</summary>
 public record struct Shipment(string Commodity, string Origin, double Quantity, int OrderTick, int ArrivalTick);
 
 /// <summary>The mutable state of one producer or manufacturer. Plain data: grains persist it, the reference runner holds it.</summary>

@@ -69,8 +69,9 @@ public static class Procurement
 
     /// <summary>
     /// Books purchases into the pipeline, learns the lead time and the delivered price, and returns the firm's imports with their
-    /// lead time from order (the days the order waited unfilled, then fill to arrival). The lead time it learns and plans with
-    /// is fill to arrival: what it still lacks it asks for again every tick, so counting the wait there too would count it twice.
+    /// lead time from order (the days the order waited unfilled, then order tick to arrival). The lead time it learns and plans
+    /// with is the fill's order tick to arrival (transport, plus the licence delay under a licence: the fill's order dates from
+    /// its application): what it still lacks it asks for again every tick, so counting the wait there too would count it twice.
     /// </summary>
     public static IReadOnlyList<ImportLead> Receive(FirmState s, IReadOnlyList<Fill> bought, double learning, int tick)
     {

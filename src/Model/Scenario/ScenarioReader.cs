@@ -461,7 +461,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             DeMinimis = m.Num("de_minimis", false, null, 0, 1),
             EndUsers = EndUsers(m),
             Sectors = m.TextList("sectors").Select(x => x.Value).ToList(),
-            Applications = mode == ControlMode.License ? Math.Min(1000, m.Int("applications", false, 10, 1) ?? 10) : 10,
+            Applications = mode == ControlMode.License ? m.Int("applications", false, 10, 1, PolicyRules.MaxApplications) ?? 10 : 10,
             RentToState = RentHolder(m),
             QuotaQuantity = mode == ControlMode.Quota ? m.Num("quota", min: 0) ?? 0 : 0,
             QuotaPeriodDays = mode == ControlMode.Quota ? m.Int("quota_period_days", false, 30, 1) ?? 30 : 30,

@@ -128,9 +128,9 @@ internal sealed class YamlMap(YamlMappingNode node, string path, ErrorSink sink)
 
     static string Fmt(double x) => Math.Abs(x) >= 1e9 ? x.ToString("0.###e0", CultureInfo.InvariantCulture) : x.ToString(CultureInfo.InvariantCulture);
 
-    public int? Int(string key, bool required = true, int? fallback = null, int min = int.MinValue)
+    public int? Int(string key, bool required = true, int? fallback = null, int min = int.MinValue, int max = int.MaxValue)
     {
-        var max = QuantityLimits.IsDays(key) ? QuantityLimits.MaxDays : int.MaxValue;
+        if (QuantityLimits.IsDays(key)) max = Math.Min(max, QuantityLimits.MaxDays);
         var n = Find(key);
         if (n is null) { if (required) Sink.Add(Node, F(key), "is required"); return fallback; }
         if (n is not YamlScalarNode s || !int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
