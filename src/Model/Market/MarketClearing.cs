@@ -572,6 +572,11 @@ public static class MarketClearing
         for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
         for (int round = 0; round <= asks.Count + 1; round++)
         {
+            // Every seller sold out: no link is open (IsOpen reads capacity first, so no licence is drawn), and a pass over every
+            // part would only find that out (at 100,000 buyers the magnet market's second round was such a pass over 800,000 parts).
+            var capacityLeft = false;
+            for (int a = 0; a < asks.Count && !capacityLeft; a++) capacityLeft = cap[a] > Eps;
+            if (!capacityLeft) break;
             var any = false;
             foreach (var r in requests) r.Clear();
             for (int b = 0; b < partCount; b++)
