@@ -17,6 +17,10 @@ namespace MarketSim.Model.Market;
 public static class MarketClearing
 {
     const double Eps = 1e-9;
+    /// <summary>The least quantity that counts, as a share of the market's size: a millionth of a millionth, far above float
+    /// rounding (≈1e-16 of it per operation) and far below any trade. japan-2010's losses move with it (docs/MODEL.md, known
+    /// limitations): at 1e-9 to 1e-14 of the size Japan's loss is $30.6–56.1 m.</summary>
+    const double SizeTolerance = 1e-12;
     static readonly bool[] PriorityFirst = [true, false];
 
     /// <summary>A fill's fields but its quantity: fills equal in all of them (the record's equality: strings ordinal, doubles by
@@ -270,6 +274,14 @@ public static class MarketClearing
         // An order's parts are values (which order, which application, its share), not copies of the order: what they share is
         // worked out once per order below.
         var orders = InOrder(bidInput);
+        // Quantities are compared with a tolerance relative to the market's size (all that is offered and asked this tick), so
+        // results do not depend on the unit quantities are counted in. Before Dec 2026 it was an absolute 1e-9: a request of
+        // 5e-10 t was no fill while the same world counted in half-tonnes filled it (1e-9), and japan-2010 with every quantity
+        // doubled gave Japan a loss, per unit, a third smaller (ScaleInvarianceTests).
+        double size = 0;
+        foreach (var a in asks) size += a.Quantity;
+        foreach (var b in orders) size += b.Quantity;
+        var tol = SizeTolerance * size;
         using var rented = new RentedArrays();
         var linksOf = rented.Rent<LinkSet>(orders.Count);
         var partCount = 0;
@@ -375,12 +387,12 @@ public static class MarketClearing
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c, int? period = null) => c.Id + "|" + (period ?? Period(c));
-        // A quota is used up when what is left is below a billionth of it: sharing it pro rata among many requests leaves float
-        // crumbs (1.6e-9 t of a 20 t quota) that no request may take (a fill of at most Eps is none). Before Dec 2026 an absolute
-        // 1e-9 counted such a quota as having room: it stopped separating the segments and China's and the world's Dy prices
-        // met while the quota still bound every period.
+        // A quota is used up when what is left is below a billionth of it, or too little for a fill (at most tol is none): sharing
+        // it pro rata among many requests leaves float crumbs (1.6e-9 t of a 20 t quota) that no request may take. Before Dec
+        // 2026 an absolute 1e-9 counted such a quota as having room: it stopped separating the segments and China's and the
+        // world's Dy prices met while the quota still bound every period.
         bool UsedUp(ExportControl c, int period) =>
-            c.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(c, period)) <= Eps * Math.Max(1, c.QuotaQuantity);
+            c.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(c, period)) <= Math.Max(Eps * c.QuotaQuantity, tol);
 
         // One licence state per application: "buyer|exporter" for the first (as before splitting), "buyer|exporter|j" after.
         int Licence(int b, Candidate c, int j)
@@ -496,7 +508,7 @@ public static class MarketClearing
                     licenceDelay[at] = d;
                 }
                 if (d is null) return false;
-                if (table[id].HasLeft && table[id].Left <= Eps) return false;
+                if (table[id].HasLeft && table[id].Left <= tol) return false;
                 delay = Math.Max(delay, d.Value);
             }
             return true;
@@ -505,7 +517,7 @@ public static class MarketClearing
         bool IsOpen(int b, int i, out int delay)
         {
             delay = 0;
-            return cap[cands[b][i].Ask] > Eps && !blocked[candAt[b] + i] && Open(b, cands[b][i], out delay);
+            return cap[cands[b][i].Ask] > tol && !blocked[candAt[b] + i] && Open(b, cands[b][i], out delay);
         }
 
         // The sellers a buyer asks this round: among open links within the price band of the cheapest perceived cost, those
@@ -575,13 +587,13 @@ public static class MarketClearing
             // Every seller sold out: no link is open (IsOpen reads capacity first, so no licence is drawn), and a pass over every
             // part would only find that out (at 100,000 buyers the magnet market's second round was such a pass over 800,000 parts).
             var capacityLeft = false;
-            for (int a = 0; a < asks.Count && !capacityLeft; a++) capacityLeft = cap[a] > Eps;
+            for (int a = 0; a < asks.Count && !capacityLeft; a++) capacityLeft = cap[a] > tol;
             if (!capacityLeft) break;
             var any = false;
             foreach (var r in requests) r.Clear();
             for (int b = 0; b < partCount; b++)
             {
-                if (remaining[b] <= Eps) continue;
+                if (remaining[b] <= tol) continue;
                 Choose(b);
                 if (chosen.Count == 0) continue;
                 double totalWeight = 0;
@@ -648,7 +660,7 @@ public static class MarketClearing
                         }
                         var declared = Declared(r.Bid, a);
                         if (declared) q = Math.Min(q, Math.Max(0, declaredLeft[r.Bid]));
-                        if (q <= Eps) { blocked[candAt[r.Bid] + r.Cand] = true; continue; }
+                        if (q <= tol) { blocked[candAt[r.Bid] + r.Cand] = true; continue; }
                         if (declared) declaredLeft[r.Bid] -= q;
                         var full = alloc[k];
                         for (int j = 0; j < cand.Controls.Count; j++)
@@ -662,7 +674,7 @@ public static class MarketClearing
                         filled.Add(r.Bid, a, q, r.Delay, r.Cand);
                         remaining[r.Bid] -= q;
                         cap[a] -= q;
-                        if (q < full - Eps) blocked[candAt[r.Bid] + r.Cand] = true;
+                        if (q < full - tol) blocked[candAt[r.Bid] + r.Cand] = true;
                     }
                 }
             }
@@ -753,13 +765,13 @@ public static class MarketClearing
             var set = linksOf[part.Order];
             if (metBuyer is not null && !string.Equals(metBuyer, bid.BuyerId, StringComparison.Ordinal)) FlushMet();
             var ownSeg = set.Segment;
-            if (remaining[b] > Eps)
+            if (remaining[b] > tol)
             {
                 segs.Clear();
                 // A declared civil part that has bought all its declaration covers may buy no more from the sellers the declaration
                 // binds: what is left of its order (its military share, or stock beyond its civil needs) is not demand their supply
                 // could meet, so it counts neither at their segment nor, for want of an open seller, at its own.
-                var declaredOut = Declares(b) && declaredLeft[b] <= Eps;
+                var declaredOut = Declares(b) && declaredLeft[b] <= tol;
                 var outOfDeclaration = false;
                 for (int i = 0; i < cands[b].Count; i++)
                 {
@@ -885,7 +897,7 @@ public static class MarketClearing
         {
             var backlog = new Dictionary<string, double>(StringComparer.Ordinal);
             for (int b = 0; b < partCount; b++)
-                if (declaredLeft.TryGetValue(b, out var left) && Math.Min(left, remaining[b]) is var carry && carry > Eps
+                if (declaredLeft.TryGetValue(b, out var left) && Math.Min(left, remaining[b]) is var carry && carry > tol
                     && DeclarationKey(b) is var key)
                     backlog[key] = backlog.GetValueOrDefault(key) + carry;
             state.DeclaredBacklog = backlog;

@@ -1,0 +1,42 @@
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Model.Tests;
+
+/// <summary>
+/// Results do not depend on the unit quantities are counted in: the same world with every quantity doubled (capacities,
+/// planned outputs, quotas, stockpiles, capacity projects) has the same prices and twice the losses, exactly (doubling is
+/// exact in floating point, so any difference is a rule that reads a quantity against a fixed number). Before Dec 2026 the
+/// market compared quantities with an absolute 1e-9: japan-2010 doubled diverged on its first tick and gave Japan a loss,
+/// per unit, a third smaller.
+/// </summary>
+public class ScaleInvarianceTests
+{
+    static ScenarioSpec Scaled(ScenarioSpec w, double f) => w with
+    {
+        Producers = w.Producers.Select(p => p with { Capacity = p.Capacity * f }).ToList(),
+        Manufacturers = w.Manufacturers.Select(m => m with { PlannedOutput = m.PlannedOutput * f }).ToList(),
+        Policies = w.Policies.Select(p => p switch
+        {
+            ExportControl c => c with { QuotaQuantity = c.QuotaQuantity * f },
+            Stockpile s => s with { Size = s.Size * f, Initial = s.Initial * f, MaxReleasePerDay = s.MaxReleasePerDay * f, RefillPerDay = s.RefillPerDay * f },
+            CapacityProject cp => cp with { AddedCapacity = cp.AddedCapacity * f, Cost = cp.Cost * f },
+            _ => p,
+        }).ToList(),
+    };
+
+    [Theory]
+    [InlineData("japan-2010.yaml", 240)]
+    [InlineData("japan-cutoff-3m.yaml", 150)]
+    public void Doubling_every_quantity_keeps_prices_and_doubles_losses(string file, int days)
+    {
+        var world = ScenarioLoader.LoadOrThrow(Paths.Scenario(file)) with { Days = days };
+        var one = new ReferenceRunner(world, world.Seed).Run(days).ToList();
+        var two = new ReferenceRunner(Scaled(world, 2), world.Seed).Run(days).ToList();
+        for (int t = 0; t < days; t++)
+        {
+            Assert.Equal(one[t].Prices.Select(p => p.Price), two[t].Prices.Select(p => p.Price));
+            Assert.Equal(one[t].Losses.Select(l => 2 * l.Cumulative), two[t].Losses.Select(l => l.Cumulative));
+        }
+        Assert.Contains(one[^1].Losses, l => l.Cumulative > 0);
+    }
+}
