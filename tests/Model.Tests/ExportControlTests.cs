@@ -174,7 +174,8 @@ public class ExportControlTests
     // Controls that cannot bind, each added to the baseline. Before, each split China's price segment from the world's: the
     // 10⁹ t quota held world Dy at 1.000× where the baseline's falls to 0.984×, and a ban on Myanmar (which buys none) left the
     // world price to noise: 4.1× at its peak, paid by no trade.
-    public static TheoryData<string> ControlsThatCannotBind => ["quota above capacity", "ban on a country that buys none", "ban by a country that makes none"];
+    public static TheoryData<string> ControlsThatCannotBind =>
+        ["quota above capacity", "ban on a country that buys none", "ban by a country that makes none", "licence by a country that makes none"];
 
     static ExportControl CannotBind(string which) => which switch
     {
@@ -185,6 +186,12 @@ public class ExportControlTests
         "ban on a country that buys none" => new ExportControl
         {
             Id = "cn-ban-mm", Start = 0, Exporter = "CN", Commodities = ["dy_oxide", "tb_oxide", "magnet_ht"], Destinations = ["MM"],
+        },
+        // Before Dec 2026 it split every magnet order into ten licence applications that no licence was ever asked for, and the
+        // split alone moved prices (by 1.8e-5 in japan-cutoff-3m) and Japan's loss (by $54).
+        "licence by a country that makes none" => new ExportControl
+        {
+            Id = "mm-licence", Start = 0, Exporter = "MM", Commodities = ["magnet_ht"], Mode = ControlMode.License, ApprovalRate = 1,
         },
         _ => new ExportControl { Id = "kr-ban-cn", Start = 0, Exporter = "KR", Commodities = ["dy_oxide", "magnet_ht"], Destinations = ["CN"] },
     };
@@ -205,6 +212,15 @@ public class ExportControlTests
         // more export revenue for China and $100 m more input cost for Japan over the year.
         var spec = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml")) with { Days = 150 };
         SamePricesNoRent(spec, spec with { Policies = [.. spec.Policies, CannotBind("quota above capacity")] });
+    }
+
+    [Fact]
+    public void A_licence_that_cannot_bind_splits_no_order_into_applications()
+    {
+        // Myanmar makes no magnets: its licence is never applied for. Splitting orders into its ten applications alone moved the
+        // cut-off's high-temperature magnet price by up to 1.8e-5 and Japan's loss by $54 before Dec 2026.
+        var spec = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml")) with { Days = 150 };
+        SamePricesNoRent(spec, spec with { Policies = [.. spec.Policies, CannotBind("licence by a country that makes none")] });
     }
 
     /// <summary>A shipped scenario with a Chinese Dy export quota of <paramref name="tonnes"/> a month added.</summary>
