@@ -55,6 +55,22 @@ public class LicenceTableTests
     }
 
     [Fact]
+    public void Setting_one_map_keeps_what_the_table_held_in_the_others()
+    {
+        var a = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        var b = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        for (int tick = 0; tick < 20; tick++)
+        {
+            MarketClearing.Clear(World, a, tick, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3);
+            MarketClearing.Clear(World, b, tick, [Ask("cn-sep", "CN", 40)], Bids(), [Licence], 3);
+        }
+        // b's maps were never read: its table is ahead of them when one of them is replaced.
+        b.LicenceRefusedDays = new Dictionary<string, int>(a.LicenceRefusedDays);
+        Assert.Equal(JsonSerializer.Serialize(a), JsonSerializer.Serialize(b));
+        Assert.NotEmpty(b.LicenceValidUntil.Concat(b.LicenceBlockedUntil));
+    }
+
+    [Fact]
     public void Ids_by_application_keep_their_keys_and_state_when_more_applications_are_asked_for()
     {
         var s = MarketClearing.Initialise(World, World.Commodity("oxide"));

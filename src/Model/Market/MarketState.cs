@@ -34,6 +34,8 @@ public sealed class MarketState
 
     void Replace<T>(ref T map, T value)
     {
+        // The other four maps must hold the table's state before the table goes (it is rebuilt from all five).
+        if (Licences is { Dirty: true } t) t.WriteTo(this);
         map = value;
         Licences = null;
     }
