@@ -9,7 +9,9 @@ public sealed class MarketState
     /// <summary>Price per segment for the coming tick.</summary>
     public Dictionary<string, double> Prices { get; set; } = new();
     // The five licence maps are the persisted form of the licence table (LicenceTable), which clearing reads and writes: each is
-    // written from the table when it is read, and a map set from outside (a checkpoint, a copy) replaces the table.
+    // written from the table when it is read, and a map set from outside (a checkpoint, a copy) replaces the table. So reading
+    // one while the table is ahead rewrites all five in place (do not read them while enumerating one), and an edit by hand
+    // is seen by the next clearing only when it changes a map's size (as before the table).
     Dictionary<string, int> _blocked = new(), _valid = new(), _delay = new(), _refused = new();
     Dictionary<string, double> _left = new();
 
