@@ -60,19 +60,23 @@ public static class Provenance
         IReadOnlyCollection<string>? tracked = null)
     {
         string Name(string c) => tracked is null || tracked.Contains(c) ? c : Other;
-        var content = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        // Value by country, each summed in the order the lots come (a few countries: a list searched, not a map).
+        var content = Shares.Rent();
         double inputs = 0;
         foreach (var (key, q, price) in used)
         {
             var v = q * price;
             if (v <= 0) continue;
             inputs += v;
-            foreach (var (c, s) in Parse(key).Content) content[Name(c)] = content.GetValueOrDefault(Name(c)) + v * s;
+            foreach (var (c, s) in Parse(key).Content) content.Add(Name(c), v * s);
         }
         var total = Math.Max(outputValue, inputs);
-        if (total <= 0) return producerCountry;
-        content[Name(producerCountry)] = content.GetValueOrDefault(Name(producerCountry)) + (total - inputs);
-        return Compose(origin, producerCountry, content.ToDictionary(x => x.Key, x => x.Value / total));
+        if (total <= 0) { Shares.Return(content); return producerCountry; }
+        content.Add(Name(producerCountry), total - inputs);
+        content.DivideBy(total);
+        var key1 = Compose(origin, producerCountry, content);
+        Shares.Return(content);
+        return key1;
     }
 
     // Content classes: lots whose shares fall in the same class for every country merge in a stock (Stock.Add). The edges include
@@ -100,39 +104,89 @@ public static class Provenance
     {
         var pa = Parse(a);
         var pb = Parse(b);
-        var content = new Dictionary<string, double>(StringComparer.Ordinal);
+        var content = Shares.Rent();
         var t = qa + qb;
-        foreach (var (c, sh) in pa.Content) content[c] = content.GetValueOrDefault(c) + sh * qa / t;
-        foreach (var (c, sh) in pb.Content) content[c] = content.GetValueOrDefault(c) + sh * qb / t;
-        return Compose(pa.Origin, pa.Customs, content);
+        foreach (var (c, sh) in pa.Content) content.Add(c, sh * qa / t);
+        foreach (var (c, sh) in pb.Content) content.Add(c, sh * qb / t);
+        var key = Compose(pa.Origin, pa.Customs, content);
+        Shares.Return(content);
+        return key;
     }
 
     /// <summary>A key from its parts, shares rounded; a pure single-country key when all three agree.</summary>
     public static string Compose(string origin, string customs, IReadOnlyDictionary<string, double> shares)
     {
-        var rounded = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var list = Shares.Rent();
+        foreach (var (c, s) in shares) list.Add(c, s);
+        var key = Compose(origin, customs, list);
+        Shares.Return(list);
+        return key;
+    }
+
+    static string Compose(string origin, string customs, Shares shares)
+    {
+        shares.SortByCountry();
+        var rounded = Shares.Rent();
         double kept = 0;
-        foreach (var (c, s) in shares.OrderBy(x => x.Key, StringComparer.Ordinal))
+        for (int i = 0; i < shares.Count; i++)
         {
+            var (c, s) = shares[i];
             if (c == Other) continue;
             // Rounded down, so rounding never lifts a share over a threshold a rule reads (0.1%, 25%, 50%); 1e-9 absorbs float noise.
             var r = s >= 0.01 ? Math.Floor(s * 100 + 1e-9) / 100 : Math.Floor(s * 1000 + 1e-9) / 1000;
             if (r <= 0) continue;
-            rounded[c] = r;
+            rounded.Add(c, r);
             kept += r;
         }
         var other = Math.Round(1 - kept, 3);
-        if (other >= 0.0005) rounded[Other] = other;
+        if (other >= 0.0005) { rounded.Add(Other, other); rounded.SortByCountry(); }
         // Pure material of one country, or of untracked countries only: the plain key (its content is its origin).
-        if (rounded.Count == 1 && (rounded.ContainsKey(origin) || rounded.ContainsKey(Other)) && origin == customs) return origin;
-        var sb = new StringBuilder(origin).Append('|').Append(customs).Append('|');
-        var first = true;
-        foreach (var (c, s) in rounded)
+        if (rounded.Count == 1 && (rounded[0].Country == origin || rounded[0].Country == Other) && origin == customs)
         {
-            if (!first) sb.Append(',');
-            sb.Append(c).Append('=').Append(s.ToString("0.###", CultureInfo.InvariantCulture));
-            first = false;
+            Shares.Return(rounded);
+            return origin;
         }
+        var sb = new StringBuilder(origin).Append('|').Append(customs).Append('|');
+        for (int i = 0; i < rounded.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(rounded[i].Country).Append('=').Append(rounded[i].Share.ToString("0.###", CultureInfo.InvariantCulture));
+        }
+        Shares.Return(rounded);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Shares by country in a small list (a key names a few countries): <see cref="Add"/> sums into a country's entry in the
+    /// order the parts come, as a map's += did; <see cref="SortByCountry"/> puts them in ordinal country order. Instances are
+    /// reused per thread: these run for every lot a producer makes or a stock mixes.
+    /// </summary>
+    sealed class Shares
+    {
+        readonly List<(string Country, double Share)> _items = new(8);
+        [ThreadStatic] static Stack<Shares>? _free;
+
+        public static Shares Rent() => (_free ??= new()).TryPop(out var s) ? s : new Shares();
+        public static void Return(Shares s) { s._items.Clear(); _free!.Push(s); }
+
+        public int Count => _items.Count;
+        public (string Country, double Share) this[int i] => _items[i];
+
+        public void Add(string country, double value)
+        {
+            for (int i = 0; i < _items.Count; i++)
+                if (_items[i].Country == country) { _items[i] = (country, _items[i].Share + value); return; }
+            _items.Add((country, 0 + value)); // a map's first += adds to 0: the same sum
+        }
+
+        public void DivideBy(double total)
+        {
+            for (int i = 0; i < _items.Count; i++) _items[i] = (_items[i].Country, _items[i].Share / total);
+        }
+
+        public void SortByCountry()
+        {
+            if (_items.Count > 1) _items.Sort(static (x, y) => string.CompareOrdinal(x.Country, y.Country));
+        }
     }
 }

@@ -33,6 +33,20 @@ public static class MarketClearing
             Subsidy, SubsidyPayer, OrderTick, ArrivalTick) { Rent = Rent, RentHolder = RentHolder };
     }
 
+    /// <summary>The first key in <paramref name="run"/> equal to <paramref name="key"/> (List.IndexOf's answer): the fields that
+    /// tell one buyer's fills apart are compared first, in place, so most keys are passed over without the whole record's
+    /// equality (15 fields) and its copies.</summary>
+    static int IndexIn(List<FillKey> run, in FillKey key)
+    {
+        var keys = CollectionsMarshal.AsSpan(run);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            ref readonly var k = ref keys[i];
+            if (k.ArrivalTick == key.ArrivalTick && k.OrderTick == key.OrderTick && k.Price.Equals(key.Price) && k.Equals(key)) return i;
+        }
+        return -1;
+    }
+
     sealed class Candidate
     {
         public int Ask;
@@ -719,7 +733,7 @@ public static class MarketClearing
                 FlushRun();
                 runBuyer = bid.BuyerId;
             }
-            var at = run.IndexOf(key);
+            var at = IndexIn(run, key);
             if (at >= 0) runQuantity[at] += q;
             else
             {
