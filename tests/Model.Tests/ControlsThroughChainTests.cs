@@ -66,12 +66,12 @@ public class ControlsThroughChainTests
         // Chinese-origin oxide turned into a magnet in Japan is Japanese for customs.
         var lot = Provenance.Make("CN", "JP", [("CN", 1, 30)], outputValue: 100);
         Tariff On(string origin) => new() { Id = "kr-tariff", Start = 0, Importer = "KR", Commodities = ["oxide"], Origins = [origin], Rate = 0.5 };
-        Assert.False(On("CN").Applies("oxide", "KR", lot));
-        Assert.True(On("JP").Applies("oxide", "KR", lot));
+        Assert.False(On("CN").Applies("oxide", "KR", "JP", lot));
+        Assert.True(On("JP").Applies("oxide", "KR", "JP", lot));
         var fill = Assert.Single(Clear(World, [Ask("jp-magnet", "JP", 10, origin: lot)], [Bid("kr-buyer", "KR", 1)], On("JP")).Fills);
         Assert.Equal(0.5 * fill.Price, fill.Tariff, 9);
         // A plain lot (no content tracking) is its own customs origin.
-        Assert.True(On("CN").Applies("oxide", "KR", "CN"));
+        Assert.True(On("CN").Applies("oxide", "KR", "CN", "CN"));
     }
 
     [Fact]

@@ -50,6 +50,36 @@ public class TariffTests
         Assert.All(fills, f => Assert.Equal(0, f.Tariff));
     }
     [Fact]
+    public void A_sale_from_a_seller_in_the_importing_country_pays_no_tariff_whatever_the_lot_s_origin()
+    {
+        // Chinese oxide held in Japan (a stockpile's, or a lot bought before) sold to a Japanese firm crosses no border.
+        var fills = Clear(World, [Ask("jp-stock", "JP", 100, origin: "CN")], [Bid("jp-buyer", "JP", 10)], JapanOnChina).Fills;
+        var f = Assert.Single(fills);
+        Assert.Equal(10, f.Quantity, 9);
+        Assert.Equal(0, f.Tariff);
+    }
+
+    [Fact]
+    public void What_buyers_pay_in_tariffs_is_what_their_state_collects()
+    {
+        // The baseline without content tracking (a magnet made in Japan keeps its oxide's Chinese origin) and without stockpiles,
+        // with a Japanese tariff on Chinese-origin magnets: Japan's input cost is the value of what its firms bought plus the
+        // tariff revenue, tick by tick. Before Dec 2026 Japanese-made magnets sold at home paid the tariff and no state got it.
+        var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var tariff = new Tariff { Id = "jp-tariff", Start = 0, Importer = "JP", Commodities = ["magnet_ht", "magnet_std"], Origins = ["CN"], Rate = 0.25 };
+        var spec = b with { Days = 90, ContentOrigin = false, Policies = [.. b.Policies.Where(p => p is not Stockpile), tariff] };
+        double revenue = 0;
+        foreach (var frame in new ReferenceRunner(spec, spec.Seed).Run(spec.Days))
+        {
+            var jp = frame.Accounts.Single(a => a.Country == "JP");
+            var bought = frame.Flows.Where(f => f.Destination == "JP").Sum(f => f.Value);
+            Assert.Equal(bought + jp.TariffRevenue, jp.InputCost, 1e-6 * jp.InputCost);
+            revenue += jp.TariffRevenue;
+        }
+        Assert.True(revenue > 0, "the tariff collected nothing: the test would not see a mismatch");
+    }
+
+    [Fact]
     public void Thrift_answers_to_the_tariff_the_firm_pays()
     {
         // The baseline with a Japanese tariff on Chinese high-temperature magnets at 25% and at 500%. Diversion stops at the price

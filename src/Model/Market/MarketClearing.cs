@@ -264,7 +264,7 @@ public static class MarketClearing
                 var crosses = buyerSeg != segOfAsk[i] && separates;
                 var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg]) : askPrice[i];
                 double rate = 0;
-                foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.Origin)) rate += t.Rate;
+                foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.SellerCountry, a.Origin)) rate += t.Rate;
                 var subsidy = Math.Max(0, floorOf[i] - price);
                 var rent = price - askPrice[i];
                 l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
@@ -570,18 +570,14 @@ public static class MarketClearing
         }
 
         // The seller's capacity shared among one class of its requests (priority buyers or the rest), needs first; 0 for the
-        // requests of the other class. Written into alloc[0 .. reqs.Count); the scratch arrays are reused across calls.
+        // requests of the other class. Written into alloc[0 .. reqs.Count). The scratch arrays are rented once, as long as the
+        // longest list of requests (below): grown per call they were new large arrays every tick (≈34 MB a tick at 100,000 buyers).
         double[] qScratch = [], needScratch = [], allocScratch = [];
-        double[] Scratch(ref double[] buffer, int n)
-        {
-            if (buffer.Length < n) buffer = new double[Math.Max(n, 2 * buffer.Length)];
-            return buffer;
-        }
         double[] ClassAllocation(int a, PooledList<(int Bid, double Q, int Delay, int Cand)> reqs, bool priority, double capacity, double[] alloc)
         {
             var n = reqs.Count;
-            var q = Scratch(ref qScratch, n);
-            var need = Scratch(ref needScratch, n);
+            var q = qScratch;
+            var need = needScratch;
             for (int k = 0; k < n; k++)
             {
                 q[k] = 0;
@@ -600,6 +596,10 @@ public static class MarketClearing
             foreach (var c in cands[b]) room[c.Ask]++;
         var requests = new PooledList<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
         for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
+        var longest = room.Length == 0 ? 0 : room.Max();
+        qScratch = rented.Rent<double>(longest);
+        needScratch = rented.Rent<double>(longest);
+        allocScratch = rented.Rent<double>(longest);
         for (int round = 0; round <= asks.Count + 1; round++)
         {
             // Every seller sold out: no link is open (IsOpen reads capacity first, so no licence is drawn), and a pass over every
@@ -658,7 +658,7 @@ public static class MarketClearing
                 // Priority buyers first, then the rest, each class rationed needs first (Rationing).
                 foreach (var cls in PriorityFirst)
                 {
-                    var alloc = ClassAllocation(a, reqs, cls, cap[a], Scratch(ref allocScratch, reqs.Count));
+                    var alloc = ClassAllocation(a, reqs, cls, cap[a], allocScratch);
                     for (int k = 0; k < reqs.Count; k++)
                     {
                         var r = reqs[k];

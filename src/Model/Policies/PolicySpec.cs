@@ -106,10 +106,13 @@ public sealed record Tariff : PolicySpec
     /// <summary>Origins taxed; empty = all but the importer's own.</summary>
     public IReadOnlyList<string> Origins { get; init; } = [];
     public required double Rate { get; init; }
-    /// <summary>Whether the tariff applies to this lot: by its customs origin (the country of its last transformation).</summary>
-    public bool Applies(string commodity, string buyerCountry, string lot)
+    /// <summary>Whether the tariff applies to a sale of this lot: an import (the seller in another country than the buyer), taxed
+    /// by the lot's customs origin (the country of its last transformation). A sale from a seller in the importer's own country
+    /// crosses no border: material of foreign origin held there (a stockpile's, or inside a magnet made there without content
+    /// tracking) was taxed when it came in, if at all. Before Dec 2026 such sales paid the tariff, which no state collected.</summary>
+    public bool Applies(string commodity, string buyerCountry, string sellerCountry, string lot)
     {
-        if (buyerCountry != Importer || !Commodities.Contains(commodity)) return false;
+        if (buyerCountry != Importer || sellerCountry == Importer || !Commodities.Contains(commodity)) return false;
         var origin = Agents.Provenance.Customs(lot);
         return origin != Importer && (Origins.Count == 0 || Origins.Contains(origin));
     }
