@@ -41,11 +41,30 @@ public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> P
     /// <summary>"commodity|buyer country" for every export control in force that covers that commodity to that country, except
     /// controls on military end use only and controls with named end users (SessionRules.Begin).</summary>
     public IReadOnlyList<string> Controlled { get; init; } = [];
+    // Lookups by the two halves of a key, without building the key: these run for every firm, input and tick. Built on first use
+    // from the immutable maps (a context is shared by the grains of a silo; two threads building at once build the same thing).
     HashSet<string>? _controlled;
+    Dictionary<string, double>? _prices, _floors;
     public bool IsControlled(string commodity, string buyerCountry) =>
-        Controlled.Count > 0 && (_controlled ??= new HashSet<string>(Controlled, StringComparer.Ordinal)).Contains(commodity + "|" + buyerCountry);
+        Controlled.Count > 0 && (_controlled ??= new HashSet<string>(Controlled, StringComparer.Ordinal))
+            .GetAlternateLookup<ReadOnlySpan<char>>().Contains(Joined(commodity, '|', buyerCountry, stackalloc char[Room(commodity, buyerCountry)]));
     public static string Key(string commodity, string segment) => commodity + "@" + segment;
-    public double Price(string commodity, string segment) => Prices.TryGetValue(Key(commodity, segment), out var p) ? p : 0;
+    public double Price(string commodity, string segment) =>
+        (_prices ??= new Dictionary<string, double>(Prices, StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>()
+            .TryGetValue(Joined(commodity, '@', segment, stackalloc char[Room(commodity, segment)]), out var p) ? p : 0;
     public double Floor(string commodity, string sellerCountry) =>
-        Floors.TryGetValue(commodity + "@" + sellerCountry, out var f) ? f : 0;
+        Floors.Count > 0 && (_floors ??= new Dictionary<string, double>(Floors, StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>()
+            .TryGetValue(Joined(commodity, '@', sellerCountry, stackalloc char[Room(commodity, sellerCountry)]), out var f) ? f : 0;
+
+    // Ids are short; a pair too long for the stack (a hand-written scenario's) gets a heap buffer.
+    static int Room(string a, string b) => Math.Min(256, a.Length + b.Length + 1);
+    static ReadOnlySpan<char> Joined(string a, char separator, string b, Span<char> buffer)
+    {
+        var n = a.Length + b.Length + 1;
+        if (buffer.Length < n) buffer = new char[n];
+        a.AsSpan().CopyTo(buffer);
+        buffer[a.Length] = separator;
+        b.AsSpan().CopyTo(buffer[(a.Length + 1)..]);
+        return buffer[..n];
+    }
 }
