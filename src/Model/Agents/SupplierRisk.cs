@@ -25,11 +25,17 @@ public static class SupplierRisk
     public static void Learn(FirmState s, BuyerSettings b, IReadOnlyList<Disruption> met)
     {
         if (met.Count == 0 && s.Risk.Count == 0) return;
-        // What was met this tick (none on most ticks: then no map at all).
-        Dictionary<string, double>? seen = met.Count == 0 ? null : new(met.Count, Ord);
-        for (int i = 0; i < met.Count; i++) seen![Key(met[i].Commodity, met[i].SellerCountry)] = met[i].Share;
-        // The keys known or met, each once, in ordinal order (as a sorted Union gave them, without its iterators).
-        var keys = new List<string>(s.Risk.Count + met.Count);
+        // What was met this tick (none on most ticks: then no map at all), and the keys known or met, each once, in ordinal
+        // order (as a sorted Union gave them): in scratch collections reused per thread (every firm, every tick).
+        Dictionary<string, double>? seen = null;
+        if (met.Count > 0)
+        {
+            seen = _seen ??= new(Ord);
+            seen.Clear();
+            for (int i = 0; i < met.Count; i++) seen[Key(met[i].Commodity, met[i].SellerCountry)] = met[i].Share;
+        }
+        var keys = _keys ??= new();
+        keys.Clear();
         keys.AddRange(s.Risk.Keys);
         if (seen is not null) foreach (var k in seen.Keys) if (!s.Risk.ContainsKey(k)) keys.Add(k);
         keys.Sort(Stock.Ordinal);
@@ -41,14 +47,25 @@ public static class SupplierRisk
             if (r < Forget && seen?.ContainsKey(k) != true) s.Risk.Remove(k);
             else s.Risk[k] = r;
         }
+        keys.Clear();
+        seen?.Clear();
     }
+    [ThreadStatic] static Dictionary<string, double>? _seen;
+    [ThreadStatic] static List<string>? _keys;
+
+    /// <summary>Whether a risk key "input|country" is of this input (no prefix string built: it runs for every input, every tick).</summary>
+    static bool IsOf(string key, string commodity) =>
+        key.Length > commodity.Length && key[commodity.Length] == '|' && key.StartsWith(commodity, StringComparison.Ordinal);
+
+    /// <summary>The country of a risk key "input|country" of this input, one string per key.</summary>
+    static string CountryOf(string key, string commodity) => Countries.GetOrAdd((key, commodity.Length), static k => k.Key[(k.At + 1)..]);
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Key, int At), string> Countries = new();
 
     /// <summary>The highest risk the firm sees among the supplier countries of an input.</summary>
     public static double InputRisk(FirmState s, string commodity)
     {
         double r = 0;
-        var prefix = commodity + "|";
-        foreach (var (k, v) in s.Risk) if (k.StartsWith(prefix, StringComparison.Ordinal)) r = Math.Max(r, v);
+        foreach (var (k, v) in s.Risk) if (IsOf(k, commodity)) r = Math.Max(r, v);
         return r;
     }
 
@@ -57,10 +74,9 @@ public static class SupplierRisk
     {
         if (b.SecurityPremium <= 0 || s.Risk.Count == 0) return null;
         SortedDictionary<string, double>? d = null;
-        var prefix = commodity + "|";
         foreach (var (k, v) in s.Risk)
-            if (k.StartsWith(prefix, StringComparison.Ordinal) && v > 0)
-                (d ??= new SortedDictionary<string, double>(Ord))[k[prefix.Length..]] = b.SecurityPremium * v;
+            if (IsOf(k, commodity) && v > 0)
+                (d ??= new SortedDictionary<string, double>(Ord))[CountryOf(k, commodity)] = b.SecurityPremium * v;
         return d;
     }
 
