@@ -96,6 +96,21 @@ public class AccountsTests
     }
 
     [Fact]
+    public void Every_sector_has_a_loss_and_a_value_added_row_every_tick_even_one_that_plans_nothing()
+    {
+        // japan-cutoff-3m's US separation plant has no capacity: it plans no output on any day. Before Dec 2026 it had no row,
+        // so a reader could not find its cumulative (0) at a given tick; other sectors dropped out on days they planned nothing.
+        var w = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
+        var sectors = w.FirmSectors().Select(x => x.Country + "|" + x.Sector).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains("US|separation", sectors);
+        foreach (var f in new ReferenceRunner(w, w.Seed).Run(5))
+        {
+            Assert.Equal(sectors, f.Losses.Select(l => l.Country + "|" + l.Sector).Order(StringComparer.Ordinal));
+            Assert.Equal(sectors, f.ValueAdded.Select(v => v.Country + "|" + v.Sector).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public void A_held_stockpile_costs_its_carrying_cost_every_day()
     {
         var hold = new Stockpile

@@ -61,6 +61,16 @@ public sealed record ScenarioSpec
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 
+    Indexed<(IReadOnlyList<ProducerSpec>, IReadOnlyList<ManufacturerSpec>), (string Country, string Sector)[]>? _firmSectors;
+    /// <summary>Every (country, sector) of the world's producers and manufacturers, each once; indexed once.</summary>
+    public IReadOnlyList<(string Country, string Sector)> FirmSectors()
+    {
+        if (_firmSectors is not { } c || !ReferenceEquals(c.Of.Item1, Producers) || !ReferenceEquals(c.Of.Item2, Manufacturers))
+            _firmSectors = c = new((Producers, Manufacturers), Producers.Select(p => (p.Country, p.Sector))
+                .Concat(Manufacturers.Select(m => (m.Country, m.Sector))).Distinct().ToArray());
+        return c.Index;
+    }
+
     Indexed<(IReadOnlyList<ProducerSpec>, IReadOnlyList<ManufacturerSpec>, IReadOnlyList<PolicySpec>), Dictionary<string, HashSet<string>>>? _buyers;
     /// <summary>Countries with a firm that uses the commodity as an input and makes something: a producer with capacity (or a
     /// capacity project of the scenario's), a manufacturer with planned output; indexed once. A stockpile is a buyer too, but

@@ -292,13 +292,18 @@ public static class SessionRules
             .Select(x => new CoverRow(x.Country, x.Sector, x.Commodity, x.CoverWeight.Units > 0 ? x.CoverWeighted.Value / x.CoverWeight.Value : 0))
             .OrderBy(r => r.Country, Ord).ThenBy(r => r.Sector, Ord).ThenBy(r => r.Commodity, Ord).ToList();
 
+        // Every sector of the world's firms has a loss row and a value-added row every tick, 0 on a day none of its firms planned
+        // or made anything (a mine not yet open, a plant before its start), so a reader finds its cumulative on every tick.
+        // Before Dec 2026 such days had no row.
+        var lossToday = new Dictionary<(string Country, string Sector), double>();
+        foreach (var g in reports.Sectors) if (g.Planned) lossToday[(g.Country, g.Sector)] = g.Loss.Value;
+        foreach (var k in world.FirmSectors()) lossToday.TryAdd(k, 0);
         var losses = new List<LossRow>();
-        foreach (var g in reports.Sectors.Where(x => x.Planned).OrderBy(x => x.Country, Ord).ThenBy(x => x.Sector, Ord))
+        foreach (var ((country, sector), loss) in lossToday.OrderBy(x => x.Key.Country, Ord).ThenBy(x => x.Key.Sector, Ord))
         {
-            var key = g.Country + "|" + g.Sector;
-            var loss = g.Loss.Value;
+            var key = country + "|" + sector;
             var cum = st.CumulativeLoss.GetValueOrDefault(key) + loss;
-            losses.Add(new LossRow(g.Country, g.Sector, loss, cum, cum / world.Country(g.Country).Gdp));
+            losses.Add(new LossRow(country, sector, loss, cum, cum / world.Country(country).Gdp));
         }
 
         var indirect = IndirectLosses(world, st, losses);
@@ -308,6 +313,7 @@ public static class SessionRules
         // In (country, sector) order by the default string comparer, as the sorted map this replaced gave them.
         var vaAcc = new SortedDictionary<(string Country, string Sector), double>();
         foreach (var x in reports.Sectors) if (x.Made) vaAcc[(x.Country, x.Sector)] = x.ValueAdded.Value;
+        foreach (var k in world.FirmSectors()) vaAcc.TryAdd(k, 0);
         var valueAdded = new List<ValueAddedRow>();
         foreach (var ((country, sector), made) in vaAcc)
         {
