@@ -12,11 +12,29 @@ public readonly record struct ExactSum(Int128 Units)
 {
     const double Scale = 1099511627776.0; // 2^40: multiplying by a power of two is exact
 
-    public static ExactSum Of(double x) => double.IsFinite(x)
-        ? new ExactSum((Int128)Math.Round(x * Scale, MidpointRounding.ToEven))
-        : throw new ArgumentOutOfRangeException(nameof(x), x, "a report value is not a finite number (a model error)");
+    public static ExactSum Of(double x) => new(Round(x, Scale));
 
     public static ExactSum operator +(ExactSum a, ExactSum b) => new(a.Units + b.Units);
+
+    public double Value => (double)Units / Scale;
+
+    internal static Int128 Round(double x, double scale) => double.IsFinite(x)
+        ? (Int128)Math.Round(x * scale, MidpointRounding.ToEven)
+        : throw new ArgumentOutOfRangeException(nameof(x), x, "a report value is not a finite number (a model error)");
+}
+
+/// <summary>
+/// An <see cref="ExactSum"/> in units of 2⁻⁶⁰, for sums that are read as a ratio over a small quantity: a lead-time row's days
+/// are Σ quantity × days over Σ quantity, and at 2⁻⁴⁰ a row of 10⁻⁹ t had its days off by up to 0.006 (below its transport
+/// time; an accounting probe, Dec 2026). Range ±2⁶⁷ ≈ 1.5·10²⁰ units (tonne-days), far above any world's imports.
+/// </summary>
+public readonly record struct FineSum(Int128 Units)
+{
+    const double Scale = 1152921504606846976.0; // 2^60
+
+    public static FineSum Of(double x) => new(ExactSum.Round(x, Scale));
+
+    public static FineSum operator +(FineSum a, FineSum b) => new(a.Units + b.Units);
 
     public double Value => (double)Units / Scale;
 }
@@ -53,9 +71,9 @@ public sealed class LeadTotal
 {
     public string Country { get; set; } = "";
     public string Commodity { get; set; } = "";
-    public ExactSum Quantity { get; set; }
-    public ExactSum QuantityDays { get; set; }
-    public ExactSum QuantityWaited { get; set; }
+    public FineSum Quantity { get; set; }
+    public FineSum QuantityDays { get; set; }
+    public FineSum QuantityWaited { get; set; }
 }
 
 public sealed class FiscalTotal
@@ -119,9 +137,9 @@ public sealed class ReportTotals
         foreach (var i in r.Imports)
         {
             var row = Lead(r.Country, i.Commodity);
-            row.Quantity += ExactSum.Of(i.Quantity);
-            row.QuantityDays += ExactSum.Of(i.QuantityDays);
-            row.QuantityWaited += ExactSum.Of(i.QuantityWaited);
+            row.Quantity += FineSum.Of(i.Quantity);
+            row.QuantityDays += FineSum.Of(i.QuantityDays);
+            row.QuantityWaited += FineSum.Of(i.QuantityWaited);
         }
     }
 
