@@ -19,8 +19,9 @@ public class StockpileTests
     [InlineData(0.01)] // at the threshold: not above it
     public void A_stockpile_holds_while_the_unmet_share_is_not_above_the_threshold(double unmet)
     {
+        // It stands by: only urgent bids (firms about to run out before their supply arrives) may buy, and it counts as no supply.
         var s = StockpileRules.Initialise(World, World.Country("JP"));
-        Assert.Empty(Plan(s, unmet).Asks);
+        Assert.All(Plan(s, unmet).Asks, a => Assert.True(a.UrgentOnly && a.Flow == 0));
         Assert.Equal(30, StockpileRules.Held(s, "jp-stockpile"));
     }
 

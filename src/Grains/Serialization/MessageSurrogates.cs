@@ -43,6 +43,7 @@ public struct BidSurrogate
     [Id(8)] public int Application;
     [Id(9)] public string? Sector;
     [Id(10)] public double Normal;
+    [Id(11)] public int? WithinDays;
 }
 
 [RegisterConverter]
@@ -51,12 +52,14 @@ public sealed class BidConverter : IConverter<Bid, BidSurrogate>
     public Bid ConvertFromSurrogate(in BidSurrogate s) => new(s.BuyerId, s.BuyerCountry, s.Commodity, (EndUse)s.EndUse, s.Quantity, s.LimitPrice)
     {
         Premium = s.Premium, Unqualified = s.Unqualified, Application = s.Application, Sector = s.Sector, Normal = s.Normal,
+        WithinDays = s.WithinDays,
     };
     public BidSurrogate ConvertToSurrogate(in Bid v) => new()
     {
         BuyerId = v.BuyerId, BuyerCountry = v.BuyerCountry, Commodity = v.Commodity, EndUse = (int)v.EndUse, Quantity = v.Quantity,
         LimitPrice = v.LimitPrice, Premium = v.Premium is null ? null : Surrogates.Dict(v.Premium),
         Unqualified = v.Unqualified is null ? null : Surrogates.Array(v.Unqualified), Application = v.Application, Sector = v.Sector, Normal = v.Normal,
+        WithinDays = v.WithinDays,
     };
 }
 
@@ -71,16 +74,18 @@ public struct AskSurrogate
     [Id(5)] public double Flow;
     [Id(6)] public string[] PriorityBuyers;
     [Id(7)] public string[] OnlyFor;
+    [Id(8)] public bool UrgentOnly;
 }
 
 [RegisterConverter]
 public sealed class AskConverter : IConverter<Ask, AskSurrogate>
 {
-    public Ask ConvertFromSurrogate(in AskSurrogate s) => new(s.SellerId, s.SellerCountry, s.Commodity, s.Origin, s.Quantity, s.Flow, s.PriorityBuyers, s.OnlyFor);
+    public Ask ConvertFromSurrogate(in AskSurrogate s) =>
+        new(s.SellerId, s.SellerCountry, s.Commodity, s.Origin, s.Quantity, s.Flow, s.PriorityBuyers, s.OnlyFor) { UrgentOnly = s.UrgentOnly };
     public AskSurrogate ConvertToSurrogate(in Ask v) => new()
     {
         SellerId = v.SellerId, SellerCountry = v.SellerCountry, Commodity = v.Commodity, Origin = v.Origin, Quantity = v.Quantity, Flow = v.Flow,
-        PriorityBuyers = Surrogates.Array(v.PriorityBuyers), OnlyFor = Surrogates.Array(v.OnlyFor),
+        PriorityBuyers = Surrogates.Array(v.PriorityBuyers), OnlyFor = Surrogates.Array(v.OnlyFor), UrgentOnly = v.UrgentOnly,
     };
 }
 

@@ -43,12 +43,7 @@ public static class StockpileRules
             if (release)
             {
                 if (held <= 1e-12) continue;
-                var q = Math.Min(held, sp.MaxReleasePerDay);
-                foreach (var o in Stock.Keys(s.Holdings[sp.Id]))
-                {
-                    var share = q * s.Holdings[sp.Id][o] / held;
-                    asks.Add(new Ask(sp.Id, s.Id, sp.Commodity, o, share, share, [], [s.Id]));
-                }
+                Offer(held, standby: false);
             }
             else if (sp.RefillPriceFactor > 0 && price <= sp.RefillPriceFactor * reference)
             {
@@ -56,6 +51,19 @@ public static class StockpileRules
                 foreach (var sh in s.Pipeline) if (sh.Commodity == sp.Id) inTransit += sh.Quantity;
                 var q = Math.Min(sp.RefillPerDay, sp.Size - held - inTransit);
                 if (q > 1e-12) bids.Add(new Bid(sp.Id, s.Id, sp.Commodity, EndUse.Civil, q, sp.RefillPriceFactor * reference));
+            }
+            // Untriggered, it stands by for its firms that would run out before their supply arrives (urgent bids): a shortage
+            // seen coming, not yet met. As supply it counts only what it sells (flow 0), so standing by moves no price.
+            if (!release && held > 1e-12) Offer(held, standby: true);
+
+            void Offer(double held, bool standby)
+            {
+                var q = Math.Min(held, sp.MaxReleasePerDay);
+                foreach (var o in Stock.Keys(s.Holdings[sp.Id]))
+                {
+                    var share = q * s.Holdings[sp.Id][o] / held;
+                    asks.Add(new Ask(sp.Id, s.Id, sp.Commodity, o, share, standby ? 0 : share, [], [s.Id]) { UrgentOnly = standby });
+                }
             }
         }
         return new AgentPlan(s.Id, bids, asks);

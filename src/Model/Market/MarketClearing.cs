@@ -321,7 +321,8 @@ public static class MarketClearing
         partAt[orders.Count] = partCount;
 
         bool Allowed(Bid bid, Candidate c) =>
-            c.Delivered <= bid.LimitPrice && asks[c.Ask].SellerId != bid.BuyerId
+            c.Delivered <= bid.LimitPrice && asks[c.Ask].SellerId != bid.BuyerId && (bid.WithinDays is not { } days || c.Transport <= days)
+            && (!asks[c.Ask].UrgentOnly || bid.WithinDays is not null)
             && (asks[c.Ask].OnlyFor.Count > 0 || bid.Unqualified is null || !bid.Unqualified.Contains(asks[c.Ask].SellerCountry));
 
         // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
@@ -783,7 +784,9 @@ public static class MarketClearing
             var set = linksOf[part.Order];
             if (metBuyer is not null && !string.Equals(metBuyer, bid.BuyerId, StringComparison.Ordinal)) FlushMet();
             var ownSeg = set.Segment;
-            if (remaining[b] > tol)
+            // An urgent bid's need is its buyer's regular bid's: what it leaves unmet is counted there, and it asked no one else.
+            var urgent = bid.WithinDays is not null;
+            if (remaining[b] > tol && !urgent)
             {
                 segs.Clear();
                 // A declared civil part that has bought all its declaration covers may buy no more from the sellers the declaration
@@ -811,6 +814,7 @@ public static class MarketClearing
             // A part nothing bound at a country counts there as 0: the estimate is an average over all of the buyer's parts, so a
             // banned military share of 1% is 1% of the disruption met, not all of it (before Dec 2026 such parts noted nothing,
             // and the banned share alone set the average to 1). Countries no part met a control at are not written out.
+            if (urgent) continue;
             foreach (var c in set.Banned) Note(bid.BuyerId, part.Quantity, c, 1, true);
             seen.Clear();
             foreach (var c in cands[b])

@@ -18,6 +18,11 @@ public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, 
     /// <summary>The buyer's normal requirement per tick (its daily use; 0 = not known). A licence approval covers this much per
     /// day of its validity: an application is for a volume, not for whatever backlog the buyer has built up.</summary>
     public double Normal { get; init; }
+    /// <summary>An urgent bid (null: a regular one): only sellers whose transport to the buyer takes at most this many days may
+    /// fill it. A buyer posts one beside its regular bid when it would run out before anything it has in transit arrives
+    /// (Procurement.BidFor). Its need is the regular bid's too, so what it leaves unmet is not counted as demand again, and
+    /// it notes no disruption at the sellers it does not ask.</summary>
+    public int? WithinDays { get; init; }
 }
 
 /// <summary>A seller's stock of one commodity of one origin on offer in one tick.</summary>
@@ -29,6 +34,9 @@ public sealed record Ask(string SellerId, string SellerCountry, string Commodity
     IReadOnlyList<string> PriorityBuyers, IReadOnlyList<string> OnlyFor)
 {
     public string SortKey => SellerId + "|" + Origin + "|" + string.Join(",", OnlyFor);
+    /// <summary>Only urgent bids (<see cref="Bid.WithinDays"/>) may buy it: a national stockpile on standby, selling to its firms
+    /// that would run out before their supply arrives while no trigger has released it to every buyer.</summary>
+    public bool UrgentOnly { get; init; }
 }
 
 /// <summary>A matched trade. Price is per unit before tariff (the buyer's segment price when the sale crosses an export control

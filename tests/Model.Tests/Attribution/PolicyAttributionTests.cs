@@ -39,7 +39,7 @@ public class PolicyAttributionTests
         policies:
           - {id: cn-ban-jp, type: export_control, exporter: CN, commodities: [magnet, oxide], destinations: [JP], start: 20}
           - {id: jp-tariff, type: tariff, importer: JP, commodities: [magnet], rate: 0.1, start: 0}
-          - {id: jp-stockpile, type: stockpile, country: JP, commodity: magnet, size: 20, max_release_per_day: 1, start: 0}
+          - {id: jp-stockpile, type: stockpile, country: JP, commodity: magnet, size: 5, max_release_per_day: 1, start: 0}
           - {id: late, type: tariff, importer: JP, commodities: [oxide], rate: 0.5, start: 88}
         """;
 

@@ -1,0 +1,103 @@
+using static MarketSim.Model.Tests.TestWorld;
+
+namespace MarketSim.Model.Tests;
+
+/// <summary>Expediting: a buyer that would run out before what it has in transit arrives buys the gap from sellers that deliver
+/// sooner (an urgent bid), and a national stockpile on standby sells to such bids only.</summary>
+public class ExpeditingTests
+{
+    // Transport: 10 days abroad, 2 at home. Only China makes oxide.
+    static readonly ScenarioSpec World = Make(producers:
+        [new ProducerSpec { Id = "cn-sep", Country = "CN", Output = "oxide", Capacity = 100, UnitCost = 500 }]);
+
+    static FirmState Firm(double onHand, params (double Quantity, int Arrival)[] pipeline)
+    {
+        var s = new FirmState();
+        if (onHand > 0) Stock.For(s.Inputs, "oxide")["CN"] = onHand;
+        foreach (var (q, at) in pipeline) Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", q, 0, at));
+        s.ExpectedLeadTime["oxide"] = 10;
+        return s;
+    }
+
+    static List<Bid> Bids(FirmState s, int tick)
+    {
+        var bids = new List<Bid>();
+        Procurement.BidFor(bids, World, s, "jp-maker", "JP", "magnets", "oxide", dailyUse: 1, ownCoverDays: 5, limit: 1e9, militaryShare: 0, tick);
+        return bids;
+    }
+
+    [Fact]
+    public void A_firm_whose_whole_position_is_in_a_ship_still_far_away_bids_urgently_for_what_bridges_the_gap()
+    {
+        // Nothing on hand, 16 days' use arriving on day 9: its position (5 + 10 + 1 days) is full, so it posts no regular bid,
+        // but nothing it holds arrives within the 2 days home sellers need: it asks them for 2 + 1 days' use.
+        var bids = Bids(Firm(0, (16, 9)), tick: 0);
+        var urgent = Assert.Single(bids);
+        Assert.Equal(2, urgent.WithinDays);
+        Assert.Equal(3, urgent.Quantity, 12);
+        Assert.Equal(0, urgent.Normal); // its normal requirement stays with the regular bid
+    }
+
+    [Fact]
+    public void A_firm_in_a_steady_state_bids_only_regularly()
+    {
+        // 5 days on hand and a day's use arriving every day for 10 days.
+        var bids = Bids(Firm(5, [.. Enumerable.Range(0, 10).Select(d => (1.0, d))]), tick: 0);
+        var regular = Assert.Single(bids);
+        Assert.Null(regular.WithinDays);
+        Assert.Equal(1, regular.Quantity, 12);
+    }
+
+    [Fact]
+    public void An_urgent_bid_buys_only_from_sellers_near_enough_and_its_shortfall_is_no_extra_demand()
+    {
+        var urgent = Bid("jp-maker", "JP", 10) with { WithinDays = 2 };
+        var far = Clear(World, [Ask("cn-sep", "CN", 100)], [urgent]);
+        Assert.Empty(far.Fills);
+        // Unfilled, it moves no price: the same need is in the buyer's regular bid.
+        Assert.Equal(Clear(World, [Ask("cn-sep", "CN", 100)], []).NextPrices.Single().Price, far.NextPrices.Single().Price, 12);
+        var near = Clear(World, [Ask("jp-stock", "JP", 100, onlyFor: ["JP"])], [urgent]);
+        Assert.Equal(10, Assert.Single(near.Fills).Quantity, 9);
+    }
+
+    [Fact]
+    public void A_stockpile_on_standby_sells_to_urgent_bids_only()
+    {
+        var standby = Ask("jp-stock", "JP", 100, onlyFor: ["JP"]) with { UrgentOnly = true };
+        Assert.Empty(Clear(World, [standby], [Bid("jp-maker", "JP", 10)]).Fills);
+        Assert.Equal(10, Assert.Single(Clear(World, [standby], [Bid("jp-maker", "JP", 10) with { WithinDays = 2 }]).Fills).Quantity, 9);
+    }
+
+    [Fact]
+    public void An_untriggered_stockpile_stands_by_with_no_supply_counted_and_a_triggered_one_offers_to_all()
+    {
+        var world = World;
+        var pile = new Stockpile { Id = "jp-pile", Start = 0, Country = "JP", Commodity = "oxide", Size = 50, Initial = 50, MaxReleasePerDay = 5 };
+        var s = StockpileRules.Initialise(world, world.Countries.Single(c => c.Id == "JP"));
+        var calm = Assert.Single(StockpileRules.Plan(world, s, [pile], Context(world), new Dictionary<string, double>()).Asks);
+        Assert.True(calm.UrgentOnly);
+        Assert.Equal(5, calm.Quantity, 12);
+        Assert.Equal(0, calm.Flow);
+        var short_ = Assert.Single(StockpileRules.Plan(world, s, [pile], Context(world), new Dictionary<string, double> { ["oxide"] = 0.5 }).Asks);
+        Assert.False(short_.UrgentOnly);
+        Assert.Equal(5, short_.Flow, 12);
+    }
+
+    [Fact]
+    public void With_precaution_off_a_shorter_cut_off_costs_Japan_no_more_than_a_longer_one()
+    {
+        // japan-cutoff-3m with precaution off, the ban lifted on day 75 or on day 90. Before Dec 2026 the earlier end cost Japan
+        // $5.05 bn against $2.88 bn: when the ban lifted every magnet maker ordered its whole position from China, 45 days
+        // away, and with its stock at 0 and its position full it bought nothing from the national stockpile, which held Dy.
+        var w = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
+        double Loss(int end)
+        {
+            var ban = (ExportControl)w.Policies.Single(p => p.Id == "cn-cutoff-jp");
+            var spec = w with { Buyers = w.Buyers with { PrecautionMaxCoverDays = 0 }, Policies = [.. w.Policies.Select(p => p == ban ? ban with { End = end } : p)] };
+            return new ReferenceRunner(spec, spec.Seed).Run(spec.Days).Last().Losses.Where(l => l.Country == "JP").Sum(l => l.Cumulative);
+        }
+        var at75 = Loss(75);
+        var at90 = Loss(90);
+        Assert.True(at75 <= at90, $"Japan's loss with the ban lifted on day 75: {at75 / 1e6:F1} m; on day 90: {at90 / 1e6:F1} m");
+    }
+}
