@@ -151,17 +151,23 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
                 await _page.Locator($"[data-testid=policy-row-dy-ban-jp-{exporter}]").WaitForAsync();
             }
 
-            await RunTo("2026-03-27");
-            await WaitForTick(85);
+            // The magnet makers' stock, what is in transit and the national stockpile (which they draw on as they near running
+            // out) carry them to about day 120; by mid-May they are short.
+            await RunTo("2026-05-15");
+            await WaitForTick(134);
             // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban
             // (without it, the line stays at 0 up to this date).
             const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · Dysprosium oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
-            await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 85");
+            await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 134");
             var shares = await _page.EvaluateAsync<double[]>(jpDy);
             Assert.All(shares.Take(10), v => Assert.Equal(0, v));
             Assert.True(shares.Skip(10).Max() > 0.5, $"Japan's Dy unmet share after the ban peaked at {shares.Skip(10).Max()}");
+            // And the line is drawn, not left in the legend: it was hidden while every line was 0 at the start, and became the
+            // largest (before Dec 2026 it stayed hidden under a chart whose axis stopped at 5%).
+            await _page.WaitForFunctionAsync("() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · Dysprosium oxide') : null; return t && t.visible !== 'legendonly'; }",
+                null, new() { Timeout = Patience });
             // The ban caused it: the same scenario, seed and days without the ban (reference runner) keeps the line near 0.
-            var without = new MarketSim.Model.Simulation.ReferenceRunner(s.Scenario, s.Seed).Run(85)
+            var without = new MarketSim.Model.Simulation.ReferenceRunner(s.Scenario, s.Seed).Run(134)
                 .Select(f => f.Shortages.Where(r => r is { Country: "JP", Sector: "magnets", Commodity: "dy_oxide" }).ToList())
                 .Select(rows => rows.Sum(r => r.Required) > 0 ? rows.Sum(r => r.Unmet) / rows.Sum(r => r.Required) : 0).Max();
             Assert.True(without < 0.05, $"without the ban Japan's magnet makers' Dy unmet share peaks at {without} too: the ban is not what the page shows");

@@ -49,6 +49,21 @@ public class ExpeditingTests
     }
 
     [Fact]
+    public void A_plant_not_built_does_not_narrow_the_urgent_window()
+    {
+        // A Korean separator with no capacity, one day from Japan: counting its route made the window 1 day, shutting Japan's
+        // firms out of their own stockpile (2 days) for a seller that sells nothing.
+        var world = World with
+        {
+            Producers = [.. World.Producers, new ProducerSpec { Id = "kr-sep", Country = "KR", Output = "oxide", Capacity = 0, UnitCost = 500 }],
+            Transport = World.Transport with { Routes = [new RouteSpec("KR", "JP", 1)] },
+        };
+        var bids = new List<Bid>();
+        Procurement.BidFor(bids, world, Firm(0, (16, 9)), "jp-maker", "JP", "magnets", "oxide", dailyUse: 1, ownCoverDays: 5, limit: 1e9, militaryShare: 0, tick: 0);
+        Assert.Equal(2, Assert.Single(bids).WithinDays);
+    }
+
+    [Fact]
     public void An_urgent_bid_buys_only_from_sellers_near_enough_and_its_shortfall_is_no_extra_demand()
     {
         var urgent = Bid("jp-maker", "JP", 10) with { WithinDays = 2 };

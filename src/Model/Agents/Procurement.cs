@@ -98,11 +98,13 @@ public static class Procurement
     }
 
     /// <summary>The shortest transport, in whole days as the market counts it (at least 1), to a buyer in <paramref name="country"/>
-    /// from its own country or a country with a producer of the input.</summary>
+    /// from its own country or a country with a producer of the input that has capacity (a plant not built sells nothing, and
+    /// a short route from it would shut the buyer out of slower sellers that can: a probe, Dec 2026).</summary>
     static int FastestDelivery(ScenarioSpec world, string commodity, string country)
     {
         var days = Math.Max(1, world.Transport.DaysBetween(country, country));
-        foreach (var c in world.SupplierCountries(commodity)) days = Math.Min(days, Math.Max(1, world.Transport.DaysBetween(c, country)));
+        foreach (var p in world.ProducersOf(commodity))
+            if (p.Capacity > 0) days = Math.Min(days, Math.Max(1, world.Transport.DaysBetween(p.Country, country)));
         return days;
     }
 
