@@ -64,6 +64,19 @@ public class ExpeditingTests
     }
 
     [Fact]
+    public void An_expedited_fill_teaches_nothing_about_the_regular_lead_time()
+    {
+        // A firm expecting 10 days buys 3 t from its stockpile (2 days) on an urgent bid: its lead time stays 10, so its regular
+        // position stays sized for the supplier it will go back to; a regular fill of 2 days does teach it.
+        var s = Firm(0);
+        Fill Bought(bool urgent) => new("jp-maker", "JP", "jp-stock", "JP", "oxide", "CN", EndUse.Civil, 3, 1000, 0, 0, null, 5, 7) { Urgent = urgent };
+        Procurement.Receive(s, [Bought(urgent: true)], learning: 0.5, tick: 5);
+        Assert.Equal(10, s.ExpectedLeadTime["oxide"], 12);
+        Procurement.Receive(s, [Bought(urgent: false)], learning: 0.5, tick: 6);
+        Assert.Equal(6, s.ExpectedLeadTime["oxide"], 12);
+    }
+
+    [Fact]
     public void An_urgent_bid_buys_only_from_sellers_near_enough_and_its_shortfall_is_no_extra_demand()
     {
         var urgent = Bid("jp-maker", "JP", 10) with { WithinDays = 2 };

@@ -137,7 +137,7 @@ public static class Procurement
             }
             if (k is null) break;
             done = k;
-            double q = 0, value = 0, days = 0, tariff = 0;
+            double q = 0, value = 0, days = 0, tariff = 0, regular = 0;
             for (int i = 0; i < bought.Count; i++)
             {
                 var f = bought[i];
@@ -145,14 +145,22 @@ public static class Procurement
                 q += f.Quantity;
                 value += f.Quantity * (f.Price + f.Tariff);
                 tariff += f.Quantity * f.Tariff;
+                // An expedited fill says nothing of the regular supply's lead time, which sizes the order-up-to position: learnt
+                // from it, a firm that bridged a ban from its stockpile (14 days) sized its position for 14 days and ran its cover
+                // down towards 0 once orders went back to a 45-day supplier (a probe, Dec 2026).
+                if (f.Urgent) continue;
+                regular += f.Quantity;
                 days += f.Quantity * (f.ArrivalTick - f.OrderTick);
             }
             if (q <= 0) continue;
             s.LastPrice[k] = value / q;
             if (tariff > 0) s.TariffRate[k] = tariff / (value - tariff);
             else s.TariffRate.Remove(k);
-            var l = s.ExpectedLeadTime.GetValueOrDefault(k);
-            s.ExpectedLeadTime[k] = l + learning * (days / q - l);
+            if (regular > 0)
+            {
+                var l = s.ExpectedLeadTime.GetValueOrDefault(k);
+                s.ExpectedLeadTime[k] = l + learning * (days / regular - l);
+            }
 
             // Every fill of the tick meets the oldest open orders alike (no seller fills a particular order): one mean wait.
             var waited = s.Unfilled.TryGetValue(k, out var open) ? OpenOrders.Fill(open, tick, q) : 0;

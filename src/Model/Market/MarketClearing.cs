@@ -27,10 +27,11 @@ public static class MarketClearing
     /// Equals) ship alike and merge. Declared with the fields that tell one buyer's fills apart first, as equality compares them
     /// in this order.</summary>
     readonly record struct FillKey(int ArrivalTick, EndUse EndUse, string SellerId, string Origin, double Price, double Tariff, double Subsidy,
-        double Rent, int OrderTick, string BuyerId, string BuyerCountry, string SellerCountry, string Commodity, string? SubsidyPayer, string? RentHolder)
+        double Rent, int OrderTick, string BuyerId, string BuyerCountry, string SellerCountry, string Commodity, string? SubsidyPayer, string? RentHolder,
+        bool Urgent)
     {
         public Fill ToFill(double quantity) => new(BuyerId, BuyerCountry, SellerId, SellerCountry, Commodity, Origin, EndUse, quantity, Price, Tariff,
-            Subsidy, SubsidyPayer, OrderTick, ArrivalTick) { Rent = Rent, RentHolder = RentHolder };
+            Subsidy, SubsidyPayer, OrderTick, ArrivalTick) { Rent = Rent, RentHolder = RentHolder, Urgent = Urgent };
     }
 
     /// <summary>The first key in <paramref name="run"/> equal to <paramref name="key"/> (List.IndexOf's answer): the fields that
@@ -728,7 +729,8 @@ public static class MarketClearing
             // Under a licence the shipment leaves today and arrives after transport; it goes under an application lodged one
             // processing delay ago, so its order dates from then (buyers learn their lead time, application to arrival, from it).
             var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
-                cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer, cand.RentHolder);
+                cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer, cand.RentHolder,
+                bid.WithinDays is not null);
             if (!string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
             {
                 FlushRun();

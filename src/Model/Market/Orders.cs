@@ -47,6 +47,9 @@ public sealed record Fill(string BuyerId, string BuyerCountry, string SellerId, 
     public double Rent { get; init; }
     /// <summary>Who holds the rent: "exporter" (the selling firms' country) or "state" (the exporting state, as an export tax).</summary>
     public string? RentHolder { get; init; }
+    /// <summary>Bought on an urgent bid (<see cref="Bid.WithinDays"/>): an expedited shipment, which teaches the buyer nothing
+    /// about the lead time of its regular supply.</summary>
+    public bool Urgent { get; init; }
 }
 
 /// <summary>
