@@ -5,8 +5,10 @@ using MarketSim.Model.Scenario;
 namespace MarketSim.Model.Agents;
 
 /// <summary>
-/// A national stockpile is a seller that sells only to its own country's firms, and only while the release rule holds
-/// (the country's unmet share last tick, or the price, above a threshold); it buys to refill while the price is low.
+/// A national stockpile is a seller that sells only to its own country's firms: to any of them while the release rule holds
+/// (the country's unmet share last tick, or the price, above a threshold, or a control with release_on_control), and
+/// otherwise, standing by, only to urgent bids (firms about to run out before their supply arrives); it buys to refill
+/// while the price is low.
 /// Its trading account is the country's fiscal cost: purchases minus sales, plus the cost of holding the stock
 /// (held × reference price × carrying_cost / 365 a day).
 /// </summary>
