@@ -89,6 +89,17 @@ public class ExpeditingTests
     }
 
     [Fact]
+    public void A_buyers_regular_and_urgent_bids_clear_alike_in_either_input_order()
+    {
+        // Same buyer, end use and application: the sort puts the regular bid first, so the input order decides nothing.
+        var regular = Bid("jp-maker", "JP", 30);
+        var urgent = Bid("jp-maker", "JP", 8) with { WithinDays = 2 };
+        Ask[] asks = [Ask("cn-sep", "CN", 20), Ask("jp-stock", "JP", 5, onlyFor: ["JP"])];
+        string Key(ClearingResult r) => string.Join(";", r.Fills.Select(f => $"{f.SellerId}:{f.Quantity:R}:{f.Urgent}"));
+        Assert.Equal(Key(Clear(World, asks, [regular, urgent])), Key(Clear(World, asks, [urgent, regular])));
+    }
+
+    [Fact]
     public void A_stockpile_on_standby_sells_to_urgent_bids_only()
     {
         var standby = Ask("jp-stock", "JP", 100, onlyFor: ["JP"]) with { UrgentOnly = true };

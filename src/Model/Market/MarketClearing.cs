@@ -116,7 +116,8 @@ public static class MarketClearing
         return byState;
     }
 
-    /// <summary>The bids by buyer id (ordinal), end use and application, ties in their input order (a stable sort). One pass checks
+    /// <summary>The bids by buyer id (ordinal), end use, application, then the regular bid before the urgent one (a buyer posts at
+    /// most one of each per end use, so the order is total and the input order never decides). One pass checks
     /// the order first, so bids that arrive sorted are not sorted again (in the benchmark's worlds about one market-tick in
     /// nine). The sort itself stays LINQ's: timed on 12,000 shuffled bids it was faster than Array.Sort of (bid, index) pairs
     /// (3.7–6.1 against 6.6–7.2 ms).</summary>
@@ -125,15 +126,19 @@ public static class MarketClearing
         var orders = new List<Bid>(input);
         for (int i = 1; i < orders.Count; i++)
             if (Compare(orders[i - 1], orders[i]) > 0)
-                return orders.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application).ToList();
+                return orders.OrderBy(b => b.BuyerId, StringComparer.Ordinal).ThenBy(b => b.EndUse).ThenBy(b => b.Application)
+                    .ThenBy(Urgency).ToList();
         return orders;
 
-        // The OrderBy chain's three keys as one comparison.
+        static int Urgency(Bid b) => b.WithinDays is null ? 0 : 1;
+
+        // The OrderBy chain's keys as one comparison.
         static int Compare(Bid x, Bid y)
         {
             var c = string.CompareOrdinal(x.BuyerId, y.BuyerId);
             if (c == 0) c = x.EndUse.CompareTo(y.EndUse);
-            return c != 0 ? c : x.Application.CompareTo(y.Application);
+            if (c == 0) c = x.Application.CompareTo(y.Application);
+            return c != 0 ? c : Urgency(x).CompareTo(Urgency(y));
         }
     }
 
