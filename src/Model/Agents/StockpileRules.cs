@@ -55,7 +55,7 @@ public static class StockpileRules
                 if (q > 1e-12) bids.Add(new Bid(sp.Id, s.Id, sp.Commodity, EndUse.Civil, q, sp.RefillPriceFactor * reference));
             }
             // Untriggered, it stands by for its firms that would run out before their supply arrives (urgent bids): a shortage
-            // seen coming, not yet met. As supply it counts only what it sells (flow 0), so standing by moves no price.
+            // seen coming, not yet met. As supply it counts only what it sells (flow 0), so standing by unsold moves no price.
             if (!release && held > 1e-12) Offer(held, standby: true);
 
             void Offer(double held, bool standby)

@@ -130,7 +130,7 @@ public static class MarketClearing
                     .ThenBy(Urgency).ToList();
         return orders;
 
-        static int Urgency(Bid b) => b.WithinDays is null ? 0 : 1;
+        static int Urgency(Bid b) => b.IsUrgent ? 1 : 0;
 
         // The OrderBy chain's keys as one comparison.
         static int Compare(Bid x, Bid y)
@@ -328,7 +328,7 @@ public static class MarketClearing
 
         bool Allowed(Bid bid, Candidate c) =>
             c.Delivered <= bid.LimitPrice && asks[c.Ask].SellerId != bid.BuyerId && (bid.WithinDays is not { } days || c.Transport <= days)
-            && (!asks[c.Ask].UrgentOnly || bid.WithinDays is not null)
+            && (!asks[c.Ask].UrgentOnly || bid.IsUrgent)
             && (asks[c.Ask].OnlyFor.Count > 0 || bid.Unqualified is null || !bid.Unqualified.Contains(asks[c.Ask].SellerCountry));
 
         // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
@@ -735,7 +735,7 @@ public static class MarketClearing
             // processing delay ago, so its order dates from then (buyers learn their lead time, application to arrival, from it).
             var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
                 cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer, cand.RentHolder,
-                bid.WithinDays is not null);
+                bid.IsUrgent);
             if (!string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
             {
                 FlushRun();
@@ -792,7 +792,7 @@ public static class MarketClearing
             if (metBuyer is not null && !string.Equals(metBuyer, bid.BuyerId, StringComparison.Ordinal)) FlushMet();
             var ownSeg = set.Segment;
             // An urgent bid's need is its buyer's regular bid's: what it leaves unmet is counted there, and it asked no one else.
-            var urgent = bid.WithinDays is not null;
+            var urgent = bid.IsUrgent;
             if (remaining[b] > tol && !urgent)
             {
                 segs.Clear();

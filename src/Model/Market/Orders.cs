@@ -23,6 +23,7 @@ public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, 
     /// (Procurement.BidFor). Its need is the regular bid's too, so what it leaves unmet is not counted as demand again, and
     /// it notes no disruption at the sellers it does not ask.</summary>
     public int? WithinDays { get; init; }
+    public bool IsUrgent => WithinDays is not null;
 }
 
 /// <summary>A seller's stock of one commodity of one origin on offer in one tick.</summary>
