@@ -44,6 +44,7 @@ public struct BidSurrogate
     [Id(9)] public string? Sector;
     [Id(10)] public double Normal;
     [Id(11)] public int? WithinDays;
+    [Id(12)] public double Horizon;
 }
 
 [RegisterConverter]
@@ -52,14 +53,14 @@ public sealed class BidConverter : IConverter<Bid, BidSurrogate>
     public Bid ConvertFromSurrogate(in BidSurrogate s) => new(s.BuyerId, s.BuyerCountry, s.Commodity, (EndUse)s.EndUse, s.Quantity, s.LimitPrice)
     {
         Premium = s.Premium, Unqualified = s.Unqualified, Application = s.Application, Sector = s.Sector, Normal = s.Normal,
-        WithinDays = s.WithinDays,
+        WithinDays = s.WithinDays, Horizon = s.Horizon,
     };
     public BidSurrogate ConvertToSurrogate(in Bid v) => new()
     {
         BuyerId = v.BuyerId, BuyerCountry = v.BuyerCountry, Commodity = v.Commodity, EndUse = (int)v.EndUse, Quantity = v.Quantity,
         LimitPrice = v.LimitPrice, Premium = v.Premium is null ? null : Surrogates.Dict(v.Premium),
         Unqualified = v.Unqualified is null ? null : Surrogates.Array(v.Unqualified), Application = v.Application, Sector = v.Sector, Normal = v.Normal,
-        WithinDays = v.WithinDays,
+        WithinDays = v.WithinDays, Horizon = v.Horizon,
     };
 }
 
@@ -75,17 +76,18 @@ public struct AskSurrogate
     [Id(6)] public string[] PriorityBuyers;
     [Id(7)] public string[] OnlyFor;
     [Id(8)] public bool UrgentOnly;
+    [Id(9)] public double CostIndex;
 }
 
 [RegisterConverter]
 public sealed class AskConverter : IConverter<Ask, AskSurrogate>
 {
     public Ask ConvertFromSurrogate(in AskSurrogate s) =>
-        new(s.SellerId, s.SellerCountry, s.Commodity, s.Origin, s.Quantity, s.Flow, s.PriorityBuyers, s.OnlyFor) { UrgentOnly = s.UrgentOnly };
+        new(s.SellerId, s.SellerCountry, s.Commodity, s.Origin, s.Quantity, s.Flow, s.PriorityBuyers, s.OnlyFor) { UrgentOnly = s.UrgentOnly, CostIndex = s.CostIndex };
     public AskSurrogate ConvertToSurrogate(in Ask v) => new()
     {
         SellerId = v.SellerId, SellerCountry = v.SellerCountry, Commodity = v.Commodity, Origin = v.Origin, Quantity = v.Quantity, Flow = v.Flow,
-        PriorityBuyers = Surrogates.Array(v.PriorityBuyers), OnlyFor = Surrogates.Array(v.OnlyFor), UrgentOnly = v.UrgentOnly,
+        PriorityBuyers = Surrogates.Array(v.PriorityBuyers), OnlyFor = Surrogates.Array(v.OnlyFor), UrgentOnly = v.UrgentOnly, CostIndex = v.CostIndex,
     };
 }
 

@@ -43,14 +43,14 @@ public static class Procurement
     /// <summary>Splits an order into civil and military bids by the buyer's military share of output.</summary>
     public static void AddBids(List<Bid> bids, string buyerId, string country, string commodity, double quantity, double limit, double militaryShare,
         IReadOnlyDictionary<string, double>? premium = null, IReadOnlyList<string>? unqualified = null, double normal = 0, string? sector = null,
-        int? withinDays = null)
+        int? withinDays = null, double horizon = 0)
     {
         if (quantity <= 1e-12) return;
         var m = Math.Clamp(militaryShare, 0, 1);
         var military = quantity * m;
         var civil = quantity - military;
-        if (civil > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Civil, civil, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * (1 - m), Sector = sector, WithinDays = withinDays });
-        if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * m, Sector = sector, WithinDays = withinDays });
+        if (civil > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Civil, civil, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * (1 - m), Sector = sector, WithinDays = withinDays, Horizon = horizon });
+        if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * m, Sector = sector, WithinDays = withinDays, Horizon = horizon });
     }
 
     /// <summary>A firm's bids for one input: order-up-to at its (precaution-raised) cover, with its risk premiums and qualified suppliers.
@@ -68,7 +68,9 @@ public static class Procurement
         OpenOrders.Post(open, tick, order + urgent);
         var premium = SupplierRisk.Premiums(s, world.Buyers, commodity);
         var unqualified = SupplierRisk.Unqualified(world, s, commodity, tick);
-        AddBids(bids, id, country, commodity, order, limit, militaryShare, premium, unqualified, dailyUse, sector);
+        // The horizon over which it closes its position's gap (the order-up-to rule's D + L + 1): what the price rule reads of
+        // its order beyond today's need.
+        AddBids(bids, id, country, commodity, order, limit, militaryShare, premium, unqualified, dailyUse, sector, horizon: cover + leadTime + 1);
         // Its normal requirement stays with the regular bid (licence volumes and rationing read it once).
         AddBids(bids, id, country, commodity, urgent, limit, militaryShare, premium, unqualified, 0, sector, fastDays);
     }

@@ -125,6 +125,21 @@ public static class ProducerRules
     public static double DesiredRate(ProducerSpec p, FirmState s, TickContext ctx) =>
         RateAt(p, s, Revenue(p, s, ctx), VariableCost(p, InputCost(p, s)));
 
+    /// <summary>
+    /// The producer's full cost per unit of output now (unit cost, inputs at the intensities it uses and the prices it last
+    /// paid) over the same at reference prices and intensities: its long-run supply price relative to the reference, which the
+    /// price rule's reversion reads (a processed good's price passes its input costs through in the long run: without it the
+    /// reversion pulled a magnet's price back to its reference while Dy stood at 8×, and magnet makers cut output for good).
+    /// 0 for a producer of co-products (a joint cost says nothing about each output's price) or with no cost at all.
+    /// </summary>
+    public static double CostIndex(ScenarioSpec world, ProducerSpec p, FirmState s)
+    {
+        if (p.CoProducts.Count > 0) return 0;
+        double reference = p.UnitCost;
+        foreach (var k in p.InputOrder()) reference += p.Inputs[k] * world.Commodity(k).ReferencePrice;
+        return reference > 0 ? (p.UnitCost + InputCost(p, s)) / reference : 0;
+    }
+
     /// <summary>C_v: the avoidable share of the unit cost plus the inputs' cost per unit of main output.</summary>
     static double VariableCost(ProducerSpec p, double inputCost) => p.VariableCostShare * p.UnitCost + inputCost;
 
@@ -189,6 +204,7 @@ public static class ProducerRules
         var rate = DesiredRate(p, s, ctx);
         var supply = FeasibleRate(p, s, rate, ctx.Tick);
         var asks = new List<Ask>();
+        var costIndex = CostIndex(world, p, s);
         foreach (var (k, ratio) in Outputs(p))
         {
             var stock = Stock.For(s.Finished, k);
@@ -196,7 +212,7 @@ public static class ProducerRules
             var flow = supply * ratio;
             if (total <= 1e-12)
             {
-                if (flow > 0) asks.Add(new Ask(p.Id, p.Country, k, p.Country, 0, flow, p.PriorityBuyers, []));
+                if (flow > 0) asks.Add(new Ask(p.Id, p.Country, k, p.Country, 0, flow, p.PriorityBuyers, []) { CostIndex = costIndex });
                 continue;
             }
             foreach (var o in Stock.Keys(stock))
@@ -206,10 +222,10 @@ public static class ProducerRules
                 {
                     // An offtake contract is a volume per tick (share × sales rate), not a claim on the whole stock.
                     var reserved = Math.Min(q, f * p.ReservedShare);
-                    asks.Add(new Ask(p.Id, p.Country, k, o, reserved, f * p.ReservedShare, p.PriorityBuyers, p.ReservedFor));
+                    asks.Add(new Ask(p.Id, p.Country, k, o, reserved, f * p.ReservedShare, p.PriorityBuyers, p.ReservedFor) { CostIndex = costIndex });
                     q -= reserved; f *= 1 - p.ReservedShare;
                 }
-                asks.Add(new Ask(p.Id, p.Country, k, o, q, f, p.PriorityBuyers, []));
+                asks.Add(new Ask(p.Id, p.Country, k, o, q, f, p.PriorityBuyers, []) { CostIndex = costIndex });
             }
         }
 

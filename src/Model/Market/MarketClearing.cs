@@ -771,6 +771,16 @@ public static class MarketClearing
             bySeller[asks[a].SellerId] = (segOfAsk[a], v.Flow + asks[a].Flow, v.Sold + sold[a], v.Cross + crossSold[a]);
         }
         foreach (var (_, v) in bySeller) AddTo(supply, v.Seg, Math.Max(0, Math.Max(v.Flow, v.Sold) - v.Cross));
+        // The long-run supply price each segment's price reverts to: the reference times its sellers' cost index, weighted by
+        // what they can make (a seller that states none counts at 1), so a processed good's price follows its inputs' cost.
+        var costWeighted = new Dictionary<string, double>();
+        var costWeight = new Dictionary<string, double>();
+        for (int a = 0; a < asks.Count; a++)
+        {
+            if (asks[a].Flow <= 0) continue;
+            AddTo(costWeighted, segOfAsk[a], asks[a].Flow * (asks[a].CostIndex > 0 ? asks[a].CostIndex : 1));
+            AddTo(costWeight, segOfAsk[a], asks[a].Flow);
+        }
 
         // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
         // segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced out
@@ -809,10 +819,16 @@ public static class MarketClearing
                 }
                 if (segs.Count == 0 && !outOfDeclaration && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
                 if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
-                // Demand is a flow: what is left of the order counts up to one day's normal requirement (all of it when the bid has
-                // none, as a stockpile's refill); the rest is not counted anywhere (a stock compared with flows would swamp them).
-                // It is not a backlog with a rebuild rate: the order-up-to bid posts the whole gap again next tick.
-                var unmet = part.Normal > 0 ? Math.Min(remaining[b], part.Normal) : remaining[b];
+                // Demand is a flow: what the buyer wants today, less what it got. It wants its day's need N and the rest of its
+                // order Q spread over its horizon h (the order-up-to rule's D + L + 1; stock adjustment as in Sterman, Management
+                // Science 35(3), 1989): w = min(Q, N + (Q − N)/h); all of Q when it states no need (a stockpile's refill). Before
+                // Dec 2026 what was left of the order counted up to a whole day's need, however much of the day's need it got: a
+                // buyer a day short of its stock target added a full day's use every tick, so any lasting shortfall, 0.6% or 15%,
+                // held world magnet prices near e ≈ 2.7× (a probe; PriceResponseTests).
+                var wanted = part.Normal > 0
+                    ? Math.Min(part.Quantity, part.Normal + (bid.Horizon > 0 ? Math.Max(0, part.Quantity - part.Normal) / bid.Horizon : 0))
+                    : part.Quantity;
+                var unmet = Math.Max(0, wanted - (part.Quantity - remaining[b]));
                 foreach (var sg in segs) AddTo(demand, sg, unmet / segs.Count);
             }
 
@@ -890,29 +906,32 @@ public static class MarketClearing
             && (c.Mode != ControlMode.Quota || UsedUp(c, Period(c)) || (Period(c) > 0 && UsedUp(c, Period(c) - 1)));
         foreach (var group in SegmentPooling.Groups(world, controls.Where(Separates).ToList()))
         {
-            double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0;
+            double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0, costW = 0, costN = 0;
             foreach (var seg in group)
             {
                 var sd = demand.GetValueOrDefault(seg);
                 var ss = supply.GetValueOrDefault(seg);
+                costW += costWeighted.GetValueOrDefault(seg);
+                costN += costWeight.GetValueOrDefault(seg);
                 d += sd;
                 sup += ss;
                 weighted += state.Prices[seg] * (sd + ss);
                 weight += sd + ss;
                 plain += state.Prices[seg];
             }
+            var anchor = costN > 0 ? commodity.ReferencePrice * (costW / costN) : commodity.ReferencePrice;
             var first = state.Prices[group[0]];
             var equal = group.All(seg => state.Prices[seg] == first);
             var mean = equal ? first : weight > 0 ? weighted / weight : plain / group.Count;
             // Within a day's step of the mean, arbitrage has done its work: one price, moved once for the group.
             if (group.All(seg => Math.Abs(Math.Log(mean / state.Prices[seg])) <= commodity.PriceAdjustment))
             {
-                var p = PriceRule.Next(mean, d, sup, commodity.PriceAdjustment, commodity.PriceReversion, commodity.ReferencePrice, lo, hi);
+                var p = PriceRule.Next(mean, d, sup, commodity.PriceAdjustment, commodity.PriceReversion, anchor, lo, hi);
                 foreach (var seg in group) priceOf[seg] = p;
             }
             else
                 foreach (var seg in group)
-                    priceOf[seg] = PriceRule.Next(state.Prices[seg], d, sup, commodity.PriceAdjustment, commodity.PriceReversion, commodity.ReferencePrice,
+                    priceOf[seg] = PriceRule.Next(state.Prices[seg], d, sup, commodity.PriceAdjustment, commodity.PriceReversion, anchor,
                         lo, hi, towards: mean);
         }
         foreach (var s in world.Segments)

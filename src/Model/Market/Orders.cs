@@ -23,6 +23,10 @@ public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, 
     /// (Procurement.BidFor). Its need is the regular bid's too, so what it leaves unmet is not counted as demand again, and
     /// it notes no disruption at the sellers it does not ask.</summary>
     public int? WithinDays { get; init; }
+    /// <summary>The days over which the buyer means to close the gap between its order and a day's need: its order-up-to
+    /// horizon D + L + 1 (0 = not known: only today's need counts). The price rule counts as demand the flow it wants today,
+    /// its need plus that gap spread over the horizon, not whatever is left of its order (MarketClearing).</summary>
+    public double Horizon { get; init; }
     public bool IsUrgent => WithinDays is not null;
 }
 
@@ -38,6 +42,11 @@ public sealed record Ask(string SellerId, string SellerCountry, string Commodity
     /// <summary>Only urgent bids (<see cref="Bid.WithinDays"/>) may buy it: a national stockpile on standby, selling to its firms
     /// that would run out before their supply arrives while no trigger has released it to every buyer.</summary>
     public bool UrgentOnly { get; init; }
+    /// <summary>The seller's full cost per unit now (its unit cost and its inputs at the prices it last paid) over the same at
+    /// reference prices and intensities: how far its long-run supply price has moved with its input costs (0 = not stated, as
+    /// for a stockpile or a producer of co-products, whose cost is joint: read as 1). The price rule's reversion pulls towards
+    /// the reference price times the flow-weighted mean of these (MarketClearing).</summary>
+    public double CostIndex { get; init; }
 }
 
 /// <summary>A matched trade. Price is per unit before tariff (the buyer's segment price when the sale crosses an export control
