@@ -45,6 +45,7 @@ public struct BidSurrogate
     [Id(10)] public double Normal;
     [Id(11)] public int? WithinDays;
     [Id(12)] public double Horizon;
+    [Id(13)] public double Base;
 }
 
 [RegisterConverter]
@@ -53,14 +54,14 @@ public sealed class BidConverter : IConverter<Bid, BidSurrogate>
     public Bid ConvertFromSurrogate(in BidSurrogate s) => new(s.BuyerId, s.BuyerCountry, s.Commodity, (EndUse)s.EndUse, s.Quantity, s.LimitPrice)
     {
         Premium = s.Premium, Unqualified = s.Unqualified, Application = s.Application, Sector = s.Sector, Normal = s.Normal,
-        WithinDays = s.WithinDays, Horizon = s.Horizon,
+        WithinDays = s.WithinDays, Horizon = s.Horizon, Base = s.Base,
     };
     public BidSurrogate ConvertToSurrogate(in Bid v) => new()
     {
         BuyerId = v.BuyerId, BuyerCountry = v.BuyerCountry, Commodity = v.Commodity, EndUse = (int)v.EndUse, Quantity = v.Quantity,
         LimitPrice = v.LimitPrice, Premium = v.Premium is null ? null : Surrogates.Dict(v.Premium),
         Unqualified = v.Unqualified is null ? null : Surrogates.Array(v.Unqualified), Application = v.Application, Sector = v.Sector, Normal = v.Normal,
-        WithinDays = v.WithinDays, Horizon = v.Horizon,
+        WithinDays = v.WithinDays, Horizon = v.Horizon, Base = v.Base,
     };
 }
 

@@ -43,14 +43,16 @@ public static class Procurement
     /// <summary>Splits an order into civil and military bids by the buyer's military share of output.</summary>
     public static void AddBids(List<Bid> bids, string buyerId, string country, string commodity, double quantity, double limit, double militaryShare,
         IReadOnlyDictionary<string, double>? premium = null, IReadOnlyList<string>? unqualified = null, double normal = 0, string? sector = null,
-        int? withinDays = null, double horizon = 0)
+        int? withinDays = null, double horizon = 0, double? baseQuantity = null)
     {
         if (quantity <= 1e-12) return;
         var m = Math.Clamp(militaryShare, 0, 1);
         var military = quantity * m;
         var civil = quantity - military;
-        if (civil > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Civil, civil, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * (1 - m), Sector = sector, WithinDays = withinDays, Horizon = horizon });
-        if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * m, Sector = sector, WithinDays = withinDays, Horizon = horizon });
+        // The base splits as the quantity does (all of it when none is given: an urgent bid is all base).
+        var baseShare = baseQuantity is { } bq ? Math.Clamp(bq / quantity, 0, 1) : 1;
+        if (civil > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Civil, civil, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * (1 - m), Sector = sector, WithinDays = withinDays, Horizon = horizon, Base = civil * baseShare });
+        if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * m, Sector = sector, WithinDays = withinDays, Horizon = horizon, Base = military * baseShare });
     }
 
     /// <summary>A firm's bids for one input: order-up-to at its (precaution-raised) cover, with its risk premiums and qualified suppliers.
@@ -62,7 +64,10 @@ public static class Procurement
         var cover = SupplierRisk.CoverDays(s, world.Buyers, commodity, ownCoverDays);
         var leadTime = s.ExpectedLeadTime.GetValueOrDefault(commodity);
         var onHand = Stock.Total(s.Inputs.GetValueOrDefault(commodity));
-        var order = OrderUpTo(dailyUse, cover, leadTime, onHand, InTransit(s, commodity), extra, ceiling);
+        var inTransit = InTransit(s, commodity);
+        var order = OrderUpTo(dailyUse, cover, leadTime, onHand, inTransit, extra, ceiling);
+        // What it would order at its own cover: the part an oversubscribed seller serves before precautionary stock (Rationing).
+        var baseOrder = Math.Min(order, OrderUpTo(dailyUse, ownCoverDays, leadTime, onHand, inTransit, extra, ceiling));
         var urgent = UrgentOrder(world, s, country, commodity, dailyUse, leadTime, onHand, tick, out var fastDays);
         if (!s.Unfilled.TryGetValue(commodity, out var open)) s.Unfilled[commodity] = open = [];
         OpenOrders.Post(open, tick, order + urgent);
@@ -70,7 +75,8 @@ public static class Procurement
         var unqualified = SupplierRisk.Unqualified(world, s, commodity, tick);
         // The horizon over which it closes its position's gap (the order-up-to rule's D + L + 1): what the price rule reads of
         // its order beyond today's need.
-        AddBids(bids, id, country, commodity, order, limit, militaryShare, premium, unqualified, dailyUse, sector, horizon: cover + leadTime + 1);
+        AddBids(bids, id, country, commodity, order, limit, militaryShare, premium, unqualified, dailyUse, sector, horizon: cover + leadTime + 1,
+            baseQuantity: baseOrder);
         // Its normal requirement stays with the regular bid (licence volumes and rationing read it once).
         AddBids(bids, id, country, commodity, urgent, limit, militaryShare, premium, unqualified, 0, sector, fastDays);
     }

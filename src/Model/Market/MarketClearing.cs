@@ -591,7 +591,8 @@ public static class MarketClearing
                 need[k] = 0;
                 if (cands[reqs[k].Bid][reqs[k].Cand].Priority != priority) continue;
                 q[k] = reqs[k].Q;
-                if (world.Buyers.NeedsFirst) need[k] = reqs[k].Q * Rationing.NeedShare(parts[reqs[k].Bid].Normal, parts[reqs[k].Bid].Quantity);
+                need[k] = reqs[k].Q * Rationing.NeedShare(OrderOf(reqs[k].Bid), parts[reqs[k].Bid].Normal / Math.Max(parts[reqs[k].Bid].Quantity, double.Epsilon),
+                    world.Buyers.NeedsFirst);
             }
             Rationing.Allocate(q.AsSpan(0, n), need.AsSpan(0, n), capacity, alloc.AsSpan(0, n));
             return alloc;

@@ -27,6 +27,10 @@ public sealed record Bid(string BuyerId, string BuyerCountry, string Commodity, 
     /// horizon D + L + 1 (0 = not known: only today's need counts). The price rule counts as demand the flow it wants today,
     /// its need plus that gap spread over the horizon, not whatever is left of its order (MarketClearing).</summary>
     public double Horizon { get; init; }
+    /// <summary>The part of Quantity that restores the buyer's own cover (its order-up-to gap at its own cover days, before
+    /// precaution raised them; all of an urgent bid): an oversubscribed seller serves every buyer's base before anyone's
+    /// precautionary remainder (Rationing). 0 = none stated (a stockpile's refill): all of it waits for the bases.</summary>
+    public double Base { get; init; }
     public bool IsUrgent => WithinDays is not null;
 }
 

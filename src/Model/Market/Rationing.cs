@@ -1,19 +1,33 @@
 namespace MarketSim.Model.Market;
 
 /// <summary>
-/// How an oversubscribed seller shares what it has among requests: needs first, the rest after. A request's *need* is the part
-/// of it that covers the buyer's normal requirement for the day (the bid's <see cref="Bid.Normal"/> over its quantity); the
-/// rest builds stock (cover, precaution). Suppliers on allocation serve customers by their normal offtake rather than by the
-/// size of their orders (allocation by past sales: Cachon &amp; Lariviere, Management Science 45(8), 1999, show that sharing in
-/// proportion to orders rewards inflated orders); so a firm building 180 days of precautionary stock is no longer served
-/// ahead of an 18-day firm about to stop. Used with `buyers.needs_first: true`; otherwise every need is 0 and the sharing is
-/// pro rata to the orders (a spot market), bit for bit as before the option existed.
+/// How an oversubscribed seller shares what it has among requests: needs first, the rest after. By default a request's *need*
+/// is its share of the bid's base (<see cref="Bid.Base"/>: what restores the buyer's own cover; the rest is precautionary
+/// stock): suppliers on allocation fill customers' usual orders before anyone's surge (Cachon &amp; Lariviere, Management Science
+/// 45(8), 1999, show that sharing in proportion to orders rewards inflated orders), so a firm building 180 days of stock on
+/// the news is not served ahead of one about to stop. Before Dec 2026 the default was pro rata to the orders, and precaution
+/// raised the loss of a country denied Dy while every other country stocked up (a probe). With `buyers.needs_first: true` the
+/// need is the part that covers the buyer's normal requirement for the day (<see cref="Bid.Normal"/> over its quantity). An
+/// urgent bid is all need either way.
 /// </summary>
 public static class Rationing
 {
     /// <summary>The share of a bid's quantity that is need: Normal / Quantity, at most 1 (0 when no normal requirement is known,
     /// as for a stockpile's refill).</summary>
     public static double NeedShare(Bid bid) => NeedShare(bid.Normal, bid.Quantity);
+
+    /// <summary>
+    /// The share of a bid (or of one licence application of it, whose normal requirement per unit of quantity is
+    /// <paramref name="normalShare"/>) served first. By default its base (Bid.Base: what restores the buyer's own cover, before
+    /// precaution raised it; all of an urgent bid): a supplier on allocation fills its customers' usual orders before anyone's
+    /// precautionary surplus, so a firm building 180 days of stock on the news is not served ahead of one about to stop (a probe,
+    /// Dec 2026). With `needs_first`, the normal requirement (all of an urgent bid, which carries none: it is a need by
+    /// definition).
+    /// </summary>
+    public static double NeedShare(Bid bid, double normalShare, bool needsFirst) =>
+        bid.IsUrgent ? 1
+        : needsFirst ? Math.Clamp(normalShare, 0, 1)
+        : NeedShare(bid.Base, bid.Quantity);
 
     /// <summary>The same share for a part of a bid with this normal requirement and quantity.</summary>
     public static double NeedShare(double normal, double quantity) => normal > 0 && quantity > 0 ? Math.Min(1, normal / quantity) : 0;
