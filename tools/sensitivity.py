@@ -100,7 +100,7 @@ def main():
                     return t if prec else replace_once(t, "precaution_max_cover_days: 180", "precaution_max_cover_days: 0")
                 submit(("lead", days, prec, "cut"), "cut", edit(cut), 7)
                 submit(("lead", days, prec, "base"), "base", edit(base), 7)
-        # Rationing (pro rata, or needs first) by the precaution bound, and 50% more high-temperature magnet capacity in Japan
+        # Rationing (bases first, the default, or needs first) by the precaution bound, and 50% more high-temperature magnet capacity in Japan
         # and Germany: the cut-off less the baseline with the same edit, seed 7.
         def cut_less_base(key, edit):
             submit(key + ("cut",), "cut", edit(cut), 7)
@@ -130,7 +130,7 @@ def main():
     def diff(key): return (r[key + ("cut",)] - r[key + ("base",)]) / 1e6
     print("japan-cutoff-3m less baseline, Japan's direct loss by rationing rule and precaution bound (seed 7, $ m):")
     for needs_first in (False, True):
-        print(f"  {'needs first' if needs_first else 'pro rata   '}: " + " / ".join(f"{diff(('rationing', b, needs_first)):,.2f}" for b in (0, 90, 180))
+        print(f"  {'needs first' if needs_first else 'bases first'}: " + " / ".join(f"{diff(('rationing', b, needs_first)):,.2f}" for b in (0, 90, 180))
               + " at 0 / 90 / 180 days")
     print(f"japan-cutoff-3m less baseline with 50% more jp-magnet-ht and de-magnet-ht capacity: ${diff(('magnets', 1.5)):,.1f} m")
 
