@@ -1,10 +1,11 @@
 namespace MarketSim.Model.Market;
 
 /// <summary>
-/// Tâtonnement with reversion: p' = p·exp(κ·(D − S)/(D + S) − μ·ln(p/p₀)), bounded by [min, max].
-/// κ moves the price with excess demand; μ pulls it back towards the reference p₀ (the responses the model leaves out:
-/// recycling, hoarders selling, new marginal supply). A shortage held at z = (D − S)/(D + S) settles at p/p₀ = exp(κ·z/μ):
-/// a total cut-off (z = 1) with κ/μ = 3 gives ≈20×, the 2010–11 dysprosium spike (19–26×).
+/// Tâtonnement with reversion: p' = p·exp(κ·(D − S)/(D + S) − μ·ln(p/p̂)), bounded by [min, max].
+/// κ moves the price with excess demand; μ pulls it back towards p̂ (the responses the model leaves out: recycling, hoarders
+/// selling, new marginal supply): the market passes the reference price moved by its sellers' costs (MarketClearing), p₀
+/// where they state none. A shortage held at z = (D − S)/(D + S) settles at p/p̂ = exp(κ·z/μ): a total cut-off (z = 1) with
+/// κ/μ = 3 gives ≈20×, the 2010–11 dysprosium spike (19–26×).
 /// </summary>
 public static class PriceRule
 {
