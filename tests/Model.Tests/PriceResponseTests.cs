@@ -51,4 +51,26 @@ public class PriceResponseTests
         // reference must lift the magnet well above its reference.
         Assert.True(Price("magnet_ht", "world") > 1.3, $"world magnet {Price("magnet_ht", "world"):F2}×, Dy {Price("dy_oxide", "world"):F2}×");
     }
+
+    [Fact]
+    public void A_trickle_of_supply_does_not_set_the_long_run_price()
+    {
+        // China bans Dy, Tb and high-temperature magnets to everyone. Magnet makers outside China then run for want of Dy on
+        // whatever trickle they get; their cost at world Dy prices must not set the magnet price for everyone (a probe: a Dy
+        // separator of 0.002% of world supply took world magnets from 14.3× to the 40× cap by day 274).
+        double Magnets(double trickle)
+        {
+            var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+            var spec = b with
+            {
+                Days = 271,
+                Producers = b.Producers.Select(p => p.Id == "au-sep-hree" ? p with { Capacity = trickle } : p).ToList(),
+                Policies = [.. b.Policies, new Policies.ExportControl { Id = "cn-ban-all", Start = 0, Exporter = "CN", Commodities = ["dy_oxide", "tb_oxide", "magnet_ht"] }],
+            };
+            return new ReferenceRunner(spec, spec.Seed).Run(spec.Days).Last().Prices.Single(p => p.Commodity == "magnet_ht" && p.Market == "world").Price;
+        }
+        var none = Magnets(0);
+        var trickle = Magnets(0.0001);
+        Assert.InRange(trickle / none, 0.95, 1.05);
+    }
 }

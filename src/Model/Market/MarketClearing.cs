@@ -591,8 +591,14 @@ public static class MarketClearing
                 need[k] = 0;
                 if (cands[reqs[k].Bid][reqs[k].Cand].Priority != priority) continue;
                 q[k] = reqs[k].Q;
-                need[k] = reqs[k].Q * Rationing.NeedShare(OrderOf(reqs[k].Bid), parts[reqs[k].Bid].Normal / Math.Max(parts[reqs[k].Bid].Quantity, double.Epsilon),
+                // What is left of the part's need after its fills in earlier rounds, as a share of what it asks now: a need met in
+                // round 1 is not claimed again on the remainder (a probe's example: a buyer whose base was filled took 10.2
+                // against another's 7.8 of a base of 10).
+                var part = parts[reqs[k].Bid];
+                var partNeed = part.Quantity * Rationing.NeedShare(OrderOf(reqs[k].Bid), part.Normal / Math.Max(part.Quantity, double.Epsilon),
                     world.Buyers.NeedsFirst);
+                var needLeft = Math.Max(0, partNeed - (part.Quantity - remaining[reqs[k].Bid]));
+                need[k] = remaining[reqs[k].Bid] > 0 ? reqs[k].Q * Math.Min(1, needLeft / remaining[reqs[k].Bid]) : 0;
             }
             Rationing.Allocate(q.AsSpan(0, n), need.AsSpan(0, n), capacity, alloc.AsSpan(0, n));
             return alloc;
