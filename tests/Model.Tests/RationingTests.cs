@@ -86,7 +86,7 @@ public class RationingTests
         // china-japan-2026 with China's Dy to Japan under a quota of 0 for the year. Every importer hears of the 2025 licences and
         // raises its cover; with orders rationed pro rata, foreign stock-building took the magnets Japan's own maker made, and
         // precaution raised Japan's loss: $8.78 bn on against $4.75 bn off (a probe, Dec 2026; $8.45 bn and $6.61 bn with the
-        // flow demand count). Served base first: $4.29 bn and $6.61 bn.
+        // flow demand count). Served base first: $4.29 bn and $6.61 bn; $4.36 bn and $6.54 bn with needs net of earlier rounds.
         var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
         var quota = new ExportControl
         {
