@@ -12,10 +12,6 @@ namespace MarketSim.Model.Market;
 /// </summary>
 public static class Rationing
 {
-    /// <summary>The share of a bid's quantity that is need: Normal / Quantity, at most 1 (0 when no normal requirement is known,
-    /// as for a stockpile's refill).</summary>
-    public static double NeedShare(Bid bid) => NeedShare(bid.Normal, bid.Quantity);
-
     /// <summary>
     /// The share of a bid (or of one licence application of it, whose normal requirement per unit of quantity is
     /// <paramref name="normalShare"/>) served first. By default its base (Bid.Base: what restores the buyer's own cover, before
