@@ -796,6 +796,39 @@ public static class MarketClearing
         // country in a small list, in bid order, and written out when the next buyer starts: buyers in bid (ordinal) order, each
         // buyer's countries in Comparer<string>.Default order, as the sorted map this replaces gave them. Only each buyer's own
         // disruptions reach it (SessionRules.Route), so their order per buyer is the one that counts; no map of every buyer.
+        // Demand is a flow: what the buyer wants today, less what it got. It wants its day's need N and the rest of its order Q
+        // spread over its horizon h (the order-up-to rule's D + L + 1; stock adjustment as in Sterman, Management Science 35(3),
+        // 1989): w = min(Q, N + (Q − N)/h); all of Q when it states no need (a stockpile's refill). Before Dec 2026 what was left
+        // of the order counted up to a whole day's need, however much of the day's need it got: a buyer a day short of its
+        // stock target added a full day's use every tick, so any lasting shortfall, 0.6% or 15%, held world magnet prices near
+        // e ≈ 2.7× (a probe; PriceResponseTests).
+        // Per order, not per licence application: an order split into n applications wants w once, and what its approved
+        // applications bought serves the refused ones' need too. Unmet = max(0, w − Σ fills), shared among the order's parts
+        // in proportion to each part's own shortfall max(0, w/n − fill) (so it stands at the segments the short parts could
+        // still buy in). Before Dec 2026 each part counted its own shortfall: at an approval rate of 0.5 the refused half of
+        // every order counted half its need as unmet while the approved half overfilled it, and world Dy prices rose 2.1×
+        // against 1.2× with every application approved, on nearly the same imports (LicenceDemandTests).
+        static double Wanted(Bid bid, double q, double normal) =>
+            normal > 0 ? Math.Min(q, normal + (bid.Horizon > 0 ? Math.Max(0, q - normal) / bid.Horizon : 0)) : q;
+        double PartShortfall(int b) =>
+            remaining[b] > tol && !OrderOf(b).IsUrgent
+                ? Math.Max(0, Wanted(OrderOf(b), parts[b].Quantity, parts[b].Normal) - (parts[b].Quantity - remaining[b]))
+                : 0;
+        var unmetScale = rented.Rent<double>(orders.Count);
+        for (int o = 0; o < orders.Count; o++)
+        {
+            double q = 0, normal = 0, got = 0, shortfalls = 0;
+            for (int b = partAt[o]; b < partAt[o + 1]; b++)
+            {
+                q += parts[b].Quantity;
+                normal += parts[b].Normal;
+                got += parts[b].Quantity - remaining[b];
+                shortfalls += PartShortfall(b);
+            }
+            // x / x is exactly 1, so an order of one part counts its shortfall unchanged.
+            unmetScale[o] = shortfalls > 0 ? Math.Max(0, Wanted(orders[o], q, normal) - got) / shortfalls : 0;
+        }
+
         var disruptions = new List<Disruption>();
         var met = new List<(string Country, double Q, double E, bool Controlled)>(4);
         string? metBuyer = null;
@@ -826,16 +859,7 @@ public static class MarketClearing
                 }
                 if (segs.Count == 0 && !outOfDeclaration && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
                 if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
-                // Demand is a flow: what the buyer wants today, less what it got. It wants its day's need N and the rest of its
-                // order Q spread over its horizon h (the order-up-to rule's D + L + 1; stock adjustment as in Sterman, Management
-                // Science 35(3), 1989): w = min(Q, N + (Q − N)/h); all of Q when it states no need (a stockpile's refill). Before
-                // Dec 2026 what was left of the order counted up to a whole day's need, however much of the day's need it got: a
-                // buyer a day short of its stock target added a full day's use every tick, so any lasting shortfall, 0.6% or 15%,
-                // held world magnet prices near e ≈ 2.7× (a probe; PriceResponseTests).
-                var wanted = part.Normal > 0
-                    ? Math.Min(part.Quantity, part.Normal + (bid.Horizon > 0 ? Math.Max(0, part.Quantity - part.Normal) / bid.Horizon : 0))
-                    : part.Quantity;
-                var unmet = Math.Max(0, wanted - (part.Quantity - remaining[b]));
+                var unmet = PartShortfall(b) * unmetScale[part.Order];
                 foreach (var sg in segs) AddTo(demand, sg, unmet / segs.Count);
             }
 
