@@ -110,7 +110,11 @@ public class CalibrationTests
             Assert.InRange(l.Days - l.Waited, 45 - 1e-9, 108 + 1e-9);
         }
         foreach (var l in Baseline.Value.SelectMany(f => f.LeadTimes).Where(l => l.Destination == "JP" && l.Commodity == "magnet_ht"))
-            Assert.Equal((45.0, 0.0), (Math.Round(l.Days, 9), Math.Round(l.Waited, 9)));
+        {
+            // Within a millionth of a day: a float crumb of an order left by pro-rata matching is not a wait.
+            Assert.InRange(l.Days, 45 - 1e-6, 45 + 1e-6);
+            Assert.InRange(l.Waited, 0, 1e-6);
+        }
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public class FirmLearningTests
         var world = TestWorld.Make(commodities: [Oxide, Magnet]);
         var p = new ProducerSpec
         {
-            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 3,
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 3, MinInventoryDays = 3,
             Inputs = new Dictionary<string, double> { ["oxide"] = 0.5 },
         };
         var s = ProducerRules.Initialise(world, p);

@@ -41,8 +41,9 @@ public class LicenceDemandTests
         var said = $"approval 1: world Dy {all.Price:F2}x, Japan's imports {all.Imports:F1} t; 0.5: {half.Price:F2}x, {half.Imports:F1} t";
         // Japan gets nearly the same Dy either way: refused applications come through with later approvals.
         Assert.True(half.Imports > 0.97 * all.Imports, said);
-        // Measured Dec 2026, seed 7: 1.17x and 1.50x (per application: 1.17x and 2.09x, on 95.6 t and 94.0 t). What is left of
-        // the gap is the lumpiness of supply under independent draws (a buyer short some days and overfilled on others).
-        Assert.True(half.Price < 1.4 * all.Price, said);
+        // Measured Dec 2026, seed 7, producers opening at their store's target: 1.00x and 1.42x (counted per application: 1.00x
+        // and 1.99x, on 95.8 t and 93.7 t). What is left of the gap is the lumpiness of supply under independent draws (a buyer
+        // short some days and overfilled on others).
+        Assert.True(half.Price < 1.6 * all.Price, said);
     }
 }

@@ -115,7 +115,7 @@ public class ProducerRulesTests
         // towards 2; they do not fall below what it expected before because it had nothing more to sell.
         var p = new ProducerSpec
         {
-            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0, MinInventoryDays = 0,
             Inputs = new Dictionary<string, double> { ["oxide"] = 0.5 },
         };
         var s = Start(p, new() { ["oxide"] = new() });
@@ -139,7 +139,7 @@ public class ProducerRulesTests
     {
         var p = new ProducerSpec
         {
-            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0, MinInventoryDays = 0,
             Inputs = new Dictionary<string, double> { ["oxide"] = 0.5 },
         };
         var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 30, ["AU"] = 10 } });
@@ -158,7 +158,7 @@ public class ProducerRulesTests
     [Fact]
     public void A_primary_producer_gives_its_output_its_own_country_as_origin()
     {
-        var p = new ProducerSpec { Id = "au-mine", Country = "AU", Output = "ore", Capacity = 10, UnitCost = 10, InitialInventoryDays = 0 };
+        var p = new ProducerSpec { Id = "au-mine", Country = "AU", Output = "ore", Capacity = 10, UnitCost = 10, InitialInventoryDays = 0, MinInventoryDays = 0 };
         var s = Start(p, new());
         Settle(p, s);
         Assert.Equal(10, s.Finished["ore"]["AU"], 9);
@@ -170,7 +170,7 @@ public class ProducerRulesTests
     {
         var p = new ProducerSpec
         {
-            Id = "au-sep", Country = "AU", Output = "dy", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Id = "au-sep", Country = "AU", Output = "dy", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0, MinInventoryDays = 0,
             Inputs = new Dictionary<string, double> { ["ore"] = 2 }, CoProducts = new Dictionary<string, double> { ["tb"] = 0.2 },
         };
         var s = Start(p, new() { ["ore"] = new() { ["AU"] = 8 } }); // enough ore for 4 units, not 10
@@ -185,7 +185,7 @@ public class ProducerRulesTests
     {
         var p = new ProducerSpec
         {
-            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0, MinInventoryDays = 0,
             Inputs = new Dictionary<string, double> { ["oxide"] = 0.5, ["dy"] = 0.1 },
         };
         var s = Start(p, new() { ["oxide"] = new() { ["CN"] = 100 }, ["dy"] = new() { ["CN"] = 0.3 } });
@@ -223,7 +223,7 @@ public class ProducerRulesTests
         // reference prices. Dy for 3 of the 10 magnets planned: 7 lost, 7,000 lost, at reference prices and at 3×.
         var p = new ProducerSpec
         {
-            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0, MinInventoryDays = 0,
             Inputs = new Dictionary<string, double> { ["oxide"] = 0.5, ["dy"] = 0.1 },
         };
         foreach (var factor in new[] { 1.0, 3.0 })
@@ -244,7 +244,7 @@ public class ProducerRulesTests
         // magnets). With Dy on hand and only its price high, the magnets it does not make for that price are lost too.
         var p = new ProducerSpec
         {
-            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0,
+            Id = "jp-magnet", Country = "JP", Output = "magnet", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0, MinInventoryDays = 0,
             Inputs = new Dictionary<string, double> { ["oxide"] = 0.5, ["dy"] = 0.1 },
         };
         double Loss(double dyStock, double oxidePrice)

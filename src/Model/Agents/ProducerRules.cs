@@ -29,9 +29,18 @@ public static class ProducerRules
             origin = Provenance.Make(origin, p.Country,
                 p.Inputs.Keys.OrderBy(k => k, Ord).Select(k => (world.Commodity(k).InitialOrigin, p.Inputs[k], world.Commodity(k).ReferencePrice)),
                 OutputValue(world, p, 1), world.ContentCountries());
-        foreach (var (k, ratio) in Outputs(p)) Stock.Add(Stock.For(s.Finished, k), origin, ratio * p.Capacity * p.InitialInventoryDays);
+        foreach (var (k, ratio) in Outputs(p)) Stock.Add(Stock.For(s.Finished, k), origin, ratio * p.Capacity * OpeningInventoryDays(p));
         return s;
     }
+
+    /// <summary>
+    /// Days of capacity in the finished-goods store on day 0: `initial_inventory_days` if the scenario gives it, else the store's
+    /// target on day 0 (expected sales start at capacity, so max(`inventory_cap_days`, `min_inventory_days`)). A world that
+    /// opens at its own targets has nothing to build: buyers open at their cover targets too. Before Dec 2026 producers opened
+    /// at 5 days and filled towards 30 through the first months, a one-off stock build upstream in every run, so a policy's
+    /// effect depended on its calendar date (a ban on day 60 met ≈170 t more Chinese magnets in store than one on day 0).
+    /// </summary>
+    public static double OpeningInventoryDays(ProducerSpec p) => p.InitialInventoryDays ?? Math.Max(p.InventoryCapDays, p.MinInventoryDays);
 
     /// <summary>The main output (ratio 1) and the co-products, in a stable order.</summary>
     public static IEnumerable<(string Commodity, double Ratio)> Outputs(ProducerSpec p)
@@ -189,11 +198,11 @@ public static class ProducerRules
 
     /// <summary>
     /// Room left in the finished-goods store for the main output: `inventory_cap_days` of expected sales (of capacity when it
-    /// expects to sell more than it can make), never less than its opening stock (`initial_inventory_days` of capacity, so a
-    /// producer whose buyers left still has something on offer when they come back), less its stock.
+    /// expects to sell more than it can make), never less than its floor (`min_inventory_days` of capacity, so a producer whose
+    /// buyers left still has something on offer when they come back), less its stock.
     /// </summary>
     public static double Room(ProducerSpec p, FirmState s) =>
-        Math.Max(0, Math.Max(p.InventoryCapDays * Math.Min(s.Capacity, SalesBasis(p, s)), p.InitialInventoryDays * s.Capacity)
+        Math.Max(0, Math.Max(p.InventoryCapDays * Math.Min(s.Capacity, SalesBasis(p, s)), p.MinInventoryDays * s.Capacity)
             - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
 
     /// <summary>

@@ -270,11 +270,14 @@ public sealed record ProducerSpec
     /// <summary>The share of the unit cost (beyond inputs) a producer saves by not producing in the short run: its output
     /// falls only when revenue per unit is below this share of the unit cost plus its inputs (docs/MODEL.md, producers).</summary>
     public double VariableCostShare { get; init; } = 0.5;
-    /// <summary>The finished-goods store in days of min(capacity, expected sales) (at least the initial inventory's days of
+    /// <summary>The finished-goods store in days of min(capacity, expected sales) (at least <see cref="MinInventoryDays"/> of
     /// capacity): stock of the main output at it stops production (docs/MODEL.md, producers).</summary>
     public double InventoryCapDays { get; init; } = 30;
-    /// <summary>Finished stock at the start, in days of capacity; also the days of expected sales the producer aims to hold.</summary>
-    public double InitialInventoryDays { get; init; } = 5;
+    /// <summary>The store's floor in days of capacity: a producer whose buyers left keeps this much on offer.</summary>
+    public double MinInventoryDays { get; init; } = 5;
+    /// <summary>Finished stock at the start, in days of capacity; null = the store full at its target on day 0, as every
+    /// buyer's stock is (ProducerRules.OpeningInventoryDays).</summary>
+    public double? InitialInventoryDays { get; init; }
     /// <summary>Weight of each day's sales in the producer's expected sales (adaptive expectations).</summary>
     public double SalesLearning { get; init; } = 0.1;
     /// <summary>Buyers' countries served first when the producer is oversubscribed (e.g. Lynas → Japan).</summary>
