@@ -49,6 +49,14 @@ def scale_capacity(text, pid, factor):
     return replace_once(text, line, line.replace(f"capacity: {cap}", f"capacity: {float(cap) * factor!r}"))
 
 
+def producers_with(text, fields):
+    """Every producer record (the lines between `producers:` and `manufacturers:`) with `fields` added after its id."""
+    head, rest = text.split("\nproducers:", 1)
+    block, tail = rest.split("\nmanufacturers:", 1)
+    block = re.sub(r"- \{id: ([\w-]+),", lambda m: f"- {{id: {m.group(1)}, {fields},", block)
+    return head + "\nproducers:" + block + "\nmanufacturers:" + tail
+
+
 def split_firms(text, mid):
     """Each firm of the manufacturer record `mid` as two identical halves (share halved, same cover days)."""
     line = next(l for l in text.splitlines() if l.lstrip().startswith(f"- {{id: {mid},"))
@@ -112,6 +120,16 @@ def main():
                     return replace_once(t, "  precaution_build_days:", "  needs_first: true\n  precaution_build_days:") if needs_first else t
                 cut_less_base(("rationing", bound, needs_first), edit)
         cut_less_base(("magnets", 1.5), lambda t: scale_capacity(scale_capacity(t, "jp-magnet-ht", 1.5), "de-magnet-ht", 1.5))
+        # Producers' finished-goods stores (inventory_cap_days, the store they open at; ASSUMPTION 30) with precaution on and off,
+        # and the stores as before Dec 2026 (30 days, opened at 5).
+        stores = {f"{d}-day stores": f"inventory_cap_days: {d}" for d in (30, 15, 5)}
+        stores["30-day stores opened at 5 days"] = "initial_inventory_days: 5"
+        for label, fields in stores.items():
+            for prec in (True, False):
+                def edit(t, fields=fields, prec=prec):
+                    t = producers_with(t, fields)
+                    return t if prec else replace_once(t, "precaution_max_cover_days: 180", "precaution_max_cover_days: 0")
+                cut_less_base(("stores", label, prec), edit)
         r = {k: v.result() for k, v in jobs.items()}
 
     print("china-japan-2026, Japan's loss by seed and applications per buyer ($ bn):")
@@ -133,6 +151,9 @@ def main():
         print(f"  {'needs first' if needs_first else 'bases first'}: " + " / ".join(f"{diff(('rationing', b, needs_first)):,.2f}" for b in (0, 90, 180))
               + " at 0 / 90 / 180 days")
     print(f"japan-cutoff-3m less baseline with 50% more jp-magnet-ht and de-magnet-ht capacity: ${diff(('magnets', 1.5)):,.1f} m")
+    print("japan-cutoff-3m less baseline, Japan's direct loss by producers' store (seed 7, $ m, precaution on / off):")
+    for label in stores:
+        print(f"  {label}: " + " / ".join(f"{diff(('stores', label, prec)):,.1f}" for prec in (True, False)))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ public class AttributionCommandTests
     static void Ok(CliResult r) => Assert.True(r.ExitCode == 0, r.All);
 
     /// <summary>What vs_baseline.csv should say of one run, computed here from its summary.csv, flows.csv and rents.csv.</summary>
-    static Dictionary<(string Country, string Metric, string Commodity), (string Text, double Value)> Expected(string dir)
+    static Dictionary<(string Country, string Metric, string Commodity), (string Text, double Value)> Expected(string dir,
+        Dictionary<(string, string, string), (double Lo, double Hi)>? peakBounds = null)
     {
         var e = new Dictionary<(string, string, string), (string, double)>();
         foreach (var s in Rows(Path.Combine(dir, "summary.csv")))
@@ -43,18 +44,24 @@ public class AttributionCommandTests
             e[(s[0], "value_added", "")] = ("", 0);
         }
         // flows.csv: tick,date,origin,exporter,destination,commodity,quantity,value
-        var perTick = new Dictionary<(string Tick, string Dest, string Commodity), (double Q, double V)>();
+        var perTick = new Dictionary<(string Tick, string Dest, string Commodity), (double Q, double V, int Rows)>();
         foreach (var f in Rows(Path.Combine(dir, "flows.csv")).Where(f => f[3] != f[4]))
         {
             var k = (f[3], "export_revenue", "");
             e[k] = ("", e[k].Item2 + D(f[7]));
-            var (q, v) = perTick.GetValueOrDefault((f[0], f[4], f[5]));
-            perTick[(f[0], f[4], f[5])] = (q + D(f[6]), v + D(f[7]));
+            var (q, v, n) = perTick.GetValueOrDefault((f[0], f[4], f[5]));
+            perTick[(f[0], f[4], f[5])] = (q + D(f[6]), v + D(f[7]), n + 1);
         }
-        foreach (var ((_, dest, commodity), (q, v)) in perTick.Where(x => x.Value.Q > 0))
+        foreach (var ((_, dest, commodity), (q, v, n)) in perTick.Where(x => x.Value.Q > 0))
         {
             var k = (dest, "peak_import_price", commodity);
             e[k] = ("", Math.Max(e.TryGetValue(k, out var old) ? old.Item2 : double.MinValue, v / q));
+            // Quantities and values are written to six decimals, so a tick's unit value is known from the files only within
+            // what rounding each of its n rows by half a millionth allows; a tick of a few millionths of a tonne leaves it wide.
+            if (peakBounds is null) continue;
+            var r = n * 5e-7;
+            var (lo, hi) = ((v - r) / (q + r), q - r > 0 ? (v + r) / (q - r) : double.PositiveInfinity);
+            peakBounds[k] = peakBounds.TryGetValue(k, out var b) ? (Math.Max(b.Lo, lo), Math.Max(b.Hi, hi)) : (lo, hi);
         }
         // value_added.csv: tick,date,country,sector,value_added,cumulative
         foreach (var v in Rows(Path.Combine(dir, "value_added.csv")))
@@ -85,18 +92,22 @@ public class AttributionCommandTests
         Ok(CliProcess.Run(dir.Path, "run", Fixture, "--engine", "reference", "--out", "run"));
         Ok(CliProcess.Run(dir.Path, "run", WithoutPolicies(dir.Path, Removed), "--engine", "reference", "--out", "base"));
 
-        var run = Expected(dir["run"]);
-        var baseline = Expected(dir["base"]);
+        var runPeaks = new Dictionary<(string, string, string), (double Lo, double Hi)>();
+        var basePeaks = new Dictionary<(string, string, string), (double Lo, double Hi)>();
+        var run = Expected(dir["run"], runPeaks);
+        var baseline = Expected(dir["base"], basePeaks);
         var lines = File.ReadAllLines(dir["cmp/vs_baseline.csv"]);
         Assert.Equal("country,metric,commodity,run,baseline,difference", lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
         Assert.Equal(run.Keys.Union(baseline.Keys).Order().ToList(), rows.Select(r => (r[0], r[1], r[2])).Order().ToList());
 
-        static void Check(string cell, (string Text, double Value)? expected, string what)
+        static void Check(string cell, (string Text, double Value)? expected, string what, (double Lo, double Hi)? bounds = null)
         {
             if (expected is null) { Assert.True(cell == "", $"{what}: expected an empty cell, got '{cell}'"); return; }
             var (text, value) = expected.Value;
             if (text != "") Assert.True(cell == text, $"{what}: '{cell}' but the summary says '{text}'");
+            else if (bounds is { } b)
+                Assert.True(D(cell) >= b.Lo * (1 - 1e-9) && D(cell) <= b.Hi * (1 + 1e-9), $"{what}: {cell} but the files give {b.Lo}–{b.Hi}");
             // Sums of cells rounded to six decimals in flows.csv and rents.csv: a few millionths per row.
             else Assert.True(Math.Abs(D(cell) - value) <= 1e-4 + Math.Abs(value) * 1e-3, $"{what}: {cell} but the files give {value}");
         }
@@ -104,8 +115,8 @@ public class AttributionCommandTests
         {
             var k = (r[0], r[1], r[2]);
             var what = string.Join("/", r[..3]);
-            Check(r[3], run.TryGetValue(k, out var x) ? x : null, what + " run");
-            Check(r[4], baseline.TryGetValue(k, out var y) ? y : null, what + " baseline");
+            Check(r[3], run.TryGetValue(k, out var x) ? x : null, what + " run", runPeaks.TryGetValue(k, out var rb) ? rb : null);
+            Check(r[4], baseline.TryGetValue(k, out var y) ? y : null, what + " baseline", basePeaks.TryGetValue(k, out var bb) ? bb : null);
             if (r[3] == "" || r[4] == "") Assert.Equal("", r[5]);
             else Assert.True(Math.Abs(D(r[5]) - (D(r[3]) - D(r[4]))) <= 2e-6 + Math.Abs(D(r[3])) * 1e-12, $"{what}: difference {r[5]}");
         }

@@ -78,4 +78,31 @@ public class ComparativeStaticsTests
         Assert.True(tight.Count(Split) > 150, $"a binding quota split the market on {tight.Count(Split)} of 180 days");
         Assert.True(Rent(tight) > 0);
     }
+    [Fact]
+    public void A_quota_earns_its_rent_however_its_volume_is_paced()
+    {
+        // 120 t of Chinese Dy over 360 days, as 10 t a month or 120 t a year: a quota everyone sees binding is scarce from its
+        // period's first day, so both earn China a rent and keep the price abroad up alike. Before Dec 2026 the whole of a
+        // period's quota was open on its first day: the annual one shipped in the first weeks at China's price, earned no rent
+        // ($152 m monthly), and left the world without Chinese Dy for the rest of the year (a review's probe).
+        var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml")) with { Days = 360 };
+        (double Rent, double Shipped) Run(double quota, int period)
+        {
+            var q = new ExportControl
+            {
+                Id = "cn-dy-quota", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Quota,
+                QuotaQuantity = quota, QuotaPeriodDays = period,
+            };
+            var spec = baseline with { Policies = [.. baseline.Policies, q] };
+            var frames = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
+            return (frames.SelectMany(f => f.Rents).Where(r => r.Commodity == "dy_oxide").Sum(r => r.Rent),
+                frames.SelectMany(f => f.Flows).Where(f => f.Commodity == "dy_oxide" && f.Exporter == "CN" && f.Destination != "CN").Sum(f => f.Quantity));
+        }
+        var monthly = Run(10, 30);
+        var annual = Run(120, 360);
+        var said = $"monthly: rent ${monthly.Rent / 1e6:F1} m on {monthly.Shipped:F1} t; annual: ${annual.Rent / 1e6:F1} m on {annual.Shipped:F1} t";
+        Assert.True(annual.Shipped > 0.95 * monthly.Shipped && annual.Shipped < 1.05 * monthly.Shipped, said);
+        Assert.True(monthly.Rent > 0, said);
+        Assert.True(annual.Rent > 0.8 * monthly.Rent && annual.Rent < 1.25 * monthly.Rent, said);
+    }
 }

@@ -66,11 +66,12 @@ public class ExportControlTests
         var state = MarketClearing.Initialise(World, World.Commodity("oxide"));
         double Exported(int tick) => MarketClearing.Clear(World, state, tick, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10)], [quota], 1)
             .Fills.Sum();
-        Assert.Equal(10, Exported(0), 9);
-        Assert.Equal(5, Exported(1), 9);  // only 15 per 30 days
-        Assert.Equal(0, Exported(2), 9);
-        Assert.Equal(0, Exported(29), 9);
-        Assert.Equal(10, Exported(30), 9); // a new period
+        // The quota accrues through its period, 0.5 a day, what is not used carried forward within the period.
+        Assert.Equal(0.5, Exported(0), 9);
+        Assert.Equal(0.5, Exported(1), 9);
+        Assert.Equal(10, Exported(25), 9); // days 2–25 unused: 13 open, 10 asked
+        Assert.Equal(4, Exported(29), 9);  // the rest of the period's 15 (11 used)
+        Assert.Equal(0.5, Exported(30), 9); // a new period
     }
 
     [Fact]

@@ -328,16 +328,20 @@ public static class ProducerRules
         // prices as none), so the loss would follow prices instead of production.
         var referenceValueAdded = ReferenceValueAdded(world, p, s);
         var valueAdded = Math.Max(0, referenceValueAdded);
-        var benchmark = Math.Min(Math.Min(BenchmarkRate(world, p, s, ctx), room), s.ExpectedSales);
+        var unhindered = Math.Min(BenchmarkRate(world, p, s, ctx), room); // what it would make with inputs at hand and at reference prices
+        var benchmark = Math.Min(unhindered, s.ExpectedSales);
         var loss = Math.Max(0, benchmark - y) * valueAdded;
         s.CumulativeLoss += loss;
         s.PlannedRate = desired;
-        // Sales say what buyers want of it while inputs do not limit it. On a day it could not make its plan its sales are capped
-        // by what it had: they say buyers wanted at least that much, so expected sales may rise on them but not fall (under a
-        // licence that keeps its inputs short, expected sales learnt low before would otherwise stay low for good).
+        // Sales say what buyers want of it while inputs do not limit it, neither by their stock nor by their price. On a day its
+        // inputs cut its output its sales are capped by what it had: they say buyers wanted at least that much, so expected sales
+        // may rise on them but not fall (under a licence that keeps its inputs short, expected sales learnt low before would
+        // otherwise stay low for good). Before Dec 2026 a day whose output met a plan already cut by a dear input taught low
+        // sales too, so during a Dy ban the benchmark slid down with them and the loss shrank: a ban on Dy and Tb together
+        // counted 42% less loss than one on Dy alone (a review's probe on japan-cutoff-3m; `LossBenchmarkTests`).
         double sold = 0;
         foreach (var f in st.Sold) if (f.Commodity == p.Output) sold += f.Quantity;
-        if (y >= desired - 1e-9 || sold > s.ExpectedSales) s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
+        if (y >= unhindered - 1e-9 || sold > s.ExpectedSales) s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
 
         // A producer's recipe is fixed by chemistry (ore per tonne of oxide, NdPr per tonne of magnet) except where the scenario
         // gives an input a thrift entry (Dy and Tb in magnets: grain-boundary diffusion). Before Dec 2026 every input without one

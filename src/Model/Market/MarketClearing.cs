@@ -240,7 +240,7 @@ public static class MarketClearing
                 {
                     if (!c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)) continue;
                     banned |= c.Mode == ControlMode.Ban;
-                    separates |= Separates(c);
+                    separates |= Separates(c, afterFills: false);
                     toState |= c.RentToState;
                     // Every licence a state requires on this link is the buyer's one licence from that state (LicencesFor): the
                     // controls that are not licences in their order, then one licence per licensing state in ordinal order.
@@ -416,8 +416,26 @@ public static class MarketClearing
         // it pro rata among many requests leaves float crumbs (1.6e-9 t of a 20 t quota) that no request may take. Before Dec
         // 2026 an absolute 1e-9 counted such a quota as having room: it stopped separating the segments and China's and the
         // world's Dy prices met while the quota still bound every period.
-        bool UsedUp(ExportControl c, int period) =>
-            c.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(c, period)) <= Math.Max(Eps * c.QuotaQuantity, tol);
+        bool UsedUp(ExportControl c, int period, int lag = 0) => QuotaLeft(c, period, lag) <= Math.Max(Eps * c.QuotaQuantity, tol);
+        // A quota has a shadow price where it binds: used up in its period so far, or in the whole of the period before (its
+        // holders expect it to bind again and price it so). Offers are made before the day's fills, so they read it as it stood
+        // after yesterday's (on a period's first day, the period before alone); the price rule reads it after today's.
+        bool QuotaBinds(ExportControl c, bool afterFills) =>
+            (afterFills || (tick - c.Start) % Math.Max(1, c.QuotaPeriodDays) > 0) && UsedUp(c, Period(c), afterFills ? 0 : 1)
+            || (Period(c) > 0 && UsedUp(c, Period(c) - 1));
+        // A quota accrues through its period: by day d of a period of P days Q·(d + 1)/P may have shipped, what was not used
+        // carried to the period's later days. Holders of a quota everyone sees binding do not sell it all at once at the home
+        // price and then watch the price abroad rise; they spread it, and its scarcity is priced from the period's first day
+        // (intertemporal arbitrage of a storable good). Before Dec 2026 the whole of Q was open from each period's first day:
+        // the same 120 t of Dy a year earned China $152 m of rent as 10 t a month and none as 120 t a year, shipped in the
+        // first weeks at the home price (a review's probe; `ComparativeStaticsTests`).
+        // lag 1 reads the quota as it stood after yesterday's fills (what today's first offers know).
+        double QuotaLeft(ExportControl c, int period, int lag = 0)
+        {
+            var days = Math.Max(1, c.QuotaPeriodDays);
+            var open = period < Period(c) ? 1 : Math.Clamp(((tick - c.Start) % days + 1 - lag) / (double)days, 0, 1);
+            return c.QuotaQuantity * open - state.QuotaUsed.GetValueOrDefault(QuotaKey(c, period));
+        }
 
         // One licence state per application: "buyer|exporter" for the first (as before splitting), "buyer|exporter|j" after.
         int Licence(int b, Candidate c, int j)
@@ -659,7 +677,7 @@ public static class MarketClearing
                 {
                     var key = QuotaKey(ctl);
                     var want = asked.GetValueOrDefault(key);
-                    var left = Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(key));
+                    var left = Math.Max(0, QuotaLeft(ctl, Period(ctl)));
                     quotaScale[key] = want <= left || want <= 0 ? 1 : left / want;
                 }
             }
@@ -686,7 +704,7 @@ public static class MarketClearing
                         {
                             var ctl = cand.Controls[j];
                             if (ctl.Mode == ControlMode.Quota)
-                                q = Math.Min(q, Math.Max(0, ctl.QuotaQuantity - state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl))));
+                                q = Math.Min(q, Math.Max(0, QuotaLeft(ctl, Period(ctl))));
                             if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && table[id].HasLeft)
                                 q = Math.Min(q, Math.Max(0, table[id].Left));
                         }
@@ -932,10 +950,8 @@ public static class MarketClearing
         // A quota has a shadow price only where it binds: it separates the segments once used up in its period, and for the
         // whole of a period after one in which it was used up (its holders expect it to bind again and price it so). A quota
         // with room left that did not bind the period before separates nothing: arbitrage through it makes one price.
-        bool Separates(ExportControl c) =>
-            !Ignored(c)
-            && (c.Mode != ControlMode.Quota || UsedUp(c, Period(c)) || (Period(c) > 0 && UsedUp(c, Period(c) - 1)));
-        foreach (var group in SegmentPooling.Groups(world, controls.Where(Separates).ToList()))
+        bool Separates(ExportControl c, bool afterFills) => !Ignored(c) && (c.Mode != ControlMode.Quota || QuotaBinds(c, afterFills));
+        foreach (var group in SegmentPooling.Groups(world, controls.Where(c => Separates(c, afterFills: true)).ToList()))
         {
             double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0, costW = 0, costN = 0;
             foreach (var seg in group)
