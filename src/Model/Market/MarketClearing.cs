@@ -807,13 +807,6 @@ public static class MarketClearing
             AddTo(costWeight, segOfAsk[a], asks[a].Flow);
         }
 
-        // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
-        // segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced out
-        // of its own segment (limit below the price) adds nothing.
-        // What each buyer met per supplier country. A buyer's bids are consecutive (sorted by buyer id), so it is summed per
-        // country in a small list, in bid order, and written out when the next buyer starts: buyers in bid (ordinal) order, each
-        // buyer's countries in Comparer<string>.Default order, as the sorted map this replaces gave them. Only each buyer's own
-        // disruptions reach it (SessionRules.Route), so their order per buyer is the one that counts; no map of every buyer.
         // Demand is a flow: what the buyer wants today, less what it got. It wants its day's need N and the rest of its order Q
         // spread over its horizon h (the order-up-to rule's D + L + 1; stock adjustment as in Sterman, Management Science 35(3),
         // 1989): w = min(Q, N + (Q − N)/h); all of Q when it states no need (a stockpile's refill). Before Dec 2026 what was left
@@ -847,6 +840,13 @@ public static class MarketClearing
             unmetScale[o] = shortfalls > 0 ? Math.Max(0, Wanted(orders[o], q, normal) - got) / shortfalls : 0;
         }
 
+        // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
+        // segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced out
+        // of its own segment (limit below the price) adds nothing.
+        // What each buyer met per supplier country. A buyer's bids are consecutive (sorted by buyer id), so it is summed per
+        // country in a small list, in bid order, and written out when the next buyer starts: buyers in bid (ordinal) order, each
+        // buyer's countries in Comparer<string>.Default order, as the sorted map this replaces gave them. Only each buyer's own
+        // disruptions reach it (SessionRules.Route), so their order per buyer is the one that counts; no map of every buyer.
         var disruptions = new List<Disruption>();
         var met = new List<(string Country, double Q, double E, bool Controlled)>(4);
         string? metBuyer = null;
@@ -947,9 +947,8 @@ public static class MarketClearing
         // A segment on its own is a group of one: its price is its mean, and the general step below is the price rule.
         // A control that cannot bind (no buyer of the commodity among its destinations, an exporter that makes none, a quota above
         // all it can make) has no shadow price: it is still enforced, but it separates no segments, so it earns no rent either.
-        // A quota has a shadow price only where it binds: it separates the segments once used up in its period, and for the
-        // whole of a period after one in which it was used up (its holders expect it to bind again and price it so). A quota
-        // with room left that did not bind the period before separates nothing: arbitrage through it makes one price.
+        // A quota separates the segments only where it binds (QuotaBinds); one with room left that did not bind the period before
+        // separates nothing: arbitrage through it makes one price.
         bool Separates(ExportControl c, bool afterFills) => !Ignored(c) && (c.Mode != ControlMode.Quota || QuotaBinds(c, afterFills));
         foreach (var group in SegmentPooling.Groups(world, controls.Where(c => Separates(c, afterFills: true)).ToList()))
         {
