@@ -13,11 +13,17 @@ public static class ProducerRules
 
     public static FirmState Initialise(ScenarioSpec world, ProducerSpec p)
     {
-        var s = new FirmState { Id = p.Id, HomeSegment = world.SegmentOf(p.Country), Capacity = p.Capacity, TargetCapacity = p.Capacity, PlannedRate = p.Capacity, ExpectedSales = p.Capacity };
+        var s = new FirmState
+        {
+            Id = p.Id, HomeSegment = world.SegmentOf(p.Country), Capacity = p.Capacity, TargetCapacity = p.Capacity, PlannedRate = p.Capacity,
+            ExpectedSales = p.Capacity * world.OpeningUtilisation(p.Output),
+        };
+        // Inputs in position for what it buys for (its sales, as every day's bid is: InputRate), not for its capacity.
+        var rate = SalesBasis(p, s);
         foreach (var (k, a) in p.Inputs)
         {
             var c = world.Commodity(k);
-            Procurement.Initialise(s, k, c.InitialOrigin, a * p.Capacity, p.InputCoverDays,
+            Procurement.Initialise(s, k, c.InitialOrigin, a * rate, p.InputCoverDays,
                 Procurement.OpeningSupply(world, k, p.Id, p.Country, p.LeadTimeDays));
             s.LastPrice[k] = c.ReferencePrice;
             SupplierRisk.InitialiseQualification(world, s, p.Country, k);
@@ -29,18 +35,19 @@ public static class ProducerRules
             origin = Provenance.Make(origin, p.Country,
                 p.Inputs.Keys.OrderBy(k => k, Ord).Select(k => (world.Commodity(k).InitialOrigin, p.Inputs[k], world.Commodity(k).ReferencePrice)),
                 OutputValue(world, p, 1), world.ContentCountries());
-        foreach (var (k, ratio) in Outputs(p)) Stock.Add(Stock.For(s.Finished, k), origin, ratio * p.Capacity * OpeningInventoryDays(p));
+        var store = OpeningStore(p, s);
+        foreach (var (k, ratio) in Outputs(p)) Stock.Add(Stock.For(s.Finished, k), origin, ratio * store);
         return s;
     }
 
     /// <summary>
-    /// Days of capacity in the finished-goods store on day 0: `initial_inventory_days` if the scenario gives it, else the store's
-    /// target on day 0 (expected sales start at capacity, so max(`inventory_cap_days`, `min_inventory_days`)). A world that
-    /// opens at its own targets has nothing to build: buyers open at their cover targets too. Before Dec 2026 producers opened
+    /// The main output in the finished-goods store on day 0: `initial_inventory_days` of capacity if the scenario gives it, else
+    /// the store's target (Room with nothing in it), as every buyer opens at its cover target. Before Dec 2026 producers opened
     /// at 5 days and filled towards 30 through the first months, a one-off stock build upstream in every run, so a policy's
     /// effect depended on its calendar date (a ban on day 60 met ≈170 t more Chinese magnets in store than one on day 0).
     /// </summary>
-    public static double OpeningInventoryDays(ProducerSpec p) => p.InitialInventoryDays ?? Math.Max(p.InventoryCapDays, p.MinInventoryDays);
+    static double OpeningStore(ProducerSpec p, FirmState s) =>
+        p.InitialInventoryDays is { } days ? days * p.Capacity : StoreTarget(p, s);
 
     /// <summary>The main output (ratio 1) and the co-products, in a stable order.</summary>
     public static IEnumerable<(string Commodity, double Ratio)> Outputs(ProducerSpec p)
@@ -194,16 +201,22 @@ public static class ProducerRules
     /// sales Ŝ, or its capacity when it makes co-products (a separator's NdPr sales say nothing about what buyers want of its
     /// Dy; until sales are learnt per output, a joint producer plans on capacity as before).
     /// </summary>
-    static double SalesBasis(ProducerSpec p, FirmState s) => p.CoProducts.Count > 0 ? s.Capacity : s.ExpectedSales;
+    static double SalesBasis(ProducerSpec p, FirmState s) => SalesBasis(p, s.Capacity, s.ExpectedSales);
+
+    /// <summary>The same for a capacity and expected sales (OpeningDemand reads it before any state exists).</summary>
+    internal static double SalesBasis(ProducerSpec p, double capacity, double expectedSales) => p.CoProducts.Count > 0 ? capacity : expectedSales;
 
     /// <summary>
-    /// Room left in the finished-goods store for the main output: `inventory_cap_days` of expected sales (of capacity when it
-    /// expects to sell more than it can make), never less than its floor (`min_inventory_days` of capacity, so a producer whose
-    /// buyers left still has something on offer when they come back), less its stock.
+    /// The store's target for the main output: `inventory_cap_days` of expected sales (of capacity when it expects to sell more
+    /// than it can make), never less than its floor (`min_inventory_days` of capacity, so a producer whose buyers left still has
+    /// something on offer when they come back).
     /// </summary>
+    static double StoreTarget(ProducerSpec p, FirmState s) =>
+        Math.Max(p.InventoryCapDays * Math.Min(s.Capacity, SalesBasis(p, s)), p.MinInventoryDays * s.Capacity);
+
+    /// <summary>Room left in the finished-goods store for the main output: its target less its stock.</summary>
     public static double Room(ProducerSpec p, FirmState s) =>
-        Math.Max(0, Math.Max(p.InventoryCapDays * Math.Min(s.Capacity, SalesBasis(p, s)), p.MinInventoryDays * s.Capacity)
-            - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
+        Math.Max(0, StoreTarget(p, s) - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
 
     /// <summary>
     /// The rate of output a producer buys inputs for day by day: what it expects to sell, no more than its desired rate. This is

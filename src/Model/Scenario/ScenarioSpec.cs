@@ -100,6 +100,16 @@ public sealed record ScenarioSpec
         return c.Index.TryGetValue(commodity, out var v) ? v : [];
     }
 
+    Indexed<(IReadOnlyList<ProducerSpec>, IReadOnlyList<ManufacturerSpec>), Dictionary<string, double>>? _utilisation;
+    /// <summary>The share of its producers' capacity buyers take of the commodity on day 0 with no policy
+    /// (Agents.OpeningDemand.Utilisations); indexed once.</summary>
+    public double OpeningUtilisation(string commodity)
+    {
+        if (_utilisation is not { } c || !ReferenceEquals(c.Of.Item1, Producers) || !ReferenceEquals(c.Of.Item2, Manufacturers))
+            _utilisation = c = new((Producers, Manufacturers), Agents.OpeningDemand.Utilisations(this));
+        return c.Index.GetValueOrDefault(commodity, 1);
+    }
+
     Indexed<IReadOnlyList<PolicySpec>, HashSet<string>>? _contentCountries;
     /// <summary>Countries whose content lots carry: the exporters of the scenario's export controls (Agents/Provenance.cs).</summary>
     public IReadOnlyCollection<string> ContentCountries()
@@ -276,7 +286,7 @@ public sealed record ProducerSpec
     /// <summary>The store's floor in days of capacity: a producer whose buyers left keeps this much on offer.</summary>
     public double MinInventoryDays { get; init; } = 5;
     /// <summary>Finished stock at the start, in days of capacity; null = the store full at its target on day 0, as every
-    /// buyer's stock is (ProducerRules.OpeningInventoryDays).</summary>
+    /// buyer's stock is (ProducerRules.OpeningStore).</summary>
     public double? InitialInventoryDays { get; init; }
     /// <summary>Weight of each day's sales in the producer's expected sales (adaptive expectations).</summary>
     public double SalesLearning { get; init; } = 0.1;
