@@ -70,9 +70,9 @@ public class ExpeditingTests
         // position stays sized for the supplier it will go back to; a regular fill of 2 days does teach it.
         var s = Firm(0);
         Fill Bought(bool urgent) => new("jp-maker", "JP", "jp-stock", "JP", "oxide", "CN", EndUse.Civil, 3, 1000, 0, 0, null, 5, 7) { Urgent = urgent };
-        Procurement.Receive(s, [Bought(urgent: true)], learning: 0.5, tick: 5);
+        Procurement.Receive(s, [Bought(urgent: true)], learning: 0.5, tick: 5, new Dictionary<string, double> { ["oxide"] = 1 }, rate: 3);
         Assert.Equal(10, s.ExpectedLeadTime["oxide"], 12);
-        Procurement.Receive(s, [Bought(urgent: false)], learning: 0.5, tick: 6);
+        Procurement.Receive(s, [Bought(urgent: false)], learning: 0.5, tick: 6, new Dictionary<string, double> { ["oxide"] = 1 }, rate: 3);
         Assert.Equal(6, s.ExpectedLeadTime["oxide"], 12);
     }
 

@@ -67,7 +67,7 @@ public class OpenOrdersTests
         s.ExpectedLeadTime["magnet"] = 45;
         s.Unfilled["magnet"] = [];
         OpenOrders.Post(s.Unfilled["magnet"], 0, 6);
-        var imports = Procurement.Receive(s, [Import(4, 4, 49), Import(2, 4, 18, sellerCountry: "JP")], learning: 1, tick: 4);
+        var imports = Procurement.Receive(s, [Import(4, 4, 49), Import(2, 4, 18, sellerCountry: "JP")], learning: 1, tick: 4, new Dictionary<string, double> { ["magnet"] = 1 }, rate: 6);
         var i = Assert.Single(imports);
         Assert.Equal(("magnet", 4.0), (i.Commodity, i.Quantity));
         Assert.Equal(4 * (4 + 45), i.QuantityDays, 9);

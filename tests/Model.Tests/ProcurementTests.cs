@@ -74,6 +74,26 @@ public class ProcurementTests
         Assert.Equal([(30.0, 1.0)], Procurement.OpeningSupply(world, "oxide", "x", "CN", 30));
     }
 
+    static Dictionary<string, double> Recipe(string input) => new() { [input] = 1 };
+
+    [Fact]
+    public void A_days_fills_move_the_input_price_in_proportion_to_a_days_use()
+    {
+        // A firm using 4 a day values its input at 1000. A sliver at 4000 moves it by no more than the sliver's share of a day's
+        // use; half a day's use moves it halfway; a full day's use sets it. The lead time is learnt from every regular fill alike.
+        var s = new FirmState();
+        s.LastPrice["oxide"] = 1000;
+        s.ExpectedLeadTime["oxide"] = 10;
+        Fill At(double q, double price, int days) => new("jp", "JP", "cn", "CN", "oxide", "CN", EndUse.Civil, q, price, 0, 0, null, 0, days);
+        Procurement.Receive(s, [At(4e-9, 4000, 10)], learning: 1, tick: 0, Recipe("oxide"), rate: 4);
+        Assert.Equal(1000, s.LastPrice["oxide"], 4);
+        Procurement.Receive(s, [At(2, 3000, 20)], learning: 1, tick: 0, Recipe("oxide"), rate: 4);
+        Assert.Equal(2000, s.LastPrice["oxide"], 3);
+        Assert.Equal(20, s.ExpectedLeadTime["oxide"], 9);
+        Procurement.Receive(s, [At(1, 500, 30), At(3, 500, 30)], learning: 1, tick: 0, Recipe("oxide"), rate: 4);
+        Assert.Equal(500, s.LastPrice["oxide"], 6);
+    }
+
     [Fact]
     public void A_pipeline_holds_one_entry_per_arrival_input_and_origin_however_long_orders_take()
     {
@@ -89,7 +109,7 @@ public class ProcurementTests
                 F("CN", 0.25, t, t + 14 + t % 3), // a licence delay that lands on days other orders arrive
             };
             ordered += fills.Sum(f => f.Quantity);
-            Procurement.Receive(s, fills, learning: 0.1, tick: t);
+            Procurement.Receive(s, fills, learning: 0.1, tick: t, Recipe("oxide"), rate: 3.75);
             var before = Stock.Total(s.Inputs.GetValueOrDefault("oxide"));
             Procurement.Arrive(s, t);
             arrived += Stock.Total(s.Inputs.GetValueOrDefault("oxide")) - before;

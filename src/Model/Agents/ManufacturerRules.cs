@@ -37,7 +37,7 @@ public static class ManufacturerRules
 
     public static AgentReport Settle(ScenarioSpec world, ManufacturerSpec m, FirmState s, AgentSettlement st, TickContext ctx)
     {
-        var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick);
+        var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick, m.Inputs, m.PlannedOutput);
         Procurement.Arrive(s, st.Tick);
 
         var inputs = m.InputOrder();

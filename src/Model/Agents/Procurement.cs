@@ -121,8 +121,13 @@ public static class Procurement
     /// lead time from order (the days the order waited unfilled, then order tick to arrival). The lead time it learns and plans
     /// with is the fill's order tick to arrival (transport, plus the licence delay under a licence: the fill's order dates from
     /// its application): what it still lacks it asks for again every tick, so counting the wait there too would count it twice.
+    /// A day's fills move the price it values all its inputs at (its variable cost, its limit price) in proportion to their
+    /// size against a day's use of the input (<paramref name="recipe"/>[k]·θₖ·<paramref name="rate"/>), all the way from a
+    /// day's use up: a sliver says little of what its stock is worth. Before Dec 2026 a Dy stockpile of 10⁻⁹ t that sold once at ≈4× set Japan's magnet maker's input price and it cut
+    /// output 13% the next day (japan-cutoff-3m, precaution off, no stockpile: $444 m became $332 m).
     /// </summary>
-    public static IReadOnlyList<ImportLead> Receive(FirmState s, IReadOnlyList<Fill> bought, double learning, int tick)
+    public static IReadOnlyList<ImportLead> Receive(FirmState s, IReadOnlyList<Fill> bought, double learning, int tick,
+        IReadOnlyDictionary<string, double> recipe, double rate)
     {
         if (bought.Count == 0) return [];
         List<ImportLead>? imports = null;
@@ -161,7 +166,9 @@ public static class Procurement
                 days += f.Quantity * (f.ArrivalTick - f.OrderTick);
             }
             if (q <= 0) continue;
-            s.LastPrice[k] = value / q;
+            var use = recipe.GetValueOrDefault(k) * s.Intensity.GetValueOrDefault(k, 1) * rate;
+            var last = s.LastPrice.GetValueOrDefault(k, value / q);
+            s.LastPrice[k] = last + Weight(q, use) * (value / q - last);
             if (tariff > 0) s.TariffRate[k] = tariff / (value - tariff);
             else s.TariffRate.Remove(k);
             if (regular > 0)
@@ -186,6 +193,10 @@ public static class Procurement
         }
         return imports ?? (IReadOnlyList<ImportLead>)[];
     }
+
+    /// <summary>min(1, q/u): how far a day's fills of q move the input's price against a day's use u (all the way when the firm
+    /// uses none).</summary>
+    static double Weight(double q, double use) => use > 0 ? Math.Min(1, q / use) : 1;
 
     /// <summary>
     /// Books a shipment into a pipeline kept in arrival order, merged with one due the same tick with the same commodity and
