@@ -34,9 +34,10 @@ public class OpeningDemandTests
     }
 
     [Fact]
-    public void A_joint_producer_buys_for_its_capacity_and_a_commodity_nobody_buys_plans_on_capacity()
+    public void A_joint_producer_uses_inputs_for_its_main_outputs_sales_and_a_commodity_nobody_buys_plans_on_capacity()
     {
-        // The separator makes tb beside oxide: it buys ore for its capacity (its co-product's buyers are not learnt apart).
+        // The separator makes tb beside oxide: its store of oxide holds its output to oxide's sales, so it uses ore for those
+        // (it plans its buying on capacity, but what it buys beyond its use stays in its position).
         var world = TestWorld.Make(
             commodities: [Ore, TestWorld.Oxide, Tb],
             producers:
@@ -47,7 +48,7 @@ public class OpeningDemandTests
             manufacturers: [new() { Id = "jp-maker", Country = "JP", Sector = "car", PlannedOutput = 25, OutputValue = 1e6, ValueAdded = 1e5, CoverDays = 30, Inputs = new Dictionary<string, double> { ["oxide"] = 1 } }]);
 
         Assert.Equal(0.5, world.OpeningUtilisation("oxide"), 12);
-        Assert.Equal(0.5, world.OpeningUtilisation("ore"), 12);  // 50 of 100: capacity, not the 25 its oxide sells
+        Assert.Equal(0.25, world.OpeningUtilisation("ore"), 12); // the 25 its oxide sells, of 100
         Assert.Equal(1, world.OpeningUtilisation("tb"));          // made, but no buyer in the scenario
     }
 
@@ -64,5 +65,17 @@ public class OpeningDemandTests
         foreach (var f in frames) Assert.InRange(Traded(f), 0.99 * first, 1.01 * first);
         foreach (var p in frames[30].Prices)
             Assert.InRange(p.Price / spec.Commodity(p.Commodity).ReferencePrice, 0.97, 1.0);
+    }
+
+    [Fact]
+    public void With_no_policy_the_baseline_holds_its_reference_prices_for_a_year()
+    {
+        // The reference prices are what buyers paid at the world's opening utilisation (capacity = output × 1.03, producers
+        // breaking even at them), so the market reads supply at that utilisation. Before Dec 2026 spare capacity counted in
+        // full and by day 364 every price had slid: magnets 0.934×, NdPr 0.934×, Dy 0.947×, gallium 0.958×.
+        var spec = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        foreach (var f in new ReferenceRunner(spec, spec.Seed).Run(spec.Days))
+            foreach (var p in f.Prices)
+                Assert.InRange(p.Price / spec.Commodity(p.Commodity).ReferencePrice, 0.995, 1.005);
     }
 }

@@ -16,8 +16,9 @@ public static class OpeningDemand
     static readonly StringComparer Ord = StringComparer.Ordinal;
 
     /// <summary>
-    /// uₖ = min(1, Dₖ/Cₖ) for every commodity: Dₖ = Σ manufacturers aₖ·q̄ + Σ producers aₖ·(what they buy for: their own uᵢ·K, or
-    /// K for a joint producer), Cₖ = Σ producers K·(1, or the co-product's ratio). 1 where the scenario has no buyer of the
+    /// uₖ = min(1, Dₖ/Cₖ) for every commodity: Dₖ = Σ manufacturers aₖ·q̄ + Σ producers aₖ·uₒ·K (what they make: their main
+    /// output's sales, o, which their store holds them to; a joint producer too, though it plans its buying on capacity, as
+    /// what it buys beyond its use stays in its position), Cₖ = Σ producers K·(1, or the co-product's ratio). 1 where the scenario has no buyer of the
     /// commodity (its demand is outside the model) or no producer, and on a cycle of inputs (none in the shipped scenarios).
     /// Sums run over the scenario's lists in their order, so every engine gets the same figures.
     /// </summary>
@@ -40,7 +41,7 @@ public static class OpeningDemand
             if (!open.Add(k)) return 1;
             var demand = manufactured.GetValueOrDefault(k);
             foreach (var p in users.GetValueOrDefault(k) ?? [])
-                demand += p.Inputs[k] * ProducerRules.SalesBasis(p, p.Capacity, p.Capacity * Of(p.Output));
+                demand += p.Inputs[k] * p.Capacity * Of(p.Output);
             double capacity = 0;
             foreach (var p in world.ProducersOf(k)) capacity += p.Capacity * (p.Output == k ? 1 : p.CoProducts.GetValueOrDefault(k));
             open.Remove(k);

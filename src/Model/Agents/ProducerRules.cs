@@ -201,10 +201,7 @@ public static class ProducerRules
     /// sales Ŝ, or its capacity when it makes co-products (a separator's NdPr sales say nothing about what buyers want of its
     /// Dy; until sales are learnt per output, a joint producer plans on capacity as before).
     /// </summary>
-    static double SalesBasis(ProducerSpec p, FirmState s) => SalesBasis(p, s.Capacity, s.ExpectedSales);
-
-    /// <summary>The same for a capacity and expected sales (OpeningDemand reads it before any state exists).</summary>
-    internal static double SalesBasis(ProducerSpec p, double capacity, double expectedSales) => p.CoProducts.Count > 0 ? capacity : expectedSales;
+    static double SalesBasis(ProducerSpec p, FirmState s) => p.CoProducts.Count > 0 ? s.Capacity : s.ExpectedSales;
 
     /// <summary>
     /// The store's target for the main output: `inventory_cap_days` of expected sales (of capacity when it expects to sell more

@@ -785,17 +785,22 @@ public static class MarketClearing
 
         FlushRun();
 
-        // Supply: what each seller can make now, or what it sold if it sold more from stock (a sale from stock is supply too, so
-        // an order filled from inventory does not read as a shortage); at home less what it sold across controls (counted where
-        // it went).
+        // Supply: what each seller makes at the market's normal utilisation of what it can make now (u₀, the share of capacity
+        // buyers took on day 0: OpeningDemand), or what it sold if it sold more (a sale from stock or from spare capacity is
+        // supply too, so an order filled from inventory does not read as a shortage); at home less what it sold across
+        // controls (counted where it went). The reference prices are what buyers paid at that utilisation (the scenarios size
+        // capacity as output × 1.03 and let producers break even at reference prices), so the market is balanced there: before
+        // Dec 2026 spare capacity counted in full, z ≈ −0.015 with no policy, and every baseline price slid to 0.93–0.96× by
+        // day 364.
         // Per seller, not per lot: a seller's stock split into lots by origin is one supplier.
+        var normalRate = world.OpeningUtilisation(commodity.Id);
         var bySeller = new SortedDictionary<string, (string Seg, double Flow, double Sold, double Cross)>(StringComparer.Ordinal);
         for (int a = 0; a < asks.Count; a++)
         {
             var v = bySeller.GetValueOrDefault(asks[a].SellerId, (segOfAsk[a], 0, 0, 0));
             bySeller[asks[a].SellerId] = (segOfAsk[a], v.Flow + asks[a].Flow, v.Sold + sold[a], v.Cross + crossSold[a]);
         }
-        foreach (var (_, v) in bySeller) AddTo(supply, v.Seg, Math.Max(0, Math.Max(v.Flow, v.Sold) - v.Cross));
+        foreach (var (_, v) in bySeller) AddTo(supply, v.Seg, Math.Max(0, Math.Max(normalRate * v.Flow, v.Sold) - v.Cross));
         // The long-run supply price each segment's price reverts to: the reference times its sellers' cost index, weighted by
         // what they can make (a seller that states none counts at 1), so a processed good's price follows its inputs' cost.
         var costWeighted = new Dictionary<string, double>();
