@@ -13,10 +13,10 @@ public class LossBenchmarkTests
 {
     /// <summary>Japan's direct loss and the fall in its value added against the baseline, for japan-cutoff-3m with the 90-day
     /// ban on <paramref name="commodities"/> only.</summary>
-    static (double Loss, double ValueAddedFall) Cutoff(IReadOnlyList<string> commodities)
+    static (double Loss, double ValueAddedFall) Cutoff(IReadOnlyList<string> commodities, int end = 90)
     {
         var cut = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
-        cut = cut with { Policies = cut.Policies.Select(p => p is ExportControl { Id: "cn-cutoff-jp" } e ? e with { Commodities = commodities } : p).ToList() };
+        cut = cut with { Policies = cut.Policies.Select(p => p is ExportControl { Id: "cn-cutoff-jp" } e ? e with { Commodities = commodities, End = end } : p).ToList() };
         var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
         double Made(ScenarioSpec s, out double loss)
         {
@@ -39,5 +39,16 @@ public class LossBenchmarkTests
         Assert.True(both.Loss > 0.95 * dy.Loss, said);
         // The loss and the fall in value added tell the same story within a third.
         Assert.True(dy.Loss > 0.67 * dy.ValueAddedFall && both.Loss > 0.67 * both.ValueAddedFall, said);
+    }
+
+    [Fact]
+    public void A_longer_ban_counts_more_loss_as_a_maker_out_of_an_input_sells_its_store()
+    {
+        // Before Dec 2026 buyers spread orders by each seller's flow alone: under a 180-day Dy ban Japan's magnet maker, out of
+        // Dy, held 572.6 t of magnets for 90 days and sold none while its buyers took Chinese magnets; its store was full, so
+        // almost nothing counted lost ($5.4 m against $9.5 m for a 90-day ban). Now its stock counts over the buyer's horizon.
+        var ninety = Cutoff(["dy_oxide"], 90);
+        var long180 = Cutoff(["dy_oxide"], 180);
+        Assert.True(long180.Loss > 2 * ninety.Loss, $"90 days ${ninety.Loss / 1e6:F1} m, 180 days ${long180.Loss / 1e6:F1} m");
     }
 }

@@ -565,8 +565,11 @@ public static class MarketClearing
 
         // The sellers a buyer asks this round: among open links within the price band of the cheapest perceived cost, those
         // reserved for its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to the
-        // seller's capacity to supply (Flow: its market share, not whatever stock it happens to hold) × a weight falling linearly
-        // from 1 at the cheapest to 0 at the band's edge.
+        // seller's capacity to supply × a weight falling linearly from 1 at the cheapest to 0 at the band's edge. Its capacity to
+        // supply is its flow F (its market share, not whatever stock it happens to hold), or, if more, its stock spread over the
+        // buyer's horizon h (the rate that stock can serve the buyer's order at): a maker out of an input still sells its store
+        // to its customers. Before Dec 2026 F alone counted, and under a 180-day Dy ban on Japan its high-temperature magnet
+        // maker held 572.6 t of magnets for 90 days and sold none while its buyers took Chinese magnets.
         var open = new List<(int I, int Delay, double Cost)>();
         var chosen = new List<(int I, double W, int Delay)>();
         void Choose(int b)
@@ -589,7 +592,8 @@ public static class MarketClearing
             {
                 if (cost > edge || (asks[list[i].Ask].OnlyFor.Count > 0 ? 0 : 1) != top) continue;
                 var slope = band > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
-                var w = Math.Max(asks[list[i].Ask].Flow, 1e-9 * cap[list[i].Ask]) * slope;
+                var a = list[i].Ask;
+                var w = Math.Max(Math.Max(asks[a].Flow, cap[a] / Math.Max(1, OrderOf(b).Horizon)), 1e-9 * cap[a]) * slope;
                 chosen.Add((i, w, d));
             }
         }
