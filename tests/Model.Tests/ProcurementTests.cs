@@ -95,6 +95,22 @@ public class ProcurementTests
     }
 
     [Fact]
+    public void A_days_fills_move_the_tariff_a_firm_faces_alike()
+    {
+        // A sliver bought across a 100% tariff barely moves what thrift reads; a day's use at 100% sets it; a day's use with no
+        // tariff clears it.
+        var s = new FirmState();
+        s.LastPrice["oxide"] = 1000;
+        Fill At(double q, double tariff) => new("jp", "JP", "cn", "CN", "oxide", "CN", EndUse.Civil, q, 1000, tariff, 0, null, 0, 10);
+        Procurement.Receive(s, [At(4e-9, 1000)], learning: 0.1, tick: 0, Recipe("oxide"), rate: 4);
+        Assert.InRange(s.TariffRate.GetValueOrDefault("oxide"), 0, 1e-8);
+        Procurement.Receive(s, [At(4, 1000)], learning: 0.1, tick: 1, Recipe("oxide"), rate: 4);
+        Assert.Equal(1, s.TariffRate["oxide"], 9);
+        Procurement.Receive(s, [At(4, 0)], learning: 0.1, tick: 2, Recipe("oxide"), rate: 4);
+        Assert.False(s.TariffRate.ContainsKey("oxide"));
+    }
+
+    [Fact]
     public void A_pipeline_holds_one_entry_per_arrival_input_and_origin_however_long_orders_take()
     {
         // Every tick for 200 ticks the firm orders from home (14 days) and abroad (45 days, two origins): the pipeline's size

@@ -18,9 +18,11 @@ public sealed class FirmState
     public Dictionary<string, List<OpenOrder>> Unfilled { get; set; } = new();
     /// <summary>θ: input use per unit relative to the bill of materials (thrift and substitution).</summary>
     public Dictionary<string, double> Intensity { get; set; } = new();
-    /// <summary>Delivered price per unit (tariff included) of the last purchase of each input.</summary>
+    /// <summary>The delivered price per unit (tariff included) the firm values each input at: each day's fills move it by their
+    /// share of a day's use (Procurement.Receive).</summary>
     public Dictionary<string, double> LastPrice { get; set; } = new();
-    /// <summary>Tariff per unit of price paid on the last purchase of each input (no entry where it paid none).</summary>
+    /// <summary>Tariff per unit of price the firm faces on each input, moved by each day's fills by their share of a day's use as
+    /// <see cref="LastPrice"/> is (no entry where it is 0).</summary>
     public Dictionary<string, double> TariffRate { get; set; } = new();
     /// <summary>Producers: finished output (main and co-products): commodity → origin → quantity.</summary>
     public Dictionary<string, Dictionary<string, double>> Finished { get; set; } = new();

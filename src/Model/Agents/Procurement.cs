@@ -24,7 +24,7 @@ public static class Procurement
 
     /// <summary>
     /// The price a firm faces for an input, which its thrift answers to: today's price in its home segment raised by the tariff
-    /// it paid per unit of price on its last purchase. Before Dec 2026 thrift read the untaxed home price: a Japanese tariff of
+    /// it faces per unit of price (learnt from its purchases as the price it values the input at is: Receive). Before Dec 2026 thrift read the untaxed home price: a Japanese tariff of
     /// 500% on Chinese magnets moved no quantity that 25% had not.
     /// </summary>
     public static double PriceFaced(FirmState s, string commodity, TickContext ctx)
@@ -167,9 +167,14 @@ public static class Procurement
             }
             if (q <= 0) continue;
             var use = recipe.GetValueOrDefault(k) * s.Intensity.GetValueOrDefault(k, 1) * rate;
+            var weight = Weight(q, use);
             var last = s.LastPrice.GetValueOrDefault(k, value / q);
-            s.LastPrice[k] = last + Weight(q, use) * (value / q - last);
-            if (tariff > 0) s.TariffRate[k] = tariff / (value - tariff);
+            s.LastPrice[k] = last + weight * (value / q - last);
+            // The tariff it faces moves alike: a sliver bought across a tariff says as little of it as of the price.
+            var paid = tariff > 0 ? tariff / (value - tariff) : 0;
+            var faced = s.TariffRate.GetValueOrDefault(k);
+            faced += weight * (paid - faced);
+            if (faced > 0) s.TariffRate[k] = faced;
             else s.TariffRate.Remove(k);
             if (regular > 0)
             {
