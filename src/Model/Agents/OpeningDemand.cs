@@ -18,9 +18,10 @@ public static class OpeningDemand
     /// <summary>
     /// uₖ = min(1, Dₖ/Cₖ) for every commodity: Dₖ = Σ manufacturers aₖ·q̄ + Σ producers aₖ·uₒ·K (what they make: their main
     /// output's sales, o, which their store holds them to; a joint producer too, though it plans its buying on capacity, as
-    /// what it buys beyond its use stays in its position), Cₖ = Σ producers K·(1, or the co-product's ratio). 1 where the scenario has no buyer of the
-    /// commodity (its demand is outside the model) or no producer, and on a cycle of inputs (none in the shipped scenarios).
-    /// Sums run over the scenario's lists in their order, so every engine gets the same figures.
+    /// what it buys beyond its use stays in its position), Cₖ = Σ producers K·(1, or the co-product's ratio). 1 where the
+    /// scenario has no buyer of the commodity (its demand is outside the model) or no producer; on a cycle of inputs (none in
+    /// the shipped scenarios) a commodity met again while its own demand is being worked out counts at 1. Sums run over the
+    /// scenario's lists in their order, so every engine gets the same figures.
     /// </summary>
     public static Dictionary<string, double> Utilisations(ScenarioSpec world)
     {

@@ -24,8 +24,8 @@ public static class Procurement
 
     /// <summary>
     /// The price a firm faces for an input, which its thrift answers to: today's price in its home segment raised by the tariff
-    /// it faces per unit of price (learnt from its purchases as the price it values the input at is: Receive). Before Dec 2026 thrift read the untaxed home price: a Japanese tariff of
-    /// 500% on Chinese magnets moved no quantity that 25% had not.
+    /// it faces per unit of price (learnt from its purchases as the price it values the input at is: Receive). Before Dec 2026
+    /// thrift read the untaxed home price: a Japanese tariff of 500% on Chinese magnets moved no quantity that 25% had not.
     /// </summary>
     public static double PriceFaced(FirmState s, string commodity, TickContext ctx)
     {
@@ -123,8 +123,9 @@ public static class Procurement
     /// its application): what it still lacks it asks for again every tick, so counting the wait there too would count it twice.
     /// A day's fills move the price it values all its inputs at (its variable cost, its limit price) in proportion to their
     /// size against a day's use of the input (<paramref name="recipe"/>[k]·θₖ·<paramref name="rate"/>), all the way from a
-    /// day's use up: a sliver says little of what its stock is worth. Before Dec 2026 a Dy stockpile of 10⁻⁹ t that sold once at ≈4× set Japan's magnet maker's input price and it cut
-    /// output 13% the next day (japan-cutoff-3m, precaution off, no stockpile: $444 m became $332 m).
+    /// day's use up: a sliver says little of what its stock is worth (the tariff it faces moves alike). Before Dec 2026 a Dy
+    /// stockpile of 10⁻⁹ t that sold once at ≈4× set Japan's magnet maker's input price and it cut output 13% the next day
+    /// (japan-cutoff-3m, precaution off, no stockpile: $444 m became $332 m).
     /// </summary>
     public static IReadOnlyList<ImportLead> Receive(FirmState s, IReadOnlyList<Fill> bought, double learning, int tick,
         IReadOnlyDictionary<string, double> recipe, double rate)

@@ -273,7 +273,8 @@ public static class ProducerRules
 
     public static AgentReport Settle(ScenarioSpec world, ProducerSpec p, FirmState s, AgentSettlement st, TickContext ctx)
     {
-        var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick, p.Inputs, InputRate(p, s, DesiredRate(p, s, ctx)));
+        var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick, p.Inputs,
+            InputRate(p, s, DesiredRate(p, s, ctx)));
         foreach (var f in st.Sold) Stock.Take(Stock.For(s.Finished, f.Commodity), f.Origin, f.Quantity);
         LearnEndUse(world, s, st.Sold);
         Procurement.Arrive(s, st.Tick);
