@@ -82,24 +82,25 @@ public class TariffTests
     [Fact]
     public void Thrift_answers_to_the_tariff_the_firm_pays()
     {
-        // The baseline with a Japanese tariff on Chinese high-temperature magnets at 25% and at 500%. Diversion stops at the price
-        // band (what still comes from China has no other open offer), so what the higher rate can move is Japanese users' magnet
-        // use per unit: before Dec 2026 their thrift read the untaxed home price and the two runs were the same in every quantity.
+        // The baseline with a Japanese tariff on Chinese Dy oxide at 25% and at 500%. In 2024 only China separates Dy, so Japan's
+        // magnet maker has no other offer and pays the tariff on what it buys; what the higher rate can move is its Dy use per
+        // tonne of magnet: before Dec 2026 its thrift read the untaxed home price and the two runs were the same in every
+        // quantity. (A tariff on Chinese magnets no longer shows it: since Dec 2026 Japan's own makers serve Japanese buyers
+        // first when foreign buyers have Chinese magnets to turn to, and Japan buys none across the tariff.)
         var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
         (double Theta, double Bought) Run(double rate)
         {
-            var tariff = new Tariff { Id = "jp-tariff", Start = 0, Importer = "JP", Commodities = ["magnet_ht"], Origins = ["CN"], Rate = rate };
+            var tariff = new Tariff { Id = "jp-tariff", Start = 0, Importer = "JP", Commodities = ["dy_oxide"], Origins = ["CN"], Rate = rate };
             var spec = b with { Days = 365, Policies = [.. b.Policies, tariff] };
             var runner = new ReferenceRunner(spec, spec.Seed);
             var bought = runner.Run(spec.Days).SelectMany(f => f.Flows)
-                .Where(f => f.Commodity == "magnet_ht" && f.Destination == "JP").Sum(f => f.Quantity);
-            var users = spec.Manufacturers.Where(m => m.Country == "JP" && m.Inputs.ContainsKey("magnet_ht")).Select(m => m.Id).ToHashSet();
-            var theta = runner.States.Firms.Where(f => users.Contains(f.Id)).Average(f => f.Intensity.GetValueOrDefault("magnet_ht", 1));
+                .Where(f => f.Commodity == "dy_oxide" && f.Destination == "JP" && f.Exporter == "CN").Sum(f => f.Quantity);
+            var theta = runner.States.Firms.Single(f => f.Id == "jp-magnet-ht").Intensity.GetValueOrDefault("dy_oxide", 1);
             return (theta, bought);
         }
         var low = Run(0.25);
         var high = Run(5.0);
         Assert.True(high.Theta < low.Theta - 0.02, $"θ at 500% {high.Theta:F4}, at 25% {low.Theta:F4}");
-        Assert.True(high.Bought < low.Bought, $"Japan bought {high.Bought:F0} t of magnets at 500%, {low.Bought:F0} t at 25%");
+        Assert.True(high.Bought < low.Bought, $"Japan bought {high.Bought:F1} t of Chinese Dy at 500%, {low.Bought:F1} t at 25%");
     }
 }

@@ -21,7 +21,9 @@ public static class MarketClearing
     /// rounding (≈1e-16 of it per operation) and far below any trade. japan-2010's losses move with it (docs/MODEL.md, known
     /// limitations): at 1e-9 to 1e-14 of the size Japan's loss is $30.6–56.1 m.</summary>
     const double SizeTolerance = 1e-12;
-    static readonly bool[] PriorityFirst = [true, false];
+    /// <summary>The classes an oversubscribed seller serves in turn (Tier): its priority buyers, then the rest; within each,
+    /// requests with no other offer to turn to before those with one.</summary>
+    const int Tiers = 4;
 
     /// <summary>A fill's fields but its quantity: fills equal in all of them (the record's equality: strings ordinal, doubles by
     /// Equals) ship alike and merge. Declared with the fields that tell one buyer's fills apart first, as equality compares them
@@ -602,7 +604,7 @@ public static class MarketClearing
         // requests of the other class. Written into alloc[0 .. reqs.Count). The scratch arrays are rented once, as long as the
         // longest list of requests (below): grown per call they were new large arrays every tick (≈34 MB a tick at 100,000 buyers).
         double[] qScratch = [], needScratch = [], allocScratch = [];
-        double[] ClassAllocation(int a, PooledList<(int Bid, double Q, int Delay, int Cand)> reqs, bool priority, double capacity, double[] alloc)
+        double[] ClassAllocation(int a, PooledList<(int Bid, double Q, int Delay, int Cand, bool Alt)> reqs, int tier, double capacity, double[] alloc)
         {
             var n = reqs.Count;
             var q = qScratch;
@@ -611,7 +613,7 @@ public static class MarketClearing
             {
                 q[k] = 0;
                 need[k] = 0;
-                if (cands[reqs[k].Bid][reqs[k].Cand].Priority != priority) continue;
+                if (Tier(reqs[k]) != tier) continue;
                 q[k] = reqs[k].Q;
                 // What is left of the part's need after its fills in earlier rounds, as a share of what it asks now: a need met in
                 // round 1 is not claimed again on the remainder (a probe's example: a buyer whose base was filled took 10.2
@@ -630,12 +632,58 @@ public static class MarketClearing
         var room = new int[asks.Count];
         for (int b = 0; b < partCount; b++)
             foreach (var c in cands[b]) room[c.Ask]++;
-        var requests = new PooledList<(int Bid, double Q, int Delay, int Cand)>[asks.Count];
+        var requests = new PooledList<(int Bid, double Q, int Delay, int Cand, bool Alt)>[asks.Count];
         for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
         var longest = room.Length == 0 ? 0 : room.Max();
         qScratch = rented.Rent<double>(longest);
         needScratch = rented.Rent<double>(longest);
         allocScratch = rented.Rent<double>(longest);
+        // Who an oversubscribed seller serves first (what an auction allocates): a buyer with another offer to turn to, within
+        // the price band of this one's perceived cost and with room for its request, pays no more than that offer's cost for
+        // this one; a buyer with none would pay more. So, within each class (priority buyers, the rest), requests with no such
+        // alternative are served before those with one. Room is what a seller has left after the round's requests (spare =
+        // capacity − requested): a seller everyone turns to at once is no one's alternative. Without this, with a 100% Japanese
+        // tariff on Chinese magnets, Japan's makers shared their output pro rata with foreign buyers who could buy Chinese
+        // magnets at the same price, and Japan imported 2,182 t of Chinese magnets a year and paid the tariff on them (Dec 2026).
+        var requested = new double[asks.Count];
+        var oversubscribed = new bool[asks.Count];
+        // Worked out once a round, after its requests and before any is served (capacity as it stands then).
+        void FindAlternatives()
+        {
+            for (int a = 0; a < asks.Count; a++)
+            {
+                double total = 0;
+                var reqs = requests[a];
+                for (int k = 0; k < reqs.Count; k++) total += reqs[k].Q;
+                requested[a] = total;
+                oversubscribed[a] = total > cap[a] + tol;
+            }
+            for (int a = 0; a < asks.Count; a++)
+            {
+                if (!oversubscribed[a]) continue;
+                var reqs = requests[a];
+                for (int k = 0; k < reqs.Count; k++)
+                    if (HasAlternative(a, reqs[k])) reqs.At(k).Alt = true;
+            }
+        }
+        bool HasAlternative(int a, (int Bid, double Q, int Delay, int Cand, bool Alt) r)
+        {
+            var list = cands[r.Bid];
+            var at = costAt[parts[r.Bid].Order];
+            var edge = perceived[at + r.Cand] * (1 + band) + Eps;
+            double room = 0;
+            for (int i = 0; i < list.Count; i++)
+            {
+                var other = list[i].Ask;
+                if (other == a || perceived[at + i] > edge || cap[other] - requested[other] <= tol || !IsOpen(r.Bid, i, out _)) continue;
+                room += cap[other] - requested[other];
+                if (room >= r.Q) return true;
+            }
+            return false;
+        }
+        // A seller with room for every request serves them all in full, so only an oversubscribed one's requests are marked.
+        int Tier((int Bid, double Q, int Delay, int Cand, bool Alt) r) => (cands[r.Bid][r.Cand].Priority ? 0 : 2) + (r.Alt ? 1 : 0);
+
         for (int round = 0; round <= asks.Count + 1; round++)
         {
             // Every seller sold out: no link is open (IsOpen reads capacity first, so no licence is drawn), and a pass over every
@@ -653,10 +701,11 @@ public static class MarketClearing
                 double totalWeight = 0;
                 foreach (var c in chosen) totalWeight += c.W;
                 foreach (var c in chosen)
-                    requests[cands[b][c.I].Ask].Add((b, remaining[b] * c.W / totalWeight, c.Delay, c.I));
+                    requests[cands[b][c.I].Ask].Add((b, remaining[b] * c.W / totalWeight, c.Delay, c.I, false));
                 any = true;
             }
             if (!any) break;
+            FindAlternatives();
 
             // A quota is shared pro rata among the round's requests under it, not taken first come by buyer id: each request's
             // tentative quantity (its share of the seller's stock, priority class first) is scaled by the quota left over the
@@ -668,9 +717,12 @@ public static class MarketClearing
                 for (int a = 0; a < asks.Count; a++)
                 {
                     var reqs = requests[a];
-                    var alloc = ClassAllocation(a, reqs, true, cap[a], new double[reqs.Count]);
-                    var others = ClassAllocation(a, reqs, false, Math.Max(0, cap[a] - alloc.Sum()), new double[reqs.Count]);
-                    for (int k = 0; k < reqs.Count; k++) alloc[k] += others[k];
+                    var alloc = new double[reqs.Count];
+                    for (int tier = 0; tier < Tiers; tier++)
+                    {
+                        var share = ClassAllocation(a, reqs, tier, Math.Max(0, cap[a] - alloc.Sum()), new double[reqs.Count]);
+                        for (int k = 0; k < reqs.Count; k++) alloc[k] += share[k];
+                    }
                     for (int k = 0; k < reqs.Count; k++)
                         foreach (var ctl in cands[reqs[k].Bid][reqs[k].Cand].Controls)
                             if (ctl.Mode == ControlMode.Quota)
@@ -691,14 +743,15 @@ public static class MarketClearing
                 var reqs = requests[a];
                 if (reqs.Count == 0) continue;
                 var ask = asks[a];
-                // Priority buyers first, then the rest, each class rationed needs first (Rationing).
-                foreach (var cls in PriorityFirst)
+                // Priority buyers first, then the rest, each class those with no other offer to turn to first, each tier
+                // rationed needs first (Rationing).
+                for (int tier = 0; tier < Tiers; tier++)
                 {
-                    var alloc = ClassAllocation(a, reqs, cls, cap[a], allocScratch);
+                    var alloc = ClassAllocation(a, reqs, tier, cap[a], allocScratch);
                     for (int k = 0; k < reqs.Count; k++)
                     {
                         var r = reqs[k];
-                        if (cands[r.Bid][r.Cand].Priority != cls) continue;
+                        if (Tier(r) != tier) continue;
                         var q = alloc[k];
                         var cand = cands[r.Bid][r.Cand];
                         if (quotaScale is not null)

@@ -23,6 +23,13 @@ internal sealed class PooledList<T> : IDisposable
 
     public T this[int i] => i < Count ? _items[i] : throw new ArgumentOutOfRangeException(nameof(i));
 
+    /// <summary>The item at <paramref name="i"/>, to change in place.</summary>
+    public ref T At(int i)
+    {
+        if (i >= Count) throw new ArgumentOutOfRangeException(nameof(i));
+        return ref _items[i];
+    }
+
     public void Add(T item)
     {
         if (Count == _capacity) throw new InvalidOperationException($"a list with room for {_capacity} was given one more");

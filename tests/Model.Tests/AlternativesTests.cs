@@ -1,0 +1,48 @@
+using MarketSim.Model.Policies;
+using static MarketSim.Model.Tests.TestWorld;
+
+namespace MarketSim.Model.Tests;
+
+/// <summary>
+/// Who an oversubscribed seller serves first: buyers with no other offer to turn to before buyers with one (what an auction
+/// allocates: a buyer that can buy the same elsewhere at the same cost bids no more for this offer). A Japanese maker makes 10 a
+/// day; China's maker 100. Japan taxes Chinese oxide 100%, so to a Japanese buyer China's offer is twice the price and outside
+/// its band; to a US buyer both offers cost the same.
+/// </summary>
+public class AlternativesTests
+{
+    static readonly Tariff JapaneseTariff = new() { Id = "jp-tariff", Start = 0, Importer = "JP", Commodities = ["oxide"], Origins = ["CN"], Rate = 1 };
+
+    static ClearingResult Clear(double japanWants, double usWants, double chinaMakes) =>
+        TestWorld.Clear(Make(), [Ask("jp-maker", "JP", 10), Ask("cn-maker", "CN", chinaMakes)],
+            [Bid("jp-buyer", "JP", japanWants), Bid("us-buyer", "US", usWants)], JapaneseTariff);
+
+    static double From(ClearingResult r, string buyer, string seller) =>
+        r.Fills.Where(f => f.BuyerId == buyer && f.SellerId == seller).Sum();
+
+    [Fact]
+    public void A_buyer_with_no_other_offer_is_served_before_one_that_can_buy_the_same_elsewhere()
+    {
+        // The US buyer spreads 50 over both makers by their flows (≈4.5 at Japan's): Japan's maker is asked 14.5 for its 10.
+        // Pro rata the Japanese buyer would get 6.9 and buy 3.1 across the tariff; it gets all 10 at home, and the US buyer
+        // takes China's magnets at the same price.
+        var r = Clear(japanWants: 10, usWants: 50, chinaMakes: 100);
+        Assert.Equal(10, From(r, "jp-buyer", "jp-maker"), 9);
+        Assert.Equal(0, From(r, "jp-buyer", "cn-maker"), 9);
+        Assert.Equal(50, From(r, "us-buyer", "cn-maker") + From(r, "us-buyer", "jp-maker"), 9);
+        Assert.All(r.Fills, f => Assert.Equal(0, f.Tariff));
+    }
+
+    [Fact]
+    public void An_alternative_that_is_itself_oversubscribed_is_none_and_the_seller_shares_pro_rata()
+    {
+        // China's maker has 1 for the US buyer's 50: the US buyer has nowhere else to go either, so Japan's maker shares its 10
+        // between the two in proportion to their requests (base first: neither states one).
+        var r = Clear(japanWants: 10, usWants: 50, chinaMakes: 1);
+        var japan = From(r, "jp-buyer", "jp-maker");
+        var us = From(r, "us-buyer", "jp-maker");
+        Assert.Equal(10, japan + us, 9);
+        Assert.InRange(japan, 1, 9.9);
+        Assert.InRange(us, 0.1, 9);
+    }
+}
