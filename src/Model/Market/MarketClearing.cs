@@ -9,7 +9,8 @@ namespace MarketSim.Model.Market;
 /// Clears one commodity for one tick. Each seller asks its segment's price, except across an export control into another segment,
 /// where it sells at the buyer's segment price and earns the difference as an export rent. Each buyer is served by the allowed
 /// sellers in order of perceived delivered cost (tariff and security premium included), spread over offers within a price band.
-/// An oversubscribed seller serves its priority countries first, then everyone pro rata. Policies decide each link: banned,
+/// An oversubscribed seller serves its priority countries first, then the rest; within each, buyers with no other offer to
+/// turn to before those with one, each tier needs first, then pro rata. Policies decide each link: banned,
 /// quota-limited, or licensed (one draw per application decides approval; nothing ships before an application's first decision;
 /// a refusal blocks that application for a drawn processing delay, an approval opens it as long, shipments arriving after transport). Each segment's price then answers to the supply that can reach
 /// its buyers and the demand of those buyers. The result depends only on the inputs as sets: both lists are sorted first.
