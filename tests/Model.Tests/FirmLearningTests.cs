@@ -170,8 +170,8 @@ public class FirmLearningTests
         var cap = new List<double>();
         for (int t = 0; t < 250; t++)
         {
-            // The price stands 50% above cost throughout.
-            ProducerRules.Settle(world, p, s, new AgentSettlement(t, [], [], 0), TestWorld.Context(world, t, priceFactor: 1.5));
+            // The price stands 50% above cost throughout, and buyers take all it can make.
+            ProducerRules.Settle(world, p, s, new AgentSettlement(t, [], [SoldAll(s, t)], 0), TestWorld.Context(world, t, priceFactor: 1.5));
             cap.Add(s.Capacity);
         }
         Assert.Single(s.Expansions.Take(1));
@@ -185,7 +185,17 @@ public class FirmLearningTests
 
         // At the reference price (zero margin) nobody invests.
         var idle = ProducerRules.Initialise(world, p);
-        for (int t = 0; t < 250; t++) ProducerRules.Settle(world, p, idle, new AgentSettlement(t, [], [], 0), TestWorld.Context(world, t));
+        for (int t = 0; t < 250; t++) ProducerRules.Settle(world, p, idle, new AgentSettlement(t, [], [SoldAll(idle, t)], 0), TestWorld.Context(world, t));
         Assert.Empty(idle.Expansions);
+
+        // Nor does a producer whose buyers stopped buying, however high the price: no demand presses on its capacity (before
+        // Dec 2026 it expanded on the margin alone).
+        var unsold = ProducerRules.Initialise(world, p);
+        for (int t = 0; t < 250; t++)
+            ProducerRules.Settle(world, p, unsold, new AgentSettlement(t, [], [], 0), TestWorld.Context(world, t, priceFactor: 1.5));
+        Assert.Empty(unsold.Expansions);
+
+        static Fill SoldAll(FirmState s, int t) =>
+            new("buyer", "JP", "au-sep", "AU", "oxide", "AU", EndUse.Civil, s.Capacity, 1500, 0, 0, null, t, t + 10);
     }
 }
