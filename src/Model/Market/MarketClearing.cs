@@ -648,6 +648,8 @@ public static class MarketClearing
         // magnets at the same price, and Japan imported 2,182 t of Chinese magnets a year and paid the tariff on them (Dec 2026).
         var requested = new double[asks.Count];
         var oversubscribed = new bool[asks.Count];
+        // The tiers each seller's requests fall in this round, a bit per tier: a seller serves only those (most have one).
+        var tiersOf = new int[asks.Count];
         // Worked out once a round, after its requests and before any is served (capacity as it stands then).
         void FindAlternatives()
         {
@@ -665,6 +667,13 @@ public static class MarketClearing
                 var reqs = requests[a];
                 for (int k = 0; k < reqs.Count; k++)
                     if (HasAlternative(a, reqs[k])) reqs.At(k).Alt = true;
+            }
+            for (int a = 0; a < asks.Count; a++)
+            {
+                var reqs = requests[a];
+                var mask = 0;
+                for (int k = 0; k < reqs.Count; k++) mask |= 1 << Tier(reqs[k]);
+                tiersOf[a] = mask;
             }
         }
         bool HasAlternative(int a, (int Bid, double Q, int Delay, int Cand, bool Alt) r)
@@ -721,6 +730,7 @@ public static class MarketClearing
                     var alloc = new double[reqs.Count];
                     for (int tier = 0; tier < Tiers; tier++)
                     {
+                        if ((tiersOf[a] & (1 << tier)) == 0) continue;
                         var share = ClassAllocation(a, reqs, tier, Math.Max(0, cap[a] - alloc.Sum()), new double[reqs.Count]);
                         for (int k = 0; k < reqs.Count; k++) alloc[k] += share[k];
                     }
@@ -748,6 +758,7 @@ public static class MarketClearing
                 // rationed needs first (Rationing).
                 for (int tier = 0; tier < Tiers; tier++)
                 {
+                    if ((tiersOf[a] & (1 << tier)) == 0) continue; // an empty tier is served nothing
                     var alloc = ClassAllocation(a, reqs, tier, cap[a], allocScratch);
                     for (int k = 0; k < reqs.Count; k++)
                     {
