@@ -40,14 +40,18 @@ if (ArgValue("--digest") is { } digestN)
     return 0;
 }
 
-// --profile N: only the reference tick by phase for a synthetic world of N manufacturers (and the default scenario).
+// --profile N: only the reference tick by phase for a synthetic world of N manufacturers (and the default scenario), then what
+// that world's ticks allocated, by type.
 if (ArgValue("--profile") is { } profileN)
 {
     var dw = ScenarioLoader.LoadOrThrow(scenarioPath);
     PhaseProfile.Run(dw, Seed, 30);
     Console.WriteLine(PhaseProfile.Run(dw, Seed, 365));
     var n = int.Parse(profileN);
-    Console.WriteLine(PhaseProfile.Run(SyntheticWorld.Build(n), Seed, TicksFor(n)));
+    var synthetic = SyntheticWorld.Build(n);
+    using var types = new AllocationTypes();
+    Console.WriteLine(PhaseProfile.Run(synthetic, Seed, TicksFor(n)));
+    Console.WriteLine(types.Report(20));
     return 0;
 }
 
@@ -357,3 +361,4 @@ namespace MarketSim.Bench
         }
     }
 }
+
