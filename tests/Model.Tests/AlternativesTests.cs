@@ -45,4 +45,19 @@ public class AlternativesTests
         Assert.InRange(japan, 1, 9.9);
         Assert.InRange(us, 0.1, 9);
     }
+
+    [Fact]
+    public void A_buyer_whose_band_cannot_hold_its_order_asks_the_next_offers_in_the_same_round()
+    {
+        // The Japanese buyer wants 30; the offer in its band (Japan's maker) holds 10, so it asks China's maker for the other 20
+        // at once, across the tariff, alongside the US buyer's 95. Before Dec 2026 it asked China only in the next round, after
+        // the US buyer had taken 86 of China's 100, and got 19.5 in all (10 + 9.5). Now both makers are asked for more than they
+        // have, neither buyer has an alternative with room, and each maker shares pro rata: Japan 24.2 (5.4 + 18.8), the US
+        // 85.8 (known limitations: how much dearer a buyer's next offer is does not rank it).
+        var r = Clear(japanWants: 30, usWants: 95, chinaMakes: 100);
+        var japan = From(r, "jp-buyer", "jp-maker") + From(r, "jp-buyer", "cn-maker");
+        Assert.True(japan > 19.5 + 1, $"Japan got {japan}");
+        Assert.True(From(r, "jp-buyer", "cn-maker") > 9.5 + 1, $"Japan got {From(r, "jp-buyer", "cn-maker")} of China's");
+        Assert.Equal(110, r.Fills.Sum(), 9);
+    }
 }

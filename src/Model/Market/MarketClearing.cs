@@ -574,10 +574,12 @@ public static class MarketClearing
         // to its customers. Before Dec 2026 F alone counted, and under a 180-day Dy ban on Japan its high-temperature magnet
         // maker held 572.6 t of magnets for 90 days and sold none while its buyers took Chinese magnets.
         var open = new List<(int I, int Delay, double Cost)>();
-        var chosen = new List<(int I, double W, int Delay)>();
+        var chosen = new List<(int I, double Q, int Delay)>();
+        var band0 = new List<(int I, double W, int Delay)>();
+        var taken = new List<int>();
         void Choose(int b)
         {
-            open.Clear(); chosen.Clear();
+            open.Clear(); chosen.Clear(); taken.Clear();
             var list = cands[b];
             var best = double.PositiveInfinity;
             for (int i = 0; i < list.Count; i++)
@@ -588,16 +590,41 @@ public static class MarketClearing
                     best = Math.Min(best, cost);
                 }
             if (open.Count == 0) return;
-            var edge = best * (1 + band) + Eps;
             var top = 1;
+            var edge = best * (1 + band) + Eps;
             foreach (var (i, _, cost) in open) if (cost <= edge && asks[list[i].Ask].OnlyFor.Count > 0) { top = 0; break; }
-            foreach (var (i, d, cost) in open)
+            var left = remaining[b];
+            // The band of the cheapest offer (reserved ones first), then, while the offers taken hold less than the order, the
+            // band of the cheapest offer not taken yet, and so on: a buyer orders what its preferred sellers cannot supply from
+            // the next ones at once, not a round later (by then others have taken them).
+            while (true)
             {
-                if (cost > edge || (asks[list[i].Ask].OnlyFor.Count > 0 ? 0 : 1) != top) continue;
-                var slope = band > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
-                var a = list[i].Ask;
-                var w = Math.Max(Math.Max(asks[a].Flow, cap[a] / Math.Max(1, OrderOf(b).Horizon)), 1e-9 * cap[a]) * slope;
-                chosen.Add((i, w, d));
+                band0.Clear();
+                double totalWeight = 0, held = 0;
+                foreach (var (i, d, cost) in open)
+                {
+                    if (cost > edge || taken.Contains(i) || (top == 0 && asks[list[i].Ask].OnlyFor.Count == 0)
+                        || (top == 1 && taken.Count == 0 && asks[list[i].Ask].OnlyFor.Count > 0)) continue;
+                    var slope = band > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
+                    var a = list[i].Ask;
+                    var w = Math.Max(Math.Max(asks[a].Flow, cap[a] / Math.Max(1, OrderOf(b).Horizon)), 1e-9 * cap[a]) * slope;
+                    band0.Add((i, w, d));
+                    totalWeight += w;
+                    held += cap[a];
+                }
+                foreach (var (i, _, _) in band0) taken.Add(i);
+                var more = taken.Count < open.Count;
+                // All that is left when they hold it or no other offer is open (as before Dec 2026: the same arithmetic), else
+                // what they hold, the rest going to the next band.
+                var q = held >= left - tol || !more ? left : held;
+                foreach (var (i, w, d) in band0) chosen.Add((i, q * w / totalWeight, d));
+                left -= q;
+                if (left <= tol || !more) return;
+                best = double.PositiveInfinity;
+                foreach (var (i, _, cost) in open) if (!taken.Contains(i)) best = Math.Min(best, cost);
+                if (double.IsPositiveInfinity(best)) return;
+                edge = best * (1 + band) + Eps;
+                top = 2; // past the first band, reserved and open offers alike
             }
         }
 
@@ -708,10 +735,7 @@ public static class MarketClearing
                 if (remaining[b] <= tol) continue;
                 Choose(b);
                 if (chosen.Count == 0) continue;
-                double totalWeight = 0;
-                foreach (var c in chosen) totalWeight += c.W;
-                foreach (var c in chosen)
-                    requests[cands[b][c.I].Ask].Add((b, remaining[b] * c.W / totalWeight, c.Delay, c.I, false));
+                foreach (var c in chosen) requests[cands[b][c.I].Ask].Add((b, c.Q, c.Delay, c.I, false));
                 any = true;
             }
             if (!any) break;
