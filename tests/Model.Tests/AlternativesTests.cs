@@ -34,16 +34,17 @@ public class AlternativesTests
     }
 
     [Fact]
-    public void An_alternative_that_is_itself_oversubscribed_is_none_and_the_seller_shares_pro_rata()
+    public void An_alternative_that_is_itself_oversubscribed_has_no_room_and_buyers_alike_share_pro_rata()
     {
-        // China's maker has 1 for the US buyer's 50: the US buyer has nowhere else to go either, so Japan's maker shares its 10
-        // between the two in proportion to their requests (base first: neither states one).
-        var r = Clear(japanWants: 10, usWants: 50, chinaMakes: 1);
-        var japan = From(r, "jp-buyer", "jp-maker");
+        // China's maker has 1: the US and Korean buyers (no tariff) each have it at the same cost as Japan's maker, and it is
+        // asked for more than it has, so neither has an alternative with room and Japan's maker shares its 10 in proportion
+        // to their requests there (50 : 20, spread alike over both makers; no base stated).
+        var r = TestWorld.Clear(Make(), [Ask("jp-maker", "JP", 10), Ask("cn-maker", "CN", 1)],
+            [Bid("us-buyer", "US", 50), Bid("kr-buyer", "KR", 20)], JapaneseTariff);
         var us = From(r, "us-buyer", "jp-maker");
-        Assert.Equal(10, japan + us, 9);
-        Assert.InRange(japan, 1, 9.9);
-        Assert.InRange(us, 0.1, 9);
+        var kr = From(r, "kr-buyer", "jp-maker");
+        Assert.Equal(10, us + kr, 9);
+        Assert.Equal(50.0 / 20.0, us / kr, 9);
     }
 
     [Fact]
@@ -51,13 +52,23 @@ public class AlternativesTests
     {
         // The Japanese buyer wants 30; the offer in its band (Japan's maker) holds 10, so it asks China's maker for the other 20
         // at once, across the tariff, alongside the US buyer's 95. Before Dec 2026 it asked China only in the next round, after
-        // the US buyer had taken 86 of China's 100, and got 19.5 in all (10 + 9.5). Now both makers are asked for more than they
-        // have, neither buyer has an alternative with room, and each maker shares pro rata: Japan 24.2 (5.4 + 18.8), the US
-        // 85.8 (known limitations: how much dearer a buyer's next offer is does not rank it).
+        // the US buyer had taken 86 of China's 100, and got 19.5 in all (10 + 9.5).
         var r = Clear(japanWants: 30, usWants: 95, chinaMakes: 100);
         var japan = From(r, "jp-buyer", "jp-maker") + From(r, "jp-buyer", "cn-maker");
         Assert.True(japan > 19.5 + 1, $"Japan got {japan}");
-        Assert.True(From(r, "jp-buyer", "cn-maker") > 9.5 + 1, $"Japan got {From(r, "jp-buyer", "cn-maker")} of China's");
+        Assert.Equal(110, r.Fills.Sum(), 9);
+    }
+
+    [Fact]
+    public void Where_every_offer_is_short_a_buyer_whose_next_offer_is_dearer_comes_before_one_whose_equal_offer_is_full()
+    {
+        // The same shortage: both makers are asked for more than they have. At Japan's maker the US buyer's other offer at the
+        // same cost (China's) is full, while the Japanese buyer's is dearer (the tariff): the Japanese buyer gets all 10, the US
+        // buyer none of it, and China's 100 are shared. Served pro rata, Japan's maker split its 10 as 5.4 and 4.6 and Japan
+        // bought 18.8 across the tariff while the US took Japanese magnets at the same price as China's (Dec 2026).
+        var r = Clear(japanWants: 30, usWants: 95, chinaMakes: 100);
+        Assert.Equal(10, From(r, "jp-buyer", "jp-maker"), 9);
+        Assert.Equal(0, From(r, "us-buyer", "jp-maker"), 9);
         Assert.Equal(110, r.Fills.Sum(), 9);
     }
 }

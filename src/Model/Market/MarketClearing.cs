@@ -23,8 +23,8 @@ public static class MarketClearing
     /// limitations): at 1e-9 to 1e-14 of the size Japan's loss is $30.6–56.1 m.</summary>
     const double SizeTolerance = 1e-12;
     /// <summary>The classes an oversubscribed seller serves in turn (Tier): its priority buyers, then the rest; within each,
-    /// requests with no other offer to turn to before those with one.</summary>
-    const int Tiers = 4;
+    /// requests with no other offer at the same cost, then those whose others are full, then those with one that has room.</summary>
+    const int Tiers = 6;
 
     /// <summary>A fill's fields but its quantity: fills equal in all of them (the record's equality: strings ordinal, doubles by
     /// Equals) ship alike and merge. Declared with the fields that tell one buyer's fills apart first, as equality compares them
@@ -634,7 +634,7 @@ public static class MarketClearing
         // requests of the other class. Written into alloc[0 .. reqs.Count). The scratch arrays are rented once, as long as the
         // longest list of requests (below): grown per call they were new large arrays every tick (≈34 MB a tick at 100,000 buyers).
         double[] qScratch = [], needScratch = [], allocScratch = [];
-        double[] ClassAllocation(int a, PooledList<(int Bid, double Q, int Delay, int Cand, bool Alt)> reqs, int tier, double capacity, double[] alloc)
+        double[] ClassAllocation(int a, PooledList<(int Bid, double Q, int Delay, int Cand, int Alt)> reqs, int tier, double capacity, double[] alloc)
         {
             var n = reqs.Count;
             var q = qScratch;
@@ -662,7 +662,7 @@ public static class MarketClearing
         var room = new int[asks.Count];
         for (int b = 0; b < partCount; b++)
             foreach (var c in cands[b]) room[c.Ask]++;
-        var requests = new PooledList<(int Bid, double Q, int Delay, int Cand, bool Alt)>[asks.Count];
+        var requests = new PooledList<(int Bid, double Q, int Delay, int Cand, int Alt)>[asks.Count];
         for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
         var longest = room.Length == 0 ? 0 : room.Max();
         qScratch = rented.Rent<double>(longest);
@@ -694,8 +694,7 @@ public static class MarketClearing
             {
                 if (!oversubscribed[a]) continue;
                 var reqs = requests[a];
-                for (int k = 0; k < reqs.Count; k++)
-                    if (HasAlternative(a, reqs[k])) reqs.At(k).Alt = true;
+                for (int k = 0; k < reqs.Count; k++) reqs.At(k).Alt = Alternative(a, reqs[k]);
             }
             for (int a = 0; a < asks.Count; a++)
             {
@@ -705,23 +704,30 @@ public static class MarketClearing
                 tiersOf[a] = mask;
             }
         }
-        bool HasAlternative(int a, (int Bid, double Q, int Delay, int Cand, bool Alt) r)
+        // 0: no other open offer within the band of this one's perceived cost; 1: some, all asked for more than they have this
+        // round; 2: some with room for the request. A buyer whose only offers at the same cost are full competes for the same
+        // goods as everyone; one with none values this offer above its price (its next offer is dearer: a tariff, a premium,
+        // or there is none), so it comes first.
+        int Alternative(int a, (int Bid, double Q, int Delay, int Cand, int Alt) r)
         {
             var list = cands[r.Bid];
             var at = costAt[parts[r.Bid].Order];
             var edge = perceived[at + r.Cand] * (1 + band) + Eps;
             double room = 0;
+            var any = false;
             for (int i = 0; i < list.Count; i++)
             {
                 var other = list[i].Ask;
-                if (other == a || perceived[at + i] > edge || cap[other] - requested[other] <= tol || !IsOpen(r.Bid, i, out _)) continue;
+                if (other == a || perceived[at + i] > edge || !IsOpen(r.Bid, i, out _)) continue;
+                any = true;
+                if (cap[other] - requested[other] <= tol) continue;
                 room += cap[other] - requested[other];
-                if (room >= r.Q) return true;
+                if (room >= r.Q) return 2;
             }
-            return false;
+            return any ? 1 : 0;
         }
         // A seller with room for every request serves them all in full, so only an oversubscribed one's requests are marked.
-        int Tier((int Bid, double Q, int Delay, int Cand, bool Alt) r) => (cands[r.Bid][r.Cand].Priority ? 0 : 2) + (r.Alt ? 1 : 0);
+        int Tier((int Bid, double Q, int Delay, int Cand, int Alt) r) => (cands[r.Bid][r.Cand].Priority ? 0 : Tiers / 2) + r.Alt;
 
         for (int round = 0; round <= asks.Count + 1; round++)
         {
@@ -737,7 +743,7 @@ public static class MarketClearing
                 if (remaining[b] <= tol) continue;
                 Choose(b);
                 if (chosen.Count == 0) continue;
-                foreach (var c in chosen) requests[cands[b][c.I].Ask].Add((b, c.Q, c.Delay, c.I, false));
+                foreach (var c in chosen) requests[cands[b][c.I].Ask].Add((b, c.Q, c.Delay, c.I, 0));
                 any = true;
             }
             if (!any) break;
