@@ -5,8 +5,9 @@ namespace MarketSim.Model.Agents;
 /// <summary>
 /// Capacity that answers prices (docs/MODEL.md, "Investment that answers prices"): a producer whose expected margin
 /// (revenue, floors included, over unit cost plus inputs, minus 1) has stayed at or above the threshold, with its expected
-/// sales at its market's normal utilisation of its capacity or above, for the sustain days decides an expansion of Step × its capacity. The threshold is lowered by the share of output under offtake contracts
-/// (secured sales need less margin). The expansion produces after the lead time and ramps up along an S-curve
+/// sales at its market's normal utilisation of its capacity or above, for the sustain days decides an expansion of
+/// Step × max(its capacity now, its capacity at the start). The threshold is lowered by the share of output under offtake
+/// contracts (secured sales need less margin). The expansion produces after the lead time and ramps up along an S-curve
 /// S(x) = 3x² − 2x³ over the ramp days. One expansion at a time.
 /// </summary>
 public static class Investment
@@ -22,8 +23,10 @@ public static class Investment
             var threshold = inv.MarginThreshold * (1 - p.ReservedShare);
             // Demand must press on capacity too (the accelerator: Chenery, Econometrica 20(1), 1952): sales expected at its
             // market's normal utilisation u₀ of what it can make now, or more. A margin earned on sales that fell below that
-            // buys no plant; before Dec 2026 such a producer still expanded when its margin held.
-            var pressing = s.ExpectedSales >= world.OpeningUtilisation(p.Output) * s.Capacity * (1 - 1e-9);
+            // buys no plant; before Dec 2026 such a producer still expanded when its margin held. A plant with no capacity now
+            // has nothing for demand to press on. Ŝ does not fall on days the producer's inputs cut its output (ProducerRules),
+            // so an input-starved producer keeps the Ŝ it had; a joint producer reads its main output's.
+            var pressing = s.Capacity > 0 && s.ExpectedSales >= world.OpeningUtilisation(p.Output) * s.Capacity * (1 - 1e-9);
             s.MarginDays = margin >= threshold && pressing ? s.MarginDays + 1 : 0;
             var busy = s.Expansions.Any(e => tick < e.DecidedTick + e.LeadDays + inv.RampDays);
             var basis = Math.Max(s.Capacity, p.Capacity);

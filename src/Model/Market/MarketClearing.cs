@@ -9,8 +9,9 @@ namespace MarketSim.Model.Market;
 /// Clears one commodity for one tick. Each seller asks its segment's price, except across an export control into another segment,
 /// where it sells at the buyer's segment price and earns the difference as an export rent. Each buyer is served by the allowed
 /// sellers in order of perceived delivered cost (tariff and security premium included), spread over offers within a price band.
-/// An oversubscribed seller serves its priority countries first, then the rest; within each, buyers with no other offer to
-/// turn to before those with one, each tier needs first, then pro rata. Policies decide each link: banned,
+/// An oversubscribed seller serves its priority countries first, then the rest; within each, buyers with no other offer in
+/// their price band first, then those whose others are full, then those with one that has room; each tier needs first, then
+/// pro rata. Policies decide each link: banned,
 /// quota-limited, or licensed (one draw per application decides approval; nothing ships before an application's first decision;
 /// a refusal blocks that application for a drawn processing delay, an approval opens it as long, shipments arriving after transport). Each segment's price then answers to the supply that can reach
 /// its buyers and the demand of those buyers. The result depends only on the inputs as sets: both lists are sorted first.
@@ -603,9 +604,11 @@ public static class MarketClearing
                 double totalWeight = 0, held = 0;
                 foreach (var (i, d, cost) in open)
                 {
-                    if (cost > edge || taken.Contains(i) || (top == 0 && asks[list[i].Ask].OnlyFor.Count == 0)
-                        || (top == 1 && taken.Count == 0 && asks[list[i].Ask].OnlyFor.Count > 0)) continue;
-                    var slope = band > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
+                    // top 0: the first band is the reserved offers (contracts, the own stockpile); top 1: no reserved offer is
+                    // within the first band; top 2: a later band, reserved and open offers alike.
+                    if (cost > edge || taken.Contains(i) || (top == 0 && asks[list[i].Ask].OnlyFor.Count == 0)) continue;
+                    // A free offer (a price floored at 0) is the cheapest: every offer in its band weighs alike.
+                    var slope = band > 0 && best > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
                     var a = list[i].Ask;
                     var w = Math.Max(Math.Max(asks[a].Flow, cap[a] / Math.Max(1, OrderOf(b).Horizon)), 1e-9 * cap[a]) * slope;
                     band0.Add((i, w, d));
@@ -630,8 +633,8 @@ public static class MarketClearing
             }
         }
 
-        // The seller's capacity shared among one class of its requests (priority buyers or the rest), needs first; 0 for the
-        // requests of the other class. Written into alloc[0 .. reqs.Count). The scratch arrays are rented once, as long as the
+        // The seller's capacity shared among one tier of its requests (Tier), needs first; 0 for the requests of the other
+        // tiers. Written into alloc[0 .. reqs.Count). The scratch arrays are rented once, as long as the
         // longest list of requests (below): grown per call they were new large arrays every tick (≈34 MB a tick at 100,000 buyers).
         double[] qScratch = [], needScratch = [], allocScratch = [];
         double[] ClassAllocation(int a, PooledList<(int Bid, double Q, int Delay, int Cand, int Alt)> reqs, int tier, double capacity, double[] alloc)
@@ -670,9 +673,11 @@ public static class MarketClearing
         allocScratch = rented.Rent<double>(longest);
         // Who an oversubscribed seller serves first (what an auction allocates): a buyer with another offer to turn to, within
         // the price band of this one's perceived cost and with room for its request, pays no more than that offer's cost for
-        // this one; a buyer with none would pay more. So, within each class (priority buyers, the rest), requests with no such
-        // alternative are served before those with one. Room is what a seller has left after the round's requests (spare =
-        // capacity − requested): a seller everyone turns to at once is no one's alternative. Without this, with a 100% Japanese
+        // this one; a buyer with none would pay more. So, within each class (priority buyers, the rest), requests with no
+        // other offer in that band come first, then those whose others lack room for them, then those with an alternative.
+        // Room is what a seller has left after the round's requests (spare = capacity − requested): a seller everyone turns to
+        // at once is no one's alternative. It is read per request, not shared out (one seller's spare can make several
+        // requests' alternative), and it is capacity alone (a quota, licence volume or declaration on that link is not read). Without this, with a 100% Japanese
         // tariff on Chinese magnets, Japan's makers shared their output pro rata with foreign buyers who could buy Chinese
         // magnets at the same price, and Japan imported 2,182 t of Chinese magnets a year and paid the tariff on them (Dec 2026).
         var requested = new double[asks.Count];
@@ -704,8 +709,8 @@ public static class MarketClearing
                 tiersOf[a] = mask;
             }
         }
-        // 0: no other open offer within the band of this one's perceived cost; 1: some, all asked for more than they have this
-        // round; 2: some with room for the request. A buyer whose only offers at the same cost are full competes for the same
+        // 0: no other open offer within the band of this one's perceived cost (cheaper ones count); 1: some, with room together
+        // less than the request; 2: some with room for it. A buyer whose offers in that band are full competes for the same
         // goods as everyone; one with none values this offer above its price (its next offer is dearer: a tariff, a premium,
         // or there is none), so it comes first.
         int Alternative(int a, (int Bid, double Q, int Delay, int Cand, int Alt) r)
@@ -750,7 +755,7 @@ public static class MarketClearing
             FindAlternatives();
 
             // A quota is shared pro rata among the round's requests under it, not taken first come by buyer id: each request's
-            // tentative quantity (its share of the seller's stock, priority class first) is scaled by the quota left over the
+            // tentative quantity (its share of the seller's stock, in tier order) is scaled by the quota left over the
             // total asked under that quota this round.
             Dictionary<string, double>? quotaScale = null;
             if (controls.Any(c => c.Mode == ControlMode.Quota))
@@ -786,8 +791,8 @@ public static class MarketClearing
                 var reqs = requests[a];
                 if (reqs.Count == 0) continue;
                 var ask = asks[a];
-                // Priority buyers first, then the rest, each class those with no other offer to turn to first, each tier
-                // rationed needs first (Rationing).
+                // In tier order (Tier: priority buyers first, then the rest, each by its alternatives), each tier rationed needs
+                // first (Rationing).
                 for (int tier = 0; tier < Tiers; tier++)
                 {
                     if ((tiersOf[a] & (1 << tier)) == 0) continue; // an empty tier is served nothing
