@@ -2,6 +2,9 @@ using System.Runtime.InteropServices;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
+// A request a buyer's part makes of one seller in a round: the part, the quantity, the licence delay, the candidate, and the
+// alternatives tier it falls in (MarketClearing.Alternative).
+using Request = (int Bid, double Q, int Delay, int Cand, int Alt);
 
 namespace MarketSim.Model.Market;
 
@@ -626,8 +629,7 @@ public static class MarketClearing
                 left -= q;
                 if (left <= tol || !more) return;
                 best = double.PositiveInfinity;
-                foreach (var (i, _, cost) in open) if (!taken.Contains(i)) best = Math.Min(best, cost);
-                if (double.IsPositiveInfinity(best)) return;
+                foreach (var (i, _, cost) in open) if (!taken.Contains(i)) best = Math.Min(best, cost); // one is left: more
                 edge = best * (1 + band) + Eps;
                 top = 2; // past the first band, reserved and open offers alike
             }
@@ -637,7 +639,7 @@ public static class MarketClearing
         // tiers. Written into alloc[0 .. reqs.Count). The scratch arrays are rented once, as long as the
         // longest list of requests (below): grown per call they were new large arrays every tick (≈34 MB a tick at 100,000 buyers).
         double[] qScratch = [], needScratch = [], allocScratch = [];
-        double[] ClassAllocation(int a, PooledList<(int Bid, double Q, int Delay, int Cand, int Alt)> reqs, int tier, double capacity, double[] alloc)
+        double[] ClassAllocation(int a, PooledList<Request> reqs, int tier, double capacity, double[] alloc)
         {
             var n = reqs.Count;
             var q = qScratch;
@@ -665,7 +667,7 @@ public static class MarketClearing
         var room = new int[asks.Count];
         for (int b = 0; b < partCount; b++)
             foreach (var c in cands[b]) room[c.Ask]++;
-        var requests = new PooledList<(int Bid, double Q, int Delay, int Cand, int Alt)>[asks.Count];
+        var requests = new PooledList<Request>[asks.Count];
         for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
         var longest = room.Length == 0 ? 0 : room.Max();
         qScratch = rented.Rent<double>(longest);
@@ -681,7 +683,6 @@ public static class MarketClearing
         // tariff on Chinese magnets, Japan's makers shared their output pro rata with foreign buyers who could buy Chinese
         // magnets at the same price, and Japan imported 2,182 t of Chinese magnets a year and paid the tariff on them (Dec 2026).
         var requested = new double[asks.Count];
-        var oversubscribed = new bool[asks.Count];
         // The tiers each seller's requests fall in this round, a bit per tier: a seller serves only those (most have one).
         var tiersOf = new int[asks.Count];
         // Worked out once a round, after its requests and before any is served (capacity as it stands then).
@@ -693,11 +694,10 @@ public static class MarketClearing
                 var reqs = requests[a];
                 for (int k = 0; k < reqs.Count; k++) total += reqs[k].Q;
                 requested[a] = total;
-                oversubscribed[a] = total > cap[a] + tol;
             }
             for (int a = 0; a < asks.Count; a++)
             {
-                if (!oversubscribed[a]) continue;
+                if (requested[a] <= cap[a] + tol) continue; // not oversubscribed: everyone is served in full
                 var reqs = requests[a];
                 for (int k = 0; k < reqs.Count; k++) reqs.At(k).Alt = Alternative(a, reqs[k]);
             }
@@ -713,7 +713,7 @@ public static class MarketClearing
         // less than the request; 2: some with room for it. A buyer whose offers in that band are full competes for the same
         // goods as everyone; one with none values this offer above its price (its next offer is dearer: a tariff, a premium,
         // or there is none), so it comes first.
-        int Alternative(int a, (int Bid, double Q, int Delay, int Cand, int Alt) r)
+        int Alternative(int a, Request r)
         {
             var list = cands[r.Bid];
             var at = costAt[parts[r.Bid].Order];
@@ -732,7 +732,7 @@ public static class MarketClearing
             return any ? 1 : 0;
         }
         // A seller with room for every request serves them all in full, so only an oversubscribed one's requests are marked.
-        int Tier((int Bid, double Q, int Delay, int Cand, int Alt) r) => (cands[r.Bid][r.Cand].Priority ? 0 : Tiers / 2) + r.Alt;
+        int Tier(Request r) => (cands[r.Bid][r.Cand].Priority ? 0 : Tiers / 2) + r.Alt;
 
         for (int round = 0; round <= asks.Count + 1; round++)
         {
