@@ -90,7 +90,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
 {
     public FirmState ConvertFromSurrogate(in FirmStateSurrogate s) => new()
     {
-        Id = s.Id, HomeSegment = s.HomeSegment, Inputs = s.Inputs, Pipeline = s.Pipeline, ExpectedLeadTime = s.ExpectedLeadTime,
+        Id = s.Id, HomeSegment = s.HomeSegment, Inputs = s.Inputs, Pipeline = new(s.Pipeline), ExpectedLeadTime = s.ExpectedLeadTime,
         Unfilled = s.Unfilled, Intensity = s.Intensity, LastPrice = s.LastPrice, Finished = s.Finished, Capacity = s.Capacity,
         TargetCapacity = s.TargetCapacity, PlannedRate = s.PlannedRate, ExpectedSales = s.ExpectedSales, CumulativeLoss = s.CumulativeLoss,
         Risk = s.Risk, QualifiedFrom = s.QualifiedFrom, Precaution = s.Precaution, ControlledSince = s.ControlledSince,
@@ -100,7 +100,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()
     {
-        Id = v.Id, HomeSegment = v.HomeSegment, Inputs = v.Inputs, Pipeline = v.Pipeline, ExpectedLeadTime = v.ExpectedLeadTime,
+        Id = v.Id, HomeSegment = v.HomeSegment, Inputs = v.Inputs, Pipeline = [.. v.Pipeline], ExpectedLeadTime = v.ExpectedLeadTime,
         Unfilled = v.Unfilled, Intensity = v.Intensity, LastPrice = v.LastPrice, Finished = v.Finished, Capacity = v.Capacity,
         TargetCapacity = v.TargetCapacity, PlannedRate = v.PlannedRate, ExpectedSales = v.ExpectedSales, CumulativeLoss = v.CumulativeLoss,
         Risk = v.Risk, QualifiedFrom = v.QualifiedFrom, Precaution = v.Precaution, ControlledSince = v.ControlledSince,

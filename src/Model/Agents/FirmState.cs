@@ -12,7 +12,7 @@ public sealed class FirmState
     /// <summary>Input stock: commodity → origin → quantity.</summary>
     public Dictionary<string, Dictionary<string, double>> Inputs { get; set; } = new();
     /// <summary>Material on its way, in arrival order, one entry per arrival tick, input and origin lot (Procurement.Book).</summary>
-    public List<Shipment> Pipeline { get; set; } = new();
+    public Pipeline Pipeline { get; set; } = new();
     public Dictionary<string, double> ExpectedLeadTime { get; set; } = new();
     /// <summary>Input → the unfilled parts of its orders, oldest first (Agents/OpenOrders.cs: measures lead time, decides nothing).</summary>
     public Dictionary<string, List<OpenOrder>> Unfilled { get; set; } = new();

@@ -212,7 +212,7 @@ public static class Procurement
     /// Cost: a binary search and a scan of the day's entries (a buyer with fills from hundreds of origins a day pays for
     /// that scan per fill; still far below the clearing that made those fills).
     /// </summary>
-    public static void Book(List<Shipment> pipeline, Shipment sh)
+    public static void Book(Pipeline pipeline, Shipment sh)
     {
         var end = After(pipeline, sh.ArrivalTick);
         for (int i = end - 1; i >= 0 && pipeline[i].ArrivalTick == sh.ArrivalTick; i--)
@@ -228,7 +228,7 @@ public static class Procurement
     }
 
     /// <summary>The index after the last entry due by <paramref name="tick"/> (binary search: the pipeline is in arrival order).</summary>
-    static int After(List<Shipment> pipeline, int tick)
+    static int After(Pipeline pipeline, int tick)
     {
         int lo = 0, hi = pipeline.Count;
         while (lo < hi)
@@ -248,7 +248,7 @@ public static class Procurement
             var sh = s.Pipeline[i];
             Stock.Add(Stock.For(s.Inputs, sh.Commodity), sh.Origin, sh.Quantity);
         }
-        s.Pipeline.RemoveRange(0, due);
+        s.Pipeline.RemoveFirst(due);
     }
 
     /// <summary>
