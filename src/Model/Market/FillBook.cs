@@ -4,7 +4,7 @@ namespace MarketSim.Model.Market;
 
 /// <summary>
 /// What each bid has bought from each ask during one clearing: per bid a short chain of entries (a bid buys from a few sellers),
-/// in growable arrays, so the hot loop neither hashes tuples nor allocates per fill. Read back in (bid, ask) order. The arrays
+/// in growable arrays, so the hot loop neither hashes tuples nor allocates per fill. Read back per bid in ask order (Sorted). The arrays
 /// are rented from the shared pool (at 10,000 buyers they are large-object-heap sized) and given back by <see cref="Dispose"/>;
 /// only what this book wrote is read.
 /// </summary>
@@ -83,22 +83,21 @@ internal sealed class FillBook : IDisposable
         return e >= 0;
     }
 
-    /// <summary>Every fill in (bid, ask) order.</summary>
-    public IEnumerable<(int Bid, int Ask, double Q, int Delay, int Cand)> InOrder()
+    /// <summary>Bid <paramref name="bid"/>'s entries in ask order, written into <paramref name="chain"/> (grown when too short);
+    /// returns how many. A chain is short (a bid buys from a few sellers) and its asks distinct: insertion by ask.</summary>
+    public int Sorted(int bid, ref int[] chain)
     {
-        var chain = new List<int>(4);
-        for (int b = 0; b < _bids; b++)
+        var n = 0;
+        for (int e = _head[bid]; e >= 0; e = _entries[e].Next)
         {
-            if (_head[b] < 0) continue;
-            chain.Clear();
-            // A chain is short (a bid buys from a few sellers) and its asks distinct: insertion by ask, no comparison delegate.
-            for (int e = _head[b]; e >= 0; e = _entries[e].Next)
-            {
-                var i = chain.Count;
-                while (i > 0 && _entries[chain[i - 1]].Ask > _entries[e].Ask) i--;
-                chain.Insert(i, e);
-            }
-            foreach (var e in chain) yield return (b, _entries[e].Ask, _entries[e].Q, _entries[e].Delay, _entries[e].Cand);
+            if (n == chain.Length) Array.Resize(ref chain, chain.Length * 2);
+            var i = n++;
+            while (i > 0 && _entries[chain[i - 1]].Ask > _entries[e].Ask) { chain[i] = chain[i - 1]; i--; }
+            chain[i] = e;
         }
+        return n;
     }
+
+    /// <summary>Entry <paramref name="e"/> (from <see cref="Sorted"/>).</summary>
+    public (int Ask, double Q, int Delay, int Cand) At(int e) => (_entries[e].Ask, _entries[e].Q, _entries[e].Delay, _entries[e].Cand);
 }

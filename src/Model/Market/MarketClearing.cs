@@ -62,6 +62,8 @@ public static class MarketClearing
         public double Price;
         /// <summary>The segment whose price this sale is at (and whose supply and demand it counts in).</summary>
         public string PriceSegment = "";
+        /// <summary>That segment's index in the world's list.</summary>
+        public int PriceSegmentIndex;
         public double Delivered;
         public double TariffRate;
         public List<ExportControl> Controls = new();
@@ -178,6 +180,13 @@ public static class MarketClearing
         var floors = inForce.OfType<PriceFloor>().Where(f => f.Floors.ContainsKey(commodity.Id)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
 
         var segOfAsk = asks.Select(a => world.SegmentOf(a.SellerCountry)).ToArray();
+        // Segments by their index in the world's list (a segment's id names one segment), for sums kept in arrays.
+        int SegmentIndex(string id)
+        {
+            for (int g = 0; g < world.Segments.Count; g++) if (world.Segments[g].Id == id) return g;
+            throw new InvalidOperationException($"No segment '{id}'.");
+        }
+        var segIndexOfAsk = segOfAsk.Select(SegmentIndex).ToArray();
         var askPrice = segOfAsk.Select(s => state.Prices[s]).ToArray();
         var cap = asks.Select(a => a.Quantity).ToArray();
         // The highest price floor covering each seller's country, and whose it is. A floor guarantees producers a price; a state
@@ -280,7 +289,8 @@ public static class MarketClearing
                 foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.SellerCountry, a.Origin)) rate += t.Rate;
                 var subsidy = Math.Max(0, floorOf[i] - price);
                 var rent = price - askPrice[i];
-                l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
+                l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i],
+                    PriceSegmentIndex = crosses ? SegmentIndex(buyerSeg) : segIndexOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
                     Slots = SlotsOf(binding),
                     Transport = Math.Max(1, world.Transport.DaysBetween(a.SellerCountry, buyerCountry)), Priority = a.PriorityBuyers.Contains(buyerCountry),
                     Tariff = price * rate, Subsidy = subsidy, SubsidyPayer = subsidy > 0 ? floorPayer[i] : null,
@@ -839,18 +849,23 @@ public static class MarketClearing
         foreach (var r in requests) r.Dispose();
 
         // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
-        var fills = new List<Fill>(); // not filled.Count long: the parts of an order that ship alike make one fill
+        var fills = new List<Fill>(orders.Count); // not filled.Count long: the parts of an order that ship alike make one fill
         // A fill is keyed by every field but its quantity; a merge adds its quantity, in (bid, ask) order. Fills that merge have
         // the same buyer, and a buyer's bids are consecutive, so the keys of the current buyer's fills (a few) are kept apart
-        // and searched, and each becomes a record once, with its whole quantity, when the next buyer starts.
+        // and searched, and each becomes a record once, with its whole quantity, when the next buyer starts. A key is a function
+        // of (order, candidate, licence delay) in a tick, so an entry with the same three as one in the run adds to it without
+        // its key being built (at 100,000 buyers, ≈2 million entries a tick merge into ≈330,000 fills).
         var run = new List<FillKey>(8);
         var runQuantity = new List<double>(8);
+        var runFrom = new List<(int Order, int Cand, int Delay)>(8);
         string? runBuyer = null;
+        var runOrder = -1;
         void FlushRun()
         {
             for (int i = 0; i < run.Count; i++) fills.Add(run[i].ToFill(runQuantity[i]));
             run.Clear();
             runQuantity.Clear();
+            runFrom.Clear();
         }
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
@@ -858,38 +873,63 @@ public static class MarketClearing
         var sold = new double[asks.Count];
         // One lookup, not a read and a write: a new segment starts from 0 + q, as before.
         void AddTo(Dictionary<string, double> d, string seg, double q) => CollectionsMarshal.GetValueRefOrAddDefault(d, seg, out _) += q;
-        foreach (var (b, a, q, delay, ci) in filled.InOrder())
+        // What the fills add to each segment's demand and supply, by segment index, in the same order (0 + q = q, as a new
+        // entry gave): written into the maps once after the fills, not looked up by name per fill.
+        var fillDemand = new double[world.Segments.Count];
+        var fillSupply = new double[world.Segments.Count];
+        var chain = new int[8];
+        for (int b = 0; b < partCount; b++)
         {
-            var bid = OrderOf(b); var ask = asks[a];
-            var cand = cands[b][ci];
-            // Under a licence the shipment leaves today and arrives after transport; it goes under an application lodged one
-            // processing delay ago, so its order dates from then (buyers learn their lead time, application to arrival, from it).
-            var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
-                cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer, cand.RentHolder,
-                bid.IsUrgent);
-            if (!string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
+            var entries = filled.Sorted(b, ref chain);
+            if (entries == 0) continue;
+            var o = parts[b].Order;
+            var bid = orders[o];
+            if (o != runOrder && !string.Equals(runBuyer, bid.BuyerId, StringComparison.Ordinal))
             {
                 FlushRun();
                 runBuyer = bid.BuyerId;
             }
-            var at = IndexIn(run, key);
-            if (at >= 0) runQuantity[at] += q;
-            else
+            runOrder = o;
+            for (int j = 0; j < entries; j++)
             {
-                run.Add(key);
-                runQuantity.Add(q);
-            }
-            // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
-            AddTo(demand, cand.PriceSegment, q);
-            sold[a] += q;
-            if (cand.PriceSegment != segOfAsk[a])
-            {
-                AddTo(supply, cand.PriceSegment, q);
-                crossSold[a] += q;
+                var (a, q, delay, ci) = filled.At(chain[j]);
+                var cand = cands[b][ci];
+                var at = runFrom.IndexOf((o, ci, delay));
+                if (at < 0)
+                {
+                    // Under a licence the shipment leaves today and arrives after transport; it goes under an application lodged
+                    // one processing delay ago, so its order dates from then (buyers learn their lead time, application to
+                    // arrival, from it).
+                    var ask = asks[a];
+                    var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
+                        cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer,
+                        cand.RentHolder, bid.IsUrgent);
+                    at = IndexIn(run, key);
+                    if (at < 0)
+                    {
+                        run.Add(key);
+                        runQuantity.Add(0);
+                        runFrom.Add((o, ci, delay));
+                        at = run.Count - 1;
+                    }
+                }
+                runQuantity[at] += q;
+                // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
+                fillDemand[cand.PriceSegmentIndex] += q;
+                sold[a] += q;
+                if (cand.PriceSegmentIndex != segIndexOfAsk[a])
+                {
+                    fillSupply[cand.PriceSegmentIndex] += q;
+                    crossSold[a] += q;
+                }
             }
         }
-
         FlushRun();
+        for (int g = 0; g < world.Segments.Count; g++)
+        {
+            if (fillDemand[g] != 0) demand[world.Segments[g].Id] = fillDemand[g];
+            if (fillSupply[g] != 0) supply[world.Segments[g].Id] = fillSupply[g];
+        }
 
         // Supply: what each seller makes at the market's normal utilisation of what it can make now (u₀, the share of capacity
         // buyers took on day 0: OpeningDemand), or what it sold if it sold more (a sale from stock or from spare capacity is
