@@ -1,0 +1,49 @@
+using System.Text.Json;
+using MarketSim.Model.Agents;
+
+namespace MarketSim.Model.Tests;
+
+/// <summary>The pipeline keeps an offset to its first live entry and compacts lazily; it must read exactly as a list that
+/// shifted its entries every time would.</summary>
+public class PipelineTests
+{
+    [Fact]
+    public void Reads_as_a_list_through_random_bookings_and_arrivals()
+    {
+        var rng = new Random(12345);
+        var pipeline = new Pipeline();
+        var list = new List<Shipment>();
+        for (int tick = 0; tick < 2000; tick++)
+        {
+            // A few bookings at random lead times (kept in arrival order by Procurement.Book), then the day's arrivals.
+            for (int k = rng.Next(0, 4); k > 0; k--)
+            {
+                var sh = new Shipment(rng.Next(2) == 0 ? "oxide" : "dy", rng.Next(2) == 0 ? "CN" : "AU", rng.NextDouble(), tick, tick + rng.Next(1, 60));
+                Procurement.Book(pipeline, sh);
+                var i = list.FindLastIndex(x => x.ArrivalTick <= sh.ArrivalTick) + 1;
+                var same = list.FindIndex(x => x.ArrivalTick == sh.ArrivalTick && x.Commodity == sh.Commodity && x.Origin == sh.Origin);
+                if (same >= 0) list[same] = list[same] with { Quantity = list[same].Quantity + sh.Quantity };
+                else list.Insert(i, sh);
+            }
+            var state = new FirmState { Pipeline = pipeline };
+            Procurement.Arrive(state, tick);
+            list.RemoveAll(x => x.ArrivalTick <= tick);
+            Assert.Equal(list, pipeline.ToList());
+            Assert.Equal(list.Count, pipeline.Count);
+            if (list.Count > 0) Assert.Equal(list[^1], pipeline[pipeline.Count - 1]);
+        }
+    }
+
+    [Fact]
+    public void Round_trips_through_json_and_removes_an_entry()
+    {
+        var p = new Pipeline();
+        for (int i = 0; i < 10; i++) p.Add(new Shipment("oxide", "CN", i, 0, i));
+        p.RemoveFirst(4);
+        var back = JsonSerializer.Deserialize<FirmState>(JsonSerializer.Serialize(new FirmState { Pipeline = p }))!;
+        Assert.Equal(p.ToList(), back.Pipeline.ToList());
+        Assert.True(back.Pipeline.Remove(new Shipment("oxide", "CN", 6, 0, 6)));
+        Assert.Equal([4, 5, 7, 8, 9], back.Pipeline.Select(s => s.ArrivalTick));
+        Assert.Throws<ArgumentOutOfRangeException>(() => p.RemoveFirst(7));
+    }
+}
