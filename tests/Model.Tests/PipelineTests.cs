@@ -29,6 +29,7 @@ public class PipelineTests
             Procurement.Arrive(state, tick);
             list.RemoveAll(x => x.ArrivalTick <= tick);
             Assert.Equal(list, pipeline.ToList());
+            Assert.Equal(list, pipeline.Select(x => x)); // through the enumerator, not CopyTo
             Assert.Equal(list.Count, pipeline.Count);
             if (list.Count > 0) Assert.Equal(list[^1], pipeline[pipeline.Count - 1]);
         }
@@ -44,6 +45,11 @@ public class PipelineTests
         Assert.Equal(p.ToList(), back.Pipeline.ToList());
         Assert.True(back.Pipeline.Remove(new Shipment("oxide", "CN", 6, 0, 6)));
         Assert.Equal([4, 5, 7, 8, 9], back.Pipeline.Select(s => s.ArrivalTick));
-        Assert.Throws<ArgumentOutOfRangeException>(() => p.RemoveFirst(7));
+        Assert.True(p.Remove(new Shipment("oxide", "CN", 5, 0, 5))); // with arrivals gone from the front (an offset)
+        Assert.Equal([4, 6, 7, 8, 9], p.Select(s => s.ArrivalTick));
+        var copy = new Shipment[7];
+        p.CopyTo(copy, 2);
+        Assert.Equal([4, 6, 7, 8, 9], copy.Skip(2).Select(s => s.ArrivalTick));
+        Assert.Throws<ArgumentOutOfRangeException>(() => p.RemoveFirst(6));
     }
 }

@@ -90,7 +90,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
 {
     public FirmState ConvertFromSurrogate(in FirmStateSurrogate s) => new()
     {
-        Id = s.Id, HomeSegment = s.HomeSegment, Inputs = s.Inputs, Pipeline = new(s.Pipeline), ExpectedLeadTime = s.ExpectedLeadTime,
+        Id = s.Id, HomeSegment = s.HomeSegment, Inputs = s.Inputs, Pipeline = s.Pipeline is null ? new() : new(s.Pipeline), ExpectedLeadTime = s.ExpectedLeadTime,
         Unfilled = s.Unfilled, Intensity = s.Intensity, LastPrice = s.LastPrice, Finished = s.Finished, Capacity = s.Capacity,
         TargetCapacity = s.TargetCapacity, PlannedRate = s.PlannedRate, ExpectedSales = s.ExpectedSales, CumulativeLoss = s.CumulativeLoss,
         Risk = s.Risk, QualifiedFrom = s.QualifiedFrom, Precaution = s.Precaution, ControlledSince = s.ControlledSince,

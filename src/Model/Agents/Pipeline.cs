@@ -103,7 +103,7 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         readonly Pipeline _p;
         int _i;
         internal Enumerator(Pipeline p) { _p = p; _i = -1; }
-        public readonly Shipment Current => _p._items[_p._head + _i];
+        public readonly Shipment Current => (uint)_i < (uint)_p._count ? _p._items[_p._head + _i] : default;
         readonly object IEnumerator.Current => Current;
         public bool MoveNext() => ++_i < _p._count;
         public void Reset() => _i = -1;

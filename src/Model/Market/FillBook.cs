@@ -90,7 +90,7 @@ internal sealed class FillBook : IDisposable
         var n = 0;
         for (int e = _head[bid]; e >= 0; e = _entries[e].Next)
         {
-            if (n == chain.Length) Array.Resize(ref chain, chain.Length * 2);
+            if (n == chain.Length) Array.Resize(ref chain, Math.Max(4, chain.Length * 2));
             var i = n++;
             while (i > 0 && _entries[chain[i - 1]].Ask > _entries[e].Ask) { chain[i] = chain[i - 1]; i--; }
             chain[i] = e;
