@@ -105,16 +105,17 @@ public static class Usage
         marketsim attribute FILE [--policies ID,ID] [--groups NAME=ID+ID,...] [--samples N] [--seed S] [--seeds K]
                                  [--days N] [--out DIR] [--parallel N] [--country C,C]
 
-          Which measure did that: splits each country's loss, fiscal cost, export revenue and export rent among the
-          scenario's policies by Shapley decomposition over counterfactual runs. The worth of a set of policies is the
-          metric in the run with only those policies in force (same seed and days); the empty set is the run with none.
+          Which measure did that: splits each country's loss, fiscal cost, export revenue, export rent, indirect loss,
+          extra input cost and value added among the scenario's policies by Shapley decomposition over counterfactual
+          runs. The worth of a set of policies is the metric in the run with only those policies in force (same seed and
+          days); the empty set is the run with none.
           A policy's share is its average marginal effect over all orders in which the policies could be switched on:
             phi_i = sum over S in N without i of |S|! (n-|S|-1)! / n! * (v(S + i) - v(S))
           The shares add up to the total, v(all) - v(none). Versions of a policy (the same id) count as one.
           Up to 8 players: exact, 2^n runs. More players, or --samples: N sampled permutations, with the standard error.
           Writes DIR/attribution.csv: country, metric (loss, fiscal_cost, export_revenue, export_rent, indirect_loss,
-          extra_input_cost), policy (a player, or total = all - none), share (value / total), value, stderr (0 when
-          exact and one seed). Prints a table per country.
+          extra_input_cost, value_added), policy (a player, or total = all - none), share (value / total), value,
+          stderr (0 when exact and one seed). Prints a table per country.
 
           --policies IDS  the players; the scenario's other policies stay in force in every run. Default: every policy
           --groups G      NAME=ID+ID: policies that go on and off together count as one player NAME (repeatable,
