@@ -60,10 +60,9 @@ public static class MarketClearing
         public int Ask;
         /// <summary>Price per unit before tariff: the seller's home price, or the buyer's segment price across a control.</summary>
         public double Price;
-        /// <summary>The segment whose price this sale is at (and whose supply and demand it counts in).</summary>
-        public string PriceSegment = "";
-        /// <summary>That segment's index in the world's list.</summary>
-        public int PriceSegmentIndex;
+        /// <summary>The segment whose price this sale is at (and whose supply and demand it counts in): its index in the
+        /// world's list, so sums per segment are kept in arrays.</summary>
+        public int PriceSegment;
         public double Delivered;
         public double TariffRate;
         public List<ExportControl> Controls = new();
@@ -231,6 +230,7 @@ public static class MarketClearing
             var buyerCountry = bid.BuyerCountry;
             var use = bid.EndUse;
             var buyerSeg = world.SegmentOf(buyerCountry);
+            var buyerSegIndex = SegmentIndex(buyerSeg);
             var set = new LinkSet { Segment = buyerSeg };
             var l = set.Candidates;
             var covering = new List<ExportControl>();
@@ -289,8 +289,7 @@ public static class MarketClearing
                 foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.SellerCountry, a.Origin)) rate += t.Rate;
                 var subsidy = Math.Max(0, floorOf[i] - price);
                 var rent = price - askPrice[i];
-                l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSeg : segOfAsk[i],
-                    PriceSegmentIndex = crosses ? SegmentIndex(buyerSeg) : segIndexOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
+                l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSegIndex : segIndexOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
                     Slots = SlotsOf(binding),
                     Transport = Math.Max(1, world.Transport.DaysBetween(a.SellerCountry, buyerCountry)), Priority = a.PriorityBuyers.Contains(buyerCountry),
                     Tariff = price * rate, Subsidy = subsidy, SubsidyPayer = subsidy > 0 ? floorPayer[i] : null,
@@ -915,11 +914,11 @@ public static class MarketClearing
                 }
                 runQuantity[at] += q;
                 // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
-                fillDemand[cand.PriceSegmentIndex] += q;
+                fillDemand[cand.PriceSegment] += q;
                 sold[a] += q;
-                if (cand.PriceSegmentIndex != segIndexOfAsk[a])
+                if (cand.PriceSegment != segIndexOfAsk[a])
                 {
-                    fillSupply[cand.PriceSegmentIndex] += q;
+                    fillSupply[cand.PriceSegment] += q;
                     crossSold[a] += q;
                 }
             }
@@ -1024,7 +1023,7 @@ public static class MarketClearing
                 {
                     var isOpen = !blocked[candAt[b] + i] && Open(b, cands[b][i], out _); // Open draws a licence decision not drawn yet
                     if (declaredOut && Declared(b, cands[b][i].Ask)) { outOfDeclaration = true; continue; }
-                    if (isOpen && !segs.Contains(cands[b][i].PriceSegment)) segs.Add(cands[b][i].PriceSegment);
+                    if (isOpen && world.Segments[cands[b][i].PriceSegment].Id is var seg && !segs.Contains(seg)) segs.Add(seg);
                 }
                 if (segs.Count == 0 && !outOfDeclaration && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
                 if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
