@@ -7,6 +7,9 @@ def d(x): return f"{x/Y:.6g}"
 
 JPY_PER_USD = 151.5   # ASSUMPTION: 2024 average exchange rate
 SPARE = 1.03   # ASSUMPTION: producers hold 3% spare capacity over their 2024 output
+# Days of trade a price answers to: Fastmarkets assesses rare-earth prices for prompt delivery within 30 days (specifications of
+# its rare-earth prices, Nov 2023: "Timing: Prompt, 30 days", published weekly), so a price reads a month of demand and supply.
+PRICE_WINDOW_DAYS = 30
 
 # Japanese manufacturers' magnet cover: 2–3 weeks, as Indian automakers held magnets in 2025 (press), i.e. 21 and 14 days.
 # JOGMEC's 60-day target (42 days national, 18 private) is for rare-earth material, not magnets at their users; its national
@@ -70,15 +73,15 @@ countries:             # GDP per year, USD. Japan (¥609.3 tn, Cabinet Office 20
   - {{id: MM, name: Myanmar, gdp: 0.064e12}}
   - {{id: RW, name: Rest of world, gdp: 45e12}}
 commodities:
-  - {{id: lree_concentrate, name: Light rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths], reference_price: 6000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}       # ASSUMPTION: value of REO in concentrate
-  - {{id: hree_concentrate, name: Ionic-clay heavy rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, heavy_rare_earths], reference_price: 12000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # ASSUMPTION
-  - {{id: ndpr_oxide, name: NdPr oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths], reference_price: 55000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # NdPr oxide $50–55/kg FOB China 2024 (Fastmarkets; Lynas)
-  - {{id: dy_oxide, name: Dysprosium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: 250000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # Dy oxide ≈$220–285/kg in China 2024–Apr 2025 (SMM; chinatungsten)
-  - {{id: tb_oxide, name: Terbium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: 925000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # Tb oxide ≈$920–935/kg in China 2024–Apr 2025 (SMM; chinatungsten)
-  - {{id: magnet_ht, name: "NdFeB magnet (high-temperature, Dy/Tb-bearing)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: 80000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # ASSUMPTION price
-  - {{id: magnet_std, name: "NdFeB magnet (standard, Dy-free)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: 50000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # ASSUMPTION price
-  - {{id: gallium, name: Gallium, unit: t, stage: metal, groups: [dual_use_metals], reference_price: 300000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}      # ASSUMPTION (no published price used)
-  - {{id: germanium, name: Germanium, unit: t, stage: metal, groups: [dual_use_metals], reference_price: 1500000, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}  # ASSUMPTION (no published price used)
+  - {{id: lree_concentrate, name: Light rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths], reference_price: 6000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}       # ASSUMPTION: value of REO in concentrate
+  - {{id: hree_concentrate, name: Ionic-clay heavy rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, heavy_rare_earths], reference_price: 12000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}  # ASSUMPTION
+  - {{id: ndpr_oxide, name: NdPr oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths], reference_price: 55000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}   # NdPr oxide $50–55/kg FOB China 2024 (Fastmarkets; Lynas)
+  - {{id: dy_oxide, name: Dysprosium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: 250000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}  # Dy oxide ≈$220–285/kg in China 2024–Apr 2025 (SMM; chinatungsten)
+  - {{id: tb_oxide, name: Terbium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: 925000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}  # Tb oxide ≈$920–935/kg in China 2024–Apr 2025 (SMM; chinatungsten)
+  - {{id: magnet_ht, name: "NdFeB magnet (high-temperature, Dy/Tb-bearing)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: 80000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}  # ASSUMPTION price
+  - {{id: magnet_std, name: "NdFeB magnet (standard, Dy-free)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: 50000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}  # ASSUMPTION price
+  - {{id: gallium, name: Gallium, unit: t, stage: metal, groups: [dual_use_metals], reference_price: 300000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}      # ASSUMPTION (no published price used)
+  - {{id: germanium, name: Germanium, unit: t, stage: metal, groups: [dual_use_metals], reference_price: 1500000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}  # ASSUMPTION (no published price used)
 """)
     # Producers: (id, country, output, capacity/yr, unit cost, inputs, extra, comment)
     a("producers:")
@@ -301,13 +304,13 @@ countries:             # GDP 2010, USD (IMF World Economic Outlook, rounded; use
   - {{id: AU, name: Australia (Lynas incl. Malaysia plant), gdp: 1.15e12}}
   - {{id: RW, name: Rest of world, gdp: 32e12}}   # ASSUMPTION: the rest of world GDP 2010
 commodities:           # reference prices = pre-spike levels
-  - {{id: lree_concentrate, name: Light rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, ores], reference_price: {REF_2010['lree_concentrate']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION
-  - {{id: hree_concentrate, name: Ionic-clay heavy rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, ores, heavy_rare_earths], reference_price: {REF_2010['hree_concentrate']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION
-  - {{id: ndpr_oxide, name: NdPr oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths], reference_price: {REF_2010['ndpr_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # Nd oxide rose ≈+750% in 2010–11 to ≈$190–200/kg at year-end 2011 (Lynas data via mining.com; USGS MCS 2016) → ≈$30/kg before
-  - {{id: dy_oxide, name: Dysprosium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: {REF_2010['dy_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ≈$118/kg in 2008 (Lynas data via mining.com)
-  - {{id: tb_oxide, name: Terbium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: {REF_2010['tb_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION ≈$600/kg before the spike (year-end 2011 $2,800: USGS MCS 2016)
-  - {{id: magnet_ht, name: "NdFeB magnet (high-temperature, Dy/Tb-bearing)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: {REF_2010['magnet_ht']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION price
-  - {{id: magnet_std, name: "NdFeB magnet (standard, Dy-free)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: {REF_2010['magnet_std']}, price_adjustment: 0.03, price_reversion: 0.01, initial_origin: CN}}   # ASSUMPTION price
+  - {{id: lree_concentrate, name: Light rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, ores], reference_price: {REF_2010['lree_concentrate']}, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}   # ASSUMPTION
+  - {{id: hree_concentrate, name: Ionic-clay heavy rare-earth concentrate, unit: t REO, stage: ore, groups: [rare_earths, ores, heavy_rare_earths], reference_price: {REF_2010['hree_concentrate']}, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}   # ASSUMPTION
+  - {{id: ndpr_oxide, name: NdPr oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths], reference_price: {REF_2010['ndpr_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}   # Nd oxide rose ≈+750% in 2010–11 to ≈$190–200/kg at year-end 2011 (Lynas data via mining.com; USGS MCS 2016) → ≈$30/kg before
+  - {{id: dy_oxide, name: Dysprosium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: {REF_2010['dy_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}   # ≈$118/kg in 2008 (Lynas data via mining.com)
+  - {{id: tb_oxide, name: Terbium oxide, unit: t, stage: oxide, groups: [rare_earths, separated_rare_earths, heavy_rare_earths], reference_price: {REF_2010['tb_oxide']}, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}   # ASSUMPTION ≈$600/kg before the spike (year-end 2011 $2,800: USGS MCS 2016)
+  - {{id: magnet_ht, name: "NdFeB magnet (high-temperature, Dy/Tb-bearing)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: {REF_2010['magnet_ht']}, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}   # ASSUMPTION price
+  - {{id: magnet_std, name: "NdFeB magnet (standard, Dy-free)", unit: t, stage: magnet, groups: [rare_earths, magnets], reference_price: {REF_2010['magnet_std']}, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: {PRICE_WINDOW_DAYS}, initial_origin: CN}}   # ASSUMPTION price
 """)
     a("# κ = 0.03, μ = 0.01 (price push and pull back) are the shipped scenarios' values; κ/μ = 3 was chosen there so that a lasting total")
     a("# shortage settles at e³ ≈ 20× the reference, the size of this very spike: the Dy row of the backcast is therefore not an independent test.")

@@ -146,6 +146,8 @@ public struct MarketStateSurrogate
     [Id(6)] public Dictionary<string, int> LicenceRefusedDays;
     [Id(7)] public Dictionary<string, double> DeclaredBacklog;
     [Id(8)] public Dictionary<string, double> QuotaUsed;
+    [Id(9)] public Dictionary<string, double[]> PriceWindow;
+    [Id(10)] public int PriceWindowTick;
 }
 
 [RegisterConverter]
@@ -155,13 +157,13 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
     {
         Commodity = s.Commodity, Prices = s.Prices, LicenceBlockedUntil = s.LicenceBlockedUntil, LicenceValidUntil = s.LicenceValidUntil,
         LicenceDelay = s.LicenceDelay, LicenceLeft = s.LicenceLeft, LicenceRefusedDays = s.LicenceRefusedDays,
-        DeclaredBacklog = s.DeclaredBacklog, QuotaUsed = s.QuotaUsed,
+        DeclaredBacklog = s.DeclaredBacklog, QuotaUsed = s.QuotaUsed, PriceWindow = s.PriceWindow ?? new(), PriceWindowTick = s.PriceWindowTick,
     };
 
     public MarketStateSurrogate ConvertToSurrogate(in MarketState v) => new()
     {
         Commodity = v.Commodity, Prices = v.Prices, LicenceBlockedUntil = v.LicenceBlockedUntil, LicenceValidUntil = v.LicenceValidUntil,
         LicenceDelay = v.LicenceDelay, LicenceLeft = v.LicenceLeft, LicenceRefusedDays = v.LicenceRefusedDays,
-        DeclaredBacklog = v.DeclaredBacklog, QuotaUsed = v.QuotaUsed,
+        DeclaredBacklog = v.DeclaredBacklog, QuotaUsed = v.QuotaUsed, PriceWindow = v.PriceWindow, PriceWindowTick = v.PriceWindowTick,
     };
 }

@@ -1100,13 +1100,16 @@ public static class MarketClearing
         // A quota separates the segments only where it binds (QuotaBinds); one with room left that did not bind the period before
         // separates nothing: arbitrage through it makes one price.
         bool Separates(ExportControl c, bool afterFills) => !Ignored(c) && (c.Mode != ControlMode.Quota || QuotaBinds(c, afterFills));
+        // The rule reads D and S over the commodity's last W days (PriceWindows): lumpy deliveries do not move it more than
+        // the same supply spread out.
+        var (demandRead, supplyRead) = PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, supply);
         foreach (var group in SegmentPooling.Groups(world, controls.Where(c => Separates(c, afterFills: true)).ToList()))
         {
             double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0, costW = 0, costN = 0;
             foreach (var seg in group)
             {
-                var sd = demand.GetValueOrDefault(seg);
-                var ss = supply.GetValueOrDefault(seg);
+                var sd = demandRead.GetValueOrDefault(seg);
+                var ss = supplyRead.GetValueOrDefault(seg);
                 costW += costWeighted.GetValueOrDefault(seg);
                 costN += costWeight.GetValueOrDefault(seg);
                 d += sd;

@@ -51,6 +51,11 @@ public sealed class MarketState
     /// <summary>"buyer|application" → civil requirement a buyer declared under a military end-use control and could not buy
     /// (a licence refused, a seller empty): the next declaration covers it too.</summary>
     public Dictionary<string, double> DeclaredBacklog { get; set; } = new();
+    /// <summary>Segment → the demand and supply the price rule counted on each of the last W days (W = the commodity's
+    /// <c>price_window_days</c>): slot tick mod W holds D, slot W + tick mod W holds S. Empty when W = 1.</summary>
+    public Dictionary<string, double[]> PriceWindow { get; set; } = new();
+    /// <summary>The last tick written into <see cref="PriceWindow"/> (−1: none yet).</summary>
+    public int PriceWindowTick { get; set; } = -1;
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
     public Dictionary<string, double> QuotaUsed { get; set; } = new();
     /// <summary>The licence state by integer id, for clearing; not persisted (its maps above are, and it is rebuilt from them

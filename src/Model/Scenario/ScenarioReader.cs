@@ -233,6 +233,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             ReferencePrice = m.Num("reference_price", min: 1e-9) ?? 1,
             PriceAdjustment = m.Num("price_adjustment", false, 0.02, 0, 1) ?? 0.02,
             PriceReversion = m.Num("price_reversion", false, 0, 0, 1) ?? 0,
+            PriceWindowDays = m.Int("price_window_days", false, 1, 1, 365) ?? 1,
             MinPriceFactor = m.Num("min_price_factor", false, 0.2, 0) ?? 0.2,
             MaxPriceFactor = m.Num("max_price_factor", false, 40, 1) ?? 40,
             InitialOrigin = m.Str("initial_origin") ?? "",

@@ -224,6 +224,8 @@ public sealed record CommoditySpec
     public double PriceAdjustment { get; init; } = 0.02;
     /// <summary>μ: the daily pull of the price back towards the reference, −μ·ln(p/p₀) in the exponent (0 = none).</summary>
     public double PriceReversion { get; init; }
+    /// <summary>W: the days of trade the price rule reads, D and S summed over the last W days (1 = the day's alone).</summary>
+    public int PriceWindowDays { get; init; } = 1;
     public double MinPriceFactor { get; init; } = 0.2;
     public double MaxPriceFactor { get; init; } = 40;
     /// <summary>Origin given to stock and shipments that exist at tick 0.</summary>
