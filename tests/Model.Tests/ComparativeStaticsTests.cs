@@ -52,6 +52,24 @@ public class ComparativeStaticsTests
         Assert.InRange(Dy(banned) / free, 0.98, 1.02);
     }
     [Fact]
+    public void Chinas_ban_on_Japans_military_use_does_not_lower_the_world_price_of_what_it_keeps_out()
+    {
+        // The ban keeps Chinese rare earths from Japan's military use, so the world segment, where Japan buys, can only lose
+        // supply. Until Dec 2026 the price rule read each day's demand and supply alone and counted a licence's backlog, shipped
+        // in one lot, as demand again: without the ban Japan's licensed Dy came in lots weeks apart, with it in daily parts
+        // under the end-use declaration, and deleting the ban raised world Dy over days 90–364 from 3.12× to 3.92× the
+        // reference (seed 7). Read over 30 days with fills counted up to the day's want: 1.90× with the ban, 1.76× without.
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
+        var without = shipped with { Policies = shipped.Policies.Where(p => p.Id != "cn-dual-use-jp-military").ToList() };
+        Assert.Equal(shipped.Policies.Count - 1, without.Policies.Count);
+        double MeanWorldDy(ScenarioSpec s) => new ReferenceRunner(s, s.Seed).Run(s.Days).Where(f => f.Tick >= 90)
+            .Average(f => f.Prices.Single(p => p.Commodity == "dy_oxide" && p.Market == "world").Price);
+        var banned = MeanWorldDy(shipped);
+        var free = MeanWorldDy(without);
+        Assert.True(banned >= free, $"world Dy averages {banned:N0} with the ban, {free:N0} without");
+    }
+
+    [Fact]
     public void A_quota_with_room_left_makes_no_second_price_and_earns_no_rent()
     {
         // A Chinese Dy quota of 160 t a month never fills (exports peak near 84 t); one of 10 t fills every month. Before Dec 2026

@@ -866,6 +866,27 @@ public static class MarketClearing
             runQuantity.Clear();
             runFrom.Clear();
         }
+        // An order's fills count as demand up to its day's want w (Wanted, below), not beyond: what it bought on top serves days
+        // whose want was counted already (a licence's backlog shipped at once) or days to come, whose want will be counted then.
+        // Counted in full, a licence that ships its volume in lots read each lot as demand as well as supply while the days the
+        // link stood closed between lots read as unmet: the same need twice, so lumpier licensed supply meant a higher price. An
+        // urgent bid's fills count in full (its need is its buyer's regular bid's, which counts what it leaves unmet).
+        var orderWant = rented.Rent<double>(orders.Count);
+        var orderGot = rented.Rent<double>(orders.Count);
+        for (int o = 0; o < orders.Count; o++)
+        {
+            double q = 0, normal = 0, got = 0;
+            for (int b = partAt[o]; b < partAt[o + 1]; b++)
+            {
+                q += parts[b].Quantity;
+                normal += parts[b].Normal;
+                got += parts[b].Quantity - remaining[b];
+            }
+            orderWant[o] = Wanted(orders[o], q, normal);
+            orderGot[o] = got;
+        }
+        // × 1 leaves a fill's bits as they were.
+        double FillCounts(int o) => orders[o].IsUrgent || orderGot[o] <= orderWant[o] ? 1 : orderWant[o] / orderGot[o];
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
         var crossSold = new double[asks.Count];
@@ -913,8 +934,9 @@ public static class MarketClearing
                     }
                 }
                 runQuantity[at] += q;
-                // A sale counts as demand in the segment whose price it was at; one across a control carries its supply there too.
-                fillDemand[cand.PriceSegment] += q;
+                // A sale counts as demand in the segment whose price it was at (up to its order's want); one across a control
+                // carries its supply there too.
+                fillDemand[cand.PriceSegment] += q * FillCounts(o);
                 sold[a] += q;
                 if (cand.PriceSegment != segIndexOfAsk[a])
                 {
@@ -978,16 +1000,10 @@ public static class MarketClearing
         var unmetScale = rented.Rent<double>(orders.Count);
         for (int o = 0; o < orders.Count; o++)
         {
-            double q = 0, normal = 0, got = 0, shortfalls = 0;
-            for (int b = partAt[o]; b < partAt[o + 1]; b++)
-            {
-                q += parts[b].Quantity;
-                normal += parts[b].Normal;
-                got += parts[b].Quantity - remaining[b];
-                shortfalls += PartShortfall(b);
-            }
+            double shortfalls = 0;
+            for (int b = partAt[o]; b < partAt[o + 1]; b++) shortfalls += PartShortfall(b);
             // x / x is exactly 1, so an order of one part counts its shortfall unchanged.
-            unmetScale[o] = shortfalls > 0 ? Math.Max(0, Wanted(orders[o], q, normal) - got) / shortfalls : 0;
+            unmetScale[o] = shortfalls > 0 ? Math.Max(0, orderWant[o] - orderGot[o]) / shortfalls : 0;
         }
 
         // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
