@@ -375,6 +375,7 @@ public static class MarketClearing
             for (int i = 0; i < candsOf[o].Count; i++) perceived[costAt[o] + i] = Perceived(orders[o], candsOf[o][i]);
         var cands = rented.Rent<List<Candidate>>(partCount);
         var remaining = rented.Rent<double>(partCount);
+        var licensedGot = rented.Rent<double>(orders.Count); // what each order got under a licence's approval
         for (int b = 0; b < partCount; b++)
         {
             cands[b] = candsOf[parts[b].Order];
@@ -837,6 +838,7 @@ public static class MarketClearing
                                 table.DrawDown(id, q);
                         }
                         filled.Add(r.Bid, a, q, r.Delay, r.Cand);
+                        if (UnderLicence(cand)) licensedGot[parts[r.Bid].Order] += q;
                         remaining[r.Bid] -= q;
                         cap[a] -= q;
                         if (q < full - tol) blocked[candAt[r.Bid] + r.Cand] = true;
@@ -866,11 +868,13 @@ public static class MarketClearing
             runQuantity.Clear();
             runFrom.Clear();
         }
-        // An order's fills count as demand up to its day's want w (Wanted, below), not beyond: what it bought on top serves days
-        // whose want was counted already (a licence's backlog shipped at once) or days to come, whose want will be counted then.
-        // Counted in full, a licence that ships its volume in lots read each lot as demand as well as supply while the days the
-        // link stood closed between lots read as unmet: the same need twice, so lumpier licensed supply meant a higher price. An
-        // urgent bid's fills count in full (its need is its buyer's regular bid's, which counts what it leaves unmet).
+        // What an order buys under a licence's approval counts as demand up to what its day's want w (Wanted, below) leaves after
+        // its other fills, not beyond. An approval's volume is a day's need for each day it covers (its delay, and the days its
+        // application waited or was refused), and what ships under it beyond today's want serves those days, whose want counts
+        // on its own day: as unmet while the link was shut, as want when it comes. Counted in full, a licence that shipped its
+        // volume in one lot read the need of the days its link stood shut twice, so lumpier licensed supply meant a higher
+        // price. Other fills count in full: a buyer that takes more than its day's want from an open market is building stock,
+        // and that is demand. An urgent bid's fills count in full (its need is its buyer's regular bid's).
         var orderWant = rented.Rent<double>(orders.Count);
         var orderGot = rented.Rent<double>(orders.Count);
         for (int o = 0; o < orders.Count; o++)
@@ -885,8 +889,16 @@ public static class MarketClearing
             orderWant[o] = Wanted(orders[o], q, normal);
             orderGot[o] = got;
         }
+        static bool UnderLicence(Candidate c)
+        {
+            for (int j = 0; j < c.Controls.Count; j++)
+                if (c.Controls[j].Mode == ControlMode.License) return true;
+            return false;
+        }
         // × 1 leaves a fill's bits as they were.
-        double FillCounts(int o) => orders[o].IsUrgent || orderGot[o] <= orderWant[o] ? 1 : orderWant[o] / orderGot[o];
+        double FillCounts(int o, Candidate c) =>
+            !UnderLicence(c) || orders[o].IsUrgent || orderGot[o] <= orderWant[o] ? 1
+            : Math.Min(1, Math.Max(0, orderWant[o] - (orderGot[o] - licensedGot[o])) / licensedGot[o]);
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
         var crossSold = new double[asks.Count];
@@ -934,9 +946,9 @@ public static class MarketClearing
                     }
                 }
                 runQuantity[at] += q;
-                // A sale counts as demand in the segment whose price it was at (up to its order's want); one across a control
-                // carries its supply there too.
-                fillDemand[cand.PriceSegment] += q * FillCounts(o);
+                // A sale counts as demand in the segment whose price it was at (under a licence, up to its order's want); one
+                // across a control carries its supply there too.
+                fillDemand[cand.PriceSegment] += q * FillCounts(o, cand);
                 sold[a] += q;
                 if (cand.PriceSegment != segIndexOfAsk[a])
                 {
