@@ -7,8 +7,9 @@ def d(x): return f"{x/Y:.6g}"
 
 JPY_PER_USD = 151.5   # ASSUMPTION: 2024 average exchange rate
 SPARE = 1.03   # ASSUMPTION: producers hold 3% spare capacity over their 2024 output
-# Days of trade a price answers to: Fastmarkets assesses rare-earth prices for prompt delivery within 30 days (specifications of
-# its rare-earth prices, Nov 2023: "Timing: Prompt, 30 days", published weekly), so a price reads a month of demand and supply.
+# ASSUMPTION: a price answers to a month of demand and supply (no source says over how many days of trade a rare-earth price
+# forms). Fastmarkets assesses rare-earth prices for prompt delivery within 30 days (specifications of its rare-earth prices,
+# Nov 2023: "Timing: Prompt, 30 days", published weekly), and the buyers below learn from a monthly purchasing cycle.
 PRICE_WINDOW_DAYS = 30
 
 # Japanese manufacturers' magnet cover: 2–3 weeks, as Indian automakers held magnets in 2025 (press), i.e. 21 and 14 days.

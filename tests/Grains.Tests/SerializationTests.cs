@@ -87,7 +87,16 @@ public sealed class SerializationTests
         var (firms, countries, markets) = runner.States;
         Assert.Contains(firms, f => f.Pipeline.Count > 100 && f.Unfilled.Count > 0);
         Assert.Contains(markets, m => m.LicenceValidUntil.Count > 0 && m.LicenceDelay.Count > 0);
+        Assert.All(markets, m => Assert.True(m.PriceWindow.Count > 0 && m.PriceWindowTick == 179)); // 30-day price windows
         var copier = new ServiceCollection().AddMarketSimSerialization().BuildServiceProvider().GetRequiredService<DeepCopier>();
+        // The window's arrays are written in place each tick, so a copy (a checkpoint held in memory) must not share them.
+        var market = markets[0];
+        var copied = copier.Copy(market);
+        Assert.All(market.PriceWindow, kv =>
+        {
+            Assert.NotSame(kv.Value, copied.PriceWindow[kv.Key]);
+            Assert.Equal(kv.Value, copied.PriceWindow[kv.Key]);
+        });
         // And a checkpoint's block of frames, with flows, leads, rents and accounts in every one.
         Assert.All(frames.Skip(150), f => Assert.True(f.Flows.Count > 0 && f.LeadTimes.Count > 0 && f.Rents.Count > 0 && f.Accounts.Count > 0));
         foreach (object value in firms.Cast<object>().Concat(countries).Concat(markets).Append(frames.Skip(150).ToList()))

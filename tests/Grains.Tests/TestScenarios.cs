@@ -28,8 +28,8 @@ public static class TestScenarios
         Commodities =
         [
             new CommoditySpec { Id = "ore", ReferencePrice = 5000, InitialOrigin = "CN" },
-            new CommoditySpec { Id = "oxide", ReferencePrice = 50000, PriceAdjustment = 0.03, InitialOrigin = "CN" },
-            new CommoditySpec { Id = "magnet", ReferencePrice = 80000, PriceAdjustment = 0.03, InitialOrigin = "CN" },
+            new CommoditySpec { Id = "oxide", ReferencePrice = 50000, PriceAdjustment = 0.03, PriceWindowDays = 7, InitialOrigin = "CN" },
+            new CommoditySpec { Id = "magnet", ReferencePrice = 80000, PriceAdjustment = 0.03, PriceWindowDays = 7, InitialOrigin = "CN" },
         ],
         Producers =
         [

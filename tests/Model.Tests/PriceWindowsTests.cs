@@ -38,7 +38,7 @@ public class PriceWindowsTests
         At(1, 2, 20);
         At(2, 4, 40);
         At(3, 8, 80);   // day 0 leaves the window
-        At(5, 16, 160); // day 4 ran no clearing: it reads as nothing, and days 1–3 less day 1, 2 have left
+        At(5, 16, 160); // the window is days 3–5: day 3's 8, day 4 (no clearing ran: nothing) and today's 16
         At(9, 32, 320); // a gap longer than the window: only today
         Assert.Equal(new (double D, double S)[] { (1, 10), (3, 30), (7, 70), (14, 140), (24, 240), (32, 320) }, read);
         Assert.Equal(9, state.PriceWindowTick);
@@ -67,5 +67,47 @@ public class PriceWindowsTests
         Assert.True(Run(1, lumpy: true) > 3, $"day by day the lumpy supply reads as a shortage: {Run(1, true):F2}×");
         // Over five days only the first window (days 0–3, the lot and fewer than five days of want) moves the price, down.
         Assert.InRange(Run(5, lumpy: true), 0.9, 1.0);
+    }
+
+    [Fact]
+    public void Each_segment_keeps_its_own_window_and_a_day_cleared_again_replaces_itself()
+    {
+        var state = new MarketState();
+        PriceWindows.Read(state, Segments, 2, 0, Day(1, 10), Day(2, 20));
+        var (d, s) = PriceWindows.Read(state, Segments, 2, 1, Day(3, 30), Day(4, 40));
+        Assert.Equal((4.0, 40.0, 6.0, 60.0), (d["china"], d["world"], s["china"], s["world"]));
+        (d, s) = PriceWindows.Read(state, Segments, 2, 1, Day(5, 50), Day(6, 60)); // day 1 again: its slot, not a third day
+        Assert.Equal((6.0, 60.0, 8.0, 80.0), (d["china"], d["world"], s["china"], s["world"]));
+    }
+
+    [Fact]
+    public void A_state_from_a_later_day_or_another_window_starts_afresh()
+    {
+        var state = new MarketState();
+        for (int t = 0; t < 5; t++) PriceWindows.Read(state, Segments, 3, t, Day(1, 1), Day(1, 1));
+        var (d, _) = PriceWindows.Read(state, Segments, 3, 2, Day(7, 7), Day(0, 0)); // an earlier day than the state holds
+        Assert.Equal(7, d["world"]);
+        (d, _) = PriceWindows.Read(state, Segments, 4, 3, Day(9, 9), Day(0, 0)); // the window's length changed
+        Assert.Equal(9, d["world"]);
+        Assert.Equal(8, state.PriceWindow["world"].Length);
+    }
+
+    [Fact]
+    public void A_state_read_back_from_json_reads_the_same_window()
+    {
+        var state = new MarketState();
+        MarketState copy = state;
+        for (int t = 0; t < 40; t++)
+        {
+            // Yesterday's state, written as a checkpoint and read back, must read today exactly what the state itself reads.
+            copy = System.Text.Json.JsonSerializer.Deserialize<MarketState>(System.Text.Json.JsonSerializer.Serialize(state))!;
+            var (d, s) = PriceWindows.Read(state, Segments, 7, t, Day(t % 3, 10 + t % 5), Day(2, 9 + t % 7));
+            var (cd, cs) = PriceWindows.Read(copy, Segments, 7, t, Day(t % 3, 10 + t % 5), Day(2, 9 + t % 7));
+            Assert.Equal(d, cd);
+            Assert.Equal(s, cs);
+        }
+        Assert.Equal(39, copy.PriceWindowTick);
+        var nulls = System.Text.Json.JsonSerializer.Deserialize<MarketState>("{\"PriceWindow\": null}")!;
+        Assert.Empty(nulls.PriceWindow);
     }
 }

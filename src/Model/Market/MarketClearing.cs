@@ -897,7 +897,7 @@ public static class MarketClearing
         }
         // × 1 leaves a fill's bits as they were.
         double FillCounts(int o, Candidate c) =>
-            !UnderLicence(c) || orders[o].IsUrgent || orderGot[o] <= orderWant[o] ? 1
+            !UnderLicence(c) || orders[o].IsUrgent || orderGot[o] <= orderWant[o] || licensedGot[o] <= 0 ? 1
             : Math.Min(1, Math.Max(0, orderWant[o] - (orderGot[o] - licensedGot[o])) / licensedGot[o]);
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();

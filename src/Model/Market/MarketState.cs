@@ -53,7 +53,8 @@ public sealed class MarketState
     public Dictionary<string, double> DeclaredBacklog { get; set; } = new();
     /// <summary>Segment → the demand and supply the price rule counted on each of the last W days (W = the commodity's
     /// <c>price_window_days</c>): slot tick mod W holds D, slot W + tick mod W holds S. Empty when W = 1.</summary>
-    public Dictionary<string, double[]> PriceWindow { get; set; } = new();
+    public Dictionary<string, double[]> PriceWindow { get => _window; set => _window = value ?? new(); }
+    Dictionary<string, double[]> _window = new();
     /// <summary>The last tick written into <see cref="PriceWindow"/> (−1: none yet).</summary>
     public int PriceWindowTick { get; set; } = -1;
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>

@@ -24,9 +24,10 @@ public static class PriceWindows
         {
             if (!state.PriceWindow.TryGetValue(seg.Id, out var slots) || slots.Length != 2 * w)
                 state.PriceWindow[seg.Id] = slots = new double[2 * w];
-            else if (last < 0 || tick - last <= 0 || tick - last >= w) Array.Clear(slots);
+            else if (last < 0 || tick < last || tick - last >= w) Array.Clear(slots); // none yet, a state from later, or all stale
             else
                 for (int t = last + 1; t < tick; t++) { slots[t % w] = 0; slots[w + t % w] = 0; } // days no clearing ran
+            // (tick == last: the day is cleared again, and its slot is overwritten.)
             slots[tick % w] = demand.GetValueOrDefault(seg.Id);
             slots[w + tick % w] = supply.GetValueOrDefault(seg.Id);
             double sd = 0, ss = 0;
