@@ -195,6 +195,14 @@ public class ScenarioValidationTests
         Assert.StartsWith("test.yaml:26:15: producers[0].capacity: ", e.ToString());
     }
 
+    [Theory]
+    [InlineData("0", "must be at least 1, got 0")]
+    [InlineData("366", "must be at most 365, got 366")]
+    [InlineData("7.5", "must be a whole number, got '7.5'")]
+    public void A_price_window_outside_whole_days_from_1_to_365_is_refused(string value, string fragment) =>
+        AssertError(ScenarioYaml.With(19, "    reference_price: 1000", $"    reference_price: 1000\n    price_window_days: {value}"), 20,
+            "commodities[1].price_window_days", fragment);
+
     public static TheoryData<string> ShippedScenarios() =>
         new(Directory.GetFiles(Path.Combine(Paths.RepoRoot, "scenarios"), "*.yaml").Select(Path.GetFileName).Order()!);
 
