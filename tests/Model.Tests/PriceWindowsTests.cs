@@ -1,5 +1,6 @@
 using MarketSim.Model.Market;
 using MarketSim.Model.Scenario;
+using static MarketSim.Model.Tests.TestWorld;
 
 namespace MarketSim.Model.Tests;
 
@@ -109,5 +110,31 @@ public class PriceWindowsTests
         Assert.Equal(39, copy.PriceWindowTick);
         var nulls = System.Text.Json.JsonSerializer.Deserialize<MarketState>("{\"PriceWindow\": null}")!;
         Assert.Empty(nulls.PriceWindow);
+    }
+
+    [Fact]
+    public void When_a_ban_ends_the_pooled_price_is_pulled_towards_todays_trade_not_the_windows()
+    {
+        // China makes 100 a day; China's and Japan's buyers each want 50. A ban on Japan for 30 days, prices read over 30 days:
+        // China's price falls (its segment keeps Japan's share), the price abroad climbs on Japan's unmet want. On day 30 the
+        // ban ends and the segments pool: today all trade is at China's price, so arbitrage pulls the one price there. Weighted
+        // by the windows, which still hold Japan's 30 days of unmet want abroad, it pulled China's price up on the same trade.
+        var oxide = new CommoditySpec { Id = "oxide", ReferencePrice = 1000, InitialOrigin = "CN", PriceAdjustment = 0.03, PriceWindowDays = 30 };
+        var world = Make(commodities: [oxide]) with { Segments = [new SegmentSpec("home", ["CN"]), new SegmentSpec("abroad", [])] };
+        var ban = new ExportControl { Id = "cn-ban", Start = 0, End = 30, Exporter = "CN", Commodities = ["oxide"], Destinations = ["JP"], Mode = ControlMode.Ban };
+        var state = MarketClearing.Initialise(world, oxide);
+        var home = new List<double>();
+        var abroad = new List<double>();
+        for (int t = 0; t < 32; t++)
+        {
+            var bids = new[] { Bid("cn-buyer", "CN", 50) with { Normal = 50 }, Bid("jp-buyer", "JP", 50) with { Normal = 50 } };
+            PolicySpec[] inForce = ban.InForce(t) ? [ban] : [];
+            MarketClearing.Clear(world, state, t, [Ask("cn-sep", "CN", 100)], bids, inForce, 1);
+            home.Add(state.Prices["home"]);
+            abroad.Add(state.Prices["abroad"]);
+        }
+        Assert.True(home[29] < 1000 && abroad[29] > 1.3 * home[29], $"during the ban: home {home[29]:F1}, abroad {abroad[29]:F1}");
+        Assert.True(home[30] <= home[29], $"the day the ban ends China's price rose from {home[29]:F1} to {home[30]:F1}");
+        Assert.True(abroad[30] < abroad[29], $"the price abroad {abroad[29]:F1} → {abroad[30]:F1}");
     }
 }

@@ -1142,8 +1142,12 @@ public static class MarketClearing
                 costN += costWeight.GetValueOrDefault(seg);
                 d += sd;
                 sup += ss;
-                weighted += state.Prices[seg] * (sd + ss);
-                weight += sd + ss;
+                // The price arbitrage pulls the group to weights each segment by today's trade, not its window's: a window
+                // still holding the unmet demand of a separation just ended would pull the one price towards the dear side
+                // (after japan-cutoff-3m without Japan's Dy stockpile China's Dy rose from 0.69× to 1.39× on the same quantities).
+                var volume = demand.GetValueOrDefault(seg) + supply.GetValueOrDefault(seg);
+                weighted += state.Prices[seg] * volume;
+                weight += volume;
                 plain += state.Prices[seg];
             }
             var anchor = costN > 0 ? commodity.ReferencePrice * (costW / costN) : commodity.ReferencePrice;
