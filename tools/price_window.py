@@ -7,7 +7,7 @@ Usage: python3 tools/price_window.py [path/to/marketsim.dll] [W,W,...]   (build 
 import csv, os, re, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-dll = sys.argv[1] if len(sys.argv) > 1 else "src/Cli/bin/Debug/net10.0/marketsim.dll"
+dll = sys.argv[1] if len(sys.argv) > 1 else "src/Cli/bin/Debug/net10.0/marketsim.dll"  # as the other tools: pass a Release build's path
 windows = [int(w) for w in (sys.argv[2] if len(sys.argv) > 2 else "1,7,14,30,60").split(",")]
 SCENARIO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios", "china-japan-2026.yaml")
 BAN = "cn-dual-use-jp-military"
