@@ -157,7 +157,7 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
     {
         Commodity = s.Commodity, Prices = s.Prices, LicenceBlockedUntil = s.LicenceBlockedUntil, LicenceValidUntil = s.LicenceValidUntil,
         LicenceDelay = s.LicenceDelay, LicenceLeft = s.LicenceLeft, LicenceRefusedDays = s.LicenceRefusedDays,
-        DeclaredBacklog = s.DeclaredBacklog, QuotaUsed = s.QuotaUsed, PriceWindow = s.PriceWindow ?? new(), PriceWindowTick = s.PriceWindowTick,
+        DeclaredBacklog = s.DeclaredBacklog, QuotaUsed = s.QuotaUsed, PriceWindow = s.PriceWindow, PriceWindowTick = s.PriceWindowTick,
     };
 
     public MarketStateSurrogate ConvertToSurrogate(in MarketState v) => new()

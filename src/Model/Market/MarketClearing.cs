@@ -877,6 +877,7 @@ public static class MarketClearing
         // and that is demand. An urgent bid's fills count in full (its need is its buyer's regular bid's).
         var orderWant = rented.Rent<double>(orders.Count);
         var orderGot = rented.Rent<double>(orders.Count);
+        var licensedCounts = rented.Rent<double>(orders.Count); // the share of its licensed fills an order counts as demand
         for (int o = 0; o < orders.Count; o++)
         {
             double q = 0, normal = 0, got = 0;
@@ -886,8 +887,12 @@ public static class MarketClearing
                 normal += parts[b].Normal;
                 got += parts[b].Quantity - remaining[b];
             }
-            orderWant[o] = Wanted(orders[o], q, normal);
+            var want = Wanted(orders[o], q, normal);
+            orderWant[o] = want;
             orderGot[o] = got;
+            var licensed = licensedGot[o];
+            licensedCounts[o] = orders[o].IsUrgent || got <= want || licensed <= 0 ? 1
+                : Math.Min(1, Math.Max(0, want - (got - licensed)) / licensed);
         }
         static bool UnderLicence(Candidate c)
         {
@@ -895,10 +900,6 @@ public static class MarketClearing
                 if (c.Controls[j].Mode == ControlMode.License) return true;
             return false;
         }
-        // × 1 leaves a fill's bits as they were.
-        double FillCounts(int o, Candidate c) =>
-            !UnderLicence(c) || orders[o].IsUrgent || orderGot[o] <= orderWant[o] || licensedGot[o] <= 0 ? 1
-            : Math.Min(1, Math.Max(0, orderWant[o] - (orderGot[o] - licensedGot[o])) / licensedGot[o]);
         var supply = new Dictionary<string, double>();
         var demand = new Dictionary<string, double>();
         var crossSold = new double[asks.Count];
@@ -948,7 +949,7 @@ public static class MarketClearing
                 runQuantity[at] += q;
                 // A sale counts as demand in the segment whose price it was at (under a licence, up to its order's want); one
                 // across a control carries its supply there too.
-                fillDemand[cand.PriceSegment] += q * FillCounts(o, cand);
+                fillDemand[cand.PriceSegment] += UnderLicence(cand) ? q * licensedCounts[o] : q; // q × 1 = q: the same bits
                 sold[a] += q;
                 if (cand.PriceSegment != segIndexOfAsk[a])
                 {
