@@ -105,14 +105,13 @@ commodities:
     prod("cn-mine-hree", "CN", "mining", "hree_concentrate", 20000, 6000, comment="China's ionic-clay share (ASSUMPTION)")
     prod("mm-mine-hree", "MM", "mining", "hree_concentrate", 31000, 5000, comment="Myanmar 31,000 t (ionic clay, fed to China)")
     prod("us-mine-lree", "US", "mining", "lree_concentrate", 45000, 4000, comment="USA 45,000 t (Mountain Pass)")
-    prod("au-mine-lree", "AU", "mining", "lree_concentrate", 13000, 3500, comment="Australia 13,000 t (Mt Weld)")
     prod("rw-mine-lree", "RW", "mining", "lree_concentrate", 13000+13000+2500+2000+300, 4000, comment="Nigeria 13,000 + Thailand 13,000 + Russia 2,500 + Madagascar 2,000 + Vietnam 300")
     prod("in-mine-lree", "IN", "mining", "lree_concentrate", 2900, 4000, comment="India 2,900 t (IREL)")
     a("  # Separation: China ≈91–92% of refined output (IEA). NdPr ≈ 20% of light REO (ASSUMPTION: 5 t concentrate per t NdPr).")
     prod("cn-sep-lree", "CN", "separation", "ndpr_oxide", (250000+45000+13000+13000+2500+2000+300)/5, 20000, {"lree_concentrate": 5}, comment="capacity = China's + USA's + rest-of-world concentrate / 5")
-    prod("au-sep-lree", "AU", "separation", "ndpr_oxide", 6558, 30000, {"lree_concentrate": 13000/6558},
+    prod("au-sep-lree", "AU", "separation", "ndpr_oxide", 6558, 30000, None,
          extra=f"reserved_for: [JP], reserved_share: {reserved_share}",
-         comment="Lynas NdPr 6,558 t FY2025; 13,000 t REO per 6,558 t NdPr; JARE offtake for Japan (up to 7,200 t/yr), reserved share CALIBRATED to Japan's 71.9% import share from China")
+         comment="Lynas, integrated: Australia's 13,000 t REO (Mt Weld) is its own mine, cracked and separated by Lynas alone (Kalgoorlie, Malaysia; Lynas annual reports), no concentrate sold to others, so no input market between them; NdPr 6,558 t FY2025; JARE offtake for Japan (up to 7,200 t/yr), reserved share CALIBRATED to Japan's 71.9% import share from China")
     prod("in-sep-lree", "IN", "separation", "ndpr_oxide", 30, 20000, {"lree_concentrate": 5}, extra="ramp_rate: 0.005", comment="IREL Nd oxide 20–40 t in FY25")
     prod("us-sep-lree", "US", "separation", "ndpr_oxide", 0, 25000, {"lree_concentrate": 5}, extra="ramp_rate: 0.005", comment="no US separation in 2024 in this model; capacity projects may add it")
     prod("cn-sep-hree", "CN", "separation", "dy_oxide", (20000+31000)/25, 80000, {"hree_concentrate": 25},

@@ -52,24 +52,38 @@ public class ProcurementTests
     }
 
     [Fact]
-    public void Opening_supply_weights_producers_by_the_capacity_open_to_the_buyer()
+    public void Opening_supply_takes_what_is_reserved_for_the_buyers_country_first_and_the_rest_by_open_capacity()
     {
         ProducerSpec P(string id, string country, double capacity, double reserved = 0, params string[] reservedFor) => new()
         {
             Id = id, Country = country, Sector = "separation", Output = "oxide", Capacity = capacity, UnitCost = 1, ReservedShare = reserved, ReservedFor = reservedFor,
         };
+        ManufacturerSpec M(string id, string country, double use) => new()
+        {
+            Id = id, Country = country, Sector = "cars", PlannedOutput = use, OutputValue = 1, ValueAdded = 1, CoverDays = 10,
+            Inputs = new Dictionary<string, double> { ["oxide"] = 1 },
+        };
         var world = TestWorld.Make() with
         {
             Producers = [P("cn", "CN", 80), P("au", "AU", 20, 0.5, "JP")],
+            Manufacturers = [M("jp-maker", "JP", 25), M("cn-maker", "CN", 55)],
             Transport = new TransportSpec { DomesticDays = 14, InternationalDays = 45 },
         };
-        // Japan: all of Australia's 20 (half reserved for it) and all of China's 80, every one abroad (producers in id order).
-        Assert.Equal([(45.0, 0.2), (45.0, 0.8)], Procurement.OpeningSupply(world, "oxide", "jp-maker", "JP", null));
+        // Buyers take 80 of 100 (u = 0.8). Japan's reserved 10 sells 8 a day, 8/25 = 32% of Japan's need; the other 68% spreads
+        // over the open 90 (Australia's open 10 and China's 80), producers in id order. Before Dec 2026: 0.2 and 0.8.
+        var jp = Procurement.OpeningSupply(world, "oxide", "jp-maker", "JP", null);
+        Assert.Equal(2, jp.Count);
+        Assert.Equal(45.0, jp[0].Days);
+        Assert.Equal(0.32 + 0.68 * 10 / 90, jp[0].Share, 12);
+        Assert.Equal(0.68 * 80 / 90, jp[1].Share, 12);
         // China: the open half of Australia's 20 abroad, its own 80 at home.
         var cn = Procurement.OpeningSupply(world, "oxide", "cn-maker", "CN", null);
         Assert.Equal(2, cn.Count);
         Assert.Equal((45.0, 10.0 / 90), (cn[0].Days, cn[0].Share));
         Assert.Equal((14.0, 80.0 / 90), (cn[1].Days, cn[1].Share));
+        // Where the reservation covers the country's whole need, its buyers open with nothing else.
+        var captive = world with { Manufacturers = [M("jp-maker", "JP", 5), M("cn-maker", "CN", 75)] };
+        Assert.Equal([(45.0, 1.0)], Procurement.OpeningSupply(captive, "oxide", "jp-maker", "JP", null));
         // A firm with its own lead time in the scenario keeps it.
         Assert.Equal([(30.0, 1.0)], Procurement.OpeningSupply(world, "oxide", "x", "CN", 30));
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MarketSim.Model.Scenario;
 
 namespace MarketSim.Model.Agents;
@@ -51,4 +52,21 @@ public static class OpeningDemand
         foreach (var c in world.Commodities) Of(c.Id);
         return u;
     }
+
+    static readonly ConditionalWeakTable<ScenarioSpec, Dictionary<(string Country, string Commodity), double>> ByCountry = new();
+
+    /// <summary>A country's buyers' opening demand for a commodity a day: its manufacturers' aₖ·q̄ and its producers' aₖ·uₒ·K, as
+    /// in <see cref="Utilisations"/>. Built once per world.</summary>
+    public static double OfCountry(ScenarioSpec world, string country, string commodity) =>
+        ByCountry.GetValue(world, static w =>
+        {
+            var d = new Dictionary<(string, string), double>();
+            foreach (var m in w.Manufacturers)
+                foreach (var k in m.InputOrder())
+                    d[(m.Country, k)] = d.GetValueOrDefault((m.Country, k)) + m.Inputs[k] * m.PlannedOutput;
+            foreach (var p in w.Producers)
+                foreach (var k in p.InputOrder())
+                    d[(p.Country, k)] = d.GetValueOrDefault((p.Country, k)) + p.Inputs[k] * p.Capacity * w.OpeningUtilisation(p.Output);
+            return d;
+        }).GetValueOrDefault((country, commodity));
 }

@@ -253,55 +253,100 @@ public static class Procurement
 
     /// <summary>
     /// Seeds stock and a pipeline so that tick 0 starts in a steady state: D days of use in stock, and in transit what was
-    /// ordered from each supplier over its own lead time (<paramref name="supply"/>: lead time in days and share of the
-    /// firm's purchases). Every day until the longest lead time then brings exactly one day's use, and the order-up-to rule
-    /// orders one day's use at tick 0. The expected lead time starts at the shares' mean.
+    /// ordered from each supplier over its own lead time (<paramref name="supply"/>: lead time in days, share of the firm's
+    /// purchases and the supplier's lots, OpeningLots). Every day until the longest lead time then brings exactly one day's
+    /// use, and the order-up-to rule orders one day's use at tick 0. The expected lead time starts at the shares' mean. Stock
+    /// and each day's arrivals hold the suppliers' lots in their shares (a lot per key, booked in ordinal key order).
     /// </summary>
-    public static void Initialise(FirmState s, string commodity, string origin, double dailyUse, double coverDays, IReadOnlyList<(double Days, double Share)> supply)
+    public static void Initialise(FirmState s, string commodity, double dailyUse, double coverDays, IReadOnlyList<OpeningLots.Source> supply)
     {
-        Stock.For(s.Inputs, commodity)[origin] = dailyUse * coverDays;
+        var stock = Stock.For(s.Inputs, commodity);
+        var held = OpeningLots.Mix(supply);
+        // One lot: its whole cover, as before lots followed suppliers (no sum of shares to round).
+        if (held.Count == 1) stock[held[0].Key] = dailyUse * coverDays;
+        else foreach (var l in held) Stock.Add(stock, l.Key, dailyUse * coverDays * l.Share);
         static int Ticks(double days) => Math.Max(1, (int)Math.Round(days));
         var longest = supply.Max(x => Ticks(x.Days));
         for (int d = 0; d < longest; d++)
         {
             // What arrives on day d: the purchases of suppliers whose lead time is longer than d (the others' arrive from orders
             // placed from tick 0 on).
-            double share = 0;
-            foreach (var (days, w) in supply) if (Ticks(days) > d) share += w;
-            Book(s.Pipeline, new Shipment(commodity, origin, dailyUse * share, d - longest, d));
+            var arriving = OpeningLots.Mix(supply.Where(x => Ticks(x.Days) > d));
+            if (arriving.Count == 1)
+            {
+                double share = 0;
+                foreach (var x in supply) if (Ticks(x.Days) > d) share += x.Share;
+                Book(s.Pipeline, new Shipment(commodity, arriving[0].Key, dailyUse * share, d - longest, d));
+            }
+            else foreach (var l in arriving) Book(s.Pipeline, new Shipment(commodity, l.Key, dailyUse * l.Share, d - longest, d));
         }
         double mean = 0;
-        foreach (var (days, w) in supply) mean += w * Ticks(days);
+        foreach (var x in supply) mean += x.Share * Ticks(x.Days);
         s.ExpectedLeadTime[commodity] = mean;
         s.Intensity[commodity] = 1;
     }
 
+    /// <summary>The opening stock and pipeline of material of one origin (<see cref="Initialise(FirmState, string, double, double, IReadOnlyList{OpeningLots.Source})"/>).</summary>
+    public static void Initialise(FirmState s, string commodity, string origin, double dailyUse, double coverDays, IReadOnlyList<(double Days, double Share)> supply) =>
+        Initialise(s, commodity, dailyUse, coverDays, supply.Select(x => new OpeningLots.Source(x.Days, x.Share, [new(origin, 1)])).ToList());
+
     /// <summary>
-    /// Where a buyer's purchases of an input come from before any policy: each producer of it open to the buyer's country, in
-    /// proportion to its capacity to supply the input (the weights buyers spread orders by at reference prices; a share reserved
-    /// for other countries is not open), with the transport time from its country. A firm with its own lead time in the
+    /// Where a buyer's purchases of an input come from before any policy: each producer of it open to the buyer's country,
+    /// supply reserved for that country first, the rest in proportion to capacity (the weights buyers spread orders by at
+    /// reference prices; <see cref="OpenSuppliers"/>), with the transport time from its country. A firm with its own lead time in the
     /// scenario, or an input no producer makes, gets one supplier: that lead time, or the commodity's initial origin's.
     /// </summary>
     public static IReadOnlyList<(double Days, double Share)> OpeningSupply(ScenarioSpec world, string commodity, string buyerId, string buyerCountry, double? leadTimeDays)
     {
         if (leadTimeDays is { } own) return [(own, 1)];
-        var supply = new List<(double Days, double Share)>();
-        double total = 0;
+        var suppliers = OpenSuppliers(world, commodity, buyerId, buyerCountry);
+        if (suppliers.Count == 0) return [(world.Transport.DaysBetween(world.Commodity(commodity).InitialOrigin, buyerCountry), 1)];
+        return suppliers.Select(x => (x.Days, x.Share)).ToList();
+    }
+
+    /// <summary>
+    /// The producers of an input open to a buyer before any policy, with their transport time to it and their share of its
+    /// purchases, in producer id order. As the matching does, a buyer takes supply reserved for its country first (an offtake
+    /// contract, a captive mine): its country's part of each reservation, r_p = K_p·(ratio)·(reserved share), shared among the
+    /// reservation's countries by their opening demand, until its country's opening demand D_c is met; the rest of its purchases
+    /// spread over the open parts o_p = K_p·(ratio)·(1 − reserved share) by capacity:
+    ///     w_p = f·r_p/Σr + (1 − f)·o_p/Σo,   f = min(1, u_k·Σr/D_c)   (f = 1 where nothing is open, 0 where nothing is reserved)
+    /// Before Dec 2026 a reservation for the buyer's country counted as open capacity (w_p ∝ K_p): Lynas, whose Mt Weld
+    /// concentrate is its own, opened with 4% of its concentrate from Mt Weld and the rest from China's mines.
+    /// </summary>
+    internal static List<(ProducerSpec Producer, double Days, double Share)> OpenSuppliers(ScenarioSpec world, string commodity, string buyerId, string buyerCountry)
+    {
+        var found = new List<(ProducerSpec Producer, double Days, double Reserved, double Open)>();
+        double reserved = 0, open = 0;
         // In id order, so the sums do not depend on the order producers are listed in.
         foreach (var p in world.ProducersOf(commodity))
         {
             if (p.Id == buyerId) continue;
-            var ratio = p.Output == commodity ? 1 : p.CoProducts.GetValueOrDefault(commodity);
-            var open = p.ReservedShare > 0 && p.ReservedFor.Count > 0
-                ? 1 - p.ReservedShare + (p.ReservedFor.Contains(buyerCountry) ? p.ReservedShare : 0)
-                : 1;
-            var w = p.Capacity * ratio * open;
-            if (w <= 0) continue;
-            supply.Add((world.Transport.DaysBetween(p.Country, buyerCountry), w));
-            total += w;
+            var cap = p.Capacity * (p.Output == commodity ? 1 : p.CoProducts.GetValueOrDefault(commodity));
+            if (cap <= 0) continue;
+            var share = p.ReservedFor.Count > 0 ? p.ReservedShare : 0;
+            double r = 0;
+            if (share > 0 && p.ReservedFor.Contains(buyerCountry))
+            {
+                // The reservation's part for the buyer's country: by the opening demand of the countries it names (alike if none has any).
+                double all = 0;
+                foreach (var c in p.ReservedFor) all += OpeningDemand.OfCountry(world, c, commodity);
+                r = cap * share * (all > 0 ? OpeningDemand.OfCountry(world, buyerCountry, commodity) / all : 1.0 / p.ReservedFor.Count);
+            }
+            var o = cap * (1 - share);
+            if (r <= 0 && o <= 0) continue;
+            found.Add((p, world.Transport.DaysBetween(p.Country, buyerCountry), r, o));
+            reserved += r;
+            open += o;
         }
-        if (total <= 0) return [(world.Transport.DaysBetween(world.Commodity(commodity).InitialOrigin, buyerCountry), 1)];
-        for (int i = 0; i < supply.Count; i++) supply[i] = (supply[i].Days, supply[i].Share / total);
+        var demand = OpeningDemand.OfCountry(world, buyerCountry, commodity);
+        var f = reserved <= 0 ? 0 : open <= 0 || demand <= 0 ? 1 : Math.Min(1, world.OpeningUtilisation(commodity) * reserved / demand);
+        var supply = new List<(ProducerSpec Producer, double Days, double Share)>(found.Count);
+        foreach (var (p, days, r, o) in found)
+        {
+            var w = (reserved > 0 ? f * r / reserved : 0) + (open > 0 ? (1 - f) * o / open : 0);
+            if (w > 0) supply.Add((p, days, w));
+        }
         return supply;
     }
 }

@@ -23,20 +23,15 @@ public static class ProducerRules
         foreach (var (k, a) in p.Inputs)
         {
             var c = world.Commodity(k);
-            Procurement.Initialise(s, k, c.InitialOrigin, a * rate, p.InputCoverDays,
-                Procurement.OpeningSupply(world, k, p.Id, p.Country, p.LeadTimeDays));
+            Procurement.Initialise(s, k, a * rate, p.InputCoverDays, OpeningLots.Supply(world, k, p.Id, p.Country, p.LeadTimeDays));
             s.LastPrice[k] = c.ReferencePrice;
             SupplierRisk.InitialiseQualification(world, s, p.Country, k);
         }
-        var primary = Primary(p);
-        var origin = primary is null ? p.Country : world.Commodity(primary).InitialOrigin;
-        if (world.ContentOrigin && primary is not null)
-            // Content of the opening stock: the inputs at their initial origins and reference prices, plus the producer's value added.
-            origin = Provenance.Make(origin, p.Country,
-                p.Inputs.Keys.OrderBy(k => k, Ord).Select(k => (world.Commodity(k).InitialOrigin, p.Inputs[k], world.Commodity(k).ReferencePrice)),
-                OutputValue(world, p, 1), world.ContentCountries());
+        // The opening store holds what the producer made from its suppliers' lots (OpeningLots), a lot per origin of its primary input.
         var store = OpeningStore(p, s);
-        foreach (var (k, ratio) in Outputs(p)) Stock.Add(Stock.For(s.Finished, k), origin, ratio * store);
+        var made = OpeningLots.Output(world, p);
+        foreach (var (k, ratio) in Outputs(p))
+            foreach (var l in made) Stock.Add(Stock.For(s.Finished, k), l.Key, ratio * store * l.Share);
         return s;
     }
 
@@ -66,7 +61,7 @@ public static class ProducerRules
     }
 
     /// <summary>Reference value of y units of main output with its co-products.</summary>
-    static double OutputValue(ScenarioSpec world, ProducerSpec p, double y)
+    internal static double OutputValue(ScenarioSpec world, ProducerSpec p, double y)
     {
         double v = 0;
         foreach (var (k, ratio) in Outputs(p)) v += y * ratio * world.Commodity(k).ReferencePrice;
