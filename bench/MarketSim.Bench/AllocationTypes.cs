@@ -32,7 +32,7 @@ sealed class AllocationTypes : EventListener
         KeyValuePair<string, long>[] rows;
         lock (_counts) rows = _counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
         var total = rows.Sum(r => r.Value);
-        var sb = new StringBuilder($"Allocated while it ran, by type (samples of ≈100 KB; {total:N0} in all ≈ {total / 10.0:N0} MB):\n");
+        var sb = new StringBuilder($"Allocated by the ticks, by type (samples of ≈100 KB; {total:N0} in all ≈ {total / 10.0:N0} MB):\n");
         foreach (var (type, n) in rows.Take(top)) sb.AppendLine($"  {n / 10.0,9:N1} MB  {100.0 * n / Math.Max(1, total),5:F1}%  {type}");
         return sb.ToString();
     }

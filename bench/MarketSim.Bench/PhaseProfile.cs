@@ -13,13 +13,15 @@ namespace MarketSim.Bench;
 /// </summary>
 public static class PhaseProfile
 {
-    public static string Run(ScenarioSpec world, ulong seed, int ticks)
+    /// <param name="ticking">Called once the world is set up, just before the first tick (the allocation sampler starts there).</param>
+    public static string Run(ScenarioSpec world, ulong seed, int ticks, Action? ticking = null)
     {
         var session = SessionRules.Initialise(world);
         var producers = world.Producers.Select(p => (p, ProducerRules.Initialise(world, p))).ToList();
         var manufacturers = world.Manufacturers.Select(m => (m, ManufacturerRules.Initialise(world, m))).ToList();
         var countries = world.Countries.Select(c => (c, StockpileRules.Initialise(world, c))).ToList();
         var markets = world.Commodities.Select(c => MarketClearing.Initialise(world, c)).ToList();
+        ticking?.Invoke();
         var t = new Dictionary<string, double>();
         var bytes = new Dictionary<string, long>();
         var order = new List<string>();

@@ -49,9 +49,10 @@ if (ArgValue("--profile") is { } profileN)
     Console.WriteLine(PhaseProfile.Run(dw, Seed, 365));
     var n = int.Parse(profileN);
     var synthetic = SyntheticWorld.Build(n);
-    using var types = new AllocationTypes();
-    Console.WriteLine(PhaseProfile.Run(synthetic, Seed, TicksFor(n)));
-    Console.WriteLine(types.Report(20));
+    AllocationTypes? types = null; // sampled from the first tick: what the ticks allocate, not the world's setup
+    Console.WriteLine(PhaseProfile.Run(synthetic, Seed, TicksFor(n), () => types = new AllocationTypes()));
+    Console.WriteLine(types!.Report(20));
+    types.Dispose();
     return 0;
 }
 
