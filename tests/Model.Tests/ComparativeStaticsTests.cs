@@ -13,7 +13,7 @@ public class ComparativeStaticsTests
     [Fact]
     public void More_Australian_NdPr_does_not_cut_Japans_value_added_in_the_cut_off()
     {
-        // Twice Lynas's mine and separation: NdPr gets cheaper, Japan's magnet makers want to make more, Dy still limits them.
+        // Twice Lynas (mine and separation, one producer since Dec 2026): NdPr gets cheaper, Japan's magnet makers want to make more, Dy still limits them.
         // Read on value added, the net figure (docs/MODEL.md, known limitations: a loss is not netted against output above the
         // benchmark). Since Dec 2026, with firms expediting from the national stockpile, cheaper NdPr lets the magnet makers run
         // faster before the second Dy stoppage and draw the stockpile down sooner: the loss metric reads $17.9 m against $16.8 m
@@ -22,7 +22,7 @@ public class ComparativeStaticsTests
         var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
         var more = shipped with
         {
-            Producers = shipped.Producers.Select(p => p.Id is "au-mine-lree" or "au-sep-lree" ? p with { Capacity = 2 * p.Capacity } : p).ToList(),
+            Producers = shipped.Producers.Select(p => p.Id == "au-sep-lree" ? p with { Capacity = 2 * p.Capacity } : p).ToList(),
         };
         Assert.True(JapanLoss(shipped) > 0);
         var before = JapanValueAdded(shipped);

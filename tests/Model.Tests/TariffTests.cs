@@ -65,8 +65,9 @@ public class TariffTests
         // The baseline without content tracking (a magnet made in Japan keeps its oxide's Chinese origin) and without stockpiles,
         // with a Japanese tariff on Chinese-origin magnets: Japan's input cost is the value of what its firms bought plus the
         // tariff revenue, tick by tick. Before Dec 2026 Japanese-made magnets sold at home paid the tariff and no state got it.
-        // Without content tracking a lot's origin is where its ore was mined (opening lots too, since Dec 2026), so the tariff
-        // names every country that mines light or heavy ore for China's plants: Chinese magnets of American ore are taxed too.
+        // Without content tracking a lot's origin is where its ore was mined (opening lots too, since Dec 2026, when a CN-only
+        // tariff stopped collecting: Japan turned to Chinese magnets of American ore). So the tariff names every country whose
+        // ore China's plants separate; Australia's (Lynas) is left out, so Japanese buyers still have an untaxed offer.
         var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
         var tariff = new Tariff { Id = "jp-tariff", Start = 0, Importer = "JP", Commodities = ["magnet_ht", "magnet_std"], Origins = ["CN", "US", "RW", "IN", "MM"], Rate = 0.25 };
         var spec = b with { Days = 90, ContentOrigin = false, Policies = [.. b.Policies.Where(p => p is not Stockpile), tariff] };

@@ -6,8 +6,8 @@ namespace MarketSim.Model.Agents;
 /// <summary>
 /// The no-policy world's opening flows: what buyers take of each commodity on day 0 (manufacturers their planned output's
 /// inputs, producers the inputs of the sales they expect) against what its producers can make. A producer opens expecting to
-/// sell its share of that demand in proportion to its capacity, the weights buyers spread their opening orders by
-/// (Procurement.OpeningSupply). Before Dec 2026 every producer opened expecting to sell its whole capacity while with ≈3% spare
+/// sell its share of that demand in proportion to its capacity (buyers' opening orders take supply reserved for their country
+/// first, then capacity: Procurement.OpenSuppliers). Before Dec 2026 every producer opened expecting to sell its whole capacity while with ≈3% spare
 /// capacity it sold ≈97% of it; it learnt the lower sales from buyers running their own positions down, and the cut was
 /// amplified up the chain: light-REE concentrate traded 956 t on day 0 and none on days 3–14 of the baseline, its price
 /// 0.79× on day 10.

@@ -20,28 +20,34 @@ public static class OpeningLots
     /// <summary>One supplier's part of a buyer's opening purchases: its lead time, share and lots.</summary>
     public readonly record struct Source(double Days, double Share, IReadOnlyList<Lot> Lots);
 
-    // Every producer's opening output lots, built once per world (a world is shared by the grains of a silo, and read only).
-    static readonly ConditionalWeakTable<ScenarioSpec, Table> Tables = new();
+    // Every producer's opening output lots, built once per world (a world is shared by the grains of a silo, and read only; Lazy,
+    // so grains starting together on several threads do not each build it).
+    static readonly ConditionalWeakTable<ScenarioSpec, Lazy<Table>> Tables = new();
 
-    static Table For(ScenarioSpec world) => Tables.GetValue(world, static w =>
+    static Table For(ScenarioSpec world) => Tables.GetValue(world, static w => new Lazy<Table>(() =>
     {
         var t = new Table(w, []);
         foreach (var p in w.Producers.OrderBy(p => p.Id, StringComparer.Ordinal)) t.Of(p);
         return t;
-    });
+    }, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
-    /// <summary>The opening lots of <paramref name="commodity"/> a buyer holds, by supplier (Procurement.OpeningSupply's order).</summary>
+    /// <summary>The opening lots of <paramref name="commodity"/> a buyer holds, by supplier (Procurement.OpenSuppliers' weights and order;
+    /// a buyer with its own lead time has one source, every supplier's lots mixed; an input no producer makes, its initial origin).</summary>
     public static IReadOnlyList<Source> Supply(ScenarioSpec world, string commodity, string buyerId, string buyerCountry, double? leadTimeDays)
     {
         var t = For(world);
         return Supply(world, commodity, buyerId, buyerCountry, leadTimeDays, p => t.Done[p.Id]);
     }
 
-    /// <summary>The lots of a producer's opening output (one the world does not list, as rule tests make, is worked out alone).</summary>
+    /// <summary>The lots of a producer's opening output (one the world does not list, as rule tests make, or a changed copy of one
+    /// it lists, is worked out alone).</summary>
     public static IReadOnlyList<Lot> Output(ScenarioSpec world, ProducerSpec p)
     {
         var t = For(world);
-        return t.Done.TryGetValue(p.Id, out var lots) ? lots : new Table(world, new(t.Done)).Of(p);
+        if (t.Done.TryGetValue(p.Id, out var lots) && world.Producers.Any(x => ReferenceEquals(x, p))) return lots;
+        var alone = new Dictionary<string, Lot[]>(t.Done, StringComparer.Ordinal);
+        alone.Remove(p.Id);
+        return new Table(world, alone).Of(p);
     }
 
     static IReadOnlyList<Source> Supply(ScenarioSpec world, string commodity, string buyerId, string buyerCountry, double? leadTimeDays,

@@ -296,13 +296,8 @@ public static class Procurement
     /// reference prices; <see cref="OpenSuppliers"/>), with the transport time from its country. A firm with its own lead time in the
     /// scenario, or an input no producer makes, gets one supplier: that lead time, or the commodity's initial origin's.
     /// </summary>
-    public static IReadOnlyList<(double Days, double Share)> OpeningSupply(ScenarioSpec world, string commodity, string buyerId, string buyerCountry, double? leadTimeDays)
-    {
-        if (leadTimeDays is { } own) return [(own, 1)];
-        var suppliers = OpenSuppliers(world, commodity, buyerId, buyerCountry);
-        if (suppliers.Count == 0) return [(world.Transport.DaysBetween(world.Commodity(commodity).InitialOrigin, buyerCountry), 1)];
-        return suppliers.Select(x => (x.Days, x.Share)).ToList();
-    }
+    public static IReadOnlyList<(double Days, double Share)> OpeningSupply(ScenarioSpec world, string commodity, string buyerId, string buyerCountry, double? leadTimeDays) =>
+        OpeningLots.Supply(world, commodity, buyerId, buyerCountry, leadTimeDays).Select(x => (x.Days, x.Share)).ToList();
 
     /// <summary>
     /// The producers of an input open to a buyer before any policy, with their transport time to it and their share of its
@@ -311,8 +306,10 @@ public static class Procurement
     /// reservation's countries by their opening demand, until its country's opening demand D_c is met; the rest of its purchases
     /// spread over the open parts o_p = K_p·(ratio)·(1 − reserved share) by capacity:
     ///     w_p = f·r_p/Σr + (1 − f)·o_p/Σo,   f = min(1, u_k·Σr/D_c)   (f = 1 where nothing is open, 0 where nothing is reserved)
-    /// Before Dec 2026 a reservation for the buyer's country counted as open capacity (w_p ∝ K_p): Lynas, whose Mt Weld
-    /// concentrate is its own, opened with 4% of its concentrate from Mt Weld and the rest from China's mines.
+    /// The reserved part is read at the commodity's opening utilisation u_k, as producers sell u_k of capacity; the matching
+    /// offers the reserved share of the flow at the desired rate, so the two differ by that factor (docs/MODEL.md). Before Dec
+    /// 2026 a reservation for the buyer's country counted as open capacity (w_p ∝ K_p): Japan opened with 9.1% of its NdPr from
+    /// Lynas and bought 31.0% in the run.
     /// </summary>
     internal static List<(ProducerSpec Producer, double Days, double Share)> OpenSuppliers(ScenarioSpec world, string commodity, string buyerId, string buyerCountry)
     {

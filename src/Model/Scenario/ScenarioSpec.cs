@@ -272,7 +272,7 @@ public sealed record ProducerSpec
     /// <summary>Which input's origin the output takes (default: the first input; a primary producer's own country).</summary>
     public string? OriginFrom { get; init; }
     public double InputCoverDays { get; init; } = 30;
-    /// <summary>Expected procurement lead time at the start; null = the capacity-weighted mean transport time from the producers of
+    /// <summary>Expected procurement lead time at the start; null = the mean transport time, weighted as its opening purchases are (OpeningLots), from the producers of
     /// each input open to the buyer (Procurement.OpeningSupply; the input's initial origin where none makes it).</summary>
     public double? LeadTimeDays { get; init; }
     /// <summary>Share of the gap to target capacity closed per tick.</summary>
@@ -322,7 +322,7 @@ public sealed record ManufacturerSpec
     public required IReadOnlyDictionary<string, double> Inputs { get; init; }
     /// <summary>Target inventory in days of use.</summary>
     public required double CoverDays { get; init; }
-    /// <summary>Expected procurement lead time at the start; null = the capacity-weighted mean transport time from the producers of
+    /// <summary>Expected procurement lead time at the start; null = the mean transport time, weighted as its opening purchases are (OpeningLots), from the producers of
     /// each input open to the buyer (Procurement.OpeningSupply; the input's initial origin where none makes it).</summary>
     public double? LeadTimeDays { get; init; }
     public double MilitaryShare { get; init; }
