@@ -267,17 +267,20 @@ public static class Procurement
         else foreach (var l in held) Stock.Add(stock, l.Key, dailyUse * coverDays * l.Share);
         static int Ticks(double days) => Math.Max(1, (int)Math.Round(days));
         var longest = supply.Max(x => Ticks(x.Days));
+        IReadOnlyList<OpeningLots.Lot> arriving = [];
+        double share = 0;
         for (int d = 0; d < longest; d++)
         {
             // What arrives on day d: the purchases of suppliers whose lead time is longer than d (the others' arrive from orders
-            // placed from tick 0 on).
-            var arriving = OpeningLots.Mix(supply.Where(x => Ticks(x.Days) > d));
-            if (arriving.Count == 1)
+            // placed from tick 0 on). That set changes only on a day some supplier's lead time ends: the mix is worked out then,
+            // not every day (a firm has one to a few suppliers and up to ≈50 days of pipeline; at 100,000 firms, millions of mixes).
+            if (d == 0 || supply.Any(x => Ticks(x.Days) == d))
             {
-                double share = 0;
+                arriving = OpeningLots.Mix(supply.Where(x => Ticks(x.Days) > d));
+                share = 0;
                 foreach (var x in supply) if (Ticks(x.Days) > d) share += x.Share;
-                Book(s.Pipeline, new Shipment(commodity, arriving[0].Key, dailyUse * share, d - longest, d));
             }
+            if (arriving.Count == 1) Book(s.Pipeline, new Shipment(commodity, arriving[0].Key, dailyUse * share, d - longest, d));
             else foreach (var l in arriving) Book(s.Pipeline, new Shipment(commodity, l.Key, dailyUse * l.Share, d - longest, d));
         }
         double mean = 0;
