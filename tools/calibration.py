@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the three reference scenarios through the CLI and prints the calibration table of docs/MODEL.md.
+"""Runs the three reference scenarios through the CLI (china-japan-2026 also over seeds 1-8) and prints the calibration table of docs/MODEL.md.
 Usage: python3 tools/calibration.py [path/to/marketsim.dll]   (build first: dotnet build src/Cli)"""
 import csv, collections, subprocess, sys, tempfile, os
 dll = sys.argv[1] if len(sys.argv) > 1 else "src/Cli/bin/Debug/net10.0/marketsim.dll"
