@@ -25,7 +25,7 @@ public class ProcurementTests
     public void A_freshly_initialised_firm_is_in_a_steady_state()
     {
         var s = new FirmState();
-        Procurement.Initialise(s, "oxide", "CN", dailyUse: 3, coverDays: 20, supply: [(7, 1)]);
+        Initialise(s, "oxide", "CN", dailyUse: 3, coverDays: 20, supply: [(7, 1)]);
         Assert.Equal(60, Stock.Total(s.Inputs["oxide"]), 12);
         Assert.Equal(21, Procurement.InTransit(s, "oxide"), 12);
         Assert.Equal(7, s.Pipeline.Count); // one shipment arriving on each of the next 7 ticks
@@ -37,7 +37,7 @@ public class ProcurementTests
     {
         // Two thirds from home (14 days), a third from abroad (45 days); every tick it orders one day's use, split alike.
         var s = new FirmState();
-        Procurement.Initialise(s, "oxide", "CN", dailyUse: 3, coverDays: 20, supply: [(14, 2.0 / 3), (45, 1.0 / 3)]);
+        Initialise(s, "oxide", "CN", dailyUse: 3, coverDays: 20, supply: [(14, 2.0 / 3), (45, 1.0 / 3)]);
         Assert.Equal(3 * (14 * 2.0 / 3 + 45 * 1.0 / 3), Procurement.InTransit(s, "oxide"), 9);
         Assert.Equal(14 * 2.0 / 3 + 45 * 1.0 / 3, s.ExpectedLeadTime["oxide"], 12);
         Assert.Equal(3, Procurement.OrderUpTo(3, 20, s.ExpectedLeadTime["oxide"], Stock.Total(s.Inputs["oxide"]), Procurement.InTransit(s, "oxide")), 9);
@@ -71,22 +71,29 @@ public class ProcurementTests
         };
         // Buyers take 80 of 100 (u = 0.8). Japan's reserved 10 sells 8 a day, 8/25 = 32% of Japan's need; the other 68% spreads
         // over the open 90 (Australia's open 10 and China's 80), producers in id order. Before Dec 2026: 0.2 and 0.8.
-        var jp = Procurement.OpeningSupply(world, "oxide", "jp-maker", "JP", null);
+        var jp = OpeningSupply(world, "oxide", "jp-maker", "JP", null);
         Assert.Equal(2, jp.Count);
         Assert.Equal(45.0, jp[0].Days);
         Assert.Equal(0.32 + 0.68 * 10 / 90, jp[0].Share, 12);
         Assert.Equal(0.68 * 80 / 90, jp[1].Share, 12);
         // China: the open half of Australia's 20 abroad, its own 80 at home.
-        var cn = Procurement.OpeningSupply(world, "oxide", "cn-maker", "CN", null);
+        var cn = OpeningSupply(world, "oxide", "cn-maker", "CN", null);
         Assert.Equal(2, cn.Count);
         Assert.Equal((45.0, 10.0 / 90), (cn[0].Days, cn[0].Share));
         Assert.Equal((14.0, 80.0 / 90), (cn[1].Days, cn[1].Share));
         // Where the reservation covers the country's whole need, its buyers open with nothing else.
         var captive = world with { Manufacturers = [M("jp-maker", "JP", 5), M("cn-maker", "CN", 75)] };
-        Assert.Equal([(45.0, 1.0)], Procurement.OpeningSupply(captive, "oxide", "jp-maker", "JP", null));
+        Assert.Equal([(45.0, 1.0)], OpeningSupply(captive, "oxide", "jp-maker", "JP", null));
         // A firm with its own lead time in the scenario keeps it.
-        Assert.Equal([(30.0, 1.0)], Procurement.OpeningSupply(world, "oxide", "x", "CN", 30));
+        Assert.Equal([(30.0, 1.0)], OpeningSupply(world, "oxide", "x", "CN", 30));
     }
+
+    // The opening of one origin, and the suppliers' lead times and shares, as the rules' OpeningLots gives them.
+    static void Initialise(FirmState s, string commodity, string origin, double dailyUse, double coverDays, IReadOnlyList<(double Days, double Share)> supply) =>
+        Procurement.Initialise(s, commodity, dailyUse, coverDays, supply.Select(x => new OpeningLots.Source(x.Days, x.Share, [new(origin, 1)])).ToList());
+
+    static List<(double Days, double Share)> OpeningSupply(ScenarioSpec world, string commodity, string buyerId, string buyerCountry, double? leadTimeDays) =>
+        OpeningLots.Supply(world, commodity, buyerId, buyerCountry, leadTimeDays).Select(x => (x.Days, x.Share)).ToList();
 
     static Dictionary<string, double> Recipe(string input) => new() { [input] = 1 };
 

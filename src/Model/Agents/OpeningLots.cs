@@ -8,7 +8,7 @@ namespace MarketSim.Model.Agents;
 /// before any policy (docs/MODEL.md, "Origin of the opening stock"). A producer without inputs (a mine) makes material of its
 /// own country. A producer with inputs makes one lot per origin of its primary input's lots, in their proportions, and with
 /// content tracking each carries the value mix of all its inputs' lots plus its own value added, as it does every tick
-/// (ProducerRules.Produce). A buyer's lots of an input are its open suppliers' lots, weighted as Procurement.OpeningSupply
+/// (ProducerRules.Produce). A buyer's lots of an input are its open suppliers' lots, weighted as Procurement.OpenSuppliers
 /// weighs the suppliers. Before Dec 2026 every opening lot carried the commodity's `initial_origin` (CN), whoever supplied
 /// it: Lynas's NdPr, separated from Mt Weld concentrate, opened as Chinese, and a content rule read it so until it was used.
 /// </summary>

@@ -289,19 +289,6 @@ public static class Procurement
         s.Intensity[commodity] = 1;
     }
 
-    /// <summary>The opening stock and pipeline of material of one origin (<see cref="Initialise(FirmState, string, double, double, IReadOnlyList{OpeningLots.Source})"/>).</summary>
-    public static void Initialise(FirmState s, string commodity, string origin, double dailyUse, double coverDays, IReadOnlyList<(double Days, double Share)> supply) =>
-        Initialise(s, commodity, dailyUse, coverDays, supply.Select(x => new OpeningLots.Source(x.Days, x.Share, [new(origin, 1)])).ToList());
-
-    /// <summary>
-    /// Where a buyer's purchases of an input come from before any policy: each producer of it open to the buyer's country,
-    /// supply reserved for that country first, the rest in proportion to capacity (the weights buyers spread orders by at
-    /// reference prices; <see cref="OpenSuppliers"/>), with the transport time from its country. A firm with its own lead time in the
-    /// scenario, or an input no producer makes, gets one supplier: that lead time, or the commodity's initial origin's.
-    /// </summary>
-    public static IReadOnlyList<(double Days, double Share)> OpeningSupply(ScenarioSpec world, string commodity, string buyerId, string buyerCountry, double? leadTimeDays) =>
-        OpeningLots.Supply(world, commodity, buyerId, buyerCountry, leadTimeDays).Select(x => (x.Days, x.Share)).ToList();
-
     /// <summary>
     /// The producers of an input open to a buyer before any policy, with their transport time to it and their share of its
     /// purchases, in producer id order. As the matching does, a buyer takes supply reserved for its country first (an offtake

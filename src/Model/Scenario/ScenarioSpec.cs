@@ -273,7 +273,7 @@ public sealed record ProducerSpec
     public string? OriginFrom { get; init; }
     public double InputCoverDays { get; init; } = 30;
     /// <summary>Expected procurement lead time at the start; null = the mean transport time, weighted as its opening purchases are (OpeningLots), from the producers of
-    /// each input open to the buyer (Procurement.OpeningSupply; the input's initial origin where none makes it).</summary>
+    /// each input open to the buyer (OpeningLots.Supply; the input's initial origin where none makes it).</summary>
     public double? LeadTimeDays { get; init; }
     /// <summary>Share of the gap to target capacity closed per tick.</summary>
     public double RampRate { get; init; } = 0.01;
@@ -323,7 +323,7 @@ public sealed record ManufacturerSpec
     /// <summary>Target inventory in days of use.</summary>
     public required double CoverDays { get; init; }
     /// <summary>Expected procurement lead time at the start; null = the mean transport time, weighted as its opening purchases are (OpeningLots), from the producers of
-    /// each input open to the buyer (Procurement.OpeningSupply; the input's initial origin where none makes it).</summary>
+    /// each input open to the buyer (OpeningLots.Supply; the input's initial origin where none makes it).</summary>
     public double? LeadTimeDays { get; init; }
     public double MilitaryShare { get; init; }
     public IReadOnlyDictionary<string, ThriftSpec> Thrift { get; init; } = new Dictionary<string, ThriftSpec>();
