@@ -41,7 +41,7 @@ public class FirmLearningTests
         Assert.Equal(0, starved.Asks.Sum(a => a.Flow));
 
         // Half the oxide a day's run needs arriving today: half the capacity counts.
-        s.Pipeline.Add(new Shipment("oxide", "CN", 2.5, -5, 0));
+        s.Pipeline.Add(new Shipment("oxide", "CN", 2.5, 0));
         Assert.Equal(5, ProducerRules.Plan(world, p, s, ctx).Asks.Sum(a => a.Flow), 9);
     }
 

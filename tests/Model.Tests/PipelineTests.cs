@@ -18,7 +18,7 @@ public class PipelineTests
             // A few bookings at random lead times (kept in arrival order by Procurement.Book), then the day's arrivals.
             for (int k = rng.Next(0, 4); k > 0; k--)
             {
-                var sh = new Shipment(rng.Next(2) == 0 ? "oxide" : "dy", rng.Next(2) == 0 ? "CN" : "AU", rng.NextDouble(), tick, tick + rng.Next(1, 60));
+                var sh = new Shipment(rng.Next(2) == 0 ? "oxide" : "dy", rng.Next(2) == 0 ? "CN" : "AU", rng.NextDouble(), tick + rng.Next(1, 60));
                 Procurement.Book(pipeline, sh);
                 var i = list.FindLastIndex(x => x.ArrivalTick <= sh.ArrivalTick) + 1;
                 var same = list.FindIndex(x => x.ArrivalTick == sh.ArrivalTick && x.Commodity == sh.Commodity && x.Origin == sh.Origin);
@@ -39,13 +39,13 @@ public class PipelineTests
     public void Round_trips_through_json_and_removes_an_entry()
     {
         var p = new Pipeline();
-        for (int i = 0; i < 10; i++) p.Add(new Shipment("oxide", "CN", i, 0, i));
+        for (int i = 0; i < 10; i++) p.Add(new Shipment("oxide", "CN", i, i));
         p.RemoveFirst(4);
         var back = JsonSerializer.Deserialize<FirmState>(JsonSerializer.Serialize(new FirmState { Pipeline = p }))!;
         Assert.Equal(p.ToList(), back.Pipeline.ToList());
-        Assert.True(back.Pipeline.Remove(new Shipment("oxide", "CN", 6, 0, 6)));
+        Assert.True(back.Pipeline.Remove(new Shipment("oxide", "CN", 6, 6)));
         Assert.Equal([4, 5, 7, 8, 9], back.Pipeline.Select(s => s.ArrivalTick));
-        Assert.True(p.Remove(new Shipment("oxide", "CN", 5, 0, 5))); // with arrivals gone from the front (an offset)
+        Assert.True(p.Remove(new Shipment("oxide", "CN", 5, 5))); // with arrivals gone from the front (an offset)
         Assert.Equal([4, 6, 7, 8, 9], p.Select(s => s.ArrivalTick));
         var copy = new Shipment[7];
         p.CopyTo(copy, 2);

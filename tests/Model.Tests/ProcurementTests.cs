@@ -44,8 +44,8 @@ public class ProcurementTests
         for (int t = 0; t < 90; t++)
         {
             var before = Stock.Total(s.Inputs["oxide"]);
-            Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", 2, t, t + 14));
-            Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", 1, t, t + 45));
+            Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", 2, t + 14));
+            Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", 1, t + 45));
             Procurement.Arrive(s, t);
             Assert.Equal(3, Stock.Total(s.Inputs["oxide"]) - before, 9);
         }
@@ -164,7 +164,7 @@ public class ProcurementTests
     public void Shipments_arrive_on_their_arrival_tick_not_before()
     {
         var s = new FirmState();
-        s.Pipeline.Add(new Shipment("oxide", "AU", 5, OrderTick: 0, ArrivalTick: 10));
+        s.Pipeline.Add(new Shipment("oxide", "AU", 5, ArrivalTick: 10));
         Procurement.Arrive(s, 9);
         Assert.Equal(0, Stock.Total(s.Inputs.GetValueOrDefault("oxide")));
         Procurement.Arrive(s, 10);

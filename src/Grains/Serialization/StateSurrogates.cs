@@ -14,17 +14,16 @@ public struct ShipmentSurrogate
     [Id(0)] public string Commodity;
     [Id(1)] public string Origin;
     [Id(2)] public double Quantity;
-    [Id(3)] public int OrderTick;
     [Id(4)] public int ArrivalTick;
 }
 
 [RegisterConverter]
 public sealed class ShipmentConverter : IConverter<Shipment, ShipmentSurrogate>
 {
-    public Shipment ConvertFromSurrogate(in ShipmentSurrogate s) => new(s.Commodity, s.Origin, s.Quantity, s.OrderTick, s.ArrivalTick);
+    public Shipment ConvertFromSurrogate(in ShipmentSurrogate s) => new(s.Commodity, s.Origin, s.Quantity, s.ArrivalTick);
     public ShipmentSurrogate ConvertToSurrogate(in Shipment v) => new()
     {
-        Commodity = v.Commodity, Origin = v.Origin, Quantity = v.Quantity, OrderTick = v.OrderTick, ArrivalTick = v.ArrivalTick,
+        Commodity = v.Commodity, Origin = v.Origin, Quantity = v.Quantity, ArrivalTick = v.ArrivalTick,
     };
 }
 

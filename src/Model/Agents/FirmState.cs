@@ -1,7 +1,9 @@
 namespace MarketSim.Model.Agents;
 
-/// <summary>Material bought and on its way: arrives at ArrivalTick (after transport; a licence's delay comes before shipping).</summary>
-public record struct Shipment(string Commodity, string Origin, double Quantity, int OrderTick, int ArrivalTick);
+/// <summary>Material bought and on its way: arrives at ArrivalTick (after transport; a licence's delay comes before shipping).
+/// It does not keep its order tick: lead times are learnt from the fills when they are booked (Procurement.Receive), and
+/// shipments due the same day merge whenever they were ordered.</summary>
+public record struct Shipment(string Commodity, string Origin, double Quantity, int ArrivalTick);
 
 /// <summary>The mutable state of one producer or manufacturer. Plain data: grains persist it, the reference runner holds it.</summary>
 public sealed class FirmState

@@ -136,7 +136,7 @@ public static class Procurement
         for (int i = 0; i < bought.Count; i++)
         {
             var f = bought[i];
-            Book(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+            Book(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.ArrivalTick));
         }
         // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum). The next
         // commodity is the least one above the last done: no list per call (a firm buys one or two commodities).
@@ -207,15 +207,14 @@ public static class Procurement
     /// <summary>
     /// Books a shipment into a pipeline kept in arrival order, merged with one due the same tick with the same commodity and
     /// origin (whenever it was ordered): a firm holds one entry per arrival day, input and origin lot, however long its orders
-    /// take, so the work on it does not grow with its order history. A new entry goes after those due the same tick. A merged
-    /// entry keeps the order tick of its first order (nothing reads it after booking; lead times are learnt from the fills).
+    /// take, so the work on it does not grow with its order history. A new entry goes after those due the same tick.
     /// Cost: a binary search and a scan of the day's entries (a buyer with fills from hundreds of origins a day pays for
     /// that scan per fill; still far below the clearing that made those fills).
     /// </summary>
     public static void Book(Pipeline pipeline, Shipment sh)
     {
         var end = After(pipeline, sh.ArrivalTick);
-        for (int i = end - 1; i >= 0 && pipeline[i].ArrivalTick == sh.ArrivalTick; i--)
+        for (int i = end - 1; i >= 0 && pipeline.ArrivalTickAt(i) == sh.ArrivalTick; i--)
         {
             var p = pipeline[i];
             if (p.Commodity == sh.Commodity && p.Origin == sh.Origin)
@@ -234,7 +233,7 @@ public static class Procurement
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (pipeline[mid].ArrivalTick <= tick) lo = mid + 1; else hi = mid;
+            if (pipeline.ArrivalTickAt(mid) <= tick) lo = mid + 1; else hi = mid;
         }
         return lo;
     }
@@ -280,8 +279,8 @@ public static class Procurement
                 share = 0;
                 foreach (var x in supply) if (Ticks(x.Days) > d) share += x.Share;
             }
-            if (arriving.Count == 1) Book(s.Pipeline, new Shipment(commodity, arriving[0].Key, dailyUse * share, d - longest, d));
-            else foreach (var l in arriving) Book(s.Pipeline, new Shipment(commodity, l.Key, dailyUse * l.Share, d - longest, d));
+            if (arriving.Count == 1) Book(s.Pipeline, new Shipment(commodity, arriving[0].Key, dailyUse * share, d));
+            else foreach (var l in arriving) Book(s.Pipeline, new Shipment(commodity, l.Key, dailyUse * l.Share, d));
         }
         double mean = 0;
         foreach (var x in supply) mean += x.Share * Ticks(x.Days);

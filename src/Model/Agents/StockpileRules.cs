@@ -82,7 +82,7 @@ public static class StockpileRules
         }
         foreach (var f in st.Bought)
         {
-            s.Pipeline.Add(new Shipment(f.BuyerId, f.Origin, f.Quantity, f.OrderTick, f.ArrivalTick));
+            s.Pipeline.Add(new Shipment(f.BuyerId, f.Origin, f.Quantity, f.ArrivalTick));
             fiscal += f.Quantity * (f.Price + f.Tariff);
         }
         var keep = new List<Shipment>();
