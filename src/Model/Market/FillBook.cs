@@ -29,15 +29,15 @@ internal sealed class FillBook : IDisposable
     public FillBook(int bids, int sellers)
     {
         _bids = bids;
-        _head = ArrayPool<int>.Shared.Rent(Math.Max(1, bids));
+        _head = ClearingPool<int>.Arrays.Rent(Math.Max(1, bids));
         Array.Fill(_head, -1, 0, bids);
-        _entries = ArrayPool<Entry>.Shared.Rent(Math.Max(16, bids * Math.Clamp(sellers, 1, 3)));
+        _entries = ClearingPool<Entry>.Arrays.Rent(Math.Max(16, bids * Math.Clamp(sellers, 1, 3)));
     }
 
     public void Dispose()
     {
-        ArrayPool<int>.Shared.Return(_head);
-        ArrayPool<Entry>.Shared.Return(_entries);
+        ClearingPool<int>.Arrays.Return(_head);
+        ClearingPool<Entry>.Arrays.Return(_entries);
         _head = [];
         _entries = [];
     }
@@ -66,9 +66,9 @@ internal sealed class FillBook : IDisposable
         }
         if (Count == _entries.Length)
         {
-            var larger = ArrayPool<Entry>.Shared.Rent(_entries.Length * 2);
+            var larger = ClearingPool<Entry>.Arrays.Rent(_entries.Length * 2);
             Array.Copy(_entries, larger, Count);
-            ArrayPool<Entry>.Shared.Return(_entries);
+            ClearingPool<Entry>.Arrays.Return(_entries);
             _entries = larger;
         }
         // A new pair starts from q itself (0 + q = q, as a default entry plus q gave).

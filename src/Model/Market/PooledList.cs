@@ -16,7 +16,7 @@ internal sealed class PooledList<T> : IDisposable
     public PooledList(int capacity)
     {
         _capacity = capacity;
-        _items = capacity == 0 ? [] : ArrayPool<T>.Shared.Rent(capacity);
+        _items = capacity == 0 ? [] : ClearingPool<T>.Arrays.Rent(capacity);
     }
 
     public int Count { get; private set; }
@@ -40,7 +40,7 @@ internal sealed class PooledList<T> : IDisposable
 
     public void Dispose()
     {
-        if (_items.Length > 0) ArrayPool<T>.Shared.Return(_items);
+        if (_items.Length > 0) ClearingPool<T>.Arrays.Return(_items);
         _items = [];
         Count = 0;
     }

@@ -15,10 +15,10 @@ internal sealed class RentedArrays : IDisposable
 
     public T[] Rent<T>(int length)
     {
-        var a = ArrayPool<T>.Shared.Rent(Math.Max(1, length));
+        var a = ClearingPool<T>.Arrays.Rent(Math.Max(1, length));
         Array.Clear(a, 0, length);
         // Arrays of references are cleared as they go back, so the pool holds no orders or lists alive.
-        _returns.Add(() => ArrayPool<T>.Shared.Return(a, RuntimeHelpers.IsReferenceOrContainsReferences<T>()));
+        _returns.Add(() => ClearingPool<T>.Arrays.Return(a, RuntimeHelpers.IsReferenceOrContainsReferences<T>()));
         return a;
     }
 
