@@ -3,8 +3,8 @@ using MarketSim.Model.Agents;
 
 namespace MarketSim.Model.Tests;
 
-/// <summary>The pipeline keeps an offset to its first live entry and compacts lazily; it must read exactly as a list that
-/// shifted its entries every time would.</summary>
+/// <summary>The pipeline is a ring of compact entries with a table of lots; it must read exactly as a list that shifted its
+/// entries every time would.</summary>
 public class PipelineTests
 {
     [Fact]
@@ -31,6 +31,13 @@ public class PipelineTests
             Assert.Equal(list, pipeline.ToList());
             Assert.Equal(list, pipeline.Select(x => x)); // through the enumerator, not CopyTo
             Assert.Equal(list.Count, pipeline.Count);
+            // Quantity adds what a loop over the shipments adds, in the same order (the same bits), from a start.
+            foreach (var (k, due) in new[] { ("oxide", int.MaxValue), ("dy", tick + 20), ("ore", int.MaxValue) })
+            {
+                var sum = 0.5;
+                foreach (var x in list) if (x.Commodity == k && x.ArrivalTick <= due) sum += x.Quantity;
+                Assert.Equal(sum, pipeline.Quantity(k, due, start: 0.5));
+            }
             if (list.Count > 0) Assert.Equal(list[^1], pipeline[pipeline.Count - 1]);
         }
     }

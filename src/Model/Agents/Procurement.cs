@@ -33,12 +33,7 @@ public static class Procurement
         return s.TariffRate.TryGetValue(commodity, out var r) ? home * (1 + r) : home;
     }
 
-    public static double InTransit(FirmState s, string commodity)
-    {
-        double t = 0;
-        foreach (var sh in s.Pipeline) if (sh.Commodity == commodity) t += sh.Quantity;
-        return t;
-    }
+    public static double InTransit(FirmState s, string commodity) => s.Pipeline.Quantity(commodity);
 
     /// <summary>Splits an order into civil and military bids by the buyer's military share of output.</summary>
     public static void AddBids(List<Bid> bids, string buyerId, string country, string commodity, double quantity, double limit, double militaryShare,
@@ -96,12 +91,7 @@ public static class Procurement
     {
         fastDays = FastestDelivery(world, commodity, country);
         if (fastDays >= leadTime || dailyUse <= 0) return 0;
-        double arriving = 0;
-        foreach (var sh in s.Pipeline)
-        {
-            if (sh.ArrivalTick > tick + fastDays) break; // the pipeline is in arrival order
-            if (sh.Commodity == commodity) arriving += sh.Quantity;
-        }
+        var arriving = s.Pipeline.Quantity(commodity, tick + fastDays);
         return Math.Max(0, dailyUse * (fastDays + 1) - onHand - arriving);
     }
 

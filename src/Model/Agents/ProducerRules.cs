@@ -184,8 +184,7 @@ public static class ProducerRules
         var y = desired;
         foreach (var k in p.InputOrder())
         {
-            var have = Stock.Total(s.Inputs.GetValueOrDefault(k));
-            foreach (var sh in s.Pipeline) if (sh.Commodity == k && sh.ArrivalTick <= tick) have += sh.Quantity;
+            var have = s.Pipeline.Quantity(k, tick, start: Stock.Total(s.Inputs.GetValueOrDefault(k)));
             y = Math.Min(y, have / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
         }
         return Math.Max(0, y);
