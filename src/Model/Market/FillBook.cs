@@ -5,7 +5,7 @@ namespace MarketSim.Model.Market;
 /// <summary>
 /// What each bid has bought from each ask during one clearing: per bid a short chain of entries (a bid buys from a few sellers),
 /// in growable arrays, so the hot loop neither hashes tuples nor allocates per fill. Read back per bid in ask order (Sorted). The arrays
-/// are rented from the shared pool (at 10,000 buyers they are large-object-heap sized) and given back by <see cref="Dispose"/>;
+/// are rented from the market's pool (at 10,000 buyers they are large-object-heap sized) and given back by <see cref="Dispose"/>;
 /// only what this book wrote is read.
 /// </summary>
 internal sealed class FillBook : IDisposable
@@ -22,22 +22,27 @@ internal sealed class FillBook : IDisposable
     int[] _head;
     readonly int _bids;
     Entry[] _entries;
+    readonly ArrayPool<int> _heads;
+    readonly ArrayPool<Entry> _pool;
 
     /// <param name="bids">Bids in the clearing.</param>
     /// <param name="sellers">Asks in the clearing: a bid fills from a few of them, so room for up to three per bid is made at once
     /// (a regrown array of this size is copied, and its old copy is garbage on the large-object heap).</param>
-    public FillBook(int bids, int sellers)
+    /// <param name="pools">The market's pools the arrays are rented from.</param>
+    public FillBook(int bids, int sellers, ClearingPool pools)
     {
         _bids = bids;
-        _head = ClearingPool<int>.Arrays.Rent(Math.Max(1, bids));
+        _heads = pools.Of<int>();
+        _pool = pools.Of<Entry>();
+        _head = _heads.Rent(Math.Max(1, bids));
         Array.Fill(_head, -1, 0, bids);
-        _entries = ClearingPool<Entry>.Arrays.Rent(Math.Max(16, bids * Math.Clamp(sellers, 1, 3)));
+        _entries = _pool.Rent(Math.Max(16, bids * Math.Clamp(sellers, 1, 3)));
     }
 
     public void Dispose()
     {
-        ClearingPool<int>.Arrays.Return(_head);
-        ClearingPool<Entry>.Arrays.Return(_entries);
+        _heads.Return(_head);
+        _pool.Return(_entries);
         _head = [];
         _entries = [];
     }
@@ -66,9 +71,9 @@ internal sealed class FillBook : IDisposable
         }
         if (Count == _entries.Length)
         {
-            var larger = ClearingPool<Entry>.Arrays.Rent(_entries.Length * 2);
+            var larger = _pool.Rent(_entries.Length * 2);
             Array.Copy(_entries, larger, Count);
-            ClearingPool<Entry>.Arrays.Return(_entries);
+            _pool.Return(_entries);
             _entries = larger;
         }
         // A new pair starts from q itself (0 + q = q, as a default entry plus q gave).

@@ -322,7 +322,8 @@ public static class MarketClearing
         foreach (var a in asks) size += a.Quantity;
         foreach (var b in orders) size += b.Quantity;
         var tol = SizeTolerance * size;
-        using var rented = new RentedArrays();
+        var pools = state.Pools ??= new ClearingPool();
+        using var rented = new RentedArrays(pools);
         var linksOf = rented.Rent<LinkSet>(orders.Count);
         var partCount = 0;
         for (int o = 0; o < orders.Count; o++)
@@ -425,7 +426,7 @@ public static class MarketClearing
         var candAt = rented.Rent<int>(partCount + 1);
         for (int b = 0; b < partCount; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
         var blocked = rented.Rent<bool>(candAt[partCount]);
-        var filled = new FillBook(partCount, asks.Count);
+        var filled = new FillBook(partCount, asks.Count, pools);
 
         int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
         string QuotaKey(ExportControl c, int? period = null) => c.Id + "|" + (period ?? Period(c));
@@ -678,7 +679,7 @@ public static class MarketClearing
         for (int b = 0; b < partCount; b++)
             foreach (var c in cands[b]) room[c.Ask]++;
         var requests = new PooledList<Request>[asks.Count];
-        for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a]);
+        for (int a = 0; a < asks.Count; a++) requests[a] = new(room[a], pools);
         var longest = room.Length == 0 ? 0 : room.Max();
         qScratch = rented.Rent<double>(longest);
         needScratch = rented.Rent<double>(longest);

@@ -62,4 +62,6 @@ public sealed class MarketState
     /// <summary>The licence state by integer id, for clearing; not persisted (its maps above are, and it is rebuilt from them
     /// when absent or changed by hand).</summary>
     [JsonIgnore] internal LicenceTable? Licences { get; set; }
+    /// <summary>The clearing's scratch arrays, reused tick after tick by this market and gone with it (never persisted).</summary>
+    [JsonIgnore] internal ClearingPool? Pools { get; set; }
 }

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace MarketSim.Model.Market;
 
 /// <summary>
-/// A list on an array rented from the shared pool, for a clearing's per-seller requests: at 10,000 buyers each seller's list is
+/// A list on an array rented from the market's pool (<see cref="ClearingPool"/>), for a clearing's per-seller requests: at 10,000 buyers each seller's list is
 /// hundreds of kilobytes, so a fresh one per clearing went to the large-object heap and cost a full collection every few ticks.
 /// Fixed capacity (the caller knows the most it will hold); what a rented array held before is never read (only [0, Count)).
 /// Return it with <see cref="Dispose"/>; a list not returned is merely collected.
@@ -12,11 +12,13 @@ internal sealed class PooledList<T> : IDisposable
 {
     T[] _items;
     readonly int _capacity;
+    readonly ArrayPool<T> _pool;
 
-    public PooledList(int capacity)
+    public PooledList(int capacity, ClearingPool pools)
     {
         _capacity = capacity;
-        _items = capacity == 0 ? [] : ClearingPool<T>.Arrays.Rent(capacity);
+        _pool = pools.Of<T>();
+        _items = capacity == 0 ? [] : _pool.Rent(capacity);
     }
 
     public int Count { get; private set; }
@@ -40,7 +42,7 @@ internal sealed class PooledList<T> : IDisposable
 
     public void Dispose()
     {
-        if (_items.Length > 0) ClearingPool<T>.Arrays.Return(_items);
+        if (_items.Length > 0) _pool.Return(_items);
         _items = [];
         Count = 0;
     }

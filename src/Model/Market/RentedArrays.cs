@@ -4,21 +4,22 @@ using System.Runtime.CompilerServices;
 namespace MarketSim.Model.Market;
 
 /// <summary>
-/// The per-part arrays of one clearing, rented from the shared pool and given back when it ends. At 100,000 buyers a market
+/// The per-part arrays of one clearing, rented from the market's pool (<see cref="ClearingPool"/>) and given back when it ends. At 100,000 buyers a market
 /// has ≈850,000 order parts (ten licence applications an order), so each of these arrays is megabytes: allocated fresh every
 /// tick they went to the large-object heap, were zeroed page by page as the kernel faulted them in, and cost collections.
 /// A rented array is cleared over the length asked for (the clearing reads only that), so it reads as a fresh one.
 /// </summary>
-internal sealed class RentedArrays : IDisposable
+internal sealed class RentedArrays(ClearingPool pools) : IDisposable
 {
     readonly List<Action> _returns = new();
 
     public T[] Rent<T>(int length)
     {
-        var a = ClearingPool<T>.Arrays.Rent(Math.Max(1, length));
+        var pool = pools.Of<T>();
+        var a = pool.Rent(Math.Max(1, length));
         Array.Clear(a, 0, length);
         // Arrays of references are cleared as they go back, so the pool holds no orders or lists alive.
-        _returns.Add(() => ClearingPool<T>.Arrays.Return(a, RuntimeHelpers.IsReferenceOrContainsReferences<T>()));
+        _returns.Add(() => pool.Return(a, RuntimeHelpers.IsReferenceOrContainsReferences<T>()));
         return a;
     }
 
