@@ -59,4 +59,24 @@ public class PipelineTests
         Assert.Equal([4, 6, 7, 8, 9], copy.Skip(2).Select(s => s.ArrivalTick));
         Assert.Throws<ArgumentOutOfRangeException>(() => p.RemoveFirst(6));
     }
+
+    [Fact]
+    public void Reads_removes_and_copies_across_the_end_of_the_ring()
+    {
+        var p = new Pipeline();
+        for (int i = 0; i < 6; i++) p.Add(new Shipment("oxide", "CN", i, i)); // the ring grows 4 -> 6 and is full
+        p.RemoveFirst(4); // the two left sit at the array's end
+        for (int i = 6; i < 9; i++) p.Add(new Shipment("dy", "AU", i, i)); // these wrap to its start
+        Assert.Equal([4, 5, 6, 7, 8], p.Select(s => s.ArrivalTick));
+        Assert.Equal(6 + 7, p.Quantity("dy", dueBy: 7));
+        p.AddTo(3, 0.5);
+        Assert.Equal(new Shipment("dy", "AU", 7.5, 7), p[3]);
+        Assert.True(p.Remove(new Shipment("dy", "AU", 6, 6)));
+        Assert.Equal([4, 5, 7, 8], p.Select(s => s.ArrivalTick));
+        var copy = new Shipment[5];
+        p.CopyTo(copy, 1);
+        Assert.Equal(["oxide", "oxide", "dy", "dy"], copy.Skip(1).Select(s => s.Commodity));
+        Assert.Equal([4.0, 5.0, 7.5, 8.0], copy.Skip(1).Select(s => s.Quantity));
+        Assert.Throws<ArgumentException>(() => p.CopyTo(new Shipment[4], 1));
+    }
 }

@@ -14,6 +14,8 @@ public struct ShipmentSurrogate
     [Id(0)] public string Commodity;
     [Id(1)] public string Origin;
     [Id(2)] public double Quantity;
+    // Id(3) was the order tick (dropped in Dec 2026: nothing read it after booking); not to be reused, or a new field would
+    // read old checkpoints' order ticks.
     [Id(4)] public int ArrivalTick;
 }
 

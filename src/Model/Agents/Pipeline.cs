@@ -11,6 +11,8 @@ namespace MarketSim.Model.Agents;
 /// ones outnumbered them: at 100,000 firms of the synthetic benchmark world, ≈174 entries a firm in arrays of 256 took
 /// 822 MB, a quarter of the Orleans run's live heap (a heap dump, Dec 2026; 508 MB as this ring). It is an ICollection too,
 /// so System.Text.Json reads it back as it reads a list.
+/// The entries must stay in arrival order (Procurement.Book inserts by arrival; a round trip keeps the order):
+/// <see cref="Quantity"/>, and Procurement's binary search, stop at the first entry due after the day they ask about.
 /// </summary>
 public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
 {
@@ -71,6 +73,14 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
             if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index));
             _ring[Slot(index)] = Write(value);
         }
+    }
+
+    /// <summary>Adds <paramref name="quantity"/> to entry <paramref name="index"/> (a booking merged into a shipment due the same
+    /// day with the same lot), without looking its lot up again.</summary>
+    public void AddTo(int index, double quantity)
+    {
+        if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index));
+        _ring[Slot(index)].Quantity += quantity;
     }
 
     /// <summary>Entry <paramref name="index"/>'s arrival tick, without building the shipment (binary searches read only this).</summary>

@@ -209,7 +209,7 @@ public static class Procurement
             var p = pipeline[i];
             if (p.Commodity == sh.Commodity && p.Origin == sh.Origin)
             {
-                pipeline[i] = p with { Quantity = p.Quantity + sh.Quantity };
+                pipeline.AddTo(i, sh.Quantity);
                 return;
             }
         }

@@ -13,8 +13,11 @@ namespace MarketSim.Model.Market;
 /// </summary>
 internal sealed class ClearingPool
 {
-    /// <summary>Enough for the arrays of one size a clearing holds at once (about ten double arrays of the same length).</summary>
-    const int PerSize = 16;
+    /// <summary>The arrays of one element type and size class a pool keeps: a clearing holds about ten double arrays of one
+    /// length at once, and one request list per ask (each seller's origin lot is an ask, so a market of many sellers with many
+    /// lots holds many short lists of a few size classes). Beyond this many, the extra arrays are allocated and collected.
+    /// Each pool reserves its slots up front (≈27 size classes × this many references).</summary>
+    const int PerSize = 64;
 
     readonly Dictionary<Type, object> _pools = new();
 
