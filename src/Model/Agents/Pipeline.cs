@@ -65,15 +65,8 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         return _lotCount++;
     }
 
-    public Shipment this[int index]
-    {
-        get => (uint)index < (uint)_count ? Read(Slot(index)) : throw new ArgumentOutOfRangeException(nameof(index));
-        set
-        {
-            if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index));
-            _ring[Slot(index)] = Write(value);
-        }
-    }
+    public Shipment this[int index] =>
+        (uint)index < (uint)_count ? Read(Slot(index)) : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>Adds <paramref name="quantity"/> to entry <paramref name="index"/> (a booking merged into a shipment due the same
     /// day with the same lot), without looking its lot up again.</summary>
