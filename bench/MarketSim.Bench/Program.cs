@@ -40,6 +40,25 @@ if (ArgValue("--digest") is { } digestN)
     return 0;
 }
 
+// --years R: the default scenario's (or --scenario's) whole run on the reference runner, R times after one untimed run;
+// prints each run's seconds and their median: the model's own speed, for paired runs of two builds.
+if (ArgValue("--years") is { } yearsR)
+{
+    var yw = ScenarioLoader.LoadOrThrow(scenarioPath);
+    var secs = new List<double>();
+    for (int r = 0; r <= int.Parse(yearsR); r++)
+    {
+        var sw = Stopwatch.StartNew();
+        var runner = new ReferenceRunner(yw, Seed);
+        for (int d = 0; d < yw.Days; d++) runner.Step();
+        if (r > 0) secs.Add(sw.Elapsed.TotalSeconds);
+    }
+    var sorted = secs.Order().ToList();
+    Console.WriteLine($"{yw.Name}: {yw.Days} ticks on the reference runner, {secs.Count} runs: {string.Join(", ", secs.Select(x => x.ToString("0.000")))} s; " +
+        $"median {sorted[sorted.Count / 2]:0.000} s ({sorted[sorted.Count / 2] * 1000 / yw.Days:0.00} ms a tick), min {sorted[0]:0.000} s");
+    return 0;
+}
+
 // --profile N: only the reference tick by phase for a synthetic world of N manufacturers (and the default scenario), then what
 // that world's ticks allocated, by type.
 if (ArgValue("--profile") is { } profileN)
