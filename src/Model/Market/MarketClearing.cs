@@ -174,6 +174,7 @@ public static class MarketClearing
         // later is applied for afresh, with its own wait. (Where one state's licence lapses while another's runs, the lapsed
         // state's entries stay until then.)
         var table = LicenceTable.For(state);
+        var quotas = new QuotaBook(state, tick);
         if (slotOf.Count == 0 && table.Any) table.ClearAll();
         var tariffs = inForce.OfType<Tariff>().Where(t => t.Commodities.Contains(commodity.Id)).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
         var floors = inForce.OfType<PriceFloor>().Where(f => f.Floors.ContainsKey(commodity.Id)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
@@ -428,8 +429,7 @@ public static class MarketClearing
         var blocked = rented.Rent<bool>(candAt[partCount]);
         var filled = new FillBook(partCount, asks.Count, pools);
 
-        int Period(ExportControl c) => (tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
-        string QuotaKey(ExportControl c, int? period = null) => c.Id + "|" + (period ?? Period(c));
+        int Period(ExportControl c) => quotas.Period(c);
         // A quota is used up when what is left is below a billionth of it, or too little for a fill (at most tol is none): sharing
         // it pro rata among many requests leaves float crumbs (1.6e-9 t of a 20 t quota) that no request may take. Before Dec
         // 2026 an absolute 1e-9 counted such a quota as having room: it stopped separating the segments and China's and the
@@ -452,7 +452,7 @@ public static class MarketClearing
         {
             var days = Math.Max(1, c.QuotaPeriodDays);
             var open = period < Period(c) ? 1 : Math.Clamp(((tick - c.Start) % days + 1 - lag) / (double)days, 0, 1);
-            return c.QuotaQuantity * open - state.QuotaUsed.GetValueOrDefault(QuotaKey(c, period));
+            return c.QuotaQuantity * open - quotas.Used(c, period);
         }
 
         // One licence state per application: "buyer|exporter" for the first (as before splitting), "buyer|exporter|j" after.
@@ -768,10 +768,11 @@ public static class MarketClearing
             // A quota is shared pro rata among the round's requests under it, not taken first come by buyer id: each request's
             // tentative quantity (its share of the seller's stock, in tier order) is scaled by the quota left over the
             // total asked under that quota this round.
-            Dictionary<string, double>? quotaScale = null;
+            // By the quota's slot (QuotaBook): quotas that share a key share a slot.
+            double[]? quotaScale = null;
             if (controls.Any(c => c.Mode == ControlMode.Quota))
             {
-                var asked = new SortedDictionary<string, double>(StringComparer.Ordinal);
+                var asked = new double[controls.Count];
                 for (int a = 0; a < asks.Count; a++)
                 {
                     var reqs = requests[a];
@@ -785,15 +786,14 @@ public static class MarketClearing
                     for (int k = 0; k < reqs.Count; k++)
                         foreach (var ctl in cands[reqs[k].Bid][reqs[k].Cand].Controls)
                             if (ctl.Mode == ControlMode.Quota)
-                                asked[QuotaKey(ctl)] = asked.GetValueOrDefault(QuotaKey(ctl)) + alloc[k];
+                                asked[quotas.SlotOf(ctl)] += alloc[k];
                 }
-                quotaScale = new Dictionary<string, double>(StringComparer.Ordinal);
+                quotaScale = new double[controls.Count];
                 foreach (var ctl in controls.Where(c => c.Mode == ControlMode.Quota))
                 {
-                    var key = QuotaKey(ctl);
-                    var want = asked.GetValueOrDefault(key);
+                    var want = asked[quotas.SlotOf(ctl)];
                     var left = Math.Max(0, QuotaLeft(ctl, Period(ctl)));
-                    quotaScale[key] = want <= left || want <= 0 ? 1 : left / want;
+                    quotaScale[quotas.SlotOf(ctl)] = want <= left || want <= 0 ? 1 : left / want;
                 }
             }
 
@@ -816,7 +816,7 @@ public static class MarketClearing
                         var cand = cands[r.Bid][r.Cand];
                         if (quotaScale is not null)
                             foreach (var ctl in cand.Controls)
-                                if (ctl.Mode == ControlMode.Quota) q *= quotaScale[QuotaKey(ctl)];
+                                if (ctl.Mode == ControlMode.Quota) q *= quotaScale[quotas.SlotOf(ctl)];
                         for (int j = 0; j < cand.Controls.Count; j++)
                         {
                             var ctl = cand.Controls[j];
@@ -833,8 +833,7 @@ public static class MarketClearing
                         for (int j = 0; j < cand.Controls.Count; j++)
                         {
                             var ctl = cand.Controls[j];
-                            if (ctl.Mode == ControlMode.Quota)
-                                state.QuotaUsed[QuotaKey(ctl)] = state.QuotaUsed.GetValueOrDefault(QuotaKey(ctl)) + q;
+                            if (ctl.Mode == ControlMode.Quota) quotas.Add(ctl, q);
                             if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && table[id].HasLeft)
                                 table.DrawDown(id, q);
                         }
@@ -849,6 +848,7 @@ public static class MarketClearing
         }
 
         foreach (var r in requests) r.Dispose();
+        quotas.WriteBack();
 
         // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
         var fills = new List<Fill>(orders.Count); // not filled.Count long: the parts of an order that ship alike make one fill

@@ -1,0 +1,74 @@
+using MarketSim.Model.Policies;
+
+namespace MarketSim.Model.Market;
+
+/// <summary>
+/// The quota state one clearing reads and writes, by integer slot: what each quota has shipped in its current period and in
+/// the period before. A quota's state persists as <see cref="MarketState.QuotaUsed"/> ("control|period" → quantity); the
+/// clearing reads a key once when it starts and writes back what it added when its fills are done, instead of building the
+/// key string and looking it up for every request and fill. The same additions in the same order: the state it leaves is the
+/// one the lookups left (keys first written in the order the fills first reached them).
+/// </summary>
+internal sealed class QuotaBook
+{
+    readonly MarketState _state;
+    readonly int _tick;
+    readonly Dictionary<ExportControl, int> _slotOf = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<string, int> _slotOfKey = new(StringComparer.Ordinal);
+    readonly List<string> _keys = new();
+    readonly List<double> _used = new();
+    readonly List<double> _before = new();
+    readonly List<int> _written = new();
+
+    public QuotaBook(MarketState state, int tick)
+    {
+        _state = state;
+        _tick = tick;
+    }
+
+    /// <summary>The quota's period now: (tick − start) ÷ its period's days.</summary>
+    public int Period(ExportControl c) => (_tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
+
+    static string Key(ExportControl c, int period) => c.Id + "|" + period;
+
+    /// <summary>The quota's slot (quotas with the same key share one, as they shared the key).</summary>
+    public int SlotOf(ExportControl c)
+    {
+        if (_slotOf.TryGetValue(c, out var slot)) return slot;
+        var period = Period(c);
+        var key = Key(c, period);
+        if (!_slotOfKey.TryGetValue(key, out slot))
+        {
+            _slotOfKey[key] = slot = _keys.Count;
+            _keys.Add(key);
+            _used.Add(_state.QuotaUsed.GetValueOrDefault(key));
+            _before.Add(period > 0 ? _state.QuotaUsed.GetValueOrDefault(Key(c, period - 1)) : 0);
+        }
+        _slotOf[c] = slot;
+        return slot;
+    }
+
+    /// <summary>Shipped under the quota in <paramref name="period"/>, which is its current period or the one before.</summary>
+    public double Used(ExportControl c, int period)
+    {
+        var slot = SlotOf(c);
+        var now = Period(c);
+        if (period == now) return _used[slot];
+        if (period == now - 1) return _before[slot];
+        throw new ArgumentOutOfRangeException(nameof(period), period, $"quota \"{c.Id}\" is read only for its period {now} and the one before");
+    }
+
+    /// <summary>A fill of <paramref name="q"/> under the quota in its current period.</summary>
+    public void Add(ExportControl c, double q)
+    {
+        var slot = SlotOf(c);
+        if (!_written.Contains(slot)) _written.Add(slot);
+        _used[slot] += q;
+    }
+
+    /// <summary>Writes what the fills added into the market's state.</summary>
+    public void WriteBack()
+    {
+        foreach (var slot in _written) _state.QuotaUsed[_keys[slot]] = _used[slot];
+    }
+}
