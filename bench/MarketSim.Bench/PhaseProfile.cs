@@ -95,7 +95,8 @@ public static class PhaseProfile
         }
         if (manufacturers.Count > 0)
             sb.AppendLine($"  (after the last tick: {manufacturers.Average(m => m.Item2.Pipeline.Count):F0} shipments in the average manufacturer's pipeline, " +
-                          $"{manufacturers.Average(m => m.Item2.Inputs.Sum(i => i.Value.Count)):F1} origin lots in its stock)");
+                          $"{manufacturers.Average(m => m.Item2.Inputs.Sum(i => i.Value.Count)):F1} origin lots in its stock, " +
+                          $"{manufacturers.Average(m => m.Item2.Unfilled.Sum(u => u.Value.Count)):F1} open orders (the longest {manufacturers.Max(m => m.Item2.Unfilled.Sum(u => u.Value.Count))}))");
         // Market phases are named with their order counts, which vary per tick: merge them by commodity.
         foreach (var g in order.GroupBy(k => k.Split(" (")[0]))
         {
