@@ -3,11 +3,11 @@ using MarketSim.Model.Policies;
 namespace MarketSim.Model.Market;
 
 /// <summary>
-/// The quota state one clearing reads and writes, by integer slot: what each quota has shipped in its current period and in
-/// the period before. A quota's state persists as <see cref="MarketState.QuotaUsed"/> ("control|period" → quantity); the
-/// clearing reads a key once when it starts and writes back what it added when its fills are done, instead of building the
-/// key string and looking it up for every request and fill. The same additions in the same order: the state it leaves is the
-/// one the lookups left (keys first written in the order the fills first reached them).
+/// The quota state one clearing reads and writes, by integer slot: what each quota has shipped in its current period. A
+/// quota's state persists as <see cref="MarketState.QuotaUsed"/> ("control|period" → quantity); the clearing reads a quota's
+/// key the first time it meets the quota and writes back what its fills added when they are done, instead of building the key
+/// string and looking it up for every request and fill. The same additions in the same order: the state it leaves is the one
+/// the lookups left (keys first written in the order the fills first reached them).
 /// </summary>
 internal sealed class QuotaBook
 {
@@ -17,7 +17,6 @@ internal sealed class QuotaBook
     readonly Dictionary<string, int> _slotOfKey = new(StringComparer.Ordinal);
     readonly List<string> _keys = new();
     readonly List<double> _used = new();
-    readonly List<double> _before = new();
     readonly List<int> _written = new();
 
     public QuotaBook(MarketState state, int tick)
@@ -42,20 +41,19 @@ internal sealed class QuotaBook
             _slotOfKey[key] = slot = _keys.Count;
             _keys.Add(key);
             _used.Add(_state.QuotaUsed.GetValueOrDefault(key));
-            _before.Add(period > 0 ? _state.QuotaUsed.GetValueOrDefault(Key(c, period - 1)) : 0);
         }
         _slotOf[c] = slot;
         return slot;
     }
 
-    /// <summary>Shipped under the quota in <paramref name="period"/>, which is its current period or the one before.</summary>
+    /// <summary>Shipped under the quota in <paramref name="period"/>. Another period than its current one (the one before, as
+    /// the price rule reads it) is looked up by its key, among the slots first: where two versions of one control are in force
+    /// at once, one's period before may be the other's current one, with this clearing's fills in it.</summary>
     public double Used(ExportControl c, int period)
     {
-        var slot = SlotOf(c);
-        var now = Period(c);
-        if (period == now) return _used[slot];
-        if (period == now - 1) return _before[slot];
-        throw new ArgumentOutOfRangeException(nameof(period), period, $"quota \"{c.Id}\" is read only for its period {now} and the one before");
+        if (period == Period(c)) return _used[SlotOf(c)];
+        var key = Key(c, period);
+        return _slotOfKey.TryGetValue(key, out var slot) ? _used[slot] : _state.QuotaUsed.GetValueOrDefault(key);
     }
 
     /// <summary>A fill of <paramref name="q"/> under the quota in its current period.</summary>
