@@ -69,9 +69,10 @@ if (ArgValue("--profile") is { } profileN)
     PhaseProfile.Run(dw, Seed, 365);
     Console.WriteLine(PhaseProfile.Run(dw, Seed, 365));
     var n = int.Parse(profileN);
-    var synthetic = SyntheticWorld.Build(n);
+    // --profile 0: what the default scenario's ticks allocate, by type, instead of a synthetic world's.
+    var synthetic = n == 0 ? dw : SyntheticWorld.Build(n);
     AllocationTypes? types = null; // sampled from the first tick: what the ticks allocate, not the world's setup
-    Console.WriteLine(PhaseProfile.Run(synthetic, Seed, TicksFor(n), () => types = new AllocationTypes()));
+    Console.WriteLine(PhaseProfile.Run(synthetic, Seed, n == 0 ? 365 : TicksFor(n), () => types = new AllocationTypes()));
     Console.WriteLine(types!.Report(20));
     types.Dispose();
     return 0;
