@@ -50,6 +50,9 @@ builder.Services.AddSingleton<JoinAddress>();
 builder.Services.AddSingleton<MarketSim.Dashboard.Why.WhyService>();
 // After UseOrleans: hosted services start in order, so the silo is up when the default session is created.
 builder.Services.AddHostedService<DefaultSession>();
+// In the background once started: the default scenario through a throwaway session, so the first class runs warm code.
+builder.Services.AddSingleton<WarmUp>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<WarmUp>());
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);

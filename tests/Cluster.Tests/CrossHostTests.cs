@@ -126,6 +126,7 @@ public sealed class CrossHostTests(LocalCluster cluster, ITestOutputHelper outpu
             var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
                 .UseSetting("Logging:LogLevel:Default", "Warning")
                 .UseSetting("MarketSim:DefaultSession", "false")
+                .UseSetting(MarketSim.Dashboard.Sessions.WarmUp.TicksKey, "0")
                 .UseSetting("MarketSim:Cluster:Redis", o.Redis)
                 .UseSetting("MarketSim:Cluster:ClusterId", o.ClusterId)
                 .UseSetting("MarketSim:Cluster:ServiceId", o.ServiceId)

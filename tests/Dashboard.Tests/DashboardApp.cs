@@ -32,6 +32,8 @@ public sealed class DashboardApp : IAsyncLifetime
         var port = MarketSim.Hosting.FreePorts.Next();
         _factory = new WebApplicationFactory<Program>()
             .WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Warning")
+                // No start-up warm-up (WarmUpTests has its own host): it would take a core from the tests for seconds.
+                .UseSetting(WarmUp.TicksKey, "0")
                 // The classroom's join link: the configured public address, not the 127.0.0.1 the tests' browsers use.
                 .UseSetting(MarketSim.Dashboard.Classrooms.JoinAddress.Key, PublicUrl)
                 // Test-only: lets a test make a tick throw as a model bug would (null: no fault; HardeningTests).

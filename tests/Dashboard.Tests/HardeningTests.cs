@@ -257,7 +257,7 @@ public sealed class HardeningTests(DashboardApp app)
     public async Task Limits_are_read_from_configuration()
     {
         await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("Logging:LogLevel:Default", "Warning").UseSetting("MarketSim:DefaultSession", "false")
+            .UseSetting("Logging:LogLevel:Default", "Warning").UseSetting("MarketSim:DefaultSession", "false").UseSetting(MarketSim.Dashboard.Sessions.WarmUp.TicksKey, "0")
             .UseSetting("MarketSim:Limits:MaxForksPerClient", "3").UseSetting("MarketSim:Limits:JoinAttemptsPerMinute", "7"));
         var limits = factory.Services.GetRequiredService<DashboardLimits>();
         Assert.Equal((3, 7, 50), (limits.MaxForksPerClient, limits.JoinAttemptsPerMinute, limits.MaxFramesPerCall)); // the last: the default, untouched

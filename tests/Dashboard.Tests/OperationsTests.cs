@@ -9,7 +9,7 @@ public sealed class OperationsTests(DashboardApp app)
     {
         const string password = "correct horse battery";
         await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("Logging:LogLevel:Default", "Warning")
+            .UseSetting("Logging:LogLevel:Default", "Warning").UseSetting(MarketSim.Dashboard.Sessions.WarmUp.TicksKey, "0")
             .UseSetting("MarketSim:OperatorDashboard:Enabled", "true").UseSetting("MarketSim:OperatorDashboard:Password", password));
         using var http = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
