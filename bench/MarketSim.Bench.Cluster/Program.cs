@@ -12,6 +12,8 @@ using Orleans.Concurrency;
 //   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- --scenario scenarios/china-japan-2026.yaml [--reps 3]
 //       (a shipped scenario's whole run through the cluster as `marketsim run --cluster` runs it, every frame checked)
 //   dotnet run -c Release --project bench/MarketSim.Bench.Cluster -- --codec 10000   (a tick's messages: JSON vs binary, no cluster)
+// A synthetic world expected not to fit in the available memory is not started (--force to try); a watchdog stops the silos
+// if available memory falls under --memory-floor MiB (default 1,200) during a run, and the row says so (MemoryGuard).
 if (ArgS("--codec") is { } codecSize) { CodecProbe.Run(int.Parse(codecSize)); return; }
 var siloCounts = (ArgS("--silos") ?? "1,3").Split(',').Select(int.Parse).ToArray();
 Console.WriteLine($"# MarketSim cluster bench\n{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; .NET {Environment.Version}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -28,12 +30,27 @@ System.Text.Json.JsonSerializer.Serialize(jsonSize, world);
 Console.Error.WriteLine($"world built: {agents:N0} agents; as JSON {jsonSize.Length / 1048576.0:0} MiB");
 var rows = new List<string>();
 var perSilo = new List<string>();
+// A world that cannot fit is not started (unless --force): at a million firms the silos once took the machine's last GiB.
+MemoryGuard.FloorMiB = Arg("--memory-floor", (int)MemoryGuard.FloorMiB);
+var needed = MemoryGuard.NeededMiB(size);
+var available = MemoryGuard.AvailableMiB();
+Console.Error.WriteLine($"expected to need ≈{needed / 1024.0:F1} GiB at the peaks ({MemoryGuard.KiBPerFirm} KiB a firm); {available / 1024.0:F1} GiB available");
+if (needed > available - MemoryGuard.FloorMiB && !args.Contains("--force"))
+{
+    siloCounts = [];
+    rows.Add($"| – | {agents:N0} | **not started**: expected to need ≈{needed / 1024.0:F1} GiB at the peaks ({MemoryGuard.KiBPerFirm} KiB a firm, " +
+        $"measured at 300,000), {available / 1024.0:F1} GiB available (--force to try) |");
+}
 
 foreach (var n in siloCounts)
 {
     var stage = "start";
     BenchCluster? cluster = null;
-    try
+    // Stops the silos if the machine runs out of memory (the row then says so).
+    await using var guard = MemoryGuard.Watch(() => cluster?.Silos ?? []);
+    // The run in a task of its own: when the watchdog stops the silos, a call in flight waits for its response timeout
+    // (an hour here), so the run is given up on at once and the cluster disposed.
+    async Task Run()
     {
         cluster = await BenchCluster.StartAsync(n);
         var (redis, silos) = (cluster.Redis, cluster.Silos);
@@ -80,14 +97,27 @@ foreach (var n in siloCounts)
         Console.Error.WriteLine(rows[^1]);
         Console.Error.WriteLine($"{n} silos: tick times {string.Join(", ", times.Select(x => x.ToString("0.00")))} s");
     }
+    Task? work = null;
+    try
+    {
+        work = Run();
+        if (await Task.WhenAny(work, guard.Tripped) != work) throw new OperationCanceledException("stopped by the memory watchdog");
+        await work;
+    }
     catch (Exception e)
     {
-        rows.Add($"| {n} | {agents:N0} | **failed in {stage}**: {e.GetType().Name}: {e.Message.Split('\n')[0]} |");
+        rows.Add(guard.StoppedAtMiB is { } left
+            ? $"| {n} | {agents:N0} | **stopped by the memory watchdog in {stage}**: {left} MiB available (floor {MemoryGuard.FloorMiB}) |"
+            : $"| {n} | {agents:N0} | **failed in {stage}**: {e.GetType().Name}: {e.Message.Split('\n')[0]} |");
         Console.Error.WriteLine(e);
         cluster?.PrintLogs();
     }
     finally
     {
+        // Stopped while the cluster was still starting: let it finish starting (at most its health wait), so its processes
+        // are stopped with it rather than left behind.
+        if (cluster is null && work is { IsCompleted: false })
+            try { await work.WaitAsync(TimeSpan.FromMinutes(3)); } catch (Exception) { }
         if (cluster is not null) await cluster.DisposeAsync();
     }
 }
