@@ -101,7 +101,7 @@ static class Bench
         {
             // Cold start: a freshly started server's first class; its first advance activates the world's grains and runs
             // the simulation's code for the first time (tier-0 JIT). A separate row, before anything warms the process up.
-            Console.Error.WriteLine($"-- cold start: {cold} classroom(s) × {seats} seats, {rounds} rounds, first thing in the process");
+            Console.Error.WriteLine($"-- cold start: {cold} classroom(s) × {seats} seats, {rounds} rounds, {coldWhen}");
             var run = await Run("cold", cold);
             results.Add(Result.Of($"cold start: first advance of each classroom ({coldWhen})", cold, seats, run, r => r == 1));
             results.Add(Result.Of($"{coldWhen}: later advances", cold, seats, run, r => r > 1));

@@ -43,6 +43,14 @@ sealed class MemoryGuard : IAsyncDisposable
     {
         _watch = Task.Run(async () =>
         {
+            try { await WatchAsync(silos); }
+            catch (Exception e) { Console.Error.WriteLine($"memory watchdog failed, the run goes on unwatched: {e.Message}"); }
+        });
+    }
+
+    async Task WatchAsync(Func<IEnumerable<SiloProcess>> silos)
+    {
+        {
             while (!_stop.IsCancellationRequested)
             {
                 var available = AvailableMiB();
@@ -56,7 +64,7 @@ sealed class MemoryGuard : IAsyncDisposable
                 }
                 try { await Task.Delay(TimeSpan.FromSeconds(2), _stop.Token); } catch (OperationCanceledException) { return; }
             }
-        });
+        }
     }
 
     /// <summary>Watches while the returned guard lives.</summary>

@@ -22,6 +22,18 @@ if (ArgS("--scenario") is { } scenarioFile) { await ScenarioYear.RunAsync(scenar
 var size = Arg("--size", 100_000);
 var ticks = Arg("--ticks", 4);
 
+// A world that cannot fit is not started (unless --force): at a million firms the silos once took the machine's last GiB.
+MemoryGuard.FloorMiB = Arg("--memory-floor", (int)MemoryGuard.FloorMiB);
+var needed = MemoryGuard.NeededMiB(size);
+var available = MemoryGuard.AvailableMiB();
+Console.Error.WriteLine($"expected to need ≈{needed / 1024.0:F1} GiB at the peaks ({MemoryGuard.KiBPerFirm} KiB a firm); {available / 1024.0:F1} GiB available");
+if (needed > available - MemoryGuard.FloorMiB && !args.Contains("--force"))
+{
+    Console.WriteLine($"{size:N0} firms: **not started**: expected to need ≈{needed / 1024.0:F1} GiB at the peaks ({MemoryGuard.KiBPerFirm} KiB a firm, " +
+        $"measured at 300,000), {available / 1024.0:F1} GiB available (--force to try)");
+    Environment.ExitCode = 2;
+    return;
+}
 var world = SyntheticWorld.Build(size);
 var agents = world.Producers.Count + world.Manufacturers.Count;
 var shards = ShardPlanner.Assign(world, SessionSettings.Default).Count;
@@ -30,17 +42,6 @@ System.Text.Json.JsonSerializer.Serialize(jsonSize, world);
 Console.Error.WriteLine($"world built: {agents:N0} agents; as JSON {jsonSize.Length / 1048576.0:0} MiB");
 var rows = new List<string>();
 var perSilo = new List<string>();
-// A world that cannot fit is not started (unless --force): at a million firms the silos once took the machine's last GiB.
-MemoryGuard.FloorMiB = Arg("--memory-floor", (int)MemoryGuard.FloorMiB);
-var needed = MemoryGuard.NeededMiB(size);
-var available = MemoryGuard.AvailableMiB();
-Console.Error.WriteLine($"expected to need ≈{needed / 1024.0:F1} GiB at the peaks ({MemoryGuard.KiBPerFirm} KiB a firm); {available / 1024.0:F1} GiB available");
-if (needed > available - MemoryGuard.FloorMiB && !args.Contains("--force"))
-{
-    siloCounts = [];
-    rows.Add($"| – | {agents:N0} | **not started**: expected to need ≈{needed / 1024.0:F1} GiB at the peaks ({MemoryGuard.KiBPerFirm} KiB a firm, " +
-        $"measured at 300,000), {available / 1024.0:F1} GiB available (--force to try) |");
-}
 
 foreach (var n in siloCounts)
 {
@@ -53,6 +54,8 @@ foreach (var n in siloCounts)
     async Task Run()
     {
         cluster = await BenchCluster.StartAsync(n);
+        // Tripped while the cluster was starting (it had no silos to stop then): stop here, the cluster disposed below.
+        if (guard.Tripped.IsCompleted) throw new OperationCanceledException("stopped by the memory watchdog");
         var (redis, silos) = (cluster.Redis, cluster.Silos);
         var idle = silos.Select(s => Probe.Rss(s.Pid, "VmRSS")).ToArray();
         var session = cluster.Grains.GetGrain<ISessionGrain>("bench");
@@ -114,10 +117,10 @@ foreach (var n in siloCounts)
     }
     finally
     {
-        // Stopped while the cluster was still starting: let it finish starting (at most its health wait), so its processes
-        // are stopped with it rather than left behind.
+        // Stopped while the cluster was still starting: let it finish starting (Run stops right after), so its processes are
+        // stopped with it rather than left behind.
         if (cluster is null && work is { IsCompleted: false })
-            try { await work.WaitAsync(TimeSpan.FromMinutes(3)); } catch (Exception) { }
+            try { await work; } catch (Exception) { }
         if (cluster is not null) await cluster.DisposeAsync();
     }
 }

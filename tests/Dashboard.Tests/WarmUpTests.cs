@@ -1,4 +1,5 @@
 using MarketSim.Dashboard.Sessions;
+using MarketSim.Grains;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,17 +14,21 @@ public sealed class WarmUpTests
         .UseSetting(WarmUp.TicksKey, ticks));
 
     [Fact]
-    public async Task A_started_host_runs_its_warm_up_ticks_in_the_background_and_lists_no_session_for_them()
+    public async Task A_started_host_runs_its_warm_up_ticks_then_ends_the_session_and_lists_none()
     {
         await using var factory = Host("60");
         using var http = factory.CreateClient();
-        var home = await http.GetAsync("/"); // served whether or not the warm-up has ended
+        var home = await http.GetAsync("/");
         Assert.Equal(System.Net.HttpStatusCode.OK, home.StatusCode);
 
         var warmUp = factory.Services.GetRequiredService<WarmUp>();
         var ran = await warmUp.Completed.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal(60, ran);
         Assert.Empty(factory.Services.GetRequiredService<SessionDirectory>().All);
+        // Ended: its grain holds no world any more (asking it activates an empty one, which says it was never started).
+        var session = factory.Services.GetRequiredService<Orleans.IGrainFactory>().GetSession(warmUp.SessionId);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => session.GetReplayAsync());
+        Assert.Contains("has not been started", e.Message);
     }
 
     [Fact]
