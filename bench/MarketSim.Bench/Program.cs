@@ -53,9 +53,9 @@ if (ArgValue("--years") is { } yearsR)
         for (int d = 0; d < yw.Days; d++) runner.Step();
         if (r > 0) secs.Add(sw.Elapsed.TotalSeconds);
     }
-    var sorted = secs.Order().ToList();
+    var median = Median(secs);
     Console.WriteLine($"{yw.Name}: {yw.Days} ticks on the reference runner, {secs.Count} runs: {string.Join(", ", secs.Select(x => x.ToString("0.000")))} s; " +
-        $"median {sorted[sorted.Count / 2]:0.000} s ({sorted[sorted.Count / 2] * 1000 / yw.Days:0.00} ms a tick), min {sorted[0]:0.000} s");
+        $"median {median:0.000} s ({median * 1000 / yw.Days:0.00} ms a tick), min {secs.Min():0.000} s");
     return 0;
 }
 
