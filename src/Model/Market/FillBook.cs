@@ -10,12 +10,13 @@ namespace MarketSim.Model.Market;
 /// </summary>
 internal sealed class FillBook : IDisposable
 {
+    /// <summary>16 bytes: the licence delay and the candidate are not kept (the clearing reads them back from the bid's drawn
+    /// licences and candidate list); with them an entry took 24, and at a million firms the magnet market's book holds ≈25
+    /// million entries.</summary>
     struct Entry
     {
-        public double Q; // first, so the entry packs into 24 bytes
+        public double Q;
         public int Ask;
-        public int Delay;
-        public int Cand;
         public int Next;
     }
 
@@ -57,16 +58,13 @@ internal sealed class FillBook : IDisposable
         return -1;
     }
 
-    /// <summary>Adds q to the (bid, ask) fill; the delay and candidate are the latest round's.</summary>
-    public void Add(int bid, int ask, double q, int delay, int cand)
+    /// <summary>Adds q to the (bid, ask) fill.</summary>
+    public void Add(int bid, int ask, double q)
     {
         var e = Find(bid, ask);
         if (e >= 0)
         {
-            ref var x = ref _entries[e];
-            x.Q += q;
-            x.Delay = delay;
-            x.Cand = cand;
+            _entries[e].Q += q;
             return;
         }
         if (Count == _entries.Length)
@@ -77,16 +75,12 @@ internal sealed class FillBook : IDisposable
             _entries = larger;
         }
         // A new pair starts from q itself (0 + q = q, as a default entry plus q gave).
-        _entries[Count] = new Entry { Ask = ask, Q = q, Delay = delay, Cand = cand, Next = _head[bid] };
+        _entries[Count] = new Entry { Ask = ask, Q = q, Next = _head[bid] };
         _head[bid] = Count++;
     }
 
-    public bool TryGet(int bid, int ask, out (double Q, int Delay, int Cand) fill)
-    {
-        var e = Find(bid, ask);
-        fill = e >= 0 ? (_entries[e].Q, _entries[e].Delay, _entries[e].Cand) : default;
-        return e >= 0;
-    }
+    /// <summary>Whether bid <paramref name="bid"/> bought from ask <paramref name="ask"/>.</summary>
+    public bool Has(int bid, int ask) => Find(bid, ask) >= 0;
 
     /// <summary>Bid <paramref name="bid"/>'s entries in ask order, written into <paramref name="chain"/> (grown when too short);
     /// returns how many. A chain is short (a bid buys from a few sellers) and its asks distinct: insertion by ask.</summary>
@@ -104,5 +98,5 @@ internal sealed class FillBook : IDisposable
     }
 
     /// <summary>Entry <paramref name="e"/> (from <see cref="Sorted"/>).</summary>
-    public (int Ask, double Q, int Delay, int Cand) At(int e) => (_entries[e].Ask, _entries[e].Q, _entries[e].Delay, _entries[e].Cand);
+    public (int Ask, double Q) At(int e) => (_entries[e].Ask, _entries[e].Q);
 }
