@@ -38,57 +38,86 @@ internal sealed class ClearingPool
             if (i < slots.Length && slots[i] is ArrayPool<T> added) return added;
             var grown = new object?[Math.Max(slots.Length, i + 1)];
             Array.Copy(slots, grown, slots.Length);
-            grown[i] = pool = new SizeClassPool<T>();
+            grown[i] = pool = new ClearingArrayPool<T>();
             _slots = grown;
             return pool;
         }
     }
+
+    /// <summary>Called as a clearing ends, its arrays given back: each pool keeps only the arrays this clearing rented, so a
+    /// market whose size moved on does not keep arrays of the old size beside the new.</summary>
+    public void Trim()
+    {
+        foreach (var slot in _slots)
+            if (slot is ITrimmable pool) pool.Trim();
+    }
+}
+
+internal interface ITrimmable
+{
+    void Trim();
 }
 
 /// <summary>
-/// An array pool whose size classes are eighths of an octave (each at most ≈9% above the last) rather than ArrayPool's
-/// powers of two: the clearing's arrays are as long as its order parts or requests, and at a million firms the magnet
-/// market's ≈8.5 million parts took arrays of 2²⁴ ≈ 16.8 million, nearly twice what was used, in each of a dozen arrays and
-/// nine request lists. Up to 64 arrays of a class are kept (a clearing holds about ten of one length at once, and a request
-/// list per ask); beyond that a returned array is left to the collector. Small arrays (up to 4,096) keep powers of two.
-/// Locked: a pool is one market's, but rents are few (dozens a clearing), and a market's state may be read by a fork.
+/// An array pool for a clearing's arrays, which are as long as its order parts or requests and so change length a little from
+/// tick to tick. A rent takes the shortest kept array that holds it and is at most half as long again (twice, for arrays up to
+/// 4,096), else a new one an eighth longer than asked (small ones: a power of two), so a market that grows a little reuses its
+/// arrays. ArrayPool's powers of two wasted up to half: at a million firms the magnet market's ≈8.5 million parts took arrays
+/// of 2²⁴ ≈ 16.8 million in each of a dozen arrays and nine request lists. A trim after each clearing lets go of what it did
+/// not rent, so a market whose size moved on does not keep arrays of both sizes. Locked: rents are few (dozens a clearing),
+/// and a market's state may be shared with a fork.
 /// </summary>
-internal sealed class SizeClassPool<T> : ArrayPool<T>
+internal sealed class ClearingArrayPool<T> : ArrayPool<T>, ITrimmable
 {
-    const int PerClass = 64;
+    const int MaxKept = 256;
     const int Small = 4096;
-    readonly Dictionary<int, Stack<T[]>> _kept = new();
+    readonly List<(T[] Array, int Round)> _kept = new();
+    int _round;
     readonly Lock _lock = new();
 
-    /// <summary>The length of <paramref name="n"/>'s size class: the least power of two ≥ n up to 4,096, above it the least
-    /// m·2^s ≥ n with 8 ≤ m ≤ 16.</summary>
-    internal static int ClassLength(int n)
-    {
-        if (n <= Small) return (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, n));
-        var shift = BitOperations.Log2((uint)(n - 1)) - 3;
-        var m = ((n - 1) >> shift) + 1; // 9..16
-        return (int)Math.Min((long)m << shift, Array.MaxLength);
-    }
+    /// <summary>The length of a new array for <paramref name="n"/> items: a power of two up to 4,096, else n + n/8.</summary>
+    internal static int NewLength(int n) =>
+        n <= Small ? (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, n)) : (int)Math.Min(n + (long)n / 8, Array.MaxLength);
+
+    /// <summary>Whether a kept array of <paramref name="length"/> may serve a rent of <paramref name="n"/>.</summary>
+    internal static bool Fits(int length, int n) => length >= n && length <= (n <= Small ? 2L * n : n + (long)n / 2);
 
     public override T[] Rent(int minimumLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minimumLength);
         if (minimumLength == 0) return [];
-        var length = ClassLength(minimumLength);
         lock (_lock)
-            if (_kept.TryGetValue(length, out var stack) && stack.TryPop(out var kept)) return kept;
-        return new T[length];
+        {
+            var best = -1;
+            for (int i = 0; i < _kept.Count; i++)
+                if (Fits(_kept[i].Array.Length, minimumLength) && (best < 0 || _kept[i].Array.Length < _kept[best].Array.Length)) best = i;
+            if (best >= 0)
+            {
+                var array = _kept[best].Array;
+                _kept.RemoveAt(best);
+                return array;
+            }
+        }
+        return new T[NewLength(minimumLength)];
     }
 
     public override void Return(T[] array, bool clearArray = false)
     {
         ArgumentNullException.ThrowIfNull(array);
-        if (array.Length == 0 || ClassLength(array.Length) != array.Length) return; // not one of this pool's
+        if (array.Length == 0) return;
         if (clearArray) Array.Clear(array);
         lock (_lock)
+            if (_kept.Count < MaxKept) _kept.Add((array, _round));
+    }
+
+    /// <summary>Lets go of the arrays not given back since the last trim (so not rented since: every rent is given back before
+    /// the clearing ends).</summary>
+    public void Trim()
+    {
+        lock (_lock)
         {
-            if (!_kept.TryGetValue(array.Length, out var stack)) _kept[array.Length] = stack = new Stack<T[]>();
-            if (stack.Count < PerClass) stack.Push(array);
+            _kept.RemoveAll(k => k.Round != _round);
+            _round++;
         }
     }
 }

@@ -1227,6 +1227,8 @@ public static class MarketClearing
             if (e.Valid && e.ValidUntil <= tick) table.ClearValid(id);
         }
         filled.Dispose();
+        rented.Dispose(); // now, not at the method's end: the trim keeps what this clearing used, once it is all given back
+        pools.Trim();
         return new ClearingResult(commodity.Id, fills, prices, next) { Disruptions = disruptions };
     }
 }
