@@ -57,6 +57,7 @@ public static class MarketSimSiloBuilderExtensions
         // ClusterMembershipOptions (ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(MarketSimClusterOptions.Section + ":Membership"));
         if (cluster.ResponseTimeoutSeconds is { } t)
+        {
             silo.Configure<SiloMessagingOptions>(o =>
             {
                 o.ResponseTimeout = TimeSpan.FromSeconds(t);
@@ -64,6 +65,13 @@ public static class MarketSimSiloBuilderExtensions
                 // let it expire (Polly TimeoutRejectedException in StartAsync). A longer call timeout lengthens it too.
                 if (TimeSpan.FromSeconds(t) > o.PlacementTimeout) o.PlacementTimeout = TimeSpan.FromSeconds(t);
             });
+            // So has activating a grain (30 s by default): a million firms' activations, 333,000 a silo queued at once behind
+            // the world's decoding, were cancelled after it (OperationCanceledException in StartAsync, Dec 2026).
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                if (TimeSpan.FromSeconds(t) > o.ActivationTimeout) o.ActivationTimeout = TimeSpan.FromSeconds(t);
+            });
+        }
         silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = MarketSimClusterOptions.MaxMessageBodySize);
 
         var storage = cluster.Storage?.ToLowerInvariant();
