@@ -30,9 +30,10 @@ public interface ISessionGrain : IMarketSimGrain
 
     [AlwaysInterleave] Task<Immutable<ScenarioSpec>> GetScenarioAsync();
 
-    /// <summary>The world of run <paramref name="generation"/> (for <see cref="SessionWorlds"/>); a member of another run gets
-    /// <c>MemberStateLostException</c>.</summary>
-    [AlwaysInterleave] Task<Immutable<ScenarioSpec>> GetWorldAsync(string generation);
+    /// <summary>Part <paramref name="part"/> of the world of run <paramref name="generation"/>, serialised (for
+    /// <see cref="SessionWorlds"/>: a world of a million firms is ≈200 MB, and one message that size stays in Orleans' pooled
+    /// buffers at both ends for the life of the process); a member of another run gets <c>MemberStateLostException</c>.</summary>
+    [AlwaysInterleave] Task<WorldPart> GetWorldPartAsync(string generation, int part);
 
     /// <summary>The policy timeline, including changes that take effect at the next tick.</summary>
     [AlwaysInterleave] Task<Immutable<IReadOnlyList<PolicySpec>>> GetPoliciesAsync();
@@ -83,3 +84,7 @@ public interface ISessionGrain : IMarketSimGrain
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionTimings([property: Id(0)] int Ticks, [property: Id(1)] double Serial, [property: Id(2)] double Clear, [property: Id(3)] double Wall);
+
+/// <summary>A part of a serialised world: its bytes, and the world's length and number of parts.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorldPart([property: Id(0)] byte[] Bytes, [property: Id(1)] int Parts, [property: Id(2)] int Length);

@@ -6,6 +6,7 @@ using MarketSim.Model.Scenario;
 using MarketSim.Model.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
 using Orleans.Utilities;
 
 namespace MarketSim.Grains.Session;
@@ -133,14 +134,14 @@ public sealed partial class SessionGrain(
 
             var countryPlans = world.Countries.Select((c, i) => topology.Countries[i].PlanAsync(context,
                 SessionRules.StockpilesOf(plan, c.Id).AsImmutable(), SessionRules.UnmetShareOf(clock, c.Id).AsImmutable())).ToArray();
-            var shardPlans = topology.Shards.Select(s => s.Grain.PlanAsync(context)).ToArray();
+            var shardPlans = new AgentPlan[topology.Shards.Count][];
             serial.Stop();
+            await BoundedFanOut.RunAsync(shardPlans.Length, ShardCallsAtOnce, async i => shardPlans[i] = (await topology.Shards[i].Grain.PlanAsync(context)).Value);
             await Task.WhenAll(countryPlans);
-            await Task.WhenAll(shardPlans);
             var plans = new List<AgentPlan>();
             serial.Start();
             foreach (var p in countryPlans) plans.Add(p.Result.Value);
-            foreach (var s in shardPlans) plans.AddRange(s.Result.Value);
+            foreach (var s in shardPlans) plans.AddRange(s);
 
             var orders = SessionRules.Gather(world, plans);
             var inForce = plan.InForce.AsImmutable();
@@ -155,16 +156,17 @@ public sealed partial class SessionGrain(
 
             var countrySettle = world.Countries.Select((c, i) =>
                 topology.Countries[i].SettleAsync(SessionRules.SettlementFor(plan, routed, c.Id).AsImmutable())).ToArray();
-            var shardSettle = topology.Shards.Select(s => s.Grain.SettleAsync(
-                s.Agents.Select(a => SessionRules.SettlementFor(plan, routed, a.Id)).ToArray().AsImmutable(), context)).ToArray();
+            var settlements = topology.Shards.Select(s => s.Agents.Select(a => SessionRules.SettlementFor(plan, routed, a.Id)).ToArray()).ToArray();
+            var shardSettle = new ReportTotals[topology.Shards.Count];
             serial.Stop();
+            await BoundedFanOut.RunAsync(shardSettle.Length, ShardCallsAtOnce,
+                async i => shardSettle[i] = (await topology.Shards[i].Grain.SettleAsync(settlements[i].AsImmutable(), context)).Value);
             await Task.WhenAll(countrySettle);
-            await Task.WhenAll(shardSettle);
             // Shards fold their agents' reports; exact sums make the total the reference runner's whatever the sharding.
             var reports = new ReportTotals();
             serial.Start();
             foreach (var r in countrySettle) reports.Add(r.Result.Value);
-            foreach (var s in shardSettle) reports.Add(s.Result.Value);
+            foreach (var s in shardSettle) reports.Add(s);
 
             frame = SessionRules.Finish(world, clock, plan, results, reports);
             _timings = new SessionTimings(_timings.Ticks + 1, _timings.Serial + serial.Elapsed.TotalSeconds,
@@ -210,11 +212,19 @@ public sealed partial class SessionGrain(
 
     public Task<Immutable<ScenarioSpec>> GetScenarioAsync() => Task.FromResult(Started().World.AsImmutable());
 
-    public Task<Immutable<ScenarioSpec>> GetWorldAsync(string generation) =>
+    public Task<WorldPart> GetWorldPartAsync(string generation, int part)
+    {
         // "" is a record written before members kept their run: it can only be restored into the current one.
-        store.State is { World: { } world } && (store.State.Generation == generation || generation == "")
-            ? Task.FromResult(world.AsImmutable())
-            : throw new Checkpoints.MemberStateLostException($"Session \"{Id}\" is not running generation {generation}.");
+        if (store.State is not { World: { } world } || !(store.State.Generation == generation || generation == ""))
+            throw new Checkpoints.MemberStateLostException($"Session \"{Id}\" is not running generation {generation}.");
+        // Serialised once for all the parts and silos that ask (calls interleave, but this runs without awaiting); let go of
+        // once the members are initialised (a silo that starts later serialises it again).
+        if (_worldBytes?.Generation != store.State.Generation)
+            _worldBytes = (store.State.Generation, ServiceProvider.GetRequiredService<Serializer>().SerializeToArray(world));
+        return Task.FromResult(SessionWorlds.Part(_worldBytes.Value.Bytes, part));
+    }
+
+    (string Generation, byte[] Bytes)? _worldBytes;
 
     /// <summary>
     /// Every member at tick 0 from the scenario, in memory (at start, and as the rollback to checkpoint #0). Members fetch the
@@ -231,21 +241,17 @@ public sealed partial class SessionGrain(
         // A bounded number of shards at a time: each activates its firms, and every activation registers in the grain
         // directory (on another silo for 2 in 3 firms of a 3-silo cluster). 100,000 registrations in flight at once made a
         // loaded 3-silo cluster time out; a few thousand keep the silos busy all the same.
-        var running = new List<Task>();
-        foreach (var (shard, agents) in topology.Shards)
-        {
-            if (running.Count >= ShardsInitialisingAtOnce)
-            {
-                var done = await Task.WhenAny(running);
-                running.Remove(done);
-                await done;
-            }
-            running.Add(shard.InitialiseAsync(generation, agents.AsImmutable()));
-        }
-        await Task.WhenAll(tasks.Concat(running));
+        await BoundedFanOut.RunAsync(topology.Shards.Count, ShardsInitialisingAtOnce,
+            i => topology.Shards[i].Grain.InitialiseAsync(generation, topology.Shards[i].Agents.AsImmutable()));
+        await Task.WhenAll(tasks);
+        _worldBytes = null; // every silo holding a member has its copy now
     }
 
     const int ShardsInitialisingAtOnce = 8;
+
+    /// <summary>Shards called at once in a tick (BoundedFanOut): 64 answers of ≈256 firms' plans are a few MB in flight, and
+    /// keep three silos of two cores busy.</summary>
+    const int ShardCallsAtOnce = 64;
 
     /// <summary>The first tick a change made now would reach: the running tick has already read the timeline.</summary>
     int NextTick(SessionState clock) => _inTick ? clock.Tick + 1 : clock.Tick;
