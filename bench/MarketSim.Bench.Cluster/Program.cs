@@ -30,7 +30,7 @@ Console.Error.WriteLine($"expected to need ≈{needed / 1024.0:F1} GiB at the pe
 if (needed > available - MemoryGuard.FloorMiB && !args.Contains("--force"))
 {
     Console.WriteLine($"{size:N0} firms: **not started**: expected to need ≈{needed / 1024.0:F1} GiB at the peaks ({MemoryGuard.KiBPerFirm} KiB a firm, " +
-        $"measured at 300,000), {available / 1024.0:F1} GiB available (--force to try)");
+        $"measured at 1,000,000), {available / 1024.0:F1} GiB available (--force to try)");
     Environment.ExitCode = 2;
     return;
 }
