@@ -11,10 +11,10 @@ namespace MarketSim.Bench.Cluster;
 sealed class MemoryGuard : IAsyncDisposable
 {
     /// <summary>Memory a firm takes over all the processes of a three-silo run at their peaks: the silos, Redis and this
-    /// process. Measured at 1,000,000 firms on 5 Dec 2026: 22.0 GiB in all at the fullest moment (bench/RESULTS-cluster.md),
-    /// with the machine's GC compacting hard (1.3 GiB was left); 35 KiB before the clearing's arrays, Orleans' buffers and
-    /// this process's copy of the world were cut down that day.</summary>
-    public const double KiBPerFirm = 23;
+    /// process. Measured at 1,000,000 firms on 5 Dec 2026 (bench/RESULTS-cluster.md): each process's own peak summed, 23.0
+    /// GiB (22.0 GiB at the fullest moment, the machine's GCs compacting hard with 1.3 GiB left); 35 KiB before the clearing's
+    /// arrays, Orleans' buffers and this process's copy of the world were cut down that day.</summary>
+    public const double KiBPerFirm = 24;
 
     /// <summary>The floor under which the watchdog stops the run (--memory-floor MiB; default 1,200).</summary>
     public static long FloorMiB { get; set; } = 1200;

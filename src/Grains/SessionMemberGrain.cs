@@ -31,7 +31,7 @@ public abstract class SessionMemberGrain : Grain
 
     protected async ValueTask<ScenarioSpec> WorldAsync()
     {
-        // GetWorldAsync interleaves on the session, so this works mid-tick.
+        // GetWorldPartAsync interleaves on the session, so this works mid-tick.
         _world ??= await Worlds.GetAsync(GrainFactory, SessionId, Generation);
         return _world;
     }

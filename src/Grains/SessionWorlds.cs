@@ -30,31 +30,48 @@ public sealed class SessionWorlds(Serializer serializer)
     async Task<ScenarioSpec> FetchAsync(IGrainFactory grains, string session, string generation)
     {
         var source = grains.GetGrain<ISessionGrain>(session);
-        var first = await source.GetWorldPartAsync(generation, 0);
-        var bytes = first.Parts == 1 ? first.Bytes : new byte[first.Length];
-        if (first.Parts > 1)
+        return serializer.Deserialize<ScenarioSpec>(await AssembleAsync(part => source.GetWorldPartAsync(generation, part)));
+    }
+
+    /// <summary>A serialised world put together from its parts, one at a time (what is in flight stays a part's size). Every
+    /// part must come from the serialisation part 0 came from (its <see cref="WorldPart.Token"/>): a session that serialised
+    /// the world again meanwhile (it let go of the bytes, or it was activated again) starts the fetch over, at most
+    /// <paramref name="attempts"/> times.</summary>
+    public static async Task<byte[]> AssembleAsync(Func<int, Task<WorldPart>> partAt, int attempts = 3)
+    {
+        for (int attempt = 1; ; attempt++)
         {
+            var first = await partAt(0);
+            if (first.Parts == 1) return first.Bytes;
+            var bytes = new byte[first.Length];
             first.Bytes.CopyTo(bytes, 0);
-            // One part at a time: what is in flight stays a part's size.
-            for (int i = 1; i < first.Parts; i++)
-                (await source.GetWorldPartAsync(generation, i)).Bytes.CopyTo(bytes, (long)i * PartBytes);
+            var whole = true;
+            for (int i = 1; i < first.Parts && whole; i++)
+            {
+                var part = await partAt(i);
+                whole = part.Token == first.Token && part.Parts == first.Parts && part.Length == first.Length;
+                if (whole) part.Bytes.CopyTo(bytes, (long)i * PartBytes);
+            }
+            if (whole) return bytes;
+            if (attempt == attempts)
+                throw new InvalidOperationException($"The world changed while it was fetched, {attempts} times over.");
         }
-        return serializer.Deserialize<ScenarioSpec>(bytes);
     }
 
     /// <summary>The size of a part of a serialised world: big enough that a million firms' world is ≈50 calls, small enough
     /// that Orleans' pools, which keep the most that was ever in flight, stay small.</summary>
     public const int PartBytes = 4 << 20;
 
-    /// <summary>Part <paramref name="part"/> of the serialised world <paramref name="bytes"/>.</summary>
-    public static WorldPart Part(byte[] bytes, int part)
+    /// <summary>Part <paramref name="part"/> of the serialised world <paramref name="bytes"/>, serialisation
+    /// <paramref name="token"/>.</summary>
+    public static WorldPart Part(byte[] bytes, int part, Guid token)
     {
         var parts = Math.Max(1, (int)((bytes.LongLength + PartBytes - 1) / PartBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(part);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, parts);
         var from = (long)part * PartBytes;
         var slice = parts == 1 ? bytes : bytes.AsSpan((int)from, (int)Math.Min(PartBytes, bytes.LongLength - from)).ToArray();
-        return new WorldPart(slice, parts, bytes.Length);
+        return new WorldPart(slice, parts, bytes.Length, token);
     }
 
     /// <summary>The session's own silo has the world already.</summary>

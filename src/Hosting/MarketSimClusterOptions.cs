@@ -43,8 +43,8 @@ public sealed class MarketSimClusterOptions
     public int? HealthPort { get; set; }
 
     /// <summary>
-    /// Orleans refuses messages over 100 MB by default; a scenario of a million firms, sent once to the session and once to
-    /// each silo, is larger than that.
+    /// Orleans refuses messages over 100 MB by default; a scenario of a million firms, sent once to the session (a member
+    /// silo fetches it from there in parts of 4 MB), is larger than that.
     /// </summary>
     public const int MaxMessageBodySize = 1 << 30;
 

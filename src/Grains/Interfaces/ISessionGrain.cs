@@ -85,6 +85,7 @@ public interface ISessionGrain : IMarketSimGrain
 [GenerateSerializer, Immutable]
 public sealed record SessionTimings([property: Id(0)] int Ticks, [property: Id(1)] double Serial, [property: Id(2)] double Clear, [property: Id(3)] double Wall);
 
-/// <summary>A part of a serialised world: its bytes, and the world's length and number of parts.</summary>
+/// <summary>A part of a serialised world: its bytes, the world's length and number of parts, and which serialisation it is
+/// of (a session that serialises the world again gives it a new token; parts of two are never put together).</summary>
 [GenerateSerializer, Immutable]
-public sealed record WorldPart([property: Id(0)] byte[] Bytes, [property: Id(1)] int Parts, [property: Id(2)] int Length);
+public sealed record WorldPart([property: Id(0)] byte[] Bytes, [property: Id(1)] int Parts, [property: Id(2)] int Length, [property: Id(3)] Guid Token);

@@ -28,7 +28,10 @@ public static class BoundedFanOut
                     await done; // its failure
                 }
             }
-            running.Add(start(i));
+            Task call;
+            try { call = start(i); }
+            catch (Exception e) { call = Task.FromException(e); } // thrown before its first await: a failure like any other
+            running.Add(call);
         }
         await Task.WhenAll(running);
     }

@@ -120,6 +120,7 @@ public sealed partial class SessionGrain(
         foreach (var change in _pending) PolicyTimeline.Apply(clock.Policies, change, clock.Tick);
         _pending.Clear();
 
+        _worldBytes = null; // a serialised world is kept only while silos are fetching it (GetWorldPartAsync)
         _inTick = true;
         _runningTick = clock.Tick;
         Frame frame;
@@ -136,8 +137,9 @@ public sealed partial class SessionGrain(
                 SessionRules.StockpilesOf(plan, c.Id).AsImmutable(), SessionRules.UnmetShareOf(clock, c.Id).AsImmutable())).ToArray();
             var shardPlans = new AgentPlan[topology.Shards.Count][];
             serial.Stop();
-            await BoundedFanOut.RunAsync(shardPlans.Length, ShardCallsAtOnce, async i => shardPlans[i] = (await topology.Shards[i].Grain.PlanAsync(context)).Value);
-            await Task.WhenAll(countryPlans);
+            // Both awaited whatever fails, so no call is left running into the rollback that follows a failed tick.
+            await Task.WhenAll(BoundedFanOut.RunAsync(shardPlans.Length, ShardCallsAtOnce,
+                async i => shardPlans[i] = (await topology.Shards[i].Grain.PlanAsync(context)).Value), Task.WhenAll(countryPlans));
             var plans = new List<AgentPlan>();
             serial.Start();
             foreach (var p in countryPlans) plans.Add(p.Result.Value);
@@ -159,9 +161,9 @@ public sealed partial class SessionGrain(
             var settlements = topology.Shards.Select(s => s.Agents.Select(a => SessionRules.SettlementFor(plan, routed, a.Id)).ToArray()).ToArray();
             var shardSettle = new ReportTotals[topology.Shards.Count];
             serial.Stop();
-            await BoundedFanOut.RunAsync(shardSettle.Length, ShardCallsAtOnce,
-                async i => shardSettle[i] = (await topology.Shards[i].Grain.SettleAsync(settlements[i].AsImmutable(), context)).Value);
-            await Task.WhenAll(countrySettle);
+            await Task.WhenAll(BoundedFanOut.RunAsync(shardSettle.Length, ShardCallsAtOnce,
+                async i => shardSettle[i] = (await topology.Shards[i].Grain.SettleAsync(settlements[i].AsImmutable(), context)).Value),
+                Task.WhenAll(countrySettle));
             // Shards fold their agents' reports; exact sums make the total the reference runner's whatever the sharding.
             var reports = new ReportTotals();
             serial.Start();
@@ -218,13 +220,15 @@ public sealed partial class SessionGrain(
         if (store.State is not { World: { } world } || !(store.State.Generation == generation || generation == ""))
             throw new Checkpoints.MemberStateLostException($"Session \"{Id}\" is not running generation {generation}.");
         // Serialised once for all the parts and silos that ask (calls interleave, but this runs without awaiting); let go of
-        // once the members are initialised (a silo that starts later serialises it again).
+        // once the members are initialised and at every tick's start (a silo that asks later serialises it again, under a
+        // new token: a fetch that straddles the two starts over).
         if (_worldBytes?.Generation != store.State.Generation)
-            _worldBytes = (store.State.Generation, ServiceProvider.GetRequiredService<Serializer>().SerializeToArray(world));
-        return Task.FromResult(SessionWorlds.Part(_worldBytes.Value.Bytes, part));
+            _worldBytes = (store.State.Generation, ServiceProvider.GetRequiredService<Serializer>().SerializeToArray(world), Guid.NewGuid());
+        var (_, bytes, token) = _worldBytes.Value;
+        return Task.FromResult(SessionWorlds.Part(bytes, part, token));
     }
 
-    (string Generation, byte[] Bytes)? _worldBytes;
+    (string Generation, byte[] Bytes, Guid Token)? _worldBytes;
 
     /// <summary>
     /// Every member at tick 0 from the scenario, in memory (at start, and as the rollback to checkpoint #0). Members fetch the
@@ -241,9 +245,8 @@ public sealed partial class SessionGrain(
         // A bounded number of shards at a time: each activates its firms, and every activation registers in the grain
         // directory (on another silo for 2 in 3 firms of a 3-silo cluster). 100,000 registrations in flight at once made a
         // loaded 3-silo cluster time out; a few thousand keep the silos busy all the same.
-        await BoundedFanOut.RunAsync(topology.Shards.Count, ShardsInitialisingAtOnce,
-            i => topology.Shards[i].Grain.InitialiseAsync(generation, topology.Shards[i].Agents.AsImmutable()));
-        await Task.WhenAll(tasks);
+        await Task.WhenAll(BoundedFanOut.RunAsync(topology.Shards.Count, ShardsInitialisingAtOnce,
+            i => topology.Shards[i].Grain.InitialiseAsync(generation, topology.Shards[i].Agents.AsImmutable())), Task.WhenAll(tasks));
         _worldBytes = null; // every silo holding a member has its copy now
     }
 

@@ -64,8 +64,9 @@ internal interface ITrimmable
 /// 4,096), else a new one an eighth longer than asked (small ones: a power of two), so a market that grows a little reuses its
 /// arrays. ArrayPool's powers of two wasted up to half: at a million firms the magnet market's ≈8.5 million parts took arrays
 /// of 2²⁴ ≈ 16.8 million in each of a dozen arrays and nine request lists. A trim after each clearing lets go of what it did
-/// not rent, so a market whose size moved on does not keep arrays of both sizes. Locked: rents are few (dozens a clearing),
-/// and a market's state may be shared with a fork.
+/// not rent, so a market whose size moved on does not keep arrays of both sizes. At most 256 arrays are kept (a clearing
+/// rents about twenty and a request list per ask with room; a market of more asks than that allocates the rest each tick).
+/// Locked: rents are a few dozen a clearing, and a market's state may be shared with a fork.
 /// </summary>
 internal sealed class ClearingArrayPool<T> : ArrayPool<T>, ITrimmable
 {
@@ -77,7 +78,7 @@ internal sealed class ClearingArrayPool<T> : ArrayPool<T>, ITrimmable
 
     /// <summary>The length of a new array for <paramref name="n"/> items: a power of two up to 4,096, else n + n/8.</summary>
     internal static int NewLength(int n) =>
-        n <= Small ? (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, n)) : (int)Math.Min(n + (long)n / 8, Array.MaxLength);
+        n <= Small ? (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, n)) : (int)Math.Max(n, Math.Min(n + (long)n / 8, Array.MaxLength));
 
     /// <summary>Whether a kept array of <paramref name="length"/> may serve a rent of <paramref name="n"/>.</summary>
     internal static bool Fits(int length, int n) => length >= n && length <= (n <= Small ? 2L * n : n + (long)n / 2);
