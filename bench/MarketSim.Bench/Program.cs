@@ -78,6 +78,33 @@ if (ArgValue("--profile") is { } profileN)
     return 0;
 }
 
+// --orleans-years R [--shards N]: the same through the Orleans engine in process (SimulationRunner, as the CLI runs it), R
+// times after one untimed year; prints each year's seconds, the median, and the process's CPU seconds a year (how much of the
+// two cores a year used). --shards sets SessionSettings.ShardCount (default: agents / 256, so one shard for the default world).
+if (ArgValue("--orleans-years") is { } orleansYearsR)
+{
+    var yw = ScenarioLoader.LoadOrThrow(scenarioPath);
+    var settings = ArgValue("--shards") is { } shardsN ? SessionSettings.Default with { ShardCount = int.Parse(shardsN) } : SessionSettings.Default;
+    await using var ySilo = await OrleansSilo.StartAsync();
+    var secs = new List<double>();
+    var cpus = new List<double>();
+    using var me = Process.GetCurrentProcess();
+    for (int r = 0; r <= int.Parse(orleansYearsR); r++)
+    {
+        me.Refresh();
+        var cpu0 = me.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        await new SimulationRunner(ySilo.Grains).RunAsync(yw, Seed, yw.Days, settings);
+        if (r == 0) continue;
+        secs.Add(sw.Elapsed.TotalSeconds);
+        me.Refresh();
+        cpus.Add((me.TotalProcessorTime - cpu0).TotalSeconds);
+    }
+    Console.WriteLine($"{yw.Name}: {yw.Days} ticks through Orleans in process, shards {settings.ShardCount?.ToString() ?? "default"}, {secs.Count} runs: " +
+        $"{string.Join(", ", secs.Select(x => x.ToString("0.000")))} s; median {Median(secs):0.000} s, CPU {Median(cpus):0.000} s a year (median)");
+    return 0;
+}
+
 string? ArgValue(string name)
 {
     var i = Array.IndexOf(args, name);

@@ -52,8 +52,6 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         return new Shipment(commodity, origin, e.Quantity, e.ArrivalTick);
     }
 
-    Entry Write(Shipment s) => new() { Quantity = s.Quantity, ArrivalTick = s.ArrivalTick, Lot = LotOf(s.Commodity, s.Origin) };
-
     /// <summary>The index of (commodity, origin) in the lot table, added if new (the table keeps every lot the firm has booked:
     /// a few inputs times a few origins).</summary>
     int LotOf(string commodity, string origin)
@@ -99,6 +97,26 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         return q;
     }
 
+    /// <summary>Adds <paramref name="sh"/> to the entry due the same tick with the same lot among those before
+    /// <paramref name="end"/> (the index after the entries due by its arrival), else inserts it at <paramref name="end"/>. The
+    /// lot is looked up once and the day's entries compared by its index (two strings per entry before: 6% of a default tick).</summary>
+    public void Book(Shipment sh, int end)
+    {
+        if ((uint)end > (uint)_count) throw new ArgumentOutOfRangeException(nameof(end));
+        var lot = LotOf(sh.Commodity, sh.Origin);
+        for (int i = end - 1; i >= 0; i--)
+        {
+            ref var e = ref _ring[Slot(i)];
+            if (e.ArrivalTick != sh.ArrivalTick) break;
+            if (e.Lot == lot)
+            {
+                e.Quantity += sh.Quantity;
+                return;
+            }
+        }
+        Insert(end, lot, sh);
+    }
+
     public void Add(Shipment shipment) => Insert(_count, shipment);
 
     /// <summary>Inserts at <paramref name="index"/>, moving the entries after it one slot back (a booking goes after the
@@ -106,9 +124,14 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     public void Insert(int index, Shipment shipment)
     {
         if ((uint)index > (uint)_count) throw new ArgumentOutOfRangeException(nameof(index));
+        Insert(index, LotOf(shipment.Commodity, shipment.Origin), shipment);
+    }
+
+    void Insert(int index, int lot, Shipment shipment)
+    {
         if (_count == _ring.Length) Grow();
         for (int i = _count; i > index; i--) _ring[Slot(i)] = _ring[Slot(i - 1)];
-        _ring[Slot(index)] = Write(shipment);
+        _ring[Slot(index)] = new Entry { Quantity = shipment.Quantity, ArrivalTick = shipment.ArrivalTick, Lot = lot };
         _count++;
     }
 

@@ -201,20 +201,7 @@ public static class Procurement
     /// Cost: a binary search and a scan of the day's entries (a buyer with fills from hundreds of origins a day pays for
     /// that scan per fill; still far below the clearing that made those fills).
     /// </summary>
-    public static void Book(Pipeline pipeline, Shipment sh)
-    {
-        var end = After(pipeline, sh.ArrivalTick);
-        for (int i = end - 1; i >= 0 && pipeline.ArrivalTickAt(i) == sh.ArrivalTick; i--)
-        {
-            var p = pipeline[i];
-            if (p.Commodity == sh.Commodity && p.Origin == sh.Origin)
-            {
-                pipeline.AddTo(i, sh.Quantity);
-                return;
-            }
-        }
-        pipeline.Insert(end, sh);
-    }
+    public static void Book(Pipeline pipeline, Shipment sh) => pipeline.Book(sh, After(pipeline, sh.ArrivalTick));
 
     /// <summary>The index after the last entry due by <paramref name="tick"/> (binary search: the pipeline is in arrival order).</summary>
     static int After(Pipeline pipeline, int tick)

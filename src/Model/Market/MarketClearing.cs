@@ -442,6 +442,9 @@ public static class MarketClearing
         var candAt = rented.Rent<int>(partCount + 1);
         for (int b = 0; b < partCount; b++) candAt[b + 1] = candAt[b] + cands[b].Count;
         var blocked = rented.Rent<bool>(candAt[partCount]);
+        // Whether each candidate of a part was open when the part chose this round (Choose): what FindAlternatives reads, as
+        // nothing that closes a link (capacity, quota, licence volume) moves between the round's choices and its serving.
+        var openWhenChosen = rented.Rent<bool>(candAt[partCount]);
         var filled = new FillBook(partCount, asks.Count, pools);
 
         int Period(ExportControl c) => quotas.Period(c);
@@ -632,7 +635,7 @@ public static class MarketClearing
             var list = cands[b];
             var best = double.PositiveInfinity;
             for (int i = 0; i < list.Count; i++)
-                if (IsOpen(b, i, out _))
+                if (openWhenChosen[candAt[b] + i] = IsOpen(b, i, out _))
                 {
                     var cost = perceived[costAt[parts[b].Order] + i];
                     open.Add((i, cost));
@@ -768,7 +771,7 @@ public static class MarketClearing
             for (int i = 0; i < list.Count; i++)
             {
                 var other = list[i].Ask;
-                if (other == a || perceived[at + i] > edge || !IsOpen(r.Bid, i, out _)) continue;
+                if (other == a || perceived[at + i] > edge || !openWhenChosen[candAt[r.Bid] + i]) continue;
                 any = true;
                 if (cap[other] - requested[other] <= tol) continue;
                 room += cap[other] - requested[other];
