@@ -58,8 +58,8 @@ public static class ManufacturerRules
             var stock = Stock.For(s.Inputs, k);
             var need = use * m.PlannedOutput;
             shortages.Add(new InputShortage(k, need, Math.Max(0, need - held[i])));
-            Stock.TakeProportional(stock, use * q, record: false);
-            cover.Add(new(k, need > 0 ? Stock.Total(stock) / need : 0));
+            var left = Stock.TakeProportional(stock, use * q, held[i]);
+            cover.Add(new(k, need > 0 ? left / need : 0));
         }
 
         var loss = (m.PlannedOutput - q) * m.ValueAdded;

@@ -3,7 +3,6 @@ namespace MarketSim.Model.Agents;
 /// <summary>Small helpers on stock held by origin. Every loop runs in ordinal key order so float sums are reproducible.</summary>
 public static class Stock
 {
-    static readonly List<KeyValuePair<string, double>> NoRecord = new();
     /// <summary>A cached delegate: sorting with StringComparer.Ordinal makes a new one per call (Array.Sort wraps the comparer).</summary>
     internal static readonly Comparison<string> Ordinal = string.CompareOrdinal;
     // Scratch key arrays reused per thread, one per method that walks a stock in key order (none of them calls another that
@@ -66,9 +65,9 @@ public static class Stock
     }
 
     /// <summary>Takes q out of the stock in proportion to what each origin holds; returns what was taken by origin.</summary>
-    public static List<KeyValuePair<string, double>> TakeProportional(Dictionary<string, double> byOrigin, double q, bool record = true)
+    public static List<KeyValuePair<string, double>> TakeProportional(Dictionary<string, double> byOrigin, double q)
     {
-        var taken = record ? new List<KeyValuePair<string, double>>() : NoRecord;
+        var taken = new List<KeyValuePair<string, double>>();
         if (q <= 0 || byOrigin.Count == 0) return taken;
         if (byOrigin.Count == 1)
         {
@@ -81,7 +80,7 @@ public static class Stock
             var t = byOrigin[only] * share1;
             var left = byOrigin[only] - t;
             if (left <= 1e-12) byOrigin.Remove(only); else byOrigin[only] = left;
-            if (t > 0 && record) taken.Add(new(only, t));
+            if (t > 0) taken.Add(new(only, t));
             return taken;
         }
         // One sort for the total and the walk (the total is summed in the same ordinal order as Total sums it).
@@ -95,10 +94,38 @@ public static class Stock
             var t = byOrigin[k] * share;
             var left = byOrigin[k] - t;
             if (left <= 1e-12) byOrigin.Remove(k); else byOrigin[k] = left;
-            if (t > 0 && record) taken.Add(new(k, t));
+            if (t > 0) taken.Add(new(k, t));
         }
         keys.Clear();
         return taken;
+    }
+
+    /// <summary>Takes q out of the stock in proportion to what each origin holds, given its <paramref name="total"/> (what
+    /// <see cref="Total"/> gives for it now), and returns what is left as <see cref="Total"/> would sum it afterwards: the left
+    /// lots in the same ordinal order, so a caller that reads the stock before and after sorts its lots once, not three times.</summary>
+    public static double TakeProportional(Dictionary<string, double> byOrigin, double q, double total)
+    {
+        if (q <= 0 || byOrigin.Count == 0 || total <= 0) return Total(byOrigin);
+        var share = Math.Min(1, q / total);
+        if (byOrigin.Count == 1)
+        {
+            string only = "";
+            foreach (var k in byOrigin.Keys) only = k;
+            var left1 = byOrigin[only] - byOrigin[only] * share;
+            if (left1 <= 1e-12) { byOrigin.Remove(only); return 0; }
+            return byOrigin[only] = left1;
+        }
+        var keys = SortedKeys(byOrigin, ref _takeKeys);
+        double after = 0;
+        foreach (var k in keys)
+        {
+            var held = byOrigin[k];
+            var left = held - held * share;
+            if (left <= 1e-12) byOrigin.Remove(k);
+            else after += byOrigin[k] = left;
+        }
+        keys.Clear();
+        return after;
     }
 
     public static void Take(Dictionary<string, double> byOrigin, string origin, double q)

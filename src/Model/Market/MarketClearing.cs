@@ -628,11 +628,15 @@ public static class MarketClearing
         var open = new List<(int I, double Cost)>();
         var chosen = new List<(int I, double Q)>();
         var band0 = new List<(int I, double W)>();
-        var taken = new List<int>();
+        var taken = Array.Empty<bool>(); // by candidate index: in a band already (a flag each, for list.Count candidates)
         void Choose(int b)
         {
-            open.Clear(); chosen.Clear(); taken.Clear();
+            open.Clear(); chosen.Clear();
             var list = cands[b];
+            if (taken.Length < list.Count) taken = new bool[Math.Max(16, list.Count)];
+            else Array.Clear(taken, 0, list.Count);
+            var takenCount = 0;
+            var horizon = Math.Max(1, OrderOf(b).Horizon);
             var best = double.PositiveInfinity;
             for (int i = 0; i < list.Count; i++)
                 if (openWhenChosen[candAt[b] + i] = IsOpen(b, i, out _))
@@ -657,17 +661,18 @@ public static class MarketClearing
                 {
                     // top 0: the first band is the reserved offers (contracts, the own stockpile); top 1: no reserved offer is
                     // within the first band; top 2: a later band, reserved and open offers alike.
-                    if (cost > edge || taken.Contains(i) || (top == 0 && asks[list[i].Ask].OnlyFor.Count == 0)) continue;
+                    if (cost > edge || taken[i] || (top == 0 && asks[list[i].Ask].OnlyFor.Count == 0)) continue;
                     // A free offer (a price floored at 0) is the cheapest: every offer in its band weighs alike.
                     var slope = band > 0 && best > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
                     var a = list[i].Ask;
-                    var w = Math.Max(Math.Max(asks[a].Flow, cap[a] / Math.Max(1, OrderOf(b).Horizon)), 1e-9 * cap[a]) * slope;
+                    var w = Math.Max(Math.Max(asks[a].Flow, cap[a] / horizon), 1e-9 * cap[a]) * slope;
                     band0.Add((i, w));
                     totalWeight += w;
                     held += cap[a];
                 }
-                foreach (var (i, _) in band0) taken.Add(i);
-                var more = taken.Count < open.Count;
+                foreach (var (i, _) in band0) taken[i] = true;
+                takenCount += band0.Count;
+                var more = takenCount < open.Count;
                 // All that is left when they hold it or no other offer is open (a single band's arithmetic, unchanged), else
                 // what they hold, the rest going to the next band. Before Dec 2026 the first band was asked for all of it and the
                 // next offers only a round later: Japanese users who ranked China outside their band found China's magnets taken
@@ -677,7 +682,7 @@ public static class MarketClearing
                 left -= q;
                 if (left <= tol || !more) return;
                 best = double.PositiveInfinity;
-                foreach (var (i, cost) in open) if (!taken.Contains(i)) best = Math.Min(best, cost); // one is left: more
+                foreach (var (i, cost) in open) if (!taken[i]) best = Math.Min(best, cost); // one is left: more
                 edge = best * (1 + band) + Eps;
                 top = 2; // past the first band, reserved and open offers alike
             }
