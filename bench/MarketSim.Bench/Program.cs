@@ -78,7 +78,8 @@ if (ArgValue("--profile") is { } profileN)
     return 0;
 }
 
-// --orleans-years R [--shards N]: the same through the Orleans engine in process (SimulationRunner, as the CLI runs it), R
+// --orleans-years R [--shards N]: the same through the Orleans engine in process (SimulationRunner, as the CLI's Orleans engine
+// runs it, though this bench runs workstation GC as a silo does and the CLI server GC), R
 // times after one untimed year; prints each year's seconds, the median, and the process's CPU seconds a year (how much of the
 // two cores a year used). --shards sets SessionSettings.ShardCount (default: agents / 256, so one shard for the default world).
 if (ArgValue("--orleans-years") is { } orleansYearsR)

@@ -14,7 +14,7 @@ public class ExpeditingTests
     {
         var s = new FirmState();
         if (onHand > 0) Stock.For(s.Inputs, "oxide")["CN"] = onHand;
-        foreach (var (q, at) in pipeline) Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", q, at));
+        foreach (var (q, at) in pipeline) s.Pipeline.Book(new Shipment("oxide", "CN", q, at));
         s.ExpectedLeadTime["oxide"] = 10;
         return s;
     }

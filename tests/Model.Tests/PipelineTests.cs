@@ -15,11 +15,11 @@ public class PipelineTests
         var list = new List<Shipment>();
         for (int tick = 0; tick < 2000; tick++)
         {
-            // A few bookings at random lead times (kept in arrival order by Procurement.Book), then the day's arrivals.
+            // A few bookings at random lead times (kept in arrival order by Pipeline.Book), then the day's arrivals.
             for (int k = rng.Next(0, 4); k > 0; k--)
             {
                 var sh = new Shipment(rng.Next(2) == 0 ? "oxide" : "dy", rng.Next(2) == 0 ? "CN" : "AU", rng.NextDouble(), tick + rng.Next(1, 60));
-                Procurement.Book(pipeline, sh);
+                pipeline.Book(sh);
                 var i = list.FindLastIndex(x => x.ArrivalTick <= sh.ArrivalTick) + 1;
                 var same = list.FindIndex(x => x.ArrivalTick == sh.ArrivalTick && x.Commodity == sh.Commodity && x.Origin == sh.Origin);
                 if (same >= 0) list[same] = list[same] with { Quantity = list[same].Quantity + sh.Quantity };
@@ -69,8 +69,9 @@ public class PipelineTests
         for (int i = 6; i < 9; i++) p.Add(new Shipment("dy", "AU", i, i)); // these wrap to its start
         Assert.Equal([4, 5, 6, 7, 8], p.Select(s => s.ArrivalTick));
         Assert.Equal(6 + 7, p.Quantity("dy", dueBy: 7));
-        p.AddTo(3, 0.5);
+        p.Book(new Shipment("dy", "AU", 0.5, 7)); // merges into the day's entry of its lot
         Assert.Equal(new Shipment("dy", "AU", 7.5, 7), p[3]);
+        Assert.Equal(5, p.Count);
         Assert.True(p.Remove(new Shipment("dy", "AU", 6, 6)));
         Assert.Equal([4, 5, 7, 8], p.Select(s => s.ArrivalTick));
         var copy = new Shipment[5];

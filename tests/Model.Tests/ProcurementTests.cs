@@ -44,8 +44,8 @@ public class ProcurementTests
         for (int t = 0; t < 90; t++)
         {
             var before = Stock.Total(s.Inputs["oxide"]);
-            Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", 2, t + 14));
-            Procurement.Book(s.Pipeline, new Shipment("oxide", "CN", 1, t + 45));
+            s.Pipeline.Book(new Shipment("oxide", "CN", 2, t + 14));
+            s.Pipeline.Book(new Shipment("oxide", "CN", 1, t + 45));
             Procurement.Arrive(s, t);
             Assert.Equal(3, Stock.Total(s.Inputs["oxide"]) - before, 9);
         }

@@ -13,7 +13,7 @@ public sealed class FirmState
     public string HomeSegment { get; set; } = "";
     /// <summary>Input stock: commodity → origin → quantity.</summary>
     public Dictionary<string, Dictionary<string, double>> Inputs { get; set; } = new();
-    /// <summary>Material on its way, in arrival order, one entry per arrival tick, input and origin lot (Procurement.Book).</summary>
+    /// <summary>Material on its way, in arrival order, one entry per arrival tick, input and origin lot (Pipeline.Book).</summary>
     public Pipeline Pipeline { get; set; } = new();
     public Dictionary<string, double> ExpectedLeadTime { get; set; } = new();
     /// <summary>Input → the unfilled parts of its orders, oldest first (Agents/OpenOrders.cs: measures lead time, decides nothing).</summary>

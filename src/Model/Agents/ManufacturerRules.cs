@@ -41,7 +41,7 @@ public static class ManufacturerRules
 
         var inputs = m.InputOrder();
         var q = m.PlannedOutput;
-        // Each input's stock before production, summed once (a sort of its origin lots) and read twice.
+        // Each input's stock before production, summed once (a sort of its origin lots) and read for output, shortage and the take.
         Span<double> held = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {

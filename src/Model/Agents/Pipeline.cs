@@ -11,7 +11,7 @@ namespace MarketSim.Model.Agents;
 /// ones outnumbered them: at 100,000 firms of the synthetic benchmark world, ≈174 entries a firm in arrays of 256 took
 /// 822 MB, a quarter of the Orleans run's live heap (a heap dump, Dec 2026; 508 MB as this ring). It is an ICollection too,
 /// so System.Text.Json reads it back as it reads a list.
-/// The entries must stay in arrival order (Procurement.Book inserts by arrival; a round trip keeps the order):
+/// The entries must stay in arrival order (Book inserts by arrival; a round trip keeps the order):
 /// <see cref="Quantity"/>, and Procurement's binary search, stop at the first entry due after the day they ask about.
 /// </summary>
 public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
@@ -66,18 +66,6 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     public Shipment this[int index] =>
         (uint)index < (uint)_count ? Read(Slot(index)) : throw new ArgumentOutOfRangeException(nameof(index));
 
-    /// <summary>Adds <paramref name="quantity"/> to entry <paramref name="index"/> (a booking merged into a shipment due the same
-    /// day with the same lot), without looking its lot up again.</summary>
-    public void AddTo(int index, double quantity)
-    {
-        if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index));
-        _ring[Slot(index)].Quantity += quantity;
-    }
-
-    /// <summary>Entry <paramref name="index"/>'s arrival tick, without building the shipment (binary searches read only this).</summary>
-    public int ArrivalTickAt(int index) =>
-        (uint)index < (uint)_count ? _ring[Slot(index)].ArrivalTick : throw new ArgumentOutOfRangeException(nameof(index));
-
     /// <summary><paramref name="start"/> plus what is in transit of <paramref name="commodity"/>, of every origin, due by
     /// <paramref name="dueBy"/> (all of it by default): added in arrival order, as a loop over the shipments would (the same
     /// float sum), but matching the commodity once per lot rather than once per entry.</summary>
@@ -97,12 +85,15 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         return q;
     }
 
-    /// <summary>Adds <paramref name="sh"/> to the entry due the same tick with the same lot among those before
-    /// <paramref name="end"/> (the index after the entries due by its arrival), else inserts it at <paramref name="end"/>. The
-    /// lot is looked up once and the day's entries compared by its index (two strings per entry before: 6% of a default tick).</summary>
-    public void Book(Shipment sh, int end)
+    /// <summary>
+    /// Books a shipment, merged with one due the same tick with the same commodity and origin (whenever it was ordered): a firm
+    /// holds one entry per arrival day, input and origin lot, however long its orders take, so the work on it does not grow
+    /// with its order history. A new entry goes after those due the same tick. Cost: a binary search, one lookup of the lot,
+    /// and a scan of the day's entries comparing lot indices (two strings an entry before Dec 2026: 6% of a default tick).
+    /// </summary>
+    public void Book(Shipment sh)
     {
-        if ((uint)end > (uint)_count) throw new ArgumentOutOfRangeException(nameof(end));
+        var end = After(sh.ArrivalTick);
         var lot = LotOf(sh.Commodity, sh.Origin);
         for (int i = end - 1; i >= 0; i--)
         {
@@ -115,6 +106,18 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
             }
         }
         Insert(end, lot, sh);
+    }
+
+    /// <summary>The index after the last entry due by <paramref name="tick"/> (a binary search: entries are in arrival order).</summary>
+    public int After(int tick)
+    {
+        int lo = 0, hi = _count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_ring[Slot(mid)].ArrivalTick <= tick) lo = mid + 1; else hi = mid;
+        }
+        return lo;
     }
 
     public void Add(Shipment shipment) => Insert(_count, shipment);

@@ -126,7 +126,7 @@ public static class Procurement
         for (int i = 0; i < bought.Count; i++)
         {
             var f = bought[i];
-            Book(s.Pipeline, new Shipment(f.Commodity, f.Origin, f.Quantity, f.ArrivalTick));
+            s.Pipeline.Book(new Shipment(f.Commodity, f.Origin, f.Quantity, f.ArrivalTick));
         }
         // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum). The next
         // commodity is the least one above the last done: no list per call (a firm buys one or two commodities).
@@ -194,31 +194,10 @@ public static class Procurement
     /// uses none).</summary>
     static double Weight(double q, double use) => use > 0 ? Math.Min(1, q / use) : 1;
 
-    /// <summary>
-    /// Books a shipment into a pipeline kept in arrival order, merged with one due the same tick with the same commodity and
-    /// origin (whenever it was ordered): a firm holds one entry per arrival day, input and origin lot, however long its orders
-    /// take, so the work on it does not grow with its order history. A new entry goes after those due the same tick.
-    /// Cost: a binary search and a scan of the day's entries (a buyer with fills from hundreds of origins a day pays for
-    /// that scan per fill; still far below the clearing that made those fills).
-    /// </summary>
-    public static void Book(Pipeline pipeline, Shipment sh) => pipeline.Book(sh, After(pipeline, sh.ArrivalTick));
-
-    /// <summary>The index after the last entry due by <paramref name="tick"/> (binary search: the pipeline is in arrival order).</summary>
-    static int After(Pipeline pipeline, int tick)
-    {
-        int lo = 0, hi = pipeline.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (pipeline.ArrivalTickAt(mid) <= tick) lo = mid + 1; else hi = mid;
-        }
-        return lo;
-    }
-
     /// <summary>Moves shipments due by this tick into stock: the pipeline's head, in arrival order.</summary>
     public static void Arrive(FirmState s, int tick)
     {
-        var due = After(s.Pipeline, tick);
+        var due = s.Pipeline.After(tick);
         for (int i = 0; i < due; i++)
         {
             var sh = s.Pipeline[i];
@@ -256,8 +235,8 @@ public static class Procurement
                 share = 0;
                 foreach (var x in supply) if (Ticks(x.Days) > d) share += x.Share;
             }
-            if (arriving.Count == 1) Book(s.Pipeline, new Shipment(commodity, arriving[0].Key, dailyUse * share, d));
-            else foreach (var l in arriving) Book(s.Pipeline, new Shipment(commodity, l.Key, dailyUse * l.Share, d));
+            if (arriving.Count == 1) s.Pipeline.Book(new Shipment(commodity, arriving[0].Key, dailyUse * share, d));
+            else foreach (var l in arriving) s.Pipeline.Book(new Shipment(commodity, l.Key, dailyUse * l.Share, d));
         }
         double mean = 0;
         foreach (var x in supply) mean += x.Share * Ticks(x.Days);

@@ -102,7 +102,8 @@ public static class Stock
 
     /// <summary>Takes q out of the stock in proportion to what each origin holds, given its <paramref name="total"/> (what
     /// <see cref="Total"/> gives for it now), and returns what is left as <see cref="Total"/> would sum it afterwards: the left
-    /// lots in the same ordinal order, so a caller that reads the stock before and after sorts its lots once, not three times.</summary>
+    /// lots in the same ordinal order, so a caller that reads the stock before and after sorts its lots twice (its own Total, this),
+    /// not three times.</summary>
     public static double TakeProportional(Dictionary<string, double> byOrigin, double q, double total)
     {
         if (q <= 0 || byOrigin.Count == 0 || total <= 0) return Total(byOrigin);
