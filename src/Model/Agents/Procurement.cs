@@ -117,9 +117,6 @@ public static class Procurement
     /// stockpile of 10⁻⁹ t that sold once at ≈4× set Japan's magnet maker's input price and it cut output 13% the next day
     /// (japan-cutoff-3m, precaution off, no stockpile: $444 m became $332 m).
     /// </summary>
-    /// <summary>Receive's scratch list of a firm's commodities (one per thread: it does not call itself).</summary>
-    [ThreadStatic] static List<string>? _kinds;
-
     public static IReadOnlyList<ImportLead> Receive(FirmState s, IReadOnlyList<Fill> bought, double learning, int tick,
         IReadOnlyDictionary<string, double> recipe, double rate)
     {
@@ -131,24 +128,24 @@ public static class Procurement
             var f = bought[i];
             s.Pipeline.Book(new Shipment(f.Commodity, f.Origin, f.Quantity, f.ArrivalTick));
         }
-        // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum). Each fill's
-        // commodity is numbered once (its place among the firm's few commodities), so the passes below compare numbers, not
-        // strings (dy_oxide and tb_oxide are as long as each other: every comparison of the two read both).
-        var kinds = _kinds ??= new List<string>(4);
-        kinds.Clear();
-        for (int i = 0; i < bought.Count; i++)
-            if (!kinds.Contains(bought[i].Commodity)) kinds.Add(bought[i].Commodity);
-        kinds.Sort(Stock.Ordinal);
-        Span<int> kindOf = bought.Count <= 256 ? stackalloc int[bought.Count] : new int[bought.Count];
-        for (int i = 0; i < bought.Count; i++) kindOf[i] = kinds.IndexOf(bought[i].Commodity);
-        for (int kind = 0; kind < kinds.Count; kind++)
+        // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum). The next
+        // commodity is the least one above the last done: no list per call (a firm buys one or two commodities).
+        string? done = null;
+        while (true)
         {
-            var k = kinds[kind];
+            string? k = null;
+            for (int i = 0; i < bought.Count; i++)
+            {
+                var c = bought[i].Commodity;
+                if ((done is null || string.CompareOrdinal(c, done) > 0) && (k is null || string.CompareOrdinal(c, k) < 0)) k = c;
+            }
+            if (k is null) break;
+            done = k;
             double q = 0, value = 0, days = 0, tariff = 0, regular = 0;
             for (int i = 0; i < bought.Count; i++)
             {
-                if (kindOf[i] != kind) continue;
                 var f = bought[i];
+                if (f.Commodity != k) continue;
                 q += f.Quantity;
                 value += f.Quantity * (f.Price + f.Tariff);
                 tariff += f.Quantity * f.Tariff;
@@ -181,9 +178,8 @@ public static class Procurement
             double imported = 0, importDays = 0;
             for (int i = 0; i < bought.Count; i++)
             {
-                if (kindOf[i] != kind) continue;
                 var f = bought[i];
-                if (f.SellerCountry == f.BuyerCountry) continue;
+                if (f.Commodity != k || f.SellerCountry == f.BuyerCountry) continue;
                 imported += f.Quantity;
                 // The order's wait and its licence's processing (fill tick − order tick) overlap where the order waited for the
                 // licence (its first decision): the longer of the two, then transport. Adding them counted that wait twice.
