@@ -12,7 +12,7 @@ namespace MarketSim.Model.Agents;
 /// 822 MB, a quarter of the Orleans run's live heap (a heap dump, Dec 2026; 508 MB as this ring). It is an ICollection too,
 /// so System.Text.Json reads it back as it reads a list.
 /// The entries must stay in arrival order (Book inserts by arrival; a round trip keeps the order):
-/// <see cref="Quantity"/>, and Procurement's binary search, stop at the first entry due after the day they ask about.
+/// <see cref="Quantity"/> and <see cref="After"/> stop at the first entry due after the day they ask about.
 /// </summary>
 public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
 {
