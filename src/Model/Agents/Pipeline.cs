@@ -52,8 +52,8 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         return new Shipment(commodity, origin, e.Quantity, e.ArrivalTick);
     }
 
-    /// <summary>The index of (commodity, origin) in the lot table, added if new (the table keeps every lot the firm has booked:
-    /// a few inputs times a few origins).</summary>
+    /// <summary>The index of (commodity, origin) in the lot table, added if new (the table keeps every lot the firm has ever
+    /// booked: a few inputs times a few origins, more where lot keys carry content shares, which change as mixes do).</summary>
     int LotOf(string commodity, string origin)
     {
         for (int i = 0; i < _lotCount; i++)
