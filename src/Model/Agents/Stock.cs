@@ -68,35 +68,7 @@ public static class Stock
     public static List<KeyValuePair<string, double>> TakeProportional(Dictionary<string, double> byOrigin, double q)
     {
         var taken = new List<KeyValuePair<string, double>>();
-        if (q <= 0 || byOrigin.Count == 0) return taken;
-        if (byOrigin.Count == 1)
-        {
-            var total1 = Total(byOrigin);
-            if (total1 <= 0) return taken;
-            var share1 = Math.Min(1, q / total1);
-            // The common case, one origin: the same arithmetic without a key list per call (every firm, every input, every tick).
-            string only = "";
-            foreach (var k in byOrigin.Keys) only = k;
-            var t = byOrigin[only] * share1;
-            var left = byOrigin[only] - t;
-            if (left <= 1e-12) byOrigin.Remove(only); else byOrigin[only] = left;
-            if (t > 0) taken.Add(new(only, t));
-            return taken;
-        }
-        // One sort for the total and the walk (the total is summed in the same ordinal order as Total sums it).
-        var keys = SortedKeys(byOrigin, ref _takeKeys);
-        double total = 0;
-        foreach (var k in keys) total += byOrigin[k];
-        if (total <= 0) { keys.Clear(); return taken; }
-        var share = Math.Min(1, q / total);
-        foreach (var k in keys)
-        {
-            var t = byOrigin[k] * share;
-            var left = byOrigin[k] - t;
-            if (left <= 1e-12) byOrigin.Remove(k); else byOrigin[k] = left;
-            if (t > 0) taken.Add(new(k, t));
-        }
-        keys.Clear();
+        Take(byOrigin, q, null, taken);
         return taken;
     }
 
@@ -104,26 +76,44 @@ public static class Stock
     /// <see cref="Total"/> gives for it now), and returns what is left as <see cref="Total"/> would sum it afterwards: the left
     /// lots in the same ordinal order, so a caller that reads the stock before and after sorts its lots twice (its own Total, this),
     /// not three times.</summary>
-    public static double TakeProportional(Dictionary<string, double> byOrigin, double q, double total)
+    public static double TakeProportional(Dictionary<string, double> byOrigin, double q, double total) => Take(byOrigin, q, total, null);
+
+    /// <summary>Both TakeProportionals: the total is <paramref name="known"/> or summed in ordinal key order as Total sums it;
+    /// each lot gives up its share (t = held·share, held − t left, dropped at 1e-12 or less), what it gave is added to
+    /// <paramref name="taken"/> if there is one, and what is left is summed as Total would sum it afterwards.</summary>
+    static double Take(Dictionary<string, double> byOrigin, double q, double? known, List<KeyValuePair<string, double>>? taken)
     {
-        if (q <= 0 || byOrigin.Count == 0 || total <= 0) return Total(byOrigin);
-        var share = Math.Min(1, q / total);
+        if (q <= 0 || byOrigin.Count == 0) return Total(byOrigin);
         if (byOrigin.Count == 1)
         {
+            // The common case, one origin: the same arithmetic without a key list per call (every firm, every input, every tick).
             string only = "";
             foreach (var k in byOrigin.Keys) only = k;
-            var left1 = byOrigin[only] - byOrigin[only] * share;
+            var held1 = byOrigin[only];
+            var total1 = known ?? held1;
+            if (total1 <= 0) return held1;
+            var t1 = held1 * Math.Min(1, q / total1);
+            var left1 = held1 - t1;
+            if (t1 > 0) taken?.Add(new(only, t1));
             if (left1 <= 1e-12) { byOrigin.Remove(only); return 0; }
             return byOrigin[only] = left1;
         }
+        // One sort for the total and the walk.
         var keys = SortedKeys(byOrigin, ref _takeKeys);
+        double total = 0;
+        if (known is { } given) total = given;
+        else foreach (var k in keys) total += byOrigin[k];
+        if (total <= 0) { keys.Clear(); return Total(byOrigin); }
+        var share = Math.Min(1, q / total);
         double after = 0;
         foreach (var k in keys)
         {
             var held = byOrigin[k];
-            var left = held - held * share;
+            var t = held * share;
+            var left = held - t;
             if (left <= 1e-12) byOrigin.Remove(k);
             else after += byOrigin[k] = left;
+            if (t > 0) taken?.Add(new(k, t));
         }
         keys.Clear();
         return after;
