@@ -78,6 +78,35 @@ if (ArgValue("--profile") is { } profileN)
     return 0;
 }
 
+// --reference-ticks N [T]: the synthetic world of N manufacturers on the reference runner alone, T ticks (default as the full
+// bench runs it) after one untimed tick: each tick's ms, the median, what a tick allocates and the collections (a model change's
+// effect at scale without the Orleans half; for paired runs of two builds and for a profiler).
+if (ArgValue("--reference-ticks") is { } refTicksN)
+{
+    var n = int.Parse(refTicksN);
+    var i = Array.IndexOf(args, "--reference-ticks");
+    var ticks = i + 2 < args.Length && int.TryParse(args[i + 2], out var t) ? t : TicksFor(n);
+    var sw = Stopwatch.StartNew();
+    var runner = new ReferenceRunner(SyntheticWorld.Build(n), Seed);
+    runner.Step();
+    var setup = sw.Elapsed.TotalSeconds;
+    var (g0, g1, g2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+    var alloc0 = GC.GetAllocatedBytesForCurrentThread();
+    var ms = new List<double>();
+    for (int k = 0; k < ticks; k++)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        runner.Step();
+        ms.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+    }
+    var perTick = (GC.GetAllocatedBytesForCurrentThread() - alloc0) / (double)ticks;
+    Console.WriteLine($"synthetic-{n}: reference runner, setup and first tick {setup:0.0} s; {ticks} ticks: {string.Join(", ", ms.Select(x => x.ToString("0")))} ms; " +
+        $"median {Median(ms):0.0} ms a tick; {perTick / 1e6:0.0} MB allocated a tick; collections gen0 {GC.CollectionCount(0) - g0}, " +
+        $"gen1 {GC.CollectionCount(1) - g1}, gen2 {GC.CollectionCount(2) - g2}, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds / ticks:0} ms a tick");
+    GC.KeepAlive(runner);
+    return 0;
+}
+
 // --orleans-years R [--shards N]: the same through the Orleans engine in process (SimulationRunner, as the CLI's Orleans engine
 // runs it, though this bench runs workstation GC as a silo does and the CLI server GC), R
 // times after one untimed year; prints each year's seconds, the median, and the process's CPU seconds a year (how much of the
