@@ -157,7 +157,7 @@ public sealed class Classroom
         if (strategy is not null && !BotStrategies.All.Contains(strategy))
             throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
         if (strategy is null && !seat.Human) throw new ClassroomError("seatId", $"seat {seatId} is a bot's seat; there is no student to hand it to");
-        seat.Bot = strategy;
+        (seat.Bot, seat.StandIn) = (strategy, false);
     }
 
     Seat SeatOf(string? seatId) => _seats.FirstOrDefault(s => s.Id == seatId) ?? throw new ClassroomError("seatId", $"no seat \"{seatId}\"");
@@ -166,14 +166,15 @@ public sealed class Classroom
     public void Dropped(Seat seat)
     {
         seat.Connected = false;
-        if (Settings.BotTakeover && seat.Human && seat.Bot is null) seat.Bot = BotStrategies.Passive;
+        if (Settings.BotTakeover && seat.Human && seat.Bot is null) (seat.Bot, seat.StandIn) = (BotStrategies.Passive, true);
     }
 
-    /// <summary>The student is back (same token): the seat is theirs again.</summary>
+    /// <summary>The student is back (same token): a stand-in hands the seat back; a bot the teacher put there stays until the
+    /// teacher hands the seat back (<see cref="SetBot"/>), or reloading the page would undo the teacher.</summary>
     public void Returned(Seat seat)
     {
         seat.Connected = true;
-        if (seat.Human) seat.Bot = null;
+        if (seat.Human && seat.StandIn) (seat.Bot, seat.StandIn) = (null, false);
     }
 
     // ---- rounds -----------------------------------------------------------------------------------------------------
@@ -205,14 +206,20 @@ public sealed class Classroom
     public IReadOnlyList<Decision> Submit(Caller caller, IReadOnlyList<LeverChoice>? choices, int tick, DateTimeOffset now)
     {
         if (caller.Role != ClassroomRole.Student || caller.Seat is not { } seat) throw new ClassroomError("token", "only a student's seat submits decisions");
-        return SubmitFor(seat, choices, tick, now);
+        // A bot the teacher put on the seat plays it until the teacher hands it back; a student's choices would go down as the
+        // bot's. A stand-in (the student was away) gives the seat back to a student who submits.
+        if (seat.Bot is { } bot && !seat.StandIn)
+            throw new ClassroomError("token", $"the teacher has put a {bot} bot on your seat; ask the teacher to hand it back");
+        var made = SubmitFor(seat, choices, tick, now, "student");
+        if (seat.StandIn) Returned(seat);
+        return made;
     }
 
     /// <summary>A bot's submission for the seat it holds (the host runs bots; no token involved).</summary>
     public IReadOnlyList<Decision> SubmitAsBot(Seat seat, IReadOnlyList<LeverChoice> choices, int tick, DateTimeOffset now) =>
-        seat.Bot is null ? throw new InvalidOperationException($"seat {seat.Id} is not held by a bot") : SubmitFor(seat, choices, tick, now);
+        seat.Bot is { } bot ? SubmitFor(seat, choices, tick, now, "bot:" + bot) : throw new InvalidOperationException($"seat {seat.Id} is not held by a bot");
 
-    IReadOnlyList<Decision> SubmitFor(Seat seat, IReadOnlyList<LeverChoice>? choices, int tick, DateTimeOffset now)
+    IReadOnlyList<Decision> SubmitFor(Seat seat, IReadOnlyList<LeverChoice>? choices, int tick, DateTimeOffset now, string by)
     {
         if (seat.Country is not { } country) throw new ClassroomError("token", "your seat has no country yet; wait for the teacher");
         if (!IsOpen) throw new ClassroomError("round", Phase switch
@@ -231,14 +238,73 @@ public sealed class Classroom
                 throw new ClassroomError($"decisions[{i}].value", $"{c.Value} is outside {lever.Min}–{lever.Max} {lever.Unit} for {lever.Id}");
             if (!seen.Add(c.Lever)) throw new ClassroomError($"decisions[{i}].lever", $"\"{c.Lever}\" is given twice");
         }
+        CheckPolicyBudget(seat, country, choices);
         if (Settings.Mode == RoundMode.RealTime) CheckRealTimeAllowance(seat, country, choices);
         seat.SubmittedRound = Round;
-        if (Settings.Mode == RoundMode.RealTime) return Record(seat, choices, By(seat), tick, now);
-        _pending[seat.Id] = (choices.ToList(), By(seat));
+        if (Settings.Mode == RoundMode.RealTime) return Record(seat, choices, by, tick, now);
+        _pending[seat.Id] = (choices.ToList(), by);
         return [];
     }
 
-    static string By(Seat seat) => seat.Bot is { } b ? "bot:" + b : "student";
+    // ---- the policy budget --------------------------------------------------------------------------------------------
+
+    /// <summary>Room kept for the teacher's events: the students' decisions may fill the session's timeline
+    /// (<see cref="PolicyTimeline.MaxVersions"/>) up to this many short of its limit.</summary>
+    public const int TeacherReserve = 200;
+
+    /// <summary>
+    /// The policies one seat's decisions may add over the whole class: the students' share of the session's timeline
+    /// (<see cref="PolicyTimeline.MaxVersions"/> less the scenario's policies and the teacher's reserve) split over every seat
+    /// the class can hold (its capacity, and a bot for each playable country). Every one-off action and every change of a
+    /// lever to a value other than its default adds one policy (a persistent lever's old policy ends and stays as history),
+    /// and every tick reads them all: without a share, one eager seat could fill the timeline and every later decision of the
+    /// class, and the close of every round carrying one, would be refused (a round that cannot close wedges a timed class).
+    /// </summary>
+    public int SeatPolicyShare => Math.Max(0, StudentPolicyLimit - Scenario.Policies.Count) / (Settings.Capacity + Playable.Count);
+
+    int StudentPolicyLimit => PolicyTimeline.MaxVersions - TeacherReserve;
+
+    /// <summary>An upper bound on the policies the session holds: the scenario's, and one for every decision in the log that
+    /// sets one (a removal, or a lever back at its default, adds none).</summary>
+    public int PoliciesHeld
+    {
+        get
+        {
+            var n = Scenario.Policies.Count;
+            lock (_log) foreach (var d in _log) n += AddsPolicy(d) ? 1 : 0;
+            return n;
+        }
+    }
+
+    bool AddsPolicy(Decision d) =>
+        d.Injected is not null || (d.Removed is null && Levers.Find(d.Country, d.LeverId) is { } l && d.Value != l.Default);
+
+    /// <summary>The policies these choices would add if they became decisions now (see <see cref="Decide"/>).</summary>
+    int PoliciesAddedBy(string country, IReadOnlyList<LeverChoice> choices)
+    {
+        var n = 0;
+        foreach (var c in choices)
+            if (Levers.Find(country, c.Lever) is { } l && c.Value != l.Default && (!l.Persistent || Levers.ValueOf(l) != c.Value)) n++;
+        return n;
+    }
+
+    int PendingPolicies(string? exceptSeat) =>
+        _seats.Where(s => s.Id != exceptSeat && s.Country is not null && _pending.ContainsKey(s.Id)).Sum(s => PoliciesAddedBy(s.Country!, _pending[s.Id].Choices));
+
+    void CheckPolicyBudget(Seat seat, string country, IReadOnlyList<LeverChoice> choices)
+    {
+        var adds = PoliciesAddedBy(country, choices);
+        if (adds == 0) return;
+        int used;
+        lock (_log) used = _log.Count(d => d.SeatId == seat.Id && AddsPolicy(d));
+        if (used + adds > SeatPolicyShare)
+            throw new ClassroomError("decisions", $"these choices add {adds} policies, and this seat has added {used} of the {SeatPolicyShare} a seat may " +
+                "add in this class (each one-off action and each change of a lever is one); choose fewer");
+        var others = PendingPolicies(seat.Id);
+        if (PoliciesHeld + others + adds > StudentPolicyLimit)
+            throw new ClassroomError("decisions", $"the class's world holds {PoliciesHeld} policies and the round's other choices add {others}: " +
+                $"these {adds} would pass the {StudentPolicyLimit} the students' decisions may fill; choose fewer");
+    }
 
     /// <summary>In a real-time class, how many submissions a seat may make in one round.</summary>
     public const int RealTimeSubmissionsPerRound = 3;
@@ -377,6 +443,11 @@ public sealed class Classroom
         RequireInstructor(caller, "inject events");
         if (Phase == ClassroomPhase.Finished) throw new ClassroomError("phase", "the class has finished");
         if (policy is null == removeId is null) throw new ClassroomError("policy", "give either a policy or the id of one to remove");
+        // The round's pending choices were admitted against the session's limit: an event may not take their room, or the
+        // round could not close.
+        if (policy is not null && PoliciesHeld + PendingPolicies(null) + 1 > PolicyTimeline.MaxVersions)
+            throw new ClassroomError("policy", $"the class's world holds {PoliciesHeld} policies and the round's choices add {PendingPolicies(null)}, " +
+                $"the most a session may hold ({PolicyTimeline.MaxVersions})");
         var d = new Decision(Round, tick, now, "teacher", "Teacher", "", "inject", 0, "instructor", description)
         {
             Injected = policy, Removed = removeId,

@@ -27,6 +27,9 @@ public sealed class Seat
     public required bool Human { get; init; }
     /// <summary>The strategy of the bot holding the seat now (a bot seat, or a student's seat while they are away); null: the student.</summary>
     public string? Bot { get; set; }
+    /// <summary>The bot is a stand-in while the student is away (<see cref="Classroom.Dropped"/>): the student's return or
+    /// submission hands the seat back. False for a bot the teacher put on the seat.</summary>
+    public bool StandIn { get; set; }
     public bool Connected { get; set; }
     /// <summary>The last round this seat submitted in (0: none).</summary>
     public int SubmittedRound { get; set; }

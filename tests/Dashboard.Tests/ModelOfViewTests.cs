@@ -36,6 +36,9 @@ public sealed class ModelOfViewTests
         var back = PolicyForm.From(floor);
         Assert.Equal(("price_floor", "floor", "JP, US", 80000.0), (back.Kind, back.Id, back.Club, back.Floor));
         Assert.StartsWith("live-tariff-", new PolicyForm { Kind = "tariff" }.ToSpec(3).Id);
+        // A commodity typed twice is one floor (a duplicate key threw, and the exception ended the page).
+        var twice = Assert.IsType<PriceFloor>(new PolicyForm { Kind = "price_floor", Club = "JP", Commodities = "dy_oxide, dy_oxide", Floor = 5 }.ToSpec(0));
+        Assert.Equal(["dy_oxide"], twice.Floors.Keys);
     }
 
     [Fact]

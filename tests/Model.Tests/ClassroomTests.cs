@@ -171,6 +171,83 @@ public class ClassroomTests
     }
 
     [Fact]
+    public void A_bot_the_teacher_puts_on_a_seat_stays_when_the_student_returns_and_the_student_cannot_submit_as_the_bot()
+    {
+        var room = New(new ClassroomSettings { Playable = ["CN", "JP"] });
+        var ana = room.Join("Ana", "CN", Token());
+        room.Start(Instructor(room), T0);
+        room.SetBot(Instructor(room), ana.Id, "retaliatory");
+        room.Returned(room.Authorize(ana.Token).Seat!); // the student reloads the page
+        Assert.Equal("retaliatory", ana.Bot);
+        Refused(() => room.Submit(room.Authorize(ana.Token), [new("stockpile:dy_oxide", 5)], 0, T0), "token", "put a retaliatory bot on your seat");
+        Assert.Empty(room.PendingOf(ana.Id));
+        room.SetBot(Instructor(room), ana.Id, null); // handed back
+        room.Submit(room.Authorize(ana.Token), [new("stockpile:dy_oxide", 5)], 0, T0);
+        Assert.Equal("student", Assert.Single(room.Close(Instructor(room), 0, T0)).By);
+    }
+
+    [Fact]
+    public void A_stand_in_hands_the_seat_back_when_the_student_submits_and_the_decision_is_the_students()
+    {
+        var room = New(new ClassroomSettings { Playable = ["CN", "JP"] });
+        var ana = room.Join("Ana", "CN", Token());
+        room.Start(Instructor(room), T0);
+        room.Dropped(ana);
+        Assert.Equal(BotStrategies.Passive, ana.Bot);
+        room.Submit(room.Authorize(ana.Token), [new("stockpile:dy_oxide", 5)], 0, T0);
+        Assert.Null(ana.Bot);
+        Assert.Equal("student", Assert.Single(room.Close(Instructor(room), 0, T0)).By);
+    }
+
+    [Fact]
+    public void A_seat_adds_at_most_its_share_of_the_sessions_policies_and_a_refusal_changes_nothing()
+    {
+        var room = New(new ClassroomSettings { Playable = ["CN", "JP"], Capacity = 2 });
+        var cn = room.Authorize(room.Join("Ana", "CN", Token()).Token);
+        var share = room.SeatPolicyShare;
+        Assert.Equal((PolicyTimeline.MaxVersions - Classroom.TeacherReserve - World.Policies.Count) / 4, share); // 2 seats + a bot a country
+        room.Start(Instructor(room), T0);
+        // Every one-off lever at its most, every round: each is a new policy.
+        var oneOffs = room.Levers.LeversOf("CN").Where(l => !l.Persistent).Select(l => new LeverChoice(l.Id, l.Max)).ToList();
+        int round = 0, added = 0;
+        while (added + oneOffs.Count <= share)
+        {
+            room.Submit(cn, oneOffs, 0, T0);
+            added += room.Close(Instructor(room), 0, T0).Count;
+            room.Opened(0, T0);
+            round++;
+        }
+        Assert.Equal(added, room.PoliciesHeld - World.Policies.Count);
+        Assert.True(round > 1);
+        Refused(() => room.Submit(cn, oneOffs, 0, T0), "decisions", $"this seat has added {added} of the {share} a seat may add");
+        Assert.Empty(room.PendingOf(cn.Seat!.Id));
+        // What still fits is taken.
+        room.Submit(cn, oneOffs.Take(share - added).ToList(), 0, T0);
+        Assert.Equal(share, added + room.Close(Instructor(room), 0, T0).Count);
+    }
+
+    [Fact]
+    public void The_students_may_not_fill_the_room_the_session_keeps_for_the_teacher_nor_an_event_the_rounds_pending_choices()
+    {
+        var room = New(new ClassroomSettings { Playable = ["CN", "JP"] });
+        var cn = room.Authorize(room.Join("Ana", "CN", Token()).Token);
+        room.Start(Instructor(room), T0);
+        var limit = PolicyTimeline.MaxVersions - Classroom.TeacherReserve;
+        for (int i = room.PoliciesHeld; i < limit - 1; i++)
+            room.Inject(Instructor(room), new Tariff { Id = $"event-{i}", Start = 0, Importer = "JP", Commodities = ["magnet_ht"], Rate = 0.01 }, null, "", 0, T0);
+        Refused(() => room.Submit(cn, [new("stockpile:dy_oxide", 5), new("stockpile:tb_oxide", 5)], 0, T0), "decisions",
+            $"would pass the {limit} the students' decisions may fill");
+        room.Submit(cn, [new("stockpile:dy_oxide", 5)], 0, T0);
+        for (int i = limit; i < PolicyTimeline.MaxVersions; i++)
+            room.Inject(Instructor(room), new Tariff { Id = $"event-{i}", Start = 0, Importer = "JP", Commodities = ["magnet_ht"], Rate = 0.01 }, null, "", 0, T0);
+        // The session holds MaxVersions − 1 with the pending purchase: one more event would leave the round unable to close.
+        Refused(() => room.Inject(Instructor(room), new Tariff { Id = "one-too-many", Start = 0, Importer = "JP", Commodities = ["magnet_ht"], Rate = 0.01 }, null, "", 0, T0),
+            "policy", "the most a session may hold");
+        Assert.Single(room.Close(Instructor(room), 0, T0));
+        Assert.Equal(PolicyTimeline.MaxVersions, room.PoliciesHeld);
+    }
+
+    [Fact]
     public void A_persistent_lever_ends_its_old_policy_and_starts_a_new_one_so_the_past_stays_as_it_ran()
     {
         var book = new LeverBook(World);

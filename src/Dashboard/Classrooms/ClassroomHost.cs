@@ -310,12 +310,16 @@ public sealed class ClassroomHost : IAsyncDisposable
         }
         lap = ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "apply");
         try { if (ticks > 0) await Session.Runner.StepAsync(ticks); }
-        finally
+        catch
         {
-            lap = ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "step");
-            // Decisions applied; if the run stopped short, the next round opens where the world is, rather than none at all.
+            // Decisions applied; the run stopped short (the session overloaded or faulted): the next round opens where the world
+            // is, rather than none at all, with its timer (a timed class would otherwise wait past its countdown for the teacher).
             Room.Opened(Tick, _time.GetUtcNow());
+            ArmTimer();
+            throw;
         }
+        lap = ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "step");
+        Room.Opened(Tick, _time.GetUtcNow());
         // The round's frames only when a bot will read them: fetching 30 frames is a large copy.
         if (Room.IsOpen && Room.Seats.Any(s => s.Bot is not null)) await BotsSubmitAsync((await FramesAsync()).Skip(start).ToList());
         ClassroomMetrics.Lap(ClassroomMetrics.Advance, lap, "bots");
@@ -409,7 +413,18 @@ public sealed class ClassroomHost : IAsyncDisposable
         foreach (var seat in Room.Seats.Where(s => s.Bot is not null && s.Country is not null))
         {
             var choices = BotStrategies.Decide(seat.Bot!, seat.Country!, Room, lastRound, Tick);
-            await ApplyAsync(Room.SubmitAsBot(seat, choices, Tick, _time.GetUtcNow()));
+            // A bot refused (its seat's share of policies used up, say) sits the round out; the others and the round go on.
+            IReadOnlyList<Decision> made = [];
+            try
+            {
+                made = Room.SubmitAsBot(seat, choices, Tick, _time.GetUtcNow());
+                await ApplyAsync(made);
+            }
+            catch (ClassroomError e)
+            {
+                foreach (var d in made) Room.Retract(d); // real time: the session did not take them
+                _log.LogInformation("Classroom {Code}: the bot on seat {Seat} did not decide: {Reason}", Code, seat.Id, e.Message);
+            }
         }
     }
 

@@ -60,7 +60,9 @@ public sealed class PolicyForm
             "price_floor" => new PriceFloor
             {
                 Id = id, Start = start, End = End, Club = Split(Club), Excluded = Split(Excluded),
-                Floors = Split(Commodities).ToDictionary(c => c, _ => Floor),
+                // One floor for every commodity named: a commodity named twice is one floor (a dictionary of duplicates threw,
+                // and the exception ended the user's page).
+                Floors = Split(Commodities).Distinct(StringComparer.Ordinal).ToDictionary(c => c, _ => Floor),
             },
             "stockpile" => new Stockpile
             {
