@@ -53,5 +53,5 @@ public static class ClassroomExports
     static IResult Forbidden() => Results.Text(Refused, statusCode: StatusCodes.Status403Forbidden);
 
     /// <summary>The caller's address as the hubs see it (null: not counted).</summary>
-    public static string? ClientOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+    public static string? ClientOf(HttpContext http) => MarketSim.Dashboard.Security.ClientAddress.Of(http.Connection.RemoteIpAddress);
 }

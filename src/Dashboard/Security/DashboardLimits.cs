@@ -216,6 +216,7 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
 
     void Rate(ConcurrentDictionary<string, Queue<DateTimeOffset>> windows, string client, int perMinute, string field, string what)
     {
+        Sweep(windows);
         var q = windows.GetOrAdd(client, _ => new Queue<DateTimeOffset>());
         lock (q)
         {
@@ -224,6 +225,31 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
             q.Enqueue(time.GetUtcNow());
         }
     }
+
+    /// <summary>Addresses whose window is past are forgotten, at most once a minute and only when many are kept: a window per
+    /// address ever seen would otherwise grow with every address that calls (a network can present thousands).</summary>
+    void Sweep(ConcurrentDictionary<string, Queue<DateTimeOffset>> windows)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref _lastSweep);
+        // One caller sweeps; the others go on.
+        if (windows.Count < SweepAbove || now - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref _lastSweep, now, last) != last) return;
+        foreach (var (key, q) in windows)
+        {
+            bool empty;
+            lock (q) { Expire(q); empty = q.Count == 0; }
+            // Removed only if still this queue: a caller that took it meanwhile counts its attempt in a queue no longer kept
+            // (one attempt uncounted, at worst).
+            if (empty) windows.TryRemove(new KeyValuePair<string, Queue<DateTimeOffset>>(key, q));
+        }
+    }
+
+    /// <summary>Windows kept before a sweep is worth its pass.</summary>
+    internal const int SweepAbove = 1_000;
+    long _lastSweep;
+
+    /// <summary>Addresses with a join or code-guess window kept (diagnostics and tests).</summary>
+    public int WindowsKept => _joins.Count + _guesses.Count;
 
     void Expire(Queue<DateTimeOffset> q)
     {
@@ -245,7 +271,7 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
 
     /// <summary>The caller's address as the server sees it ("unknown" if there is none, e.g. in-process).</summary>
     public static string ClientOf(Microsoft.AspNetCore.SignalR.HubCallerContext context) =>
-        Microsoft.AspNetCore.SignalR.GetHttpContextExtensions.GetHttpContext(context)?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        ClientAddress.Of(Microsoft.AspNetCore.SignalR.GetHttpContextExtensions.GetHttpContext(context)?.Connection.RemoteIpAddress) ?? "unknown";
 }
 
 /// <summary>A quota or rate limit was reached: "field: what and which limit". Nothing was changed.</summary>
