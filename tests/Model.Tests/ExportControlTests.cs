@@ -315,4 +315,25 @@ public class ExportControlTests
         var bound = new ReferenceRunner(spec with { Policies = [.. spec.Policies, binding] }, spec.Seed).Run(spec.Days).ToList();
         Assert.Contains(bound.SelectMany(f => f.Rents), r => r.Exporter == "CN" && r.Commodity == "dy_oxide" && r.Rent > 0);
     }
+
+    [Fact]
+    public void A_licence_that_approves_every_application_leaves_the_exporters_price_as_it_was_once_its_first_wait_is_over()
+    {
+        // China licenses its Dy with every application approved after 14 days: after the first wait its exports flow as before,
+        // in lots a fortnight apart. Read per day, each waiting lot counted as home supply on the 13 days it waited and abroad on
+        // the day it shipped, and China's Dy stood at 0.74× reference on days 240–364 (a review's probe, Dec 2026). Precaution
+        // off: what is measured is the supply count, not firms' response to news of controls.
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var licence = new ExportControl
+        {
+            Id = "cn-dy-licence", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.License, ApprovalRate = 1,
+            DelayMinDays = 14, DelayMaxDays = 14,
+        };
+        var spec = shipped with { Policies = [.. shipped.Policies, licence], Buyers = shipped.Buyers with { PrecautionMaxCoverDays = 0 } };
+        var late = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).Where(f => f.Tick >= 240).ToList();
+        double Mean(string segment) => late.Average(f => f.Prices.Single(p => p.Commodity == "dy_oxide" && p.Market == segment).Price) / 250_000;
+        // 0.977 measured (Dec 2026). The importer's price stays ≈1.14× for another reason, a known limitation (docs/MODEL.md,
+        // Licences: buyers plan with the licence's wait and do not count applications in flight as on order).
+        Assert.InRange(Mean("china"), 0.97, 1.03);
+    }
 }

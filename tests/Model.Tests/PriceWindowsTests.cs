@@ -137,4 +137,26 @@ public class PriceWindowsTests
         Assert.True(home[30] <= home[29], $"the day the ban ends China's price rose from {home[29]:F1} to {home[30]:F1}");
         Assert.True(abroad[30] < abroad[29], $"the price abroad {abroad[29]:F1} → {abroad[30]:F1}");
     }
+
+    [Fact]
+    public void A_seller_whose_exports_go_out_in_lots_counts_them_once_where_they_went()
+    {
+        // A Chinese seller makes 10 a day (u₀·F), sells 6 at home every day and ships its 4 a day of exports as one lot of 56 every
+        // 14 days. Read per day its home supply was 10 on the 13 days a lot waited and 6 on the day it shipped (and 56 abroad):
+        // 136 + 56 over 14 days for 140 made. Over the window it is 14·6 = 84 at home and 56 abroad.
+        var state = new MarketState();
+        (Dictionary<string, double> D, Dictionary<string, double> S) read = default;
+        for (int t = 0; t < 14; t++)
+        {
+            var lot = t == 13 ? 56.0 : 0;
+            var seller = new PriceWindows.SellerDay("cn-maker", 0, NormalFlow: 10, Sold: 6 + lot, Cross: lot);
+            read = PriceWindows.Read(state, Segments, 14, t, Day(6, 4), Day(0, lot), [seller]);
+        }
+        Assert.Equal(84, read.S["china"], 9);
+        Assert.Equal(56, read.S["world"], 9);
+        // A seller that sold nothing on a day of the window still reads it: gone a window, it is dropped.
+        for (int t = 14; t < 28; t++) read = PriceWindows.Read(state, Segments, 14, t, Day(0, 0), Day(0, 0), []);
+        Assert.Empty(state.SellerWindow);
+        Assert.Equal(0, read.S["china"]);
+    }
 }

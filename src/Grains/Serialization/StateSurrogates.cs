@@ -149,6 +149,7 @@ public struct MarketStateSurrogate
     [Id(8)] public Dictionary<string, double> QuotaUsed;
     [Id(9)] public Dictionary<string, double[]> PriceWindow;
     [Id(10)] public int PriceWindowTick;
+    [Id(11)] public Dictionary<string, double[]> SellerWindow;
 }
 
 [RegisterConverter]
@@ -159,6 +160,7 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
         Commodity = s.Commodity, Prices = s.Prices, LicenceBlockedUntil = s.LicenceBlockedUntil, LicenceValidUntil = s.LicenceValidUntil,
         LicenceDelay = s.LicenceDelay, LicenceLeft = s.LicenceLeft, LicenceRefusedDays = s.LicenceRefusedDays,
         DeclaredBacklog = s.DeclaredBacklog, QuotaUsed = s.QuotaUsed, PriceWindow = s.PriceWindow, PriceWindowTick = s.PriceWindowTick,
+        SellerWindow = s.SellerWindow,
     };
 
     public MarketStateSurrogate ConvertToSurrogate(in MarketState v) => new()
@@ -166,5 +168,6 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
         Commodity = v.Commodity, Prices = v.Prices, LicenceBlockedUntil = v.LicenceBlockedUntil, LicenceValidUntil = v.LicenceValidUntil,
         LicenceDelay = v.LicenceDelay, LicenceLeft = v.LicenceLeft, LicenceRefusedDays = v.LicenceRefusedDays,
         DeclaredBacklog = v.DeclaredBacklog, QuotaUsed = v.QuotaUsed, PriceWindow = v.PriceWindow, PriceWindowTick = v.PriceWindowTick,
+        SellerWindow = v.SellerWindow,
     };
 }

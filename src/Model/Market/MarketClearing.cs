@@ -1009,6 +1009,9 @@ public static class MarketClearing
             if (fillDemand[g] != 0) demand[world.Segments[g].Id] = fillDemand[g];
             if (fillSupply[g] != 0) supply[world.Segments[g].Id] = fillSupply[g];
         }
+        // What other segments' sellers sold at each segment's price: the window reads it by segment, and each home seller's
+        // own supply by seller (PriceWindows.SellerSupply).
+        var crossIn = new Dictionary<string, double>(supply);
 
         // Supply: what each seller makes at the market's normal utilisation of what it can make now (u₀, the share of capacity
         // buyers took on day 0: OpeningDemand), or what it sold if it sold more (a sale from stock or from spare capacity is
@@ -1025,7 +1028,12 @@ public static class MarketClearing
             var v = bySeller.GetValueOrDefault(asks[a].SellerId, (segOfAsk[a], 0, 0, 0));
             bySeller[asks[a].SellerId] = (segOfAsk[a], v.Flow + asks[a].Flow, v.Sold + sold[a], v.Cross + crossSold[a]);
         }
-        foreach (var (_, v) in bySeller) AddTo(supply, v.Seg, Math.Max(0, Math.Max(normalRate * v.Flow, v.Sold) - v.Cross));
+        var sellerDays = new List<PriceWindows.SellerDay>(bySeller.Count);
+        foreach (var (id, v) in bySeller)
+        {
+            AddTo(supply, v.Seg, Math.Max(0, Math.Max(normalRate * v.Flow, v.Sold) - v.Cross));
+            sellerDays.Add(new(id, SegmentIndex(v.Seg), normalRate * v.Flow, v.Sold, v.Cross));
+        }
         // The long-run supply price each segment's price reverts to: the reference times its sellers' cost index, weighted by
         // what they can make (a seller that states none counts at 1), so a processed good's price follows its inputs' cost.
         var costWeighted = new Dictionary<string, double>();
@@ -1176,7 +1184,11 @@ public static class MarketClearing
         bool Separates(ExportControl c, bool afterFills) => !Ignored(c) && (c.Mode != ControlMode.Quota || QuotaBinds(c, afterFills));
         // The rule reads D and S over the commodity's last W days (PriceWindows): lumpy deliveries do not move it more than
         // the same supply spread out.
-        var (demandRead, supplyRead) = PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, supply);
+        // Over a window each home seller's supply is read from its window's sums (PriceWindows.SellerSupply): a seller whose
+        // exports go out in lots counts them once, where they went, not also at home on each day they waited.
+        var (demandRead, supplyRead) = commodity.PriceWindowDays > 1
+            ? PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, crossIn, sellerDays)
+            : PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, supply);
         foreach (var group in SegmentPooling.Groups(world, controls.Where(c => Separates(c, afterFills: true)).ToList()))
         {
             double d = 0, sup = 0, weighted = 0, weight = 0, plain = 0, costW = 0, costN = 0;

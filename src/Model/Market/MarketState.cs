@@ -52,10 +52,16 @@ public sealed class MarketState
     /// (a licence refused, a seller empty): the next declaration covers it too.</summary>
     public Dictionary<string, double> DeclaredBacklog { get; set; } = new();
     /// <summary>Segment → the demand and supply the price rule counted on each of the last W days (W = the commodity's
-    /// <c>price_window_days</c>): slot tick mod W holds D, slot W + tick mod W holds S. Empty when W = 1.</summary>
+    /// <c>price_window_days</c>): slot tick mod W holds D, slot W + tick mod W holds the supply sold into it by other segments'
+    /// sellers (its own sellers' is in <see cref="SellerWindow"/>). Empty when W = 1.</summary>
     public Dictionary<string, double[]> PriceWindow { get => _window; set => _window = value ?? new(); }
     Dictionary<string, double[]> _window = new();
-    /// <summary>The last tick written into <see cref="PriceWindow"/> (−1: none yet).</summary>
+    /// <summary>Seller → what it made at normal utilisation, sold, and sold at another segment's price on each of the last W
+    /// days (slots tick mod W, W + tick mod W and 2W + tick mod W), then its segment's index in the world's list
+    /// (<c>PriceWindows.SellerSupply</c>). Empty when W = 1.</summary>
+    public Dictionary<string, double[]> SellerWindow { get => _sellerWindow; set => _sellerWindow = value ?? new(); }
+    Dictionary<string, double[]> _sellerWindow = new();
+    /// <summary>The last tick written into <see cref="PriceWindow"/> and <see cref="SellerWindow"/> (−1: none yet).</summary>
     public int PriceWindowTick { get; set; } = -1;
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
     public Dictionary<string, double> QuotaUsed { get; set; } = new();
