@@ -48,6 +48,18 @@ public class StockpileTests
     }
 
     [Fact]
+    public void A_stockpile_buying_across_its_own_states_tariff_costs_the_price_not_the_duty_paid_to_itself()
+    {
+        // 2 t of Chinese oxide at 1,000 with Japan's 100% tariff (1,000 a tonne): the state pays its customs the duty, so the
+        // measure costs 2,000, not 4,000 (a review's probe, Dec 2026: $22.1 m for $10.6 m of Dy).
+        var s = StockpileRules.Initialise(World, World.Country("JP"));
+        var bought = new Fill("jp-stockpile", "JP", "cn-sep", "CN", "oxide", "CN", EndUse.Civil, 2, 1000, 1000, 0, null, 0, 45);
+        StockpileRules.Settle(s, new AgentSettlement(0, [], [], 0)); // no day's carrying cost is pending after it
+        var report = StockpileRules.Settle(s, new AgentSettlement(1, [bought], [], 0));
+        Assert.Equal(2000, report.FiscalCost, 6);
+    }
+
+    [Fact]
     public void An_empty_stockpile_offers_nothing()
     {
         var empty = JapanOxide with { Initial = 0 };

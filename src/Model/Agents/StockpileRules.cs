@@ -83,7 +83,10 @@ public static class StockpileRules
         foreach (var f in st.Bought)
         {
             s.Pipeline.Add(new Shipment(f.BuyerId, f.Origin, f.Quantity, f.ArrivalTick));
-            fiscal += f.Quantity * (f.Price + f.Tariff);
+            // At the price before the tariff: the tariff a state's stockpile pays is its own state's (a tariff is the importer's),
+            // a transfer within the state, not a cost of the measure; tariff revenue leaves it out too (SessionRules.Accounts).
+            // Before Dec 2026 a Japanese stockpile buying Chinese Dy across a 100% Japanese tariff cost $22.1 m for $10.6 m of Dy.
+            fiscal += f.Quantity * f.Price;
         }
         var keep = new List<Shipment>();
         foreach (var sh in s.Pipeline)

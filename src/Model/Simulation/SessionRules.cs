@@ -438,7 +438,8 @@ public static class SessionRules
                 var seller = Of(f.SellerCountry);
                 seller[0] += f.Quantity * f.Price;
                 seller[1] += f.Quantity * f.Rent;
-                Of(f.BuyerCountry)[2] += f.Quantity * f.Tariff;
+                // Not from the state's own stockpile: that duty would be paid by the state to itself (StockpileRules.Settle).
+                if (!stockpiles.Contains(f.BuyerId)) Of(f.BuyerCountry)[2] += f.Quantity * f.Tariff;
             }
             if (stockpiles.Contains(f.BuyerId)) continue;
             var buyer = Of(f.BuyerCountry);
