@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.SignalR.Client;
 using System.Globalization;
 using Microsoft.Playwright;
 
@@ -84,6 +85,26 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         await page.GotoAsync("classroom/ZZZZZZ/teach");
         await page.WaitForFunctionAsync("() => document.body.innerText.includes('no classroom here with this code and instructor')", null, new() { Timeout = Patience });
         Assert.Equal(before + 2, quotas.RecentCodeGuesses("127.0.0.1"));
+    }
+
+    [Fact]
+    public async Task A_browser_that_keeps_no_storage_is_told_so_and_no_seat_is_left_without_its_token()
+    {
+        await using var teacher = await app.ConnectAsync(MarketSim.Dashboard.Classrooms.ClassroomHub.Path);
+        var created = await teacher.InvokeAsync<MarketSim.Dashboard.Classrooms.ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL,
+            new MarketSim.Classrooms.ClassroomSettings { RoundTicks = 5, RoundSeconds = 0, Playable = ["CN", "JP"], Capacity = 3 });
+        var page = await OpenAsync("join-no-storage", 390, 844);
+        // As in private browsing with storage turned off: localStorage refuses every write.
+        await page.AddInitScriptAsync("Storage.prototype.setItem = function () { throw new DOMException('denied', 'SecurityError'); };");
+        await page.GotoAsync("join");
+        await page.Locator("[data-testid=join][data-interactive=yes]").WaitForAsync();
+        await page.Locator("[data-testid=join-code]").FillAsync(created.Code);
+        await page.Locator("[data-testid=join-name]").FillAsync("Nadia");
+        await page.Locator("[data-testid=join-submit]").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.body.innerText.includes('could not keep your seat')", null, new() { Timeout = Patience });
+        // (Before, the seat was made and the failed write ended the page's circuit: no message, and a seat nobody could hold.)
+        Assert.Empty(app.Classrooms.Find(created.Code)!.Room.Seats);
+        await ScreenshotsAsync();
     }
 
     [Fact]
