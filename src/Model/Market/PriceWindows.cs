@@ -65,9 +65,13 @@ public static class PriceWindows
     {
         var windows = state.SellerWindow;
         var stale = last < 0 || tick < last || tick - last >= w;
+        var todayOf = new Dictionary<string, SellerDay>(today.Count, StringComparer.Ordinal);
         foreach (var day in today)
+        {
+            todayOf[day.Seller] = day;
             if (!windows.TryGetValue(day.Seller, out var slots) || slots.Length != 3 * w + 1)
                 windows[day.Seller] = new double[3 * w + 1];
+        }
         var bySegment = new double[segments.Count];
         foreach (var seller in windows.Keys.Order(StringComparer.Ordinal).ToList())
         {
@@ -76,10 +80,7 @@ public static class PriceWindows
             if (stale) Array.Clear(slots, 0, 3 * w);
             else
                 for (int t = last + 1; t < tick; t++) { slots[t % w] = 0; slots[w + t % w] = 0; slots[2 * w + t % w] = 0; }
-            double f = 0, sold = 0, x = 0;
-            int segment = -1;
-            foreach (var day in today)
-                if (day.Seller == seller) (f, sold, x, segment) = (day.NormalFlow, day.Sold, day.Cross, day.Segment);
+            var (f, sold, x, segment) = todayOf.TryGetValue(seller, out var day) ? (day.NormalFlow, day.Sold, day.Cross, day.Segment) : (0, 0, 0, -1);
             if (segment >= 0) slots[3 * w] = segment;
             slots[tick % w] = f;
             slots[w + tick % w] = sold;
