@@ -97,6 +97,13 @@ public sealed class SerializationTests
             Assert.NotSame(kv.Value, copied.PriceWindow[kv.Key]);
             Assert.Equal(kv.Value, copied.PriceWindow[kv.Key]);
         });
+        // So are its sellers' windows.
+        Assert.All(markets, m => Assert.NotEmpty(m.SellerWindow));
+        Assert.All(market.SellerWindow, kv =>
+        {
+            Assert.NotSame(kv.Value, copied.SellerWindow[kv.Key]);
+            Assert.Equal(kv.Value, copied.SellerWindow[kv.Key]);
+        });
         // And a checkpoint's block of frames, with flows, leads, rents and accounts in every one.
         Assert.All(frames.Skip(150), f => Assert.True(f.Flows.Count > 0 && f.LeadTimes.Count > 0 && f.Rents.Count > 0 && f.Accounts.Count > 0));
         foreach (object value in firms.Cast<object>().Concat(countries).Concat(markets).Append(frames.Skip(150).ToList()))

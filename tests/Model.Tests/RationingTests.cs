@@ -81,7 +81,7 @@ public class RationingTests
     }
 
     [Fact]
-    public void Precaution_does_not_raise_the_loss_of_a_country_denied_Dy_while_others_stock_up()
+    public void Precaution_adds_little_to_the_loss_of_a_country_denied_Dy_while_others_stock_up()
     {
         // china-japan-2026 with China's Dy to Japan under a quota of 0 for the year. Every importer hears of the 2025 licences and
         // raises its cover; with orders rationed pro rata, foreign stock-building took the magnets Japan's own maker made, and
