@@ -72,6 +72,10 @@ public sealed class Classroom
         if (caller.Role != ClassroomRole.Instructor) throw new ClassroomError("token", $"only the instructor may {action}");
     }
 
+    /// <summary>What a caller sent, as an error repeats it: at most 40 characters (a hub argument may be 32 KB, and an error
+    /// that echoes it whole sends it back as long).</summary>
+    static string Shown(string? s) => s is null ? "" : s.Length <= 40 ? s : s[..40] + "…";
+
     // ---- seats ------------------------------------------------------------------------------------------------------
 
     static string Folded(string name) =>
@@ -97,7 +101,7 @@ public sealed class Classroom
         string? assigned = Settings.Assignment switch
         {
             SeatAssignment.Choose when string.IsNullOrWhiteSpace(country) => throw new ClassroomError("country", $"choose one of {string.Join(", ", Playable)}"),
-            SeatAssignment.Choose when !Playable.Contains(country!) => throw new ClassroomError("country", $"\"{country}\" is not playable; choose one of {string.Join(", ", Playable)}"),
+            SeatAssignment.Choose when !Playable.Contains(country!) => throw new ClassroomError("country", $"\"{Shown(country)}\" is not playable; choose one of {string.Join(", ", Playable)}"),
             SeatAssignment.Choose => country,
             SeatAssignment.Auto => Playable.OrderBy(c => _seats.Count(s => s.Country == c)).ThenBy(c => Playable.ToList().IndexOf(c)).First(),
             _ => null, // the teacher assigns
@@ -110,8 +114,8 @@ public sealed class Classroom
     public Seat AddBot(Caller caller, string country, string strategy, string token)
     {
         RequireInstructor(caller, "add bots");
-        if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{country}\" is not playable");
-        if (!BotStrategies.All.Contains(strategy)) throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
+        if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{Shown(country)}\" is not playable");
+        if (!BotStrategies.All.Contains(strategy)) throw new ClassroomError("strategy", $"\"{Shown(strategy)}\" is not one of {string.Join(", ", BotStrategies.All)}");
         var number = ++_seatCounter;
         var seat = new Seat { Id = $"s{number}", Name = $"{strategy} bot {number}", Country = country, Token = token, Human = false, Bot = strategy };
         lock (_seats) _seats.Add(seat);
@@ -141,7 +145,7 @@ public sealed class Classroom
     {
         RequireInstructor(caller, "assign seats");
         var seat = SeatOf(seatId);
-        if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{country}\" is not playable");
+        if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{Shown(country)}\" is not playable");
         if (seat.Country == country) return;
         // Choices made for the old country's levers do not carry over: the seat submits again for its new country.
         _pending.Remove(seat.Id);
@@ -155,12 +159,12 @@ public sealed class Classroom
         RequireInstructor(caller, "put bots on seats");
         var seat = SeatOf(seatId);
         if (strategy is not null && !BotStrategies.All.Contains(strategy))
-            throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
-        if (strategy is null && !seat.Human) throw new ClassroomError("seatId", $"seat {seatId} is a bot's seat; there is no student to hand it to");
+            throw new ClassroomError("strategy", $"\"{Shown(strategy)}\" is not one of {string.Join(", ", BotStrategies.All)}");
+        if (strategy is null && !seat.Human) throw new ClassroomError("seatId", $"seat {Shown(seatId)} is a bot's seat; there is no student to hand it to");
         (seat.Bot, seat.StandIn) = (strategy, false);
     }
 
-    Seat SeatOf(string? seatId) => _seats.FirstOrDefault(s => s.Id == seatId) ?? throw new ClassroomError("seatId", $"no seat \"{seatId}\"");
+    Seat SeatOf(string? seatId) => _seats.FirstOrDefault(s => s.Id == seatId) ?? throw new ClassroomError("seatId", $"no seat \"{Shown(seatId)}\"");
 
     /// <summary>The student's connection dropped: a passive bot keeps the seat (if the settings say so) until they return.</summary>
     public void Dropped(Seat seat)
@@ -233,10 +237,10 @@ public sealed class Classroom
         for (var i = 0; i < choices.Count; i++)
         {
             var c = choices[i] ?? throw new ClassroomError($"decisions[{i}]", "is empty");
-            var lever = Levers.Find(country, c.Lever) ?? throw new ClassroomError($"decisions[{i}].lever", $"{country} holds no lever \"{c.Lever}\"");
+            var lever = Levers.Find(country, c.Lever) ?? throw new ClassroomError($"decisions[{i}].lever", $"{country} holds no lever \"{Shown(c.Lever)}\"");
             if (!double.IsFinite(c.Value) || c.Value < lever.Min || c.Value > lever.Max)
                 throw new ClassroomError($"decisions[{i}].value", $"{c.Value} is outside {lever.Min}–{lever.Max} {lever.Unit} for {lever.Id}");
-            if (!seen.Add(c.Lever)) throw new ClassroomError($"decisions[{i}].lever", $"\"{c.Lever}\" is given twice");
+            if (!seen.Add(c.Lever)) throw new ClassroomError($"decisions[{i}].lever", $"\"{Shown(c.Lever)}\" is given twice");
         }
         CheckPolicyBudget(seat, country, choices);
         if (Settings.Mode == RoundMode.RealTime) CheckRealTimeAllowance(seat, country, choices);

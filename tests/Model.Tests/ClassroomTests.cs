@@ -115,6 +115,9 @@ public class ClassroomTests
         Refused(() => room.Submit(cn, [new("export:dy_oxide", 150)], 0, T0), "decisions[0].value", "150 is outside 0–100");
         Refused(() => room.Submit(cn, [new("export:dy_oxide", double.NaN)], 0, T0), "decisions[0].value", "NaN");
         Refused(() => room.Submit(cn, [new("export:dy_oxide", 50), new("export:dy_oxide", 40)], 0, T0), "decisions[1].lever", "given twice");
+        // What the caller sent comes back cut, not whole (a hub argument may be 32 KB).
+        var long_ = Assert.Throws<ClassroomError>(() => room.Submit(cn, [new(new string('x', 30_000), 1)], 0, T0));
+        Assert.True(long_.Message.Length < 200, $"{long_.Message.Length} characters");
         // The one valid choice before a bad one is not kept: a refused submission changes nothing.
         Refused(() => room.Submit(cn, [new("export:tb_oxide", 50), new("export:nope", 1)], 0, T0), "decisions[1].lever", "no lever");
         Assert.Empty(room.PendingOf("s1"));
