@@ -147,9 +147,12 @@ public sealed class Classroom
         var seat = SeatOf(seatId);
         if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{Shown(country)}\" is not playable");
         if (seat.Country == country) return;
-        // Choices made for the old country's levers do not carry over: the seat submits again for its new country.
+        // Choices made for the old country's levers do not carry over: the seat submits again for its new country. Nor do the
+        // one-off levers it used this round (real time): they were the old country's, and lever ids repeat across countries
+        // ("stockpile:dy_oxide"), so the new country's purchase was refused as already made.
         _pending.Remove(seat.Id);
         seat.SubmittedRound = 0;
+        seat.OneOffsThisRound = new(StringComparer.Ordinal);
         seat.Country = country;
     }
 

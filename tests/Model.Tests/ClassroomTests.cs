@@ -146,6 +146,9 @@ public class ClassroomTests
         // Round 2 (from day 10) opens a new allowance.
         room.Period(10);
         Assert.Single(room.Submit(cn, [new("stockpile:dy_oxide", 5)], 11, T0));
+        // Moved to Japan, the seat may make Japan's purchase of the same lever id: the one it made was China's.
+        room.Assign(Instructor(room), cn.Seat!.Id, "JP");
+        Assert.Single(room.Submit(cn, [new("stockpile:dy_oxide", 5)], 12, T0));
     }
 
     [Fact]
