@@ -15,8 +15,13 @@ public sealed class Classroom
     readonly string _instructorToken;
     readonly List<Seat> _seats = new();
     readonly List<Decision> _log = new();
-    // Each seat's submission of the open round, and who made it (the student, or the bot holding the seat then).
-    readonly Dictionary<string, (IReadOnlyList<LeverChoice> Choices, string By)> _pending = new(StringComparer.Ordinal);
+    // Each seat's submission of the open round, who made it (the student, or the bot holding the seat then) and the policies
+    // it would add (PoliciesAddedBy, worked out when it is made: nothing it reads changes while the round is open).
+    readonly Dictionary<string, (IReadOnlyList<LeverChoice> Choices, string By, int Adds)> _pending = new(StringComparer.Ordinal);
+    // The policies the log's decisions add, in all and by seat (AddsPolicy), kept as the log changes: read on every
+    // submission, a scan of a log of thousands of decisions was most of a submission's work.
+    int _added;
+    readonly Dictionary<string, int> _addedBy = new(StringComparer.Ordinal);
 
     public Classroom(string code, string instructorToken, ScenarioSpec scenario, ulong seed, ClassroomSettings settings)
     {
@@ -249,7 +254,7 @@ public sealed class Classroom
         if (Settings.Mode == RoundMode.RealTime) CheckRealTimeAllowance(seat, country, choices);
         seat.SubmittedRound = Round;
         if (Settings.Mode == RoundMode.RealTime) return Record(seat, choices, by, tick, now);
-        _pending[seat.Id] = (choices.ToList(), by);
+        _pending[seat.Id] = (choices.ToList(), by, PoliciesAddedBy(country, choices));
         return [];
     }
 
@@ -277,14 +282,20 @@ public sealed class Classroom
     {
         get
         {
-            var n = Scenario.Policies.Count;
-            lock (_log) foreach (var d in _log) n += AddsPolicy(d) ? 1 : 0;
-            return n;
+            lock (_log) return Scenario.Policies.Count + _added;
         }
     }
 
     bool AddsPolicy(Decision d) =>
         d.Injected is not null || (d.Removed is null && Levers.Find(d.Country, d.LeverId) is { } l && d.Value != l.Default);
+
+    /// <summary>The log gained (+1) or lost (−1) <paramref name="d"/>: the counts of policies it adds follow. Under the log's lock.</summary>
+    void Counted(Decision d, int sign)
+    {
+        if (!AddsPolicy(d)) return;
+        _added += sign;
+        _addedBy[d.SeatId] = _addedBy.GetValueOrDefault(d.SeatId) + sign;
+    }
 
     /// <summary>The policies these choices would add if they became decisions now (see <see cref="Decide"/>).</summary>
     int PoliciesAddedBy(string country, IReadOnlyList<LeverChoice> choices)
@@ -295,15 +306,19 @@ public sealed class Classroom
         return n;
     }
 
-    int PendingPolicies(string? exceptSeat) =>
-        _seats.Where(s => s.Id != exceptSeat && s.Country is not null && _pending.ContainsKey(s.Id)).Sum(s => PoliciesAddedBy(s.Country!, _pending[s.Id].Choices));
+    int PendingPolicies(string? exceptSeat)
+    {
+        var n = 0;
+        foreach (var (seatId, p) in _pending) if (seatId != exceptSeat) n += p.Adds;
+        return n;
+    }
 
     void CheckPolicyBudget(Seat seat, string country, IReadOnlyList<LeverChoice> choices)
     {
         var adds = PoliciesAddedBy(country, choices);
         if (adds == 0) return;
         int used;
-        lock (_log) used = _log.Count(d => d.SeatId == seat.Id && AddsPolicy(d));
+        lock (_log) used = _addedBy.GetValueOrDefault(seat.Id);
         if (used + adds > SeatPolicyShare)
             throw new ClassroomError("decisions", $"these choices add {adds} policies, and this seat has added {used} of the {SeatPolicyShare} a seat may " +
                 "add in this class (each one-off action and each change of a lever is one); choose fewer");
@@ -343,7 +358,7 @@ public sealed class Classroom
     IReadOnlyList<Decision> Record(Seat seat, IReadOnlyList<LeverChoice> choices, string by, int tick, DateTimeOffset now)
     {
         var made = Decide([(seat, choices, by)], tick, now);
-        lock (_log) _log.AddRange(made);
+        lock (_log) foreach (var d in made) { _log.Add(d); Counted(d, +1); }
         return made;
     }
 
@@ -384,7 +399,7 @@ public sealed class Classroom
         if (!IsOpen) throw new ClassroomError("round", Phase == ClassroomPhase.Lobby ? "the class has not started" : $"round {Round} is not open");
         var made = Decide(_seats.Where(s => s.Country is not null && _pending.ContainsKey(s.Id))
             .Select(s => (s, _pending[s.Id].Choices, _pending[s.Id].By)), tick, now);
-        lock (_log) _log.AddRange(made);
+        lock (_log) foreach (var d in made) { _log.Add(d); Counted(d, +1); }
         _closed = new(_pending);
         _pending.Clear();
         Phase = ClassroomPhase.Running;
@@ -393,14 +408,14 @@ public sealed class Classroom
         return made;
     }
 
-    Dictionary<string, (IReadOnlyList<LeverChoice> Choices, string By)>? _closed;
+    Dictionary<string, (IReadOnlyList<LeverChoice> Choices, string By, int Adds)>? _closed;
     DateTimeOffset? _closedDeadline;
 
     /// <summary>The round could not run (the session failed): its decisions leave the log and the round is open again as it was.</summary>
     public void Reopen(IReadOnlyList<Decision> made)
     {
         if (Phase != ClassroomPhase.Running || _closed is null) return;
-        lock (_log) foreach (var d in made) _log.Remove(d);
+        lock (_log) foreach (var d in made) if (_log.Remove(d)) Counted(d, -1);
         foreach (var (k, v) in _closed) _pending[k] = v;
         Phase = ClassroomPhase.Open;
         Deadline = _closedDeadline;
@@ -459,7 +474,7 @@ public sealed class Classroom
         {
             Injected = policy, Removed = removeId,
         };
-        lock (_log) _log.Add(d);
+        lock (_log) { _log.Add(d); Counted(d, +1); }
         return d;
     }
 
@@ -482,5 +497,5 @@ public sealed class Classroom
     }
 
     /// <summary>Drops a decision the session refused (it never applied), so log and world stay in step.</summary>
-    public void Retract(Decision d) { lock (_log) _log.Remove(d); }
+    public void Retract(Decision d) { lock (_log) if (_log.Remove(d)) Counted(d, -1); }
 }

@@ -224,6 +224,13 @@ public class ClassroomTests
             round++;
         }
         Assert.Equal(added, room.PoliciesHeld - World.Policies.Count);
+        // A round the session could not take leaves the log, and its policies leave the count.
+        room.Submit(cn, oneOffs.Take(1).ToList(), 0, T0);
+        var refused = room.Close(Instructor(room), 0, T0);
+        Assert.Equal(added + 1, room.PoliciesHeld - World.Policies.Count);
+        room.Reopen(refused);
+        Assert.Equal(added, room.PoliciesHeld - World.Policies.Count);
+        room.Submit(cn, [], 0, T0); // withdrawn: nothing pending
         Assert.True(round > 1);
         Refused(() => room.Submit(cn, oneOffs, 0, T0), "decisions", $"this seat has added {added} of the {share} a seat may add");
         Assert.Empty(room.PendingOf(cn.Seat!.Id));
