@@ -276,6 +276,12 @@ public sealed class Classroom
 
     int StudentPolicyLimit => PolicyTimeline.MaxVersions - TeacherReserve;
 
+    /// <summary>What is left of the seat's share (<see cref="SeatPolicyShare"/>), shown on its page.</summary>
+    public int PoliciesLeftFor(string seatId)
+    {
+        lock (_log) return Math.Max(0, SeatPolicyShare - _addedBy.GetValueOrDefault(seatId));
+    }
+
     /// <summary>An upper bound on the policies the session holds: the scenario's, and one for every decision in the log that
     /// sets one (a removal, or a lever back at its default, adds none).</summary>
     public int PoliciesHeld

@@ -299,6 +299,9 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             await alice.Locator("[data-testid=submitted]").WaitForAsync();
             await bob.Locator("[data-testid=submitted]").WaitForAsync();
             await teacher.Locator("[data-testid=all-submitted]").WaitForAsync();
+            // What is left of the seat's share of the class's policies is on its page (nothing used yet: the round is open).
+            Assert.Matches(@"You may add \d+ more policies in this class", await bob.Locator("[data-testid=policies-left]").InnerTextAsync());
+            await bob.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, "classroom-bob-round-1.png"), FullPage = true });
 
             // Two rounds: the students' pages follow to round 3.
             await teacher.Locator("[data-testid=advance]").ClickAsync();

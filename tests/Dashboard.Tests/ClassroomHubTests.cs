@@ -242,6 +242,8 @@ public sealed class ClassroomHubTests(DashboardApp app)
         Assert.Equal(5, await teacher.InvokeAsync<int>("Advance", c.Code, c.Teacher));
         var view = await a.InvokeAsync<StudentView>("GetView", c.Code, c.Cn.Token);
         Assert.Equal(50, view.Levers.Single(l => l.Id == "export:dy_oxide").Value);       // the submitted value, not the forbidden one
+        var host = app.Classrooms.Find(c.Code)!;
+        Assert.Equal(host.Room.SeatPolicyShare - 1, view.PoliciesLeft);                   // the licence decision used one
         Assert.Equal(2, view.Classroom.Round);
         Assert.Equal("CN", view.Headline!.Country);
         Assert.DoesNotContain(view.Levers, l => !l.Id.Contains(':'));

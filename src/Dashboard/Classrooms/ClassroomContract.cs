@@ -43,7 +43,11 @@ public sealed record CountryHeadline(string Country, string Name, double Loss, d
 
 /// <summary>What a student sees: their seat, their country's numbers and levers, the round, the news.</summary>
 public sealed record StudentView(SeatInfo Seat, ClassroomState Classroom, CountryHeadline? Headline, IReadOnlyList<LeverView> Levers,
-    IReadOnlyList<LeverChoice> Submitted, IReadOnlyList<string> News);
+    IReadOnlyList<LeverChoice> Submitted, IReadOnlyList<string> News)
+{
+    /// <summary>The policies the seat may still add in this class (its share of the session's: docs/CLASSROOM.md).</summary>
+    public int PoliciesLeft { get; init; }
+}
 
 /// <summary>Broadcast to the classroom's group when something happened (decisions applied, an event injected).</summary>
 public sealed record NewsMessage(string Code, int Round, int Tick, IReadOnlyList<string> Items);

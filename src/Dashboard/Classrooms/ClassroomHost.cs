@@ -130,6 +130,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         IReadOnlyList<LeverView> levers = [];
         IReadOnlyList<LeverChoice> submitted;
         IReadOnlyList<Decision> log;
+        int policiesLeft;
         await _gate.WaitAsync();
         try
         {
@@ -140,13 +141,14 @@ public sealed class ClassroomHost : IAsyncDisposable
                 levers = Room.Levers.LeversOf(country).Select(l => new LeverView(l.Id, l.Kind.ToString().ToLowerInvariant(), l.Label, l.Unit,
                     l.Min, l.Max, Room.Levers.ValueOf(l), l.Persistent) { Subject = l.Subject }).ToList();
             submitted = Room.PendingOf(seat.Id);
+            policiesLeft = Room.PoliciesLeftFor(seat.Id);
             log = Room.Log;
         }
         finally { _gate.Release(); }
         var headline = country is { } c ? await HeadlineAsync(c, log) : null;
         var news = log.Where(d => d.By == "instructor" || d.Country == country).TakeLast(12)
             .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").Reverse().ToList();
-        return new StudentView(seatInfo, State(), headline, levers, submitted, news);
+        return new StudentView(seatInfo, State(), headline, levers, submitted, news) { PoliciesLeft = policiesLeft };
     }
 
     /// <summary>
