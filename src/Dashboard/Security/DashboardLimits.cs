@@ -216,7 +216,7 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
 
     void Rate(ConcurrentDictionary<string, Queue<DateTimeOffset>> windows, string client, int perMinute, string field, string what)
     {
-        Sweep(windows);
+        Sweep();
         var q = windows.GetOrAdd(client, _ => new Queue<DateTimeOffset>());
         lock (q)
         {
@@ -228,12 +228,13 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
 
     /// <summary>Addresses whose window is past are forgotten, at most once a minute and only when many are kept: a window per
     /// address ever seen would otherwise grow with every address that calls (a network can present thousands).</summary>
-    void Sweep(ConcurrentDictionary<string, Queue<DateTimeOffset>> windows)
+    void Sweep()
     {
         var now = time.GetUtcNow().UtcTicks;
         var last = Interlocked.Read(ref _lastSweep);
-        // One caller sweeps; the others go on.
-        if (windows.Count < SweepAbove || now - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref _lastSweep, now, last) != last) return;
+        // One caller sweeps both kinds of window; the others go on.
+        if (WindowsKept < SweepAbove || now - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref _lastSweep, now, last) != last) return;
+        foreach (var windows in new[] { _joins, _guesses })
         foreach (var (key, q) in windows)
         {
             bool empty;
