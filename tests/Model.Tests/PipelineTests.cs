@@ -43,6 +43,28 @@ public class PipelineTests
     }
 
     [Fact]
+    public void A_batch_books_as_its_shipments_one_by_one()
+    {
+        var rng = new Random(777);
+        var batched = new Pipeline();
+        var single = new Pipeline();
+        for (int tick = 0; tick < 1000; tick++)
+        {
+            // A tick's fills: several on the same days and lots (they merge), on days before and after those already booked.
+            var batch = new Shipment[rng.Next(0, 40)];
+            for (int k = 0; k < batch.Length; k++)
+                batch[k] = new Shipment(rng.Next(3) == 0 ? "oxide" : "dy", rng.Next(3) == 0 ? "CN" : "AU", rng.NextDouble(), tick + rng.Next(1, 12) * 5);
+            batched.Book(batch);
+            foreach (var sh in batch) single.Book(sh);
+            Assert.Equal(single.ToList(), batched.ToList()); // record equality: the same quantities, merged in the same order
+            var state = new FirmState { Pipeline = batched };
+            Procurement.Arrive(state, tick);
+            Procurement.Arrive(new FirmState { Pipeline = single }, tick);
+        }
+        Assert.True(single.Count > 50);
+    }
+
+    [Fact]
     public void Round_trips_through_json_and_removes_an_entry()
     {
         var p = new Pipeline();

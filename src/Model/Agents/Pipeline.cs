@@ -94,18 +94,72 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     /// </summary>
     public void Book(Shipment sh)
     {
-        var end = After(sh.ArrivalTick);
-        for (int i = end - 1; i >= 0; i--)
+        if (!MergeIntoDay(sh)) Insert(After(sh.ArrivalTick), LotOf(sh.Commodity, sh.Origin), sh);
+    }
+
+    // Scratch for the bookings of one batch that start entries (per thread: pipelines are settled one at a time on a thread).
+    [ThreadStatic] static Entry[]? _staged;
+    [ThreadStatic] static long[]? _stagedOrder;
+
+    /// <summary>
+    /// Books <paramref name="shipments"/> as <see cref="Book(Shipment)"/> would one after another (the same merges, in the same
+    /// order: the same bits), but inserts the entries they start in one pass from the back: a tick's fills arrive on days
+    /// spread over the next weeks, and inserting each one moved every entry due after it (≈8% of the default year's CPU
+    /// samples, with ≈480 entries a manufacturer; Dec 2026).
+    /// </summary>
+    public void Book(ReadOnlySpan<Shipment> shipments)
+    {
+        var staged = _staged ??= new Entry[16];
+        var n = 0;
+        foreach (var sh in shipments)
+        {
+            if (MergeIntoDay(sh)) continue;
+            var merged = false;
+            for (int p = 0; p < n && !merged; p++)
+            {
+                ref var e = ref staged[p];
+                if (e.ArrivalTick == sh.ArrivalTick && _lots[e.Lot].Commodity == sh.Commodity && _lots[e.Lot].Origin == sh.Origin)
+                {
+                    e.Quantity += sh.Quantity;
+                    merged = true;
+                }
+            }
+            if (merged) continue;
+            if (n == staged.Length) Array.Resize(ref staged, 2 * n);
+            staged[n++] = new Entry { Quantity = sh.Quantity, ArrivalTick = sh.ArrivalTick, Lot = LotOf(sh.Commodity, sh.Origin) };
+        }
+        _staged = staged;
+        if (n == 0) return;
+        // In arrival order, keeping the booking order within a day (the key's low half): unique keys, so an unstable sort is stable.
+        var order = _stagedOrder is { } o && o.Length >= n ? o : _stagedOrder = new long[Math.Max(16, staged.Length)];
+        for (int p = 0; p < n; p++) order[p] = ((long)staged[p].ArrivalTick << 32) | (uint)p;
+        order.AsSpan(0, n).Sort();
+        while (_ring.Length < _count + n) Grow();
+        // Merged from the back: a new entry goes after the entries already due the same tick, as Book puts it.
+        int i = _count - 1, j = n - 1;
+        for (int w = _count + n - 1; j >= 0; w--)
+        {
+            ref readonly var next = ref staged[(int)(order[j] & 0xFFFFFFFF)];
+            if (i >= 0 && _ring[Slot(i)].ArrivalTick > next.ArrivalTick) _ring[Slot(w)] = _ring[Slot(i--)];
+            else { _ring[Slot(w)] = next; j--; }
+        }
+        _count += n;
+    }
+
+    /// <summary>Adds the shipment to the entry due the same tick with its commodity and origin, if there is one.</summary>
+    bool MergeIntoDay(in Shipment sh)
+    {
+        for (int i = After(sh.ArrivalTick) - 1; i >= 0; i--)
         {
             ref var e = ref _ring[Slot(i)];
             if (e.ArrivalTick != sh.ArrivalTick) break;
             if (_lots[e.Lot].Commodity == sh.Commodity && _lots[e.Lot].Origin == sh.Origin)
             {
                 e.Quantity += sh.Quantity;
-                return;
+                return true;
             }
         }
-        Insert(end, LotOf(sh.Commodity, sh.Origin), sh);
+        return false;
     }
 
     /// <summary>The index after the last entry due by <paramref name="tick"/> (a binary search: entries are in arrival order).</summary>

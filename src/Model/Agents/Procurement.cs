@@ -117,17 +117,22 @@ public static class Procurement
     /// stockpile of 10⁻⁹ t that sold once at ≈4× set Japan's magnet maker's input price and it cut output 13% the next day
     /// (japan-cutoff-3m, precaution off, no stockpile: $444 m became $332 m).
     /// </summary>
+    [ThreadStatic] static Shipment[]? _shipments;
+
     public static IReadOnlyList<ImportLead> Receive(FirmState s, IReadOnlyList<Fill> bought, double learning, int tick,
         IReadOnlyDictionary<string, double> recipe, double rate)
     {
         if (bought.Count == 0) return [];
         List<ImportLead>? imports = null;
         // Index loops: a foreach over the interface would allocate an enumerator each time.
+        var shipments = _shipments is { } sc && sc.Length >= bought.Count ? sc : _shipments = new Shipment[Math.Max(16, bought.Count)];
         for (int i = 0; i < bought.Count; i++)
         {
             var f = bought[i];
-            s.Pipeline.Book(new Shipment(f.Commodity, f.Origin, f.Quantity, f.ArrivalTick));
+            shipments[i] = new Shipment(f.Commodity, f.Origin, f.Quantity, f.ArrivalTick);
         }
+        s.Pipeline.Book(shipments.AsSpan(0, bought.Count));
+        shipments.AsSpan(0, bought.Count).Clear(); // no strings kept alive by the scratch
         // Per commodity, in ordinal order; fills keep their market order within a commodity (a stable float sum). The next
         // commodity is the least one above the last done: no list per call (a firm buys one or two commodities).
         string? done = null;
