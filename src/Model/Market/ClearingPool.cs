@@ -4,8 +4,7 @@ using System.Numerics;
 namespace MarketSim.Model.Market;
 
 /// <summary>
-/// The pools one market's clearing rents its scratch arrays from (<see cref="RentedArrays"/>, <see cref="PooledList{T}"/>,
-/// <see cref="FillBook"/>), one per element type, kept with the market's state (<see cref="MarketState.Pools"/>, never
+/// The pools one market's clearing rents its scratch arrays from (<see cref="RentedArrays"/>, <see cref="PooledList{T}"/>), one per element type, kept with the market's state (<see cref="MarketState.Pools"/>, never
 /// persisted): the market reuses its own arrays tick after tick, and they go when its session does. Not ArrayPool.Shared:
 /// that keeps a returned array in the returning thread's own slot as well as in per-core stacks, and a market grain clears
 /// on whichever pool thread runs it, so each large array came to be kept once per thread (a heap dump of the 10k Orleans
