@@ -58,4 +58,28 @@ public class PriceFloorTests
         Assert.Null(fills.Single(f => f.SellerId == "us-reserve").SubsidyPayer);
         Assert.True(fills.Single(f => f.SellerId == "us-sep").Subsidy > 0);
     }
+
+    [Theory]
+    [InlineData("a-jp", "b-club")]
+    [InlineData("z-jp", "b-club")]
+    public void Floors_at_the_same_level_share_the_top_up_whatever_their_names(string jpOnly, string club)
+    {
+        // A Japanese floor and a Japanese–Korean club's floor at the same level cover the US producer: each pays half of its
+        // top-up (Japan half, the club the other half by GDP), whichever id sorts first (before Dec 2026 the first took it all).
+        PriceFloor[] floors =
+        [
+            new() { Id = jpOnly, Start = 0, Club = ["JP"], Excluded = ["CN"], Floors = new Dictionary<string, double> { ["oxide"] = 1500 } },
+            new() { Id = club, Start = 0, Club = ["JP", "KR"], Excluded = ["CN"], Floors = new Dictionary<string, double> { ["oxide"] = 1500 } },
+        ];
+        var world = Make(policies: floors);
+        var session = SessionRules.Initialise(world);
+        var plan = SessionRules.Begin(world, session);
+        var result = MarketClearing.Clear(world, MarketClearing.Initialise(world, world.Commodity("oxide")), 0, Asks, [Bid("jp-buyer", "JP", 20)], plan.InForce, 1);
+        var frame = SessionRules.Finish(world, session, plan, [result], new ReportTotals());
+        var total = 5 * 500.0;
+        var gdp = world.Country("JP").Gdp + world.Country("KR").Gdp;
+        Assert.Equal(total / 2 + total / 2 * world.Country("JP").Gdp / gdp, frame.Fiscal.Single(r => r.Country == "JP").Cost, 6);
+        Assert.Equal(total / 2 * world.Country("KR").Gdp / gdp, frame.Fiscal.Single(r => r.Country == "KR").Cost, 6);
+        Assert.Equal(total, frame.Accounts.Single(r => r.Country == "US").FloorSubsidy, 6); // topped up once, not twice
+    }
 }

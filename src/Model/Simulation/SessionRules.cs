@@ -325,16 +325,23 @@ public static class SessionRules
         var fiscalToday = new Dictionary<string, double>();
         void Charge(string c, double v) => fiscalToday[c] = fiscalToday.GetValueOrDefault(c) + v;
         foreach (var x in reports.Fiscal.OrderBy(x => x.Country, Ord)) Charge(x.Country, x.Cost.Value);
+        var floorsInForce = plan.InForce.OfType<PriceFloor>().OrderBy(p => p.Id, Ord).ToList(); // the versions in force today
         foreach (var f in fills.Where(f => f.Subsidy > 0 && f.SubsidyPayer is not null))
         {
-            var floor = plan.InForce.OfType<PriceFloor>().First(p => p.Id == f.SubsidyPayer); // the version in force today
-            var amount = f.Subsidy * f.Quantity;
-            if (floor.Club.Contains(f.SellerCountry)) Charge(f.SellerCountry, amount);
-            else
+            // The highest floor covering the seller tops it up; floors at that same level share the top-up equally, so who pays
+            // does not turn on the floors' names (the market names the first of them by id as the fill's payer).
+            var level = floorsInForce.Where(p => p.Covers(f.Commodity, f.SellerCountry)).Max(p => p.Floors[f.Commodity]);
+            var tied = floorsInForce.Where(p => p.Covers(f.Commodity, f.SellerCountry) && p.Floors[f.Commodity] == level).ToList();
+            var amount = f.Subsidy * f.Quantity / tied.Count;
+            foreach (var floor in tied)
             {
-                // Shared by the club in proportion to GDP: a modelling assumption.
-                var gdp = floor.Club.Sum(c => world.Country(c).Gdp);
-                foreach (var c in floor.Club) Charge(c, amount * world.Country(c).Gdp / gdp);
+                if (floor.Club.Contains(f.SellerCountry)) Charge(f.SellerCountry, amount);
+                else
+                {
+                    // Shared by the club in proportion to GDP: a modelling assumption.
+                    var gdp = floor.Club.Sum(c => world.Country(c).Gdp);
+                    foreach (var c in floor.Club) Charge(c, amount * world.Country(c).Gdp / gdp);
+                }
             }
         }
         // An export rent the state holds (`rent_to: state`, as an export tax) is its revenue: a negative fiscal cost.
