@@ -46,9 +46,9 @@ public sealed class SerializationTests
             Assert.Equal(System.Text.Json.JsonSerializer.Serialize(value, Exact), System.Text.Json.JsonSerializer.Serialize(back, Exact));
         }
         var fills = new[] { new Fill("b", "JP", "s", "CN", "oxide", "CN", MarketSim.Model.Scenario.EndUse.Military, 1.0 / 3, 0.1 + 0.2, 7, 0, null, 3, 23) { Rent = 1e-300, RentHolder = "state" } };
-        var settlement = new AgentSettlement(3, fills, [], 0.5) { Disruptions = [new Disruption("b", "oxide", "CN", 0.25)] };
+        var settlement = new AgentSettlement(3, fills, [], 0.5) { Disruptions = [new Disruption("b", "oxide", "CN", 0.25)], Applied = [new Applied("b", "oxide", 1.0 / 3)] };
         var report = new AgentReport("b", "JP", "automotive", 1.5, 0.25, [new InputShortage("oxide", 2, 1.0 / 7)], [KeyValuePair.Create("oxide", 12.5)], 0) { ValueAddedMade = Math.PI };
-        var result = new ClearingResult("oxide", fills, [new SegmentPrice("oxide", "world", 5e4)], []) { Disruptions = settlement.Disruptions };
+        var result = new ClearingResult("oxide", fills, [new SegmentPrice("oxide", "world", 5e4)], []) { Disruptions = settlement.Disruptions, Applied = settlement.Applied };
         foreach (object value in new object[] { settlement, report, result })
             Assert.Equal(System.Text.Json.JsonSerializer.Serialize(value, Exact), System.Text.Json.JsonSerializer.Serialize(RoundTrip(value), Exact));
     }
@@ -86,7 +86,8 @@ public sealed class SerializationTests
         var frames = runner.Run(180).ToList();
         var (firms, countries, markets) = runner.States;
         Assert.Contains(firms, f => f.Pipeline.Count > 100 && f.Unfilled.Count > 0);
-        Assert.Contains(markets, m => m.LicenceValidUntil.Count > 0 && m.LicenceDelay.Count > 0);
+        Assert.Contains(markets, m => m.LicenceValidUntil.Count > 0 && m.LicenceDelay.Count > 0 && m.LicenceInFlight.Count > 0);
+        Assert.Contains(firms, f => f.Applied.Count > 0);
         Assert.All(markets, m => Assert.True(m.PriceWindow.Count > 0 && m.PriceWindowTick == 179)); // 30-day price windows
         var copier = new ServiceCollection().AddMarketSimSerialization().BuildServiceProvider().GetRequiredService<DeepCopier>();
         // The window's arrays are written in place each tick, so a copy (a checkpoint held in memory) must not share them.

@@ -161,6 +161,21 @@ public sealed class DisruptionConverter : IConverter<Disruption, DisruptionSurro
 }
 
 [GenerateSerializer]
+public struct AppliedSurrogate
+{
+    [Id(0)] public string BuyerId;
+    [Id(1)] public string Commodity;
+    [Id(2)] public double Quantity;
+}
+
+[RegisterConverter]
+public sealed class AppliedConverter : IConverter<Applied, AppliedSurrogate>
+{
+    public Applied ConvertFromSurrogate(in AppliedSurrogate s) => new(s.BuyerId, s.Commodity, s.Quantity);
+    public AppliedSurrogate ConvertToSurrogate(in Applied v) => new() { BuyerId = v.BuyerId, Commodity = v.Commodity, Quantity = v.Quantity };
+}
+
+[GenerateSerializer]
 public struct AgentSettlementSurrogate
 {
     [Id(0)] public int Tick;
@@ -168,16 +183,18 @@ public struct AgentSettlementSurrogate
     [Id(2)] public Fill[] Sold;
     [Id(3)] public double CapacityAdded;
     [Id(4)] public Disruption[] Disruptions;
+    [Id(5)] public Applied[] Applied;
 }
 
 [RegisterConverter]
 public sealed class AgentSettlementConverter : IConverter<AgentSettlement, AgentSettlementSurrogate>
 {
-    public AgentSettlement ConvertFromSurrogate(in AgentSettlementSurrogate s) => new(s.Tick, s.Bought, s.Sold, s.CapacityAdded) { Disruptions = s.Disruptions };
+    public AgentSettlement ConvertFromSurrogate(in AgentSettlementSurrogate s) =>
+        new(s.Tick, s.Bought, s.Sold, s.CapacityAdded) { Disruptions = s.Disruptions, Applied = s.Applied ?? [] };
     public AgentSettlementSurrogate ConvertToSurrogate(in AgentSettlement v) => new()
     {
         Tick = v.Tick, Bought = Surrogates.Array(v.Bought), Sold = Surrogates.Array(v.Sold), CapacityAdded = v.CapacityAdded,
-        Disruptions = Surrogates.Array(v.Disruptions),
+        Disruptions = Surrogates.Array(v.Disruptions), Applied = Surrogates.Array(v.Applied),
     };
 }
 
@@ -279,16 +296,18 @@ public struct ClearingResultSurrogate
     [Id(2)] public SegmentPrice[] Prices;
     [Id(3)] public SegmentPrice[] NextPrices;
     [Id(4)] public Disruption[] Disruptions;
+    [Id(5)] public Applied[] Applied;
 }
 
 [RegisterConverter]
 public sealed class ClearingResultConverter : IConverter<ClearingResult, ClearingResultSurrogate>
 {
-    public ClearingResult ConvertFromSurrogate(in ClearingResultSurrogate s) => new(s.Commodity, s.Fills, s.Prices, s.NextPrices) { Disruptions = s.Disruptions };
+    public ClearingResult ConvertFromSurrogate(in ClearingResultSurrogate s) =>
+        new(s.Commodity, s.Fills, s.Prices, s.NextPrices) { Disruptions = s.Disruptions, Applied = s.Applied ?? [] };
     public ClearingResultSurrogate ConvertToSurrogate(in ClearingResult v) => new()
     {
         Commodity = v.Commodity, Fills = Surrogates.Array(v.Fills), Prices = Surrogates.Array(v.Prices), NextPrices = Surrogates.Array(v.NextPrices),
-        Disruptions = Surrogates.Array(v.Disruptions),
+        Disruptions = Surrogates.Array(v.Disruptions), Applied = Surrogates.Array(v.Applied),
     };
 }
 

@@ -84,6 +84,8 @@ public struct FirmStateSurrogate
     [Id(20)] public int MarginDays;
     [Id(21)] public List<Expansion> Expansions;
     [Id(22)] public Dictionary<string, double> TariffRate;
+    [Id(23)] public Dictionary<string, double> Applied;
+    [Id(24)] public Dictionary<string, double> ExpectedWait;
 }
 
 [RegisterConverter]
@@ -96,7 +98,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         TargetCapacity = s.TargetCapacity, PlannedRate = s.PlannedRate, ExpectedSales = s.ExpectedSales, CumulativeLoss = s.CumulativeLoss,
         Risk = s.Risk, QualifiedFrom = s.QualifiedFrom, Precaution = s.Precaution, ControlledSince = s.ControlledSince,
         IntensityLow = s.IntensityLow, MilitarySalesShare = s.MilitarySalesShare, MarginDays = s.MarginDays, Expansions = s.Expansions,
-        TariffRate = s.TariffRate ?? new(),
+        TariffRate = s.TariffRate ?? new(), Applied = s.Applied ?? new(), ExpectedWait = s.ExpectedWait ?? new(),
     };
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()
@@ -106,7 +108,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         TargetCapacity = v.TargetCapacity, PlannedRate = v.PlannedRate, ExpectedSales = v.ExpectedSales, CumulativeLoss = v.CumulativeLoss,
         Risk = v.Risk, QualifiedFrom = v.QualifiedFrom, Precaution = v.Precaution, ControlledSince = v.ControlledSince,
         IntensityLow = v.IntensityLow, MilitarySalesShare = v.MilitarySalesShare, MarginDays = v.MarginDays, Expansions = v.Expansions,
-        TariffRate = v.TariffRate,
+        TariffRate = v.TariffRate, Applied = v.Applied, ExpectedWait = v.ExpectedWait,
     };
 }
 
@@ -150,6 +152,7 @@ public struct MarketStateSurrogate
     [Id(9)] public Dictionary<string, double[]> PriceWindow;
     [Id(10)] public int PriceWindowTick;
     [Id(11)] public Dictionary<string, double[]> SellerWindow;
+    [Id(12)] public Dictionary<string, double> LicenceInFlight;
 }
 
 [RegisterConverter]
@@ -158,7 +161,7 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
     public MarketState ConvertFromSurrogate(in MarketStateSurrogate s) => new()
     {
         Commodity = s.Commodity, Prices = s.Prices, LicenceBlockedUntil = s.LicenceBlockedUntil, LicenceValidUntil = s.LicenceValidUntil,
-        LicenceDelay = s.LicenceDelay, LicenceLeft = s.LicenceLeft, LicenceRefusedDays = s.LicenceRefusedDays,
+        LicenceDelay = s.LicenceDelay, LicenceLeft = s.LicenceLeft, LicenceRefusedDays = s.LicenceRefusedDays, LicenceInFlight = s.LicenceInFlight,
         DeclaredBacklog = s.DeclaredBacklog, QuotaUsed = s.QuotaUsed, PriceWindow = s.PriceWindow, PriceWindowTick = s.PriceWindowTick,
         SellerWindow = s.SellerWindow,
     };
@@ -166,7 +169,7 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
     public MarketStateSurrogate ConvertToSurrogate(in MarketState v) => new()
     {
         Commodity = v.Commodity, Prices = v.Prices, LicenceBlockedUntil = v.LicenceBlockedUntil, LicenceValidUntil = v.LicenceValidUntil,
-        LicenceDelay = v.LicenceDelay, LicenceLeft = v.LicenceLeft, LicenceRefusedDays = v.LicenceRefusedDays,
+        LicenceDelay = v.LicenceDelay, LicenceLeft = v.LicenceLeft, LicenceRefusedDays = v.LicenceRefusedDays, LicenceInFlight = v.LicenceInFlight,
         DeclaredBacklog = v.DeclaredBacklog, QuotaUsed = v.QuotaUsed, PriceWindow = v.PriceWindow, PriceWindowTick = v.PriceWindowTick,
         SellerWindow = v.SellerWindow,
     };

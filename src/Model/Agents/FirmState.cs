@@ -16,6 +16,9 @@ public sealed class FirmState
     /// <summary>Material on its way, in arrival order, one entry per arrival tick, input and origin lot (Pipeline.Book).</summary>
     public Pipeline Pipeline { get; set; } = new();
     public Dictionary<string, double> ExpectedLeadTime { get; set; } = new();
+    /// <summary>The part of <see cref="ExpectedLeadTime"/> that is a licence's wait (application to shipping), learnt from the
+    /// same fills (no entry until a licensed fill): what it has applied for counts as on order up to this many days' use.</summary>
+    public Dictionary<string, double> ExpectedWait { get; set; } = new();
     /// <summary>Input → the unfilled parts of its orders, oldest first (Agents/OpenOrders.cs: measures lead time, decides nothing).</summary>
     public Dictionary<string, List<OpenOrder>> Unfilled { get; set; } = new();
     /// <summary>θ: input use per unit relative to the bill of materials (thrift and substitution).</summary>
@@ -52,6 +55,9 @@ public sealed class FirmState
     public int MarginDays { get; set; }
     /// <summary>Producers: capacity expansions decided, each with its decision tick and size (Agents/Investment.cs).</summary>
     public List<Expansion> Expansions { get; set; } = new();
+    /// <summary>Input → what it has applied for under a licence and not had decided (the markets' last report,
+    /// <see cref="Market.Applied"/>): on order, in its order-up-to position (Procurement.BidFor).</summary>
+    public Dictionary<string, double> Applied { get; set; } = new();
 }
 
 /// <summary>Capacity a producer decided to add at DecidedTick; it comes online after the lead time along an S-shaped ramp.</summary>
@@ -62,4 +68,6 @@ public sealed record AgentSettlement(int Tick, IReadOnlyList<Market.Fill> Bought
 {
     /// <summary>What the agent met at each supplier country a policy touched this tick (learnt into its risk estimates).</summary>
     public IReadOnlyList<Market.Disruption> Disruptions { get; init; } = [];
+    /// <summary>What it has applied for under licences and not had decided, per input (the markets' report: counted as on order).</summary>
+    public IReadOnlyList<Market.Applied> Applied { get; init; } = [];
 }

@@ -35,6 +35,16 @@ public static class Procurement
 
     public static double InTransit(FirmState s, string commodity) => s.Pipeline.Quantity(commodity);
 
+    /// <summary>The markets' report of what the firm has applied for and not had decided (<see cref="Applied"/>), replacing the
+    /// last: an input no market reports has none in flight.</summary>
+    public static void NoteApplied(FirmState s, IReadOnlyList<Applied> applied)
+    {
+        if (applied.Count == 0 && s.Applied.Count == 0) return;
+        s.Applied.Clear();
+        for (int i = 0; i < applied.Count; i++)
+            if (applied[i].Quantity > 0) s.Applied[applied[i].Commodity] = s.Applied.GetValueOrDefault(applied[i].Commodity) + applied[i].Quantity;
+    }
+
     /// <summary>Splits an order into civil and military bids by the buyer's military share of output.</summary>
     public static void AddBids(List<Bid> bids, string buyerId, string country, string commodity, double quantity, double limit, double militaryShare,
         IReadOnlyDictionary<string, double>? premium = null, IReadOnlyList<string>? unqualified = null, double normal = 0, string? sector = null,
@@ -59,7 +69,12 @@ public static class Procurement
         var cover = SupplierRisk.CoverDays(s, world.Buyers, commodity, ownCoverDays);
         var leadTime = s.ExpectedLeadTime.GetValueOrDefault(commodity);
         var onHand = Stock.Total(s.Inputs.GetValueOrDefault(commodity));
-        var inTransit = InTransit(s, commodity);
+        // What it has applied for under a licence and not had decided is on order too, up to the wait its expected lead time
+        // holds (W, learnt with it: a licensed fill teaches application to arrival): a position without it fell short of the
+        // target by that wait for good, and the gap was posted every tick as want (docs/MODEL.md, Licences). No more than W:
+        // a wait it has not learnt yet (the first decision's) or supply it buys elsewhere is not in its target either.
+        var applied = Math.Min(s.Applied.GetValueOrDefault(commodity), dailyUse * s.ExpectedWait.GetValueOrDefault(commodity));
+        var inTransit = InTransit(s, commodity) + applied;
         var order = OrderUpTo(dailyUse, cover, leadTime, onHand, inTransit, extra, ceiling);
         // What it would order at its own cover: the part an oversubscribed seller serves before precautionary stock (Rationing).
         var baseOrder = Math.Min(order, OrderUpTo(dailyUse, ownCoverDays, leadTime, onHand, inTransit, extra, ceiling));
@@ -146,7 +161,7 @@ public static class Procurement
             }
             if (k is null) break;
             done = k;
-            double q = 0, value = 0, days = 0, tariff = 0, regular = 0;
+            double q = 0, value = 0, days = 0, tariff = 0, regular = 0, wait = 0;
             for (int i = 0; i < bought.Count; i++)
             {
                 var f = bought[i];
@@ -160,6 +175,7 @@ public static class Procurement
                 if (f.Urgent) continue;
                 regular += f.Quantity;
                 days += f.Quantity * (f.ArrivalTick - f.OrderTick);
+                wait += f.Quantity * Math.Max(0, tick - f.OrderTick);
             }
             if (q <= 0) continue;
             var use = recipe.GetValueOrDefault(k) * s.Intensity.GetValueOrDefault(k, 1) * rate;
@@ -176,6 +192,9 @@ public static class Procurement
             {
                 var l = s.ExpectedLeadTime.GetValueOrDefault(k);
                 s.ExpectedLeadTime[k] = l + learning * (days / regular - l);
+                // The part of it that is a licence's wait (fill tick − order tick: the licence delay, 0 without one), learnt alike.
+                var w = s.ExpectedWait.GetValueOrDefault(k);
+                if (w > 0 || wait > 0) s.ExpectedWait[k] = w + learning * (wait / regular - w);
             }
 
             // Every fill of the tick meets the oldest open orders alike (no seller fills a particular order): one mean wait.

@@ -156,6 +156,7 @@ public static class SupplierRisk
     public static void AfterTick(ScenarioSpec world, FirmState s, string country, IEnumerable<string> inputs, AgentSettlement st, TickContext ctx)
     {
         Learn(s, world.Buyers, st.Disruptions);
+        Procurement.NoteApplied(s, st.Applied);
         foreach (var k in inputs)
         {
             Qualify(world, s, k, st.Tick);

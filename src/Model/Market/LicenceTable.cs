@@ -18,14 +18,25 @@ internal sealed class LicenceTable
         public bool HasDelay; public int Delay;
         public bool HasLeft; public double Left;
         public bool HasRefused; public int RefusedDays;
+        /// <summary>The requirement its application in flight covers: the licensed normal requirement × the days until its decision
+        /// (none after a refusal).</summary>
+        public bool HasFlight; public double Flight;
     }
 
     readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
     // By control, then buyer: ordinal string keys hash without randomisation, and the (buyer, control) tuple key this replaces
     // hashed both strings with the default comparer on every lookup (8% of the 100k world's magnet clearing).
-    readonly Dictionary<string, Dictionary<string, int[]>> _byParts = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Applicants> _byParts = new(StringComparer.Ordinal);
+
+    /// <summary>A licensing state's applicants: each buyer's ids by application (−1 where none is known yet), and the buyers in
+    /// ordinal order, sorted again only when one is added.</summary>
+    sealed class Applicants
+    {
+        public readonly Dictionary<string, int[]> ByBuyer = new(StringComparer.Ordinal);
+        public string[]? Sorted;
+    }
     Entry[] _entries = new Entry[16];
-    int _blocked, _valid, _delays, _lefts, _refused;
+    int _blocked, _valid, _delays, _lefts, _refused, _flights;
 
     /// <summary>Changed since the maps were last written from it.</summary>
     public bool Dirty { get; private set; }
@@ -44,7 +55,7 @@ internal sealed class LicenceTable
     // A dirty table is ahead of its maps; a clean one matches them unless someone changed them (their sizes say so).
     bool Matches(MarketState s) =>
         Dirty || (_blocked == s.BlockedMap.Count && _valid == s.ValidMap.Count && _delays == s.DelayMap.Count
-            && _lefts == s.LeftMap.Count && _refused == s.RefusedMap.Count);
+            && _lefts == s.LeftMap.Count && _refused == s.RefusedMap.Count && _flights == s.FlightMap.Count);
 
     static LicenceTable Build(MarketState s)
     {
@@ -54,6 +65,7 @@ internal sealed class LicenceTable
         foreach (var (k, v) in s.DelayMap) t.SetDelay(t.IdOf(k), v);
         foreach (var (k, v) in s.LeftMap) t.SetLeft(t.IdOf(k), v);
         foreach (var (k, v) in s.RefusedMap) t.SetRefused(t.IdOf(k), v);
+        foreach (var (k, v) in s.FlightMap) t.SetFlight(t.IdOf(k), v);
         t.Dirty = false;
         return t;
     }
@@ -66,10 +78,10 @@ internal sealed class LicenceTable
         for (int id = 0; id < Count; id++)
         {
             ref var e = ref _entries[id];
-            if (e.Blocked || e.Valid || e.HasDelay || e.HasLeft || e.HasRefused) ids.Add(id);
+            if (e.Blocked || e.Valid || e.HasDelay || e.HasLeft || e.HasRefused || e.HasFlight) ids.Add(id);
         }
         ids.Sort((x, y) => string.CompareOrdinal(_entries[x].Key, _entries[y].Key));
-        s.BlockedMap.Clear(); s.ValidMap.Clear(); s.DelayMap.Clear(); s.LeftMap.Clear(); s.RefusedMap.Clear();
+        s.BlockedMap.Clear(); s.ValidMap.Clear(); s.DelayMap.Clear(); s.LeftMap.Clear(); s.RefusedMap.Clear(); s.FlightMap.Clear();
         foreach (var id in ids)
         {
             ref var e = ref _entries[id];
@@ -78,11 +90,22 @@ internal sealed class LicenceTable
             if (e.HasDelay) s.DelayMap[e.Key] = e.Delay;
             if (e.HasLeft) s.LeftMap[e.Key] = e.Left;
             if (e.HasRefused) s.RefusedMap[e.Key] = e.RefusedDays;
+            if (e.HasFlight) s.FlightMap[e.Key] = e.Flight;
         }
         Dirty = false;
     }
 
+    /// <summary>A key from the persisted maps: its id, also filed under its buyer and state (as IdsOf files them).</summary>
     int IdOf(string key)
+    {
+        var parts = Parts(key);
+        var id = IdOfKey(key);
+        var ids = IdsArray(parts.Buyer, parts.Exporter, parts.Application + 1);
+        ids[parts.Application] = id;
+        return id;
+    }
+
+    int IdOfKey(string key)
     {
         if (_byKey.TryGetValue(key, out var id)) return id;
         id = Count++;
@@ -92,19 +115,63 @@ internal sealed class LicenceTable
         return id;
     }
 
+    /// <summary>A persisted key's parts: "buyer|exporter" is application 0, "buyer|exporter|j" application j, read from the
+    /// right (exporters are country ids; a buyer's id may hold '|').</summary>
+    static (string Buyer, string Exporter, int Application) Parts(string key)
+    {
+        var cut = key.LastIndexOf('|');
+        if (cut < 0) return (key, "", 0);
+        var last = key[(cut + 1)..];
+        var head = key[..cut];
+        if (int.TryParse(last, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var j)
+            && head.LastIndexOf('|') is var c2 and >= 0)
+            return (head[..c2], head[(c2 + 1)..], j);
+        return (head, last, 0);
+    }
+
     /// <summary>The ids of "buyer|exporter" (application 0) and "buyer|exporter|j" for each application j below
     /// <paramref name="applications"/> (at least), in one array kept across ticks, so the parts of an order look their ids up
     /// once; a key string is built only the first time it is needed.</summary>
     public int[] IdsOf(string buyer, string control, int applications)
     {
-        if (!_byParts.TryGetValue(control, out var byBuyer)) _byParts[control] = byBuyer = new(StringComparer.Ordinal);
-        if (byBuyer.TryGetValue(buyer, out var ids) && ids.Length >= applications) return ids;
+        var ids = IdsArray(buyer, control, applications);
+        for (int j = 0; j < applications; j++)
+            if (ids[j] < 0) ids[j] = IdOfKey(buyer + "|" + control + (j == 0 ? "" : "|" + j));
+        return ids;
+    }
+
+    /// <summary>The buyer's ids under the state, at least <paramref name="applications"/> long (new places −1).</summary>
+    int[] IdsArray(string buyer, string control, int applications)
+    {
+        if (!_byParts.TryGetValue(control, out var applicants)) _byParts[control] = applicants = new();
+        if (applicants.ByBuyer.TryGetValue(buyer, out var ids) && ids.Length >= applications) return ids;
+        if (ids is null) applicants.Sorted = null;
         var known = ids ?? [];
         ids = new int[applications];
         known.CopyTo(ids, 0);
-        for (int j = known.Length; j < applications; j++) ids[j] = IdOf(buyer + "|" + control + (j == 0 ? "" : "|" + j));
-        byBuyer[buyer] = ids;
+        Array.Fill(ids, -1, known.Length, applications - known.Length);
+        applicants.ByBuyer[buyer] = ids;
         return ids;
+    }
+
+    /// <summary>For each buyer (in ordinal order) that has applied to <paramref name="control"/>, what its applications in flight
+    /// cover (<see cref="Entry.Flight"/>), added in application order: the same sum whatever order the table met them in.</summary>
+    public IEnumerable<(string Buyer, double InFlight)> InFlight(string control)
+    {
+        if (!_byParts.TryGetValue(control, out var applicants)) yield break;
+        if (applicants.Sorted is null)
+        {
+            applicants.Sorted = new string[applicants.ByBuyer.Count];
+            applicants.ByBuyer.Keys.CopyTo(applicants.Sorted, 0);
+            Array.Sort(applicants.Sorted, StringComparer.Ordinal);
+        }
+        foreach (var buyer in applicants.Sorted)
+        {
+            double sum = 0;
+            foreach (var id in applicants.ByBuyer[buyer])
+                if (id >= 0 && _entries[id].HasFlight && _entries[id].Flight > 0) sum += _entries[id].Flight;
+            if (sum > 0) yield return (buyer, sum);
+        }
     }
 
     public void SetBlocked(int id, int until) { ref var e = ref _entries[id]; if (!e.Blocked) _blocked++; e.Blocked = true; e.BlockedUntil = until; Dirty = true; }
@@ -112,6 +179,8 @@ internal sealed class LicenceTable
     public void SetDelay(int id, int delay) { ref var e = ref _entries[id]; if (!e.HasDelay) _delays++; e.HasDelay = true; e.Delay = delay; Dirty = true; }
     public void SetLeft(int id, double left) { ref var e = ref _entries[id]; if (!e.HasLeft) _lefts++; e.HasLeft = true; e.Left = left; Dirty = true; }
     public void SetRefused(int id, int days) { ref var e = ref _entries[id]; if (!e.HasRefused) _refused++; e.HasRefused = true; e.RefusedDays = days; Dirty = true; }
+    public void SetFlight(int id, double days) { ref var e = ref _entries[id]; if (!e.HasFlight) _flights++; e.HasFlight = true; e.Flight = days; Dirty = true; }
+    public void ClearFlight(int id) { ref var e = ref _entries[id]; if (e.HasFlight) _flights--; e.HasFlight = false; Dirty = true; }
     /// <summary>A shipment drawn down an approval's volume.</summary>
     public void DrawDown(int id, double q) { _entries[id].Left -= q; Dirty = true; }
     public void ClearBlocked(int id) { ref var e = ref _entries[id]; if (e.Blocked) _blocked--; e.Blocked = false; Dirty = true; }
@@ -132,12 +201,12 @@ internal sealed class LicenceTable
         for (int id = 0; id < Count; id++)
         {
             ref var e = ref _entries[id];
-            e.Blocked = e.Valid = e.HasDelay = e.HasLeft = e.HasRefused = false;
+            e.Blocked = e.Valid = e.HasDelay = e.HasLeft = e.HasRefused = e.HasFlight = false;
         }
-        _blocked = _valid = _delays = _lefts = _refused = 0;
+        _blocked = _valid = _delays = _lefts = _refused = _flights = 0;
         Dirty = true;
     }
 
     /// <summary>Any licence state at all.</summary>
-    public bool Any => _blocked + _valid + _delays + _lefts + _refused > 0;
+    public bool Any => _blocked + _valid + _delays + _lefts + _refused + _flights > 0;
 }

@@ -553,6 +553,9 @@ public static class MarketClearing
                         // supply at once, and exports rose when licensing began.
                         table.SetBlocked(id, first);
                         table.SetRefused(id, first - tick); // none held before (HasRefused is false)
+                        // In flight until then, for the days it waits: the buyer counts them as on order (Applied, below), at the
+                        // normal requirement the licence covers (as an approval's volume is).
+                        if (LicensedNormal(b, ctl.Id) is var waiting and > 0) table.SetFlight(id, waiting * (first - tick));
                         d = null;
                     }
                     else if (e.Blocked && e.BlockedUntil > tick) d = null;
@@ -573,6 +576,8 @@ public static class MarketClearing
                             table.SetBlocked(id, tick + Math.Max(1, d.Value));
                             // The buyer applies again for what the refusal kept out: a refusal postpones demand, it does not end it.
                             table.SetRefused(id, (e.HasRefused ? e.RefusedDays : 0) + Math.Max(1, d.Value));
+                            // What it lodges again is for the refused volume: not counted as coming until it is approved.
+                            table.ClearFlight(id);
                             d = null;
                         }
                         else
@@ -585,6 +590,9 @@ public static class MarketClearing
                             table.SetRefused(id, 0); // none carried any more; the entry marks the application as lodged
                             var normal = LicensedNormal(b, ctl.Id);
                             if (normal > 0) table.SetLeft(id, normal * (Math.Max(1, d.Value) + refused));
+                            // The next application goes in now, for the requirement of the days until its decision (Applied, below).
+                            if (normal > 0) table.SetFlight(id, normal * Math.Max(1, d.Value));
+                            else table.ClearFlight(id);
                         }
                     }
                     licenceDrawn[at] = true;
@@ -1241,12 +1249,17 @@ public static class MarketClearing
             next.Add(new SegmentPrice(commodity.Id, s.Id, priceOf[s.Id]));
         }
 
-        // What each declaration covered and its buyer still lacks is carried to the next tick (only the buyers declaring now).
+        // What each declaration covered and its buyer still lacks is carried to the next tick (only the buyers declaring now), up
+        // to the part's civil requirement over its order-up-to horizon (D + L + 1 days: the most its position plans for). Until
+        // Dec 2026 it was carried up to what was left of the part's order, which held a refusal's civil needs only while buyers'
+        // positions were short by the licence's wait (its gap posted every tick); with applications in flight counted as on
+        // order a refused part's 1/n of a day's order cut the backlog, and the licence-and-ban test world's magnet maker got
+        // 0.66 of its Dy under the licence alone (ControlsThroughChainTests: at least 0.68).
         if (declaredLeft.Count > 0 || state.DeclaredBacklog.Count > 0)
         {
             var backlog = new Dictionary<string, double>(StringComparer.Ordinal);
             for (int b = 0; b < partCount; b++)
-                if (declaredLeft.TryGetValue(b, out var left) && Math.Min(left, remaining[b]) is var carry && carry > tol
+                if (declaredLeft.TryGetValue(b, out var left) && Math.Min(left, parts[b].Normal * Math.Max(1, OrderOf(b).Horizon)) is var carry && carry > tol
                     && DeclarationKey(b) is var key)
                     backlog[key] = backlog.GetValueOrDefault(key) + carry;
             state.DeclaredBacklog = backlog;
@@ -1258,8 +1271,31 @@ public static class MarketClearing
             if (e.Blocked && e.BlockedUntil <= tick) table.ClearBlocked(id);
             if (e.Valid && e.ValidUntil <= tick) table.ClearValid(id);
         }
+        var applied = table.Any ? AppliedBy(table, commodity.Id, slotOf) : [];
         rented.Dispose(); // now, not at the method's end: the trim keeps what this clearing used, once it is all given back
         pools.Trim();
-        return new ClearingResult(commodity.Id, fills, prices, next) { Disruptions = disruptions };
+        return new ClearingResult(commodity.Id, fills, prices, next) { Disruptions = disruptions, Applied = applied };
+    }
+
+    /// <summary>
+    /// What each buyer has applied for and not had decided (<see cref="Applied"/>): per licensing state the sum over its
+    /// applications in flight of the requirement they cover (each the licensed normal requirement of its part), then the largest over the states
+    /// (each state's licence is for the buyer's whole requirement: applications to two states are not twice the volume). In
+    /// ordinal buyer order; each sum in application order (LicenceTable.InFlight). Only the states licensing now count.
+    /// </summary>
+    static List<Applied> AppliedBy(LicenceTable table, string commodity, Dictionary<string, int> licensing)
+    {
+        var list = new List<Applied>();
+        if (licensing.Count == 1)
+        {
+            foreach (var (buyer, inFlight) in table.InFlight(licensing.Keys.First())) list.Add(new Applied(buyer, commodity, inFlight));
+            return list;
+        }
+        var most = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var state in licensing.Keys)
+            foreach (var (buyer, inFlight) in table.InFlight(state))
+                most[buyer] = Math.Max(most.GetValueOrDefault(buyer), inFlight);
+        foreach (var (buyer, inFlight) in most) list.Add(new Applied(buyer, commodity, inFlight));
+        return list;
     }
 }

@@ -8,12 +8,12 @@ public sealed class MarketState
     public string Commodity { get; set; } = "";
     /// <summary>Price per segment for the coming tick.</summary>
     public Dictionary<string, double> Prices { get; set; } = new();
-    // The five licence maps are the persisted form of the licence table (LicenceTable), which clearing reads and writes: each is
+    // The six licence maps are the persisted form of the licence table (LicenceTable), which clearing reads and writes: each is
     // written from the table when it is read, and a map set from outside (a checkpoint, a copy) replaces the table. So reading
-    // one while the table is ahead rewrites all five in place (do not read them while enumerating one), and an edit by hand
+    // one while the table is ahead rewrites all six in place (do not read them while enumerating one), and an edit by hand
     // is seen by the next clearing only when it changes a map's size (as before the table).
     Dictionary<string, int> _blocked = new(), _valid = new(), _delay = new(), _refused = new();
-    Dictionary<string, double> _left = new();
+    Dictionary<string, double> _left = new(), _flight = new();
 
     /// <summary>"buyer|exporter" → first tick a refused applicant may apply again.</summary>
     public Dictionary<string, int> LicenceBlockedUntil { get => Written(_blocked); set => Replace(ref _blocked, value); }
@@ -27,6 +27,10 @@ public sealed class MarketState
     /// next approval covers them too. 0 after an approval: the entry marks the application as lodged, so the first decision's
     /// wait comes once.</summary>
     public Dictionary<string, int> LicenceRefusedDays { get => Written(_refused); set => Replace(ref _refused, value); }
+    /// <summary>"buyer|exporter[|application]" → the requirement its application in flight covers: the normal requirement the
+    /// licence covers for that application × the days until its decision (its delay, or the first decision's wait; no entry
+    /// after a refusal): what the market reports to the buyer as on order (<see cref="Applied"/>).</summary>
+    public Dictionary<string, double> LicenceInFlight { get => Written(_flight); set => Replace(ref _flight, value ?? new()); }
 
     T Written<T>(T map)
     {
@@ -36,7 +40,7 @@ public sealed class MarketState
 
     void Replace<T>(ref T map, T value)
     {
-        // The other four maps must hold the table's state before the table goes (it is rebuilt from all five).
+        // The other five maps must hold the table's state before the table goes (it is rebuilt from all six).
         if (Licences is { Dirty: true } t) t.WriteTo(this);
         map = value;
         Licences = null;
@@ -48,6 +52,7 @@ public sealed class MarketState
     internal Dictionary<string, int> DelayMap => _delay;
     internal Dictionary<string, double> LeftMap => _left;
     internal Dictionary<string, int> RefusedMap => _refused;
+    internal Dictionary<string, double> FlightMap => _flight;
     /// <summary>"buyer|application" → civil requirement a buyer declared under a military end-use control and could not buy
     /// (a licence refused, a seller empty): the next declaration covers it too.</summary>
     public Dictionary<string, double> DeclaredBacklog { get; set; } = new();

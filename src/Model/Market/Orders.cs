@@ -72,6 +72,15 @@ public sealed record Fill(string BuyerId, string BuyerCountry, string SellerId, 
 /// </summary>
 public sealed record Disruption(string BuyerId, string Commodity, string SellerCountry, double Share);
 
+/// <summary>
+/// What a buyer has applied for under a licence and not yet had decided: per licensing state, the sum over its applications in
+/// flight of the normal requirement each covers (its part's licensed requirement, as an approval's volume is) × the days until
+/// its decision (its processing delay, or the first decision's wait); an application lodged again after a refusal is not
+/// counted (the refused volume is not coming); the buyer's largest such sum over the states it applies to. The buyer counts
+/// it as on order (Procurement.BidFor), up to the wait its expected lead time holds.
+/// </summary>
+public sealed record Applied(string BuyerId, string Commodity, double Quantity);
+
 public sealed record SegmentPrice(string Commodity, string Segment, double Price);
 
 /// <summary>What a market returns for one tick: fills, the prices for the next tick, and the disruptions buyers met.</summary>
@@ -79,4 +88,6 @@ public sealed record ClearingResult(string Commodity, IReadOnlyList<Fill> Fills,
     IReadOnlyList<SegmentPrice> NextPrices)
 {
     public IReadOnlyList<Disruption> Disruptions { get; init; } = [];
+    /// <summary>Every buyer with licence applications in flight on this commodity (ordinal buyer order).</summary>
+    public IReadOnlyList<Applied> Applied { get; init; } = [];
 }

@@ -168,7 +168,8 @@ public static class SessionRules
         var buyers = new Routed[ordered.Sum(r => r.Fills.Count)];
         var sellers = new Routed[buyers.Length];
         var disrupted = new Routed[ordered.Sum(r => r.Disruptions.Count)];
-        int i = 0, j = 0;
+        var applying = new Routed[ordered.Sum(r => r.Applied.Count)];
+        int i = 0, j = 0, a = 0;
         foreach (var r in ordered)
         {
             foreach (var f in r.Fills)
@@ -177,9 +178,10 @@ public static class SessionRules
                 (sellers[i++] = For(owner(f.SellerId))).SoldCount++;
             }
             foreach (var x in r.Disruptions) (disrupted[j++] = For(owner(x.BuyerId))).DisruptionCount++;
+            foreach (var x in r.Applied) (applying[a++] = For(owner(x.BuyerId))).AppliedCount++;
         }
         foreach (var v in d.Values) v.Allocate();
-        i = j = 0;
+        i = j = a = 0;
         foreach (var r in ordered)
         {
             foreach (var f in r.Fills)
@@ -194,6 +196,11 @@ public static class SessionRules
                 var buyer = disrupted[j++];
                 buyer.Disruptions[buyer.DisruptionCount++] = x;
             }
+            foreach (var x in r.Applied)
+            {
+                var buyer = applying[a++];
+                buyer.Applied[buyer.AppliedCount++] = x;
+            }
         }
         return d;
     }
@@ -203,21 +210,23 @@ public static class SessionRules
         public Fill[] Bought { get; private set; } = [];
         public Fill[] Sold { get; private set; } = [];
         public Disruption[] Disruptions { get; private set; } = [];
+        public Applied[] Applied { get; private set; } = [];
         // Counted in Route's first pass, then the next free slot in its second.
-        internal int BoughtCount, SoldCount, DisruptionCount;
+        internal int BoughtCount, SoldCount, DisruptionCount, AppliedCount;
 
         internal void Allocate()
         {
             Bought = BoughtCount == 0 ? [] : new Fill[BoughtCount];
             Sold = SoldCount == 0 ? [] : new Fill[SoldCount];
             Disruptions = DisruptionCount == 0 ? [] : new Disruption[DisruptionCount];
-            BoughtCount = SoldCount = DisruptionCount = 0;
+            Applied = AppliedCount == 0 ? [] : new Applied[AppliedCount];
+            BoughtCount = SoldCount = DisruptionCount = AppliedCount = 0;
         }
     }
 
     public static AgentSettlement SettlementFor(TickPlan plan, Dictionary<string, Routed> routed, string agentId) =>
         routed.TryGetValue(agentId, out var v)
-            ? new AgentSettlement(plan.Tick, v.Bought, v.Sold, plan.CapacityAdded.GetValueOrDefault(agentId)) { Disruptions = v.Disruptions }
+            ? new AgentSettlement(plan.Tick, v.Bought, v.Sold, plan.CapacityAdded.GetValueOrDefault(agentId)) { Disruptions = v.Disruptions, Applied = v.Applied }
             : new AgentSettlement(plan.Tick, [], [], plan.CapacityAdded.GetValueOrDefault(agentId));
 
     /// <summary>Ends the tick: builds its frame (<see cref="BuildFrame"/>), then advances the session by it (<see cref="Advance"/>).</summary>
