@@ -58,8 +58,8 @@ public class ComparativeStaticsTests
         // supply. Until Dec 2026 the price rule read each day's demand and supply alone and counted a licence's backlog, shipped
         // in one lot, as demand again: without the ban Japan's licensed Dy came in lots weeks apart, with it in daily parts
         // under the end-use declaration, and deleting the ban raised world Dy over days 90–364 from 3.12× to 3.92× the
-        // reference (seed 7). Read over 30 days, with what ships under a licence counted as demand up to the day's want: 2.06×
-        // with the ban, 1.88× without. Each rule alone fails this test, and so does a window shorter than about 14 days.
+        // reference (seed 7). Read over 30 days, with what ships under a licence counted as demand up to the day's want: 1.96×
+        // with the ban, 1.87× without (Dec 2026; 2.06× and 1.88× before licence applications in flight counted as on order). Each rule alone fails this test, and so does a window shorter than about 14 days.
         var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
         var without = shipped with { Policies = shipped.Policies.Where(p => p.Id != "cn-dual-use-jp-military").ToList() };
         Assert.Equal(shipped.Policies.Count - 1, without.Policies.Count);

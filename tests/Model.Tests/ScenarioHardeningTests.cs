@@ -84,6 +84,12 @@ public class ScenarioHardeningTests
     public void Ids_that_a_spreadsheet_reads_as_formulas_are_refused(string quoted) =>
         One(ScenarioYaml.With(23, "  - id: cn-mine", "  - id: " + quoted), "producers[0].id", "spreadsheets read such a cell as a formula");
 
+    [Theory]
+    [InlineData("'U|S'", "must not contain '|'")]
+    [InlineData("'840'", "must not be digits alone")]
+    public void Country_ids_that_licence_keys_could_not_be_read_back_with_are_refused(string quoted, string fragment) =>
+        One(ScenarioYaml.With(11, "  - id: US", "  - id: " + quoted), "countries[2].id", fragment);
+
     [Fact]
     public void Very_long_ids_are_refused() =>
         One(ScenarioYaml.With(11, "  - id: US", "  - id: " + new string('U', 101)), "countries[2].id", "at most 100 characters");

@@ -123,8 +123,9 @@ internal sealed class LicenceTable
         if (cut < 0) return (key, "", 0);
         var last = key[(cut + 1)..];
         var head = key[..cut];
+        // Country ids are never digits alone (ScenarioReader), so a number is an application's (at most MaxApplications − 1).
         if (int.TryParse(last, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var j)
-            && head.LastIndexOf('|') is var c2 and >= 0)
+            && j < Policies.PolicyRules.MaxApplications && head.LastIndexOf('|') is var c2 and >= 0)
             return (head[..c2], head[(c2 + 1)..], j);
         return (head, last, 0);
     }
