@@ -168,14 +168,21 @@ public class FirmLearningTests
         var p = new ProducerSpec { Id = "au-sep", Country = "AU", Output = "oxide", Capacity = 10, UnitCost = 1000 };
         var s = ProducerRules.Initialise(world, p);
         var cap = new List<double>();
+        var reported = new List<(int Tick, CapacityDecision Decision)>();
         for (int t = 0; t < 250; t++)
         {
             // The price stands 50% above cost throughout, and buyers take all it can make.
-            ProducerRules.Settle(world, p, s, new AgentSettlement(t, [], [SoldAll(s, t)], 0), TestWorld.Context(world, t, priceFactor: 1.5));
+            var report = ProducerRules.Settle(world, p, s, new AgentSettlement(t, [], [SoldAll(s, t)], 0), TestWorld.Context(world, t, priceFactor: 1.5));
+            reported.AddRange(report.Decisions.Select(d => (t, d)));
             cap.Add(s.Capacity);
         }
         Assert.Single(s.Expansions.Take(1));
         var decided = s.Expansions[0].DecidedTick;
+        // The decision is reported on its tick, with what it adds and when it starts producing (the tick's events show it).
+        var (tick, decision) = reported[0];
+        Assert.Equal(decided, tick);
+        Assert.Equal(new CapacityDecision("au-sep", "AU", "oxide", 5, decided + 100), decision);
+        Assert.Equal(s.Expansions.Count, reported.Count);
         Assert.InRange(decided, 29, 31);
         Assert.Equal(10, cap[decided + 99], 9);                    // nothing before the lead time has run
         Assert.Equal(15, cap[decided + 100 + 50], 6);              // all of it after the ramp

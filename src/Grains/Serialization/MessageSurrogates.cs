@@ -244,6 +244,25 @@ public struct AgentReportSurrogate
     [Id(8)] public double FiscalCost;
     [Id(9)] public double ValueAddedMade;
     [Id(10)] public ImportLead[] Imports;
+    [Id(11)] public CapacityDecision[] Decisions;
+}
+
+[GenerateSerializer]
+public struct CapacityDecisionSurrogate
+{
+    [Id(0)] public string Producer;
+    [Id(1)] public string Country;
+    [Id(2)] public string Commodity;
+    [Id(3)] public double Added;
+    [Id(4)] public int OnlineTick;
+}
+
+[RegisterConverter]
+public sealed class CapacityDecisionConverter : IConverter<CapacityDecision, CapacityDecisionSurrogate>
+{
+    public CapacityDecision ConvertFromSurrogate(in CapacityDecisionSurrogate s) => new(s.Producer, s.Country, s.Commodity, s.Added, s.OnlineTick);
+    public CapacityDecisionSurrogate ConvertToSurrogate(in CapacityDecision v) =>
+        new() { Producer = v.Producer, Country = v.Country, Commodity = v.Commodity, Added = v.Added, OnlineTick = v.OnlineTick };
 }
 
 [RegisterConverter]
@@ -255,7 +274,7 @@ public sealed class AgentReportConverter : IConverter<AgentReport, AgentReportSu
         for (int i = 0; i < cover.Length; i++) cover[i] = KeyValuePair.Create(s.CoverKeys[i], s.CoverDays[i]);
         return new(s.AgentId, s.Country, s.Sector, s.PlannedValueAdded, s.Loss, s.Shortages, cover, s.FiscalCost)
         {
-            ValueAddedMade = s.ValueAddedMade, Imports = s.Imports ?? [],
+            ValueAddedMade = s.ValueAddedMade, Imports = s.Imports ?? [], Decisions = s.Decisions ?? [],
         };
     }
 
@@ -268,7 +287,7 @@ public sealed class AgentReportConverter : IConverter<AgentReport, AgentReportSu
         {
             AgentId = v.AgentId, Country = v.Country, Sector = v.Sector, PlannedValueAdded = v.PlannedValueAdded, Loss = v.Loss,
             Shortages = Surrogates.Array(v.Shortages), CoverKeys = keys, CoverDays = days, FiscalCost = v.FiscalCost, ValueAddedMade = v.ValueAddedMade,
-            Imports = Surrogates.Array(v.Imports),
+            Imports = Surrogates.Array(v.Imports), Decisions = Surrogates.Array(v.Decisions),
         };
     }
 }

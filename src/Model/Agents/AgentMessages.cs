@@ -15,6 +15,10 @@ public sealed record InputShortage(string Commodity, double Required, double Unm
 /// of that spent unfilled.</summary>
 public sealed record ImportLead(string Commodity, double Quantity, double QuantityDays, double QuantityWaited);
 
+/// <summary>An expansion a producer decided this tick (Investment): the capacity it adds and the tick it starts producing (its
+/// ramp then takes the investment's ramp days). Written to the tick's events, so a reader sees why capacity grew.</summary>
+public sealed record CapacityDecision(string Producer, string Country, string Commodity, double Added, int OnlineTick);
+
 /// <summary>What every agent reports after a tick.</summary>
 public sealed record AgentReport(
     string AgentId,
@@ -33,6 +37,9 @@ public sealed record AgentReport(
 
     /// <summary>Firms' imports with their lead time from order (Procurement.Receive); none from countries' stockpiles.</summary>
     public IReadOnlyList<ImportLead> Imports { get; init; } = [];
+
+    /// <summary>Expansions the agent decided this tick (producers only).</summary>
+    public IReadOnlyList<CapacityDecision> Decisions { get; init; } = [];
 }
 
 /// <summary>The market view an agent needs to decide: last prices by segment, and floors in force.</summary>

@@ -275,7 +275,10 @@ public static class ProducerRules
 
         s.TargetCapacity += st.CapacityAdded;
         s.Capacity += Math.Min(1, p.RampRate) * (s.TargetCapacity - s.Capacity);
+        var decided = s.Expansions.Count;
         var expanded = Investment.Step(world, p, s, st.Tick, Margin(p, s, ctx));
+        IReadOnlyList<CapacityDecision> decisions = s.Expansions.Count == decided ? []
+            : [.. s.Expansions.Skip(decided).Select(e => new CapacityDecision(p.Id, p.Country, p.Output, e.Added, e.DecidedTick + e.LeadDays))];
         s.Capacity += expanded;
         s.TargetCapacity += expanded;
 
@@ -360,6 +363,7 @@ public static class ProducerRules
         {
             ValueAddedMade = y * referenceValueAdded, // at the intensities the inputs were used at, before thrift moves them
             Imports = imports,
+            Decisions = decisions,
         };
     }
 }

@@ -93,6 +93,8 @@ public sealed class ReportTotals
     public List<SectorTotal> Sectors { get; set; } = [];
     public List<FiscalTotal> Fiscal { get; set; } = [];
     public List<LeadTotal> Leads { get; set; } = [];
+    /// <summary>Expansions decided this tick, in no particular order (the frame sorts them by producer).</summary>
+    public List<CapacityDecision> Decisions { get; set; } = [];
 
     // Indexes over the lists, rebuilt when missing (after a copy through serialization).
     Dictionary<(string, string, string), ShortageTotal>? _shortageAt;
@@ -141,6 +143,7 @@ public sealed class ReportTotals
             row.QuantityDays += FineSum.Of(i.QuantityDays);
             row.QuantityWaited += FineSum.Of(i.QuantityWaited);
         }
+        Decisions.AddRange(r.Decisions);
     }
 
     public void Add(ReportTotals other)
@@ -170,6 +173,7 @@ public sealed class ReportTotals
             row.QuantityDays += o.QuantityDays;
             row.QuantityWaited += o.QuantityWaited;
         }
+        Decisions.AddRange(other.Decisions);
     }
 
     ShortageTotal Shortage(string country, string sector, string commodity)

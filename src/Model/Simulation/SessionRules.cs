@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using MarketSim.Model.Output;
 using MarketSim.Model.Agents;
@@ -416,7 +417,12 @@ public static class SessionRules
             }
         }
 
-        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, plan.Events)
+        // Expansions producers decided today follow the policies' events, by producer: why capacity grows, a lead time later.
+        var events = plan.Events;
+        if (reports.Decisions.Count > 0)
+            events = [.. plan.Events, .. reports.Decisions.OrderBy(d => d.Producer, Ord).ThenBy(d => d.Commodity, Ord).Select(d =>
+                $"expansion decided by {d.Producer} ({d.Country}): +{d.Added.ToString("0.###", CultureInfo.InvariantCulture)} {d.Commodity} a day of capacity from {world.DateOf(d.OnlineTick):yyyy-MM-dd}, ramping up over {world.Investment.RampDays.ToString("0", CultureInfo.InvariantCulture)} days")];
+        return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, events)
         {
             Rents = rents, Content = content, ValueAdded = valueAdded, Indirect = indirect, Accounts = Accounts(world, st, fills),
         };
