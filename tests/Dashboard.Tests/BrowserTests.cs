@@ -132,6 +132,29 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     }
 
     [Fact]
+    public async Task An_expansion_a_producer_decides_is_in_the_event_log_with_when_it_starts_producing()
+    {
+        // In the default scenario Lynas' heavy-REE separator (au-sep-hree) decides an expansion on day 201 (2026-07-21), its
+        // margin on Dy having held above the threshold: the log says what it adds and from when, readable on a phone too.
+        var s = await app.NewSessionAsync();
+        try
+        {
+            await OpenAndRunTo(s, "2026-07-23", 203);
+            var log = _page.Locator("[data-testid=event-log]");
+            await _page.WaitForFunctionAsync("() => document.querySelector('[data-testid=event-log]')?.textContent.includes('expansion decided by au-sep-hree')");
+            Assert.Contains("2026-07-21 expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-07-20", await log.InnerTextAsync());
+            foreach (var width in new[] { 390, 820 })
+            {
+                await _page.SetViewportSizeAsync(width, 1000);
+                var box = await _page.Locator("[data-testid=event-log] li", new() { HasTextString = "expansion decided" }).First.BoundingBoxAsync();
+                Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= width + 1, $"the event's line runs off a {width} px page: {box?.X}+{box?.Width}");
+                await log.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"expansion-event-log-{width}.png") });
+            }
+        }
+        finally { await Screenshot("expansion-event"); }
+    }
+
+    [Fact]
     public async Task An_export_ban_on_Dy_to_Japan_mid_run_raises_Japans_Dy_shortage_on_the_page()
     {
         var s = await app.NewSessionAsync();
