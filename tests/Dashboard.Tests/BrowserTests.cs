@@ -146,6 +146,9 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             foreach (var width in new[] { 390, 820 })
             {
                 await _page.SetViewportSizeAsync(width, 1000);
+                // Plotly redraws for the new width a moment after the resize: until then a chart keeps the old width's size.
+                await _page.WaitForFunctionAsync("() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(el => " +
+                    "Math.abs((el.querySelector('.main-svg')?.getBoundingClientRect().width ?? 0) - el.parentElement.getBoundingClientRect().width) < 2)");
                 var box = await _page.Locator("[data-testid=event-log] li", new() { HasTextString = "expansion decided" }).First.BoundingBoxAsync();
                 Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= width + 1, $"the event's line runs off a {width} px page: {box?.X}+{box?.Width}");
                 await log.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"expansion-event-log-{width}.png") });
