@@ -92,10 +92,7 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     /// entries (a few), then, for a new entry only, a look-up in the table of lots (it keeps every lot the firm ever booked:
     /// looked up for every booking, it cost more than the scan it saved, a CPU sample of the default year, Dec 2026).
     /// </summary>
-    public void Book(Shipment sh)
-    {
-        if (!MergeIntoDay(sh)) Insert(After(sh.ArrivalTick), LotOf(sh.Commodity, sh.Origin), sh);
-    }
+    public void Book(Shipment sh) => Book(new ReadOnlySpan<Shipment>(in sh));
 
     // Scratch for the bookings of one batch that start entries (per thread: pipelines are settled one at a time on a thread).
     [ThreadStatic] static Entry[]? _staged;
