@@ -36,6 +36,87 @@ public class TariffTests
     }
 
     [Fact]
+    public void Inside_the_wall_an_untaxed_sale_is_at_the_taxed_import_s_price_while_imports_flow()
+    {
+        // Japan buys 6 across its 25% tariff at 1,250 delivered: the last unit it bought cost that, so the US seller's 4 are sold
+        // at 1,250 too (the premium, 250 a unit, is the seller's). Korea, outside the wall, pays the seller's price.
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 4)], [Bid("jp-buyer", "JP", 10), Bid("kr-buyer", "KR", 2)], JapanOnChina).Fills;
+        var us = fills.Single(f => f.SellerCountry == "US" && f.BuyerCountry == "JP");
+        Assert.Equal(1250, us.Price, 9);
+        Assert.Equal(250, us.Premium, 9);
+        Assert.Equal(0, us.Tariff);
+        Assert.Equal(0, us.Rent);
+        var cn = fills.Single(f => f.SellerCountry == "CN" && f.BuyerCountry == "JP");
+        Assert.Equal((1000, 250, 0), (cn.Price, cn.Tariff, cn.Premium));
+        Assert.All(fills.Where(f => f.BuyerCountry == "KR"), f => Assert.Equal((1000, 0), (f.Price, f.Premium)));
+    }
+
+    [Fact]
+    public void Where_untaxed_supply_meets_the_demand_inside_the_wall_it_sets_no_premium()
+    {
+        // Nothing crosses the tariff: the untaxed seller's stock meets Japan's order at its own price.
+        var f = Assert.Single(Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 100)], [Bid("jp-buyer", "JP", 10)], JapanOnChina).Fills);
+        Assert.Equal((1000, 0), (f.Price, f.Premium));
+    }
+
+    [Fact]
+    public void Reserved_supply_keeps_its_terms_inside_the_wall()
+    {
+        // A contract (an offer reserved for Japan) is at the seller's price even while Japan imports across the tariff.
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 4, onlyFor: ["JP"])], [Bid("jp-buyer", "JP", 10)], JapanOnChina).Fills;
+        var us = fills.Single(f => f.SellerCountry == "US");
+        Assert.Equal(4, us.Quantity, 9);
+        Assert.Equal((1000, 0), (us.Price, us.Premium));
+    }
+
+    [Fact]
+    public void A_floor_pays_only_what_the_wall_s_premium_leaves_below_it()
+    {
+        var floor = new PriceFloor { Id = "floor", Start = 0, Club = ["US"], Excluded = [], Floors = new Dictionary<string, double> { ["oxide"] = 1300 } };
+        var us = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 4)], [Bid("jp-buyer", "JP", 10)], JapanOnChina, floor).Fills
+            .Single(f => f.SellerCountry == "US");
+        Assert.Equal(1250, us.Price, 9);
+        Assert.Equal(50, us.Subsidy, 9);
+    }
+
+    [Fact]
+    public void A_tariff_wall_protects_the_makers_inside_it()
+    {
+        // The baseline with a 50% tariff on Chinese high-temperature magnets by every country but China (demand outside China
+        // ≈52 t a day against 25.4 t of capacity there, so imports across the tariff continue): the makers inside the wall sell
+        // at the taxed import's price, about 1.5× the price outside (textbook incidence while imports flow), they expand (which
+        // none does without the wall), and China's price falls (a large exporter bears part of the tariff). Before Dec 2026
+        // the makers inside got the price outside, lower than without the tariff, and none expanded in 1,500 days.
+        var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        (double Inside, double Outside, double WorldPrice, int Expansions, double Faced) Run(double rate)
+        {
+            var walls = rate == 0 ? [] : new[] { "JP", "US", "DE", "KR", "IN", "RW" }.Select(c => (PolicySpec)new Tariff
+                { Id = "t-" + c, Start = 0, Importer = c, Commodities = ["magnet_ht"], Origins = ["CN"], Rate = rate });
+            var spec = b with { Days = 365, Policies = [.. b.Policies, .. walls] };
+            var runner = new ReferenceRunner(spec, spec.Seed);
+            var frames = runner.Run(spec.Days).ToList();
+            var late = frames.Where(f => f.Tick >= 100).SelectMany(f => f.Flows).Where(f => f.Commodity == "magnet_ht").ToList();
+            double Mean(IEnumerable<FlowRow> rows) => rows.Sum(r => r.Value) / rows.Sum(r => r.Quantity);
+            var inside = Mean(late.Where(f => f.Exporter is "JP" or "DE" && f.Destination != "CN"));
+            var outside = Mean(late.Where(f => f.Exporter == "CN" && f.Destination != "CN"));
+            var price = frames[^1].Prices.Single(p => p.Market == "world" && p.Commodity == "magnet_ht").Price;
+            var expansions = frames.SelectMany(f => f.Events).Count(e => e.Contains("expansion decided") && e.Contains("magnet_ht"));
+            var faced = runner.States.Firms.Where(f => f.Id.StartsWith("jp-auto")).Average(f => f.TariffRate.GetValueOrDefault("magnet_ht"));
+            return (inside, outside, price, expansions, faced);
+        }
+        var none = Run(0);
+        var wall = Run(0.5);
+        Assert.Equal(none.Inside, none.Outside, 1e-6 * none.Outside);
+        // (Means over days 100–364, each weighted by its own days' quantities, so not exactly 1.5.)
+        Assert.InRange(wall.Inside / wall.Outside, 1.45, 1.51);
+        Assert.Equal(0, none.Expansions);
+        Assert.True(wall.Expansions > 0, "no maker inside the wall expanded");
+        Assert.True(wall.WorldPrice < 0.97 * none.WorldPrice, $"price outside the wall {wall.WorldPrice:F0} against {none.WorldPrice:F0} without it");
+        // Japan's car makers face the tariff on all they buy, Japanese magnets included (what thrift answers to).
+        Assert.InRange(wall.Faced, 0.45, 0.5 + 1e-9);
+    }
+
+    [Fact]
     public void A_buyer_limit_below_the_taxed_price_buys_nothing_taxed()
     {
         var fills = Clear(World, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10, limit: 1200)], JapanOnChina).Fills;

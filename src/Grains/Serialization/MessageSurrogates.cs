@@ -127,19 +127,20 @@ public struct FillSurrogate
     [Id(14)] public double Rent;
     [Id(15)] public string? RentHolder;
     [Id(16)] public bool Urgent;
+    [Id(17)] public double Premium;
 }
 
 [RegisterConverter]
 public sealed class FillConverter : IConverter<Fill, FillSurrogate>
 {
     public Fill ConvertFromSurrogate(in FillSurrogate s) => new(s.BuyerId, s.BuyerCountry, s.SellerId, s.SellerCountry, s.Commodity, s.Origin,
-        (EndUse)s.EndUse, s.Quantity, s.Price, s.Tariff, s.Subsidy, s.SubsidyPayer, s.OrderTick, s.ArrivalTick) { Rent = s.Rent, RentHolder = s.RentHolder, Urgent = s.Urgent };
+        (EndUse)s.EndUse, s.Quantity, s.Price, s.Tariff, s.Subsidy, s.SubsidyPayer, s.OrderTick, s.ArrivalTick) { Rent = s.Rent, RentHolder = s.RentHolder, Urgent = s.Urgent, Premium = s.Premium };
     public FillSurrogate ConvertToSurrogate(in Fill v) => new()
     {
         BuyerId = v.BuyerId, BuyerCountry = v.BuyerCountry, SellerId = v.SellerId, SellerCountry = v.SellerCountry, Commodity = v.Commodity,
         Origin = v.Origin, EndUse = (int)v.EndUse, Quantity = v.Quantity, Price = v.Price, Tariff = v.Tariff, Subsidy = v.Subsidy,
         SubsidyPayer = v.SubsidyPayer, OrderTick = v.OrderTick, ArrivalTick = v.ArrivalTick, Rent = v.Rent, RentHolder = v.RentHolder,
-        Urgent = v.Urgent,
+        Urgent = v.Urgent, Premium = v.Premium,
     };
 }
 

@@ -86,6 +86,7 @@ public struct FirmStateSurrogate
     [Id(22)] public Dictionary<string, double> TariffRate;
     [Id(23)] public Dictionary<string, double> Applied;
     [Id(24)] public Dictionary<string, double> ExpectedWait;
+    [Id(25)] public Dictionary<string, double> SalesPremium;
 }
 
 [RegisterConverter]
@@ -99,6 +100,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         Risk = s.Risk, QualifiedFrom = s.QualifiedFrom, Precaution = s.Precaution, ControlledSince = s.ControlledSince,
         IntensityLow = s.IntensityLow, MilitarySalesShare = s.MilitarySalesShare, MarginDays = s.MarginDays, Expansions = s.Expansions,
         TariffRate = s.TariffRate ?? new(), Applied = s.Applied ?? new(), ExpectedWait = s.ExpectedWait ?? new(),
+        SalesPremium = s.SalesPremium ?? new(),
     };
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()
@@ -108,7 +110,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         TargetCapacity = v.TargetCapacity, PlannedRate = v.PlannedRate, ExpectedSales = v.ExpectedSales, CumulativeLoss = v.CumulativeLoss,
         Risk = v.Risk, QualifiedFrom = v.QualifiedFrom, Precaution = v.Precaution, ControlledSince = v.ControlledSince,
         IntensityLow = v.IntensityLow, MilitarySalesShare = v.MilitarySalesShare, MarginDays = v.MarginDays, Expansions = v.Expansions,
-        TariffRate = v.TariffRate, Applied = v.Applied, ExpectedWait = v.ExpectedWait,
+        TariffRate = v.TariffRate, Applied = v.Applied, ExpectedWait = v.ExpectedWait, SalesPremium = v.SalesPremium,
     };
 }
 

@@ -26,9 +26,12 @@ public sealed class FirmState
     /// <summary>The delivered price per unit (tariff included) the firm values each input at: each day's fills move it by their
     /// share of a day's use (Procurement.Receive).</summary>
     public Dictionary<string, double> LastPrice { get; set; } = new();
-    /// <summary>Tariff per unit of price the firm faces on each input, moved by each day's fills by their share of a day's use as
-    /// <see cref="LastPrice"/> is (no entry where it is 0).</summary>
+    /// <summary>Tariff per unit of price the firm faces on each input (inside a tariff wall its untaxed purchases' premium too),
+    /// moved by each day's fills by their share of a day's use as <see cref="LastPrice"/> is (no entry where it is 0).</summary>
     public Dictionary<string, double> TariffRate { get; set; } = new();
+    /// <summary>Producers: the premium a tariff wall paid on each output's sales per unit of the home price, moved by each day's
+    /// sales by their share of a day's output at capacity (no entry where it is 0): its revenue per unit reads it.</summary>
+    public Dictionary<string, double> SalesPremium { get; set; } = new();
     /// <summary>Producers: finished output (main and co-products): commodity → origin → quantity.</summary>
     public Dictionary<string, Dictionary<string, double>> Finished { get; set; } = new();
     public double Capacity { get; set; }

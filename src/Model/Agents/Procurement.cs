@@ -24,7 +24,8 @@ public static class Procurement
 
     /// <summary>
     /// The price a firm faces for an input, which its thrift answers to: today's price in its home segment raised by the tariff
-    /// it faces per unit of price (learnt from its purchases as the price it values the input at is: Receive). Before Dec 2026
+    /// it faces per unit of price, inside a tariff wall on its untaxed purchases too (their premium; learnt from its purchases as
+    /// the price it values the input at is: Receive). Before Dec 2026
     /// thrift read the untaxed home price: a Japanese tariff of 500% on Chinese magnets moved no quantity that 25% had not.
     /// </summary>
     public static double PriceFaced(FirmState s, string commodity, TickContext ctx)
@@ -161,7 +162,7 @@ public static class Procurement
             }
             if (k is null) break;
             done = k;
-            double q = 0, value = 0, days = 0, tariff = 0, regular = 0, wait = 0;
+            double q = 0, value = 0, days = 0, tariff = 0, premium = 0, regular = 0, wait = 0;
             for (int i = 0; i < bought.Count; i++)
             {
                 var f = bought[i];
@@ -169,6 +170,7 @@ public static class Procurement
                 q += f.Quantity;
                 value += f.Quantity * (f.Price + f.Tariff);
                 tariff += f.Quantity * f.Tariff;
+                premium += f.Quantity * f.Premium;
                 // An expedited fill says nothing of the regular supply's lead time, which sizes the order-up-to position: learnt
                 // from it, a firm that bridged a ban from its stockpile (14 days) sized its position for 14 days and ran its cover
                 // down towards 0 once orders went back to a 45-day supplier (a probe, Dec 2026).
@@ -182,8 +184,10 @@ public static class Procurement
             var weight = Weight(q, use);
             var last = s.LastPrice.GetValueOrDefault(k, value / q);
             s.LastPrice[k] = last + weight * (value / q - last);
-            // The tariff it faces moves alike: a sliver bought across a tariff says as little of it as of the price.
-            var paid = tariff > 0 ? tariff / (value - tariff) : 0;
+            // The tariff it faces moves alike: a sliver bought across a tariff says as little of it as of the price. Inside a tariff
+            // wall an untaxed purchase costs the taxed import's price too (its premium): the firm faces the tariff on all it buys.
+            var wedge = tariff + premium;
+            var paid = wedge > 0 ? wedge / (value - wedge) : 0;
             var faced = s.TariffRate.GetValueOrDefault(k);
             faced += weight * (paid - faced);
             if (faced > 0) s.TariffRate[k] = faced;

@@ -84,12 +84,46 @@ public static class ProducerRules
         return cost;
     }
 
-    /// <summary>Revenue per unit of main output: every output at its price or the floor that covers it.</summary>
+    /// <summary>Revenue per unit of main output: every output at its price (raised by the premium a tariff wall has been paying
+    /// on its sales) or the floor that covers it.</summary>
     static double Revenue(ProducerSpec p, FirmState s, TickContext ctx)
     {
         double r = 0;
-        foreach (var (k, ratio) in Outputs(p)) r += ratio * Math.Max(ctx.Price(k, s.HomeSegment), ctx.Floor(k, p.Country));
+        foreach (var (k, ratio) in Outputs(p))
+        {
+            var price = ctx.Price(k, s.HomeSegment);
+            if (s.SalesPremium.TryGetValue(k, out var premium)) price *= 1 + premium;
+            r += ratio * Math.Max(price, ctx.Floor(k, p.Country));
+        }
         return r;
+    }
+
+    /// <summary>
+    /// The premium a tariff wall pays on the producer's sales, per unit of the price before it (Fill.Premium), learnt per output
+    /// as a firm learns the price of its inputs: a day's sales move it by their share of a day's output at capacity. A maker
+    /// selling inside a wall, where imports across the tariff set the price, gets that price, and its output and investment
+    /// answer to it (a tariff's protection); before Dec 2026 its revenue read the price outside the wall.
+    /// </summary>
+    static void LearnPremium(ProducerSpec p, FirmState s, IReadOnlyList<Fill> sold)
+    {
+        foreach (var (k, ratio) in Outputs(p))
+        {
+            double q = 0, premium = 0, before = 0;
+            foreach (var f in sold)
+            {
+                if (f.Commodity != k) continue;
+                q += f.Quantity;
+                premium += f.Quantity * f.Premium;
+                before += f.Quantity * (f.Price - f.Premium);
+            }
+            var had = s.SalesPremium.GetValueOrDefault(k);
+            if (q <= 0 || before <= 0 || (premium == 0 && had == 0)) continue;
+            var day = s.Capacity * ratio;
+            var weight = day > 0 ? Math.Min(1, q / day) : 1;
+            var learnt = had + weight * (premium / before - had);
+            if (learnt > 0) s.SalesPremium[k] = learnt;
+            else s.SalesPremium.Remove(k);
+        }
     }
 
     /// <summary>
@@ -271,6 +305,7 @@ public static class ProducerRules
             InputRate(p, s, DesiredRate(p, s, ctx)));
         foreach (var f in st.Sold) Stock.Take(Stock.For(s.Finished, f.Commodity), f.Origin, f.Quantity);
         LearnEndUse(world, s, st.Sold);
+        LearnPremium(p, s, st.Sold);
         Procurement.Arrive(s, st.Tick);
 
         s.TargetCapacity += st.CapacityAdded;

@@ -32,10 +32,10 @@ public static class MarketClearing
     /// in this order.</summary>
     readonly record struct FillKey(int ArrivalTick, EndUse EndUse, string SellerId, string Origin, double Price, double Tariff, double Subsidy,
         double Rent, int OrderTick, string BuyerId, string BuyerCountry, string SellerCountry, string Commodity, string? SubsidyPayer, string? RentHolder,
-        bool Urgent)
+        bool Urgent, double Premium)
     {
         public Fill ToFill(double quantity) => new(BuyerId, BuyerCountry, SellerId, SellerCountry, Commodity, Origin, EndUse, quantity, Price, Tariff,
-            Subsidy, SubsidyPayer, OrderTick, ArrivalTick) { Rent = Rent, RentHolder = RentHolder, Urgent = Urgent };
+            Subsidy, SubsidyPayer, OrderTick, ArrivalTick) { Rent = Rent, RentHolder = RentHolder, Urgent = Urgent, Premium = Premium };
     }
 
     /// <summary>The first key in <paramref name="run"/> equal to <paramref name="key"/> (List.IndexOf's answer): the fields that
@@ -958,6 +958,7 @@ public static class MarketClearing
         var fillDemand = new double[world.Segments.Count];
         var fillSupply = new double[world.Segments.Count];
         var chain = new int[8];
+        var wall = tariffs.Count == 0 ? null : WallPrices();
         // Part b's candidates with a fill, in ask order (the order fills are made in), into chain; how many.
         int FilledInAskOrder(int b)
         {
@@ -972,6 +973,34 @@ public static class MarketClearing
                 chain[k] = i;
             }
             return n;
+        }
+        // The price inside a tariff wall. Where a country's buyers bought across a tariff today, the last unit they bought cost the
+        // taxed import's delivered price, so an untaxed seller (a maker at home, or abroad where no tariff covers it) could ask
+        // that price of them, and would rather sell to them than at its home price elsewhere: while imports flow, the price inside
+        // the wall is the price outside × (1 + t) (the incidence of an import tariff on a good with untaxed supply; Krugman,
+        // Obstfeld & Melitz, International Economics, ch. 9). Per buyer country: the quantity-weighted delivered price of what
+        // its buyers bought across a tariff today, the tariff included. Untaxed sales to it on the open market are at that price
+        // (Premium); reserved supply (a contract, a state's own stockpile) keeps its terms. With no imports across the tariff the
+        // wall sets no price: untaxed supply meets the demand inside at the price outside. Before Dec 2026 every untaxed seller
+        // got its home price, and a 50% tariff on Chinese magnets by every other country lowered what makers outside China got.
+        Dictionary<string, double> WallPrices()
+        {
+            // Summed in part order (sorted by buyer), so the same whatever order agents ran in.
+            var taxed = new Dictionary<string, (double Q, double Value)>(StringComparer.Ordinal);
+            for (int b = 0; b < partCount; b++)
+            {
+                var list = cands[b];
+                for (int i = 0; i < list.Count; i++)
+                {
+                    var q = filled[candAt[b] + i];
+                    if (!(q > 0) || list[i].TariffRate <= 0) continue;
+                    ref var t = ref CollectionsMarshal.GetValueRefOrAddDefault(taxed, orders[parts[b].Order].BuyerCountry, out _);
+                    t = (t.Q + q, t.Value + q * list[i].Delivered);
+                }
+            }
+            var prices = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (country, (q, value)) in taxed) prices[country] = value / q;
+            return prices;
         }
         for (int b = 0; b < partCount; b++)
         {
@@ -999,9 +1028,13 @@ public static class MarketClearing
                     // one processing delay ago, so its order dates from then (buyers learn their lead time, application to
                     // arrival, from it).
                     var ask = asks[a];
-                    var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price, cand.Tariff, cand.Subsidy,
-                        cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, cand.SubsidyPayer,
-                        cand.RentHolder, bid.IsUrgent);
+                    var premium = wall is not null && cand.TariffRate == 0 && ask.OnlyFor.Count == 0
+                        && wall.TryGetValue(bid.BuyerCountry, out var inside) ? Math.Max(0, inside - cand.Price) : 0;
+                    // A floor tops up to itself: what the premium already pays, it does not.
+                    var subsidy = Math.Max(0, cand.Subsidy - premium);
+                    var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price + premium, cand.Tariff, subsidy,
+                        cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, subsidy > 0 ? cand.SubsidyPayer : null,
+                        cand.RentHolder, bid.IsUrgent, premium);
                     at = IndexIn(run, key);
                     if (at < 0)
                     {

@@ -54,11 +54,15 @@ public sealed record Ask(string SellerId, string SellerCountry, string Commodity
 }
 
 /// <summary>A matched trade. Price is per unit before tariff (the buyer's segment price when the sale crosses an export control
-/// into another segment); Tariff, Subsidy and Rent are per unit. Rent = Price − the seller's home-segment price.</summary>
+/// into another segment, raised by the premium inside a tariff wall); Tariff, Subsidy, Rent and Premium are per unit.
+/// Rent + Premium = Price − the seller's home-segment price.</summary>
 public sealed record Fill(string BuyerId, string BuyerCountry, string SellerId, string SellerCountry, string Commodity, string Origin,
     EndUse EndUse, double Quantity, double Price, double Tariff, double Subsidy, string? SubsidyPayer, int OrderTick, int ArrivalTick)
 {
     public double Rent { get; init; }
+    /// <summary>The part of Price a tariff wall adds to an untaxed sale: where the buyer's country imported across its tariff this
+    /// tick, an untaxed sale to it is at the taxed imports' delivered price (MarketClearing, the price inside a tariff wall).</summary>
+    public double Premium { get; init; }
     /// <summary>Who holds the rent: "exporter" (the selling firms' country) or "state" (the exporting state, as an export tax).</summary>
     public string? RentHolder { get; init; }
     /// <summary>Bought on an urgent bid (<see cref="Bid.WithinDays"/>): an expedited shipment, which teaches the buyer nothing
