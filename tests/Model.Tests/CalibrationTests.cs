@@ -116,11 +116,13 @@ public class CalibrationTests
     }
 
     [Fact]
-    public void A_three_month_cutoff_costs_Japan_less_than_NRIs_GDP_estimate_and_more_without_adaptation()
+    public void A_three_month_cutoff_costs_Japan_less_than_NRIs_GDP_estimate_with_or_without_adaptation()
     {
         // NRI: ≈¥660 bn ≈ 0.11% of GDP, a GDP estimate (indirect effects included, firms not adapting). The model's direct loss
-        // with firms that build stock on the news and trade diverted through third countries must be positive and below it;
-        // with precaution off (no adaptation) it must be larger. docs/MODEL.md gives both figures and why.
+        // with firms that build stock on the news and trade diverted through third countries must be positive and below it,
+        // and so with precaution off. Which is larger is not claimed: since Dec 2026's drawdown rule of order-up-to,
+        // precaution drains the national Dy stockpile about ten days sooner and the run with it costs more (docs/MODEL.md,
+        // Calibration, gives both figures and why).
         var spec = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
         var gdp = spec.Country("JP").Gdp;
         var adapted = (JapanLoss(Cutoff.Value) - JapanLoss(Baseline.Value)) / gdp;
@@ -135,8 +137,8 @@ public class CalibrationTests
         var rigidBase = Rigid("baseline.yaml");
         var rigid = (JapanLoss(new ReferenceRunner(rigidCut, rigidCut.Seed).Run(rigidCut.Days).ToList())
                      - JapanLoss(new ReferenceRunner(rigidBase, rigidBase.Seed).Run(rigidBase.Days).ToList())) / gdp;
-        // Measured (seed 7, Dec 2026): 0.0014% without precaution, 0.0005% with it (0.0048% without before Japan's makers served
-        // Japanese buyers first when foreign buyers could turn to Chinese magnets); the claim is only that it is larger.
-        Assert.True(rigid > adapted, $"without precaution {rigid:P4} of GDP, with it {adapted:P4}");
+        // Measured (seed 7, Dec 2026): 0.0004% without precaution, 0.0005% with it (0.0014% without before the drawdown rule;
+        // 0.0048% before Japan's makers served Japanese buyers first when foreign buyers could turn to Chinese magnets).
+        Assert.InRange(rigid, 1e-7, 0.0011);
     }
 }

@@ -29,9 +29,10 @@ public class ExpeditingTests
     [Fact]
     public void A_firm_whose_whole_position_is_in_a_ship_still_far_away_bids_urgently_for_what_bridges_the_gap()
     {
-        // Nothing on hand, 16 days' use arriving on day 9: its position (5 + 10 + 1 days) is full, so it posts no regular bid,
-        // but nothing it holds arrives within the 2 days home sellers need: it asks them for 2 + 1 days' use.
-        var bids = Bids(Firm(0, (16, 9)), tick: 0);
+        // Nothing on hand, 32 days' use arriving on day 9: its position (5 + 10 + 1 days) is more than full (it would draw the
+        // excess down over 16 days: Procurement.OrderUpTo), so it posts no regular bid, but nothing it holds arrives within the
+        // 2 days home sellers need: it asks them for 2 + 1 days' use.
+        var bids = Bids(Firm(0, (32, 9)), tick: 0);
         var urgent = Assert.Single(bids);
         Assert.Equal(2, urgent.WithinDays);
         Assert.Equal(3, urgent.Quantity, 12);
@@ -59,7 +60,7 @@ public class ExpeditingTests
             Transport = World.Transport with { Routes = [new RouteSpec("KR", "JP", 1)] },
         };
         var bids = new List<Bid>();
-        Procurement.BidFor(bids, world, Firm(0, (16, 9)), "jp-maker", "JP", "magnets", "oxide", dailyUse: 1, ownCoverDays: 5, limit: 1e9, militaryShare: 0, tick: 0);
+        Procurement.BidFor(bids, world, Firm(0, (32, 9)), "jp-maker", "JP", "magnets", "oxide", dailyUse: 1, ownCoverDays: 5, limit: 1e9, militaryShare: 0, tick: 0);
         Assert.Equal(2, Assert.Single(bids).WithinDays);
     }
 

@@ -22,6 +22,20 @@ public class ProcurementTests
     }
 
     [Fact]
+    public void A_position_above_its_target_is_drawn_down_over_the_horizon_not_at_once()
+    {
+        // Horizon 41 days, use 2 a day: 10 days' use (20) above the steady position orders 2 − 20/41 a day, not nothing; the
+        // steady position orders one day's use, and a position short of it orders the whole gap, as before.
+        Assert.Equal(2 - 20.0 / 41, Procurement.OrderUpTo(2, 30, 10, onHand: 80, inTransit: 20), 12);
+        Assert.Equal(2, Procurement.OrderUpTo(2, 30, 10, onHand: 60, inTransit: 20), 12);
+        Assert.Equal(12, Procurement.OrderUpTo(2, 30, 10, onHand: 50, inTransit: 20), 12);
+        // Continuous at the steady state: a crumb above it orders a crumb less.
+        Assert.Equal(2 - 1e-6 / 41, Procurement.OrderUpTo(2, 30, 10, onHand: 60 + 1e-6, inTransit: 20), 9);
+        // A position more than a horizon's use above the steady one orders nothing.
+        Assert.Equal(0, Procurement.OrderUpTo(2, 30, 10, onHand: 60 + 2 * 41, inTransit: 20));
+    }
+
+    [Fact]
     public void A_freshly_initialised_firm_is_in_a_steady_state()
     {
         var s = new FirmState();

@@ -149,9 +149,12 @@ public class TariffTests
         // Without content tracking a lot's origin is where its ore was mined (opening lots too, since Dec 2026, when a CN-only
         // tariff stopped collecting: Japan turned to Chinese magnets of American ore). So the tariff names every country whose
         // ore China's plants separate; Australia's (Lynas) is left out, so Japanese buyers still have an untaxed offer.
+        // Every other country's tariff on the same origins too, so that Japan imports across its tariff and its untaxed
+        // purchases carry the wall's premium (in the flows' value, not in the tariff revenue).
         var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
-        var tariff = new Tariff { Id = "jp-tariff", Start = 0, Importer = "JP", Commodities = ["magnet_ht", "magnet_std"], Origins = ["CN", "US", "RW", "IN", "MM"], Rate = 0.25 };
-        var spec = b with { Days = 90, ContentOrigin = false, Policies = [.. b.Policies.Where(p => p is not Stockpile), tariff] };
+        var tariffs = new[] { "JP", "US", "DE", "KR", "IN", "RW" }.Select(c => (PolicySpec)new Tariff { Id = "t-" + c, Start = 0, Importer = c,
+            Commodities = ["magnet_ht", "magnet_std"], Origins = ["CN", "US", "RW", "IN", "MM"], Rate = 0.25 });
+        var spec = b with { Days = 90, ContentOrigin = false, Policies = [.. b.Policies.Where(p => p is not Stockpile), .. tariffs] };
         double revenue = 0;
         foreach (var frame in new ReferenceRunner(spec, spec.Seed).Run(spec.Days))
         {

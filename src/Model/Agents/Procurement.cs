@@ -7,8 +7,12 @@ namespace MarketSim.Model.Agents;
 public static class Procurement
 {
     /// <summary>
-    /// Order-up-to: order = max(0, use·(D + L + 1) − I − P). D days of cover, L expected lead time, +1 for the tick's own use,
-    /// I stock on hand, P quantity in transit. In a steady state this orders exactly one day's use.
+    /// Order-up-to: gap = use·h − I − P, h = D + L + 1 (D days of cover, L expected lead time, +1 for the tick's own use, I stock
+    /// on hand, P quantity in transit); order = gap when it is at least a day's use (a steady state orders exactly one day's use,
+    /// a shortfall the whole of it), else max(0, use + (gap − use)/h): a position above its target is drawn down over the
+    /// horizon, not by stopping orders until use has eaten the excess (Sterman's stock adjustment). Stopping at once turned a
+    /// 6% fall in a magnet maker's sales into a halt of concentrate orders two stages up and a year of depressed prices (the
+    /// bullwhip; docs/MODEL.md, Firms' purchasing).
     /// </summary>
     /// <param name="extra">A quantity held once on top of the cover (a producer's inputs for the room in its finished-goods store),
     /// the whole no more than the position <paramref name="ceiling"/> (a daily use) would hold: buying for its store never takes a
@@ -19,7 +23,8 @@ public static class Procurement
         var horizon = coverDays + leadTimeDays + 1;
         var position = dailyUse * horizon + extra;
         if (ceiling is { } c) position = Math.Min(position, Math.Max(dailyUse, c) * horizon);
-        return Math.Max(0, position - onHand - inTransit);
+        var gap = position - onHand - inTransit;
+        return gap >= dailyUse ? gap : Math.Max(0, dailyUse + (gap - dailyUse) / horizon);
     }
 
     /// <summary>
