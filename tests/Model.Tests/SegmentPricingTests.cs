@@ -91,6 +91,24 @@ public class SegmentPricingTests
     }
 
     [Fact]
+    public void A_tariff_on_licensed_sales_comes_out_of_the_rent_first()
+    {
+        // Japan's 25% tariff on Chinese oxide under China's licence: the buyer pays the price abroad delivered, duty included (the
+        // scarcity sets it), and the seller gets that less the duty, never below its home price. Before Dec 2026 the duty was
+        // added on top of the price abroad.
+        var tariff = new Tariff { Id = "jp-tariff", Start = 0, Importer = "JP", Commodities = ["oxide"], Origins = ["CN"], Rate = 0.25 };
+        var (_, _, fills) = Run(120, Control(ControlMode.License, approval: 0.25), tariff);
+        var licensed = fills.Where(f => f.Fill.BuyerCountry == "JP").ToList();
+        Assert.Contains(licensed, f => f.Abroad / 1.25 > f.Home * 1.01); // some fills where the rent covers the duty
+        foreach (var (h, a, f) in licensed)
+        {
+            Assert.Equal(Math.Max(h, a / 1.25), f.Price, 9);
+            Assert.Equal(0.25 * f.Price, f.Tariff, 9);
+            Assert.Equal(f.Price - h, f.Rent, 9);
+        }
+    }
+
+    [Fact]
     public void Licensing_lands_between_free_trade_and_a_ban_and_the_gap_is_the_exporters_rent()
     {
         var (freeHome, freeAbroad, _) = Run(120);

@@ -60,6 +60,22 @@ public class TariffTests
     }
 
     [Fact]
+    public void A_seller_that_sold_outside_the_wall_at_its_price_gets_no_premium_inside_it()
+    {
+        // A 5% tariff is within the price band: Japan's buyer spreads over the Chinese offer (1,050 delivered) and the US one,
+        // and so does Korea's. The US seller took 1,000 from Korea, so it could have sold that to Japan: it gets 1,000 from
+        // Japan too (a seller asks one price), though Japan imported across the tariff.
+        var five = JapanOnChina with { Rate = 0.05 };
+        var fills = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 100)], [Bid("jp-buyer", "JP", 10), Bid("kr-buyer", "KR", 10)], five).Fills;
+        Assert.Contains(fills, f => f.BuyerCountry == "JP" && f.SellerCountry == "CN" && f.Tariff > 0);
+        Assert.Contains(fills, f => f.BuyerCountry == "KR" && f.SellerCountry == "US");
+        Assert.All(fills, f => Assert.Equal(0, f.Premium));
+        // Without Korea's buyer the US seller sold only inside the wall, and Japan's taxed imports set its price there.
+        var alone = Clear(World, [Ask("cn-sep", "CN", 100), Ask("us-sep", "US", 100)], [Bid("jp-buyer", "JP", 10)], five).Fills;
+        Assert.Equal(1050, alone.Single(f => f.SellerCountry == "US").Price, 9);
+    }
+
+    [Fact]
     public void Reserved_supply_keeps_its_terms_inside_the_wall()
     {
         // A contract (an offer reserved for Japan) is at the seller's price even while Japan imports across the tariff.

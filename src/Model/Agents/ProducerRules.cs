@@ -100,11 +100,13 @@ public static class ProducerRules
 
     /// <summary>
     /// The premium a tariff wall pays on the producer's sales, per unit of the price before it (Fill.Premium), learnt per output
-    /// as a firm learns the price of its inputs: a day's sales move it by their share of a day's output at capacity. A maker
-    /// selling inside a wall, where imports across the tariff set the price, gets that price, and its output and investment
-    /// answer to it (a tariff's protection); before Dec 2026 its revenue read the price outside the wall.
+    /// over the market's price window W (`price_window_days`), as the price reads a month of trade: a day's sales move it by
+    /// their share of a day's output at capacity, over W. Where untaxed supply about meets the demand inside a wall, imports
+    /// cross on some days and not on others, and the premium with them (docs/MODEL.md, known limitations); the maker reads
+    /// the month's. A maker selling inside a wall gets that price, and its output and investment answer to it (a tariff's
+    /// protection); before Dec 2026 its revenue read the price outside the wall.
     /// </summary>
-    static void LearnPremium(ProducerSpec p, FirmState s, IReadOnlyList<Fill> sold)
+    static void LearnPremium(ScenarioSpec world, ProducerSpec p, FirmState s, IReadOnlyList<Fill> sold)
     {
         foreach (var (k, ratio) in Outputs(p))
         {
@@ -119,7 +121,7 @@ public static class ProducerRules
             var had = s.SalesPremium.GetValueOrDefault(k);
             if (q <= 0 || before <= 0 || (premium == 0 && had == 0)) continue;
             var day = s.Capacity * ratio;
-            var weight = day > 0 ? Math.Min(1, q / day) : 1;
+            var weight = (day > 0 ? Math.Min(1, q / day) : 1) / Math.Max(1, world.Commodity(k).PriceWindowDays);
             var learnt = had + weight * (premium / before - had);
             if (learnt > 0) s.SalesPremium[k] = learnt;
             else s.SalesPremium.Remove(k);
@@ -305,7 +307,7 @@ public static class ProducerRules
             InputRate(p, s, DesiredRate(p, s, ctx)));
         foreach (var f in st.Sold) Stock.Take(Stock.For(s.Finished, f.Commodity), f.Origin, f.Quantity);
         LearnEndUse(world, s, st.Sold);
-        LearnPremium(p, s, st.Sold);
+        LearnPremium(world, p, s, st.Sold);
         Procurement.Arrive(s, st.Tick);
 
         s.TargetCapacity += st.CapacityAdded;

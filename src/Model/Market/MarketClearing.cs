@@ -300,9 +300,14 @@ public static class MarketClearing
                 // (before Dec 2026 a Chinese Dy quota of 10⁹ t a month added to japan-cutoff-3m booked $96 m of rent, and one of
                 // 160 t with room all year $74 m).
                 var crosses = buyerSeg != segOfAsk[i] && separates;
-                var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg]) : askPrice[i];
                 double rate = 0;
                 foreach (var t in tariffs) if (t.Applies(commodity.Id, buyerCountry, a.SellerCountry, a.Origin)) rate += t.Rate;
+                // A tariff on a sale across a binding restriction comes out of its rent first: the buyer's price is set by the
+                // scarcity the restriction makes, so it pays the segment price delivered, duty included, and the seller gets
+                // that less the duty, never below its home price. Before Dec 2026 the duty was added on top of the scarcity
+                // price: a 50% Japanese tariff on Chinese magnets under china-japan-2026's licences raised what Japan's buyers
+                // paid by 45% on 1% fewer imports (a review's probe).
+                var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg] / (1 + rate)) : askPrice[i];
                 var subsidy = Math.Max(0, floorOf[i] - price);
                 var rent = price - askPrice[i];
                 l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSegIndex : segIndexOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
@@ -958,7 +963,7 @@ public static class MarketClearing
         var fillDemand = new double[world.Segments.Count];
         var fillSupply = new double[world.Segments.Count];
         var chain = new int[8];
-        var wall = tariffs.Count == 0 ? null : WallPrices();
+        (Dictionary<string, double> Inside, double[] Least)? wall = tariffs.Count == 0 ? null : WallPrices();
         // Part b's candidates with a fill, in ask order (the order fills are made in), into chain; how many.
         int FilledInAskOrder(int b)
         {
@@ -976,32 +981,54 @@ public static class MarketClearing
         }
         // The price inside a tariff wall. Where a country's buyers bought across a tariff today, the last unit they bought cost the
         // taxed import's delivered price, so an untaxed seller (a maker at home, or abroad where no tariff covers it) could ask
-        // that price of them, and would rather sell to them than at its home price elsewhere: while imports flow, the price inside
-        // the wall is the price outside × (1 + t) (the incidence of an import tariff on a good with untaxed supply; Krugman,
-        // Obstfeld & Melitz, International Economics, ch. 9). Per buyer country: the quantity-weighted delivered price of what
-        // its buyers bought across a tariff today, the tariff included. Untaxed sales to it on the open market are at that price
-        // (Premium); reserved supply (a contract, a state's own stockpile) keeps its terms. With no imports across the tariff the
-        // wall sets no price: untaxed supply meets the demand inside at the price outside. Before Dec 2026 every untaxed seller
-        // got its home price, and a 50% tariff on Chinese magnets by every other country lowered what makers outside China got.
-        Dictionary<string, double> WallPrices()
+        // that price of them: while imports flow, the price inside the wall is the price outside × (1 + t) (the incidence of an
+        // import tariff on a good with untaxed supply; Krugman, Obstfeld & Melitz, International Economics, ch. 9). Per buyer
+        // country: the quantity-weighted delivered price of what its firms bought across a tariff today, duty included (a state's
+        // stockpile pays its own state's duty, a transfer, so its purchases do not count). A seller asks one price, though: one
+        // that sold outside the wall at less (to a buyer outside every wall, or inside one whose price is lower) could have sold
+        // that to the wall's buyers instead, so it gets from them no more than the least it took from anyone today (Premium).
+        // So a net exporter's tariff, or one its makers' foreign buyers undercut, sets no premium. Reserved supply (a contract,
+        // a state's own stockpile) keeps its terms. Before Dec 2026 every untaxed seller got its home price, and a 50% tariff on
+        // Chinese magnets by every other country lowered what makers outside China got.
+        (Dictionary<string, double> Inside, double[] Least) WallPrices()
         {
+            var stockpileIds = inForce.OfType<Stockpile>().Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
             // Summed in part order (sorted by buyer), so the same whatever order agents ran in.
             var taxed = new Dictionary<string, (double Q, double Value)>(StringComparer.Ordinal);
             for (int b = 0; b < partCount; b++)
             {
+                var bid = orders[parts[b].Order];
+                if (stockpileIds.Contains(bid.BuyerId)) continue;
                 var list = cands[b];
                 for (int i = 0; i < list.Count; i++)
                 {
                     var q = filled[candAt[b] + i];
                     if (!(q > 0) || list[i].TariffRate <= 0) continue;
-                    ref var t = ref CollectionsMarshal.GetValueRefOrAddDefault(taxed, orders[parts[b].Order].BuyerCountry, out _);
+                    ref var t = ref CollectionsMarshal.GetValueRefOrAddDefault(taxed, bid.BuyerCountry, out _);
                     t = (t.Q + q, t.Value + q * list[i].Delivered);
                 }
             }
-            var prices = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var (country, (q, value)) in taxed) prices[country] = value / q;
-            return prices;
+            var inside = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (country, (q, value)) in taxed) inside[country] = value / q;
+            // The least each seller took today: at a walled buyer's price where it could ask it, else at its own.
+            var least = new double[asks.Count];
+            Array.Fill(least, double.PositiveInfinity);
+            for (int b = 0; b < partCount; b++)
+            {
+                var country = orders[parts[b].Order].BuyerCountry;
+                var list = cands[b];
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (!(filled[candAt[b] + i] > 0)) continue;
+                    var c = list[i];
+                    var at = Walled(c) && inside.TryGetValue(country, out var p) ? Math.Max(c.Price, p) : c.Price;
+                    least[c.Ask] = Math.Min(least[c.Ask], at);
+                }
+            }
+            return (inside, least);
         }
+        // An untaxed open-market sale: the kind a wall's price reaches.
+        bool Walled(Candidate c) => c.TariffRate == 0 && asks[c.Ask].OnlyFor.Count == 0;
         for (int b = 0; b < partCount; b++)
         {
             var entries = FilledInAskOrder(b);
@@ -1028,8 +1055,8 @@ public static class MarketClearing
                     // one processing delay ago, so its order dates from then (buyers learn their lead time, application to
                     // arrival, from it).
                     var ask = asks[a];
-                    var premium = wall is not null && cand.TariffRate == 0 && ask.OnlyFor.Count == 0
-                        && wall.TryGetValue(bid.BuyerCountry, out var inside) ? Math.Max(0, inside - cand.Price) : 0;
+                    var premium = wall is { } w && Walled(cand) && w.Inside.TryGetValue(bid.BuyerCountry, out var inside)
+                        ? Math.Max(0, Math.Min(inside, w.Least[a]) - cand.Price) : 0;
                     // A floor tops up to itself: what the premium already pays, it does not.
                     var subsidy = Math.Max(0, cand.Subsidy - premium);
                     var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price + premium, cand.Tariff, subsidy,
