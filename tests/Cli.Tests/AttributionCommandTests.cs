@@ -43,7 +43,7 @@ public class AttributionCommandTests
             e[(s[0], "export_rent", "")] = ("", 0);
             e[(s[0], "value_added", "")] = ("", 0);
         }
-        // flows.csv: tick,date,origin,exporter,destination,commodity,quantity,value
+        // flows.csv: tick,date,origin,exporter,destination,commodity,quantity,value,duty
         var perTick = new Dictionary<(string Tick, string Dest, string Commodity), (double Q, double V, int Rows)>();
         foreach (var f in Rows(Path.Combine(dir, "flows.csv")).Where(f => f[3] != f[4]))
         {

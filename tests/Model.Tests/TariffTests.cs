@@ -177,6 +177,10 @@ public class TariffTests
             var jp = frame.Accounts.Single(a => a.Country == "JP");
             var bought = frame.Flows.Where(f => f.Destination == "JP").Sum(f => f.Value);
             Assert.Equal(bought + jp.TariffRevenue, jp.InputCost, 1e-6 * jp.InputCost);
+            // And the duty flows.csv shows on what came in from abroad is that revenue (it reads the customs origin, which a
+            // flow's origin, where the ore was mined, need not be).
+            var duty = frame.Flows.Where(f => f.Destination == "JP" && f.Exporter != "JP").Sum(f => f.Duty);
+            Assert.Equal(jp.TariffRevenue, duty, 1e-6 * Math.Max(1, jp.TariffRevenue));
             revenue += jp.TariffRevenue;
         }
         Assert.True(revenue > 0, "the tariff collected nothing: the test would not see a mismatch");

@@ -31,13 +31,14 @@ public struct FlowRowSurrogate
     [Id(3)] public string Commodity;
     [Id(4)] public double Quantity;
     [Id(5)] public double Value;
+    [Id(6)] public double Duty;
 }
 
 [RegisterConverter]
 public sealed class FlowRowConverter : IConverter<FlowRow, FlowRowSurrogate>
 {
-    public FlowRow ConvertFromSurrogate(in FlowRowSurrogate s) => new(s.Origin, s.Exporter, s.Destination, s.Commodity, s.Quantity, s.Value);
-    public FlowRowSurrogate ConvertToSurrogate(in FlowRow v) => new() { Origin = v.Origin, Exporter = v.Exporter, Destination = v.Destination, Commodity = v.Commodity, Quantity = v.Quantity, Value = v.Value };
+    public FlowRow ConvertFromSurrogate(in FlowRowSurrogate s) => new(s.Origin, s.Exporter, s.Destination, s.Commodity, s.Quantity, s.Value) { Duty = s.Duty };
+    public FlowRowSurrogate ConvertToSurrogate(in FlowRow v) => new() { Origin = v.Origin, Exporter = v.Exporter, Destination = v.Destination, Commodity = v.Commodity, Quantity = v.Quantity, Value = v.Value, Duty = v.Duty };
 }
 
 [GenerateSerializer]

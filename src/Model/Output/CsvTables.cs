@@ -22,8 +22,8 @@ public static class CsvTables
         f => For(f, f.Prices, p => [p.Market, p.Commodity, N(p.Price)]));
 
     /// <summary>Origin: where the material was first produced; exporter: the selling firm's country; value = quantity × price paid.</summary>
-    public static readonly CsvTable Flows = new("flows.csv", ["tick", "date", "origin", "exporter", "destination", "commodity", "quantity", "value"],
-        f => For(f, f.Flows, x => [x.Origin, x.Exporter, x.Destination, x.Commodity, N(x.Quantity), N(x.Value)]));
+    public static readonly CsvTable Flows = new("flows.csv", ["tick", "date", "origin", "exporter", "destination", "commodity", "quantity", "value", "duty"],
+        f => For(f, f.Flows, x => [x.Origin, x.Exporter, x.Destination, x.Commodity, N(x.Quantity), N(x.Value), N(x.Duty)]));
 
     /// <summary>share = unmet / required (0 when nothing was required).</summary>
     public static readonly CsvTable Shortages = new("shortages.csv", ["tick", "date", "country", "sector", "commodity", "required", "unmet", "share"],

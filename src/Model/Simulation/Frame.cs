@@ -28,7 +28,12 @@ public sealed record Frame(
 
 public sealed record PriceRow(string Market, string Commodity, double Price);
 /// <summary>Origin: where the material was first produced; Exporter: the selling firm's country.</summary>
-public sealed record FlowRow(string Origin, string Exporter, string Destination, string Commodity, double Quantity, double Value);
+public sealed record FlowRow(string Origin, string Exporter, string Destination, string Commodity, double Quantity, double Value)
+{
+    /// <summary>Σ quantity × tariff per unit: the duty the destination's buyers paid on these goods (a tariff reads the customs
+    /// origin, which Origin, where the material was mined, need not be), so each country's tariff revenue is its flows' duty.</summary>
+    public double Duty { get; init; }
+}
 public sealed record ShortageRow(string Country, string Sector, string Commodity, double Required, double Unmet)
 {
     public double Share => Required > 0 ? Unmet / Required : 0;

@@ -269,14 +269,14 @@ public static class SessionRules
             .OrderBy(p => p.Commodity, Ord).ThenBy(p => p.Market, Ord).ToList();
 
         // Per (origin, exporter, destination, commodity), summed in fill order (as a GroupBy would), then sorted.
-        var flowSums = new Dictionary<(string, string, string, string), (double Quantity, double Value)>();
+        var flowSums = new Dictionary<(string, string, string, string), (double Quantity, double Value, double Duty)>();
         foreach (var f in fills)
         {
             ref var acc = ref CollectionsMarshal.GetValueRefOrAddDefault(flowSums, (Provenance.Origin(f.Origin), f.SellerCountry, f.BuyerCountry, f.Commodity), out _);
-            acc = (acc.Quantity + f.Quantity, acc.Value + f.Quantity * f.Price);
+            acc = (acc.Quantity + f.Quantity, acc.Value + f.Quantity * f.Price, acc.Duty + f.Quantity * f.Tariff);
         }
         var flows = new List<FlowRow>(flowSums.Count);
-        foreach (var ((origin, seller, buyer, commodity), (q, v)) in flowSums) flows.Add(new FlowRow(origin, seller, buyer, commodity, q, v));
+        foreach (var ((origin, seller, buyer, commodity), (q, v, duty)) in flowSums) flows.Add(new FlowRow(origin, seller, buyer, commodity, q, v) { Duty = duty });
         flows.Sort(static (x, y) =>
         {
             var c = string.CompareOrdinal(x.Origin, y.Origin);

@@ -21,7 +21,7 @@ public class CsvExportTests
         var files = CsvExport.ToStrings(TwoCountries(), Sample());
         Assert.Equal(CsvTables.FileNames.Order(StringComparer.Ordinal), files.Keys);
         Assert.StartsWith("tick,date,market,commodity,price\n", files["prices.csv"]);
-        Assert.StartsWith("tick,date,origin,exporter,destination,commodity,quantity,value\n", files["flows.csv"]);
+        Assert.StartsWith("tick,date,origin,exporter,destination,commodity,quantity,value,duty\n", files["flows.csv"]);
         Assert.StartsWith("country,gdp,cumulative_loss,loss_gdp_share,peak_unmet_share,shortage_days,fiscal_cost,indirect_loss,indirect_gdp_share,currency\n", files["summary.csv"]);
     }
 
@@ -31,7 +31,7 @@ public class CsvExportTests
         var files = CsvExport.ToStrings(TwoCountries(), Sample());
         Assert.Contains("0,2026-01-01,world,dy,1234567.123457\n", files["prices.csv"]);
         Assert.Contains("1,2026-01-02,world,dy,0.3\n", files["prices.csv"]);
-        Assert.Contains("0,2026-01-01,CN,MY,JP,dy,2.5,1000000000000\n", files["flows.csv"]);
+        Assert.Contains("0,2026-01-01,CN,MY,JP,dy,2.5,1000000000000,0\n", files["flows.csv"]);
         Assert.Contains("0,2026-01-01,CN,0,0\n", files["fiscal.csv"]);
     }
 
@@ -77,7 +77,7 @@ public class CsvExportTests
             System.Globalization.CultureInfo.CurrentCulture = comma;
             var files = CsvExport.ToStrings(TwoCountries(), Sample());
             Assert.Equal("tick,date,market,commodity,price\n0,2026-01-01,world,dy,1234567.123457\n1,2026-01-02,world,dy,0.3\n", files["prices.csv"]);
-            Assert.Equal("tick,date,origin,exporter,destination,commodity,quantity,value\n0,2026-01-01,CN,MY,JP,dy,2.5,1000000000000\n", files["flows.csv"]);
+            Assert.Equal("tick,date,origin,exporter,destination,commodity,quantity,value,duty\n0,2026-01-01,CN,MY,JP,dy,2.5,1000000000000,0\n", files["flows.csv"]);
             Assert.Equal("tick,date,country,cost,cumulative\n0,2026-01-01,CN,0,0\n0,2026-01-01,JP,0,0\n", files["fiscal.csv"]);
         }
         finally { System.Globalization.CultureInfo.CurrentCulture = culture; }
