@@ -102,6 +102,37 @@ public class FirmLearningTests
     }
 
     [Fact]
+    public void A_plant_begun_later_is_qualified_from_the_day_it_begins_not_from_the_run_s_start()
+    {
+        // The baseline with a US separator built from day 400 (online day 430) and buyers' 180-day qualification: nothing from it
+        // before day 580. Before Dec 2026 every country with a plant to be built was open from day 180, so this one sold from
+        // day 446, as if qualified before it was begun (a review's probe); one begun on day 0 still sells from day 180.
+        static int FirstUsSale(int start)
+        {
+            var b = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+            var project = new CapacityProject { Id = "us-plant", Start = start, Producer = "us-sep-lree", AddedCapacity = 5, LeadTimeDays = 30 };
+            var spec = b with { Days = start + 300, Policies = [.. b.Policies, project] };
+            return new ReferenceRunner(spec, spec.Seed).Run(spec.Days)
+                .First(f => f.Flows.Any(x => x.Exporter == "US" && x.Commodity == "ndpr_oxide" && x.Quantity > 0)).Tick;
+        }
+        Assert.InRange(FirstUsSale(400), 580, 700);
+        Assert.InRange(FirstUsSale(0), 180, 250);
+    }
+
+    [Fact]
+    public void Risk_sets_qualifying_off_before_a_plant_is_begun()
+    {
+        // In the learning world, Australia's plant begun on day 150 is open to Japan's buyer from day 150 + 60 at the latest;
+        // refused by China from day 0, the buyer starts qualifying Australia on its risk, and buys from it as soon as it runs.
+        var world = LearningWorld(premium: 0.5, qualificationDays: 60);
+        world = world with { Policies = [.. world.Policies.Select(p => p is CapacityProject c ? c with { Start = 150 } : p)] };
+        var share = AustralianShare(world);
+        Assert.True(share(160, 200) > 0, $"share from AU, days 160–200: {share(160, 200):P1}");
+        var calm = world with { Buyers = world.Buyers with { QualifyAtRisk = 1.01 } }; // risk never sets it off
+        Assert.Equal(0, AustralianShare(calm)(160, 200));
+    }
+
+    [Fact]
     public void Without_a_qualification_lag_the_new_supplier_is_open_at_once()
     {
         var open = AustralianShare(LearningWorld(premium: 0.5, qualificationDays: 0));

@@ -48,6 +48,9 @@ public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> P
     /// <summary>"commodity|buyer country" for every export control in force that covers that commodity to that country, except
     /// controls on military end use only and controls with named end users (SessionRules.Begin).</summary>
     public IReadOnlyList<string> Controlled { get; init; } = [];
+    /// <summary>"commodity|country" for every country where a capacity project for that commodity has begun (its plant being
+    /// built or running): buyers start qualifying it then (SupplierRisk.Commission).</summary>
+    public IReadOnlyList<string> Commissioning { get; init; } = [];
     // Lookups by the two halves of a key, without building the key: these run for every firm, input and tick. Built on first use
     // from the immutable maps (a context is shared by the grains of a silo; two threads building at once build the same thing).
     HashSet<string>? _controlled;

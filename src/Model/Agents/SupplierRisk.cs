@@ -83,9 +83,12 @@ public static class SupplierRisk
     /// <summary>
     /// At the start a firm is qualified with every country that already supplies the input (a producer with capacity), with its
     /// own country, and with producers whose offtake contracts cover its country. A country whose plants are still to be built
-    /// (no capacity at the start) is qualified during their commissioning: it is open after the qualification lag, as when a
-    /// firm starts qualifying because of risk. Before Dec 2026 it was qualified only once risk elsewhere set that off, so a
-    /// plant that came online in calm markets sold nothing. Nothing to do when qualification is off.
+    /// (no capacity at the start) is not: it is qualified during their commissioning, from the day a capacity project there
+    /// begins (Commission), or from the day the firm's risk elsewhere sets qualifying off (Qualify), open the qualification lag
+    /// later. Before Dec 2026 such a country was open from day Q whenever its plant began (a plant begun on day 400 sold from
+    /// the day it ran, as if qualified before it was begun), and the risk trigger, finding every country already counted, never
+    /// acted: a sweep of `qualify_at_risk` or `qualification_days` changed nothing in china-japan-2026 (a review's probe).
+    /// Nothing to do when qualification is off.
     /// </summary>
     public static void InitialiseQualification(ScenarioSpec world, FirmState s, string country, string commodity)
     {
@@ -96,7 +99,21 @@ public static class SupplierRisk
         {
             var key = Key(commodity, p.Country);
             if (p.Capacity > 0 || p.ReservedFor.Contains(country)) s.QualifiedFrom[key] = 0;
-            else if (!s.QualifiedFrom.ContainsKey(key)) s.QualifiedFrom[key] = (int)Math.Ceiling(lag);
+        }
+    }
+
+    /// <summary>A country where a capacity project for the input has begun is qualified during its commissioning: open to the
+    /// firm the qualification lag after the firm first sees it (the project's start), unless qualified or qualifying already.</summary>
+    public static void Commission(ScenarioSpec world, FirmState s, string commodity, TickContext ctx, int tick)
+    {
+        var lag = world.Buyers.QualificationDays;
+        if (lag <= 0) return;
+        foreach (var entry in ctx.Commissioning)
+        {
+            var bar = entry.IndexOf('|');
+            if (bar != commodity.Length || !entry.StartsWith(commodity, StringComparison.Ordinal)) continue;
+            var key = Key(commodity, entry[(bar + 1)..]);
+            if (!s.QualifiedFrom.ContainsKey(key)) s.QualifiedFrom[key] = tick + (int)Math.Ceiling(lag);
         }
     }
 
@@ -160,6 +177,7 @@ public static class SupplierRisk
         foreach (var k in inputs)
         {
             Qualify(world, s, k, st.Tick);
+            Commission(world, s, k, ctx, st.Tick);
             UpdatePrecaution(s, world.Buyers, k, ctx.IsControlled(k, country), st.Tick);
         }
     }

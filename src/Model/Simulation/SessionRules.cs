@@ -65,7 +65,13 @@ public static class SessionRules
                 foreach (var country in world.Countries)
                     if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
                         controlled.Add(k + "|" + country.Id);
-        var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors) { Controlled = controlled.ToList() };
+        // Where new plants are being built: a buyer starts qualifying a country when a capacity project there has begun.
+        var commissioning = new SortedSet<string>(Ord);
+        foreach (var cp in st.Policies.OfType<CapacityProject>().Where(c => c.Start <= t))
+            if (world.Producers.FirstOrDefault(p => p.Id == cp.Producer) is { } producer)
+                foreach (var (k, _) in ProducerRules.Outputs(producer)) commissioning.Add(k + "|" + producer.Country);
+        var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors)
+            { Controlled = controlled.ToList(), Commissioning = commissioning.ToList() };
         return new TickPlan(t, inForce, ctx, events, added);
     }
 
