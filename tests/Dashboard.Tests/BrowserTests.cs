@@ -158,6 +158,45 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     }
 
     [Fact]
+    public async Task A_tariff_set_mid_run_adds_what_its_importer_pays_duty_included_to_the_price_chart()
+    {
+        // A Japanese 50% tariff on Chinese high-temperature magnets from day 10 of the default scenario: the price chart of
+        // magnets gains Japan's line, what its buyers paid a tonne on average, duty included, never below the price outside
+        // China (the segment price is the price outside the wall), and it reads at a phone's, a tablet's and a desk's width.
+        var s = await app.NewSessionAsync();
+        try
+        {
+            await OpenAndRunTo(s, "2026-01-11", 10);
+            await _page.Locator("[data-testid=policy-kind]").SelectOptionAsync("tariff");
+            await _page.Locator("[data-testid=policy-id]").FillAsync("jp-magnet-tariff");
+            await _page.Locator("[data-testid=policy-importer]").FillAsync("JP");
+            await _page.Locator("[data-testid=policy-commodities]").FillAsync("magnet_ht");
+            await _page.Locator("[data-testid=policy-origins]").FillAsync("CN");
+            await _page.Locator("[data-testid=policy-rate]").FillAsync("0.5");
+            await _page.Locator("[data-testid=policy-submit]").ClickAsync();
+            await _page.Locator("[data-testid=policy-row-jp-magnet-tariff]").WaitForAsync();
+            await RunTo("2026-03-01");
+            await WaitForTick(59);
+            await _page.Locator("[data-testid=price-commodity]").SelectOptionAsync("magnet_ht");
+            const string line = "name => { const el = document.getElementById('price-chart'); const t = el && el.data ? el.data.find(t => t.name === name) : null; return t ? t.y : []; }";
+            await _page.WaitForFunctionAsync($"() => ({line})('paid in JP, duty incl.').filter(v => v != null).length >= 40");
+            var paid = await _page.EvaluateAsync<double?[]>(line, "paid in JP, duty incl.");
+            var world = await _page.EvaluateAsync<double?[]>(line, "world");
+            Assert.All(paid.Take(10), v => Assert.Null(v)); // no tariff yet
+            for (int i = 10; i < Math.Min(paid.Length, world.Length); i++)
+                if (paid[i] is { } p && world[i] is { } w) Assert.True(p >= 0.999 * w, $"day {i}: Japan paid {p:F0} a tonne, the price outside {w:F0}");
+            foreach (var width in new[] { 390, 820, 1440 })
+            {
+                await _page.SetViewportSizeAsync(width, 1000);
+                await _page.WaitForFunctionAsync("() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(el => " +
+                    "Math.abs((el.querySelector('.main-svg')?.getBoundingClientRect().width ?? 0) - el.parentElement.getBoundingClientRect().width) < 2)");
+                await _page.Locator("[data-testid=price-chart]").ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"tariff-price-chart-{width}.png") });
+            }
+        }
+        finally { await Screenshot("tariff-price-chart"); }
+    }
+
+    [Fact]
     public async Task An_export_ban_on_Dy_to_Japan_mid_run_raises_Japans_Dy_shortage_on_the_page()
     {
         var s = await app.NewSessionAsync();

@@ -204,6 +204,25 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void Where_a_tariff_is_in_force_the_price_chart_shows_what_its_importer_paid_duty_included()
+    {
+        // Japan bought 1 t of Chinese Dy at 250,000 plus 50,000 of duty and 1 t at home at 300,000 (the price inside its wall):
+        // 300,000 a tonne paid, above both segments' prices. Before the tariff starts (tick 0) there is no such line.
+        static Frame Walled(int tick) => Frame(tick) with
+        {
+            Flows = [new FlowRow("CN", "CN", "JP", "dy_oxide", 1, 250000) { Duty = 50000 }, new FlowRow("JP", "JP", "JP", "dy_oxide", 1, 300000)],
+        };
+        var tariff = new Tariff { Id = "jp-tariff", Start = 1, Importer = "JP", Commodities = ["dy_oxide"], Origins = ["CN"], Rate = 0.2 };
+        var cut = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", Series(Walled(0), Walled(1)), [tariff])]));
+        var chart = cut.FindComponent<TimeSeriesChart>().Instance;
+        Assert.Equal(6, chart.PointCount); // three lines over two days (Japan's without a value before the tariff: below)
+        Assert.Contains("paid in JP, duty incl.", chart.LineNames);
+        var paid = Assert.Single(chart.Select(new ChartSource("", Series(Walled(1)), [tariff]), Walled(1)), p => p.Key == "paid|JP");
+        Assert.Equal(300000, paid.Y!.Value, 6);
+        Assert.Empty(chart.Select(new ChartSource("", Series(Walled(0)), [tariff]), Walled(0)).Where(p => p.Key.StartsWith("paid|")));
+    }
+
+    [Fact]
     public void Events_of_one_day_are_collapsed_into_one_mark_with_every_event_in_its_hover_text_escaped()
     {
         var series = Series(Frame(0, events: ["ban: China bans Dy exports", "<b>quota</b> & more"]), Frame(1), Frame(2, events: ["ban ends"]));
