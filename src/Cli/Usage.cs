@@ -16,7 +16,7 @@ public static class Usage
 
           Runs a scenario and writes tidy CSV files into DIR:
             prices.csv      tick, date, market, commodity, price
-            flows.csv       tick, date, origin, exporter, destination, commodity, quantity, value
+            flows.csv       tick, date, origin, exporter, destination, commodity, quantity, value, duty
             shortages.csv   tick, date, country, sector, commodity, required, unmet, share
             losses.csv      tick, date, country, sector, loss, cumulative, gdp_share
             lead_times.csv  tick, date, destination, commodity, quantity, days, waited
