@@ -223,6 +223,20 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void A_long_commodity_name_is_a_two_line_title_each_line_escaped()
+    {
+        // One line of "Price of NdFeB magnet (high-temperature, Dy/Tb-bearing)" ran off a phone's screen at both ends.
+        var info = Info with { Commodities = [new CommodityInfo("magnet_ht", "NdFeB magnet (high-temperature, Dy/Tb-bearing) <x>", "t", 80000, 1e6)] };
+        var series = new SessionSeries(info);
+        series.Add([Frame(0)]);
+        var cut = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", series, [])]));
+        Assert.Equal("Price of NdFeB magnet<br>(high-temperature, Dy/Tb-bearing) &lt;x&gt;", cut.FindComponent<TimeSeriesChart>().Instance.PlotTitle);
+        // A short one stays on one line.
+        var plain = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", Series(Frame(0)), [])]));
+        Assert.Equal("Price of Dysprosium oxide", plain.FindComponent<TimeSeriesChart>().Instance.PlotTitle);
+    }
+
+    [Fact]
     public void Events_of_one_day_are_collapsed_into_one_mark_with_every_event_in_its_hover_text_escaped()
     {
         var series = Series(Frame(0, events: ["ban: China bans Dy exports", "<b>quota</b> & more"]), Frame(1), Frame(2, events: ["ban ends"]));
