@@ -305,9 +305,15 @@ public static class ProducerRules
     {
         var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick, p.Inputs,
             InputRate(p, s, DesiredRate(p, s, ctx)));
-        foreach (var f in st.Sold) Stock.Take(Stock.For(s.Finished, f.Commodity), f.Origin, f.Quantity);
+        var premiums = false;
+        foreach (var f in st.Sold)
+        {
+            Stock.Take(Stock.For(s.Finished, f.Commodity), f.Origin, f.Quantity);
+            premiums |= f.Premium > 0;
+        }
         LearnEndUse(world, s, st.Sold);
-        LearnPremium(world, p, s, st.Sold);
+        // Outside any tariff wall nothing to learn: no second pass over a large maker's million fills a tick.
+        if (premiums || s.SalesPremium.Count > 0) LearnPremium(world, p, s, st.Sold);
         Procurement.Arrive(s, st.Tick);
 
         s.TargetCapacity += st.CapacityAdded;
