@@ -100,6 +100,15 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     async Task Screenshot(string name) =>
         await _page.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, name + ".png"), FullPage = true });
 
+    /// <summary>Sets the page's width and waits for every Plotly chart to be redrawn at it: Plotly redraws a moment after the
+    /// resize, and until then a chart keeps the old width's size.</summary>
+    async Task ResizeAsync(int width)
+    {
+        await _page.SetViewportSizeAsync(width, 1000);
+        await _page.WaitForFunctionAsync("() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(el => " +
+            "Math.abs((el.querySelector('.main-svg')?.getBoundingClientRect().width ?? 0) - el.parentElement.getBoundingClientRect().width) < 2)");
+    }
+
     async Task<int> Tick() => int.Parse(await _page.Locator("[data-testid=tick]").First.InnerTextAsync());
 
     async Task WaitForTick(int tick) =>
@@ -145,10 +154,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             Assert.Contains("2026-07-21 expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-07-20", await log.InnerTextAsync());
             foreach (var width in new[] { 390, 820 })
             {
-                await _page.SetViewportSizeAsync(width, 1000);
-                // Plotly redraws for the new width a moment after the resize: until then a chart keeps the old width's size.
-                await _page.WaitForFunctionAsync("() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(el => " +
-                    "Math.abs((el.querySelector('.main-svg')?.getBoundingClientRect().width ?? 0) - el.parentElement.getBoundingClientRect().width) < 2)");
+                await ResizeAsync(width);
                 var box = await _page.Locator("[data-testid=event-log] li", new() { HasTextString = "expansion decided" }).First.BoundingBoxAsync();
                 Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= width + 1, $"the event's line runs off a {width} px page: {box?.X}+{box?.Width}");
                 await log.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"expansion-event-log-{width}.png") });
@@ -187,9 +193,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
                 if (paid[i] is { } p && world[i] is { } w) Assert.True(p >= 0.999 * w, $"day {i}: Japan paid {p:F0} a tonne, the price outside {w:F0}");
             foreach (var width in new[] { 390, 820, 1440 })
             {
-                await _page.SetViewportSizeAsync(width, 1000);
-                await _page.WaitForFunctionAsync("() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(el => " +
-                    "Math.abs((el.querySelector('.main-svg')?.getBoundingClientRect().width ?? 0) - el.parentElement.getBoundingClientRect().width) < 2)");
+                await ResizeAsync(width);
                 await _page.Locator("[data-testid=price-chart]").ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"tariff-price-chart-{width}.png") });
             }
         }
