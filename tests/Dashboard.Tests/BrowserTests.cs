@@ -109,6 +109,30 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             "Math.abs((el.querySelector('.main-svg')?.getBoundingClientRect().width ?? 0) - el.parentElement.getBoundingClientRect().width) < 2)");
     }
 
+    /// <summary>What of each chart on the page does not fit, once plotly's redraw after a resize has settled (up to 5 s): a figure
+    /// taller than its box (its legend then ran over the next card), a legend cut off at the figure's foot, or a legend over the
+    /// date labels of the x axis.</summary>
+    async Task<string[]> ChartsOutgrowingTheirBoxes()
+    {
+        const string misfits = """
+            () => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(el => {
+                const box = el.parentElement.getBoundingClientRect(), fig = el.querySelector('.main-svg').getBoundingClientRect(), out = [];
+                if (fig.bottom > box.bottom + 1) out.push(`${el.id}: the figure runs ${fig.bottom - box.bottom} px past its box`);
+                const legend = el.querySelector('.legend');
+                if (legend) {
+                    const l = legend.getBoundingClientRect();
+                    if (l.bottom > fig.bottom + 1) out.push(`${el.id}: the legend is cut ${l.bottom - fig.bottom} px short`);
+                    const labels = Array.from(el.querySelectorAll('.xtick text')).map(t => t.getBoundingClientRect().bottom);
+                    if (labels.length && l.top < Math.max(...labels) - 1) out.push(`${el.id}: the legend sits on the date labels`);
+                }
+                return out;
+            })
+            """;
+        try { await _page.WaitForFunctionAsync($"() => ({misfits})().length === 0", null, new() { Timeout = 5_000 }); }
+        catch (TimeoutException) { }
+        return await _page.EvaluateAsync<string[]>(misfits);
+    }
+
     async Task<int> Tick() => int.Parse(await _page.Locator("[data-testid=tick]").First.InnerTextAsync());
 
     async Task WaitForTick(int tick) =>
@@ -194,6 +218,8 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             foreach (var width in new[] { 390, 820, 1440 })
             {
                 await ResizeAsync(width);
+                Assert.Empty(await ChartsOutgrowingTheirBoxes());
+                await _page.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"tariff-page-{width}.png"), FullPage = true });
                 await _page.Locator("[data-testid=price-chart]").ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"tariff-price-chart-{width}.png") });
             }
         }
