@@ -67,6 +67,7 @@ public static class Usage
           as it finishes:
             runs.csv        run_id, variant, case, <parameters>, repetition, seed, then per country loss_C,
                             loss_gdp_share_C, peak_unmet_share_C, shortage_days_C, days_to_recover_C, fiscal_cost_C, indirect_loss_C,
+                            value_added_C (made over the run, every stage),
                             and per commodity peak_price_X
             series.csv      run_id, tick, date, metric, key, value (the experiment's metrics at its interval)
             experiment.yaml, scenario.yaml (copies), manifest.json (version, seeds, start and end times)
@@ -114,7 +115,7 @@ public static class Usage
           The shares add up to the total, v(all) - v(none). Versions of a policy (the same id) count as one.
           Up to 8 players: exact, 2^n runs. More players, or --samples: N sampled permutations, with the standard error.
           Writes DIR/attribution.csv: country, metric (loss, fiscal_cost, export_revenue, export_rent, indirect_loss,
-          extra_input_cost, value_added), policy (a player, or total = all - none), share (value / total), value,
+          extra_input_cost, value_added, tariff_revenue), policy (a player, or total = all - none), share (value / total), value,
           stderr (0 when exact and one seed). Prints a table per country.
 
           --policies IDS  the players; the scenario's other policies stay in force in every run. Default: every policy

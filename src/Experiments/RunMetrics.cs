@@ -40,6 +40,9 @@ public static class RunMetrics
             cols.Add(new($"days_to_recover_{c}", ColumnKind.Integer));
             cols.Add(new($"fiscal_cost_{c}", ColumnKind.Number));
             cols.Add(new($"indirect_loss_{c}", ColumnKind.Number));
+            // Value added made over the run, every stage: the side a blocked exporter loses on (its unsold output is no loss in
+            // loss_C, which counts output lost for want of inputs), so a sweep can weigh what a control costs the state using it.
+            cols.Add(new($"value_added_{c}", ColumnKind.Number));
         }
         foreach (var c in Commodities(world, m)) cols.Add(new($"peak_price_{c}", ColumnKind.Number));
         return cols;
@@ -114,6 +117,9 @@ public static class RunMetrics
             values.Add(DaysToRecover(firstShort, lastShort, c, lastTick));
             values.Add(s.FiscalCost);
             values.Add(s.IndirectLoss);
+            double made = 0;
+            if (frames.Count > 0) foreach (var v in frames[^1].ValueAdded) if (v.Country == c) made += v.Cumulative;
+            values.Add(made);
         }
         foreach (var c in commodities) values.Add(peakPrice.TryGetValue(c, out var pp) ? pp : null);
         return new RunResult(run, values, series);

@@ -206,6 +206,7 @@ public class AttributionCommandTests
         {
             ["loss"] = "cumulative_loss", ["fiscal_cost"] = "fiscal_cost", ["export_revenue"] = "export_revenue", ["export_rent"] = "export_rent",
             ["indirect_loss"] = "indirect_loss", ["extra_input_cost"] = "extra_input_cost", ["value_added"] = "value_added",
+            ["tariff_revenue"] = "tariff_revenue",
         };
 
         foreach (var g in rows.GroupBy(x => (Country: x[0], Metric: x[1])))

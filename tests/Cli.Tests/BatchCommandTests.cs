@@ -30,7 +30,7 @@ public class BatchCommandTests(QuickSweep sweep) : IClassFixture<QuickSweep>
         Assert.Equal(["run_id", "variant", "case", "cutoff_days", "dy_stockpile_t", "repetition", "seed"], header[..7]);
         var metrics = new List<string>();
         foreach (var c in new[] { "CN", "JP", "US" })
-            metrics.AddRange([$"loss_{c}", $"loss_gdp_share_{c}", $"peak_unmet_share_{c}", $"shortage_days_{c}", $"days_to_recover_{c}", $"fiscal_cost_{c}", $"indirect_loss_{c}"]);
+            metrics.AddRange([$"loss_{c}", $"loss_gdp_share_{c}", $"peak_unmet_share_{c}", $"shortage_days_{c}", $"days_to_recover_{c}", $"fiscal_cost_{c}", $"indirect_loss_{c}", $"value_added_{c}"]);
         metrics.AddRange(["peak_price_dy_oxide", "peak_price_magnet_ht", "peak_price_ndpr_oxide"]);
         Assert.Equal(metrics, header[7..]);
 

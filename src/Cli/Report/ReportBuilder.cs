@@ -154,18 +154,20 @@ public static class ReportBuilder
         var countries = header.Where(c => c.StartsWith("loss_") && !c.StartsWith("loss_gdp_share_")).Select(c => c[5..]).ToList();
         if (data.Runs.Count < 5 || countries.Count == 0) return "";
         double? Num(string s) => double.TryParse(s, NumberStyles.Float, Inv, out var v) ? v : null;
-        var sb = new StringBuilder("<h2>How sure: the spread over all runs, and what drives it</h2>\n<table>\n<tr><th class=\"l\">country</th><th>loss 5%</th><th>median</th><th>95%</th>");
+        var sb = new StringBuilder("<h2>How sure: the spread over all runs, and what drives it</h2>\n<table>\n<tr><th class=\"l\">country, measure</th><th>5%</th><th>median</th><th>95%</th>");
         var numeric = parameters.Where(p => data.Runs.Select(r => Num(r[header.IndexOf(p)])).Where(v => v is not null).Distinct().Count() > 1).ToList();
         foreach (var p in numeric) sb.Append($"<th>rank correlation with {E(p)}</th>");
         sb.Append("</tr>\n");
-        foreach (var c in countries)
+        // The direct loss and, apart, the indirect loss (input-output effects), whose priors (a multiplier) move it alone.
+        foreach (var (c, measure, column) in countries.SelectMany(c => new[] { (c, "loss", "loss_" + c), (c, "indirect loss", "indirect_loss_" + c) }))
         {
-            var iLoss = header.IndexOf("loss_" + c);
+            var iLoss = header.IndexOf(column);
+            if (iLoss < 0) continue;
             var rows = data.Runs.Where(r => Num(r[iLoss]) is not null).ToList();
             var losses = rows.Select(r => Num(r[iLoss])!.Value).ToList();
             if (losses.All(v => v == 0)) continue;
             var sorted = losses.Order().ToList();
-            sb.Append($"<tr><td class=\"l\">{E(c)}</td><td>{Money(BatchData.Quantile(sorted, .05))}</td><td>{Money(BatchData.Quantile(sorted, .5))}</td><td>{Money(BatchData.Quantile(sorted, .95))}</td>");
+            sb.Append($"<tr><td class=\"l\">{E(c)}, {measure}</td><td>{Money(BatchData.Quantile(sorted, .05))}</td><td>{Money(BatchData.Quantile(sorted, .5))}</td><td>{Money(BatchData.Quantile(sorted, .95))}</td>");
             foreach (var p in numeric)
             {
                 var iP = header.IndexOf(p);
@@ -182,7 +184,7 @@ public static class ReportBuilder
             : seeds == data.Runs.Count ? " Every run has its own seed, so the band covers the random draws as well as the parameters (licence approvals are the model's only random draws: in a scenario without a licence every seed gives the same run)."
             : $" The {data.Runs.Count} runs share {seeds} seed{(seeds == 1 ? "" : "s")} (seeds: common): the band is of the parameters at those draws only, and leaves out how the random draws (licence approvals) move the result; use seeds: independent for a band that includes them.";
         return sb.Append("</table>\n<p class=\"note\">Percentiles over every run of the batch." + E(drawNote) + " Rank correlation: Spearman's ρ between a parameter's " +
-            "value and the loss over all runs: an association, not a share of the spread (the |ρ| do not add up to 1, and a parameter that " +
+            "value and the loss (direct or indirect) over all runs: an association, not a share of the spread (the |ρ| do not add up to 1, and a parameter that " +
             "cannot move the loss still shows a ρ of about ±2/√n from sampling alone, n the number of runs); on a grid with cases it mixes " +
             "their effects.</p>\n").ToString();
     }

@@ -33,8 +33,10 @@ public static class PolicyAttribution
 {
     /// <summary>The metrics split: per country, in this order. value_added is value added made at reference prices, every stage:
     /// its fall is the direct loss counted the other way, producers whose exports a policy blocked included (their unsold
-    /// output is no "loss" in the loss metric, which counts output lost for want of inputs).</summary>
-    public static readonly IReadOnlyList<string> Metrics = ["loss", "fiscal_cost", "export_revenue", "export_rent", "indirect_loss", "extra_input_cost", "value_added"];
+    /// output is no "loss" in the loss metric, which counts output lost for want of inputs). tariff_revenue stands beside
+    /// extra_input_cost: a country's own tariff raises its buyers' input cost mostly by the duty its state collects, so the cost
+    /// alone made a tariff look like a pure loss to the country that levies it.</summary>
+    public static readonly IReadOnlyList<string> Metrics = ["loss", "fiscal_cost", "export_revenue", "export_rent", "indirect_loss", "extra_input_cost", "value_added", "tariff_revenue"];
     /// <summary>Exact (2ⁿ runs) up to this many players; sampled permutations beyond.</summary>
     public const int MaxExact = 8;
     public const int DefaultSamples = 200;
@@ -54,6 +56,7 @@ public static class PolicyAttribution
             v[c * Metrics.Count + 4] = o.IndirectLoss;
             v[c * Metrics.Count + 5] = o.ExtraInputCost;
             v[c * Metrics.Count + 6] = o.ValueAdded;
+            v[c * Metrics.Count + 7] = o.TariffRevenue;
         }
         return v;
     }

@@ -107,6 +107,7 @@ public class PolicyAttributionTests
                 {
                     "loss" => o.Loss, "fiscal_cost" => o.FiscalCost, "export_revenue" => o.ExportRevenue, "export_rent" => o.ExportRent,
                     "indirect_loss" => o.IndirectLoss, "extra_input_cost" => o.ExtraInputCost, "value_added" => o.ValueAdded,
+                    "tariff_revenue" => o.TariffRevenue,
                     _ => throw new InvalidOperationException(m),
                 };
                 Assert.Equal(Pick(all[c]), a);
