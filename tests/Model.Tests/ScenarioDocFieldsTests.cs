@@ -72,9 +72,9 @@ public class ScenarioDocFieldsTests
           - {id: cn-sep, country: CN, sector: separation, output: oxide, capacity: 1, unit_cost: 500, inputs: {ore: 2},
              thrift: {ore: {floor: 0.5}}}
         manufacturers:
-          - {id: jp-auto, country: JP, sector: automotive, planned_output: 1, output_value: 100, value_added: 30, inputs: {oxide: 0.1},
+          - {id: jp-auto, country: JP, sector: automotive, planned_output: 1, output_value: 1000, value_added: 30, inputs: {oxide: 0.1},
              cover_days: 30, thrift: {oxide: {floor: 0.5}}}
-          - {id: jp-elec, country: JP, sector: electronics, planned_output: 1, output_value: 100, value_added: 30, inputs: {oxide: 0.1},
+          - {id: jp-elec, country: JP, sector: electronics, planned_output: 1, output_value: 1000, value_added: 30, inputs: {oxide: 0.1},
              firms: [{id: a, share: 1, cover_days: 30}]}
         policies:
           - {id: ban, type: export_control, exporter: CN, commodities: [group:re], destinations: [JP], start: 0, end: 10}

@@ -160,6 +160,12 @@ public class ScenarioValidationTests
         AssertError(ScenarioYaml.With(40, "    value_added: 300", "    value_added: 3000"), 40, "manufacturers[0].value_added", "cannot exceed output value");
 
     [Fact]
+    public void Value_added_that_counts_the_inputs_too() =>
+        // Output 1,000 a unit with 0.1 t of oxide at 1,000 a tonne: at most 900 is the maker's own value added.
+        AssertError(ScenarioYaml.With(40, "    value_added: 300", "    value_added: 950"), 40, "manufacturers[0].value_added",
+            "cannot exceed output value per unit (1000) less its inputs at reference prices (100)");
+
+    [Fact]
     public void Missing_required_top_level_field() =>
         // A missing field has no node of its own: it is reported at the mapping that should hold it (the root, line 1).
         AssertError(ScenarioYaml.Without(4, "currency: USD"), 1, "currency", "is required");

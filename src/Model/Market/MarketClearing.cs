@@ -105,6 +105,8 @@ public static class MarketClearing
         public int Applications = 1;
         /// <summary>The buyer country's segment.</summary>
         public string Segment = "";
+        /// <summary>Links of buyers an entity list names: a control on named buyers separates no segments.</summary>
+        public bool Named;
         /// <summary>The states whose licence some seller on these links needs (a licence's id is its state's).</summary>
         public List<string> Licensing = new();
     }
@@ -247,7 +249,7 @@ public static class MarketClearing
             var use = bid.EndUse;
             var buyerSeg = world.SegmentOf(buyerCountry);
             var buyerSegIndex = SegmentIndex(buyerSeg);
-            var set = new LinkSet { Segment = buyerSeg };
+            var set = new LinkSet { Segment = buyerSeg, Named = listed.Length > 0 };
             var l = set.Candidates;
             var covering = new List<ExportControl>();
             // A licence that cannot bind (its exporter makes none, or none of its destinations buys) is never applied for: it
@@ -634,6 +636,7 @@ public static class MarketClearing
         // buyer's horizon h (the rate that stock can serve the buyer's order at): a maker out of an input still sells its store
         // to its customers. Before Dec 2026 F alone counted, and under a 180-day Dy ban on Japan its high-temperature magnet
         // maker held 572.6 t of magnets for 90 days and sold none while its buyers took Chinese magnets.
+        double Reach(int a, double stock, Bid bid) => Math.Max(asks[a].Flow, stock / Math.Max(1, bid.Horizon));
         var open = new List<(int I, double Cost)>();
         var chosen = new List<(int I, double Q)>();
         var band0 = new List<(int I, double W)>();
@@ -645,7 +648,6 @@ public static class MarketClearing
             if (taken.Length < list.Count) taken = new bool[Math.Max(16, list.Count)];
             else Array.Clear(taken, 0, list.Count);
             var takenCount = 0;
-            var horizon = Math.Max(1, OrderOf(b).Horizon);
             var best = double.PositiveInfinity;
             for (int i = 0; i < list.Count; i++)
                 if (openWhenChosen[candAt[b] + i] = IsOpen(b, i, out _))
@@ -674,7 +676,7 @@ public static class MarketClearing
                     // A free offer (a price floored at 0) is the cheapest: every offer in its band weighs alike.
                     var slope = band > 0 && best > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
                     var a = list[i].Ask;
-                    var w = Math.Max(Math.Max(asks[a].Flow, cap[a] / horizon), 1e-9 * cap[a]) * slope;
+                    var w = Math.Max(Reach(a, cap[a], OrderOf(b)), 1e-9 * cap[a]) * slope;
                     band0.Add((i, w));
                     totalWeight += w;
                     held += cap[a];
@@ -1152,9 +1154,16 @@ public static class MarketClearing
             unmetScale[o] = shortfalls > 0 ? Math.Max(0, orderWant[o] - orderGot[o]) / shortfalls : 0;
         }
 
-        // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, or its own
-        // segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced out
-        // of its own segment (limit below the price) adds nothing.
+        // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, shared in
+        // proportion to the supply it can reach in each (its open sellers' reach, as it splits an order among sellers), or its
+        // own segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced
+        // out of its own segment (limit below the price) adds nothing, and so does a buyer an entity list named whose every seller
+        // is closed: a control on named buyers separates no segments, so its own segment's price is also the exporter's, and
+        // what only it cannot buy would raise the exporter's home price (an entity-list ban of Japan's Dy buyer raised China's
+        // Dy price 1.30× where a ban on all of Japan lowered it 0.78×, Dec 2026).
+        // Shared equally over the segments before Dec 2026: where a sliver of supply abroad stayed open to a controlled country's
+        // buyers (0.4% of the world's NdPr from India to China under an Australian ban on China), half of their shortfall
+        // landed on the price abroad, which rose 3.5× in a year while the supply kept from China should have lowered it.
         // What each buyer met per supplier country. A buyer's bids are consecutive (sorted by buyer id), so it is summed per
         // country in a small list, in bid order, and written out when the next buyer starts: buyers in bid (ordinal) order, each
         // buyer's countries in Comparer<string>.Default order, as the sorted map this replaces gave them. Only each buyer's own
@@ -1163,6 +1172,7 @@ public static class MarketClearing
         var met = new List<(string Country, double Q, double E, bool Controlled)>(4);
         string? metBuyer = null;
         var segs = new List<string>(2);
+        var reachIn = new List<double>(2);
         var seen = new List<string>(2);
         for (int b = 0; b < partCount; b++)
         {
@@ -1176,6 +1186,7 @@ public static class MarketClearing
             if (remaining[b] > tol && !urgent)
             {
                 segs.Clear();
+                reachIn.Clear();
                 // A declared civil part that has bought all its declaration covers may buy no more from the sellers the declaration
                 // binds: what is left of its order (its military share, or stock beyond its civil needs) is not demand their supply
                 // could meet, so it counts neither at their segment nor, for want of an open seller, at its own.
@@ -1185,12 +1196,30 @@ public static class MarketClearing
                 {
                     var isOpen = !blocked[candAt[b] + i] && Open(b, cands[b][i], out _); // Open draws a licence decision not drawn yet
                     if (declaredOut && Declared(b, cands[b][i].Ask)) { outOfDeclaration = true; continue; }
-                    if (isOpen && world.Segments[cands[b][i].PriceSegment].Id is var seg && !segs.Contains(seg)) segs.Add(seg);
+                    if (!isOpen) continue;
+                    var seg = world.Segments[cands[b][i].PriceSegment].Id;
+                    var at = segs.IndexOf(seg);
+                    if (at < 0) { segs.Add(seg); reachIn.Add(0); at = segs.Count - 1; }
+                    var a = cands[b][i].Ask;
+                    reachIn[at] += Reach(a, asks[a].Quantity, bid);
                 }
-                if (segs.Count == 0 && !outOfDeclaration && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add(ownSeg);
-                if (segs.Count > 1) segs.Sort(StringComparer.Ordinal);
+                if (segs.Count == 0 && !outOfDeclaration && !set.Named && bid.LimitPrice >= state.Prices[ownSeg]) { segs.Add(ownSeg); reachIn.Add(0); }
                 var unmet = PartShortfall(b) * unmetScale[part.Order];
-                foreach (var sg in segs) AddTo(demand, sg, unmet / segs.Count);
+                if (segs.Count == 1) AddTo(demand, segs[0], unmet);
+                else if (segs.Count > 1)
+                {
+                    // In ordinal segment order (a sum's order fixed: an insertion sort of a few); no reach at all (every open seller
+                    // empty and idle): equal shares.
+                    for (int i = 1; i < segs.Count; i++)
+                        for (int j = i; j > 0 && string.CompareOrdinal(segs[j - 1], segs[j]) > 0; j--)
+                        {
+                            (segs[j - 1], segs[j]) = (segs[j], segs[j - 1]);
+                            (reachIn[j - 1], reachIn[j]) = (reachIn[j], reachIn[j - 1]);
+                        }
+                    double reach = 0;
+                    foreach (var r in reachIn) reach += r;
+                    for (int i = 0; i < segs.Count; i++) AddTo(demand, segs[i], unmet * (reach > 0 ? reachIn[i] / reach : 1.0 / segs.Count));
+                }
             }
 
             // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the

@@ -4,7 +4,7 @@ namespace MarketSim.Model.Market;
 
 /// <summary>
 /// The quota state one clearing reads and writes, by integer slot: what each quota has shipped in its current period. A
-/// quota's state persists as <see cref="MarketState.QuotaUsed"/> ("control|period" → quantity); the clearing reads a quota's
+/// quota's state persists as <see cref="MarketState.QuotaUsed"/> ("control|tick its period began" → quantity); the clearing reads a quota's
 /// key the first time it meets the quota and writes back what its fills added when they are done, instead of building the key
 /// string and looking it up for every request and fill. The same additions in the same order: the state it leaves is the one
 /// the lookups left (keys first written in the order the fills first reached them).
@@ -28,7 +28,11 @@ internal sealed class QuotaBook
     /// <summary>The quota's period now: (tick − start) ÷ its period's days.</summary>
     public int Period(ExportControl c) => (_tick - c.Start) / Math.Max(1, c.QuotaPeriodDays);
 
-    static string Key(ExportControl c, int period) => c.Id + "|" + period;
+    // A period is keyed by the tick it began: a new version of a quota (a live edit, or a file listing versions under one id) has
+    // periods of its own from its start. Keyed by the period's number before Dec 2026, a version's first period read its
+    // predecessor's first, used up: re-stating a 10 t a month quota from day 180 shipped nothing for the rest of the year,
+    // and raising it to 20 still shipped 10.
+    static string Key(ExportControl c, int period) => c.Id + "|" + (c.Start + period * Math.Max(1, c.QuotaPeriodDays));
 
     /// <summary>The quota's slot (quotas with the same key share one, as they shared the key).</summary>
     public int SlotOf(ExportControl c)

@@ -174,5 +174,10 @@ public sealed record CapacityProject : PolicySpec
     public double Cost { get; init; }
     public string? Payer { get; init; }
     public int OnlineTick => Start + LeadTimeDays;
+    /// <summary>Whether its capacity ever arrives: a project ended before its online day is cancelled (a live removal sets End),
+    /// and what was spent on it is sunk (its cost stays the payer's).</summary>
+    public bool Completes => End is null || End > OnlineTick;
+    /// <summary>Whether it is being built or has been built on tick t: begun, and not cancelled by then.</summary>
+    public bool UnderwayAt(int t) => Start <= t && (Completes || t < End);
     public override string Describe() => $"capacity project +{AddedCapacity} at {Producer} (online after {LeadTimeDays} days)";
 }

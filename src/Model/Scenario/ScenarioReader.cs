@@ -8,6 +8,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
 {
     readonly HashSet<string> _countries = new(StringComparer.Ordinal);
     readonly HashSet<string> _commodities = new(StringComparer.Ordinal);
+    readonly Dictionary<string, double> _referencePrices = new(StringComparer.Ordinal);
     IReadOnlyDictionary<string, IReadOnlyList<string>> _groups = new Dictionary<string, IReadOnlyList<string>>();
     readonly HashSet<string> _producers = new(StringComparer.Ordinal);
     /// <summary>Every io_multipliers entry read: (country, sector), checked against the sectors the country has once they are read.</summary>
@@ -242,6 +243,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             MaxPriceFactor = m.Num("max_price_factor", false, 40, 1) ?? 40,
             InitialOrigin = m.Str("initial_origin") ?? "",
         };
+        if (id is not null) _referencePrices[id] = c.ReferencePrice;
         if (c.MinPriceFactor > c.MaxPriceFactor) m.Error("min_price_factor", $"must not exceed max_price_factor ({c.MaxPriceFactor})");
         m.RejectUnknown();
         return id is null ? null : c;
@@ -358,7 +360,15 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         if (inputs.Count == 0 && m.Has("inputs") == false) m.Error("inputs", "is required (the bill of materials per unit of output)");
         var value = m.Num("output_value", min: 0) ?? 0;
         var va = m.Num("value_added", min: 0) ?? 0;
-        if (va > value) m.Error("value_added", $"value added per unit ({va}) cannot exceed output value per unit ({value})");
+        // Value added is the output's value less what its inputs are worth (at reference prices): the inputs' value is the value
+        // added of the stages that make them, and a magnet is counted once (at the magnet maker), not again at the car maker.
+        // Before Dec 2026 only va ≤ value was checked, so a file could count a car maker's magnets in its value added too.
+        var inputsValue = inputs.Sum(kv => kv.Value * _referencePrices.GetValueOrDefault(kv.Key));
+        if (va > value - inputsValue + 1e-9 * value)
+            m.Error("value_added", inputsValue > 0
+                ? $"value added per unit ({va:g6}) cannot exceed output value per unit ({value:g6}) less its inputs at reference prices ({inputsValue:g6}): "
+                  + "the inputs' value is counted at the stages that make them"
+                : $"value added per unit ({va}) cannot exceed output value per unit ({value})");
         var template = new ManufacturerSpec
         {
             Id = id ?? "", Country = country ?? "", Sector = m.Text("sector") ?? "", OutputUnit = m.Text("output_unit", false, "unit") ?? "unit",

@@ -42,10 +42,10 @@ public static class SessionRules
         {
             if (p.Start == t) events.Add($"start {p.Id}: {p.Describe()}");
             if (p.End == t) events.Add($"end {p.Id}: {p.Describe()}");
-            if (p is CapacityProject cp && cp.OnlineTick == t && cp.LeadTimeDays > 0) events.Add($"online {p.Id}: {p.Describe()}");
+            if (p is CapacityProject cp && cp.OnlineTick == t && cp.LeadTimeDays > 0 && cp.Completes) events.Add($"online {p.Id}: {p.Describe()}");
         }
         var added = new Dictionary<string, double>();
-        foreach (var cp in st.Policies.OfType<CapacityProject>().Where(c => c.OnlineTick == t).OrderBy(c => c.Id, Ord))
+        foreach (var cp in st.Policies.OfType<CapacityProject>().Where(c => c.OnlineTick == t && c.Completes).OrderBy(c => c.Id, Ord))
             added[cp.Producer] = added.GetValueOrDefault(cp.Producer) + cp.AddedCapacity;
 
         var floors = new Dictionary<string, double>();
@@ -65,9 +65,10 @@ public static class SessionRules
                 foreach (var country in world.Countries)
                     if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
                         controlled.Add(k + "|" + country.Id);
-        // Where new plants are being built: a buyer starts qualifying a country when a capacity project there has begun.
+        // Where new plants are being built: a buyer starts qualifying a country when a capacity project there has begun (and
+        // stops when it is cancelled).
         var commissioning = new SortedSet<string>(Ord);
-        foreach (var cp in st.Policies.OfType<CapacityProject>().Where(c => c.Start <= t))
+        foreach (var cp in st.Policies.OfType<CapacityProject>().Where(c => c.UnderwayAt(t)))
             if (world.Producers.FirstOrDefault(p => p.Id == cp.Producer) is { } producer)
                 foreach (var (k, _) in ProducerRules.Outputs(producer)) commissioning.Add(k + "|" + producer.Country);
         var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors)
