@@ -49,6 +49,11 @@ public class PolicyReviewTests
         var (n, c) = (Price(named, "china", "dy_oxide") / reference, Price(country, "china", "dy_oxide") / reference);
         Assert.True(c < 1, $"China's Dy {c:F3}× under the ban on Japan");
         Assert.True(n < 1 && Math.Abs(n - c) < 0.05, $"China's Dy {n:F3}× under the entity list, {c:F3}× under the ban on Japan");
+        // An entity list beside a ban on the buyer's whole country: the ban keeps Japan's segment apart from China's, so the
+        // named buyer's shortage still raises the price abroad (a first version of the rule counted it nowhere: world Dy 1.00×).
+        var both = Run(Baseline, 180, Ban("cn-jp") with { Destinations = ["JP"] }, Ban("cn-ent") with { EndUsers = ["jp-magnet-ht"] })[^1];
+        var (wb, wc) = (Price(both, "world", "dy_oxide") / reference, Price(country, "world", "dy_oxide") / reference);
+        Assert.True(wc > 2 && Math.Abs(wb - wc) < 0.01 * wc, $"world Dy {wb:F3}× with the entity list beside the ban, {wc:F3}× with the ban alone");
     }
 
     [Fact]
@@ -88,6 +93,7 @@ public class PolicyReviewTests
         Assert.True(UsNdPr(built) > 1, $"the project built sold {UsNdPr(built):F1} t");
         Assert.Equal(0, UsNdPr(cancelled));
         Assert.DoesNotContain(cancelled.SelectMany(f => f.Events), e => e.StartsWith("online us-sep-proj", StringComparison.Ordinal));
+        Assert.Contains(cancelled[60].Events, e => e.StartsWith("end us-sep-proj", StringComparison.Ordinal) && e.EndsWith("cancelled before it came online: no capacity", StringComparison.Ordinal));
         Assert.True(cancelled[0].Fiscal.Single(x => x.Country == "US").Cost >= 100e6, "the project's cost is paid at its start");
     }
 }

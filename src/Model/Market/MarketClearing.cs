@@ -105,7 +105,8 @@ public static class MarketClearing
         public int Applications = 1;
         /// <summary>The buyer country's segment.</summary>
         public string Segment = "";
-        /// <summary>Links of buyers an entity list names: a control on named buyers separates no segments.</summary>
+        /// <summary>Links of a buyer an entity list covers where no control that separates segments does: a control on named
+        /// buyers separates none, so the buyer's segment is pooled with the exporter's.</summary>
         public bool Named;
         /// <summary>The states whose licence some seller on these links needs (a licence's id is its state's).</summary>
         public List<string> Licensing = new();
@@ -249,7 +250,7 @@ public static class MarketClearing
             var use = bid.EndUse;
             var buyerSeg = world.SegmentOf(buyerCountry);
             var buyerSegIndex = SegmentIndex(buyerSeg);
-            var set = new LinkSet { Segment = buyerSeg, Named = listed.Length > 0 };
+            var set = new LinkSet { Segment = buyerSeg };
             var l = set.Candidates;
             var covering = new List<ExportControl>();
             // A licence that cannot bind (its exporter makes none, or none of its destinations buys) is never applied for: it
@@ -259,6 +260,15 @@ public static class MarketClearing
                 if (c.Covers(commodity.Id, buyerCountry, use) && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))
                     && !(c.Mode == ControlMode.License && Ignored(c)))
                     covering.Add(c);
+            // Named: an entity list covers this buyer and no control that separates segments does (a country-wide control on
+            // the buyer's country keeps its own segment apart from the exporter's, and its unmet demand counts there).
+            bool named = false, separated = false;
+            foreach (var c in covering)
+            {
+                if (c.NamesBuyers) named = true;
+                else if (c.EndUse != EndUseScope.Military && !Ignored(c)) separated = true;
+            }
+            set.Named = named && !separated;
             var licenceOf = LicencesFor(covering, commodity.Id);
             foreach (var lic in licenceOf.Values) set.Applications = Math.Max(set.Applications, lic.Applications);
             for (int i = 0; i < asks.Count; i++)

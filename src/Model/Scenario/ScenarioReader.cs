@@ -366,7 +366,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var inputsValue = inputs.Sum(kv => kv.Value * _referencePrices.GetValueOrDefault(kv.Key));
         if (va > value - inputsValue + 1e-9 * value)
             m.Error("value_added", inputsValue > 0
-                ? $"value added per unit ({va:g6}) cannot exceed output value per unit ({value:g6}) less its inputs at reference prices ({inputsValue:g6}): "
+                ? $"value added per unit ({va}) cannot exceed output value per unit ({value}) less its inputs at reference prices ({inputsValue:0.######}): "
                   + "the inputs' value is counted at the stages that make them"
                 : $"value added per unit ({va}) cannot exceed output value per unit ({value})");
         var template = new ManufacturerSpec

@@ -41,7 +41,7 @@ public static class SessionRules
         foreach (var p in st.Policies.OrderBy(p => p.Id, Ord))
         {
             if (p.Start == t) events.Add($"start {p.Id}: {p.Describe()}");
-            if (p.End == t) events.Add($"end {p.Id}: {p.Describe()}");
+            if (p.End == t) events.Add($"end {p.Id}: {p.Describe()}" + (p is CapacityProject { Completes: false } ? ", cancelled before it came online: no capacity" : ""));
             if (p is CapacityProject cp && cp.OnlineTick == t && cp.LeadTimeDays > 0 && cp.Completes) events.Add($"online {p.Id}: {p.Describe()}");
         }
         var added = new Dictionary<string, double>();
