@@ -105,8 +105,8 @@ public static class MarketClearing
         public int Applications = 1;
         /// <summary>The buyer country's segment.</summary>
         public string Segment = "";
-        /// <summary>Links of a buyer an entity list covers where no control that separates segments does: a control on named
-        /// buyers separates none, so the buyer's segment is pooled with the exporter's.</summary>
+        /// <summary>Links of a buyer an entity list restricts where no control that separates segments restricts it: a control on
+        /// named buyers separates none, so the buyer's segment is pooled with the exporter's.</summary>
         public bool Named;
         /// <summary>The states whose licence some seller on these links needs (a licence's id is its state's).</summary>
         public List<string> Licensing = new();
@@ -260,15 +260,9 @@ public static class MarketClearing
                 if (c.Covers(commodity.Id, buyerCountry, use) && (listed.Length == 0 ? !c.NamesBuyers : c.Lists(bid.BuyerId, bid.Sector))
                     && !(c.Mode == ControlMode.License && Ignored(c)))
                     covering.Add(c);
-            // Named: an entity list covers this buyer and no control that separates segments does (a country-wide control on
-            // the buyer's country keeps its own segment apart from the exporter's, and its unmet demand counts there).
+            // Named: an entity list binds some seller of this buyer and no control that separates segments binds one (a
+            // country-wide control on the buyer's country keeps its segment apart from the exporter's: its unmet demand counts there).
             bool named = false, separated = false;
-            foreach (var c in covering)
-            {
-                if (c.NamesBuyers) named = true;
-                else if (c.EndUse != EndUseScope.Military && !Ignored(c)) separated = true;
-            }
-            set.Named = named && !separated;
             var licenceOf = LicencesFor(covering, commodity.Id);
             foreach (var lic in licenceOf.Values) set.Applications = Math.Max(set.Applications, lic.Applications);
             for (int i = 0; i < asks.Count; i++)
@@ -283,6 +277,8 @@ public static class MarketClearing
                 foreach (var c in covering)
                 {
                     if (!c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)) continue;
+                    if (c.NamesBuyers) named = true;
+                    else if (c.EndUse != EndUseScope.Military && !Ignored(c)) separated = true;
                     banned |= c.Mode == ControlMode.Ban;
                     separates |= Separates(c, afterFills: false);
                     toState |= c.RentToState;
@@ -338,6 +334,7 @@ public static class MarketClearing
                 return c != 0 ? c : x.Ask.CompareTo(y.Ask);
             });
             set.Banned.Sort(StringComparer.Ordinal);
+            set.Named = named && !separated;
             linkCache[(buyerCountry, use, listed)] = set;
             return set;
         }
