@@ -7,7 +7,9 @@ public static class Usage
         marketsim validate FILE
 
           Checks a scenario file and prints every error with file:line:column, the field and what is wrong.
-          Exit code 0 when the file is valid, 1 when it is not.
+          Exit code 0 when the file is valid, 1 when it is not. A valid file may get notes (file: note: ...): what
+          its segments cannot show, such as an export control whose exporter shares its price segment with other
+          countries that make what it controls (docs/MODEL.md, known limitations).
         """;
 
     public const string Run = """

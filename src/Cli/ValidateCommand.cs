@@ -23,6 +23,8 @@ public static class ValidateCommand
         Console.Out.WriteLine($"{file}: ok: '{s.Name}', {s.Countries.Count} countries, {s.Commodities.Count} commodities, " +
             $"{s.Producers.Count} producers, {s.Manufacturers.Count} manufacturer firms, {s.Policies.Count} policies, " +
             $"{s.Days} days from {s.StartDate:yyyy-MM-dd}, currency {s.Currency}, seed {s.Seed}");
+        // What the file's segments cannot show: notes, not errors (the file runs as it is).
+        foreach (var note in SegmentNotes.For(s)) Console.Out.WriteLine($"{file}: note: {note}");
         return ExitCodes.Ok;
     }
 }

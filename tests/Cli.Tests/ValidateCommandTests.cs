@@ -18,6 +18,25 @@ public class ValidateCommandTests
     }
 
     [Fact]
+    public void A_control_whose_exporter_shares_its_segment_with_free_sellers_gets_a_note_and_the_shipped_scenarios_none()
+    {
+        // The baseline puts Australia in the world segment with India and the US, which make NdPr too: an Australian ban on
+        // China leaves one world price for the three (docs/MODEL.md, known limitations). China has a segment of its own.
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "au-ban.yaml");
+        File.WriteAllText(file, File.ReadAllText(Path.Combine(CliProcess.RepoRoot, "scenarios", "baseline.yaml")).TrimEnd() + "\n"
+            + "  - {id: au-ban-cn, type: export_control, exporter: AU, commodities: [ndpr_oxide], destinations: [CN], mode: ban, start: 0}\n");
+        var r = CliProcess.Run(dir.Path, "validate", file);
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.Contains($"{file}: note: policy 'au-ban-cn': AU shares the price segment 'world' with IN, US", r.StdOut);
+        foreach (var shipped in Directory.GetFiles(Path.Combine(CliProcess.RepoRoot, "scenarios"), "*.yaml"))
+        {
+            var s = CliProcess.Run(dir.Path, "validate", shipped);
+            Assert.True(s.ExitCode == 0 && !s.StdOut.Contains("note:"), s.All);
+        }
+    }
+
+    [Fact]
     public void An_invalid_scenario_lists_every_error_with_file_and_line_and_exits_1()
     {
         using var dir = new TempDir();
