@@ -1162,15 +1162,16 @@ public static class MarketClearing
         }
 
         // Unmet demand counts in the segments whose prices the buyer could still pay: those of its open legal links, shared in
-        // proportion to the supply it can reach in each (its open sellers' reach, as it splits an order among sellers), or its
+        // proportion to the supply it can reach in each (its open offers' Reach, the measure Choose weighs sellers by), or its
         // own segment when policy closed them all (a refused or banned buyer's demand stands where it is, abroad). A buyer priced
-        // out of its own segment (limit below the price) adds nothing, and so does a buyer an entity list named whose every seller
-        // is closed: a control on named buyers separates no segments, so its own segment's price is also the exporter's, and
-        // what only it cannot buy would raise the exporter's home price (an entity-list ban of Japan's Dy buyer raised China's
-        // Dy price 1.30× where a ban on all of Japan lowered it 0.78×, Dec 2026).
+        // out of its own segment (limit below the price) adds nothing, and so does a buyer an entity list restricts (and no
+        // segment-separating control does: LinkSet.Named) whose every seller is closed: a control on named buyers separates no
+        // segments, so its own segment's price is also the exporter's, and what only it cannot buy would raise the exporter's
+        // home price (an entity-list ban of Japan's Dy buyer raised China's Dy price 1.30× where a ban on all of Japan lowered
+        // it 0.78×, Dec 2026).
         // Shared equally over the segments before Dec 2026: where a sliver of supply abroad stayed open to a controlled country's
-        // buyers (0.4% of the world's NdPr from India to China under an Australian ban on China), half of their shortfall
-        // landed on the price abroad, which rose 3.5× in a year while the supply kept from China should have lowered it.
+        // buyers (India's separator, the only offer abroad open to China's under an Australian ban on China), half of their
+        // shortfall landed on the price abroad, which rose 3.5× in a year while the supply kept from China should have lowered it.
         // What each buyer met per supplier country. A buyer's bids are consecutive (sorted by buyer id), so it is summed per
         // country in a small list, in bid order, and written out when the next buyer starts: buyers in bid (ordinal) order, each
         // buyer's countries in Comparer<string>.Default order, as the sorted map this replaces gave them. Only each buyer's own
@@ -1178,8 +1179,7 @@ public static class MarketClearing
         var disruptions = new List<Disruption>();
         var met = new List<(string Country, double Q, double E, bool Controlled)>(4);
         string? metBuyer = null;
-        var segs = new List<string>(2);
-        var reachIn = new List<double>(2);
+        var segs = new List<(string Id, double Reach)>(2);
         var seen = new List<string>(2);
         for (int b = 0; b < partCount; b++)
         {
@@ -1193,7 +1193,6 @@ public static class MarketClearing
             if (remaining[b] > tol && !urgent)
             {
                 segs.Clear();
-                reachIn.Clear();
                 // A declared civil part that has bought all its declaration covers may buy no more from the sellers the declaration
                 // binds: what is left of its order (its military share, or stock beyond its civil needs) is not demand their supply
                 // could meet, so it counts neither at their segment nor, for want of an open seller, at its own.
@@ -1205,28 +1204,20 @@ public static class MarketClearing
                     if (declaredOut && Declared(b, cands[b][i].Ask)) { outOfDeclaration = true; continue; }
                     if (!isOpen) continue;
                     var seg = world.Segments[cands[b][i].PriceSegment].Id;
-                    var at = segs.IndexOf(seg);
-                    if (at < 0) { segs.Add(seg); reachIn.Add(0); at = segs.Count - 1; }
+                    var at = 0;
+                    while (at < segs.Count && segs[at].Id != seg) at++; // a loop: a lambda over seg would allocate per offer
+                    if (at == segs.Count) segs.Add((seg, 0));
                     var a = cands[b][i].Ask;
-                    reachIn[at] += Reach(a, asks[a].Quantity, bid);
+                    segs[at] = (seg, segs[at].Reach + Reach(a, asks[a].Quantity, bid));
                 }
-                if (segs.Count == 0 && !outOfDeclaration && !set.Named && bid.LimitPrice >= state.Prices[ownSeg]) { segs.Add(ownSeg); reachIn.Add(0); }
+                if (segs.Count == 0 && !outOfDeclaration && !set.Named && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add((ownSeg, 0));
                 var unmet = PartShortfall(b) * unmetScale[part.Order];
-                if (segs.Count == 1) AddTo(demand, segs[0], unmet);
-                else if (segs.Count > 1)
-                {
-                    // In ordinal segment order (a sum's order fixed: an insertion sort of a few); no reach at all (every open seller
-                    // empty and idle): equal shares.
-                    for (int i = 1; i < segs.Count; i++)
-                        for (int j = i; j > 0 && string.CompareOrdinal(segs[j - 1], segs[j]) > 0; j--)
-                        {
-                            (segs[j - 1], segs[j]) = (segs[j], segs[j - 1]);
-                            (reachIn[j - 1], reachIn[j]) = (reachIn[j], reachIn[j - 1]);
-                        }
-                    double reach = 0;
-                    foreach (var r in reachIn) reach += r;
-                    for (int i = 0; i < segs.Count; i++) AddTo(demand, segs[i], unmet * (reach > 0 ? reachIn[i] / reach : 1.0 / segs.Count));
-                }
+                // In ordinal segment order (a sum's order fixed); no reach at all (every open offer empty and idle): equal shares.
+                // One segment takes all of it (r / r and 1 / 1 are exactly 1).
+                if (segs.Count > 1) segs.Sort(static (x, y) => string.CompareOrdinal(x.Id, y.Id));
+                double reach = 0;
+                foreach (var (_, r) in segs) reach += r;
+                foreach (var (sg, r) in segs) AddTo(demand, sg, unmet * (reach > 0 ? r / reach : 1.0 / segs.Count));
             }
 
             // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the

@@ -7,8 +7,8 @@ namespace MarketSim.Model.Scenario;
 internal sealed partial class ScenarioReader(ErrorSink sink)
 {
     readonly HashSet<string> _countries = new(StringComparer.Ordinal);
-    readonly HashSet<string> _commodities = new(StringComparer.Ordinal);
-    readonly Dictionary<string, double> _referencePrices = new(StringComparer.Ordinal);
+    // Commodity ids read so far, each with its reference price (a manufacturer's inputs are valued at it).
+    readonly Dictionary<string, double> _commodities = new(StringComparer.Ordinal);
     IReadOnlyDictionary<string, IReadOnlyList<string>> _groups = new Dictionary<string, IReadOnlyList<string>>();
     readonly HashSet<string> _producers = new(StringComparer.Ordinal);
     /// <summary>Every io_multipliers entry read: (country, sector), checked against the sectors the country has once they are read.</summary>
@@ -227,7 +227,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
     CommoditySpec? ReadCommodity(YamlMap m)
     {
         var id = m.Str("id");
-        if (id is not null && !_commodities.Add(id)) m.Error("id", $"commodity '{id}' is defined twice");
+        if (id is not null && _commodities.ContainsKey(id)) m.Error("id", $"commodity '{id}' is defined twice");
         var c = new CommoditySpec
         {
             Id = id ?? "",
@@ -243,7 +243,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             MaxPriceFactor = m.Num("max_price_factor", false, 40, 1) ?? 40,
             InitialOrigin = m.Str("initial_origin") ?? "",
         };
-        if (id is not null) _referencePrices[id] = c.ReferencePrice;
+        if (id is not null) _commodities.TryAdd(id, c.ReferencePrice);
         if (c.MinPriceFactor > c.MaxPriceFactor) m.Error("min_price_factor", $"must not exceed max_price_factor ({c.MaxPriceFactor})");
         m.RejectUnknown();
         return id is null ? null : c;
@@ -257,8 +257,8 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
 
     void CheckCommodity(YamlMap m, string? id, string field, YamlNode? node = null)
     {
-        if (id is null || _commodities.Contains(id)) return;
-        sink.Add(node ?? m.Node, m.Path + "." + field, $"unknown commodity '{id}' (commodities: {ErrorLimits.Known(_commodities)})");
+        if (id is null || _commodities.ContainsKey(id)) return;
+        sink.Add(node ?? m.Node, m.Path + "." + field, $"unknown commodity '{id}' (commodities: {ErrorLimits.Known(_commodities.Keys)})");
     }
 
     YamlNode? NodeOf(YamlMap m, string key) => m.Node.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == key).Value;
@@ -363,7 +363,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         // Value added is the output's value less what its inputs are worth (at reference prices): the inputs' value is the value
         // added of the stages that make them, and a magnet is counted once (at the magnet maker), not again at the car maker.
         // Before Dec 2026 only va ≤ value was checked, so a file could count a car maker's magnets in its value added too.
-        var inputsValue = inputs.Sum(kv => kv.Value * _referencePrices.GetValueOrDefault(kv.Key));
+        var inputsValue = inputs.Sum(kv => kv.Value * _commodities.GetValueOrDefault(kv.Key));
         if (va > value - inputsValue + 1e-9 * value)
             m.Error("value_added", inputsValue > 0
                 ? $"value added per unit ({va}) cannot exceed output value per unit ({value}) less its inputs at reference prices ({inputsValue:0.######}): "
