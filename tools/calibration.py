@@ -41,7 +41,7 @@ indirect = jp_loss(c, "indirect_loss") - jp_loss(b, "indirect_loss")
 bn, cn_, kn = no_precaution("baseline"), no_precaution("japan-cutoff-3m"), no_precaution("china-japan-2026")
 loss_np = jp_loss(cn_) - jp_loss(bn)
 indirect_np = jp_loss(cn_, "indirect_loss") - jp_loss(bn, "indirect_loss")
-def yen(x): return f"¥{x*JPY/1e9:,.0f} bn = {x/gdp:.3%} of GDP"
+def yen(x): return f"¥{x*JPY/1e9:,.0f} bn = {100*x/gdp:.1g}% of GDP"   # one significant figure: 0.0005%, not 0.001%
 print("| target | source | result |")
 print("|---|---|---|")
 print(f"| Japan's rare-earth import share from China ≈72% (baseline, year 1) | Japan: 71.9% in 2024 (JOGMEC) | {share:.1%} (NdPr {per.get('ndpr_oxide',0):.1%}) |")

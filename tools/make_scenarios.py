@@ -352,10 +352,10 @@ commodities:           # reference prices = pre-spike levels
         prod(f"{c}-magnet-std", C, "magnets", "magnet_std", std_t, STD)
     a("manufacturers:")
     a("  # Users of magnets. Output unit: USD 1 million of shipments; sizes ASSUMPTION, chosen so world magnet use matches the magnets above")
-    a("  # (Japan: its own magnet makers' output). value_added 0.3 of shipments (ASSUMPTION). Firms' cover: Japan 60 and 18 days, half each")
-    a("  # (ASSUMPTION kept from an earlier reading of JOGMEC's 60-day target, which is for rare-earth material, not users' magnets; the")
-    a("  # 2024–26 scenarios give Japan's users 21 and 14 days); elsewhere 60, 30, 18.")
-    jp_firms = "firms: [{id: a, share: 0.5, cover_days: 60}, {id: b, share: 0.5, cover_days: 18}]"
+    a("  # (Japan: its own magnet makers' output). value_added 0.3 of shipments (ASSUMPTION). Firms' cover: Japan 21 and 14 days, half each,")
+    a("  # as in 2024 (2–3 weeks; JOGMEC's 60-day target is for rare-earth material, not users' magnets; 60 and 18 days before Dec 2026")
+    a("  # moved Japan's loss by $8,000 of $24 m: its loss is at its magnet makers); elsewhere 60, 30, 18 (ASSUMPTION).")
+    jp_firms = JP_FIRMS_2024
     other = "firms: [{id: a, share: 0.34, cover_days: 60}, {id: b, share: 0.33, cover_days: 30}, {id: c, share: 0.33, cover_days: 18}]"
     SHIP = {"CN": (600000, 800000), "JP": (500000, 250000), "US": (500000, 400000), "DE": (400000, 250000), "RW": (700000, 700000)}
     for C, (ht_t, std_t) in USE_2010.items():
