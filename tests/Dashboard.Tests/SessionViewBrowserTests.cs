@@ -95,6 +95,51 @@ public sealed class SessionViewBrowserTests(DashboardApp app, Browser browser) :
         finally { await Screenshot("one-clock"); }
     }
 
+    // plotly.js made to throw on every draw of one chart (what a figure it cannot lay out does), the others left alone.
+    const string BreakPriceChart = """
+        () => {
+          for (const f of ['newPlot', 'react', 'extendTraces']) {
+            const original = window.Plotly[f];
+            window.Plotly[f] = function (gd, ...rest) {
+              if (gd === 'price-chart' || gd?.id === 'price-chart') throw new Error('a test broke plotly for this chart');
+              return original.call(this, gd, ...rest);
+            };
+          }
+        }
+        """;
+
+    static string Points(string chart) => $"(document.getElementById('{chart}')?.data?.[0]?.x?.length ?? 0)";
+
+    [Fact]
+    public async Task A_chart_plotly_cannot_draw_says_so_and_the_session_and_the_other_charts_go_on()
+    {
+        var s = await app.NewSessionAsync();
+        try
+        {
+            await _page.GotoAsync($"sessions/{s.Id}");
+            await _page.Locator("[data-testid=session]").WaitForAsync();
+            await _page.Locator("[data-testid=step]").ClickAsync();
+            await _page.WaitForFunctionAsync($"() => {Points("price-chart")} >= 1 && {Points("shortage-chart")} >= 1");
+            await _page.EvaluateAsync(BreakPriceChart);
+            var shortages = await _page.EvaluateAsync<int>($"() => {Points("shortage-chart")}");
+
+            await _page.Locator("[data-testid=step]").ClickAsync();
+            var failure = _page.Locator("[data-testid=price-chart-error]");
+            await failure.WaitForAsync();
+            Assert.Contains("could not be drawn (", await failure.InnerTextAsync());
+            Assert.Contains("a test broke plotly for this chart", await failure.InnerTextAsync());
+            // The charts after it on the page follow the session still (before, the exception stopped the frame's handler at
+            // the price chart), and the session answers its controls.
+            await _page.WaitForFunctionAsync($"() => {Points("shortage-chart")} > {shortages}");
+            var tick = await _page.Locator("[data-testid=tick]").InnerTextAsync();
+            await _page.Locator("[data-testid=step]").ClickAsync();
+            await _page.WaitForFunctionAsync($"() => document.querySelector('[data-testid=tick]')?.textContent !== '{tick}'");
+            await _page.WaitForFunctionAsync($"() => {Points("shortage-chart")} > {shortages + 1}");
+            Assert.Equal(1, await failure.CountAsync());
+        }
+        finally { await Screenshot("chart-failure"); }
+    }
+
     // Elements reaching past the right edge of the viewport (the deepest ones, which are the cause), for the message.
     const string Overflow = """
         () => {
