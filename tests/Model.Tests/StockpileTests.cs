@@ -80,4 +80,32 @@ public class StockpileTests
         Assert.Empty(At(0.5).Bids);
         Assert.Empty(At(0.5).Asks);
     }
+
+    [Fact]
+    public void A_stockpile_reports_the_day_its_release_or_refill_begins_and_ends_and_why()
+    {
+        // events.csv names what moved a price or the fiscal cost: the first day of each mode, once, with its reason.
+        IReadOnlyList<string> Day(CountryState s, Stockpile sp, int tick, double unmet)
+        {
+            StockpileRules.Plan(World, s, [sp], Context(World), new Dictionary<string, double> { ["oxide"] = unmet });
+            return StockpileRules.Settle(s, new AgentSettlement(tick, [], [], 0)).Events;
+        }
+        var s = StockpileRules.Initialise(World, World.Country("JP"));
+        Assert.Empty(Day(s, JapanOxide, 0, 0)); // standing by, as at the start
+        Assert.Equal(["jp-stockpile released to JP's firms: 5% of its firms' need unmet last tick (trigger 1%); 30 t held of 50"],
+            Day(s, JapanOxide, 1, 0.05));
+        Assert.Empty(Day(s, JapanOxide, 2, 0.2));
+        Assert.Equal(["jp-stockpile's release ends; 30 t held of 50"], Day(s, JapanOxide, 3, 0.01)); // at the threshold: not above it
+
+        var empty = JapanOxide with { Initial = 0 };
+        var e = StockpileRules.Initialise(World, World.Country("JP"));
+        Assert.Equal(["jp-stockpile would be released (50% of its firms' need unmet last tick (trigger 1%)) but is empty"], Day(e, empty, 0, 0.5));
+
+        var refilling = JapanOxide with { RefillPriceFactor = 3, RefillPerDay = 1 };
+        var r = StockpileRules.Initialise(World, World.Country("JP"));
+        Assert.Equal(["jp-stockpile refills at up to 3x the reference price (today 1x); 30 t held of 50"], Day(r, refilling, 0, 0));
+        Assert.Empty(Day(r, refilling, 1, 0)); // still refilling
+        Assert.Equal(["jp-stockpile released to JP's firms: 5% of its firms' need unmet last tick (trigger 1%); 30 t held of 50"],
+            Day(r, refilling, 2, 0.05));
+    }
 }

@@ -122,6 +122,8 @@ public struct CountryStateSurrogate
     [Id(2)] public Dictionary<string, Dictionary<string, double>> Holdings;
     [Id(3)] public List<Shipment> Pipeline;
     [Id(4)] public double CarryingCostToday;
+    [Id(5)] public Dictionary<string, string>? Modes;
+    [Id(6)] public List<string>? EventsToday;
 }
 
 [RegisterConverter]
@@ -130,11 +132,13 @@ public sealed class CountryStateConverter : IConverter<CountryState, CountryStat
     public CountryState ConvertFromSurrogate(in CountryStateSurrogate s) => new()
     {
         Id = s.Id, HomeSegment = s.HomeSegment, Holdings = s.Holdings, Pipeline = s.Pipeline, CarryingCostToday = s.CarryingCostToday,
+        Modes = s.Modes ?? new(), EventsToday = s.EventsToday ?? new(),
     };
 
     public CountryStateSurrogate ConvertToSurrogate(in CountryState v) => new()
     {
         Id = v.Id, HomeSegment = v.HomeSegment, Holdings = v.Holdings, Pipeline = v.Pipeline, CarryingCostToday = v.CarryingCostToday,
+        Modes = v.Modes, EventsToday = v.EventsToday,
     };
 }
 

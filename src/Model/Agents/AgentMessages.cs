@@ -40,6 +40,10 @@ public sealed record AgentReport(
 
     /// <summary>Expansions the agent decided this tick (producers only).</summary>
     public IReadOnlyList<CapacityDecision> Decisions { get; init; } = [];
+
+    /// <summary>What the agent began or stopped doing this tick, for events.csv (a stockpile's release or refill: countries
+    /// only). Each begins with the stockpile's id, so the frame's ordinal sort of them is the same whatever order agents ran in.</summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
 }
 
 /// <summary>The market view an agent needs to decide: last prices by segment, and floors in force.</summary>

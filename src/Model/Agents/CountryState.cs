@@ -11,4 +11,8 @@ public sealed class CountryState
     public List<Shipment> Pipeline { get; set; } = new();
     /// <summary>Today's cost of holding the stockpiles, set when planning and charged when settling.</summary>
     public double CarryingCostToday { get; set; }
+    /// <summary>Stockpile id → what it did last tick (StockpileRules.Mode); none yet: standing by.</summary>
+    public Dictionary<string, string> Modes { get; set; } = new();
+    /// <summary>Today's changes of mode, set when planning and reported (events.csv) when settling.</summary>
+    public List<string> EventsToday { get; set; } = new();
 }

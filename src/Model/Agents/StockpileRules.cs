@@ -1,3 +1,4 @@
+using System.Globalization;
 using MarketSim.Model.Market;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
@@ -37,14 +38,16 @@ public static class StockpileRules
             var price = ctx.Price(sp.Commodity, s.HomeSegment);
             var reference = world.Commodity(sp.Commodity).ReferencePrice;
             s.CarryingCostToday += held * reference * sp.CarryingCost / 365;
-            var release = unmetShare.GetValueOrDefault(sp.Commodity) > sp.ReleaseShortageShare
+            var unmet = unmetShare.GetValueOrDefault(sp.Commodity);
+            var release = unmet > sp.ReleaseShortageShare
                           || (sp.ReleaseOnControl && ctx.IsControlled(sp.Commodity, s.Id))
                           || (sp.ReleasePriceFactor > 0 && price >= sp.ReleasePriceFactor * reference);
             // While its trigger holds it releases what it has, and an empty stockpile waits: it never buys during the shortage
             // it is there to ease, against its own firms (before Dec 2026 an empty one fell through to refilling).
             if (release)
             {
-                if (held <= 1e-12) continue;
+                if (held <= 1e-12) { Note(Empty); continue; }
+                Note(Release);
                 Offer(held, standby: false);
             }
             else if (sp.RefillPriceFactor > 0 && price <= sp.RefillPriceFactor * reference)
@@ -53,10 +56,35 @@ public static class StockpileRules
                 foreach (var sh in s.Pipeline) if (sh.Commodity == sp.Id) inTransit += sh.Quantity;
                 var q = Math.Min(sp.RefillPerDay, sp.Size - held - inTransit);
                 if (q > 1e-12) bids.Add(new Bid(sp.Id, s.Id, sp.Commodity, EndUse.Civil, q, sp.RefillPriceFactor * reference));
+                Note(q > 1e-12 ? Refill : Standby);
             }
+            else Note(Standby);
             // Untriggered, it stands by for its firms that would run out before their supply arrives (urgent bids): a shortage
             // seen coming, not yet met. As supply it counts only what it sells (flow 0), so standing by unsold moves no price.
             if (!release && held > 1e-12) Offer(held, standby: true);
+
+            // A change of mode is an event (reported when settling): a release or a refill moves prices and the fiscal cost, and
+            // a reader of a run needs the day it began and ended and why. Standing by is the mode of a stockpile not yet seen.
+            void Note(string mode)
+            {
+                var before = s.Modes.GetValueOrDefault(sp.Id, Standby);
+                s.Modes[sp.Id] = mode;
+                if (mode == before) return;
+                var unit = world.Commodity(sp.Commodity).Unit;
+                var holding = $"{Num(held)} {unit} held of {Num(sp.Size)}";
+                s.EventsToday.Add(mode switch
+                {
+                    Release => $"{sp.Id} released to {s.Id}'s firms: {Why()}; {holding}",
+                    Empty when before == Release => $"{sp.Id} is empty; its release trigger still holds",
+                    Empty => $"{sp.Id} would be released ({Why()}) but is empty",
+                    Refill => $"{sp.Id} refills at up to {Num(sp.RefillPriceFactor)}x the reference price (today {Num(price / reference)}x); {holding}",
+                    _ => before == Refill ? $"{sp.Id} stops refilling; {holding}" : $"{sp.Id}'s release ends; {holding}",
+                });
+            }
+            string Why() =>
+                unmet > sp.ReleaseShortageShare ? $"{Pct(unmet)} of its firms' need unmet last tick (trigger {Pct(sp.ReleaseShortageShare)})"
+                : sp.ReleaseOnControl && ctx.IsControlled(sp.Commodity, s.Id) ? $"an export control on {sp.Commodity} to {s.Id}"
+                : $"price {Num(price / reference)}x the reference (trigger {Num(sp.ReleasePriceFactor)}x)";
 
             void Offer(double held, bool standby)
             {
@@ -70,6 +98,10 @@ public static class StockpileRules
         }
         return new AgentPlan(s.Id, bids, asks);
     }
+
+    const string Standby = "standby", Release = "release", Empty = "empty", Refill = "refill";
+    static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
+    static string Pct(double x) => (100 * x).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     public static AgentReport Settle(CountryState s, AgentSettlement st)
     {
@@ -99,6 +131,8 @@ public static class StockpileRules
             else keep.Add(sh);
         }
         s.Pipeline = keep;
-        return new AgentReport(s.Id, s.Id, "government", 0, 0, [], [], fiscal);
+        var events = s.EventsToday.Count == 0 ? [] : s.EventsToday.ToArray();
+        s.EventsToday.Clear();
+        return new AgentReport(s.Id, s.Id, "government", 0, 0, [], [], fiscal) { Events = events };
     }
 }

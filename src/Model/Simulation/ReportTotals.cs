@@ -95,6 +95,8 @@ public sealed class ReportTotals
     public List<LeadTotal> Leads { get; set; } = [];
     /// <summary>Expansions decided this tick, in no particular order (the frame sorts them by producer).</summary>
     public List<CapacityDecision> Decisions { get; set; } = [];
+    /// <summary>Agents' events this tick (AgentReport.Events), in no particular order (the frame sorts them).</summary>
+    public List<string> Events { get; set; } = [];
 
     // Indexes over the lists, rebuilt when missing (after a copy through serialization).
     Dictionary<(string, string, string), ShortageTotal>? _shortageAt;
@@ -144,6 +146,7 @@ public sealed class ReportTotals
             row.QuantityWaited += FineSum.Of(i.QuantityWaited);
         }
         Decisions.AddRange(r.Decisions);
+        Events.AddRange(r.Events);
     }
 
     public void Add(ReportTotals other)
@@ -174,6 +177,7 @@ public sealed class ReportTotals
             row.QuantityWaited += o.QuantityWaited;
         }
         Decisions.AddRange(other.Decisions);
+        Events.AddRange(other.Events);
     }
 
     ShortageTotal Shortage(string country, string sector, string commodity)

@@ -429,6 +429,8 @@ public static class SessionRules
         if (reports.Decisions.Count > 0)
             events = [.. plan.Events, .. reports.Decisions.OrderBy(d => d.Producer, Ord).ThenBy(d => d.Commodity, Ord).Select(d =>
                 $"expansion decided by {d.Producer} ({d.Country}): +{d.Added.ToString("0.###", CultureInfo.InvariantCulture)} {d.Commodity} a day of capacity from {world.DateOf(d.OnlineTick):yyyy-MM-dd}, ramping up over {world.Investment.RampDays.ToString("0", CultureInfo.InvariantCulture)} days")];
+        // Stockpiles' releases and refills starting and ending: what moved a price or a fiscal cost that no policy event names.
+        if (reports.Events.Count > 0) events = [.. events, .. reports.Events.Order(StringComparer.Ordinal)];
         return new Frame(plan.Tick, world.DateOf(plan.Tick), prices, flows, shortages, losses, fiscal, cover, leads, events)
         {
             Rents = rents, Content = content, ValueAdded = valueAdded, Indirect = indirect, Accounts = Accounts(world, st, fills),
