@@ -39,8 +39,8 @@ public sealed record ClassroomSettings
         foreach (var c in Playable)
             if (!holders.Contains(c))
                 problems.Add(world.Countries.Any(x => x.Id == c)
-                    ? $"playable: country \"{c}\" holds no lever in this scenario"
-                    : $"playable: unknown country \"{c}\"");
+                    ? $"playable: country \"{ErrorLimits.Short(c)}\" holds no lever in this scenario"
+                    : $"playable: unknown country \"{ErrorLimits.Short(c)}\"");
         if (Playable.Distinct().Count() != Playable.Count) problems.Add("playable: a country is listed twice");
         if (ScoreWeights is null) problems.Add("scoreWeights: is null; leave it out for the defaults");
         else problems.AddRange(ScoreWeights.Problems());

@@ -18,7 +18,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 // Hub errors are logged by HubRefusals (refusals short, at Debug; faults with their stack), not by SignalR's dispatcher.
-builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
+builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => { HubJson.Configure(o.PayloadSerializerOptions); HubJson.Strict(o.PayloadSerializerOptions); })
     .AddHubOptions<SimulationHub>(HubLimits).AddHubOptions<ClassroomHub>(HubLimits);
 builder.Logging.AddFilter(HubRefusals.DispatcherCategory, LogLevel.Critical);
 // Arguments of the wrong type are answered naming the argument (ArgumentErrors wraps the JSON protocol it replaces).

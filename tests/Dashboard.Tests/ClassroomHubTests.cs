@@ -57,7 +57,7 @@ public sealed class ClassroomHubTests(DashboardApp app)
     static async Task Refused(Func<Task> call, string expected)
     {
         var e = await Assert.ThrowsAsync<HubException>(call);
-        Assert.Contains(expected, e.Message);
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"\"{expected}\" is not in: {e.Message}");
     }
 
     [Fact]
@@ -232,6 +232,13 @@ public sealed class ClassroomHubTests(DashboardApp app)
             await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new { lever = "export:dy_oxide", value = bad } }),
                 "decisions[0].value: is not of the right type");
         await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, null!), "decisions: are missing");
+        // A field misspelt or left out is refused by name: it was read as a value of 0, an export ban (a review, Dec 2026).
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new { lever = "export:dy_oxide", approvalRate = 80 } }),
+            "decisions[0].approvalRate: is not a field it takes");
+        await Refused(() => a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new { lever = "export:dy_oxide" } }),
+            "decisions[0]: is missing 'value'");
+        await Refused(() => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, new { round_ticks = 5 }),
+            "settings.round_ticks: is not a field it takes");
         Assert.Equal(before, await Snapshot(teacher, c.Code));
 
         var kept = await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, One("export:dy_oxide", 50));
@@ -305,6 +312,27 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var again = await back.InvokeAsync<SeatGrant>("Rejoin", c.Code, c.Cn.Token);
         Assert.Equal((c.Cn.SeatId, "CN", "Ana"), (again.SeatId, again.Country, again.Name));
         Assert.Equal((null, true), (seat.Bot, seat.Connected));
+    }
+
+    [Fact]
+    public async Task A_connection_that_joined_two_classes_leaves_both_seats_to_stand_ins_when_it_goes()
+    {
+        // One tab joined class 1, then class 2: on closing, only the last seat was freed, and the first stayed "connected"
+        // with no stand-in for the rest of the class (a review, Dec 2026).
+        await using var teacher = await Connect();
+        var a = await Connect();
+        await using var b = await Connect();
+        var first = await NewClass(teacher, a, b);
+        var second = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, Small);
+        var other = await a.InvokeAsync<SeatGrant>("Join", second.Code, "Ana", null);
+        await a.DisposeAsync();
+        var seats = new[] { app.Classrooms.Find(first.Code)!.Room.Seats.Single(s => s.Id == first.Cn.SeatId),
+                            app.Classrooms.Find(second.Code)!.Room.Seats.Single(s => s.Id == other.SeatId) };
+        await Eventually(() => seats.All(s => s.Bot is not null), "a seat of the closed connection kept no stand-in", 5);
+        Assert.All(seats, s => Assert.False(s.Connected));
+        await using var back = await Connect();
+        await back.InvokeAsync<SeatGrant>("Rejoin", first.Code, first.Cn.Token);
+        Assert.True(seats[0].Connected);
     }
 
     [Fact]

@@ -83,6 +83,34 @@ public sealed class ModelOfViewTests
         Assert.Equal(world.Producers.Count, loaded.Spec.Producers.Count);
     }
 
+    [Theory]
+    [InlineData('"')]
+    [InlineData('\'')]
+    public void The_timeline_export_keeps_every_section_written_after_the_policies_with_quoted_keys(char quote)
+    {
+        // The policies first, then every other top-level key quoted ("producers":): the line rewrite read the quoted keys as
+        // part of the policies block and dropped them, and the export, which checked only seed and policies, loaded as a world
+        // with no producers (a hardening review, Dec 2026).
+        var path = Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml");
+        var lines = File.ReadAllText(path).Split('\n').ToList();
+        var start = lines.FindIndex(l => l.StartsWith("policies:", StringComparison.Ordinal));
+        var policies = lines.Skip(start).ToList(); // the policies are the file's last section
+        var rest = lines.Take(start).Select(l => l.Length > 0 && char.IsAsciiLetterLower(l[0]) && !l.StartsWith("seed:", StringComparison.Ordinal)
+            ? quote + l[..l.IndexOf(':')] + quote + l[l.IndexOf(':')..] : l);
+        var original = string.Join("\n", policies.Concat(rest));
+        var uploaded = ScenarioLoader.LoadText(original, "upload.yaml");
+        Assert.True(uploaded.Ok, string.Join("\n", uploaded.Errors));
+        var world = uploaded.Spec!;
+
+        var written = TimelineYaml.Write(original, 99, world.Policies);
+        var loaded = ScenarioLoader.LoadText(written, "timeline.yaml");
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
+        Assert.Equal((world.Producers.Count, world.Manufacturers.Count, world.Transport.InternationalDays, world.Countries.Count),
+            (loaded.Spec!.Producers.Count, loaded.Spec.Manufacturers.Count, loaded.Spec.Transport.InternationalDays, loaded.Spec.Countries.Count));
+        Assert.True(world.Producers.Count > 0);
+        Assert.Equal(99UL, loaded.Spec.Seed);
+    }
+
     [Fact]
     public void Policy_validation_expands_groups_as_the_loader_does()
     {

@@ -83,6 +83,22 @@ public sealed class SessionTests(OneSiloFixture one) : IClassFixture<OneSiloFixt
     }
 
     [Fact]
+    public async Task A_limit_on_policies_holds_against_calls_made_at_once()
+    {
+        var world = TestScenarios.Small();
+        var session = one.Client.GetGrain<ISessionGrain>("live-limit");
+        await session.StartAsync(world, Seed, new SessionSettings { CheckpointEvery = 1000 });
+        var held = (await session.GetPoliciesAsync()).Value.Count;
+        // Forty at once with room for three: three land, the rest are refused, and the session holds the limit exactly.
+        var calls = Enumerable.Range(0, 40).Select(i => session.SetPolicyWithinAsync(
+            new Tariff { Id = $"t{i:00}", Start = 0, Importer = "JP", Commodities = ["oxide"], Rate = 0.01 }, held + 3)).ToList();
+        var results = await Task.WhenAll(calls.Select(async c => { try { await c; return true; } catch (ArgumentException) { return false; } }));
+        Assert.Equal(3, results.Count(ok => ok));
+        Assert.Equal(held + 3, (await session.GetPoliciesAsync()).Value.Count);
+        await session.EndAsync();
+    }
+
+    [Fact]
     public async Task Concurrent_changes_are_all_in_the_stored_timeline()
     {
         var world = TestScenarios.Small();

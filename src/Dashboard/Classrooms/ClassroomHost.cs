@@ -247,7 +247,7 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         var caller = Room.Authorize(token);
         if (caller.Role != ClassroomRole.Instructor) throw new ClassroomError("token", "only the instructor may add bots");
-        if (!BotStrategies.All.Contains(strategy ?? "")) throw new ClassroomError("strategy", $"\"{strategy}\" is not one of {string.Join(", ", BotStrategies.All)}");
+        if (!BotStrategies.All.Contains(strategy ?? "")) throw new ClassroomError("strategy", $"\"{MarketSim.Model.Scenario.ErrorLimits.Short(strategy ?? "")}\" is not one of {string.Join(", ", BotStrategies.All)}");
         IReadOnlyList<SeatInfo> added = Room.EmptyCountries().Select(c => Info(Room.AddBot(caller, c, strategy!, Tokens.New()))).ToList();
         return added;
     });

@@ -20,8 +20,10 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
 
     public static string GroupOf(string code) => "classroom:" + code;
 
-    // Which seat each connection holds, so a closed tab frees the seat for a stand-in bot until the student returns.
-    static readonly ConcurrentDictionary<string, (string Code, string SeatId)> Connections = new(StringComparer.Ordinal);
+    // Which seats each connection holds, so a closed tab frees them for stand-in bots until the student returns.
+    // Every seat a connection joined, not only its last: a connection that joined two classes, or twice, leaves each seat it
+    // held when it goes (before, the earlier seats stayed "connected" for good, with no stand-in: a review, Dec 2026).
+    static readonly ConcurrentDictionary<string, System.Collections.Immutable.ImmutableHashSet<(string Code, string SeatId)>> Connections = new(StringComparer.Ordinal);
 
     public Task<ClassroomCreated> CreateClassroom(string? scenarioFile, ulong? seed, ClassroomSettings? settings) =>
         Call(async () =>
@@ -76,7 +78,8 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
 
     async Task Hold(ClassroomHost room, SeatGrant grant)
     {
-        Connections[Context.ConnectionId] = (room.Code, grant.SeatId);
+        var seat = (room.Code, grant.SeatId);
+        Connections.AddOrUpdate(Context.ConnectionId, _ => [seat], (_, held) => held.Add(seat));
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Code));
     }
 
@@ -144,9 +147,10 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        if (Connections.TryRemove(Context.ConnectionId, out var held)
-            && !Connections.Values.Contains(held) && rooms.Find(held.Code) is { } room)
-            await room.DroppedAsync(held.SeatId);
+        if (Connections.TryRemove(Context.ConnectionId, out var seats))
+            foreach (var held in seats.OrderBy(s => s.Code, StringComparer.Ordinal).ThenBy(s => s.SeatId, StringComparer.Ordinal))
+                if (!Connections.Values.Any(other => other.Contains(held)) && rooms.Find(held.Code) is { } room)
+                    await room.DroppedAsync(held.SeatId);
         await base.OnDisconnectedAsync(exception);
     }
 

@@ -21,8 +21,9 @@ public static partial class TimelineYaml
         var policies = timeline.ToList();
         var text = Rewrite(originalYaml, seed, policies, note);
         // The line rewrite keeps comments but understands only a block mapping written from the first column: a file that
-        // starts with "---", is written in flow style (JSON) or quotes its keys is rebuilt from its tree (comments lost).
-        return Replays(text, seed, policies.Count) ? text : Rebuild(originalYaml, seed, policies, note);
+        // starts with "---", is written in flow style (JSON) or whose rewrite changed anything but seed and policies is
+        // rebuilt from its tree (comments lost).
+        return Replays(text, originalYaml, seed, policies.Count) ? text : Rebuild(originalYaml, seed, policies, note);
     }
 
     static List<string> Block(IEnumerable<PolicySpec> timeline, string? note)
@@ -34,23 +35,61 @@ public static partial class TimelineYaml
         return block;
     }
 
-    /// <summary>True if the text is one YAML mapping with exactly one seed (the given one) and one list of this many policies.</summary>
-    static bool Replays(string yaml, ulong seed, int count)
+    /// <summary>True if the text is one YAML mapping with exactly one seed (the given one), one list of this many policies,
+    /// and everything else as in the original, key for key and value for value: a rewrite that lost a section (a quoted key
+    /// after the policies, read as part of them, was dropped) must not pass for the session's world.</summary>
+    static bool Replays(string yaml, string originalYaml, ulong seed, int count)
     {
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root) return false;
+            if (Root(yaml) is not { } root || Root(originalYaml) is not { } original) return false;
             var keys = root.Children.Keys.Select(k => (k as YamlScalarNode)?.Value).ToList();
             return keys.Count(k => k == "seed") == 1 && keys.Count(k => k == "policies") == 1
                 && root.Children[new YamlScalarNode("seed")] is YamlScalarNode s && s.Value == seed.ToString(CultureInfo.InvariantCulture)
-                && root.Children[new YamlScalarNode("policies")] is YamlSequenceNode p && p.Children.Count == count;
+                && root.Children[new YamlScalarNode("policies")] is YamlSequenceNode p && p.Children.Count == count
+                && Canonical(root, "seed", "policies") == Canonical(original, "seed", "policies");
         }
         catch (Exception e) when (e is YamlException or ArgumentException) // malformed, or a key twice
         {
             return false;
         }
+    }
+
+    static YamlMappingNode? Root(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return stream.Documents.Count == 1 ? stream.Documents[0].RootNode as YamlMappingNode : null;
+    }
+
+    /// <summary>A mapping's content but the given top-level keys, as one string: scalars by value (JSON-quoted), in order.</summary>
+    static string Canonical(YamlMappingNode root, params string[] except)
+    {
+        var sb = new StringBuilder();
+        void Write(YamlNode n)
+        {
+            switch (n)
+            {
+                case YamlScalarNode sc: sb.Append(JsonSerializer.Serialize(sc.Value)); break;
+                case YamlSequenceNode seq:
+                    sb.Append('[');
+                    foreach (var c in seq.Children) { Write(c); sb.Append(','); }
+                    sb.Append(']');
+                    break;
+                case YamlMappingNode m:
+                    sb.Append('{');
+                    foreach (var (k, v) in m.Children) { Write(k); sb.Append(':'); Write(v); sb.Append(','); }
+                    sb.Append('}');
+                    break;
+                default: sb.Append('?'); break;
+            }
+        }
+        foreach (var (k, v) in root.Children)
+        {
+            if (k is YamlScalarNode { Value: { } key } && except.Contains(key)) continue;
+            Write(k); sb.Append(':'); Write(v); sb.Append(',');
+        }
+        return sb.ToString();
     }
 
     /// <summary>The uploaded file's tree with seed and policies set, written out as YAML (the session loaded it, so it parses).</summary>
@@ -88,8 +127,9 @@ public static partial class TimelineYaml
         var start = lines.FindIndex(l => l.StartsWith("policies:", StringComparison.Ordinal));
         if (start < 0) { lines.AddRange(block); return string.Join("\n", lines) + "\n"; }
         var end = start + 1;
-        // The block runs to the next top-level key (a line starting with a letter); comments and indented lines belong to it.
-        while (end < lines.Count && !TopLevelKey().IsMatch(lines[end])) end++;
+        // The block runs to the next line written from the first column that is not blank, a comment or one of its own
+        // entries ("- " there): the next top-level key, quoted ("\"producers\":") or explicit ("? x") as well as plain.
+        while (end < lines.Count && !EndsBlock(lines[end])) end++;
         lines.RemoveRange(start, end - start);
         lines.InsertRange(start, block);
         return string.Join("\n", lines).TrimEnd('\n') + "\n";
@@ -167,6 +207,6 @@ public static partial class TimelineYaml
     [GeneratedRegex(@"^seed\s*:")]
     private static partial Regex SeedKey();
 
-    [GeneratedRegex(@"^[A-Za-z_]")]
-    private static partial Regex TopLevelKey();
+    static bool EndsBlock(string line) =>
+        line.Length > 0 && !char.IsWhiteSpace(line[0]) && line[0] != '#' && !(line[0] == '-' && (line.Length == 1 || line[1] == ' '));
 }

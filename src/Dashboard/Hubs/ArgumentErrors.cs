@@ -33,13 +33,55 @@ public sealed class ArgumentErrors(IHubProtocol inner, params Type[] hubs) : IHu
     public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
     {
         var before = input;
-        if (!inner.TryParseMessage(ref input, binder, out message)) return false;
+        try
+        {
+            if (!inner.TryParseMessage(ref input, binder, out message)) return false;
+        }
+        catch (Exception e) when ((e is JsonException or InvalidDataException) && Unreadable(before, e) is { } answer)
+        {
+            (input, message) = answer;
+            return true;
+        }
         if (message is InvocationBindingFailureMessage failure)
         {
             var why = Describe(before.Slice(0, input.Start), failure.Target, binder);
             message = new InvocationBindingFailureMessage(failure.InvocationId, failure.Target, ExceptionDispatchInfo.Capture(new HubException(why)));
         }
         return true;
+    }
+
+    /// <summary>
+    /// A call the JSON protocol cannot read at all (arguments nested deeper than its 64 levels, "arguments" not a list) closed
+    /// the caller's whole connection, a student's seat with it, saying only "Connection closed with an error" (a review,
+    /// Dec 2026). Where the call's target can be read it is answered as that call's error instead, and the connection stays;
+    /// null where it cannot (then the connection closes, as before).
+    /// </summary>
+    static (ReadOnlySequence<byte> Remaining, HubMessage Message)? Unreadable(ReadOnlySequence<byte> input, Exception e)
+    {
+        if (input.PositionOf((byte)0x1e) is not { } end) return null; // the JSON protocol's record separator
+        var record = input.Slice(0, end).ToArray();
+        string? id = null, target = null;
+        try
+        {
+            // Deep enough for any message that fits the hub's size limit: only the top level is read, the rest skipped.
+            var reader = new Utf8JsonReader(record, new JsonReaderOptions { MaxDepth = record.Length + 1 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                if (!reader.Read()) return null;
+                if (name == "invocationId" && reader.TokenType == JsonTokenType.String) id = reader.GetString();
+                else if (name == "target" && reader.TokenType == JsonTokenType.String) target = reader.GetString();
+                else reader.Skip();
+            }
+        }
+        catch (JsonException) { return null; }
+        if (target is null) return null;
+        var why = e is InvalidDataException && e.InnerException is null
+            ? $"arguments: {ErrorLimits.Short(e.Message)}"
+            : "arguments: not readable (nested more than 64 levels deep, or not valid JSON)";
+        var failure = new InvocationBindingFailureMessage(id, target, ExceptionDispatchInfo.Capture(new HubException(why)));
+        return (input.Slice(input.GetPosition(1, end)), failure);
     }
 
     /// <summary>"ticks: must be a whole number, got 1.5": the first argument that does not read as its parameter's type.</summary>
@@ -63,13 +105,19 @@ public sealed class ArgumentErrors(IHubProtocol inner, params Type[] hubs) : IHu
             for (var i = 0; i < types.Count; i++)
             {
                 var arg = args[i];
-                try { arg.Deserialize(types[i], HubJson.Options); }
+                try { arg.Deserialize(types[i], HubJson.ArgumentOptions); }
                 catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
                 {
-                    var path = e is JsonException { Path: { Length: > 1 } p } ? p[1..] : "";
-                    return path.Length == 0
+                    var path = e is JsonException { Path: { Length: > 1 } p } ? p[1..].TrimStart('.') : ""; // "$.x" → "x", "$[0].x" → "[0].x"
+                    var message = e.Message.Split(" Path:")[0];
+                    // A field the type does not have, or one it needs left out (HubJson.Strict), said so; else the type.
+                    var what = message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a field it takes"
+                        : message.IndexOf("missing required properties including: ", StringComparison.Ordinal) is var at and >= 0
+                            ? "is missing " + message[(at + "missing required properties including: ".Length)..].TrimEnd('.')
+                        : $"is not of the right type ({message})";
+                    return path.Length == 0 && what.StartsWith("is not of", StringComparison.Ordinal)
                         ? $"{names[i]}: must be {Kind(types[i])}, got {ErrorLimits.Short(arg.GetRawText())}"
-                        : $"{names[i]}{(path.StartsWith('[') ? "" : ".")}{path}: is not of the right type ({e.Message.Split(" Path:")[0]})";
+                        : $"{names[i]}{(path.Length == 0 || path.StartsWith('[') ? "" : ".")}{path}: {what}";
                 }
             }
             return Fallback;

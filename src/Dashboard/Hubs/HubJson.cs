@@ -18,9 +18,31 @@ public static class HubJson
 
     public static readonly JsonSerializerOptions Options = Create();
 
+    /// <summary>
+    /// For what clients send the hubs (the server's binding of hub arguments): a field the argument's type does not have, or a
+    /// field its constructor needs left out, is an error naming it. Ignored and defaulted before, a classroom decision with
+    /// its value misspelt was a value of 0 (an export ban), and classroom settings misspelt ran with the defaults (a review,
+    /// Dec 2026). Not for the dashboard's own clients, which read what the server sends.
+    /// </summary>
+    public static void Strict(JsonSerializerOptions o)
+    {
+        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.RespectRequiredConstructorParameters = true;
+    }
+
+    /// <summary>The options the server binds hub arguments with (<see cref="Strict"/>).</summary>
+    public static readonly JsonSerializerOptions ArgumentOptions = CreateStrict();
+
     /// <summary>For a live policy: a field the policy does not have is an error, not ignored (a policy written with the files'
     /// names, approval_rate for approvalRate, would otherwise apply its defaults while looking set).</summary>
     public static readonly JsonSerializerOptions PolicyOptions = new(Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    static JsonSerializerOptions CreateStrict()
+    {
+        var o = Create();
+        Strict(o);
+        return o;
+    }
 
     static JsonSerializerOptions Create()
     {

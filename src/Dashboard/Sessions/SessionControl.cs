@@ -93,7 +93,9 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
         var timeline = (await s.Grain.GetPoliciesAsync()).Value;
         if (timeline.Count >= quotas.Limits.MaxPoliciesPerSession)
             throw PolicyArguments.Error("policy", $"session \"{s.Id}\" holds {timeline.Count} policies (versions included), the most allowed (MaxPoliciesPerSession = {quotas.Limits.MaxPoliciesPerSession})");
-        var from = await Grain(() => s.Grain.SetPolicyAsync(spec)); // the grain says when: a tick read here would be stale while playing
+        // The grain says when (a tick read here would be stale while playing) and holds the limit with the change: the count
+        // above only answers early with the limit's name, and callers at once all pass it.
+        var from = await Grain(() => s.Grain.SetPolicyWithinAsync(spec, quotas.Limits.MaxPoliciesPerSession));
         return await Announce(s, from, $"set {spec.Id}: {spec.Describe()}");
     }
 

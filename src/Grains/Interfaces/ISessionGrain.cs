@@ -46,6 +46,13 @@ public interface ISessionGrain : IMarketSimGrain
     [AlwaysInterleave] Task<int> SetPolicyAsync(PolicySpec policy);
 
     /// <summary>
+    /// <see cref="SetPolicyAsync"/> refused (<see cref="ArgumentException"/>, changing nothing) if the session would then hold
+    /// more than <paramref name="maxPolicies"/> policies, versions included: checked with the change in one step, so callers
+    /// at once cannot pass the limit together (a count read before the call could be passed by 40 at once: a review, Dec 2026).
+    /// </summary>
+    [AlwaysInterleave] Task<int> SetPolicyWithinAsync(PolicySpec policy, int maxPolicies);
+
+    /// <summary>
     /// Several changes at once, in order, all from the next tick: all are checked (each against the timeline the ones before
     /// it leave) before any applies, so a bad one changes nothing; the timeline is stored once. A classroom's round.
     /// Returns the tick the changes apply from. Concurrent calls store their timelines one at a time, the latest last.

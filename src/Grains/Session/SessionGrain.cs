@@ -272,17 +272,23 @@ public sealed partial class SessionGrain(
         return Task.FromResult(timeline.AsImmutable());
     }
 
-    public async Task<int> SetPolicyAsync(PolicySpec policy)
+    public Task<int> SetPolicyAsync(PolicySpec policy) => SetPolicyWithinAsync(policy, PolicyTimeline.MaxVersions);
+
+    public async Task<int> SetPolicyWithinAsync(PolicySpec policy, int maxPolicies)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var from = await ChangePoliciesAsync([new PolicyChange(policy, null)]);
+        var from = await ChangeAsync([new PolicyChange(policy, null)], Math.Min(maxPolicies, PolicyTimeline.MaxVersions));
         return Math.Max(policy.Start, from); // a start in the future is kept (PolicyTimeline.Apply moves only earlier ones)
     }
 
     public Task<int> RemovePolicyAsync(string policyId) =>
         ChangePoliciesAsync([new PolicyChange(null, policyId ?? throw new ArgumentNullException(nameof(policyId)))]);
 
-    public async Task<int> ChangePoliciesAsync(IReadOnlyList<PolicyChange> changes)
+    public Task<int> ChangePoliciesAsync(IReadOnlyList<PolicyChange> changes) => ChangeAsync(changes, PolicyTimeline.MaxVersions);
+
+    // Checked and applied before the first await: calls interleave only at awaits, so no other change lands between the
+    // check of the limit and the change.
+    async Task<int> ChangeAsync(IReadOnlyList<PolicyChange> changes, int limit)
     {
         ArgumentNullException.ThrowIfNull(changes);
         if (changes.Any(c => c is null)) throw new ArgumentException("A change is missing.", "policy");
@@ -294,8 +300,8 @@ public sealed partial class SessionGrain(
             PolicyTimeline.Validate(world, preview, change, next);
             PolicyTimeline.Apply(preview, change, next);
         }
-        if (preview.Count > PolicyTimeline.MaxVersions)
-            throw new ArgumentException($"the session would hold {preview.Count} policies (versions included), more than the {PolicyTimeline.MaxVersions} a session may hold", "policy");
+        if (preview.Count > limit)
+            throw new ArgumentException($"the session would hold {preview.Count} policies (versions included), more than the {limit} a session may hold", "policy");
         // Mid-tick the changes wait, so a tick never sees its timeline move under it; between ticks they wait too while earlier
         // ones still do (a tick's commit lets calls in before the next tick applies them), so no change overtakes an earlier
         // one. Otherwise the timeline becomes the preview whole: a batch lands entirely or, refused above, not at all.
