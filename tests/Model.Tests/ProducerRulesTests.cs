@@ -181,6 +181,44 @@ public class ProducerRulesTests
     }
 
     [Fact]
+    public void A_joint_producer_makes_its_co_product_while_that_store_has_room_though_the_main_outputs_is_full()
+    {
+        // Dy's store at its target (30 days of 10) and Tb's empty: Tb's buyers take what is made, so it runs, holding the Dy.
+        // Before Dec 2026 the main output's store alone set the room: no output, and Tb ran short with capacity idle (a review).
+        var p = new ProducerSpec
+        {
+            Id = "au-sep", Country = "AU", Output = "dy", Capacity = 10, UnitCost = 100, InitialInventoryDays = 0, MinInventoryDays = 0,
+            Inputs = new Dictionary<string, double> { ["ore"] = 2 }, CoProducts = new Dictionary<string, double> { ["tb"] = 0.2 },
+        };
+        var s = Start(p, new() { ["ore"] = new() { ["AU"] = 100 } });
+        s.Finished["dy"] = new() { ["AU"] = 300 };
+        Assert.Equal(300, ProducerRules.Room(p, s), 9); // room for 300 of Dy's units: Tb's store (60 t at 0.2) is empty
+        Settle(p, s);
+        Assert.Equal(2, Stock.Total(s.Finished["tb"]), 9);
+        Assert.Equal(310, Stock.Total(s.Finished["dy"]), 9);
+
+        // Both full: no room, no output.
+        s.Finished["tb"] = new() { ["AU"] = 60 };
+        Assert.Equal(0, ProducerRules.Room(p, s), 9);
+    }
+
+    [Fact]
+    public void Expected_sales_do_not_fall_on_a_day_inputs_cut_what_the_producer_offered()
+    {
+        // Capacity 10, expected sales 10, its store full (30 days), ore for 6 units: it offered 6 a day, buyers took 5, and the
+        // room they left (5) is what it made. Those sales say what its inputs allowed, not what buyers want: before Dec 2026
+        // expected sales learnt down (10 → 9.5) and the loss benchmark and the store's target with them (a review's probe).
+        var p = new ProducerSpec { Id = "au-sep", Country = "AU", Output = "dy", Capacity = 10, UnitCost = 100, Inputs = new Dictionary<string, double> { ["ore"] = 2 } };
+        var s = Start(p, new() { ["ore"] = new() { ["AU"] = 12 } });
+        s.ExpectedSales = 10;
+        s.Finished["dy"] = new() { ["AU"] = 300 };
+        var sold = new Fill("jp-buyer", "JP", "au-sep", "AU", "dy", "AU", EndUse.Civil, 5, 5000, 0, 0, null, 0, 45);
+        ProducerRules.Settle(World, p, s, new AgentSettlement(0, [], [sold], 0), TestWorld.Context(World));
+        Assert.Equal(5, Stock.Total(s.Finished["dy"]) - 295, 9); // it made the room: 5
+        Assert.Equal(10, s.ExpectedSales, 9);
+    }
+
+    [Fact]
     public void Output_falls_by_the_missing_input_for_producers_too()
     {
         var p = new ProducerSpec

@@ -241,9 +241,21 @@ public static class ProducerRules
     static double StoreTarget(ProducerSpec p, FirmState s) =>
         Math.Max(p.InventoryCapDays * Math.Min(s.Capacity, SalesBasis(p, s)), p.MinInventoryDays * s.Capacity);
 
-    /// <summary>Room left in the finished-goods store for the main output: its target less its stock.</summary>
-    public static double Room(ProducerSpec p, FirmState s) =>
-        Math.Max(0, StoreTarget(p, s) - Stock.Total(s.Finished.GetValueOrDefault(p.Output)));
+    /// <summary>
+    /// Room left in the finished-goods store, in units of the main output: its target less its stock. A joint producer's store
+    /// holds each output at its ratio to the main one, and it has room while any output does (the one with the least stock for
+    /// its ratio): output cannot be split, so it makes what its scarcest co-product's buyers take and holds, or sells for what
+    /// it fetches, the excess of the rest (free disposal of joint products). Before Dec 2026 the main output's store alone
+    /// set it: with Dy's store full a heavy-REE separator made no Tb however dear Tb was, and under a Chinese Dy ban on every
+    /// destination its Tb output fell 18% while the price rule, counting Tb's supply at capacity, lowered Tb's price (a review).
+    /// </summary>
+    public static double Room(ProducerSpec p, FirmState s)
+    {
+        var least = double.PositiveInfinity;
+        foreach (var (k, ratio) in Outputs(p))
+            if (ratio > 0) least = Math.Min(least, Stock.Total(s.Finished.GetValueOrDefault(k)) / ratio);
+        return Math.Max(0, StoreTarget(p, s) - (double.IsFinite(least) ? least : 0));
+    }
 
     /// <summary>
     /// The rate of output a producer buys inputs for day by day: what it expects to sell, no more than its desired rate. This is
@@ -326,11 +338,15 @@ public static class ProducerRules
         s.TargetCapacity += expanded;
 
         var room = Room(p, s);
-        var desired = Math.Min(DesiredRate(p, s, ctx), room);
+        var rate = DesiredRate(p, s, ctx);
+        var desired = Math.Min(rate, room);
         var inputs = p.InputOrder();
-        var y = desired;
+        // What its inputs let it make today: its offers' flow F said as much to buyers when it planned (the same stock and
+        // arrivals), and buyers weigh offers by F.
+        var byInputs = double.PositiveInfinity;
         foreach (var k in inputs)
-            y = Math.Min(y, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
+            byInputs = Math.Min(byInputs, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
+        var y = Math.Min(desired, byInputs);
 
         // What it would have made and sold: its desired rate, but no more than its expected sales. Spare capacity (a desired rate
         // above what buyers take, the surplus going to stock) is neither a need for inputs nor output lost when they run short.
@@ -392,7 +408,12 @@ public static class ProducerRules
         // counted 42% less loss than one on Dy alone (a review's probe on japan-cutoff-3m; `LossBenchmarkTests`).
         double sold = 0;
         foreach (var f in st.Sold) if (f.Commodity == p.Output) sold += f.Quantity;
-        if (y >= unhindered - 1e-9 || sold > s.ExpectedSales) s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
+        // Nor on a day its inputs cut what it offered (F below its rate and expected sales): buyers, weighing offers by F, took
+        // less of it for that, and a store full of the little they took made output meet a room cut by it. Before Dec 2026 such
+        // days taught low sales: a US separator cut off from foreign ore learnt 9.24 → 8.66 t a day, and its loss was counted
+        // 11% low (a review's probe).
+        var offerCut = byInputs < Math.Min(rate, s.ExpectedSales) - 1e-9;
+        if ((y >= unhindered - 1e-9 && !offerCut) || sold > s.ExpectedSales) s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
 
         // A producer's recipe is fixed by chemistry (ore per tonne of oxide, NdPr per tonne of magnet) except where the scenario
         // gives an input a thrift entry (Dy and Tb in magnets: grain-boundary diffusion). Before Dec 2026 every input without one
