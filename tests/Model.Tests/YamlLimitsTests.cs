@@ -115,6 +115,21 @@ public class YamlLimitsTests
     }
 
     [Fact]
+    public void A_file_that_is_not_utf8_is_refused_at_the_byte()
+    {
+        // An invalid byte became a replacement character, and the file validated with it in its name (a review, Dec 2026).
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes("# é\nname: cli-"), 0xFF, .. Encoding.UTF8.GetBytes("-small\n")]);
+            var e = Assert.Single(ScenarioLoader.LoadFile(path).Errors);
+            Assert.Equal((2, 11), (e.Line, e.Column));
+            Assert.Contains("not UTF-8 text (byte 0xFF here)", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void A_second_document_is_refused() =>
         Refused("name: x\n---\nname: y\n", 2, "second YAML document");
 

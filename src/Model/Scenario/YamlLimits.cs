@@ -33,7 +33,10 @@ public static class YamlLimits
         if (!File.Exists(path)) { error = new ScenarioError(path, 0, 0, "", "file not found"); return null; }
         try
         {
-            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            // Strict UTF-8: a byte that is not UTF-8 is an error at its line, not a replacement character in an id or a name
+            // (a review, Dec 2026: a file with an invalid byte in its name validated as "cli-��-small").
+            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+                detectEncodingFromByteOrderMarks: true);
             var buffer = new char[MaxChars + 1];
             int read = 0, n;
             while (read < buffer.Length && (n = reader.ReadBlock(buffer, read, buffer.Length - read)) > 0) read += n;
@@ -41,11 +44,35 @@ public static class YamlLimits
             error = TooLong(text, path);
             return error is null ? text : null;
         }
+        catch (DecoderFallbackException)
+        {
+            error = NotUtf8(path);
+            return null;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error = new ScenarioError(path, 0, 0, "", $"cannot read the file: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>Where the first byte that is not UTF-8 is, as line and column (counting characters before it).</summary>
+    static ScenarioError NotUtf8(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var bytes = new byte[Math.Min(stream.Length, 4L * MaxChars + 4)];
+        var n = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        var span = bytes.AsSpan(0, n);
+        int at = 0, line = 1, column = 1;
+        while (at < span.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(span[at..], out var rune, out var used) != System.Buffers.OperationStatus.Done)
+                return new ScenarioError(path, line, column, "",
+                    $"the file is not UTF-8 text (byte 0x{span[at]:X2} here); save it as UTF-8");
+            if (rune.Value == '\n') { line++; column = 1; } else column++;
+            at += used;
+        }
+        return new ScenarioError(path, 0, 0, "", "the file is not UTF-8 text; save it as UTF-8");
     }
 
     static ScenarioError? TooLong(string text, string file)
