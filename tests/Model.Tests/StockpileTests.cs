@@ -96,10 +96,18 @@ public class StockpileTests
             Day(s, JapanOxide, 1, 0.05));
         Assert.Empty(Day(s, JapanOxide, 2, 0.2));
         Assert.Equal(["jp-stockpile's release ends; 30 t held of 50"], Day(s, JapanOxide, 3, 0.01)); // at the threshold: not above it
+        Assert.Equal(["jp-stockpile released to JP's firms: 5% of its firms' need unmet last tick (trigger 1%); 30 t held of 50"],
+            Day(s, JapanOxide, 4, 0.05));
+        // Its policy ends while it releases: said once, and a later version with the same id starts from standing by.
+        StockpileRules.Plan(World, s, [], Context(World), new Dictionary<string, double> { ["oxide"] = 0.05 });
+        Assert.Equal(["jp-stockpile is no longer in force: its release ends; 30 held"], StockpileRules.Settle(s, new AgentSettlement(5, [], [], 0)).Events);
+        Assert.Equal(["jp-stockpile released to JP's firms: 5% of its firms' need unmet last tick (trigger 1%); 30 t held of 50"],
+            Day(s, JapanOxide, 6, 0.05));
 
         var empty = JapanOxide with { Initial = 0 };
         var e = StockpileRules.Initialise(World, World.Country("JP"));
         Assert.Equal(["jp-stockpile would be released (50% of its firms' need unmet last tick (trigger 1%)) but is empty"], Day(e, empty, 0, 0.5));
+        Assert.Equal(["jp-stockpile's release trigger no longer holds; 0 t held of 50"], Day(e, empty, 1, 0));
 
         var refilling = JapanOxide with { RefillPriceFactor = 3, RefillPerDay = 1 };
         var r = StockpileRules.Initialise(World, World.Country("JP"));

@@ -121,10 +121,22 @@ public class YamlLimitsTests
         var path = Path.GetTempFileName();
         try
         {
-            File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes("# é\nname: cli-"), 0xFF, .. Encoding.UTF8.GetBytes("-small\n")]);
-            var e = Assert.Single(ScenarioLoader.LoadFile(path).Errors);
-            Assert.Equal((2, 11), (e.Line, e.Column));
-            Assert.Contains("not UTF-8 text (byte 0xFF here)", e.Message);
+            byte[] text = [.. Encoding.UTF8.GetBytes("# é\nname: cli-"), 0xFF, .. Encoding.UTF8.GetBytes("-small\n")];
+            // With a byte order mark too (as Notepad saves "UTF-8 with BOM"): a reader that detects one fell back to lenient
+            // decoding (today's diff review).
+            foreach (var bytes in new[] { text, [0xEF, 0xBB, 0xBF, .. text] })
+            {
+                File.WriteAllBytes(path, bytes);
+                var e = Assert.Single(ScenarioLoader.LoadFile(path).Errors);
+                Assert.Equal((2, 11), (e.Line, e.Column));
+                Assert.Contains("not UTF-8 text (byte 0xFF here)", e.Message);
+            }
+            // A character cut off by the end of the file.
+            File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes("name: x"), 0xC3]);
+            Assert.Contains("ends inside a UTF-8 character", Assert.Single(ScenarioLoader.LoadFile(path).Errors).Message);
+            // A byte order mark alone is no error: the file reads as without it.
+            File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("name: x\n")]);
+            Assert.DoesNotContain(ScenarioLoader.LoadFile(path).Errors, e => e.Message.Contains("UTF-8"));
         }
         finally { File.Delete(path); }
     }

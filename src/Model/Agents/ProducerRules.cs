@@ -350,7 +350,9 @@ public static class ProducerRules
 
         // What it would have made and sold: its desired rate, but no more than its expected sales. Spare capacity (a desired rate
         // above what buyers take, the surplus going to stock) is neither a need for inputs nor output lost when they run short.
-        var wanted = Math.Min(desired, s.ExpectedSales);
+        // Sales learnt of the main output say nothing of what a joint producer's co-products' buyers take (it runs for the
+        // scarcest of them: Room), so it reads capacity there, as its buying does (SalesBasis).
+        var wanted = Math.Min(desired, SalesBasis(p, s));
         var shortages = new List<InputShortage>();
         var cover = new List<KeyValuePair<string, double>>();
         var primary = Primary(p);
@@ -396,7 +398,7 @@ public static class ProducerRules
         var referenceValueAdded = ReferenceValueAdded(world, p, s);
         var valueAdded = Math.Max(0, referenceValueAdded);
         var unhindered = Math.Min(BenchmarkRate(world, p, s, ctx), room); // what it would make with inputs at hand and at reference prices
-        var benchmark = Math.Min(unhindered, s.ExpectedSales);
+        var benchmark = Math.Min(unhindered, SalesBasis(p, s));
         var loss = Math.Max(0, benchmark - y) * valueAdded;
         s.CumulativeLoss += loss;
         s.PlannedRate = desired;
@@ -412,7 +414,7 @@ public static class ProducerRules
         // less of it for that, and a store full of the little they took made output meet a room cut by it. Before Dec 2026 such
         // days taught low sales: a US separator cut off from foreign ore learnt 9.24 → 8.66 t a day, and its loss was counted
         // 11% low (a review's probe).
-        var offerCut = byInputs < Math.Min(rate, s.ExpectedSales) - 1e-9;
+        var offerCut = byInputs < (1 - 1e-6) * Math.Min(rate, SalesBasis(p, s));
         if ((y >= unhindered - 1e-9 && !offerCut) || sold > s.ExpectedSales) s.ExpectedSales += p.SalesLearning * (sold - s.ExpectedSales);
 
         // A producer's recipe is fixed by chemistry (ore per tonne of oxide, NdPr per tonne of magnet) except where the scenario

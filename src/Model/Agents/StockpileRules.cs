@@ -78,7 +78,9 @@ public static class StockpileRules
                     Empty when before == Release => $"{sp.Id} is empty; its release trigger still holds",
                     Empty => $"{sp.Id} would be released ({Why()}) but is empty",
                     Refill => $"{sp.Id} refills at up to {Num(sp.RefillPriceFactor)}x the reference price (today {Num(price / reference)}x); {holding}",
-                    _ => before == Refill ? $"{sp.Id} stops refilling; {holding}" : $"{sp.Id}'s release ends; {holding}",
+                    _ => before == Refill ? $"{sp.Id} stops refilling; {holding}"
+                        : before == Empty ? $"{sp.Id}'s release trigger no longer holds; {holding}"
+                        : $"{sp.Id}'s release ends; {holding}",
                 });
             }
             string Why() =>
@@ -96,12 +98,23 @@ public static class StockpileRules
                 }
             }
         }
+        // A stockpile whose policy ended (or was removed) while it released or refilled says so once, and is forgotten: a
+        // later version with the same id starts from standing by (today's diff review: its mode outlived it, and a version
+        // set again 50 days later reported the old release's end then).
+        if (s.Modes.Count > stockpiles.Count)
+            foreach (var id in s.Modes.Keys.Order(StringComparer.Ordinal).ToList())
+            {
+                if (stockpiles.Any(sp => sp.Id == id)) continue;
+                if (s.Modes[id] is Release or Refill or Empty)
+                    s.EventsToday.Add($"{id} is no longer in force: its {(s.Modes[id] == Refill ? "refill" : "release")} ends; {Num(Held(s, id))} held");
+                s.Modes.Remove(id);
+            }
         return new AgentPlan(s.Id, bids, asks);
     }
 
     const string Standby = "standby", Release = "release", Empty = "empty", Refill = "refill";
     static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
-    static string Pct(double x) => (100 * x).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+    static string Pct(double x) => (100 * x).ToString(x < 0.01 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
 
     public static AgentReport Settle(CountryState s, AgentSettlement st)
     {

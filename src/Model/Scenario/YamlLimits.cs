@@ -25,7 +25,7 @@ public static class YamlLimits
 
     /// <summary>
     /// Reads a file of at most <see cref="MaxChars"/> characters without reading more than that (a huge file or a device
-    /// never fills memory). Returns null with a located error if the file is missing or too long.
+    /// never fills memory). Returns null with a located error if the file is missing, too long or not UTF-8.
     /// </summary>
     public static string? ReadFile(string path, out ScenarioError? error)
     {
@@ -33,46 +33,52 @@ public static class YamlLimits
         if (!File.Exists(path)) { error = new ScenarioError(path, 0, 0, "", "file not found"); return null; }
         try
         {
-            // Strict UTF-8: a byte that is not UTF-8 is an error at its line, not a replacement character in an id or a name
-            // (a review, Dec 2026: a file with an invalid byte in its name validated as "cli-��-small").
-            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
-                detectEncodingFromByteOrderMarks: true);
-            var buffer = new char[MaxChars + 1];
-            int read = 0, n;
-            while (read < buffer.Length && (n = reader.ReadBlock(buffer, read, buffer.Length - read)) > 0) read += n;
-            var text = new string(buffer, 0, read);
+            // Bytes first, at most what MaxChars characters can take in UTF-8 (and a few to see that there is more), read in
+            // chunks: a pipe or a device has no length to ask.
+            const int Limit = 4 * MaxChars + 4;
+            using var stream = File.OpenRead(path);
+            using var bytes = new MemoryStream();
+            var chunk = new byte[64 * 1024];
+            int n;
+            while (bytes.Length < Limit && (n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, Limit - bytes.Length))) > 0) bytes.Write(chunk, 0, n);
+            var more = bytes.Length >= Limit;
+            var text = DecodeUtf8(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), path, more, out error);
+            if (text is null) return null;
             error = TooLong(text, path);
             return error is null ? text : null;
         }
-        catch (DecoderFallbackException)
-        {
-            error = NotUtf8(path);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             error = new ScenarioError(path, 0, 0, "", $"cannot read the file: {e.Message}");
             return null;
         }
     }
 
-    /// <summary>Where the first byte that is not UTF-8 is, as line and column (counting characters before it).</summary>
-    static ScenarioError NotUtf8(string path)
+    /// <summary>
+    /// UTF-8 bytes as text, strictly: a byte order mark is dropped, and a byte that is not UTF-8 is an error at its line and
+    /// column (it became a replacement character, and a file with one in its name validated: a review, Dec 2026). Files and
+    /// the dashboard's uploads are read through it. <paramref name="more"/>: the bytes are a file's first part only (a
+    /// character cut at their end is not an error).
+    /// </summary>
+    public static string? DecodeUtf8(ReadOnlySpan<byte> bytes, string file, bool more, out ScenarioError? error)
     {
-        using var stream = File.OpenRead(path);
-        var bytes = new byte[Math.Min(stream.Length, 4L * MaxChars + 4)];
-        var n = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-        var span = bytes.AsSpan(0, n);
-        int at = 0, line = 1, column = 1;
-        while (at < span.Length)
+        error = null;
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+        var chars = new char[bytes.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false, isFinalBlock: !more);
+        if (status == System.Buffers.OperationStatus.InvalidData || (status == System.Buffers.OperationStatus.NeedMoreData && !more))
         {
-            if (System.Text.Rune.DecodeFromUtf8(span[at..], out var rune, out var used) != System.Buffers.OperationStatus.Done)
-                return new ScenarioError(path, line, column, "",
-                    $"the file is not UTF-8 text (byte 0x{span[at]:X2} here); save it as UTF-8");
-            if (rune.Value == '\n') { line++; column = 1; } else column++;
-            at += used;
+            var text = new string(chars, 0, written);
+            var (line, column) = Position(text, text.Length);
+            // The start of a character the bytes end in the middle of reads as invalid in the last block too.
+            var cut = status == System.Buffers.OperationStatus.NeedMoreData
+                || System.Text.Rune.DecodeFromUtf8(bytes[read..], out _, out _) == System.Buffers.OperationStatus.NeedMoreData;
+            error = new ScenarioError(file, line, column, "", cut
+                ? "the file ends inside a UTF-8 character; save it as UTF-8"
+                : $"the file is not UTF-8 text (byte 0x{bytes[read]:X2} here); save it as UTF-8");
+            return null;
         }
-        return new ScenarioError(path, 0, 0, "", "the file is not UTF-8 text; save it as UTF-8");
+        return new string(chars, 0, written);
     }
 
     static ScenarioError? TooLong(string text, string file)
