@@ -41,12 +41,12 @@ indirect = jp_loss(c, "indirect_loss") - jp_loss(b, "indirect_loss")
 bn, cn_, kn = no_precaution("baseline"), no_precaution("japan-cutoff-3m"), no_precaution("china-japan-2026")
 loss_np = jp_loss(cn_) - jp_loss(bn)
 indirect_np = jp_loss(cn_, "indirect_loss") - jp_loss(bn, "indirect_loss")
-def share(v):  # a percentage to one significant figure, in plain decimals (0.0005%, not 0.001% or 5e-04%)
+def one_figure(v):  # a percentage to one significant figure, in plain decimals (0.0005%, not 0.001% or 5e-04%)
     if v == 0: return "0%"
     import math
     digits = max(0, -math.floor(math.log10(abs(v))))
     return f"{round(v, digits):.{digits}f}%"
-def yen(x): return f"¥{x*JPY/1e9:,.0f} bn = {share(100*x/gdp)} of GDP"
+def yen(x): return f"¥{x*JPY/1e9:,.0f} bn = {one_figure(100*x/gdp)} of GDP"
 print("| target | source | result |")
 print("|---|---|---|")
 print(f"| Japan's rare-earth import share from China ≈72% (baseline, year 1) | Japan: 71.9% in 2024 (JOGMEC) | {share:.1%} (NdPr {per.get('ndpr_oxide',0):.1%}) |")
