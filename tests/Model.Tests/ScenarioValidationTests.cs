@@ -133,6 +133,11 @@ public class ScenarioValidationTests
         AssertError(ScenarioYaml.With(11, "  - id: US", "  - id: JP"), 11, "countries[2].id", "country 'JP' is defined twice");
 
     [Fact]
+    public void Ids_that_differ_only_in_letter_case_are_refused() =>
+        // "jp" beside "JP" was a second country (a hardening review, Dec 2026); a producer named "CN-mine" beside "cn-mine" too.
+        AssertError(ScenarioYaml.With(11, "  - id: US", "  - id: jp"), 11, "countries[2].id", "differs from 'JP', the id of a country (line ");
+
+    [Fact]
     public void Duplicate_commodity_id() =>
         AssertError(ScenarioYaml.With(18, "  - id: oxide", "  - id: ore"), 18, "commodities[1].id", "commodity 'ore' is defined twice");
 

@@ -40,10 +40,13 @@ internal sealed partial class ScenarioReader
     void CheckIdSpace(YamlMap root, List<YamlMap> producerMaps, List<YamlMap> manufacturerMaps, List<YamlMap> policyMaps)
     {
         var first = new Dictionary<string, (string Kind, YamlNode Node)>(StringComparer.Ordinal);
+        // Ids are case-sensitive, so "JP" and "jp" would be two countries (or a producer named like a country): a typo that
+        // no other check catches (a review, Dec 2026). The first spelling of each id, by its letters alone.
+        var spelling = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         // Countries defined twice are reported by ReadCountry; here they only claim their id.
-        foreach (var (node, _) in RawItems(root.Node, "countries"))
-            if (IdNode(node) is { } id && Trim(id) is { } v) first.TryAdd(v, ("a country", id));
+        foreach (var (node, index) in RawItems(root.Node, "countries"))
+            if (IdNode(node) is { } id && Trim(id) is { } v && first.TryAdd(v, ("a country", id))) LookAlike(id, v, $"countries[{index}].id");
 
         for (int i = 0; i < producerMaps.Count; i++)
             Claim(producerMaps[i].Node, "a producer", producerMaps[i].Path + ".id");
@@ -67,10 +70,18 @@ internal sealed partial class ScenarioReader
         {
             if (IdNode(map) is not { } id || Trim(id) is not { } v) return;
             var key = expanded ?? v;
-            if (first.TryAdd(key, (kind, id))) return;
+            if (first.TryAdd(key, (kind, id))) { LookAlike(id, key, field); return; }
             var earlier = first[key];
             var what = expanded is null ? $"id '{ErrorLimits.Short(key)}'" : $"firm id '{ErrorLimits.Short(key)}' (group/firm)";
             sink.Add(id, field, $"{what} is used more than once: it is already the id of {Describe(earlier)}; {Shared}");
+        }
+
+        void LookAlike(YamlNode node, string id, string field)
+        {
+            if (spelling.TryAdd(id, id)) return;
+            var other = spelling[id];
+            sink.Add(node, field, $"id '{ErrorLimits.Short(id)}' differs from '{ErrorLimits.Short(other)}', the id of {Describe(first[other])}, only in "
+                + "letter case: ids are case-sensitive, so these are two different ids; spell them alike or rename one");
         }
     }
 
