@@ -39,9 +39,12 @@ public static class StockpileRules
             var reference = world.Commodity(sp.Commodity).ReferencePrice;
             s.CarryingCostToday += held * reference * sp.CarryingCost / 365;
             var unmet = unmetShare.GetValueOrDefault(sp.Commodity);
-            var release = unmet > sp.ReleaseShortageShare
-                          || (sp.ReleaseOnControl && ctx.IsControlled(sp.Commodity, s.Id))
-                          || (sp.ReleasePriceFactor > 0 && price >= sp.ReleasePriceFactor * reference);
+            // The release rule, and which of its triggers holds (the reason its event gives).
+            var trigger = unmet > sp.ReleaseShortageShare ? Trigger.Unmet
+                : sp.ReleaseOnControl && ctx.IsControlled(sp.Commodity, s.Id) ? Trigger.Control
+                : sp.ReleasePriceFactor > 0 && price >= sp.ReleasePriceFactor * reference ? Trigger.Price
+                : Trigger.None;
+            var release = trigger != Trigger.None;
             // While its trigger holds it releases what it has, and an empty stockpile waits: it never buys during the shortage
             // it is there to ease, against its own firms (before Dec 2026 an empty one fell through to refilling).
             if (release)
@@ -83,10 +86,12 @@ public static class StockpileRules
                         : $"{sp.Id}'s release ends; {holding}",
                 });
             }
-            string Why() =>
-                unmet > sp.ReleaseShortageShare ? $"{Pct(unmet)} of its firms' need unmet last tick (trigger {Pct(sp.ReleaseShortageShare)})"
-                : sp.ReleaseOnControl && ctx.IsControlled(sp.Commodity, s.Id) ? $"an export control on {sp.Commodity} to {s.Id}"
-                : $"price {Num(price / reference)}x the reference (trigger {Num(sp.ReleasePriceFactor)}x)";
+            string Why() => trigger switch
+            {
+                Trigger.Unmet => $"{Pct(unmet)} of its firms' need unmet last tick (trigger {Pct(sp.ReleaseShortageShare)})",
+                Trigger.Control => $"an export control on {sp.Commodity} to {s.Id}",
+                _ => $"price {Num(price / reference)}x the reference (trigger {Num(sp.ReleasePriceFactor)}x)",
+            };
 
             void Offer(double held, bool standby)
             {
@@ -113,6 +118,7 @@ public static class StockpileRules
     }
 
     const string Standby = "standby", Release = "release", Empty = "empty", Refill = "refill";
+    enum Trigger { None, Unmet, Control, Price }
     static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
     static string Pct(double x) => (100 * x).ToString(x < 0.01 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
 
