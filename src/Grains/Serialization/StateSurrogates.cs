@@ -87,6 +87,8 @@ public struct FirmStateSurrogate
     [Id(23)] public Dictionary<string, double> Applied;
     [Id(24)] public Dictionary<string, double> ExpectedWait;
     [Id(25)] public Dictionary<string, double> SalesPremium;
+    [Id(26)] public Dictionary<string, double>? Supplied;
+    [Id(27)] public Dictionary<string, double>? AskedFor;
 }
 
 [RegisterConverter]
@@ -100,7 +102,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         Risk = s.Risk, QualifiedFrom = s.QualifiedFrom, Precaution = s.Precaution, ControlledSince = s.ControlledSince,
         IntensityLow = s.IntensityLow, MilitarySalesShare = s.MilitarySalesShare, MarginDays = s.MarginDays, Expansions = s.Expansions,
         TariffRate = s.TariffRate ?? new(), Applied = s.Applied ?? new(), ExpectedWait = s.ExpectedWait ?? new(),
-        SalesPremium = s.SalesPremium ?? new(),
+        SalesPremium = s.SalesPremium ?? new(), Supplied = s.Supplied ?? new(), AskedFor = s.AskedFor ?? new(),
     };
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()
@@ -111,6 +113,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         Risk = v.Risk, QualifiedFrom = v.QualifiedFrom, Precaution = v.Precaution, ControlledSince = v.ControlledSince,
         IntensityLow = v.IntensityLow, MilitarySalesShare = v.MilitarySalesShare, MarginDays = v.MarginDays, Expansions = v.Expansions,
         TariffRate = v.TariffRate, Applied = v.Applied, ExpectedWait = v.ExpectedWait, SalesPremium = v.SalesPremium,
+        Supplied = v.Supplied, AskedFor = v.AskedFor,
     };
 }
 

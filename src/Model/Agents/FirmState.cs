@@ -61,6 +61,13 @@ public sealed class FirmState
     /// <summary>Input → what it has applied for under a licence and not had decided (the markets' last report,
     /// <see cref="Market.Applied"/>): on order, in its order-up-to position (Procurement.BidFor).</summary>
     public Dictionary<string, double> Applied { get; set; } = new();
+    /// <summary>Firms with two inputs or more: input → the share of a day's requirement the market has supplied, learnt day by
+    /// day from fills (no entry: 1, as at the start). It sets what the firm expects to make, and so what it buys of its other
+    /// inputs (Procurement.PlanShares).</summary>
+    public Dictionary<string, double> Supplied { get; set; } = new();
+    /// <summary>Firms with two inputs or more: input → what today's bids asked for, no more than a day's requirement (what a
+    /// day's fills are measured against when <see cref="Supplied"/> is learnt; 0: nothing asked).</summary>
+    public Dictionary<string, double> AskedFor { get; set; } = new();
 }
 
 /// <summary>Capacity a producer decided to add at DecidedTick; it comes online after the lead time along an S-shaped ramp.</summary>

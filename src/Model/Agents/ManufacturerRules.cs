@@ -24,18 +24,28 @@ public static class ManufacturerRules
     public static AgentPlan Plan(ScenarioSpec world, ManufacturerSpec m, FirmState s, TickContext ctx)
     {
         var bids = new List<Bid>();
-        foreach (var k in m.InputOrder())
+        var inputs = m.InputOrder();
+        // Each input bought for the output the others let it make (material-constrained planning: Procurement.PlanShares).
+        Span<double> need = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
+        Span<double> share = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
+        for (int j = 0; j < inputs.Length; j++) need[j] = m.Inputs[inputs[j]] * s.Intensity.GetValueOrDefault(inputs[j], 1) * m.PlannedOutput;
+        if (inputs.Length > 1) Procurement.PlanShares(s, inputs, need, m.CoverDays, share);
+        else share.Fill(1);
+        for (int j = 0; j < inputs.Length; j++)
         {
+            var k = inputs[j];
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             // The most an input is worth: what it costs now plus the value added it unlocks.
             var limit = s.LastPrice.GetValueOrDefault(k) + m.ValueAdded / use;
-            Procurement.BidFor(bids, world, s, m.Id, m.Country, m.Sector, k, use * m.PlannedOutput, m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
+            var asked = Procurement.BidFor(bids, world, s, m.Id, m.Country, m.Sector, k, need[j] * share[j], m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
+            if (inputs.Length > 1) s.AskedFor[k] = Math.Min(asked, need[j] * share[j]);
         }
         return new AgentPlan(m.Id, bids, []);
     }
 
     public static AgentReport Settle(ScenarioSpec world, ManufacturerSpec m, FirmState s, AgentSettlement st, TickContext ctx)
     {
+        if (m.Inputs.Count > 1) Procurement.LearnSupply(s, st.Bought, world.Demand.LeadTimeLearning);
         var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick, m.Inputs, m.PlannedOutput);
         Procurement.Arrive(s, st.Tick);
 

@@ -66,10 +66,64 @@ public static class Procurement
         if (military > 1e-12) bids.Add(new Bid(buyerId, country, commodity, EndUse.Military, military, limit) { Premium = premium, Unqualified = unqualified, Normal = normal * m, Sector = sector, WithinDays = withinDays, Horizon = horizon, Base = military * baseShare });
     }
 
+    /// <summary>
+    /// Material-constrained planning: the share of its plan a firm with several inputs buys each input for. Leontief output is
+    /// set by the scarcest input, so a firm buys each input for the output its other inputs let it make (the conditional
+    /// demand of a fixed-proportions technology, xₖ = aₖ·y), not for output it cannot make. For input j, Aⱼ = min(1, sⱼ +
+    /// Iⱼ/(nⱼ·hⱼ)) is the share of its plan j can sustain: sⱼ the share of a day's requirement the market has been supplying
+    /// (learnt, <see cref="LearnSupply"/>), Iⱼ its stock on hand over the requirement nⱼ of its horizon hⱼ = D + L + 1 (own
+    /// cover, expected lead time, today). Input k is bought for share min(1, Â/Aₖ) of the plan, Â = minⱼ Aⱼ: the scarcest
+    /// input at its full requirement, every other for as much as makes Â of output from what the market gives it (sₖ is a share
+    /// of what it asks, so asking for less does not lower it where sellers share out pro rata; a rule on the plan instead
+    /// would have two short inputs cut each other's orders down to nothing). Before Dec 2026 every input was bought for the
+    /// whole plan: under a Chinese ban on gallium and germanium, electronics outside China made 28% of plan for want of
+    /// gallium and still bought germanium for all of it, and the world germanium price rose to 3.12× with no one short of it.
+    /// </summary>
+    /// <param name="need">Each input's daily requirement at the whole plan (in <paramref name="inputs"/>' order).</param>
+    /// <param name="share">Written: each input's share of the plan to buy for.</param>
+    public static void PlanShares(FirmState s, string[] inputs, ReadOnlySpan<double> need, double coverDays, Span<double> share)
+    {
+        var least = 1.0;
+        for (int j = 0; j < inputs.Length; j++)
+        {
+            share[j] = Sustained(s, inputs[j], need[j], coverDays);
+            least = Math.Min(least, share[j]);
+        }
+        for (int j = 0; j < inputs.Length; j++) share[j] = share[j] > 0 ? Math.Min(1, least / share[j]) : 1;
+    }
+
+    /// <summary>Aⱼ = min(1, sⱼ + Iⱼ/(nⱼ·hⱼ)) (<see cref="PlanShares"/>); 1 for an input the plan does not use.</summary>
+    static double Sustained(FirmState s, string commodity, double need, double coverDays)
+    {
+        if (need <= 0) return 1;
+        var supplied = s.Supplied.TryGetValue(commodity, out var x) ? x : 1;
+        var horizon = coverDays + s.ExpectedLeadTime.GetValueOrDefault(commodity) + 1;
+        return Math.Min(1, supplied + Stock.Total(s.Inputs.GetValueOrDefault(commodity)) / (need * horizon));
+    }
+
+    /// <summary>
+    /// Learns sⱼ (<see cref="PlanShares"/>) from a day's fills: sⱼ ← sⱼ + λ·(qⱼ/aⱼ − sⱼ), qⱼ what it bought of j today and aⱼ
+    /// what its bids asked for, no more than a day's requirement (<see cref="FirmState.AskedFor"/>), at the rate lead times are
+    /// learnt at (λ, `lead_time_learning`). A day it asked nothing teaches nothing. Not capped at 1: a licence's approval that
+    /// ships the days its refusals kept out counts as those days' supply, so sⱼ averages what the market delivers.
+    /// </summary>
+    public static void LearnSupply(FirmState s, IReadOnlyList<Fill> bought, double learning)
+    {
+        foreach (var (k, asked) in s.AskedFor)
+        {
+            if (asked <= 1e-12) continue;
+            double q = 0;
+            for (int i = 0; i < bought.Count; i++) if (bought[i].Commodity == k) q += bought[i].Quantity;
+            var had = s.Supplied.TryGetValue(k, out var x) ? x : 1;
+            s.Supplied[k] = had + learning * (q / asked - had);
+        }
+    }
+
     /// <summary>A firm's bids for one input: order-up-to at its (precaution-raised) cover, with its risk premiums and qualified suppliers.
     /// Its daily use is its normal requirement (what licences, declarations and the price rule read); <paramref name="extra"/> is
-    /// held once on top (a producer's inputs for its store's room), up to the position of a daily use of <paramref name="ceiling"/>.</summary>
-    public static void BidFor(List<Bid> bids, ScenarioSpec world, FirmState s, string id, string country, string sector, string commodity,
+    /// held once on top (a producer's inputs for its store's room), up to the position of a daily use of <paramref name="ceiling"/>.
+    /// Returns what it asks for today (its regular and urgent orders).</summary>
+    public static double BidFor(List<Bid> bids, ScenarioSpec world, FirmState s, string id, string country, string sector, string commodity,
         double dailyUse, double ownCoverDays, double limit, double militaryShare, int tick, double extra = 0, double? ceiling = null)
     {
         var cover = SupplierRisk.CoverDays(s, world.Buyers, commodity, ownCoverDays);
@@ -95,6 +149,7 @@ public static class Procurement
             baseQuantity: baseOrder);
         // Its normal requirement stays with the regular bid (licence volumes and rationing read it once).
         AddBids(bids, id, country, commodity, urgent, limit, militaryShare, premium, unqualified, 0, sector, fastDays);
+        return order + urgent;
     }
 
     /// <summary>

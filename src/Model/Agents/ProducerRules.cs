@@ -303,18 +303,28 @@ public static class ProducerRules
         // output and its sales say nothing about what they want. Not part of its normal requirement: under a military end-use ban
         // a refill counted as normal use would let civil declarations buy Dy for the military share's output.
         var refill = Room(p, s);
-        foreach (var k in p.InputOrder())
+        var inputs = p.InputOrder();
+        // Each input bought for the output the others let it make (material-constrained planning: Procurement.PlanShares).
+        Span<double> need = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
+        Span<double> share = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
+        for (int j = 0; j < inputs.Length; j++) need[j] = p.Inputs[inputs[j]] * s.Intensity.GetValueOrDefault(inputs[j], 1) * daily;
+        if (inputs.Length > 1) Procurement.PlanShares(s, inputs, need, p.InputCoverDays, share);
+        else share.Fill(1);
+        for (int j = 0; j < inputs.Length; j++)
         {
+            var k = inputs[j];
             var use = p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             // The most one unit of input is worth: all the revenue it makes possible.
-            Procurement.BidFor(bids, world, s, p.Id, p.Country, p.Sector, k, use * daily, p.InputCoverDays, revenue / use, MilitaryShare(world, p, s), ctx.Tick,
-                use * refill, use * rate);
+            var asked = Procurement.BidFor(bids, world, s, p.Id, p.Country, p.Sector, k, use * daily * share[j], p.InputCoverDays, revenue / use,
+                MilitaryShare(world, p, s), ctx.Tick, use * refill * share[j], use * rate * share[j]);
+            if (inputs.Length > 1) s.AskedFor[k] = Math.Min(asked, use * daily * share[j]);
         }
         return new AgentPlan(p.Id, bids, asks);
     }
 
     public static AgentReport Settle(ScenarioSpec world, ProducerSpec p, FirmState s, AgentSettlement st, TickContext ctx)
     {
+        if (p.Inputs.Count > 1) Procurement.LearnSupply(s, st.Bought, world.Demand.LeadTimeLearning);
         var imports = Procurement.Receive(s, st.Bought, world.Demand.LeadTimeLearning, st.Tick, p.Inputs,
             InputRate(p, s, DesiredRate(p, s, ctx)));
         var premiums = false;

@@ -1,0 +1,92 @@
+using MarketSim.Model.Market;
+using MarketSim.Model.Scenario;
+using MarketSim.Model.Simulation;
+
+namespace MarketSim.Model.Tests;
+
+/// <summary>Material-constrained planning (Procurement.PlanShares): a firm with several inputs buys each for the output the others
+/// let it make.</summary>
+public class MaterialPlanningTests
+{
+    static double[] Shares(FirmState s, string[] inputs, double[] need, double cover = 10)
+    {
+        var share = new double[inputs.Length];
+        Procurement.PlanShares(s, inputs, need, cover, share);
+        return share;
+    }
+
+    [Fact]
+    public void A_firm_supplied_in_full_buys_every_input_for_its_whole_plan()
+    {
+        var s = new FirmState();
+        Assert.Equal([1.0, 1.0], Shares(s, ["ga", "ge"], [2, 1]));
+    }
+
+    [Fact]
+    public void The_scarcest_input_is_bought_in_full_and_the_others_for_what_it_lets_the_firm_make()
+    {
+        // Gallium supplied at 30% of what is asked, germanium in full, no stock: gallium lets it make 30% of plan, so germanium
+        // is bought for 30%.
+        var s = new FirmState { Supplied = { ["ga"] = 0.3, ["ge"] = 1 } };
+        var share = Shares(s, ["ga", "ge"], [2, 1]);
+        Assert.Equal(1, share[0], 12);
+        Assert.Equal(0.3, share[1], 12);
+        // Both short (30% and 50%): germanium bought for 60% of plan, so that the 50% it gets of that is the 30% gallium allows.
+        // A rule that cut each by the other's share would buy germanium for 30% and gallium for 50%: 15% of plan in all.
+        s.Supplied["ge"] = 0.5;
+        share = Shares(s, ["ga", "ge"], [2, 1]);
+        Assert.Equal(1, share[0], 12);
+        Assert.Equal(0.6, share[1], 12);
+    }
+
+    [Fact]
+    public void Stock_on_hand_of_a_short_input_keeps_the_others_bought()
+    {
+        // Gallium supplied at 30% but 20 days of it on hand against a horizon of 10 + 0 + 1 days: it sustains the plan.
+        var s = new FirmState { Supplied = { ["ga"] = 0.3 } };
+        s.Inputs["ga"] = new() { ["CN"] = 2 * 20 };
+        Assert.Equal([1.0, 1.0], Shares(s, ["ga", "ge"], [2, 1]));
+        // Half a horizon of it: 0.3 + 11/22 = 0.8 of plan.
+        s.Inputs["ga"]["CN"] = 11;
+        Assert.Equal(0.8, Shares(s, ["ga", "ge"], [2, 1])[1], 12);
+    }
+
+    [Fact]
+    public void Supply_is_learnt_from_fills_against_what_was_asked_up_to_a_days_requirement()
+    {
+        var s = new FirmState { AskedFor = { ["ga"] = 2, ["ge"] = 0 } };
+        Fill F(string k, double q) => new("m", "JP", "p", "CN", k, "CN", EndUse.Civil, q, 1, 0, 0, null, 0, 5);
+        Procurement.LearnSupply(s, [F("ga", 0.5), F("ga", 0.5), F("ge", 3)], learning: 0.1);
+        // 1 of 2 asked: 1 + 0.1·(0.5 − 1). Germanium was not asked for: nothing learnt.
+        Assert.Equal(0.95, s.Supplied["ga"], 12);
+        Assert.False(s.Supplied.ContainsKey("ge"));
+        // A day that ships several days' requirement (a licence's approval after refusals) counts as that much supply.
+        Procurement.LearnSupply(s, [F("ga", 6)], learning: 0.1);
+        Assert.Equal(0.95 + 0.1 * (3 - 0.95), s.Supplied["ga"], 12);
+    }
+
+    static double WorldPrice(IReadOnlyList<Frame> run, string commodity, int tick) =>
+        run[tick].Prices.Single(p => p.Commodity == commodity && p.Market == "world").Price;
+
+    [Fact]
+    public void A_ban_on_gallium_and_germanium_together_does_not_raise_the_price_of_germanium_no_one_can_use()
+    {
+        // China bans both to every other country from day 0. Electronics outside China make about 28% of plan for want of
+        // gallium; germanium, its complement, has no use beyond that. Before Dec 2026 they still bought germanium for their whole
+        // plan and the world germanium price rose to 1.84× by day 90 and 3.12× at its peak, with no one short of it.
+        var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var ban = new ExportControl
+        {
+            Id = "cn-ga-ge", Start = 0, Exporter = "CN", Commodities = ["gallium", "germanium"],
+            Destinations = ["JP", "US", "DE", "KR", "IN", "RW"], EndUse = EndUseScope.All, Mode = ControlMode.Ban,
+        };
+        var spec = baseline with { Policies = [.. baseline.Policies, ban] };
+        var run = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
+        var reference = WorldPrice(run, "germanium", 0);
+        var peak = run.Max(f => f.Prices.Single(p => p.Commodity == "germanium" && p.Market == "world").Price);
+        Assert.True(peak <= 1.1 * reference, $"world germanium peaked at {peak / reference:0.00}× reference");
+        Assert.True(WorldPrice(run, "germanium", spec.Days - 1) < reference, "germanium, a complement of what is banned, should end below reference");
+        // Gallium still binds: its world price rises as before (15.5× by day 364).
+        Assert.True(WorldPrice(run, "gallium", spec.Days - 1) > 5 * WorldPrice(run, "gallium", 0));
+    }
+}
