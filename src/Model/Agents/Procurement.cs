@@ -69,10 +69,13 @@ public static class Procurement
     /// <summary>
     /// Material-constrained planning: the share of its plan a firm with several inputs buys each input for. Leontief output is
     /// set by the scarcest input, so a firm buys each input for the output its other inputs let it make (the conditional
-    /// demand of a fixed-proportions technology, xₖ = aₖ·y), not for output it cannot make. For input j, Aⱼ = min(1, sⱼ +
-    /// Iⱼ/(nⱼ·hⱼ)) is the share of its plan j can sustain: sⱼ the share of a day's requirement the market has been supplying
-    /// (learnt, <see cref="LearnSupply"/>), Iⱼ its stock on hand over the requirement nⱼ of its horizon hⱼ = D + L + 1 (own
-    /// cover, expected lead time, today). Input k is bought for share min(1, Â/Aₖ) of the plan, Â = minⱼ Aⱼ: the scarcest
+    /// demand of a fixed-proportions technology, xₖ = aₖ·y), not for output it cannot make. For input j, Aⱼ = min(1, (Iⱼ + Pⱼ
+    /// + sⱼ·nⱼ·(D + 1))/(nⱼ·hⱼ)) is the share of its plan j can sustain over its horizon hⱼ = D + L + 1 (own cover, expected
+    /// lead time, today): what it holds and has coming, and what orders placed now bring in the D + 1 days after the lead
+    /// time, sⱼ being the share of what it asks that the market has been supplying (learnt, <see cref="LearnSupply"/>) and nⱼ
+    /// its daily requirement at the whole plan. In a steady state under rationing (nothing held, sⱼ·nⱼ·L in transit) it is sⱼ;
+    /// a restocking order that is filled counts at once, so a firm buys the complements of an input whose supply has come
+    /// back before that input arrives. Input k is bought for share min(1, Â/Aₖ) of the plan, Â = minⱼ Aⱼ: the scarcest
     /// input at its full requirement, every other for as much as makes Â of output from what the market gives it (sₖ is a share
     /// of what it asks, so asking for less does not lower it where sellers share out pro rata; a rule on the plan instead
     /// would have two short inputs cut each other's orders down to nothing). Before Dec 2026 every input was bought for the
@@ -92,13 +95,14 @@ public static class Procurement
         for (int j = 0; j < inputs.Length; j++) share[j] = share[j] > 0 ? Math.Min(1, least / share[j]) : 1;
     }
 
-    /// <summary>Aⱼ = min(1, sⱼ + Iⱼ/(nⱼ·hⱼ)) (<see cref="PlanShares"/>); 1 for an input the plan does not use.</summary>
+    /// <summary>Aⱼ = min(1, (Iⱼ + Pⱼ + sⱼ·nⱼ·(D + 1))/(nⱼ·hⱼ)) (<see cref="PlanShares"/>); 1 for an input the plan does not use.</summary>
     static double Sustained(FirmState s, string commodity, double need, double coverDays)
     {
         if (need <= 0) return 1;
         var supplied = s.Supplied.TryGetValue(commodity, out var x) ? x : 1;
         var horizon = coverDays + s.ExpectedLeadTime.GetValueOrDefault(commodity) + 1;
-        return Math.Min(1, supplied + Stock.Total(s.Inputs.GetValueOrDefault(commodity)) / (need * horizon));
+        var held = Stock.Total(s.Inputs.GetValueOrDefault(commodity)) + InTransit(s, commodity);
+        return Math.Min(1, (held + supplied * need * (coverDays + 1)) / (need * horizon));
     }
 
     /// <summary>
