@@ -26,6 +26,21 @@ public class YamlLimitsTests
         return e;
     }
 
+    [Theory]
+    [InlineData("name: !!str x\n", 1, "YAML tags (tag:yaml.org,2002:str) are not read")]
+    [InlineData("name: x\ndays: !custom 10\n", 2, "YAML tags (!custom) are not read")]
+    [InlineData("name: x\nbase: &b {seed: 1}\nother:\n  <<: *b\n", 4, "merge keys (<<) are not supported")]
+    [InlineData("name: ~\n", 1, "'~' (YAML's empty value) is not a value here")]
+    [InlineData("name: x\nseed: null\n", 2, "'null' (YAML's empty value) is not a value here")]
+    public void Yaml_features_the_readers_would_misread_are_refused_where_they_are(string yaml, int line, string fragment) =>
+        Refused(yaml, line, fragment);
+
+    [Fact]
+    public void Quoted_tildes_and_nulls_are_text()
+    {
+        Assert.Null(YamlLimits.Check("name: \"~\"\nnote: 'null'\n", "f"));
+    }
+
     [Fact]
     public void A_key_that_contains_itself_through_an_alias_is_refused() =>
         Refused("name: x\n? &a [*a]\n: 1\n", 2, "mapping key must be a plain text value");

@@ -212,6 +212,17 @@ public static class YamlLimits
                     continue;
                 }
                 var node = (NodeEvent)ev;
+                // YAML features the readers would take for something else: a tag was ignored (!!int "x" read as text), a
+                // merge key read as a field named "<<" (so the fields it merged were "missing"), ~ or null as the text "~".
+                if (!node.Tag.IsEmpty)
+                    return At(ev, $"YAML tags ({node.Tag.Value}) are not read: write the plain value without its tag");
+                if (node is Scalar { Style: ScalarStyle.Plain } plain)
+                {
+                    if (isKey && plain.Value == "<<")
+                        return At(ev, "merge keys (<<) are not supported: write the fields out in full");
+                    if (!isKey && plain.Value is "~" or "null" or "Null" or "NULL")
+                        return At(ev, $"'{plain.Value}' (YAML's empty value) is not a value here: give the field a value, or leave it out");
+                }
                 var anchor = node.Anchor.IsEmpty ? null : node.Anchor.Value;
                 if (anchor is not null && anchors.TryGetValue(anchor, out var earlier))
                     return At(ev, $"anchor &{anchor} is defined twice (first at line {earlier.At.Line}); give each anchor its own name");
