@@ -27,7 +27,7 @@ public class MaterialPlanningTests
     {
         // Gallium supplied at 30% of what is asked, germanium in full, no stock: gallium lets it make 30% of plan, so germanium
         // is bought for 30%.
-        var s = new FirmState { Supplied = { ["ga"] = 0.3, ["ge"] = 1 } };
+        var s = new FirmState { Supplied = { ["ga"] = 0.3, ["ge"] = 1 }, MadeShare = 0.3 };
         var share = Shares(s, ["ga", "ge"], [2, 1]);
         Assert.Equal(1, share[0], 12);
         Assert.Equal(0.3, share[1], 12);
@@ -40,10 +40,25 @@ public class MaterialPlanningTests
     }
 
     [Fact]
+    public void No_input_is_bought_for_less_than_the_firm_is_making()
+    {
+        // The outlook says gallium will sustain 30% of plan, but the firm has been making all of its plan (its stock and
+        // arrivals still cover it): germanium is bought for the whole plan until output falls. Under a Dy licence whose approvals
+        // came in lots the outlook read a magnet maker making its whole plan as short, and it ran out of NdPr (a review's probe).
+        var s = new FirmState { Supplied = { ["ga"] = 0.3 } };
+        Assert.Equal([1.0, 1.0], Shares(s, ["ga", "ge"], [2, 1]));
+        // Output learnt down to 60% of plan: germanium for 60%.
+        s.MadeShare = 0.6;
+        Assert.Equal(0.6, Shares(s, ["ga", "ge"], [2, 1])[1], 12);
+        Procurement.LearnMade(s, made: 1, wanted: 4, learning: 0.1);
+        Assert.Equal(0.6 + 0.1 * (0.25 - 0.6), s.MadeShare, 12);
+    }
+
+    [Fact]
     public void Stock_on_hand_of_a_short_input_keeps_the_others_bought()
     {
         // Gallium supplied at 30% but 20 days of it on hand against a horizon of 10 + 0 + 1 days: it sustains the plan.
-        var s = new FirmState { Supplied = { ["ga"] = 0.3 } };
+        var s = new FirmState { Supplied = { ["ga"] = 0.3 }, MadeShare = 0 };
         s.Inputs["ga"] = new() { ["CN"] = 2 * 20 };
         Assert.Equal([1.0, 1.0], Shares(s, ["ga", "ge"], [2, 1]));
         // Half a horizon of it: (11 + 0.3·2·11)/22 = 0.8 of plan.
@@ -56,7 +71,7 @@ public class MaterialPlanningTests
     {
         // Lead time 10 days, cover 10: horizon 21. Supplied at 30% of 2 a day, what is in transit is 10 days of 0.6 a day:
         // (6 + 0.3·2·11)/42 = 0.3, the supply share and no more.
-        var s = new FirmState { Supplied = { ["ga"] = 0.3 }, ExpectedLeadTime = { ["ga"] = 10 } };
+        var s = new FirmState { Supplied = { ["ga"] = 0.3 }, ExpectedLeadTime = { ["ga"] = 10 }, MadeShare = 0.3 };
         s.Pipeline.Book(new Shipment("ga", "CN", 6, 5));
         Assert.Equal(0.3, Shares(s, ["ga", "ge"], [2, 1])[1], 12);
         // Supply comes back and a restocking order of the whole horizon is filled: the complement is bought in full at once,
@@ -99,6 +114,25 @@ public class MaterialPlanningTests
         Assert.True(complementsShort < 1e-6, $"{complementsShort:0.00} t of standard magnets and germanium unmet after the ban");
     }
 
+    [Fact]
+    public void A_licence_on_one_input_leaves_the_others_bought_in_full()
+    {
+        // A Chinese licence on Dy alone to Japan and Germany (50% approvals, 28–63 days): magnet makers making their plan from
+        // lots that arrive weeks apart. Read by the outlook alone, Japan's high-temperature magnet maker stopped buying NdPr and
+        // Tb on day 60 while making all of its plan, ran out of both and lost $0.24 m more (3.23 t of NdPr unmet; a review).
+        var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var licence = new ExportControl
+        {
+            Id = "cn-dy", Start = 0, Exporter = "CN", Commodities = ["dy_oxide"], Destinations = ["JP", "DE"], Mode = ControlMode.License,
+            ApprovalRate = 0.5, DelayMinDays = 28, DelayMaxDays = 63,
+        };
+        var spec = baseline with { Policies = [.. baseline.Policies, licence] };
+        var run = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
+        Assert.True(run.Sum(f => f.Shortages.Where(x => x.Commodity == "dy_oxide").Sum(x => x.Unmet)) > 0, "the licence should bind");
+        var others = run.Sum(f => f.Shortages.Where(x => x.Commodity is "ndpr_oxide" or "tb_oxide").Sum(x => x.Unmet));
+        Assert.True(others < 1e-6, $"{others:0.000} t of NdPr and Tb unmet under a licence on Dy alone");
+    }
+
     static double WorldPrice(IReadOnlyList<Frame> run, string commodity, int tick) =>
         run[tick].Prices.Single(p => p.Commodity == commodity && p.Market == "world").Price;
 
@@ -107,8 +141,9 @@ public class MaterialPlanningTests
     {
         // China bans both to every other country from day 0. Electronics outside China make about 28% of plan for want of
         // gallium; germanium, its complement, has no use beyond that. Before Dec 2026 they still bought germanium for their whole
-        // plan and the world germanium price rose to 1.84× by day 90 and 3.12× at its peak, with no one short of it; now it peaks
-        // at 1.18× on day 59, before buyers have learnt how little gallium they get, and ends the year at 0.44×.
+        // plan and the world germanium price rose to 1.84× by day 90 and 3.12× at its peak, with no one short of it. Germanium is
+        // banned too, so while electronics still make most of their plan from their gallium stocks it is scarce outside China:
+        // now it peaks at 1.80× on day 98, and once output has fallen it drops, to 0.45× on day 364.
         var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
         var ban = new ExportControl
         {
@@ -119,7 +154,7 @@ public class MaterialPlanningTests
         var run = new ReferenceRunner(spec, spec.Seed).Run(spec.Days).ToList();
         var reference = WorldPrice(run, "germanium", 0);
         var peak = run.Max(f => f.Prices.Single(p => p.Commodity == "germanium" && p.Market == "world").Price);
-        Assert.True(peak <= 1.25 * reference, $"world germanium peaked at {peak / reference:0.00}× reference");
+        Assert.True(peak <= 2 * reference, $"world germanium peaked at {peak / reference:0.00}× reference");
         Assert.True(WorldPrice(run, "germanium", spec.Days - 1) < reference, "germanium, a complement of what is banned, should end below reference");
         // Gallium still binds: its world price rises as before (15.5× by day 364).
         Assert.True(WorldPrice(run, "gallium", spec.Days - 1) > 5 * WorldPrice(run, "gallium", 0));

@@ -89,6 +89,7 @@ public struct FirmStateSurrogate
     [Id(25)] public Dictionary<string, double> SalesPremium;
     [Id(26)] public Dictionary<string, double>? Supplied;
     [Id(27)] public Dictionary<string, double>? AskedFor;
+    [Id(28)] public double MadeShare;
 }
 
 [RegisterConverter]
@@ -103,6 +104,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         IntensityLow = s.IntensityLow, MilitarySalesShare = s.MilitarySalesShare, MarginDays = s.MarginDays, Expansions = s.Expansions,
         TariffRate = s.TariffRate ?? new(), Applied = s.Applied ?? new(), ExpectedWait = s.ExpectedWait ?? new(),
         SalesPremium = s.SalesPremium ?? new(), Supplied = s.Supplied ?? new(), AskedFor = s.AskedFor ?? new(),
+        MadeShare = s.MadeShare,
     };
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()
@@ -113,7 +115,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         Risk = v.Risk, QualifiedFrom = v.QualifiedFrom, Precaution = v.Precaution, ControlledSince = v.ControlledSince,
         IntensityLow = v.IntensityLow, MilitarySalesShare = v.MilitarySalesShare, MarginDays = v.MarginDays, Expansions = v.Expansions,
         TariffRate = v.TariffRate, Applied = v.Applied, ExpectedWait = v.ExpectedWait, SalesPremium = v.SalesPremium,
-        Supplied = v.Supplied, AskedFor = v.AskedFor,
+        Supplied = v.Supplied, AskedFor = v.AskedFor, MadeShare = v.MadeShare,
     };
 }
 

@@ -72,6 +72,7 @@ public static class ManufacturerRules
             cover.Add(new(k, need > 0 ? left / need : 0));
         }
 
+        if (inputs.Length > 1) Procurement.LearnMade(s, q, m.PlannedOutput, world.Demand.LeadTimeLearning);
         var loss = (m.PlannedOutput - q) * m.ValueAdded;
         s.CumulativeLoss += loss;
         foreach (var k in inputs)

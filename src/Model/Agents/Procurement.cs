@@ -75,7 +75,10 @@ public static class Procurement
     /// time, sⱼ being the share of what it asks that the market has been supplying (learnt, <see cref="LearnSupply"/>) and nⱼ
     /// its daily requirement at the whole plan. In a steady state under rationing (nothing held, sⱼ·nⱼ·L in transit) it is sⱼ;
     /// a restocking order that is filled counts at once, so a firm buys the complements of an input whose supply has come
-    /// back before that input arrives. Input k is bought for share min(1, Â/Aₖ) of the plan, Â = minⱼ Aⱼ: the scarcest
+    /// back before that input arrives. Input k is bought for share min(1, max(Â, ȳ)/Aₖ) of the plan, Â = minⱼ Aⱼ, ȳ the share
+    /// of its plan its inputs have let it make (learnt, <see cref="LearnMade"/>): the outlook cuts nothing below what the firm
+    /// is making (under a licence's lumpy approvals it read a firm making its whole plan as short and cut its NdPr until it
+    /// ran out: a review, Dec 2026). The scarcest
     /// input at its full requirement, every other for as much as makes Â of output from what the market gives it (sₖ is a share
     /// of what it asks, so asking for less does not lower it where sellers share out pro rata; a rule on the plan instead
     /// would have two short inputs cut each other's orders down to nothing). Before Dec 2026 every input was bought for the
@@ -92,7 +95,18 @@ public static class Procurement
             share[j] = Sustained(s, inputs[j], need[j], coverDays);
             least = Math.Min(least, share[j]);
         }
+        // Never less than what its inputs have let it make: the outlook above reads positions and an average supply, which
+        // under a licence's lumpy approvals can fall while every day's use is still delivered.
+        least = Math.Max(least, s.MadeShare);
         for (int j = 0; j < inputs.Length; j++) share[j] = share[j] > 0 ? Math.Min(1, least / share[j]) : 1;
+    }
+
+    /// <summary>Learns the share of its plan a firm's inputs let it make (<see cref="FirmState.MadeShare"/>): ȳ ← ȳ + λ·(min(1,
+    /// made/wanted) − ȳ), at the rate lead times are learnt at.</summary>
+    public static void LearnMade(FirmState s, double made, double wanted, double learning)
+    {
+        if (wanted <= 1e-12) return;
+        s.MadeShare += learning * (Math.Min(1, made / wanted) - s.MadeShare);
     }
 
     /// <summary>Aⱼ = min(1, (Iⱼ + Pⱼ + sⱼ·nⱼ·(D + 1))/(nⱼ·hⱼ)) (<see cref="PlanShares"/>); 1 for an input the plan does not use.</summary>

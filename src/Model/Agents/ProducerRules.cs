@@ -357,6 +357,7 @@ public static class ProducerRules
         foreach (var k in inputs)
             byInputs = Math.Min(byInputs, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
         var y = Math.Min(desired, byInputs);
+        if (inputs.Length > 1) Procurement.LearnMade(s, y, desired, world.Demand.LeadTimeLearning);
 
         // What it would have made and sold: its desired rate, but no more than its expected sales. Spare capacity (a desired rate
         // above what buyers take, the surplus going to stock) is neither a need for inputs nor output lost when they run short.
