@@ -89,6 +89,12 @@ public static class Procurement
     /// <param name="share">Written: each input's share of the plan to buy for.</param>
     public static void PlanShares(FirmState s, string[] inputs, ReadOnlySpan<double> need, double coverDays, Span<double> share)
     {
+        // A firm making its whole plan buys every input for it (the floor below is 1): the outlook need not be read.
+        if (s.MadeShare >= 1)
+        {
+            share[..inputs.Length].Fill(1);
+            return;
+        }
         var least = 1.0;
         for (int j = 0; j < inputs.Length; j++)
         {
