@@ -265,6 +265,61 @@ public class BatchValidationTests
         Assert.False(Directory.Exists(dir["out"]));
     }
 
+    [Fact]
+    public void A_million_variants_are_refused_even_with_yes_before_any_is_built()
+    {
+        // With --yes a million variants were built and kept one by one (90 s and 1.5 GB, no output, still growing: a review).
+        using var dir = new TempDir();
+        File.WriteAllText(dir["big.yaml"], $"""
+            name: big
+            scenario: {Scenario}
+            parameters:
+              - name: e
+                path: demand.elasticity
+                range: {"{"}from: 0, to: 1, count: 1000000{"}"}
+            """);
+        var sw = Stopwatch.StartNew();
+        var r = CliProcess.Run(dir.Path, "batch", "big.yaml", "--out", "out", "--yes");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("expands to 1000000 variants, too many to run in one batch (at most 20000", r.StdErr);
+        Assert.False(Directory.Exists(dir["out"]));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
+    }
+
+    [Fact]
+    public void A_new_batch_does_not_replace_files_it_did_not_write()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir["mine"]);
+        File.WriteAllText(dir["mine/series.csv"], "my own work");
+        var r = CliProcess.Run(dir.Path, "batch", QuickSweep.Experiment, "--out", "mine");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("'mine' already holds a file named series.csv that this batch would replace", r.StdErr);
+        Assert.Equal("my own work", File.ReadAllText(dir["mine/series.csv"]));
+        Assert.False(File.Exists(dir["mine/manifest.json"]));
+    }
+
+    [Fact]
+    public void Case_names_and_values_a_spreadsheet_would_read_as_formulas_are_refused_where_they_are()
+    {
+        // runs.csv defused them with a quote, runs.parquet held them as written (a review): now neither holds one.
+        using var dir = new TempDir();
+        File.WriteAllText(dir["f.yaml"], $"""
+            name: formulas
+            scenario: {Scenario}
+            parameters:
+              - {"{"}name: e, path: demand.elasticity{"}"}
+            cases:
+              - {"{"}name: "=HYPERLINK(1)", set: {"{"}e: 0.1{"}"}{"}"}
+              - {"{"}name: "-5", set: {"{"}e: 0.2{"}"}{"}"}
+            """);
+        var r = CliProcess.Run(dir.Path, "batch", "f.yaml", "--out", "out");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("must not start with '=' unless it is a number", r.StdErr);
+        Assert.DoesNotContain("'-'", r.StdErr); // -5 is a number
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
     [Theory]
     [InlineData("missing --out DIR", "batch", "x.yaml")]
     [InlineData("--parallel must be a whole number from 1 to 1024; got '0'", "batch", "x.yaml", "--out", "o", "--parallel", "0")]

@@ -31,6 +31,39 @@ public class ReportHtmlTests
         Assert.Contains("<td>20</td>", html);
     }
 
+    const string GoodManifest = """
+        { "experiment": "e", "description": "", "variants": [ { "variant": 1, "label": "a" } ], "repetitions": 1, "master_seed": 1,
+          "seeds": "common", "days": 2, "start_date": "2026-01-01", "scenario_file": "x.yaml", "version": "test", "status": "finished",
+          "currency": "USD", "format": "csv" }
+        """;
+    const string GoodRuns = "run_id,variant,case,repetition,seed,loss_JP\n1,1,,1,1,5\n";
+    const string GoodSeries = "run_id,tick,date,metric,key,value\n1,0,2026-01-01,loss,JP,0\n1,1,2026-01-02,loss,JP,5\n";
+
+    [Theory]
+    [InlineData("manifest", "{ \"experiment\": \"e\", \"variants\": [", "manifest.json:1:", "not readable as JSON")]
+    [InlineData("manifest", "[1, 2]", "manifest.json", "is not a JSON object")]
+    [InlineData("manifest", "{ \"experiment\": \"e\", \"format\": \"csv\" }", "manifest.json", "has no 'variants' list")]
+    [InlineData("manifest", "{ \"format\": \"csv\", \"variants\": [ { \"variant\": \"one\" } ] }", "manifest.json", "variants[0]: has no whole-number 'variant'")]
+    [InlineData("runs", "", "runs.csv", "is empty (no header)")]
+    [InlineData("runs", "run_id,variant\nx,1\n", "runs.csv:2", "run_id: 'x' is not a whole number")]
+    [InlineData("runs", "run_id,variant\n1,1\n1,1\n", "runs.csv:3", "run_id 1 appears twice (first at line 2)")]
+    [InlineData("series", "run_id,tick,date,metric,key,value\n1,0,2026-01-01,loss,JP,abc\n", "series.csv:2", "value: 'abc' is not a number")]
+    [InlineData("series", "run_id,tick,date,metric,key,value\n99999999999,0,2026-01-01,loss,JP,1\n", "series.csv:2", "run_id: '99999999999' is not a whole number")]
+    public void A_damaged_batch_is_refused_by_file_line_and_field_not_with_a_crash(string part, string text, string where, string what)
+    {
+        // Each used to end in an unhandled exception with a stack trace (exit 134): a hand-edited or cut-short batch (a review).
+        using var dir = new TempDir();
+        File.WriteAllText(dir["manifest.json"], part == "manifest" ? text : GoodManifest);
+        File.WriteAllText(dir["runs.csv"], part == "runs" ? text : GoodRuns);
+        File.WriteAllText(dir["series.csv"], part == "series" ? text : GoodSeries);
+        var r = CliProcess.Run(dir.Path, "report", dir.Path, "--no-png");
+        Assert.True(r.ExitCode == 1, r.All);
+        Assert.Contains(where, r.StdErr);
+        Assert.Contains(what, r.StdErr);
+        Assert.DoesNotContain("   at ", r.All);
+        Assert.False(File.Exists(dir["report.html"]));
+    }
+
     [Fact]
     public void Ids_and_labels_with_html_in_them_are_encoded_in_report_html()
     {

@@ -23,6 +23,18 @@ public sealed class HardeningTests(DashboardApp app)
     SessionFaults Faults => app.Services.GetRequiredService<SessionFaults>();
 
     [Fact]
+    public void A_world_that_runs_longer_than_the_upload_limit_is_refused_by_name()
+    {
+        // A session keeps every tick's frame: 36,500 days would hold ≈1.7 GB (a Dec 2026 review). The longest shipped
+        // scenario (japan-2010, 1,826 days) still starts.
+        var limits = new DashboardLimits();
+        var world = ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "japan-2010.yaml"));
+        Assert.Equal(1826, world.Days);
+        Assert.Null(WorldSize.Problem(world, limits));
+        Assert.Contains("days: 36500, more than the 1826 a session on this server may run (MaxUploadDays)", WorldSize.Problem(world with { Days = 36_500 }, limits));
+    }
+
+    [Fact]
     public async Task A_tick_that_fails_again_after_one_recomputation_ends_the_session_with_a_clear_error()
     {
         var s = await app.NewSessionAsync();

@@ -149,6 +149,12 @@ public static class BatchCommand
         var existing = Directory.Exists(dir) && batchFiles.Any(f => Path.Exists(Path.Combine(dir, f)));
         if (existing && !options.Resume)
             throw new BatchException($"'{options.OutDir}' already holds a batch; run with --resume to finish it, or choose another --out");
+        // A new batch writes these too: a folder that holds one of them holds someone's file, not a batch's (it was replaced
+        // without a word before Dec 2026).
+        if (!existing && Directory.Exists(dir)
+            && new[] { BatchLayout.ExperimentCopy, BatchLayout.ScenarioCopy, BatchLayout.SeriesCsv, BatchLayout.SeriesParquet }
+                .FirstOrDefault(f => Path.Exists(Path.Combine(dir, f))) is { } taken)
+            throw new BatchException($"'{options.OutDir}' already holds a file named {taken} that this batch would replace; choose another --out (an empty or new directory)");
         if (existing)
         {
             var old = Manifest.Read(dir) ?? throw new BatchException($"'{options.OutDir}' has batch files but no readable {BatchLayout.Manifest}; cannot resume");

@@ -56,10 +56,18 @@ public static class Manifest
         };
     }
 
+    /// <summary>The batch's manifest, or null where there is none; a manifest that is not a JSON object is refused by name.</summary>
     public static JsonObject? Read(string dir)
     {
         var path = Path.Combine(dir, BatchLayout.Manifest);
-        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject : null;
+        if (!File.Exists(path)) return null;
+        JsonNode? node;
+        try { node = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException e)
+        {
+            throw new BatchException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: not readable as JSON ({e.Message.Split('.')[0]}); the batch's manifest is damaged");
+        }
+        return node as JsonObject ?? throw new BatchException($"{path}: is not a JSON object; the batch's manifest is damaged");
     }
 
     public static void Write(string dir, JsonObject manifest)

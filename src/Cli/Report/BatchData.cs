@@ -37,12 +37,12 @@ public sealed class BatchData
             var runsFile = Path.Combine(dir, BatchLayout.RunsCsv);
             if (!File.Exists(runsFile)) throw new BatchException($"'{dir}' has no {BatchLayout.RunsCsv}");
             var lines = File.ReadAllLines(runsFile);
+            if (lines.Length == 0) throw new BatchException($"{runsFile}: is empty (no header); the batch's runs table is damaged");
             header = Csv.Split(lines[0]);
             runs = lines.Skip(1).Where(l => l.Length > 0).Select(l => Csv.Split(l).ToArray()).ToList();
         }
-        var iRun = header.IndexOf("run_id");
-        var iVariant = header.IndexOf("variant");
-        var variantOf = runs.ToDictionary(r => int.Parse(r[iRun], CultureInfo.InvariantCulture), r => int.Parse(r[iVariant], CultureInfo.InvariantCulture));
+        var runsName = parquet ? BatchLayout.RunsParquet : BatchLayout.RunsCsv;
+        var variantOf = VariantsOf(Path.Combine(dir, runsName), header, runs, parquet);
 
         var series = new Dictionary<string, SortedDictionary<string, Dictionary<int, SortedDictionary<int, List<double>>>>>();
         var dates = new Dictionary<int, string>();
@@ -69,18 +69,54 @@ public sealed class BatchData
         else
         {
             var file = Path.Combine(dir, BatchLayout.SeriesCsv);
+            var lineNo = 1;
             if (File.Exists(file))
                 foreach (var line in File.ReadLines(file).Skip(1))
                 {
+                    lineNo++;
                     if (line.Length == 0) continue;
                     var c = Csv.Split(line);
                     if (c.Count != 6) continue;
-                    Add(int.Parse(c[0], CultureInfo.InvariantCulture), int.Parse(c[1], CultureInfo.InvariantCulture), c[2], c[3], c[4],
-                        double.Parse(c[5], NumberStyles.Float, CultureInfo.InvariantCulture));
+                    Add(Whole(file, lineNo, "run_id", c[0]), Whole(file, lineNo, "tick", c[1]), c[2], c[3], c[4], Number(file, lineNo, "value", c[5]));
                 }
         }
         return new BatchData { Manifest = manifest, RunsHeader = header, Runs = runs, Series = series, Dates = dates };
     }
+
+    /// <summary>run id → variant from the runs table; a row that cannot be read is refused with its place (a hand-edited or
+    /// damaged batch crashed the report with a stack trace before Dec 2026).</summary>
+    static Dictionary<int, int> VariantsOf(string file, List<string> header, List<string[]> runs, bool parquet)
+    {
+        var iRun = header.IndexOf("run_id");
+        var iVariant = header.IndexOf("variant");
+        if (iRun < 0 || iVariant < 0) throw new BatchException($"{file}: has no '{(iRun < 0 ? "run_id" : "variant")}' column; the batch's runs table is damaged");
+        var variantOf = new Dictionary<int, int>();
+        var firstAt = new Dictionary<int, int>();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var at = parquet ? i + 1 : i + 2; // a Parquet row, or a CSV line (after the header)
+            var r = runs[i];
+            if (r.Length <= Math.Max(iRun, iVariant))
+                throw new BatchException($"{file}:{Where(parquet, at)}: has {r.Length} cells, the header {header.Count}; the batch's runs table is damaged");
+            var run = Whole(file, at, "run_id", r[iRun], parquet);
+            if (!firstAt.TryAdd(run, at))
+                throw new BatchException($"{file}:{Where(parquet, at)}: run_id {run} appears twice (first at {(parquet ? "" : "line ")}{Where(parquet, firstAt[run])}); the batch's runs table is damaged");
+            variantOf[run] = Whole(file, at, "variant", r[iVariant], parquet);
+        }
+        return variantOf;
+    }
+
+    static string Where(bool parquet, int at) => parquet ? $"row {at}" : at.ToString(CultureInfo.InvariantCulture);
+
+    static int Whole(string file, int at, string field, string text, bool parquet = false) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new BatchException($"{file}:{Where(parquet, at)}: {field}: '{Cut(text)}' is not a whole number; the batch's output is damaged");
+
+    static double Number(string file, int at, string field, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new BatchException($"{file}:{at}: {field}: '{Cut(text)}' is not a number; the batch's output is damaged");
+
+    static string Cut(string text) => text.Length > 40 ? text[..40] + "…" : text;
 
     /// <summary>Linear-interpolation quantile (type 7) of sorted values.</summary>
     public static double Quantile(IReadOnlyList<double> sorted, double q)

@@ -26,8 +26,7 @@ public static class ReportCommand
         try
         {
             var data = await BatchData.ReadAsync(dir);
-            var labels = ((JsonArray)data.Manifest["variants"]!).Select(v => v!.AsObject())
-                .ToDictionary(v => (int)v["variant"]!, v => (string?)v["label"] ?? "");
+            var labels = Labels(dir, data.Manifest);
             var charts = ReportBuilder.Charts(data, labels);
             var plotly = ReportBuilder.PlotlyJs();
             var html = ReportBuilder.Html(data, charts, labels, plotly);
@@ -48,6 +47,27 @@ public static class ReportCommand
             Console.Error.WriteLine($"marketsim report: error: {e.Message}");
             return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>Variant → label from the manifest; a manifest without a readable list of variants is refused by name.</summary>
+    static Dictionary<int, string> Labels(string dir, JsonObject manifest)
+    {
+        var file = Path.Combine(dir, Batch.BatchLayout.Manifest);
+        if (manifest["variants"] is not JsonArray variants) throw new BatchException($"{file}: has no 'variants' list; the batch's manifest is damaged");
+        var labels = new Dictionary<int, string>();
+        for (int i = 0; i < variants.Count; i++)
+        {
+            int? variant = null;
+            string? label = null;
+            try
+            {
+                if (variants[i] is JsonObject v) { variant = (int?)v["variant"]; label = (string?)v["label"]; }
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException) { variant = null; }
+            if (variant is not { } n) throw new BatchException($"{file}: variants[{i}]: has no whole-number 'variant'; the batch's manifest is damaged");
+            if (!labels.TryAdd(n, label ?? "")) throw new BatchException($"{file}: variants[{i}]: variant {n} appears twice; the batch's manifest is damaged");
+        }
+        return labels;
     }
 
     /// <summary>The browsers looked for on the PATH, in this order (README and <c>marketsim help report</c> name the same).</summary>

@@ -28,6 +28,10 @@ public sealed class DashboardLimits
     public int MaxUploadCountries { get; set; } = 50;
     /// <summary>Producers and manufacturers' firms a world started on the start page may have.</summary>
     public int MaxUploadAgents { get; set; } = 2000;
+    /// <summary>Days a world started on the start page may run: a session keeps every tick's frame (≈46 KB in the shipped
+    /// worlds), so 36,500 days would hold ≈1.7 GB per session (a Dec 2026 review). The longest shipped scenario (japan-2010)
+    /// runs 1,826.</summary>
+    public int MaxUploadDays { get; set; } = 1826;
     /// <summary>Policies (versions included) a session's timeline may hold before SetPolicy refuses new ones.</summary>
     public int MaxPoliciesPerSession { get; set; } = 200;
     /// <summary>Sessions one connection may be subscribed to at once.</summary>
