@@ -109,4 +109,22 @@ public class SignalTests(QuickSweep sweep) : IClassFixture<QuickSweep>
         Assert.Contains($"marketsim run: interrupted by {name}; the run stopped and no files were written.", p.Err.ToString());
         Assert.False(Directory.Exists(dir["out"]) && Directory.EnumerateFiles(dir["out"]).Any(), "files were written");
     }
+
+    [Fact]
+    public void A_sigterm_mid_attribution_stops_it_and_leaves_no_directory_behind()
+    {
+        // attribute listened for Ctrl+C alone: a SIGTERM left a hidden partial directory behind (a review, Dec 2026).
+        using var dir = new TempDir();
+        using var p = Start(dir.Path, "attribute", Path.Combine(CliProcess.RepoRoot, "scenarios", "china-japan-2026.yaml"),
+            "--samples", "100000", "--seeds", "100", "--out", "out");
+        Thread.Sleep(TimeSpan.FromSeconds(3));
+        Assert.False(p.Process.HasExited, $"the attribution ended before the signal:\n{p.Out}{p.Err}");
+        Assert.Equal(0, kill(p.Process.Id, 15));
+        Assert.True(p.Process.WaitForExit(Promptly), $"still running {Promptly} after SIGTERM");
+        p.Process.WaitForExit();
+        Assert.Equal(1, p.Process.ExitCode);
+        Assert.Contains("(at most 12,800 runs)", p.Out.ToString());
+        Assert.Contains("marketsim attribute: cancelled by SIGTERM; no files were written.", p.Err.ToString());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+    }
 }

@@ -43,9 +43,8 @@ public static class AttributeCommand
         var seed = options.Seed ?? world.Seed;
         var exact = options.Samples is null && game.Count <= PolicyAttribution.MaxExact;
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        // Ctrl+C, SIGTERM and SIGQUIT alike (a SIGTERM left a hidden partial directory behind before Dec 2026: a review).
+        using var interruption = new Interruption();
         try
         {
             using var output = OutputDirectory.Create(options.OutDir);
@@ -53,6 +52,7 @@ public static class AttributeCommand
                 (options.Seeds == 1 ? $"seed {seed}" : $"the mean over seeds {seed}–{seed + (ulong)options.Seeds - 1}") + $"; {game.Count} players, " +
                 (exact ? $"exact Shapley values over all {1 << game.Count} coalitions"
                        : $"Shapley values estimated from {options.Samples ?? PolicyAttribution.DefaultSamples} sampled permutations") +
+                $" (at most {MaxRuns(game.Count, exact, options.Samples ?? PolicyAttribution.DefaultSamples, options.Seeds).ToString("N0", Inv)} runs)" +
                 $", {options.Parallel} run(s) at a time on the reference runner");
             foreach (var p in game.Players.Where(p => p.PolicyIds.Count > 1 || p.PolicyIds[0] != p.Name))
                 Console.Out.WriteLine($"  player {p.Name} = {string.Join(" + ", p.PolicyIds)}");
@@ -60,12 +60,12 @@ public static class AttributeCommand
                 Console.Out.WriteLine($"  in force in every run (not players): {string.Join(", ", game.Background)}");
 
             var clock = Stopwatch.StartNew();
-            var result = PolicyAttribution.Run(world, game, seed, days, options.Samples, options.Parallel, Progress(), cancel.Token, seeds: options.Seeds);
+            var result = PolicyAttribution.Run(world, game, seed, days, options.Samples, options.Parallel, Progress(), interruption.Token, seeds: options.Seeds);
             clock.Stop();
             if (!Console.IsErrorRedirected) Console.Error.Write("\r" + new string(' ', 40) + "\r");
 
             using (var w = output.Open(PolicyAttribution.FileName)) w.Write(PolicyAttribution.ToCsv(result.Rows));
-            cancel.Token.ThrowIfCancellationRequested();
+            interruption.Token.ThrowIfCancellationRequested();
             output.Commit();
 
             Console.Out.WriteLine($"{result.Runs} runs in {clock.Elapsed.TotalSeconds.ToString("0.0", Inv)} s; wrote {PolicyAttribution.FileName} to {options.OutDir}");
@@ -74,7 +74,7 @@ public static class AttributeCommand
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("marketsim attribute: cancelled; no files were written.");
+            Console.Error.WriteLine($"marketsim attribute: cancelled{(interruption.Signal is { } signal ? " by " + signal : "")}; no files were written.");
             return ExitCodes.Failed;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -89,10 +89,15 @@ public static class AttributeCommand
             Console.Error.WriteLine(inner.StackTrace);
             return ExitCodes.Failed;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+    }
+
+    /// <summary>The most runs an attribution takes: every coalition once per seed, or for sampled permutations no more than
+    /// each permutation's n + 1 coalitions (coalitions met twice are run once).</summary>
+    static long MaxRuns(int players, bool exact, int samples, int seeds)
+    {
+        var coalitions = players >= 62 ? long.MaxValue : 1L << players;
+        var perSeed = exact ? coalitions : Math.Min(coalitions, (long)samples * (players + 1));
+        return perSeed > long.MaxValue / Math.Max(1, seeds) ? long.MaxValue : perSeed * seeds;
     }
 
     /// <summary>Runs done, on stderr, only when stderr is a terminal (redirected output stays clean).</summary>
