@@ -55,15 +55,10 @@ public static class ExperimentLoader
     /// <summary>Variants one batch may hold, --yes or not (each is a scenario checked and kept before the first run).</summary>
     public const long MaxVariants = 20_000;
 
-    /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters,
-    /// and no text a spreadsheet would read as a formula (runs.csv defuses it, runs.parquet holds it as written, and a table
-    /// read from Parquet into a spreadsheet re-armed it: a Dec 2026 review). A number (-5, +0.5) is not a formula.</summary>
+    /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters.</summary>
     static string? CellProblem(string text)
     {
         if (text.Length > TextRules.MaxLength) return $"must be at most {TextRules.MaxLength} characters long, got {text.Length}: it is written into a cell of runs.csv";
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@'
-            && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
-            return $"must not start with '{text[0]}' unless it is a number: a spreadsheet would read '{(text.Length > 20 ? text[..20] + "…" : text)}' as a formula (it is written into runs.csv and runs.parquet)";
         for (int i = 0; i < text.Length; i++)
             if (IdRules.IsControl(text[i]))
                 return $"must not contain control characters such as line breaks or tabs (U+{(int)text[i]:X4} at position {i + 1}): it is written into a cell of runs.csv";
@@ -231,16 +226,17 @@ public static class ExperimentLoader
         long variantCount = Math.Max(1, cases.Count) * (long)sampleCount;
         foreach (var p in grid) variantCount = Saturating(variantCount, p.Values.Count);
         var runCount = Saturating(variantCount, repetitions);
+        // Even with --yes (and so before the check --yes lifts): every variant is a whole scenario, read, checked and kept before the first run (a million of them
+        // took 90 s and 1.5 GB without a line of output, still growing, in a Dec 2026 review).
+        if (variantCount > MaxVariants)
+            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
+                $"the experiment expands to {Count(variantCount)} variants, too many to run in one batch (at most {Count(MaxVariants)}: each is a whole scenario checked and held before the first run); split it into several experiments"));
         if (maxRuns is not null && runCount > maxRuns)
             return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
                 $"the experiment expands to {Count(runCount)} runs ({Count(variantCount)} variants × {repetitions} repetitions), more than {maxRuns}; pass --yes to run them anyway"));
         if (runCount > int.MaxValue / 2)
             return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "", $"the experiment expands to {Count(runCount)} runs, too many to run"));
-        // Even with --yes: every variant is a whole scenario, read, checked and kept before the first run (a million of them
-        // took 90 s and 1.5 GB without a line of output, still growing, in a Dec 2026 review).
-        if (variantCount > MaxVariants)
-            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
-                $"the experiment expands to {Count(variantCount)} variants, too many to run in one batch (at most {Count(MaxVariants)}: each is a whole scenario checked and held before the first run); split it into several experiments"));
+
 
         // Priors: `samples` Latin-hypercube draws of every parameter with a prior, crossed with the cases and the grid.
         var sampled = parameters.Where(p => priors.ContainsKey(p.Name)).Select(p => (P: p, Values: LatinHypercube.Sample(masterSeed, p.Name, sampleCount, priors[p.Name].Prior)

@@ -300,24 +300,31 @@ public class BatchValidationTests
     }
 
     [Fact]
-    public void Case_names_and_values_a_spreadsheet_would_read_as_formulas_are_refused_where_they_are()
+    public void Case_names_a_spreadsheet_would_read_as_formulas_are_written_as_text_in_csv_and_parquet_alike()
     {
-        // runs.csv defused them with a quote, runs.parquet held them as written (a review): now neither holds one.
+        // runs.csv defused them with a quote, runs.parquet held them as written (a review): a table read from Parquet into a
+        // spreadsheet re-armed them. A number (-5) and a label such as "+25% tariff" stay cases a user may name.
         using var dir = new TempDir();
         File.WriteAllText(dir["f.yaml"], $"""
             name: formulas
             scenario: {Scenario}
+            horizon: 100
             parameters:
               - {"{"}name: e, path: demand.elasticity{"}"}
             cases:
               - {"{"}name: "=HYPERLINK(1)", set: {"{"}e: 0.1{"}"}{"}"}
-              - {"{"}name: "-5", set: {"{"}e: 0.2{"}"}{"}"}
+              - {"{"}name: "+25% tariff", set: {"{"}e: 0.2{"}"}{"}"}
             """);
-        var r = CliProcess.Run(dir.Path, "batch", "f.yaml", "--out", "out");
-        Assert.Equal(1, r.ExitCode);
-        Assert.Contains("must not start with '=' unless it is a number", r.StdErr);
-        Assert.DoesNotContain("'-'", r.StdErr); // -5 is a number
-        Assert.False(Directory.Exists(dir["out"]));
+        var csv = CliProcess.Run(dir.Path, "batch", "f.yaml", "--out", "c");
+        Assert.True(csv.ExitCode == 0, csv.All);
+        var runs = File.ReadAllText(dir["c/runs.csv"]);
+        Assert.Contains(",'=HYPERLINK(1),", runs);
+        Assert.Contains(",'+25% tariff,", runs);
+        var pq = CliProcess.Run(dir.Path, "batch", "f.yaml", "--out", "p", "--format", "parquet");
+        Assert.True(pq.ExitCode == 0, pq.All);
+        var bytes = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(dir["p/runs.parquet"]));
+        Assert.Contains("'=HYPERLINK(1)", bytes);
+        Assert.DoesNotContain("=HYPERLINK", bytes.Replace("'=HYPERLINK", ""));
     }
 
     [Theory]

@@ -119,7 +119,7 @@ public class MaterialPlanningTests
     {
         // A Chinese licence on Dy alone to Japan and Germany (50% approvals, 28–63 days): magnet makers making their plan from
         // lots that arrive weeks apart. Read by the outlook alone, Japan's high-temperature magnet maker stopped buying NdPr and
-        // Tb on day 60 while making all of its plan, ran out of both and lost $0.24 m more (3.23 t of NdPr unmet; a review).
+        // Tb on day 60 while making all of its plan, ran out of both and lost $0.24 m more (3.3 t of NdPr and Tb unmet; a review).
         var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
         var licence = new ExportControl
         {

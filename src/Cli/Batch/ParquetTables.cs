@@ -32,10 +32,12 @@ public static class ParquetTables
         {
             new(schema[0], rows.Select(r => r.Run.RunId).ToArray()),
             new(schema[1], rows.Select(r => r.Run.Variant.Index).ToArray()),
-            new(schema[2], rows.Select(r => r.Run.Variant.Case).ToArray()),
+            // Text typed by people, made safe for spreadsheets as runs.csv makes it (CsvFormat.Neutralise): a table read from
+            // Parquet into a spreadsheet re-armed "=HYPERLINK(…)" as a case name (a Dec 2026 review).
+            new(schema[2], rows.Select(r => Model.Output.CsvFormat.Neutralise(r.Run.Variant.Case)).ToArray()),
         };
         int k = 3;
-        foreach (var n in layout.ParameterNames) cols.Add(new(schema[k++], rows.Select(r => r.Run.Variant.Values[n]).ToArray()));
+        foreach (var n in layout.ParameterNames) cols.Add(new(schema[k++], rows.Select(r => Model.Output.CsvFormat.Neutralise(r.Run.Variant.Values[n])).ToArray()));
         cols.Add(new(schema[k++], rows.Select(r => r.Run.Repetition).ToArray()));
         cols.Add(new(schema[k++], rows.Select(r => (long)r.Run.Seed).ToArray()));
         for (int m = 0; m < layout.Metrics.Count; m++)

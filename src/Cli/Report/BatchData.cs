@@ -26,6 +26,7 @@ public sealed class BatchData
         var parquet = (string?)manifest["format"] == "parquet";
         List<string> header;
         List<string[]> runs;
+        List<int>? lineOf = null; // runs.csv: each row's line
         if (parquet)
         {
             var runsFile = Path.Combine(dir, BatchLayout.RunsParquet);
@@ -42,10 +43,13 @@ public sealed class BatchData
             var lines = File.ReadAllLines(runsFile);
             if (lines.Length == 0) throw new BatchException($"{runsFile}: is empty (no header); the batch's runs table is damaged");
             header = Csv.Split(lines[0]);
-            runs = lines.Skip(1).Where(l => l.Length > 0).Select(l => Csv.Split(l).ToArray()).ToList();
+            // Each row with its line in the file (blank lines skipped, still counted), for the places errors name.
+            var rows = lines.Select((l, i) => (Line: i + 1, Text: l)).Skip(1).Where(x => x.Text.Length > 0).ToList();
+            runs = rows.Select(x => Csv.Split(x.Text).ToArray()).ToList();
+            lineOf = rows.Select(x => x.Line).ToList();
         }
         var runsName = parquet ? BatchLayout.RunsParquet : BatchLayout.RunsCsv;
-        var variantOf = VariantsOf(Path.Combine(dir, runsName), header, runs, parquet);
+        var variantOf = VariantsOf(Path.Combine(dir, runsName), header, runs, lineOf);
 
         var series = new Dictionary<string, SortedDictionary<string, Dictionary<int, SortedDictionary<int, List<double>>>>>();
         var dates = new Dictionary<int, string>();
@@ -70,7 +74,9 @@ public sealed class BatchData
             if (File.Exists(file))
                 foreach (var g in await ParquetTables.ReadAsync(file))
                 {
-                    var (ids, ticks, ds, ms, ks, vs) = ((int[])g[0].Values, (int[])g[1].Values, (string[])g[2].Values, (string[])g[3].Values, (string[])g[4].Values, (double[])g[5].Values);
+                    if (g.Count < 6 || g[0].Values is not int[] ids || g[1].Values is not int[] ticks || g[2].Values is not string[] ds
+                        || g[3].Values is not string[] ms || g[4].Values is not string[] ks || g[5].Values is not double[] vs)
+                        throw new BatchException($"{file}: its columns are not run_id, tick, date, metric, key, value as a batch writes them; the batch's output is damaged");
                     for (int i = 0; i < ids.Length; i++) Add(ids[i], ticks[i], ds[i], ms[i], ks[i], vs[i]);
                 }
         }
@@ -84,7 +90,7 @@ public sealed class BatchData
                     lineNo++;
                     if (line.Length == 0) continue;
                     var c = Csv.Split(line);
-                    if (c.Count != 6) continue;
+                    if (c.Count != 6) throw new BatchException($"{file}:{lineNo}: has {c.Count} cells, the header 6; the batch's output is damaged");
                     Add(Whole(file, lineNo, "run_id", c[0]), Whole(file, lineNo, "tick", c[1]), c[2], c[3], c[4], Number(file, lineNo, "value", c[5]));
                 }
         }
@@ -93,8 +99,9 @@ public sealed class BatchData
 
     /// <summary>run id → variant from the runs table; a row that cannot be read is refused with its place (a hand-edited or
     /// damaged batch crashed the report with a stack trace before Dec 2026).</summary>
-    static Dictionary<int, int> VariantsOf(string file, List<string> header, List<string[]> runs, bool parquet)
+    static Dictionary<int, int> VariantsOf(string file, List<string> header, List<string[]> runs, List<int>? lineOf)
     {
+        var parquet = lineOf is null;
         var iRun = header.IndexOf("run_id");
         var iVariant = header.IndexOf("variant");
         if (iRun < 0 || iVariant < 0) throw new BatchException($"{file}: has no '{(iRun < 0 ? "run_id" : "variant")}' column; the batch's runs table is damaged");
@@ -102,7 +109,7 @@ public sealed class BatchData
         var firstAt = new Dictionary<int, int>();
         for (int i = 0; i < runs.Count; i++)
         {
-            var at = parquet ? i + 1 : i + 2; // a Parquet row, or a CSV line (after the header)
+            var at = lineOf?[i] ?? i + 1; // a CSV line, or a Parquet row
             var r = runs[i];
             if (r.Length <= Math.Max(iRun, iVariant))
                 throw new BatchException($"{file}:{Where(parquet, at)}: has {r.Length} cells, the header {header.Count}; the batch's runs table is damaged");

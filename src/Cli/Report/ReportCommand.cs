@@ -47,6 +47,11 @@ public static class ReportCommand
             Console.Error.WriteLine($"marketsim report: error: {e.Message}");
             return ExitCodes.Failed;
         }
+        catch (Exception e) when (e.GetType().Namespace?.StartsWith("Parquet", StringComparison.Ordinal) == true)
+        {
+            Console.Error.WriteLine($"marketsim report: error: '{dir}': a Parquet file of the batch is not readable ({e.Message}); the batch's output is damaged");
+            return ExitCodes.Failed;
+        }
     }
 
     /// <summary>Variant → label from the manifest; a manifest without a readable list of variants is refused by name.</summary>
@@ -57,14 +62,17 @@ public static class ReportCommand
         var labels = new Dictionary<int, string>();
         for (int i = 0; i < variants.Count; i++)
         {
+            var v = variants[i] as JsonObject;
             int? variant = null;
             string? label = null;
-            try
-            {
-                if (variants[i] is JsonObject v) { variant = (int?)v["variant"]; label = (string?)v["label"]; }
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException) { variant = null; }
+            try { variant = (int?)v?["variant"]; }
+            catch (Exception e) when (e is InvalidOperationException or FormatException) { }
             if (variant is not { } n) throw new BatchException($"{file}: variants[{i}]: has no whole-number 'variant'; the batch's manifest is damaged");
+            try { label = (string?)v!["label"]; }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                throw new BatchException($"{file}: variants[{i}]: 'label' is not text; the batch's manifest is damaged");
+            }
             if (!labels.TryAdd(n, label ?? "")) throw new BatchException($"{file}: variants[{i}]: variant {n} appears twice; the batch's manifest is damaged");
         }
         return labels;

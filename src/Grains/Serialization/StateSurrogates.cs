@@ -89,7 +89,7 @@ public struct FirmStateSurrogate
     [Id(25)] public Dictionary<string, double> SalesPremium;
     [Id(26)] public Dictionary<string, double>? Supplied;
     [Id(27)] public Dictionary<string, double>? AskedFor;
-    [Id(28)] public double MadeShare;
+    [Id(28)] public double? MadeShare;
 }
 
 [RegisterConverter]
@@ -104,7 +104,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         IntensityLow = s.IntensityLow, MilitarySalesShare = s.MilitarySalesShare, MarginDays = s.MarginDays, Expansions = s.Expansions,
         TariffRate = s.TariffRate ?? new(), Applied = s.Applied ?? new(), ExpectedWait = s.ExpectedWait ?? new(),
         SalesPremium = s.SalesPremium ?? new(), Supplied = s.Supplied ?? new(), AskedFor = s.AskedFor ?? new(),
-        MadeShare = s.MadeShare,
+        MadeShare = s.MadeShare ?? 1, // a checkpoint from before the field: a firm that made its whole plan
     };
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()

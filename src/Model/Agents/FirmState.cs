@@ -68,7 +68,7 @@ public sealed class FirmState
     /// <summary>Firms with two inputs or more: input → what today's bids asked for, no more than a day's requirement (what a
     /// day's fills are measured against when <see cref="Supplied"/> is learnt; 0: nothing asked).</summary>
     public Dictionary<string, double> AskedFor { get; set; } = new();
-    /// <summary>Firms with two inputs or more: the share of its plan (a producer: of its desired rate) its inputs have let it
+    /// <summary>Firms with two inputs or more: the share of its plan (a producer: of what it would have made and sold) its inputs have let it
     /// make, learnt day by day (1 at the start): no input is bought for less (Procurement.PlanShares).</summary>
     public double MadeShare { get; set; } = 1;
 }

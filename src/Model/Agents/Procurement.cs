@@ -113,6 +113,9 @@ public static class Procurement
     {
         if (wanted <= 1e-12) return;
         s.MadeShare += learning * (Math.Min(1, made / wanted) - s.MadeShare);
+        // Back to exactly 1 once within rounding of it: a share learnt up from below stops a few ulps short (1 − 4e-16 from
+        // 0.5 at λ = 0.1), which would keep the outlook read, and its shares a hair below 1, for good.
+        if (s.MadeShare > 1 - 1e-9) s.MadeShare = 1;
     }
 
     /// <summary>Aⱼ = min(1, (Iⱼ + Pⱼ + sⱼ·nⱼ·(D + 1))/(nⱼ·hⱼ)) (<see cref="PlanShares"/>); 1 for an input the plan does not use.</summary>

@@ -357,13 +357,14 @@ public static class ProducerRules
         foreach (var k in inputs)
             byInputs = Math.Min(byInputs, Stock.Total(s.Inputs.GetValueOrDefault(k)) / (p.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1)));
         var y = Math.Min(desired, byInputs);
-        if (inputs.Length > 1) Procurement.LearnMade(s, y, desired, world.Demand.LeadTimeLearning);
 
         // What it would have made and sold: its desired rate, but no more than its expected sales. Spare capacity (a desired rate
         // above what buyers take, the surplus going to stock) is neither a need for inputs nor output lost when they run short.
         // Sales learnt of the main output say nothing of what a joint producer's co-products' buyers take (it runs for the
         // scarcest of them: Room), so it reads capacity there, as its buying does (SalesBasis).
         var wanted = Math.Min(desired, SalesBasis(p, s));
+        // What its inputs let it make of what it would have made and sold (a desired rate above its sales is no shortfall).
+        if (inputs.Length > 1) Procurement.LearnMade(s, Math.Min(y, wanted), wanted, world.Demand.LeadTimeLearning);
         var shortages = new List<InputShortage>();
         var cover = new List<KeyValuePair<string, double>>();
         var primary = Primary(p);
