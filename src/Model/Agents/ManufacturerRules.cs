@@ -26,19 +26,17 @@ public static class ManufacturerRules
         var bids = new List<Bid>();
         var inputs = m.InputOrder();
         // Each input bought for the output the others let it make (material-constrained planning: Procurement.PlanShares).
-        Span<double> need = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
         Span<double> share = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
-        for (int j = 0; j < inputs.Length; j++) need[j] = m.Inputs[inputs[j]] * s.Intensity.GetValueOrDefault(inputs[j], 1) * m.PlannedOutput;
-        if (inputs.Length > 1) Procurement.PlanShares(s, inputs, need, m.CoverDays, share);
-        else share.Fill(1);
+        Procurement.PlanShares(s, inputs, m.Inputs, m.PlannedOutput, m.CoverDays, share);
         for (int j = 0; j < inputs.Length; j++)
         {
             var k = inputs[j];
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             // The most an input is worth: what it costs now plus the value added it unlocks.
             var limit = s.LastPrice.GetValueOrDefault(k) + m.ValueAdded / use;
-            var asked = Procurement.BidFor(bids, world, s, m.Id, m.Country, m.Sector, k, need[j] * share[j], m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
-            if (inputs.Length > 1) s.AskedFor[k] = Math.Min(asked, need[j] * share[j]);
+            var daily = use * m.PlannedOutput * share[j];
+            var asked = Procurement.BidFor(bids, world, s, m.Id, m.Country, m.Sector, k, daily, m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
+            if (inputs.Length > 1) s.AskedFor[k] = Math.Min(asked, daily);
         }
         return new AgentPlan(m.Id, bids, []);
     }

@@ -67,26 +67,19 @@ public static class Procurement
     }
 
     /// <summary>
-    /// Material-constrained planning: the share of its plan a firm with several inputs buys each input for. Leontief output is
-    /// set by the scarcest input, so a firm buys each input for the output its other inputs let it make (the conditional
-    /// demand of a fixed-proportions technology, xₖ = aₖ·y), not for output it cannot make. For input j, Aⱼ = min(1, (Iⱼ + Pⱼ
-    /// + sⱼ·nⱼ·(D + 1))/(nⱼ·hⱼ)) is the share of its plan j can sustain over its horizon hⱼ = D + L + 1 (own cover, expected
-    /// lead time, today): what it holds and has coming, and what orders placed now bring in the D + 1 days after the lead
-    /// time, sⱼ being the share of what it asks that the market has been supplying (learnt, <see cref="LearnSupply"/>) and nⱼ
-    /// its daily requirement at the whole plan. In a steady state under rationing (nothing held, sⱼ·nⱼ·L in transit) it is sⱼ;
-    /// a restocking order that is filled counts at once, so a firm buys the complements of an input whose supply has come
-    /// back before that input arrives. Input k is bought for share min(1, max(Â, ȳ)/Aₖ) of the plan, Â = minⱼ Aⱼ, ȳ the share
-    /// of its plan its inputs have let it make (learnt, <see cref="LearnMade"/>): the outlook cuts nothing below what the firm
-    /// is making (under a licence's lumpy approvals it read a firm making its whole plan as short and cut its NdPr until it
-    /// ran out: a review, Dec 2026). The scarcest
-    /// input at its full requirement, every other for as much as makes Â of output from what the market gives it (sₖ is a share
-    /// of what it asks, so asking for less does not lower it where sellers share out pro rata; a rule on the plan instead
-    /// would have two short inputs cut each other's orders down to nothing). Before Dec 2026 every input was bought for the
-    /// whole plan: under a Chinese ban on gallium and germanium, electronics outside China made 28% of plan for want of
-    /// gallium and still bought germanium for all of it, and the world germanium price rose to 3.12× with no one short of it.
+    /// Material-constrained planning (docs/MODEL.md, Firms' purchasing): the share of its plan a firm with several inputs buys
+    /// each input for. Leontief output is set by the scarcest input, so a firm buys each input for the output its other inputs
+    /// let it make (the conditional demand of a fixed-proportions technology, xₖ = aₖ·y). Vⱼ = min(1, (Iⱼ + Pⱼ + sⱼ·nⱼ·(D + 1))
+    /// / (nⱼ·hⱼ)) is the share of its plan input j can sustain over its horizon hⱼ = D + L + 1: what it holds and has coming,
+    /// and what orders placed now bring in the D + 1 days after the lead time (sⱼ the share of what it asks that the market
+    /// has been supplying, <see cref="LearnSupply"/>; nⱼ its daily requirement at the whole plan). Input k is bought for
+    /// min(1, max(minⱼ Vⱼ, ȳ)/Vₖ) of the plan, ȳ the share of its plan its inputs have let it make (<see cref="LearnMade"/>):
+    /// the scarcest input in full, every other for as much as makes that output from what the market gives it, and none for
+    /// less than the firm is making (under a licence's lumpy approvals the outlook alone read a firm making its whole plan as
+    /// short and cut its NdPr until it ran out: a review, Dec 2026). sₖ is a share of what is asked, so asking for less does not
+    /// lower it where sellers share out pro rata; a rule on the plan's share would have two short inputs cut each other's
+    /// orders towards nothing.
     /// </summary>
-    /// <param name="need">Each input's daily requirement at the whole plan (in <paramref name="inputs"/>' order).</param>
-    /// <param name="share">Written: each input's share of the plan to buy for.</param>
     public static void PlanShares(FirmState s, string[] inputs, ReadOnlySpan<double> need, double coverDays, Span<double> share)
     {
         // A firm making its whole plan buys every input for it (the floor below is 1): the outlook need not be read.
@@ -107,6 +100,24 @@ public static class Procurement
         for (int j = 0; j < inputs.Length; j++) share[j] = share[j] > 0 ? Math.Min(1, least / share[j]) : 1;
     }
 
+    /// <summary>
+    /// <see cref="PlanShares(FirmState, string[], ReadOnlySpan{double}, double, Span{double})"/> for a firm whose daily
+    /// requirement of each input at the whole plan is <paramref name="recipe"/>[k]·θₖ·<paramref name="rate"/> (a manufacturer's
+    /// planned output, a producer's input rate); every share is 1 for a firm with one input.
+    /// </summary>
+    public static void PlanShares(FirmState s, string[] inputs, IReadOnlyDictionary<string, double> recipe, double rate, double coverDays,
+        Span<double> share)
+    {
+        if (inputs.Length <= 1)
+        {
+            share[..inputs.Length].Fill(1);
+            return;
+        }
+        Span<double> need = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
+        for (int j = 0; j < inputs.Length; j++) need[j] = recipe[inputs[j]] * s.Intensity.GetValueOrDefault(inputs[j], 1) * rate;
+        PlanShares(s, inputs, need, coverDays, share);
+    }
+
     /// <summary>Learns the share of its plan a firm's inputs let it make (<see cref="FirmState.MadeShare"/>): ȳ ← ȳ + λ·(min(1,
     /// made/wanted) − ȳ), at the rate lead times are learnt at.</summary>
     public static void LearnMade(FirmState s, double made, double wanted, double learning)
@@ -118,7 +129,7 @@ public static class Procurement
         if (s.MadeShare > 1 - 1e-9) s.MadeShare = 1;
     }
 
-    /// <summary>Aⱼ = min(1, (Iⱼ + Pⱼ + sⱼ·nⱼ·(D + 1))/(nⱼ·hⱼ)) (<see cref="PlanShares"/>); 1 for an input the plan does not use.</summary>
+    /// <summary>Vⱼ = min(1, (Iⱼ + Pⱼ + sⱼ·nⱼ·(D + 1))/(nⱼ·hⱼ)) (<see cref="PlanShares"/>); 1 for an input the plan does not use.</summary>
     static double Sustained(FirmState s, string commodity, double need, double coverDays)
     {
         if (need <= 0) return 1;

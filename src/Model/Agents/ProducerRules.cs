@@ -305,11 +305,8 @@ public static class ProducerRules
         var refill = Room(p, s);
         var inputs = p.InputOrder();
         // Each input bought for the output the others let it make (material-constrained planning: Procurement.PlanShares).
-        Span<double> need = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
         Span<double> share = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
-        for (int j = 0; j < inputs.Length; j++) need[j] = p.Inputs[inputs[j]] * s.Intensity.GetValueOrDefault(inputs[j], 1) * daily;
-        if (inputs.Length > 1) Procurement.PlanShares(s, inputs, need, p.InputCoverDays, share);
-        else share.Fill(1);
+        Procurement.PlanShares(s, inputs, p.Inputs, daily, p.InputCoverDays, share);
         for (int j = 0; j < inputs.Length; j++)
         {
             var k = inputs[j];
