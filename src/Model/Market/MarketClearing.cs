@@ -16,7 +16,7 @@ namespace MarketSim.Model.Market;
 /// a refusal blocks that application for a drawn processing delay, an approval opens it as long, shipments arriving after transport). Each segment's price then answers to the supply that can reach
 /// its buyers and the demand of those buyers. The result depends only on the inputs as sets: both lists are sorted first.
 /// </summary>
-public static class MarketClearing
+public static partial class MarketClearing
 {
     const double Eps = 1e-9;
     /// <summary>The least quantity that counts, as a share of the market's size: a millionth of a millionth, far above float
@@ -915,11 +915,16 @@ public static class MarketClearing
         // A fill is keyed by every field but its quantity; a merge adds its quantity, in (bid, ask) order. Fills that merge have
         // the same buyer, and a buyer's bids are consecutive, so the keys of the current buyer's fills (a few) are kept apart
         // and searched, and each becomes a record once, with its whole quantity, when the next buyer starts. A key is a function
-        // of (order, candidate, licence delay) in a tick, so an entry with the same three as one in the run adds to it without
-        // its key being built (at 100,000 buyers, ≈2 million entries a tick merge into ≈330,000 fills).
+        // of (order, candidate, licence delay) in a tick, so an entry with the same three as one met before adds to the same
+        // fill without its key being built or searched for (at 100,000 buyers, ≈2 million entries a tick merge into ≈330,000
+        // fills): the current order's are kept by candidate, a few licence delays each (KeptDelays; more are found by key).
         var run = new List<FillKey>(8);
         var runQuantity = new List<double>(8);
-        var runFrom = new List<(int Order, int Cand, int Delay)>(8);
+        const int KeptDelays = 4;
+        var keptCount = new int[8]; // by candidate of the current order: how many delays are kept
+        var keptDelay = new int[8 * KeptDelays];
+        var keptAt = new int[8 * KeptDelays]; // the fill in the run that (order, candidate, delay) adds to
+        var keptOrder = -1;
         string? runBuyer = null;
         var runOrder = -1;
         void FlushRun()
@@ -927,7 +932,6 @@ public static class MarketClearing
             for (int i = 0; i < run.Count; i++) fills.Add(run[i].ToFill(runQuantity[i]));
             run.Clear();
             runQuantity.Clear();
-            runFrom.Clear();
         }
         // What an order buys under a licence's approval counts as demand up to what its day's want w (Wanted, below) leaves after
         // its other fills, not beyond. An approval's volume is a day's need for each day it covers (its delay, and the days its
@@ -972,21 +976,46 @@ public static class MarketClearing
         var fillDemand = new double[world.Segments.Count];
         var fillSupply = new double[world.Segments.Count];
         var chain = new int[8];
+        // Each candidate list's indices in ask order (each ask is one candidate of a list), worked out once per list.
+        var askOrderOf = new PerCandidateList<AskOrder>(() => new AskOrder(), (x, list) => x.Fill(list));
         (Dictionary<string, double> Inside, double[] Least)? wall = tariffs.Count == 0 ? null : WallPrices();
         // Part b's candidates with a fill, in ask order (the order fills are made in), into chain; how many.
         int FilledInAskOrder(int b)
         {
             var list = cands[b];
+            var byAsk = askOrderOf.Of(list, ReferenceEquals(list, linksOf[parts[b].Order].Candidates));
+            if (chain.Length < list.Count) chain = new int[list.Count];
             var n = 0;
-            for (int i = 0; i < list.Count; i++)
-            {
-                if (!(filled[candAt[b] + i] > 0)) continue;
-                if (n == chain.Length) Array.Resize(ref chain, 2 * n);
-                var k = n++;
-                while (k > 0 && list[chain[k - 1]].Ask > list[i].Ask) { chain[k] = chain[k - 1]; k--; }
-                chain[k] = i;
-            }
+            for (int k = 0; k < list.Count; k++)
+                if (filled[candAt[b] + byAsk.Index[k]] > 0) chain[n++] = byAsk.Index[k];
             return n;
+        }
+        // The fill (order o, candidate ci, delay) adds to, if met before in this order; -1 if not.
+        int KeptAt(int o, int ci, int delay)
+        {
+            if (o != keptOrder)
+            {
+                keptOrder = o;
+                var n = cands[partAt[o]].Count;
+                if (keptCount.Length < n)
+                {
+                    keptCount = new int[n];
+                    keptDelay = new int[n * KeptDelays];
+                    keptAt = new int[n * KeptDelays];
+                }
+                else Array.Clear(keptCount, 0, n);
+                return -1;
+            }
+            for (int k = 0; k < keptCount[ci]; k++)
+                if (keptDelay[ci * KeptDelays + k] == delay) return keptAt[ci * KeptDelays + k];
+            return -1;
+        }
+        void Keep(int ci, int delay, int at)
+        {
+            if (keptCount[ci] == KeptDelays) return;
+            var k = ci * KeptDelays + keptCount[ci]++;
+            keptDelay[k] = delay;
+            keptAt[k] = at;
         }
         // The price inside a tariff wall. Where a country's buyers bought across a tariff today, the last unit they bought cost the
         // taxed import's delivered price, so an untaxed seller (a maker at home, or abroad where no tariff covers it) could ask
@@ -1057,7 +1086,7 @@ public static class MarketClearing
                 var cand = cands[b][ci];
                 var a = cand.Ask;
                 var delay = DelayOf(b, cand);
-                var at = runFrom.IndexOf((o, ci, delay));
+                var at = KeptAt(o, ci, delay);
                 if (at < 0)
                 {
                     // Under a licence the shipment leaves today and arrives after transport; it goes under an application lodged
@@ -1076,9 +1105,9 @@ public static class MarketClearing
                     {
                         run.Add(key);
                         runQuantity.Add(0);
-                        runFrom.Add((o, ci, delay));
                         at = run.Count - 1;
                     }
+                    Keep(ci, delay, at);
                 }
                 runQuantity[at] += q;
                 // A sale counts as demand in the segment whose price it was at (under a licence, up to its order's want); one
@@ -1180,7 +1209,21 @@ public static class MarketClearing
         var met = new List<(string Country, double Q, double E, bool Controlled)>(4);
         string? metBuyer = null;
         var segs = new List<(string Id, double Reach)>(2);
-        var seen = new List<string>(2);
+        // Each candidate list's seller countries, worked out once per list (orders that filter nothing out share their link set's):
+        // the countries in candidate order, each with its candidates and whether any of them is under a control.
+        var countriesOf = new PerCandidateList<SellerCountries>(() => new SellerCountries(), (x, list) => x.Fill(list, asks));
+        // Whether each of the current part's candidates is open (Open, read at most once per candidate: nothing between the
+        // unmet demand and the disruptions changes its answer): 0 not read yet, 1 open, 2 closed; the delay where open.
+        var openRead = new byte[8];
+        var openDelay = new int[8];
+        bool OpenAfter(int b, int i, out int delay)
+        {
+            delay = 0;
+            if (blocked[candAt[b] + i]) return false;
+            if (openRead[i] == 0) openRead[i] = Open(b, cands[b][i], out openDelay[i]) ? (byte)1 : (byte)2;
+            delay = openDelay[i];
+            return openRead[i] == 1;
+        }
         for (int b = 0; b < partCount; b++)
         {
             var bid = OrderOf(b);
@@ -1190,7 +1233,15 @@ public static class MarketClearing
             var ownSeg = set.Segment;
             // An urgent bid's need is its buyer's regular bid's: what it leaves unmet is counted there, and it asked no one else.
             var urgent = bid.IsUrgent;
-            if (remaining[b] > tol && !urgent)
+            if (urgent) continue;
+            var list = cands[b];
+            if (openRead.Length < list.Count)
+            {
+                openRead = new byte[2 * list.Count];
+                openDelay = new int[2 * list.Count];
+            }
+            else Array.Clear(openRead, 0, list.Count);
+            if (remaining[b] > tol)
             {
                 segs.Clear();
                 // A declared civil part that has bought all its declaration covers may buy no more from the sellers the declaration
@@ -1198,16 +1249,16 @@ public static class MarketClearing
                 // could meet, so it counts neither at their segment nor, for want of an open seller, at its own.
                 var declaredOut = Declares(b) && declaredLeft[b] <= tol;
                 var outOfDeclaration = false;
-                for (int i = 0; i < cands[b].Count; i++)
+                for (int i = 0; i < list.Count; i++)
                 {
-                    var isOpen = !blocked[candAt[b] + i] && Open(b, cands[b][i], out _); // Open draws a licence decision not drawn yet
-                    if (declaredOut && Declared(b, cands[b][i].Ask)) { outOfDeclaration = true; continue; }
+                    var isOpen = OpenAfter(b, i, out _); // Open draws a licence decision not drawn yet
+                    if (declaredOut && Declared(b, list[i].Ask)) { outOfDeclaration = true; continue; }
                     if (!isOpen) continue;
-                    var seg = world.Segments[cands[b][i].PriceSegment].Id;
+                    var seg = world.Segments[list[i].PriceSegment].Id;
                     var at = 0;
                     while (at < segs.Count && segs[at].Id != seg) at++; // a loop: a lambda over seg would allocate per offer
                     if (at == segs.Count) segs.Add((seg, 0));
-                    var a = cands[b][i].Ask;
+                    var a = list[i].Ask;
                     segs[at] = (seg, segs[at].Reach + Reach(a, asks[a].Quantity, bid));
                 }
                 if (segs.Count == 0 && !outOfDeclaration && !set.Named && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add((ownSeg, 0));
@@ -1225,36 +1276,26 @@ public static class MarketClearing
             // A part nothing bound at a country counts there as 0: the estimate is an average over all of the buyer's parts, so a
             // banned military share of 1% is 1% of the disruption met, not all of it (before Dec 2026 such parts noted nothing,
             // and the banned share alone set the average to 1). Countries no part met a control at are not written out.
-            if (urgent) continue;
             foreach (var c in set.Banned) Note(bid.BuyerId, part.Quantity, c, 1, true);
-            seen.Clear();
-            foreach (var c in cands[b])
+            var countries = countriesOf.Of(list, ReferenceEquals(list, set.Candidates));
+            for (int k = 0; k < countries.Count; k++)
             {
-                var country = asks[c.Ask].SellerCountry;
-                if (seen.Contains(country)) continue;
-                seen.Add(country);
-                if (!AnyControl(b, country)) { Note(bid.BuyerId, part.Quantity, country, 0, false); continue; }
+                var country = countries.Names[k];
+                if (!countries.Controlled[k]) { Note(bid.BuyerId, part.Quantity, country, 0, false); continue; }
                 double e = 1;
-                var transport = c.Transport; // the same for every candidate from this country
-                for (int i = 0; i < cands[b].Count; i++)
+                foreach (var i in countries.Members[k])
                 {
-                    var ci = cands[b][i];
-                    if (asks[ci.Ask].SellerCountry != country) continue;
-                    // Served there this tick, or a link still open: only the licence delay counts against the country.
-                    if (filled[candAt[b] + i] > 0 && DelayOf(b, ci) is var got) e = Math.Min(e, got / (double)(got + transport));
-                    else if (!blocked[candAt[b] + i] && Open(b, ci, out var delay))
-                        e = Math.Min(e, delay / (double)(delay + transport));
+                    var ci = list[i];
+                    // Served there this tick, or a link still open: only the licence delay counts against the country (the transport
+                    // is the same for every candidate from one country).
+                    if (filled[candAt[b] + i] > 0 && DelayOf(b, ci) is var got) e = Math.Min(e, got / (double)(got + ci.Transport));
+                    else if (OpenAfter(b, i, out var delay))
+                        e = Math.Min(e, delay / (double)(delay + ci.Transport));
                 }
                 Note(bid.BuyerId, part.Quantity, country, e, true);
             }
         }
         FlushMet();
-        bool AnyControl(int b, string country)
-        {
-            foreach (var c in cands[b])
-                if (c.Controls.Count > 0 && string.Equals(asks[c.Ask].SellerCountry, country, StringComparison.Ordinal)) return true;
-            return false;
-        }
         void Note(string buyer, double quantity, string country, double e, bool controlled)
         {
             metBuyer = buyer;
