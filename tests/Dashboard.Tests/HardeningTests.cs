@@ -220,6 +220,38 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Over_the_memory_budget_no_session_starts_or_runs_further_and_each_refusal_says_why()
+    {
+        // Per-client quotas bound one address; a classroom network is many, and every session keeps its frames: above the
+        // host's budget nothing new starts and nothing runs further, what is held stays readable, and ending sessions frees it.
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        await hub.InvokeAsync<SessionStatus>("Step", s.Id, 3);
+        await hub.InvokeAsync<SessionStatus>("Play", s.Id);
+        var held = 0;
+        await With(l => l.MaxHeapMegabytes = 1, async () =>
+        {
+            var count = app.Sessions.All.Count;
+            await Refused(() => hub.InvokeAsync<string>("Fork", s.Id), "memory: this server's sessions hold");
+            Assert.Equal(count, app.Sessions.All.Count);
+            await Refused(() => hub.InvokeAsync<SessionStatus>("Step", s.Id, 5), "over its memory budget of 1 MB (MaxHeapMegabytes)");
+            await Refused(() => hub.InvokeAsync<SessionStatus>("Play", s.Id), "end a session you no longer need, then try again");
+            // The session that was playing pauses where it is.
+            var status = await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id);
+            for (var sw = Stopwatch.StartNew(); status.Playing && sw.Elapsed < TimeSpan.FromSeconds(20); await Task.Delay(50))
+                status = await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id);
+            Assert.False(status.Playing);
+            held = status.Tick;
+            await Task.Delay(500);
+            Assert.Equal(held, (await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id)).Tick);
+            var page = await hub.InvokeAsync<FramePage>("GetFrames", s.Id, 0);
+            Assert.NotEmpty(page.Frames);
+        });
+        // Under the budget again, it runs on from where it stopped.
+        Assert.Equal(held + 2, (await hub.InvokeAsync<SessionStatus>("Step", s.Id, 2)).Tick);
+    }
+
+    [Fact]
     public async Task Sessions_on_a_host_are_capped()
     {
         var s = await app.NewSessionAsync();

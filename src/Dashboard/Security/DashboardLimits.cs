@@ -11,7 +11,6 @@ public sealed class DashboardLimits
 {
     public const string Section = "MarketSim:Limits";
 
-    /// <summary>Frames returned by one Subscribe or GetFrames call (≈45 KB each for the shipped scenarios); the rest in pages.</summary>
     /// <summary>Frames in one answer (≈45 KB each in the shipped scenarios): an answer is held in memory until the caller reads
     /// it, so this bounds what a connection that asks and never reads can pin (≈2 MB; 10 MB at the 200 it was, 1.5 GB for
     /// 100 such connections in a Dec 2026 probe).</summary>
@@ -54,6 +53,11 @@ public sealed class DashboardLimits
     public int MaxExportsPerClient { get; set; } = 1;
     /// <summary>Counterfactual runs one attribution makes at a time, each on a thread of its own; 0 = one per core.</summary>
     public int AttributionThreads { get; set; }
+    /// <summary>The managed heap, in MB, above which this web host starts no session (upload, fork, classroom) and runs no
+    /// session further (a playing one pauses; Play, Step and RunTo are refused by name) until sessions are ended: the per-client
+    /// quotas bound one address, not a classroom's many, and every session keeps its frames. 0 = 70% of the memory the runtime
+    /// may use (the machine's, or its container's limit), leaving room for a collection's work and the downloads being built.</summary>
+    public int MaxHeapMegabytes { get; set; }
 }
 
 /// <summary>Counts per client address and per connection for <see cref="DashboardLimits"/>.</summary>

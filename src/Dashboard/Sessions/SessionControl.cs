@@ -143,11 +143,13 @@ public sealed class SessionControl(SessionDirectory sessions, FrameRelay relay, 
         return message;
     }
 
-    /// <summary>A session that ended on an error says so, naming the session, instead of SignalR's "unexpected error".</summary>
+    /// <summary>A session that ended on an error says so, naming the session, and a host over its memory budget says that,
+    /// instead of SignalR's "unexpected error".</summary>
     static async Task Ended(Func<Task> call)
     {
         try { await call(); }
         catch (SessionFaultedException e) { throw PolicyArguments.Error("sessionId", e.Message); }
+        catch (QuotaException e) { throw new HubException(e.Message); }
     }
 
     /// <summary>The grain's validation speaks ArgumentException; the caller gets its message (the grain changed nothing).</summary>

@@ -27,6 +27,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         IdRules.Problem(id) ?? (id.Contains(GrainKeys.Separator) ? $"must not contain '{GrainKeys.Separator}'" : null);
 
     readonly ConcurrentDictionary<string, SessionEntry> _sessions = new(StringComparer.Ordinal);
+    readonly MarketSim.Dashboard.Security.MemoryBudget _memory = new(limits);
     int _counter;
 
     /// <summary>The sessions anyone may see and drive (classrooms' worlds are reached through their classroom).</summary>
@@ -51,7 +52,7 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         try { replay = await grain.GetReplayAsync(); }
         catch (InvalidOperationException) { return null; } // never started: no such session
         var runner = new SessionRunner(id, grain, replay.Scenario, replay.Seed,
-            relay.PublishStatus, log, replay.Tick, settings);
+            relay.PublishStatus, log, replay.Tick, settings, _memory.Problem);
         var entry = new SessionEntry
         {
             Id = id, Title = $"{replay.Scenario.Name} (seed {replay.Seed}, from the cluster)", Scenario = replay.Scenario,
@@ -80,12 +81,13 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
         if (_sessions.Count >= limits.MaxSessions)
             throw new MarketSim.Dashboard.Security.QuotaException("session",
                 $"this server runs {_sessions.Count} sessions, the most allowed (MaxSessions = {limits.MaxSessions}); end one first");
+        _memory.ThrowIfOver();
         id ??= NewId(scenario.Name);
         GrainKeys.ValidateSessionId(id);
         var grain = grains.GetSession(id);
         var actualSeed = seed ?? scenario.Seed;
         var runner = new SessionRunner(id, grain, scenario, actualSeed,
-            relay.PublishStatus, log, settings: settings);
+            relay.PublishStatus, log, settings: settings, overBudget: _memory.Problem);
         var entry = new SessionEntry
         {
             Id = id, Title = title ?? $"{scenario.Name} (seed {actualSeed})", Scenario = scenario, Yaml = yaml, Seed = actualSeed,

@@ -15,7 +15,8 @@ namespace MarketSim.Dashboard.Sessions;
 /// waits on a client's socket.
 /// </summary>
 public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec scenario, ulong seed,
-    Action<SessionStatus> publish, ILogger log, int startTick = 0, SessionSettings? settings = null) : IAsyncDisposable
+    Action<SessionStatus> publish, ILogger log, int startTick = 0, SessionSettings? settings = null, Func<string?>? overBudget = null)
+    : IAsyncDisposable
 {
     public const double MinSpeed = 0.1, MaxSpeed = 200, DefaultSpeed = 10;
     /// <summary>Ticks per grain call when catching up: big enough to amortise the call, small enough to pause promptly.</summary>
@@ -54,9 +55,16 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         if (Fault is { } fault) throw new SessionFaultedException(fault);
     }
 
+    /// <summary>Refuses to run further while the host's sessions hold more than its memory budget (MemoryBudget).</summary>
+    void ThrowIfOverBudget()
+    {
+        if (overBudget?.Invoke() is { } why) throw new MarketSim.Dashboard.Security.QuotaException("memory", why);
+    }
+
     public Task PlayAsync()
     {
         ThrowIfFaulted();
+        ThrowIfOverBudget();
         lock (_sync) { _playing = true; _target = null; Reanchor(); }
         return Changed();
     }
@@ -77,6 +85,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     public Task RunToAsync(int tick)
     {
         ThrowIfFaulted();
+        ThrowIfOverBudget();
         lock (_sync) { _target = Math.Min(tick, Horizon); _playing = true; }
         return Changed();
     }
@@ -91,6 +100,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     public async Task StepAsync(int ticks)
     {
         ThrowIfFaulted();
+        ThrowIfOverBudget();
         await StepLockedAsync(Math.Min(ticks, Math.Max(0, Horizon - _tick)));
         await Changed();
     }
@@ -196,6 +206,14 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
                     }
                 }
                 if (stopped) publish(Status);
+                if (ticks > 0 && overBudget?.Invoke() is { } why)
+                {
+                    // Over the host's memory budget: pause rather than hold more frames; Play then says why.
+                    log.LogWarning("Session {Session} paused at tick {Tick}: {Why}", id, Status.Tick, why);
+                    lock (_sync) { _playing = false; _target = null; }
+                    publish(Status);
+                    continue;
+                }
                 if (ticks > 0)
                 {
                     await StepLockedAsync(ticks);
