@@ -175,9 +175,9 @@ public sealed record BuyerSettings
     public bool EndUseUpstream { get; init; }
     /// <summary>Days for that share to close 63% of the gap to its order book's.</summary>
     public double EndUseLagDays { get; init; } = 30;
-    /// <summary>How an oversubscribed seller shares its stock: false (default) pro rata to the orders, as a spot market that
-    /// sells to whoever bids; true needs first (each order's normal daily requirement, then the rest), as suppliers on
-    /// allocation do for regular customers (<see cref="Market.Rationing"/>).</summary>
+    /// <summary>How an oversubscribed seller shares its stock: false (default) each order's base first (what restores its
+    /// buyer's own cover), then the precautionary rest, each pro rata; true needs first (each order's normal daily
+    /// requirement, then the rest), as suppliers on allocation do for regular customers (<see cref="Market.Rationing"/>).</summary>
     public bool NeedsFirst { get; init; }
 }
 
