@@ -730,7 +730,13 @@ public static partial class MarketClearing
                 var needLeft = Math.Max(0, partNeed - (part.Quantity - remaining[reqs[k].Bid]));
                 need[k] = remaining[reqs[k].Bid] > 0 ? reqs[k].Q * Math.Min(1, needLeft / remaining[reqs[k].Bid]) : 0;
             }
-            Rationing.Allocate(q.AsSpan(0, n), need.AsSpan(0, n), capacity, alloc.AsSpan(0, n));
+            if (!world.Buyers.RationByValue) Rationing.Allocate(q.AsSpan(0, n), need.AsSpan(0, n), capacity, alloc.AsSpan(0, n));
+            else
+            {
+                var value = new double[n];
+                for (int k = 0; k < n; k++) value[k] = OrderOf(reqs[k].Bid).LimitPrice;
+                Rationing.AllocateByValue(q.AsSpan(0, n), need.AsSpan(0, n), value, capacity, alloc.AsSpan(0, n));
+            }
             return alloc;
         }
 

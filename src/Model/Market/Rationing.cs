@@ -29,6 +29,46 @@ public static class Rationing
     public static double NeedShare(double normal, double quantity) => normal > 0 && quantity > 0 ? Math.Min(1, normal / quantity) : 0;
 
     /// <summary>
+    /// Allocates <paramref name="capacity"/> as <see cref="Allocate"/> does, but to requests in order of
+    /// <paramref name="value"/> (the buyer's limit price: what a unit of the input is worth to it), highest first: each group
+    /// of equal value shares what the groups above it left by <see cref="Allocate"/>'s rule (needs, then the rest, pro rata).
+    /// Efficient rationing (the buyers who value the good most are served first, as a price free to rise would sort them),
+    /// against the proportional rationing of <see cref="Allocate"/>: with one value for all it is <see cref="Allocate"/>, to
+    /// the bit (requests of no quantity get nothing either way, and adding them adds 0 to its sums).
+    /// </summary>
+    public static void AllocateByValue(ReadOnlySpan<double> quantity, ReadOnlySpan<double> need, ReadOnlySpan<double> value, double capacity,
+        Span<double> result)
+    {
+        result.Clear();
+        var n = 0;
+        for (int i = 0; i < quantity.Length; i++) if (quantity[i] > 0) n++;
+        if (n == 0) return;
+        var order = new int[n];
+        for (int i = 0, k = 0; i < quantity.Length; i++) if (quantity[i] > 0) order[k++] = i;
+        // Highest value first; equal values in request order (a total order: any sort gives this one).
+        var values = value.ToArray();
+        Array.Sort(order, (x, y) => values[x] != values[y] ? values[y].CompareTo(values[x]) : x.CompareTo(y));
+        var q = new double[n];
+        var nd = new double[n];
+        var got = new double[n];
+        var left = Math.Max(0, capacity);
+        for (int start = 0; start < n && left > 0;)
+        {
+            var end = start + 1;
+            while (end < n && values[order[end]] == values[order[start]]) end++;
+            var m = end - start;
+            for (int j = 0; j < m; j++) { q[j] = quantity[order[start + j]]; nd[j] = need[order[start + j]]; }
+            Allocate(q.AsSpan(0, m), nd.AsSpan(0, m), left, got.AsSpan(0, m));
+            for (int j = 0; j < m; j++)
+            {
+                result[order[start + j]] = got[j];
+                left -= got[j];
+            }
+            start = end;
+        }
+    }
+
+    /// <summary>
     /// Allocates <paramref name="capacity"/> among requests (quantity, need ≤ quantity): everything when it suffices; else the
     /// needs pro rata to their size up to all of them, then what is left pro rata to the requests' remaining quantity.
     /// Writes into <paramref name="result"/>; the total allocated is min(capacity, Σ quantity).

@@ -120,6 +120,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             PrecautionReleaseDays = m.Num("precaution_release_days", false, d.PrecautionReleaseDays, 1, 36500) ?? d.PrecautionReleaseDays,
             EndUseUpstream = m.Bool("end_use_upstream"),
             NeedsFirst = m.Bool("needs_first"),
+            RationByValue = m.Bool("ration_by_value"),
             EndUseLagDays = m.Num("end_use_lag_days", false, d.EndUseLagDays, 1, 36500) ?? d.EndUseLagDays,
         };
         m.RejectUnknown();
