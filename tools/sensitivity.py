@@ -10,15 +10,32 @@ dll = sys.argv[1] if len(sys.argv) > 1 else "src/Cli/bin/Debug/net10.0/marketsim
 JPY = 151.5  # yen per dollar, as in tools/calibration.py
 
 
-def jp_loss(name, text, seed):
-    """Japan's cumulative direct loss (USD) of a scenario's text run on the reference engine with a seed."""
+def losses(name, text, seed):
+    """Every country's cumulative direct loss (USD) of a scenario's text run on the reference engine with a seed."""
     out = tempfile.mkdtemp(prefix=f"sens-{name}-")
     path = os.path.join(out, "scenario.yaml")
     open(path, "w").write(text)
     subprocess.run(["dotnet", dll, "run", path, "--out", os.path.join(out, "run"), "--engine", "reference", "--seed", str(seed)],
                    check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(out, "run", "summary.csv")) as f:
-        return next(float(r["cumulative_loss"]) for r in csv.DictReader(f) if r["country"] == "JP")
+        return {r["country"]: float(r["cumulative_loss"]) for r in csv.DictReader(f)}
+
+
+def jp_loss(name, text, seed):
+    """Japan's cumulative direct loss (USD) of a scenario's text run on the reference engine with a seed."""
+    return losses(name, text, seed)["JP"]
+
+
+RATIONING = {"bases first": None, "needs first": "needs_first: true", "by value": "ration_by_value: true"}
+
+
+def with_rationing(text, rule):
+    """The scenario with the rationing rule named (a key of RATIONING) set under `buyers:`."""
+    line = RATIONING[rule]
+    return text if line is None else replace_once(text, "  precaution_build_days:", f"  {line}\n  precaution_build_days:")
+
+
+GALLIUM_BAN = """  - {id: cn-gallium-ban, type: export_control, exporter: CN, commodities: [gallium], mode: ban, start: 0, end: 180}\n"""
 
 
 def replace_once(text, old, new):
@@ -114,11 +131,14 @@ def main():
             submit(key + ("cut",), "cut", edit(cut), 7)
             submit(key + ("base",), "base", edit(base), 7)
         for bound in (0, 90, 180):
-            for needs_first in (False, True):
-                def edit(t, bound=bound, needs_first=needs_first):
-                    t = replace_once(t, "precaution_max_cover_days: 180", f"precaution_max_cover_days: {bound}")
-                    return replace_once(t, "  precaution_build_days:", "  needs_first: true\n  precaution_build_days:") if needs_first else t
-                cut_less_base(("rationing", bound, needs_first), edit)
+            for rule in RATIONING:
+                def edit(t, bound=bound, rule=rule):
+                    return with_rationing(replace_once(t, "precaution_max_cover_days: 180", f"precaution_max_cover_days: {bound}"), rule)
+                cut_less_base(("rationing", bound, rule), edit)
+        # Proportional against efficient rationing where buyers' values per unit differ most: the baseline with a Chinese
+        # gallium ban on everyone over days 0–179, every country's loss (seed 7).
+        gallium = {rule: pool.submit(losses, f"ga-{rule.replace(' ', '-')}", with_rationing(base + GALLIUM_BAN, rule), 7)
+                   for rule in ("bases first", "by value")}
         cut_less_base(("magnets", 1.5), lambda t: scale_capacity(scale_capacity(t, "jp-magnet-ht", 1.5), "de-magnet-ht", 1.5))
         # Producers' finished-goods stores (inventory_cap_days, the store they open at; ASSUMPTION 30) with precaution on and off,
         # and the stores as before Dec 2026 (30 days, opened at 5).
@@ -147,9 +167,12 @@ def main():
             print(f"  {days} days, precaution {'on ' if prec else 'off'}: ${loss / 1e6:,.1f} m (¥{loss * JPY / 1e9:,.0f} bn)")
     def diff(key): return (r[key + ("cut",)] - r[key + ("base",)]) / 1e6
     print("japan-cutoff-3m less baseline, Japan's direct loss by rationing rule and precaution bound (seed 7, $ m):")
-    for needs_first in (False, True):
-        print(f"  {'needs first' if needs_first else 'bases first'}: " + " / ".join(f"{diff(('rationing', b, needs_first)):,.2f}" for b in (0, 90, 180))
-              + " at 0 / 90 / 180 days")
+    for rule in RATIONING:
+        print(f"  {rule}: " + " / ".join(f"{diff(('rationing', b, rule)):,.2f}" for b in (0, 90, 180)) + " at 0 / 90 / 180 days")
+    print("baseline with a 180-day Chinese gallium ban on everyone, direct loss by rationing rule (seed 7, $ bn):")
+    for rule, job in gallium.items():
+        loss = job.result()
+        print(f"  {rule}: world {sum(loss.values()) / 1e9:,.1f}; " + ", ".join(f"{c} {v / 1e9:,.1f}" for c, v in sorted(loss.items()) if v > 0))
     print(f"japan-cutoff-3m less baseline with 50% more jp-magnet-ht and de-magnet-ht capacity: ${diff(('magnets', 1.5)):,.1f} m")
     print("japan-cutoff-3m less baseline, Japan's direct loss by producers' store (seed 7, $ m, precaution on / off):")
     for label in stores:

@@ -59,6 +59,8 @@ public class RationingTests
         // A group of equal value shares what the group above left by the usual rule (needs, then pro rata): 20 after the first 5.
         Assert.Equal([5, 5, 15], ByValue([5, 10, 30], [0, 0, 0], [3, 2, 2], 25));
         Assert.Equal([5, 8 + 2 * 0.375, 30 * 0.375], ByValue([5, 10, 30], [0, 8, 0], [3, 2, 2], 25)); // need 8 met, 12 for 2 + 30
+        // Needs before anyone's precautionary rest: the lower-valued buyer's need (5) comes before the higher one's rest (8).
+        Assert.Equal([3, 5], ByValue([10, 5], [2, 5], [2, 1], 8));
         // One value for all: the proportional rule to the bit, requests of no quantity included.
         double[] q = [100, 0, 10, 7.3], need = [5, 0, 5, 1.1];
         foreach (var capacity in new[] { 3.7, 11.9, 16, 200 })

@@ -29,43 +29,46 @@ public static class Rationing
     public static double NeedShare(double normal, double quantity) => normal > 0 && quantity > 0 ? Math.Min(1, normal / quantity) : 0;
 
     /// <summary>
-    /// Allocates <paramref name="capacity"/> as <see cref="Allocate"/> does, but to requests in order of
-    /// <paramref name="value"/> (the buyer's limit price: what a unit of the input is worth to it), highest first: each group
-    /// of equal value shares what the groups above it left by <see cref="Allocate"/>'s rule (needs, then the rest, pro rata).
-    /// Efficient rationing (the buyers who value the good most are served first, as a price free to rise would sort them),
-    /// against the proportional rationing of <see cref="Allocate"/>: with one value for all it is <see cref="Allocate"/>, to
-    /// the bit (requests of no quantity get nothing either way, and adding them adds 0 to its sums).
+    /// Allocates <paramref name="capacity"/> among requests in order of <paramref name="value"/> (the buyer's limit price: what a
+    /// unit of the input is worth to it), highest first, needs before the rest: first the needs, group by group of equal value
+    /// (a group whose needs exceed what is left shares it pro rata to them), then what is left of the requests, group by group
+    /// the same way. Efficient rationing (the buyers who value the good most are served first, as a price free to rise would
+    /// sort them) of what buyers need now; what a buyer asks beyond its need (precautionary stock) is worth less to it than
+    /// another's need, so it comes after every need (a strict order by value served one buyer's 180 days of precaution before
+    /// another's day of production: under the 3-month cut-off Japan lost $910 m against $20 m, a probe). With one value for all
+    /// it is <see cref="Allocate"/>.
     /// </summary>
     public static void AllocateByValue(ReadOnlySpan<double> quantity, ReadOnlySpan<double> need, ReadOnlySpan<double> value, double capacity,
         Span<double> result)
     {
-        result.Clear();
         var n = 0;
         for (int i = 0; i < quantity.Length; i++) if (quantity[i] > 0) n++;
-        if (n == 0) return;
         var order = new int[n];
         for (int i = 0, k = 0; i < quantity.Length; i++) if (quantity[i] > 0) order[k++] = i;
         // Highest value first; equal values in request order (a total order: any sort gives this one).
         var values = value.ToArray();
         Array.Sort(order, (x, y) => values[x] != values[y] ? values[y].CompareTo(values[x]) : x.CompareTo(y));
-        var q = new double[n];
-        var nd = new double[n];
-        var got = new double[n];
-        var left = Math.Max(0, capacity);
-        for (int start = 0; start < n && left > 0;)
+        if (n == 0 || values[order[0]] == values[order[n - 1]])
         {
-            var end = start + 1;
-            while (end < n && values[order[end]] == values[order[start]]) end++;
-            var m = end - start;
-            for (int j = 0; j < m; j++) { q[j] = quantity[order[start + j]]; nd[j] = need[order[start + j]]; }
-            Allocate(q.AsSpan(0, m), nd.AsSpan(0, m), left, got.AsSpan(0, m));
-            for (int j = 0; j < m; j++)
-            {
-                result[order[start + j]] = got[j];
-                left -= got[j];
-            }
-            start = end;
+            Allocate(quantity, need, capacity, result);
+            return;
         }
+        result.Clear();
+        var left = Math.Max(0, capacity);
+        // Pass 0 serves the needs, pass 1 the rest of each request, each in groups of equal value, highest first.
+        for (int pass = 0; pass < 2; pass++)
+            for (int start = 0; start < n && left > 0;)
+            {
+                var end = start + 1;
+                while (end < n && values[order[end]] == values[order[start]]) end++;
+                double asked = 0;
+                for (int j = start; j < end; j++) asked += pass == 0 ? need[order[j]] : quantity[order[j]] - need[order[j]];
+                var share = asked <= left ? 1 : left / asked;
+                for (int j = start; j < end; j++)
+                    result[order[j]] += (pass == 0 ? need[order[j]] : quantity[order[j]] - need[order[j]]) * share;
+                left = asked <= left ? left - asked : 0;
+                start = end;
+            }
     }
 
     /// <summary>

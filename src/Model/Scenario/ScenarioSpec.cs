@@ -180,9 +180,9 @@ public sealed record BuyerSettings
     /// requirement, then the rest), as suppliers on allocation do for regular customers (<see cref="Market.Rationing"/>).</summary>
     public bool NeedsFirst { get; init; }
     /// <summary>Whether an oversubscribed seller serves its requests of a tier in order of their buyer's limit price, highest
-    /// first (efficient rationing: what a price free to rise would do), each group of equal limit by the rule above; false
-    /// (default): all of the tier by the rule above (proportional rationing, as suppliers on allocation share among regular
-    /// customers). The two bound a shortage's losses where buyers' values per unit of the input differ (docs/MODEL.md).</summary>
+    /// first, needs before the rest (efficient rationing: what a price free to rise would do; <see cref="Market.Rationing.AllocateByValue"/>);
+    /// false (default): all of the tier by the rule above (proportional rationing, as suppliers on allocation share among
+    /// regular customers). The two bound a shortage's losses where buyers' values per unit of the input differ (docs/MODEL.md).</summary>
     public bool RationByValue { get; init; }
 }
 
