@@ -65,6 +65,25 @@ public sealed class DeterminismTests(OneSiloFixture one, ThreeSiloFixture three)
     }
 
     [Fact]
+    public async Task Rationing_by_value_gives_the_same_bytes_on_three_silos()
+    {
+        // buyers.ration_by_value crosses to the grains with the world, and sellers are oversubscribed from the first days of a
+        // Chinese gallium ban (the rest of the world's one producer): the option's path is compared, not only the default's.
+        var baseline = ScenarioLoader.LoadOrThrow(Path.Combine(TestScenarios.RepoRoot(), "scenarios", "baseline.yaml"));
+        var ban = new ExportControl { Id = "cn-ga", Start = 0, Exporter = "CN", Commodities = ["gallium"], Mode = ControlMode.Ban };
+        var world = baseline with { Buyers = baseline.Buyers with { RationByValue = true }, Policies = [.. baseline.Policies, ban] };
+        const int days = 90;
+        var reference = FrameBytes.Reference(world, world.Seed, days);
+        var grains = await RunOnGrains(three.Client, world, world.Seed, days, new SessionSettings { ShardCount = 5, CheckpointEvery = 30 });
+        FrameBytes.AssertSame(reference, grains, world);
+        // It is the other rule: the same world shared proportionally ships the rest of the world's gallium elsewhere.
+        var proportional = FrameBytes.Reference(world with { Buyers = baseline.Buyers }, world.Seed, days);
+        static double Kept(IEnumerable<Frame> frames) =>
+            frames.SelectMany(f => f.Flows).Where(f => f.Commodity == "gallium" && f.Exporter == "RW" && f.Destination == "RW").Sum(f => f.Quantity);
+        Assert.True(Kept(reference) > 2 * Kept(proportional), $"kept {Kept(reference):0.###} t by value against {Kept(proportional):0.###} t");
+    }
+
+    [Fact]
     public async Task Three_silo_cluster_spreads_the_session_over_more_than_one_silo()
     {
         var session = three.Client.GetGrain<ISessionGrain>("spread");
