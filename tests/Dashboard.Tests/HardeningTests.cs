@@ -252,6 +252,26 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public void A_reading_over_the_memory_budget_is_confirmed_by_a_full_collection_so_ending_sessions_frees_the_host()
+    {
+        // An ephemeral collection still counts the old generation's dead objects (where ended sessions' frames lie): without a
+        // confirming full collection, a host over its budget stayed refused after its sessions were ended (a review).
+        const long MB = 1 << 20;
+        GC.Collect();
+        var before = GC.GetGCMemoryInfo().HeapSizeBytes;
+        var budget = new MemoryBudget(new DashboardLimits { MaxHeapMegabytes = (int)(before / MB) + 300 }, confirmEvery: TimeSpan.Zero);
+        var held = new byte[600 * MB];
+        Array.Fill(held, (byte)1);
+        GC.Collect();
+        Assert.Contains("over its memory budget", budget.Problem());
+        GC.KeepAlive(held);
+        held = null;
+        GC.Collect(0);
+        Assert.True(GC.GetGCMemoryInfo().HeapSizeBytes > before + 300 * MB, "the ephemeral collection's reading still counts the dead array");
+        Assert.Null(budget.Problem());
+    }
+
+    [Fact]
     public async Task Sessions_on_a_host_are_capped()
     {
         var s = await app.NewSessionAsync();

@@ -59,6 +59,8 @@ public class RationingTests
         // A group of equal value shares what the group above left by the usual rule (needs, then pro rata): 20 after the first 5.
         Assert.Equal([5, 5, 15], ByValue([5, 10, 30], [0, 0, 0], [3, 2, 2], 25));
         Assert.Equal([5, 8 + 2 * 0.375, 30 * 0.375], ByValue([5, 10, 30], [0, 8, 0], [3, 2, 2], 25)); // need 8 met, 12 for 2 + 30
+        // Enough for everyone: every request exactly (need + rest is not always the request's bits).
+        Assert.Equal([3.57, 1.0], ByValue([3.57, 1.0], [1.24, 0.5], [2, 1], 100));
         // Needs before anyone's precautionary rest: the lower-valued buyer's need (5) comes before the higher one's rest (8).
         Assert.Equal([3, 5], ByValue([10, 5], [2, 5], [2, 1], 8));
         // One value for all: the proportional rule to the bit, requests of no quantity included.

@@ -256,7 +256,10 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     public Task StartAsync(string? token) => LockedAsync(async () =>
     {
-        Room.Start(Room.Authorize(token), _time.GetUtcNow());
+        var caller = Room.Authorize(token);
+        // Refused before the room starts: a real-time class that started without its run would have no bots' timer.
+        if (Room.Settings.Mode == RoundMode.RealTime) Session.Runner.ThrowIfOverBudget();
+        Room.Start(caller, _time.GetUtcNow());
         await BotsSubmitAsync([]);
         if (Room.Settings.Mode == RoundMode.RealTime)
         {
@@ -300,6 +303,8 @@ public sealed class ClassroomHost : IAsyncDisposable
         if (Room.Settings.Mode == RoundMode.RealTime) throw new ClassroomError("mode", "a real-time class runs continuously; use pause and resume");
         var start = Tick;
         var lap = Stopwatch.GetTimestamp();
+        // Refused before the round closes: a round closed and applied with no days run would open the next at the same tick.
+        Session.Runner.ThrowIfOverBudget();
         var made = Room.Close(caller, start, _time.GetUtcNow());
         var ticks = Math.Min(Room.Settings.RoundTicks, Room.Scenario.Days - start);
         try { await ApplyAsync(made); }
@@ -339,7 +344,9 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     public Task ResumeAsync(string? token) => LockedAsync(async () =>
     {
-        Room.Resume(Room.Authorize(token), _time.GetUtcNow());
+        var caller = Room.Authorize(token);
+        if (Room.Settings.Mode == RoundMode.RealTime) Session.Runner.ThrowIfOverBudget();
+        Room.Resume(caller, _time.GetUtcNow());
         if (Room.Settings.Mode == RoundMode.RealTime) await Session.Runner.PlayAsync();
         ArmTimer();
         return true;

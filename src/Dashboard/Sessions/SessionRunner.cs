@@ -55,8 +55,9 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         if (Fault is { } fault) throw new SessionFaultedException(fault);
     }
 
-    /// <summary>Refuses to run further while the host's sessions hold more than its memory budget (MemoryBudget).</summary>
-    void ThrowIfOverBudget()
+    /// <summary>Refuses to run further while the host's sessions hold more than its memory budget (MemoryBudget): before a
+    /// step, and before a classroom commits a round or a start to one.</summary>
+    public void ThrowIfOverBudget()
     {
         if (overBudget?.Invoke() is { } why) throw new MarketSim.Dashboard.Security.QuotaException("memory", why);
     }

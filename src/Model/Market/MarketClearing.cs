@@ -709,7 +709,7 @@ public static partial class MarketClearing
         // The seller's capacity shared among one tier of its requests (Tier), needs first; 0 for the requests of the other
         // tiers. Written into alloc[0 .. reqs.Count). The scratch arrays are rented once, as long as the
         // longest list of requests (below): grown per call they were new large arrays every tick (≈34 MB a tick at 100,000 buyers).
-        double[] qScratch = [], needScratch = [], allocScratch = [];
+        double[] qScratch = [], needScratch = [], allocScratch = [], valueScratch = [];
         double[] ClassAllocation(int a, PooledList<Request> reqs, int tier, double capacity, double[] alloc)
         {
             var n = reqs.Count;
@@ -733,9 +733,9 @@ public static partial class MarketClearing
             if (!world.Buyers.RationByValue) Rationing.Allocate(q.AsSpan(0, n), need.AsSpan(0, n), capacity, alloc.AsSpan(0, n));
             else
             {
-                var value = new double[n];
+                var value = valueScratch;
                 for (int k = 0; k < n; k++) value[k] = OrderOf(reqs[k].Bid).LimitPrice;
-                Rationing.AllocateByValue(q.AsSpan(0, n), need.AsSpan(0, n), value, capacity, alloc.AsSpan(0, n));
+                Rationing.AllocateByValue(q.AsSpan(0, n), need.AsSpan(0, n), value.AsSpan(0, n), capacity, alloc.AsSpan(0, n));
             }
             return alloc;
         }
@@ -750,6 +750,7 @@ public static partial class MarketClearing
         qScratch = rented.Rent<double>(longest);
         needScratch = rented.Rent<double>(longest);
         allocScratch = rented.Rent<double>(longest);
+        if (world.Buyers.RationByValue) valueScratch = rented.Rent<double>(longest);
         // Who an oversubscribed seller serves first (what an auction allocates): a buyer with another offer to turn to, within
         // the price band of this one's perceived cost and with room for its request, pays no more than that offer's cost for
         // this one; a buyer with none would pay more. So, within each class (priority buyers, the rest), requests with no

@@ -41,8 +41,17 @@ public static class Rationing
     public static void AllocateByValue(ReadOnlySpan<double> quantity, ReadOnlySpan<double> need, ReadOnlySpan<double> value, double capacity,
         Span<double> result)
     {
+        // Enough for every request (most sellers, most days), or one value for all: the proportional rule, which copies the
+        // requests exactly when they fit (need + rest is not always the request's bits).
+        double total = 0;
         var n = 0;
-        for (int i = 0; i < quantity.Length; i++) if (quantity[i] > 0) n++;
+        for (int i = 0; i < quantity.Length; i++)
+            if (quantity[i] > 0) { n++; total += quantity[i]; }
+        if (total <= Math.Max(0, capacity))
+        {
+            Allocate(quantity, need, capacity, result);
+            return;
+        }
         var order = new int[n];
         for (int i = 0, k = 0; i < quantity.Length; i++) if (quantity[i] > 0) order[k++] = i;
         // Highest value first; equal values in request order (a total order: any sort gives this one).
