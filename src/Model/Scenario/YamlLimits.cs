@@ -123,7 +123,7 @@ public static class YamlLimits
         {
             error = Malformed(file, e);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
             // YamlDotNet reports an unclosed [ or { this way; the parser's position is where it gave up.
             var at = parser.Current?.Start;
@@ -251,7 +251,7 @@ public static class YamlLimits
         {
             return Malformed(file, e);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
             var at = parser.Current?.Start;
             return new ScenarioError(file, (int)(at?.Line ?? 0), (int)(at?.Column ?? 0), "", UnclosedMessage);
