@@ -125,7 +125,7 @@ def main():
                     return t if prec else replace_once(t, "precaution_max_cover_days: 180", "precaution_max_cover_days: 0")
                 submit(("lead", days, prec, "cut"), "cut", edit(cut), 7)
                 submit(("lead", days, prec, "base"), "base", edit(base), 7)
-        # Rationing (bases first, the default, or needs first) by the precaution bound, and 50% more high-temperature magnet capacity in Japan
+        # Rationing (bases first, the default; needs first; by value) by the precaution bound, and 50% more high-temperature magnet capacity in Japan
         # and Germany: the cut-off less the baseline with the same edit, seed 7.
         def cut_less_base(key, edit):
             submit(key + ("cut",), "cut", edit(cut), 7)

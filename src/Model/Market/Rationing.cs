@@ -35,7 +35,8 @@ public static class Rationing
     /// the same way. Efficient rationing (the buyers who value the good most are served first, as a price free to rise would
     /// sort them) of what buyers need now; what a buyer asks beyond its need (precautionary stock) is worth less to it than
     /// another's need, so it comes after every need (a strict order by value served one buyer's 180 days of precaution before
-    /// another's day of production: under the 3-month cut-off Japan lost $910 m against $20 m, a probe). With one value for all
+    /// another's day of production: under the 3-month cut-off, precaution bound 180 days, Japan lost $910 m against $20 m
+    /// under bases first, a probe). With one value for all
     /// it is <see cref="Allocate"/>.
     /// </summary>
     public static void AllocateByValue(ReadOnlySpan<double> quantity, ReadOnlySpan<double> need, ReadOnlySpan<double> value, double capacity,

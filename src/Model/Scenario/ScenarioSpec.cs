@@ -182,7 +182,7 @@ public sealed record BuyerSettings
     /// <summary>Whether an oversubscribed seller serves its requests of a tier in order of their buyer's limit price, highest
     /// first, needs before the rest (efficient rationing: what a price free to rise would do; <see cref="Market.Rationing.AllocateByValue"/>);
     /// false (default): all of the tier by the rule above (proportional rationing, as suppliers on allocation share among
-    /// regular customers). The two give the range of a shortage's world loss where buyers' values per unit of the input differ (docs/MODEL.md).</summary>
+    /// regular customers). The two are reference points for a shortage's loss where buyers' values per unit of the input differ (docs/MODEL.md).</summary>
     public bool RationByValue { get; init; }
 }
 
