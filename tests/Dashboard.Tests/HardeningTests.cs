@@ -241,14 +241,16 @@ public sealed class HardeningTests(DashboardApp app)
             for (var sw = Stopwatch.StartNew(); status.Playing && sw.Elapsed < TimeSpan.FromSeconds(20); await Task.Delay(50))
                 status = await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id);
             Assert.False(status.Playing);
+            Assert.StartsWith("paused by the server: this server's sessions hold", status.Notice);
             held = status.Tick;
             await Task.Delay(500);
             Assert.Equal(held, (await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id)).Tick);
             var page = await hub.InvokeAsync<FramePage>("GetFrames", s.Id, 0);
             Assert.NotEmpty(page.Frames);
         });
-        // Under the budget again, it runs on from where it stopped.
-        Assert.Equal(held + 2, (await hub.InvokeAsync<SessionStatus>("Step", s.Id, 2)).Tick);
+        // Under the budget again, it runs on from where it stopped, and the notice goes.
+        var after = await hub.InvokeAsync<SessionStatus>("Step", s.Id, 2);
+        Assert.Equal((held + 2, null), (after.Tick, after.Notice));
     }
 
     [Fact]

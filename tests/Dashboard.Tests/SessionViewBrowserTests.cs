@@ -1,5 +1,7 @@
 using System.Text.Json;
+using MarketSim.Dashboard.Security;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace MarketSim.Dashboard.Tests;
@@ -93,6 +95,38 @@ public sealed class SessionViewBrowserTests(DashboardApp app, Browser browser) :
             Assert.Equal(there, await ReadClock());
         }
         finally { await Screenshot("one-clock"); }
+    }
+
+    [Fact]
+    public async Task A_session_the_server_pauses_for_memory_says_so_and_play_says_why()
+    {
+        var s = await app.NewSessionAsync();
+        var limits = app.Services.GetRequiredService<DashboardLimits>();
+        var saved = limits.MaxHeapMegabytes;
+        try
+        {
+            await _page.GotoAsync($"sessions/{s.Id}");
+            await _page.Locator("[data-testid=session]").WaitForAsync();
+            await _page.Locator("[data-testid=play]").ClickAsync();
+            await _page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=tick]')?.textContent) >= 3");
+            limits.MaxHeapMegabytes = 1;
+            // The server pauses it and the page says why, not a bare "paused".
+            var notice = _page.Locator("[data-testid=status-notice]");
+            await notice.WaitForAsync();
+            Assert.StartsWith("paused by the server: this server's sessions hold", await notice.InnerTextAsync());
+            Assert.Contains("over its memory budget of 1 MB", await notice.InnerTextAsync());
+            await _page.Locator("[data-testid=play]").ClickAsync();
+            Assert.Contains("memory: this server's sessions hold", await _page.Locator("[data-testid=control-error]").InnerTextAsync());
+            await Screenshot("paused-for-memory");
+
+            limits.MaxHeapMegabytes = saved;
+            await _page.Locator("[data-testid=play]").ClickAsync();
+            await _page.Locator("[data-testid=pause]").WaitForAsync();
+            Assert.Equal(0, await notice.CountAsync());
+            Assert.Equal(0, await _page.Locator("[data-testid=control-error]").CountAsync());
+            await _page.Locator("[data-testid=pause]").ClickAsync();
+        }
+        finally { limits.MaxHeapMegabytes = saved; }
     }
 
     // plotly.js made to throw on every draw of one chart (what a figure it cannot lay out does), the others left alone.

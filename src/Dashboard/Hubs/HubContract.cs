@@ -31,7 +31,10 @@ public sealed record FrameMessage(string SessionId, Frame Frame, DateTimeOffset 
 /// <param name="Horizon">The scenario's days: play stops there.</param>
 /// <param name="Error">Set when the session ended on an error recomputing did not fix (a tick failed twice the same way):
 /// Play, Step and RunTo are refused with it until Reset.</param>
-public sealed record SessionStatus(string SessionId, int Tick, bool Playing, double TicksPerSecond, int? TargetTick, int Horizon, string? Error = null);
+/// <param name="Notice">Why the server paused a session that was playing (its host over its memory budget), until Play, Step
+/// or RunTo runs it again.</param>
+public sealed record SessionStatus(string SessionId, int Tick, bool Playing, double TicksPerSecond, int? TargetTick, int Horizon, string? Error = null,
+    string? Notice = null);
 
 /// <param name="EffectiveTick">The first tick the change reaches.</param>
 /// <param name="Description">Human-readable: "set cn-dy-ban-jp: CN export ban on dy_oxide to JP (all use)".</param>

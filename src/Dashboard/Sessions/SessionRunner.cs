@@ -34,6 +34,8 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     int _tick = startTick;
     // Set when the grain ended the session on an error recomputing did not fix; cleared by Reset.
     string? _fault;
+    // Why the runner paused a session that was playing (over the host's memory budget); cleared when it runs again.
+    string? _notice;
     // Pacing anchor: ticks owed = (now - anchor) × speed - ticks run since the anchor.
     readonly Stopwatch _clock = new();
     int _ranSinceAnchor;
@@ -42,7 +44,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
 
     public SessionStatus Status
     {
-        get { lock (_sync) return new SessionStatus(id, _tick, _playing, _speed, _target, Horizon, _fault); }
+        get { lock (_sync) return new SessionStatus(id, _tick, _playing, _speed, _target, Horizon, _fault, _notice); }
     }
 
     public void Start() => _loop = Task.Run(() => LoopAsync(_stop.Token));
@@ -66,7 +68,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     {
         ThrowIfFaulted();
         ThrowIfOverBudget();
-        lock (_sync) { _playing = true; _target = null; Reanchor(); }
+        lock (_sync) { _playing = true; _target = null; _notice = null; Reanchor(); }
         return Changed();
     }
 
@@ -87,7 +89,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     {
         ThrowIfFaulted();
         ThrowIfOverBudget();
-        lock (_sync) { _target = Math.Min(tick, Horizon); _playing = true; }
+        lock (_sync) { _target = Math.Min(tick, Horizon); _playing = true; _notice = null; }
         return Changed();
     }
 
@@ -102,6 +104,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     {
         ThrowIfFaulted();
         ThrowIfOverBudget();
+        lock (_sync) _notice = null;
         await StepLockedAsync(Math.Min(ticks, Math.Max(0, Horizon - _tick)));
         await Changed();
     }
@@ -211,7 +214,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
                 {
                     // Over the host's memory budget: pause rather than hold more frames; Play then says why.
                     log.LogWarning("Session {Session} paused at tick {Tick}: {Why}", id, Status.Tick, why);
-                    lock (_sync) { _playing = false; _target = null; }
+                    lock (_sync) { _playing = false; _target = null; _notice = "paused by the server: " + why; }
                     publish(Status);
                     continue;
                 }
