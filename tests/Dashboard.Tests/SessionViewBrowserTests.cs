@@ -129,6 +129,29 @@ public sealed class SessionViewBrowserTests(DashboardApp app, Browser browser) :
         finally { limits.MaxHeapMegabytes = saved; }
     }
 
+    [Fact]
+    public async Task A_session_that_ended_on_an_error_says_so_on_its_page()
+    {
+        // A tick that fails twice the same way ends the session (docs/ARCHITECTURE.md); the page said only "paused" until a
+        // control was pressed and refused.
+        var s = await app.NewSessionAsync();
+        var faults = app.Services.GetRequiredService<MarketSim.Grains.Session.SessionFaults>();
+        faults.AtTick = (id, tick) => id == s.Id && tick == 5 ? new KeyNotFoundException("The given key 'JP' was not present in the dictionary.") : null;
+        try
+        {
+            await _page.GotoAsync($"sessions/{s.Id}");
+            await _page.Locator("[data-testid=session]").WaitForAsync();
+            await _page.Locator("[data-testid=play]").ClickAsync();
+            var ended = _page.Locator("[data-testid=session-error]");
+            await ended.WaitForAsync();
+            var text = await ended.InnerTextAsync();
+            Assert.Contains("ended: tick 5 (2026-01-06) failed again", text);
+            Assert.Contains("KeyNotFoundException: The given key 'JP'", text);
+            await Screenshot("session-ended");
+        }
+        finally { faults.AtTick = null; }
+    }
+
     // plotly.js made to throw on every draw of one chart (what a figure it cannot lay out does), the others left alone.
     const string BreakPriceChart = """
         () => {
