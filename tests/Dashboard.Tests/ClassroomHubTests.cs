@@ -7,6 +7,7 @@ using MarketSim.Model.Output;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using static MarketSim.Dashboard.Tests.Waits;
 
 namespace MarketSim.Dashboard.Tests;
 
@@ -40,19 +41,6 @@ public sealed class ClassroomHubTests(DashboardApp app)
         return JsonSerializer.Serialize(state, HubJson.Options) + "|log=" + host.Room.Log.Count + "|policies="
             + (await host.Session.Grain.GetPoliciesAsync()).Value.Count;
     }
-
-    /// <summary>Waits for <paramref name="condition"/>; fails with <paramref name="what"/> when it does not hold within <paramref name="seconds"/>.</summary>
-    static async Task Eventually(Func<Task<bool>> condition, string what, double seconds = 30)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{what}: not within {seconds} s");
-            await Task.Delay(20);
-        }
-    }
-
-    static Task Eventually(Func<bool> condition, string what, double seconds = 30) => Eventually(() => Task.FromResult(condition()), what, seconds);
 
     static async Task Refused(Func<Task> call, string expected)
     {

@@ -237,9 +237,8 @@ public sealed class HardeningTests(DashboardApp app)
             await Refused(() => hub.InvokeAsync<SessionStatus>("Step", s.Id, 5), "over its memory budget of 1 MB (MaxHeapMegabytes)");
             await Refused(() => hub.InvokeAsync<SessionStatus>("Play", s.Id), "end a session you no longer need, then try again");
             // The session that was playing pauses where it is.
+            await Waits.Eventually(async () => !(await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id)).Playing, "the playing session pauses");
             var status = await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id);
-            for (var sw = Stopwatch.StartNew(); status.Playing && sw.Elapsed < TimeSpan.FromSeconds(20); await Task.Delay(50))
-                status = await hub.InvokeAsync<SessionStatus>("GetStatus", s.Id);
             Assert.False(status.Playing);
             Assert.StartsWith("paused by the server: this server's sessions hold", status.Notice);
             held = status.Tick;
