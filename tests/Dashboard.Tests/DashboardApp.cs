@@ -109,9 +109,24 @@ public sealed class DashboardApp : IAsyncLifetime
         return hub;
     }
 
+    /// <summary>Stops the host (its silo deactivates every session's grains). A stop that fails says how long it ran and what
+    /// the host logged at Error and above, so a cleanup failure in CI can be read from the log alone.</summary>
     public async Task DisposeAsync()
     {
-        if (_factory is not null) await _factory.DisposeAsync();
+        if (_factory is null) return;
+        var open = Sessions.All.Count;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await _factory.DisposeAsync();
+        }
+        catch (Exception e)
+        {
+            var errors = Logs.Entries.Where(x => x.Level >= Microsoft.Extensions.Logging.LogLevel.Error).TakeLast(5)
+                .Select(x => $"[{x.Category}] {x.Text.Split('\n')[0]}");
+            throw new InvalidOperationException($"The dashboard host did not stop cleanly ({e.GetType().Name} after {watch.Elapsed.TotalSeconds:0.0} s; " +
+                $"{open} sessions were open). Its last errors: {string.Join(" | ", errors)}", e);
+        }
     }
 }
 
