@@ -121,10 +121,21 @@ public sealed class Classroom
         RequireInstructor(caller, "add bots");
         if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{Shown(country)}\" is not playable");
         if (!BotStrategies.All.Contains(strategy)) throw new ClassroomError("strategy", $"\"{Shown(strategy)}\" is not one of {string.Join(", ", BotStrategies.All)}");
+        if (Bots >= Playable.Count)
+            throw new ClassroomError("code", $"classroom {Code} has {Bots} bots, as many as it has playable countries, the most it may have");
         var number = ++_seatCounter;
         var seat = new Seat { Id = $"s{number}", Name = $"{strategy} bot {number}", Country = country, Token = token, Human = false, Bot = strategy };
         lock (_seats) _seats.Add(seat);
         return seat;
+    }
+
+    /// <summary>The seats the instructor added as bots (not students' seats a bot stands in for). At most one per playable
+    /// country: the world's policy budget is shared among Capacity students and that many bots (<see cref="SeatPolicyShare"/>).
+    /// Unbounded until Dec 2026, a review's 1,500 stockpile bots filled one class's world with ≈4,800 policies and a round of
+    /// 30 days took over a minute of both cores.</summary>
+    public int Bots
+    {
+        get { lock (_seats) return _seats.Count(s => !s.Human); }
     }
 
     // Seat ids are never reused (a removed seat's id stays in the log): numbered by a counter, not by the seats left.

@@ -303,6 +303,30 @@ public sealed class ClassroomHubTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_student_whose_connection_closes_while_the_join_waits_for_a_round_gets_a_stand_in()
+    {
+        // The join waits for the round the teacher is running; the phone's connection closes meanwhile, so its disconnection
+        // finds no seat to drop. Until Dec 2026 the seat then stayed "connected" for good with no stand-in (a review's probe).
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b, new ClassroomSettings { RoundTicks = 200, RoundSeconds = 0, Playable = ["CN", "JP", "US"], Capacity = 3 });
+        await teacher.InvokeAsync("Start", c.Code, c.Teacher);
+        var host = app.Classrooms.Find(c.Code)!;
+        var advance = teacher.InvokeAsync<int>("Advance", c.Code, c.Teacher);
+        await Task.Delay(200);
+        var phone = await Connect();
+        var join = phone.InvokeAsync<SeatGrant>("Join", c.Code, "Ghost", null);
+        await Task.Delay(200); // the join waits behind the round (200 days take seconds)
+        Assert.False(advance.IsCompleted, "the round ended before the phone's connection closed: the test needs a longer round");
+        await phone.DisposeAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => join); // the client gave up on it
+        await advance;
+        await Eventually(() => host.Room.Seats.SingleOrDefault(s => s.Name == "Ghost") is { Connected: false, Bot: not null },
+            "the seat of a connection that closed during its join kept \"connected\" and no stand-in", 10);
+    }
+
+    [Fact]
     public async Task A_connection_that_joined_two_classes_leaves_both_seats_to_stand_ins_when_it_goes()
     {
         // One tab joined class 1, then class 2: on closing, only the last seat was freed, and the first stayed "connected"

@@ -39,4 +39,18 @@ public class ClientAddressTests
         for (int i = 0; i < limits.JoinAttemptsPerMinute - 1; i++) quotas.JoinAttempt("10.9.9.9");
         Assert.Throws<QuotaException>(() => quotas.JoinAttempt("10.9.9.9"));
     }
+
+    [Fact]
+    public void A_session_that_ends_frees_its_subscribers_places()
+    {
+        // Unsubscribe cannot name a session that ended; until Dec 2026 its place was held until the connection closed, and a
+        // connection subscribed to sessions others ended was refused new ones (a review's probe).
+        var limits = new DashboardLimits();
+        var quotas = new ClientQuotas(limits, new Clock());
+        for (int i = 0; i < limits.MaxSubscriptionsPerConnection; i++) quotas.Subscribe("conn", $"fork-{i}");
+        Assert.Throws<QuotaException>(() => quotas.Subscribe("conn", "default"));
+        quotas.Ended("fork-0");
+        quotas.Subscribe("conn", "default");
+        Assert.Throws<QuotaException>(() => quotas.Subscribe("conn", "another"));
+    }
 }

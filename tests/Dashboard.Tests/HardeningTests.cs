@@ -35,6 +35,30 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Concurrent_steps_from_several_connections_stop_at_the_horizon()
+    {
+        // Each Step clamps to the horizon under the session's gate: four connections' Step(5) at tick 360 of a 365-day
+        // session end it at 365. Clamped before the gate (until Dec 2026), every queued call read tick 360, and a review's
+        // twelve concurrent Step(365) calls ran the default session to tick 4,380.
+        var s = await app.NewSessionAsync();
+        await using var first = await app.ConnectAsync();
+        Assert.Equal(360, (await first.InvokeAsync<SessionStatus>("Step", s.Id, 360)).Tick);
+        var hubs = new List<HubConnection> { first };
+        for (int i = 0; i < 3; i++) hubs.Add(await app.ConnectAsync());
+        try
+        {
+            var steps = await Task.WhenAll(hubs.Select(h => h.InvokeAsync<SessionStatus>("Step", s.Id, 5)));
+            Assert.All(steps, x => Assert.True(x.Tick <= 365, $"a step answered tick {x.Tick}"));
+            var status = await first.InvokeAsync<SessionStatus>("GetStatus", s.Id);
+            Assert.Equal((365, 365), (status.Tick, status.Horizon));
+        }
+        finally
+        {
+            foreach (var h in hubs.Skip(1)) await h.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_tick_that_fails_again_after_one_recomputation_ends_the_session_with_a_clear_error()
     {
         var s = await app.NewSessionAsync();

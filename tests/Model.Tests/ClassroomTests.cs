@@ -298,6 +298,18 @@ public class ClassroomTests
     }
 
     [Fact]
+    public void A_class_has_at_most_one_bot_per_playable_country()
+    {
+        // The world's policy budget is shared among the class's students and one bot per playable country; a review added
+        // 1,500 stockpile bots to one class and its world grew to ≈4,800 policies (Dec 2026).
+        var room = New(new ClassroomSettings { RoundTicks = 10, Playable = ["CN", "JP", "US"] });
+        for (int i = 0; i < 3; i++) room.AddBot(Instructor(room), "CN", BotStrategies.Passive, Token());
+        Refused(() => room.AddBot(Instructor(room), "JP", BotStrategies.Passive, Token()), "code", "has 3 bots, as many as it has playable countries");
+        Assert.Equal(3, room.Bots);
+        Assert.Equal(3, room.Seats.Count);
+    }
+
+    [Fact]
     public void A_classroom_replays_from_scenario_seed_and_decisions_to_the_same_world()
     {
         // A short class driven the way the host drives it: decisions apply between rounds, the world runs a round.

@@ -80,7 +80,24 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
     {
         var seat = (room.Code, grant.SeatId);
         Connections.AddOrUpdate(Context.ConnectionId, _ => [seat], (_, held) => held.Add(seat));
+        // A connection that closed while its Join waited for the class (a round running) had its OnDisconnectedAsync find
+        // nothing to drop: the seat stayed "connected" for good, with no stand-in, and the round could never see everyone
+        // submitted (a review, Dec 2026). It lets its seats go itself; a second drop changes nothing.
+        if (Context.ConnectionAborted.IsCancellationRequested)
+        {
+            await ReleaseSeatsAsync(Context.ConnectionId);
+            return;
+        }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Code));
+    }
+
+    /// <summary>The seats a closed connection held go to their stand-ins, unless another connection holds them too.</summary>
+    async Task ReleaseSeatsAsync(string connectionId)
+    {
+        if (Connections.TryRemove(connectionId, out var seats))
+            foreach (var held in seats.OrderBy(s => s.Code, StringComparer.Ordinal).ThenBy(s => s.SeatId, StringComparer.Ordinal))
+                if (!Connections.Values.Any(other => other.Contains(held)) && rooms.Find(held.Code) is { } room)
+                    await room.DroppedAsync(held.SeatId);
     }
 
     public Task<StudentView> GetView(string? code, string? token) => Call(() => Room(code).ViewAsync(token));
@@ -147,10 +164,7 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        if (Connections.TryRemove(Context.ConnectionId, out var seats))
-            foreach (var held in seats.OrderBy(s => s.Code, StringComparer.Ordinal).ThenBy(s => s.SeatId, StringComparer.Ordinal))
-                if (!Connections.Values.Any(other => other.Contains(held)) && rooms.Find(held.Code) is { } room)
-                    await room.DroppedAsync(held.SeatId);
+        await ReleaseSeatsAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 

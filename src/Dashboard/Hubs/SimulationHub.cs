@@ -38,6 +38,8 @@ public sealed class SimulationHub(SessionDirectory sessions, SessionControl cont
         var s = await control.RequireAsync(sessionId, Client);
         if (fromTick < 0) throw PolicyArguments.Error("fromTick", $"{fromTick} is negative");
         quotas.Subscribe(Context.ConnectionId, s.Id);
+        // Closed while this call ran (after OnDisconnectedAsync let its places go): the place just taken would be kept for good.
+        if (Context.ConnectionAborted.IsCancellationRequested) quotas.Disconnected(Context.ConnectionId);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(s.Id));
         var (frames, more) = await control.PageAsync(s, fromTick);
         var policies = (await s.Grain.GetPoliciesAsync()).Value;

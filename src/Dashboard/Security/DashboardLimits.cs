@@ -136,6 +136,9 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
     {
         foreach (var set in _forksByClient.Values) lock (set) set.Remove(sessionId);
         foreach (var set in _uploadsByClient.Values) lock (set) set.Remove(sessionId);
+        // A subscription to a session that ended holds no place: Unsubscribe can no longer name it (it names no session), and
+        // a connection subscribed to sessions others ended was refused new ones until it reconnected (a review, Dec 2026).
+        foreach (var set in _subscriptions.Values) lock (set) set.Remove(sessionId);
     }
 
     /// <summary>Takes a place for an uploaded session, or throws if this address has

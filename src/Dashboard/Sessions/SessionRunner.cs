@@ -72,10 +72,14 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         return Changed();
     }
 
-    public Task PauseAsync()
+    /// <summary>Stops the clock, and answers once the chunk in flight (at most a few ticks, or a step a caller asked for) has
+    /// run, so the tick it reports is the one the session stays at.</summary>
+    public async Task PauseAsync()
     {
         lock (_sync) { _playing = false; _target = null; }
-        return Changed();
+        await _gate.WaitAsync();
+        _gate.Release();
+        await Changed();
     }
 
     public Task SetSpeedAsync(double ticksPerSecond)
@@ -96,7 +100,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     /// <summary>Runs to <paramref name="tick"/> now and returns when there (a fork's replay).</summary>
     public async Task CatchUpAsync(int tick)
     {
-        while (_tick < tick) await StepLockedAsync(Math.Min(Chunk * 4, tick - _tick));
+        while (_tick < tick) await StepLockedAsync(Math.Min(Chunk * 4, tick - _tick), limit: tick);
         await Changed();
     }
 
@@ -105,7 +109,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         ThrowIfFaulted();
         ThrowIfOverBudget();
         lock (_sync) _notice = null;
-        await StepLockedAsync(Math.Min(ticks, Math.Max(0, Horizon - _tick)));
+        await StepLockedAsync(ticks, budget: true);
         await Changed();
     }
 
@@ -123,7 +127,12 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         await Changed();
     }
 
-    async Task StepLockedAsync(int ticks)
+    /// <summary>Runs up to <paramref name="ticks"/> ticks, never past <paramref name="limit"/> (default: the horizon). The
+    /// clamp and, for a caller's step, the memory budget are read under the gate: several connections' Step calls queue here,
+    /// and each must see the tick the one before it left. Read before the gate (until Dec 2026), every queued call clamped
+    /// against the same old tick, and twelve concurrent Step(365) calls ran a 365-day session to tick 4,380 (a review's
+    /// probe).</summary>
+    async Task StepLockedAsync(int ticks, int? limit = null, bool budget = false)
     {
         if (ticks <= 0) return;
         await _gate.WaitAsync();
@@ -131,6 +140,9 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         {
             int from;
             lock (_sync) from = _tick;
+            ticks = Math.Min(ticks, Math.Max(0, Math.Min(limit ?? Horizon, Horizon) - from));
+            if (ticks <= 0) return;
+            if (budget) ThrowIfOverBudget();
             int next;
             try { next = await grain.StepAsync(ticks); }
             catch (TimeoutException) { next = await AfterTimeoutAsync(from + ticks); }
@@ -190,12 +202,12 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
             var wake = _wake.Task;
             try
             {
-                int ticks;
+                int ticks, limit;
                 TimeSpan wait;
                 bool stopped = false;
                 lock (_sync)
                 {
-                    var limit = _target ?? Horizon;
+                    limit = _target ?? Horizon;
                     if (_playing && _tick >= limit) { _playing = false; _target = null; stopped = true; }
                     if (!_playing) { ticks = 0; wait = Timeout.InfiniteTimeSpan; }
                     else if (_target is not null) { ticks = Math.Min(Chunk, limit - _tick); wait = TimeSpan.Zero; }
@@ -220,7 +232,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
                 }
                 if (ticks > 0)
                 {
-                    await StepLockedAsync(ticks);
+                    await StepLockedAsync(ticks, limit);
                     lock (_sync) _ranSinceAnchor += ticks;
                     continue;
                 }
