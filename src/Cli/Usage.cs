@@ -46,7 +46,7 @@ public static class Usage
           --baseline F   compared with what: also run scenario F with the same seed and days (its own seed and days
                          are not used) and write vs_baseline.csv: per country cumulative_loss, loss_gdp_share,
                          fiscal_cost, export_revenue (value sold to other countries), export_rent, value_added,
-                         indirect_loss, tariff_revenue, extra_input_cost, peak_unmet_share, shortage_days and, per imported commodity, peak_import_price; each as run, baseline and
+                         indirect_loss, tariff_revenue, extra_input_cost, floor_subsidy, peak_unmet_share, shortage_days and, per imported commodity, peak_import_price; each as run, baseline and
                          run - baseline (empty where a value does not apply)
           --baseline-without IDS
                          the baseline is this scenario without the policies IDS (comma-separated; all versions of each)

@@ -39,6 +39,7 @@ public class AttributionCommandTests
             e[(s[0], "indirect_loss", "")] = (s[7], D(s[7]));
             e[(s[0], "tariff_revenue", "")] = ("", 0);
             e[(s[0], "extra_input_cost", "")] = ("", 0);
+            e[(s[0], "floor_subsidy", "")] = ("", 0);
             e[(s[0], "export_revenue", "")] = ("", 0);
             e[(s[0], "export_rent", "")] = ("", 0);
             e[(s[0], "value_added", "")] = ("", 0);
@@ -69,11 +70,12 @@ public class AttributionCommandTests
             var k = (v[2], "value_added", "");
             e[k] = ("", e[k].Item2 + D(v[4]));
         }
-        // accounts.csv: tick,date,country,export_revenue,export_rent,tariff_revenue,input_cost,extra_input_cost
+        // accounts.csv: tick,date,country,export_revenue,export_rent,tariff_revenue,input_cost,extra_input_cost,floor_subsidy
         foreach (var a in Rows(Path.Combine(dir, "accounts.csv")))
         {
             e[(a[2], "tariff_revenue", "")] = ("", e[(a[2], "tariff_revenue", "")].Item2 + D(a[5]));
             e[(a[2], "extra_input_cost", "")] = ("", e[(a[2], "extra_input_cost", "")].Item2 + D(a[7]));
+            e[(a[2], "floor_subsidy", "")] = ("", e[(a[2], "floor_subsidy", "")].Item2 + D(a[8]));
         }
         // rents.csv: tick,date,exporter,commodity,holder,quantity,rent
         foreach (var r in Rows(Path.Combine(dir, "rents.csv")))

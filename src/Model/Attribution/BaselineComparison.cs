@@ -43,6 +43,7 @@ public static class BaselineComparison
             Add("indirect_loss", ValueKind.Money, o => o.IndirectLoss);
             Add("tariff_revenue", ValueKind.Money, o => o.TariffRevenue);
             Add("extra_input_cost", ValueKind.Money, o => o.ExtraInputCost);
+            Add("floor_subsidy", ValueKind.Money, o => o.FloorSubsidy);
             Add("peak_unmet_share", ValueKind.Share, o => o.PeakUnmetShare);
             Add("shortage_days", ValueKind.Days, o => o.ShortageDays);
             var commodities = (x?.PeakImportPrice.Keys ?? []).Union(y?.PeakImportPrice.Keys ?? []).Order(StringComparer.Ordinal);

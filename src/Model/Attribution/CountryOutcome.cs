@@ -39,6 +39,9 @@ public sealed record CountryOutcome(
     public double TariffRevenue { get; init; }
     /// <summary>Σ what its producers and manufacturers paid for inputs above their reference value (accounts.csv extra_input_cost).</summary>
     public double ExtraInputCost { get; init; }
+    /// <summary>Σ the top-up its producers received under price floors (accounts.csv floor_subsidy): the other side of the floors'
+    /// payers' fiscal cost.</summary>
+    public double FloorSubsidy { get; init; }
 
     /// <summary>This outcome less another of the same country (the money and shares; peaks, days and prices are kept as run,
     /// as a difference of peaks is not a peak).</summary>
@@ -47,7 +50,7 @@ public sealed record CountryOutcome(
         Loss = Loss - b.Loss, LossGdpShare = LossGdpShare - b.LossGdpShare, FiscalCost = FiscalCost - b.FiscalCost,
         ExportRevenue = ExportRevenue - b.ExportRevenue, ExportRent = ExportRent - b.ExportRent, ValueAdded = ValueAdded - b.ValueAdded,
         IndirectLoss = IndirectLoss - b.IndirectLoss, TariffRevenue = TariffRevenue - b.TariffRevenue,
-        ExtraInputCost = ExtraInputCost - b.ExtraInputCost,
+        ExtraInputCost = ExtraInputCost - b.ExtraInputCost, FloorSubsidy = FloorSubsidy - b.FloorSubsidy,
     };
 }
 
@@ -61,6 +64,7 @@ public sealed class OutcomeAccumulator(ScenarioSpec world)
     readonly Dictionary<string, double> _valueAdded = new(Ord);
     readonly Dictionary<string, double> _tariffs = new(Ord);
     readonly Dictionary<string, double> _extraInput = new(Ord);
+    readonly Dictionary<string, double> _floorSubsidy = new(Ord);
     readonly Dictionary<string, SortedDictionary<string, double>> _peakImport = new(Ord);
 
     public void Add(Frame frame)
@@ -88,6 +92,7 @@ public sealed class OutcomeAccumulator(ScenarioSpec world)
         {
             _tariffs[a.Country] = _tariffs.GetValueOrDefault(a.Country) + a.TariffRevenue;
             _extraInput[a.Country] = _extraInput.GetValueOrDefault(a.Country) + a.ExtraInputCost;
+            _floorSubsidy[a.Country] = _floorSubsidy.GetValueOrDefault(a.Country) + a.FloorSubsidy;
         }
     }
 
@@ -101,6 +106,7 @@ public sealed class OutcomeAccumulator(ScenarioSpec world)
             IndirectLoss = s.IndirectLoss,
             TariffRevenue = _tariffs.GetValueOrDefault(s.Country),
             ExtraInputCost = _extraInput.GetValueOrDefault(s.Country),
+            FloorSubsidy = _floorSubsidy.GetValueOrDefault(s.Country),
         }).ToList();
 
     public static IReadOnlyList<CountryOutcome> Compute(ScenarioSpec world, IEnumerable<Frame> frames)
