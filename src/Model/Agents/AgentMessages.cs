@@ -52,20 +52,6 @@ public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> P
     /// <summary>"commodity|buyer country" for every export control in force that covers that commodity to that country, except
     /// controls on military end use only and controls with named end users (SessionRules.Begin).</summary>
     public IReadOnlyList<string> Controlled { get; init; } = [];
-    /// <summary>"commodity@seller country" → every price floor in force that covers it, as pairs (floor, end tick), the end
-    /// int.MaxValue where none is set: what an investor reads to know whether a floor will still stand when a plant it
-    /// decides today comes online (<see cref="FloorStanding"/>).</summary>
-    public IReadOnlyDictionary<string, double[]> FloorTerms { get; init; } = new Dictionary<string, double[]>();
-    /// <summary>The highest floor covering the commodity sold from the seller's country that is still in force on
-    /// <paramref name="tick"/> (a floor is in force before its end tick); 0 where none.</summary>
-    public double FloorStanding(string commodity, string sellerCountry, int tick)
-    {
-        if (FloorTerms.Count == 0 || !FloorTerms.TryGetValue(commodity + "@" + sellerCountry, out var terms)) return 0;
-        double floor = 0;
-        for (int i = 0; i + 1 < terms.Length; i += 2)
-            if (tick < terms[i + 1]) floor = Math.Max(floor, terms[i]);
-        return floor;
-    }
     /// <summary>"commodity|country" for every country where a capacity project for that commodity has begun (its plant being
     /// built or running): buyers start qualifying it then (SupplierRisk.Commission).</summary>
     public IReadOnlyList<string> Commissioning { get; init; } = [];

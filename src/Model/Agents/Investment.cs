@@ -12,9 +12,6 @@ namespace MarketSim.Model.Agents;
 /// </summary>
 public static class Investment
 {
-    /// <summary>Days from deciding an expansion to its first output: the producer's own lead time, or the scenario's.</summary>
-    public static int LeadDays(ScenarioSpec world, ProducerSpec p) => (int)Math.Round(p.InvestmentLeadDays ?? world.Investment.LeadDays);
-
     public static double SCurve(double x) => x <= 0 ? 0 : x >= 1 ? 1 : x * x * (3 - 2 * x);
 
     /// <summary>Decides (or not) and returns the capacity the firm's expansions add this tick.</summary>
@@ -35,7 +32,7 @@ public static class Investment
             var basis = Math.Max(s.Capacity, p.Capacity);
             if (!busy && s.MarginDays >= inv.SustainDays && basis > 0)
             {
-                s.Expansions.Add(new Expansion(tick, inv.Step * basis, LeadDays(world, p)));
+                s.Expansions.Add(new Expansion(tick, inv.Step * basis, (int)Math.Round(p.InvestmentLeadDays ?? inv.LeadDays)));
                 s.MarginDays = 0;
             }
         }

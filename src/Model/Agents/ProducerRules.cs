@@ -85,16 +85,15 @@ public static class ProducerRules
     }
 
     /// <summary>Revenue per unit of main output: every output at its price (raised by the premium a tariff wall has been paying
-    /// on its sales) or the floor that covers it (with <paramref name="standingAt"/>: only a floor still in force on that tick).</summary>
-    static double Revenue(ProducerSpec p, FirmState s, TickContext ctx, int? standingAt = null)
+    /// on its sales) or the floor that covers it.</summary>
+    static double Revenue(ProducerSpec p, FirmState s, TickContext ctx)
     {
         double r = 0;
         foreach (var (k, ratio) in Outputs(p))
         {
             var price = ctx.Price(k, s.HomeSegment);
             if (s.SalesPremium.TryGetValue(k, out var premium)) price *= 1 + premium;
-            var floor = standingAt is { } at ? ctx.FloorStanding(k, p.Country, at) : ctx.Floor(k, p.Country);
-            r += ratio * Math.Max(price, floor);
+            r += ratio * Math.Max(price, ctx.Floor(k, p.Country));
         }
         return r;
     }
@@ -155,16 +154,11 @@ public static class ProducerRules
     /// producer's home segment, minus 1. New capacity will buy at the market, not at the price of the last purchase: before
     /// Dec 2026 the last price paid was read, so a magnet maker banned from Dy kept the price of its last purchase (6× the
     /// reference) while Dy stood at 20× and invested into a loss.
-    /// A floor counts only if it will still stand on <paramref name="online"/>, the day a plant decided now would come online:
-    /// a floor that ends before then guarantees nothing the plant will sell. Before Dec 2026 the floor in force today counted,
-    /// and a $110k/t US floor on NdPr that ended on day 181 had Lynas decide +9.3 t a day on day 179, online on day 909, two
-    /// years after the floor, into a price below its unit cost for good (a review's probe; the same floor ending on day 179
-    /// bought nothing).
     /// </summary>
-    public static double Margin(ProducerSpec p, FirmState s, TickContext ctx, int? online = null)
+    public static double Margin(ProducerSpec p, FirmState s, TickContext ctx)
     {
         var cost = p.UnitCost + InputCost(p, s, k => ctx.Price(k, s.HomeSegment));
-        return cost > 0 ? Revenue(p, s, ctx, online) / cost - 1 : 0;
+        return cost > 0 ? Revenue(p, s, ctx) / cost - 1 : 0;
     }
 
     /// <summary>
@@ -344,7 +338,7 @@ public static class ProducerRules
         s.TargetCapacity += st.CapacityAdded;
         s.Capacity += Math.Min(1, p.RampRate) * (s.TargetCapacity - s.Capacity);
         var decided = s.Expansions.Count;
-        var expanded = Investment.Step(world, p, s, st.Tick, Margin(p, s, ctx, st.Tick + Investment.LeadDays(world, p)));
+        var expanded = Investment.Step(world, p, s, st.Tick, Margin(p, s, ctx));
         IReadOnlyList<CapacityDecision> decisions = s.Expansions.Count == decided ? []
             : [.. s.Expansions.Skip(decided).Select(e => new CapacityDecision(p.Id, p.Country, p.Output, e.Added, e.DecidedTick + e.LeadDays))];
         s.Capacity += expanded;

@@ -49,16 +49,12 @@ public static class SessionRules
             added[cp.Producer] = added.GetValueOrDefault(cp.Producer) + cp.AddedCapacity;
 
         var floors = new Dictionary<string, double>();
-        var floorTerms = new Dictionary<string, List<double>>();
-        foreach (var f in inForce.OfType<PriceFloor>().OrderBy(f => f.Id, Ord))
+        foreach (var f in inForce.OfType<PriceFloor>())
             foreach (var (commodity, price) in f.Floors.OrderBy(x => x.Key, Ord))
                 foreach (var c in world.Countries.Where(c => f.Covers(commodity, c.Id)))
                 {
                     var key = commodity + "@" + c.Id;
                     floors[key] = Math.Max(floors.GetValueOrDefault(key), price);
-                    var terms = floorTerms.TryGetValue(key, out var l) ? l : floorTerms[key] = [];
-                    terms.Add(price);
-                    terms.Add(f.End ?? int.MaxValue);
                 }
         // Which inputs a control touches for which buyer countries: firms raise precautionary cover on them.
         var controlled = new SortedSet<string>(Ord);
@@ -76,10 +72,7 @@ public static class SessionRules
             if (world.Producers.FirstOrDefault(p => p.Id == cp.Producer) is { } producer)
                 foreach (var (k, _) in ProducerRules.Outputs(producer)) commissioning.Add(k + "|" + producer.Country);
         var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors)
-        {
-            Controlled = controlled.ToList(), Commissioning = commissioning.ToList(),
-            FloorTerms = floorTerms.ToDictionary(x => x.Key, x => x.Value.ToArray(), StringComparer.Ordinal),
-        };
+            { Controlled = controlled.ToList(), Commissioning = commissioning.ToList() };
         return new TickPlan(t, inForce, ctx, events, added);
     }
 
