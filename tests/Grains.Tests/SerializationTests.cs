@@ -53,20 +53,6 @@ public sealed class SerializationTests
             Assert.Equal(System.Text.Json.JsonSerializer.Serialize(value, Exact), System.Text.Json.JsonSerializer.Serialize(RoundTrip(value), Exact));
     }
 
-    [Fact]
-    public void A_floors_end_crosses_with_the_tick_context()
-    {
-        // What an investor reads of a floor's end (ProducerRules.Margin) must reach a firm on another silo as it left the session.
-        var ctx = new TickContext(3, new Dictionary<string, double>(), new Dictionary<string, double> { ["oxide@AU"] = 110_000 })
-        {
-            FloorTerms = new Dictionary<string, double[]> { ["oxide@AU"] = [110_000, 181, 90_000, int.MaxValue] },
-        };
-        var back = RoundTrip(ctx);
-        Assert.Equal(110_000, back.FloorStanding("oxide", "AU", 180));
-        Assert.Equal(90_000, back.FloorStanding("oxide", "AU", 181));
-        Assert.Equal(0, back.FloorStanding("oxide", "US", 0));
-    }
-
     static readonly System.Text.Json.JsonSerializerOptions Exact = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     [Fact]
