@@ -54,6 +54,34 @@ public class OfftakeTests
     }
 
     [Fact]
+    public void A_holder_that_would_not_take_the_reservation_first_leaves_it_to_the_open_market()
+    {
+        // Japan's buyer ranks AU 50% dearer (a security premium): AU's reserved offer is outside its price band, so it buys
+        // China's first and nominates nothing. Counted as nominated (a code review's probe), AU's reserved 50 went unsold and
+        // Korea's buyer went short with supply enough for everyone.
+        Ask[] asks = [Ask("au-sep", "AU", 50, onlyFor: ["JP"]), Ask("au-sep", "AU", 50), Ask("cn-sep", "CN", 100)];
+        var jp = Bid("jp-buyer", "JP", 100) with { Premium = new Dictionary<string, double> { ["AU"] = 0.5 } };
+        var r = Clear(Make(), asks, [jp, Bid("kr-buyer", "KR", 100)]);
+        Assert.Equal(200, r.Fills.Sum(), 9);
+        Assert.Equal(100, SoldBy(r, "au-sep"), 9);
+    }
+
+    [Fact]
+    public void A_holder_nominates_its_order_once_across_the_lots_reserved_for_it()
+    {
+        // Two lots of one seller (its own ore and Chinese ore) each reserve 25 for the US, which wants 30 in all: it nominates
+        // 15 on each, and the rest of both goes to Japan. Counted on each lot in full (a code review's probe), 20 went unsold.
+        Ask[] asks =
+        [
+            Ask("au-sep", "AU", 25, onlyFor: ["US"]), Ask("au-sep", "AU", 25),
+            Ask("au-sep", "AU", 25, origin: "CN", onlyFor: ["US"]), Ask("au-sep", "AU", 25, origin: "CN"), Ask("cn-sep", "CN", 100),
+        ];
+        var r = Clear(Make(), asks, [Bid("us-buyer", "US", 30), Bid("jp-buyer", "JP", 170)]);
+        Assert.Equal(30, r.Fills.Where(f => f.BuyerId == "us-buyer").Sum(), 9);
+        Assert.Equal(200, r.Fills.Sum(), 9);
+    }
+
+    [Fact]
     public void A_national_stockpile_keeps_for_its_country_what_its_country_does_not_ask_for()
     {
         // A stockpile's offer to its own country has no open twin: nothing of it goes to others.

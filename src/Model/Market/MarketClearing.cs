@@ -653,9 +653,29 @@ public static partial class MarketClearing
             var reserved = false;
             for (int a = 0; a < asks.Count && !reserved; a++) reserved = asks[a].OnlyFor.Count > 0 && !asks[a].UrgentOnly;
             if (!reserved) return;
+            // A holder's part nominates its quantity once, shared among the reserved offers it would take first: those open to
+            // it and within the price band of its cheapest open offer (as Choose reads them in the first round; Open's licence
+            // draws are made once a tick whoever asks first), in proportion to what each can supply. Counted on every reserved
+            // offer in its list, a part held back offers it would never take (one outside its band for a security premium, a
+            // second lot or contract of the same holder): a code review's probes left a third of such supply unsold.
             for (int b = 0; b < partCount; b++)
-                foreach (var c in cands[b])
-                    if (asks[c.Ask].OnlyFor.Count > 0) askedOf[c.Ask] += parts[b].Quantity;
+            {
+                var list = cands[b];
+                var any = false;
+                for (int i = 0; i < list.Count && !any; i++) any = asks[list[i].Ask].OnlyFor.Count > 0 && !asks[list[i].Ask].UrgentOnly;
+                if (!any) continue;
+                var at = costAt[parts[b].Order];
+                var best = double.PositiveInfinity;
+                for (int i = 0; i < list.Count; i++)
+                    if (IsOpen(b, i, out _)) best = Math.Min(best, perceived[at + i]);
+                var edge = best * (1 + band) + Eps;
+                double weight = 0;
+                for (int i = 0; i < list.Count; i++)
+                    if (Nominable(b, i, at, edge)) weight += Math.Max(cap[list[i].Ask], flowOf[list[i].Ask]);
+                if (!(weight > 0)) continue;
+                for (int i = 0; i < list.Count; i++)
+                    if (Nominable(b, i, at, edge)) askedOf[list[i].Ask] += parts[b].Quantity * (Math.Max(cap[list[i].Ask], flowOf[list[i].Ask]) / weight);
+            }
             for (int a = 0; a < asks.Count; a++)
             {
                 if (asks[a].OnlyFor.Count == 0 || asks[a].UrgentOnly || askedOf[a] >= Math.Max(cap[a], flowOf[a])) continue;
@@ -671,6 +691,8 @@ public static partial class MarketClearing
                 flowOf[a] = keepFlow;
             }
         }
+        bool Nominable(int b, int i, int at, double edge) =>
+            asks[cands[b][i].Ask].OnlyFor.Count > 0 && !asks[cands[b][i].Ask].UrgentOnly && perceived[at + i] <= edge && IsOpen(b, i, out _);
         // The sellers a buyer asks this round: among open links within the price band of the cheapest perceived cost, those
         // reserved for its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to the
         // seller's capacity to supply × a weight falling linearly from 1 at the cheapest to 0 at the band's edge. Its capacity to
