@@ -129,8 +129,8 @@ public sealed class Classroom
         return seat;
     }
 
-    /// <summary>The seats the instructor added as bots (not students' seats a bot stands in for). At most one per playable
-    /// country: the world's policy budget is shared among Capacity students and that many bots (<see cref="SeatPolicyShare"/>).
+    /// <summary>The seats the instructor added as bots (not students' seats a bot stands in for). At most as many as playable
+    /// countries: the world's policy budget is shared among Capacity students and that many bots (<see cref="SeatPolicyShare"/>).
     /// Unbounded until Dec 2026, a review's 1,500 stockpile bots filled one class's world with ≈4,800 policies and a round of
     /// 30 days took over a minute of both cores.</summary>
     public int Bots

@@ -303,6 +303,24 @@ public sealed class ClassroomHubTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Bots_are_capped_at_the_playable_countries_and_a_fill_past_the_cap_adds_none()
+    {
+        await using var teacher = await Connect();
+        var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, Small);
+        var host = app.Classrooms.Find(created.Code)!;
+        for (int i = 0; i < 2; i++) await teacher.InvokeAsync<SeatInfo>("AddBot", created.Code, created.InstructorToken, "CN", "passive");
+        // Two bots on China, JP and US empty: filling them would make four bots in a class of three playable countries.
+        await Refused(() => teacher.InvokeAsync<IReadOnlyList<SeatInfo>>("FillWithBots", created.Code, created.InstructorToken, "passive"),
+            "code: classroom " + created.Code + " has 2 bots and 2 countries nobody holds");
+        Assert.Equal(2, host.Room.Bots);
+        await teacher.InvokeAsync<SeatInfo>("AddBot", created.Code, created.InstructorToken, "JP", "passive");
+        await Refused(() => teacher.InvokeAsync<SeatInfo>("AddBot", created.Code, created.InstructorToken, "US", "passive"),
+            "code: classroom " + created.Code + " has 3 bots, as many as it has playable countries");
+        Assert.Equal(3, host.Room.Bots);
+        await teacher.InvokeAsync("EndClassroom", created.Code, created.InstructorToken);
+    }
+
+    [Fact]
     public async Task A_student_whose_connection_closes_while_the_join_waits_for_a_round_gets_a_stand_in()
     {
         // The join waits for the round the teacher is running; the phone's connection closes meanwhile, so its disconnection

@@ -126,6 +126,7 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
         var normalised = Tokens.NormaliseCode(code);
         await rooms.EndAsync(code, token, ClientQuotas.ClientOf(Context));
         quotas.ClassroomEnded(normalised);
+        quotas.Ended(MarketSim.Dashboard.Sessions.SessionDirectory.ClassroomPrefix + normalised); // its world's subscribers' places
         await Clients.Group(GroupOf(normalised)).SendAsync(ClassroomMessages.Ended, normalised);
     });
 

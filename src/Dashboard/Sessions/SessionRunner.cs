@@ -100,7 +100,8 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     /// <summary>Runs to <paramref name="tick"/> now and returns when there (a fork's replay).</summary>
     public async Task CatchUpAsync(int tick)
     {
-        while (_tick < tick) await StepLockedAsync(Math.Min(Chunk * 4, tick - _tick), limit: tick);
+        // Stops when a step runs nothing (the tick is past the horizon, or the grain made no progress) rather than spin.
+        while (_tick < tick && await StepLockedAsync(Math.Min(Chunk * 4, tick - _tick), limit: tick) > 0) { }
         await Changed();
     }
 
@@ -132,21 +133,29 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
     /// and each must see the tick the one before it left. Read before the gate (until Dec 2026), every queued call clamped
     /// against the same old tick, and twelve concurrent Step(365) calls ran a 365-day session to tick 4,380 (a review's
     /// probe).</summary>
-    async Task StepLockedAsync(int ticks, int? limit = null, bool budget = false)
+    /// <returns>The ticks it ran.</returns>
+    async Task<int> StepLockedAsync(int ticks, int? limit = null, bool budget = false, bool loop = false)
     {
-        if (ticks <= 0) return;
+        if (ticks <= 0) return 0;
         await _gate.WaitAsync();
         try
         {
             int from;
-            lock (_sync) from = _tick;
+            lock (_sync)
+            {
+                from = _tick;
+                // The clock's own chunk: a Pause (or a new RunTo) that came while it waited for the gate has the last word.
+                if (loop && !_playing) return 0;
+                if (loop) limit = Math.Min(limit ?? Horizon, _target ?? Horizon);
+            }
             ticks = Math.Min(ticks, Math.Max(0, Math.Min(limit ?? Horizon, Horizon) - from));
-            if (ticks <= 0) return;
+            if (ticks <= 0) return 0;
             if (budget) ThrowIfOverBudget();
             int next;
             try { next = await grain.StepAsync(ticks); }
             catch (TimeoutException) { next = await AfterTimeoutAsync(from + ticks); }
             lock (_sync) _tick = next;
+            return next - from;
         }
         catch (SessionFaultedException e)
         {
@@ -232,8 +241,8 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
                 }
                 if (ticks > 0)
                 {
-                    await StepLockedAsync(ticks, limit);
-                    lock (_sync) _ranSinceAnchor += ticks;
+                    var ran = await StepLockedAsync(ticks, limit, loop: true);
+                    lock (_sync) _ranSinceAnchor += ran;
                     continue;
                 }
                 if (wait == Timeout.InfiniteTimeSpan) await wake.WaitAsync(ct);
