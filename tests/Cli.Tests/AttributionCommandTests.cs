@@ -133,6 +133,25 @@ public class AttributionCommandTests
     }
 
     [Fact]
+    public void vs_baseline_shows_a_floors_recipients_beside_its_payers()
+    {
+        // A Japanese floor on oxide from outside China (twice the reference): Australia's mine is topped up, Japan pays.
+        using var dir = new TempDir();
+        var withFloor = Path.Combine(dir.Path, "floor.yaml");
+        File.WriteAllLines(withFloor, File.ReadAllLines(Fixture).Append(
+            "  - {id: jp-floor, type: price_floor, club: [JP], excluded: [CN], floors: {oxide: 120000}, start: 0}"));
+        Ok(CliProcess.Run(dir.Path, "run", withFloor, "--engine", "reference", "--baseline-without", "jp-floor", "--out", "cmp"));
+        var rows = File.ReadAllLines(dir["cmp/vs_baseline.csv"]).Skip(1).Select(l => l.Split(',')).ToList();
+        double Difference(string country, string metric) => D(rows.Single(r => r[0] == country && r[1] == metric)[5]);
+        // accounts.csv: tick,date,country,export_revenue,export_rent,tariff_revenue,input_cost,extra_input_cost,floor_subsidy
+        var paid = Rows(dir["cmp/accounts.csv"]).Where(a => a[2] == "AU").Sum(a => D(a[8]));
+        Assert.True(paid > 0, "the test needs a floor that pays");
+        Assert.Equal(paid, Difference("AU", "floor_subsidy"), paid * 1e-9);
+        Assert.Equal(Difference("JP", "fiscal_cost"), Difference("AU", "floor_subsidy"), paid * 1e-6);
+        Assert.Equal(0, Difference("JP", "floor_subsidy"));
+    }
+
+    [Fact]
     public void A_baseline_file_and_the_same_scenario_without_policies_give_the_same_bytes_on_either_engine()
     {
         using var dir = new TempDir();
