@@ -310,6 +310,10 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             await WaitForRound(teacher, 3);
             await WaitForRound(alice, 3);
             await WaitForRound(bob, 3);
+            // One clock: the round line and the world's Date tile show the same day, the last day run (the round line showed
+            // the next day until Dec 2026: a review's screenshots).
+            await teacher.WaitForFunctionAsync(@"() => { const a = document.querySelector('[data-testid=date]')?.textContent;
+                return a && a === document.querySelector('[data-testid=tile-date]')?.textContent; }", null, new() { Timeout = Patience });
             Assert.Equal(0, await alice.Locator("[data-testid=submitted]").CountAsync());
 
             // Refused: a value beyond the lever's maximum. The field is marked with the reason; nothing is submitted.
