@@ -97,6 +97,7 @@ public sealed class ComponentTests : BunitContext
         var cut = Render<PolicyPanel>(p => p
             .Add(x => x.Policies, [])
             .Add(x => x.Tick, 40)
+            .Add(x => x.StartDate, new DateOnly(2026, 1, 1))
             .Add(x => x.Submit, spec => { sent = spec; return Task.FromResult<string?>(null); })
             .Add(x => x.Remove, _ => Task.FromResult<string?>(null)));
         cut.Find("[data-testid=policy-id]").Change("dy-ban-jp");
@@ -108,7 +109,22 @@ public sealed class ComponentTests : BunitContext
         Assert.Equal(("dy-ban-jp", 40, "CN", ControlMode.Ban), (ban.Id, ban.Start, ban.Exporter, ban.Mode));
         Assert.Equal(["dy_oxide"], ban.Commodities);
         Assert.Equal(["JP"], ban.Destinations);
-        Assert.Contains("applies from tick 40", cut.Find("[data-testid=policy-ok]").TextContent);
+        // One clock: the day it applies from, dated as every view dates tick 40 (2026-01-01 + 40), with the tick beside it.
+        Assert.Contains("applies from 2026-02-10 (tick 40)", cut.Find("[data-testid=policy-ok]").TextContent);
+    }
+
+    [Fact]
+    public void The_policy_panel_dates_each_policys_first_and_last_day_in_force()
+    {
+        var ban = new ExportControl { Id = "dy-ban-jp", Start = 5, End = 100, Exporter = "CN", Commodities = ["dy_oxide"], Mode = ControlMode.Ban };
+        var cut = Render<PolicyPanel>(p => p
+            .Add(x => x.Policies, [ban])
+            .Add(x => x.Tick, 40)
+            .Add(x => x.StartDate, new DateOnly(2026, 1, 1))
+            .Add(x => x.Submit, _ => Task.FromResult<string?>(null))
+            .Add(x => x.Remove, _ => Task.FromResult<string?>(null)));
+        var cells = cut.Find("[data-testid=policy-row-dy-ban-jp]").QuerySelectorAll("td").Select(c => c.TextContent).ToList();
+        Assert.Equal(("2026-01-06", "2026-04-10"), (cells[2], cells[3])); // ticks 5 and 99: in force before its End tick 100
     }
 
     [Fact]
