@@ -31,9 +31,15 @@ public static class ClassroomRecord
         return runner.Run(ticks).ToList();
     }
 
-    /// <summary>A decision with its country's situation the day before it applied and at the end of its round.</summary>
+    /// <summary>A decision with its country's situation the day before it applied, at the end of its round, and on the last
+    /// day run (a halt's losses come once stocks run out, often rounds later: at the end of its round alone a halt that cost
+    /// Japan billions read 0.0 % → 0.0 %, a review's class).</summary>
     public sealed record DebriefRow(Decision Decision, DateOnly Date, double ShortageBefore, double ShortageAfter,
-        double LossShareBefore, double LossShareAfter);
+        double LossShareBefore, double LossShareAfter)
+    {
+        public double ShortageNow { get; init; }
+        public double LossShareNow { get; init; }
+    }
 
     public static IReadOnlyList<DebriefRow> Debrief(ScenarioSpec scenario, IReadOnlyList<Decision> decisions, IReadOnlyList<Frame> frames, int roundTicks)
     {
@@ -50,7 +56,11 @@ public static class ClassroomRecord
         {
             var who = d.Country == "" ? Target(d) : d.Country;
             var after = Math.Min(d.Tick + roundTicks - 1, frames.Count - 1);
-            return new DebriefRow(d, scenario.DateOf(d.Tick), Shortage(who, d.Tick - 1), Shortage(who, after), Loss(who, d.Tick - 1), Loss(who, after));
+            var now = frames.Count - 1;
+            return new DebriefRow(d, scenario.DateOf(d.Tick), Shortage(who, d.Tick - 1), Shortage(who, after), Loss(who, d.Tick - 1), Loss(who, after))
+            {
+                ShortageNow = Shortage(who, now), LossShareNow = Loss(who, now),
+            };
         }).ToList();
     }
 

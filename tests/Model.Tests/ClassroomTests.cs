@@ -298,6 +298,22 @@ public class ClassroomTests
     }
 
     [Fact]
+    public void The_debrief_shows_a_halts_country_on_the_last_day_run_not_only_at_the_end_of_its_round()
+    {
+        // The teacher halts China's Dy, Tb and magnets to Japan on day 10 of a class of 10-day rounds; Japan's stocks carry it
+        // through its round, and its losses come weeks later (a review's class read "0.0 % → 0.0 %" beside a loss of billions).
+        var halt = new ExportControl
+        {
+            Id = "cn-halt-jp", Start = 10, Exporter = "CN", Commodities = ["dy_oxide", "tb_oxide", "magnet_ht"], Destinations = ["JP"], Mode = ControlMode.Ban,
+        };
+        var decision = new Decision(2, 10, T0, "", "teacher", "", "", 0, "instructor", "China halts Dy, Tb and magnets to Japan") { Injected = halt };
+        var frames = ClassroomRecord.Replay(World, 7, [decision], 180);
+        var row = Assert.Single(ClassroomRecord.Debrief(World, [decision], frames, roundTicks: 10));
+        Assert.Equal(frames[^1].Losses.Where(l => l.Country == "JP").Sum(l => l.GdpShare), row.LossShareNow);
+        Assert.True(row.LossShareNow > row.LossShareAfter, $"Japan's loss: {row.LossShareAfter} at the end of the round, {row.LossShareNow} on day 179");
+    }
+
+    [Fact]
     public void A_class_has_at_most_one_bot_per_playable_country()
     {
         // The world's policy budget is shared among the class's students and one bot per playable country; a review added
