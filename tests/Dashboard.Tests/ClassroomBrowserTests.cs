@@ -314,6 +314,11 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             // the next day until Dec 2026: a review's screenshots).
             await teacher.WaitForFunctionAsync(@"() => { const a = document.querySelector('[data-testid=date]')?.textContent;
                 return a && a === document.querySelector('[data-testid=tile-date]')?.textContent; }", null, new() { Timeout = Patience });
+            // What happened to Japan is on Bob's phone, and an event's long list of commodities wraps inside the 390 px (it
+            // made the page 831 px wide).
+            await bob.Locator("[data-testid=happened]").WaitForAsync(new() { Timeout = Patience });
+            Assert.True(await bob.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"),
+                $"Bob's page is {await bob.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide on a 390-px screen");
             Assert.Equal(0, await alice.Locator("[data-testid=submitted]").CountAsync());
 
             // Refused: a value beyond the lever's maximum. The field is marked with the reason; nothing is submitted.

@@ -303,6 +303,24 @@ public sealed class ClassroomHubTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_students_view_tells_what_happened_to_their_country_and_not_to_others()
+    {
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b);
+        await teacher.InvokeAsync("Start", c.Code, c.Teacher);
+        await teacher.InvokeAsync<int>("Advance", c.Code, c.Teacher);
+        var japan = await b.InvokeAsync<StudentView>("GetView", c.Code, c.Jp.Token);
+        var china = await a.InvokeAsync<StudentView>("GetView", c.Code, c.Cn.Token);
+        // Japan's national stockpiles start on day 0 (the scenario's); China's licensing is China's news, not Japan's stockpiles.
+        Assert.Contains(japan.Happened, n => n.StartsWith("2026-01-01 · start jp-stockpile-dy:", StringComparison.Ordinal));
+        Assert.DoesNotContain(china.Happened, n => n.Contains("jp-stockpile", StringComparison.Ordinal));
+        Assert.Contains(china.Happened, n => n.Contains("start cn-", StringComparison.Ordinal));
+        Assert.True(japan.Happened.Count <= 12);
+    }
+
+    [Fact]
     public async Task Bots_are_capped_at_the_playable_countries_and_a_fill_past_the_cap_adds_none()
     {
         await using var teacher = await Connect();

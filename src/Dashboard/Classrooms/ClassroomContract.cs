@@ -47,6 +47,10 @@ public sealed record StudentView(SeatInfo Seat, ClassroomState Classroom, Countr
 {
     /// <summary>The policies the seat may still add in this class (its share of the session's: docs/CLASSROOM.md).</summary>
     public int PoliciesLeft { get; init; }
+    /// <summary>What the world's events said of the seat's country, latest first ("date · event"): its stockpiles' releases and
+    /// refills, controls and tariffs that name it starting and ending, its capacity coming online, its producers'
+    /// expansions (at most 12).</summary>
+    public IReadOnlyList<string> Happened { get; init; } = [];
 }
 
 /// <summary>Broadcast to the classroom's group when something happened (decisions applied, an event injected).</summary>

@@ -148,7 +148,52 @@ public sealed class ClassroomHost : IAsyncDisposable
         var headline = country is { } c ? await HeadlineAsync(c, log) : null;
         var news = log.Where(d => d.By == "instructor" || d.Country == country).TakeLast(12)
             .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").Reverse().ToList();
-        return new StudentView(seatInfo, State(), headline, levers, submitted, news) { PoliciesLeft = policiesLeft };
+        var happened = country is { } k ? await HappenedAsync(k) : [];
+        return new StudentView(seatInfo, State(), headline, levers, submitted, news) { PoliciesLeft = policiesLeft, Happened = happened };
+    }
+
+    /// <summary>
+    /// The world's events about a country, latest first, at most 12: a student sees what their decisions and others' did to it
+    /// (its stockpile released and emptied, a ban on it starting, its new capacity online), not only what was decided (a review
+    /// found the news repeating a student's own orders while their stockpile had been released and emptied). Made once per
+    /// frames array and country, as the headline is.
+    /// </summary>
+    async Task<IReadOnlyList<string>> HappenedAsync(string country)
+    {
+        var frames = await FramesAsync();
+        lock (_happened)
+            if (_happened.TryGetValue(country, out var h) && ReferenceEquals(h.Frames, frames)) return h.Items;
+        var policies = (await Session.Grain.GetPoliciesAsync()).Value;
+        var about = policies.Where(p => Concerns(p, country)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var items = new List<string>();
+        for (int t = frames.Count - 1; t >= 0 && items.Count < 12; t--)
+            foreach (var e in frames[t].Events.Reverse())
+                if (items.Count < 12 && IsAbout(e, country, about)) items.Add($"{frames[t].Date:yyyy-MM-dd} · {e}");
+        lock (_happened) _happened[country] = (frames, items);
+        return items;
+    }
+
+    readonly Dictionary<string, (IReadOnlyList<Frame> Frames, IReadOnlyList<string> Items)> _happened = new(StringComparer.Ordinal);
+
+    bool Concerns(PolicySpec p, string country) => p switch
+    {
+        ExportControl e => e.Exporter == country || e.Destinations.Contains(country),
+        Tariff t => t.Importer == country || t.Origins.Contains(country),
+        Stockpile s => s.Country == country,
+        CapacityProject c => Room.Scenario.Producers.FirstOrDefault(x => x.Id == c.Producer)?.Country == country,
+        PriceFloor f => f.Club.Contains(country),
+        _ => false,
+    };
+
+    /// <summary>An event names its policy first ("start ID: …", "end ID: …", "online ID: …", or a stockpile's "ID released …");
+    /// a producer's expansion names its country ("expansion decided by ID (JP): …").</summary>
+    static bool IsAbout(string e, string country, HashSet<string> about)
+    {
+        if (e.StartsWith("expansion decided by ", StringComparison.Ordinal)) return e.Contains($" ({country}):", StringComparison.Ordinal);
+        var text = e.StartsWith("start ", StringComparison.Ordinal) || e.StartsWith("end ", StringComparison.Ordinal)
+            || e.StartsWith("online ", StringComparison.Ordinal) ? e[(e.IndexOf(' ') + 1)..] : e;
+        var end = text.IndexOfAny([':', ' ']);
+        return about.Contains(end < 0 ? text : text[..end]);
     }
 
     /// <summary>
