@@ -121,7 +121,7 @@ public sealed class Classroom
         RequireInstructor(caller, "add bots");
         if (!Playable.Contains(country)) throw new ClassroomError("country", $"\"{Shown(country)}\" is not playable");
         if (!BotStrategies.All.Contains(strategy)) throw new ClassroomError("strategy", $"\"{Shown(strategy)}\" is not one of {string.Join(", ", BotStrategies.All)}");
-        if (Bots >= Playable.Count)
+        if (Bots >= MaxBots)
             throw new ClassroomError("code", $"classroom {Code} has {Bots} bots, as many as it has playable countries, the most it may have");
         var number = ++_seatCounter;
         var seat = new Seat { Id = $"s{number}", Name = $"{strategy} bot {number}", Country = country, Token = token, Human = false, Bot = strategy };
@@ -137,6 +137,8 @@ public sealed class Classroom
     {
         get { lock (_seats) return _seats.Count(s => !s.Human); }
     }
+
+    public int MaxBots => Playable.Count;
 
     // Seat ids are never reused (a removed seat's id stays in the log): numbered by a counter, not by the seats left.
     int _seatCounter;

@@ -295,9 +295,9 @@ public sealed class ClassroomHost : IAsyncDisposable
         if (!BotStrategies.All.Contains(strategy ?? "")) throw new ClassroomError("strategy", $"\"{MarketSim.Model.Scenario.ErrorLimits.Short(strategy ?? "")}\" is not one of {string.Join(", ", BotStrategies.All)}");
         var empty = Room.EmptyCountries().ToList();
         // All or none: refused before a bot is added when they would take the class past one bot per playable country.
-        if (Room.Bots + empty.Count > Room.Playable.Count)
+        if (Room.Bots + empty.Count > Room.MaxBots)
             throw new ClassroomError("code", $"classroom {Room.Code} has {Room.Bots} bots and {empty.Count} countries nobody holds: filling them would pass " +
-                $"{Room.Playable.Count} bots, one per playable country, the most it may have; remove a bot first");
+                $"{Room.MaxBots} bots, one per playable country, the most it may have; remove a bot first");
         IReadOnlyList<SeatInfo> added = empty.Select(c => Info(Room.AddBot(caller, c, strategy!, Tokens.New()))).ToList();
         return added;
     });

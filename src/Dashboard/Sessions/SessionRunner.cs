@@ -146,7 +146,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
                 from = _tick;
                 // The clock's own chunk: a Pause (or a new RunTo) that came while it waited for the gate has the last word.
                 if (loop && !_playing) return 0;
-                if (loop) limit = Math.Min(limit ?? Horizon, _target ?? Horizon);
+                if (loop) limit = _target;
             }
             ticks = Math.Min(ticks, Math.Max(0, Math.Min(limit ?? Horizon, Horizon) - from));
             if (ticks <= 0) return 0;
@@ -211,12 +211,12 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
             var wake = _wake.Task;
             try
             {
-                int ticks, limit;
+                int ticks;
                 TimeSpan wait;
                 bool stopped = false;
                 lock (_sync)
                 {
-                    limit = _target ?? Horizon;
+                    var limit = _target ?? Horizon;
                     if (_playing && _tick >= limit) { _playing = false; _target = null; stopped = true; }
                     if (!_playing) { ticks = 0; wait = Timeout.InfiniteTimeSpan; }
                     else if (_target is not null) { ticks = Math.Min(Chunk, limit - _tick); wait = TimeSpan.Zero; }
@@ -241,7 +241,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
                 }
                 if (ticks > 0)
                 {
-                    var ran = await StepLockedAsync(ticks, limit, loop: true);
+                    var ran = await StepLockedAsync(ticks, loop: true);
                     lock (_sync) _ranSinceAnchor += ran;
                     continue;
                 }

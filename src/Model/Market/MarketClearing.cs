@@ -651,7 +651,7 @@ public static partial class MarketClearing
         {
             var askedOf = new double[asks.Count];
             var reserved = false;
-            for (int a = 0; a < asks.Count && !reserved; a++) reserved = asks[a].OnlyFor.Count > 0 && !asks[a].UrgentOnly;
+            for (int a = 0; a < asks.Count && !reserved; a++) reserved = Reserved(a);
             if (!reserved) return;
             // A holder's part nominates its quantity once, shared among the reserved offers it would take first: those open to
             // it and within the price band of its cheapest open offer (as Choose reads them in the first round; Open's licence
@@ -662,7 +662,7 @@ public static partial class MarketClearing
             {
                 var list = cands[b];
                 var any = false;
-                for (int i = 0; i < list.Count && !any; i++) any = asks[list[i].Ask].OnlyFor.Count > 0 && !asks[list[i].Ask].UrgentOnly;
+                for (int i = 0; i < list.Count && !any; i++) any = Reserved(list[i].Ask);
                 if (!any) continue;
                 var at = costAt[parts[b].Order];
                 var best = double.PositiveInfinity;
@@ -671,14 +671,14 @@ public static partial class MarketClearing
                 var edge = best * (1 + band) + Eps;
                 double weight = 0;
                 for (int i = 0; i < list.Count; i++)
-                    if (Nominable(b, i, at, edge)) weight += Math.Max(cap[list[i].Ask], flowOf[list[i].Ask]);
+                    if (Nominable(b, i, at, edge)) weight += Supply(list[i].Ask);
                 if (!(weight > 0)) continue;
                 for (int i = 0; i < list.Count; i++)
-                    if (Nominable(b, i, at, edge)) askedOf[list[i].Ask] += parts[b].Quantity * (Math.Max(cap[list[i].Ask], flowOf[list[i].Ask]) / weight);
+                    if (Nominable(b, i, at, edge)) askedOf[list[i].Ask] += parts[b].Quantity * (Supply(list[i].Ask) / weight);
             }
             for (int a = 0; a < asks.Count; a++)
             {
-                if (asks[a].OnlyFor.Count == 0 || asks[a].UrgentOnly || askedOf[a] >= Math.Max(cap[a], flowOf[a])) continue;
+                if (!Reserved(a) || askedOf[a] >= Supply(a)) continue;
                 var twin = -1;
                 for (int t = 0; t < asks.Count && twin < 0; t++)
                     if (asks[t].OnlyFor.Count == 0 && !asks[t].UrgentOnly && asks[t].SellerId == asks[a].SellerId && asks[t].Origin == asks[a].Origin) twin = t;
@@ -691,8 +691,11 @@ public static partial class MarketClearing
                 flowOf[a] = keepFlow;
             }
         }
-        bool Nominable(int b, int i, int at, double edge) =>
-            asks[cands[b][i].Ask].OnlyFor.Count > 0 && !asks[cands[b][i].Ask].UrgentOnly && perceived[at + i] <= edge && IsOpen(b, i, out _);
+        // A reserved offer (a contract's, or a stockpile's to its country); what it can supply now (stock or flow, the larger).
+        bool Reserved(int a) => asks[a].OnlyFor.Count > 0 && !asks[a].UrgentOnly;
+        double Supply(int a) => Math.Max(cap[a], flowOf[a]);
+        bool Nominable(int b, int i, int at, double edge) => Reserved(cands[b][i].Ask) && perceived[at + i] <= edge && IsOpen(b, i, out _);
+
         // The sellers a buyer asks this round: among open links within the price band of the cheapest perceived cost, those
         // reserved for its country (contracts, its own stockpile) first, then the rest; the order is spread in proportion to the
         // seller's capacity to supply × a weight falling linearly from 1 at the cheapest to 0 at the band's edge. Its capacity to
