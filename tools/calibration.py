@@ -29,10 +29,17 @@ def lead(d, commodity, frm=0, to=365, column="days"):
     return s / q if q else float("nan")
 def jp_loss(d, column="cumulative_loss"):
     return next(float(r[column]) for r in rows(d, "summary.csv") if r["country"] == "JP")
-def no_precaution(name):
+def variant(name, precaution=True, stockpiles=True):
     text = open(f"scenarios/{name}.yaml").read()
     assert "precaution_max_cover_days: 180" in text
-    return run(name + "-noprec", text.replace("precaution_max_cover_days: 180", "precaution_max_cover_days: 0"))
+    if not precaution: text = text.replace("precaution_max_cover_days: 180", "precaution_max_cover_days: 0")
+    if not stockpiles:  # Japan's three stockpile policies removed (one line each)
+        assert text.count("type: stockpile") == 3
+        text = "".join(l for l in text.splitlines(True) if "type: stockpile" not in l)
+        head, tail = text.split("\npolicies:", 1)
+        if "- {" not in tail: text = head + "\npolicies: []" + tail  # the baseline had only the stockpiles
+    return run(f"{name}-{'p' if precaution else 'noprec'}-{'s' if stockpiles else 'nostock'}", text)
+def no_precaution(name): return variant(name, precaution=False)
 b, c, k = run("baseline"), run("japan-cutoff-3m"), run("china-japan-2026")
 per, share = import_share(b)
 gdp = next(float(r["gdp"]) for r in rows(b, "summary.csv") if r["country"] == "JP")
@@ -63,6 +70,13 @@ print(f"| (the same over seeds 1–8) | | high-temp {min(ks):.2f}–{max(ks):.2f
       f"{sum(x > 4 for x in ks)} of 8 above 4 months |")
 print(f"| Japan's loss from a 3-month cut-off ≈ ¥660 bn ≈ 0.11% of GDP | Nomura Research Institute | direct {yen(loss)}, indirect {yen(indirect)}; "
       f"precaution off: direct {yen(loss_np)}, indirect {yen(indirect_np)} |")
+# The same cut-off without Japan's three stockpiles (each run less the baseline with the same edit): how much the national
+# stockpile decides the figure.
+for prec in (True, False):
+    cs, bs = variant("japan-cutoff-3m", prec, False), variant("baseline", prec, False)
+    d, i = jp_loss(cs) - jp_loss(bs), jp_loss(cs, "indirect_loss") - jp_loss(bs, "indirect_loss")
+    print(f"| (the same without Japan's stockpiles, precaution {'on' if prec else 'off'}) | | direct {yen(d)} (${d/1e6:,.1f} m), "
+          f"indirect {yen(i)}; together {yen(d + i)} |")
 
 # China-Japan 2026: the Dy oxide price at home (china segment) and abroad (world segment), and China's export rent.
 prices = {(int(r["tick"]), r["market"]): float(r["price"]) for r in rows(k, "prices.csv") if r["commodity"] == "dy_oxide"}

@@ -209,9 +209,9 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             await WaitForTick(59);
             await _page.Locator("[data-testid=price-commodity]").SelectOptionAsync("magnet_ht");
             const string line = "name => { const el = document.getElementById('price-chart'); const t = el && el.data ? el.data.find(t => t.name === name) : null; return t ? t.y : []; }";
-            await _page.WaitForFunctionAsync($"() => ({line})('paid in JP, duty incl.').filter(v => v != null).length >= 40");
-            var paid = await _page.EvaluateAsync<double?[]>(line, "paid in JP, duty incl.");
-            var world = await _page.EvaluateAsync<double?[]>(line, "world");
+            await _page.WaitForFunctionAsync($"() => ({line})('paid in Japan, duty incl.').filter(v => v != null).length >= 40");
+            var paid = await _page.EvaluateAsync<double?[]>(line, "paid in Japan, duty incl.");
+            var world = await _page.EvaluateAsync<double?[]>(line, "outside China"); // the legend names the segment "world" so
             Assert.All(paid.Take(10), v => Assert.Null(v)); // no tariff yet
             for (int i = 10; i < Math.Min(paid.Length, world.Length); i++)
                 if (paid[i] is { } p && world[i] is { } w) Assert.True(p >= 0.999 * w, $"day {i}: Japan paid {p:F0} a tonne, the price outside {w:F0}");

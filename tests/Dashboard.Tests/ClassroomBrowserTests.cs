@@ -391,6 +391,17 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             // The projector fills a 1440-px screen: its two columns span the page.
             var width = await screen.Locator(".screen-grid").EvaluateAsync<double>("e => e.getBoundingClientRect().width");
             Assert.True(width > 1300, $"the projector's grid is {width} px wide on a 1440-px screen");
+            // A 1280×720 projector shows every row of the scoreboard without scrolling once the class is under way (the last
+            // row, the country with the consequences, was below the screen: a review), and the price chart beside it.
+            await screen.SetViewportSizeAsync(1280, 720);
+            await screen.Locator("[data-testid=screen].running").WaitForAsync();
+            await screen.WaitForFunctionAsync("() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(el => " +
+                "Math.abs((el.querySelector('.main-svg')?.getBoundingClientRect().width ?? 0) - el.parentElement.getBoundingClientRect().width) < 2)");
+            var bottoms = await screen.Locator("[data-testid=score-row]").EvaluateAllAsync<double[]>("rows => rows.map(r => r.getBoundingClientRect().bottom)");
+            Assert.True(bottoms.Max() <= 720, $"the scoreboard's last row ends at {bottoms.Max():F0} px on a 720-px projector");
+            var chartBottom = await screen.Locator("[data-testid=screen-price-chart]").EvaluateAsync<double>("e => e.getBoundingClientRect().bottom");
+            Assert.True(chartBottom <= 720, $"the price chart ends at {chartBottom:F0} px on a 720-px projector");
+            await screen.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, "classroom-screen-1280x720.png") });
 
             // A student sees the last round's leading indicators beside the world nobody played.
             Assert.Equal(5, await bob.Locator("[data-testid=changed] [data-testid=changed-row]").CountAsync());

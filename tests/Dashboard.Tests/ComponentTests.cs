@@ -16,7 +16,7 @@ public sealed class ComponentTests : BunitContext
     static readonly SessionInfo Info = new("s1", "test session", "test", new DateOnly(2026, 1, 1), 365, "USD", 7,
         [new CountryInfo("CN", "China", 18e12), new CountryInfo("JP", "Japan", 4e12)],
         [new CommodityInfo("dy_oxide", "Dysprosium oxide", "t", 250000, 1e7), new CommodityInfo("ndpr_oxide", "NdPr oxide", "t", 55000, 2.2e6)],
-        ["china", "world"], null, null);
+        [new MarketInfo("china", "in China"), new MarketInfo("world", "outside China")], null, null);
 
     static Frame Frame(int tick, double jpDyUnmet = 0, double jpLoss = 0, double fiscal = 0, params string[] events) => new(
         tick, Info.StartDate.AddDays(tick),
@@ -232,7 +232,7 @@ public sealed class ComponentTests : BunitContext
         var cut = Render<PriceChart>(p => p.Add(x => x.Sources, [new ChartSource("", Series(Walled(0), Walled(1)), [tariff])]));
         var chart = cut.FindComponent<TimeSeriesChart>().Instance;
         Assert.Equal(6, chart.PointCount); // three lines over two days (Japan's without a value before the tariff: below)
-        Assert.Contains("paid in JP, duty incl.", chart.LineNames);
+        Assert.Contains("paid in Japan, duty incl.", chart.LineNames);
         var paid = Assert.Single(chart.Select(new ChartSource("", Series(Walled(1)), [tariff]), Walled(1)), p => p.Key == "paid|JP");
         Assert.Equal(300000, paid.Y!.Value, 6);
         Assert.Empty(chart.Select(new ChartSource("", Series(Walled(0)), [tariff]), Walled(0)).Where(p => p.Key.StartsWith("paid|")));

@@ -11,8 +11,19 @@ namespace MarketSim.Dashboard.Tests;
 /// <summary>The plain classes behind the pages: series bookkeeping, the form, the timeline export.</summary>
 public sealed class ModelOfViewTests
 {
-    static readonly SessionInfo Info = new("s", "t", "t", new DateOnly(2026, 1, 1), 10, "USD", 1, [], [], ["world"], null, null);
+    static readonly SessionInfo Info = new("s", "t", "t", new DateOnly(2026, 1, 1), 10, "USD", 1, [], [], [new MarketInfo("world", "world")], null, null);
     static Frame F(int tick) => new(tick, Info.StartDate.AddDays(tick), [], [], [], [], [], [], [], []);
+
+    [Fact]
+    public void A_price_segment_is_named_by_its_countries_not_its_id()
+    {
+        var world = ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+        var markets = DisplayNames.Markets(world);
+        Assert.Equal([("china", "in China"), ("world", "outside China")], markets.Select(m => (m.Id, m.Name)));
+        var one = DisplayNames.Markets(world with { Segments = [new SegmentSpec("all", [])] });
+        Assert.Equal("world", Assert.Single(one).Name);
+        Assert.Equal("nowhere", Info.MarketName("nowhere")); // an id the session does not know reads as itself
+    }
 
     [Fact]
     public void A_series_keeps_frames_in_tick_order_without_repeats_and_restarts_cleanly()

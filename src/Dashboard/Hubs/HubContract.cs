@@ -43,11 +43,13 @@ public sealed record PolicyChangeMessage(string SessionId, int EffectiveTick, st
 
 public sealed record CountryInfo(string Id, string Name, double Gdp);
 public sealed record CommodityInfo(string Id, string Name, string Unit, double ReferencePrice, double MaxPrice);
+/// <summary>A price segment: its id (as in prices.csv) and what a chart's legend calls it ("in China", "outside China").</summary>
+public sealed record MarketInfo(string Id, string Name);
 
 /// <summary>What a client needs to label a session's frames.</summary>
 public sealed record SessionInfo(
     string SessionId, string Title, string Scenario, DateOnly StartDate, int Days, string Currency, ulong Seed,
-    IReadOnlyList<CountryInfo> Countries, IReadOnlyList<CommodityInfo> Commodities, IReadOnlyList<string> Markets,
+    IReadOnlyList<CountryInfo> Countries, IReadOnlyList<CommodityInfo> Commodities, IReadOnlyList<MarketInfo> Markets,
     string? ForkedFrom, int? ForkTick);
 
 /// <summary>

@@ -1,4 +1,5 @@
 using MarketSim.Dashboard.Hubs;
+using MarketSim.Model.Scenario;
 
 namespace MarketSim.Dashboard.Live;
 
@@ -23,5 +24,22 @@ public static class DisplayNames
     {
         var name = info.CountryName(id);
         return name == id ? id : $"{name} ({id})";
+    }
+
+    /// <summary>A price segment as a legend names it: "in China" for one that lists its countries, "outside China" for the one
+    /// that takes the rest, "world" when there is only one (a review read the legend's "china" and "world" as ids, which they
+    /// are: the scenario's segment ids stay in prices.csv).</summary>
+    public static string MarketName(this SessionInfo info, string id) =>
+        info.Markets.FirstOrDefault(m => m.Id == id)?.Name is { Length: > 0 } name ? name : id;
+
+    public static IReadOnlyList<MarketInfo> Markets(ScenarioSpec world)
+    {
+        string Names(IEnumerable<string> ids) => string.Join(", ", ids.Select(id =>
+            world.Countries.FirstOrDefault(c => c.Id == id)?.Name is { Length: > 0 } n ? n : id));
+        var listed = world.Segments.SelectMany(s => s.Countries).Distinct().ToList();
+        return world.Segments.Select(s => new MarketInfo(s.Id,
+            world.Segments.Count == 1 ? "world"
+            : s.Countries.Count > 0 ? "in " + Names(s.Countries)
+            : "outside " + Names(listed))).ToList();
     }
 }

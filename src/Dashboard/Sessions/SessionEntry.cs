@@ -1,4 +1,5 @@
 using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Live;
 using MarketSim.Grains;
 using MarketSim.Grains.Interfaces;
 using MarketSim.Model.Scenario;
@@ -27,5 +28,5 @@ public sealed class SessionEntry
         Scenario.Countries.Select(c => new CountryInfo(c.Id, string.IsNullOrEmpty(c.Name) ? c.Id : c.Name, c.Gdp)).ToList(),
         Scenario.Commodities.Select(c => new CommodityInfo(c.Id, string.IsNullOrEmpty(c.Name) ? c.Id : c.Name, c.Unit, c.ReferencePrice,
             c.ReferencePrice * c.MaxPriceFactor)).ToList(),
-        Scenario.Segments.Select(s => s.Id).ToList(), ForkedFrom, ForkTick);
+        DisplayNames.Markets(Scenario), ForkedFrom, ForkTick);
 }
