@@ -198,7 +198,8 @@ public static class Procurement
     /// stock plus what arrives within L_f to L_f + 1 days of use: max(0, use·(L_f + 1) − I − P(arriving by t + L_f)). In a
     /// steady state (cover D ≥ 1 day on hand, a day's use arriving every day) it is 0. Without it a firm whose whole order
     /// was in a ship 45 days out bought nothing while its country's stockpile had stock on offer: in japan-cutoff-3m with
-    /// precaution off, a ban lifted on day 75 cost Japan $5.05 bn and one lifted on day 90 $2.88 bn (a probe, Dec 2026).
+    /// precaution off, a ban lifted on day 75 cost Japan more than one lifted on day 90 (a probe of a build before Dec 2026;
+    /// docs/MODEL.md, Expediting, has the current figures).
     /// </summary>
     static double UrgentOrder(ScenarioSpec world, FirmState s, string country, string commodity, double dailyUse, double leadTime,
         double onHand, int tick, out int fastDays)
@@ -229,7 +230,8 @@ public static class Procurement
     /// size against a day's use of the input (<paramref name="recipe"/>[k]·θₖ·<paramref name="rate"/>), all the way from a
     /// day's use up: a sliver says little of what its stock is worth (the tariff it faces moves alike). Before Dec 2026 a Dy
     /// stockpile of 10⁻⁹ t that sold once at ≈4× set Japan's magnet maker's input price and it cut output 13% the next day
-    /// (japan-cutoff-3m, precaution off, no stockpile: $444 m became $332 m).
+    /// (japan-cutoff-3m, precaution off, no stockpile; a build before Dec 2026: docs/MODEL.md, *The price a firm values its
+    /// inputs at*, has the current figure).
     /// </summary>
     [ThreadStatic] static Shipment[]? _shipments;
 
