@@ -22,9 +22,11 @@ JP_FIRMS_2026 = "firms: [{id: a, share: 0.25, cover_days: 180}, {id: b, share: 0
 # Firms' behaviour, one set for every shipped scenario (the 2010 backcast is where it is checked: tools/backcast.py).
 # Thrift lag: Sprecher et al. 2017 report substitution of ≈10% of demand per year in 2010–12. In the first-order lag the speed is
 # (1 − θ*)/lag; at the 2011 Dy price (≈20× the reference) θ* = max(0.5, 20^−0.15) = 0.64, so lag = 0.36/0.10 years ≈ 1,320 days.
+# Derived from Dy at 20×, not fitted to the car makers' response: their thrift reads the magnet price, which never reaches 20×,
+# and in the backcast (Dy ≈3.9× at its peak) thrift is slight (≈0.1% over 2010–12), missing Sprecher's ≈10% a year.
 LAG_DAYS = round(0.36 / 0.10 * 365 / 10) * 10
-BEHAVIOUR = f"""  lag_days: {LAG_DAYS}       # Sprecher et al. 2017: substitution ≈10% of demand per year in 2010–12; speed (1 − θ*)/lag with θ* = 0.64 at the 2011 Dy price (20× the reference, ε = 0.15) → lag ≈ 3.6 years
-  floor: 0.5           # Heim & Vander Wal 2023; IEEE 2017: grain-boundary diffusion needs ½–⅓ as much Dy/Tb → intensity floor 0.5
+BEHAVIOUR = f"""  lag_days: {LAG_DAYS}       # Sprecher et al. 2017: substitution ≈10% of demand per year in 2010–12; speed (1 − θ*)/lag with θ* = 0.64 at the 2011 Dy price (20× the reference, ε = 0.15) → lag ≈ 3.6 years. Derived from Dy at 20×, not fitted to car makers, whose thrift reads the magnet price (never 20×); the backcast's thrift is ≈0.1% over 2010–12, not ≈10% a year
+  floor: 0.5           # sourced for Dy/Tb per tonne of magnet: grain-boundary diffusion needs ½–⅓ as much Dy/Tb (Heim & Vander Wal 2023; IEEE 2017) → intensity floor 0.5; for every other input it applies to (magnets per car or machine, gallium, germanium) ASSUMPTION
   lead_time_learning: 0.1  # ASSUMPTION: firms move 10% of the way to each observed lead time
   persistence: 0.8     # ASSUMPTION: 80% of a redesign is not undone when prices fall (Sprecher et al. 2017; METI: Japan's demand fell in 2012 and did not come back)
 buyers:
@@ -56,7 +58,7 @@ demand:
   elasticity: 0.15     # ASSUMPTION: no published elasticity of rare-earth demand ("very inelastic"); the batch runner shows the sensitivity
 {BEHAVIOUR}transport:
   domestic_days: 14    # ASSUMPTION: order-to-delivery inside one country
-  international_days: 45  # the whole procurement lead time: NdFeB magnets usually 1–2 months → 45 days (China–Japan freight takes days)
+  international_days: 45  # the whole procurement lead time: NdFeB magnets usually 1–2 months (a Tokyo magnetic-device maker, news Jan 2026) → 45 days; sea freight alone China–Japan takes days (ASSUMPTION: no source cited)
 segments:              # China's domestic market can split from the rest of the world when controls cut the link
   - id: china
     countries: [CN]
@@ -127,7 +129,7 @@ commodities:
     prod("cn-magnet-ht", "CN", "magnets", "magnet_ht", 35000, 30000, ht, extra=thr, comment="ASSUMPTION split of China's 94%")
     prod("cn-magnet-std", "CN", "magnets", "magnet_std", 162350, 25000, std)
     prod("jp-magnet-ht", "JP", "magnets", "magnet_ht", 8000, 30000, ht, extra=thr + ", input_cover_days: 30",
-         comment="Japan's magnet REE use 29% × 18,835 t = 5,462 t/yr (demand 18,835 t; magnets ≈29% of volume); split ht/std ASSUMPTION")
+         comment="Japan's magnet REE use 29% × 18,835 t = 5,462 t/yr (Japan's demand 18,835 t in 2024, Japan New Metals Assoc.; 29% is magnets' world share of rare-earth use by volume, Roskill 2021, applied to Japan: ASSUMPTION); split ht/std ASSUMPTION")
     prod("jp-magnet-std", "JP", "magnets", "magnet_std", 7547, 25000, std, extra="input_cover_days: 30")
     prod("de-magnet-ht", "DE", "magnets", "magnet_ht", 1000, 32000, ht, extra=thr, comment="EU magnet makers (ASSUMPTION)")
     a("  # Gallium and germanium: ASSUMPTION (no published figure used): China ≈98% of primary gallium, ≈70% of germanium.")
@@ -150,7 +152,7 @@ commodities:
         if comment: a(f"  # {comment}")
         a(s)
     man("jp-auto", "JP", "automotive", 62.8e12/JPY_PER_USD/1e6, {"magnet_ht": 4000}, jp_firms,
-        comment="Japan autos ¥62.8 tn shipments (JAMA 2022); ht magnets ≈8 M vehicles × 0.5 kg (EV 1–2 kg, hybrid 0.4 kg: Adamas; fleet mix ASSUMPTION); firm cover: see JP_FIRMS in tools/make_scenarios.py (2–3 weeks of magnets, as Indian automakers held in 2025)")
+        comment="Japan autos ¥62.8 tn shipments (JAMA 2022); ht magnets 4,000 t/yr ≈ 8 M vehicles (ASSUMPTION: no vehicle count sourced) × 0.5 kg (EV 1–2 kg, hybrid 0.4 kg: Adamas; fleet mix ASSUMPTION); firm cover: see JP_FIRMS in tools/make_scenarios.py (2–3 weeks of magnets, as Indian automakers held in 2025)")
     man("jp-electronics", "JP", "electronics", 0.4*40e12/JPY_PER_USD/1e6, {"magnet_std": 10000, "gallium": 80, "germanium": 10}, jp_firms,
         comment="Japanese electronics ≈¥40 tn global production (JEITA), 40% made in Japan (ASSUMPTION)")
     man("jp-machinery", "JP", "machinery", 200000, {"magnet_ht": 3000}, jp_firms, comment="machinery & robots (exposed sectors named in a UBS report, Jan 2026); size ASSUMPTION")
@@ -171,7 +173,8 @@ commodities:
     return "\n".join(L) + "\n"
 
 JP_STOCKPILE = """  # Japan's national stockpile: JOGMEC target 60 days of consumption, 42 national + 18 private; the 42 national days
-  # are held here for NdPr, Dy and Tb, sized on Japan's magnet makers' daily use; released when Japan's unmet share exceeds 1%%.
+  # are held here for NdPr, Dy and Tb, sized on Japan's magnet makers' daily use; released when Japan's unmet share exceeds 1%%
+  # (ASSUMPTION). The target goes up to 180 days for high-risk items (Japan's resource strategy 2020), so 42 is the low end.
   # Holding costs 2%% a year of the stock's reference value (carrying_cost default, ASSUMPTION: cost of funds ≈1.5%% plus storage).
   - {id: jp-stockpile-dy, type: stockpile, country: JP, commodity: dy_oxide, start: 0, size: %(dy)s, max_release_per_day: %(dyr)s}
   - {id: jp-stockpile-tb, type: stockpile, country: JP, commodity: tb_oxide, start: 0, size: %(tb)s, max_release_per_day: %(tbr)s}
@@ -210,7 +213,7 @@ name: china-japan-2026
 description: April 2025 licensing for medium and heavy rare earths to every destination, plus the 6 Jan 2026 dual-use ban on Japanese military end use with the re-export clause and tighter licensing to Japan.
 """, jp_stockpile() + """  # April 2025, Announcement No. 18: Dy, Tb (and Sm, Gd, Lu, Sc, Y, not modelled) in oxide, metal and magnet form need a
   # licence for every export to every destination. Processing 20–45 working days ≈ 28–63 calendar days (Reuters Oct 2025).
-  # Approval ≈60% by late June 2025 (CLEPA/Reuters).
+  # Approval ≈60% by late June 2025 (CLEPA/Reuters); ASSUMPTION that this late-June 2025 rate holds through 2026.
   - {id: cn-licensing-2025, type: export_control, exporter: CN, commodities: [dy_oxide, tb_oxide, magnet_ht], mode: license, approval_rate: 0.6, delay_min_days: 28, delay_max_days: 63, start: 0}
   # 6 Jan 2026, Announcement No. 1: all dual-use items banned to Japanese military end use, with the re-export clause.
   # "Any organisation or individual in any country that transfers PRC-origin dual-use items to Japan" (news, Jan 2026): read as
@@ -233,7 +236,7 @@ name: china-extraterritorial
 description: The April 2025 licensing regime plus the suspended October 2025 rule that reaches foreign goods with 0.1% or more Chinese-origin value, as if it came back on 10 Nov 2026.
 """, jp_stockpile() + """  # April 2025, Announcement No. 18: Dy, Tb (and Sm, Gd, Lu, Sc, Y, not modelled) in oxide, metal and magnet form need a licence
   # for every export to every destination; processing 20–45 working days ≈ 28–63 calendar days (Reuters Oct 2025); approval ≈60%
-  # by late June 2025 (CLEPA; Reuters).
+  # by late June 2025 (CLEPA; Reuters); ASSUMPTION that this late-June 2025 rate holds from Nov 2026.
   - {id: cn-licensing-2025, type: export_control, exporter: CN, commodities: [dy_oxide, tb_oxide, magnet_ht], mode: license, approval_rate: 0.6, delay_min_days: 28, delay_max_days: 63, start: 0}
   # October 2025, Announcement 61: the same licence for goods made abroad that contain 0.1% or more Chinese-origin value, sold
   # from any country to any other (Ho, Er, Tm, Eu, Yb and equipment, also added, are not modelled). Same approval and delays:
@@ -248,7 +251,8 @@ print("written")
 # japan-2010.yaml: the 2010 backcast (issue 9 item 8). Its own world, sized on 2010 statistics; the three scenarios above
 # are untouched. Every number names its public source or says ASSUMPTION. Calibration targets (not inputs), printed by
 # tools/backcast.py: Japan's import share from China 82% (2010) → 68% (2011) → 60% (2014) (Ministry of Finance trade
-# statistics via Sprecher et al. 2017); Japan's demand −31% in 2012 vs 2010 (Sprecher et al. 2017; METI); the Dy oxide
+# statistics via Sprecher et al. 2017); Japan's demand fell 31% in 2012 (Sprecher et al. 2017; METI; the source names no base
+# year: the backcast compares 2012 with 2010, ASSUMPTION); the Dy oxide
 # spike ≈$118/kg (2008) → ≈$2,300/kg (Oct 2011), 19–26×, and $1,400/kg at year-end 2011 (Lynas data via mining.com; USGS
 # MCS 2016).
 # ----------------------------------------------------------------------------------------------------------------------
@@ -403,7 +407,7 @@ def write_2010():
     header = """# Japan 2010: the backcast of the 2010 episode over five years (2010–2014). Generated by tools/make_scenarios.py: edit there.
 # China's halt of rare-earth shipments to Japan (21 Sep – 20 Nov 2010) and its export quotas (H2 2010 cut by 72%, quotas to 2014).
 # Targets (results, not inputs; python3 tools/backcast.py): Japan's import share from China 82% (2010) → 68% (2011) → 60% (2014);
-# Japan's demand −31% in 2012; the Dy oxide spike of 19–26× and its fall (Ministry of Finance trade statistics and METI via
+# Japan's demand fell 31% in 2012 (no base year given; compared with 2010); the Dy oxide spike of 19–26× and its fall (Ministry of Finance trade statistics and METI via
 # Sprecher et al. 2017; Lynas data via mining.com; USGS MCS 2016).
 name: japan-2010
 description: The world of 2010 to 2014 - China's two-month halt of rare-earth shipments to Japan (Sep-Nov 2010) and its export quotas until the WTO ruling; buyers learn supplier risk, qualify new suppliers, hold precautionary stock; thrift persists; non-China capacity answers prices.
