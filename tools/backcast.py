@@ -63,7 +63,7 @@ def table(r):
     print(f"| … 68% in 2011 | {src} | {sh(2011)} |")
     print(f"| … 60% in 2014 | {src} | {sh(2014)} |")
     print(f"| (not a target) 2012, 2013 | | {s[2012]:.1%}, {s[2013]:.1%} |")
-    print(f"| Japan's demand −31% in 2012 vs 2010 | METI; Sprecher et al. 2017 | required oxides {need[2012]/need[2010]-1:+.1%} ({need[2010]:,.0f} → {need[2012]:,.0f} t); purchases {bought[2012]/bought[2010]-1:+.1%} ({bought[2010]:,.0f} → {bought[2012]:,.0f} t) |")
+    print(f"| Japan's demand fell 31% in 2012 (no base year given; compared with 2010) | METI; Sprecher et al. 2017 | required oxides {need[2012]/need[2010]-1:+.1%} ({need[2010]:,.0f} → {need[2012]:,.0f} t); purchases {bought[2012]/bought[2010]-1:+.1%} ({bought[2010]:,.0f} → {bought[2012]:,.0f} t) |")
     print(f"| (not a target) Japan's required oxides by year, t | | " + ", ".join(f"{y}: {need[y]:,.0f}" for y in sorted(need)) + " |")
     print(f"| Dy oxide spike 19–26× the 2008 level ($118/kg → ≈$2,300/kg, Oct 2011) | Lynas data via mining.com; USGS MCS 2016 | world segment peak {r['peak']:.1f}× (${r['peak_usd']:,.0f}/kg on {r['peak_date']}); China segment peak {r['peak_cn']:.1f}× |")
     print(f"| Dy oxide at year-end 2011 ≈$1,400/kg (≈12×) | USGS MCS 2016 | world ${r['ye'][2011]/1000:,.0f}/kg ({r['ye'][2011]/DY_2008:.1f}×); China ${r['ye_cn2011']/1000:,.0f}/kg |")
