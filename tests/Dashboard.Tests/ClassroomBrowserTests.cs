@@ -317,6 +317,8 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             // What happened to Japan is on Bob's phone, and an event's long list of commodities wraps inside the 390 px (it
             // made the page 831 px wide).
             await bob.Locator("[data-testid=happened]").WaitForAsync(new() { Timeout = Patience });
+            // …in the scenario's names: no commodity or country ids (a review read "dy_oxide+tb_oxide+magnet_ht to JP" there).
+            Assert.DoesNotMatch(@"_oxide|magnet_ht| JP\b| CN\b", await bob.Locator("[data-testid=happened]").InnerTextAsync());
             Assert.True(await bob.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"),
                 $"Bob's page is {await bob.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide on a 390-px screen");
             Assert.Equal(0, await alice.Locator("[data-testid=submitted]").CountAsync());

@@ -314,9 +314,9 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var japan = await b.InvokeAsync<StudentView>("GetView", c.Code, c.Jp.Token);
         var china = await a.InvokeAsync<StudentView>("GetView", c.Code, c.Cn.Token);
         // Japan's national stockpiles start on day 0 (the scenario's); China's licensing is China's news, not Japan's stockpiles.
-        Assert.Contains(japan.Happened, n => n.StartsWith("2026-01-01 · start jp-stockpile-dy:", StringComparison.Ordinal));
-        Assert.DoesNotContain(china.Happened, n => n.Contains("jp-stockpile", StringComparison.Ordinal));
-        Assert.Contains(china.Happened, n => n.Contains("start cn-", StringComparison.Ordinal));
+        Assert.Contains(japan.Happened, n => n == "2026-01-01 · Starts: Japan stockpile of Dysprosium oxide");
+        Assert.DoesNotContain(china.Happened, n => n.Contains("Japan stockpile", StringComparison.Ordinal));
+        Assert.Contains(china.Happened, n => n.Contains("Starts: China export", StringComparison.Ordinal));
         Assert.True(japan.Happened.Count <= 12);
     }
 

@@ -26,6 +26,19 @@ public sealed class ModelOfViewTests
     }
 
     [Fact]
+    public void A_student_reads_events_in_the_scenarios_names_not_its_ids()
+    {
+        var world = ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+        Assert.Equal("Starts: China export license on Dysprosium oxide, Terbium oxide, NdFeB magnet (high-temperature, Dy/Tb-bearing) to Japan (civil use)",
+            MarketSim.Dashboard.Classrooms.PlainWords.Of("start cn-licensing-jp-tight: CN export license on dy_oxide+tb_oxide+magnet_ht to JP (civil use)", world));
+        // A firm keeps its id (the scenario names none); its country and the commodity read as names.
+        Assert.Equal("expansion decided by au-sep-hree (Australia): +0.233 Dysprosium oxide a day of capacity from 2028-07-20",
+            MarketSim.Dashboard.Classrooms.PlainWords.Of("expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-07-20", world));
+        // Text that only looks like an opening stays as it is.
+        Assert.Equal("end of the world", MarketSim.Dashboard.Classrooms.PlainWords.Of("end of the world", world));
+    }
+
+    [Fact]
     public void A_series_keeps_frames_in_tick_order_without_repeats_and_restarts_cleanly()
     {
         var s = new SessionSeries(Info);

@@ -147,7 +147,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         finally { _gate.Release(); }
         var headline = country is { } c ? await HeadlineAsync(c, log) : null;
         var news = log.Where(d => d.By == "instructor" || d.Country == country).TakeLast(12)
-            .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {d.Description}").Reverse().ToList();
+            .Select(d => $"{Room.Scenario.DateOf(d.Tick):yyyy-MM-dd} · {PlainWords.Of(d.Description, Room.Scenario)}").Reverse().ToList();
         var happened = country is { } k ? await HappenedAsync(k) : [];
         return new StudentView(seatInfo, State(), headline, levers, submitted, news) { PoliciesLeft = policiesLeft, Happened = happened };
     }
@@ -168,7 +168,7 @@ public sealed class ClassroomHost : IAsyncDisposable
         var items = new List<string>();
         for (int t = frames.Count - 1; t >= 0 && items.Count < 12; t--)
             foreach (var e in frames[t].Events.Reverse())
-                if (items.Count < 12 && IsAbout(e, country, about)) items.Add($"{frames[t].Date:yyyy-MM-dd} · {e}");
+                if (items.Count < 12 && IsAbout(e, country, about)) items.Add($"{frames[t].Date:yyyy-MM-dd} · {PlainWords.Of(e, Room.Scenario)}");
         lock (_happened) _happened[country] = (frames, items);
         return items;
     }

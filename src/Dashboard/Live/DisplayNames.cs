@@ -19,6 +19,10 @@ public static class DisplayNames
     public static string CommodityUnit(this SessionInfo info, string? id) =>
         info.Commodities.FirstOrDefault(c => c.Id == id)?.Unit is { Length: > 0 } unit ? unit : "unit";
 
+    /// <summary>A name up to its parenthesis ("Australia" for "Australia (Lynas incl. Malaysia plant)"): where a line has no room
+    /// for the scenario's note (the projector's rows, a student's news).</summary>
+    public static string Short(string name) => name.IndexOf(" (", StringComparison.Ordinal) is > 0 and var at ? name[..at] : name;
+
     /// <summary>"Japan (JP)": a name with the id a user types in forms; the id alone when they are the same.</summary>
     public static string CountryWithId(this SessionInfo info, string id)
     {
