@@ -30,6 +30,25 @@ public class ComparativeStaticsTests
         Assert.True(after >= before * (1 - 1e-4), $"Japan's value added {after:N0} with twice the Australian NdPr, {before:N0} without");
     }
 
+    [Fact]
+    public void A_larger_stockpile_released_after_a_ban_does_not_raise_the_price_of_what_it_sells()
+    {
+        // Japan's Dy stockpile still sells to Japan's firms at the separated world price (5× reference) when the ban ends; until
+        // Dec 2026 those sales weighed in the price arbitrage pulls the rejoined markets to, and China's Dy rose from 204k to
+        // 412k $/t by day 114 (302k over days 90–364 against 235k with the stockpiles halved: a larger release, a dearer price).
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
+        var half = shipped with
+        {
+            Policies = shipped.Policies.Select(p => p is Stockpile s
+                ? s with { Size = s.Size / 2, Initial = s.Initial / 2, MaxReleasePerDay = s.MaxReleasePerDay / 2 } : p).ToList(),
+        };
+        double ChinaDy(ScenarioSpec s) => new ReferenceRunner(s, s.Seed).Run(s.Days).Skip(90)
+            .Average(f => f.Prices.Single(p => p.Commodity == "dy_oxide" && p.Market == "china").Price);
+        var large = ChinaDy(shipped);
+        var small = ChinaDy(half);
+        Assert.True(large <= small, $"China's Dy over days 90–364: {large:N0} with the shipped stockpiles, {small:N0} with half");
+    }
+
     static double JapanValueAdded(ScenarioSpec spec) =>
         new ReferenceRunner(spec, spec.Seed).Run(spec.Days).Last().ValueAdded.Where(v => v.Country == "JP").Sum(v => v.Cumulative);
 

@@ -1042,6 +1042,10 @@ public static partial class MarketClearing
         // entry gave): written into the maps once after the fills, not looked up by name per fill.
         var fillDemand = new double[world.Segments.Count];
         var fillSupply = new double[world.Segments.Count];
+        // Today's trade at each segment's price, a state's stockpile sales to its own firms left out: what arbitrage pulls a
+        // pooled group's prices to (below).
+        var tradeAt = new double[world.Segments.Count];
+        var stockpileIds = inForce.OfType<Stockpile>().Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
         var chain = new int[8];
         // Each candidate list's indices in ask order (each ask is one candidate of a list), worked out once per list.
         var askOrderOf = new PerCandidateList<AskOrder>(() => new AskOrder(), (x, list) => x.Fill(list));
@@ -1097,7 +1101,6 @@ public static partial class MarketClearing
         // Chinese magnets by every other country lowered what makers outside China got.
         (Dictionary<string, double> Inside, double[] Least) WallPrices()
         {
-            var stockpileIds = inForce.OfType<Stockpile>().Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
             // Summed in part order (sorted by buyer), so the same whatever order agents ran in.
             var taxed = new Dictionary<string, (double Q, double Value)>(StringComparer.Ordinal);
             for (int b = 0; b < partCount; b++)
@@ -1180,6 +1183,7 @@ public static partial class MarketClearing
                 // A sale counts as demand in the segment whose price it was at (under a licence, up to its order's want); one
                 // across a control carries its supply there too.
                 fillDemand[cand.PriceSegment] += UnderLicence(cand) ? q * licensedCounts[o] : q; // q × 1 = q: the same bits
+                if (!stockpileIds.Contains(asks[a].SellerId)) tradeAt[cand.PriceSegment] += q;
                 sold[a] += q;
                 if (cand.PriceSegment != segIndexOfAsk[a])
                 {
@@ -1415,10 +1419,14 @@ public static partial class MarketClearing
                 costN += costWeight.GetValueOrDefault(seg);
                 d += sd;
                 sup += ss;
-                // The price arbitrage pulls the group to weights each segment by today's trade, not its window's: a window
-                // still holding the unmet demand of a separation just ended would pull the one price towards the dear side
-                // (after japan-cutoff-3m without Japan's Dy stockpile China's Dy rose from 0.69× to 1.39× on the same quantities).
-                var volume = demand.GetValueOrDefault(seg) + supply.GetValueOrDefault(seg);
+                // The price arbitrage pulls the group to is the mean price of today's trades in it: each segment's price weighted
+                // by what sold at it today, not by its window's demand and supply: a window still holding the unmet demand of a
+                // separation just ended pulled the one price towards the dear side (after japan-cutoff-3m without Japan's Dy
+                // stockpile China's Dy rose from 0.69× to 1.39× on the same quantities). Unmet demand weighs nothing here (it
+                // moves the group's price through D − S), and neither do a state's stockpile sales to its own firms: until
+                // Dec 2026 both did, and after japan-cutoff-3m's ban Japan's stockpile, still selling to Japan's firms at the
+                // separated world price (5×), pulled China's Dy from 204k to 412k $/t in 24 days, more with a larger stockpile.
+                var volume = tradeAt[SegmentIndex(seg)];
                 weighted += state.Prices[seg] * volume;
                 weight += volume;
                 plain += state.Prices[seg];
