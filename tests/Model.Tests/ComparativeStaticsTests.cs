@@ -70,6 +70,27 @@ public class ComparativeStaticsTests
         Assert.InRange(careful / heedless, 0.95, 1.05);
     }
 
+    [Fact]
+    public void A_licence_that_approves_everything_at_once_is_no_control()
+    {
+        // Approval 1 and no delay stops nothing: until Dec 2026 it still split China's Dy market from the world's (world Dy
+        // 249,917 against 246,906 $/t without it, a probe) and booked China an export rent.
+        var w = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var free = new ExportControl
+        {
+            Id = "cn-free-licence", Start = 0, Exporter = "CN", Commodities = ["dy_oxide", "tb_oxide", "magnet_ht"],
+            Mode = ControlMode.License, ApprovalRate = 1, DelayMinDays = 0, DelayMaxDays = 0,
+        };
+        var last = new ReferenceRunner(w with { Policies = [.. w.Policies, free] }, w.Seed).Run(w.Days).ToList();
+        var none = new ReferenceRunner(w, w.Seed).Run(w.Days).Last();
+        foreach (var p in none.Prices.Where(p => p.Commodity is "dy_oxide" or "tb_oxide" or "magnet_ht"))
+        {
+            var with = last[^1].Prices.Single(x => x.Market == p.Market && x.Commodity == p.Commodity).Price;
+            Assert.InRange(with / p.Price, 0.995, 1.005);
+        }
+        Assert.Empty(last.SelectMany(f => f.Rents).Where(r => r.Rent != 0));
+    }
+
     static double JapanValueAdded(ScenarioSpec spec) =>
         new ReferenceRunner(spec, spec.Seed).Run(spec.Days).Last().ValueAdded.Where(v => v.Country == "JP").Sum(v => v.Cumulative);
 
