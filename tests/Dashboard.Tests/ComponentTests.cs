@@ -220,6 +220,25 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void A_country_has_the_same_colour_whichever_countries_a_chart_shows()
+    {
+        // The session page shows every country with a loss, the compare page only some: Japan's line kept its colour by first
+        // appearance and changed between the two (a review).
+        static Frame Two(int tick) => Frame(tick) with
+        {
+            Losses = [new LossRow("CN", "automotive", 1, tick + 1, (tick + 1) / 18e12), new LossRow("JP", "automotive", 2, 2 * (tick + 1), 2 * (tick + 1) / 4e12)],
+        };
+        string JapanColour(IReadOnlyCollection<string>? countries)
+        {
+            var cut = Render<LossChart>(p => p.Add(x => x.Sources, [new ChartSource("", Series(Two(0), Two(1)), [])]).Add(x => x.Countries, countries));
+            return cut.FindComponent<TimeSeriesChart>().Instance.LineColours["Japan"];
+        }
+        var all = JapanColour(null);
+        Assert.Equal(all, JapanColour(["JP"]));
+        Assert.NotEqual("", all);
+    }
+
+    [Fact]
     public void Where_a_tariff_is_in_force_the_price_chart_shows_what_its_importer_paid_duty_included()
     {
         // Japan bought 1 t of Chinese Dy at 250,000 plus 50,000 of duty and 1 t at home at 300,000 (the price inside its wall):
