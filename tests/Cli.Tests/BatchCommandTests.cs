@@ -215,6 +215,13 @@ public class BatchCommandTests(QuickSweep sweep) : IClassFixture<QuickSweep>
         Assert.True(csvReport.ExitCode == 0, csvReport.All);
         static string Table(string html) => html[html.IndexOf("<table>", StringComparison.Ordinal)..html.IndexOf("</table>", StringComparison.Ordinal)];
         Assert.Equal(Table(File.ReadAllText(Path.Combine(sweep.Out, "report.html"))), Table(File.ReadAllText(dir["pq/report.html"])));
+
+        // The report names a damaged file (Parquet.Net's "not a parquet file, head: …" named none).
+        File.WriteAllBytes(dir["pq/runs.parquet"], File.ReadAllBytes(dir["pq/runs.parquet"])[..300]);
+        var damaged = CliProcess.Run(dir.Path, "report", "pq", "--no-png");
+        Assert.True(damaged.ExitCode == 1, damaged.All);
+        Assert.Contains($"{Path.Combine("pq", "runs.parquet")}: not readable as Parquet", damaged.StdErr);
+        Assert.DoesNotContain("   at ", damaged.All);
     }
 }
 

@@ -47,6 +47,11 @@ public class ReportHtmlTests
     [InlineData("runs", "", "runs.csv", "is empty (no header)")]
     [InlineData("runs", "run_id,variant\nx,1\n", "runs.csv:2", "run_id: 'x' is not a whole number")]
     [InlineData("runs", "run_id,variant\n1,1\n1,1\n", "runs.csv:3", "run_id 1 appears twice (first at line 2)")]
+    [InlineData("manifest", "{ \"experiment\": [1], \"format\": \"csv\", \"variants\": [ { \"variant\": 1 } ] }", "manifest.json", "'experiment' is not text")]
+    [InlineData("manifest", "{ \"format\": \"csv\", \"parameters\": [ 1 ], \"variants\": [ { \"variant\": 1 } ] }", "manifest.json", "parameters[0]: has no text 'name'")]
+    [InlineData("runs", "run_id,variant,case,repetition,seed,loss_JP\n1,1,,1,1,5\n2,1,,2\n", "runs.csv:3", "has 4 cells, the header 6")]
+    [InlineData("runs", "run_id,variant,case,repetition,seed,loss_JP\n1,1,,1,1,abc\n", "runs.csv:2", "loss_JP: 'abc' is not a number")]
+    [InlineData("runs", "run_id,variant,case,repetition,seed,loss_JP,peak_price_dy\n1,1,,1,1,5,1e\n", "runs.csv:2", "peak_price_dy: '1e' is not a number")]
     [InlineData("series", "run_id,tick,date,metric,key,value\n1,0,2026-01-01,loss,JP,abc\n", "series.csv:2", "value: 'abc' is not a number")]
     [InlineData("series", "run_id,tick,date,metric,key,value\n99999999999,0,2026-01-01,loss,JP,1\n", "series.csv:2", "run_id: '99999999999' is not a whole number")]
     public void A_damaged_batch_is_refused_by_file_line_and_field_not_with_a_crash(string part, string text, string where, string what)

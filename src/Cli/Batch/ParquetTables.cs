@@ -85,10 +85,22 @@ public static class ParquetTables
         _ => throw new NotSupportedException(c.Values.GetType().Name),
     };
 
-    /// <summary>Every row group of a file, each as its columns in schema order.</summary>
+    /// <summary>Every row group of a file, each as its columns in schema order; a file Parquet.Net cannot read is refused by
+    /// name (its own message, "not a parquet file, head: …", named no file).</summary>
     public static async Task<List<List<Column>>> ReadAsync(string path)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try { return await ReadAsync(stream); }
+        // Anything the parser throws on a file that opened is the file's doing (it throws IOException, Parquet's and Thrift's
+        // own exceptions, overflows, out-of-range indices…).
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new BatchException($"{path}: not readable as Parquet ({e.Message}); the file is damaged");
+        }
+    }
+
+    static async Task<List<List<Column>>> ReadAsync(Stream stream)
+    {
         await using var reader = await ParquetReader.CreateAsync(stream);
         var fields = reader.Schema.GetDataFields();
         var groups = new List<List<Column>>();

@@ -23,6 +23,7 @@ public sealed class BatchData
     public static async Task<BatchData> ReadAsync(string dir)
     {
         var manifest = Batch.Manifest.Read(dir) ?? throw new BatchException($"'{dir}' has no {BatchLayout.Manifest}: it is not a batch directory (marketsim batch FILE --out DIR)");
+        CheckManifest(Path.Combine(dir, BatchLayout.Manifest), manifest);
         var parquet = (string?)manifest["format"] == "parquet";
         List<string> header;
         List<string[]> runs;
@@ -91,32 +92,57 @@ public sealed class BatchData
                     if (line.Length == 0) continue;
                     var c = Csv.Split(line);
                     if (c.Count != 6) throw new BatchException($"{file}:{lineNo}: has {c.Count} cells, the header 6; the batch's output is damaged");
-                    Add(Whole(file, lineNo, "run_id", c[0]), Whole(file, lineNo, "tick", c[1]), c[2], c[3], c[4], Number(file, lineNo, "value", c[5]));
+                    Add(Whole(file, lineNo, "run_id", c[0]), Whole(file, lineNo, "tick", c[1]), c[2], c[3], c[4], Number(file, lineNo.ToString(CultureInfo.InvariantCulture), "value", c[5]));
                 }
         }
         return new BatchData { Manifest = manifest, RunsHeader = header, Runs = runs, Series = series, Dates = dates };
     }
 
+    /// <summary>The manifest fields the report shows as text.</summary>
+    static readonly string[] TextFields = ["experiment", "description", "seeds", "start_date", "scenario_file", "version", "status", "currency", "format"];
+
+    /// <summary>Refuses, by field, a manifest whose fields the report reads are of another kind ("experiment" as a list crashed it).</summary>
+    static void CheckManifest(string file, JsonObject manifest)
+    {
+        foreach (var f in TextFields)
+            if (manifest[f] is { } node && !(node is JsonValue v && v.TryGetValue<string>(out _)))
+                throw new BatchException($"{file}: '{f}' is not text; the batch's manifest is damaged");
+        if (manifest["parameters"] is { } ps)
+        {
+            if (ps is not JsonArray list) throw new BatchException($"{file}: 'parameters' is not a list; the batch's manifest is damaged");
+            for (int i = 0; i < list.Count; i++)
+                if (!(list[i] is JsonObject p && p["name"] is JsonValue name && name.TryGetValue<string>(out _)))
+                    throw new BatchException($"{file}: parameters[{i}]: has no text 'name'; the batch's manifest is damaged");
+        }
+    }
+
+    /// <summary>Summary columns the report reads as numbers (RunMetrics.Columns); their cells are numbers or empty.</summary>
+    static readonly string[] NumberColumns = ["loss_", "indirect_loss_", "peak_unmet_share_", "shortage_days_", "days_to_recover_", "fiscal_cost_", "value_added_", "peak_price_"];
+
     /// <summary>run id → variant from the runs table; a row that cannot be read is refused with its place (a hand-edited or
-    /// damaged batch crashed the report with a stack trace before Dec 2026).</summary>
+    /// damaged batch crashed the report with a stack trace before Dec 2026): every row has the header's cells, and every
+    /// summary column holds numbers.</summary>
     static Dictionary<int, int> VariantsOf(string file, List<string> header, List<string[]> runs, List<int>? lineOf)
     {
         var parquet = lineOf is null;
         var iRun = header.IndexOf("run_id");
         var iVariant = header.IndexOf("variant");
         if (iRun < 0 || iVariant < 0) throw new BatchException($"{file}: has no '{(iRun < 0 ? "run_id" : "variant")}' column; the batch's runs table is damaged");
+        var numbers = Enumerable.Range(0, header.Count).Where(c => NumberColumns.Any(p => header[c].StartsWith(p, StringComparison.Ordinal))).ToList();
         var variantOf = new Dictionary<int, int>();
         var firstAt = new Dictionary<int, int>();
         for (int i = 0; i < runs.Count; i++)
         {
             var at = lineOf?[i] ?? i + 1; // a CSV line, or a Parquet row
             var r = runs[i];
-            if (r.Length <= Math.Max(iRun, iVariant))
+            if (r.Length != header.Count)
                 throw new BatchException($"{file}:{Where(parquet, at)}: has {r.Length} cells, the header {header.Count}; the batch's runs table is damaged");
             var run = Whole(file, at, "run_id", r[iRun], parquet);
             if (!firstAt.TryAdd(run, at))
                 throw new BatchException($"{file}:{Where(parquet, at)}: run_id {run} appears twice (first at {(parquet ? "" : "line ")}{Where(parquet, firstAt[run])}); the batch's runs table is damaged");
             variantOf[run] = Whole(file, at, "variant", r[iVariant], parquet);
+            foreach (var c in numbers)
+                if (r[c].Length > 0) Number(file, Where(parquet, at), header[c], r[c]);
         }
         return variantOf;
     }
@@ -127,7 +153,7 @@ public sealed class BatchData
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
             : throw new BatchException($"{file}:{Where(parquet, at)}: {field}: '{Cut(text)}' is not a whole number; the batch's output is damaged");
 
-    static double Number(string file, int at, string field, string text) =>
+    static double Number(string file, string at, string field, string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
             : throw new BatchException($"{file}:{at}: {field}: '{Cut(text)}' is not a number; the batch's output is damaged");
 
