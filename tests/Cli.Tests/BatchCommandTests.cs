@@ -216,8 +216,23 @@ public class BatchCommandTests(QuickSweep sweep) : IClassFixture<QuickSweep>
         static string Table(string html) => html[html.IndexOf("<table>", StringComparison.Ordinal)..html.IndexOf("</table>", StringComparison.Ordinal)];
         Assert.Equal(Table(File.ReadAllText(Path.Combine(sweep.Out, "report.html"))), Table(File.ReadAllText(dir["pq/report.html"])));
 
+        // --resume checks a finished runs.parquet as it checks runs.csv: series.parquet under its name was read as 8 finished
+        // runs' ids, and a cut-off file was "cannot write…; make room and --resume" (for ever), the manifest "write failed".
+        var manifest = File.ReadAllText(dir["pq/manifest.json"]);
+        var good = File.ReadAllBytes(dir["pq/runs.parquet"]);
+        foreach (var (bytes, what) in new[] { (File.ReadAllBytes(dir["pq/series.parquet"]), "has 'tick' as column 2, where this experiment has 'variant'"),
+                     (good[..300], "not readable as Parquet") })
+        {
+            File.WriteAllBytes(dir["pq/runs.parquet"], bytes);
+            var resumed = CliProcess.Run(dir.Path, "batch", QuickSweep.Experiment, "--out", "pq", "--format", "parquet", "--resume");
+            Assert.True(resumed.ExitCode == 1, resumed.All);
+            Assert.Contains($"{Path.Combine(dir.Path, "pq", "runs.parquet")}: {what}", resumed.StdErr);
+            Assert.DoesNotContain("make room", resumed.StdErr);
+            Assert.Equal(manifest, File.ReadAllText(dir["pq/manifest.json"]));
+            Assert.Equal(bytes, File.ReadAllBytes(dir["pq/runs.parquet"]));
+        }
         // The report names a damaged file (Parquet.Net's "not a parquet file, head: …" named none).
-        File.WriteAllBytes(dir["pq/runs.parquet"], File.ReadAllBytes(dir["pq/runs.parquet"])[..300]);
+        File.WriteAllBytes(dir["pq/runs.parquet"], good[..300]);
         var damaged = CliProcess.Run(dir.Path, "report", "pq", "--no-png");
         Assert.True(damaged.ExitCode == 1, damaged.All);
         Assert.Contains($"{Path.Combine("pq", "runs.parquet")}: not readable as Parquet", damaged.StdErr);

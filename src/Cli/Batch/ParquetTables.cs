@@ -1,4 +1,5 @@
 using MarketSim.Experiments;
+using MarketSim.Model.Scenario;
 using Parquet;
 using Parquet.Schema;
 
@@ -168,9 +169,19 @@ public sealed class ParquetBatchSink(string dir, BatchLayout layout) : IBatchSin
         var runsFile = Path.Combine(dir, BatchLayout.RunsParquet);
         if (resume && !Directory.Exists(Parts) && File.Exists(runsFile))
         {
-            // A batch that already completed: every run is in the merged file.
-            var groups = ParquetTables.ReadAsync(runsFile).GetAwaiter().GetResult();
-            foreach (var g in groups) foreach (var id in (int[])g[0].Values) finished.Add(id);
+            // A batch that already completed: every run is in the merged file. Checked as runs.csv is (CsvBatchSink.Open): another
+            // experiment's runs.parquet, or series.parquet under this name, was taken for finished runs before Dec 2026.
+            foreach (var g in ParquetTables.ReadAsync(runsFile).GetAwaiter().GetResult())
+            {
+                CheckColumns(runsFile, g);
+                foreach (var id in (int[])g[0].Values)
+                    if (id < 1 || id > layout.Plan.Runs.Count || !finished.Add(id))
+                        throw new BatchException($"{runsFile}: run_id {id} {(finished.Contains(id) ? "appears twice" : $"is not one of this experiment's runs (1 to {layout.Plan.Runs.Count})")}; " +
+                            "the file is damaged or not this batch's; move it away, or start a new batch in another --out");
+            }
+            if (finished.Count != layout.Plan.Runs.Count)
+                throw new BatchException($"{runsFile}: holds {finished.Count} of this experiment's {layout.Plan.Runs.Count} runs, where a finished batch holds all; " +
+                    "the file is damaged or not this batch's; move it away, or start a new batch in another --out");
             return finished;
         }
         if (!resume && Directory.Exists(Parts)) Directory.Delete(Parts, recursive: true);
@@ -182,6 +193,23 @@ public sealed class ParquetBatchSink(string dir, BatchLayout layout) : IBatchSin
             else { File.Delete(RunsPart(id)); File.Delete(SeriesPart(id)); }
         }
         return finished;
+    }
+
+    /// <summary>Refuses a row group whose columns (names and types) are not this experiment's, naming the first that differs.</summary>
+    void CheckColumns(string file, List<ParquetTables.Column> group)
+    {
+        var want = ParquetTables.RunsSchema(layout).GetDataFields();
+        for (int i = 0; i < Math.Max(want.Length, group.Count); i++)
+        {
+            var has = i < group.Count ? group[i].Field : null;
+            if (has is not null && i < want.Length && has.Name == want[i].Name && has.ClrType == want[i].ClrType) continue;
+            var what = has is null ? $"has no column {i + 1} ('{want[i].Name}')"
+                : i >= want.Length ? $"has a column {i + 1} ('{ErrorLimits.Short(has.Name)}') past this experiment's {want.Length}"
+                : has.Name != want[i].Name ? $"has '{ErrorLimits.Short(has.Name)}' as column {i + 1}, where this experiment has '{want[i].Name}'"
+                : $"column {i + 1} ('{want[i].Name}') is not of the type this experiment writes";
+            throw new BatchException($"{file}: {what}: it was written by a different experiment or is not a runs table; " +
+                "move it away, or start a new batch in another --out");
+        }
     }
 
     public void Append(RunResult result)
