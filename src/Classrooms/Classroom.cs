@@ -255,6 +255,7 @@ public sealed class Classroom
         });
         if (choices is null) throw new ClassroomError("decisions", "are missing");
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var snapped = new List<LeverChoice>(choices.Count);
         for (var i = 0; i < choices.Count; i++)
         {
             var c = choices[i] ?? throw new ClassroomError($"decisions[{i}]", "is empty");
@@ -262,7 +263,9 @@ public sealed class Classroom
             if (!double.IsFinite(c.Value) || c.Value < lever.Min || c.Value > lever.Max)
                 throw new ClassroomError($"decisions[{i}].value", $"{c.Value} is outside {lever.Min}–{lever.Max} {lever.Unit} for {lever.Id}");
             if (!seen.Add(c.Lever)) throw new ClassroomError($"decisions[{i}].lever", $"\"{Shown(c.Lever)}\" is given twice");
+            snapped.Add(c with { Value = LeverCatalog.Snap(lever, c.Value) });
         }
+        choices = snapped;
         CheckPolicyBudget(seat, country, choices);
         if (Settings.Mode == RoundMode.RealTime) CheckRealTimeAllowance(seat, country, choices);
         seat.SubmittedRound = Round;

@@ -129,6 +129,15 @@ public static class LeverCatalog
         };
     }
 
+    /// <summary>Decimals a lever's value keeps: 0.1 of a percentage point (export approval, tariffs), 0.001 of a unit
+    /// (stockpile purchases, capacity): as <see cref="Describe"/> writes them.</summary>
+    public static int Decimals(Lever lever) => lever.Kind is LeverKind.Export or LeverKind.Tariff ? 1 : 3;
+
+    /// <summary>A submitted value rounded to its lever's step, so what the log describes is what is done: before Dec 2026
+    /// 99.9999999 read "100% approval" but set up licensing (an exact 100 lifts it), and 1e-320 read "0%" but was a licence,
+    /// not a ban. The limits are on the step, so a value within them stays within them.</summary>
+    public static double Snap(Lever lever, double value) => Math.Round(value, Decimals(lever), MidpointRounding.AwayFromZero);
+
     public static string Describe(Lever lever, double value) => lever.Kind switch
     {
         LeverKind.Export => value >= 100 ? $"{lever.Country} lifts its export licensing of {lever.Target}"

@@ -131,6 +131,36 @@ public class ClassroomTests
     }
 
     [Fact]
+    public void A_lever_value_is_rounded_to_its_step_so_what_the_log_says_is_what_is_done()
+    {
+        // Before Dec 2026 99.9999999 read "100% approval" but set up licensing (an exact 100 lifts it), and 1e-320 read
+        // "0% approval" but was a licence with approval rate 1E-322, not a ban.
+        var room = New(new ClassroomSettings { Mode = RoundMode.RealTime, Playable = ["CN", "JP"] });
+        var cn = room.Authorize(room.Join("Ana", "CN", Token()).Token);
+        room.Start(Instructor(room), T0);
+        var licence = Assert.Single(room.Submit(cn, [new("export:gallium", 50.04)], 1, T0));
+        Assert.Equal(50, licence.Value);
+        Assert.Equal("CN licenses exports of gallium at 50% approval", licence.Description);
+        room.Levers.Apply(licence);
+
+        var lifted = Assert.Single(room.Submit(cn, [new("export:gallium", 99.9999999)], 2, T0));
+        Assert.Equal("CN lifts its export licensing of gallium", lifted.Description);
+        var change = Assert.Single(room.Levers.Apply(lifted)); // the licence ends; no new control
+        Assert.Null(change.Set);
+
+        var ban = Assert.Single(room.Submit(cn, [new("export:gallium", 1e-320)], 3, T0));
+        Assert.Equal("CN bans exports of gallium", ban.Description);
+        var control = Assert.IsType<ExportControl>(Assert.Single(room.Levers.Apply(ban)).Set);
+        Assert.Equal(ControlMode.Ban, control.Mode);
+        Assert.Equal(0, control.ApprovalRate);
+
+        // Amounts keep 0.001 of their unit, as the log writes them.
+        room.Period(room.Settings.RoundTicks);
+        var bought = Assert.Single(room.Submit(cn, [new("stockpile:dy_oxide", 1.23449)], room.Settings.RoundTicks + 1, T0));
+        Assert.Equal(1.234, bought.Value);
+    }
+
+    [Fact]
     public void In_a_real_time_class_a_seat_has_three_submissions_a_round_and_each_one_off_action_once()
     {
         var room = New(new ClassroomSettings { Mode = RoundMode.RealTime, RoundTicks = 10, Playable = ["CN", "JP"] });
