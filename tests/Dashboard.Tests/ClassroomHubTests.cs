@@ -390,6 +390,10 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var classes = app.Classrooms.All.Count;
         await Refused(() => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, Small with { Playable = ["XX"] }), "playable: unknown country \"XX\"");
         await Refused(() => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "nope.yaml", 7UL, Small), "scenario: \"nope.yaml\" is not a shipped scenario");
+        // What the caller sent comes back cut to 40 characters (a 30 KB file name came back whole).
+        var huge = await Assert.ThrowsAsync<HubException>(() => teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", new string('A', 30_000), null, null));
+        Assert.Contains($"scenario: \"{new string('A', 40)}…\" is not a shipped scenario", huge.Message);
+        Assert.True(huge.Message.Length < 300, $"{huge.Message.Length} characters");
         Assert.Equal(classes, app.Classrooms.All.Count);
 
         await using var a = await Connect();
@@ -398,6 +402,9 @@ public sealed class ClassroomHubTests(DashboardApp app)
         var before = await Snapshot(teacher, c.Code);
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, "no-such-policy"), "policy: No policy with id \"no-such-policy\"");
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, null), "policy: give either a policy or the id");
+        var longId = await Assert.ThrowsAsync<HubException>(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher, null, new string('x', 30_000)));
+        Assert.Contains("removePolicyId: must be at most 100 characters long", longId.Message);
+        Assert.True(longId.Message.Length < 300, $"{longId.Message.Length} characters");
         // The rules scenario files are held to (PolicyRules), for the teacher's events too.
         JsonElement P(string json) => JsonDocument.Parse(json).RootElement;
         await Refused(() => teacher.InvokeAsync<string>("Inject", c.Code, c.Teacher,

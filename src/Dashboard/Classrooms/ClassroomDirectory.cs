@@ -41,7 +41,7 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
     public Task<ClassroomCreated> CreateAsync(string? scenarioFile, ulong? seed, ClassroomSettings? settings)
     {
         var shipped = catalog.Find(scenarioFile ?? ScenarioCatalog.DefaultFile)
-            ?? throw new ClassroomError("scenario", $"\"{scenarioFile}\" is not a shipped scenario ({string.Join(", ", catalog.Scenarios.Select(s => s.FileName))})");
+            ?? throw new ClassroomError("scenario", $"\"{ErrorLimits.Short(scenarioFile ?? "")}\" is not a shipped scenario ({string.Join(", ", catalog.Scenarios.Select(s => s.FileName))})");
         var scenario = ScenarioLoader.LoadOrThrow(shipped.Path);
         return CreateAsync(scenario, File.ReadAllText(shipped.Path), seed, settings ?? new ClassroomSettings());
     }

@@ -4,6 +4,7 @@ using MarketSim.Dashboard.Hubs;
 using MarketSim.Dashboard.Security;
 using MarketSim.Classrooms;
 using MarketSim.Model.Policies;
+using MarketSim.Model.Scenario;
 using Microsoft.AspNetCore.SignalR;
 
 namespace MarketSim.Dashboard.Classrooms;
@@ -160,6 +161,10 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
             spec = PolicyArguments.ExpandGroups(room.Room.Scenario, PolicyArguments.Parse(json));
             PolicyArguments.Validate(room.Room.Scenario, spec);
         }
+        // Held to the id rules (at most 100 characters) as /hubs/simulation's RemovePolicy is: the timeline's "no policy with
+        // id" error quotes it, and a 30 KB id came back whole.
+        if (!string.IsNullOrWhiteSpace(removePolicyId) && IdRules.Problem(removePolicyId) is { } problem)
+            throw new ClassroomError("removePolicyId", problem);
         return await room.InjectAsync(token, spec, string.IsNullOrWhiteSpace(removePolicyId) ? null : removePolicyId);
     });
 
