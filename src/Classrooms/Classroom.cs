@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 
@@ -8,7 +11,7 @@ namespace MarketSim.Classrooms;
 /// first and throws <see cref="ClassroomError"/> before it changes anything. Not thread-safe: the host serialises calls.
 /// The world itself runs in a session; the host applies the policy changes this class returns and steps the session.
 /// </summary>
-public sealed class Classroom
+public sealed partial class Classroom
 {
     public const int MaxNameLength = 40;
 
@@ -89,6 +92,32 @@ public sealed class Classroom
             for (int i = 0; i < n.Length; i++) span[i] = n[i] is >= '\uFF01' and <= '\uFF5E' ? (char)(n[i] - 0xFEE0) : n[i];
         });
 
+    /// <summary>Letters that show as nothing: the Hangul fillers and the braille blank.</summary>
+    static bool ShowsBlank(Rune r) => r.Value is 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800;
+
+    /// <summary>Bots are named "passive bot 3" (<see cref="AddBot"/>): a student's name may not read as one.</summary>
+    [GeneratedRegex(@"\bbot\s*\d+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BotName();
+
+    /// <summary>Why a name would not read as a student's name on the scoreboard, or null: before Dec 2026 "\u3164", two braille
+    /// blanks, 30 combining marks on one letter and "naive bot 9" all joined.</summary>
+    static string? NameProblem(string n)
+    {
+        int bases = 0, marks = 0;
+        var letters = false;
+        foreach (var r in n.EnumerateRunes())
+        {
+            if (ShowsBlank(r)) return $"contains a character that shows as blank (U+{r.Value:X4}); use letters or digits";
+            if (Rune.GetUnicodeCategory(r) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark) marks++;
+            else bases++;
+            letters |= Rune.IsLetterOrDigit(r);
+        }
+        if (!letters) return "has no letter or digit";
+        if (marks > bases) return $"is mostly combining marks ({marks} on {bases} characters)";
+        if (BotName().IsMatch(n)) return "reads like a bot's name (bots are named like \"passive bot 3\"); choose another";
+        return null;
+    }
+
     public Seat Join(string? name, string? country, string token)
     {
         var n = (name ?? "").Trim();
@@ -96,6 +125,7 @@ public sealed class Classroom
         if (n.Length > MaxNameLength) throw new ClassroomError("name", $"is longer than {MaxNameLength} characters");
         // The one rule for ids and text: format characters too (U+202E reverses the scoreboard's text, U+200B hides in it).
         if (n.Any(MarketSim.Model.Scenario.IdRules.IsControl)) throw new ClassroomError("name", "contains control or format characters");
+        if (NameProblem(Folded(n)) is { } problem) throw new ClassroomError("name", problem);
         if (Phase == ClassroomPhase.Finished) throw new ClassroomError("code", $"classroom {Code} has finished");
         // Names that read alike are one name: full-width forms ("Ａｌｉｃｅ") and case. (The host runs with invariant
         // globalization, so Unicode normalisation is not at hand: a decomposed accent, or a look-alike letter of another script

@@ -74,6 +74,32 @@ public class ClassroomTests
         Assert.Equal(4, room.Seats.Count);
     }
 
+    [Theory]
+    [InlineData("\u2800\u2800", "shows as blank (U+2800)")]
+    [InlineData("\u3164", "shows as blank (U+3164)")]
+    [InlineData("\u115F", "shows as blank (U+115F)")]
+    [InlineData("Ana\u3164", "shows as blank (U+3164)")]
+    [InlineData("...", "has no letter or digit")]
+    [InlineData("\u0301\u0301\u0301", "has no letter or digit")]
+    [InlineData("a\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030A\u030B\u030C\u030D\u030E\u030F\u0310\u0311\u0312\u0313\u0314\u0315\u0316\u0317\u0318\u0319\u031A\u031B\u031C\u031D\u031E", "is mostly combining marks (30 on 1 characters)")]
+    [InlineData("naive bot 9", "reads like a bot's name")]
+    [InlineData("Passive Bot 3", "reads like a bot's name")]
+    [InlineData("ｐａｓｓｉｖｅ ｂｏｔ ３", "reads like a bot's name")]
+    public void A_name_that_shows_blank_or_reads_like_a_bots_is_refused(string name, string why)
+    {
+        // All of these joined before Dec 2026, and showed on the scoreboard as nothing, as a smear, or as a bot.
+        var room = New();
+        Refused(() => room.Join(name, null, Token()), "name", why);
+        Assert.Empty(room.Seats);
+    }
+
+    [Theory]
+    [InlineData("Nguye\u0302\u0303n")]   // decomposed accents: fewer marks than letters
+    [InlineData("सिंह")]                // Devanagari vowel signs are marks too
+    [InlineData("Abbot 2")]
+    [InlineData("李 1")]
+    public void Names_with_some_marks_and_digits_still_join(string name) => Assert.Equal(name, New().Join(name, null, Token()).Name);
+
     [Fact]
     public void Choosing_a_country_needs_a_playable_one()
     {
