@@ -68,6 +68,11 @@ public static class RunCommand
             Console.Error.WriteLine($"marketsim run: error: cannot write the output directory '{options.OutDir}': {e.Message}");
             return ExitCodes.Failed;
         }
+        catch (ClusterConnectionException e)
+        {
+            Console.Error.WriteLine($"marketsim run: error: {e.Message}; no files were written.");
+            return ExitCodes.Failed;
+        }
         catch (TimeoutException e)
         {
             // Only a cluster's calls can time out in practice (the in-process silo waits up to OrleansHost.CallTimeout): a tick

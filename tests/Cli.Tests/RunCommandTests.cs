@@ -23,6 +23,24 @@ public class RunCommandTests
     static string Small => CliProcess.Fixture("small.yaml");
 
     [Fact]
+    public void A_cluster_whose_Redis_does_not_answer_is_one_clear_line_at_once_not_a_minute_and_two_stack_traces()
+    {
+        // Port 1 refuses at once; before Dec 2026 the command said nothing for ≈60 s, then printed the host's "fail" log and a
+        // second stack trace after its error line.
+        using var dir = new TempDir();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var r = CliProcess.Run(dir.Path, "run", Small, "--days", "5", "--out", "results", "--cluster", "127.0.0.1:1");
+        Assert.True(r.ExitCode == 1, r.All);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed.TotalSeconds:0} s");
+        Assert.Contains("connecting to the cluster at Redis 127.0.0.1:1", r.StdErr);
+        Assert.Contains("marketsim run: error: cannot reach Redis at 127.0.0.1:1 (no answer", r.StdErr);
+        Assert.Contains("check that Redis is running there", r.StdErr);
+        Assert.DoesNotContain("   at ", r.All);
+        Assert.DoesNotContain("fail:", r.All);
+        Assert.False(Directory.Exists(dir["results"]));
+    }
+
+    [Fact]
     public void Run_writes_every_table_with_the_exact_header_columns()
     {
         using var dir = new TempDir();

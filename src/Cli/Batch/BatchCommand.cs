@@ -114,7 +114,7 @@ public static class BatchCommand
                 "finished before and are valid; make room and run the same command with --resume.");
             return ExitCodes.Failed;
         }
-        catch (InvalidOperationException e) when (cluster is not null && e.Message.StartsWith("cannot join the cluster", StringComparison.Ordinal))
+        catch (ClusterConnectionException e)
         {
             Stop(dir, manifest, session, "no cluster", done.Value);
             Console.Error.WriteLine($"marketsim batch: error: {e.Message}");

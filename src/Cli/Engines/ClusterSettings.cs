@@ -20,13 +20,21 @@ public static class ClusterSettings
         return options.UsesRedis ? options : null;
     }
 
+    /// <summary>How long the CLI waits for Redis to answer before it says it cannot reach it.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>A started Orleans client of <paramref name="cluster"/>; logs (warnings and worse) to stderr.</summary>
     public static async Task<IHost> ConnectAsync(MarketSimClusterOptions cluster, CancellationToken cancel)
     {
+        var where = $"the cluster at Redis {cluster.Redis} (cluster id \"{cluster.ClusterId}\")";
+        Console.Error.WriteLine($"connecting to {where}");
+        await ProbeRedisAsync(cluster, cancel);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A failed start is said below in one line; the host's own "fail" log of it is a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.UseOrleansClient(client => client.UseMarketSimCluster(cluster));
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>(); // signals are the command's (Interruption)
         var host = builder.Build();
@@ -37,8 +45,34 @@ public static class ClusterSettings
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
-            throw new InvalidOperationException($"cannot join the cluster at Redis {cluster.Redis} (cluster id \"{cluster.ClusterId}\"): {e.Message}", e);
+            throw new ClusterConnectionException($"cannot join {where}: {e.Message.Split('\n')[0].Trim().TrimEnd('.')}; check that the cluster's silos are running " +
+                "and use the same cluster id (MarketSim__Cluster__ClusterId)", e);
         }
         return host;
     }
+
+    /// <summary>
+    /// Refuses at once a Redis that does not answer: the Orleans client waits for it as long as any Redis call may take
+    /// (60 s, <see cref="MarketSimClusterOptions.RedisOptions"/>) and then failed with two stack traces (a Dec 2026 review).
+    /// </summary>
+    static async Task ProbeRedisAsync(MarketSimClusterOptions cluster, CancellationToken cancel)
+    {
+        try
+        {
+            var o = cluster.RedisOptions();
+            o.AbortOnConnectFail = true;
+            o.ConnectRetry = 1;
+            o.ConnectTimeout = (int)ProbeTimeout.TotalMilliseconds;
+            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(o).WaitAsync(ProbeTimeout * 2, cancel);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var why = e is ArgumentException ? "it is not a Redis address" : $"no answer; waited up to {ProbeTimeout.TotalSeconds:0} s";
+            throw new ClusterConnectionException($"cannot reach Redis at {cluster.Redis} ({why}): check that Redis is running there and that " +
+                "--cluster (or MarketSim__Cluster__Redis) gives its host:port", e);
+        }
+    }
 }
+
+/// <summary>The CLI could not reach its cluster; the message says what it tried and what to check.</summary>
+public sealed class ClusterConnectionException(string message, Exception inner) : InvalidOperationException(message, inner);
