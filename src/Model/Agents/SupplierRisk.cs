@@ -140,78 +140,26 @@ public static class SupplierRisk
     }
 
     /// <summary>
-    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(news · x(controllers), Σ_c x_c · r_c), over the build days
-    /// upwards and the release days downwards. news = exp(−(t − t₀)/release days) while a control in force covers the input to
-    /// the firm's country, t₀ the day it began to: the announcement sends firms to build stock at once; if the control then
-    /// does not disrupt their supply, the news fades and cover follows risk alone. x_c is the firm's exposure to supplier
-    /// country c: the share of its stock and pipeline of the input whose material was first produced in c (its lots' origin,
-    /// so a supplier's own inputs count: tier 2); x(controllers) the share from
-    /// the exporters whose controls cover it. A firm holding none of the input weighs each at 1 (news, and its riskiest
-    /// country's r). Until Dec 2026 λ* was max(news, max_c r_c): an Australian ban on NdPr to China, 7.5% of China's NdPr,
-    /// sent China's magnet makers to 180 days of cover and China's NdPr to 1.67× for 200 days after the ban ended (a probe).
+    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(news, the input's risk), over the build days upwards and the
+    /// release days downwards. news = exp(−(t − t₀)/release days) while a control in force covers the input to the firm's
+    /// country, t₀ the day it began to: the announcement sends firms to build stock at once; if the control then does not
+    /// disrupt their supply, the news fades and cover follows risk alone.
     /// </summary>
-    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, IReadOnlyList<string> controllers, int tick)
+    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, bool controlled, int tick)
     {
         if (b.PrecautionMaxCoverDays <= 0) return;
         double news = 0;
-        if (controllers.Count > 0)
+        if (controlled)
         {
             if (!s.ControlledSince.TryGetValue(commodity, out var since)) s.ControlledSince[commodity] = since = tick;
             news = Math.Exp(-(tick - since) / Math.Max(1, b.PrecautionReleaseDays));
         }
         else s.ControlledSince.Remove(commodity);
-        var target = 0.0;
-        if (news > 0 || HasRisk(s, commodity))
-        {
-            var exposure = Exposure(s, commodity);
-            if (exposure is null) target = Math.Max(news, Math.Min(1, InputRisk(s, commodity)));
-            else
-            {
-                double fromControllers = 0, risk = 0;
-                foreach (var (origin, share) in exposure) // ordinal order: a sum's order fixed
-                {
-                    if (Contains(controllers, origin)) fromControllers += share;
-                    risk += share * s.Risk.GetValueOrDefault(Key(commodity, origin));
-                }
-                target = Math.Max(news * fromControllers, Math.Min(1, risk));
-            }
-        }
+        var target = Math.Max(news, Math.Min(1, InputRisk(s, commodity)));
         var level = s.Precaution.GetValueOrDefault(commodity);
         level += (target - level) / Math.Max(1, target > level ? b.PrecautionBuildDays : b.PrecautionReleaseDays);
         if (level < Forget) s.Precaution.Remove(commodity);
         else s.Precaution[commodity] = level;
-    }
-
-    static bool HasRisk(FirmState s, string commodity)
-    {
-        foreach (var k in s.Risk.Keys) if (IsOf(k, commodity)) return true;
-        return false;
-    }
-
-    static bool Contains(IReadOnlyList<string> list, string x)
-    {
-        for (int i = 0; i < list.Count; i++) if (string.Equals(list[i], x, StringComparison.Ordinal)) return true;
-        return false;
-    }
-
-    /// <summary>The shares of the firm's stock and pipeline of an input by origin, in ordinal order (null when it holds and
-    /// expects none).</summary>
-    static List<(string Origin, double Share)>? Exposure(FirmState s, string commodity)
-    {
-        // By each lot's origin, the country where its material was first produced (Provenance): a Japanese magnet made of
-        // Chinese NdPr exposes its buyer to China too, and the origin reads the same with content tracking on or off.
-        var by = new SortedDictionary<string, double>(Ord);
-        if (s.Inputs.TryGetValue(commodity, out var lots))
-            foreach (var (lot, q) in lots) if (q > 0) Add(Provenance.Parse(lot).Origin, q);
-        foreach (var sh in s.Pipeline)
-            if (sh.Quantity > 0 && string.Equals(sh.Commodity, commodity, StringComparison.Ordinal)) Add(Provenance.Parse(sh.Origin).Origin, sh.Quantity);
-        void Add(string country, double q) => by[country] = by.GetValueOrDefault(country) + q;
-        double total = 0;
-        foreach (var q in by.Values) total += q;
-        if (!(total > 0)) return null;
-        var shares = new List<(string, double)>(by.Count);
-        foreach (var (origin, q) in by) shares.Add((origin, q / total));
-        return shares;
     }
 
     /// <summary>Cover target in days: the firm's own D, raised towards the scenario's maximum by the precaution level.</summary>
@@ -230,7 +178,7 @@ public static class SupplierRisk
         {
             Qualify(world, s, k, st.Tick);
             Commission(world, s, k, ctx, st.Tick);
-            UpdatePrecaution(s, world.Buyers, k, ctx.ControllersOf(k, country), st.Tick);
+            UpdatePrecaution(s, world.Buyers, k, ctx.IsControlled(k, country), st.Tick);
         }
     }
 }
