@@ -70,6 +70,27 @@ public class ComparativeStaticsTests
         Assert.Empty(last.SelectMany(f => f.Rents).Where(r => r.Rent != 0));
     }
 
+    [Fact]
+    public void A_ban_by_a_small_supplier_sends_buyers_to_stock_by_how_much_it_supplies_them()
+    {
+        // Australia ships about 7.5% of China's NdPr. Until Dec 2026 a firm's precaution followed the riskiest supplier of an
+        // input however little it bought there, and the news of any control on it: a 120-day Australian ban sent China's magnet
+        // makers to 180 days of cover and China's NdPr to 92k $/t on day 364 (1.67× reference; 50k with precaution off). Now
+        // precaution weighs each supplier country by its share of the firm's supply.
+        var w = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
+        var ban = new ExportControl
+        {
+            Id = "au-ban-cn", Start = 30, End = 150, Exporter = "AU", Commodities = ["ndpr_oxide", "dy_oxide", "tb_oxide"],
+            Destinations = ["CN"], Mode = ControlMode.Ban,
+        };
+        double ChinaNdPr(ScenarioSpec s) =>
+            new ReferenceRunner(s, s.Seed).Run(s.Days).Last().Prices.Single(p => p.Commodity == "ndpr_oxide" && p.Market == "china").Price;
+        var banned = w with { Policies = [.. w.Policies, ban] };
+        var careful = ChinaNdPr(banned);
+        var heedless = ChinaNdPr(banned with { Buyers = banned.Buyers with { PrecautionMaxCoverDays = 0 } });
+        Assert.InRange(careful / heedless, 0.95, 1.05);
+    }
+
     static double JapanValueAdded(ScenarioSpec spec) =>
         new ReferenceRunner(spec, spec.Seed).Run(spec.Days).Last().ValueAdded.Where(v => v.Country == "JP").Sum(v => v.Cumulative);
 

@@ -145,7 +145,8 @@ public class FirmLearningTests
         var world = TestWorld.Make(commodities: [Oxide, Magnet]) with { Buyers = new BuyerSettings { PrecautionMaxCoverDays = 180, PrecautionBuildDays = 30 } };
         var m = Maker("jp-maker", "JP", 10) with { Inputs = new Dictionary<string, double> { ["oxide"] = 1, ["magnet"] = 0.1 } };
         var s = ManufacturerRules.Initialise(world, m);
-        var controlled = TestWorld.Context(world) with { Controlled = ["oxide|JP"] };
+        // China controls oxide to Japan; the firm's opening oxide is Chinese (the commodity's initial origin).
+        var controlled = TestWorld.Context(world) with { Controlled = ["oxide|JP"], Controllers = ["oxide|JP|CN"] };
         for (int t = 0; t < 60; t++) SupplierRisk.AfterTick(world, s, "JP", m.InputOrder(), new AgentSettlement(t, [], [], 0), controlled);
 
         Assert.True(SupplierRisk.CoverDays(s, world.Buyers, "oxide", m.CoverDays) > 100, "a control on oxide raises its cover target");
@@ -157,9 +158,33 @@ public class FirmLearningTests
 
         // A control on another country's imports does not touch this firm.
         var s2 = ManufacturerRules.Initialise(world, m);
-        var elsewhere = TestWorld.Context(world) with { Controlled = ["oxide|US"] };
+        var elsewhere = TestWorld.Context(world) with { Controlled = ["oxide|US"], Controllers = ["oxide|US|CN"] };
         for (int t = 0; t < 60; t++) SupplierRisk.AfterTick(world, s2, "JP", m.InputOrder(), new AgentSettlement(t, [], [], 0), elsewhere);
         Assert.Equal(m.CoverDays, SupplierRisk.CoverDays(s2, world.Buyers, "oxide", m.CoverDays));
+
+        // A control by a country the firm holds no oxide from moves its cover by nothing: its exposure to Australia is 0.
+        var s3 = ManufacturerRules.Initialise(world, m);
+        s3.SupplierShares["oxide|CN"] = 1; // it buys its oxide in China (this test world has no producer to say so)
+        var small = TestWorld.Context(world) with { Controlled = ["oxide|JP"], Controllers = ["oxide|JP|AU"] };
+        for (int t = 0; t < 60; t++) SupplierRisk.AfterTick(world, s3, "JP", m.InputOrder(), new AgentSettlement(t, [], [], 0), small);
+        Assert.Equal(m.CoverDays, SupplierRisk.CoverDays(s3, world.Buyers, "oxide", m.CoverDays));
+    }
+
+    [Fact]
+    public void A_firms_exposure_is_to_the_country_that_sells_to_it_not_where_the_ore_was_mined()
+    {
+        // Japan's high-temperature magnet maker buys its Dy from China's separator, which separates Myanmar ore as well as
+        // Chinese: China's controls bind the seller, so its exposure to China is all of its Dy (a first version of the rule
+        // read the lots' origin and gave 39%).
+        var world = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
+        var maker = world.Producers.Single(p => p.Country == "JP" && p.Output == "magnet_ht");
+        var s = ProducerRules.Initialise(world, maker);
+        Assert.Equal(1.0, s.SupplierShares["dy_oxide|CN"], 9);
+        Assert.DoesNotContain("dy_oxide|MM", s.SupplierShares.Keys);
+        // In 2026 Lynas separates Dy too, most of it reserved for Japan: a share of the maker's supply is Australian.
+        var later = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
+        var s2026 = ProducerRules.Initialise(later, later.Producers.Single(p => p.Country == "JP" && p.Output == "magnet_ht"));
+        Assert.Equal(["dy_oxide|AU", "dy_oxide|CN"], s2026.SupplierShares.Keys.Where(k => k.StartsWith("dy_oxide|")).Order(StringComparer.Ordinal));
     }
 
     [Fact]

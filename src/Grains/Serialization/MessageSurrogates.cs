@@ -18,16 +18,17 @@ public struct TickContextSurrogate
     [Id(2)] public Dictionary<string, double> Floors;
     [Id(3)] public string[] Controlled;
     [Id(4)] public string[]? Commissioning;
+    [Id(5)] public string[]? Controllers;
 }
 
 [RegisterConverter]
 public sealed class TickContextConverter : IConverter<TickContext, TickContextSurrogate>
 {
-    public TickContext ConvertFromSurrogate(in TickContextSurrogate s) => new(s.Tick, s.Prices, s.Floors) { Controlled = s.Controlled, Commissioning = s.Commissioning ?? [] };
+    public TickContext ConvertFromSurrogate(in TickContextSurrogate s) => new(s.Tick, s.Prices, s.Floors) { Controlled = s.Controlled, Commissioning = s.Commissioning ?? [], Controllers = s.Controllers ?? [] };
     public TickContextSurrogate ConvertToSurrogate(in TickContext v) => new()
     {
         Tick = v.Tick, Prices = Surrogates.Dict(v.Prices), Floors = Surrogates.Dict(v.Floors), Controlled = Surrogates.Array(v.Controlled),
-        Commissioning = Surrogates.Array(v.Commissioning),
+        Commissioning = Surrogates.Array(v.Commissioning), Controllers = Surrogates.Array(v.Controllers),
     };
 }
 

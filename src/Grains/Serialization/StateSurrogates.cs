@@ -90,6 +90,7 @@ public struct FirmStateSurrogate
     [Id(26)] public Dictionary<string, double>? Supplied;
     [Id(27)] public Dictionary<string, double>? AskedFor;
     [Id(28)] public double? MadeShare;
+    [Id(29)] public Dictionary<string, double>? SupplierShares;
 }
 
 [RegisterConverter]
@@ -105,6 +106,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         TariffRate = s.TariffRate ?? new(), Applied = s.Applied ?? new(), ExpectedWait = s.ExpectedWait ?? new(),
         SalesPremium = s.SalesPremium ?? new(), Supplied = s.Supplied ?? new(), AskedFor = s.AskedFor ?? new(),
         MadeShare = s.MadeShare ?? 1, // a checkpoint from before the field: a firm that made its whole plan
+        SupplierShares = s.SupplierShares ?? new(),
     };
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()
@@ -115,7 +117,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         Risk = v.Risk, QualifiedFrom = v.QualifiedFrom, Precaution = v.Precaution, ControlledSince = v.ControlledSince,
         IntensityLow = v.IntensityLow, MilitarySalesShare = v.MilitarySalesShare, MarginDays = v.MarginDays, Expansions = v.Expansions,
         TariffRate = v.TariffRate, Applied = v.Applied, ExpectedWait = v.ExpectedWait, SalesPremium = v.SalesPremium,
-        Supplied = v.Supplied, AskedFor = v.AskedFor, MadeShare = v.MadeShare,
+        Supplied = v.Supplied, AskedFor = v.AskedFor, MadeShare = v.MadeShare, SupplierShares = v.SupplierShares,
     };
 }
 

@@ -52,12 +52,35 @@ public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> P
     /// <summary>"commodity|buyer country" for every export control in force that covers that commodity to that country, except
     /// controls on military end use only and controls with named end users (SessionRules.Begin).</summary>
     public IReadOnlyList<string> Controlled { get; init; } = [];
+    /// <summary>"commodity|buyer country|exporter" for the same controls: who controls an input to a country, so a firm weighs
+    /// the news of a control by how much of its supply comes from the controlling exporters (SupplierRisk.UpdatePrecaution).</summary>
+    public IReadOnlyList<string> Controllers { get; init; } = [];
     /// <summary>"commodity|country" for every country where a capacity project for that commodity has begun (its plant being
     /// built or running): buyers start qualifying it then (SupplierRisk.Commission).</summary>
     public IReadOnlyList<string> Commissioning { get; init; } = [];
     // Lookups by the two halves of a key, without building the key: these run for every firm, input and tick. Built on first use
     // from the immutable maps (a context is shared by the grains of a silo; two threads building at once build the same thing).
     HashSet<string>? _controlled;
+    Dictionary<string, List<string>>? _controllers;
+    /// <summary>The exporters whose controls in force cover the commodity to the buyer country (ordinal order; none: empty).</summary>
+    public IReadOnlyList<string> ControllersOf(string commodity, string buyerCountry)
+    {
+        if (Controllers.Count == 0) return [];
+        var map = _controllers;
+        if (map is null)
+        {
+            map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var entry in Controllers) // sorted, so each list is in ordinal order
+            {
+                var cut = entry.LastIndexOf('|');
+                var key = entry[..cut];
+                if (!map.TryGetValue(key, out var l)) map[key] = l = new List<string>();
+                l.Add(entry[(cut + 1)..]);
+            }
+            _controllers = map;
+        }
+        return map.TryGetValue(commodity + "|" + buyerCountry, out var list) ? list : [];
+    }
     Dictionary<string, double>? _prices, _floors;
     public bool IsControlled(string commodity, string buyerCountry) =>
         Controlled.Count > 0 && (_controlled ??= new HashSet<string>(Controlled, StringComparer.Ordinal))

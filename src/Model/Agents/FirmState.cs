@@ -44,6 +44,9 @@ public sealed class FirmState
 
     /// <summary>Risk estimate per "input|supplier country", in [0, 1]: learnt from the disruptions met there (Agents/SupplierRisk.cs).</summary>
     public Dictionary<string, double> Risk { get; set; } = new();
+    /// <summary>"input|seller country" → that country's share of the firm's supply of the input, remembered over
+    /// `risk_memory_days` (Agents/SupplierRisk.cs: what precaution weighs a control or a risk by).</summary>
+    public Dictionary<string, double> SupplierShares { get; set; } = new();
     /// <summary>"input|supplier country" → first tick the firm may buy from that country on the open market (qualification).</summary>
     public Dictionary<string, int> QualifiedFrom { get; set; } = new();
     /// <summary>Precaution level per input in [0, 1]: the cover target moves from the firm's own towards the scenario's maximum.</summary>

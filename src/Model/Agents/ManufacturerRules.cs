@@ -17,6 +17,7 @@ public static class ManufacturerRules
             Procurement.Initialise(s, k, a * m.PlannedOutput, m.CoverDays, OpeningLots.Supply(world, k, m.Id, m.Country, m.LeadTimeDays));
             s.LastPrice[k] = c.ReferencePrice;
             SupplierRisk.InitialiseQualification(world, s, m.Country, k);
+            SupplierRisk.InitialiseSuppliers(world, s, m.Country, k);
         }
         return s;
     }

@@ -26,6 +26,7 @@ public static class ProducerRules
             Procurement.Initialise(s, k, a * rate, p.InputCoverDays, OpeningLots.Supply(world, k, p.Id, p.Country, p.LeadTimeDays));
             s.LastPrice[k] = c.ReferencePrice;
             SupplierRisk.InitialiseQualification(world, s, p.Country, k);
+            SupplierRisk.InitialiseSuppliers(world, s, p.Country, k);
         }
         // The opening store holds what the producer made from its suppliers' lots (OpeningLots), a lot per origin of its primary input.
         var store = OpeningStore(p, s);

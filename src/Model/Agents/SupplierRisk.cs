@@ -140,26 +140,110 @@ public static class SupplierRisk
     }
 
     /// <summary>
-    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(news, the input's risk), over the build days upwards and the
-    /// release days downwards. news = exp(−(t − t₀)/release days) while a control in force covers the input to the firm's
-    /// country, t₀ the day it began to: the announcement sends firms to build stock at once; if the control then does not
-    /// disrupt their supply, the news fades and cover follows risk alone.
+    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(news · x(controllers), Σ_c x_c · r_c), over the build days
+    /// upwards and the release days downwards. news = exp(−(t − t₀)/release days) while a control in force covers the input to
+    /// the firm's country, t₀ the day it began to: the announcement sends firms to build stock at once; if the control then
+    /// does not disrupt their supply, the news fades and cover follows risk alone. x_c is the firm's exposure to supplier
+    /// country c: its share of the firm's supply of the input by seller country (<see cref="InitialiseSuppliers"/>: the
+    /// country a control binds, not where the material was mined; Chinese Dy from Myanmar ore is China's to stop);
+    /// x(controllers) the share from
+    /// the exporters whose controls cover it. A firm with no supplier of the input weighs each at 1 (news, and its riskiest
+    /// country's r). Until Dec 2026 λ* was max(news, max_c r_c): an Australian ban on NdPr to China, 7.5% of China's NdPr,
+    /// sent China's magnet makers to 180 days of cover and China's NdPr to 1.67× for 200 days after the ban ended (a probe).
     /// </summary>
-    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, bool controlled, int tick)
+    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, IReadOnlyList<string> controllers, int tick)
     {
         if (b.PrecautionMaxCoverDays <= 0) return;
         double news = 0;
-        if (controlled)
+        if (controllers.Count > 0)
         {
             if (!s.ControlledSince.TryGetValue(commodity, out var since)) s.ControlledSince[commodity] = since = tick;
             news = Math.Exp(-(tick - since) / Math.Max(1, b.PrecautionReleaseDays));
         }
         else s.ControlledSince.Remove(commodity);
-        var target = Math.Max(news, Math.Min(1, InputRisk(s, commodity)));
+        var target = 0.0;
+        if (news > 0 || HasRisk(s, commodity))
+        {
+            var exposure = Exposure(s, commodity);
+            if (exposure is null) target = Math.Max(news, Math.Min(1, InputRisk(s, commodity)));
+            else
+            {
+                double fromControllers = 0, risk = 0;
+                foreach (var (country, share) in exposure) // ordinal order: a sum's order fixed
+                {
+                    if (Contains(controllers, country)) fromControllers += share;
+                    risk += share * s.Risk.GetValueOrDefault(Key(commodity, country));
+                }
+                target = Math.Max(news * fromControllers, Math.Min(1, risk));
+            }
+        }
         var level = s.Precaution.GetValueOrDefault(commodity);
         level += (target - level) / Math.Max(1, target > level ? b.PrecautionBuildDays : b.PrecautionReleaseDays);
         if (level < Forget) s.Precaution.Remove(commodity);
         else s.Precaution[commodity] = level;
+    }
+
+    static bool HasRisk(FirmState s, string commodity)
+    {
+        foreach (var k in s.Risk.Keys) if (IsOf(k, commodity)) return true;
+        return false;
+    }
+
+    static bool Contains(IReadOnlyList<string> list, string x)
+    {
+        for (int i = 0; i < list.Count; i++) if (string.Equals(list[i], x, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    /// <summary>The firm's supplier shares of an input by seller country, in ordinal order (null when it has none).</summary>
+    static List<(string Country, double Share)>? Exposure(FirmState s, string commodity)
+    {
+        List<(string, double)>? shares = null;
+        foreach (var (k, x) in s.SupplierShares)
+            if (IsOf(k, commodity) && x > 0) (shares ??= new()).Add((CountryOf(k, commodity), x));
+        shares?.Sort(static (a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return shares;
+    }
+
+    /// <summary>
+    /// A firm's supply of an input by seller country, as shares: at the start its steady-state suppliers' (the same weights
+    /// as its opening lots: Procurement.OpenSuppliers), then x_c ← x_c + (q_c/Q − x_c)/T on each day it buys, q_c what
+    /// sellers in c filled, Q all it bought (expedited fills, a stockpile's sales to urgent bids among them, left out: they are
+    /// not its regular supply), T = `risk_memory_days`: it knows its supplier base as long as it remembers risk, so a ban does
+    /// not erase in a month the exposure it is about (a version that read a month of purchases lost a ban from day 0 entirely).
+    /// </summary>
+    public static void InitialiseSuppliers(ScenarioSpec world, FirmState s, string country, string commodity)
+    {
+        foreach (var (p, _, share) in Procurement.OpenSuppliers(world, commodity, s.Id, country))
+            if (share > 0) s.SupplierShares[Key(commodity, p.Country)] = s.SupplierShares.GetValueOrDefault(Key(commodity, p.Country)) + share;
+    }
+
+    static void LearnSuppliers(FirmState s, BuyerSettings b, IReadOnlyList<Fill> bought)
+    {
+        if (bought.Count == 0) return;
+        var today = new SortedDictionary<string, double>(Ord);
+        var total = new SortedDictionary<string, double>(Ord);
+        foreach (var f in bought)
+        {
+            if (f.Urgent || !(f.Quantity > 0)) continue;
+            var k = Key(f.Commodity, f.SellerCountry);
+            today[k] = today.GetValueOrDefault(k) + f.Quantity;
+            total[f.Commodity] = total.GetValueOrDefault(f.Commodity) + f.Quantity;
+        }
+        var t = Math.Max(1, b.RiskMemoryDays);
+        foreach (var (commodity, q) in total)
+        {
+            var keys = new SortedSet<string>(Ord);
+            foreach (var k in s.SupplierShares.Keys) if (IsOf(k, commodity)) keys.Add(k);
+            foreach (var k in today.Keys) if (IsOf(k, commodity)) keys.Add(k);
+            foreach (var k in keys)
+            {
+                var x = s.SupplierShares.GetValueOrDefault(k);
+                x += (today.GetValueOrDefault(k) / q - x) / t;
+                if (x < Forget) s.SupplierShares.Remove(k);
+                else s.SupplierShares[k] = x;
+            }
+        }
     }
 
     /// <summary>Cover target in days: the firm's own D, raised towards the scenario's maximum by the precaution level.</summary>
@@ -173,12 +257,13 @@ public static class SupplierRisk
     public static void AfterTick(ScenarioSpec world, FirmState s, string country, IEnumerable<string> inputs, AgentSettlement st, TickContext ctx)
     {
         Learn(s, world.Buyers, st.Disruptions);
+        LearnSuppliers(s, world.Buyers, st.Bought);
         Procurement.NoteApplied(s, st.Applied);
         foreach (var k in inputs)
         {
             Qualify(world, s, k, st.Tick);
             Commission(world, s, k, ctx, st.Tick);
-            UpdatePrecaution(s, world.Buyers, k, ctx.IsControlled(k, country), st.Tick);
+            UpdatePrecaution(s, world.Buyers, k, ctx.ControllersOf(k, country), st.Tick);
         }
     }
 }
