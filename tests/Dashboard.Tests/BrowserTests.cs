@@ -167,15 +167,15 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     [Fact]
     public async Task An_expansion_a_producer_decides_is_in_the_event_log_with_when_it_starts_producing()
     {
-        // In the default scenario Lynas' heavy-REE separator (au-sep-hree) decides an expansion on day 201 (2026-07-21), its
+        // In the default scenario Lynas' heavy-REE separator (au-sep-hree) decides an expansion on day 203 (2026-07-23; day 201 before precaution weighed supplier shares), its
         // margin on Dy having held above the threshold: the log says what it adds and from when, readable on a phone too.
         var s = await app.NewSessionAsync();
         try
         {
-            await OpenAndRunTo(s, "2026-07-23", 203);
+            await OpenAndRunTo(s, "2026-07-25", 205);
             var log = _page.Locator("[data-testid=event-log]");
             await _page.WaitForFunctionAsync("() => document.querySelector('[data-testid=event-log]')?.textContent.includes('expansion decided by au-sep-hree')");
-            Assert.Contains("2026-07-21 expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-07-20", await log.InnerTextAsync());
+            Assert.Contains("2026-07-23 expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-07-22", await log.InnerTextAsync());
             foreach (var width in new[] { 390, 820 })
             {
                 await ResizeAsync(width);
