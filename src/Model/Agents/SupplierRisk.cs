@@ -146,10 +146,9 @@ public static class SupplierRisk
     /// does not disrupt their supply, the news fades and cover follows risk alone. x_c is the firm's exposure to supplier
     /// country c: its share of the firm's supply of the input by seller country (<see cref="InitialiseSuppliers"/>: the
     /// country a control binds, not where the material was mined; Chinese Dy from Myanmar ore is China's to stop);
-    /// x(controllers) the share from
-    /// the exporters whose controls cover it. A firm with no supplier of the input weighs each at 1 (news, and its riskiest
-    /// country's r). Until Dec 2026 λ* was max(news, max_c r_c): an Australian ban on NdPr to China, 7.5% of China's NdPr,
-    /// sent China's magnet makers to 180 days of cover and China's NdPr to 1.67× for 200 days after the ban ended (a probe).
+    /// x(controllers) the share from the exporters whose controls cover it. A firm with no supplier of the input weighs each
+    /// at 1 (news, and its riskiest country's r). Until Dec 2026 λ* was max(news, max_c r_c): an Australian ban on NdPr to
+    /// China, 7.5% of China's NdPr, took China's NdPr to 1.67× reference 200 days after the ban ended (a probe).
     /// </summary>
     public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, IReadOnlyList<string> controllers, int tick)
     {
@@ -221,30 +220,50 @@ public static class SupplierRisk
     static void LearnSuppliers(FirmState s, BuyerSettings b, IReadOnlyList<Fill> bought)
     {
         if (bought.Count == 0) return;
-        var today = new SortedDictionary<string, double>(Ord);
-        var total = new SortedDictionary<string, double>(Ord);
+        // Summed in fill order, per (input, country) and per input, in scratch lists reused per thread (every firm, every tick).
+        var today = _today ??= new();
+        var totals = _totals ??= new();
+        today.Clear();
+        totals.Clear();
         foreach (var f in bought)
         {
             if (f.Urgent || !(f.Quantity > 0)) continue;
-            var k = Key(f.Commodity, f.SellerCountry);
-            today[k] = today.GetValueOrDefault(k) + f.Quantity;
-            total[f.Commodity] = total.GetValueOrDefault(f.Commodity) + f.Quantity;
+            Add(today, Key(f.Commodity, f.SellerCountry), f.Quantity);
+            Add(totals, f.Commodity, f.Quantity);
         }
+        if (totals.Count == 0) return;
+        totals.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        var keys = _keys ??= new();
         var t = Math.Max(1, b.RiskMemoryDays);
-        foreach (var (commodity, q) in total)
+        foreach (var (commodity, q) in totals)
         {
-            var keys = new SortedSet<string>(Ord);
+            keys.Clear();
             foreach (var k in s.SupplierShares.Keys) if (IsOf(k, commodity)) keys.Add(k);
-            foreach (var k in today.Keys) if (IsOf(k, commodity)) keys.Add(k);
+            foreach (var (k, _) in today) if (IsOf(k, commodity) && !s.SupplierShares.ContainsKey(k)) keys.Add(k);
+            keys.Sort(Stock.Ordinal);
             foreach (var k in keys)
             {
                 var x = s.SupplierShares.GetValueOrDefault(k);
-                x += (today.GetValueOrDefault(k) / q - x) / t;
+                x += (Of(today, k) / q - x) / t;
                 if (x < Forget) s.SupplierShares.Remove(k);
                 else s.SupplierShares[k] = x;
             }
         }
+        keys.Clear();
+
+        static void Add(List<(string Key, double Q)> list, string key, double q)
+        {
+            for (int i = 0; i < list.Count; i++)
+                if (ReferenceEquals(list[i].Key, key) || string.Equals(list[i].Key, key, StringComparison.Ordinal)) { list[i] = (key, list[i].Q + q); return; }
+            list.Add((key, q)); // 0 + q = q: the same bits as adding to an empty entry
+        }
+        static double Of(List<(string Key, double Q)> list, string key)
+        {
+            foreach (var (k, q) in list) if (string.Equals(k, key, StringComparison.Ordinal)) return q;
+            return 0;
+        }
     }
+    [ThreadStatic] static List<(string Key, double Q)>? _today, _totals;
 
     /// <summary>Cover target in days: the firm's own D, raised towards the scenario's maximum by the precaution level.</summary>
     public static double CoverDays(FirmState s, BuyerSettings b, string commodity, double ownCoverDays)
