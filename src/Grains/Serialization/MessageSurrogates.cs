@@ -16,7 +16,6 @@ public struct TickContextSurrogate
     [Id(0)] public int Tick;
     [Id(1)] public Dictionary<string, double> Prices;
     [Id(2)] public Dictionary<string, double> Floors;
-    [Id(3)] public string[] Controlled;
     [Id(4)] public string[]? Commissioning;
     [Id(5)] public string[]? Controllers;
 }
@@ -24,11 +23,10 @@ public struct TickContextSurrogate
 [RegisterConverter]
 public sealed class TickContextConverter : IConverter<TickContext, TickContextSurrogate>
 {
-    public TickContext ConvertFromSurrogate(in TickContextSurrogate s) => new(s.Tick, s.Prices, s.Floors) { Controlled = s.Controlled, Commissioning = s.Commissioning ?? [], Controllers = s.Controllers ?? [] };
+    public TickContext ConvertFromSurrogate(in TickContextSurrogate s) => new(s.Tick, s.Prices, s.Floors) { Commissioning = s.Commissioning ?? [], Controllers = s.Controllers ?? [] };
     public TickContextSurrogate ConvertToSurrogate(in TickContext v) => new()
     {
-        Tick = v.Tick, Prices = Surrogates.Dict(v.Prices), Floors = Surrogates.Dict(v.Floors), Controlled = Surrogates.Array(v.Controlled),
-        Commissioning = Surrogates.Array(v.Commissioning), Controllers = Surrogates.Array(v.Controllers),
+        Tick = v.Tick, Prices = Surrogates.Dict(v.Prices), Floors = Surrogates.Dict(v.Floors), Commissioning = Surrogates.Array(v.Commissioning), Controllers = Surrogates.Array(v.Controllers),
     };
 }
 

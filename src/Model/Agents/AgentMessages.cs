@@ -49,18 +49,18 @@ public sealed record AgentReport(
 /// <summary>The market view an agent needs to decide: last prices by segment, and floors in force.</summary>
 public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> Prices, IReadOnlyDictionary<string, double> Floors)
 {
-    /// <summary>"commodity|buyer country" for every export control in force that covers that commodity to that country, except
-    /// controls on military end use only and controls with named end users (SessionRules.Begin).</summary>
-    public IReadOnlyList<string> Controlled { get; init; } = [];
-    /// <summary>"commodity|buyer country|exporter" for the same controls: who controls an input to a country, so a firm weighs
-    /// the news of a control by how much of its supply comes from the controlling exporters (SupplierRisk.UpdatePrecaution).</summary>
+    /// <summary>"commodity|buyer country|exporter" for every export control in force that covers that commodity to that country,
+    /// except controls on military end use only and controls with named end users (SessionRules.Begin): whether an input is
+    /// controlled to a country, and by whom, so a firm weighs the news by its supply from the controlling exporters
+    /// (SupplierRisk.UpdatePrecaution).</summary>
     public IReadOnlyList<string> Controllers { get; init; } = [];
+    /// <summary>"commodity|buyer country" for the same controls (derived from <see cref="Controllers"/>, in its order).</summary>
+    public IReadOnlyList<string> Controlled => Controllers.Select(e => e[..e.LastIndexOf('|')]).Distinct().ToList();
     /// <summary>"commodity|country" for every country where a capacity project for that commodity has begun (its plant being
     /// built or running): buyers start qualifying it then (SupplierRisk.Commission).</summary>
     public IReadOnlyList<string> Commissioning { get; init; } = [];
     // Lookups by the two halves of a key, without building the key: these run for every firm, input and tick. Built on first use
     // from the immutable maps (a context is shared by the grains of a silo; two threads building at once build the same thing).
-    HashSet<string>? _controlled;
     Dictionary<string, List<string>>? _controllers;
     /// <summary>The exporters whose controls in force cover the commodity to the buyer country (ordinal order; none: empty).</summary>
     public IReadOnlyList<string> ControllersOf(string commodity, string buyerCountry)
@@ -79,12 +79,11 @@ public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> P
             }
             _controllers = map;
         }
-        return map.TryGetValue(commodity + "|" + buyerCountry, out var list) ? list : [];
+        return map.GetAlternateLookup<ReadOnlySpan<char>>()
+            .TryGetValue(Joined(commodity, '|', buyerCountry, stackalloc char[Room(commodity, buyerCountry)]), out var list) ? list : [];
     }
     Dictionary<string, double>? _prices, _floors;
-    public bool IsControlled(string commodity, string buyerCountry) =>
-        Controlled.Count > 0 && (_controlled ??= new HashSet<string>(Controlled, StringComparer.Ordinal))
-            .GetAlternateLookup<ReadOnlySpan<char>>().Contains(Joined(commodity, '|', buyerCountry, stackalloc char[Room(commodity, buyerCountry)]));
+    public bool IsControlled(string commodity, string buyerCountry) => ControllersOf(commodity, buyerCountry).Count > 0;
     public static string Key(string commodity, string segment) => commodity + "@" + segment;
     public double Price(string commodity, string segment) =>
         (_prices ??= new Dictionary<string, double>(Prices, StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>()

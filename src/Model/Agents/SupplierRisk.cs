@@ -254,7 +254,7 @@ public static class SupplierRisk
         static void Add(List<(string Key, double Q)> list, string key, double q)
         {
             for (int i = 0; i < list.Count; i++)
-                if (ReferenceEquals(list[i].Key, key) || string.Equals(list[i].Key, key, StringComparison.Ordinal)) { list[i] = (key, list[i].Q + q); return; }
+                if (string.Equals(list[i].Key, key, StringComparison.Ordinal)) { list[i] = (key, list[i].Q + q); return; }
             list.Add((key, q)); // 0 + q = q: the same bits as adding to an empty entry
         }
         static double Of(List<(string Key, double Q)> list, string key)

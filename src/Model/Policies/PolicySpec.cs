@@ -153,7 +153,7 @@ public sealed record Stockpile : PolicySpec
     public double RefillPriceFactor { get; init; }
     public double RefillPerDay { get; init; }
     /// <summary>Anticipatory release: also release while an export control in force covers this commodity to this country (not
-    /// one on military end use only or with named end users: TickContext.Controlled).</summary>
+    /// one on military end use only or with named end users: TickContext.Controllers).</summary>
     public bool ReleaseOnControl { get; init; }
     /// <summary>Cost of holding the stock per year, as a share of its value at the reference price (the state's cost of funds
     /// plus storage and insurance), charged daily to the country's fiscal cost.</summary>

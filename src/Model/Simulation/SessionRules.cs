@@ -57,7 +57,6 @@ public static class SessionRules
                     floors[key] = Math.Max(floors.GetValueOrDefault(key), price);
                 }
         // Which inputs a control touches for which buyer countries: firms raise precautionary cover on them.
-        var controlled = new SortedSet<string>(Ord);
         var controllers = new SortedSet<string>(Ord);
         // A control on military end use or on named end users touches only those buyers, who learn of it through what they meet
         // (risk); it does not send every firm of the country to build stock.
@@ -65,10 +64,7 @@ public static class SessionRules
             foreach (var k in c.Commodities.Where(k => CanBind(world, c, k, inForce)))
                 foreach (var country in world.Countries)
                     if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
-                    {
-                        controlled.Add(k + "|" + country.Id);
                         controllers.Add(k + "|" + country.Id + "|" + c.Exporter);
-                    }
         // Where new plants are being built: a buyer starts qualifying a country when a capacity project there has begun (and
         // stops when it is cancelled).
         var commissioning = new SortedSet<string>(Ord);
@@ -76,7 +72,7 @@ public static class SessionRules
             if (world.Producers.FirstOrDefault(p => p.Id == cp.Producer) is { } producer)
                 foreach (var (k, _) in ProducerRules.Outputs(producer)) commissioning.Add(k + "|" + producer.Country);
         var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors)
-            { Controlled = controlled.ToList(), Controllers = controllers.ToList(), Commissioning = commissioning.ToList() };
+            { Controllers = controllers.ToList(), Commissioning = commissioning.ToList() };
         return new TickPlan(t, inForce, ctx, events, added);
     }
 
