@@ -20,6 +20,28 @@ public class AdaptationFixesTests
     }
 
     [Fact]
+    public void A_quota_that_runs_out_after_a_sliver_stops_the_rest_of_the_order()
+    {
+        // 15 t a 30-day period accrues 0.5 t on day 0: a buyer asking 10 t gets 0.5 and the quota stops the other 9.5. Before,
+        // any fill counted as nothing stopped (0), while no fill at all counted 1: in japan-2010 Germany's magnet maker learnt
+        // no risk of China from slivers of its NdPr orders, and Japan's 2011 import share swung 5 points on them.
+        var world = Make(internationalDays: 10);
+        ExportControl Quota(double q) => new()
+        {
+            Id = "cn-quota", Start = 0, Exporter = "CN", Commodities = ["oxide"], Mode = ControlMode.Quota, QuotaQuantity = q, QuotaPeriodDays = 30,
+        };
+        double Met(double quota)
+        {
+            var r = Clear(world, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10)], Quota(quota));
+            return Assert.Single(r.Disruptions, d => d.BuyerId == "jp-buyer" && d.SellerCountry == "CN").Share;
+        }
+        Assert.Equal(0.95, Met(15), 9);
+        Assert.Equal(1, Met(0), 9);      // nothing let through: all of it stopped, as before
+        Assert.Equal(0, Met(1e6), 9);    // room for all of it: nothing stopped
+        Assert.True(Met(29.4) < Met(15)); // more let through, less stopped (0.98 t of 10: 0.902)
+    }
+
+    [Fact]
     public void Dear_ore_changes_no_separators_recipe_and_no_magnet_makers_NdPr()
     {
         // The baseline without the US and rest-of-world mines: concentrate runs dear for a year. Before, separators took the

@@ -464,6 +464,9 @@ public static partial class MarketClearing
         // (ask, quantity) entries before Dec 2026: at 100,000 buyers its ≈5.4 million entries lay scattered over 80 MB, and
         // reading them back per part was a cache miss each (the largest block of the magnet market's clearing).
         var filled = rented.Rent<double>(candAt[partCount]);
+        // What each part has asked of each of its candidates this tick, summed over the rounds (same layout): the disruption a
+        // control closing a link after a partial fill caused is the share of this ask it left unfilled (below).
+        var askedAt = rented.Rent<double>(candAt[partCount]);
 
         int Period(ExportControl c) => quotas.Period(c);
         // A quota is used up when what is left is below a billionth of it, or too little for a fill (at most tol is none): sharing
@@ -886,7 +889,11 @@ public static partial class MarketClearing
                 if (remaining[b] <= tol) continue;
                 Choose(b);
                 if (chosen.Count == 0) continue;
-                foreach (var c in chosen) requests[cands[b][c.I].Ask].Add(new Request(b, c.Q, c.I));
+                foreach (var c in chosen)
+                {
+                    requests[cands[b][c.I].Ask].Add(new Request(b, c.Q, c.I));
+                    askedAt[candAt[b] + c.I] += c.Q;
+                }
                 any = true;
             }
             if (!any) break;
@@ -1358,8 +1365,19 @@ public static partial class MarketClearing
                 {
                     var ci = list[i];
                     // Served there this tick, or a link still open: only the licence delay counts against the country (the transport
-                    // is the same for every candidate from one country).
-                    if (filled[candAt[b] + i] > 0 && DelayOf(b, ci) is var got) e = Math.Min(e, got / (double)(got + ci.Transport));
+                    // is the same for every candidate from one country). Served part of what it asked there before a control closed
+                    // the link (a quota used up, a licence's volume drawn down): the part served met the delay, the rest was stopped
+                    // (1), weighted by what it asked. Before Dec 2026 any fill counted as nothing stopped: in japan-2010 Germany's
+                    // high-temperature magnet maker, sent 0.03-0.16 t a day (it uses ≈0.9 t) once China's monthly NdPr quota ran
+                    // out (Nov 2010), learnt no risk of China, while days with no fill at all taught it 0.9; Japan's 2011 import
+                    // share swung between 81.9% and 87.1% on which side of 0 those slivers fell (MODEL.md, The 2010 backcast).
+                    var ca = candAt[b] + i;
+                    if (filled[ca] > 0 && DelayOf(b, ci) is var got)
+                    {
+                        var m = got / (double)(got + ci.Transport);
+                        if (askedAt[ca] > filled[ca] + tol && !OpenAfter(b, i, out _)) m = 1 - filled[ca] / askedAt[ca] * (1 - m);
+                        e = Math.Min(e, m);
+                    }
                     else if (OpenAfter(b, i, out var delay))
                         e = Math.Min(e, delay / (double)(delay + ci.Transport));
                 }
