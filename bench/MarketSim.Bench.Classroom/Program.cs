@@ -425,7 +425,7 @@ sealed class Student
         var hub = await Bench.ConnectAsync(url);
         var student = new Student(room, hub, errors);
         hub.On<ClassroomState>(ClassroomMessages.State, student.OnState);
-        var grant = await hub.InvokeAsync<SeatGrant>(nameof(ClassroomHub.Join), room.Code, $"bot {index + 1}", (string?)null);
+        var grant = await hub.InvokeAsync<SeatGrant>(nameof(ClassroomHub.Join), room.Code, $"student {index + 1}", (string?)null);
         student._token = grant.Token;
         var view = await hub.InvokeAsync<StudentView>(nameof(ClassroomHub.GetView), room.Code, grant.Token);
         // A tariff if the country holds one (the classic lever), else its first lever.
