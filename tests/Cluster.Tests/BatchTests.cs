@@ -20,7 +20,7 @@ public sealed class BatchTests(LocalCluster cluster, ITestOutputHelper output) :
     static string Dll => typeof(BatchTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "MarketsimDll").Value!;
 
     /// <summary>marketsim with <paramref name="args"/>, stdout and stderr collected line by line (<paramref name="onLine"/> sees stdout).</summary>
-    static Process StartCli(string dir, IReadOnlyDictionary<string, string> env, StringBuilder log, Action<string>? onLine, params string[] args)
+    internal static Process StartCli(string dir, IReadOnlyDictionary<string, string> env, StringBuilder log, Action<string>? onLine, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"the CLI is not built at {Dll}");
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";

@@ -23,6 +23,11 @@ public static class ClusterSettings
     /// <summary>How long the CLI waits for Redis to answer before it says it cannot reach it.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the CLI waits for a silo of the cluster to take it as a client. A running cluster takes a client in
+    /// well under a second; with Redis up and no silo registered the Orleans client looked for a gateway for 3 minutes
+    /// (seventeen warnings) before it gave up (a Dec 2026 review).</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>A started Orleans client of <paramref name="cluster"/>; logs (warnings and worse) to stderr.</summary>
     public static async Task<IHost> ConnectAsync(MarketSimClusterOptions cluster, CancellationToken cancel)
     {
@@ -35,17 +40,23 @@ public static class ClusterSettings
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // A failed start is said below in one line; the host's own "fail" log of it is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // "Could not find any gateway", every few seconds while it waits: the one line below says it once.
+        builder.Logging.AddFilter("Orleans.Messaging.GatewayManager", LogLevel.Error);
         builder.UseOrleansClient(client => client.UseMarketSimCluster(cluster));
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>(); // signals are the command's (Interruption)
         var host = builder.Build();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(JoinTimeout);
         try
         {
-            await host.StartAsync(cancel);
+            await host.StartAsync(deadline.Token);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancel.IsCancellationRequested)
         {
             host.Dispose();
-            throw new ClusterConnectionException($"cannot join {where}: {e.Message.Split('\n')[0].Trim().TrimEnd('.')}; check that the cluster's silos are running " +
+            var why = e is OperationCanceledException ? $"no silo took it as a client within {JoinTimeout.TotalSeconds:0} s"
+                : e.Message.Split('\n')[0].Trim().TrimEnd('.');
+            throw new ClusterConnectionException($"cannot join {where}: {why}; check that the cluster's silos are running " +
                 "and use the same cluster id (MarketSim__Cluster__ClusterId)", e);
         }
         return host;

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Text;
+using MarketSim.Hosting.Local;
+
+namespace MarketSim.Cluster.Tests;
+
+/// <summary>
+/// `marketsim run --cluster` against a Redis that answers but where no silo of the cluster has registered (the silos not
+/// started yet, or a wrong cluster id): before Dec 2026 the command waited 3 minutes, printing the Orleans client's "could
+/// not find any gateway" warning seventeen times, before its error line.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class NoSiloTests
+{
+    [Fact]
+    public void A_cluster_with_Redis_up_and_no_silo_is_one_clear_line_within_the_join_timeout_and_writes_nothing()
+    {
+        using var redis = new RedisProcess();
+        redis.Start();
+        var dir = Directory.CreateTempSubdirectory("marketsim-nosilo-").FullName;
+        try
+        {
+            var log = new StringBuilder();
+            var clock = Stopwatch.StartNew();
+            using var cli = BatchTests.StartCli(dir, new Dictionary<string, string>(), log, null, "run",
+                Path.Combine(Free.RepoRoot, "scenarios", "baseline.yaml"), "--days", "5", "--out", "results", "--cluster", redis.ConnectionString);
+            Assert.True(cli.WaitForExit(TimeSpan.FromSeconds(90)), "still waiting after 90 s:\n" + log);
+            cli.WaitForExit(); // the output readers finish
+            var all = log.ToString();
+            Assert.True(cli.ExitCode == 1, all);
+            Assert.InRange(clock.Elapsed.TotalSeconds, 25, 60); // the 30 s join timeout, not Orleans' 3 minutes
+            Assert.Contains($"cannot join the cluster at Redis {redis.ConnectionString}", all);
+            Assert.Contains("no silo took it as a client within 30 s", all);
+            Assert.Contains("check that the cluster's silos are running", all);
+            Assert.DoesNotContain("Could not find any gateway", all);
+            Assert.DoesNotContain("   at ", all);
+            Assert.False(Directory.Exists(Path.Combine(dir, "results")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
