@@ -47,7 +47,7 @@ public sealed class SerializationTests
         }
         var fills = new[] { new Fill("b", "JP", "s", "CN", "oxide", "CN", MarketSim.Model.Scenario.EndUse.Military, 1.0 / 3, 0.1 + 0.2, 7, 0, null, 3, 23) { Rent = 1e-300, RentHolder = "state" } };
         var settlement = new AgentSettlement(3, fills, [], 0.5) { Disruptions = [new Disruption("b", "oxide", "CN", 0.25)], Applied = [new Applied("b", "oxide", 1.0 / 3)] };
-        var report = new AgentReport("b", "JP", "automotive", 1.5, 0.25, [new InputShortage("oxide", 2, 1.0 / 7)], [KeyValuePair.Create("oxide", 12.5)], 0) { ValueAddedMade = Math.PI };
+        var report = new AgentReport("b", "JP", "automotive", 1.5, 0.25, [new InputShortage("oxide", 2, 1.0 / 7)], [KeyValuePair.Create("oxide", 12.5)], 0) { ValueAddedMade = Math.PI, Made = 2.5 };
         var result = new ClearingResult("oxide", fills, [new SegmentPrice("oxide", "world", 5e4)], []) { Disruptions = settlement.Disruptions, Applied = settlement.Applied };
         foreach (object value in new object[] { settlement, report, result })
             Assert.Equal(System.Text.Json.JsonSerializer.Serialize(value, Exact), System.Text.Json.JsonSerializer.Serialize(RoundTrip(value), Exact));

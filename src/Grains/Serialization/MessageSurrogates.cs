@@ -248,6 +248,7 @@ public struct AgentReportSurrogate
     [Id(10)] public ImportLead[] Imports;
     [Id(11)] public CapacityDecision[] Decisions;
     [Id(12)] public string[] Events;
+    [Id(13)] public double Made;
 }
 
 [GenerateSerializer]
@@ -277,7 +278,7 @@ public sealed class AgentReportConverter : IConverter<AgentReport, AgentReportSu
         for (int i = 0; i < cover.Length; i++) cover[i] = KeyValuePair.Create(s.CoverKeys[i], s.CoverDays[i]);
         return new(s.AgentId, s.Country, s.Sector, s.PlannedValueAdded, s.Loss, s.Shortages, cover, s.FiscalCost)
         {
-            ValueAddedMade = s.ValueAddedMade, Imports = s.Imports ?? [], Decisions = s.Decisions ?? [], Events = s.Events ?? [],
+            ValueAddedMade = s.ValueAddedMade, Imports = s.Imports ?? [], Decisions = s.Decisions ?? [], Events = s.Events ?? [], Made = s.Made,
         };
     }
 
@@ -290,7 +291,7 @@ public sealed class AgentReportConverter : IConverter<AgentReport, AgentReportSu
         {
             AgentId = v.AgentId, Country = v.Country, Sector = v.Sector, PlannedValueAdded = v.PlannedValueAdded, Loss = v.Loss,
             Shortages = Surrogates.Array(v.Shortages), CoverKeys = keys, CoverDays = days, FiscalCost = v.FiscalCost, ValueAddedMade = v.ValueAddedMade,
-            Imports = Surrogates.Array(v.Imports), Decisions = Surrogates.Array(v.Decisions), Events = Surrogates.Array(v.Events),
+            Imports = Surrogates.Array(v.Imports), Decisions = Surrogates.Array(v.Decisions), Events = Surrogates.Array(v.Events), Made = v.Made,
         };
     }
 }

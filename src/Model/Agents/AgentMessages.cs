@@ -35,6 +35,11 @@ public sealed record AgentReport(
     /// magnet counted at the magnet maker is not counted again at the car maker, and a price spike is not value added).</summary>
     public double ValueAddedMade { get; init; }
 
+    /// <summary>Units of output made this tick: a producer's main output (its co-products at their ratios to it), a manufacturer's
+    /// end products (0 for countries). Each input k was used at aₖθₖ per unit, θ as it stood before the tick's thrift update:
+    /// what the material balance reads (ConservationTests).</summary>
+    public double Made { get; init; }
+
     /// <summary>Firms' imports with their lead time from order (Procurement.Receive); none from countries' stockpiles.</summary>
     public IReadOnlyList<ImportLead> Imports { get; init; } = [];
 

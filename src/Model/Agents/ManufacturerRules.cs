@@ -81,6 +81,7 @@ public static class ManufacturerRules
         return new AgentReport(m.Id, m.Country, m.Sector, m.PlannedOutput * m.ValueAdded, loss, shortages, cover, 0)
         {
             ValueAddedMade = q * m.ValueAdded,
+            Made = q,
             Imports = imports,
         };
     }

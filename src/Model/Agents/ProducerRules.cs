@@ -438,6 +438,7 @@ public static class ProducerRules
         return new AgentReport(p.Id, p.Country, p.Sector, desired * valueAdded, loss, shortages, cover, 0)
         {
             ValueAddedMade = y * referenceValueAdded, // at the intensities the inputs were used at, before thrift moves them
+            Made = y,
             Imports = imports,
             Decisions = decisions,
         };

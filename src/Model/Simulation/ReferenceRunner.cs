@@ -35,6 +35,10 @@ public sealed class ReferenceRunner
     public (IReadOnlyList<FirmState> Firms, IReadOnlyList<CountryState> Countries, IReadOnlyList<MarketState> Markets) States =>
         (_producers.Select(p => p.State).Concat(_manufacturers.Select(m => m.State)).ToList(), _countries.Select(c => c.State).ToList(), _markets);
 
+    /// <summary>Set by a test to audit each step: every agent's settlement and report, in settling order (countries, producers,
+    /// manufacturers), replaced by each step's (ConservationTests). Null: nothing is kept.</summary>
+    internal List<(string AgentId, AgentSettlement Settlement, AgentReport Report)>? Audit { get; set; }
+
     public Frame Step()
     {
         var plan = SessionRules.Begin(_world, _session);
@@ -49,9 +53,16 @@ public sealed class ReferenceRunner
         var routed = SessionRules.Route(results, SessionRules.Owners(_session));
 
         var reports = new ReportTotals();
-        foreach (var (c, s) in _countries) reports.Add(StockpileRules.Settle(s, SessionRules.SettlementFor(plan, routed, c.Id)));
-        foreach (var (p, s) in _producers) reports.Add(ProducerRules.Settle(_world, p, s, SessionRules.SettlementFor(plan, routed, p.Id), plan.Context));
-        foreach (var (m, s) in _manufacturers) reports.Add(ManufacturerRules.Settle(_world, m, s, SessionRules.SettlementFor(plan, routed, m.Id), plan.Context));
+        Audit?.Clear();
+        AgentSettlement For(string id) => SessionRules.SettlementFor(plan, routed, id);
+        void Add(string id, AgentSettlement st, AgentReport r)
+        {
+            Audit?.Add((id, st, r));
+            reports.Add(r);
+        }
+        foreach (var (c, s) in _countries) { var st = For(c.Id); Add(c.Id, st, StockpileRules.Settle(s, st)); }
+        foreach (var (p, s) in _producers) { var st = For(p.Id); Add(p.Id, st, ProducerRules.Settle(_world, p, s, st, plan.Context)); }
+        foreach (var (m, s) in _manufacturers) { var st = For(m.Id); Add(m.Id, st, ManufacturerRules.Settle(_world, m, s, st, plan.Context)); }
         return SessionRules.Finish(_world, _session, plan, results, reports);
     }
 
