@@ -41,7 +41,7 @@ public class PrecautionLoopTests
     {
         // The baseline with a Chinese Dy quota of 40 t a month from day 30, above the ≈34.5 t a month China exports in the baseline:
         // it binds only because buyers build stock on the news of it. Before Dec 2026 Japan's high-temperature magnet maker learnt a
-        // risk of China of 0.99 from it by day 364 and its Dy precaution rose to 0.98 (λ 0.96 on day 250); now it learns none and its
+        // risk of China of 0.988 from it by day 364 and its Dy precaution rose to 0.983 (0.952 on day 250); now it learns none and its
         // precaution, set by the news alone, falls while the quota stands.
         var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml"));
         var quota = new ExportControl
