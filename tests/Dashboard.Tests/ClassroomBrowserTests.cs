@@ -157,6 +157,32 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_upload_with_more_policies_than_the_server_runs_is_refused_and_starts_nothing()
+    {
+        // Found by a probe (Dec 2026): the start page bounded an upload's countries, firms and days, not its policies, and
+        // every tick checks every order against every policy: the default world with 19,000 one-line export bans (2 MB) took
+        // ≈11 s of CPU a tick. Here 1,500 (150 KB), over the default limit of 1,000.
+        var yaml = await File.ReadAllTextAsync(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"))
+            + string.Concat(Enumerable.Range(0, 1500).Select(i =>
+                $"  - {{id: probe-ban-{i}, type: export_control, exporter: CN, commodities: [dy_oxide], destinations: [DE], mode: ban, start: 0}}\n"));
+        var count = app.Sessions.All.Count;
+        var page = await OpenAsync("upload-policies", 1280, 900);
+        await page.GotoAsync("");
+        await page.Locator("[data-testid=new-session]").WaitForAsync();
+        const string Expect = "many-policies.yaml: policies: 1507, more than the 1000 a session on this server may have (MaxUploadPolicies)";
+        // An upload before the circuit is up does nothing: upload until the page answers with this file's errors.
+        for (var i = 0; i < 30; i++)
+        {
+            await page.Locator("[data-testid=upload]").SetInputFilesAsync(new FilePayload { Name = "many-policies.yaml", MimeType = "application/yaml", Buffer = System.Text.Encoding.UTF8.GetBytes(yaml) });
+            try { await page.WaitForFunctionAsync("e => document.querySelector('[data-testid=upload-errors]')?.innerText.includes(e)", Expect, new() { Timeout = 2000 }); break; }
+            catch (TimeoutException) { }
+        }
+        Assert.Contains(Expect, await page.Locator("[data-testid=upload-errors]").InnerTextAsync());
+        Assert.Contains("marketsim run", await page.Locator("[data-testid=upload-errors]").InnerTextAsync());
+        Assert.Equal(count, app.Sessions.All.Count); // nothing started
+    }
+
     /// <summary>Starts the default scenario from the start page and returns the errors it shows instead.</summary>
     async Task<string> StartRefusedAsync(string pageName)
     {

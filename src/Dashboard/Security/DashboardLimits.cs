@@ -31,6 +31,10 @@ public sealed class DashboardLimits
     /// worlds), so 36,500 days would hold ≈1.7 GB per session (a Dec 2026 review). The longest shipped scenario (japan-2010)
     /// runs 1,826.</summary>
     public int MaxUploadDays { get; set; } = 1826;
+    /// <summary>Policies a world started on the start page may have. Every tick checks every order against them, and the cost
+    /// grows faster than their number: the default world with 19,000 one-line export bans (a 2 MB upload) took ≈11 s of CPU a
+    /// tick against ≈0.04 s (2,000: ≈0.2 s; a Dec 2026 probe). The shipped scenarios have at most 19.</summary>
+    public int MaxUploadPolicies { get; set; } = 1000;
     /// <summary>Policies (versions included) a session's timeline may hold before SetPolicy refuses new ones.</summary>
     public int MaxPoliciesPerSession { get; set; } = 200;
     /// <summary>Sessions one connection may be subscribed to at once.</summary>

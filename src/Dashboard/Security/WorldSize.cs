@@ -17,6 +17,8 @@ public static class WorldSize
         var agents = world.Producers.Count + world.Manufacturers.Count;
         if (agents > limits.MaxUploadAgents)
             return $"producers and manufacturers' firms: {agents}, more than the {limits.MaxUploadAgents} a session on this server may have (MaxUploadAgents); run it with the command line (marketsim run)";
+        if (world.Policies.Count > limits.MaxUploadPolicies)
+            return $"policies: {world.Policies.Count}, more than the {limits.MaxUploadPolicies} a session on this server may have (MaxUploadPolicies); run it with the command line (marketsim run)";
         if (world.Days > limits.MaxUploadDays)
             return $"days: {world.Days}, more than the {limits.MaxUploadDays} a session on this server may run (MaxUploadDays); run it with the command line (marketsim run)";
         return null;
