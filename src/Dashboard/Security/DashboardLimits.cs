@@ -35,6 +35,11 @@ public sealed class DashboardLimits
     /// grows faster than their number: the default world with 19,000 one-line export bans (a 2 MB upload) took ≈11 s of CPU a
     /// tick against ≈0.04 s (2,000: ≈0.2 s; a Dec 2026 probe). The shipped scenarios have at most 19.</summary>
     public int MaxUploadPolicies { get; set; } = 1000;
+    /// <summary>Markets (commodities × price segments) a world started on the start page may have. A frame holds a price per
+    /// market (and more by commodity), and a session keeps every frame: 1,000 unused commodities in 9 segments (a 190 KB
+    /// upload) wrote 263 KB of prices a day against 0.75 KB, so a 2 MB upload of 50 segments could hold gigabytes over
+    /// MaxUploadDays (a Dec 2026 probe). The shipped scenarios have 18 (9 commodities in 2 segments).</summary>
+    public int MaxUploadMarkets { get; set; } = 200;
     /// <summary>Policies (versions included) a session's timeline may hold before SetPolicy refuses new ones.</summary>
     public int MaxPoliciesPerSession { get; set; } = 200;
     /// <summary>Sessions one connection may be subscribed to at once.</summary>
