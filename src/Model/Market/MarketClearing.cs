@@ -378,6 +378,11 @@ public static partial class MarketClearing
             && (!asks[c.Ask].UrgentOnly || bid.IsUrgent)
             && (asks[c.Ask].OnlyFor.Count > 0 || bid.Unqualified is null || !bid.Unqualified.Contains(asks[c.Ask].SellerCountry));
 
+        // A bid's reservation price in a candidate's segment (PriceWindows.DemandAt): the segment price at which its delivered
+        // price would reach its limit, L × p / delivered (delivered prices move with the segment's). Allowed, it is at least p.
+        double ReservationAt(Candidate c, Bid bid) =>
+            c.Delivered > 0 ? state.Prices[world.Segments[c.PriceSegment].Id] * (bid.LimitPrice / c.Delivered) : double.PositiveInfinity;
+
         // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
         double Perceived(Bid bid, Candidate c) =>
             bid.Premium is { } p && p.TryGetValue(asks[c.Ask].SellerCountry, out var x) ? c.Delivered * (1 + x) : c.Delivered;
@@ -1048,6 +1053,8 @@ public static partial class MarketClearing
         // What the fills add to each segment's demand and supply, by segment index, in the same order (0 + q = q, as a new
         // entry gave): written into the maps once after the fills, not looked up by name per fill.
         var fillDemand = new double[world.Segments.Count];
+        // The same demand by reservation price, for the price window (PriceWindows.DemandAt): over one day, none.
+        var demandAt = commodity.PriceWindowDays > 1 ? new List<PriceWindows.DemandAt>() : null;
         var fillSupply = new double[world.Segments.Count];
         // Today's trade at each segment's price, a state's stockpile sales to its own firms left out: what arbitrage pulls a
         // pooled group's prices to (below).
@@ -1189,7 +1196,9 @@ public static partial class MarketClearing
                 runQuantity[at] += q;
                 // A sale counts as demand in the segment whose price it was at (under a licence, up to its order's want); one
                 // across a control carries its supply there too.
-                fillDemand[cand.PriceSegment] += UnderLicence(cand) ? q * licensedCounts[o] : q; // q × 1 = q: the same bits
+                var wanted = UnderLicence(cand) ? q * licensedCounts[o] : q; // q × 1 = q: the same bits
+                fillDemand[cand.PriceSegment] += wanted;
+                demandAt?.Add(new(cand.PriceSegment, ReservationAt(cand, bid), wanted));
                 if (!stockpileIds.Contains(asks[a].SellerId)) tradeAt[cand.PriceSegment] += q;
                 sold[a] += q;
                 if (cand.PriceSegment != segIndexOfAsk[a])
@@ -1286,7 +1295,7 @@ public static partial class MarketClearing
         var disruptions = new List<Disruption>();
         var met = new List<(string Country, double Q, double E, bool Controlled)>(4);
         string? metBuyer = null;
-        var segs = new List<(string Id, double Reach)>(2);
+        var segs = new List<(string Id, double Reach, double Reservation)>(2);
         // Each candidate list's seller countries, worked out once per list (orders that filter nothing out share their link set's):
         // the countries in candidate order, each with its candidates and whether any of them is under a control.
         var countriesOf = new PerCandidateList<SellerCountries>(() => new SellerCountries(), (x, list) => x.Fill(list, asks));
@@ -1335,18 +1344,23 @@ public static partial class MarketClearing
                     var seg = world.Segments[list[i].PriceSegment].Id;
                     var at = 0;
                     while (at < segs.Count && segs[at].Id != seg) at++; // a loop: a lambda over seg would allocate per offer
-                    if (at == segs.Count) segs.Add((seg, 0));
+                    if (at == segs.Count) segs.Add((seg, 0, 0));
                     var a = list[i].Ask;
-                    segs[at] = (seg, segs[at].Reach + Reach(a, asks[a].Quantity, bid));
+                    segs[at] = (seg, segs[at].Reach + Reach(a, asks[a].Quantity, bid), Math.Max(segs[at].Reservation, ReservationAt(list[i], bid)));
                 }
-                if (segs.Count == 0 && !outOfDeclaration && !set.Named && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add((ownSeg, 0));
+                if (segs.Count == 0 && !outOfDeclaration && !set.Named && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add((ownSeg, 0, bid.LimitPrice));
                 var unmet = PartShortfall(b) * unmetScale[part.Order];
                 // In ordinal segment order (a sum's order fixed); no reach at all (every open offer empty and idle): equal shares.
                 // One segment takes all of it (r / r and 1 / 1 are exactly 1).
                 if (segs.Count > 1) segs.Sort(static (x, y) => string.CompareOrdinal(x.Id, y.Id));
                 double reach = 0;
-                foreach (var (_, r) in segs) reach += r;
-                foreach (var (sg, r) in segs) AddTo(demand, sg, unmet * (reach > 0 ? r / reach : 1.0 / segs.Count));
+                foreach (var (_, r, _) in segs) reach += r;
+                foreach (var (sg, r, reservation) in segs)
+                {
+                    var share = unmet * (reach > 0 ? r / reach : 1.0 / segs.Count);
+                    AddTo(demand, sg, share);
+                    demandAt?.Add(new(SegmentIndex(sg), reservation, share));
+                }
             }
 
             // What this bid met at each supplier country a policy touches: 1 where a ban, refusal or used-up quota stopped it, the
@@ -1432,7 +1446,7 @@ public static partial class MarketClearing
         // Over a window each home seller's supply is read from its window's sums (PriceWindows.SellerSupply): a seller whose
         // exports go out in lots counts them once, where they went, not also at home on each day they waited.
         var (demandRead, supplyRead) = commodity.PriceWindowDays > 1
-            ? PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, crossIn, sellerDays)
+            ? PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, crossIn, sellerDays, demandAt)
             : PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, supply);
         foreach (var group in SegmentPooling.Groups(world, controls.Where(c => Separates(c, afterFills: true)).ToList()))
         {
