@@ -57,4 +57,22 @@ public class PriceOvershootTests
         (d, _) = PriceWindows.Read(state, segments, 3, 3, D(0), D(1), demandAt: []);
         Assert.Equal(0.1 + 0.2, d["world"]);
     }
+    [Fact]
+    public void A_day_keeps_one_entry_per_step_of_its_reservations_not_one_per_bid_and_drops_none_an_exact_reservation_keeps()
+    {
+        SegmentSpec[] segments = [new("world", [])];
+        var state = new MarketState { Prices = new() { ["world"] = 100 } };
+        Dictionary<string, double> D(double x) => new() { ["world"] = x };
+        // 20,000 bids of one unit, each with its own reservation, spread evenly over 100–150 (every buyer of a large world has
+        // its own limit): before reservations were kept to 1% the day held 20,000 entries, matched one by one.
+        var bids = Enumerable.Range(0, 20_000).Select(i => new PriceWindows.DemandAt(0, 100 + 50.0 * i / 20_000, 1)).ToList();
+        PriceWindows.Read(state, segments, 30, 0, D(20_000), D(1), demandAt: bids);
+        var entries = state.DemandWindow["world"].Length / 3;
+        Assert.InRange(entries, 40, 43); // ln 1.5 / ln 1.01 ≈ 40.7 steps
+        // At 125 the bids with reservations of 125 and more count (10,000 of them), and at most 1% of price more: rounded up,
+        // never down.
+        state.Prices["world"] = 125;
+        var (d, _) = PriceWindows.Read(state, segments, 30, 1, D(0), D(1), demandAt: []);
+        Assert.InRange(d["world"], 10_000, 10_000 + 20_000 * 1.25 / 50);
+    }
 }

@@ -64,9 +64,17 @@ public static class PriceWindows
     /// segment for want of an open seller). Today's are never below today's price: a bid counts only where it could buy.</summary>
     public readonly record struct DemandAt(int Segment, double Reservation, double Quantity);
 
+    /// <summary>The resolution reservations are kept at: each is rounded up to the next edge p·Step^k above the day's segment
+    /// price p (k ≥ 0). A numerical tolerance, not a behaviour: a bid counts at most 1% of price longer than its exact
+    /// reservation would let it, and never shorter, so a day no exact reservation would drop is never dropped. It bounds what
+    /// a day holds by the spread of its reservations (one entry per 1% step), not by the number of bids: every buyer of a
+    /// large world has its own limit, and a day's fills as many distinct exact reservations (at 100,000 buyers, about a
+    /// million a day, held for W days and matched one by one).</summary>
+    const double Step = 1.01;
+
     /// <summary>Writes the day's demand by reservation price into <see cref="MarketState.DemandWindow"/> (per segment, triples
-    /// slot, reservation, quantity; one triple per reservation a day, summed in the order given), dropping the days it
-    /// replaces as <see cref="Read"/> does its slots.</summary>
+    /// slot, reservation edge, quantity; one triple per edge a day, in the order of each edge's first bid, each summed in the
+    /// order given), dropping the days it replaces as <see cref="Read"/> does its slots.</summary>
     static void KeepDemandAt(MarketState state, IReadOnlyList<SegmentSpec> segments, int w, int tick, int last, IReadOnlyList<DemandAt> today)
     {
         var stale = last < 0 || tick < last || tick - last >= w;
@@ -74,6 +82,7 @@ public static class PriceWindows
         if (stale) Array.Fill(dropped, true);
         else for (int t = last + 1; t < tick; t++) dropped[t % w] = true; // days no clearing ran
         dropped[tick % w] = true; // today's, also when the day is cleared again
+        var atEdge = new Dictionary<double, int>();
         for (int g = 0; g < segments.Count; g++)
         {
             var id = segments[g].Id;
@@ -82,18 +91,32 @@ public static class PriceWindows
             if (state.DemandWindow.TryGetValue(id, out var old) && state.PriceWindow.TryGetValue(id, out var slots) && slots.Length == 2 * w)
                 for (int k = 0; k + 2 < old.Length; k += 3)
                     if (old[k] >= 0 && old[k] < w && !dropped[(int)old[k]]) { kept.Add(old[k]); kept.Add(old[k + 1]); kept.Add(old[k + 2]); }
-            var start = kept.Count;
+            var price = state.Prices.GetValueOrDefault(id);
+            atEdge.Clear();
             foreach (var e in today)
             {
                 if (e.Segment != g || e.Quantity == 0) continue;
-                var at = start;
-                while (at < kept.Count && kept[at + 1] != e.Reservation) at += 3;
-                if (at == kept.Count) { kept.Add(tick % w); kept.Add(e.Reservation); kept.Add(0); }
+                var edge = Edge(e.Reservation, price);
+                if (!atEdge.TryGetValue(edge, out var at))
+                {
+                    atEdge[edge] = at = kept.Count;
+                    kept.Add(tick % w); kept.Add(edge); kept.Add(0);
+                }
                 kept[at + 2] += e.Quantity;
             }
             if (kept.Count == 0) state.DemandWindow.Remove(id);
             else state.DemandWindow[id] = kept.ToArray();
         }
+    }
+
+    /// <summary>The least edge p·Step^k (k ≥ 0) at or above <paramref name="reservation"/>; the reservation itself where it is
+    /// infinite or the price is not positive (nothing to step from).</summary>
+    static double Edge(double reservation, double price)
+    {
+        if (!(price > 0) || double.IsInfinity(reservation) || double.IsNaN(reservation)) return reservation;
+        var k = Math.Max(0, Math.Ceiling(Math.Log(reservation / price) / Math.Log(Step)));
+        var edge = price * Math.Pow(Step, k);
+        return edge >= reservation ? edge : price * Math.Pow(Step, k + 1); // rounding may leave the edge a hair below
     }
 
     /// <summary>Each slot's demand counting only reservations at or above <paramref name="price"/> where a slot holds one below
