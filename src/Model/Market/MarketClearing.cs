@@ -75,5 +75,5 @@ public static partial class MarketClearing
 
     public static ClearingResult Clear(ScenarioSpec world, MarketState state, int tick, IEnumerable<Ask> askInput, IEnumerable<Bid> bidInput,
         IReadOnlyList<PolicySpec> inForce, ulong seed)
-        => new ClearingRun(world, state, tick, askInput, bidInput, inForce, seed).Run(); // ClearingRun.cs
+        => new ClearingRun(world, state, tick, askInput, bidInput, inForce, seed).Run(); // the rules: ClearingRun.*.cs
 }
