@@ -1,6 +1,5 @@
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
-using MarketSim.Model.Simulation;
 
 namespace MarketSim.Model.Market;
 

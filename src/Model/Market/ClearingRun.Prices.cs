@@ -1,6 +1,4 @@
 using MarketSim.Model.Policies;
-using MarketSim.Model.Scenario;
-using MarketSim.Model.Simulation;
 
 namespace MarketSim.Model.Market;
 

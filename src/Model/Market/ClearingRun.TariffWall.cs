@@ -1,7 +1,4 @@
 using System.Runtime.InteropServices;
-using MarketSim.Model.Policies;
-using MarketSim.Model.Scenario;
-using MarketSim.Model.Simulation;
 
 namespace MarketSim.Model.Market;
 

@@ -1,7 +1,3 @@
-using MarketSim.Model.Policies;
-using MarketSim.Model.Scenario;
-using MarketSim.Model.Simulation;
-
 namespace MarketSim.Model.Market;
 
 public static partial class MarketClearing
