@@ -74,7 +74,10 @@ static class Bench
             .UseSetting(WarmUp.TicksKey, serverWarmUp ? "365" : "0")
             // Hundreds of simulated students join from one address within seconds: lift the per-address join limit
             // (docs/SECURITY.md), which a real class of phones on the network does not reach.
-            .UseSetting("MarketSim:Limits:JoinAttemptsPerMinute", "1000000"));
+            .UseSetting("MarketSim:Limits:JoinAttemptsPerMinute", "1000000")
+            // Every simulated student is a hub connection from 127.0.0.1: lift the per-address connection cap too (students'
+            // phones use the pages, not the hub, so a real class does not meet it).
+            .UseSetting("MarketSim:Limits:MaxHubConnectionsPerClient", "1000000"));
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         factory.StartServer();
         var url = $"http://127.0.0.1:{port}{ClassroomHub.Path}";

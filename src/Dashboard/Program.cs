@@ -21,6 +21,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => { HubJson.Configure(o.PayloadSerializerOptions); HubJson.Strict(o.PayloadSerializerOptions); })
     .AddHubOptions<SimulationHub>(HubLimits).AddHubOptions<ClassroomHub>(HubLimits);
 builder.Logging.AddFilter(HubRefusals.DispatcherCategory, LogLevel.Critical);
+builder.Logging.AddFilter(HubRefusals.ConnectionHandlerCategory, LogLevel.Critical); // HubRefusals logs OnConnected/OnDisconnected failures
 // Arguments of the wrong type are answered naming the argument (ArgumentErrors wraps the JSON protocol it replaces).
 builder.Services.Remove(builder.Services.Single(d => d.ServiceType == typeof(Microsoft.AspNetCore.SignalR.Protocol.IHubProtocol)
     && d.ImplementationType == typeof(Microsoft.AspNetCore.SignalR.Protocol.JsonHubProtocol)));

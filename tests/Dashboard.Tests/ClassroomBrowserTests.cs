@@ -157,6 +157,46 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_upload_with_more_policies_or_markets_than_the_server_runs_is_refused_and_starts_nothing()
+    {
+        // Found by a probe (Dec 2026): the start page bounded an upload's countries, firms and days, not its policies or
+        // markets. Every tick checks every order against every policy: the default world with 19,000 one-line export bans
+        // (2 MB) took ≈11 s of CPU a tick. A frame holds a price per market and a session keeps every frame: 1,000 unused
+        // commodities in 9 segments (190 KB) wrote 263 KB of prices a day against 0.75 KB. Here 1,500 policies (150 KB) and
+        // 100 more commodities, over the defaults (1,000 policies; 200 markets).
+        var world = await File.ReadAllTextAsync(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+        var commodities = world.IndexOf("commodities:\n", StringComparison.Ordinal) + "commodities:\n".Length;
+        (string Name, string Text, string Expect)[] files =
+        [
+            ("many-policies.yaml", world + string.Concat(Enumerable.Range(0, 1500).Select(i =>
+                    $"  - {{id: probe-ban-{i}, type: export_control, exporter: CN, commodities: [dy_oxide], destinations: [DE], mode: ban, start: 0}}\n")),
+                "many-policies.yaml: policies: 1507, more than the 1000 a session on this server may have (MaxUploadPolicies)"),
+            ("many-markets.yaml", world[..commodities] + string.Concat(Enumerable.Range(0, 100).Select(i =>
+                    $"  - {{id: probe-c{i}, name: Probe {i}, unit: t, stage: oxide, reference_price: 1000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: 30, initial_origin: CN}}\n"))
+                    + world[commodities..],
+                "many-markets.yaml: markets (commodities × price segments): 218 (109 commodities in 2 segments), more than the 200 a session on this server may have (MaxUploadMarkets)"),
+        ];
+        var count = app.Sessions.All.Count;
+        var page = await OpenAsync("upload-size-limits", 1280, 900);
+        await page.GotoAsync("");
+        await page.Locator("[data-testid=new-session]").WaitForAsync();
+        var errors = page.Locator("[data-testid=upload-errors]");
+        foreach (var (name, text, expect) in files)
+        {
+            // An upload before the circuit is up does nothing: upload until the page answers with this file's errors.
+            for (var i = 0; i < 30; i++)
+            {
+                await page.Locator("[data-testid=upload]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/yaml", Buffer = System.Text.Encoding.UTF8.GetBytes(text) });
+                try { await page.WaitForFunctionAsync("e => document.querySelector('[data-testid=upload-errors]')?.innerText.includes(e)", expect, new() { Timeout = 2000 }); break; }
+                catch (TimeoutException) { }
+            }
+            Assert.Contains(expect, await errors.InnerTextAsync());
+            Assert.Contains("marketsim run", await errors.InnerTextAsync());
+        }
+        Assert.Equal(count, app.Sessions.All.Count); // nothing started
+    }
+
     /// <summary>Starts the default scenario from the start page and returns the errors it shows instead.</summary>
     async Task<string> StartRefusedAsync(string pageName)
     {

@@ -49,6 +49,42 @@ public sealed class ClassroomHubTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Two_advances_at_once_close_one_round_so_no_round_is_skipped_without_the_students()
+    {
+        // Found by a race probe (Dec 2026): the teacher's console open in two tabs (or a double click, or the round timer
+        // firing as the teacher presses Advance) sent two Advances at once; the second waited for the first and then closed
+        // the round it had just opened, so the class skipped a round nobody could play (ticks 0 → 40 for one press).
+        await using var teacher = await Connect();
+        await using var secondTab = await Connect();
+        await using var a = await Connect();
+        await using var b = await Connect();
+        var c = await NewClass(teacher, a, b, Small with { RoundTicks = 20 });
+        await teacher.InvokeAsync("Start", c.Code, c.Teacher);
+        for (var round = 1; round <= 3; round++)
+        {
+            var state = await teacher.InvokeAsync<ClassroomState>("Watch", c.Code);
+            Assert.Equal((round, ClassroomPhase.Open, 20 * (round - 1)), (state.Round, state.Phase, state.Tick));
+            var ticks = await Task.WhenAll(
+                teacher.InvokeAsync<int>("Advance", c.Code, c.Teacher),
+                secondTab.InvokeAsync<int>("Advance", c.Code, c.Teacher));
+            Assert.Equal([20 * round, 20 * round], ticks);
+        }
+        var after = await teacher.InvokeAsync<ClassroomState>("Watch", c.Code);
+        Assert.Equal((4, ClassroomPhase.Open, 60), (after.Round, after.Phase, after.Tick));
+
+        // The round each pair left open is playable: a student's decision goes in and the next advance applies it.
+        var view = await a.InvokeAsync<StudentView>("GetView", c.Code, c.Cn.Token);
+        var lever = view.Levers.First(l => l.Max > l.Value);
+        await a.InvokeAsync<IReadOnlyList<LeverChoice>>("Submit", c.Code, c.Cn.Token, new[] { new LeverChoice(lever.Id, lever.Max) });
+        // A student's Advance racing the teacher's is still refused (the advance it would duplicate is no excuse).
+        var studentAdvance = a.InvokeAsync<int>("Advance", c.Code, c.Cn.Token);
+        Assert.Equal(80, await teacher.InvokeAsync<int>("Advance", c.Code, c.Teacher));
+        await Refused(() => studentAdvance, "token: only the instructor may advance the round");
+        Assert.Contains(app.Classrooms.Find(c.Code)!.Room.Log, d => d.SeatId == c.Cn.SeatId && d.LeverId == lever.Id && d.Round == 4);
+        await teacher.InvokeAsync("EndClassroom", c.Code, c.Teacher);
+    }
+
+    [Fact]
     public async Task Classes_of_one_scenario_and_seed_share_the_world_nobody_played_and_a_class_behind_is_scored_at_its_own_tick()
     {
         await using var teacher = await Connect();

@@ -58,14 +58,17 @@ public sealed class DashboardApp : IAsyncLifetime
     /// <summary>A hub connection from <paramref name="from"/> (long polling: every request over <see cref="HttpFrom"/>'s sockets).</summary>
     public async Task<HubConnection> ConnectFromAsync(IPAddress from, string hubPath = SimulationHub.Path)
     {
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, hubPath.TrimStart('/')), Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling,
-                o => o.HttpMessageHandlerFactory = _ => From(from))
-            .AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
-            .Build();
+        var hub = BuildFrom(from, hubPath);
         await hub.StartAsync();
         return hub;
     }
+
+    /// <summary><see cref="ConnectFromAsync"/> not yet started (to watch its Closed event from the start).</summary>
+    public HubConnection BuildFrom(IPAddress from, string hubPath = SimulationHub.Path) => new HubConnectionBuilder()
+        .WithUrl(new Uri(BaseAddress, hubPath.TrimStart('/')), Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling,
+            o => o.HttpMessageHandlerFactory = _ => From(from))
+        .AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
+        .Build();
 
     static int _lastAddress = 1;
 

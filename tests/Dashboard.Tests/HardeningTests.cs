@@ -351,6 +351,83 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Hub_connections_per_address_are_capped_so_unread_answers_cannot_pin_memory_without_bound()
+    {
+        // Found by a hostile-client probe (Dec 2026): every bound on what a hub client holds was per connection (an unread page
+        // of history ≈2 MB, a queue of 512 messages, 20 subscriptions), and one address could open as many connections as it
+        // liked: each deaf client below asks for a page and never reads, pinning its answer in the server's memory.
+        var history = await app.NewSessionAsync();
+        await history.Runner.StepAsync(20);
+        var from = DashboardApp.NewAddress();
+        var quotas = app.Services.GetRequiredService<ClientQuotas>();
+        await With(l => l.MaxHubConnectionsPerClient = 4, async () =>
+        {
+            var deaf = new List<DeafClient>();
+            try
+            {
+                // Four places, both hubs counted together.
+                for (var i = 0; i < 4; i++)
+                {
+                    var d = await DeafClient.ConnectAsync(app.BaseAddress, i < 3 ? SimulationHub.Path : ClassroomHub.Path, from);
+                    deaf.Add(d);
+                    if (i < 3) await d.InvokeAsync("GetFrames", history.Id, 0);
+                }
+                // Their handshakes are in (a deaf client does not wait for answers): give the server a moment to count them.
+                await Until(() => quotas.HubConnections(ClientAddress.Of(from)!) == 4, "the four deaf connections counted", fail: false);
+
+                // A fifth from the same address, on either hub, is closed at once and told why; nothing of it is counted.
+                foreach (var path in new[] { SimulationHub.Path, ClassroomHub.Path })
+                {
+                    var fifth = app.BuildFrom(from, path);
+                    var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    fifth.Closed += e => { closed.TrySetResult(e); return Task.CompletedTask; };
+                    try
+                    {
+                        await fifth.StartAsync();
+                        var why = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                        Assert.Contains("connection: your address has 4 hub connections open, the most allowed (MaxHubConnectionsPerClient = 4)", why?.Message);
+                    }
+                    catch (TimeoutException) { Assert.Fail($"a fifth connection to {path} from one address stayed open"); }
+                    finally { await fifth.DisposeAsync(); }
+                }
+                Assert.Equal(4, quotas.HubConnections(ClientAddress.Of(from)!));
+
+                // Another address is not held back.
+                await using (var other = await app.ConnectFromAsync(DashboardApp.NewAddress()))
+                    Assert.NotNull(await other.InvokeAsync<SessionStatus>("GetStatus", history.Id));
+
+                // A closed connection gives its place back.
+                await deaf[0].DisposeAsync();
+                deaf.RemoveAt(0);
+                await Until(() => quotas.HubConnections(ClientAddress.Of(from)!) == 3, "a closed connection's place freed");
+                await using var again = await app.ConnectFromAsync(from);
+                Assert.NotNull(await again.InvokeAsync<SessionStatus>("GetStatus", history.Id));
+            }
+            finally
+            {
+                foreach (var d in deaf) await d.DisposeAsync();
+            }
+        });
+        // Refusals are the caller's mistake: nothing at Error in the log for them.
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Level >= LogLevel.Error && e.Text.Contains("MaxHubConnectionsPerClient", StringComparison.Ordinal));
+        await app.Sessions.EndAsync(history.Id);
+    }
+
+    static async Task Until(Func<bool> condition, string what, bool fail = true)
+    {
+        var until = DateTime.UtcNow.AddSeconds(fail ? 10 : 3);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                if (fail) Assert.Fail($"not within 10 s: {what}");
+                return;
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task Limits_are_read_from_configuration()
     {
         await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b => b

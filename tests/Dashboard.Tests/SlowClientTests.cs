@@ -120,7 +120,7 @@ sealed class DeafClient : IAsyncDisposable
     Socket? _socket;
     int _calls;
 
-    public static async Task<DeafClient> ConnectAsync(Uri baseAddress, string hubPath)
+    public static async Task<DeafClient> ConnectAsync(Uri baseAddress, string hubPath, System.Net.IPAddress? from = null)
     {
         var client = new DeafClient();
         var handler = new SocketsHttpHandler
@@ -128,6 +128,7 @@ sealed class DeafClient : IAsyncDisposable
             ConnectCallback = async (context, ct) =>
             {
                 var socket = client._socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 1024, NoDelay = true };
+                if (from is not null) socket.Bind(new System.Net.IPEndPoint(from, 0));
                 await socket.ConnectAsync(context.DnsEndPoint, ct);
                 return new NetworkStream(socket, ownsSocket: true);
             },

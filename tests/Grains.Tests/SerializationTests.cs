@@ -105,6 +105,14 @@ public sealed class SerializationTests
             Assert.NotSame(kv.Value, copied.SellerWindow[kv.Key]);
             Assert.Equal(kv.Value, copied.SellerWindow[kv.Key]);
         });
+        // And its demand by reservation price (the window counts only bids whose reservation reaches today's price).
+        Assert.NotEmpty(market.DemandWindow);
+        var back = RoundTrip(market);
+        Assert.All(market.DemandWindow, kv =>
+        {
+            Assert.Equal(kv.Value, copied.DemandWindow[kv.Key]);
+            Assert.Equal(kv.Value, back.DemandWindow[kv.Key]);
+        });
         // And a checkpoint's block of frames, with flows, leads, rents and accounts in every one.
         Assert.All(frames.Skip(150), f => Assert.True(f.Flows.Count > 0 && f.LeadTimes.Count > 0 && f.Rents.Count > 0 && f.Accounts.Count > 0));
         foreach (object value in firms.Cast<object>().Concat(countries).Concat(markets).Append(frames.Skip(150).ToList()))

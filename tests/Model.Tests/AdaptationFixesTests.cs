@@ -32,7 +32,7 @@ public class AdaptationFixesTests
         };
         double Met(double quota)
         {
-            var r = Clear(world, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10)], Quota(quota));
+            var r = Clear(world, [Ask("cn-sep", "CN", 100)], [Bid("jp-buyer", "JP", 10) with { Base = 10 }], Quota(quota)); // all of it base
             return Assert.Single(r.Disruptions, d => d.BuyerId == "jp-buyer" && d.SellerCountry == "CN").Share;
         }
         Assert.Equal(0.95, Met(15), 9);

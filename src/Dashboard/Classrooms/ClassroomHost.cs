@@ -346,7 +346,26 @@ public sealed class ClassroomHost : IAsyncDisposable
     /// Closes the round (instructor, or the timer with no token), applies its decisions, runs the round's ticks and opens
     /// the next; bots submit for the new round at once. Returns the tick reached.
     /// </summary>
-    public Task<int> AdvanceAsync(string? token) => LockedAsync(() => AdvanceLockedAsync(Room.Authorize(token)), timing: ClassroomMetrics.Advance);
+    /// <remarks>
+    /// One round per press: the round open when the call arrives is the one it closes. A call that waited for the gate while
+    /// another advance closed that round (the console open in two tabs, a double click, the round timer firing as the teacher
+    /// presses) returns the tick reached and closes nothing more: before Dec 2026 it closed the round just opened, and the
+    /// class skipped a round nobody could play.
+    /// </remarks>
+    public Task<int> AdvanceAsync(string? token)
+    {
+        var round = Room.Round; // read before the gate: the round this call means to close
+        return LockedAsync(() =>
+        {
+            var caller = Room.Authorize(token);
+            if (Room.Settings.Mode == RoundMode.Rounds && Room.Round != round)
+            {
+                Room.AuthorizeInstructor(token, "advance the round");
+                return Task.FromResult(Tick);
+            }
+            return AdvanceLockedAsync(caller);
+        }, timing: ClassroomMetrics.Advance);
+    }
 
     async Task<int> AdvanceLockedAsync(Caller? caller)
     {

@@ -168,8 +168,17 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
         return await room.InjectAsync(token, spec, string.IsNullOrWhiteSpace(removePolicyId) ? null : removePolicyId);
     });
 
+    /// <summary>Counted with /hubs/simulation's connections against the address's
+    /// <see cref="MarketSim.Dashboard.Security.DashboardLimits.MaxHubConnectionsPerClient"/>.</summary>
+    public override Task OnConnectedAsync()
+    {
+        ConnectionQuota.Take(quotas, Context);
+        return base.OnConnectedAsync();
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        quotas.Disconnected(Context.ConnectionId);
         await ReleaseSeatsAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }

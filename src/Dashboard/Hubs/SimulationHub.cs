@@ -68,6 +68,14 @@ public sealed class SimulationHub(SessionDirectory sessions, SessionControl cont
     /// </summary>
     public Task EndSession(string sessionId) => control.EndSessionAsync(sessionId);
 
+    /// <summary>An address holds at most <see cref="DashboardLimits.MaxHubConnectionsPerClient"/> hub connections: one more is
+    /// closed at once with "connection: … the most allowed (MaxHubConnectionsPerClient = N)".</summary>
+    public override Task OnConnectedAsync()
+    {
+        ConnectionQuota.Take(quotas, Context);
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         quotas.Disconnected(Context.ConnectionId);

@@ -31,10 +31,25 @@ public sealed class DashboardLimits
     /// worlds), so 36,500 days would hold ≈1.7 GB per session (a Dec 2026 review). The longest shipped scenario (japan-2010)
     /// runs 1,826.</summary>
     public int MaxUploadDays { get; set; } = 1826;
+    /// <summary>Policies a world started on the start page may have. Every tick checks every order against them, and the cost
+    /// grows faster than their number: the default world with 19,000 one-line export bans (a 2 MB upload) took ≈11 s of CPU a
+    /// tick against ≈0.04 s (2,000: ≈0.2 s; a Dec 2026 probe). The shipped scenarios have at most 19.</summary>
+    public int MaxUploadPolicies { get; set; } = 1000;
+    /// <summary>Markets (commodities × price segments) a world started on the start page may have. A frame holds a price per
+    /// market (and more by commodity), and a session keeps every frame: 1,000 unused commodities in 9 segments (a 190 KB
+    /// upload) wrote 263 KB of prices a day against 0.75 KB, so a 2 MB upload of 50 segments could hold gigabytes over
+    /// MaxUploadDays (a Dec 2026 probe). The shipped scenarios have 18 (9 commodities in 2 segments).</summary>
+    public int MaxUploadMarkets { get; set; } = 200;
     /// <summary>Policies (versions included) a session's timeline may hold before SetPolicy refuses new ones.</summary>
     public int MaxPoliciesPerSession { get; set; } = 200;
     /// <summary>Sessions one connection may be subscribed to at once.</summary>
     public int MaxSubscriptionsPerConnection { get; set; } = 20;
+    /// <summary>Connections one client address may hold open at once to the hubs (/hubs/simulation and /hubs/classroom
+    /// together; the pages, students' phones included, do not use them). Every per-connection bound (an unread answer of
+    /// <see cref="MaxFramesPerCall"/> frames, a queue of 512 messages, <see cref="MaxSubscriptionsPerConnection"/>) is per
+    /// connection: without this, one address opening connections that ask for a page and never read pinned ≈2 MB each, as
+    /// many as it liked (a Dec 2026 probe).</summary>
+    public int MaxHubConnectionsPerClient { get; set; } = 32;
     /// <summary>Classrooms one client address may create through the hub.</summary>
     public int MaxClassroomsPerClient { get; set; } = 25;
     /// <summary>Join and Rejoin calls one client address may make per minute (a class of 60 behind one NAT address, twice over, fits).</summary>
@@ -71,6 +86,9 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
     readonly ConcurrentDictionary<string, HashSet<string>> _uploadsByClient = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, HashSet<string>> _classroomsByClient = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, HashSet<string>> _subscriptions = new(StringComparer.Ordinal);
+    // Open hub connections: client address → connection ids, and each connection's address (to let its place go).
+    readonly ConcurrentDictionary<string, HashSet<string>> _hubConnections = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, string> _clientOfConnection = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _joins = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _guesses = new(StringComparer.Ordinal);
 
@@ -174,10 +192,32 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
         if (_subscriptions.TryGetValue(connection, out var set)) lock (set) set.Remove(sessionId);
     }
 
+    /// <summary>
+    /// A hub connection from <paramref name="client"/> opens: counted, or a <see cref="QuotaException"/> when the address
+    /// holds <see cref="DashboardLimits.MaxHubConnectionsPerClient"/> already (checked and taken in one step, so connections
+    /// opened at once cannot all pass). <see cref="Disconnected"/> lets the place go.
+    /// </summary>
+    public void Connected(string client, string connection)
+    {
+        var set = _hubConnections.GetOrAdd(client, _ => new HashSet<string>(StringComparer.Ordinal));
+        lock (set)
+        {
+            if (set.Count >= limits.MaxHubConnectionsPerClient)
+                throw new QuotaException("connection", $"your address has {set.Count} hub connections open, the most allowed (MaxHubConnectionsPerClient = {limits.MaxHubConnectionsPerClient}); close one first");
+            set.Add(connection);
+            _clientOfConnection[connection] = client;
+        }
+    }
+
+    /// <summary>Hub connections this address holds open (diagnostics and tests).</summary>
+    public int HubConnections(string client) => Count(_hubConnections, client);
+
     public void Disconnected(string connection)
     {
         _subscriptions.TryRemove(connection, out _);
         _forksByConnection.TryRemove(connection, out _);
+        if (_clientOfConnection.TryRemove(connection, out var client) && _hubConnections.TryGetValue(client, out var set))
+            lock (set) set.Remove(connection);
     }
 
     /// <summary>A Join, Rejoin or Watch by this client address; throws when it made too many in the last minute.</summary>

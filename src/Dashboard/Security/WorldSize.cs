@@ -17,6 +17,11 @@ public static class WorldSize
         var agents = world.Producers.Count + world.Manufacturers.Count;
         if (agents > limits.MaxUploadAgents)
             return $"producers and manufacturers' firms: {agents}, more than the {limits.MaxUploadAgents} a session on this server may have (MaxUploadAgents); run it with the command line (marketsim run)";
+        var segments = Math.Max(1, world.Segments.Count);
+        if (world.Commodities.Count * (long)segments > limits.MaxUploadMarkets)
+            return $"markets (commodities × price segments): {world.Commodities.Count * (long)segments} ({world.Commodities.Count} commodities in {segments} segments), more than the {limits.MaxUploadMarkets} a session on this server may have (MaxUploadMarkets); run it with the command line (marketsim run)";
+        if (world.Policies.Count > limits.MaxUploadPolicies)
+            return $"policies: {world.Policies.Count}, more than the {limits.MaxUploadPolicies} a session on this server may have (MaxUploadPolicies); run it with the command line (marketsim run)";
         if (world.Days > limits.MaxUploadDays)
             return $"days: {world.Days}, more than the {limits.MaxUploadDays} a session on this server may run (MaxUploadDays); run it with the command line (marketsim run)";
         return null;

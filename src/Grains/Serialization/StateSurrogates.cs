@@ -166,6 +166,7 @@ public struct MarketStateSurrogate
     [Id(10)] public int PriceWindowTick;
     [Id(11)] public Dictionary<string, double[]> SellerWindow;
     [Id(12)] public Dictionary<string, double> LicenceInFlight;
+    [Id(13)] public Dictionary<string, double[]> DemandWindow;
 }
 
 [RegisterConverter]
@@ -176,7 +177,7 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
         Commodity = s.Commodity, Prices = s.Prices, LicenceBlockedUntil = s.LicenceBlockedUntil, LicenceValidUntil = s.LicenceValidUntil,
         LicenceDelay = s.LicenceDelay, LicenceLeft = s.LicenceLeft, LicenceRefusedDays = s.LicenceRefusedDays, LicenceInFlight = s.LicenceInFlight,
         DeclaredBacklog = s.DeclaredBacklog, QuotaUsed = s.QuotaUsed, PriceWindow = s.PriceWindow, PriceWindowTick = s.PriceWindowTick,
-        SellerWindow = s.SellerWindow,
+        SellerWindow = s.SellerWindow, DemandWindow = s.DemandWindow,
     };
 
     public MarketStateSurrogate ConvertToSurrogate(in MarketState v) => new()
@@ -184,6 +185,6 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
         Commodity = v.Commodity, Prices = v.Prices, LicenceBlockedUntil = v.LicenceBlockedUntil, LicenceValidUntil = v.LicenceValidUntil,
         LicenceDelay = v.LicenceDelay, LicenceLeft = v.LicenceLeft, LicenceRefusedDays = v.LicenceRefusedDays, LicenceInFlight = v.LicenceInFlight,
         DeclaredBacklog = v.DeclaredBacklog, QuotaUsed = v.QuotaUsed, PriceWindow = v.PriceWindow, PriceWindowTick = v.PriceWindowTick,
-        SellerWindow = v.SellerWindow,
+        SellerWindow = v.SellerWindow, DemandWindow = v.DemandWindow,
     };
 }

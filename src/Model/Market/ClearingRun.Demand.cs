@@ -83,7 +83,7 @@ public static partial class MarketClearing
         // Shared equally over the segments before Dec 2026: where a sliver of supply abroad stayed open to a controlled country's
         // buyers (India's separator, the only offer abroad open to China's under an Australian ban on China), half of their
         // shortfall landed on the price abroad, which rose 3.5× in a year while the supply kept from China should have lowered it.
-        readonly List<(string Id, double Reach)> segs = new(2);
+        readonly List<(string Id, double Reach, double Reservation)> segs = new(2);
         void UnmetDemand(int b, Bid bid, Part part, LinkSet set, List<Candidate> list)
         {
             var ownSeg = set.Segment;
@@ -101,18 +101,23 @@ public static partial class MarketClearing
                 var seg = world.Segments[list[i].PriceSegment].Id;
                 var at = 0;
                 while (at < segs.Count && segs[at].Id != seg) at++; // a loop: a lambda over seg would allocate per offer
-                if (at == segs.Count) segs.Add((seg, 0));
+                if (at == segs.Count) segs.Add((seg, 0, 0));
                 var a = list[i].Ask;
-                segs[at] = (seg, segs[at].Reach + Reach(a, asks[a].Quantity, bid));
+                segs[at] = (seg, segs[at].Reach + Reach(a, asks[a].Quantity, bid), Math.Max(segs[at].Reservation, ReservationAt(list[i], bid)));
             }
-            if (segs.Count == 0 && !outOfDeclaration && !set.Named && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add((ownSeg, 0));
+            if (segs.Count == 0 && !outOfDeclaration && !set.Named && bid.LimitPrice >= state.Prices[ownSeg]) segs.Add((ownSeg, 0, bid.LimitPrice));
             var unmet = PartShortfall(b) * unmetScale[part.Order];
             // In ordinal segment order (a sum's order fixed); no reach at all (every open offer empty and idle): equal shares.
             // One segment takes all of it (r / r and 1 / 1 are exactly 1).
             if (segs.Count > 1) segs.Sort(static (x, y) => string.CompareOrdinal(x.Id, y.Id));
             double reach = 0;
-            foreach (var (_, r) in segs) reach += r;
-            foreach (var (sg, r) in segs) AddTo(demand, sg, unmet * (reach > 0 ? r / reach : 1.0 / segs.Count));
+            foreach (var (_, r, _) in segs) reach += r;
+            foreach (var (sg, r, reservation) in segs)
+            {
+                var share = unmet * (reach > 0 ? r / reach : 1.0 / segs.Count);
+                AddTo(demand, sg, share);
+                demandAt?.Add(new(SegmentIndex(sg), reservation, share));
+            }
         }
     }
 }

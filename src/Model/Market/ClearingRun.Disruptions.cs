@@ -57,6 +57,9 @@ public static partial class MarketClearing
                 // and the banned share alone set the average to 1). Countries no part met a control at are not written out.
                 foreach (var c in set.Banned) Note(bid.BuyerId, part.Quantity, c, 1, true);
                 var countries = countriesOf.Of(list, ReferenceEquals(list, set.Candidates));
+                // The share of the part a seller serves first (Rationing.NeedShare: its base, or its need under `needs_first`); the rest
+                // is precautionary stock.
+                var needShare = Rationing.NeedShare(bid, part.Normal / Math.Max(part.Quantity, double.Epsilon), world.Buyers.NeedsFirst);
                 for (int k = 0; k < countries.Count; k++)
                 {
                     var country = countries.Names[k];
@@ -67,16 +70,21 @@ public static partial class MarketClearing
                         var ci = list[i];
                         // Served there this tick, or a link still open: only the licence delay counts against the country (the transport
                         // is the same for every candidate from one country). Served part of what it asked there before a control closed
-                        // the link (a quota used up, a licence's volume drawn down): the part served met the delay, the rest was stopped
-                        // (1), weighted by what it asked. Before Dec 2026 any fill counted as nothing stopped: in japan-2010 Germany's
-                        // high-temperature magnet maker, sent 0.03-0.16 t a day (it uses ≈0.9 t) once China's monthly NdPr quota ran
-                        // out (Nov 2010), learnt no risk of China, while days with no fill at all taught it 0.9; Japan's 2011 import
-                        // share swung between 81.9% and 87.1% on which side of 0 those slivers fell (MODEL.md, The 2010 backcast).
+                        // the link (a quota used up, a licence's volume drawn down): the part of its base (need) served met the delay, the
+                        // rest of the base was stopped (1); what it asked beyond its base, precautionary stock, counts as not stopped.
+                        // Before Dec 2026 any fill counted as nothing stopped: in japan-2010 Germany's high-temperature magnet maker, sent
+                        // 0.03-0.16 t a day (it uses ≈0.9 t) once China's monthly NdPr quota ran out (Nov 2010), learnt no risk of China,
+                        // while days with no fill at all taught it 0.9; Japan's 2011 import share swung between 81.9% and 87.1% on which
+                        // side of 0 those slivers fell (MODEL.md, The 2010 backcast). Until the base rule (Dec 2026) the precautionary
+                        // rest counted as stopped too: a buyer's disruption was then about the precautionary share of its own order, so a
+                        // quota that bound only because of stock-building held learnt risk, and the precaution it sets, near 1 for as long
+                        // as it stood (MODEL.md, Buyers who learn supplier risk).
                         var ca = candAt[b] + i;
                         if (filled[ca] > 0 && DelayOf(b, ci) is var got)
                         {
                             var m = got / (double)(got + ci.Transport);
-                            if (askedAt[ca] > filled[ca] + tol && !OpenAfter(b, i, out _)) m = 1 - filled[ca] / askedAt[ca] * (1 - m);
+                            var need = askedAt[ca] * needShare;
+                            if (askedAt[ca] > filled[ca] + tol && !OpenAfter(b, i, out _) && filled[ca] < need) m = 1 - filled[ca] / need * (1 - m);
                             e = Math.Min(e, m);
                         }
                         else if (OpenAfter(b, i, out var delay))

@@ -48,6 +48,7 @@ public static partial class MarketClearing
         int[] keptAt = new int[8 * KeptDelays]; // the fill in the run that (order, candidate, delay) adds to
         int keptOrder = -1;
         double[] crossSold = [], sold = [], tradeAt = [];
+        List<PriceWindows.DemandAt>? demandAt;
         HashSet<string> stockpileIds = null!;
         int[] chain = new int[8];
         // Each candidate list's indices in ask order (each ask is one candidate of a list), worked out once per list.
@@ -62,6 +63,8 @@ public static partial class MarketClearing
             // What the fills add to each segment's demand and supply, by segment index, in the same order (0 + q = q, as a new
             // entry gave): written into the maps once after the fills, not looked up by name per fill.
             var fillDemand = new double[world.Segments.Count];
+            // The same demand by reservation price, for the price window (PriceWindows.DemandAt): over one day, none.
+            demandAt = commodity.PriceWindowDays > 1 ? new List<PriceWindows.DemandAt>() : null;
             var fillSupply = new double[world.Segments.Count];
             // Today's trade at each segment's price, a state's stockpile sales to its own firms left out: what arbitrage pulls a
             // pooled group's prices to (SetPrices).
@@ -115,7 +118,9 @@ public static partial class MarketClearing
                     runQuantity[at] += q;
                     // A sale counts as demand in the segment whose price it was at (under a licence, up to its order's want); one
                     // across a control carries its supply there too.
-                    fillDemand[cand.PriceSegment] += UnderLicence(cand) ? q * licensedCounts[o] : q; // q × 1 = q: the same bits
+                    var wanted = UnderLicence(cand) ? q * licensedCounts[o] : q; // q × 1 = q: the same bits
+                    fillDemand[cand.PriceSegment] += wanted;
+                    demandAt?.Add(new(cand.PriceSegment, ReservationAt(cand, bid), wanted));
                     if (!stockpileIds.Contains(asks[a].SellerId)) tradeAt[cand.PriceSegment] += q;
                     sold[a] += q;
                     if (cand.PriceSegment != segIndexOfAsk[a])

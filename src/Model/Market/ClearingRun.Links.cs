@@ -136,6 +136,11 @@ public static partial class MarketClearing
             && (!asks[c.Ask].UrgentOnly || bid.IsUrgent)
             && (asks[c.Ask].OnlyFor.Count > 0 || bid.Unqualified is null || !bid.Unqualified.Contains(asks[c.Ask].SellerCountry));
 
+        // A bid's reservation price in a candidate's segment (PriceWindows.DemandAt): the segment price at which its delivered
+        // price would reach its limit, L × p / delivered (delivered prices move with the segment's). Allowed, it is at least p.
+        double ReservationAt(Candidate c, Bid bid) =>
+            c.Delivered > 0 ? state.Prices[world.Segments[c.PriceSegment].Id] * (bid.LimitPrice / c.Delivered) : double.PositiveInfinity;
+
         // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
         double Perceived(Bid bid, Candidate c) =>
             bid.Premium is { } p && p.TryGetValue(asks[c.Ask].SellerCountry, out var x) ? c.Delivered * (1 + x) : c.Delivered;

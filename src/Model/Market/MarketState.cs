@@ -61,6 +61,10 @@ public sealed class MarketState
     /// sellers (its own sellers' is in <see cref="SellerWindow"/>). Empty when W = 1.</summary>
     public Dictionary<string, double[]> PriceWindow { get => _window; set => _window = value ?? new(); }
     Dictionary<string, double[]> _window = new();
+    /// <summary>Segment → its window's demand by reservation price (<c>PriceWindows.DemandAt</c>): triples slot (tick mod W),
+    /// reservation, quantity, the same quantities as <see cref="PriceWindow"/>'s demand slots. Empty when W = 1.</summary>
+    public Dictionary<string, double[]> DemandWindow { get => _demandWindow; set => _demandWindow = value ?? new(); }
+    Dictionary<string, double[]> _demandWindow = new();
     /// <summary>Seller → what it made at normal utilisation, sold, and sold at another segment's price on each of the last W
     /// days (slots tick mod W, W + tick mod W and 2W + tick mod W), then its segment's index in the world's list
     /// (<c>PriceWindows.SellerSupply</c>). Empty when W = 1.</summary>

@@ -8,6 +8,11 @@ namespace MarketSim.Model.Market;
 /// delivered in a few large lots (a licence's backlog shipped at once) would read as a larger shortage than the same supply
 /// spread over the days, and a ban that spreads the lots out could lower the price of what it keeps out. A price assessed
 /// over a window of trade (rare-earth prices are assessed weekly, for prompt delivery within 30 days) does not.
+/// The window's demand is demand at today's price: each day's demand is kept with the reservation price of the bids it came
+/// from (<see cref="DemandAt"/>), and a bid whose reservation is below the segment's price today no longer counts: it would not
+/// buy at that price. Before Dec 2026 the window summed every day's demand whatever the price had become, so buyers priced out
+/// of a segment kept raising its price for a window after they stopped buying (a quota's room went unused while the price
+/// abroad rose past what the buyers could pay).
 /// </summary>
 public static class PriceWindows
 {
@@ -16,13 +21,17 @@ public static class PriceWindows
     /// <param name="sellers">Each home seller's day (its segment's index, u₀·F, what it sold, what it sold across): given, the
     /// <paramref name="supply"/> is what came from other segments' sellers alone, and each seller's own supply is read over the
     /// window as max(0, max(Σ u₀·F, Σ sold) − Σ x) (<see cref="SellerSupply"/>); null, <paramref name="supply"/> is all of it.</param>
+    /// <param name="demandAt">The day's <paramref name="demand"/> by segment and reservation price (the same quantities): given,
+    /// a day of the window whose demand holds a bid with a reservation below the segment's price now (<see
+    /// cref="MarketState.Prices"/>) counts only its bids at or above it; null, every day counts in full.</param>
     public static (Dictionary<string, double> Demand, Dictionary<string, double> Supply) Read(MarketState state,
         IReadOnlyList<SegmentSpec> segments, int w, int tick, Dictionary<string, double> demand, Dictionary<string, double> supply,
-        IReadOnlyList<SellerDay>? sellers = null)
+        IReadOnlyList<SellerDay>? sellers = null, IReadOnlyList<DemandAt>? demandAt = null)
     {
         if (w <= 1) return (demand, supply);
         var last = state.PriceWindowTick;
         var fromSellers = sellers is null ? null : SellerSupply(state, segments, w, tick, last, sellers);
+        if (demandAt is not null) KeepDemandAt(state, segments, w, tick, last, demandAt);
         var d = new Dictionary<string, double>(StringComparer.Ordinal);
         var s = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int g = 0; g < segments.Count; g++)
@@ -36,10 +45,11 @@ public static class PriceWindows
             // (tick == last: the day is cleared again, and its slot is overwritten.)
             slots[tick % w] = demand.GetValueOrDefault(seg.Id);
             slots[w + tick % w] = supply.GetValueOrDefault(seg.Id);
+            var atPrice = demandAt is null ? null : DemandAtPrice(state, seg.Id, w, state.Prices.GetValueOrDefault(seg.Id));
             double sd = 0, ss = 0;
             for (int i = 0; i < w; i++) // in slot order, whatever the tick: the same sums on every engine
             {
-                sd += slots[i];
+                sd += atPrice is null || double.IsNaN(atPrice[i]) ? slots[i] : atPrice[i];
                 ss += slots[w + i];
             }
             d[seg.Id] = sd;
@@ -47,6 +57,61 @@ public static class PriceWindows
         }
         state.PriceWindowTick = tick;
         return (d, s);
+    }
+
+    /// <summary>Demand a segment counted today from bids of one reservation price: the segment price at which their delivered
+    /// price reaches their limit (limit × segment price / delivered price; a buyer's limit itself where it counts at its own
+    /// segment for want of an open seller). Today's are never below today's price: a bid counts only where it could buy.</summary>
+    public readonly record struct DemandAt(int Segment, double Reservation, double Quantity);
+
+    /// <summary>Writes the day's demand by reservation price into <see cref="MarketState.DemandWindow"/> (per segment, triples
+    /// slot, reservation, quantity; one triple per reservation a day, summed in the order given), dropping the days it
+    /// replaces as <see cref="Read"/> does its slots.</summary>
+    static void KeepDemandAt(MarketState state, IReadOnlyList<SegmentSpec> segments, int w, int tick, int last, IReadOnlyList<DemandAt> today)
+    {
+        var stale = last < 0 || tick < last || tick - last >= w;
+        var dropped = new bool[w];
+        if (stale) Array.Fill(dropped, true);
+        else for (int t = last + 1; t < tick; t++) dropped[t % w] = true; // days no clearing ran
+        dropped[tick % w] = true; // today's, also when the day is cleared again
+        for (int g = 0; g < segments.Count; g++)
+        {
+            var id = segments[g].Id;
+            var kept = new List<double>();
+            // A window of another length (its slots not 2W long) is stale, as Read finds it.
+            if (state.DemandWindow.TryGetValue(id, out var old) && state.PriceWindow.TryGetValue(id, out var slots) && slots.Length == 2 * w)
+                for (int k = 0; k + 2 < old.Length; k += 3)
+                    if (old[k] >= 0 && old[k] < w && !dropped[(int)old[k]]) { kept.Add(old[k]); kept.Add(old[k + 1]); kept.Add(old[k + 2]); }
+            var start = kept.Count;
+            foreach (var e in today)
+            {
+                if (e.Segment != g || e.Quantity == 0) continue;
+                var at = start;
+                while (at < kept.Count && kept[at + 1] != e.Reservation) at += 3;
+                if (at == kept.Count) { kept.Add(tick % w); kept.Add(e.Reservation); kept.Add(0); }
+                kept[at + 2] += e.Quantity;
+            }
+            if (kept.Count == 0) state.DemandWindow.Remove(id);
+            else state.DemandWindow[id] = kept.ToArray();
+        }
+    }
+
+    /// <summary>Each slot's demand counting only reservations at or above <paramref name="price"/> where a slot holds one below
+    /// it (NaN where none: the slot's sum stands, bit for bit); null where no slot does.</summary>
+    static double[]? DemandAtPrice(MarketState state, string segment, int w, double price)
+    {
+        if (!state.DemandWindow.TryGetValue(segment, out var entries)) return null;
+        double[]? atPrice = null;
+        for (int k = 0; k + 2 < entries.Length; k += 3)
+            if (entries[k + 1] < price)
+            {
+                atPrice ??= Enumerable.Repeat(double.NaN, w).ToArray();
+                atPrice[(int)entries[k]] = 0;
+            }
+        if (atPrice is null) return null;
+        for (int k = 0; k + 2 < entries.Length; k += 3)
+            if (atPrice[(int)entries[k]] is var v && !double.IsNaN(v) && entries[k + 1] >= price) atPrice[(int)entries[k]] = v + entries[k + 2];
+        return atPrice;
     }
 
     /// <summary>A home seller's day for the price rule: its segment (index in the world's list), what it makes at the market's
