@@ -64,7 +64,8 @@ public static partial class MarketClearing
             // entry gave): written into the maps once after the fills, not looked up by name per fill.
             var fillDemand = new double[world.Segments.Count];
             // The same demand by reservation price, for the price window (PriceWindows.DemandAt): over one day, none.
-            demandAt = commodity.PriceWindowDays > 1 ? new List<PriceWindows.DemandAt>() : null;
+            demandAt = commodity.PriceWindowDays > 1 ? pools.DemandAt : null;
+            demandAt?.Clear();
             var fillSupply = new double[world.Segments.Count];
             // Today's trade at each segment's price, a state's stockpile sales to its own firms left out: what arbitrage pulls a
             // pooled group's prices to (SetPrices).

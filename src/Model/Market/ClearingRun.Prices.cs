@@ -71,7 +71,7 @@ public static partial class MarketClearing
             // Over a window each home seller's supply is read from its window's sums (PriceWindows.SellerSupply): a seller whose
             // exports go out in lots counts them once, where they went, not also at home on each day they waited.
             var (demandRead, supplyRead) = commodity.PriceWindowDays > 1
-                ? PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, crossIn, sellerDays, demandAt)
+                ? PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, crossIn, sellerDays, demandAt, hi)
                 : PriceWindows.Read(state, world.Segments, commodity.PriceWindowDays, tick, demand, supply);
             foreach (var group in SegmentPooling.Groups(world, controls.Where(c => Separates(c, afterFills: true)).ToList()))
             {

@@ -24,14 +24,17 @@ public static class PriceWindows
     /// <param name="demandAt">The day's <paramref name="demand"/> by segment and reservation price (the same quantities): given,
     /// a day of the window whose demand holds a bid with a reservation below the segment's price now (<see
     /// cref="MarketState.Prices"/>) counts only its bids at or above it; null, every day counts in full.</param>
+    /// <param name="maxPrice">The highest price the market may reach (its cap): a reservation at or above it can never be priced
+    /// out, so all of a day's such demand is kept as one entry (a manufacturer's limit is 63× to 160,000× the reference in the
+    /// shipped scenarios, above the 40× cap: one entry a day instead of one per buyer and step).</param>
     public static (Dictionary<string, double> Demand, Dictionary<string, double> Supply) Read(MarketState state,
         IReadOnlyList<SegmentSpec> segments, int w, int tick, Dictionary<string, double> demand, Dictionary<string, double> supply,
-        IReadOnlyList<SellerDay>? sellers = null, IReadOnlyList<DemandAt>? demandAt = null)
+        IReadOnlyList<SellerDay>? sellers = null, IReadOnlyList<DemandAt>? demandAt = null, double maxPrice = double.PositiveInfinity)
     {
         if (w <= 1) return (demand, supply);
         var last = state.PriceWindowTick;
         var fromSellers = sellers is null ? null : SellerSupply(state, segments, w, tick, last, sellers);
-        if (demandAt is not null) KeepDemandAt(state, segments, w, tick, last, demandAt);
+        if (demandAt is not null) KeepDemandAt(state, segments, w, tick, last, demandAt, maxPrice);
         var d = new Dictionary<string, double>(StringComparer.Ordinal);
         var s = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int g = 0; g < segments.Count; g++)
@@ -75,7 +78,8 @@ public static class PriceWindows
     /// <summary>Writes the day's demand by reservation price into <see cref="MarketState.DemandWindow"/> (per segment, triples
     /// slot, reservation edge, quantity; one triple per edge a day, in the order of each edge's first bid, each summed in the
     /// order given), dropping the days it replaces as <see cref="Read"/> does its slots.</summary>
-    static void KeepDemandAt(MarketState state, IReadOnlyList<SegmentSpec> segments, int w, int tick, int last, IReadOnlyList<DemandAt> today)
+    static void KeepDemandAt(MarketState state, IReadOnlyList<SegmentSpec> segments, int w, int tick, int last, IReadOnlyList<DemandAt> today,
+        double maxPrice)
     {
         var stale = last < 0 || tick < last || tick - last >= w;
         var dropped = new bool[w];
@@ -86,9 +90,10 @@ public static class PriceWindows
         for (int g = 0; g < segments.Count; g++)
         {
             var id = segments[g].Id;
-            var kept = new List<double>();
+            state.DemandWindow.TryGetValue(id, out var old);
+            var kept = new List<double>((old?.Length ?? 0) + 48); // sized once: the window's days and a day's few steps
             // A window of another length (its slots not 2W long) is stale, as Read finds it.
-            if (state.DemandWindow.TryGetValue(id, out var old) && state.PriceWindow.TryGetValue(id, out var slots) && slots.Length == 2 * w)
+            if (old is not null && state.PriceWindow.TryGetValue(id, out var slots) && slots.Length == 2 * w)
                 for (int k = 0; k + 2 < old.Length; k += 3)
                     if (old[k] >= 0 && old[k] < w && !dropped[(int)old[k]]) { kept.Add(old[k]); kept.Add(old[k + 1]); kept.Add(old[k + 2]); }
             var price = state.Prices.GetValueOrDefault(id);
@@ -97,6 +102,7 @@ public static class PriceWindows
             {
                 if (e.Segment != g || e.Quantity == 0) continue;
                 var edge = Edge(e.Reservation, price);
+                if (edge >= maxPrice) edge = double.PositiveInfinity; // never below a price the market can reach
                 if (!atEdge.TryGetValue(edge, out var at))
                 {
                     atEdge[edge] = at = kept.Count;
