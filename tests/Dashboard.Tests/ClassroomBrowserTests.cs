@@ -142,13 +142,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         var errors = page.Locator("[data-testid=upload-errors]");
         foreach (var (name, text, expect) in files)
         {
-            // An upload before the circuit is up does nothing: upload until the page answers with this file's errors.
-            for (var i = 0; i < 30; i++)
-            {
-                await page.Locator("[data-testid=upload]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/yaml", Buffer = System.Text.Encoding.UTF8.GetBytes(text) });
-                try { await page.WaitForFunctionAsync($"() => document.querySelector('[data-testid=upload-errors]')?.innerText.includes('{expect}')", null, new() { Timeout = 2000 }); break; }
-                catch (TimeoutException) { }
-            }
+            await UploadUntilErrorsShow(page, name, text, expect);
             Assert.Contains(expect, await errors.InnerTextAsync());
         }
         Assert.Equal(count, app.Sessions.All.Count); // nothing started
@@ -184,13 +178,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         var errors = page.Locator("[data-testid=upload-errors]");
         foreach (var (name, text, expect) in files)
         {
-            // An upload before the circuit is up does nothing: upload until the page answers with this file's errors.
-            for (var i = 0; i < 30; i++)
-            {
-                await page.Locator("[data-testid=upload]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/yaml", Buffer = System.Text.Encoding.UTF8.GetBytes(text) });
-                try { await page.WaitForFunctionAsync("e => document.querySelector('[data-testid=upload-errors]')?.innerText.includes(e)", expect, new() { Timeout = 2000 }); break; }
-                catch (TimeoutException) { }
-            }
+            await UploadUntilErrorsShow(page, name, text, expect);
             Assert.Contains(expect, await errors.InnerTextAsync());
             Assert.Contains("marketsim run", await errors.InnerTextAsync());
         }
@@ -460,5 +448,16 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
             Assert.Equal(0, await bob.Locator("[data-testid=lever-input]").CountAsync());
         }
         finally { await ScreenshotsAsync(); }
+    }
+    /// <summary>Uploads a file on the start page until the page's errors include <paramref name="expect"/> (at most 30 tries
+    /// of 2 s): an upload before the circuit is up does nothing.</summary>
+    static async Task UploadUntilErrorsShow(IPage page, string name, string text, string expect)
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            await page.Locator("[data-testid=upload]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/yaml", Buffer = System.Text.Encoding.UTF8.GetBytes(text) });
+            try { await page.WaitForFunctionAsync("e => document.querySelector('[data-testid=upload-errors]')?.innerText.includes(e)", expect, new() { Timeout = 2000 }); return; }
+            catch (TimeoutException) { }
+        }
     }
 }
