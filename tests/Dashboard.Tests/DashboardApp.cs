@@ -36,6 +36,10 @@ public sealed class DashboardApp : IAsyncLifetime
                 .UseSetting(WarmUp.TicksKey, "0")
                 // The classroom's join link: the configured public address, not the 127.0.0.1 the tests' browsers use.
                 .UseSetting(MarketSim.Dashboard.Classrooms.JoinAddress.Key, PublicUrl)
+                // Every test connects from 127.0.0.1, and the suite's classrooms together come near the default 25 an address
+                // may hold: one test failing before it ended its class made the next test's class refused (CI, Dec 2026). The
+                // limit's own test sets it where it needs it.
+                .UseSetting($"{MarketSim.Dashboard.Security.DashboardLimits.Section}:MaxClassroomsPerClient", "100")
                 // Test-only: lets a test make a tick throw as a model bug would (null: no fault; HardeningTests).
                 .ConfigureServices(s => s.AddSingleton<MarketSim.Grains.Session.SessionFaults>())
                 // What the host logs at Warning and above, for tests of what a caller can make it log.
