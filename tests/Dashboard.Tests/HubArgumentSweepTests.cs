@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using MarketSim.Classrooms;
@@ -66,18 +65,18 @@ public sealed class HubArgumentSweepTests(DashboardApp app, ITestOutputHelper ou
                 foreach (var h in Hostile)
                 {
                     var args = ps.Select((p, k) => JsonDocument.Parse(k == i ? h : Valid(p)).RootElement).Cast<object?>().ToArray();
-                    var sw = Stopwatch.StartNew();
                     string result;
                     try
                     {
+                        // A call that wedges never answers: the wait's timeout is its failure (no speed is asserted here).
                         await hub.InvokeCoreAsync(m.Name, typeof(JsonElement), args).WaitAsync(TimeSpan.FromSeconds(20));
                         result = "ok";
                     }
                     catch (HubException e) { result = "refused: " + e.Message; }
                     catch (Exception e) { result = "FAIL " + e.GetType().Name + ": " + e.Message; }
                     var shown = h.Length > 60 ? h[..60] + "…" : h;
-                    if (result.StartsWith("FAIL") || result.Length > 1200 || sw.Elapsed > TimeSpan.FromSeconds(10) || hub.State != HubConnectionState.Connected)
-                        findings.Add($"{m.Name} arg {ps[i].Name}={shown}: {(result.Length > 300 ? result[..300] : result)} ({sw.ElapsedMilliseconds} ms, {hub.State})");
+                    if (result.StartsWith("FAIL") || result.Length > 1200 || hub.State != HubConnectionState.Connected)
+                        findings.Add($"{m.Name} arg {ps[i].Name}={shown}: {(result.Length > 300 ? result[..300] : result)} ({hub.State})");
                     if (hub.State != HubConnectionState.Connected) break;
                 }
                 }
