@@ -135,7 +135,7 @@ public struct FillSurrogate
 public sealed class FillConverter : IConverter<Fill, FillSurrogate>
 {
     public Fill ConvertFromSurrogate(in FillSurrogate s) => new(s.BuyerId, s.BuyerCountry, s.SellerId, s.SellerCountry, s.Commodity, s.Origin,
-        (EndUse)s.EndUse, s.Quantity, s.Price, s.Tariff, s.Subsidy, s.SubsidyPayer, s.OrderTick, s.ArrivalTick) { Rent = s.Rent, RentHolder = s.RentHolder, Urgent = s.Urgent, Premium = s.Premium };
+        (EndUse)s.EndUse, s.Quantity, s.Price, s.Tariff, s.Subsidy, s.SubsidyPayer, s.OrderTick, s.ArrivalTick, s.Rent, s.RentHolder, s.Urgent, s.Premium);
     public FillSurrogate ConvertToSurrogate(in Fill v) => new()
     {
         BuyerId = v.BuyerId, BuyerCountry = v.BuyerCountry, SellerId = v.SellerId, SellerCountry = v.SellerCountry, Commodity = v.Commodity,

@@ -8,29 +8,40 @@ public static partial class MarketClearing
 {
     sealed partial class ClearingRun
     {
-        /// <summary>A fill's fields but its quantity: fills equal in all of them (the record's equality: strings ordinal, doubles by
-        /// Equals) ship alike and merge. Declared with the fields that tell one buyer's fills apart first, as equality compares them
-        /// in this order.</summary>
-        readonly record struct FillKey(int ArrivalTick, EndUse EndUse, string SellerId, string Origin, double Price, double Tariff, double Subsidy,
-            double Rent, int OrderTick, string BuyerId, string BuyerCountry, string SellerCountry, string Commodity, string? SubsidyPayer, string? RentHolder,
-            bool Urgent, double Premium)
+        /// <summary>A fill's fields but its quantity: fills equal in all of them (terms by value, as records compare) ship alike and
+        /// merge.</summary>
+        readonly record struct FillKey(FillTerms Terms, int OrderTick, string BuyerId, bool Urgent)
         {
-            public Fill ToFill(double quantity) => new(BuyerId, BuyerCountry, SellerId, SellerCountry, Commodity, Origin, EndUse, quantity, Price, Tariff,
-                Subsidy, SubsidyPayer, OrderTick, ArrivalTick) { Rent = Rent, RentHolder = RentHolder, Urgent = Urgent, Premium = Premium };
+            public Fill ToFill(double quantity) => new(Terms, BuyerId, quantity, OrderTick, Urgent);
         }
 
-        /// <summary>The first key in <paramref name="run"/> equal to <paramref name="key"/> (List.IndexOf's answer): the fields that
-        /// tell one buyer's fills apart are compared first, in place, so most keys are passed over without the whole record's
-        /// equality (15 fields) and its copies.</summary>
+        /// <summary>The first key in <paramref name="run"/> equal to <paramref name="key"/> (List.IndexOf's answer), the order
+        /// tick compared first, in place.</summary>
         static int IndexIn(List<FillKey> run, in FillKey key)
         {
             var keys = CollectionsMarshal.AsSpan(run);
             for (int i = 0; i < keys.Length; i++)
             {
                 ref readonly var k = ref keys[i];
-                if (k.ArrivalTick == key.ArrivalTick && k.OrderTick == key.OrderTick && k.Price.Equals(key.Price) && k.Equals(key)) return i;
+                if (k.OrderTick == key.OrderTick && k.Urgent == key.Urgent && k.Terms.Equals(key.Terms) && k.BuyerId == key.BuyerId) return i;
             }
             return -1;
+        }
+
+        // A link's terms (every fill's field but its buyer, quantity, order tick and urgency), made once per candidate in a clearing
+        // and shared by its fills.
+        FillTerms TermsOf(Candidate cand, Bid bid, (Dictionary<string, double> Inside, double[] Least)? wall)
+        {
+            if (cand.Terms is { } t) return t;
+            var a = cand.Ask;
+            var ask = asks[a];
+            var premium = wall is { } w && Walled(cand) && w.Inside.TryGetValue(bid.BuyerCountry, out var inside)
+                ? Math.Max(0, Math.Min(inside, w.Least[a]) - cand.Price) : 0;
+            // A floor tops up to itself: what the premium already pays, it does not.
+            var subsidy = Math.Max(0, cand.Subsidy - premium);
+            return cand.Terms = new FillTerms(bid.BuyerCountry, ask.SellerId, ask.SellerCountry, commodity.Id, ask.Origin, bid.EndUse,
+                cand.Price + premium, cand.Tariff, subsidy, subsidy > 0 ? cand.SubsidyPayer : null, tick + cand.Transport, cand.Rent,
+                cand.RentHolder, premium);
         }
 
         List<Fill> fills = null!;
@@ -99,14 +110,7 @@ public static partial class MarketClearing
                         // Under a licence the shipment leaves today and arrives after transport; it goes under an application lodged
                         // one processing delay ago, so its order dates from then (buyers learn their lead time, application to
                         // arrival, from it).
-                        var ask = asks[a];
-                        var premium = wall is { } w && Walled(cand) && w.Inside.TryGetValue(bid.BuyerCountry, out var inside)
-                            ? Math.Max(0, Math.Min(inside, w.Least[a]) - cand.Price) : 0;
-                        // A floor tops up to itself: what the premium already pays, it does not.
-                        var subsidy = Math.Max(0, cand.Subsidy - premium);
-                        var key = new FillKey(tick + cand.Transport, bid.EndUse, ask.SellerId, ask.Origin, cand.Price + premium, cand.Tariff, subsidy,
-                            cand.Rent, tick - delay, bid.BuyerId, bid.BuyerCountry, ask.SellerCountry, commodity.Id, subsidy > 0 ? cand.SubsidyPayer : null,
-                            cand.RentHolder, bid.IsUrgent, premium);
+                        var key = new FillKey(TermsOf(cand, bid, wall), tick - delay, bid.BuyerId, bid.IsUrgent);
                         at = IndexIn(run, key);
                         if (at < 0)
                         {

@@ -45,6 +45,8 @@ public static partial class MarketClearing
         public bool Priority;
         public double Tariff, Subsidy, Rent;
         public string? SubsidyPayer, RentHolder;
+        /// <summary>What its fills share (ClearingRun.TermsOf), once the first is made.</summary>
+        public FillTerms? Terms;
     }
 
     /// <summary>One licence application of an order (the whole order when it is not split): the parts of an order share
