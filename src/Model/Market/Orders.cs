@@ -64,6 +64,7 @@ public sealed record Fill
 {
     readonly FillTerms _terms;
 
+    [System.Text.Json.Serialization.JsonConstructor]
     public Fill(string BuyerId, string BuyerCountry, string SellerId, string SellerCountry, string Commodity, string Origin, EndUse EndUse,
         double Quantity, double Price, double Tariff, double Subsidy, string? SubsidyPayer, int OrderTick, int ArrivalTick,
         double Rent = 0, string? RentHolder = null, bool Urgent = false, double Premium = 0)
@@ -75,6 +76,7 @@ public sealed record Fill
     /// <summary>A fill on shared terms (the market's).</summary>
     public Fill(FillTerms terms, string buyerId, double quantity, int orderTick, bool urgent)
     {
+        ArgumentNullException.ThrowIfNull(terms);
         _terms = terms;
         BuyerId = buyerId;
         Quantity = quantity;
@@ -82,6 +84,8 @@ public sealed record Fill
         Urgent = urgent;
     }
 
+    /// <summary>What this fill shares with the other fills on its link (the same object for all of them, as the market made it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public FillTerms Terms => _terms;
     public string BuyerId { get; init; }
     public double Quantity { get; init; }
     public int OrderTick { get; init; }
