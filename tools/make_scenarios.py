@@ -49,6 +49,29 @@ investment:            # producers add capacity when their margin stays above th
   ramp_days: 730       # ASSUMPTION: S-shaped ramp over two years
 """
 
+# Japan's defence sector (jp-defence): no bill of materials per sector is published, so its yearly use of each input is set at
+# an upper bound: a published US total, scaled by Japan's military spending over the United States'. Grounds for a bound:
+# (1) the US totals below cover every US use, civil and military, so US defence uses less than each; (2) ASSUMPTION: Japan's
+# defence uses no more of each input per dollar of military spending than US defence does. Each value is the bound itself,
+# not a defence share of it (no share is published): the most exposure the bound allows, an ASSUMPTION on the high side.
+# Military spending 2024 (SIPRI, Trends in World Military Expenditure 2024, Apr 2025): United States $997 bn; Japan 1.4% of
+# GDP (+21% on 2023), i.e. 1.4% × ¥609.3 tn (Cabinet Office) at ¥151.5/USD ≈ $56 bn: a ratio of ≈17.7.
+US_MILEX_2024 = 997e9
+JP_MILEX_2024 = 0.014 * 609.3e12 / JPY_PER_USD
+MIL_RATIO = US_MILEX_2024 / JP_MILEX_2024
+# Gallium: US consumption ≈16 t a year on average over 2016–2020 (USGS Mineral Commodity Summaries, as summed up in USGS's
+# gallium release of its USMIN deposit database, 2021); USGS counts imports of gallium metal and of GaAs and GaN wafers and US
+# wafer production (MCS 2024), so devices made abroad from imported wafers are in it, finished devices imported are not.
+# 16 / 17.7 ≈ 0.90 t a year (before: 20 t, more than all US consumption, and ≈20% of Japan's gallium in this world).
+JP_DEF_GALLIUM = 16 / MIL_RATIO
+# Germanium: US consumption, estimated, 30 t a year in 2016–2019 (34 t in 2015; USGS Mineral Commodity Summaries 2020); it
+# includes infrared optics (night vision), the main military use. 30 / 17.7 ≈ 1.7 t a year (before: 5 t).
+JP_DEF_GERMANIUM = 30 / MIL_RATIO
+# High-temperature magnets: US Department of Defense rare-earth demand under 0.1% of world supply (GAO 2024), world mine output
+# ≈390,000 t REO in 2024 (USGS MCS 2025) → under 390 t REO; ÷ 17.7 ≈ 22 t REO; all of it taken as high-temperature magnets at
+# this world's bill of 0.365 t of oxides per t of magnet (NdPr 0.31 + Dy 0.046 + Tb 0.0092) ≈ 60 t a year (before: 100 t).
+JP_DEF_MAGNET_HT = 0.001 * 390000 / MIL_RATIO / (0.31 + 0.046 + 0.0092)
+
 def world(reserved_share, extra_comment="", jp_firms=JP_FIRMS_2024):
     L = []
     a = L.append
@@ -156,7 +179,12 @@ commodities:
     man("jp-electronics", "JP", "electronics", 0.4*40e12/JPY_PER_USD/1e6, {"magnet_std": 10000, "gallium": 80, "germanium": 10}, jp_firms,
         comment="Japanese electronics ≈¥40 tn global production (JEITA), 40% made in Japan (ASSUMPTION)")
     man("jp-machinery", "JP", "machinery", 200000, {"magnet_ht": 3000}, jp_firms, comment="machinery & robots (exposed sectors named in a UBS report, Jan 2026); size ASSUMPTION")
-    man("jp-defence", "JP", "defence", 15000, {"magnet_ht": 100, "gallium": 20, "germanium": 5}, jp_firms, extra="military_share: 1", comment="defence (missiles, radar, satellites); size ASSUMPTION")
+    man("jp-defence", "JP", "defence", 15000, {"magnet_ht": round(JP_DEF_MAGNET_HT), "gallium": round(JP_DEF_GALLIUM, 2), "germanium": round(JP_DEF_GERMANIUM, 2)}, jp_firms, extra="military_share: 1",
+        comment=f"defence (missiles, radar, satellites); size ASSUMPTION. Yearly use ASSUMPTION, set at an upper bound: US totals ÷ {MIL_RATIO:.1f}, "
+                f"the US/Japan military spending ratio (SIPRI 2024: US $997 bn, Japan 1.4% of GDP): gallium {JP_DEF_GALLIUM:.2f} t (US consumption ≈16 t a year, "
+                f"2016–2020, USGS MCS), germanium {JP_DEF_GERMANIUM:.2f} t (US ≈30 t a year, 2016–2019, USGS MCS 2020), high-temperature magnets "
+                f"{JP_DEF_MAGNET_HT:.0f} t (US DoD under 0.1% of world rare-earth supply, GAO 2024, × 390,000 t REO, USGS MCS 2025, at 0.365 t of oxides per t of magnet); "
+                f"derivation in tools/make_scenarios.py (JP_DEF_*)")
     a("  # Other countries: sizes ASSUMPTION, chosen so world demand matches the supply above (magnets ht 44,000 t, std ≈171,000 t).")
     for c, ship_auto, ht_t, ship_el, std_t, ga, ge in [
         ("CN", 1200000, 25000, 1500000, 110000, 500, 60),
