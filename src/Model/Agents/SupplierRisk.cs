@@ -225,10 +225,14 @@ public static class SupplierRisk
         var totals = _totals ??= new();
         today.Clear();
         totals.Clear();
+        // A buyer's fills come in runs on one link's terms: its key is built once per run.
+        FillTerms? lastTerms = null;
+        var key = "";
         foreach (var f in bought)
         {
             if (f.Urgent || !(f.Quantity > 0)) continue;
-            Add(today, Key(f.Commodity, f.SellerCountry), f.Quantity);
+            if (!ReferenceEquals(f.Terms, lastTerms)) (lastTerms, key) = (f.Terms, Key(f.Commodity, f.SellerCountry));
+            Add(today, key, f.Quantity);
             Add(totals, f.Commodity, f.Quantity);
         }
         if (totals.Count == 0) return;

@@ -61,6 +61,7 @@ public static partial class MarketClearing
         double[] crossSold = [], sold = [], tradeAt = [];
         List<PriceWindows.DemandAt>? demandAt;
         HashSet<string> stockpileIds = null!;
+        bool[] stockpileAsk = [];
         int[] chain = new int[8];
         // Each candidate list's indices in ask order (each ask is one candidate of a list), worked out once per list.
         readonly PerCandidateList<AskOrder> askOrderOf = new(() => new AskOrder(), (x, list) => x.Fill(list));
@@ -82,6 +83,7 @@ public static partial class MarketClearing
             // pooled group's prices to (SetPrices).
             tradeAt = new double[world.Segments.Count];
             stockpileIds = inForce.OfType<Stockpile>().Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+            stockpileAsk = asks.Select(x => stockpileIds.Contains(x.SellerId)).ToArray(); // looked up per ask, not per fill
             (Dictionary<string, double> Inside, double[] Least)? wall = tariffs.Count == 0 ? null : WallPrices();
             string? runBuyer = null;
             var runOrder = -1;
@@ -126,7 +128,7 @@ public static partial class MarketClearing
                     var wanted = UnderLicence(cand) ? q * licensedCounts[o] : q; // q × 1 = q: the same bits
                     fillDemand[cand.PriceSegment] += wanted;
                     demandAt?.Add(new(cand.PriceSegment, ReservationAt(cand, bid), wanted));
-                    if (!stockpileIds.Contains(asks[a].SellerId)) tradeAt[cand.PriceSegment] += q;
+                    if (!stockpileAsk[a]) tradeAt[cand.PriceSegment] += q;
                     sold[a] += q;
                     if (cand.PriceSegment != segIndexOfAsk[a])
                     {

@@ -139,7 +139,21 @@ public static partial class MarketClearing
         // A bid's reservation price in a candidate's segment (PriceWindows.DemandAt): the segment price at which its delivered
         // price would reach its limit, L × p / delivered (delivered prices move with the segment's). Allowed, it is at least p.
         double ReservationAt(Candidate c, Bid bid) =>
-            c.Delivered > 0 ? state.Prices[world.Segments[c.PriceSegment].Id] * (bid.LimitPrice / c.Delivered) : double.PositiveInfinity;
+            c.Delivered > 0 ? SegmentPrice(c.PriceSegment) * (bid.LimitPrice / c.Delivered) : double.PositiveInfinity;
+
+        // Segment g's price at the start of the tick (the clearing sets the next only at its end, SetPrices), looked up by name
+        // once per clearing rather than once per fill.
+        double[]? segmentPrice;
+        double SegmentPrice(int g)
+        {
+            if (segmentPrice is null)
+            {
+                segmentPrice = new double[world.Segments.Count];
+                Array.Fill(segmentPrice, double.NaN);
+            }
+            var p = segmentPrice[g];
+            return double.IsNaN(p) ? segmentPrice[g] = state.Prices[world.Segments[g].Id] : p;
+        }
 
         // Perceived cost: delivered price × (1 + the buyer's security premium on the seller's country).
         double Perceived(Bid bid, Candidate c) =>
