@@ -85,15 +85,29 @@ app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
     }
 });
 
+var started = false;
 app.Lifetime.ApplicationStarted.Register(() =>
 {
+    started = true;
     Console.WriteLine($"MarketSim dashboard: open {string.Join(", ", app.Urls)}");
     // Development mode shows stack traces and detailed hub errors to every caller: never on a network address (docs/SECURITY.md).
     if (app.Environment.IsDevelopment() && app.Urls.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || !(uri.IsLoopback || uri.Host == "localhost")))
         Console.Error.WriteLine("MarketSim dashboard: WARNING: Development mode on a network address shows error details to everyone who can reach it; " +
             "for a class run `dotnet run -c Release --project src/Dashboard --no-launch-profile -- --urls http://0.0.0.0:5243` (docs/SECURITY.md).");
 });
-app.Run();
+// A client of a cluster that fails before it has started could not join it (OrleansHosting): one line, exit 1. Read before Run,
+// which disposes the host and its configuration when it fails.
+var cluster = MarketSim.Hosting.MarketSimClusterOptions.From(app.Configuration);
+try
+{
+    app.Run();
+}
+catch (Exception e) when (!started && cluster.IsClient)
+{
+    Console.Error.WriteLine($"MarketSim dashboard: {cluster.JoinFailure(e)}");
+    return 1;
+}
+return 0;
 
 // What one connection may make the server hold (docs/SECURITY.md). ASP.NET Core's defaults, stated so they stay: a call is
 // at most 32 KB (a policy is well under it), a client's calls run one at a time, and no hub method streams.

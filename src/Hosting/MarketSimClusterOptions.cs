@@ -39,6 +39,23 @@ public sealed class MarketSimClusterOptions
     /// fail after this, so crash recovery is at least this slow for a caller whose request went to the dead silo.</summary>
     public double? ResponseTimeoutSeconds { get; set; }
 
+    /// <summary>How long a client (the CLI's <c>--cluster</c>, the dashboard in Client mode) waits for a silo of the cluster to
+    /// take it before it says so and stops. A running cluster takes a client in well under a second; left to itself the Orleans
+    /// client looked for a gateway for 3 minutes, or, at a gateway port where no silo listens, did not stop at all (the
+    /// dashboard answered nothing, not even /healthz: a Dec 2026 review).</summary>
+    public double JoinTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Where a client looks for the cluster, in the words its errors use.</summary>
+    public string Where => UsesRedis
+        ? $"the cluster at Redis {Redis} (cluster id \"{ClusterId}\")"
+        : $"the cluster's gateway at 127.0.0.1:{(GatewayPort is > 0 ? GatewayPort.Value : MarketSimSiloOptions.DefaultGatewayPort)} (cluster id \"{ClusterId}\")";
+
+    /// <summary>A client's one line when no silo took it within <see cref="JoinTimeoutSeconds"/>, or when joining failed.</summary>
+    public string JoinFailure(Exception e) =>
+        $"cannot join {Where}: " + (e is OperationCanceledException ? $"no silo took it as a client within {JoinTimeoutSeconds:0.#} s"
+            : e.Message.Split('\n')[0].Trim().TrimEnd('.'))
+        + "; check that the cluster's silos are running and use the same cluster id (MarketSim__Cluster__ClusterId)";
+
     /// <summary>Port of the silo's HTTP health endpoint (GET /healthz); 0 or null = none.</summary>
     public int? HealthPort { get; set; }
 
@@ -58,6 +75,8 @@ public sealed class MarketSimClusterOptions
         configuration.GetSection(Section).Bind(o);
         o.SiloPort ??= configuration.GetValue<int?>("Orleans:SiloPort");
         o.GatewayPort ??= configuration.GetValue<int?>("Orleans:GatewayPort");
+        if (!(o.JoinTimeoutSeconds is >= 1 and <= 86_400))
+            throw new InvalidOperationException($"{Section}:JoinTimeoutSeconds is {o.JoinTimeoutSeconds}: give a number of seconds from 1 to 86400.");
         return o;
     }
 

@@ -168,6 +168,14 @@ sealed class DashboardProcess : IDisposable
         }
     }
 
+    /// <summary>Whether it exited within <paramref name="timeout"/> (its output read to the end), and its exit code.</summary>
+    public (bool Exited, int Code) WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) return (false, 0);
+        _process.WaitForExit();
+        return (true, _process.ExitCode);
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -41,4 +41,28 @@ public sealed class NoSiloTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>The dashboard as a client (docker-compose's dashboard) where no silo listens at its gateway: before Dec 2026
+    /// it retried for ever, answering nothing, not even /healthz, with a warning and stack trace every few seconds.</summary>
+    [Fact]
+    public void The_dashboard_as_a_client_with_no_silo_says_so_in_one_line_and_exits_1_within_its_join_timeout()
+    {
+        var gateway = MarketSim.Hosting.FreePorts.Next(); // nothing listens there
+        var web = MarketSim.Hosting.FreePorts.Next();
+        var clock = Stopwatch.StartNew();
+        using var dashboard = DashboardProcess.Start(new Dictionary<string, string>
+        {
+            ["MarketSim__Cluster__Mode"] = "Client", ["MarketSim__Cluster__GatewayPort"] = gateway.ToString(),
+            ["MarketSim__Cluster__JoinTimeoutSeconds"] = "5", ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{web}",
+        });
+        var (exited, code) = dashboard.WaitForExit(TimeSpan.FromSeconds(60));
+        var log = dashboard.Log;
+        Assert.True(exited, "still running after 60 s:\n" + log);
+        Assert.True(code == 1, $"exit code {code}:\n{log}");
+        Assert.InRange(clock.Elapsed.TotalSeconds, 4, 40); // its 5 s, not for ever
+        Assert.Contains($"cannot join the cluster's gateway at 127.0.0.1:{gateway}", log);
+        Assert.Contains("no silo took it as a client within 5 s", log);
+        Assert.DoesNotContain("   at ", log); // no stack trace
+        Assert.DoesNotContain("Unhandled exception", log);
+    }
 }

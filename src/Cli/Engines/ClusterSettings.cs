@@ -23,16 +23,10 @@ public static class ClusterSettings
     /// <summary>How long the CLI waits for Redis to answer before it says it cannot reach it.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the CLI waits for a silo of the cluster to take it as a client. A running cluster takes a client in
-    /// well under a second; with Redis up and no silo registered the Orleans client looked for a gateway for 3 minutes
-    /// (seventeen warnings) before it gave up (a Dec 2026 review).</summary>
-    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>A started Orleans client of <paramref name="cluster"/>; logs (warnings and worse) to stderr.</summary>
     public static async Task<IHost> ConnectAsync(MarketSimClusterOptions cluster, CancellationToken cancel)
     {
-        var where = $"the cluster at Redis {cluster.Redis} (cluster id \"{cluster.ClusterId}\")";
-        Console.Error.WriteLine($"connecting to {where}");
+        Console.Error.WriteLine($"connecting to {cluster.Where}");
         await ProbeRedisAsync(cluster, cancel);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -46,7 +40,7 @@ public static class ClusterSettings
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>(); // signals are the command's (Interruption)
         var host = builder.Build();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        deadline.CancelAfter(JoinTimeout);
+        deadline.CancelAfter(TimeSpan.FromSeconds(cluster.JoinTimeoutSeconds)); // MarketSimClusterOptions.JoinTimeoutSeconds
         try
         {
             await host.StartAsync(deadline.Token);
@@ -54,10 +48,7 @@ public static class ClusterSettings
         catch (Exception e) when (!cancel.IsCancellationRequested)
         {
             host.Dispose();
-            var why = e is OperationCanceledException ? $"no silo took it as a client within {JoinTimeout.TotalSeconds:0} s"
-                : e.Message.Split('\n')[0].Trim().TrimEnd('.');
-            throw new ClusterConnectionException($"cannot join {where}: {why}; check that the cluster's silos are running " +
-                "and use the same cluster id (MarketSim__Cluster__ClusterId)", e);
+            throw new ClusterConnectionException(cluster.JoinFailure(e), e);
         }
         return host;
     }

@@ -20,6 +20,18 @@ public static class OrleansHosting
             // The Orleans dashboard (/orleans) reads the silos' dashboard grains (the standalone silos add them).
             builder.UseOrleansClient(client => client.UseMarketSimCluster(cluster).AddDashboard());
             builder.Services.AddSingleton(SessionSettings.Default); // checkpoints every 30 ticks: a silo's loss is recovered
+            // No silo within the join timeout: one line (Program.cs) and exit 1, for docker-compose to restart it,
+            // rather than waiting for ever without answering anything (a Dec 2026 review). The host's start includes the
+            // client's join; the few hosted services after it (the default session) take well under a second.
+            builder.Services.Configure<HostOptions>(o => o.StartupTimeout = TimeSpan.FromSeconds(cluster.JoinTimeoutSeconds));
+            Console.WriteLine($"MarketSim dashboard: joining {cluster.Where}; waiting up to {cluster.JoinTimeoutSeconds:0.#} s for a silo");
+            // "Could not find any gateway" every few seconds while it waits, and the host's stack trace of a failed start: the
+            // one line says it.
+            // A refused connection to a gateway is a warning with a stack trace per attempt; /healthz says whether the cluster
+            // answers, and a lost silo's own errors are still logged.
+            builder.Logging.AddFilter("Orleans.Messaging.GatewayManager", LogLevel.Error);
+            builder.Logging.AddFilter("Orleans.Runtime.Messaging.ConnectionManager", LogLevel.Error);
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
             return builder;
         }
         // Free ports unless Orleans:SiloPort/GatewayPort are set (0 or absent = a free one): a dashboard must not collide
