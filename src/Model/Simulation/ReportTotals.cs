@@ -138,8 +138,9 @@ public sealed class ReportTotals
             row.ValueAdded += ExactSum.Of(r.ValueAddedMade);
         }
         if (r.FiscalCost != 0) FiscalOf(r.Country).Cost += ExactSum.Of(r.FiscalCost);
-        foreach (var i in r.Imports)
+        for (int k = 0; k < r.Imports.Count; k++) // an index loop: a foreach over the interface boxes an enumerator per report
         {
+            var i = r.Imports[k];
             var row = Lead(r.Country, i.Commodity);
             row.Quantity += FineSum.Of(i.Quantity);
             row.QuantityDays += FineSum.Of(i.QuantityDays);

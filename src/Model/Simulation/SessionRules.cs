@@ -150,10 +150,25 @@ public static class SessionRules
     {
         var d = new SortedDictionary<string, (List<Ask>, List<Bid>)>(Ord);
         foreach (var c in world.Commodities) d[c.Id] = (new List<Ask>(), new List<Bid>());
+        // Index loops (a foreach over the interface boxes an enumerator per plan), and the last commodity's lists kept: a firm's
+        // orders come a commodity at a time, so the sorted map is searched once per run, not once per order (100,000 plans a tick).
+        string? lastAsk = null, lastBid = null;
+        List<Ask>? asks = null;
+        List<Bid>? bids = null;
         foreach (var p in plans)
         {
-            foreach (var a in p.Asks) d[a.Commodity].Item1.Add(a);
-            foreach (var b in p.Bids) d[b.Commodity].Item2.Add(b);
+            for (int i = 0; i < p.Asks.Count; i++)
+            {
+                var a = p.Asks[i];
+                if (!string.Equals(a.Commodity, lastAsk, StringComparison.Ordinal)) (lastAsk, asks) = (a.Commodity, d[a.Commodity].Item1);
+                asks!.Add(a);
+            }
+            for (int i = 0; i < p.Bids.Count; i++)
+            {
+                var b = p.Bids[i];
+                if (!string.Equals(b.Commodity, lastBid, StringComparison.Ordinal)) (lastBid, bids) = (b.Commodity, d[b.Commodity].Item2);
+                bids!.Add(b);
+            }
         }
         return d;
     }
