@@ -12,11 +12,16 @@ SPARE = 1.03   # ASSUMPTION: producers hold 3% spare capacity over their 2024 ou
 # Nov 2023: "Timing: Prompt, 30 days", published weekly), and the buyers below learn from a monthly purchasing cycle.
 PRICE_WINDOW_DAYS = 30
 
-# Japanese manufacturers' magnet cover: 2–3 weeks, as Indian automakers held magnets in 2025 (press), i.e. 21 and 14 days.
-# JOGMEC's 60-day target (42 days national, 18 private) is for rare-earth material, not magnets at their users; its national
-# part is Japan's stockpile in these scenarios. One Japanese component maker stockpiled about six months "in response" to the
-# 2025 controls, so the six-month tier (and a 30-day one, ASSUMPTION) exists only in 2026. Equal shares: ASSUMPTION.
-JP_FIRMS_2024 = "firms: [{id: a, share: 0.5, cover_days: 21}, {id: b, share: 0.5, cover_days: 14}]"
+# Manufacturers' magnet cover, every country: 2–3 weeks, as Indian automakers held magnets in 2025 (press), i.e. 21 and 14 days.
+# It is the only published figure on users' stock of magnets, and it was observed under China's April 2025 licensing, so it
+# serves the 2024 and 2026 worlds alike (and 2010: ASSUMPTION). JOGMEC's 60-day target (42 days national, 18 private) is for
+# rare-earth material, not magnets at their users; its national part is Japan's stockpile in these scenarios. Until Dec 2026
+# every country but Japan held 60, 30 and 18 days (ASSUMPTION, no source: the 60 was JOGMEC's Japanese target, which Japan's
+# own firms had already dropped), so India's automakers, the firms the source describes, held 36 days on average where the
+# source says 14–21. One Japanese component maker stockpiled about six months "in response" to the 2025 controls, so the
+# six-month tier (and a 30-day one, ASSUMPTION) exists only in Japan's 2026 tiers. Equal shares: ASSUMPTION.
+FIRMS_2024 = "firms: [{id: a, share: 0.5, cover_days: 21}, {id: b, share: 0.5, cover_days: 14}]"
+JP_FIRMS_2024 = FIRMS_2024
 JP_FIRMS_2026 = "firms: [{id: a, share: 0.25, cover_days: 180}, {id: b, share: 0.25, cover_days: 30}, {id: c, share: 0.25, cover_days: 21}, {id: d, share: 0.25, cover_days: 14}]"
 
 # Firms' behaviour, one set for every shipped scenario (the 2010 backcast is where it is checked: tools/backcast.py).
@@ -165,7 +170,7 @@ commodities:
     a("manufacturers:")
     a("  # Output unit: USD 1 million of shipments (output_value 1e6). planned_output = annual shipments / 365.")
     a("  # Inputs: t per USD million = annual use (t) / annual shipments (USD million). value_added ratio 0.3 ASSUMPTION (no published figure).")
-    other_firms = "firms: [{id: a, share: 0.34, cover_days: 60}, {id: b, share: 0.33, cover_days: 30}, {id: c, share: 0.33, cover_days: 18}]"
+    other_firms = FIRMS_2024   # 2–3 weeks of magnets (Indian automakers, 2025; see FIRMS_2024); 60, 30 and 18 days before Dec 2026
     def man(id, country, sector, ship_y_musd, uses, firms, extra="", comment=""):
         po = ship_y_musd / Y
         inputs = ", ".join(f"{k}: {v/ship_y_musd:.6g}" for k, v in uses.items())
@@ -186,6 +191,8 @@ commodities:
                 f"{JP_DEF_MAGNET_HT:.0f} t (US DoD under 0.1% of world rare-earth supply, GAO 2024, × 390,000 t REO, USGS MCS 2025, at 0.365 t of oxides per t of magnet); "
                 f"derivation in tools/make_scenarios.py (JP_DEF_*)")
     a("  # Other countries: sizes ASSUMPTION, chosen so world demand matches the supply above (magnets ht 44,000 t, std ≈171,000 t).")
+    a("  # Their firms' cover: 21 and 14 days, half each, as Japan's in 2024: 2–3 weeks, as Indian automakers held magnets in 2025 (press),")
+    a("  # the only published figure on users' magnet stock (60, 30 and 18 days before Dec 2026: ASSUMPTION, no source).")
     for c, ship_auto, ht_t, ship_el, std_t, ga, ge in [
         ("CN", 1200000, 25000, 1500000, 110000, 500, 60),
         ("US", 600000, 3000, 500000, 12000, 60, 20),
@@ -384,11 +391,12 @@ commodities:           # reference prices = pre-spike levels
         prod(f"{c}-magnet-std", C, "magnets", "magnet_std", std_t, STD)
     a("manufacturers:")
     a("  # Users of magnets. Output unit: USD 1 million of shipments; sizes ASSUMPTION, chosen so world magnet use matches the magnets above")
-    a("  # (Japan: its own magnet makers' output). value_added 0.3 of shipments (ASSUMPTION). Firms' cover: Japan 21 and 14 days, half each,")
-    a("  # as in 2024 (2–3 weeks; JOGMEC's 60-day target is for rare-earth material, not users' magnets; 60 and 18 days before Dec 2026")
-    a("  # moved Japan's loss by $8,000 of $24 m: its loss is at its magnet makers); elsewhere 60, 30, 18 (ASSUMPTION).")
+    a("  # (Japan: its own magnet makers' output). value_added 0.3 of shipments (ASSUMPTION). Firms' cover, every country: 21 and 14 days,")
+    a("  # half each, as in 2024 (2–3 weeks, as Indian automakers held magnets in 2025, press; JOGMEC's 60-day target is for rare-earth")
+    a("  # material, not users' magnets; 60 and 18 days for Japan before Dec 2026 moved Japan's loss by $8,000 of $24 m: its loss is at its")
+    a("  # magnet makers). Other countries held 60, 30 and 18 days before Dec 2026 (ASSUMPTION, no source).")
     jp_firms = JP_FIRMS_2024
-    other = "firms: [{id: a, share: 0.34, cover_days: 60}, {id: b, share: 0.33, cover_days: 30}, {id: c, share: 0.33, cover_days: 18}]"
+    other = FIRMS_2024   # as in 2024–26 (see FIRMS_2024); 60, 30 and 18 days before Dec 2026
     SHIP = {"CN": (600000, 800000), "JP": (500000, 250000), "US": (500000, 400000), "DE": (400000, 250000), "RW": (700000, 700000)}
     for C, (ht_t, std_t) in USE_2010.items():
         ship_auto, ship_el = SHIP[C]
