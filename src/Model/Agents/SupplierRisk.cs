@@ -108,8 +108,9 @@ public static class SupplierRisk
     {
         var lag = world.Buyers.QualificationDays;
         if (lag <= 0) return;
-        foreach (var entry in ctx.Commissioning)
+        for (int i = 0; i < ctx.Commissioning.Count; i++) // index loops here: a foreach over the interface boxes an enumerator per firm-tick
         {
+            var entry = ctx.Commissioning[i];
             var bar = entry.IndexOf('|');
             if (bar != commodity.Length || !entry.StartsWith(commodity, StringComparison.Ordinal)) continue;
             var key = Key(commodity, entry[(bar + 1)..]);
@@ -122,8 +123,9 @@ public static class SupplierRisk
     {
         if (world.Buyers.QualificationDays <= 0) return null;
         List<string>? l = null;
-        foreach (var c in world.SupplierCountries(commodity))
-            if (!s.QualifiedFrom.TryGetValue(Key(commodity, c), out var from) || from > tick) (l ??= new()).Add(c);
+        var countries = world.SupplierCountries(commodity);
+        for (int i = 0; i < countries.Count; i++)
+            if (!s.QualifiedFrom.TryGetValue(Key(commodity, countries[i]), out var from) || from > tick) (l ??= new()).Add(countries[i]);
         return l;
     }
 
