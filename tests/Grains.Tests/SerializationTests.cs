@@ -53,6 +53,23 @@ public sealed class SerializationTests
             Assert.Equal(System.Text.Json.JsonSerializer.Serialize(value, Exact), System.Text.Json.JsonSerializer.Serialize(RoundTrip(value), Exact));
     }
 
+    [Fact]
+    public void Fills_on_one_link_carry_their_terms_once_and_arrive_sharing_them()
+    {
+        // A market's fills share one FillTerms per link; a message writes each terms object once and refers to it after that.
+        var toJapan = new FillTerms("JP", "cn-sep", "CN", "oxide", "CN", MarketSim.Model.Scenario.EndUse.Civil, 0.1 + 0.2, 0, 0, null, 23, 1e-300, "state", 0);
+        var toKorea = toJapan with { BuyerCountry = "KR", ArrivalTick = 25 };
+        var fills = Enumerable.Range(0, 200).Select(i => new Fill(i % 2 == 0 ? toJapan : toKorea, $"buyer-{i / 10}", 1.0 / (i + 3), 3 - i % 5, i % 7 == 0)).ToArray();
+        var result = new ClearingResult("oxide", fills, [], []);
+        var bytes = Serializer.SerializeToArray(result);
+        var back = Serializer.Deserialize<ClearingResult>(bytes);
+        Assert.Equal(fills, back.Fills); // by value, terms included, doubles exact
+        Assert.Equal(2, back.Fills.Select(f => f.Terms).Distinct(ReferenceEqualityComparer.Instance).Count());
+        // Terms written with every fill would be five strings and six numbers each (over 80 bytes a fill); by reference a fill is its
+        // buyer, quantity, order tick and urgency (27 bytes here).
+        Assert.True(bytes.Length < 40 * fills.Length, $"{bytes.Length} bytes for {fills.Length} fills");
+    }
+
     static readonly System.Text.Json.JsonSerializerOptions Exact = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     [Fact]
