@@ -77,6 +77,49 @@ JP_DEF_GERMANIUM = 30 / MIL_RATIO
 # this world's bill of 0.365 t of oxides per t of magnet (NdPr 0.31 + Dy 0.046 + Tb 0.0092) ≈ 60 t a year (before: 100 t).
 JP_DEF_MAGNET_HT = 0.001 * 390000 / MIL_RATIO / (0.31 + 0.046 + 0.0092)
 
+# Gallium and germanium, t a year (derivation; docs/MODEL.md, Parameters). Until Dec 2026 every figure here was unsourced (the US's
+# electronics used 60 t of gallium, nearly four times all US consumption; Korea 60, Germany 40, Japan 80, China 500).
+# Electronics shipments, USD million a year (ASSUMPTION, as below): the unit the intensities per $ million are read in.
+SHIP_EL = {"CN": 1500000, "US": 500000, "DE": 300000, "KR": 400000, "IN": 100000, "RW": 800000, "JP": 0.4 * 40e12 / JPY_PER_USD / 1e6}
+# Supply, primary low-purity gallium in 2024 (USGS Mineral Commodity Summaries 2025, estimates): China 750 t, Russia 6, Japan 3,
+# Korea 3 (world ≈760 t, China 99%). The model carries primary gallium only: no recycling, no secondary refining.
+GA_OUT = {"CN": 750, "RW": 6 + 3 + 3}
+GA_WORLD = sum(GA_OUT.values())
+# Demand, where a consumption figure is published:
+# Japan: 167 t consumed in 2021, 97 t of it imported, 55 t from China (JOGMEC, as reported in Aug 2025). Its own output, 70 t,
+# is 3 t of primary gallium (USGS MCS 2025) and, ASSUMPTION, 67 t of recycled process scrap, which the model does not carry: so
+# Japan draws 167 − 67 = 100 t on the primary market (defence's 0.90 t bound included, electronics the rest).
+# United States: ≈16 t a year, 2016–2020 average (USGS Mineral Commodity Summaries; all US gallium: ICs 79%, optoelectronics 20%,
+# R&D 1%, MCS 2025, so all of it electronics here).
+# Germany (the EU proxy): refined gallium consumption 30–40 t (2015; DERA, Rohstoffwirtschaftliche Steckbriefe: Gallium) → 35 t.
+# ASSUMPTION for the US and Germany: their consumption is all primary (no split published; on the high side).
+JP_GA_OWN_PRIMARY = 3
+GA_JP = 167 - (167 - 97 - JP_GA_OWN_PRIMARY)          # 167 − 67 = 100
+GA_PUB = {"JP": GA_JP, "US": 16, "DE": 35}
+# ASSUMPTION, no figure found for Korea, India or the rest of the world: they use the lowest of the published intensities per $
+# million of electronics shipments (the US's, 3.2e-5 t), the choice that least overstates China's recorded exports (below).
+JP_DEF_GA = round(JP_DEF_GALLIUM, 2)   # as written into jp-defence
+JP_DEF_GE = round(JP_DEF_GERMANIUM, 2)
+GA_ELECTRONICS_PUB = {"JP": GA_JP - JP_DEF_GA, "US": GA_PUB["US"], "DE": GA_PUB["DE"]}
+GA_LOW = min(GA_ELECTRONICS_PUB[c] / SHIP_EL[c] for c in GA_ELECTRONICS_PUB)
+GA_USE = dict(GA_PUB, **{c: GA_LOW * SHIP_EL[c] for c in ("KR", "IN", "RW")})
+# China: the remainder of world output (ASSUMPTION: world demand equals world primary output, as for magnets). Check, not target:
+# the model's Chinese exports are then its foreign buyers' use less the 12 t made outside China, ≈181 t a year, against 94 t
+# recorded by Chinese customs in 2022 (Reuters, Jul 2023): the published consumption figures above include recycled and
+# secondary gallium, which the model's supply lacks, so a Chinese ban here takes away more than China has exported.
+GA_USE["CN"] = GA_WORLD - sum(GA_USE.values())
+# Germanium: world output ≈130 t, China more than 70% (DERA Rohstoffinformationen 28, 2016): China 90 t, the rest 40 t (69%).
+GE_OUT = {"CN": 90, "RW": 40}
+# China's own use: its output less its recorded exports, 43.7 t of wrought and unwrought germanium in 2022 (Chinese customs, via
+# Reuters, Jul 2023). Outside China: the rest (40 t made there plus 43.7 t from China). United States ≈30 t a year estimated
+# consumption, 2016–2019 (USGS MCS 2020); Japan's defence its 1.69 t bound; ASSUMPTION, no figure found: the remainder is shared
+# by Japan's, Germany's, Korea's, India's and the rest of the world's electronics in proportion to their shipments (one intensity;
+# the US's own, 6e-5 t per $ million, applied to them would leave China ≈2 t of its own 90 t, against ≈46 t by its exports).
+GE_CN_EXPORTS = 43.7
+GE_USE = {"CN": GE_OUT["CN"] - GE_CN_EXPORTS, "US": 30}
+GE_SHARED = GE_OUT["RW"] + GE_CN_EXPORTS - GE_USE["US"] - JP_DEF_GE
+GE_USE.update({c: GE_SHARED * SHIP_EL[c] / sum(SHIP_EL[k] for k in ("JP", "DE", "KR", "IN", "RW")) for c in ("JP", "DE", "KR", "IN", "RW")})
+
 def world(reserved_share, extra_comment="", jp_firms=JP_FIRMS_2024):
     L = []
     a = L.append
@@ -160,11 +203,12 @@ commodities:
          comment="Japan's magnet REE use 29% × 18,835 t = 5,462 t/yr (Japan's demand 18,835 t in 2024, Japan New Metals Assoc.; 29% is magnets' world share of rare-earth use by volume, Roskill 2021, applied to Japan: ASSUMPTION); split ht/std ASSUMPTION")
     prod("jp-magnet-std", "JP", "magnets", "magnet_std", 7547, 25000, std, extra="input_cover_days: 30")
     prod("de-magnet-ht", "DE", "magnets", "magnet_ht", 1000, 32000, ht, extra=thr, comment="EU magnet makers (ASSUMPTION)")
-    a("  # Gallium and germanium: ASSUMPTION (no published figure used): China ≈98% of primary gallium, ≈70% of germanium.")
-    prod("cn-gallium", "CN", "metals", "gallium", 750, 150000)
-    prod("rw-gallium", "RW", "metals", "gallium", 15, 250000)
-    prod("cn-germanium", "CN", "metals", "germanium", 90, 800000)
-    prod("rw-germanium", "RW", "metals", "germanium", 40, 1000000)
+    a("  # Gallium, primary low-purity, 2024 (USGS MCS 2025, estimates): China 750 t; Russia 6 + Japan 3 + Korea 3 = 12 t outside China.")
+    a("  # Germanium: world ≈130 t, China more than 70% (DERA Rohstoffinformationen 28, 2016): China 90 t, the rest 40 t. No recycling in the model.")
+    prod("cn-gallium", "CN", "metals", "gallium", GA_OUT["CN"], 150000)
+    prod("rw-gallium", "RW", "metals", "gallium", GA_OUT["RW"], 250000, comment="made in Russia, Japan and Korea; one producer for all three (ASSUMPTION)")
+    prod("cn-germanium", "CN", "metals", "germanium", GE_OUT["CN"], 800000)
+    prod("rw-germanium", "RW", "metals", "germanium", GE_OUT["RW"], 1000000)
 
     # Manufacturers: annual shipments in USD million, inputs in t per year.
     a("manufacturers:")
@@ -181,8 +225,10 @@ commodities:
         a(s)
     man("jp-auto", "JP", "automotive", 62.8e12/JPY_PER_USD/1e6, {"magnet_ht": 4000}, jp_firms,
         comment="Japan autos ¥62.8 tn shipments (JAMA 2022); ht magnets 4,000 t/yr ≈ 8 M vehicles (ASSUMPTION: no vehicle count sourced) × 0.5 kg (EV 1–2 kg, hybrid 0.4 kg: Adamas; fleet mix ASSUMPTION); firm cover: see JP_FIRMS in tools/make_scenarios.py (2–3 weeks of magnets, as Indian automakers held in 2025)")
-    man("jp-electronics", "JP", "electronics", 0.4*40e12/JPY_PER_USD/1e6, {"magnet_std": 10000, "gallium": 80, "germanium": 10}, jp_firms,
-        comment="Japanese electronics ≈¥40 tn global production (JEITA), 40% made in Japan (ASSUMPTION)")
+    man("jp-electronics", "JP", "electronics", SHIP_EL["JP"], {"magnet_std": 10000, "gallium": GA_USE["JP"] - JP_DEF_GA, "germanium": GE_USE["JP"]}, jp_firms,
+        comment=f"Japanese electronics ≈¥40 tn global production (JEITA), 40% made in Japan (ASSUMPTION); gallium {GA_USE['JP'] - JP_DEF_GA:.1f} t: Japan's "
+                f"{GA_JP} t draw on primary gallium (167 t consumed in 2021 less 67 t recycled, JOGMEC; USGS MCS 2025) less defence's {JP_DEF_GA} t; "
+                f"germanium {GE_USE['JP']:.2f} t ASSUMPTION (share of what reaches buyers outside China, by shipments): derivation in tools/make_scenarios.py (GA_*, GE_*)")
     man("jp-machinery", "JP", "machinery", 200000, {"magnet_ht": 3000}, jp_firms, comment="machinery & robots (exposed sectors named in a UBS report, Jan 2026); size ASSUMPTION")
     man("jp-defence", "JP", "defence", 15000, {"magnet_ht": round(JP_DEF_MAGNET_HT), "gallium": round(JP_DEF_GALLIUM, 2), "germanium": round(JP_DEF_GERMANIUM, 2)}, jp_firms, extra="military_share: 1",
         comment=f"defence (missiles, radar, satellites); size ASSUMPTION. Yearly use ASSUMPTION, set at an upper bound: US totals ÷ {MIL_RATIO:.1f}, "
@@ -191,15 +237,20 @@ commodities:
                 f"{JP_DEF_MAGNET_HT:.0f} t (US DoD under 0.1% of world rare-earth supply, GAO 2024, × 390,000 t REO, USGS MCS 2025, at 0.365 t of oxides per t of magnet); "
                 f"derivation in tools/make_scenarios.py (JP_DEF_*)")
     a("  # Other countries: sizes ASSUMPTION, chosen so world demand matches the supply above (magnets ht 44,000 t, std ≈171,000 t).")
+    a(f"  # Gallium, t a year (world {GA_WORLD} t, as made): US 16 (USGS MCS, 2016–2020 average), Germany 35 (30–40 t, DERA 2015); Korea, India and the")
+    a(f"  # rest of the world ASSUMPTION at the US's {GA_LOW:.2g} t per $ million of shipments (no figure found); China the remainder, {GA_USE['CN']:.1f} t.")
+    a(f"  # Germanium (world {sum(GE_OUT.values())} t): China {GE_USE['CN']:.1f} t (its output less 43.7 t exported in 2022, Chinese customs), US 30 (USGS MCS 2020);")
+    a("  # the rest ASSUMPTION, shared by shipments. Derivations in tools/make_scenarios.py (GA_*, GE_*).")
     a("  # Their firms' cover: 21 and 14 days, half each, as Japan's in 2024: 2–3 weeks, as Indian automakers held magnets in 2025 (press),")
     a("  # the only published figure on users' magnet stock (60, 30 and 18 days before Dec 2026: ASSUMPTION, no source).")
-    for c, ship_auto, ht_t, ship_el, std_t, ga, ge in [
-        ("CN", 1200000, 25000, 1500000, 110000, 500, 60),
-        ("US", 600000, 3000, 500000, 12000, 60, 20),
-        ("DE", 500000, 3500, 300000, 8000, 40, 10),
-        ("KR", 250000, 2000, 400000, 10000, 60, 10),
-        ("IN", 150000, 800, 100000, 6000, 0, 0),
-        ("RW", 800000, 2600, 800000, 14900, 5, 15)]:
+    for c, ship_auto, ht_t, std_t in [
+        ("CN", 1200000, 25000, 110000),
+        ("US", 600000, 3000, 12000),
+        ("DE", 500000, 3500, 8000),
+        ("KR", 250000, 2000, 10000),
+        ("IN", 150000, 800, 6000),
+        ("RW", 800000, 2600, 14900)]:
+        ship_el, ga, ge = SHIP_EL[c], GA_USE[c], GE_USE[c]
         man(f"{c.lower()}-auto", c, "automotive", ship_auto, {"magnet_ht": ht_t}, other_firms)
         uses = {"magnet_std": std_t}
         if ga: uses["gallium"] = ga

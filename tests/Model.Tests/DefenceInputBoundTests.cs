@@ -41,7 +41,7 @@ public class DefenceInputBoundTests
     [Fact]
     public void In_china_japan_2026_the_military_end_use_ban_costs_Japans_defence_nothing_at_the_bounded_inputs()
     {
-        // With 0.90 t of gallium a year, under 6% of what the model makes outside China, the ban on military end use leaves
+        // With 0.90 t of gallium a year, 7.5% of the 12 t the model makes outside China (USGS), the ban on military end use leaves
         // Japan's defence fully supplied (seed 7; docs/MODEL.md). At the former 20 t it lost $417.6 m for want of 1.86 t.
         var s = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
         var frames = new ReferenceRunner(s, s.Seed).Run(s.Days).ToList();

@@ -86,11 +86,19 @@ public class RationingTests
     [Fact]
     public void By_value_a_region_that_makes_its_own_gallium_keeps_it_under_a_Chinese_ban_and_the_world_loses_less()
     {
-        // Baseline plus a Chinese gallium ban on everyone for 120 days. The rest of the world makes three times the gallium its
-        // own electronics use, and they use 121 times less of it per unit of output than Japan's: proportional sharing sends
-        // nearly all of it abroad (8.70 of 8.81 t over 180 days in a review's probe) and those electronics run short; served by
-        // value they are served first and lose nothing (docs/MODEL.md, known limitations).
-        var baseline = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml")) with { Days = 120 };
+        // Baseline plus a Chinese gallium ban on everyone for 120 days, with the rest of the world's electronics given the gallium
+        // intensity the scenarios had before Dec 2026 (6.25e-6 t per $ million, 5 t a year: unsourced, kept here as the test's
+        // premise; the shipped one, 3.2e-5, is the US's, so the region is short of its own 12 t). The region then makes more
+        // gallium than its own electronics use, and they use less of it per unit of output than any other buyer: proportional
+        // sharing sends most of it abroad (8.70 of 8.81 t over 180 days in a review's probe) and those electronics run short;
+        // served by value they are served first and lose nothing (docs/MODEL.md, known limitations).
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("baseline.yaml")) with { Days = 120 };
+        var baseline = shipped with
+        {
+            Manufacturers = [.. shipped.Manufacturers.Select(m => (m.Country, m.Sector) != ("RW", "electronics") ? m
+                : m with { Inputs = new Dictionary<string, double>(m.Inputs) { ["gallium"] = 6.25e-6 } })],
+        };
+        Assert.Equal(2, baseline.Manufacturers.Count(m => m.Country == "RW" && m.Sector == "electronics" && m.Inputs["gallium"] == 6.25e-6));
         var ban = new ExportControl
         {
             Id = "cn-ga", Start = 0, Exporter = "CN", Commodities = ["gallium"], EndUse = EndUseScope.All, Mode = ControlMode.Ban,
