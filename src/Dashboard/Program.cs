@@ -12,7 +12,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 // Loopback only unless told otherwise (--urls, ASPNETCORE_URLS, "urls" in configuration).
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls("http://127.0.0.1:5243");
-builder.AddMarketSimOrleans();
+try
+{
+    builder.AddMarketSimOrleans();
+}
+catch (InvalidOperationException e) // a cluster setting out of range or unresolvable (MarketSimClusterOptions): what and where, once
+{
+    Console.Error.WriteLine($"MarketSim dashboard: {e.Message}");
+    return 1;
+}
 // Room to stop cleanly: session runners finish their tick in flight (≤ 5 s), then the silo deactivates its grains.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
 

@@ -45,6 +45,11 @@ public sealed class MarketSimClusterOptions
     /// dashboard answered nothing, not even /healthz: a Dec 2026 review).</summary>
     public double JoinTimeoutSeconds { get; set; } = 30;
 
+    /// <summary><see cref="JoinTimeoutSeconds"/>, checked where a client uses it (a silo never reads it, so a value meant for the
+    /// clients in a shared environment cannot stop a silo).</summary>
+    public TimeSpan JoinTimeout => JoinTimeoutSeconds is >= 1 and <= 86_400 ? TimeSpan.FromSeconds(JoinTimeoutSeconds)
+        : throw new InvalidOperationException($"{Section}:JoinTimeoutSeconds is {JoinTimeoutSeconds}: give a number of seconds from 1 to 86400.");
+
     /// <summary>Where a client looks for the cluster, in the words its errors use.</summary>
     public string Where => UsesRedis
         ? $"the cluster at Redis {Redis} (cluster id \"{ClusterId}\")"
@@ -75,8 +80,6 @@ public sealed class MarketSimClusterOptions
         configuration.GetSection(Section).Bind(o);
         o.SiloPort ??= configuration.GetValue<int?>("Orleans:SiloPort");
         o.GatewayPort ??= configuration.GetValue<int?>("Orleans:GatewayPort");
-        if (!(o.JoinTimeoutSeconds is >= 1 and <= 86_400))
-            throw new InvalidOperationException($"{Section}:JoinTimeoutSeconds is {o.JoinTimeoutSeconds}: give a number of seconds from 1 to 86400.");
         return o;
     }
 

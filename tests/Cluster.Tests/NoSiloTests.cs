@@ -65,4 +65,21 @@ public sealed class NoSiloTests
         Assert.DoesNotContain("   at ", log); // no stack trace
         Assert.DoesNotContain("Unhandled exception", log);
     }
+
+    /// <summary>A join timeout out of range is said in one line naming the setting, before anything starts.</summary>
+    [Fact]
+    public void A_dashboard_client_with_a_join_timeout_out_of_range_says_which_setting_and_exits_1()
+    {
+        using var dashboard = DashboardProcess.Start(new Dictionary<string, string>
+        {
+            ["MarketSim__Cluster__Mode"] = "Client", ["MarketSim__Cluster__JoinTimeoutSeconds"] = "0",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{MarketSim.Hosting.FreePorts.Next()}",
+        });
+        var (exited, code) = dashboard.WaitForExit(TimeSpan.FromSeconds(60));
+        var log = dashboard.Log;
+        Assert.True(exited, "still running after 60 s:\n" + log);
+        Assert.True(code == 1, $"exit code {code}:\n{log}");
+        Assert.Contains("MarketSim:Cluster:JoinTimeoutSeconds is 0: give a number of seconds from 1 to 86400", log);
+        Assert.DoesNotContain("   at ", log);
+    }
 }

@@ -26,6 +26,9 @@ public static class ClusterSettings
     /// <summary>A started Orleans client of <paramref name="cluster"/>; logs (warnings and worse) to stderr.</summary>
     public static async Task<IHost> ConnectAsync(MarketSimClusterOptions cluster, CancellationToken cancel)
     {
+        TimeSpan join;
+        try { join = cluster.JoinTimeout; }
+        catch (InvalidOperationException e) { throw new ClusterConnectionException(e.Message, e); }
         Console.Error.WriteLine($"connecting to {cluster.Where}");
         await ProbeRedisAsync(cluster, cancel);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -40,7 +43,7 @@ public static class ClusterSettings
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>(); // signals are the command's (Interruption)
         var host = builder.Build();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(cluster.JoinTimeoutSeconds)); // MarketSimClusterOptions.JoinTimeoutSeconds
+        deadline.CancelAfter(join);
         try
         {
             await host.StartAsync(deadline.Token);

@@ -23,7 +23,8 @@ public static class OrleansHosting
             // No silo within the join timeout: one line (Program.cs) and exit 1, for docker-compose to restart it,
             // rather than waiting for ever without answering anything (a Dec 2026 review). The host's start includes the
             // client's join; the few hosted services after it (the default session) take well under a second.
-            builder.Services.Configure<HostOptions>(o => o.StartupTimeout = TimeSpan.FromSeconds(cluster.JoinTimeoutSeconds));
+            var join = cluster.JoinTimeout; // a value out of range stops the dashboard here, in one line (Program.cs)
+            builder.Services.Configure<HostOptions>(o => o.StartupTimeout = join);
             Console.WriteLine($"MarketSim dashboard: joining {cluster.Where}; waiting up to {cluster.JoinTimeoutSeconds:0.#} s for a silo");
             // "Could not find any gateway" every few seconds while it waits, and the host's stack trace of a failed start: the
             // one line says it.
