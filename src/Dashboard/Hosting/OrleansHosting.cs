@@ -26,10 +26,9 @@ public static class OrleansHosting
             var join = cluster.JoinTimeout; // a value out of range stops the dashboard here, in one line (Program.cs)
             builder.Services.Configure<HostOptions>(o => o.StartupTimeout = join);
             Console.WriteLine($"MarketSim dashboard: joining {cluster.Where}; waiting up to {cluster.JoinTimeoutSeconds:0.#} s for a silo");
-            // "Could not find any gateway" every few seconds while it waits, and the host's stack trace of a failed start: the
-            // one line says it.
-            // A refused connection to a gateway is a warning with a stack trace per attempt; /healthz says whether the cluster
-            // answers, and a lost silo's own errors are still logged.
+            // While it waits, "could not find any gateway" and a refused connection are a warning (with a stack trace) per attempt,
+            // and a failed start is the host's stack trace: the one line says it. Errors are still logged, and /healthz says
+            // whether the cluster answers.
             builder.Logging.AddFilter("Orleans.Messaging.GatewayManager", LogLevel.Error);
             builder.Logging.AddFilter("Orleans.Runtime.Messaging.ConnectionManager", LogLevel.Error);
             builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
