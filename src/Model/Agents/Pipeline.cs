@@ -71,6 +71,8 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     /// float sum), but matching the commodity once per lot rather than once per entry.</summary>
     public double Quantity(string commodity, int dueBy = int.MaxValue, double start = 0)
     {
+        // All of it from 0 (what a firm has in transit, asked once per input as it plans): every input's sum from one pass.
+        if (dueBy == int.MaxValue && start == 0) return InTransit(commodity);
         Span<bool> match = _lotCount <= 64 ? stackalloc bool[_lotCount] : new bool[_lotCount];
         var any = false;
         for (int l = 0; l < _lotCount; l++) any |= match[l] = _lots[l].Commodity == commodity;
@@ -83,6 +85,41 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
             if (match[e.Lot]) q += e.Quantity;
         }
         return q;
+    }
+
+    // What is in transit per commodity, each summed over the entries in arrival order from 0 (the scan's float sums): a firm
+    // plans each of its inputs in turn and the pipeline does not change in between, so one pass serves them all. Rebuilt after
+    // any change (_totalsValid false).
+    bool _totalsValid;
+    int[] _lotCommodity = [];
+    string[] _commodities = [];
+    double[] _totals = [];
+    int _commodityCount;
+
+    double InTransit(string commodity)
+    {
+        if (!_totalsValid)
+        {
+            if (_lotCommodity.Length < _lotCount) _lotCommodity = new int[_lots.Length];
+            if (_commodities.Length < _lotCount) { _commodities = new string[_lots.Length]; _totals = new double[_lots.Length]; }
+            _commodityCount = 0;
+            for (int l = 0; l < _lotCount; l++)
+            {
+                var c = 0;
+                while (c < _commodityCount && _commodities[c] != _lots[l].Commodity) c++;
+                if (c == _commodityCount) { _commodities[c] = _lots[l].Commodity; _totals[c] = 0; _commodityCount++; }
+                _lotCommodity[l] = c;
+            }
+            for (int i = 0; i < _count; i++)
+            {
+                ref readonly var e = ref _ring[Slot(i)];
+                _totals[_lotCommodity[e.Lot]] += e.Quantity;
+            }
+            _totalsValid = true;
+        }
+        for (int c = 0; c < _commodityCount; c++)
+            if (_commodities[c] == commodity) return _totals[c];
+        return 0;
     }
 
     /// <summary>
@@ -107,6 +144,7 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     /// </summary>
     public void Book(ReadOnlySpan<Shipment> shipments)
     {
+        _totalsValid = false;
         var staged = _staged ??= new Entry[16];
         var n = 0;
         foreach (var sh in shipments)
@@ -184,6 +222,7 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
 
     void Insert(int index, int lot, Shipment shipment)
     {
+        _totalsValid = false;
         if (_count == _ring.Length) Grow();
         for (int i = _count; i > index; i--) _ring[Slot(i)] = _ring[Slot(i - 1)];
         _ring[Slot(index)] = new Entry { Quantity = shipment.Quantity, ArrivalTick = shipment.ArrivalTick, Lot = lot };
@@ -194,11 +233,16 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     public void RemoveFirst(int n)
     {
         if ((uint)n > (uint)_count) throw new ArgumentOutOfRangeException(nameof(n));
+        _totalsValid = false;
         _head = _count == n ? 0 : Slot(n);
         _count -= n;
     }
 
-    public void Clear() => _head = _count = 0;
+    public void Clear()
+    {
+        _head = _count = 0;
+        _totalsValid = false;
+    }
 
     bool ICollection<Shipment>.IsReadOnly => false;
     public bool Contains(Shipment item) => IndexOf(item) >= 0;
@@ -221,6 +265,7 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     {
         var at = IndexOf(item);
         if (at < 0) return false;
+        _totalsValid = false;
         for (int i = at; i < _count - 1; i++) _ring[Slot(i)] = _ring[Slot(i + 1)];
         _count--;
         return true;
