@@ -25,9 +25,11 @@ public class PipelineTests
                 if (same >= 0) list[same] = list[same] with { Quantity = list[same].Quantity + sh.Quantity };
                 else list.Insert(i, sh);
             }
+            AssertInTransit(pipeline, list); // after the bookings: the per-commodity totals a firm plans with are rebuilt
             var state = new FirmState { Pipeline = pipeline };
             Procurement.Arrive(state, tick);
             list.RemoveAll(x => x.ArrivalTick <= tick);
+            AssertInTransit(pipeline, list); // and after the arrivals
             Assert.Equal(list, pipeline.ToList());
             Assert.Equal(list, pipeline.Select(x => x)); // through the enumerator, not CopyTo
             Assert.Equal(list.Count, pipeline.Count);
@@ -39,6 +41,18 @@ public class PipelineTests
                 Assert.Equal(sum, pipeline.Quantity(k, due, start: 0.5));
             }
             if (list.Count > 0) Assert.Equal(list[^1], pipeline[pipeline.Count - 1]);
+        }
+    }
+
+    /// <summary>All of a commodity in transit (Quantity with no due day and no start, served from totals kept between changes)
+    /// is the loop's sum from 0 in arrival order, to the bit, for each commodity asked in turn.</summary>
+    static void AssertInTransit(Pipeline pipeline, List<Shipment> list)
+    {
+        foreach (var k in new[] { "oxide", "dy", "ore", "oxide" })
+        {
+            double sum = 0;
+            foreach (var x in list) if (x.Commodity == k) sum += x.Quantity;
+            Assert.Equal(sum, pipeline.Quantity(k));
         }
     }
 
@@ -94,12 +108,19 @@ public class PipelineTests
         p.Book(new Shipment("dy", "AU", 0.5, 7)); // merges into the day's entry of its lot
         Assert.Equal(new Shipment("dy", "AU", 7.5, 7), p[3]);
         Assert.Equal(5, p.Count);
+        Assert.Equal(6 + 7.5 + 8, p.Quantity("dy")); // all in transit, from the totals kept between changes
         Assert.True(p.Remove(new Shipment("dy", "AU", 6, 6)));
+        Assert.Equal(7.5 + 8, p.Quantity("dy")); // a removal changes them
         Assert.Equal([4, 5, 7, 8], p.Select(s => s.ArrivalTick));
         var copy = new Shipment[5];
         p.CopyTo(copy, 1);
         Assert.Equal(["oxide", "oxide", "dy", "dy"], copy.Skip(1).Select(s => s.Commodity));
         Assert.Equal([4.0, 5.0, 7.5, 8.0], copy.Skip(1).Select(s => s.Quantity));
         Assert.Throws<ArgumentException>(() => p.CopyTo(new Shipment[4], 1));
+        Assert.Equal(4 + 5, p.Quantity("oxide"));
+        p.Clear();
+        Assert.Equal(0, p.Quantity("oxide"));
+        p.Add(new Shipment("oxide", "CN", 2, 3));
+        Assert.Equal(2, p.Quantity("oxide"));
     }
 }
