@@ -33,6 +33,11 @@ public class ControlsThroughChainTests
         // Content carries on through the next stage, weighted by value.
         var car = Provenance.Make("AU", "KR", [(Magnet, 1, 100)], outputValue: 1000);
         Assert.Equal(0.005, Provenance.ContentShare(car, "CN"), 9);
+        // A key is spelt the same whatever made it, and is one string: made again, or mixed from two lots of it, the same
+        // instance (stocks and pipelines compare keys by reference first).
+        Assert.Equal("AU|JP|AU=0.3,CN=0.3,JP=0.4", withValueAdded);
+        Assert.Same(withValueAdded, Provenance.Make("AU", "JP", [("AU", 2, 30), ("CN", 2, 30)], outputValue: 200));
+        Assert.Same(withValueAdded, Provenance.Mix(withValueAdded, 1, withValueAdded, 3));
     }
 
     [Fact]
