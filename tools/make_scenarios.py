@@ -19,10 +19,20 @@ PRICE_WINDOW_DAYS = 30
 # every country but Japan held 60, 30 and 18 days (ASSUMPTION, no source: the 60 was JOGMEC's Japanese target, which Japan's
 # own firms had already dropped), so India's automakers, the firms the source describes, held 36 days on average where the
 # source says 14–21. One Japanese component maker stockpiled about six months "in response" to the 2025 controls, so the
-# six-month tier (and a 30-day one, ASSUMPTION) exists only in Japan's 2026 tiers. Equal shares: ASSUMPTION.
+# six-month tier (and a 30-day one, ASSUMPTION) exists only in Japan's 2026 tiers.
 FIRMS_2024 = "firms: [{id: a, share: 0.5, cover_days: 21}, {id: b, share: 0.5, cover_days: 14}]"
 JP_FIRMS_2024 = FIRMS_2024
-JP_FIRMS_2026 = "firms: [{id: a, share: 0.25, cover_days: 180}, {id: b, share: 0.25, cover_days: 30}, {id: c, share: 0.25, cover_days: 21}, {id: d, share: 0.25, cover_days: 14}]"
+# ASSUMPTION, not sourced: the share of every Japanese manufacturer's 2026 output (autos, electronics, machinery, defence) made by
+# firms holding six months. The press reports one electronic-component maker and no share of output; nothing published says how
+# many Japanese users of magnets, gallium or germanium did the same. The other three tiers (30, 21, 14 days) share the rest
+# equally (ASSUMPTION). Its weight on the results is shown in docs/MODEL.md (Parameters: probes at 10% and 50%).
+SIX_MONTH_SHARE = 0.25
+def jp_firms_2026(six=SIX_MONTH_SHARE):
+    rest = float(f"{(1 - six) / 3:.6g}")
+    last = f"{1 - six - 2 * rest:.6g}"   # the shares add up to 1 exactly as written (the loader checks it)
+    return (f"firms: [{{id: a, share: {six:g}, cover_days: 180}}, {{id: b, share: {rest:g}, cover_days: 30}}, "
+            f"{{id: c, share: {rest:g}, cover_days: 21}}, {{id: d, share: {last}, cover_days: 14}}]")
+JP_FIRMS_2026 = jp_firms_2026()
 
 # Firms' behaviour, one set for every shipped scenario (the 2010 backcast is where it is checked: tools/backcast.py).
 # Thrift lag: Sprecher et al. 2017 report substitution of ≈10% of demand per year in 2010–12. In the first-order lag the speed is
@@ -223,6 +233,10 @@ commodities:
         s += ", " + firms + "}"
         if comment: a(f"  # {comment}")
         a(s)
+    if jp_firms != JP_FIRMS_2024:
+        a(f"  # Japan's firms, every sector: a share {SIX_MONTH_SHARE:g} holds 180 days (ASSUMPTION: one electronic-component maker stockpiled about six months "
+          f"in response to the 2025 controls, news Jan 2026; no share of output is published), the rest 30, 21 and 14 days in equal shares (ASSUMPTION): "
+          f"SIX_MONTH_SHARE in tools/make_scenarios.py; sensitivity at 10% and 50% in docs/MODEL.md")
     man("jp-auto", "JP", "automotive", 62.8e12/JPY_PER_USD/1e6, {"magnet_ht": 4000}, jp_firms,
         comment="Japan autos ¥62.8 tn shipments (JAMA 2022); ht magnets 4,000 t/yr ≈ 8 M vehicles (ASSUMPTION: no vehicle count sourced) × 0.5 kg (EV 1–2 kg, hybrid 0.4 kg: Adamas; fleet mix ASSUMPTION); firm cover: see JP_FIRMS in tools/make_scenarios.py (2–3 weeks of magnets, as Indian automakers held in 2025)")
     man("jp-electronics", "JP", "electronics", SHIP_EL["JP"], {"magnet_std": 10000, "gallium": GA_USE["JP"] - JP_DEF_GA, "germanium": GE_USE["JP"]}, jp_firms,
