@@ -167,6 +167,7 @@ public struct MarketStateSurrogate
     [Id(11)] public Dictionary<string, double[]> SellerWindow;
     [Id(12)] public Dictionary<string, double> LicenceInFlight;
     [Id(13)] public Dictionary<string, double[]> DemandWindow;
+    [Id(14)] public Dictionary<string, double> LicenceStocked;
 }
 
 [RegisterConverter]
@@ -175,7 +176,7 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
     public MarketState ConvertFromSurrogate(in MarketStateSurrogate s) => new()
     {
         Commodity = s.Commodity, Prices = s.Prices, LicenceBlockedUntil = s.LicenceBlockedUntil, LicenceValidUntil = s.LicenceValidUntil,
-        LicenceDelay = s.LicenceDelay, LicenceLeft = s.LicenceLeft, LicenceRefusedDays = s.LicenceRefusedDays, LicenceInFlight = s.LicenceInFlight,
+        LicenceDelay = s.LicenceDelay, LicenceLeft = s.LicenceLeft, LicenceRefusedDays = s.LicenceRefusedDays, LicenceInFlight = s.LicenceInFlight, LicenceStocked = s.LicenceStocked,
         DeclaredBacklog = s.DeclaredBacklog, QuotaUsed = s.QuotaUsed, PriceWindow = s.PriceWindow, PriceWindowTick = s.PriceWindowTick,
         SellerWindow = s.SellerWindow, DemandWindow = s.DemandWindow,
     };
@@ -183,7 +184,7 @@ public sealed class MarketStateConverter : IConverter<MarketState, MarketStateSu
     public MarketStateSurrogate ConvertToSurrogate(in MarketState v) => new()
     {
         Commodity = v.Commodity, Prices = v.Prices, LicenceBlockedUntil = v.LicenceBlockedUntil, LicenceValidUntil = v.LicenceValidUntil,
-        LicenceDelay = v.LicenceDelay, LicenceLeft = v.LicenceLeft, LicenceRefusedDays = v.LicenceRefusedDays, LicenceInFlight = v.LicenceInFlight,
+        LicenceDelay = v.LicenceDelay, LicenceLeft = v.LicenceLeft, LicenceRefusedDays = v.LicenceRefusedDays, LicenceInFlight = v.LicenceInFlight, LicenceStocked = v.LicenceStocked,
         DeclaredBacklog = v.DeclaredBacklog, QuotaUsed = v.QuotaUsed, PriceWindow = v.PriceWindow, PriceWindowTick = v.PriceWindowTick,
         SellerWindow = v.SellerWindow, DemandWindow = v.DemandWindow,
     };

@@ -1,3 +1,5 @@
+using MarketSim.Model.Policies;
+
 namespace MarketSim.Model.Market;
 
 public static partial class MarketClearing
@@ -42,6 +44,7 @@ public static partial class MarketClearing
                 var urgent = bid.IsUrgent;
                 if (urgent) continue;
                 var list = cands[b];
+                excused.Clear();
                 if (openRead.Length < list.Count)
                 {
                     openRead = new byte[2 * list.Count];
@@ -79,21 +82,58 @@ public static partial class MarketClearing
                         // rest counted as stopped too: a buyer's disruption was then about the precautionary share of its own order, so a
                         // quota that bound only because of stock-building held learnt risk, and the precaution it sets, near 1 for as long
                         // as it stood (MODEL.md, Buyers who learn supplier risk).
+                        // A licence's volume is the buyer's own: where its own earlier stock-building under the approval drew it
+                        // down (Stocked), the base it now leaves unserved was brought forward, not stopped, and up to that stock it
+                        // counts as served with the approval's delay (Excused); beyond it, as stopped. Until Dec 2026 it all counted
+                        // as stopped, so stock-building taught risk through the volume it used up (MODEL.md, Precaution teaches no risk).
                         var ca = candAt[b] + i;
                         if (filled[ca] > 0 && DelayOf(b, ci) is var got)
                         {
                             var m = got / (double)(got + ci.Transport);
                             var need = askedAt[ca] * needShare;
-                            if (askedAt[ca] > filled[ca] + tol && !OpenAfter(b, i, out _) && filled[ca] < need) m = 1 - filled[ca] / need * (1 - m);
+                            if (askedAt[ca] > filled[ca] + tol && !OpenAfter(b, i, out _) && filled[ca] < need)
+                                m = 1 - Math.Min(1, (filled[ca] + Excused(b, ci, need - filled[ca], out _)) / need) * (1 - m);
                             e = Math.Min(e, m);
                         }
                         else if (OpenAfter(b, i, out var delay))
                             e = Math.Min(e, delay / (double)(delay + ci.Transport));
+                        else if (part.Quantity * needShare is var @base and > 0 && Excused(b, ci, @base, out var approved) is var brought and > 0)
+                            e = Math.Min(e, 1 - Math.Min(1, brought / @base) * (1 - approved / (double)(approved + ci.Transport)));
                     }
                     Note(bid.BuyerId, part.Quantity, country, e, true);
                 }
             }
             FlushMet();
+        }
+
+        // Per part: the licences whose stock has been set against its unserved base this tick, and how much (a country's other
+        // candidates under the same licence read the same amount, not a second one).
+        readonly List<(int Part, int Id, double Q)> excused = new();
+
+        /// <summary>How much of <paramref name="unserved"/> base part b's link was closed on by its licence's used-up volume, up to
+        /// what the buyer drew under that approval beyond its base (its precautionary stock), which this uses up; 0 where
+        /// anything else closed the link (a refusal, a used-up quota). <paramref name="delay"/> is the approval's delay.</summary>
+        double Excused(int b, Candidate c, double unserved, out int delay)
+        {
+            delay = 0;
+            var id = -1;
+            for (int j = 0; j < c.Controls.Count; j++)
+            {
+                var ctl = c.Controls[j];
+                if (ctl.Mode == ControlMode.Quota && UsedUp(ctl, Period(ctl))) return 0;
+                if (ctl.Mode != ControlMode.License) continue;
+                var at = b * slots + c.Slots[j];
+                if (!licenceDrawn[at] || licenceDelay[at] is not int d) return 0; // refused (or not asked): stopped by the state
+                delay = Math.Max(delay, d);
+                var l = Licence(b, c, j);
+                if (id < 0 && table[l].HasLeft && table[l].Left <= tol) id = l;
+            }
+            if (id < 0) return 0;
+            foreach (var x in excused) if (x.Part == b && x.Id == id) return x.Q;
+            var q = table[id].HasStocked ? Math.Min(unserved, table[id].Stocked) : 0;
+            if (q > 0) table.SetStocked(id, table[id].Stocked - q);
+            excused.Add((b, id, q));
+            return q;
         }
 
         void Note(string buyer, double quantity, string country, double e, bool controlled)

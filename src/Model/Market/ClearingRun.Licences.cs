@@ -163,6 +163,7 @@ public static partial class MarketClearing
                             // days its refusals since the last approval kept out (not its order, which may hold months of stock).
                             var refused = e.HasRefused ? e.RefusedDays : 0;
                             table.SetRefused(id, 0); // none carried any more; the entry marks the application as lodged
+                            table.ClearStocked(id); // a new volume: no stock drawn under it yet
                             var normal = LicensedNormal(b, ctl.Id);
                             if (normal > 0) table.SetLeft(id, normal * (Math.Max(1, d.Value) + refused));
                             // The next application goes in now, for the requirement of the days until its decision (Applied, below).

@@ -78,6 +78,16 @@ public static partial class MarketClearing
             quotas.WriteBack();
         }
 
+        // The part of a fill q to part b beyond the part's base (its need under `needs_first`: Rationing.NeedShare), the base
+        // counted as served first: what b was filled before q, from any seller, goes to the base.
+        double Stocked(int b, double q)
+        {
+            var part = parts[b];
+            var @base = part.Quantity * Rationing.NeedShare(OrderOf(b), part.Normal / Math.Max(part.Quantity, double.Epsilon), world.Buyers.NeedsFirst);
+            var before = part.Quantity - remaining[b];
+            return q - Math.Clamp(@base - before, 0, q);
+        }
+
         void Serve(int a, double[]? quotaScale)
         {
             var reqs = requests[a];
@@ -116,7 +126,12 @@ public static partial class MarketClearing
                         var ctl = cand.Controls[j];
                         if (ctl.Mode == ControlMode.Quota) quotas.Add(ctl, q);
                         if (ctl.Mode == ControlMode.License && Licence(r.Bid, cand, j) is var id && table[id].HasLeft)
+                        {
                             table.DrawDown(id, q);
+                            // What of it lies beyond the part's base is the buyer's own stock-building: a later day this volume,
+                            // used up, leaves its base unserved was brought forward by it, not stopped (ClearingRun.Disruptions.cs).
+                            if (Stocked(r.Bid, q) is var stock and > 0) table.SetStocked(id, table[id].Stocked + stock);
+                        }
                     }
                     filled[candAt[r.Bid] + r.Cand] += q;
                     if (UnderLicence(cand)) licensedGot[parts[r.Bid].Order] += q;

@@ -21,6 +21,9 @@ internal sealed class LicenceTable
         /// <summary>The requirement its application in flight covers: the licensed normal requirement × the days until its decision
         /// (none after a refusal).</summary>
         public bool HasFlight; public double Flight;
+        /// <summary>What the buyer drew under the approval in force beyond its base (precautionary stock), not yet set against a
+        /// day the used-up volume left its base unserved.</summary>
+        public bool HasStocked; public double Stocked;
     }
 
     readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
@@ -36,7 +39,7 @@ internal sealed class LicenceTable
         public string[]? Sorted;
     }
     Entry[] _entries = new Entry[16];
-    int _blocked, _valid, _delays, _lefts, _refused, _flights;
+    int _blocked, _valid, _delays, _lefts, _refused, _flights, _stocked;
 
     /// <summary>Changed since the maps were last written from it.</summary>
     public bool Dirty { get; private set; }
@@ -55,7 +58,7 @@ internal sealed class LicenceTable
     // A dirty table is ahead of its maps; a clean one matches them unless someone changed them (their sizes say so).
     bool Matches(MarketState s) =>
         Dirty || (_blocked == s.BlockedMap.Count && _valid == s.ValidMap.Count && _delays == s.DelayMap.Count
-            && _lefts == s.LeftMap.Count && _refused == s.RefusedMap.Count && _flights == s.FlightMap.Count);
+            && _lefts == s.LeftMap.Count && _refused == s.RefusedMap.Count && _flights == s.FlightMap.Count && _stocked == s.StockedMap.Count);
 
     static LicenceTable Build(MarketState s)
     {
@@ -66,6 +69,7 @@ internal sealed class LicenceTable
         foreach (var (k, v) in s.LeftMap) t.SetLeft(t.IdOf(k), v);
         foreach (var (k, v) in s.RefusedMap) t.SetRefused(t.IdOf(k), v);
         foreach (var (k, v) in s.FlightMap) t.SetFlight(t.IdOf(k), v);
+        foreach (var (k, v) in s.StockedMap) t.SetStocked(t.IdOf(k), v);
         t.Dirty = false;
         return t;
     }
@@ -78,10 +82,10 @@ internal sealed class LicenceTable
         for (int id = 0; id < Count; id++)
         {
             ref var e = ref _entries[id];
-            if (e.Blocked || e.Valid || e.HasDelay || e.HasLeft || e.HasRefused || e.HasFlight) ids.Add(id);
+            if (e.Blocked || e.Valid || e.HasDelay || e.HasLeft || e.HasRefused || e.HasFlight || e.HasStocked) ids.Add(id);
         }
         ids.Sort((x, y) => string.CompareOrdinal(_entries[x].Key, _entries[y].Key));
-        s.BlockedMap.Clear(); s.ValidMap.Clear(); s.DelayMap.Clear(); s.LeftMap.Clear(); s.RefusedMap.Clear(); s.FlightMap.Clear();
+        s.BlockedMap.Clear(); s.ValidMap.Clear(); s.DelayMap.Clear(); s.LeftMap.Clear(); s.RefusedMap.Clear(); s.FlightMap.Clear(); s.StockedMap.Clear();
         foreach (var id in ids)
         {
             ref var e = ref _entries[id];
@@ -91,6 +95,7 @@ internal sealed class LicenceTable
             if (e.HasLeft) s.LeftMap[e.Key] = e.Left;
             if (e.HasRefused) s.RefusedMap[e.Key] = e.RefusedDays;
             if (e.HasFlight) s.FlightMap[e.Key] = e.Flight;
+            if (e.HasStocked) s.StockedMap[e.Key] = e.Stocked;
         }
         Dirty = false;
     }
@@ -184,15 +189,20 @@ internal sealed class LicenceTable
     public void ClearFlight(int id) { ref var e = ref _entries[id]; if (e.HasFlight) _flights--; e.HasFlight = false; Dirty = true; }
     /// <summary>A shipment drawn down an approval's volume.</summary>
     public void DrawDown(int id, double q) { _entries[id].Left -= q; Dirty = true; }
+    public void SetStocked(int id, double q) { ref var e = ref _entries[id]; if (!e.HasStocked) _stocked++; e.HasStocked = true; e.Stocked = q; Dirty = true; }
+    public void ClearStocked(int id) { ref var e = ref _entries[id]; if (e.HasStocked) _stocked--; e.HasStocked = false; e.Stocked = 0; Dirty = true; }
     public void ClearBlocked(int id) { ref var e = ref _entries[id]; if (e.Blocked) _blocked--; e.Blocked = false; Dirty = true; }
-    /// <summary>An approval that ran out: its delay and volume go with it (its refused days stay: they mark the application lodged).</summary>
+    /// <summary>An approval that ran out: its delay, volume and stock drawn go with it (its refused days stay: they mark the
+    /// application lodged).</summary>
     public void ClearValid(int id)
     {
         ref var e = ref _entries[id];
         if (e.Valid) _valid--;
         if (e.HasDelay) _delays--;
         if (e.HasLeft) _lefts--;
-        e.Valid = e.HasDelay = e.HasLeft = false;
+        if (e.HasStocked) _stocked--;
+        e.Valid = e.HasDelay = e.HasLeft = e.HasStocked = false;
+        e.Stocked = 0;
         Dirty = true;
     }
 
@@ -202,12 +212,13 @@ internal sealed class LicenceTable
         for (int id = 0; id < Count; id++)
         {
             ref var e = ref _entries[id];
-            e.Blocked = e.Valid = e.HasDelay = e.HasLeft = e.HasRefused = e.HasFlight = false;
+            e.Blocked = e.Valid = e.HasDelay = e.HasLeft = e.HasRefused = e.HasFlight = e.HasStocked = false;
+            e.Stocked = 0;
         }
-        _blocked = _valid = _delays = _lefts = _refused = _flights = 0;
+        _blocked = _valid = _delays = _lefts = _refused = _flights = _stocked = 0;
         Dirty = true;
     }
 
     /// <summary>Any licence state at all.</summary>
-    public bool Any => _blocked + _valid + _delays + _lefts + _refused + _flights > 0;
+    public bool Any => _blocked + _valid + _delays + _lefts + _refused + _flights + _stocked > 0;
 }

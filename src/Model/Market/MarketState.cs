@@ -8,12 +8,12 @@ public sealed class MarketState
     public string Commodity { get; set; } = "";
     /// <summary>Price per segment for the coming tick.</summary>
     public Dictionary<string, double> Prices { get; set; } = new();
-    // The six licence maps are the persisted form of the licence table (LicenceTable), which clearing reads and writes: each is
+    // The seven licence maps are the persisted form of the licence table (LicenceTable), which clearing reads and writes: each is
     // written from the table when it is read, and a map set from outside (a checkpoint, a copy) replaces the table. So reading
-    // one while the table is ahead rewrites all six in place (do not read them while enumerating one), and an edit by hand
+    // one while the table is ahead rewrites all seven in place (do not read them while enumerating one), and an edit by hand
     // is seen by the next clearing only when it changes a map's size (as before the table).
     Dictionary<string, int> _blocked = new(), _valid = new(), _delay = new(), _refused = new();
-    Dictionary<string, double> _left = new(), _flight = new();
+    Dictionary<string, double> _left = new(), _flight = new(), _stocked = new();
 
     /// <summary>"buyer|exporter" → first tick a refused applicant may apply again.</summary>
     public Dictionary<string, int> LicenceBlockedUntil { get => Written(_blocked); set => Replace(ref _blocked, value); }
@@ -31,6 +31,10 @@ public sealed class MarketState
     /// licence covers for that application × the days until its decision (its delay, or the first decision's wait; no entry
     /// after a refusal): what the market reports to the buyer as on order (<see cref="Applied"/>).</summary>
     public Dictionary<string, double> LicenceInFlight { get => Written(_flight); set => Replace(ref _flight, value ?? new()); }
+    /// <summary>"buyer|exporter[|application]" → what the buyer drew under the approval in force beyond its base (precautionary
+    /// stock) and has not yet set against a day the used-up volume left its base unserved (docs/MODEL.md, *Precaution teaches no
+    /// risk*).</summary>
+    public Dictionary<string, double> LicenceStocked { get => Written(_stocked); set => Replace(ref _stocked, value ?? new()); }
 
     T Written<T>(T map)
     {
@@ -40,7 +44,7 @@ public sealed class MarketState
 
     void Replace<T>(ref T map, T value)
     {
-        // The other five maps must hold the table's state before the table goes (it is rebuilt from all six).
+        // The other six maps must hold the table's state before the table goes (it is rebuilt from all six).
         if (Licences is { Dirty: true } t) t.WriteTo(this);
         map = value;
         Licences = null;
@@ -53,6 +57,7 @@ public sealed class MarketState
     internal Dictionary<string, double> LeftMap => _left;
     internal Dictionary<string, int> RefusedMap => _refused;
     internal Dictionary<string, double> FlightMap => _flight;
+    internal Dictionary<string, double> StockedMap => _stocked;
     /// <summary>"buyer|application" → civil requirement a buyer declared under a military end-use control and could not buy
     /// (a licence refused, a seller empty): the next declaration covers it too.</summary>
     public Dictionary<string, double> DeclaredBacklog { get; set; } = new();
