@@ -44,7 +44,7 @@ public sealed class MarketState
 
     void Replace<T>(ref T map, T value)
     {
-        // The other six maps must hold the table's state before the table goes (it is rebuilt from all six).
+        // The other six maps must hold the table's state before the table goes (it is rebuilt from all seven).
         if (Licences is { Dirty: true } t) t.WriteTo(this);
         map = value;
         Licences = null;
