@@ -87,8 +87,8 @@ def split_firms(text, mid):
 
 
 def summary(losses):
-    bn = [x / 1e9 for x in losses]
-    return f"{min(bn):.2f}–{max(bn):.2f} (mean {statistics.mean(bn):.2f}, median {statistics.median(bn):.2f}) $ bn"
+    m = [x / 1e6 for x in losses]
+    return f"{min(m):,.2f}–{max(m):,.2f} (mean {statistics.mean(m):,.2f}, median {statistics.median(m):,.2f}; {sum(x == 0 for x in m)} of {len(m)} at 0) $ m"
 
 
 def main():
@@ -152,10 +152,10 @@ def main():
                 cut_less_base(("stores", label, prec), edit)
         r = {k: v.result() for k, v in jobs.items()}
 
-    print("china-japan-2026, Japan's loss by seed and applications per buyer ($ bn):")
+    print("china-japan-2026, Japan's loss by seed and applications per buyer ($ m):")
     print(f"  10 (shipped), seeds 1–8: {summary([r[('apps', 10, s)] for s in seeds])}")
     for n in (1, 40, 160):
-        print(f"  {n}, seeds 7, 4, 1: " + ", ".join(f"{r[('apps', n, s)] / 1e9:.2f}" for s in (7, 4, 1)))
+        print(f"  {n}, seeds 7, 4, 1: " + ", ".join(f"{r[('apps', n, s)] / 1e6:,.2f}" for s in (7, 4, 1)))
     print("china-japan-2026, Japan's loss over seeds 1–8 with records split into two halves:")
     print(f"  as shipped: {summary([r[('apps', 10, s)] for s in seeds])}")
     for label in splits:
