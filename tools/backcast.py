@@ -69,7 +69,7 @@ def table(r):
     print(f"| Dy oxide at year-end 2011 ≈$1,400/kg (≈12×) | USGS MCS 2016 | world ${r['ye'][2011]/1000:,.0f}/kg ({r['ye'][2011]/DY_2008:.1f}×); China ${r['ye_cn2011']/1000:,.0f}/kg |")
     print(f"| (not a target) world Dy at year-ends 2010, 2012, 2013, 2014, $/kg | | " + ", ".join(f"{r['ye'][y]/1000:,.0f}" for y in (2010, 2012, 2013, 2014)) + " |")
     nc = r["nonchina"]
-    print(f"| (check of a parameter source) non-China share of NdPr sales rises ≈4 points a year | Sprecher et al. 2017 | " + ", ".join(f"{y}: {nc[y]:.1%}" for y in sorted(nc)) + " |")
+    print(f"| (not a target; mostly the scripted Mountain Pass and Lynas projects, not the investment rule) non-China share of NdPr sales, ≈4 points a year published | Sprecher et al. 2017 | " + ", ".join(f"{y}: {nc[y]:.1%}" for y in sorted(nc)) + " |")
 
 base = run(scenario, keep)
 print(f"Command: python3 tools/backcast.py {dll} {scenario}  (runs: dotnet {dll} run {scenario} --engine reference; output {base})\n")

@@ -27,6 +27,8 @@ def lead(d, commodity, frm=0, to=365, column="days"):
         if r["destination"] == "JP" and r["commodity"] == commodity and frm <= int(r["tick"]) < to:
             q += float(r["quantity"]); s += float(r["quantity"]) * float(r[column])
     return s / q if q else float("nan")
+def jp_value_added(d):  # Japan's value added over the run, every stage (value_added.csv)
+    return sum(float(r["value_added"]) for r in rows(d, "value_added.csv") if r["country"] == "JP")
 def jp_loss(d, column="cumulative_loss"):
     return next(float(r[column]) for r in rows(d, "summary.csv") if r["country"] == "JP")
 def variant(name, precaution=True, stockpiles=True):
@@ -68,15 +70,17 @@ ks = [lead(d, "magnet_ht", 30) / 30.4 for d in spread]
 kw = [lead(d, "magnet_ht", 30, column="waited") / 30.4 for d in spread]
 print(f"| (the same over seeds 1–8) | | high-temp {min(ks):.2f}–{max(ks):.2f} months ({min(kw):.2f}–{max(kw):.2f} unfilled); "
       f"{sum(x > 4 for x in ks)} of 8 above 4 months |")
-print(f"| Japan's loss from a 3-month cut-off ≈ ¥660 bn ≈ 0.11% of GDP | Nomura Research Institute | direct {yen(loss)}, indirect {yen(indirect)}; "
-      f"precaution off: direct {yen(loss_np)}, indirect {yen(indirect_np)} |")
+print(f"| Japan's loss from a 3-month cut-off ≈ ¥660 bn ≈ 0.11% of GDP | Nomura Research Institute | direct {yen(loss)} (${loss/1e6:,.2f} m gross; "
+      f"value added falls ${(jp_value_added(b) - jp_value_added(c))/1e6:,.2f} m), indirect {yen(indirect)}; "
+      f"precaution off: direct {yen(loss_np)} (${loss_np/1e6:,.2f} m gross; value added falls ${(jp_value_added(bn) - jp_value_added(cn_))/1e6:,.2f} m), "
+      f"indirect {yen(indirect_np)} |")
 # The same cut-off without Japan's three stockpiles (each run less the baseline with the same edit): how much the national
 # stockpile decides the figure.
 for prec in (True, False):
     cs, bs = variant("japan-cutoff-3m", prec, False), variant("baseline", prec, False)
     d, i = jp_loss(cs) - jp_loss(bs), jp_loss(cs, "indirect_loss") - jp_loss(bs, "indirect_loss")
-    print(f"| (the same without Japan's stockpiles, precaution {'on' if prec else 'off'}) | | direct {yen(d)} (${d/1e6:,.1f} m), "
-          f"indirect {yen(i)}; together {yen(d + i)} |")
+    print(f"| (the same without Japan's stockpiles, precaution {'on' if prec else 'off'}) | | direct {yen(d)} (${d/1e6:,.1f} m gross; "
+          f"value added falls ${(jp_value_added(bs) - jp_value_added(cs))/1e6:,.1f} m), indirect {yen(i)} (m = 2, ASSUMPTION); together {yen(d + i)} |")
 
 # China-Japan 2026: the Dy oxide price at home (china segment) and abroad (world segment), and China's export rent.
 prices = {(int(r["tick"]), r["market"]): float(r["price"]) for r in rows(k, "prices.csv") if r["commodity"] == "dy_oxide"}

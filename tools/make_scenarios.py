@@ -57,7 +57,7 @@ buyers:
   end_use_upstream: true           # a producer's military share of purchases follows its sales to military buyers (China's 2026 measure binds military end use wherever it ends up)
   end_use_lag_days: 30             # ASSUMPTION: a month of order book
 investment:            # producers add capacity when their margin stays above the threshold
-  step: 0.5            # ASSUMPTION: an expansion adds half a running plant. Checked, not fitted, against Sprecher et al. 2017 (non-China supply ramped ≈4% of the market per year): tools/backcast.py prints the non-China share of NdPr sales by year
+  step: 0.5            # ASSUMPTION: an expansion adds half a running plant. Not checked against a source: in the 2010 backcast without its scripted Mountain Pass and Lynas projects the rule alone adds +1.016 t NdPr a day from 2013 (non-China share of NdPr sales 3.9% in 2010, 4.9% in 2014), not the ≈4 points a year of Sprecher et al. 2017, which the scripted projects give (docs/MODEL.md, Investment)
   margin_threshold: 0.25   # ASSUMPTION: a 25% margin over full cost, sustained
   sustain_days: 180    # ASSUMPTION: six months of high margins before a decision
   lead_days: 730       # ASSUMPTION: expansion of a running plant ≈2 years (new processing plants take ≈8 years: IEA; expansions are shorter)

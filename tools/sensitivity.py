@@ -87,8 +87,8 @@ def split_firms(text, mid):
 
 
 def summary(losses):
-    bn = [x / 1e9 for x in losses]
-    return f"{min(bn):.2f}–{max(bn):.2f} (mean {statistics.mean(bn):.2f}, median {statistics.median(bn):.2f}) $ bn"
+    m = [x / 1e6 for x in losses]
+    return f"{min(m):,.2f}–{max(m):,.2f} (mean {statistics.mean(m):,.2f}, median {statistics.median(m):,.2f}; {sum(x == 0 for x in m)} of {len(m)} at 0) $ m"
 
 
 def main():
@@ -152,10 +152,10 @@ def main():
                 cut_less_base(("stores", label, prec), edit)
         r = {k: v.result() for k, v in jobs.items()}
 
-    print("china-japan-2026, Japan's loss by seed and applications per buyer ($ bn):")
+    print("china-japan-2026, Japan's loss by seed and applications per buyer ($ m):")
     print(f"  10 (shipped), seeds 1–8: {summary([r[('apps', 10, s)] for s in seeds])}")
     for n in (1, 40, 160):
-        print(f"  {n}, seeds 7, 4, 1: " + ", ".join(f"{r[('apps', n, s)] / 1e9:.2f}" for s in (7, 4, 1)))
+        print(f"  {n}, seeds 7, 4, 1: " + ", ".join(f"{r[('apps', n, s)] / 1e6:,.2f}" for s in (7, 4, 1)))
     print("china-japan-2026, Japan's loss over seeds 1–8 with records split into two halves:")
     print(f"  as shipped: {summary([r[('apps', 10, s)] for s in seeds])}")
     for label in splits:
@@ -169,7 +169,7 @@ def main():
     print("japan-cutoff-3m less baseline, Japan's direct loss by rationing rule and precaution bound (seed 7, $ m):")
     for rule in RATIONING:
         print(f"  {rule}: " + " / ".join(f"{diff(('rationing', b, rule)):,.2f}" for b in (0, 90, 180)) + " at 0 / 90 / 180 days")
-    print("baseline with a 180-day Chinese gallium ban on everyone, direct loss by rationing rule (seed 7, $ bn):")
+    print("baseline with a 180-day Chinese gallium ban on everyone, direct loss by rationing rule (seed 7, $ bn; an upper bound of the fixed recipes: docs/MODEL.md, known limitations, Every dollar of electronics output needs gallium):")
     for rule, job in gallium.items():
         loss = job.result()
         print(f"  {rule}: world {sum(loss.values()) / 1e9:,.1f}; " + ", ".join(f"{c} {v / 1e9:,.1f}" for c, v in sorted(loss.items()) if v > 0))
