@@ -55,6 +55,9 @@ public static class ExperimentLoader
     /// <summary>Variants one batch may hold, --yes or not (each is a scenario checked and kept before the first run).</summary>
     public const long MaxVariants = 20_000;
 
+    /// <summary>Runs one batch may hold, --yes or not (each is planned and listed in the manifest before the first starts).</summary>
+    public const long MaxRuns = 100_000;
+
     /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters.</summary>
     static string? CellProblem(string text)
     {
@@ -231,11 +234,17 @@ public static class ExperimentLoader
         if (variantCount > MaxVariants)
             return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
                 $"the experiment expands to {Count(variantCount)} variants, too many to run in one batch (at most {Count(MaxVariants)}: each is a whole scenario checked and held before the first run); split it into several experiments"));
+        // Even with --yes: the plan and the manifest hold every run (≈2 KB each: a million runs took 2.2 GB and a 114 MB manifest
+        // before the first finished, and 50 million repetitions ended in "Out of memory", exit 134, in a Dec 2026 review).
+        if (runCount > MaxRuns)
+        {
+            var at = root.Children.TryGetValue(new YamlScalarNode("repetitions"), out var rep) ? rep : root;
+            return Fail(new ScenarioError(fileName, (int)at.Start.Line, (int)at.Start.Column, "repetitions",
+                $"the experiment expands to {Count(runCount)} runs ({Count(variantCount)} variants × {repetitions} repetitions), too many for one batch (at most {Count(MaxRuns)}, --yes or not: every run is planned and listed in manifest.json before the first starts); lower repetitions or split the experiment"));
+        }
         if (maxRuns is not null && runCount > maxRuns)
             return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
                 $"the experiment expands to {Count(runCount)} runs ({Count(variantCount)} variants × {repetitions} repetitions), more than {maxRuns}; pass --yes to run them anyway"));
-        if (runCount > int.MaxValue / 2)
-            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "", $"the experiment expands to {Count(runCount)} runs, too many to run"));
 
 
         // Priors: `samples` Latin-hypercube draws of every parameter with a prior, crossed with the cases and the grid.

@@ -309,6 +309,25 @@ public class BatchValidationTests
     }
 
     [Fact]
+    public void Fifty_million_repetitions_are_refused_even_with_yes_at_the_repetitions_line()
+    {
+        // Only variants were capped: with --yes, one variant × 50,000,000 repetitions planned every run and its manifest entry
+        // first, and the process died with "Out of memory" (exit 134) and no word of what to fix (a review, Dec 2026).
+        using var dir = new TempDir();
+        File.WriteAllText(dir["reps.yaml"], $"""
+            name: reps
+            scenario: {Scenario}
+            repetitions: 50000000
+            """);
+        var sw = Stopwatch.StartNew();
+        var r = CliProcess.Run(dir.Path, "batch", "reps.yaml", "--out", "out", "--yes");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("reps.yaml:3:14: error: repetitions: the experiment expands to 50000000 runs (1 variants × 50000000 repetitions), too many for one batch (at most 100000", r.StdErr);
+        Assert.False(Directory.Exists(dir["out"]));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
+    }
+
+    [Fact]
     public void A_new_batch_does_not_replace_files_it_did_not_write()
     {
         using var dir = new TempDir();
