@@ -127,7 +127,9 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
         var normalised = Tokens.NormaliseCode(code);
         await rooms.EndAsync(code, token, ClientQuotas.ClientOf(Context));
         quotas.ClassroomEnded(normalised);
-        quotas.Ended(MarketSim.Dashboard.Sessions.SessionDirectory.ClassroomPrefix + normalised); // its world's subscribers' places
+        // Its world's subscribers' places, under the world's id (lower case): freed under the code's case before Dec 2026, they
+        // stayed taken, and a watcher of 20 classes that ended could subscribe to nothing more until it reconnected.
+        quotas.Ended(MarketSim.Dashboard.Sessions.SessionDirectory.ClassroomWorldId(normalised));
         await Clients.Group(GroupOf(normalised)).SendAsync(ClassroomMessages.Ended, normalised);
     });
 
