@@ -58,6 +58,9 @@ public static class ExperimentLoader
     /// <summary>Runs one batch may hold, --yes or not (each is planned and listed in the manifest before the first starts).</summary>
     public const long MaxRuns = 100_000;
 
+    /// <summary>Parameters one experiment may vary (each is a column of runs.csv; checking a variant takes time in their square).</summary>
+    public const int MaxParameters = 100;
+
     /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters.</summary>
     static string? CellProblem(string text)
     {
@@ -90,6 +93,12 @@ public static class ExperimentLoader
         if (seedsMode is not ("common" or "independent")) map.Error("seeds", $"must be 'common' or 'independent', got '{seedsMode}'");
         var addPolicies = map.Items("add_policies");
         var parameterMaps = map.Items("parameters");
+        // Experiments vary a handful; 50,000 parameters (a 3 MB file) took 36 to 111 s before any answer (a review, Dec 2026).
+        if (parameterMaps.Count > MaxParameters)
+        {
+            map.Error("parameters", $"has {parameterMaps.Count} parameters, more than the {MaxParameters} an experiment may vary (each is a column of runs.csv); split it into several experiments");
+            return new(null, Sorted(sink.Errors, sink.Omitted));
+        }
         var caseMaps = map.Items("cases");
         var metricsMap = map.Sub("metrics");
 
@@ -143,7 +152,7 @@ public static class ExperimentLoader
             if (pathText is not null)
             {
                 path = ParameterPath.Parse(pathText, out var syntax);
-                if (path is null) pm.Error("path", $"'{pathText}' is not a parameter path: {syntax}");
+                if (path is null) pm.Error("path", $"'{ErrorLimits.Short(pathText)}' is not a parameter path: {syntax}");
                 else if (baseTree is not null)
                 {
                     var target = path.Resolve(baseTree, out var missing);
