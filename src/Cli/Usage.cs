@@ -79,7 +79,7 @@ public static class Usage
           --parallel N    runs at a time; default: one per core (here {0})
           --resume        finish an interrupted batch in DIR: finished runs are kept, the rest run
           --format F      csv (default) or parquet (runs.parquet, series.parquet)
-          --yes           allow more than 1000 runs
+          --yes           allow more than 1000 runs (at most 100000)
           --cluster R     run on a MarketSim cluster as a client, the runs spread over its silos: R is its Redis (e.g.
                           127.0.0.1:6379); also MarketSim__Cluster__Redis, with MarketSim__Cluster__ClusterId / ServiceId
                           (default marketsim), as for run. A silo crash costs no run: its sessions resume from their last

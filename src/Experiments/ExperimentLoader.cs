@@ -55,6 +55,12 @@ public static class ExperimentLoader
     /// <summary>Variants one batch may hold, --yes or not (each is a scenario checked and kept before the first run).</summary>
     public const long MaxVariants = 20_000;
 
+    /// <summary>Runs one batch may hold, --yes or not (each is planned and listed in the manifest before the first starts).</summary>
+    public const long MaxRuns = 100_000;
+
+    /// <summary>Parameters one experiment may vary (each is a column of runs.csv; checking a variant takes time in their square).</summary>
+    public const int MaxParameters = 100;
+
     /// <summary>Case names and parameter values are written into runs.csv cells: no line breaks or other control characters.</summary>
     static string? CellProblem(string text)
     {
@@ -87,6 +93,12 @@ public static class ExperimentLoader
         if (seedsMode is not ("common" or "independent")) map.Error("seeds", $"must be 'common' or 'independent', got '{seedsMode}'");
         var addPolicies = map.Items("add_policies");
         var parameterMaps = map.Items("parameters");
+        // Experiments vary a handful; 50,000 parameters (a 3 MB file) took 36 to 111 s before any answer (a review, Dec 2026).
+        if (parameterMaps.Count > MaxParameters)
+        {
+            map.Error("parameters", $"has {parameterMaps.Count} parameters, more than the {MaxParameters} an experiment may vary (each is a column of runs.csv); split it into several experiments");
+            return new(null, Sorted(sink.Errors, sink.Omitted));
+        }
         var caseMaps = map.Items("cases");
         var metricsMap = map.Sub("metrics");
 
@@ -140,7 +152,7 @@ public static class ExperimentLoader
             if (pathText is not null)
             {
                 path = ParameterPath.Parse(pathText, out var syntax);
-                if (path is null) pm.Error("path", $"'{pathText}' is not a parameter path: {syntax}");
+                if (path is null) pm.Error("path", $"'{ErrorLimits.Short(pathText)}' is not a parameter path: {syntax}");
                 else if (baseTree is not null)
                 {
                     var target = path.Resolve(baseTree, out var missing);
@@ -231,11 +243,17 @@ public static class ExperimentLoader
         if (variantCount > MaxVariants)
             return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
                 $"the experiment expands to {Count(variantCount)} variants, too many to run in one batch (at most {Count(MaxVariants)}: each is a whole scenario checked and held before the first run); split it into several experiments"));
+        // Even with --yes: the plan and the manifest hold every run (≈2 KB each: a million runs took 2.2 GB and a 114 MB manifest
+        // before the first finished, and 50 million repetitions ended in "Out of memory", exit 134, in a Dec 2026 review).
+        if (runCount > MaxRuns)
+        {
+            var at = root.Children.TryGetValue(new YamlScalarNode("repetitions"), out var rep) ? rep : root;
+            return Fail(new ScenarioError(fileName, (int)at.Start.Line, (int)at.Start.Column, "repetitions",
+                $"the experiment expands to {Count(runCount)} runs ({Count(variantCount)} variants × {repetitions} repetitions), too many for one batch (at most {Count(MaxRuns)}, --yes or not: every run is planned and listed in manifest.json before the first starts); lower repetitions or split the experiment"));
+        }
         if (maxRuns is not null && runCount > maxRuns)
             return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
                 $"the experiment expands to {Count(runCount)} runs ({Count(variantCount)} variants × {repetitions} repetitions), more than {maxRuns}; pass --yes to run them anyway"));
-        if (runCount > int.MaxValue / 2)
-            return Fail(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "", $"the experiment expands to {Count(runCount)} runs, too many to run"));
 
 
         // Priors: `samples` Latin-hypercube draws of every parameter with a prior, crossed with the cases and the grid.

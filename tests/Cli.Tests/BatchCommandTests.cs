@@ -309,6 +309,63 @@ public class BatchValidationTests
     }
 
     [Fact]
+    public void Fifty_million_repetitions_are_refused_even_with_yes_at_the_repetitions_line()
+    {
+        // Only variants were capped: with --yes, one variant × 50,000,000 repetitions planned every run and its manifest entry
+        // first, and the process died with "Out of memory" (exit 134) and no word of what to fix (a review, Dec 2026).
+        using var dir = new TempDir();
+        File.WriteAllText(dir["reps.yaml"], $"""
+            name: reps
+            scenario: {Scenario}
+            repetitions: 50000000
+            """);
+        var sw = Stopwatch.StartNew();
+        var r = CliProcess.Run(dir.Path, "batch", "reps.yaml", "--out", "out", "--yes");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("reps.yaml:3:14: error: repetitions: the experiment expands to 50000000 runs (1 variants × 50000000 repetitions), too many for one batch (at most 100000", r.StdErr);
+        Assert.False(Directory.Exists(dir["out"]));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
+    }
+
+    [Fact]
+    public void A_parameter_path_of_fifty_thousand_steps_is_refused_at_once()
+    {
+        // Each step's name was built from the one before and each step made a nested mapping: 50,000 steps took 54 s and 5 GB,
+        // 200,000 ran for minutes without a word (a review, Dec 2026).
+        using var dir = new TempDir();
+        File.WriteAllText(dir["deep.yaml"], $"""
+            name: deep
+            scenario: {Scenario}
+            parameters:
+              - name: x
+                path: {string.Join('.', Enumerable.Repeat("a", 50_000))}
+                values: [1]
+            """);
+        var sw = Stopwatch.StartNew();
+        var r = CliProcess.Run(dir.Path, "batch", "deep.yaml", "--out", "out");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("deep.yaml:5:11: error: parameters[0].path: 'a.a.a.", r.StdErr);
+        Assert.Contains("is not a parameter path: it has 99999 characters, more than the 1000 a path may have", r.StdErr);
+        Assert.False(Directory.Exists(dir["out"]));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), $"took {sw.Elapsed}");
+    }
+
+    [Fact]
+    public void Fifty_thousand_parameters_are_refused_at_once()
+    {
+        // A 3 MB file of 50,000 one-value parameters took 36 to 111 s before any answer: checking a variant is quadratic in them.
+        using var dir = new TempDir();
+        var parameters = string.Join("\n", Enumerable.Range(0, 50_000).Select(i => $"- {{name: p{i}, path: demand.x{i}, values: [1]}}"));
+        File.WriteAllText(dir["many.yaml"], $"name: many\nscenario: {Scenario}\nparameters:\n{parameters}\n");
+        var sw = Stopwatch.StartNew();
+        var r = CliProcess.Run(dir.Path, "batch", "many.yaml", "--out", "out");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("many.yaml:4:1: error: parameters: has 50000 parameters, more than the 100 an experiment may vary", r.StdErr);
+        Assert.False(Directory.Exists(dir["out"]));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), $"took {sw.Elapsed}");
+    }
+
+    [Fact]
     public void A_new_batch_does_not_replace_files_it_did_not_write()
     {
         using var dir = new TempDir();

@@ -351,6 +351,29 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_classroom_that_ends_tells_its_worlds_subscribers_and_frees_their_places()
+    {
+        // Found by a hub probe (Dec 2026): EndClassroom freed its world's subscribers' places under "class-CODE" while the world
+        // is "class-code", so they stayed taken. Unsubscribe cannot name an ended world, and a projector-like watcher of 20
+        // classes that ended could subscribe to nothing more until it reconnected. Nor were they told ("Ended", as EndSession
+        // tells a session's): a program watching the world waited for frames that would never come.
+        var other = await app.NewSessionAsync();
+        await using var teacher = await app.ConnectAsync(ClassroomHub.Path);
+        await using var watcher = await app.ConnectAsync();
+        var ended = new TaskCompletionSource<string>();
+        watcher.On<string>(HubMessages.Ended, id => ended.TrySetResult(id));
+        var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL, new ClassroomSettings { RoundSeconds = 0 });
+        await With(l => l.MaxSubscriptionsPerConnection = 1, async () =>
+        {
+            await watcher.InvokeAsync<SubscribeResult>("Subscribe", created.SessionId, 0);
+            await teacher.InvokeAsync("EndClassroom", created.Code, created.InstructorToken);
+            Assert.Equal(created.SessionId, await ended.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+            await Refused(() => watcher.InvokeAsync("Unsubscribe", created.SessionId), "sessionId: no session");
+            await watcher.InvokeAsync<SubscribeResult>("Subscribe", other.Id, 0);
+        });
+    }
+
+    [Fact]
     public async Task Hub_connections_per_address_are_capped_so_unread_answers_cannot_pin_memory_without_bound()
     {
         // Found by a hostile-client probe (Dec 2026): every bound on what a hub client holds was per connection (an unread page

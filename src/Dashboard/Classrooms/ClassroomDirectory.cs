@@ -72,7 +72,7 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
         var actualSeed = seed ?? scenario.Seed;
         // Checked before the session exists, so bad settings leave nothing behind.
         var room = new Classroom(code, instructor, scenario, actualSeed, settings);
-        var session = await sessions.CreateAsync(scenario, yaml, actualSeed, id: SessionDirectory.ClassroomPrefix + code.ToLowerInvariant(),
+        var session = await sessions.CreateAsync(scenario, yaml, actualSeed, id: SessionDirectory.ClassroomWorldId(code),
             title: $"Classroom {code}: {scenario.Name}", classroom: code);
         var host = new ClassroomHost(room, session, BaselineOf(scenario, yaml, actualSeed), time, Broadcast, news => Post(news.Code, ClassroomMessages.News, news), log);
         _rooms[code] = host;

@@ -15,7 +15,7 @@ namespace MarketSim.Dashboard.Classrooms;
 /// country's levers, only while a round is open; only the instructor's token advances, pauses, injects or seats. A refusal
 /// is a <see cref="HubException"/> "field: what is wrong" and changes nothing. Contract: docs/ARCHITECTURE.md.
 /// </summary>
-public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) : Hub
+public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas, MarketSim.Dashboard.Sessions.FrameRelay relay) : Hub
 {
     public const string Path = "/hubs/classroom";
 
@@ -127,7 +127,12 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas) 
         var normalised = Tokens.NormaliseCode(code);
         await rooms.EndAsync(code, token, ClientQuotas.ClientOf(Context));
         quotas.ClassroomEnded(normalised);
-        quotas.Ended(MarketSim.Dashboard.Sessions.SessionDirectory.ClassroomPrefix + normalised); // its world's subscribers' places
+        // Its world's subscribers' places, under the world's id (lower case): freed under the code's case before Dec 2026, they
+        // stayed taken, and a watcher of 20 classes that ended could subscribe to nothing more until it reconnected. They are
+        // told, as EndSession tells a session's ("Ended"): a program watching the world waited for frames that never came.
+        var world = MarketSim.Dashboard.Sessions.SessionDirectory.ClassroomWorldId(normalised);
+        quotas.Ended(world);
+        relay.PublishEnded(world);
         await Clients.Group(GroupOf(normalised)).SendAsync(ClassroomMessages.Ended, normalised);
     });
 

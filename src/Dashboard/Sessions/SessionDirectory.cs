@@ -140,6 +140,10 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
     /// <summary>Ids of classrooms' worlds: "class-" and the join code (ClassroomDirectory); no other session gets one.</summary>
     public const string ClassroomPrefix = "class-";
 
+    /// <summary>The session id of a classroom's world: the prefix and the code in lower case (a code is upper case). One place,
+    /// so ending a class frees the places its world's subscribers hold under that id (an upper-case id freed none of them).</summary>
+    public static string ClassroomWorldId(string code) => ClassroomPrefix + code.ToLowerInvariant();
+
     public static string? ClassroomCodeOf(string id) =>
         id.StartsWith(ClassroomPrefix, StringComparison.Ordinal) && id.Length > ClassroomPrefix.Length ? id[ClassroomPrefix.Length..].ToUpperInvariant() : null;
 
