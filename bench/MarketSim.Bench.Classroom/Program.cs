@@ -207,6 +207,10 @@ static class Bench
         await using var memory = new MemorySampler();
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+        // The clients stand for students' phones: they keep the runtime's default compilation (PGO, 100 ms before counting
+        // calls), so a change to the server's (src/ServerTiering.props, which this bench imports) is measured alone.
+        start.Environment["DOTNET_TieredPGO"] = "1";
+        start.Environment["DOTNET_TC_CallCountingDelayMs"] = "100";
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Bench).Assembly.Location);
         foreach (var a in new[] { "--clients-for", url, "--classrooms", classrooms.ToString(CultureInfo.InvariantCulture),
             "--seats", seats.ToString(CultureInfo.InvariantCulture), "--rounds", rounds.ToString(CultureInfo.InvariantCulture) })
