@@ -300,12 +300,20 @@ public class BatchValidationTests
                 path: demand.elasticity
                 range: {"{"}from: 0, to: 1, count: 1000000{"}"}
             """);
+        AssertRefused(dir, "big.yaml", yes: true, seconds: 60, "expands to 1000000 variants, too many to run in one batch (at most 20000");
+    }
+
+    /// <summary>`batch FILE --out out` (with `--yes` if asked) on a file too large to run: exit 1 with every one of
+    /// <paramref name="errors"/> on stderr, no output folder, and an answer within <paramref name="seconds"/> (these files
+    /// once ran for minutes or ran out of memory before any word).</summary>
+    static void AssertRefused(TempDir dir, string file, bool yes, int seconds, params string[] errors)
+    {
         var sw = Stopwatch.StartNew();
-        var r = CliProcess.Run(dir.Path, "batch", "big.yaml", "--out", "out", "--yes");
+        var r = yes ? CliProcess.Run(dir.Path, "batch", file, "--out", "out", "--yes") : CliProcess.Run(dir.Path, "batch", file, "--out", "out");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("expands to 1000000 variants, too many to run in one batch (at most 20000", r.StdErr);
+        foreach (var e in errors) Assert.Contains(e, r.StdErr);
         Assert.False(Directory.Exists(dir["out"]));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(seconds), $"took {sw.Elapsed}");
     }
 
     [Fact]
@@ -319,12 +327,8 @@ public class BatchValidationTests
             scenario: {Scenario}
             repetitions: 50000000
             """);
-        var sw = Stopwatch.StartNew();
-        var r = CliProcess.Run(dir.Path, "batch", "reps.yaml", "--out", "out", "--yes");
-        Assert.Equal(1, r.ExitCode);
-        Assert.Contains("reps.yaml:3:14: error: repetitions: the experiment expands to 50000000 runs (1 variants × 50000000 repetitions), too many for one batch (at most 100000", r.StdErr);
-        Assert.False(Directory.Exists(dir["out"]));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
+        AssertRefused(dir, "reps.yaml", yes: true, seconds: 60,
+            "reps.yaml:3:14: error: repetitions: the experiment expands to 50000000 runs (1 variants × 50000000 repetitions), too many for one batch (at most 100000");
     }
 
     [Fact]
@@ -341,13 +345,8 @@ public class BatchValidationTests
                 path: {string.Join('.', Enumerable.Repeat("a", 50_000))}
                 values: [1]
             """);
-        var sw = Stopwatch.StartNew();
-        var r = CliProcess.Run(dir.Path, "batch", "deep.yaml", "--out", "out");
-        Assert.Equal(1, r.ExitCode);
-        Assert.Contains("deep.yaml:5:11: error: parameters[0].path: 'a.a.a.", r.StdErr);
-        Assert.Contains("is not a parameter path: it has 99999 characters, more than the 1000 a path may have", r.StdErr);
-        Assert.False(Directory.Exists(dir["out"]));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), $"took {sw.Elapsed}");
+        AssertRefused(dir, "deep.yaml", yes: false, seconds: 20, "deep.yaml:5:11: error: parameters[0].path: 'a.a.a.",
+            "is not a parameter path: it has 99999 characters, more than the 1000 a path may have");
     }
 
     [Fact]
@@ -357,12 +356,7 @@ public class BatchValidationTests
         using var dir = new TempDir();
         var parameters = string.Join("\n", Enumerable.Range(0, 50_000).Select(i => $"- {{name: p{i}, path: demand.x{i}, values: [1]}}"));
         File.WriteAllText(dir["many.yaml"], $"name: many\nscenario: {Scenario}\nparameters:\n{parameters}\n");
-        var sw = Stopwatch.StartNew();
-        var r = CliProcess.Run(dir.Path, "batch", "many.yaml", "--out", "out");
-        Assert.Equal(1, r.ExitCode);
-        Assert.Contains("many.yaml:4:1: error: parameters: has 50000 parameters, more than the 100 an experiment may vary", r.StdErr);
-        Assert.False(Directory.Exists(dir["out"]));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), $"took {sw.Elapsed}");
+        AssertRefused(dir, "many.yaml", yes: false, seconds: 20, "many.yaml:4:1: error: parameters: has 50000 parameters, more than the 100 an experiment may vary");
     }
 
     [Fact]
