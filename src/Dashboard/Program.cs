@@ -50,6 +50,7 @@ builder.Services.AddSingleton<SessionDirectory>();
 // What the hub and the pages may do to a session (one set of checks); pages read frames in process, not through the hub.
 builder.Services.AddSingleton<SessionControl>();
 builder.Services.AddSingleton<CsvZips>(); // csv.zip downloads: built once per state, bounded (docs/SECURITY.md)
+builder.Services.AddSingleton<TimelineFiles>(); // timeline.yaml downloads: the same (docs/SECURITY.md)
 builder.Services.AddSingleton<MarketSim.Dashboard.Live.LiveFeeds>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();

@@ -602,6 +602,35 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task Timeline_files_are_written_once_per_state_and_bounded_as_csv_zips_are()
+    {
+        // Writing a timeline parses the session's upload two or three times (≈0.2 s and ≈30 MB for a 2 MB upload); before
+        // Dec 2026 every request wrote one, however many came at once.
+        await using var hub = await app.ConnectAsync();
+        var s = await app.NewSessionAsync();
+        await hub.InvokeAsync<SessionStatus>("Step", s.Id, 10);
+        using var http = app.HttpFrom(DashboardApp.NewAddress());
+        var url = $"/sessions/{s.Id}/export/timeline.yaml";
+        await With(l => l.MaxExportsPerClient = 0, async () =>
+        {
+            var busy = await http.GetAsync(url);
+            Assert.Equal(HttpStatusCode.TooManyRequests, busy.StatusCode);
+            Assert.NotNull(busy.Headers.RetryAfter);
+            Assert.StartsWith("busy: the server is building other timeline downloads", await busy.Content.ReadAsStringAsync());
+        });
+        var timelines = app.Services.GetRequiredService<MarketSim.Dashboard.Export.TimelineFiles>();
+        var builds = timelines.Builds;
+        var first = await http.GetStringAsync(url);
+        Assert.Contains("at tick 10", first);
+        var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => http.GetStringAsync(url)));
+        Assert.All(again, t => Assert.Equal(first, t));
+        Assert.Equal(builds + 1, timelines.Builds); // one state, one file written
+        await hub.InvokeAsync<SessionStatus>("Step", s.Id, 1);
+        Assert.Contains("at tick 11", await http.GetStringAsync(url));
+        Assert.Equal(builds + 2, timelines.Builds);
+    }
+
+    [Fact]
     public async Task Csv_zips_are_built_once_per_state_and_one_address_builds_one_at_a_time()
     {
         await using var hub = await app.ConnectAsync();

@@ -20,25 +20,25 @@ public static class ExportEndpoints
             var (s, refusal) = await FindAsync(http, id, token, sessions, rooms);
             if (s is null) return refusal!;
             var zip = await zips.GetAsync(s, ClassroomExports.ClientOf(http) ?? "unknown");
-            if (zip is null)
-            {
-                http.Response.Headers.RetryAfter = "5";
-                return Results.Text("busy: the server is building other CSV downloads (MaxExports, MaxExportsPerClient); retry in a few seconds\n",
-                    statusCode: StatusCodes.Status429TooManyRequests);
-            }
-            return Results.File(zip, "application/zip", $"{s.Id}-csv.zip");
+            return zip is null ? Busy(http, "CSV") : Results.File(zip, "application/zip", $"{s.Id}-csv.zip");
         });
 
         app.MapGet("/sessions/{id}/export/timeline.yaml", async (HttpContext http, string id, string? token, SessionDirectory sessions,
-            ClassroomDirectory rooms) =>
+            ClassroomDirectory rooms, TimelineFiles timelines) =>
         {
             var (s, refusal) = await FindAsync(http, id, token, sessions, rooms);
             if (s is null) return refusal!;
-            var replay = await s.Grain.GetReplayAsync();
-            var yaml = TimelineYaml.Write(s.Yaml, replay.Seed, replay.Scenario.Policies,
-                $"timeline of dashboard session {s.Id} at tick {replay.Tick}, live changes included");
-            return Results.File(Encoding.UTF8.GetBytes(yaml), "application/yaml", $"{s.Id}-timeline.yaml");
+            var yaml = await timelines.GetAsync(s, ClassroomExports.ClientOf(http) ?? "unknown");
+            return yaml is null ? Busy(http, "timeline") : Results.File(Encoding.UTF8.GetBytes(yaml), "application/yaml", $"{s.Id}-timeline.yaml");
         });
+    }
+
+    /// <summary>429 with Retry-After: the bounds on downloads being built at once are met (docs/SECURITY.md).</summary>
+    static IResult Busy(HttpContext http, string what)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return Results.Text($"busy: the server is building other {what} downloads (MaxExports, MaxExportsPerClient); retry in a few seconds\n",
+            statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>The session to download, or the answer: 404 for an id that names no session (held to the id rules, cut in

@@ -61,10 +61,11 @@ public sealed class DashboardLimits
     public int MaxAttributions { get; set; } = 1;
     /// <summary>"Compared with what" baselines (one counterfactual run each, one core) this web host computes at once.</summary>
     public int MaxComparisons { get; set; } = 2;
-    /// <summary>csv.zip downloads this web host builds at once (each writes every table of every tick); more are answered
-    /// 429 "busy, retry". A download of a state already built is served from memory and not counted.</summary>
+    /// <summary>csv.zip downloads this web host builds at once (each writes every table of every tick), and timeline.yaml
+    /// downloads, counted apart (each parses the session's upload); more are answered 429 "busy, retry". A download of a
+    /// state already built is served from memory and not counted.</summary>
     public int MaxExports { get; set; } = 2;
-    /// <summary>csv.zip downloads one client address has being built at once.</summary>
+    /// <summary>csv.zip downloads, and timeline.yaml downloads, that one client address has being built at once.</summary>
     public int MaxExportsPerClient { get; set; } = 1;
     /// <summary>Counterfactual runs one attribution makes at a time, each on a thread of its own; 0 = one per core.</summary>
     public int AttributionThreads { get; set; }
