@@ -9,26 +9,20 @@ namespace MarketSim.Dashboard.Export;
 /// <summary>
 /// A session's CSV files as one zip. Building it writes every table of every tick (a 365-tick session: about a second of
 /// a core and a few hundred MB on the way), so a zip is built once per state of the session and kept (the latest
-/// <see cref="Kept"/>), requests for the same state share one build, and new builds are bounded per web host
-/// (<see cref="DashboardLimits.MaxExports"/>) and per address (<see cref="DashboardLimits.MaxExportsPerClient"/>): past
-/// them the answer is 429 "busy, retry", never a queue (<see cref="ExportBuilds{T}"/>).
+/// <see cref="ExportBuilds{T}.Kept"/>, each a few MB at most), requests for the same state share one build, and new builds
+/// are bounded per web host (<see cref="DashboardLimits.MaxExports"/>) and per address
+/// (<see cref="DashboardLimits.MaxExportsPerClient"/>): past them the answer is 429 "busy, retry", never a queue
+/// (<see cref="ExportBuilds{T}"/>).
 /// </summary>
 public sealed class CsvZips(DashboardLimits limits)
 {
-    /// <summary>Zips kept (the most recently built first); each is a few MB at most.</summary>
-    public const int Kept = ExportBuilds<byte[]>.Kept;
-
     readonly ExportBuilds<byte[]> _builds = new(() => limits.MaxExports, () => limits.MaxExportsPerClient);
 
     /// <summary>Zips built since start (diagnostics and tests).</summary>
     public int Builds => _builds.Builds;
 
     /// <summary>The zip of <paramref name="s"/> as it is now, or null when building it would exceed a limit (answer 429).</summary>
-    public async Task<byte[]?> GetAsync(SessionEntry s, string client)
-    {
-        var replay = await s.Grain.GetReplayAsync();
-        return _builds.Get(ExportKey.Of(s, replay), client, () => BuildAsync(s, replay.Tick)) is { } zip ? await zip : null;
-    }
+    public Task<byte[]?> GetAsync(SessionEntry s, string client) => _builds.GetAsync(s, client, replay => BuildAsync(s, replay.Tick));
 
     static async Task<byte[]> BuildAsync(SessionEntry s, int tick)
     {

@@ -1,3 +1,8 @@
+using System.Text.Json;
+using MarketSim.Dashboard.Hubs;
+using MarketSim.Dashboard.Sessions;
+using MarketSim.Grains.Interfaces;
+
 namespace MarketSim.Dashboard.Export;
 
 /// <summary>
@@ -5,7 +10,7 @@ namespace MarketSim.Dashboard.Export;
 /// requests for the same state share one build, and new builds are bounded per web host and per client address; past the
 /// bounds the answer is null (the endpoint says 429 "busy, retry"), never a queue.
 /// </summary>
-public sealed class ExportBuilds<T>(Func<int> maxBuilds, Func<int> maxPerClient)
+public sealed class ExportBuilds<T>(Func<int> maxBuilds, Func<int> maxPerClient) where T : class
 {
     /// <summary>Builds kept (the most recently built first).</summary>
     public const int Kept = 4;
@@ -18,8 +23,17 @@ public sealed class ExportBuilds<T>(Func<int> maxBuilds, Func<int> maxPerClient)
     /// <summary>Builds started since start (diagnostics and tests).</summary>
     public int Builds => Volatile.Read(ref _builds);
 
-    /// <summary>The build for state <paramref name="key"/>, kept or started now, or null when starting one would pass a bound.</summary>
-    public Task<T>? Get(string key, string client, Func<Task<T>> build)
+    /// <summary>What <paramref name="build"/> makes of <paramref name="s"/> as it is now, kept or built now, or null when building
+    /// it would pass a bound (answer 429). A run is a function of (scenario with its timeline, seed) and the tick: the same
+    /// state, the same files.</summary>
+    public async Task<T?> GetAsync(SessionEntry s, string client, Func<SessionReplay, Task<T>> build)
+    {
+        var replay = await s.Grain.GetReplayAsync();
+        var key = $"{s.Id}\n{replay.Seed}\n{replay.Tick}\n{JsonSerializer.Serialize(replay.Scenario.Policies, HubJson.Options)}";
+        return Get(key, client, () => build(replay)) is { } task ? await task : null;
+    }
+
+    Task<T>? Get(string key, string client, Func<Task<T>> build)
     {
         lock (_sync)
         {

@@ -18,10 +18,6 @@ public sealed class TimelineFiles(DashboardLimits limits)
     public int Builds => _builds.Builds;
 
     /// <summary>The timeline of <paramref name="s"/> as it is now, or null when writing it would exceed a limit (answer 429).</summary>
-    public async Task<string?> GetAsync(SessionEntry s, string client)
-    {
-        var replay = await s.Grain.GetReplayAsync();
-        return _builds.Get(ExportKey.Of(s, replay), client, () => Task.FromResult(TimelineYaml.Write(s.Yaml, replay.Seed, replay.Scenario.Policies,
-            $"timeline of dashboard session {s.Id} at tick {replay.Tick}, live changes included"))) is { } text ? await text : null;
-    }
+    public Task<string?> GetAsync(SessionEntry s, string client) => _builds.GetAsync(s, client, replay => Task.FromResult(
+        TimelineYaml.Write(s.Yaml, replay.Seed, replay.Scenario.Policies, $"timeline of dashboard session {s.Id} at tick {replay.Tick}, live changes included")));
 }
