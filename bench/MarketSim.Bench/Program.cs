@@ -47,23 +47,26 @@ if (ArgValue("--years") is { } yearsR)
     var yw = ScenarioLoader.LoadOrThrow(scenarioPath);
     var secs = new List<double>();
     var cpus = new List<double>();
+    var jits = new List<Jit>();
     using var me = Process.GetCurrentProcess();
     for (int r = 0; r <= int.Parse(yearsR); r++)
     {
         me.Refresh();
         var cpu0 = me.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
+        var jit0 = JitNow();
         var runner = new ReferenceRunner(yw, Seed);
         for (int d = 0; d < yw.Days; d++) runner.Step();
         if (r == 0) continue;
         secs.Add(sw.Elapsed.TotalSeconds);
+        jits.Add(JitNow() - jit0);
         me.Refresh();
         cpus.Add((me.TotalProcessorTime - cpu0).TotalSeconds);
     }
     var median = Median(secs);
     // The process's CPU seconds too: on a busy machine the wall time of a run grows with the other jobs, its CPU time much less.
     Console.WriteLine($"{yw.Name}: {yw.Days} ticks on the reference runner, {secs.Count} runs: {string.Join(", ", secs.Select(x => x.ToString("0.000")))} s; " +
-        $"median {median:0.000} s ({median * 1000 / yw.Days:0.00} ms a tick), min {secs.Min():0.000} s; CPU median {Median(cpus):0.000} s, min {cpus.Min():0.000} s");
+        $"median {median:0.000} s ({median * 1000 / yw.Days:0.00} ms a tick), min {secs.Min():0.000} s; CPU median {Median(cpus):0.000} s, min {cpus.Min():0.000} s; {Jit.Describe(jits)}");
     return 0;
 }
 
@@ -129,22 +132,28 @@ if (ArgValue("--orleans-years") is { } orleansYearsR)
     await using var ySilo = await OrleansSilo.StartAsync();
     var secs = new List<double>();
     var cpus = new List<double>();
+    var jits = new List<Jit>();
     using var me = Process.GetCurrentProcess();
     for (int r = 0; r <= int.Parse(orleansYearsR); r++)
     {
         me.Refresh();
         var cpu0 = me.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
+        var jit0 = JitNow();
         await new SimulationRunner(ySilo.Grains).RunAsync(yw, Seed, yw.Days, settings);
         if (r == 0) continue;
         secs.Add(sw.Elapsed.TotalSeconds);
+        jits.Add(JitNow() - jit0);
         me.Refresh();
         cpus.Add((me.TotalProcessorTime - cpu0).TotalSeconds);
     }
     Console.WriteLine($"{yw.Name}: {yw.Days} ticks through Orleans in process, shards {settings.ShardCount?.ToString() ?? "default"}, checkpoint every {settings.CheckpointEvery} ticks, {secs.Count} runs: " +
-        $"{string.Join(", ", secs.Select(x => x.ToString("0.000")))} s; median {Median(secs):0.000} s, CPU {Median(cpus):0.000} s a year (median)");
+        $"{string.Join(", ", secs.Select(x => x.ToString("0.000")))} s; median {Median(secs):0.000} s, CPU {Median(cpus):0.000} s a year (median); {Jit.Describe(jits)}");
     return 0;
 }
+
+// Methods compiled and the JIT's time so far (all threads): a timed year that still compiles is not yet the warm speed.
+static Jit JitNow() => new(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalSeconds);
 
 string? ArgValue(string name)
 {
