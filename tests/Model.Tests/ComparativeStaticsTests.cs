@@ -91,6 +91,60 @@ public class ComparativeStaticsTests
         Assert.InRange(careful / heedless, 0.95, 1.05);
     }
 
+    [Fact]
+    public void A_longer_cut_off_costs_Japan_no_less()
+    {
+        // japan-cutoff-3m with its ban ending on day 60, 90 (as shipped) and 120: stocks bridge a short ban, a longer one runs
+        // them down (seed 7, 7 Dec 2026: $2.5 m, $20.3 m, $49.6 m; with precaution off and no stockpiles the 180-day ban costs
+        // $35.4 bn against $2.7 bn for 90 days). A loss that fell as the ban grew would be a rule gone wrong.
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("japan-cutoff-3m.yaml"));
+        ScenarioSpec Ending(int end) => shipped with
+        {
+            Policies = shipped.Policies.Select(p => p is ExportControl { Id: "cn-cutoff-jp" } c ? c with { End = end } : p).ToList(),
+        };
+        var losses = new[] { 60, 90, 120 }.Select(end => JapanLoss(Ending(end))).ToList();
+        Assert.True(losses[0] <= losses[1] && losses[1] <= losses[2], $"Japan's loss for bans of 60, 90, 120 days: {string.Join(", ", losses.Select(x => x.ToString("N0")))}");
+        Assert.True(losses[2] > losses[0], "a ban twice as long costs nothing more");
+    }
+
+    [Fact]
+    public void Fewer_approvals_for_Japan_raise_the_world_Dy_price_and_cost_Japan_no_less()
+    {
+        // china-japan-2026's licence for Japan's civil users approving 5%, 25% (as shipped) and 50% of decisions. Seed 7,
+        // 7 Dec 2026: world Dy on day 364 772k, 517k, 316k $/t; Japan's loss $3.62 bn, $10.6 m, 0 (seeds 8 and 9 alike in
+        // direction). The draws are common to the three runs (a decision is approved when its uniform draw is below the rate),
+        // so a lower rate refuses a superset of decisions on the first day they differ.
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
+        var runs = new[] { 0.05, 0.25, 0.5 }.Select(rate =>
+        {
+            var s = shipped with
+            {
+                Policies = shipped.Policies.Select(p => p is ExportControl { Id: "cn-licensing-jp-tight" } c ? c with { ApprovalRate = rate } : p).ToList(),
+            };
+            var last = new ReferenceRunner(s, s.Seed).Run(s.Days).Last();
+            return (Dy: last.Prices.Single(p => p.Commodity == "dy_oxide" && p.Market == "world").Price,
+                Loss: last.Losses.Where(l => l.Country == "JP").Sum(l => l.Cumulative));
+        }).ToList();
+        var said = string.Join("; ", runs.Select(r => $"Dy {r.Dy:N0}, loss {r.Loss:N0}"));
+        Assert.True(runs[0].Dy > runs[1].Dy && runs[1].Dy > runs[2].Dy, said);
+        Assert.True(runs[0].Loss >= runs[1].Loss && runs[1].Loss >= runs[2].Loss, said);
+    }
+
+    [Fact]
+    public void More_elastic_demand_damps_the_Dy_price_under_the_controls()
+    {
+        // Demand elasticity 0.05, 0.15 (as shipped) and 0.6 in china-japan-2026: buyers who cut use more as the price rises
+        // leave less shortage to price (seed 7, 7 Dec 2026: world Dy on day 364 521k, 517k, 501k $/t; Japan's loss $11.3 m,
+        // $10.6 m, $7.9 m).
+        var shipped = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));
+        var dy = new[] { 0.05, 0.15, 0.6 }.Select(e =>
+        {
+            var s = shipped with { Demand = shipped.Demand with { Elasticity = e } };
+            return new ReferenceRunner(s, s.Seed).Run(s.Days).Last().Prices.Single(p => p.Commodity == "dy_oxide" && p.Market == "world").Price;
+        }).ToList();
+        Assert.True(dy[0] > dy[1] && dy[1] > dy[2], $"world Dy on day 364 at elasticities 0.05, 0.15, 0.6: {string.Join(", ", dy.Select(x => x.ToString("N0")))}");
+    }
+
     static double JapanValueAdded(ScenarioSpec spec) =>
         new ReferenceRunner(spec, spec.Seed).Run(spec.Days).Last().ValueAdded.Where(v => v.Country == "JP").Sum(v => v.Cumulative);
 
