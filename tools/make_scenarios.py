@@ -130,6 +130,28 @@ GE_USE = {"CN": GE_OUT["CN"] - GE_CN_EXPORTS, "US": 30}
 GE_SHARED = GE_OUT["RW"] + GE_CN_EXPORTS - GE_USE["US"] - JP_DEF_GE
 GE_USE.update({c: GE_SHARED * SHIP_EL[c] / sum(SHIP_EL[k] for k in ("JP", "DE", "KR", "IN", "RW")) for c in ("JP", "DE", "KR", "IN", "RW")})
 
+# The share of electronics output that needs gallium or germanium (`dependent_share`; docs/MODEL.md, Manufacturers and
+# Parameters). The recipes above give each sector's gallium per $ of ALL its shipments, so that its use is the published figure;
+# a shortage stops only the output that embodies the metal, which uses aₖ/σ per $ (use at plan unchanged: σ·q*·aₖ/σ = aₖ·q*).
+# Gallium: the devices that embody it, world sales in 2022: LEDs $14.214 bn (TrendForce, Mar 2023), RF GaN devices $1.3 bn
+# (Yole Intelligence, as reported by RF Globalnet, Jun 2023), GaAs ICs "close to $5 bn" (The Information Network, 2012; no later
+# figure found), against $3,436.8 bn of world production of the electronics and IT industries in 2022 (JEITA, Dec 2022; the
+# model's electronics sectors add up to ≈$3.7 tn): 0.60%. ASSUMPTION: laser diodes and VCSELs, GaN power devices, photodetectors
+# and space solar cells, for which no figure was found, bring it to 1% (GA_SHARE_SOURCED is the part found). The rest of the
+# sector's output is taken to go on without gallium for the year: downstream assemblers (phones, displays, base stations) are
+# in this sector too, and the rule says they get their gallium devices (device makers' stocks, devices rationed to them,
+# silicon alternatives in part); docs/MODEL.md, known limitations, *Only the output that embodies gallium or germanium stops*.
+GA_DEVICES_2022_BN = {"LEDs": 14.214, "RF GaN": 1.3, "GaAs ICs": 5.0}
+EL_WORLD_2022_BN = 3436.8
+GA_SHARE_SOURCED = sum(GA_DEVICES_2022_BN.values()) / EL_WORLD_2022_BN     # 0.0060
+GA_SHARE = 0.01
+# Germanium: optical fibre, world $4.9 bn in 2022 (Research and Markets, as reported Mar 2023) = 0.14% of JEITA's total; infrared
+# optics and satellite solar cells: no figure found. ASSUMPTION: 0.5% of electronics output needs germanium.
+GE_FIBRE_2022_BN = 4.9
+GE_SHARE_SOURCED = GE_FIBRE_2022_BN / EL_WORLD_2022_BN                        # 0.0014
+GE_SHARE = 0.005
+# Japan's defence (radar, missiles, night vision) keeps the fixed recipe: all its output needs both (an upper bound, as its use).
+
 def world(reserved_share, extra_comment="", jp_firms=JP_FIRMS_2024):
     L = []
     a = L.append
@@ -239,7 +261,13 @@ commodities:
           f"SIX_MONTH_SHARE in tools/make_scenarios.py; sensitivity at 10% and 50% in docs/MODEL.md")
     man("jp-auto", "JP", "automotive", 62.8e12/JPY_PER_USD/1e6, {"magnet_ht": 4000}, jp_firms,
         comment="Japan autos ¥62.8 tn shipments (JAMA 2022); ht magnets 4,000 t/yr ≈ 8 M vehicles (ASSUMPTION: no vehicle count sourced) × 0.5 kg (EV 1–2 kg, hybrid 0.4 kg: Adamas; fleet mix ASSUMPTION); firm cover: see JP_FIRMS in tools/make_scenarios.py (2–3 weeks of magnets, as Indian automakers held in 2025)")
-    man("jp-electronics", "JP", "electronics", SHIP_EL["JP"], {"magnet_std": 10000, "gallium": GA_USE["JP"] - JP_DEF_GA, "germanium": GE_USE["JP"]}, jp_firms,
+    def dep(uses):
+        d = {k: v for k, v in (("gallium", GA_SHARE), ("germanium", GE_SHARE)) if k in uses}
+        return "dependent_share: {" + ", ".join(f"{k}: {v:g}" for k, v in d.items()) + "}" if d else ""
+    a(f"  # dependent_share: the share of electronics output that needs gallium ({GA_SHARE:g}) or germanium ({GE_SHARE:g}); the rest is made")
+    a(f"  # without them. Devices found: {100*GA_SHARE_SOURCED:.2f}% and {100*GE_SHARE_SOURCED:.2f}% of world electronics (GA_SHARE, GE_SHARE in tools/make_scenarios.py).")
+    el_jp = {"magnet_std": 10000, "gallium": GA_USE["JP"] - JP_DEF_GA, "germanium": GE_USE["JP"]}
+    man("jp-electronics", "JP", "electronics", SHIP_EL["JP"], el_jp, jp_firms, extra=dep(el_jp),
         comment=f"Japanese electronics ≈¥40 tn global production (JEITA), 40% made in Japan (ASSUMPTION); gallium {GA_USE['JP'] - JP_DEF_GA:.1f} t: Japan's "
                 f"{GA_JP} t draw on primary gallium (167 t consumed in 2021 less 67 t recycled, JOGMEC; USGS MCS 2025) less defence's {JP_DEF_GA} t; "
                 f"germanium {GE_USE['JP']:.2f} t ASSUMPTION (share of what reaches buyers outside China, by shipments): derivation in tools/make_scenarios.py (GA_*, GE_*)")
@@ -269,7 +297,7 @@ commodities:
         uses = {"magnet_std": std_t}
         if ga: uses["gallium"] = ga
         if ge: uses["germanium"] = ge
-        man(f"{c.lower()}-electronics", c, "electronics", ship_el, uses, other_firms)
+        man(f"{c.lower()}-electronics", c, "electronics", ship_el, uses, other_firms, extra=dep(uses))
     return "\n".join(L) + "\n"
 
 JP_STOCKPILE = """  # Japan's national stockpile: JOGMEC target 60 days of consumption, 42 national + 18 private; the 42 national days

@@ -169,10 +169,10 @@ def main():
     print("japan-cutoff-3m less baseline, Japan's direct loss by rationing rule and precaution bound (seed 7, $ m):")
     for rule in RATIONING:
         print(f"  {rule}: " + " / ".join(f"{diff(('rationing', b, rule)):,.2f}" for b in (0, 90, 180)) + " at 0 / 90 / 180 days")
-    print("baseline with a 180-day Chinese gallium ban on everyone, direct loss by rationing rule (seed 7, $ bn; an upper bound of the fixed recipes: docs/MODEL.md, known limitations, Every dollar of electronics output needs gallium):")
+    print("baseline with a 180-day Chinese gallium ban on everyone, direct loss by rationing rule (seed 7, $ bn; 1% of electronics output needs gallium, dependent_share: docs/MODEL.md, known limitations, Only the output that embodies gallium or germanium stops):")
     for rule, job in gallium.items():
         loss = job.result()
-        print(f"  {rule}: world {sum(loss.values()) / 1e9:,.1f}; " + ", ".join(f"{c} {v / 1e9:,.1f}" for c, v in sorted(loss.items()) if v > 0))
+        print(f"  {rule}: world {sum(loss.values()) / 1e9:,.2f}; " + ", ".join(f"{c} {v / 1e9:,.2f}" for c, v in sorted(loss.items()) if v > 0))
     print(f"japan-cutoff-3m less baseline with 50% more jp-magnet-ht and de-magnet-ht capacity: ${diff(('magnets', 1.5)):,.1f} m")
     print("japan-cutoff-3m less baseline, Japan's direct loss by producers' store (seed 7, $ m, precaution on / off):")
     for label in stores:

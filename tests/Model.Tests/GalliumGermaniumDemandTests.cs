@@ -79,6 +79,24 @@ public class GalliumGermaniumDemandTests
 
     [Theory]
     [MemberData(nameof(Files))]
+    public void Only_a_share_of_electronics_output_needs_gallium_or_germanium_and_defence_keeps_the_fixed_recipe(string file)
+    {
+        // tools/make_scenarios.py, GA_SHARE and GE_SHARE: devices that embody gallium were 0.60% of world electronics in 2022
+        // (LEDs, RF GaN, GaAs ICs against JEITA's total), 1% with those no figure was found for; germanium 0.5% (ASSUMPTION
+        // on optical fibre's 0.14%). Until Dec 2026 every $ of electronics needed both, and a Chinese gallium ban cost the world
+        // outside China $512.6 bn. Japan's defence keeps σ = 1: its use is an upper bound, and so is its exposure.
+        var s = ScenarioLoader.LoadOrThrow(Paths.Scenario(file));
+        foreach (var m in s.Manufacturers.Where(m => m.Sector == "electronics"))
+        {
+            Assert.Equal(0.01, m.DependentShareOf("gallium"));
+            Assert.Equal(0.005, m.DependentShareOf("germanium"));
+            Assert.Equal(1, m.DependentShareOf("magnet_std"));
+        }
+        Assert.All(s.Manufacturers.Where(m => m.Sector != "electronics"), m => Assert.Empty(m.DependentShare));
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
     public void Germanium_China_keeps_its_output_less_its_recorded_exports_and_the_US_uses_its_USGS_figure(string file)
     {
         var s = ScenarioLoader.LoadOrThrow(Paths.Scenario(file));

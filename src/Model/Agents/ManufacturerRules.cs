@@ -4,7 +4,9 @@ using MarketSim.Model.Scenario;
 namespace MarketSim.Model.Agents;
 
 /// <summary>
-/// Makers of end products. Output q = min(q*, minₖ Iₖ/(aₖθₖ)) (Leontief); the loss is (q* − q)·value added per unit.
+/// Makers of end products. Output q = min(q*, minₖ Iₖ/(aₖθₖ)) (Leontief); the loss is (q* − q)·value added per unit. An input
+/// needed by only a share σₖ of output (`dependent_share`) bounds output at (1 − σₖ)·q* + σₖ·Iₖ/(aₖθₖ): the rest is made
+/// without it (docs/MODEL.md, Manufacturers).
 /// </summary>
 public static class ManufacturerRules
 {
@@ -28,13 +30,14 @@ public static class ManufacturerRules
         var inputs = m.InputOrder();
         // Each input bought for the output the others let it make (material-constrained planning: Procurement.PlanShares).
         Span<double> share = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
-        Procurement.PlanShares(s, inputs, m.Inputs, m.PlannedOutput, m.CoverDays, share);
+        Procurement.PlanShares(s, inputs, m.Inputs, m.PlannedOutput, m.CoverDays, share, m.DependentShare);
         for (int j = 0; j < inputs.Length; j++)
         {
             var k = inputs[j];
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
-            // The most an input is worth: what it costs now plus the value added it unlocks.
-            var limit = s.LastPrice.GetValueOrDefault(k) + m.ValueAdded / use;
+            // The most an input is worth: what it costs now plus the value added it unlocks, that of the output that needs it
+            // (a unit of k makes σ/(aθ) units of it).
+            var limit = s.LastPrice.GetValueOrDefault(k) + m.ValueAdded * m.DependentShareOf(k) / use;
             var daily = use * m.PlannedOutput * share[j];
             var asked = Procurement.BidFor(bids, world, s, m.Id, m.Country, m.Sector, k, daily, m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
             if (inputs.Length > 1) s.AskedFor[k] = Math.Min(asked, daily);
@@ -55,7 +58,7 @@ public static class ManufacturerRules
         for (int i = 0; i < inputs.Length; i++)
         {
             held[i] = Stock.Total(s.Inputs.GetValueOrDefault(inputs[i]));
-            q = Math.Min(q, held[i] / (m.Inputs[inputs[i]] * s.Intensity.GetValueOrDefault(inputs[i], 1)));
+            q = Math.Min(q, MostMade(m, inputs[i], held[i], s.Intensity.GetValueOrDefault(inputs[i], 1)));
         }
 
         var shortages = new List<InputShortage>();
@@ -67,7 +70,10 @@ public static class ManufacturerRules
             var stock = Stock.For(s.Inputs, k);
             var need = use * m.PlannedOutput;
             shortages.Add(new InputShortage(k, need, Math.Max(0, need - held[i])));
-            var left = Stock.TakeProportional(stock, use * q, held[i]);
+            // An input needed by part of output is used in proportion to output while it lasts; once it binds the output that
+            // needs it is what its stock makes, and the stock is used up (σ·q·aθ/σ = aθq, capped at the stock).
+            var take = m.DependentShareOf(k) >= 1 ? use * q : Math.Min(use * q, held[i]);
+            var left = Stock.TakeProportional(stock, take, held[i]);
             cover.Add(new(k, need > 0 ? left / need : 0));
         }
 
@@ -84,5 +90,17 @@ public static class ManufacturerRules
             Made = q,
             Imports = imports,
         };
+    }
+
+    /// <summary>
+    /// The most output a stock I of input k allows: I/(aθ) where all output needs k (the fixed recipe), and where only a share σ
+    /// does, (1 − σ)·q* + σ·I/(aθ): the output made without k, plus what I makes of the output that needs it, whose use per
+    /// unit is aθ/σ, so that the sector's use at its plan stays aθ·q*.
+    /// </summary>
+    public static double MostMade(ManufacturerSpec m, string k, double held, double intensity)
+    {
+        var sigma = m.DependentShareOf(k);
+        if (sigma >= 1) return held / (m.Inputs[k] * intensity);
+        return (1 - sigma) * m.PlannedOutput + sigma * held / (m.Inputs[k] * intensity);
     }
 }

@@ -80,7 +80,10 @@ public static class Procurement
     /// lower it where sellers share out pro rata; a rule on the plan's share would have two short inputs cut each other's
     /// orders towards nothing.
     /// </summary>
-    public static void PlanShares(FirmState s, string[] inputs, ReadOnlySpan<double> need, double coverDays, Span<double> share)
+    /// <param name="dependent">σⱼ, the share of output that needs input j (empty: all of it). Vⱼ is then read as the share of
+    /// output it sustains, 1 − σⱼ·(1 − Vⱼ), as output is bounded (ManufacturerRules.MostMade).</param>
+    public static void PlanShares(FirmState s, string[] inputs, ReadOnlySpan<double> need, double coverDays, Span<double> share,
+        ReadOnlySpan<double> dependent = default)
     {
         // A firm making its whole plan buys every input for it (the floor below is 1): the outlook need not be read.
         if (s.MadeShare >= 1)
@@ -92,6 +95,7 @@ public static class Procurement
         for (int j = 0; j < inputs.Length; j++)
         {
             share[j] = Sustained(s, inputs[j], need[j], coverDays);
+            if (dependent.Length > 0 && dependent[j] < 1 && share[j] < 1) share[j] = 1 - dependent[j] * (1 - share[j]);
             least = Math.Min(least, share[j]);
         }
         // Never less than what its inputs have let it make: the outlook above reads positions and an average supply, which
@@ -106,7 +110,7 @@ public static class Procurement
     /// planned output, a producer's input rate); every share is 1 for a firm with one input.
     /// </summary>
     public static void PlanShares(FirmState s, string[] inputs, IReadOnlyDictionary<string, double> recipe, double rate, double coverDays,
-        Span<double> share)
+        Span<double> share, IReadOnlyDictionary<string, double>? dependentShare = null)
     {
         if (inputs.Length <= 1)
         {
@@ -115,7 +119,14 @@ public static class Procurement
         }
         Span<double> need = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
         for (int j = 0; j < inputs.Length; j++) need[j] = recipe[inputs[j]] * s.Intensity.GetValueOrDefault(inputs[j], 1) * rate;
-        PlanShares(s, inputs, need, coverDays, share);
+        if (dependentShare is not { Count: > 0 })
+        {
+            PlanShares(s, inputs, need, coverDays, share);
+            return;
+        }
+        Span<double> sigma = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
+        for (int j = 0; j < inputs.Length; j++) sigma[j] = dependentShare.TryGetValue(inputs[j], out var x) ? x : 1;
+        PlanShares(s, inputs, need, coverDays, share, sigma);
     }
 
     /// <summary>Learns the share of its plan a firm's inputs let it make (<see cref="FirmState.MadeShare"/>): ȳ ← ȳ + λ·(min(1,

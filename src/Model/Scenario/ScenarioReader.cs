@@ -284,6 +284,22 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         return d;
     }
 
+    /// <summary>`dependent_share`: for some inputs, the share of output that needs them (0 &lt; σ ≤ 1; docs/MODEL.md, Manufacturers).</summary>
+    Dictionary<string, double> ReadDependentShare(YamlMap m, IReadOnlyDictionary<string, double> inputs)
+    {
+        var d = new Dictionary<string, double>();
+        foreach (var (k, v, node) in m.NumberMap("dependent_share", min: MinDependentShare))
+        {
+            if (!inputs.ContainsKey(k)) sink.Add(node, m.Path + ".dependent_share." + k, $"'{k}' is not one of this firm's inputs");
+            else if (v > 1) sink.Add(node, m.Path + ".dependent_share." + k, $"must be at most 1 (a share of output), got {v:g6}");
+            else d[k] = v;
+        }
+        return d;
+    }
+
+    /// <summary>The smallest share of output an input may be needed by: its use per unit of that output is aₖ/σ.</summary>
+    const double MinDependentShare = 1e-6;
+
     Dictionary<string, ThriftSpec> ReadThrift(YamlMap m, IReadOnlyDictionary<string, double> inputs)
     {
         var d = new Dictionary<string, ThriftSpec>();
@@ -377,6 +393,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             LeadTimeDays = m.Num("lead_time_days", false, null, 1),
             MilitaryShare = m.Num("military_share", false, 0, 0, 1) ?? 0,
             Thrift = ReadThrift(m, inputs),
+            DependentShare = ReadDependentShare(m, inputs),
         };
         var firms = m.Items("firms");
         var list = new List<ManufacturerSpec>();

@@ -332,6 +332,12 @@ public sealed record ManufacturerSpec
     public double? LeadTimeDays { get; init; }
     public double MilitaryShare { get; init; }
     public IReadOnlyDictionary<string, ThriftSpec> Thrift { get; init; } = new Dictionary<string, ThriftSpec>();
+    /// <summary>σₖ, the share of planned output that needs input k (`dependent_share`; docs/MODEL.md, Manufacturers): the rest
+    /// is made without it. An input not listed is needed by all of it (σ = 1, the fixed recipe).</summary>
+    public IReadOnlyDictionary<string, double> DependentShare { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>σₖ for input k: 1 unless <see cref="DependentShare"/> gives it.</summary>
+    public double DependentShareOf(string k) => DependentShare.TryGetValue(k, out var s) ? s : 1;
 }
 
 /// <summary>An index built from a list (or map) of a spec, with the instance it was built from: one object, so that grains
