@@ -61,6 +61,7 @@ builder.Services.AddSingleton<TimelineFiles>(); // timeline.yaml downloads: the 
 builder.Services.AddSingleton<MarketSim.Dashboard.Live.LiveFeeds>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
+builder.Services.AddSingleton<SeatPresence>(); // who holds each seat: hub connections and student pages together
 // The join link's address: MarketSim:PublicUrl, else this machine's network address (phones cannot reach 127.0.0.1).
 builder.Services.AddSingleton<JoinAddress>();
 // The session page's "Why" panel: attributions and baselines, bounded per host (docs/SECURITY.md).

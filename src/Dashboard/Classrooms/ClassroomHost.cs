@@ -268,9 +268,11 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     SeatGrant Grant(Seat s) => new(Code, s.Id, s.Token, s.Name, s.Country, Session.Id);
 
-    /// <summary>The seat's last connection closed (tab closed, phone asleep): a bot may stand in.</summary>
-    public Task DroppedAsync(string seatId) => Locked(() =>
+    /// <summary>The seat's last connection closed (tab closed, phone asleep): a bot may stand in. <paramref name="stillAway"/>
+    /// is asked under the gate: a holder that came back meanwhile (<see cref="SeatPresence"/>) keeps the seat.</summary>
+    public Task DroppedAsync(string seatId, Func<bool>? stillAway = null) => Locked(() =>
     {
+        if (stillAway?.Invoke() == false) return true;
         if (Room.Seats.FirstOrDefault(s => s.Id == seatId) is { } seat) Room.Dropped(seat);
         return true;
     }, urgent: false);
