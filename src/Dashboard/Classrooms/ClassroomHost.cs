@@ -39,8 +39,11 @@ public sealed class ClassroomHost : IAsyncDisposable
     public string Code => Room.Code;
     public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>Raised after every change (pages re-render; the hub broadcasts the state).</summary>
+    /// <summary>Raised after every change (pages re-render; the hub broadcasts the state), and once when the class ends.</summary>
     public event Action? Changed;
+
+    /// <summary>The class has ended (EndClassroom): its pages say so rather than wait for a round that never comes.</summary>
+    public bool Ended => _ended;
 
     int Tick => Session.Runner.Status.Tick;
 
@@ -631,5 +634,8 @@ public sealed class ClassroomHost : IAsyncDisposable
             _realTime?.Dispose();
         }
         finally { if (held) _gate.Release(); }
+        // Its open pages (students', the projector, the console) learn it now; the hub's clients get "ClassroomEnded".
+        try { Changed?.Invoke(); }
+        catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: a page could not be told the class ended", Code); }
     }
 }
