@@ -73,4 +73,20 @@ public sealed class ClassEndedBrowserTests(DashboardApp app, Browser browser) : 
         await play.Locator("[data-testid=class-ended]").WaitForAsync();
         Assert.Equal(0, await play.Locator("[data-testid=submit]").CountAsync());
     }
+
+    [Fact]
+    public async Task A_session_page_says_so_when_someone_ends_its_session()
+    {
+        var session = await app.NewSessionAsync();
+        await session.Runner.StepAsync(3);
+        var page = await OpenAsync("session", 1280);
+        await page.GotoAsync($"sessions/{session.Id}");
+        await page.Locator("[data-testid=controls]").WaitForAsync();
+        await using var other = await app.ConnectAsync();
+        await other.InvokeAsync("EndSession", session.Id);
+        var ended = page.Locator("[data-testid=session-ended]");
+        await ended.WaitForAsync();
+        Assert.Contains("This session has been ended", await ended.InnerTextAsync());
+        Assert.Equal(0, await page.Locator("[data-testid=controls]").CountAsync());
+    }
 }
