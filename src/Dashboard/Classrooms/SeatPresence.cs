@@ -1,3 +1,5 @@
+using MarketSim.Classrooms;
+
 namespace MarketSim.Dashboard.Classrooms;
 
 /// <summary>
@@ -55,6 +57,7 @@ public sealed class SeatPresence(ClassroomDirectory rooms)
         }
         foreach (var (code, seatId) in left.OrderBy(s => s.Code, StringComparer.Ordinal).ThenBy(s => s.SeatId, StringComparer.Ordinal))
             if (rooms.Find(code) is { } room)
-                await room.DroppedAsync(seatId, stillAway: () => !IsHeld(code, seatId));
+                try { await room.DroppedAsync(seatId, stillAway: () => !IsHeld(code, seatId)); }
+                catch (ClassroomError) { } // the class ended meanwhile: no seat left to drop
     }
 }
