@@ -24,9 +24,16 @@ catch (InvalidOperationException e) // a cluster setting out of range or unresol
 // Room to stop cleanly: session runners finish their tick in flight (≤ 5 s), then the silo deactivates its grains.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Circuits whose browser went away (a phone asleep, a closed tab that sent no goodbye) are kept for a return, Blazor's
+// defaults stated so they stay: at most 100 on the host, each at most 3 minutes, the oldest let go first. Connected
+// circuits are bounded per address and per host (CircuitQuota, docs/SECURITY.md).
+builder.Services.AddRazorComponents().AddInteractiveServerComponents(o =>
+{
+    o.DisconnectedCircuitMaxRetained = 100;
+    o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+});
 // Hub errors are logged by HubRefusals (refusals short, at Debug; faults with their stack), not by SignalR's dispatcher.
-builder.Services.AddSignalR(o => o.AddFilter<HubRefusals>()).AddJsonProtocol(o => { HubJson.Configure(o.PayloadSerializerOptions); HubJson.Strict(o.PayloadSerializerOptions); })
+builder.Services.AddSignalR(o => { o.AddFilter<HubRefusals>(); o.AddFilter<CircuitQuota>(); }).AddJsonProtocol(o => { HubJson.Configure(o.PayloadSerializerOptions); HubJson.Strict(o.PayloadSerializerOptions); })
     .AddHubOptions<SimulationHub>(HubLimits).AddHubOptions<ClassroomHub>(HubLimits);
 builder.Logging.AddFilter(HubRefusals.DispatcherCategory, LogLevel.Critical);
 builder.Logging.AddFilter(HubRefusals.ConnectionHandlerCategory, LogLevel.Critical); // HubRefusals logs OnConnected/OnDisconnected failures
@@ -54,6 +61,7 @@ builder.Services.AddSingleton<TimelineFiles>(); // timeline.yaml downloads: the 
 builder.Services.AddSingleton<MarketSim.Dashboard.Live.LiveFeeds>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
+builder.Services.AddSingleton<SeatPresence>(); // who holds each seat: hub connections and student pages together
 // The join link's address: MarketSim:PublicUrl, else this machine's network address (phones cannot reach 127.0.0.1).
 builder.Services.AddSingleton<JoinAddress>();
 // The session page's "Why" panel: attributions and baselines, bounded per host (docs/SECURITY.md).

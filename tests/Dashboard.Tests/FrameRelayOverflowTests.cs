@@ -78,6 +78,7 @@ public class FrameRelayOverflowTests
         }
 
         public void OnReset(string sessionId) { }
+        public void OnEnded(string sessionId) { }
         public void OnStatus(SessionStatus status) { }
         public void OnPolicyChanged(PolicyChangeMessage message) { }
     }

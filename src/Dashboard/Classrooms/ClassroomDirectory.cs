@@ -83,7 +83,7 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
 
     /// <summary>
     /// Ends a classroom for good (the instructor only): its timers stop, its world's grains end and drop their records, and
-    /// its code names nothing any more (students' pages say so on their next call). Download its CSVs first.
+    /// its code names nothing any more (its open pages say so at once: ClassroomHost.Ended). Download its CSVs first.
     /// </summary>
     public async Task EndAsync(string? code, string? token, string? client)
     {

@@ -39,8 +39,11 @@ public sealed class ClassroomHost : IAsyncDisposable
     public string Code => Room.Code;
     public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>Raised after every change (pages re-render; the hub broadcasts the state).</summary>
+    /// <summary>Raised after every change (pages re-render; the hub broadcasts the state), and once when the class ends.</summary>
     public event Action? Changed;
+
+    /// <summary>The class has ended (EndClassroom): its pages say so rather than wait for a round that never comes.</summary>
+    public bool Ended => _ended;
 
     int Tick => Session.Runner.Status.Tick;
 
@@ -268,9 +271,11 @@ public sealed class ClassroomHost : IAsyncDisposable
 
     SeatGrant Grant(Seat s) => new(Code, s.Id, s.Token, s.Name, s.Country, Session.Id);
 
-    /// <summary>The seat's last connection closed (tab closed, phone asleep): a bot may stand in.</summary>
-    public Task DroppedAsync(string seatId) => Locked(() =>
+    /// <summary>The seat's last connection closed (tab closed, phone asleep): a bot may stand in. <paramref name="stillAway"/>
+    /// is asked under the gate: a holder that came back meanwhile (<see cref="SeatPresence"/>) keeps the seat.</summary>
+    public Task DroppedAsync(string seatId, Func<bool>? stillAway = null) => Locked(() =>
     {
+        if (stillAway?.Invoke() == false) return true;
         if (Room.Seats.FirstOrDefault(s => s.Id == seatId) is { } seat) Room.Dropped(seat);
         return true;
     }, urgent: false);
@@ -629,5 +634,8 @@ public sealed class ClassroomHost : IAsyncDisposable
             _realTime?.Dispose();
         }
         finally { if (held) _gate.Release(); }
+        // Its open pages (students', the projector, the console) learn it now; the hub's clients get "ClassroomEnded".
+        try { Changed?.Invoke(); }
+        catch (Exception e) { _log.LogWarning(e, "Classroom {Code}: a page could not be told the class ended", Code); }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Dashboard.Security;
@@ -15,16 +14,11 @@ namespace MarketSim.Dashboard.Classrooms;
 /// country's levers, only while a round is open; only the instructor's token advances, pauses, injects or seats. A refusal
 /// is a <see cref="HubException"/> "field: what is wrong" and changes nothing. Contract: docs/ARCHITECTURE.md.
 /// </summary>
-public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas, MarketSim.Dashboard.Sessions.FrameRelay relay) : Hub
+public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas, MarketSim.Dashboard.Sessions.FrameRelay relay, SeatPresence presence) : Hub
 {
     public const string Path = "/hubs/classroom";
 
     public static string GroupOf(string code) => "classroom:" + code;
-
-    // Which seats each connection holds, so a closed tab frees them for stand-in bots until the student returns.
-    // Every seat a connection joined, not only its last: a connection that joined two classes, or twice, leaves each seat it
-    // held when it goes (before, the earlier seats stayed "connected" for good, with no stand-in: a review, Dec 2026).
-    static readonly ConcurrentDictionary<string, System.Collections.Immutable.ImmutableHashSet<(string Code, string SeatId)>> Connections = new(StringComparer.Ordinal);
 
     public Task<ClassroomCreated> CreateClassroom(string? scenarioFile, ulong? seed, ClassroomSettings? settings) =>
         Call(async () =>
@@ -65,40 +59,36 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas, 
     {
         var room = Entry(code);
         var grant = await room.JoinAsync(name, country);
-        await Hold(room, grant);
+        presence.Hold(Context.ConnectionId, room.Code, grant.SeatId);
+        await Settle(room);
         return grant;
     });
 
     public Task<SeatGrant> Rejoin(string? code, string? token) => Call(async () =>
     {
         var room = Entry(code);
+        // Held before the seat is taken back, so another holder of it (the student's page) closing meanwhile does not drop it.
+        presence.Hold(Context.ConnectionId, room.Code, await room.SeatIdAsync(token));
         var grant = await room.RejoinAsync(token);
-        await Hold(room, grant);
+        await Settle(room);
         return grant;
     });
 
-    async Task Hold(ClassroomHost room, SeatGrant grant)
+    /// <summary>
+    /// After a Join or Rejoin: this connection holds its seat (<see cref="SeatPresence"/>, with the student's pages; every
+    /// seat it joined, in one class or several) and hears its class. A connection that closed while its call waited for the
+    /// class (a round running) had its OnDisconnectedAsync find nothing to drop: the seat stayed "connected" for good, with
+    /// no stand-in, and the round could never see everyone submitted (a review, Dec 2026). It lets its seats go itself; a
+    /// second drop changes nothing.
+    /// </summary>
+    async Task Settle(ClassroomHost room)
     {
-        var seat = (room.Code, grant.SeatId);
-        Connections.AddOrUpdate(Context.ConnectionId, _ => [seat], (_, held) => held.Add(seat));
-        // A connection that closed while its Join waited for the class (a round running) had its OnDisconnectedAsync find
-        // nothing to drop: the seat stayed "connected" for good, with no stand-in, and the round could never see everyone
-        // submitted (a review, Dec 2026). It lets its seats go itself; a second drop changes nothing.
         if (Context.ConnectionAborted.IsCancellationRequested)
         {
-            await ReleaseSeatsAsync(Context.ConnectionId);
+            await presence.ReleaseAsync(Context.ConnectionId);
             return;
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Code));
-    }
-
-    /// <summary>The seats a closed connection held go to their stand-ins, unless another connection holds them too.</summary>
-    async Task ReleaseSeatsAsync(string connectionId)
-    {
-        if (Connections.TryRemove(connectionId, out var seats))
-            foreach (var held in seats.OrderBy(s => s.Code, StringComparer.Ordinal).ThenBy(s => s.SeatId, StringComparer.Ordinal))
-                if (!Connections.Values.Any(other => other.Contains(held)) && rooms.Find(held.Code) is { } room)
-                    await room.DroppedAsync(held.SeatId);
     }
 
     public Task<StudentView> GetView(string? code, string? token) => Call(() => Room(code).ViewAsync(token));
@@ -184,7 +174,7 @@ public sealed class ClassroomHub(ClassroomDirectory rooms, ClientQuotas quotas, 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         quotas.Disconnected(Context.ConnectionId);
-        await ReleaseSeatsAsync(Context.ConnectionId);
+        await presence.ReleaseAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 

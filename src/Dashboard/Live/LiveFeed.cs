@@ -158,6 +158,23 @@ public sealed class LiveFeed : ISessionListener, IAsyncDisposable
         if (!_disposed) StatusChanged?.Invoke();
     }
 
+    void ISessionListener.OnEnded(string sessionId)
+    {
+        _ended[sessionId] = true;
+        lock (_sync)
+        {
+            // Nothing more comes: stop listening (its place in the subscription quota is freed by the ender).
+            if (_listening.Remove(sessionId, out var listening)) listening.Dispose();
+            _behind.Remove(sessionId);
+        }
+        if (!_disposed) StatusChanged?.Invoke();
+    }
+
+    /// <summary>Sessions of this feed that were ended (EndSession, or their classroom's end): their pages say so.</summary>
+    public bool IsEnded(string sessionId) => _ended.ContainsKey(sessionId);
+
+    readonly ConcurrentDictionary<string, bool> _ended = new(StringComparer.Ordinal);
+
     /// <summary>Moves what arrived into <see cref="Series"/>; returns how many frames (or resets) changed it. Renderer's thread only.</summary>
     public int Flush()
     {

@@ -50,6 +50,14 @@ public sealed class DashboardLimits
     /// connection: without this, one address opening connections that ask for a page and never read pinned ≈2 MB each, as
     /// many as it liked (a Dec 2026 probe).</summary>
     public int MaxHubConnectionsPerClient { get; set; } = 32;
+    /// <summary>Blazor circuits (open dashboard pages: a student's phone, the console, the projector, a session page) one client
+    /// address may hold connected at once. Each holds its rendered page and its data: ≈0.3 MB for the start page, ≈1.5 MB
+    /// for a session page at tick 365 (more as the session runs), measured Dec 2026; before this nothing bounded them. A class
+    /// of 60 behind one NAT address fits, with room for second tabs and reloads.</summary>
+    public int MaxCircuitsPerClient { get; set; } = 100;
+    /// <summary>Blazor circuits connected at once on this web host, every address together (≈1.5 GB of session pages at
+    /// 1,000). Circuits whose browser went away are kept apart from these: at most 100 for 3 minutes (Program.cs).</summary>
+    public int MaxCircuits { get; set; } = 1000;
     /// <summary>Classrooms one client address may create through the hub.</summary>
     public int MaxClassroomsPerClient { get; set; } = 25;
     /// <summary>Join and Rejoin calls one client address may make per minute (a class of 60 behind one NAT address, twice over, fits).</summary>
@@ -220,6 +228,49 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
         if (_clientOfConnection.TryRemove(connection, out var client) && _hubConnections.TryGetValue(client, out var set))
             lock (set) set.Remove(connection);
     }
+
+    // Connected Blazor circuits: client address → the connections they run on (one circuit per connection), and each
+    // connection's address; the host's total apart, for MaxCircuits.
+    readonly ConcurrentDictionary<string, HashSet<string>> _circuits = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, string> _clientOfCircuit = new(StringComparer.Ordinal);
+    int _circuitsOpen;
+
+    /// <summary>
+    /// A Blazor circuit starts or reconnects on <paramref name="connection"/> from <paramref name="client"/>: counted, or a
+    /// <see cref="QuotaException"/> past <see cref="DashboardLimits.MaxCircuitsPerClient"/> or <see cref="DashboardLimits.MaxCircuits"/>
+    /// (checked and taken in one step). <see cref="CircuitClosed"/> lets the place go.
+    /// </summary>
+    public void CircuitOpened(string client, string connection)
+    {
+        var set = _circuits.GetOrAdd(client, _ => new HashSet<string>(StringComparer.Ordinal));
+        lock (set)
+        {
+            if (set.Contains(connection)) return;
+            if (set.Count >= limits.MaxCircuitsPerClient)
+                throw new QuotaException("page", $"your network address has {set.Count} MarketSim pages open, the most allowed (MaxCircuitsPerClient = {limits.MaxCircuitsPerClient}); close a page you no longer need, then reload this one");
+            if (Interlocked.Increment(ref _circuitsOpen) > limits.MaxCircuits)
+            {
+                Interlocked.Decrement(ref _circuitsOpen);
+                throw new QuotaException("page", $"this server has {limits.MaxCircuits} pages open, the most allowed (MaxCircuits); reload this page when some have closed");
+            }
+            set.Add(connection);
+            _clientOfCircuit[connection] = client;
+        }
+    }
+
+    /// <summary>The connection a circuit ran on closed (or its start failed): its place is free.</summary>
+    public void CircuitClosed(string connection)
+    {
+        if (_clientOfCircuit.TryRemove(connection, out var client) && _circuits.TryGetValue(client, out var set))
+            lock (set)
+                if (set.Remove(connection)) Interlocked.Decrement(ref _circuitsOpen);
+    }
+
+    /// <summary>Connected circuits of this address (diagnostics and tests).</summary>
+    public int Circuits(string client) => Count(_circuits, client);
+
+    /// <summary>Connected circuits on this host (diagnostics and tests).</summary>
+    public int CircuitsOpen => Volatile.Read(ref _circuitsOpen);
 
     /// <summary>A Join, Rejoin or Watch by this client address; throws when it made too many in the last minute.</summary>
     public void JoinAttempt(string client) => Rate(_joins, client, limits.JoinAttemptsPerMinute, "code", "join attempts");

@@ -93,8 +93,13 @@ public sealed class FrameRelay(IGrainFactory grains, IHubContext<SimulationHub> 
         Post(message.SessionId, HubMessages.PolicyChanged, message);
     }
 
-    /// <summary>A session was ended: to its hub group (pages of it show what they hold; nothing more comes).</summary>
-    public void PublishEnded(string sessionId) => Post(sessionId, HubMessages.Ended, sessionId);
+    /// <summary>A session was ended (EndSession, or its classroom's end): to its listeners, so the pages showing it say so
+    /// instead of waiting for frames that never come (before Dec 2026 only the hub's clients were told), and to its hub group.</summary>
+    public void PublishEnded(string sessionId)
+    {
+        foreach (var l in ListenersOf(sessionId)) Safely(l, x => x.OnEnded(sessionId));
+        Post(sessionId, HubMessages.Ended, sessionId);
+    }
 
     /// <summary>
     /// Hands a message to the session's hub group and returns: the send is not awaited (the hub queues it per connection,
@@ -222,4 +227,6 @@ public interface ISessionListener
     void OnReset(string sessionId);
     void OnStatus(SessionStatus status);
     void OnPolicyChanged(PolicyChangeMessage message);
+    /// <summary>The session was ended: nothing more comes, and it can no longer be read.</summary>
+    void OnEnded(string sessionId);
 }
