@@ -58,6 +58,8 @@ public sealed record PolicyContext
         return new PolicyContext
         {
             Days = world.Days,
+            // The world's own policies may start in its spin-up; a live change starting earlier than now is moved to now.
+            FirstTick = world.FirstTick,
             Countries = world.Countries.Select(c => c.Id).ToHashSet(StringComparer.Ordinal),
             PriceCaps = world.Commodities.GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().ReferencePrice * g.First().MaxPriceFactor, StringComparer.Ordinal),
             Producers = world.Producers.Select(p => p.Id).ToHashSet(StringComparer.Ordinal),
