@@ -58,8 +58,8 @@ public sealed record PolicyContext
         return new PolicyContext
         {
             Days = world.Days,
-            // The world's own policies may start in its spin-up; a live change starting earlier than now is moved to now.
-            FirstTick = world.FirstTick,
+            // FirstTick 0: a live change cannot start before day 0, even in a world with a spin-up (a file's policies may:
+            // the loader's context reaches back to the spin-up's bound).
             Countries = world.Countries.Select(c => c.Id).ToHashSet(StringComparer.Ordinal),
             PriceCaps = world.Commodities.GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().ReferencePrice * g.First().MaxPriceFactor, StringComparer.Ordinal),
             Producers = world.Producers.Select(p => p.Id).ToHashSet(StringComparer.Ordinal),

@@ -43,7 +43,7 @@ public static class SessionRules
         {
             if (p.Start == t) events.Add($"start {p.Id}: {p.Describe()}");
             // Output begins on day 0: a policy that started during the spin-up is named there, with its real start.
-            if (t == 0 && p.Start < 0 && p.InForce(0)) events.Add($"in force since {world.DateOf(p.Start):yyyy-MM-dd} (day {p.Start}) {p.Id}: {p.Describe()}");
+            if (t == 0 && p.Start < 0 && p.InForce(0)) events.Add($"in force {p.Id}: {p.Describe()}, since {world.DateOf(p.Start):yyyy-MM-dd} (day {p.Start})");
             if (p.End == t) events.Add($"end {p.Id}: {p.Describe()}" + (p is CapacityProject { Completes: false } ? ", cancelled before it came online: no capacity" : ""));
             if (p is CapacityProject cp && cp.OnlineTick == t && cp.LeadTimeDays > 0 && cp.Completes) events.Add($"online {p.Id}: {p.Describe()}");
         }
