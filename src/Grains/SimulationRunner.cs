@@ -32,7 +32,8 @@ public sealed class SimulationRunner(IGrainFactory grains)
         await Retrying(() => session.StartAsync(scenario.AsImmutable(), seed, settings ?? SessionSettings.Default), ct);
         try
         {
-            var tick = 0;
+            // Below 0 while a spin-up remains (ScenarioSpec.SpinUpDays): its days run in the same chunks and make no frames.
+            var tick = scenario.SpinUpDays > 0 ? await Retrying(() => session.GetTickAsync(), ct) : 0;
             while (tick < days)
             {
                 ct.ThrowIfCancellationRequested();
@@ -42,7 +43,7 @@ public sealed class SimulationRunner(IGrainFactory grains)
                 // rather than at once (calling in a tight loop kept two cores busy), and let cancellation end the wait.
                 if (reached <= tick) await Task.Delay(200, ct);
                 tick = reached;
-                progress?.Report(tick);
+                progress?.Report(Math.Max(0, tick));
             }
             var frames = (await Retrying(() => session.GetFramesAsync(0), ct)).Value;
             if (frames.Count < days)

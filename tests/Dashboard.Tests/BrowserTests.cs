@@ -167,15 +167,16 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     [Fact]
     public async Task An_expansion_a_producer_decides_is_in_the_event_log_with_when_it_starts_producing()
     {
-        // In the default scenario Lynas' heavy-REE separator (au-sep-hree) decides an expansion on day 203 (2026-07-23; day 201 before precaution weighed supplier shares), its
+        // In the default scenario Lynas' heavy-REE separator (au-sep-hree) decides an expansion on day 234 (2026-08-23; day 203
+        // before the April 2025 licensing ran from its real start, 201 before precaution weighed supplier shares), its
         // margin on Dy having held above the threshold: the log says what it adds and from when, readable on a phone too.
         var s = await app.NewSessionAsync();
         try
         {
-            await OpenAndRunTo(s, "2026-07-25", 205);
+            await OpenAndRunTo(s, "2026-08-25", 236);
             var log = _page.Locator("[data-testid=event-log]");
             await _page.WaitForFunctionAsync("() => document.querySelector('[data-testid=event-log]')?.textContent.includes('expansion decided by au-sep-hree')");
-            Assert.Contains("2026-07-23 expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-07-22", await log.InnerTextAsync());
+            Assert.Contains("2026-08-23 expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-08-22", await log.InnerTextAsync());
             foreach (var width in new[] { 390, 820 })
             {
                 await ResizeAsync(width);
@@ -246,14 +247,15 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
                 await _page.Locator($"[data-testid=policy-row-dy-ban-jp-{exporter}]").WaitForAsync();
             }
 
-            // The magnet makers' stock, what is in transit and the national stockpile (which they draw on as they near running
-            // out) carry them to about day 120; by mid-May they are short.
-            await RunTo("2026-05-15");
-            await WaitForTick(134);
+            // The magnet makers' stock (with what they built under the licensing since April 2025), what is in transit and the
+            // national stockpile carry them to about day 190 (day 120 before the licensing ran from its real start); by
+            // mid-July they are short (the same bans in the CLI: unmet share above 0.5 from day 191, 2026-07-11).
+            await RunTo("2026-07-20");
+            await WaitForTick(200);
             // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban
             // (without it, the line stays at 0 up to this date).
             const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · Dysprosium oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
-            await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 134");
+            await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 200");
             var shares = await _page.EvaluateAsync<double[]>(jpDy);
             Assert.All(shares.Take(10), v => Assert.Equal(0, v));
             Assert.True(shares.Skip(10).Max() > 0.5, $"Japan's Dy unmet share after the ban peaked at {shares.Skip(10).Max()}");

@@ -355,10 +355,11 @@ public sealed class ClassroomHubTests(DashboardApp app)
         await teacher.InvokeAsync<int>("Advance", c.Code, c.Teacher);
         var japan = await b.InvokeAsync<StudentView>("GetView", c.Code, c.Jp.Token);
         var china = await a.InvokeAsync<StudentView>("GetView", c.Code, c.Cn.Token);
-        // Japan's national stockpiles start on day 0 (the scenario's); China's licensing is China's news, not Japan's stockpiles.
-        Assert.Contains(japan.Happened, n => n == "2026-01-01 · Starts: Japan stockpile of Dysprosium oxide");
+        // Japan's national stockpiles and China's licensing are in force since 4 Apr 2025 (the scenario's spin-up), named on day
+        // 0; China's licensing is China's news, not Japan's stockpiles.
+        Assert.Contains(japan.Happened, n => n == "2026-01-01 · In force: Japan stockpile of Dysprosium oxide, since 2025-04-04 (day -272)");
         Assert.DoesNotContain(china.Happened, n => n.Contains("Japan stockpile", StringComparison.Ordinal));
-        Assert.Contains(china.Happened, n => n.Contains("Starts: China export", StringComparison.Ordinal));
+        Assert.Contains(china.Happened, n => n.Contains("In force: China export", StringComparison.Ordinal));
         Assert.True(japan.Happened.Count <= 12);
     }
 

@@ -511,7 +511,8 @@ public sealed class HardeningTests(DashboardApp app)
         var id = "class-zz" + Random.Shared.Next(1000, 9999);
         var grain = MarketSim.Grains.SessionGrainExtensions.GetSession(app.Services.GetRequiredService<IGrainFactory>(), id);
         var world = MarketSim.Model.Scenario.ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
-        await grain.StartAsync(new Orleans.Concurrency.Immutable<MarketSim.Model.Scenario.ScenarioSpec>(world), 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
+        // Started as a host starts it: the extension also steps its spin-up (the licensing from April 2025), to day 0.
+        await MarketSim.Grains.SessionGrainExtensions.StartAsync(grain, world, 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
         await using var hub = await app.ConnectAsync();
         app.Sessions.AdoptsFromCluster = true; // as a cluster client does (an embedded silo holds only its own sessions)
         SubscribeResult sub;

@@ -316,7 +316,8 @@ public sealed class HubContractTests(DashboardApp app)
         var timeline = (await s.Grain.GetPoliciesAsync()).Value;
         Assert.Equal([(5, (int?)15, "Ban"), (15, null, "License")],
             timeline.OfType<ExportControl>().Where(p => p.Id == "dy-ban-jp").Select(p => (p.Start, p.End, p.Mode.ToString())));
-        Assert.Equal([(0, (int?)15), (15, null)], timeline.Where(p => p.Id == "jp-stockpile-dy").Select(p => (p.Start, p.End)));
+        // The scenario's stockpile is in force from 4 Apr 2025, the first day of its spin-up (day −272).
+        Assert.Equal([(-272, (int?)15), (15, null)], timeline.Where(p => p.Id == "jp-stockpile-dy").Select(p => (p.Start, p.End)));
 
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var loaded = ScenarioLoader.LoadText(await http.GetStringAsync($"sessions/{s.Id}/export/timeline.yaml"), "timeline.yaml");

@@ -74,21 +74,26 @@ public class CalibrationTests
     }
 
     [Fact]
-    public void Under_the_2025_26_controls_high_temperature_magnets_take_three_to_four_months_while_firms_build_stock()
+    public void Under_the_2025_26_controls_with_the_April_2025_regime_in_force_since_April_high_temperature_magnets_take_just_short_of_three_months()
     {
         // Target: 3–4 months under the 2025–26 controls (same source), a buyer's wait from order to arrival over days 30–365.
-        // Met since Dec 2026 (3.86 months): before, a buyer asked only the offers in its price band each round and the next
-        // ones a round later, after others had taken them, and the model missed long (4.18 months; 4.5 before that).
+        // Met from Dec 2026 (3.86, then 3.10 months) while the April 2025 licensing began afresh on 1 Jan 2026: firms built
+        // their precautionary stock in 2026, and those orders waited. With the regime in force from 4 Apr 2025 (the spin-up,
+        // docs/MODEL.md, The tick) the stock was built in 2025, and in 2026 2.88 months (0.48 unfilled): missed, short, as the
+        // run with precaution off is. This pins the miss as the table states it; if the model comes into the band, this
+        // fails: then assert the band and mark the row met. Before (a buyer asked the next offers only a round later) it
+        // missed long (4.18 months; 4.5 before that).
         var months = JapanLeadTime(Controls.Value, c => c == "magnet_ht", from: 30, to: 365) / Month;
-        Assert.InRange(months, 3, 4);
+        Assert.InRange(months, 2.5, 3);
     }
 
     [Fact]
     public void Under_the_2025_26_controls_without_precautionary_stock_building_magnets_take_the_licence_delay_and_transport_just_short_of_the_source()
     {
         // The same run with precaution off: only the firms' running needs are ordered, and they wait for licences. The source
-        // says 3–4 months; the model gives 2.93 (docs/MODEL.md, Dec 2026): the licence's delay (28–63 days) and 45 days of
-        // transport, with hardly any wait on top (0.14 months), two days short of the band's lower edge. Before producers kept
+        // says 3–4 months; the model gives 2.89 (docs/MODEL.md, Dec 2026, with the April 2025 regime in force since April; 2.93
+        // when it began on day 0): the licence's delay (28–63 days) and 45 days of transport, with hardly any wait on top
+        // (0.05 months), short of the band's lower edge. Before producers kept
         // running above their variable cost it was 3.00, with more waiting. This pins the miss (short) as the table states it;
         // if the model comes into the band, this fails: then assert the band and mark the row met.
         var s = ScenarioLoader.LoadOrThrow(Paths.Scenario("china-japan-2026.yaml"));

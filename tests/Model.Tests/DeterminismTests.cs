@@ -46,8 +46,13 @@ public class DeterminismTests
     [Fact]
     public void A_different_seed_leaves_unlicensed_trade_of_the_first_tick_unchanged()
     {
-        // Standard magnets need no licence; on the first tick nothing licence-dependent has fed back into them yet.
+        // Standard magnets need no licence; on the first tick stepped nothing licence-dependent has fed back into them yet. The
+        // shipped file runs its licences from April 2025 (a spin-up, whose days are not output): here they start on day 0.
+        var fresh = ChinaJapan with
+        {
+            SpinUpDays = 0, Policies = ChinaJapan.Policies.Select(p => p.Start < 0 ? p with { Start = 0 } : p).ToList(),
+        };
         static string Std(Frame f) => Json(f.Flows.Where(x => x.Commodity == "magnet_std").ToList());
-        Assert.Equal(Std(First.Value[0]), Std(OtherSeed.Value[0]));
+        Assert.Equal(Std(new ReferenceRunner(fresh, fresh.Seed).Step()), Std(new ReferenceRunner(fresh, fresh.Seed + 1).Step()));
     }
 }

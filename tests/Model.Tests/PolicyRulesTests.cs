@@ -23,8 +23,10 @@ public class PolicyRulesTests
     public void Every_shipped_scenarios_policies_pass_the_rules_the_hubs_apply(string file)
     {
         var world = ScenarioLoader.LoadOrThrow(Paths.Scenario(file));
-        var context = PolicyContext.For(world);
+        // The one difference: a file's policies may start before day 0 (a spin-up); a live change may not.
+        var context = PolicyContext.For(world) with { FirstTick = world.FirstTick };
         Assert.All(world.Policies, p => Assert.Empty(PolicyRules.Check(p, context)));
+        Assert.Equal(0, PolicyContext.For(world).FirstTick);
     }
 
     public static TheoryData<PolicySpec, string, string> Broken() => new()

@@ -21,7 +21,7 @@ public class PriceWindowsTests
         Assert.Same(d, rd);
         Assert.Same(s, rs);
         Assert.Empty(state.PriceWindow);
-        Assert.Equal(-1, state.PriceWindowTick);
+        Assert.Equal(PriceWindows.NoDay, state.PriceWindowTick);
     }
 
     [Fact]

@@ -97,9 +97,20 @@ public class ScenarioValidationTests
     public void Tick_outside_the_horizon() =>
         AssertError(ScenarioYaml.With(51, "    end: 40", "    end: 400"), 51, "policies[0].end", "outside the horizon 0..100");
 
+    // Before Dec 2026 any start before the start date was refused; now it is a spin-up (SpinUpTests), bounded at three years.
     [Fact]
-    public void Date_before_the_start_date_is_outside_the_horizon() =>
-        AssertError(ScenarioYaml.With(50, "    start: 10", "    start: 2024-12-01"), 50, "policies[0].start", "outside the horizon");
+    public void Date_more_than_three_years_before_the_start_date_is_refused() =>
+        AssertError(ScenarioYaml.With(50, "    start: 10", "    start: 2021-12-31"), 50, "policies[0].start", "more than 1096 days (3 years) before start_date");
+
+    [Fact]
+    public void Date_before_the_start_date_is_a_spin_up()
+    {
+        var r = ScenarioLoader.LoadText(ScenarioYaml.With(50, "    start: 10", "    start: 2024-12-01"), "test.yaml");
+        Assert.True(r.Ok, string.Join(" | ", r.Errors));
+        Assert.Equal(-31, r.Spec!.Policies[0].Start);
+        Assert.Equal(31, r.Spec.SpinUpDays);
+        Assert.Equal(0, ScenarioLoader.LoadText(ScenarioYaml.Valid, "test.yaml").Spec!.SpinUpDays);
+    }
 
     [Fact]
     public void End_before_start() =>

@@ -194,7 +194,8 @@ public sealed class ClassroomHost : IAsyncDisposable
     {
         if (e.StartsWith("expansion decided by ", StringComparison.Ordinal)) return e.Contains($" ({country}):", StringComparison.Ordinal);
         var text = e.StartsWith("start ", StringComparison.Ordinal) || e.StartsWith("end ", StringComparison.Ordinal)
-            || e.StartsWith("online ", StringComparison.Ordinal) ? e[(e.IndexOf(' ') + 1)..] : e;
+            || e.StartsWith("online ", StringComparison.Ordinal) ? e[(e.IndexOf(' ') + 1)..]
+            : e.StartsWith("in force ", StringComparison.Ordinal) ? e["in force ".Length..] : e; // in force since before day 0
         var end = text.IndexOfAny([':', ' ']);
         return about.Contains(end < 0 ? text : text[..end]);
     }

@@ -38,7 +38,7 @@ public static partial class PlainWords
         return sb.ToString();
     }
 
-    static readonly (string Prefix, string Words)[] Openings = [("start ", "Starts: "), ("end ", "Ends: "), ("online ", "Online now: ")];
+    static readonly (string Prefix, string Words)[] Openings = [("start ", "Starts: "), ("end ", "Ends: "), ("online ", "Online now: "), ("in force ", "In force: ")];
 
     [GeneratedRegex(@"[A-Za-z0-9_\-]+")]
     private static partial Regex Token();

@@ -26,7 +26,7 @@ public sealed class CountryGrain : CheckpointedGrain<CountryGrainState>, ICountr
     public async Task InitialiseAsync(string generation, Immutable<CountrySpec> spec)
     {
         var world = await LoadWorldAsync(generation);
-        InitialiseState(new CountryGrainState { Spec = spec.Value, Country = StockpileRules.Initialise(world, spec.Value) });
+        InitialiseState(new CountryGrainState { Spec = spec.Value, Country = StockpileRules.Initialise(world, spec.Value) }, world.FirstTick);
     }
 
     public async Task<Immutable<AgentPlan>> PlanAsync(Immutable<TickContext> context, Immutable<IReadOnlyList<Stockpile>> stockpiles,

@@ -26,7 +26,7 @@ public abstract class FirmGrain<TSpec> : CheckpointedGrain<FirmGrainState<TSpec>
     protected Task InitialiseCore(string generation, Immutable<ScenarioSpec> world, TSpec spec)
     {
         SetWorld(generation, world.Value);
-        InitialiseState(new FirmGrainState<TSpec> { Spec = spec, Firm = Initialise(world.Value, spec) });
+        InitialiseState(new FirmGrainState<TSpec> { Spec = spec, Firm = Initialise(world.Value, spec) }, world.Value.FirstTick);
         return Task.CompletedTask;
     }
 

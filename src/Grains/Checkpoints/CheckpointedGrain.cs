@@ -24,13 +24,14 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
     SlotStore<Checkpointed<T>> Slots => _slots ??= SlotStore<Checkpointed<T>>.For(ServiceProvider, this.GetGrainId(), StoreName);
 
     /// <summary>
-    /// Sets the initial state (tick 0), in memory only: checkpoint #0 is the scenario itself, so a rollback to it initialises
-    /// every member again (SessionGrain.RestoreMembersAsync) instead of reading a record per grain.
+    /// Sets the initial state (at the world's first tick: 0, or the first day of its spin-up, ScenarioSpec.FirstTick), in
+    /// memory only: checkpoint #0 is the scenario itself, so a rollback to it initialises every member again
+    /// (SessionGrain.RestoreMembersAsync) instead of reading a record per grain.
     /// </summary>
-    protected void InitialiseState(T state)
+    protected void InitialiseState(T state, int firstTick)
     {
         _state = state;
-        _tick = 0;
+        _tick = firstTick;
         _phase = TickPhase.Plan;
         _liveTried = true;
         _changedSinceLive = true;

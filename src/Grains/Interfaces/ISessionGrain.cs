@@ -10,16 +10,19 @@ namespace MarketSim.Grains.Interfaces;
 /// </summary>
 public interface ISessionGrain : IMarketSimGrain
 {
-    /// <summary>(Re)starts the session at tick 0 with this scenario and seed; every agent grain is initialised.</summary>
+    /// <summary>(Re)starts the session at tick 0 with this scenario and seed; every agent grain is initialised. A scenario with a
+    /// spin-up (ScenarioSpec.SpinUpDays) starts at its first day, below 0: <c>SessionGrainExtensions.SpinUpAsync</c> steps it
+    /// to 0 in calls of bounded length (the extension StartAsync does both).</summary>
     Task StartAsync(Immutable<ScenarioSpec> scenario, ulong seed, SessionSettings settings);
 
-    /// <summary>Runs <paramref name="ticks"/> ticks; returns the next tick to run.</summary>
+    /// <summary>Runs <paramref name="ticks"/> ticks from day 0 or the next tick, whichever is later (what remains of a spin-up runs
+    /// first); returns the next tick to run.</summary>
     Task<int> StepAsync(int ticks);
 
     /// <summary>Runs until the next tick to run is <paramref name="tick"/> (no-op if already there or past); returns it.</summary>
     Task<int> RunToAsync(int tick);
 
-    /// <summary>The next tick to run (= the number of frames so far).</summary>
+    /// <summary>The next tick to run (= the number of frames so far; below 0 while a spin-up remains, with no frames).</summary>
     [AlwaysInterleave] Task<int> GetTickAsync();
 
     /// <summary>The frames of ticks ≥ <paramref name="fromTick"/>, in tick order.</summary>

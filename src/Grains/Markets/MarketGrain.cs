@@ -27,7 +27,7 @@ public sealed class MarketGrain : CheckpointedGrain<MarketGrainState>, IMarketGr
     public async Task InitialiseAsync(string generation, string commodity, ulong seed)
     {
         var world = await LoadWorldAsync(generation);
-        InitialiseState(new MarketGrainState { Market = MarketClearing.Initialise(world, world.Commodity(commodity)), Seed = seed });
+        InitialiseState(new MarketGrainState { Market = MarketClearing.Initialise(world, world.Commodity(commodity)), Seed = seed }, world.FirstTick);
     }
 
     public async Task<Immutable<ClearingResult>> ClearAsync(int tick, Immutable<List<Ask>> asks, Immutable<List<Bid>> bids,

@@ -100,8 +100,9 @@ public sealed partial class SessionGrain(
     public async Task<int> StepAsync(int ticks)
     {
         if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "Cannot step a negative number of ticks.");
-        // A target, not a count: a rollback mid-way recomputes ticks, and the caller still gets the ticks it asked for.
-        var target = Started().Clock.Tick + ticks;
+        // A target, not a count: a rollback mid-way recomputes ticks, and the caller still gets the ticks it asked for. Counted
+        // from day 0 while a spin-up remains: its days are not the caller's ticks.
+        var target = Math.Max(0, Started().Clock.Tick) + ticks;
         ThrowIfFaulted();
         while (Started().Clock.Tick < target && !Leaving()) await TickWithRecoveryAsync();
         return Started().Clock.Tick;
@@ -177,6 +178,13 @@ public sealed partial class SessionGrain(
         finally
         {
             _inTick = false;
+        }
+        // A day of the spin-up (ScenarioSpec.SpinUpDays, ticks below 0) moves the state and makes no frame: no observer hears of
+        // it and no checkpoint is taken in it (a rollback goes to checkpoint #0, the scenario, and steps it again).
+        if (frame.Tick < 0)
+        {
+            _dirty = true;
+            return;
         }
         store.State.Frames.Add(frame);
         if (_suspect is { } suspect && frame.Tick >= suspect.Tick) _suspect = null; // recomputing fixed it

@@ -16,7 +16,7 @@ public static class ManufacturerRules
         foreach (var (k, a) in m.Inputs)
         {
             var c = world.Commodity(k);
-            Procurement.Initialise(s, k, a * m.PlannedOutput, m.CoverDays, OpeningLots.Supply(world, k, m.Id, m.Country, m.LeadTimeDays));
+            Procurement.Initialise(s, k, a * m.PlannedOutput, m.CoverDays, OpeningLots.Supply(world, k, m.Id, m.Country, m.LeadTimeDays), world.FirstTick);
             s.LastPrice[k] = c.ReferencePrice;
             SupplierRisk.InitialiseQualification(world, s, m.Country, k);
             SupplierRisk.InitialiseSuppliers(world, s, m.Country, k);

@@ -352,7 +352,9 @@ public static class Procurement
     /// use, and the order-up-to rule orders one day's use at tick 0. The expected lead time starts at the shares' mean. Stock
     /// and each day's arrivals hold the suppliers' lots in their shares (a lot per key, booked in ordinal key order).
     /// </summary>
-    public static void Initialise(FirmState s, string commodity, double dailyUse, double coverDays, IReadOnlyList<OpeningLots.Source> supply)
+    /// <param name="first">The first tick the world steps (0, or the spin-up's first day, ScenarioSpec.FirstTick): the pipeline
+    /// is what arrives from then on.</param>
+    public static void Initialise(FirmState s, string commodity, double dailyUse, double coverDays, IReadOnlyList<OpeningLots.Source> supply, int first = 0)
     {
         var stock = Stock.For(s.Inputs, commodity);
         var held = OpeningLots.Mix(supply);
@@ -374,8 +376,8 @@ public static class Procurement
                 share = 0;
                 foreach (var x in supply) if (Ticks(x.Days) > d) share += x.Share;
             }
-            if (arriving.Count == 1) s.Pipeline.Book(new Shipment(commodity, arriving[0].Key, dailyUse * share, d));
-            else foreach (var l in arriving) s.Pipeline.Book(new Shipment(commodity, l.Key, dailyUse * l.Share, d));
+            if (arriving.Count == 1) s.Pipeline.Book(new Shipment(commodity, arriving[0].Key, dailyUse * share, first + d));
+            else foreach (var l in arriving) s.Pipeline.Book(new Shipment(commodity, l.Key, dailyUse * l.Share, first + d));
         }
         double mean = 0;
         foreach (var x in supply) mean += x.Share * Ticks(x.Days);

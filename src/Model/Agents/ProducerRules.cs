@@ -23,7 +23,7 @@ public static class ProducerRules
         foreach (var (k, a) in p.Inputs)
         {
             var c = world.Commodity(k);
-            Procurement.Initialise(s, k, a * rate, p.InputCoverDays, OpeningLots.Supply(world, k, p.Id, p.Country, p.LeadTimeDays));
+            Procurement.Initialise(s, k, a * rate, p.InputCoverDays, OpeningLots.Supply(world, k, p.Id, p.Country, p.LeadTimeDays), world.FirstTick);
             s.LastPrice[k] = c.ReferencePrice;
             SupplierRisk.InitialiseQualification(world, s, p.Country, k);
             SupplierRisk.InitialiseSuppliers(world, s, p.Country, k);

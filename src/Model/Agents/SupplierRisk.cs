@@ -94,11 +94,11 @@ public static class SupplierRisk
     {
         var lag = world.Buyers.QualificationDays;
         if (lag <= 0) return;
-        s.QualifiedFrom[Key(commodity, country)] = 0;
+        s.QualifiedFrom[Key(commodity, country)] = world.FirstTick; // open from the first day the world steps
         foreach (var p in world.Producers.Where(p => p.Output == commodity || p.CoProducts.ContainsKey(commodity)))
         {
             var key = Key(commodity, p.Country);
-            if (p.Capacity > 0 || p.ReservedFor.Contains(country)) s.QualifiedFrom[key] = 0;
+            if (p.Capacity > 0 || p.ReservedFor.Contains(country)) s.QualifiedFrom[key] = world.FirstTick;
         }
     }
 

@@ -75,8 +75,9 @@ public sealed class MarketState
     /// (<c>PriceWindows.SellerSupply</c>). Empty when W = 1.</summary>
     public Dictionary<string, double[]> SellerWindow { get => _sellerWindow; set => _sellerWindow = value ?? new(); }
     Dictionary<string, double[]> _sellerWindow = new();
-    /// <summary>The last tick written into <see cref="PriceWindow"/> and <see cref="SellerWindow"/> (−1: none yet).</summary>
-    public int PriceWindowTick { get; set; } = -1;
+    /// <summary>The last tick written into <see cref="PriceWindow"/> and <see cref="SellerWindow"/> (<see cref="PriceWindows.NoDay"/>:
+    /// none yet; −1 until Dec 2026, when a spin-up made −1 a day).</summary>
+    public int PriceWindowTick { get; set; } = PriceWindows.NoDay;
     /// <summary>"control|period" → quantity exported under a quota in that period.</summary>
     public Dictionary<string, double> QuotaUsed { get; set; } = new();
     /// <summary>The licence state by integer id, for clearing; not persisted (its maps above are, and it is rebuilt from them

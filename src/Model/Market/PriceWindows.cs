@@ -16,6 +16,13 @@ namespace MarketSim.Model.Market;
 /// </summary>
 public static class PriceWindows
 {
+    /// <summary><see cref="MarketState.PriceWindowTick"/> before any day is recorded. Not −1: with a spin-up (ticks before 0,
+    /// ScenarioSpec.SpinUpDays) −1 is a day like any other.</summary>
+    public const int NoDay = int.MinValue;
+
+    /// <summary>A day's slot in a window of W: tick mod W, in 0..W−1 for ticks before 0 too (C#'s % keeps the sign).</summary>
+    static int Slot(int tick, int w) => (tick % w + w) % w;
+
     /// <summary>Records the day's D and S of each segment in <paramref name="state"/> and returns their sums over the last W
     /// days (fewer at the start of a run). With W = 1 it returns the day's maps as they are and keeps no state.</summary>
     /// <param name="sellers">Each home seller's day (its segment's index, u₀·F, what it sold, what it sold across): given, the
@@ -42,12 +49,12 @@ public static class PriceWindows
             var seg = segments[g];
             if (!state.PriceWindow.TryGetValue(seg.Id, out var slots) || slots.Length != 2 * w)
                 state.PriceWindow[seg.Id] = slots = new double[2 * w];
-            else if (last < 0 || tick < last || tick - last >= w) Array.Clear(slots); // none yet, a state from later, or all stale
+            else if (last == NoDay || tick < last || tick - last >= w) Array.Clear(slots); // none yet, a state from later, or all stale
             else
-                for (int t = last + 1; t < tick; t++) { slots[t % w] = 0; slots[w + t % w] = 0; } // days no clearing ran
+                for (int t = last + 1; t < tick; t++) { slots[Slot(t, w)] = 0; slots[w + Slot(t, w)] = 0; } // days no clearing ran
             // (tick == last: the day is cleared again, and its slot is overwritten.)
-            slots[tick % w] = demand.GetValueOrDefault(seg.Id);
-            slots[w + tick % w] = supply.GetValueOrDefault(seg.Id);
+            slots[Slot(tick, w)] = demand.GetValueOrDefault(seg.Id);
+            slots[w + Slot(tick, w)] = supply.GetValueOrDefault(seg.Id);
             var atPrice = demandAt is null ? null : DemandAtPrice(state, seg.Id, w, state.Prices.GetValueOrDefault(seg.Id));
             double sd = 0, ss = 0;
             for (int i = 0; i < w; i++) // in slot order, whatever the tick: the same sums on every engine
@@ -81,11 +88,11 @@ public static class PriceWindows
     static void KeepDemandAt(MarketState state, IReadOnlyList<SegmentSpec> segments, int w, int tick, int last, IReadOnlyList<DemandAt> today,
         double maxPrice)
     {
-        var stale = last < 0 || tick < last || tick - last >= w;
+        var stale = last == NoDay || tick < last || tick - last >= w;
         var dropped = new bool[w];
         if (stale) Array.Fill(dropped, true);
-        else for (int t = last + 1; t < tick; t++) dropped[t % w] = true; // days no clearing ran
-        dropped[tick % w] = true; // today's, also when the day is cleared again
+        else for (int t = last + 1; t < tick; t++) dropped[Slot(t, w)] = true; // days no clearing ran
+        dropped[Slot(tick, w)] = true; // today's, also when the day is cleared again
         var atEdge = new Dictionary<double, int>();
         for (int g = 0; g < segments.Count; g++)
         {
@@ -106,7 +113,7 @@ public static class PriceWindows
                 if (!atEdge.TryGetValue(edge, out var at))
                 {
                     atEdge[edge] = at = kept.Count;
-                    kept.Add(tick % w); kept.Add(edge); kept.Add(0);
+                    kept.Add(Slot(tick, w)); kept.Add(edge); kept.Add(0);
                 }
                 kept[at + 2] += e.Quantity;
             }
@@ -158,7 +165,7 @@ public static class PriceWindows
     static double[] SellerSupply(MarketState state, IReadOnlyList<SegmentSpec> segments, int w, int tick, int last, IReadOnlyList<SellerDay> today)
     {
         var windows = state.SellerWindow;
-        var stale = last < 0 || tick < last || tick - last >= w;
+        var stale = last == NoDay || tick < last || tick - last >= w;
         var todayOf = new Dictionary<string, SellerDay>(today.Count, StringComparer.Ordinal);
         foreach (var day in today)
         {
@@ -173,12 +180,12 @@ public static class PriceWindows
             if (slots.Length != 3 * w + 1) { windows.Remove(seller); continue; } // a window of another length: stale
             if (stale) Array.Clear(slots, 0, 3 * w);
             else
-                for (int t = last + 1; t < tick; t++) { slots[t % w] = 0; slots[w + t % w] = 0; slots[2 * w + t % w] = 0; }
+                for (int t = last + 1; t < tick; t++) { slots[Slot(t, w)] = 0; slots[w + Slot(t, w)] = 0; slots[2 * w + Slot(t, w)] = 0; }
             var (f, sold, x, segment) = todayOf.TryGetValue(seller, out var day) ? (day.NormalFlow, day.Sold, day.Cross, day.Segment) : (0, 0, 0, -1);
             if (segment >= 0) slots[3 * w] = segment;
-            slots[tick % w] = f;
-            slots[w + tick % w] = sold;
-            slots[2 * w + tick % w] = x;
+            slots[Slot(tick, w)] = f;
+            slots[w + Slot(tick, w)] = sold;
+            slots[2 * w + Slot(tick, w)] = x;
             double sf = 0, ss = 0, sx = 0;
             for (int i = 0; i < w; i++) // in slot order, whatever the tick: the same sums on every engine
             {

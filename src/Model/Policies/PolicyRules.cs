@@ -13,8 +13,11 @@ public sealed record PolicyProblem(string Field, string FileField, string Messag
 /// </summary>
 public sealed record PolicyContext
 {
-    /// <summary>The horizon: start and end ticks must lie in 0..Days.</summary>
+    /// <summary>The horizon: start and end ticks must lie in FirstTick..Days.</summary>
     public required int Days { get; init; }
+    /// <summary>The earliest tick a start or end may take: 0 for a live change (it cannot reach the past); a scenario file's
+    /// policies may start before the start date, up to <see cref="Scenario.QuantityLimits.MaxSpinUpDays"/> (the spin-up).</summary>
+    public int FirstTick { get; init; }
     public IReadOnlySet<string>? Countries { get; init; }
     /// <summary>Commodity id → highest price the market can reach (reference price × max price factor).</summary>
     public IReadOnlyDictionary<string, double>? PriceCaps { get; init; }
@@ -55,6 +58,8 @@ public sealed record PolicyContext
         return new PolicyContext
         {
             Days = world.Days,
+            // FirstTick 0: a live change cannot start before day 0, even in a world with a spin-up (a file's policies may:
+            // the loader's context reaches back to the spin-up's bound).
             Countries = world.Countries.Select(c => c.Id).ToHashSet(StringComparer.Ordinal),
             PriceCaps = world.Commodities.GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().ReferencePrice * g.First().MaxPriceFactor, StringComparer.Ordinal),
             Producers = world.Producers.Select(p => p.Id).ToHashSet(StringComparer.Ordinal),
@@ -179,7 +184,7 @@ public static class PolicyRules
 
         void Tick(string field, int tick)
         {
-            if (tick < 0) Add(field, $"tick {tick} is negative");
+            if (tick < context.FirstTick) Add(field, context.FirstTick == 0 ? $"tick {tick} is negative" : $"tick {tick} is before tick {context.FirstTick}");
             else if (tick > context.Days) Add(field, $"tick {tick} is beyond the horizon of {context.Days} days");
         }
 

@@ -18,7 +18,7 @@ internal sealed partial class ScenarioReader
                 withErrors.Add(e.Field[..(close + 1)]);
         var caps = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var c in commodities) caps.TryAdd(c.Id, c.ReferencePrice * c.MaxPriceFactor);
-        var context = new PolicyContext { Days = _days, PriceCaps = caps };
+        var context = new PolicyContext { Days = _days, FirstTick = -QuantityLimits.MaxSpinUpDays, PriceCaps = caps };
         foreach (var (map, spec) in policies)
         {
             if (spec is null || withErrors.Contains(map.Path)) continue;

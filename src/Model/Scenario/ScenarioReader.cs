@@ -68,6 +68,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             Name = name!, Description = description!, StartDate = _start!.Value, Days = _days, Currency = currency!, Seed = seed,
             Demand = demand, Buyers = buyers, ContentOrigin = contentOrigin, Investment = investment, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
             Producers = producers, Manufacturers = manufacturers, Policies = policies,
+            SpinUpDays = Math.Max(0, -policies.Select(p => p.Start).DefaultIfEmpty(0).Min()),
         };
     }
 
@@ -444,8 +445,14 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var type = m.Str("type");
         var start = m.Tick("start", _start, required: true) ?? 0;
         var end = m.Tick("end", _start, required: false);
-        if (start < 0 || start > _days) m.Error("start", $"tick {start} is outside the horizon 0..{_days}");
-        if (end is not null && (end < 0 || end > _days)) m.Error("end", $"tick {end} is outside the horizon 0..{_days}");
+        // A start before the start date (a negative tick) puts the policy in force on day 0 as it stands after running since
+        // then: the world is stepped from the earliest such start (the spin-up, ScenarioSpec.SpinUpDays), bounded.
+        if (start > _days) m.Error("start", $"tick {start} is outside the horizon 0..{_days}");
+        else if (start < -QuantityLimits.MaxSpinUpDays)
+            m.Error("start", $"tick {start} ({_start?.AddDays(Math.Max(start, -_start.Value.DayNumber)):yyyy-MM-dd}) is more than {QuantityLimits.MaxSpinUpDays} days (3 years) before start_date: a policy may start before the start date, and the world is stepped from then, up to 3 years");
+        else if (start < 0 && _start is { } s0 && s0.DayNumber + start < 0) m.Error("start", $"tick {start} is before {DateOnly.MinValue:yyyy-MM-dd}");
+        if (end > _days) m.Error("end", $"tick {end} is outside the horizon 0..{_days}");
+        else if (end < -QuantityLimits.MaxSpinUpDays) m.Error("end", $"tick {end} is more than {QuantityLimits.MaxSpinUpDays} days before start_date");
         if (end is not null && end <= start) m.Error("end", $"must come after start ({start}), got {end}");
         PolicySpec? p = type switch
         {

@@ -27,6 +27,12 @@ public sealed record ScenarioSpec
     /// <summary>Manufacturer firms, already expanded from their sector groups (one entry per firm).</summary>
     public required IReadOnlyList<ManufacturerSpec> Manufacturers { get; init; }
     public required IReadOnlyList<PolicySpec> Policies { get; init; }
+    /// <summary>Days the world is stepped before tick 0 (the spin-up): from the earliest start of a policy in force before the
+    /// start date (a negative tick), so such a policy stands on day 0 as it would after running since its start. 0: none. Set by
+    /// the reader and kept by counterfactuals (<c>with</c>), so a run and its baseline share one clock.</summary>
+    public int SpinUpDays { get; init; }
+    /// <summary>The first tick stepped: −<see cref="SpinUpDays"/>. Output begins at tick 0.</summary>
+    public int FirstTick => -SpinUpDays;
 
     // Lookups are hot (every agent, every tick): index once per list instance, rebuilt if a `with` swaps the list. Each index
     // is one object, published by one reference write: the grains of a silo share a world and index it concurrently (a

@@ -281,6 +281,10 @@ public static class QuantityLimits
     public const double MaxQuantity = 1e15;
     /// <summary>Largest horizon and any other field counted in days: 100 years.</summary>
     public const int MaxDays = 36_500;
+    /// <summary>How far before the start date a policy may start (the spin-up, ScenarioSpec.SpinUpDays): three years. Longer
+    /// than the slowest memory of the shipped scenarios (`risk_memory_days`, 730), so an earlier start would move the state on
+    /// day 0 little; a bound on the days stepped before output begins (a year mistyped, 2015 for 2025, is refused, not run).</summary>
+    public const int MaxSpinUpDays = 1096;
 
     /// <summary>Fields counted in days: <c>days</c>, <c>horizon</c> and every <c>*_days</c> field.</summary>
     public static bool IsDays(string key) => key is "days" or "horizon" || key.EndsWith("_days", StringComparison.Ordinal);

@@ -27,6 +27,8 @@ public sealed class ReferenceRunner
         _manufacturers = world.Manufacturers.Select(m => (m, ManufacturerRules.Initialise(world, m))).ToList();
         _countries = world.Countries.Select(c => (c, StockpileRules.Initialise(world, c))).ToList();
         _markets = world.Commodities.Select(c => MarketClearing.Initialise(world, c)).ToList();
+        // The spin-up: the days before tick 0 run with the same rules, and their frames are not output (ScenarioSpec.SpinUpDays).
+        while (_session.Tick < 0) Step();
     }
 
     public int Tick => _session.Tick;

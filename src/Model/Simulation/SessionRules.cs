@@ -26,7 +26,8 @@ public static class SessionRules
 
     public static SessionState Initialise(ScenarioSpec world)
     {
-        var st = new SessionState { Policies = world.Policies.ToList() };
+        // A scenario with policies in force before its start date begins at its first one (the spin-up, ScenarioSpec.SpinUpDays).
+        var st = new SessionState { Tick = world.FirstTick, Policies = world.Policies.ToList() };
         foreach (var c in world.Commodities)
             foreach (var s in world.Segments)
                 st.Prices[TickContext.Key(c.Id, s.Id)] = c.ReferencePrice;
@@ -41,6 +42,8 @@ public static class SessionRules
         foreach (var p in st.Policies.OrderBy(p => p.Id, Ord))
         {
             if (p.Start == t) events.Add($"start {p.Id}: {p.Describe()}");
+            // Output begins on day 0: a policy that started during the spin-up is named there, with its real start.
+            if (t == 0 && p.Start < 0 && p.InForce(0)) events.Add($"in force {p.Id}: {p.Describe()}, since {world.DateOf(p.Start):yyyy-MM-dd} (day {p.Start})");
             if (p.End == t) events.Add($"end {p.Id}: {p.Describe()}" + (p is CapacityProject { Completes: false } ? ", cancelled before it came online: no capacity" : ""));
             if (p is CapacityProject cp && cp.OnlineTick == t && cp.LeadTimeDays > 0 && cp.Completes) events.Add($"online {p.Id}: {p.Describe()}");
         }
@@ -285,6 +288,15 @@ public static class SessionRules
         foreach (var v in frame.ValueAdded) st.CumulativeValueAdded[v.Country + "|" + v.Sector] = v.Cumulative;
         foreach (var f in frame.Fiscal) st.CumulativeFiscal[f.Country] = f.Cumulative;
         st.Tick = frame.Tick + 1;
+        // The spin-up's last day: the running totals restart, so what was lost, made or spent before day 0 is in no output (the
+        // state it left, stocks, prices, licences, risk, stands).
+        if (frame.Tick == -1)
+        {
+            st.CumulativeLoss.Clear();
+            st.CumulativeIndirect.Clear();
+            st.CumulativeValueAdded.Clear();
+            st.CumulativeFiscal.Clear();
+        }
     }
 
     /// <summary>
