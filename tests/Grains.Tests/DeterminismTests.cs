@@ -86,6 +86,22 @@ public sealed class DeterminismTests(OneSiloFixture one, ThreeSiloFixture three)
     }
 
     [Fact]
+    public async Task A_change_sent_while_the_spin_up_runs_lands_on_day_0()
+    {
+        // The days before the start stand for what already happened: a live change cannot rewrite them. Before this rule the
+        // licence in force since day −45, removed while the session stood at day −45, was forgotten, as if it had never been.
+        var world = SpunUp();
+        var session = one.Client.GetSession("spun-up-change");
+        await session.StartAsync(world.AsImmutable(), Seed, new SessionSettings { ShardCount = 2 }); // the grain's own start: no spin-up yet
+        Assert.Equal(-45, await session.GetTickAsync());
+        Assert.Equal(0, await session.RemovePolicyAsync("cn-licence"));
+        await session.SpinUpAsync();
+        var licence = (await session.GetPoliciesAsync()).Value.Single(p => p.Id == "cn-licence");
+        Assert.Equal((-45, 0), (licence.Start, licence.End));
+        await session.EndAsync();
+    }
+
+    [Fact]
     public async Task The_seed_changes_the_licence_draws()
     {
         var world = TestScenarios.Small();

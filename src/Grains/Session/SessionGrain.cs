@@ -265,7 +265,9 @@ public sealed partial class SessionGrain(
     const int ShardCallsAtOnce = 64;
 
     /// <summary>The first tick a change made now would reach: the running tick has already read the timeline.</summary>
-    int NextTick(SessionState clock) => _inTick ? clock.Tick + 1 : clock.Tick;
+    // A live change lands on day 0 at the earliest: one sent while the spin-up runs (ticks below 0) would otherwise rewrite the
+    // days before the start, which stand for what already happened (ScenarioSpec.SpinUpDays).
+    int NextTick(SessionState clock) => Math.Max(0, _inTick ? clock.Tick + 1 : clock.Tick);
 
     List<PolicySpec> Preview(SessionState clock)
     {
