@@ -341,6 +341,9 @@ namespace MarketSim.Bench
             var session = grains.GetGrain<ISessionGrain>("bench-" + Guid.NewGuid().ToString("N"));
             var sw = Stopwatch.StartNew();
             await session.StartAsync(world.AsImmutable(), seed, settings ?? SessionSettings.Default);
+            // The spin-up (days before the start: ScenarioSpec.SpinUpDays) is setup, as in the reference runner's constructor, so
+            // both engines time the same output days.
+            await session.SpinUpAsync();
             var setup = sw.Elapsed.TotalSeconds;
             var (setupWs, setupHeap) = mem.Peak();
             mem.Reset();
