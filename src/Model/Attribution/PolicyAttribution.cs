@@ -107,7 +107,12 @@ public static class PolicyAttribution
         }
         var perSeed = worths.Select(Split).ToArray();
         var size = perSeed[0].Value[0].Length;
-        // Mean over seeds; error² = spread across seeds / seeds + mean sampling error² / seeds.
+        // Every seed's split uses the same permutations, so their sampling errors are not independent and do not shrink with
+        // the number of seeds: the sampling error of the mean is that of the split of the mean worths (Shapley values are
+        // linear in the worths), over the one set of permutations. Error² = spread across seeds / seeds + that error². Before
+        // Dec 2026 the sampling term was Σ per-seed error² / seeds², as if each seed had drawn its own permutations: with 100
+        // seeds the sampling error read ten times too small (found by a review).
+        var pooled = seeds == 1 ? perSeed[0] : Split(Enumerable.Range(0, coalitions.Count).Select(Mean).ToArray());
         var value = new double[n][];
         var err = new double[n][];
         for (int p = 0; p < n; p++)
@@ -117,10 +122,9 @@ public static class PolicyAttribution
             for (int j = 0; j < size; j++)
             {
                 var (mean, seedErr) = AcrossSeeds(perSeed.Select(x => x.Value[p][j]).ToArray());
-                double sampling = 0;
-                foreach (var x in perSeed) sampling += x.Err[p][j] * x.Err[p][j];
+                var sampling = pooled.Err[p][j];
                 value[p][j] = mean;
-                err[p][j] = seeds == 1 ? perSeed[0].Err[p][j] : Math.Sqrt(seedErr * seedErr + sampling / seeds / seeds);
+                err[p][j] = seeds == 1 ? sampling : Math.Sqrt(seedErr * seedErr + sampling * sampling);
             }
         }
 

@@ -88,6 +88,27 @@ public class PolicyAttributionTests
     }
 
     [Fact]
+    public void Seeds_that_share_their_permutations_do_not_shrink_the_sampling_error()
+    {
+        // No draw in this world (a ban, a tariff, a stockpile): every seed plays the same game, so three seeds say no more than
+        // one, and their sampled split must carry the same error. Before Dec 2026 the sampling term was divided as if each seed
+        // had drawn its own permutations: the error read 1/√3 of one seed's.
+        var world = World();
+        var game = Game(world);
+        var one = PolicyAttribution.Run(world, game, Seed, Days, samples: 6, parallel: 2);
+        var three = PolicyAttribution.Run(world, game, Seed, Days, samples: 6, parallel: 2, seeds: 3);
+        Assert.False(one.Exact);
+        var errors = one.Rows.Where(r => r.StdErr > 0).ToList();
+        Assert.NotEmpty(errors);
+        foreach (var r in one.Rows)
+        {
+            var same = three.Rows.Single(x => x.Country == r.Country && x.Metric == r.Metric && x.Player == r.Player);
+            Assert.Equal(r.Value, same.Value, 1e-9 * Math.Max(1, Math.Abs(r.Value)));
+            Assert.Equal(r.StdErr, same.StdErr, 1e-9 * Math.Max(1, r.StdErr));
+        }
+    }
+
+    [Fact]
     public void Exact_shares_add_up_to_all_on_minus_none_and_the_ends_are_the_plain_runs()
     {
         var world = World();
