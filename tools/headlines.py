@@ -49,12 +49,28 @@ def rows(d, f):
 def summary(d): return {r["country"]: r for r in rows(d, "summary.csv")}
 def loss(d, c="JP"): return float(summary(d)[c]["cumulative_loss"])
 def value_added(d, c="JP"): return sum(float(r["value_added"]) for r in rows(d, "value_added.csv") if r["country"] == c)
-def m(x): return f"{'−' if x < 0 else ''}${abs(x) / 1e6:,.2f} m"
+def m(x):
+    """Millions to the cent of a million; a loss too small to show so (under $5,000) in dollars, so it never reads $0.00 m."""
+    if 0 < abs(x) < 5e3: return f"{'−' if x < 0 else ''}${abs(x):,.0f}"
+    return f"{'−' if x < 0 else ''}${abs(x) / 1e6:,.2f} m"
 def bn(x): return f"{'−' if x < 0 else ''}${abs(x) / 1e9:,.2f} bn" if abs(x) >= 1e9 else m(x)
 
 
 def price(d, commodity, market="world"):
     return {int(r["tick"]): float(r["price"]) for r in rows(d, "prices.csv") if r["commodity"] == commodity and r["market"] == market}
+
+
+def reference_price(name, commodity):
+    """p₀ of a commodity as the shipped scenario gives it (`reference_price:` on its line in `commodities:`)."""
+    for line in open(os.path.join(ROOT, "scenarios", f"{name}.yaml")):
+        if f"id: {commodity}," in line and "reference_price:" in line:
+            return float(line.split("reference_price:")[1].split(",")[0])
+    raise KeyError(commodity)
+
+
+def spread(values, fmt):
+    """mean (min–max) of per-seed values."""
+    return f"{fmt(statistics.mean(values))} ({fmt(min(values))}–{fmt(max(values))})"
 
 
 def cmd(name, seed=7, edit=""):
@@ -89,15 +105,27 @@ d = shipped("china-japan-2026")
 jl = [loss(shipped("china-japan-2026", s)) for s in SEEDS]
 row("china-japan-2026", "Japan's loss over seeds 7–11: mean (min–max)", f"{m(statistics.mean(jl))} ({m(min(jl))}–{m(max(jl))})",
     cmd("china-japan-2026", "S"))
-dy = price(d, "dy_oxide"); ht = price(d, "magnet_ht")
-row("china-japan-2026", "world Dy oxide price / day 0: mean of days 90–364; day 364",
-    f"{statistics.mean(dy[t] / dy[0] for t in range(90, 365)):.2f}×; {dy[364] / dy[0]:.2f}×", cmd("china-japan-2026") + ", prices.csv")
-row("china-japan-2026", "world high-temperature magnet price / day 0 on day 364", f"{ht[364] / ht[0]:.2f}×", cmd("china-japan-2026") + ", prices.csv")
-rent = collections.Counter()
-for r in rows(d, "rents.csv"):
-    if r["exporter"] == "CN": rent[r["commodity"]] += float(r["rent"])
+# Prices over the seeds, against day 0 and against the reference price p₀ (after a spin-up day 0 is not p₀), and each seed's
+# draw of licence decisions moves them: one seed's figure is one draw.
+def x(v): return f"{v:.2f}×"
+for commodity, label in (("dy_oxide", "Dy oxide"), ("magnet_ht", "high-temperature magnet")):
+    p0 = reference_price("china-japan-2026", commodity)
+    per = [price(shipped("china-japan-2026", s), commodity) for s in SEEDS]
+    row("china-japan-2026", f"world {label} price, mean of days 90–364, over seeds 7–11: / day 0, mean (min–max); / p₀ (${p0:,.0f}/t)",
+        f"{spread([statistics.mean(p[t] for t in range(90, 365)) / p[0] for p in per], x)}; "
+        f"{spread([statistics.mean(p[t] for t in range(90, 365)) / p0 for p in per], x)}", cmd("china-japan-2026", "S") + ", prices.csv")
+    row("china-japan-2026", f"world {label} price on day 364 / p₀ over seeds 7–11: mean (min–max)",
+        spread([p[364] / p0 for p in per], x), cmd("china-japan-2026", "S") + ", prices.csv")
+def rents(d):
+    rent = collections.Counter()
+    for r in rows(d, "rents.csv"):
+        if r["exporter"] == "CN": rent[r["commodity"]] += float(r["rent"])
+    return rent
+rent = rents(d)
 row("china-japan-2026", "China's export rent over the year (rents.csv, exporter CN)",
     f"{m(sum(rent.values()))}: " + ", ".join(f"{k} {m(v)}" for k, v in sorted(rent.items())), cmd("china-japan-2026") + ", rents.csv")
+row("china-japan-2026", "China's export rent over the year, seeds 7–11: mean (min–max)",
+    spread([sum(rents(shipped("china-japan-2026", s)).values()) for s in SEEDS], m), cmd("china-japan-2026", "S") + ", rents.csv")
 q = w = 0.0; qw = 0.0
 for r in rows(d, "lead_times.csv"):
     if r["destination"] == "JP" and r["commodity"] == "magnet_ht" and 30 <= int(r["tick"]) < 365:

@@ -61,6 +61,19 @@ public class SpinUpTests
         frames.SelectMany(f => f.Flows).Where(x => x.Exporter == "CN" && x.Destination != "CN" && x.Commodity == "magnet_ht").Sum(x => x.Quantity);
 
     [Fact]
+    public void A_licence_that_started_before_the_start_date_gives_the_days_a_run_begun_at_its_start_gives()
+    {
+        // As for the ban above, with a licence: its approvals and delays are drawn by calendar day, so the two runs draw the
+        // same decisions on the same dates. Before Dec 2026 the draws were keyed by the tick and the runs parted on day 0.
+        var spun = World("2024-01-01", 90, Licence(-Shift));
+        var whole = World("2023-11-02", 90 + Shift, Licence(0));
+        var a = new ReferenceRunner(spun, 7).Run(90).ToList();
+        var b = new ReferenceRunner(whole, 7).Run(90 + Shift).Skip(Shift).ToList();
+        for (int t = 0; t < 90; t++) Assert.Equal(Day(b[t]), Day(a[t]));
+        Assert.True(ChinaMagnetExports(a) > 0, "the licence ships");
+    }
+
+    [Fact]
     public void A_licence_in_force_before_the_start_ships_from_day_0()
     {
         // Begun on day 0, nothing ships until each application's first decision, 28–63 days away (Licences). In force for 180

@@ -99,7 +99,12 @@ public static partial class MarketClearing
 
         // A processing delay drawn on a tick: ⌈min + (max − min)·u⌉ days.
         int ProcessingDelay(ExportControl ctl, int t, string buyer, string drawKey) =>
-            (int)Math.Ceiling(ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, t, "licence-delay", buyer, drawKey));
+            (int)Math.Ceiling(ctl.DelayMinDays + (ctl.DelayMaxDays - ctl.DelayMinDays) * DeterministicRandom.Uniform(seed, CalendarDay(t), "licence-delay", buyer, drawKey));
+
+        // Licence draws are keyed by the calendar day, not the tick: the same licence from the same date draws alike whatever the
+        // scenario's start date, so a spin-up is a change of clock (SpinUpTests). Keyed by the tick before Dec 2026, a world
+        // spun up from 4 Apr 2025 drew other decisions on the same 2026 days than one begun on that date (found by a review).
+        int CalendarDay(int t) => world.StartDate.DayNumber + t;
 
         // Is the link open for this part this tick? Draws licence decisions lazily, once per application and control per tick.
         bool Open(int b, Candidate c, out int delay)
@@ -140,7 +145,7 @@ public static partial class MarketClearing
                         var buyer = OrderOf(b).BuyerId;
                         var drawKey = DrawKey(c.Slots[j], ctl.Id, parts[b].Application);
                         d = ProcessingDelay(ctl, tick, buyer, drawKey);
-                        var approved = DeterministicRandom.Uniform(seed, tick, "licence-approval", buyer, drawKey) < ctl.ApprovalRate;
+                        var approved = DeterministicRandom.Uniform(seed, CalendarDay(tick), "licence-approval", buyer, drawKey) < ctl.ApprovalRate;
                         // The decision drawn today is that of the application lodged one delay ago (a buyer keeps one in flight:
                         // it applies again as a decision comes). A refusal closes the link until the next decision; an approval
                         // covers shipments until then, each arriving after transport alone (the review held the goods at the
