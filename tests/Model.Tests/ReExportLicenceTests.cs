@@ -91,4 +91,23 @@ public class ReExportLicenceTests
             Assert.Equal(JsonSerializer.Serialize(a), JsonSerializer.Serialize(b));
         }
     }
+
+    [Fact]
+    public void A_re_exporters_volume_is_its_output_shared_over_its_buyers_by_their_normal_requirement()
+    {
+        // A Japanese maker making 12 a day sells to twelve US buyers (normal 1 a day each, ordering 5) and twelve Korean ones
+        // (normal 3 each, ordering little): its buyers need 48 a day, four times its output, so its licence for the US covers
+        // a quarter of the US buyers' requirement, V = 12 × 12 / 48 = 3 a day, 0.3 per application. Every application is
+        // approved after 5 days, the first one 5 days after the rule starts, for 5 days' volume plus the 5 days it waited.
+        var rule = ReExport with { Start = 0, Destinations = ["US"], ApprovalRate = 1, DelayMinDays = 5, DelayMaxDays = 5 };
+        var bids = Enumerable.Range(0, 12).Select(i => Bid($"us-{i:D2}", "US", 5) with { Normal = 1 })
+            .Concat(Enumerable.Range(0, 12).Select(i => Bid($"kr-{i:D2}", "KR", 0.01) with { Normal = 3 })).ToList();
+        var state = MarketClearing.Initialise(World, World.Commodity("oxide"));
+        double toUs = 0;
+        for (int tick = 0; tick < 55; tick++)
+            foreach (var f in MarketClearing.Clear(World, state, tick, [Ask("jp-maker", "JP", 12, origin: "CN")], bids, [rule], 3).Fills)
+                if (f.BuyerCountry == "US") toUs += f.Quantity;
+        // Ten applications, each approved on days 5, 10, …, 50: 0.3 × (5 + 5) first, then 0.3 × 5 nine times.
+        Assert.Equal(10 * (0.3 * 10 + 9 * 0.3 * 5), toUs, 9);
+    }
 }
