@@ -87,6 +87,7 @@ public class ScenarioHardeningTests
     [Theory]
     [InlineData("'U|S'", "must not contain '|'")]
     [InlineData("'840'", "must not be digits alone")]
+    [InlineData("'U>S'", "must not contain '>'")]
     public void Country_ids_that_licence_keys_could_not_be_read_back_with_are_refused(string quoted, string fragment) =>
         One(ScenarioYaml.With(11, "  - id: US", "  - id: " + quoted), "countries[2].id", fragment);
 

@@ -122,8 +122,7 @@ public static partial class MarketClearing
                 var ctl = c.Controls[j];
                 if (ctl.Mode == ControlMode.Quota && UsedUp(ctl, Period(ctl))) return 0;
                 if (ctl.Mode != ControlMode.License) continue;
-                var at = b * slots + c.Slots[j];
-                if (!licenceDrawn[at] || licenceDelay[at] is not int d) return 0; // refused (or not asked): stopped by the state
+                if (!Decided(b, c, j, out var drawn) || drawn is not int d) return 0; // refused (or not asked): stopped by the state
                 delay = Math.Max(delay, d);
                 var l = Licence(b, c, j);
                 if (id < 0 && table[l].HasLeft && table[l].Left <= tol) id = l;

@@ -26,20 +26,24 @@ public static partial class MarketClearing
             foreach (var c in covering)
             {
                 if (c.Mode != ControlMode.License) continue;
-                byState[c.Exporter] = byState.TryGetValue(c.Exporter, out var l)
-                    ? l with
-                    {
-                        Start = Math.Min(l.Start, c.Start), ApprovalRate = Math.Min(l.ApprovalRate, c.ApprovalRate), DelayMinDays = Math.Max(l.DelayMinDays, c.DelayMinDays),
-                        DelayMaxDays = Math.Max(l.DelayMaxDays, c.DelayMaxDays), Applications = Math.Max(l.Applications, Math.Max(1, c.Applications)),
-                    }
-                    : new ExportControl
-                    {
-                        Id = c.Exporter, Start = c.Start, Exporter = c.Exporter, Commodities = [commodity], Mode = ControlMode.License, ApprovalRate = c.ApprovalRate,
-                        DelayMinDays = c.DelayMinDays, DelayMaxDays = c.DelayMaxDays, Applications = Math.Max(1, c.Applications),
-                    };
+                byState[c.Exporter] = byState.TryGetValue(c.Exporter, out var l) ? Strictest(l, c) : LicenceOf(c, c.Exporter, commodity);
             }
             return byState;
         }
+
+        // A licence with one control's terms, under the given id.
+        static ExportControl LicenceOf(ExportControl c, string id, string commodity) => new()
+        {
+            Id = id, Start = c.Start, Exporter = c.Exporter, Commodities = [commodity], Mode = ControlMode.License, ApprovalRate = c.ApprovalRate,
+            DelayMinDays = c.DelayMinDays, DelayMaxDays = c.DelayMaxDays, Applications = Math.Max(1, c.Applications),
+        };
+
+        // A licence reviewed under one more control: the earliest start, the lowest approval rate, the longest delays, the most applications.
+        static ExportControl Strictest(ExportControl l, ExportControl c) => l with
+        {
+            Start = Math.Min(l.Start, c.Start), ApprovalRate = Math.Min(l.ApprovalRate, c.ApprovalRate), DelayMinDays = Math.Max(l.DelayMinDays, c.DelayMinDays),
+            DelayMaxDays = Math.Max(l.DelayMaxDays, c.DelayMaxDays), Applications = Math.Max(l.Applications, Math.Max(1, c.Applications)),
+        };
 
         void RentLicenceDecisions()
         {
@@ -55,6 +59,7 @@ public static partial class MarketClearing
         // One licence state per application: "buyer|exporter" for the first (as before splitting), "buyer|exporter|j" after.
         int Licence(int b, Candidate c, int j)
         {
+            if (c.Controls[j].ReExport) return ReExporterLicence(b, c, j); // the seller's (ClearingRun.ReExports.cs)
             var part = parts[b];
             var at = part.Order * slots + c.Slots[j];
             var ids = licenceIdsAt[at];
@@ -95,7 +100,30 @@ public static partial class MarketClearing
         // The tick the first decision on an application comes: the licence requirement's start plus a processing delay drawn
         // for that day (a pure function of the seed, the buyer, the licence and the application: no state to keep).
         int FirstDecision(int b, Candidate c, int j, ExportControl ctl) =>
-            ctl.Start + ProcessingDelay(ctl, ctl.Start, OrderOf(b).BuyerId, DrawKey(c.Slots[j], ctl.Id, parts[b].Application));
+            ctl.Start + ProcessingDelay(ctl, ctl.Start, Holder(b, c, j), DrawKey(c.Slots[j], ctl.Id, parts[b].Application));
+
+        // Who holds licence j of a link: the buyer, or for a re-export licence the seller (ClearingRun.ReExports.cs).
+        string Holder(int b, Candidate c, int j) => c.Controls[j].ReExport ? asks[c.Ask].SellerId : OrderOf(b).BuyerId;
+
+        // The normal requirement per day a licence's volume is set from: the buyer's (LicensedNormal) or the re-exporter's.
+        double VolumeBasis(int b, Candidate c, int j) => c.Controls[j].ReExport ? ReExportNormal(b, c, j) : LicensedNormal(b, c.Controls[j].Id);
+
+        // Licence j's decision read this tick for part b: kept per (part, slot) for a buyer's licence; per licence for a
+        // re-exporter's, which the parts of many buyers share in one slot.
+        bool Decided(int b, Candidate c, int j, out int? delay)
+        {
+            if (c.Controls[j].ReExport) return reExportDecided.TryGetValue(Licence(b, c, j), out delay);
+            var at = b * slots + c.Slots[j];
+            delay = licenceDelay[at];
+            return licenceDrawn[at];
+        }
+        void Decide(int b, Candidate c, int j, int? delay)
+        {
+            if (c.Controls[j].ReExport) { reExportDecided[Licence(b, c, j)] = delay; return; }
+            var at = b * slots + c.Slots[j];
+            licenceDrawn[at] = true;
+            licenceDelay[at] = delay;
+        }
 
         // A processing delay drawn on a tick: ⌈min + (max − min)·u⌉ days.
         int ProcessingDelay(ExportControl ctl, int t, string buyer, string drawKey) =>
@@ -115,10 +143,8 @@ public static partial class MarketClearing
                 var ctl = c.Controls[j];
                 if (ctl.Mode == ControlMode.Quota && UsedUp(ctl, Period(ctl))) return false;
                 if (ctl.Mode != ControlMode.License) continue;
-                var at = b * slots + c.Slots[j];
                 var id = Licence(b, c, j);
-                var d = licenceDelay[at];
-                if (!licenceDrawn[at])
+                if (!Decided(b, c, j, out var d))
                 {
                     ref var e = ref table[id];
                     // Once per application: an entry in the refused days (0 once approved) says it has been lodged. Inferring it
@@ -135,14 +161,15 @@ public static partial class MarketClearing
                         table.SetRefused(id, first - tick); // none held before (HasRefused is false)
                         // In flight until then, for the days it waits: the buyer counts them as on order (Applied, below), at the
                         // normal requirement the licence covers (as an approval's volume is).
-                        if (LicensedNormal(b, ctl.Id) is var waiting and > 0) table.SetFlight(id, waiting * (first - tick));
+                        // A re-exporter's application is not the buyer's: nothing is on order for the buyer until it is approved.
+                        if (!ctl.ReExport && LicensedNormal(b, ctl.Id) is var waiting and > 0) table.SetFlight(id, waiting * (first - tick));
                         d = null;
                     }
                     else if (e.Blocked && e.BlockedUntil > tick) d = null;
                     else if (e.Valid && e.ValidUntil >= tick) d = e.HasDelay ? e.Delay : throw new KeyNotFoundException(e.Key);
                     else
                     {
-                        var buyer = OrderOf(b).BuyerId;
+                        var buyer = Holder(b, c, j);
                         var drawKey = DrawKey(c.Slots[j], ctl.Id, parts[b].Application);
                         d = ProcessingDelay(ctl, tick, buyer, drawKey);
                         var approved = DeterministicRandom.Uniform(seed, CalendarDay(tick), "licence-approval", buyer, drawKey) < ctl.ApprovalRate;
@@ -169,15 +196,14 @@ public static partial class MarketClearing
                             var refused = e.HasRefused ? e.RefusedDays : 0;
                             table.SetRefused(id, 0); // none carried any more; the entry marks the application as lodged
                             table.ClearStocked(id); // a new volume: no stock drawn under it yet
-                            var normal = LicensedNormal(b, ctl.Id);
+                            var normal = VolumeBasis(b, c, j);
                             if (normal > 0) table.SetLeft(id, normal * (Math.Max(1, d.Value) + refused));
                             // The next application goes in now, for the requirement of the days until its decision (Applied, below).
-                            if (normal > 0) table.SetFlight(id, normal * Math.Max(1, d.Value));
+                            if (normal > 0 && !ctl.ReExport) table.SetFlight(id, normal * Math.Max(1, d.Value));
                             else table.ClearFlight(id);
                         }
                     }
-                    licenceDrawn[at] = true;
-                    licenceDelay[at] = d;
+                    Decide(b, c, j, d);
                 }
                 if (d is null) return false;
                 if (table[id].HasLeft && table[id].Left <= tol) return false;
@@ -199,7 +225,7 @@ public static partial class MarketClearing
             var delay = 0;
             for (int j = 0; j < c.Controls.Count; j++)
                 if (c.Controls[j].Mode == ControlMode.License)
-                    delay = Math.Max(delay, licenceDelay[b * slots + c.Slots[j]] ?? throw new InvalidOperationException("a link with a refused licence was filled"));
+                    delay = Math.Max(delay, Decided(b, c, j, out var d) && d is int got ? got : throw new InvalidOperationException("a link with a refused licence was filled"));
             return delay;
         }
 

@@ -33,7 +33,8 @@ public static partial class MarketClearing
         {
             if (binding.Count == 0) return [];
             var slots = new int[binding.Count];
-            for (int j = 0; j < binding.Count; j++) slots[j] = binding[j].Mode == ControlMode.License ? slotOf[binding[j].Exporter] : 0;
+            for (int j = 0; j < binding.Count; j++)
+                slots[j] = binding[j].Mode != ControlMode.License ? 0 : binding[j].ReExport ? ReExportSlot(binding[j].Id) : slotOf[binding[j].Exporter];
             return slots;
         }
         LinkSet NewLinks(Bid bid, string listed)
@@ -66,6 +67,7 @@ public static partial class MarketClearing
                 var binding = new List<ExportControl>();
                 bool banned = false, toState = false, separates = false;
                 List<string>? licensing = null;
+                List<ExportControl>? reExporting = null;
                 foreach (var c in covering)
                 {
                     if (!c.BindsSeller(a.SellerCountry, a.Origin, buyerCountry)) continue;
@@ -76,8 +78,13 @@ public static partial class MarketClearing
                     toState |= c.RentToState;
                     // Every licence a state requires on this link is the buyer's one licence from that state (LicencesFor): the
                     // controls that are not licences in their order, then one licence per licensing state in ordinal order.
+                    // A seller outside the state is bound only by a re-export clause: that licence is the seller's (ReExportLicence).
                     if (c.Mode != ControlMode.License) binding.Add(c);
-                    else if (!(licensing ??= []).Contains(c.Exporter)) licensing.Add(c.Exporter);
+                    else
+                    {
+                        if (!(licensing ??= []).Contains(c.Exporter)) licensing.Add(c.Exporter);
+                        if (a.SellerCountry != c.Exporter) (reExporting ??= []).Add(c);
+                    }
                 }
                 if (banned)
                 {
@@ -89,6 +96,13 @@ public static partial class MarketClearing
                     licensing.Sort(StringComparer.Ordinal);
                     foreach (var e in licensing)
                     {
+                        if (a.SellerCountry != e)
+                        {
+                            var re = ReExportLicence(e, buyerCountry, reExporting!, commodity.Id);
+                            set.Applications = Math.Max(set.Applications, re.Applications);
+                            binding.Add(re);
+                            continue;
+                        }
                         binding.Add(licenceOf[e]);
                         if (!set.Licensing.Contains(e)) set.Licensing.Add(e);
                     }

@@ -24,7 +24,8 @@ public static partial class MarketClearing
         readonly List<ExportControl> controls;
         readonly HashSet<ExportControl> ignoredControls;
         readonly Dictionary<string, int> slotOf;
-        readonly int slots;
+        readonly Dictionary<string, int> reExportSlotOf;
+        int slots;
         readonly LicenceTable table;
         readonly QuotaBook quotas;
         readonly List<Tariff> tariffs;
@@ -61,6 +62,8 @@ public static partial class MarketClearing
             // A slot per licensing state: licence decisions and state are kept per (bid part, slot) in flat arrays (RentLicenceDecisions).
             slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var c in controls) if (c.Mode == ControlMode.License) slotOf.TryAdd(c.Exporter, slotOf.Count);
+            // Re-export licences, (state, destination), get theirs after the states' as links meet them (ClearingRun.ReExports.cs).
+            reExportSlotOf = new Dictionary<string, int>(StringComparer.Ordinal);
             slots = Math.Max(1, slotOf.Count);
             // No licence in force on this commodity: what buyers held under one that lapsed is void, and a licence that starts again
             // later is applied for afresh, with its own wait. (Where one state's licence lapses while another's runs, the lapsed

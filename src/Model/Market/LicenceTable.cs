@@ -121,7 +121,8 @@ internal sealed class LicenceTable
     }
 
     /// <summary>A persisted key's parts: "buyer|exporter" is application 0, "buyer|exporter|j" application j, read from the
-    /// right (exporters are country ids; a buyer's id may hold '|').</summary>
+    /// right (exporters are country ids, or "state>destination" for a re-export licence, whose holder is the seller: neither
+    /// holds '|'; a buyer's id may).</summary>
     static (string Buyer, string Exporter, int Application) Parts(string key)
     {
         var cut = key.LastIndexOf('|');

@@ -207,6 +207,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         // A country id is one part of the keys licences and lots are kept by ("buyer|exporter|application", "CN|…"), read back
         // after a checkpoint from the right: a '|' in it, or digits alone, would be read as another part.
         if (id is not null && id.Contains('|')) m.Error("id", $"a country id must not contain '|' (it separates the parts of licence and origin keys), got '{id}'");
+        else if (id is not null && id.Contains('>')) m.Error("id", $"a country id must not contain '>' (it joins a state and a destination in a re-export licence's id, \"CN>US\"), got '{id}'");
         else if (id is { Length: > 0 } && id.All(char.IsAsciiDigit)) m.Error("id", $"a country id must not be digits alone (a licence key's last part numbers an application), got '{id}'");
         var multipliers = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (sector, v, node) in m.NumberMap("io_multipliers", min: 1))
