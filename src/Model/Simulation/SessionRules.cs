@@ -44,6 +44,10 @@ public static class SessionRules
             if (p.Start == t) events.Add($"start {p.Id}: {p.Describe()}");
             // Output begins on day 0: a policy that started during the spin-up is named there, with its real start.
             if (t == 0 && p.Start < 0 && p.InForce(0)) events.Add($"in force {p.Id}: {p.Describe()}, since {world.DateOf(p.Start):yyyy-MM-dd} (day {p.Start})");
+            // An announced control is named on its announcement day, and on day 0 if announced in the spin-up and not yet in force.
+            if (p is ExportControl { Announced: { } a } ac && a < p.Start && (a == t || (t == 0 && a < 0 && p.Start > 0)) && ac.IsNews(t))
+                events.Add($"announced {p.Id}: {p.Describe()}, in force from {world.DateOf(p.Start):yyyy-MM-dd} (day {p.Start})"
+                    + (a < t ? $", announced {world.DateOf(a):yyyy-MM-dd} (day {a})" : ""));
             if (p.End == t) events.Add($"end {p.Id}: {p.Describe()}" + (p is CapacityProject { Completes: false } ? ", cancelled before it came online: no capacity" : ""));
             if (p is CapacityProject cp && cp.OnlineTick == t && cp.LeadTimeDays > 0 && cp.Completes) events.Add($"online {p.Id}: {p.Describe()}");
         }
@@ -68,6 +72,17 @@ public static class SessionRules
                 foreach (var country in world.Countries)
                     if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
                         controllers.Add(k + "|" + country.Id + "|" + c.Exporter);
+        // The news firms weigh for precaution: the same kind of controls, in force or announced (ExportControl.IsNews), each by
+        // the sellers it reaches: its exporter's, and with a re-export clause third-country sellers of lots it reaches.
+        var news = new SortedSet<string>(Ord);
+        foreach (var c in st.Policies.OfType<ExportControl>().Where(c => c.IsNews(t) && c.EndUse != EndUseScope.Military && !c.NamesBuyers))
+            foreach (var k in c.Commodities.Where(k => CanBind(world, c, k, inForce)))
+                foreach (var country in world.Countries)
+                    if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
+                    {
+                        news.Add(NewsSource.Entry(k, country.Id, c.Exporter, false, null));
+                        if (c.ReExport) news.Add(NewsSource.Entry(k, country.Id, c.Exporter, true, c.DeMinimis));
+                    }
         // Where new plants are being built: a buyer starts qualifying a country when a capacity project there has begun (and
         // stops when it is cancelled).
         var commissioning = new SortedSet<string>(Ord);
@@ -75,7 +90,7 @@ public static class SessionRules
             if (world.Producers.FirstOrDefault(p => p.Id == cp.Producer) is { } producer)
                 foreach (var (k, _) in ProducerRules.Outputs(producer)) commissioning.Add(k + "|" + producer.Country);
         var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors)
-            { Controllers = controllers.ToList(), Commissioning = commissioning.ToList() };
+            { Controllers = controllers.ToList(), News = news.ToList(), Commissioning = commissioning.ToList() };
         return new TickPlan(t, inForce, ctx, events, added);
     }
 
