@@ -118,12 +118,15 @@ public class AnnouncementNewsTests
     }
 
     [Fact]
-    public void A_live_announcement_after_the_start_is_refused()
+    public void A_live_announcement_after_the_start_or_in_the_past_is_refused()
     {
         var control = new ExportControl { Id = "x", Exporter = "CN", Commodities = ["dy_oxide"], Start = 10, Announced = 12 };
         var problem = Assert.Single(PolicyRules.Check(control, new PolicyContext { Days = 100 }));
         Assert.Equal("announced", problem.Field);
         Assert.Contains("after the start", problem.Message);
         Assert.Empty(PolicyRules.Check(control with { Announced = 5 }, new PolicyContext { Days = 100 }));
+        // A live change cannot reach the past (its context starts at tick 0), an announcement no more than a start.
+        var past = Assert.Single(PolicyRules.Check(control with { Announced = -5 }, new PolicyContext { Days = 100 }));
+        Assert.Equal(("announced", "tick -5 is negative"), (past.Field, past.Message));
     }
 }
