@@ -56,8 +56,7 @@ public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> P
 {
     /// <summary>"commodity|buyer country|exporter" for every export control in force that covers that commodity to that country,
     /// except controls on military end use only and controls with named end users (SessionRules.Begin): whether an input is
-    /// controlled to a country, and by whom, so a firm weighs the news by its supply from the controlling exporters
-    /// (SupplierRisk.UpdatePrecaution).</summary>
+    /// controlled to a country, and by whom (a stockpile's release on control reads it; precaution reads <see cref="News"/>).</summary>
     public IReadOnlyList<string> Controllers { get; init; } = [];
     /// <summary>The controls that are news to firms (SupplierRisk.UpdatePrecaution): those of <see cref="Controllers"/>' kind that are
     /// in force or announced (`announced` ≤ t &lt; start), as "commodity|buyer country|exporter" (the exporter's own sellers),

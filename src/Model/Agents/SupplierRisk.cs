@@ -148,7 +148,7 @@ public static class SupplierRisk
     /// freshest news of the controls that could bind it: N = Σ_c x_c · n_c for sellers in a controlling country c (its own
     /// controls' news), and Σ_ℓ y_cℓ · max(n_c, n'_E …) for a third-country seller's lots ℓ a re-export clause of exporter E
     /// reaches (by origin, or content at or above its de-minimis share: <see cref="ExportControl.ReachesLot"/>). A news is
-    /// n = exp(−(t − t₀)/release days), t₀ the first day of the current spell in which a control of that exporter (for n') one
+    /// n = exp(−(t − t₀)/release days), t₀ the first day of the current spell in which a control of that exporter (for n', one
     /// with a re-export clause) is news to the firm's country: from its announcement (`announced`), or its start. x_c is the
     /// firm's exposure to supplier country c: its share of the firm's supply of the input by seller country
     /// (<see cref="InitialiseSuppliers"/>: the country a control binds, not where the material was mined; Chinese Dy from

@@ -63,26 +63,28 @@ public static class SessionRules
                     var key = commodity + "@" + c.Id;
                     floors[key] = Math.Max(floors.GetValueOrDefault(key), price);
                 }
-        // Which inputs a control touches for which buyer countries: firms raise precautionary cover on them.
+        // Which inputs a control touches for which buyer countries. A control on military end use or on named end users touches
+        // only those buyers, who learn of it through what they meet (risk); it does not send every firm of the country to build
+        // stock, nor open a stockpile.
+        IEnumerable<(ExportControl Control, string K, string Country)> Touched(IEnumerable<PolicySpec> controls) =>
+            from c in controls.OfType<ExportControl>()
+            where c.EndUse != EndUseScope.Military && !c.NamesBuyers
+            from k in c.Commodities
+            where CanBind(world, c, k, inForce)
+            from country in world.Countries
+            where country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id))
+            select (c, k, country.Id);
+        // In force: stockpiles that release on control read it.
         var controllers = new SortedSet<string>(Ord);
-        // A control on military end use or on named end users touches only those buyers, who learn of it through what they meet
-        // (risk); it does not send every firm of the country to build stock.
-        foreach (var c in inForce.OfType<ExportControl>().Where(c => c.EndUse != EndUseScope.Military && !c.NamesBuyers))
-            foreach (var k in c.Commodities.Where(k => CanBind(world, c, k, inForce)))
-                foreach (var country in world.Countries)
-                    if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
-                        controllers.Add(k + "|" + country.Id + "|" + c.Exporter);
-        // The news firms weigh for precaution: the same kind of controls, in force or announced (ExportControl.IsNews), each by
-        // the sellers it reaches: its exporter's, and with a re-export clause third-country sellers of lots it reaches.
+        foreach (var (c, k, country) in Touched(inForce)) controllers.Add(k + "|" + country + "|" + c.Exporter);
+        // The news firms weigh for precaution: the same, in force or announced (ExportControl.IsNews), each by the sellers it
+        // reaches: its exporter's, and with a re-export clause third-country sellers of lots it reaches.
         var news = new SortedSet<string>(Ord);
-        foreach (var c in st.Policies.OfType<ExportControl>().Where(c => c.IsNews(t) && c.EndUse != EndUseScope.Military && !c.NamesBuyers))
-            foreach (var k in c.Commodities.Where(k => CanBind(world, c, k, inForce)))
-                foreach (var country in world.Countries)
-                    if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
-                    {
-                        news.Add(NewsSource.Entry(k, country.Id, c.Exporter, false, null));
-                        if (c.ReExport) news.Add(NewsSource.Entry(k, country.Id, c.Exporter, true, c.DeMinimis));
-                    }
+        foreach (var (c, k, country) in Touched(st.Policies.Where(p => p is ExportControl e && e.IsNews(t))))
+        {
+            news.Add(NewsSource.Entry(k, country, c.Exporter, false, null));
+            if (c.ReExport) news.Add(NewsSource.Entry(k, country, c.Exporter, true, c.DeMinimis));
+        }
         // Where new plants are being built: a buyer starts qualifying a country when a capacity project there has begun (and
         // stops when it is cancelled).
         var commissioning = new SortedSet<string>(Ord);
