@@ -146,7 +146,7 @@ public class FirmLearningTests
         var m = Maker("jp-maker", "JP", 10) with { Inputs = new Dictionary<string, double> { ["oxide"] = 1, ["magnet"] = 0.1 } };
         var s = ManufacturerRules.Initialise(world, m);
         // China controls oxide to Japan; the firm's opening oxide is Chinese (the commodity's initial origin).
-        var controlled = TestWorld.Context(world) with { Controllers = ["oxide|JP|CN"] };
+        var controlled = TestWorld.Context(world) with { News = ["oxide|JP|CN"] };
         for (int t = 0; t < 60; t++) SupplierRisk.AfterTick(world, s, "JP", m.InputOrder(), new AgentSettlement(t, [], [], 0), controlled);
 
         Assert.True(SupplierRisk.CoverDays(s, world.Buyers, "oxide", m.CoverDays) > 100, "a control on oxide raises its cover target");
@@ -158,14 +158,14 @@ public class FirmLearningTests
 
         // A control on another country's imports does not touch this firm.
         var s2 = ManufacturerRules.Initialise(world, m);
-        var elsewhere = TestWorld.Context(world) with { Controllers = ["oxide|US|CN"] };
+        var elsewhere = TestWorld.Context(world) with { News = ["oxide|US|CN"] };
         for (int t = 0; t < 60; t++) SupplierRisk.AfterTick(world, s2, "JP", m.InputOrder(), new AgentSettlement(t, [], [], 0), elsewhere);
         Assert.Equal(m.CoverDays, SupplierRisk.CoverDays(s2, world.Buyers, "oxide", m.CoverDays));
 
         // A control by a country the firm holds no oxide from moves its cover by nothing: its exposure to Australia is 0.
         var s3 = ManufacturerRules.Initialise(world, m);
         s3.SupplierShares["oxide|CN"] = 1; // it buys its oxide in China (this test world has no producer to say so)
-        var small = TestWorld.Context(world) with { Controllers = ["oxide|JP|AU"] };
+        var small = TestWorld.Context(world) with { News = ["oxide|JP|AU"] };
         for (int t = 0; t < 60; t++) SupplierRisk.AfterTick(world, s3, "JP", m.InputOrder(), new AgentSettlement(t, [], [], 0), small);
         Assert.Equal(m.CoverDays, SupplierRisk.CoverDays(s3, world.Buyers, "oxide", m.CoverDays));
     }

@@ -97,6 +97,35 @@ public class ScenarioValidationTests
     public void Tick_outside_the_horizon() =>
         AssertError(ScenarioYaml.With(51, "    end: 40", "    end: 400"), 51, "policies[0].end", "outside the horizon 0..100");
 
+    // An export control's announcement (Dec 2026): on or before its start, a day or a real date, within the spin-up's bound.
+    [Fact]
+    public void Announcement_after_the_start_is_refused() =>
+        AssertError(ScenarioYaml.With(50, "    start: 10", "    start: 10\n    announced: 2025-01-13"), 51, "policies[0].announced",
+            "tick 12 is after the start, tick 10: a control is announced on or before the day it comes into force");
+
+    [Fact]
+    public void Announcement_on_no_real_date_is_refused() =>
+        AssertError(ScenarioYaml.With(50, "    start: 10", "    start: 10\n    announced: 2025-02-30"), 51, "policies[0].announced",
+            "must be a day number or a date yyyy-MM-dd, got '2025-02-30'");
+
+    [Fact]
+    public void Announcement_more_than_three_years_before_the_start_date_is_refused() =>
+        AssertError(ScenarioYaml.With(50, "    start: 10", "    start: 10\n    announced: 2021-12-31"), 51, "policies[0].announced",
+            "more than 1096 days (3 years) before start_date");
+
+    [Fact]
+    public void Announcement_before_the_start_date_is_read_and_lengthens_the_spin_up()
+    {
+        var r = ScenarioLoader.LoadText(ScenarioYaml.With(50, "    start: 10", "    start: 10\n    announced: 2024-12-01"), "test.yaml");
+        Assert.True(r.Ok, string.Join(" | ", r.Errors));
+        Assert.Equal(-31, ((ExportControl)r.Spec!.Policies[0]).Announced);
+        Assert.Equal(10, r.Spec.Policies[0].Start);
+        Assert.Equal(31, r.Spec.SpinUpDays);
+        // Its located error reads as the CLI prints it.
+        var e = Single(Errors(ScenarioYaml.With(50, "    start: 10", "    start: 10\n    announced: 11")), "policies[0].announced");
+        Assert.StartsWith("test.yaml:51:", e.ToString());
+    }
+
     // Before Dec 2026 any start before the start date was refused; now it is a spin-up (SpinUpTests), bounded at three years.
     [Fact]
     public void Date_more_than_three_years_before_the_start_date_is_refused() =>

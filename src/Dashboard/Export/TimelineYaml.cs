@@ -143,6 +143,7 @@ public static partial class TimelineYaml
         switch (p)
         {
             case ExportControl e:
+                if (e.Announced is { } announced) f.Add(("announced", I(announced)));
                 f.Add(("exporter", S(e.Exporter)));
                 f.Add(("commodities", L(e.Commodities)));
                 f.Add(("destinations", L(e.Destinations)));

@@ -18,15 +18,17 @@ public struct TickContextSurrogate
     [Id(2)] public Dictionary<string, double> Floors;
     [Id(4)] public string[]? Commissioning;
     [Id(5)] public string[]? Controllers;
+    [Id(6)] public string[]? News;
 }
 
 [RegisterConverter]
 public sealed class TickContextConverter : IConverter<TickContext, TickContextSurrogate>
 {
-    public TickContext ConvertFromSurrogate(in TickContextSurrogate s) => new(s.Tick, s.Prices, s.Floors) { Commissioning = s.Commissioning ?? [], Controllers = s.Controllers ?? [] };
+    public TickContext ConvertFromSurrogate(in TickContextSurrogate s) => new(s.Tick, s.Prices, s.Floors) { Commissioning = s.Commissioning ?? [], Controllers = s.Controllers ?? [], News = s.News ?? [] };
     public TickContextSurrogate ConvertToSurrogate(in TickContext v) => new()
     {
         Tick = v.Tick, Prices = Surrogates.Dict(v.Prices), Floors = Surrogates.Dict(v.Floors), Commissioning = Surrogates.Array(v.Commissioning), Controllers = Surrogates.Array(v.Controllers),
+        News = Surrogates.Array(v.News),
     };
 }
 

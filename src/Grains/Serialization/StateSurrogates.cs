@@ -91,6 +91,7 @@ public struct FirmStateSurrogate
     [Id(27)] public Dictionary<string, double>? AskedFor;
     [Id(28)] public double? MadeShare;
     [Id(29)] public Dictionary<string, double>? SupplierShares;
+    [Id(30)] public Dictionary<string, Dictionary<string, double>>? SupplierLots;
 }
 
 [RegisterConverter]
@@ -106,7 +107,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         TariffRate = s.TariffRate ?? new(), Applied = s.Applied ?? new(), ExpectedWait = s.ExpectedWait ?? new(),
         SalesPremium = s.SalesPremium ?? new(), Supplied = s.Supplied ?? new(), AskedFor = s.AskedFor ?? new(),
         MadeShare = s.MadeShare ?? 1, // a checkpoint from before the field: a firm that made its whole plan
-        SupplierShares = s.SupplierShares ?? new(),
+        SupplierShares = s.SupplierShares ?? new(), SupplierLots = s.SupplierLots ?? new(),
     };
 
     public FirmStateSurrogate ConvertToSurrogate(in FirmState v) => new()
@@ -118,6 +119,7 @@ public sealed class FirmStateConverter : IConverter<FirmState, FirmStateSurrogat
         IntensityLow = v.IntensityLow, MilitarySalesShare = v.MilitarySalesShare, MarginDays = v.MarginDays, Expansions = v.Expansions,
         TariffRate = v.TariffRate, Applied = v.Applied, ExpectedWait = v.ExpectedWait, SalesPremium = v.SalesPremium,
         Supplied = v.Supplied, AskedFor = v.AskedFor, MadeShare = v.MadeShare, SupplierShares = v.SupplierShares,
+        SupplierLots = v.SupplierLots,
     };
 }
 

@@ -56,9 +56,36 @@ public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> P
 {
     /// <summary>"commodity|buyer country|exporter" for every export control in force that covers that commodity to that country,
     /// except controls on military end use only and controls with named end users (SessionRules.Begin): whether an input is
-    /// controlled to a country, and by whom, so a firm weighs the news by its supply from the controlling exporters
-    /// (SupplierRisk.UpdatePrecaution).</summary>
+    /// controlled to a country, and by whom (a stockpile's release on control reads it; precaution reads <see cref="News"/>).</summary>
     public IReadOnlyList<string> Controllers { get; init; } = [];
+    /// <summary>The controls that are news to firms (SupplierRisk.UpdatePrecaution): those of <see cref="Controllers"/>' kind that are
+    /// in force or announced (`announced` ≤ t &lt; start), as "commodity|buyer country|exporter" (the exporter's own sellers),
+    /// and for a re-export clause also "commodity|buyer country|exporter|origin" (by origin) or "…|exporter|=threshold" (by
+    /// content at or above the de-minimis share, written round-trip). Sorted ordinally. Only precaution reads it: an
+    /// announced control binds nothing, and no stockpile releases on it.</summary>
+    public IReadOnlyList<string> News { get; init; } = [];
+    Dictionary<string, List<NewsSource>>? _news;
+    /// <summary>The news controls on the commodity to the buyer country, in <see cref="News"/>' order (none: empty).</summary>
+    public IReadOnlyList<NewsSource> NewsOf(string commodity, string buyerCountry)
+    {
+        if (News.Count == 0) return [];
+        var map = _news;
+        if (map is null)
+        {
+            map = new Dictionary<string, List<NewsSource>>(StringComparer.Ordinal);
+            foreach (var entry in News)
+            {
+                var parts = entry.Split('|');
+                var key = parts[0] + "|" + parts[1];
+                if (!map.TryGetValue(key, out var l)) map[key] = l = new List<NewsSource>();
+                l.Add(parts.Length < 4 ? new NewsSource(parts[2], false, null)
+                    : new NewsSource(parts[2], true, parts[3] == NewsSource.ByOrigin ? null : double.Parse(parts[3][1..], System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            _news = map;
+        }
+        return map.GetAlternateLookup<ReadOnlySpan<char>>()
+            .TryGetValue(Joined(commodity, '|', buyerCountry, stackalloc char[Room(commodity, buyerCountry)]), out var list) ? list : [];
+    }
     /// <summary>"commodity|buyer country" for the same controls (derived from <see cref="Controllers"/>, in its order).</summary>
     public IReadOnlyList<string> Controlled => Controllers.Select(e => e[..e.LastIndexOf('|')]).Distinct().ToList();
     /// <summary>"commodity|country" for every country where a capacity project for that commodity has begun (its plant being
@@ -108,4 +135,16 @@ public sealed record TickContext(int Tick, IReadOnlyDictionary<string, double> P
         b.AsSpan().CopyTo(buffer[(a.Length + 1)..]);
         return buffer[..n];
     }
+}
+
+/// <summary>A control that is news to buyers of an input in a country: its exporter, and whether its re-export clause reaches
+/// third-country sellers' lots (by origin when <see cref="DeMinimis"/> is null, else by content at or above it).</summary>
+public readonly record struct NewsSource(string Exporter, bool ReExport, double? DeMinimis)
+{
+    public const string ByOrigin = "origin";
+
+    /// <summary>The entry of <see cref="TickContext.News"/> for a control of this kind.</summary>
+    public static string Entry(string commodity, string buyerCountry, string exporter, bool reExport, double? deMinimis) =>
+        commodity + "|" + buyerCountry + "|" + exporter
+        + (!reExport ? "" : "|" + (deMinimis is { } t ? "=" + t.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : ByOrigin));
 }

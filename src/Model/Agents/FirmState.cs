@@ -47,11 +47,15 @@ public sealed class FirmState
     /// <summary>"input|seller country" → that country's share of the firm's supply of the input, remembered over
     /// `risk_memory_days` (Agents/SupplierRisk.cs: what precaution weighs a control or a risk by).</summary>
     public Dictionary<string, double> SupplierShares { get; set; } = new();
+    /// <summary>"input|seller country" → lot (Provenance key) → that lot's share of the firm's supply of the input, remembered as
+    /// <see cref="SupplierShares"/> is (its lots sum to that country's share): what a re-export clause's news is weighed by.</summary>
+    public Dictionary<string, Dictionary<string, double>> SupplierLots { get; set; } = new();
     /// <summary>"input|supplier country" → first tick the firm may buy from that country on the open market (qualification).</summary>
     public Dictionary<string, int> QualifiedFrom { get; set; } = new();
     /// <summary>Precaution level per input in [0, 1]: the cover target moves from the firm's own towards the scenario's maximum.</summary>
     public Dictionary<string, double> Precaution { get; set; } = new();
-    /// <summary>Input → first tick of the current spell in which an export control covers it to the firm's country.</summary>
+    /// <summary>"input|exporter" → first tick of the current spell in which a control of that exporter is news on the input to the
+    /// firm's country; "input|exporter|re" → the same for its re-export clauses (SupplierRisk.UpdatePrecaution).</summary>
     public Dictionary<string, int> ControlledSince { get; set; } = new();
     /// <summary>Lowest intensity θ reached per input (the redesign achieved; part of it persists).</summary>
     public Dictionary<string, double> IntensityLow { get; set; } = new();

@@ -1,4 +1,5 @@
 using MarketSim.Model.Market;
+using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
 
 namespace MarketSim.Model.Agents;
@@ -142,40 +143,38 @@ public static class SupplierRisk
     }
 
     /// <summary>
-    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(news · x(controllers), Σ_c x_c · r_c), over the build days
-    /// upwards and the release days downwards. news = exp(−(t − t₀)/release days) while a control in force covers the input to
-    /// the firm's country, t₀ the day it began to: the announcement sends firms to build stock at once; if the control then
-    /// does not disrupt their supply, the news fades and cover follows risk alone. x_c is the firm's exposure to supplier
-    /// country c: its share of the firm's supply of the input by seller country (<see cref="InitialiseSuppliers"/>: the
-    /// country a control binds, not where the material was mined; Chinese Dy from Myanmar ore is China's to stop);
-    /// x(controllers) the share from the exporters whose controls cover it. A firm with no supplier of the input weighs each
-    /// at 1 (news, and its riskiest country's r). Until Dec 2026 λ* was max(news, max_c r_c): an Australian ban on NdPr to
-    /// China, 7.5% of China's NdPr, took China's NdPr to 1.67× reference 200 days after the ban ended (a probe).
+    /// Precaution level λ ∈ [0, 1] per input moves towards λ* = max(N, Σ_c x_c · r_c), over the build days upwards and the
+    /// release days downwards (docs/MODEL.md, "Precautionary stock"). N, the news, weighs each part of the firm's supply by the
+    /// freshest news of the controls that could bind it: N = Σ_c x_c · n_c for sellers in a controlling country c (its own
+    /// controls' news), and Σ_ℓ y_cℓ · max(n_c, n'_E …) for a third-country seller's lots ℓ a re-export clause of exporter E
+    /// reaches (by origin, or content at or above its de-minimis share: <see cref="ExportControl.ReachesLot"/>). A news is
+    /// n = exp(−(t − t₀)/release days), t₀ the first day of the current spell in which a control of that exporter (for n', one
+    /// with a re-export clause) is news to the firm's country: from its announcement (`announced`), or its start. x_c is the
+    /// firm's exposure to supplier country c: its share of the firm's supply of the input by seller country
+    /// (<see cref="InitialiseSuppliers"/>: the country a control binds, not where the material was mined; Chinese Dy from
+    /// Myanmar ore is China's to stop); y_cℓ the part of it in lot ℓ. A firm with no supplier of the input weighs each at 1
+    /// (the freshest news, and its riskiest country's r). Until Dec 2026 the news weighed only the controlling exporter's own
+    /// sellers (a rule on re-exports sent no buyer of Japanese magnets to build stock) and began with the control's start.
     /// </summary>
-    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, IReadOnlyList<string> controllers, int tick)
+    public static void UpdatePrecaution(FirmState s, BuyerSettings b, string commodity, string country, IReadOnlyList<NewsSource> sources, int tick)
     {
         if (b.PrecautionMaxCoverDays <= 0) return;
-        double news = 0;
-        if (controllers.Count > 0)
-        {
-            if (!s.ControlledSince.TryGetValue(commodity, out var since)) s.ControlledSince[commodity] = since = tick;
-            news = Math.Exp(-(tick - since) / Math.Max(1, b.PrecautionReleaseDays));
-        }
-        else s.ControlledSince.Remove(commodity);
+        Spells(s, commodity, sources, tick);
+        var release = Math.Max(1, b.PrecautionReleaseDays);
         var target = 0.0;
-        if (news > 0 || HasRisk(s, commodity))
+        if (sources.Count > 0 || HasRisk(s, commodity))
         {
             var exposure = Exposure(s, commodity);
-            if (exposure is null) target = Math.Max(news, Math.Min(1, InputRisk(s, commodity)));
+            if (exposure is null) target = Math.Max(Freshest(s, commodity, sources, tick, release), Math.Min(1, InputRisk(s, commodity)));
             else
             {
-                double fromControllers = 0, risk = 0;
-                foreach (var (country, share) in exposure) // ordinal order: a sum's order fixed
+                double news = 0, risk = 0;
+                foreach (var (seller, share) in exposure) // ordinal order: a sum's order fixed
                 {
-                    if (Contains(controllers, country)) fromControllers += share;
-                    risk += share * s.Risk.GetValueOrDefault(Key(commodity, country));
+                    if (sources.Count > 0) news += Reached(s, commodity, country, seller, share, sources, tick, release);
+                    risk += share * s.Risk.GetValueOrDefault(Key(commodity, seller));
                 }
-                target = Math.Max(news * fromControllers, Math.Min(1, risk));
+                target = Math.Max(news, Math.Min(1, risk));
             }
         }
         var level = s.Precaution.GetValueOrDefault(commodity);
@@ -184,15 +183,90 @@ public static class SupplierRisk
         else s.Precaution[commodity] = level;
     }
 
-    static bool HasRisk(FirmState s, string commodity)
+    /// <summary>"input|exporter|re": the spell of an exporter's re-export clauses on an input, one string per pair.</summary>
+    static string ReKey(string commodity, string exporter) => ReKeys.GetOrAdd((commodity, exporter), static k => k.Item1 + "|" + k.Item2 + "|re");
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string> ReKeys = new();
+
+    /// <summary>Starts the spells of today's news (an exporter's controls; its re-export clauses) and ends those no longer news.</summary>
+    static void Spells(FirmState s, string commodity, IReadOnlyList<NewsSource> sources, int tick)
     {
-        foreach (var k in s.Risk.Keys) if (IsOf(k, commodity)) return true;
+        if (s.ControlledSince.Count > 0)
+        {
+            List<string>? ended = null;
+            foreach (var k in s.ControlledSince.Keys)
+                if (IsOf(k, commodity) && !IsCurrent(k, commodity, sources)) (ended ??= new()).Add(k);
+            if (ended is not null) foreach (var k in ended) s.ControlledSince.Remove(k);
+        }
+        for (int i = 0; i < sources.Count; i++)
+        {
+            s.ControlledSince.TryAdd(Key(commodity, sources[i].Exporter), tick);
+            if (sources[i].ReExport) s.ControlledSince.TryAdd(ReKey(commodity, sources[i].Exporter), tick);
+        }
+    }
+
+    static bool IsCurrent(string key, string commodity, IReadOnlyList<NewsSource> sources)
+    {
+        for (int i = 0; i < sources.Count; i++)
+            if (string.Equals(key, Key(commodity, sources[i].Exporter), StringComparison.Ordinal)
+                || (sources[i].ReExport && string.Equals(key, ReKey(commodity, sources[i].Exporter), StringComparison.Ordinal))) return true;
         return false;
     }
 
-    static bool Contains(IReadOnlyList<string> list, string x)
+    static double News(FirmState s, string spell, int tick, double release) =>
+        s.ControlledSince.TryGetValue(spell, out var since) ? Math.Exp(-(tick - since) / release) : 0;
+
+    /// <summary>The freshest news on the input (a firm with no supplier weighs it at 1).</summary>
+    static double Freshest(FirmState s, string commodity, IReadOnlyList<NewsSource> sources, int tick, double release)
     {
-        for (int i = 0; i < list.Count; i++) if (string.Equals(list[i], x, StringComparison.Ordinal)) return true;
+        double n = 0;
+        for (int i = 0; i < sources.Count; i++)
+        {
+            n = Math.Max(n, News(s, Key(commodity, sources[i].Exporter), tick, release));
+            if (sources[i].ReExport) n = Math.Max(n, News(s, ReKey(commodity, sources[i].Exporter), tick, release));
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// The news weight of the firm's supply from sellers in one country: x_c · n_c where only the country's own controls reach
+    /// them (0 if none); where a re-export clause of another exporter may reach them too (the seller not in the firm's own
+    /// country), lot by lot, each at the freshest news of the controls that bind it.
+    /// </summary>
+    static double Reached(FirmState s, string commodity, string country, string seller, double share, IReadOnlyList<NewsSource> sources,
+        int tick, double release)
+    {
+        double own = 0;
+        var third = false;
+        for (int i = 0; i < sources.Count; i++)
+        {
+            if (string.Equals(sources[i].Exporter, seller, StringComparison.Ordinal)) own = News(s, Key(commodity, seller), tick, release);
+            else if (sources[i].ReExport && !string.Equals(seller, country, StringComparison.Ordinal)) third = true;
+        }
+        if (!third || !s.SupplierLots.TryGetValue(Key(commodity, seller), out var lots)) return own > 0 ? share * own : 0;
+        var keys = _lots ??= new();
+        keys.Clear();
+        keys.AddRange(lots.Keys);
+        keys.Sort(Stock.Ordinal);
+        double sum = 0;
+        foreach (var lot in keys)
+        {
+            var w = own;
+            for (int i = 0; i < sources.Count; i++)
+            {
+                var src = sources[i];
+                if (src.ReExport && !string.Equals(src.Exporter, seller, StringComparison.Ordinal) && ExportControl.ReachesLot(src.Exporter, src.DeMinimis, lot))
+                    w = Math.Max(w, News(s, ReKey(commodity, src.Exporter), tick, release));
+            }
+            if (w > 0) sum += lots[lot] * w;
+        }
+        keys.Clear();
+        return sum;
+    }
+    [ThreadStatic] static List<string>? _lots;
+
+    static bool HasRisk(FirmState s, string commodity)
+    {
+        foreach (var k in s.Risk.Keys) if (IsOf(k, commodity)) return true;
         return false;
     }
 
@@ -216,7 +290,14 @@ public static class SupplierRisk
     public static void InitialiseSuppliers(ScenarioSpec world, FirmState s, string country, string commodity)
     {
         foreach (var (p, _, share) in Procurement.OpenSuppliers(world, commodity, s.Id, country))
-            if (share > 0) s.SupplierShares[Key(commodity, p.Country)] = s.SupplierShares.GetValueOrDefault(Key(commodity, p.Country)) + share;
+        {
+            if (!(share > 0)) continue;
+            var key = Key(commodity, p.Country);
+            s.SupplierShares[key] = s.SupplierShares.GetValueOrDefault(key) + share;
+            // The lots it buys there, as its opening stock holds them (OpeningLots: the producer's steady-state output).
+            if (!s.SupplierLots.TryGetValue(key, out var lots)) s.SupplierLots[key] = lots = new(StringComparer.Ordinal);
+            foreach (var lot in OpeningLots.Output(world, p)) lots[lot.Key] = lots.GetValueOrDefault(lot.Key) + share * lot.Share;
+        }
     }
 
     static void LearnSuppliers(FirmState s, BuyerSettings b, IReadOnlyList<Fill> bought)
@@ -227,7 +308,9 @@ public static class SupplierRisk
         var totals = _totals ??= new();
         today.Clear();
         totals.Clear();
-        // A buyer's fills come in runs on one link's terms: its key is built once per run.
+        var todayLots = _todayLots ??= new();
+        todayLots.Clear();
+        // A buyer's fills come in runs on one link's terms (one seller country, one lot): its key is built once per run.
         FillTerms? lastTerms = null;
         var key = "";
         foreach (var f in bought)
@@ -236,6 +319,7 @@ public static class SupplierRisk
             if (!ReferenceEquals(f.Terms, lastTerms)) (lastTerms, key) = (f.Terms, Key(f.Commodity, f.SellerCountry));
             Add(today, key, f.Quantity);
             Add(totals, f.Commodity, f.Quantity);
+            AddLot(todayLots, key, f.Origin, f.Quantity);
         }
         if (totals.Count == 0) return;
         totals.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
@@ -246,16 +330,47 @@ public static class SupplierRisk
             keys.Clear();
             foreach (var k in s.SupplierShares.Keys) if (IsOf(k, commodity)) keys.Add(k);
             foreach (var (k, _) in today) if (IsOf(k, commodity) && !s.SupplierShares.ContainsKey(k)) keys.Add(k);
+            foreach (var k in s.SupplierLots.Keys) if (IsOf(k, commodity) && !keys.Contains(k)) keys.Add(k);
             keys.Sort(Stock.Ordinal);
             foreach (var k in keys)
             {
-                var x = s.SupplierShares.GetValueOrDefault(k);
-                x += (Of(today, k) / q - x) / t;
-                if (x < Forget) s.SupplierShares.Remove(k);
-                else s.SupplierShares[k] = x;
+                Follow(s.SupplierShares, k, Of(today, k), q, t);
+                // The same rule per lot bought there, so a country's lots sum to its share (as far as each lot is remembered).
+                var lots = s.SupplierLots.GetValueOrDefault(k);
+                var lotKeys = _lotKeys ??= new();
+                lotKeys.Clear();
+                if (lots is not null) lotKeys.AddRange(lots.Keys);
+                foreach (var (k2, lot, _) in todayLots) if (string.Equals(k2, k, StringComparison.Ordinal) && (lots is null || !lots.ContainsKey(lot)) && !lotKeys.Contains(lot)) lotKeys.Add(lot);
+                if (lotKeys.Count == 0) continue;
+                lotKeys.Sort(Stock.Ordinal);
+                if (lots is null) s.SupplierLots[k] = lots = new(StringComparer.Ordinal);
+                foreach (var lot in lotKeys) Follow(lots, lot, OfLot(todayLots, k, lot), q, t);
+                if (lots.Count == 0) s.SupplierLots.Remove(k);
+                lotKeys.Clear();
             }
         }
         keys.Clear();
+        todayLots.Clear();
+
+        // x ← x + (q/Q − x)/T, forgotten below 10⁻⁴.
+        static void Follow(Dictionary<string, double> shares, string k, double q, double total, double t)
+        {
+            var x = shares.GetValueOrDefault(k);
+            x += (q / total - x) / t;
+            if (x < Forget) shares.Remove(k);
+            else shares[k] = x;
+        }
+        static void AddLot(List<(string Key, string Lot, double Q)> list, string key, string lot, double q)
+        {
+            for (int i = 0; i < list.Count; i++)
+                if (string.Equals(list[i].Key, key, StringComparison.Ordinal) && string.Equals(list[i].Lot, lot, StringComparison.Ordinal)) { list[i] = (key, lot, list[i].Q + q); return; }
+            list.Add((key, lot, 0 + q));
+        }
+        static double OfLot(List<(string Key, string Lot, double Q)> list, string key, string lot)
+        {
+            foreach (var (k, l, q) in list) if (string.Equals(k, key, StringComparison.Ordinal) && string.Equals(l, lot, StringComparison.Ordinal)) return q;
+            return 0;
+        }
 
         static void Add(List<(string Key, double Q)> list, string key, double q)
         {
@@ -270,6 +385,8 @@ public static class SupplierRisk
         }
     }
     [ThreadStatic] static List<(string Key, double Q)>? _today, _totals;
+    [ThreadStatic] static List<(string Key, string Lot, double Q)>? _todayLots;
+    [ThreadStatic] static List<string>? _lotKeys;
 
     /// <summary>Cover target in days: the firm's own D, raised towards the scenario's maximum by the precaution level.</summary>
     public static double CoverDays(FirmState s, BuyerSettings b, string commodity, double ownCoverDays)
@@ -288,7 +405,7 @@ public static class SupplierRisk
         {
             Qualify(world, s, k, st.Tick);
             Commission(world, s, k, ctx, st.Tick);
-            UpdatePrecaution(s, world.Buyers, k, ctx.ControllersOf(k, country), st.Tick);
+            UpdatePrecaution(s, world.Buyers, k, country, ctx.NewsOf(k, country), st.Tick);
         }
     }
 }

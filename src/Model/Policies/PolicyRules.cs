@@ -107,6 +107,13 @@ public static class PolicyRules
         switch (p)
         {
             case ExportControl e:
+                // The announcement: news from then, in force only from the start (docs/SCENARIOS.md, `announced`).
+                if (e.Announced is { } announced)
+                {
+                    Tick("announced", announced);
+                    if (announced > p.Start)
+                        Add("announced", $"tick {announced} is after the start, tick {p.Start}: a control is announced on or before the day it comes into force");
+                }
                 if (NotNull("commodities", e.Commodities)) Commodities("commodities", e.Commodities);
                 if (NotNull("destinations", e.Destinations))
                 {

@@ -50,6 +50,14 @@ public sealed record ExportControl : PolicySpec
     /// <summary>Re-export clause by content: binds material whose share of value from the exporter is at least this (0.001 = the
     /// 0.1% rule of October 2025); null = by origin (where the material was first produced).</summary>
     public double? DeMinimis { get; init; }
+    /// <summary>The day firms learn of the control (the announcement), on or before <see cref="PolicySpec.Start"/>; null = its
+    /// start. From then it is news for precaution (SupplierRisk.UpdatePrecaution), and nothing else: it binds only from its start.</summary>
+    public int? Announced { get; init; }
+    /// <summary>The first day the control is news: its announcement, or its start.</summary>
+    public int NewsFrom => Announced is { } a && a < Start ? a : Start;
+    /// <summary>Whether the control is news on tick t: announced (or in force) and not ended.</summary>
+    public bool IsNews(int tick) => tick >= NewsFrom && (End is null || tick < End);
+
     /// <summary>Named end users (an entity list): firm ids, or manufacturer group ids covering their firms. With these or
     /// <see cref="Sectors"/>, the control covers only the buyers it names (within its destinations, if any).</summary>
     public IReadOnlyList<string> EndUsers { get; init; } = [];
@@ -86,8 +94,15 @@ public sealed record ExportControl : PolicySpec
     {
         if (sellerCountry == Exporter) return true;
         if (!ReExport || sellerCountry == buyerCountry) return false;
-        if (DeMinimis is not { } t) return Agents.Provenance.Origin(lot) == Exporter;
-        var share = Agents.Provenance.ContentShare(lot, Exporter);
+        return ReachesLot(Exporter, DeMinimis, lot);
+    }
+
+    /// <summary>Whether a re-export clause of <paramref name="exporter"/> reaches a lot sold by a third-country seller: by origin
+    /// (no threshold), or by content at or above the de-minimis threshold (and above zero). Precaution weighs news by it too.</summary>
+    public static bool ReachesLot(string exporter, double? deMinimis, string lot)
+    {
+        if (deMinimis is not { } t) return Agents.Provenance.Origin(lot) == exporter;
+        var share = Agents.Provenance.ContentShare(lot, exporter);
         return share > 0 && share >= t;
     }
 

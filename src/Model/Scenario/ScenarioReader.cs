@@ -68,7 +68,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             Name = name!, Description = description!, StartDate = _start!.Value, Days = _days, Currency = currency!, Seed = seed,
             Demand = demand, Buyers = buyers, ContentOrigin = contentOrigin, Investment = investment, Transport = transport, Commodities = commodities, Segments = segments, Countries = countries,
             Producers = producers, Manufacturers = manufacturers, Policies = policies,
-            SpinUpDays = Math.Max(0, -policies.Select(p => p.Start).DefaultIfEmpty(0).Min()),
+            SpinUpDays = Math.Max(0, -policies.Select(p => p is ExportControl e ? e.NewsFrom : p.Start).DefaultIfEmpty(0).Min()),
         };
     }
 
@@ -495,9 +495,14 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
         var useText = m.Str("end_use", false, "all");
         var use = useText switch { "all" => EndUseScope.All, "civil" => EndUseScope.Civil, "military" => EndUseScope.Military, _ => (EndUseScope?)null };
         if (use is null) m.Error("end_use", $"unknown end use '{useText}' (all, civil, military)");
+        // The announcement: news to firms from then (precaution), in force only from the start; it may lie in the spin-up.
+        var announced = m.Tick("announced", _start, required: false);
+        if (announced < -QuantityLimits.MaxSpinUpDays)
+            m.Error("announced", $"tick {announced} ({_start?.AddDays(Math.Max(announced.Value, -_start.Value.DayNumber)):yyyy-MM-dd}) is more than {QuantityLimits.MaxSpinUpDays} days (3 years) before start_date: the world is stepped from the announcement, up to 3 years");
+        else if (announced < 0 && _start is { } s0 && s0.DayNumber + announced < 0) m.Error("announced", $"tick {announced} is before {DateOnly.MinValue:yyyy-MM-dd}");
         var c = new ExportControl
         {
-            Id = id, Start = start, End = end, Exporter = exporter, Commodities = Commodities(m, "commodities"),
+            Id = id, Start = start, End = end, Announced = announced, Exporter = exporter, Commodities = Commodities(m, "commodities"),
             Destinations = Countries(m, "destinations"), EndUse = use ?? EndUseScope.All, Mode = mode ?? ControlMode.Ban,
             ReExport = m.Bool("re_export"),
             DeMinimis = m.Num("de_minimis", false, null, 0, 1),

@@ -28,7 +28,8 @@ public sealed record ScenarioSpec
     public required IReadOnlyList<ManufacturerSpec> Manufacturers { get; init; }
     public required IReadOnlyList<PolicySpec> Policies { get; init; }
     /// <summary>Days the world is stepped before tick 0 (the spin-up): from the earliest start of a policy in force before the
-    /// start date (a negative tick), so such a policy stands on day 0 as it would after running since its start. 0: none. Set by
+    /// start date (a negative tick), or announcement of an export control (`announced`), so such a policy stands on day 0 as it
+    /// would after running (or being known) since then. 0: none. Set by
     /// the reader and kept by counterfactuals (<c>with</c>), so a run and its baseline share one clock.</summary>
     public int SpinUpDays { get; init; }
     /// <summary>The first tick stepped: −<see cref="SpinUpDays"/>. Output begins at tick 0.</summary>

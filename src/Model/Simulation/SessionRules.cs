@@ -44,6 +44,10 @@ public static class SessionRules
             if (p.Start == t) events.Add($"start {p.Id}: {p.Describe()}");
             // Output begins on day 0: a policy that started during the spin-up is named there, with its real start.
             if (t == 0 && p.Start < 0 && p.InForce(0)) events.Add($"in force {p.Id}: {p.Describe()}, since {world.DateOf(p.Start):yyyy-MM-dd} (day {p.Start})");
+            // An announced control is named on its announcement day, and on day 0 if announced in the spin-up and not yet in force.
+            if (p is ExportControl { Announced: { } a } ac && a < p.Start && (a == t || (t == 0 && a < 0 && p.Start > 0)) && ac.IsNews(t))
+                events.Add($"announced {p.Id}: {p.Describe()}, in force from {world.DateOf(p.Start):yyyy-MM-dd} (day {p.Start})"
+                    + (a < t ? $", announced {world.DateOf(a):yyyy-MM-dd} (day {a})" : ""));
             if (p.End == t) events.Add($"end {p.Id}: {p.Describe()}" + (p is CapacityProject { Completes: false } ? ", cancelled before it came online: no capacity" : ""));
             if (p is CapacityProject cp && cp.OnlineTick == t && cp.LeadTimeDays > 0 && cp.Completes) events.Add($"online {p.Id}: {p.Describe()}");
         }
@@ -59,15 +63,28 @@ public static class SessionRules
                     var key = commodity + "@" + c.Id;
                     floors[key] = Math.Max(floors.GetValueOrDefault(key), price);
                 }
-        // Which inputs a control touches for which buyer countries: firms raise precautionary cover on them.
+        // Which inputs a control touches for which buyer countries. A control on military end use or on named end users touches
+        // only those buyers, who learn of it through what they meet (risk); it does not send every firm of the country to build
+        // stock, nor open a stockpile.
+        IEnumerable<(ExportControl Control, string K, string Country)> Touched(IEnumerable<PolicySpec> controls) =>
+            from c in controls.OfType<ExportControl>()
+            where c.EndUse != EndUseScope.Military && !c.NamesBuyers
+            from k in c.Commodities
+            where CanBind(world, c, k, inForce)
+            from country in world.Countries
+            where country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id))
+            select (c, k, country.Id);
+        // In force: stockpiles that release on control read it.
         var controllers = new SortedSet<string>(Ord);
-        // A control on military end use or on named end users touches only those buyers, who learn of it through what they meet
-        // (risk); it does not send every firm of the country to build stock.
-        foreach (var c in inForce.OfType<ExportControl>().Where(c => c.EndUse != EndUseScope.Military && !c.NamesBuyers))
-            foreach (var k in c.Commodities.Where(k => CanBind(world, c, k, inForce)))
-                foreach (var country in world.Countries)
-                    if (country.Id != c.Exporter && (c.Destinations.Count == 0 || c.Destinations.Contains(country.Id)))
-                        controllers.Add(k + "|" + country.Id + "|" + c.Exporter);
+        foreach (var (c, k, country) in Touched(inForce)) controllers.Add(k + "|" + country + "|" + c.Exporter);
+        // The news firms weigh for precaution: the same, in force or announced (ExportControl.IsNews), each by the sellers it
+        // reaches: its exporter's, and with a re-export clause third-country sellers of lots it reaches.
+        var news = new SortedSet<string>(Ord);
+        foreach (var (c, k, country) in Touched(st.Policies.Where(p => p is ExportControl e && e.IsNews(t))))
+        {
+            news.Add(NewsSource.Entry(k, country, c.Exporter, false, null));
+            if (c.ReExport) news.Add(NewsSource.Entry(k, country, c.Exporter, true, c.DeMinimis));
+        }
         // Where new plants are being built: a buyer starts qualifying a country when a capacity project there has begun (and
         // stops when it is cancelled).
         var commissioning = new SortedSet<string>(Ord);
@@ -75,7 +92,7 @@ public static class SessionRules
             if (world.Producers.FirstOrDefault(p => p.Id == cp.Producer) is { } producer)
                 foreach (var (k, _) in ProducerRules.Outputs(producer)) commissioning.Add(k + "|" + producer.Country);
         var ctx = new TickContext(t, new Dictionary<string, double>(st.Prices), floors)
-            { Controllers = controllers.ToList(), Commissioning = commissioning.ToList() };
+            { Controllers = controllers.ToList(), News = news.ToList(), Commissioning = commissioning.ToList() };
         return new TickPlan(t, inForce, ctx, events, added);
     }
 
