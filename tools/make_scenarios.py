@@ -312,6 +312,15 @@ JP_STOCKPILE = """  # Japan's national stockpile: JOGMEC target 60 days of consu
 # months when the 2026 scenarios start: they give it its real start, and the world is stepped from then with the same rules
 # (the spin-up, docs/MODEL.md, The tick), so day 0 finds approvals held, decisions pending and stock built as they would be.
 APRIL_2025 = "2025-04-04"
+
+# The spring 2025 low of the April regime's approvals, in both 2026 scenarios: ≈25% of applications approved in early June
+# 2025, ≈60% by late June (CLEPA; Reuters). A second licence with the same goods and delays at 25% until 20 June 2025 (the
+# mid-point of the two reports: ASSUMPTION); while both are in force a buyer's one licence from China is reviewed under the
+# stricter (docs/MODEL.md, Licences), so decisions run at 25% to 20 June and at 60% after, with no break in the licence.
+SPRING_2025 = """  # The spring 2025 approval low: ≈25% approved in early June 2025, ≈60% by late June (CLEPA; Reuters); ASSUMPTION: 25% from
+  # the regime's start to 20 June 2025, the mid-point (first decisions come 28–63 days after 4 Apr, so from May).
+  - {id: cn-licensing-2025-spring, type: export_control, exporter: CN, commodities: [dy_oxide, tb_oxide, magnet_ht], mode: license, approval_rate: 0.25, delay_min_days: 28, delay_max_days: 63, start: 2025-04-04, end: 2025-06-21}
+"""
 def jp_stockpile(start="0"):
     dy = 8000*0.046/Y; tb = 8000*0.0092/Y; nd = (8000*0.31+7547*0.34)/Y
     # Japan's stockpile long predates the spin-up's start (JOGMEC's since the 1980s): in force from the first day stepped.
@@ -348,10 +357,10 @@ description: April 2025 licensing for medium and heavy rare earths to every dest
 """, jp_stockpile(APRIL_2025) + """  # April 2025, Announcement No. 18: Dy, Tb (and Sm, Gd, Lu, Sc, Y, not modelled) in oxide, metal and magnet form need a
   # licence for every export to every destination, in force since 4 April 2025 (its real start: the world is stepped from then,
   # 272 days before the start date). Processing 20–45 working days ≈ 28–63 calendar days (Reuters Oct 2025).
-  # Approval ≈60% by late June 2025 (CLEPA/Reuters); ASSUMPTION that this late-June 2025 rate holds from April 2025 through 2026
-  # (the ≈25% of early June 2025 is not in the spin-up).
+  # Approval ≈60% by late June 2025 (CLEPA/Reuters); ASSUMPTION that this late-June 2025 rate holds from 21 June 2025 through
+  # 2026 (before it, the spring low below).
   - {id: cn-licensing-2025, type: export_control, exporter: CN, commodities: [dy_oxide, tb_oxide, magnet_ht], mode: license, approval_rate: 0.6, delay_min_days: 28, delay_max_days: 63, start: 2025-04-04}
-  # 6 Jan 2026, Announcement No. 1: all dual-use items banned to Japanese military end use, with the re-export clause.
+""" + SPRING_2025 + """  # 6 Jan 2026, Announcement No. 1: all dual-use items banned to Japanese military end use, with the re-export clause.
   # "Any organisation or individual in any country that transfers PRC-origin dual-use items to Japan" (news, Jan 2026): read as
   # content, not first origin — goods made from Chinese material count. ASSUMPTION: from 0.1% of value, the threshold of China's
   # October 2025 extraterritorial rule (MOFCOM Announcement 61); the January measure names none.
@@ -376,10 +385,10 @@ description: The April 2025 licensing regime plus the suspended October 2025 rul
 """, jp_stockpile(APRIL_2025) + """  # April 2025, Announcement No. 18: Dy, Tb (and Sm, Gd, Lu, Sc, Y, not modelled) in oxide, metal and magnet form need a licence
   # for every export to every destination, in force since 4 April 2025 (its real start: the world is stepped from then, 585 days
   # before the start date); processing 20–45 working days ≈ 28–63 calendar days (Reuters Oct 2025); approval ≈60% by late June
-  # 2025 (CLEPA; Reuters); ASSUMPTION that this late-June 2025 rate holds from April 2025 (the ≈25% of early June 2025 is not in
-  # the spin-up) to Nov 2027.
+  # 2025 (CLEPA; Reuters); ASSUMPTION that this late-June 2025 rate holds from 21 June 2025 (before it, the spring low below) to
+  # Nov 2027.
   - {id: cn-licensing-2025, type: export_control, exporter: CN, commodities: [dy_oxide, tb_oxide, magnet_ht], mode: license, approval_rate: 0.6, delay_min_days: 28, delay_max_days: 63, start: 2025-04-04}
-  # October 2025, Announcement 61: the same licence for goods made abroad that contain 0.1% or more Chinese-origin value, sold
+""" + SPRING_2025 + """  # October 2025, Announcement 61: the same licence for goods made abroad that contain 0.1% or more Chinese-origin value, sold
   # from any country to any other (Ho, Er, Tm, Eu, Yb and equipment, also added, are not modelled). Same approval and delays:
   # ASSUMPTION (no figures published for a rule that never ran).
   # Announced 9 Oct 2025 (MOFCOM Announcement 61): news to firms from that day. Suspended on 7 Nov 2025 until 10 Nov 2026

@@ -123,7 +123,7 @@ public class SignalTests(QuickSweep sweep) : IClassFixture<QuickSweep>
         Assert.True(p.Process.WaitForExit(Promptly), $"still running {Promptly} after SIGTERM");
         p.Process.WaitForExit();
         Assert.Equal(1, p.Process.ExitCode);
-        Assert.Contains("(at most 12,800 runs)", p.Out.ToString());
+        Assert.Contains("(at most 25,600 runs)", p.Out.ToString()); // 8 players (2⁸ coalitions) × 100 seeds
         Assert.Contains("marketsim attribute: cancelled by SIGTERM; no files were written.", p.Err.ToString());
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
