@@ -97,6 +97,12 @@ public class ScenarioValidationTests
     public void Tick_outside_the_horizon() =>
         AssertError(ScenarioYaml.With(51, "    end: 40", "    end: 400"), 51, "policies[0].end", "outside the horizon 0..100");
 
+    // A licence's refused carry-over (Dec 2026): a share, 0 to 1.
+    [Fact]
+    public void Refused_carryover_above_one_is_refused() =>
+        AssertError(ScenarioYaml.With(70, "    approval_rate: 0.5", "    approval_rate: 0.5\n    refused_carryover: 1.5"), 71,
+            "policies[3].refused_carryover", "must be between 0 and 1, got 1.5");
+
     // An export control's announcement (Dec 2026): on or before its start, a day or a real date, within the spin-up's bound.
     [Fact]
     public void Announcement_after_the_start_is_refused() =>

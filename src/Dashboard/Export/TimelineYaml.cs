@@ -161,6 +161,7 @@ public static partial class TimelineYaml
                     f.Add(("delay_min_days", N(e.DelayMinDays)));
                     f.Add(("delay_max_days", N(e.DelayMaxDays)));
                     f.Add(("applications", I(e.Applications)));
+                    if (e.RefusedCarryover != 1) f.Add(("refused_carryover", N(e.RefusedCarryover)));
                 }
                 break;
             case Tariff t:

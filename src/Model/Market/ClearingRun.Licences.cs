@@ -36,13 +36,16 @@ public static partial class MarketClearing
         {
             Id = id, Start = c.Start, Exporter = c.Exporter, Commodities = [commodity], Mode = ControlMode.License, ApprovalRate = c.ApprovalRate,
             DelayMinDays = c.DelayMinDays, DelayMaxDays = c.DelayMaxDays, Applications = Math.Max(1, c.Applications),
+            RefusedCarryover = c.RefusedCarryover,
         };
 
-        // A licence reviewed under one more control: the earliest start, the lowest approval rate, the longest delays, the most applications.
+        // A licence reviewed under one more control: the earliest start, the lowest approval rate, the longest delays, the most
+        // applications, the least of what refusals kept out carried into an approval.
         static ExportControl Strictest(ExportControl l, ExportControl c) => l with
         {
             Start = Math.Min(l.Start, c.Start), ApprovalRate = Math.Min(l.ApprovalRate, c.ApprovalRate), DelayMinDays = Math.Max(l.DelayMinDays, c.DelayMinDays),
             DelayMaxDays = Math.Max(l.DelayMaxDays, c.DelayMaxDays), Applications = Math.Max(l.Applications, Math.Max(1, c.Applications)),
+            RefusedCarryover = Math.Min(l.RefusedCarryover, c.RefusedCarryover),
         };
 
         void RentLicenceDecisions()
@@ -192,12 +195,13 @@ public static partial class MarketClearing
                             table.SetValid(id, tick + Math.Max(1, d.Value) - 1);
                             table.SetDelay(id, d.Value);
                             // The application's volume: the buyer's normal requirement for the days the approval runs and for the
-                            // days its refusals since the last approval kept out (not its order, which may hold months of stock).
+                            // days its refusals since the last approval kept out, times the share carried over (`refused_carryover`,
+                            // 1 unless a scenario sets it) (not its order, which may hold months of stock).
                             var refused = e.HasRefused ? e.RefusedDays : 0;
                             table.SetRefused(id, 0); // none carried any more; the entry marks the application as lodged
                             table.ClearStocked(id); // a new volume: no stock drawn under it yet
                             var normal = VolumeBasis(b, c, j);
-                            if (normal > 0) table.SetLeft(id, normal * (Math.Max(1, d.Value) + refused));
+                            if (normal > 0) table.SetLeft(id, normal * (Math.Max(1, d.Value) + ctl.RefusedCarryover * refused));
                             // The next application goes in now, for the requirement of the days until its decision (Applied, below).
                             if (normal > 0 && !ctl.ReExport) table.SetFlight(id, normal * Math.Max(1, d.Value));
                             else table.ClearFlight(id);

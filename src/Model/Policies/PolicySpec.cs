@@ -43,6 +43,11 @@ public sealed record ExportControl : PolicySpec
     /// <summary>License mode: how many applications a buyer's orders under the control run through at once, each drawn on its own,
     /// so the approved share of a buyer's supply follows the approval rate instead of one draw deciding all of it.</summary>
     public int Applications { get; init; } = 10;
+    /// <summary>License mode: the share of the days an application was refused (or waited for its first decision) whose
+    /// requirement its next approval covers. 1 (the default): the buyer applies again for all it was refused, so a refusal
+    /// postpones supply; 0: what a refusal kept out is lost. No source says which (docs/MODEL.md, Parameters): a parameter to
+    /// sweep, not a fact.</summary>
+    public double RefusedCarryover { get; init; } = 1;
     /// <summary>Who keeps the export rent (destination price − home price on licensed or quota sales): the exporting firms
     /// (false) or the state, as with an export tax (true).</summary>
     public bool RentToState { get; init; }

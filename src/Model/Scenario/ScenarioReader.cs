@@ -509,6 +509,7 @@ internal sealed partial class ScenarioReader(ErrorSink sink)
             EndUsers = EndUsers(m),
             Sectors = m.TextList("sectors").Select(x => x.Value).ToList(),
             Applications = mode == ControlMode.License ? m.Int("applications", false, 10, 1, PolicyRules.MaxApplications) ?? 10 : 10,
+            RefusedCarryover = mode == ControlMode.License ? m.Num("refused_carryover", false, 1, 0, 1) ?? 1 : 1,
             RentToState = RentHolder(m),
             QuotaQuantity = mode == ControlMode.Quota ? m.Num("quota", min: 0) ?? 0 : 0,
             QuotaPeriodDays = mode == ControlMode.Quota ? m.Int("quota_period_days", false, 30, 1) ?? 30 : 30,
