@@ -167,8 +167,9 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     [Fact]
     public async Task An_expansion_a_producer_decides_is_in_the_event_log_with_when_it_starts_producing()
     {
-        // In the default scenario Lynas' heavy-REE separator (au-sep-hree) decides an expansion on day 234 (2026-08-23; day 203
-        // before the April 2025 licensing ran from its real start, 201 before precaution weighed supplier shares), its
+        // In the default scenario Lynas' heavy-REE separator (au-sep-hree) decides an expansion on day 226 (2026-08-15; day 234
+        // before the spring 2025 approval low and licence draws by calendar day, 203 before the April 2025 licensing ran from
+        // its real start, 201 before precaution weighed supplier shares), its
         // margin on Dy having held above the threshold: the log says what it adds and from when, readable on a phone too.
         var s = await app.NewSessionAsync();
         try
@@ -176,7 +177,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             await OpenAndRunTo(s, "2026-08-25", 236);
             var log = _page.Locator("[data-testid=event-log]");
             await _page.WaitForFunctionAsync("() => document.querySelector('[data-testid=event-log]')?.textContent.includes('expansion decided by au-sep-hree')");
-            Assert.Contains("2026-08-23 expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-08-22", await log.InnerTextAsync());
+            Assert.Contains("2026-08-15 expansion decided by au-sep-hree (AU): +0.233 dy_oxide a day of capacity from 2028-08-14", await log.InnerTextAsync());
             foreach (var width in new[] { 390, 820 })
             {
                 await ResizeAsync(width);
@@ -247,15 +248,16 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
                 await _page.Locator($"[data-testid=policy-row-dy-ban-jp-{exporter}]").WaitForAsync();
             }
 
-            // The magnet makers' stock (with what they built under the licensing since April 2025), what is in transit and the
-            // national stockpile carry them to about day 190 (day 120 before the licensing ran from its real start); by
-            // mid-July they are short (the same bans in the CLI: unmet share above 0.5 from day 191, 2026-07-11).
-            await RunTo("2026-07-20");
-            await WaitForTick(200);
+            // The magnet makers' stock (with what they built under the licensing since April 2025, its spring low included), what
+            // is in transit and the national stockpile carry them to about day 216 (190 before the spring low and licence draws
+            // by calendar day; 120 before the licensing ran from its real start); by mid-August they are short (the same bans
+            // in the CLI: unmet share above 0.5 from day 217, 2026-08-06).
+            await RunTo("2026-08-15");
+            await WaitForTick(226);
             // Japan is the shortage chart's default country: its magnet makers' Dy line must show unmet need after the ban
             // (without it, the line stays at 0 up to this date).
             const string jpDy = "() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · Dysprosium oxide') : null; return t ? t.y.map(v => v ?? 0) : []; }";
-            await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 200");
+            await _page.WaitForFunctionAsync($"() => ({jpDy})().length >= 226");
             var shares = await _page.EvaluateAsync<double[]>(jpDy);
             Assert.All(shares.Take(10), v => Assert.Equal(0, v));
             Assert.True(shares.Skip(10).Max() > 0.5, $"Japan's Dy unmet share after the ban peaked at {shares.Skip(10).Max()}");
@@ -264,7 +266,7 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
             await _page.WaitForFunctionAsync("() => { const el = document.getElementById('shortage-chart'); const t = el && el.data ? el.data.find(t => t.name === 'magnets · Dysprosium oxide') : null; return t && t.visible !== 'legendonly'; }",
                 null, new() { Timeout = Patience });
             // The ban caused it: the same scenario, seed and days without the ban (reference runner) keeps the line near 0.
-            var without = new MarketSim.Model.Simulation.ReferenceRunner(s.Scenario, s.Seed).Run(134)
+            var without = new MarketSim.Model.Simulation.ReferenceRunner(s.Scenario, s.Seed).Run(226)
                 .Select(f => f.Shortages.Where(r => r is { Country: "JP", Sector: "magnets", Commodity: "dy_oxide" }).ToList())
                 .Select(rows => rows.Sum(r => r.Required) > 0 ? rows.Sum(r => r.Unmet) / rows.Sum(r => r.Required) : 0).Max();
             Assert.True(without < 0.05, $"without the ban Japan's magnet makers' Dy unmet share peaks at {without} too: the ban is not what the page shows");

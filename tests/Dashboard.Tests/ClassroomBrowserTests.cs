@@ -155,7 +155,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
     public async Task An_upload_with_more_policies_or_markets_than_the_server_runs_is_refused_and_starts_nothing()
     {
         // Found by a probe (Dec 2026): the start page bounded an upload's countries, firms and days, not its policies or
-        // markets. Every tick checks every order against every policy: the default world with 19,000 one-line export bans
+        // markets (the default scenario's 8 policies and 1,500 added). Every tick checks every order against every policy: the default world with 19,000 one-line export bans
         // (2 MB) took ≈11 s of CPU a tick. A frame holds a price per market and a session keeps every frame: 1,000 unused
         // commodities in 9 segments (190 KB) wrote 263 KB of prices a day against 0.75 KB. Here 1,500 policies (150 KB) and
         // 100 more commodities, over the defaults (1,000 policies; 200 markets).
@@ -165,7 +165,7 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         [
             ("many-policies.yaml", world + string.Concat(Enumerable.Range(0, 1500).Select(i =>
                     $"  - {{id: probe-ban-{i}, type: export_control, exporter: CN, commodities: [dy_oxide], destinations: [DE], mode: ban, start: 0}}\n")),
-                "many-policies.yaml: policies: 1507, more than the 1000 a session on this server may have (MaxUploadPolicies)"),
+                "many-policies.yaml: policies: 1508, more than the 1000 a session on this server may have (MaxUploadPolicies)"),
             ("many-markets.yaml", world[..commodities] + string.Concat(Enumerable.Range(0, 100).Select(i =>
                     $"  - {{id: probe-c{i}, name: Probe {i}, unit: t, stage: oxide, reference_price: 1000, price_adjustment: 0.03, price_reversion: 0.01, price_window_days: 30, initial_origin: CN}}\n"))
                     + world[commodities..],
