@@ -46,6 +46,8 @@ public class PolicyRulesTests
         { new CapacityProject { Id = "p", Start = 0, Producer = "nope", AddedCapacity = 1, LeadTimeDays = 1 }, "producer", "unknown producer \"nope\"" },
         { new PriceFloor { Id = "f", Start = 0, Club = ["JP"], Excluded = [], Floors = new Dictionary<string, double> { ["oxide"] = 1e9 } }, "floors.oxide", "above any sane price" },
         { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], Applications = 0 }, "applications", "0 is outside 1–1000" },
+        { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], Mode = ControlMode.License, RefusedCarryover = 5 }, "refusedCarryover", "5 is above 1" },
+        { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], Mode = ControlMode.License, RefusedCarryover = double.NaN }, "refusedCarryover", "NaN is not a finite number" },
         // End users and sectors: the hubs took what the file loader refused ("nobody"), line breaks and 20,000 characters.
         { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], EndUsers = ["jp-auto/a", "nobody"] }, "endUsers", "unknown end user 'nobody'" },
         { new ExportControl { Id = "x", Start = 0, Exporter = "CN", Commodities = ["oxide"], EndUsers = null! }, "endUsers", "is null" },

@@ -129,6 +129,7 @@ public static class PolicyRules
                 Days("delayMaxDays", e.DelayMaxDays);
                 if (e.DelayMaxDays < e.DelayMinDays) Add("delayMaxDays", $"{F(e.DelayMaxDays)} is below delayMinDays {F(e.DelayMinDays)}");
                 if (e.Applications is < 1 or > MaxApplications) Add("applications", $"{e.Applications} is outside 1–{MaxApplications}");
+                Share("refusedCarryover", e.RefusedCarryover); // as the files: a share (a live NaN or 1e300 would void the licence's volume)
                 // As the files: a share of value, and only with the re-export clause it qualifies.
                 if (e.DeMinimis is { } deMinimis)
                 {
