@@ -12,63 +12,117 @@ public static partial class MarketClearing
         // to its customers. Before Dec 2026 F alone counted, and under a 180-day Dy ban on Japan its high-temperature magnet
         // maker held 572.6 t of magnets for 90 days and sold none while its buyers took Chinese magnets.
         double Reach(int a, double stock, Bid bid) => Math.Max(flowOf[a], stock / Math.Max(1, bid.Horizon));
-        readonly List<(int I, double Cost)> open = new();
         readonly List<(int I, double Q)> chosen = new();
-        readonly List<(int I, double W)> band0 = new();
-        bool[] taken = Array.Empty<bool>(); // by candidate index: in a band already (a flag each, for list.Count candidates)
+        // Scratch by candidate, for list.Count candidates, kept across parts (arrays, not lists of tuples: Choose runs for every
+        // part that still wants something in every round, ≈850,000 parts a round at 100,000 buyers).
+        bool[] taken = Array.Empty<bool>(); // in a band already
+        int[] openI = [], bandI = [];       // the open candidates (in candidate order), and the current band's
+        double[] openCost = [], bandW = [];
+        // The last part that chose (ForgetChoice at each round's start, as serving moves capacity), what it found open and chose.
+        int lastOrder = -1;
+        double lastLeft;
+        int[] lastOpen = [];
+        int lastOpenCount;
+        readonly List<(int I, double Q)> lastChosen = new();
+        void ForgetChoice() => lastOrder = -1;
+        bool SameChoiceAsLast(int b, int openCount)
+        {
+            if (parts[b].Order != lastOrder || lastOpenCount != openCount || remaining[b] != lastLeft) return false;
+            for (int k = 0; k < openCount; k++) if (openI[k] != lastOpen[k]) return false;
+            return true;
+        }
+        void KeepChoice(int b, int openCount)
+        {
+            (lastOrder, lastLeft, lastOpenCount) = (parts[b].Order, remaining[b], openCount);
+            if (lastOpen.Length < openCount) lastOpen = new int[openI.Length];
+            Array.Copy(openI, lastOpen, openCount);
+            lastChosen.Clear();
+            lastChosen.AddRange(chosen);
+        }
+        // Whether each ask is reserved for some countries (Ask.OnlyFor not empty), read per ask rather than through the list.
+        bool[] reservedAsk = [];
         void Choose(int b)
         {
-            open.Clear(); chosen.Clear();
+            chosen.Clear();
             var list = cands[b];
-            if (taken.Length < list.Count) taken = new bool[Math.Max(16, list.Count)];
-            else Array.Clear(taken, 0, list.Count);
-            var takenCount = 0;
+            var n = list.Count;
+            if (taken.Length < n)
+            {
+                var size = Math.Max(16, n);
+                (taken, openI, bandI, openCost, bandW) = (new bool[size], new int[size], new int[size], new double[size], new double[size]);
+            }
+            else Array.Clear(taken, 0, n);
+            var at = costAt[parts[b].Order];
+            var flags = candAt[b];
+            var openCount = 0;
             var best = double.PositiveInfinity;
-            for (int i = 0; i < list.Count; i++)
-                if (openWhenChosen[candAt[b] + i] = IsOpen(b, i, out _))
+            for (int i = 0; i < n; i++)
+            {
+                var c = list[i];
+                if (openWhenChosen[flags + i] = cap[c.Ask] > tol && !blocked[flags + i] && Open(b, c, out _)) // IsOpen
                 {
-                    var cost = perceived[costAt[parts[b].Order] + i];
-                    open.Add((i, cost));
+                    var cost = perceived[at + i];
+                    openI[openCount] = i;
+                    openCost[openCount++] = cost;
                     best = Math.Min(best, cost);
                 }
-            if (open.Count == 0) return;
+            }
+            if (openCount == 0) return;
+            // The parts of one order (its licence applications) differ only in which links are open and what is left of them; while
+            // a round's parts choose, nothing else they read moves (capacity and flows move only as sellers serve). So a part with
+            // the same open links and the same quantity left as the part before it, of the same order, chooses as it did: the
+            // same arithmetic on the same numbers (at 100,000 buyers, ten parts an order chose alike in the first round).
+            if (SameChoiceAsLast(b, openCount))
+            {
+                chosen.AddRange(lastChosen);
+                return;
+            }
             var top = 1;
             var edge = best * (1 + band) + Eps;
-            foreach (var (i, cost) in open) if (cost <= edge && asks[list[i].Ask].OnlyFor.Count > 0) { top = 0; break; }
+            for (int k = 0; k < openCount; k++) if (openCost[k] <= edge && reservedAsk[list[openI[k]].Ask]) { top = 0; break; }
             var left = remaining[b];
+            var horizon = Math.Max(1, OrderOf(b).Horizon); // Reach's
+            var takenCount = 0;
             // The band of the cheapest offer (reserved ones first), then, while the offers taken hold less than the order, the
             // band of the cheapest offer not taken yet, and so on: a buyer orders what its preferred sellers cannot supply from
             // the next ones at once, not a round later (by then others have taken them).
             while (true)
             {
-                band0.Clear();
+                var bandCount = 0;
                 double totalWeight = 0, held = 0;
-                foreach (var (i, cost) in open)
+                for (int k = 0; k < openCount; k++)
                 {
+                    var i = openI[k];
+                    var cost = openCost[k];
                     // top 0: the first band is the reserved offers (contracts, the own stockpile); top 1: no reserved offer is
                     // within the first band; top 2: a later band, reserved and open offers alike.
-                    if (cost > edge || taken[i] || (top == 0 && asks[list[i].Ask].OnlyFor.Count == 0)) continue;
+                    if (cost > edge || taken[i] || (top == 0 && !reservedAsk[list[i].Ask])) continue;
                     // A free offer (a price floored at 0) is the cheapest: every offer in its band weighs alike.
                     var slope = band > 0 && best > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
                     var a = list[i].Ask;
-                    var w = Math.Max(Reach(a, cap[a], OrderOf(b)), 1e-9 * cap[a]) * slope;
-                    band0.Add((i, w));
+                    var w = Math.Max(Math.Max(flowOf[a], cap[a] / horizon), 1e-9 * cap[a]) * slope; // Reach(a, cap[a], bid)
+                    bandI[bandCount] = i;
+                    bandW[bandCount++] = w;
                     totalWeight += w;
                     held += cap[a];
                 }
-                foreach (var (i, _) in band0) taken[i] = true;
-                takenCount += band0.Count;
-                var more = takenCount < open.Count;
+                for (int k = 0; k < bandCount; k++) taken[bandI[k]] = true;
+                takenCount += bandCount;
+                var more = takenCount < openCount;
                 // All that is left when they hold it or no other offer is open (a single band's arithmetic, unchanged), else
                 // what they hold, the rest going to the next band. Before Dec 2026 the first band was asked for all of it and the
                 // next offers only a round later: Japanese users who ranked China outside their band found China's magnets taken
                 // every round once China's store had drained (a Dy quota of 0 on Japan cost it $24.6 bn, now $5.1 bn).
                 var q = held >= left - tol || !more ? left : held;
-                foreach (var (i, w) in band0) chosen.Add((i, q * w / totalWeight));
+                for (int k = 0; k < bandCount; k++) chosen.Add((bandI[k], q * bandW[k] / totalWeight));
                 left -= q;
-                if (left <= tol || !more) return;
+                if (left <= tol || !more)
+                {
+                    KeepChoice(b, openCount);
+                    return;
+                }
                 best = double.PositiveInfinity;
-                foreach (var (i, cost) in open) if (!taken[i]) best = Math.Min(best, cost); // one is left: more
+                for (int k = 0; k < openCount; k++) if (!taken[openI[k]]) best = Math.Min(best, openCost[k]); // one is left: more
                 edge = best * (1 + band) + Eps;
                 top = 2; // past the first band, reserved and open offers alike
             }

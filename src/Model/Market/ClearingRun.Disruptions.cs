@@ -34,6 +34,7 @@ public static partial class MarketClearing
         void ReadWhatBuyersMet()
         {
             countriesOf = new PerCandidateList<SellerCountries>(() => new SellerCountries(), (x, list) => x.Fill(list, asks));
+            disruptions.Capacity = pools.LastDisruptions + pools.LastDisruptions / 8; // as many as the last clearing noted
             for (int b = 0; b < partCount; b++)
             {
                 var bid = OrderOf(b);

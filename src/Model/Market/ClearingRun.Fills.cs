@@ -69,7 +69,8 @@ public static partial class MarketClearing
         // Fills, in (bid, ask) order; the applications of one order that ship alike merge back into one fill.
         void MakeFills()
         {
-            fills = new List<Fill>(orders.Count); // not filled.Count long: the parts of an order that ship alike make one fill
+            // Not filled.Count long: the parts of an order that ship alike make one fill; as many as the last clearing made, if more.
+            fills = new List<Fill>(Math.Max(orders.Count, pools.LastFills + pools.LastFills / 8));
             crossSold = new double[asks.Count];
             sold = new double[asks.Count];
             // What the fills add to each segment's demand and supply, by segment index, in the same order (0 + q = q, as a new

@@ -259,18 +259,25 @@ public static partial class MarketClearing
         /// </summary>
         static List<Applied> AppliedBy(LicenceTable table, string commodity, Dictionary<string, int> licensing)
         {
-            var list = new List<Applied>();
+            var sums = new List<(string Buyer, double InFlight)>();
             if (licensing.Count == 1)
             {
-                foreach (var (buyer, inFlight) in table.InFlight(licensing.Keys.First())) list.Add(new Applied(buyer, commodity, inFlight));
+                table.InFlight(licensing.Keys.First(), sums);
+                var list = new List<Applied>(sums.Count);
+                foreach (var (buyer, inFlight) in sums) list.Add(new Applied(buyer, commodity, inFlight));
                 return list;
             }
             var most = new SortedDictionary<string, double>(StringComparer.Ordinal);
             foreach (var state in licensing.Keys)
-                foreach (var (buyer, inFlight) in table.InFlight(state))
+            {
+                sums.Clear();
+                table.InFlight(state, sums);
+                foreach (var (buyer, inFlight) in sums)
                     most[buyer] = Math.Max(most.GetValueOrDefault(buyer), inFlight);
-            foreach (var (buyer, inFlight) in most) list.Add(new Applied(buyer, commodity, inFlight));
-            return list;
+            }
+            var all = new List<Applied>(most.Count);
+            foreach (var (buyer, inFlight) in most) all.Add(new Applied(buyer, commodity, inFlight));
+            return all;
         }
     }
 }

@@ -13,6 +13,17 @@ public static partial class MarketClearing
             var n = reqs.Count;
             var q = qScratch;
             var need = needScratch;
+            // A seller with room for the whole tier gives each request what it asks (Rationing.Allocate's first case, and
+            // AllocateByValue's, on the same sum in the same order): its needs are not worked out. Most sellers, most rounds.
+            double total = 0;
+            for (int k = 0; k < n; k++)
+                if (Tier(reqs[k]) == tier) total += reqs[k].Q;
+                else total += 0.0; // as Allocate adds the zeros of the other tiers
+            if (total <= Math.Max(0, capacity))
+            {
+                for (int k = 0; k < n; k++) alloc[k] = Tier(reqs[k]) == tier ? reqs[k].Q : 0;
+                return alloc;
+            }
             for (int k = 0; k < n; k++)
             {
                 q[k] = 0;

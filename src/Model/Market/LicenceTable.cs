@@ -32,11 +32,16 @@ internal sealed class LicenceTable
     readonly Dictionary<string, Applicants> _byParts = new(StringComparer.Ordinal);
 
     /// <summary>A licensing state's applicants: each buyer's ids by application (−1 where none is known yet), and the buyers in
-    /// ordinal order, sorted again only when one is added.</summary>
+    /// ordinal order, sorted again only when one is added (each with its ids, so reading them all looks no buyer up by name).</summary>
     sealed class Applicants
     {
-        public readonly Dictionary<string, int[]> ByBuyer = new(StringComparer.Ordinal);
-        public string[]? Sorted;
+        public readonly Dictionary<string, Applicant> ByBuyer = new(StringComparer.Ordinal);
+        public Applicant[]? Sorted;
+    }
+    sealed class Applicant(string buyer, int[] ids)
+    {
+        public readonly string Buyer = buyer;
+        public int[] Ids = ids;
     }
     Entry[] _entries = new Entry[16];
     int _blocked, _valid, _delays, _lefts, _refused, _flights, _stocked;
@@ -151,33 +156,37 @@ internal sealed class LicenceTable
     int[] IdsArray(string buyer, string control, int applications)
     {
         if (!_byParts.TryGetValue(control, out var applicants)) _byParts[control] = applicants = new();
-        if (applicants.ByBuyer.TryGetValue(buyer, out var ids) && ids.Length >= applications) return ids;
-        if (ids is null) applicants.Sorted = null;
-        var known = ids ?? [];
-        ids = new int[applications];
+        if (applicants.ByBuyer.TryGetValue(buyer, out var applicant) && applicant.Ids.Length >= applications) return applicant.Ids;
+        var known = applicant?.Ids ?? [];
+        var ids = new int[applications];
         known.CopyTo(ids, 0);
         Array.Fill(ids, -1, known.Length, applications - known.Length);
-        applicants.ByBuyer[buyer] = ids;
+        if (applicant is not null) applicant.Ids = ids;
+        else
+        {
+            applicants.ByBuyer[buyer] = new Applicant(buyer, ids);
+            applicants.Sorted = null;
+        }
         return ids;
     }
 
     /// <summary>For each buyer (in ordinal order) that has applied to <paramref name="control"/>, what its applications in flight
     /// cover (<see cref="Entry.Flight"/>), added in application order: the same sum whatever order the table met them in.</summary>
-    public IEnumerable<(string Buyer, double InFlight)> InFlight(string control)
+    public void InFlight(string control, List<(string Buyer, double InFlight)> into)
     {
-        if (!_byParts.TryGetValue(control, out var applicants)) yield break;
+        if (!_byParts.TryGetValue(control, out var applicants)) return;
         if (applicants.Sorted is null)
         {
-            applicants.Sorted = new string[applicants.ByBuyer.Count];
-            applicants.ByBuyer.Keys.CopyTo(applicants.Sorted, 0);
-            Array.Sort(applicants.Sorted, StringComparer.Ordinal);
+            applicants.Sorted = new Applicant[applicants.ByBuyer.Count];
+            applicants.ByBuyer.Values.CopyTo(applicants.Sorted, 0);
+            Array.Sort(applicants.Sorted, static (x, y) => string.CompareOrdinal(x.Buyer, y.Buyer));
         }
-        foreach (var buyer in applicants.Sorted)
+        foreach (var applicant in applicants.Sorted)
         {
             double sum = 0;
-            foreach (var id in applicants.ByBuyer[buyer])
+            foreach (var id in applicant.Ids)
                 if (id >= 0 && _entries[id].HasFlight && _entries[id].Flight > 0) sum += _entries[id].Flight;
-            if (sum > 0) yield return (buyer, sum);
+            if (sum > 0) into.Add((applicant.Buyer, sum));
         }
     }
 
