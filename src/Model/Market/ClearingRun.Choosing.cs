@@ -59,7 +59,8 @@ public static partial class MarketClearing
             for (int i = 0; i < n; i++)
             {
                 var c = list[i];
-                if (openWhenChosen[flags + i] = cap[c.Ask] > tol && !blocked[flags + i] && Open(b, c, out _)) // IsOpen
+                // IsOpen; a link no control binds is open while its seller has stock (Open, with nothing to read, says so)
+                if (openWhenChosen[flags + i] = cap[c.Ask] > tol && !blocked[flags + i] && (c.Controls.Count == 0 || Open(b, c, out _)))
                 {
                     var cost = perceived[at + i];
                     openI[openCount] = i;

@@ -30,7 +30,8 @@ public static partial class MarketClearing
             // A declaration covers the tick's civil requirement and what earlier declarations covered but the buyer could not buy
             // (a licence refused, a seller empty): the ban cuts the military share, not civil needs that a refusal postponed.
             for (int b = 0; b < partCount; b++)
-                if (Declares(b)) declaredLeft[b] = parts[b].Normal + state.DeclaredBacklog.GetValueOrDefault(DeclarationKey(b));
+                if (Declares(b))
+                    declaredLeft[b] = parts[b].Normal + (state.DeclaredBacklog.Count == 0 ? 0.0 : state.DeclaredBacklog.GetValueOrDefault(DeclarationKey(b)));
         }
 
         bool Declares(int b) => declaredBy[parts[b].Order] is not null && parts[b].Normal > 0;

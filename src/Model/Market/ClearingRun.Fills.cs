@@ -100,11 +100,12 @@ public static partial class MarketClearing
                     runBuyer = bid.BuyerId;
                 }
                 runOrder = o;
+                var list = cands[b];
                 for (int j = 0; j < entries; j++)
                 {
                     var ci = chain[j];
                     var q = filled[candAt[b] + ci];
-                    var cand = cands[b][ci];
+                    var cand = list[ci];
                     var a = cand.Ask;
                     var delay = DelayOf(b, cand);
                     var at = KeptAt(o, ci, delay);

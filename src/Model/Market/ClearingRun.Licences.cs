@@ -227,18 +227,14 @@ public static partial class MarketClearing
         int DelayOf(int b, Candidate c)
         {
             var delay = 0;
+            if (!c.Licensed) return delay;
             for (int j = 0; j < c.Controls.Count; j++)
                 if (c.Controls[j].Mode == ControlMode.License)
                     delay = Math.Max(delay, Decided(b, c, j, out var d) && d is int got ? got : throw new InvalidOperationException("a link with a refused licence was filled"));
             return delay;
         }
 
-        static bool UnderLicence(Candidate c)
-        {
-            for (int j = 0; j < c.Controls.Count; j++)
-                if (c.Controls[j].Mode == ControlMode.License) return true;
-            return false;
-        }
+        static bool UnderLicence(Candidate c) => c.Licensed;
 
         void ForgetExpiredLicences()
         {

@@ -27,8 +27,16 @@ public static partial class MarketClearing
         LinkSet Links(Bid bid)
         {
             var listed = Listed(bid);
-            return linkCache.TryGetValue((bid.BuyerCountry, bid.EndUse, listed), out var set) ? set : NewLinks(bid, listed);
+            // Orders come by buyer id, and a buyer's country and end use mostly repeat from one order to the next: the last
+            // order's set, when its key is this one's, is found without hashing the key.
+            if (lastLinks is { } last && listed.Length == 0 && last.Listed.Length == 0 && last.Use == bid.EndUse
+                && string.Equals(last.Country, bid.BuyerCountry, StringComparison.Ordinal))
+                return last.Set;
+            var set = linkCache.TryGetValue((bid.BuyerCountry, bid.EndUse, listed), out var known) ? known : NewLinks(bid, listed);
+            lastLinks = (bid.BuyerCountry, bid.EndUse, listed, set);
+            return set;
         }
+        (string Country, EndUse Use, string Listed, LinkSet Set)? lastLinks;
         int[] SlotsOf(List<ExportControl> binding)
         {
             if (binding.Count == 0) return [];
@@ -125,7 +133,7 @@ public static partial class MarketClearing
                 var subsidy = Math.Max(0, floorOf[i] - price);
                 var rent = price - askPrice[i];
                 l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSegIndex : segIndexOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
-                    Slots = SlotsOf(binding),
+                    Slots = SlotsOf(binding), Licensed = binding.Exists(static c => c.Mode == ControlMode.License),
                     Transport = Math.Max(1, world.Transport.DaysBetween(a.SellerCountry, buyerCountry)), Priority = a.PriorityBuyers.Contains(buyerCountry),
                     Tariff = price * rate, Subsidy = subsidy, SubsidyPayer = subsidy > 0 ? floorPayer[i] : null,
                     Rent = rent, RentHolder = rent > 0 ? (toState ? "state" : "exporter") : null });

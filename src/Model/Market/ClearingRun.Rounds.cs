@@ -7,16 +7,18 @@ public static partial class MarketClearing
     sealed partial class ClearingRun
     {
         /// <summary>A request a buyer's part makes of one seller in a round: the part, the quantity, the candidate (its index in the
-        /// part's list) and the alternatives tier it falls in (<c>Alternative</c>). 16 bytes: the candidate and the tier (0–2) share
-        /// an int, and the licence delay is not kept (it is the part's drawn delays on the candidate's links: <c>DelayOf</c>). At a
-        /// million firms the magnet market's nine request lists hold ≈8.5 million requests each; as a tuple with the delay they
-        /// took 24 bytes a request.</summary>
-        struct Request(int bid, double q, int cand)
+        /// part's list), whether the buyer is among the seller's priority buyers (the candidate's, kept here so sorting requests
+        /// into tiers reads no candidate) and the alternatives tier it falls in (<c>Alternative</c>). 16 bytes: the candidate,
+        /// the priority and the tier (0–2) share an int, and the licence delay is not kept (it is the part's drawn delays on the
+        /// candidate's links: <c>DelayOf</c>). At a million firms the magnet market's nine request lists hold ≈8.5 million
+        /// requests each; as a tuple with the delay they took 24 bytes a request.</summary>
+        struct Request(int bid, double q, int cand, bool priority)
         {
             public readonly int Bid = bid;
-            int _candAlt = cand << 2;
+            int _candAlt = cand << 3 | (priority ? 4 : 0);
             public readonly double Q = q;
-            public readonly int Cand => _candAlt >> 2;
+            public readonly int Cand => _candAlt >> 3;
+            public readonly bool Priority => (_candAlt & 4) != 0;
             public int Alt
             {
                 readonly get => _candAlt & 3;
@@ -74,7 +76,8 @@ public static partial class MarketClearing
                     active[stillActive++] = b;
                     foreach (var c in chosen)
                     {
-                        requests[cands[b][c.I].Ask].Add(new Request(b, c.Q, c.I));
+                        var cand = cands[b][c.I];
+                        requests[cand.Ask].Add(new Request(b, c.Q, c.I, cand.Priority));
                         askedAt[candAt[b] + c.I] += c.Q;
                     }
                     any = true;

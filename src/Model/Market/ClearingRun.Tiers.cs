@@ -109,6 +109,6 @@ public static partial class MarketClearing
             return any ? 1 : 0;
         }
         // A seller with room for every request serves them all in full, so only an oversubscribed one's requests are marked.
-        int Tier(Request r) => (cands[r.Bid][r.Cand].Priority ? 0 : Tiers / 2) + r.Alt;
+        static int Tier(Request r) => (r.Priority ? 0 : Tiers / 2) + r.Alt;
     }
 }

@@ -38,6 +38,8 @@ public static partial class MarketClearing
         public List<ExportControl> Controls = new();
         /// <summary>Each control's slot (its id's index among the market's controls), parallel to Controls.</summary>
         public int[] Slots = [];
+        /// <summary>Some control on the link is a licence (ClearingRun.UnderLicence), read per request and fill.</summary>
+        public bool Licensed;
         // What depends only on the link (seller's ask, buyer country), worked out once per link rather than per fill or request:
         /// <summary>Days in transit to the buyer country (at least 1).</summary>
         public int Transport;
