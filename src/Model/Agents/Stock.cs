@@ -77,7 +77,8 @@ public static class Stock
                 return;
             }
         }
-        byOrigin[origin] = byOrigin.GetValueOrDefault(origin) + q;
+        // One look-up: the lot's value added to in place (0 + q where it is new, as GetValueOrDefault + q gave).
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byOrigin, origin, out _) += q;
     }
 
     /// <summary>Takes q out of the stock in proportion to what each origin holds; returns what was taken by origin.</summary>

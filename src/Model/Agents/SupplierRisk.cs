@@ -343,7 +343,8 @@ public static class SupplierRisk
         {
             keys.Clear();
             foreach (var k in s.SupplierShares.Keys) if (IsOf(k, commodity)) keys.Add(k);
-            foreach (var (k, _) in today) if (IsOf(k, commodity) && !s.SupplierShares.ContainsKey(k)) keys.Add(k);
+            // keys holds every share of this input by now, so a look-up in it (a few keys) stands for one in the map.
+            foreach (var (k, _) in today) if (IsOf(k, commodity) && !keys.Contains(k)) keys.Add(k);
             foreach (var k in s.SupplierLots.Keys) if (IsOf(k, commodity) && !keys.Contains(k)) keys.Add(k);
             keys.Sort(Stock.Ordinal);
             foreach (var k in keys)
@@ -354,7 +355,8 @@ public static class SupplierRisk
                 var lotKeys = _lotKeys ??= new();
                 lotKeys.Clear();
                 if (lots is not null) lotKeys.AddRange(lots.Keys);
-                foreach (var (k2, lot, _) in todayLots) if (string.Equals(k2, k, StringComparison.Ordinal) && (lots is null || !lots.ContainsKey(lot)) && !lotKeys.Contains(lot)) lotKeys.Add(lot);
+                // lotKeys holds every lot of the map by now: a look-up in it (a few lots) stands for one in the map.
+                foreach (var (k2, lot, _) in todayLots) if (string.Equals(k2, k, StringComparison.Ordinal) && !lotKeys.Contains(lot)) lotKeys.Add(lot);
                 if (lotKeys.Count == 0) continue;
                 lotKeys.Sort(Stock.Ordinal);
                 if (lots is null) s.SupplierLots[k] = lots = new(StringComparer.Ordinal);
