@@ -26,7 +26,9 @@ public static class ManufacturerRules
 
     public static AgentPlan Plan(ScenarioSpec world, ManufacturerSpec m, FirmState s, TickContext ctx)
     {
-        var bids = new List<Bid>();
+        // Bids gather in a list reused per thread and leave as an array of their number: the plan is a message, the list is not.
+        var bids = _bids ??= new List<Bid>(8);
+        bids.Clear();
         var inputs = m.InputOrder();
         // Each input bought for the output the others let it make (material-constrained planning: Procurement.PlanShares).
         Span<double> share = inputs.Length <= 16 ? stackalloc double[inputs.Length] : new double[inputs.Length];
@@ -42,8 +44,11 @@ public static class ManufacturerRules
             var asked = Procurement.BidFor(bids, world, s, m.Id, m.Country, m.Sector, k, daily, m.CoverDays, limit, m.MilitaryShare, ctx.Tick);
             if (inputs.Length > 1) s.AskedFor[k] = Math.Min(asked, daily);
         }
-        return new AgentPlan(m.Id, bids, []);
+        var plan = new AgentPlan(m.Id, bids.Count == 0 ? [] : bids.ToArray(), []);
+        bids.Clear();
+        return plan;
     }
+    [ThreadStatic] static List<Bid>? _bids;
 
     public static AgentReport Settle(ScenarioSpec world, ManufacturerSpec m, FirmState s, AgentSettlement st, TickContext ctx)
     {
@@ -61,20 +66,21 @@ public static class ManufacturerRules
             q = Math.Min(q, MostMade(m, inputs[i], held[i], s.Intensity.GetValueOrDefault(inputs[i], 1)));
         }
 
-        var shortages = new List<InputShortage>();
-        var cover = new List<KeyValuePair<string, double>>();
+        // The report's lists as arrays of their exact length (one entry per input).
+        var shortages = new InputShortage[inputs.Length];
+        var cover = new KeyValuePair<string, double>[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
             var k = inputs[i];
             var use = m.Inputs[k] * s.Intensity.GetValueOrDefault(k, 1);
             var stock = Stock.For(s.Inputs, k);
             var need = use * m.PlannedOutput;
-            shortages.Add(new InputShortage(k, need, Math.Max(0, need - held[i])));
+            shortages[i] = new InputShortage(k, need, Math.Max(0, need - held[i]));
             // An input needed by part of output is used in proportion to output while it lasts; once it binds the output that
             // needs it is what its stock makes, and the stock is used up (σ·q·aθ/σ = aθq, capped at the stock).
             var take = m.DependentShareOf(k) >= 1 ? use * q : Math.Min(use * q, held[i]);
             var left = Stock.TakeProportional(stock, take, held[i]);
-            cover.Add(new(k, need > 0 ? left / need : 0));
+            cover[i] = new(k, need > 0 ? left / need : 0);
         }
 
         if (inputs.Length > 1) Procurement.LearnMade(s, q, m.PlannedOutput, world.Demand.LeadTimeLearning);

@@ -78,10 +78,16 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         for (int l = 0; l < _lotCount; l++) any |= match[l] = _lots[l].Commodity == commodity;
         var q = start;
         if (!any) return q;
-        for (int i = 0; i < _count; i++)
+        // The ring's two runs in arrival order (head to end, then start), stopping at the first entry due after dueBy.
+        var first = _ring.AsSpan(_head, Math.Min(_count, _ring.Length - _head));
+        foreach (ref readonly var e in first)
         {
-            ref readonly var e = ref _ring[Slot(i)];
-            if (e.ArrivalTick > dueBy) break; // in arrival order
+            if (e.ArrivalTick > dueBy) return q;
+            if (match[e.Lot]) q += e.Quantity;
+        }
+        foreach (ref readonly var e in _ring.AsSpan(0, _count - first.Length))
+        {
+            if (e.ArrivalTick > dueBy) return q;
             if (match[e.Lot]) q += e.Quantity;
         }
         return q;
@@ -110,10 +116,22 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
                 if (c == _commodityCount) { _commodities[c] = _lots[l].Commodity; _totals[c] = 0; _commodityCount++; }
                 _lotCommodity[l] = c;
             }
-            for (int i = 0; i < _count; i++)
+            // The ring's two runs (head to end, then start), each entry added to its commodity's sum in arrival order; a firm of
+            // one input (most) sums in a register.
+            var first = _ring.AsSpan(_head, Math.Min(_count, _ring.Length - _head));
+            var second = _ring.AsSpan(0, _count - first.Length);
+            if (_commodityCount == 1)
             {
-                ref readonly var e = ref _ring[Slot(i)];
-                _totals[_lotCommodity[e.Lot]] += e.Quantity;
+                double t = 0;
+                foreach (ref readonly var e in first) t += e.Quantity;
+                foreach (ref readonly var e in second) t += e.Quantity;
+                _totals[0] = t;
+            }
+            else
+            {
+                var of = _lotCommodity;
+                foreach (ref readonly var e in first) _totals[of[e.Lot]] += e.Quantity;
+                foreach (ref readonly var e in second) _totals[of[e.Lot]] += e.Quantity;
             }
             _totalsValid = true;
         }

@@ -226,6 +226,15 @@ public static class Procurement
     /// a short route from it would shut the buyer out of slower sellers that can: a probe, Dec 2026).</summary>
     static int FastestDelivery(ScenarioSpec world, string commodity, string country)
     {
+        // A function of the world's specs alone, asked for every firm, input and tick: worked out once per world.
+        var known = Fastest.GetValue(world, static _ => new());
+        if (known.TryGetValue((commodity, country), out var found)) return found;
+        return known[(commodity, country)] = FastestDeliveryOf(world, commodity, country);
+    }
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScenarioSpec, System.Collections.Concurrent.ConcurrentDictionary<(string, string), int>> Fastest = new();
+
+    static int FastestDeliveryOf(ScenarioSpec world, string commodity, string country)
+    {
         var days = Math.Max(1, world.Transport.DaysBetween(country, country));
         foreach (var p in world.ProducersOf(commodity))
             if (p.Capacity > 0) days = Math.Min(days, Math.Max(1, world.Transport.DaysBetween(p.Country, country)));
@@ -250,7 +259,9 @@ public static class Procurement
         IReadOnlyDictionary<string, double> recipe, double rate)
     {
         if (bought.Count == 0) return [];
-        List<ImportLead>? imports = null;
+        // Gathered in a list reused per thread, returned as an array of their number (the report keeps it, not the list).
+        var imports = _imports ??= new List<ImportLead>(4);
+        imports.Clear();
         // Index loops: a foreach over the interface would allocate an enumerator each time.
         var shipments = _shipments is { } sc && sc.Length >= bought.Count ? sc : _shipments = new Shipment[Math.Max(16, bought.Count)];
         for (int i = 0; i < bought.Count; i++)
@@ -324,10 +335,14 @@ public static class Procurement
                 // licence (its first decision): the longer of the two, then transport. Adding them counted that wait twice.
                 importDays += f.Quantity * (Math.Max(waited, tick - f.OrderTick) + f.ArrivalTick - tick);
             }
-            if (imported > 0) (imports ??= []).Add(new ImportLead(k, imported, importDays, imported * waited));
+            if (imported > 0) imports.Add(new ImportLead(k, imported, importDays, imported * waited));
         }
-        return imports ?? (IReadOnlyList<ImportLead>)[];
+        if (imports.Count == 0) return [];
+        var found = imports.ToArray();
+        imports.Clear();
+        return found;
     }
+    [ThreadStatic] static List<ImportLead>? _imports;
 
     /// <summary>min(1, q/u): how far a day's fills of q move the input's price against a day's use u (all the way when the firm
     /// uses none).</summary>

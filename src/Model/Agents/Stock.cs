@@ -8,6 +8,7 @@ public static class Stock
     // Scratch key arrays reused per thread, one per method that walks a stock in key order (none of them calls another that
     // uses the same one while walking): no key list per call on paths run for every firm, input and tick.
     [ThreadStatic] static string[]? _totalKeys, _takeKeys;
+    [ThreadStatic] static double[]? _takeHeld;
 
     /// <summary>The dictionary's keys in ordinal order, in <paramref name="scratch"/> (grown as needed); clear it after use.</summary>
     static Span<string> SortedKeys<T>(Dictionary<string, T> d, ref string[]? scratch)
@@ -24,6 +25,21 @@ public static class Stock
     {
         if (byOrigin is null || byOrigin.Count == 0) return 0;
         if (byOrigin.Count == 1) foreach (var v in byOrigin.Values) return v; // the common case: no sort needed
+        // Lots are mostly added in ordinal order (opening lots are, and a dictionary enumerates in insertion order while
+        // nothing was removed): then enumeration order is key order, the same sum without a sort or a look-up per lot.
+        double t = 0;
+        string? last = null;
+        foreach (var (k, v) in byOrigin)
+        {
+            if (last is not null && string.CompareOrdinal(last, k) >= 0) return SortedTotal(byOrigin);
+            t += v;
+            last = k;
+        }
+        return t;
+    }
+
+    static double SortedTotal(Dictionary<string, double> byOrigin)
+    {
         var keys = SortedKeys(byOrigin, ref _totalKeys);
         double t = 0;
         foreach (var k in keys) t += byOrigin[k];
@@ -61,7 +77,8 @@ public static class Stock
                 return;
             }
         }
-        byOrigin[origin] = byOrigin.GetValueOrDefault(origin) + q;
+        // One look-up: the lot's value added to in place (0 + q where it is new, as GetValueOrDefault + q gave).
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byOrigin, origin, out _) += q;
     }
 
     /// <summary>Takes q out of the stock in proportion to what each origin holds; returns what was taken by origin.</summary>
@@ -98,17 +115,31 @@ public static class Stock
             if (left1 <= 1e-12) { byOrigin.Remove(only); return 0; }
             return byOrigin[only] = left1;
         }
-        // One sort for the total and the walk.
-        var keys = SortedKeys(byOrigin, ref _takeKeys);
+        // The lots in key order, with what each holds: read in one enumeration (already in key order when added so, see
+        // Total), sorted only when not.
+        var n = byOrigin.Count;
+        if (_takeKeys is null || _takeKeys.Length < n) { _takeKeys = new string[Math.Max(16, n)]; _takeHeld = new double[_takeKeys.Length]; }
+        var keys = _takeKeys.AsSpan(0, n);
+        var heldBy = _takeHeld!.AsSpan(0, n);
+        var ordered = true;
+        var at = 0;
+        foreach (var (k, v) in byOrigin)
+        {
+            if (at > 0 && string.CompareOrdinal(keys[at - 1], k) >= 0) ordered = false;
+            keys[at] = k;
+            heldBy[at++] = v;
+        }
+        if (!ordered) keys.Sort(heldBy, Ordinal);
         double total = 0;
         if (known is { } given) total = given;
-        else foreach (var k in keys) total += byOrigin[k];
+        else foreach (var h in heldBy) total += h;
         if (total <= 0) { keys.Clear(); return Total(byOrigin); }
         var share = Math.Min(1, q / total);
         double after = 0;
-        foreach (var k in keys)
+        for (int j = 0; j < n; j++)
         {
-            var held = byOrigin[k];
+            var k = keys[j];
+            var held = heldBy[j];
             var t = held * share;
             var left = held - t;
             if (left <= 1e-12) byOrigin.Remove(k);

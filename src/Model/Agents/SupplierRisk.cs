@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using MarketSim.Model.Market;
 using MarketSim.Model.Policies;
 using MarketSim.Model.Scenario;
@@ -16,8 +18,19 @@ public static class SupplierRisk
     const double Forget = 1e-4;
 
     /// <summary>"input|country", one string per pair (looked up every tick for every input and supplier country of every firm).</summary>
-    static string Key(string commodity, string country) => Keys.GetOrAdd((commodity, country), static k => k.Item1 + "|" + k.Item2);
+    static string Key(string commodity, string country)
+    {
+        // A small per-thread cache by the two strings' identity first: a firm's ids are the spec's own strings, the same
+        // instances every tick, and the shared map's look-up hashes both strings (randomised hashing) every time.
+        var cache = _recent ??= new (string, string, string)[64];
+        ref var slot = ref cache[(RuntimeHelpers.GetHashCode(commodity) * 31 + RuntimeHelpers.GetHashCode(country)) & 63];
+        if (ReferenceEquals(slot.Item1, commodity) && ReferenceEquals(slot.Item2, country)) return slot.Item3;
+        var key = Keys.GetOrAdd((commodity, country), static k => k.Item1 + "|" + k.Item2);
+        slot = (commodity, country, key);
+        return key;
+    }
     static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string> Keys = new();
+    [ThreadStatic] static (string, string, string)[]? _recent;
 
     /// <summary>
     /// r ← r + (e − r)/T, T = learning days when e > r, memory days otherwise; e = the disruption share met this tick (0 where
@@ -313,8 +326,9 @@ public static class SupplierRisk
         // A buyer's fills come in runs on one link's terms (one seller country, one lot): its key is built once per run.
         FillTerms? lastTerms = null;
         var key = "";
-        foreach (var f in bought)
+        for (int i = 0; i < bought.Count; i++) // an index loop: a foreach over the interface boxes an enumerator per firm-tick
         {
+            var f = bought[i];
             if (f.Urgent || !(f.Quantity > 0)) continue;
             if (!ReferenceEquals(f.Terms, lastTerms)) (lastTerms, key) = (f.Terms, Key(f.Commodity, f.SellerCountry));
             Add(today, key, f.Quantity);
@@ -329,7 +343,8 @@ public static class SupplierRisk
         {
             keys.Clear();
             foreach (var k in s.SupplierShares.Keys) if (IsOf(k, commodity)) keys.Add(k);
-            foreach (var (k, _) in today) if (IsOf(k, commodity) && !s.SupplierShares.ContainsKey(k)) keys.Add(k);
+            // keys holds every share of this input by now, so a look-up in it (a few keys) stands for one in the map.
+            foreach (var (k, _) in today) if (IsOf(k, commodity) && !keys.Contains(k)) keys.Add(k);
             foreach (var k in s.SupplierLots.Keys) if (IsOf(k, commodity) && !keys.Contains(k)) keys.Add(k);
             keys.Sort(Stock.Ordinal);
             foreach (var k in keys)
@@ -340,7 +355,8 @@ public static class SupplierRisk
                 var lotKeys = _lotKeys ??= new();
                 lotKeys.Clear();
                 if (lots is not null) lotKeys.AddRange(lots.Keys);
-                foreach (var (k2, lot, _) in todayLots) if (string.Equals(k2, k, StringComparison.Ordinal) && (lots is null || !lots.ContainsKey(lot)) && !lotKeys.Contains(lot)) lotKeys.Add(lot);
+                // lotKeys holds every lot of the map by now: a look-up in it (a few lots) stands for one in the map.
+                foreach (var (k2, lot, _) in todayLots) if (string.Equals(k2, k, StringComparison.Ordinal) && !lotKeys.Contains(lot)) lotKeys.Add(lot);
                 if (lotKeys.Count == 0) continue;
                 lotKeys.Sort(Stock.Ordinal);
                 if (lots is null) s.SupplierLots[k] = lots = new(StringComparer.Ordinal);
@@ -355,10 +371,19 @@ public static class SupplierRisk
         // x ← x + (q/Q − x)/T, forgotten below 10⁻⁴.
         static void Follow(Dictionary<string, double> shares, string k, double q, double total, double t)
         {
-            var x = shares.GetValueOrDefault(k);
+            // One look-up where the key is held (the common case): its value is moved in place, or the key removed.
+            ref var held = ref CollectionsMarshal.GetValueRefOrNullRef(shares, k);
+            if (Unsafe.IsNullRef(ref held))
+            {
+                var x0 = 0.0;
+                x0 += (q / total - x0) / t;
+                if (!(x0 < Forget)) shares[k] = x0;
+                return;
+            }
+            var x = held;
             x += (q / total - x) / t;
             if (x < Forget) shares.Remove(k);
-            else shares[k] = x;
+            else held = x;
         }
         static void AddLot(List<(string Key, string Lot, double Q)> list, string key, string lot, double q)
         {
@@ -396,13 +421,14 @@ public static class SupplierRisk
     }
 
     /// <summary>The tick's learning for every input of a buying firm: risk, qualification, precaution.</summary>
-    public static void AfterTick(ScenarioSpec world, FirmState s, string country, IEnumerable<string> inputs, AgentSettlement st, TickContext ctx)
+    public static void AfterTick(ScenarioSpec world, FirmState s, string country, IReadOnlyList<string> inputs, AgentSettlement st, TickContext ctx)
     {
         Learn(s, world.Buyers, st.Disruptions);
         LearnSuppliers(s, world.Buyers, st.Bought);
         Procurement.NoteApplied(s, st.Applied);
-        foreach (var k in inputs)
+        for (int i = 0; i < inputs.Count; i++) // index loops: a foreach over the interface boxes an enumerator
         {
+            var k = inputs[i];
             Qualify(world, s, k, st.Tick);
             Commission(world, s, k, ctx, st.Tick);
             UpdatePrecaution(s, world.Buyers, k, country, ctx.NewsOf(k, country), st.Tick);
