@@ -160,8 +160,9 @@ public static class SessionRules
         var d = new Dictionary<string, double>();
         foreach (var (k, v) in st.LastUnmetShare)
         {
+            // Compared in place: a substring per entry and country was garbage every tick.
             var i = k.IndexOf('|');
-            if (k[..i] == country) d[k[(i + 1)..]] = v;
+            if (k.AsSpan(0, i).SequenceEqual(country)) d[k[(i + 1)..]] = v;
         }
         return d;
     }
