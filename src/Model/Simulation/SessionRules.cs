@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -207,69 +208,80 @@ public static class SessionRules
     /// <summary>Each agent's purchases, sales and the disruptions it met, in a stable order (markets by commodity, each
     /// market's own order within). Two passes: the first counts what each agent gets, the second copies it into arrays of
     /// exactly that size, so nothing regrows (a list per agent regrew by doubling, and at 100,000 firms that garbage was most of
-    /// what routing cost), and an array crosses to a shard's silo without another copy. Both passes find an agent once per run
-    /// of its fills (<see cref="RouteCursor"/>): an array of who gets each fill, kept between the passes, was two 19 MB arrays
-    /// and ≈5 million stored references a tick at 100,000 firms.</summary>
+    /// what routing cost), and an array crosses to a shard's silo without another copy. Who gets each fill is found once, in
+    /// the first pass, and kept for the second as an agent's number in pooled arrays (arrays of references were two new
+    /// ≈9 MB arrays and ≈2 million reference stores a tick at 100,000 firms).</summary>
     /// <param name="agents">How many agents there may be (the map is sized for them once instead of regrowing).</param>
     public static Dictionary<string, Routed> Route(IEnumerable<ClearingResult> results, Func<string, string> owner, int agents = 0)
     {
         var ordered = results.OrderBy(r => r.Commodity, Ord).ToList();
         var d = new Dictionary<string, Routed>(agents, StringComparer.Ordinal);
-        var (buyers, sellers, others) = (new RouteCursor(d, owner), new RouteCursor(d, owner), new RouteCursor(d, owner));
+        var all = new List<Routed>(agents);
+        var (buyerOf, sellerOf, otherOf) = (new RouteCursor(d, all, owner), new RouteCursor(d, all, owner), new RouteCursor(d, all, owner));
+        int fills = 0, others = 0;
+        foreach (var r in ordered) (fills, others) = (fills + r.Fills.Count, others + r.Disruptions.Count + r.Applied.Count);
+        var buyers = ArrayPool<int>.Shared.Rent(fills);
+        var sellers = ArrayPool<int>.Shared.Rent(fills);
+        var other = ArrayPool<int>.Shared.Rent(others);
+        int i = 0, j = 0;
         foreach (var r in ordered)
         {
-            var fills = r.Fills;
-            for (int i = 0; i < fills.Count; i++)
+            for (int k = 0; k < r.Fills.Count; k++, i++)
             {
-                var f = fills[i];
-                buyers.Of(f.BuyerId).BoughtCount++;
-                sellers.Of(f.SellerId).SoldCount++;
+                var f = r.Fills[k];
+                all[buyers[i] = buyerOf.Of(f.BuyerId)].BoughtCount++;
+                all[sellers[i] = sellerOf.Of(f.SellerId)].SoldCount++;
             }
-            for (int i = 0; i < r.Disruptions.Count; i++) others.Of(r.Disruptions[i].BuyerId).DisruptionCount++;
-            for (int i = 0; i < r.Applied.Count; i++) others.Of(r.Applied[i].BuyerId).AppliedCount++;
+            for (int k = 0; k < r.Disruptions.Count; k++) all[other[j++] = otherOf.Of(r.Disruptions[k].BuyerId)].DisruptionCount++;
+            for (int k = 0; k < r.Applied.Count; k++) all[other[j++] = otherOf.Of(r.Applied[k].BuyerId)].AppliedCount++;
         }
-        foreach (var v in d.Values) v.Allocate();
+        foreach (var v in all) v.Allocate();
+        i = j = 0;
         foreach (var r in ordered)
         {
-            var fills = r.Fills;
-            for (int i = 0; i < fills.Count; i++)
+            for (int k = 0; k < r.Fills.Count; k++, i++)
             {
-                var f = fills[i];
-                var buyer = buyers.Of(f.BuyerId);
+                var f = r.Fills[k];
+                var buyer = all[buyers[i]];
                 buyer.Bought[buyer.BoughtCount++] = f;
-                var seller = sellers.Of(f.SellerId);
+                var seller = all[sellers[i]];
                 seller.Sold[seller.SoldCount++] = f;
             }
-            for (int i = 0; i < r.Disruptions.Count; i++)
+            for (int k = 0; k < r.Disruptions.Count; k++)
             {
-                var x = r.Disruptions[i];
-                var buyer = others.Of(x.BuyerId);
-                buyer.Disruptions[buyer.DisruptionCount++] = x;
+                var buyer = all[other[j++]];
+                buyer.Disruptions[buyer.DisruptionCount++] = r.Disruptions[k];
             }
-            for (int i = 0; i < r.Applied.Count; i++)
+            for (int k = 0; k < r.Applied.Count; k++)
             {
-                var x = r.Applied[i];
-                var buyer = others.Of(x.BuyerId);
-                buyer.Applied[buyer.AppliedCount++] = x;
+                var buyer = all[other[j++]];
+                buyer.Applied[buyer.AppliedCount++] = r.Applied[k];
             }
         }
+        ArrayPool<int>.Shared.Return(buyers);
+        ArrayPool<int>.Shared.Return(sellers);
+        ArrayPool<int>.Shared.Return(other);
         return d;
     }
 
-    /// <summary>Finds the <see cref="Routed"/> of the agent owning an id, remembering the last id: a market's fills come in runs
-    /// of one buyer, and a few sellers sell them all, so the map is searched once per run, not once per fill (at 100,000 buyers,
-    /// ≈2.4 million look-ups a tick).</summary>
-    sealed class RouteCursor(Dictionary<string, Routed> routed, Func<string, string> owner)
+    /// <summary>Finds the number (in <c>all</c>) of the agent owning an id, remembering the last id: a market's fills come in
+    /// runs of one buyer, and a few sellers sell them all, so the map is searched once per run, not once per fill (at 100,000
+    /// buyers, ≈2.4 million look-ups a tick).</summary>
+    sealed class RouteCursor(Dictionary<string, Routed> routed, List<Routed> all, Func<string, string> owner)
     {
         string? _id;
-        Routed? _last;
+        int _last;
 
-        public Routed Of(string id)
+        public int Of(string id)
         {
-            if (ReferenceEquals(id, _id)) return _last!;
+            if (ReferenceEquals(id, _id)) return _last;
             var agent = owner(_id = id);
-            if (!routed.TryGetValue(agent, out var v)) routed[agent] = v = new Routed();
-            return _last = v;
+            if (!routed.TryGetValue(agent, out var v))
+            {
+                routed[agent] = v = new Routed { Number = all.Count };
+                all.Add(v);
+            }
+            return _last = v.Number;
         }
     }
 
@@ -279,8 +291,8 @@ public static class SessionRules
         public Fill[] Sold { get; private set; } = [];
         public Disruption[] Disruptions { get; private set; } = [];
         public Applied[] Applied { get; private set; } = [];
-        // Counted in Route's first pass, then the next free slot in its second.
-        internal int BoughtCount, SoldCount, DisruptionCount, AppliedCount;
+        // Counted in Route's first pass, then the next free slot in its second; the agent's place in Route's list.
+        internal int BoughtCount, SoldCount, DisruptionCount, AppliedCount, Number;
 
         internal void Allocate()
         {
