@@ -366,13 +366,19 @@ public static class SessionRules
         var flowSums = new Dictionary<(string, string, string, string), (double Quantity, double Value, double Duty)>();
         ref var flow = ref Unsafe.NullRef<(double Quantity, double Value, double Duty)>();
         FillTerms? lastTerms = null;
+        (string? Origin, string? Seller, string? Buyer, string? Commodity) lastKey = default;
         bool subsidised = false, rented = false; // whether any fill has a floor's top-up or an export rent (most ticks none)
         foreach (var f in fills)
         {
             if (!ReferenceEquals(f.Terms, lastTerms))
             {
                 lastTerms = f.Terms;
-                flow = ref CollectionsMarshal.GetValueRefOrAddDefault(flowSums, (Provenance.Origin(f.Origin), f.SellerCountry, f.BuyerCountry, f.Commodity), out _);
+                // Fills whose rent was set one by one have terms of their own: their key still often repeats the last one.
+                if (!(ReferenceEquals(f.Origin, lastKey.Origin) && f.SellerCountry == lastKey.Seller && f.BuyerCountry == lastKey.Buyer && f.Commodity == lastKey.Commodity))
+                {
+                    lastKey = (f.Origin, f.SellerCountry, f.BuyerCountry, f.Commodity);
+                    flow = ref CollectionsMarshal.GetValueRefOrAddDefault(flowSums, (Provenance.Origin(f.Origin), f.SellerCountry, f.BuyerCountry, f.Commodity), out _);
+                }
                 subsidised |= f.Subsidy > 0;
                 rented |= f.Rent > 0;
             }
@@ -512,6 +518,8 @@ public static class SessionRules
             // per run of them, not once per fill and controller.
             FillTerms? terms = null;
             double[]? group = null;
+            (string Buyer, string Commodity) groupKey = ("", "");
+            string? sharesOf = null; // the origin key the shares are of
             var shares = new double[controllers.Count];
             foreach (var f in fills)
             {
@@ -521,8 +529,17 @@ public static class SessionRules
                     if (f.SellerCountry == f.BuyerCountry) group = null;
                     else
                     {
-                        if (!groups.TryGetValue((f.BuyerCountry, f.Commodity), out group)) groups[(f.BuyerCountry, f.Commodity)] = group = new double[1 + 2 * controllers.Count];
-                        for (int i = 0; i < controllers.Count; i++) shares[i] = Provenance.ContentShare(f.Origin, controllers[i]);
+                        // The same group and the same origin as the last fill's are not looked up again.
+                        if (!(group is not null && f.BuyerCountry == groupKey.Buyer && f.Commodity == groupKey.Commodity))
+                        {
+                            groupKey = (f.BuyerCountry, f.Commodity);
+                            if (!groups.TryGetValue(groupKey, out group)) groups[groupKey] = group = new double[1 + 2 * controllers.Count];
+                        }
+                        if (!ReferenceEquals(f.Origin, sharesOf))
+                        {
+                            sharesOf = f.Origin;
+                            for (int i = 0; i < controllers.Count; i++) shares[i] = Provenance.ContentShare(f.Origin, controllers[i]);
+                        }
                     }
                 }
                 if (group is null) continue;
