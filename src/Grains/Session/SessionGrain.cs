@@ -155,7 +155,7 @@ public sealed partial class SessionGrain(
             var results = (await Task.WhenAll(clearing)).Select(r => r.Value).ToList();
             clear.Stop();
             serial.Start();
-            var routed = SessionRules.Route(results, SessionRules.Owners(clock));
+            var routed = SessionRules.Route(results, SessionRules.Owners(clock), plans.Count);
 
             var countrySettle = world.Countries.Select((c, i) =>
                 topology.Countries[i].SettleAsync(SessionRules.SettlementFor(plan, routed, c.Id).AsImmutable())).ToArray();

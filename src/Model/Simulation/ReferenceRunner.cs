@@ -52,7 +52,7 @@ public sealed class ReferenceRunner
 
         var orders = SessionRules.Gather(_world, plans);
         var results = _markets.Select(m => MarketClearing.Clear(_world, m, plan.Tick, orders[m.Commodity].Asks, orders[m.Commodity].Bids, plan.InForce, _seed)).ToList();
-        var routed = SessionRules.Route(results, SessionRules.Owners(_session));
+        var routed = SessionRules.Route(results, SessionRules.Owners(_session), plans.Count);
 
         var reports = new ReportTotals();
         Audit?.Clear();

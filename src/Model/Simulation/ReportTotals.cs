@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MarketSim.Model.Agents;
 
 namespace MarketSim.Model.Simulation;
@@ -98,11 +99,19 @@ public sealed class ReportTotals
     /// <summary>Agents' events this tick (AgentReport.Events), in no particular order (the frame sorts them).</summary>
     public List<string> Events { get; set; } = [];
 
-    // Indexes over the lists, rebuilt when missing (after a copy through serialization).
-    Dictionary<(string, string, string), ShortageTotal>? _shortageAt;
-    Dictionary<(string, string), SectorTotal>? _sectorAt;
+    // Indexes over the lists, rebuilt when missing (after a copy through serialization). Shortages are found through their
+    // (country, sector), which a report names once, and then by commodity among that sector's few inputs: hashing three strings
+    // per shortage row was ≈1% of a 100,000-firm tick.
+    Dictionary<(string, string), SectorRows>? _sectorAt;
     Dictionary<string, FiscalTotal>? _fiscalAt;
     Dictionary<(string, string), LeadTotal>? _leadAt;
+
+    /// <summary>One (country, sector)'s rows: its sector total (if any yet) and its shortage rows.</summary>
+    sealed class SectorRows
+    {
+        public SectorTotal? Sector;
+        public readonly List<ShortageTotal> Shortages = new(4);
+    }
 
     public static ReportTotals Of(IEnumerable<AgentReport> reports)
     {
@@ -113,10 +122,11 @@ public sealed class ReportTotals
 
     public void Add(AgentReport r)
     {
+        var rows = r.Shortages.Count > 0 ? RowsOf(r.Country, r.Sector) : null;
         for (int i = 0; i < r.Shortages.Count; i++)
         {
             var s = r.Shortages[i];
-            var row = Shortage(r.Country, r.Sector, s.Commodity);
+            var row = Shortage(rows!, r.Country, r.Sector, s.Commodity);
             row.Required += ExactSum.Of(s.Required);
             row.Unmet += ExactSum.Of(s.Unmet);
             if (i < r.CoverDays.Count)
@@ -181,24 +191,37 @@ public sealed class ReportTotals
         Events.AddRange(other.Events);
     }
 
-    ShortageTotal Shortage(string country, string sector, string commodity)
+    SectorRows RowsOf(string country, string sector)
     {
-        _shortageAt ??= Shortages.ToDictionary(x => (x.Country, x.Sector, x.Commodity));
-        if (_shortageAt.TryGetValue((country, sector, commodity), out var row)) return row;
-        row = new ShortageTotal { Country = country, Sector = sector, Commodity = commodity };
+        if (_sectorAt is null)
+        {
+            _sectorAt = new();
+            foreach (var x in Sectors) RowsOf(x.Country, x.Sector).Sector = x;
+            foreach (var x in Shortages) RowsOf(x.Country, x.Sector).Shortages.Add(x);
+        }
+        ref var rows = ref CollectionsMarshal.GetValueRefOrAddDefault(_sectorAt, (country, sector), out _);
+        return rows ??= new SectorRows();
+    }
+
+    ShortageTotal Shortage(string country, string sector, string commodity) => Shortage(RowsOf(country, sector), country, sector, commodity);
+
+    ShortageTotal Shortage(SectorRows rows, string country, string sector, string commodity)
+    {
+        foreach (var x in rows.Shortages)
+            if (string.Equals(x.Commodity, commodity, StringComparison.Ordinal)) return x;
+        var row = new ShortageTotal { Country = country, Sector = sector, Commodity = commodity };
         Shortages.Add(row);
-        _shortageAt[(country, sector, commodity)] = row;
+        rows.Shortages.Add(row);
         return row;
     }
 
     SectorTotal Sector(string country, string sector)
     {
-        _sectorAt ??= Sectors.ToDictionary(x => (x.Country, x.Sector));
-        if (_sectorAt.TryGetValue((country, sector), out var row)) return row;
+        var rows = RowsOf(country, sector);
+        if (rows.Sector is { } row) return row;
         row = new SectorTotal { Country = country, Sector = sector };
         Sectors.Add(row);
-        _sectorAt[(country, sector)] = row;
-        return row;
+        return rows.Sector = row;
     }
 
     LeadTotal Lead(string country, string commodity)
