@@ -11,7 +11,8 @@ public static partial class MarketClearing
         // buyer's horizon h (the rate that stock can serve the buyer's order at): a maker out of an input still sells its store
         // to its customers. Before Dec 2026 F alone counted, and under a 180-day Dy ban on Japan its high-temperature magnet
         // maker held 572.6 t of magnets for 90 days and sold none while its buyers took Chinese magnets.
-        double Reach(int a, double stock, Bid bid) => Math.Max(flowOf[a], stock / Math.Max(1, bid.Horizon));
+        double Reach(int a, double stock, Bid bid) => Reach(a, stock, Math.Max(1, bid.Horizon));
+        double Reach(int a, double stock, double horizon) => Math.Max(flowOf[a], stock / horizon); // horizon ≥ 1
         readonly List<(int I, double Q)> chosen = new();
         // Scratch by candidate, for list.Count candidates, kept across parts (arrays, not lists of tuples: Choose runs for every
         // part that still wants something in every round, ≈850,000 parts a round at 100,000 buyers).
@@ -101,7 +102,7 @@ public static partial class MarketClearing
                     // A free offer (a price floored at 0) is the cheapest: every offer in its band weighs alike.
                     var slope = band > 0 && best > 0 ? Math.Max(1e-6, 1 - (cost / best - 1) / band) : 1;
                     var a = list[i].Ask;
-                    var w = Math.Max(Math.Max(flowOf[a], cap[a] / horizon), 1e-9 * cap[a]) * slope; // Reach(a, cap[a], bid)
+                    var w = Math.Max(Reach(a, cap[a], horizon), 1e-9 * cap[a]) * slope;
                     bandI[bandCount] = i;
                     bandW[bandCount++] = w;
                     totalWeight += w;
