@@ -35,7 +35,7 @@ public sealed class CheckpointTests(OneSiloFixture one) : IClassFixture<OneSiloF
         await session.StartAsync(world, Seed, new SessionSettings { ShardCount = 3, CheckpointEvery = 30 });
         await session.StepAsync(12);
         // Dropped state, as a lost silo leaves it: the next tick finds these members empty and rolls back to tick 0.
-        await one.Client.GetGrain<IManufacturerGrain>(GrainKeys.Of("rebuild", world.Manufacturers[4].Id)).EndAsync();
+        await one.Client.GetGrain<IAgentShardGrain>(GrainKeys.Shard("rebuild", 1)).EndAsync();
         await one.Client.GetGrain<IMarketGrain>(GrainKeys.Of("rebuild", world.Commodities[1].Id)).EndAsync();
         await session.StepAsync(23);
 

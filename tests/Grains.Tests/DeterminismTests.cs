@@ -201,8 +201,6 @@ public sealed class DeterminismTests(OneSiloFixture one, ThreeSiloFixture three)
         // Every grain of the session goes: state written on deactivation, read back on the next call.
         var grains = new List<IAddressable> { session };
         grains.AddRange(Enumerable.Range(0, 2).Select(i => one.Client.GetGrain<IAgentShardGrain>(GrainKeys.Shard("deactivated", i))));
-        grains.AddRange(world.Producers.Select(p => one.Client.GetGrain<IProducerGrain>(GrainKeys.Of("deactivated", p.Id))));
-        grains.AddRange(world.Manufacturers.Select(m => one.Client.GetGrain<IManufacturerGrain>(GrainKeys.Of("deactivated", m.Id))));
         grains.AddRange(world.Countries.Select(c => one.Client.GetGrain<ICountryGrain>(GrainKeys.Of("deactivated", c.Id))));
         grains.AddRange(world.Commodities.Select(c => one.Client.GetGrain<IMarketGrain>(GrainKeys.Of("deactivated", c.Id))));
         foreach (var g in grains) await one.Cluster.DeactivateAsync(g);

@@ -3,7 +3,7 @@ using MarketSim.Grains.Interfaces;
 namespace MarketSim.Grains.Checkpoints;
 
 /// <summary>
-/// Base of the grains that hold session state (firm, country, market). The state lives in memory and is written only
+/// Base of the grains that hold session state (a shard of firms, a country, a market). The state lives in memory and is written only
 /// (a) into a checkpoint slot when the session says so, all members at the same tick, and (b) into the "live" record when
 /// the activation goes (idle collection, or a silo shutting down gracefully), so the next activation continues from it.
 /// Every call names the step it expects; a grain whose state is elsewhere (its silo died and it came back empty, or it is
@@ -18,7 +18,7 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
     TickPhase _phase;
     bool _liveTried, _changedSinceLive;
 
-    /// <summary>The storage name of the grain's records ("firm", "country", "market").</summary>
+    /// <summary>The storage name of the grain's records ("shard", "country", "market").</summary>
     protected abstract string StoreName { get; }
 
     SlotStore<Checkpointed<T>> Slots => _slots ??= SlotStore<Checkpointed<T>>.For(ServiceProvider, this.GetGrainId(), StoreName);

@@ -11,8 +11,9 @@ public enum AgentKind { Producer, Manufacturer }
 public sealed record AgentRef([property: Id(0)] AgentKind Kind, [property: Id(1)] string Id, [property: Id(2)] int Index);
 
 /// <summary>
-/// Fans a tick out to a contiguous range of agents so that no single grain handles every agent's reply. Results come back in
-/// the order of the assignment, which is the reference runner's order.
+/// A contiguous range of producers and manufacturers, whose rules it runs itself: one call per phase for the whole range, so
+/// no grain handles every agent's reply and no call is made per firm. Results come back in the order of the assignment,
+/// which is the reference runner's order.
 /// </summary>
 public interface IAgentShardGrain : ISessionMemberGrain
 {
@@ -22,6 +23,4 @@ public interface IAgentShardGrain : ISessionMemberGrain
     /// <param name="settlements">One per agent, in assignment order.</param>
     /// <returns>The agents' reports folded (one total per shard crosses to the session, not one report per agent).</returns>
     Task<Immutable<ReportTotals>> SettleAsync(Immutable<AgentSettlement[]> settlements, Immutable<TickContext> context);
-    /// <summary>The silos of the shard and of its agents.</summary>
-    Task<string[]> GetSilosAsync();
 }

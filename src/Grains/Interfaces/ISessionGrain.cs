@@ -83,7 +83,7 @@ public interface ISessionGrain : IMarketSimGrain
     /// <summary>Where this activation's ticks spent their time (for bench/: the serial share of a tick).</summary>
     [AlwaysInterleave] Task<SessionTimings> GetTimingsAsync();
 
-    /// <summary>The distinct silos hosting this session's grains (session, shards, agents, countries, markets).</summary>
+    /// <summary>The distinct silos hosting this session's grains (session, shards, countries, markets).</summary>
     Task<IReadOnlyList<string>> GetSilosAsync();
 }
 

@@ -1,7 +1,7 @@
 namespace MarketSim.Grains.Interfaces;
 
 /// <summary>
-/// A grain that holds part of a session's state (firm, country, market; a shard forwards to its firms). Checkpoints are
+/// A grain that holds part of a session's state (a shard of firms, a country, a market). Checkpoints are
 /// driven by the session: every member writes the same tick into the same slot, then the session commits.
 /// </summary>
 public interface ISessionMemberGrain : IMarketSimGrain

@@ -250,9 +250,8 @@ public sealed partial class SessionGrain(
         var tasks = new List<Task>();
         tasks.AddRange(world.Countries.Select((c, i) => topology.Countries[i].InitialiseAsync(generation, c.AsImmutable())));
         tasks.AddRange(world.Commodities.Select((c, i) => topology.Markets[i].InitialiseAsync(generation, c.Id, store.State.Seed)));
-        // A bounded number of shards at a time: each activates its firms, and every activation registers in the grain
-        // directory (on another silo for 2 in 3 firms of a 3-silo cluster). 100,000 registrations in flight at once made a
-        // loaded 3-silo cluster time out; a few thousand keep the silos busy all the same.
+        // A bounded number of shards at a time: each builds its firms' opening state (their stocks and suppliers' lots), and
+        // eight at once keep the silos busy without holding every shard's half-built world in flight.
         await Task.WhenAll(BoundedFanOut.RunAsync(topology.Shards.Count, ShardsInitialisingAtOnce,
             i => topology.Shards[i].Grain.InitialiseAsync(generation, topology.Shards[i].Agents.AsImmutable())), Task.WhenAll(tasks));
         _worldBytes = null; // every silo holding a member has its copy now
@@ -354,9 +353,8 @@ public sealed partial class SessionGrain(
     public async Task<IReadOnlyList<string>> GetSilosAsync()
     {
         var (_, _, topology) = Started();
-        var shardSilos = await Task.WhenAll(topology.Shards.Select(s => s.Grain.GetSilosAsync()));
-        var others = await Task.WhenAll(topology.Countries.Cast<IMarketSimGrain>().Concat(topology.Markets).Select(g => g.GetSiloAsync()));
-        return shardSilos.SelectMany(s => s).Concat(others).Append(RuntimeIdentity).Distinct().Order(StringComparer.Ordinal).ToList();
+        var silos = await Task.WhenAll(topology.All.Select(g => g.GetSiloAsync()));
+        return silos.Append(RuntimeIdentity).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
     public async Task EndAsync()
