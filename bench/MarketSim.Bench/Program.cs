@@ -279,8 +279,8 @@ namespace MarketSim.Bench
         /// <summary>Orleans only: the peak working set while the session initialised its grains, and while it ran its ticks.</summary>
         public long? SetupPeakWs { get; init; }
         public long? TicksPeakWs { get; init; }
-        /// <summary>Orleans only: one call that does no work to every member of the session (agents through their shards,
-        /// countries, markets), median ms: what a phase's fan-out costs before any model work.</summary>
+        /// <summary>Orleans only: one call that does no work to every member grain of the session (shards, countries,
+        /// markets), median ms: what a phase's fan-out costs before any model work.</summary>
         public double? FanOutMs { get; init; }
         public int Ticks => TickMs.Length;
         public double RunS => TickMs.Sum() / 1000;
@@ -363,9 +363,9 @@ namespace MarketSim.Bench
             if (calls.TryGetValue("session", out var s)) calls["session"] = s - ticks;
             var frames = (await session.GetFramesAsync(0)).Value;
             var (ws, heap) = mem.Peak();
-            // The floor the one-grain-per-firm design sets: a call to every member that does no work (each answers where it
-            // runs), fanned out through the shards as a tick's plan and settle calls are. Median of three; after the
-            // ticks' memory is read, so it is not counted in it.
+            // The floor the grain calls set: a call to every member grain that does no work (each answers where it runs), as
+            // a tick's plan and settle calls are fanned out. Median of three; after the ticks' memory is read, so it is not
+            // counted in it.
             var fanOut = new double[3];
             for (int i = 0; i < fanOut.Length; i++)
             {
@@ -469,11 +469,11 @@ namespace MarketSim.Bench
             foreach (var n in new[] { "10,000", "100,000" })
                 if (rows.LastOrDefault(r => r.Engine == "orleans" && r.World.StartsWith($"synthetic {n} ")) is { Ratio: { } x })
                     sb.AppendLine($"- Orleans/reference ≤ 1.5× at {n} manufacturers (median tick): {x:F2}× → {(x <= 1.5 ? "MET" : "NOT MET")}");
-            // What the grain calls alone cost: a tick makes two calls to every firm (plan, settle), so twice the no-op fan-out is
-            // spent before any model work; 500 ms a tick is the 2 ticks/s aim.
+            // What the grain calls alone cost: a tick makes two calls to every shard (plan, settle), so twice the no-op fan-out
+            // is spent before any model work; 500 ms a tick is the 2 ticks/s aim.
             foreach (var r in rows.Where(r => r.Engine == "orleans" && r.World.StartsWith("synthetic ") && r.Run.FanOutMs is not null))
-                sb.AppendLine($"- (diagnostic) {r.World}: a no-op call to each of its {r.Agents:N0} agents, fanned out as a phase's: " +
-                              $"{r.Run.FanOutMs:F1} ms ({1000 * r.Run.FanOutMs / r.Agents:F2} µs an agent); two a tick: {2 * r.Run.FanOutMs:F0} ms " +
+                sb.AppendLine($"- (diagnostic) {r.World}: a no-op call to each member grain (its shards, countries and markets), fanned out as a phase's: " +
+                              $"{r.Run.FanOutMs:F1} ms; two a tick: {2 * r.Run.FanOutMs:F1} ms " +
                               $"of the {r.Run.MedianTickMs:F0} ms median tick");
             // Time per agent-tick (median tick ÷ agents) at 100k over the same at 1k, for each engine.
             foreach (var engine in new[] { "reference", "orleans" })
