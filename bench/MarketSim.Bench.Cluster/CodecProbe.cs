@@ -84,8 +84,9 @@ static class CodecProbe
     }
 
     /// <summary>
-    /// What one checkpoint of the default scenario writes at tick 180 (a firm's, country's and market's state; 12 checkpoints a
-    /// year at the default CheckpointEvery of 30): all members' state, JSON against the binary surrogates.
+    /// What one checkpoint of the default scenario writes at tick 180 (the firms', countries' and markets' state; 12 checkpoints a
+    /// year at the default CheckpointEvery of 30): all members' state, JSON against the binary surrogates. The firms' states
+    /// are measured one by one; a shard writes its firms' states in one record (the default scenario's one shard: all 61).
     /// </summary>
     static void CheckpointRows(Serializer serializer, JsonSerializerOptions json)
     {

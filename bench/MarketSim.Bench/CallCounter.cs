@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace MarketSim.Bench;
 
 /// <summary>
-/// Counts every application grain call the silo receives, by target grain type (session, agent shards, manufacturers,
-/// producers, countries, markets, and Orleans' own memory-storage grain when state is written). Registered as an incoming
+/// Counts every application grain call the silo receives, by target grain type (session, agent shards, countries,
+/// markets, and Orleans' own memory-storage grain when state is written). Registered as an incoming
 /// grain call filter, so it sees exactly what the runtime dispatches; its cost (one dictionary lookup and one interlocked
 /// add per call) is included in the Orleans timings. Keyed by the grain type itself, named only when read: the type's name
 /// built per call was a string per call (200,000 a tick at 100,000 firms) charged to Orleans.

@@ -363,9 +363,9 @@ namespace MarketSim.Bench
             if (calls.TryGetValue("session", out var s)) calls["session"] = s - ticks;
             var frames = (await session.GetFramesAsync(0)).Value;
             var (ws, heap) = mem.Peak();
-            // The floor the grain calls set: a call to every member grain that does no work (each answers where it runs), as
-            // a tick's plan and settle calls are fanned out. Median of three; after the ticks' memory is read, so it is not
-            // counted in it.
+            // The floor the grain calls set: a call to every member grain that does no work (each answers where it runs), all
+            // at once (a tick calls at most 64 shards at a time). Median of three; after the ticks' memory is read, so it is
+            // not counted in it.
             var fanOut = new double[3];
             for (int i = 0; i < fanOut.Length; i++)
             {
@@ -472,7 +472,7 @@ namespace MarketSim.Bench
             // What the grain calls alone cost: a tick makes two calls to every shard (plan, settle), so twice the no-op fan-out
             // is spent before any model work; 500 ms a tick is the 2 ticks/s aim.
             foreach (var r in rows.Where(r => r.Engine == "orleans" && r.World.StartsWith("synthetic ") && r.Run.FanOutMs is not null))
-                sb.AppendLine($"- (diagnostic) {r.World}: a no-op call to each member grain (its shards, countries and markets), fanned out as a phase's: " +
+                sb.AppendLine($"- (diagnostic) {r.World}: a no-op call to each member grain (its shards, countries and markets), all at once: " +
                               $"{r.Run.FanOutMs:F1} ms; two a tick: {2 * r.Run.FanOutMs:F1} ms " +
                               $"of the {r.Run.MedianTickMs:F0} ms median tick");
             // Time per agent-tick (median tick ÷ agents) at 100k over the same at 1k, for each engine.

@@ -38,7 +38,7 @@ public static class Usage
           --days N       ticks (days) to simulate, 1 to 36500; default: the scenario's `days`
           --seed S       random seed (0 .. 18446744073709551615); default: the scenario's `seed`
           --out DIR      output directory, created if missing; default: results
-          --engine E     orleans (default): one grain per agent, in a silo hosted in this process;
+          --engine E     orleans (default): grains (firms in shards, countries, markets) in a silo hosted in this process;
                          reference: the sequential reference runner (same files, byte for byte)
           --cluster R    run on a MarketSim cluster as a client: R is its Redis (e.g. 127.0.0.1:6379); also
                          MarketSim__Cluster__Redis, with MarketSim__Cluster__ClusterId / ServiceId (default marketsim).

@@ -65,8 +65,9 @@ public static class MarketSimSiloBuilderExtensions
                 // let it expire (Polly TimeoutRejectedException in StartAsync). A longer call timeout lengthens it too.
                 if (TimeSpan.FromSeconds(t) > o.PlacementTimeout) o.PlacementTimeout = TimeSpan.FromSeconds(t);
             });
-            // So has activating a grain (30 s by default): a million firms' activations, 333,000 a silo queued at once behind
-            // the world's decoding, were cancelled after it (OperationCanceledException in StartAsync, Dec 2026).
+            // So has activating a grain (30 s by default): when every firm was a grain, a million firms' activations, 333,000
+            // a silo queued at once behind the world's decoding, were cancelled after it (OperationCanceledException in
+            // StartAsync, Dec 2026); a shard's activation still waits for its silo's copy of the world.
             silo.Configure<GrainCollectionOptions>(o =>
             {
                 if (TimeSpan.FromSeconds(t) > o.ActivationTimeout) o.ActivationTimeout = TimeSpan.FromSeconds(t);

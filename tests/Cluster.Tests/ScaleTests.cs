@@ -37,8 +37,9 @@ public sealed class ScaleTests(LocalCluster cluster, ITestOutputHelper output) :
         await session.StartAsync(world.AsImmutable(), seed, SessionSettings.Default);
         var written = Keys() - keysBefore;
         output.WriteLine($"started in {(DateTime.UtcNow - started).TotalSeconds:0.0} s; Redis keys written: {written}");
-        // The session and one record per shard (40), none per firm.
-        Assert.True(written < firms / 100, $"{written} Redis keys written at start");
+        // The session's record only (1 in the bench's runs): the 39 shards and their firms write nothing until the first
+        // checkpoint. A few keys of slack for anything else the cluster writes meanwhile, far fewer than one per shard.
+        Assert.True(written < 5, $"{written} Redis keys written at start");
         Assert.Equal(3, (await session.GetSilosAsync()).Count); // the world is spread over all three
 
         await session.StepAsync(ticks);

@@ -17,7 +17,7 @@ public sealed class AgentShardState
 /// <summary>
 /// A range of producers and manufacturers: holds each firm's <see cref="FirmState"/> and calls <see cref="ProducerRules"/>
 /// and <see cref="ManufacturerRules"/> for them in turn, one call per phase for the whole range. A grain per firm cost two
-/// Orleans calls per firm a tick (≈390 ms a tick at 100,000 firms before any model work, and an activation's memory per firm);
+/// Orleans calls per firm a tick (≈0.8 s a tick at 100,000 firms before any model work, and an activation's memory per firm);
 /// a firm's rules read nothing of another firm, so running a range in one grain gives the same bits. Parallelism comes from
 /// the shards (<see cref="SessionSettings"/>). Placed by <see cref="ShardPlacement"/>: a cluster's shards spread evenly
 /// over the silos. Its state is written at the session's checkpoints, one record per shard (<see cref="CheckpointedGrain{T}"/>).
@@ -45,12 +45,22 @@ public sealed class AgentShardGrain : CheckpointedGrain<AgentShardState>, IAgent
         var shard = await At(tick, TickPhase.Plan);
         var world = await WorldAsync();
         var plans = new AgentPlan[shard.Agents.Length];
-        for (int i = 0; i < plans.Length; i++)
+        try
         {
-            var a = shard.Agents[i];
-            plans[i] = a.Kind == AgentKind.Producer
-                ? ProducerRules.Plan(world, ProducerOf(world, a), shard.Firms[i], context.Value)
-                : ManufacturerRules.Plan(world, ManufacturerOf(world, a), shard.Firms[i], context.Value);
+            for (int i = 0; i < plans.Length; i++)
+            {
+                var a = shard.Agents[i];
+                plans[i] = a.Kind == AgentKind.Producer
+                    ? ProducerRules.Plan(world, ProducerOf(world, a), shard.Firms[i], context.Value)
+                    : ManufacturerRules.Plan(world, ManufacturerOf(world, a), shard.Firms[i], context.Value);
+            }
+        }
+        catch
+        {
+            // The firms before the one that failed have moved on and it may be half-changed: the shard must not answer
+            // this step again, nor save this state, until the session restores it.
+            DropState();
+            throw;
         }
         Advance(tick, TickPhase.Settle);
         return plans.AsImmutable();
@@ -64,12 +74,20 @@ public sealed class AgentShardGrain : CheckpointedGrain<AgentShardState>, IAgent
             throw new ArgumentException($"Shard has {shard.Agents.Length} agents but got {settlements.Value.Length} settlements.", nameof(settlements));
         var world = await WorldAsync();
         var totals = new ReportTotals();
-        for (int i = 0; i < shard.Agents.Length; i++)
+        try
         {
-            var a = shard.Agents[i];
-            totals.Add(a.Kind == AgentKind.Producer
-                ? ProducerRules.Settle(world, ProducerOf(world, a), shard.Firms[i], settlements.Value[i], context.Value)
-                : ManufacturerRules.Settle(world, ManufacturerOf(world, a), shard.Firms[i], settlements.Value[i], context.Value));
+            for (int i = 0; i < shard.Agents.Length; i++)
+            {
+                var a = shard.Agents[i];
+                totals.Add(a.Kind == AgentKind.Producer
+                    ? ProducerRules.Settle(world, ProducerOf(world, a), shard.Firms[i], settlements.Value[i], context.Value)
+                    : ManufacturerRules.Settle(world, ManufacturerOf(world, a), shard.Firms[i], settlements.Value[i], context.Value));
+            }
+        }
+        catch
+        {
+            DropState(); // as in PlanAsync
+            throw;
         }
         Advance(tick + 1, TickPhase.Plan);
         return totals.AsImmutable();

@@ -63,6 +63,16 @@ public abstract class CheckpointedGrain<T> : SessionMemberGrain, ISessionMemberG
         _changedSinceLive = true;
     }
 
+    /// <summary>
+    /// Forgets the in-memory state after a call failed part-way through it: every later call throws
+    /// <see cref="MemberStateLostException"/> (the session restores its members) and nothing is saved on deactivation.
+    /// </summary>
+    protected void DropState()
+    {
+        _state = null;
+        _changedSinceLive = false;
+    }
+
     public async Task CheckpointAsync(int slot, int tick)
     {
         var state = await At(tick, TickPhase.Plan);

@@ -10,7 +10,7 @@ namespace MarketSim.Grains.Interfaces;
 /// </summary>
 public interface ISessionGrain : IMarketSimGrain
 {
-    /// <summary>(Re)starts the session at tick 0 with this scenario and seed; every agent grain is initialised. A scenario with a
+    /// <summary>(Re)starts the session at tick 0 with this scenario and seed; every shard, country and market is initialised. A scenario with a
     /// spin-up (ScenarioSpec.SpinUpDays) starts at its first day, below 0: <c>SessionGrainExtensions.SpinUpAsync</c> steps it
     /// to 0 in calls of bounded length (the extension StartAsync does both).</summary>
     Task StartAsync(Immutable<ScenarioSpec> scenario, ulong seed, SessionSettings settings);

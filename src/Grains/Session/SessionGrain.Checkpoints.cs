@@ -30,7 +30,7 @@ public sealed class SessionTimelineRecord
 ///
 /// Checkpoint #0 (tick 0) is the scenario: members write nothing at start, and rolling back to it initialises them again.
 /// Commit protocol, at the end of a checkpoint tick (the session's clock at tick c, checkpoint number n+1):
-/// 1. every member (firms through their shards, countries, markets) writes its state at c into slot (n+1) % 2 — the slot
+/// 1. every member (shards with their firms, countries, markets) writes its state at c into slot (n+1) % 2 — the slot
 ///    of the committed checkpoint n is not touched;
 /// 2. the frames since the previous checkpoint are written as one append-only block "frames.{generation}.{k}";
 /// 3. the session's own record ("session": clock at c, n+1, block ends) is written. This single write is the commit.

@@ -250,8 +250,9 @@ public sealed partial class SessionGrain(
         var tasks = new List<Task>();
         tasks.AddRange(world.Countries.Select((c, i) => topology.Countries[i].InitialiseAsync(generation, c.AsImmutable())));
         tasks.AddRange(world.Commodities.Select((c, i) => topology.Markets[i].InitialiseAsync(generation, c.Id, store.State.Seed)));
-        // A bounded number of shards at a time: each builds its firms' opening state (their stocks and suppliers' lots), and
-        // eight at once keep the silos busy without holding every shard's half-built world in flight.
+        // A bounded number of shards at a time. The bound dates from when each shard activated a grain per firm (100,000
+        // directory registrations in flight made a loaded 3-silo cluster time out); now each builds its firms' opening state,
+        // CPU work that eight at a time still spreads over the silos (a 100k start on three silos: 11.4 s, Dec 2026).
         await Task.WhenAll(BoundedFanOut.RunAsync(topology.Shards.Count, ShardsInitialisingAtOnce,
             i => topology.Shards[i].Grain.InitialiseAsync(generation, topology.Shards[i].Agents.AsImmutable())), Task.WhenAll(tasks));
         _worldBytes = null; // every silo holding a member has its copy now
