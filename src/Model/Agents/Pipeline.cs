@@ -54,11 +54,12 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         return new Shipment(commodity, origin, e.Quantity, e.ArrivalTick);
     }
 
-    /// <summary>The index of (commodity, origin) in the lot table, or −1 if it has none (each pair is there once at most).</summary>
+    /// <summary>The index of (commodity, origin) in the lot table, or −1 if it has none (each pair is there once at most). Searched
+    /// from the newest: the lots bought now are mostly among the last added.</summary>
     int FindLot(string commodity, string origin)
     {
         var hash = origin.GetHashCode();
-        for (int i = 0; i < _lotCount; i++)
+        for (int i = _lotCount - 1; i >= 0; i--)
             if (_lots[i].OriginHash == hash && _lots[i].Commodity == commodity && _lots[i].Origin == origin) return i;
         return -1;
     }

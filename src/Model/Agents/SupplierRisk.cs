@@ -369,7 +369,7 @@ public static class SupplierRisk
                 foreach (var lot in held)
                 {
                     ref var x = ref CollectionsMarshal.GetValueRefOrNullRef(lots, lot);
-                    var moved = Moved(x, boughtLots.Remove(lot, out var ql) ? ql : 0, q, t);
+                    var moved = Moved(x, boughtLots.Count > 0 && boughtLots.Remove(lot, out var ql) ? ql : 0, q, t); // (most lots: none bought)
                     if (moved < Forget) changes.Add((lot, double.NaN, true));
                     else x = moved;
                 }
