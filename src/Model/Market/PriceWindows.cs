@@ -94,6 +94,8 @@ public static class PriceWindows
         else for (int t = last + 1; t < tick; t++) dropped[Slot(t, w)] = true; // days no clearing ran
         dropped[Slot(tick, w)] = true; // today's, also when the day is cleared again
         var atEdge = new Dictionary<double, int>();
+        // Read through a span: a foreach over the interface, once per segment, boxed an enumerator and called through it per entry.
+        var days = today is List<DemandAt> list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : [.. today];
         for (int g = 0; g < segments.Count; g++)
         {
             var id = segments[g].Id;
@@ -105,11 +107,14 @@ public static class PriceWindows
                     if (old[k] >= 0 && old[k] < w && !dropped[(int)old[k]]) { kept.Add(old[k]); kept.Add(old[k + 1]); kept.Add(old[k + 2]); }
             var price = state.Prices.GetValueOrDefault(id);
             atEdge.Clear();
-            foreach (var e in today)
+            foreach (ref readonly var e in days)
             {
                 if (e.Segment != g || e.Quantity == 0) continue;
-                var edge = Edge(e.Reservation, price);
-                if (edge >= maxPrice) edge = double.PositiveInfinity; // never below a price the market can reach
+                // Never below a price the market can reach. A reservation at or above the cap has its edge there too (an edge is
+                // at or above its reservation): no logarithm and power for most of a day's bids (a manufacturer's limit is far
+                // above the cap).
+                var edge = e.Reservation >= maxPrice ? double.PositiveInfinity : Edge(e.Reservation, price);
+                if (edge >= maxPrice) edge = double.PositiveInfinity;
                 if (!atEdge.TryGetValue(edge, out var at))
                 {
                     atEdge[edge] = at = kept.Count;
