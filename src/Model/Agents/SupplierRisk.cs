@@ -323,17 +323,23 @@ public static class SupplierRisk
         totals.Clear();
         var todayLots = _todayLots ??= new();
         todayLots.Clear();
-        // A buyer's fills come in runs on one link's terms (one seller country, one lot): its key is built once per run.
+        // A buyer's fills come in runs on one link's terms (one seller country, one input, one lot): its key is built and its
+        // entries found once per run, and each fill adds to them in fill order (0 + q = q, where an entry is new).
         FillTerms? lastTerms = null;
-        var key = "";
+        int atToday = 0, atTotal = 0, atLot = 0;
         for (int i = 0; i < bought.Count; i++) // an index loop: a foreach over the interface boxes an enumerator per firm-tick
         {
             var f = bought[i];
             if (f.Urgent || !(f.Quantity > 0)) continue;
-            if (!ReferenceEquals(f.Terms, lastTerms)) (lastTerms, key) = (f.Terms, Key(f.Commodity, f.SellerCountry));
-            Add(today, key, f.Quantity);
-            Add(totals, f.Commodity, f.Quantity);
-            AddLot(todayLots, key, f.Origin, f.Quantity);
+            if (!ReferenceEquals(f.Terms, lastTerms))
+            {
+                lastTerms = f.Terms;
+                var key = Key(f.Commodity, f.SellerCountry);
+                (atToday, atTotal, atLot) = (At(today, key), At(totals, f.Commodity), AtLot(todayLots, key, f.Origin));
+            }
+            CollectionsMarshal.AsSpan(today)[atToday].Q += f.Quantity;
+            CollectionsMarshal.AsSpan(totals)[atTotal].Q += f.Quantity;
+            CollectionsMarshal.AsSpan(todayLots)[atLot].Q += f.Quantity;
         }
         if (totals.Count == 0) return;
         totals.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
@@ -408,18 +414,21 @@ public static class SupplierRisk
             if (x < Forget) shares.Remove(k);
             else held = x;
         }
-        static void AddLot(List<(string Key, string Lot, double Q)> list, string key, string lot, double q)
+        // The index of an entry, added at 0 if new.
+        static int AtLot(List<(string Key, string Lot, double Q)> list, string key, string lot)
         {
             for (int i = 0; i < list.Count; i++)
-                if (string.Equals(list[i].Key, key, StringComparison.Ordinal) && string.Equals(list[i].Lot, lot, StringComparison.Ordinal)) { list[i] = (key, lot, list[i].Q + q); return; }
-            list.Add((key, lot, 0 + q));
+                if (string.Equals(list[i].Key, key, StringComparison.Ordinal) && string.Equals(list[i].Lot, lot, StringComparison.Ordinal)) return i;
+            list.Add((key, lot, 0));
+            return list.Count - 1;
         }
 
-        static void Add(List<(string Key, double Q)> list, string key, double q)
+        static int At(List<(string Key, double Q)> list, string key)
         {
             for (int i = 0; i < list.Count; i++)
-                if (string.Equals(list[i].Key, key, StringComparison.Ordinal)) { list[i] = (key, list[i].Q + q); return; }
-            list.Add((key, q)); // 0 + q = q: the same bits as adding to an empty entry
+                if (string.Equals(list[i].Key, key, StringComparison.Ordinal)) return i;
+            list.Add((key, 0));
+            return list.Count - 1;
         }
         static double Of(List<(string Key, double Q)> list, string key)
         {
