@@ -93,14 +93,17 @@ public static class PriceWindows
         if (stale) Array.Fill(dropped, true);
         else for (int t = last + 1; t < tick; t++) dropped[Slot(t, w)] = true; // days no clearing ran
         dropped[Slot(tick, w)] = true; // today's, also when the day is cleared again
-        var atEdge = new Dictionary<double, int>();
+        var atEdge = _atEdge ??= new();
         // Read through a span: a foreach over the interface, once per segment, boxed an enumerator and called through it per entry.
         var days = today is List<DemandAt> list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : [.. today];
         for (int g = 0; g < segments.Count; g++)
         {
             var id = segments[g].Id;
             state.DemandWindow.TryGetValue(id, out var old);
-            var kept = new List<double>((old?.Length ?? 0) + 48); // sized once: the window's days and a day's few steps
+            // A list reused per thread (each segment's window is copied out of it): a new one, sized for the window, was as large
+            // again as the array kept (30 days of triples).
+            var kept = _kept ??= new();
+            kept.Clear();
             // A window of another length (its slots not 2W long) is stale, as Read finds it.
             if (old is not null && state.PriceWindow.TryGetValue(id, out var slots) && slots.Length == 2 * w)
                 for (int k = 0; k + 2 < old.Length; k += 3)
@@ -125,7 +128,10 @@ public static class PriceWindows
             if (kept.Count == 0) state.DemandWindow.Remove(id);
             else state.DemandWindow[id] = kept.ToArray();
         }
+        atEdge.Clear();
     }
+    [ThreadStatic] static List<double>? _kept;
+    [ThreadStatic] static Dictionary<double, int>? _atEdge;
 
     /// <summary>The least edge p·Step^k (k ≥ 0) at or above <paramref name="reservation"/>; the reservation itself where it is
     /// infinite or the price is not positive (nothing to step from).</summary>
