@@ -365,8 +365,10 @@ public static class SessionRules
         // Per (origin, exporter, destination, commodity), summed in fill order (as a GroupBy would), then sorted.
         // Fills on one link share their terms (FillTerms), and so their key: the map is searched once per run of a link's fills,
         // not once per fill (hashing four strings a fill was ≈1% of a 100,000-firm tick). The sums are the same, in the same order.
-        // A map reused per thread, cleared after use: a new one each tick was ≈6% of the bytes the default year's ticks allocate.
+        // A map reused per thread, cleared after use (and before, should a tick have thrown while it was filled): a new one each
+        // tick was ≈6% of the bytes the default year's ticks allocate.
         var flowSums = _flowSums ??= new();
+        flowSums.Clear();
         ref var flow = ref Unsafe.NullRef<(double Quantity, double Value, double Duty)>();
         FillTerms? lastTerms = null;
         (string? Origin, string? Seller, string? Buyer, string? Commodity) lastKey = default;
