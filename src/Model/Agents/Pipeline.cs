@@ -25,7 +25,9 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
 
     Entry[] _ring;
     int _head, _count;
-    (string Commodity, string Origin)[] _lots = [];
+    // Each lot with its origin's hash code: lot keys with content shares are long and alike (alike in length too), and the
+    // table is searched for each run of a batch's shipments; a hash compared first leaves a string comparison for the match.
+    (string Commodity, string Origin, int OriginHash)[] _lots = [];
     int _lotCount;
 
     public Pipeline() => _ring = [];
@@ -48,18 +50,28 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     Shipment Read(int slot)
     {
         ref readonly var e = ref _ring[slot];
-        var (commodity, origin) = _lots[e.Lot];
+        var (commodity, origin, _) = _lots[e.Lot];
         return new Shipment(commodity, origin, e.Quantity, e.ArrivalTick);
+    }
+
+    /// <summary>The index of (commodity, origin) in the lot table, or −1 if it has none (each pair is there once at most). Searched
+    /// from the newest: the lots bought now are mostly among the last added.</summary>
+    int FindLot(string commodity, string origin)
+    {
+        var hash = origin.GetHashCode();
+        for (int i = _lotCount - 1; i >= 0; i--)
+            if (_lots[i].OriginHash == hash && _lots[i].Commodity == commodity && _lots[i].Origin == origin) return i;
+        return -1;
     }
 
     /// <summary>The index of (commodity, origin) in the lot table, added if new (the table keeps every lot the firm has ever
     /// booked: a few inputs times a few origins, more where lot keys carry content shares, which change as mixes do).</summary>
     int LotOf(string commodity, string origin)
     {
-        for (int i = 0; i < _lotCount; i++)
-            if (_lots[i].Commodity == commodity && _lots[i].Origin == origin) return i;
+        var found = FindLot(commodity, origin);
+        if (found >= 0) return found;
         if (_lotCount == _lots.Length) Array.Resize(ref _lots, Math.Max(4, _lots.Length * 2));
-        _lots[_lotCount] = (commodity, origin);
+        _lots[_lotCount] = (commodity, origin, origin.GetHashCode());
         return _lotCount++;
     }
 
@@ -143,9 +155,8 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
     /// <summary>
     /// Books a shipment, merged with one due the same tick with the same commodity and origin (whenever it was ordered): a firm
     /// holds one entry per arrival day, input and origin lot, however long its orders take, so the work on it does not grow
-    /// with its order history. A new entry goes after those due the same tick. Cost: a binary search and a scan of the day's
-    /// entries (a few), then, for a new entry only, a look-up in the table of lots (it keeps every lot the firm ever booked:
-    /// looked up for every booking, it cost more than the scan it saved, a CPU sample of the default year, Dec 2026).
+    /// with its order history. A new entry goes after those due the same tick. Cost: a look-up in the table of lots (once per
+    /// run of shipments of the same strings), a binary search and a scan of the day's entries (a few), compared by lot index.
     /// </summary>
     public void Book(Shipment sh) => Book(new ReadOnlySpan<Shipment>(in sh));
 
@@ -165,22 +176,31 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         _totalsValid = false;
         var staged = _staged ??= new Entry[16];
         var n = 0;
+        // Each shipment's lot is looked up once (−1: not in the table, so no entry holds it) and entries are matched by index,
+        // not by comparing their strings (lot keys with content shares are long and alike: comparing them under Book was ≈2.6%
+        // of the default year's CPU samples, Dec 2026). A batch's shipments come in runs of one fill link's strings: looked up
+        // once a run.
+        string? lastCommodity = null, lastOrigin = null;
+        var lot = -1;
         foreach (var sh in shipments)
         {
-            if (MergeIntoDay(sh)) continue;
+            if (!(ReferenceEquals(sh.Commodity, lastCommodity) && ReferenceEquals(sh.Origin, lastOrigin)))
+                (lastCommodity, lastOrigin, lot) = (sh.Commodity, sh.Origin, FindLot(sh.Commodity, sh.Origin));
+            if (lot >= 0 && MergeIntoDay(sh, lot)) continue;
             var merged = false;
-            for (int p = 0; p < n && !merged; p++)
+            for (int p = 0; p < n && !merged && lot >= 0; p++)
             {
                 ref var e = ref staged[p];
-                if (e.ArrivalTick == sh.ArrivalTick && _lots[e.Lot].Commodity == sh.Commodity && _lots[e.Lot].Origin == sh.Origin)
+                if (e.ArrivalTick == sh.ArrivalTick && e.Lot == lot)
                 {
                     e.Quantity += sh.Quantity;
                     merged = true;
                 }
             }
             if (merged) continue;
+            if (lot < 0) lot = LotOf(sh.Commodity, sh.Origin);
             if (n == staged.Length) Array.Resize(ref staged, 2 * n);
-            staged[n++] = new Entry { Quantity = sh.Quantity, ArrivalTick = sh.ArrivalTick, Lot = LotOf(sh.Commodity, sh.Origin) };
+            staged[n++] = new Entry { Quantity = sh.Quantity, ArrivalTick = sh.ArrivalTick, Lot = lot };
         }
         _staged = staged;
         if (n == 0) return;
@@ -200,14 +220,14 @@ public sealed class Pipeline : IReadOnlyList<Shipment>, ICollection<Shipment>
         _count += n;
     }
 
-    /// <summary>Adds the shipment to the entry due the same tick with its commodity and origin, if there is one.</summary>
-    bool MergeIntoDay(in Shipment sh)
+    /// <summary>Adds the shipment to the entry due the same tick with its lot (its commodity and origin), if there is one.</summary>
+    bool MergeIntoDay(in Shipment sh, int lot)
     {
         for (int i = After(sh.ArrivalTick) - 1; i >= 0; i--)
         {
             ref var e = ref _ring[Slot(i)];
             if (e.ArrivalTick != sh.ArrivalTick) break;
-            if (_lots[e.Lot].Commodity == sh.Commodity && _lots[e.Lot].Origin == sh.Origin)
+            if (e.Lot == lot)
             {
                 e.Quantity += sh.Quantity;
                 return true;

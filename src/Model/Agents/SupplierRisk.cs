@@ -323,17 +323,23 @@ public static class SupplierRisk
         totals.Clear();
         var todayLots = _todayLots ??= new();
         todayLots.Clear();
-        // A buyer's fills come in runs on one link's terms (one seller country, one lot): its key is built once per run.
+        // A buyer's fills come in runs on one link's terms (one seller country, one input, one lot): its key is built and its
+        // entries found once per run, and each fill adds to them in fill order (0 + q = q, where an entry is new).
         FillTerms? lastTerms = null;
-        var key = "";
+        int atToday = 0, atTotal = 0, atLot = 0;
         for (int i = 0; i < bought.Count; i++) // an index loop: a foreach over the interface boxes an enumerator per firm-tick
         {
             var f = bought[i];
             if (f.Urgent || !(f.Quantity > 0)) continue;
-            if (!ReferenceEquals(f.Terms, lastTerms)) (lastTerms, key) = (f.Terms, Key(f.Commodity, f.SellerCountry));
-            Add(today, key, f.Quantity);
-            Add(totals, f.Commodity, f.Quantity);
-            AddLot(todayLots, key, f.Origin, f.Quantity);
+            if (!ReferenceEquals(f.Terms, lastTerms))
+            {
+                lastTerms = f.Terms;
+                var key = Key(f.Commodity, f.SellerCountry);
+                (atToday, atTotal, atLot) = (At(today, key), At(totals, f.Commodity), AtLot(todayLots, key, f.Origin));
+            }
+            CollectionsMarshal.AsSpan(today)[atToday].Q += f.Quantity;
+            CollectionsMarshal.AsSpan(totals)[atTotal].Q += f.Quantity;
+            CollectionsMarshal.AsSpan(todayLots)[atLot].Q += f.Quantity;
         }
         if (totals.Count == 0) return;
         totals.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
@@ -352,56 +358,77 @@ public static class SupplierRisk
                 Follow(s.SupplierShares, k, Of(today, k), q, t);
                 // The same rule per lot bought there, so a country's lots sum to its share (as far as each lot is remembered).
                 var lots = s.SupplierLots.GetValueOrDefault(k);
-                var lotKeys = _lotKeys ??= new();
-                lotKeys.Clear();
-                if (lots is not null) lotKeys.AddRange(lots.Keys);
-                // lotKeys holds every lot of the map by now: a look-up in it (a few lots) stands for one in the map.
-                foreach (var (k2, lot, _) in todayLots) if (string.Equals(k2, k, StringComparison.Ordinal) && !lotKeys.Contains(lot)) lotKeys.Add(lot);
-                if (lotKeys.Count == 0) continue;
-                lotKeys.Sort(Stock.Ordinal);
+                var boughtLots = _boughtLots ??= new(StringComparer.Ordinal); // this country's lots bought today (distinct in todayLots)
+                boughtLots.Clear();
+                foreach (var (k2, lot, ql) in todayLots) if (string.Equals(k2, k, StringComparison.Ordinal)) boughtLots[lot] = ql;
+                if ((lots?.Count ?? 0) + boughtLots.Count == 0) continue;
                 if (lots is null) s.SupplierLots[k] = lots = new(StringComparer.Ordinal);
-                foreach (var lot in lotKeys) Follow(lots, lot, OfLot(todayLots, k, lot), q, t);
+                // Each lot's value moves in place, in the map's own order (a lot's rule reads only itself); only the lots dropped
+                // and added change the map's layout (its order of enumeration), so those are applied in ordinal order, as a walk
+                // of the sorted lots applied them. The lots were sorted every tick before Dec 2026: a firm remembers every lot
+                // it bought for years (a lot falls below 10⁻⁴ after ≈7 memory spans), and long, alike keys compare slowly.
+                var held = _lotKeys ??= new();
+                held.Clear();
+                held.AddRange(lots.Keys);
+                var changes = _lotChanges ??= new();
+                changes.Clear();
+                foreach (var lot in held)
+                {
+                    ref var x = ref CollectionsMarshal.GetValueRefOrNullRef(lots, lot);
+                    var moved = Moved(x, boughtLots.Count > 0 && boughtLots.Remove(lot, out var ql) ? ql : 0, q, t); // (most lots: none bought)
+                    if (moved < Forget) changes.Add((lot, double.NaN, true));
+                    else x = moved;
+                }
+                foreach (var (lot, ql) in boughtLots) // new lots
+                    if (Moved(0.0, ql, q, t) is var x0 && !(x0 < Forget)) changes.Add((lot, x0, false));
+                if (changes.Count > 1) changes.Sort(static (a, b) => string.CompareOrdinal(a.Lot, b.Lot));
+                foreach (var (lot, x0, dropped) in changes)
+                    if (dropped) lots.Remove(lot);
+                    else lots[lot] = x0;
                 if (lots.Count == 0) s.SupplierLots.Remove(k);
-                lotKeys.Clear();
+                held.Clear();
+                changes.Clear();
+                boughtLots.Clear();
             }
         }
         keys.Clear();
         todayLots.Clear();
 
         // x ← x + (q/Q − x)/T, forgotten below 10⁻⁴.
+        static double Moved(double x, double q, double total, double t)
+        {
+            x += (q / total - x) / t;
+            return x;
+        }
         static void Follow(Dictionary<string, double> shares, string k, double q, double total, double t)
         {
             // One look-up where the key is held (the common case): its value is moved in place, or the key removed.
             ref var held = ref CollectionsMarshal.GetValueRefOrNullRef(shares, k);
             if (Unsafe.IsNullRef(ref held))
             {
-                var x0 = 0.0;
-                x0 += (q / total - x0) / t;
+                var x0 = Moved(0.0, q, total, t);
                 if (!(x0 < Forget)) shares[k] = x0;
                 return;
             }
-            var x = held;
-            x += (q / total - x) / t;
+            var x = Moved(held, q, total, t);
             if (x < Forget) shares.Remove(k);
             else held = x;
         }
-        static void AddLot(List<(string Key, string Lot, double Q)> list, string key, string lot, double q)
+        // The index of an entry, added at 0 if new.
+        static int AtLot(List<(string Key, string Lot, double Q)> list, string key, string lot)
         {
             for (int i = 0; i < list.Count; i++)
-                if (string.Equals(list[i].Key, key, StringComparison.Ordinal) && string.Equals(list[i].Lot, lot, StringComparison.Ordinal)) { list[i] = (key, lot, list[i].Q + q); return; }
-            list.Add((key, lot, 0 + q));
-        }
-        static double OfLot(List<(string Key, string Lot, double Q)> list, string key, string lot)
-        {
-            foreach (var (k, l, q) in list) if (string.Equals(k, key, StringComparison.Ordinal) && string.Equals(l, lot, StringComparison.Ordinal)) return q;
-            return 0;
+                if (string.Equals(list[i].Key, key, StringComparison.Ordinal) && string.Equals(list[i].Lot, lot, StringComparison.Ordinal)) return i;
+            list.Add((key, lot, 0));
+            return list.Count - 1;
         }
 
-        static void Add(List<(string Key, double Q)> list, string key, double q)
+        static int At(List<(string Key, double Q)> list, string key)
         {
             for (int i = 0; i < list.Count; i++)
-                if (string.Equals(list[i].Key, key, StringComparison.Ordinal)) { list[i] = (key, list[i].Q + q); return; }
-            list.Add((key, q)); // 0 + q = q: the same bits as adding to an empty entry
+                if (string.Equals(list[i].Key, key, StringComparison.Ordinal)) return i;
+            list.Add((key, 0));
+            return list.Count - 1;
         }
         static double Of(List<(string Key, double Q)> list, string key)
         {
@@ -412,6 +439,8 @@ public static class SupplierRisk
     [ThreadStatic] static List<(string Key, double Q)>? _today, _totals;
     [ThreadStatic] static List<(string Key, string Lot, double Q)>? _todayLots;
     [ThreadStatic] static List<string>? _lotKeys;
+    [ThreadStatic] static Dictionary<string, double>? _boughtLots;
+    [ThreadStatic] static List<(string Lot, double X, bool Dropped)>? _lotChanges;
 
     /// <summary>Cover target in days: the firm's own D, raised towards the scenario's maximum by the precaution level.</summary>
     public static double CoverDays(FirmState s, BuyerSettings b, string commodity, double ownCoverDays)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MarketSim.Model.Market;
 
@@ -81,8 +82,17 @@ internal interface ITrimmable
 /// rents about twenty and a request list per ask with room; a market of more asks than that allocates the rest each tick).
 /// Locked: rents are a few dozen a clearing, and a market's state may be shared with a fork.
 /// </summary>
-internal sealed class ClearingArrayPool<T> : ArrayPool<T>, ITrimmable
+/// <summary>A pool that takes back an array it lent, whatever its element type (RentedArrays keeps one list of a clearing's).</summary>
+internal interface IGivesBack
 {
+    void GiveBack(Array array);
+}
+
+internal sealed class ClearingArrayPool<T> : ArrayPool<T>, ITrimmable, IGivesBack
+{
+    /// <summary>Arrays of references are cleared as they come back, so the pool holds no orders or lists alive.</summary>
+    public void GiveBack(Array array) => Return((T[])array, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+
     const int MaxKept = 256;
     const int Small = 4096;
     readonly List<(T[] Array, int Round)> _kept = new();

@@ -37,6 +37,7 @@ public static partial class MarketClearing
             return set;
         }
         (string Country, EndUse Use, string Listed, LinkSet Set)? lastLinks;
+        static readonly List<ExportControl> NoControls = [];
         int[] SlotsOf(List<ExportControl> binding)
         {
             if (binding.Count == 0) return [];
@@ -72,7 +73,7 @@ public static partial class MarketClearing
                 if (a.OnlyFor.Count > 0 && !a.OnlyFor.Contains(buyerCountry)) continue;
                 // Loops rather than LINQ: this runs per (link set, seller) every tick, and the default scenario's year is mostly such
                 // small fixed costs.
-                var binding = new List<ExportControl>();
+                List<ExportControl>? binding = null; // most links: none (then the shared empty list)
                 bool banned = false, toState = false, separates = false;
                 List<string>? licensing = null;
                 List<ExportControl>? reExporting = null;
@@ -87,7 +88,7 @@ public static partial class MarketClearing
                     // Every licence a state requires on this link is the buyer's one licence from that state (LicencesFor): the
                     // controls that are not licences in their order, then one licence per licensing state in ordinal order.
                     // A seller outside the state is bound only by a re-export clause: that licence is the seller's (ReExportLicence).
-                    if (c.Mode != ControlMode.License) binding.Add(c);
+                    if (c.Mode != ControlMode.License) (binding ??= []).Add(c);
                     else
                     {
                         if (!(licensing ??= []).Contains(c.Exporter)) licensing.Add(c.Exporter);
@@ -108,10 +109,10 @@ public static partial class MarketClearing
                         {
                             var re = ReExportLicence(e, buyerCountry, reExporting!, commodity.Id);
                             set.Applications = Math.Max(set.Applications, re.Applications);
-                            binding.Add(re);
+                            (binding ??= []).Add(re);
                             continue;
                         }
-                        binding.Add(licenceOf[e]);
+                        (binding ??= []).Add(licenceOf[e]);
                         if (!set.Licensing.Contains(e)) set.Licensing.Add(e);
                     }
                 }
@@ -132,6 +133,7 @@ public static partial class MarketClearing
                 var price = crosses ? Math.Max(askPrice[i], state.Prices[buyerSeg] / (1 + rate)) : askPrice[i];
                 var subsidy = Math.Max(0, floorOf[i] - price);
                 var rent = price - askPrice[i];
+                binding ??= NoControls;
                 l.Add(new Candidate { Ask = i, Price = price, PriceSegment = crosses ? buyerSegIndex : segIndexOfAsk[i], Delivered = price * (1 + rate), TariffRate = rate, Controls = binding,
                     Slots = SlotsOf(binding), Licensed = binding.Exists(static c => c.Mode == ControlMode.License),
                     Transport = Math.Max(1, world.Transport.DaysBetween(a.SellerCountry, buyerCountry)), Priority = a.PriorityBuyers.Contains(buyerCountry),

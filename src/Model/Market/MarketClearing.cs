@@ -35,7 +35,9 @@ public static partial class MarketClearing
         public int PriceSegment;
         public double Delivered;
         public double TariffRate;
-        public List<ExportControl> Controls = new();
+        /// <summary>The controls that bind the link (ClearingRun.NewLinks sets it; links none binds share one empty list, never
+        /// added to).</summary>
+        public List<ExportControl> Controls = null!;
         /// <summary>Each control's slot (its id's index among the market's controls), parallel to Controls.</summary>
         public int[] Slots = [];
         /// <summary>Some control on the link is a licence (ClearingRun.UnderLicence), read per request and fill.</summary>

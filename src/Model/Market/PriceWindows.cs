@@ -93,23 +93,31 @@ public static class PriceWindows
         if (stale) Array.Fill(dropped, true);
         else for (int t = last + 1; t < tick; t++) dropped[Slot(t, w)] = true; // days no clearing ran
         dropped[Slot(tick, w)] = true; // today's, also when the day is cleared again
-        var atEdge = new Dictionary<double, int>();
+        var atEdge = _atEdge ??= new();
+        // Read through a span: a foreach over the interface, once per segment, boxed an enumerator and called through it per entry.
+        var days = today is List<DemandAt> list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : [.. today];
         for (int g = 0; g < segments.Count; g++)
         {
             var id = segments[g].Id;
             state.DemandWindow.TryGetValue(id, out var old);
-            var kept = new List<double>((old?.Length ?? 0) + 48); // sized once: the window's days and a day's few steps
+            // A list reused per thread (each segment's window is copied out of it): a new one, sized for the window, was as large
+            // again as the array kept (30 days of triples).
+            var kept = _kept ??= new();
+            kept.Clear();
             // A window of another length (its slots not 2W long) is stale, as Read finds it.
             if (old is not null && state.PriceWindow.TryGetValue(id, out var slots) && slots.Length == 2 * w)
                 for (int k = 0; k + 2 < old.Length; k += 3)
                     if (old[k] >= 0 && old[k] < w && !dropped[(int)old[k]]) { kept.Add(old[k]); kept.Add(old[k + 1]); kept.Add(old[k + 2]); }
             var price = state.Prices.GetValueOrDefault(id);
             atEdge.Clear();
-            foreach (var e in today)
+            foreach (ref readonly var e in days)
             {
                 if (e.Segment != g || e.Quantity == 0) continue;
-                var edge = Edge(e.Reservation, price);
-                if (edge >= maxPrice) edge = double.PositiveInfinity; // never below a price the market can reach
+                // Never below a price the market can reach. A reservation at or above the cap has its edge there too (an edge is
+                // at or above its reservation): no logarithm and power for most of a day's bids (a manufacturer's limit is far
+                // above the cap).
+                var edge = e.Reservation >= maxPrice ? double.PositiveInfinity : Edge(e.Reservation, price);
+                if (edge >= maxPrice) edge = double.PositiveInfinity;
                 if (!atEdge.TryGetValue(edge, out var at))
                 {
                     atEdge[edge] = at = kept.Count;
@@ -120,7 +128,10 @@ public static class PriceWindows
             if (kept.Count == 0) state.DemandWindow.Remove(id);
             else state.DemandWindow[id] = kept.ToArray();
         }
+        atEdge.Clear();
     }
+    [ThreadStatic] static List<double>? _kept;
+    [ThreadStatic] static Dictionary<double, int>? _atEdge;
 
     /// <summary>The least edge p·Step^k (k ≥ 0) at or above <paramref name="reservation"/>; the reservation itself where it is
     /// infinite or the price is not positive (nothing to step from).</summary>

@@ -351,6 +351,8 @@ public static class SessionRules
     /// Folds the tick into its frame, reading the session's running totals without changing them. Fills come in market order
     /// (markets sorted, each market's fills in its own order) and reports as exact totals, so sums are reproducible.
     /// </summary>
+    [ThreadStatic] static Dictionary<(string, string, string, string), (double Quantity, double Value, double Duty)>? _flowSums;
+
     static Frame BuildFrame(ScenarioSpec world, SessionState st, TickPlan plan, List<ClearingResult> results, ReportTotals reports)
     {
         // Sized once (SelectMany's list regrew by doubling: at 10,000 buyers, large-object-heap arrays every tick); same order.
@@ -363,7 +365,10 @@ public static class SessionRules
         // Per (origin, exporter, destination, commodity), summed in fill order (as a GroupBy would), then sorted.
         // Fills on one link share their terms (FillTerms), and so their key: the map is searched once per run of a link's fills,
         // not once per fill (hashing four strings a fill was ≈1% of a 100,000-firm tick). The sums are the same, in the same order.
-        var flowSums = new Dictionary<(string, string, string, string), (double Quantity, double Value, double Duty)>();
+        // A map reused per thread, cleared after use (and before, should a tick have thrown while it was filled): a new one each
+        // tick was ≈6% of the bytes the default year's ticks allocate.
+        var flowSums = _flowSums ??= new();
+        flowSums.Clear();
         ref var flow = ref Unsafe.NullRef<(double Quantity, double Value, double Duty)>();
         FillTerms? lastTerms = null;
         (string? Origin, string? Seller, string? Buyer, string? Commodity) lastKey = default;
@@ -386,6 +391,7 @@ public static class SessionRules
         }
         var flows = new List<FlowRow>(flowSums.Count);
         foreach (var ((origin, seller, buyer, commodity), (q, v, duty)) in flowSums) flows.Add(new FlowRow(origin, seller, buyer, commodity, q, v) { Duty = duty });
+        flowSums.Clear();
         flows.Sort(static (x, y) =>
         {
             var c = string.CompareOrdinal(x.Origin, y.Origin);
