@@ -311,10 +311,20 @@ public sealed class ClientQuotas(DashboardLimits limits, TimeProvider time)
     }
 
     /// <summary>Unknown codes this address named in the last minute (diagnostics and tests).</summary>
-    public int RecentCodeGuesses(string client)
+    public int RecentCodeGuesses(string client) => CodeGuessesSince(client, DateTimeOffset.MinValue);
+
+    /// <summary>Unknown codes this address named at or after <paramref name="since"/>, within the last minute (tests: guesses
+    /// made before a test may leave the window while it runs, so a count from before would drop).</summary>
+    public int CodeGuessesSince(string client, DateTimeOffset since)
     {
         if (!_guesses.TryGetValue(client, out var q)) return 0;
-        lock (q) { Expire(q); return q.Count; }
+        lock (q)
+        {
+            Expire(q);
+            var n = 0;
+            foreach (var t in q) if (t >= since) n++;
+            return n;
+        }
     }
 
     void Rate(ConcurrentDictionary<string, Queue<DateTimeOffset>> windows, string client, int perMinute, string field, string what)
