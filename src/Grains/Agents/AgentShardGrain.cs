@@ -31,11 +31,15 @@ public sealed class AgentShardGrain : CheckpointedGrain<AgentShardState>, IAgent
     {
         var world = await LoadWorldAsync(generation);
         var refs = agents.Value;
+        // Checked once here: the range and the world of a run do not change, so the phases index the specs directly.
+        foreach (var a in refs)
+            if (IdAt(world, a) != a.Id)
+                throw new ArgumentException($"Agent \"{a.Id}\" is not at position {a.Index} of the scenario.", nameof(agents));
         var firms = new FirmState[refs.Length];
         for (int i = 0; i < refs.Length; i++)
             firms[i] = refs[i].Kind == AgentKind.Producer
-                ? ProducerRules.Initialise(world, ProducerOf(world, refs[i]))
-                : ManufacturerRules.Initialise(world, ManufacturerOf(world, refs[i]));
+                ? ProducerRules.Initialise(world, world.Producers[refs[i].Index])
+                : ManufacturerRules.Initialise(world, world.Manufacturers[refs[i].Index]);
         InitialiseState(new AgentShardState { Agents = refs, Firms = firms }, world.FirstTick);
     }
 
@@ -45,23 +49,16 @@ public sealed class AgentShardGrain : CheckpointedGrain<AgentShardState>, IAgent
         var shard = await At(tick, TickPhase.Plan);
         var world = await WorldAsync();
         var plans = new AgentPlan[shard.Agents.Length];
-        try
+        WholeRange(() =>
         {
             for (int i = 0; i < plans.Length; i++)
             {
                 var a = shard.Agents[i];
                 plans[i] = a.Kind == AgentKind.Producer
-                    ? ProducerRules.Plan(world, ProducerOf(world, a), shard.Firms[i], context.Value)
-                    : ManufacturerRules.Plan(world, ManufacturerOf(world, a), shard.Firms[i], context.Value);
+                    ? ProducerRules.Plan(world, world.Producers[a.Index], shard.Firms[i], context.Value)
+                    : ManufacturerRules.Plan(world, world.Manufacturers[a.Index], shard.Firms[i], context.Value);
             }
-        }
-        catch
-        {
-            // The firms before the one that failed have moved on and it may be half-changed: the shard must not answer
-            // this step again, nor save this state, until the session restores it.
-            DropState();
-            throw;
-        }
+        });
         Advance(tick, TickPhase.Settle);
         return plans.AsImmutable();
     }
@@ -74,29 +71,33 @@ public sealed class AgentShardGrain : CheckpointedGrain<AgentShardState>, IAgent
             throw new ArgumentException($"Shard has {shard.Agents.Length} agents but got {settlements.Value.Length} settlements.", nameof(settlements));
         var world = await WorldAsync();
         var totals = new ReportTotals();
-        try
+        WholeRange(() =>
         {
             for (int i = 0; i < shard.Agents.Length; i++)
             {
                 var a = shard.Agents[i];
                 totals.Add(a.Kind == AgentKind.Producer
-                    ? ProducerRules.Settle(world, ProducerOf(world, a), shard.Firms[i], settlements.Value[i], context.Value)
-                    : ManufacturerRules.Settle(world, ManufacturerOf(world, a), shard.Firms[i], settlements.Value[i], context.Value));
+                    ? ProducerRules.Settle(world, world.Producers[a.Index], shard.Firms[i], settlements.Value[i], context.Value)
+                    : ManufacturerRules.Settle(world, world.Manufacturers[a.Index], shard.Firms[i], settlements.Value[i], context.Value));
             }
-        }
-        catch
-        {
-            DropState(); // as in PlanAsync
-            throw;
-        }
+        });
         Advance(tick + 1, TickPhase.Plan);
         return totals.AsImmutable();
     }
 
-    static ProducerSpec ProducerOf(ScenarioSpec world, AgentRef a) => Spec(world.Producers, a, p => p.Id);
-    static ManufacturerSpec ManufacturerOf(ScenarioSpec world, AgentRef a) => Spec(world.Manufacturers, a, m => m.Id);
+    static string? IdAt(ScenarioSpec world, AgentRef a) => a.Kind == AgentKind.Producer
+        ? (a.Index < world.Producers.Count ? world.Producers[a.Index].Id : null)
+        : (a.Index < world.Manufacturers.Count ? world.Manufacturers[a.Index].Id : null);
 
-    static TSpec Spec<TSpec>(IReadOnlyList<TSpec> specs, AgentRef agent, Func<TSpec, string> id) =>
-        agent.Index < specs.Count && id(specs[agent.Index]) == agent.Id ? specs[agent.Index]
-            : throw new ArgumentException($"Agent \"{agent.Id}\" is not at position {agent.Index} of the scenario.", nameof(agent));
+    /// <summary>A phase over the whole range. If a firm's rule throws, the firms before it have moved on and it may be
+    /// half-changed: the shard drops its state, so it answers no step and saves nothing until the session restores it.</summary>
+    void WholeRange(Action phase)
+    {
+        try { phase(); }
+        catch
+        {
+            DropState();
+            throw;
+        }
+    }
 }
