@@ -21,8 +21,15 @@ catch (InvalidOperationException e) // a cluster setting out of range or unresol
     Console.Error.WriteLine($"MarketSim dashboard: {e.Message}");
     return 1;
 }
-// Room to stop cleanly: session runners finish their tick in flight (≤ 5 s), then the silo deactivates its grains.
+// Room to stop cleanly: the web server drains its requests (≤ 10 s, BoundedDrain), session runners finish their tick in
+// flight (≤ 5 s), then the silo deactivates its grains.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+builder.Host.UseServiceProviderFactory(new BoundedDrain.ProviderFactory(new ServiceProviderOptions
+{
+    // As the default factory: scopes and registrations checked in Development.
+    ValidateScopes = builder.Environment.IsDevelopment(),
+    ValidateOnBuild = builder.Environment.IsDevelopment(),
+}));
 
 // Circuits whose browser went away (a phone asleep, a closed tab that sent no goodbye) are kept for a return, Blazor's
 // defaults stated so they stay: at most 100 on the host, each at most 3 minutes, the oldest let go first. Connected
