@@ -3,6 +3,7 @@ using MarketSim.Dashboard.Hosting;
 using MarketSim.Dashboard.Hubs;
 using MarketSim.Dashboard.Sessions;
 using MarketSim.Model.Scenario;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -16,7 +17,7 @@ namespace MarketSim.Dashboard.Tests;
 /// expensive part. Tests make their own sessions so they do not disturb each other; the default one is left to the
 /// browser tests.
 /// </summary>
-public sealed class DashboardApp : IAsyncLifetime
+public sealed class DashboardApp(Xunit.Abstractions.IMessageSink diagnostics) : IAsyncLifetime
 {
     WebApplicationFactory<Program>? _factory;
 
@@ -32,6 +33,11 @@ public sealed class DashboardApp : IAsyncLifetime
         var port = MarketSim.Hosting.FreePorts.Next();
         _factory = new WebApplicationFactory<Program>()
             .WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Warning")
+                // The host's and the silo's stop stages, so a slow stop can be read from what they logged (DisposeAsync).
+                .UseSetting("Logging:LogLevel:Microsoft.Extensions.Hosting", "Debug")
+                .UseSetting("Logging:LogLevel:Orleans.Runtime.Silo", "Information")
+                .UseSetting("Logging:LogLevel:Orleans.Runtime.SiloLifecycleSubject", "Debug")
+                .UseSetting($"Logging:LogLevel:{typeof(DefaultSession).FullName}", "Information")
                 // No start-up warm-up (WarmUpTests has its own host): it would take a core from the tests for seconds.
                 .UseSetting(WarmUp.TicksKey, "0")
                 // The classroom's join link: the configured public address, not the 127.0.0.1 the tests' browsers use.
@@ -43,14 +49,19 @@ public sealed class DashboardApp : IAsyncLifetime
                 // Test-only: lets a test make a tick throw as a model bug would (null: no fault; HardeningTests).
                 .ConfigureServices(s => s.AddSingleton<MarketSim.Grains.Session.SessionFaults>())
                 // What the host logs at Warning and above, for tests of what a caller can make it log.
-                .ConfigureServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs)));
+                .ConfigureServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs))
+                // The requests in flight, to say which ones a slow stop waited for (DisposeAsync).
+                .ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(Open)));
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         return Task.CompletedTask;
     }
 
-    /// <summary>Everything the host logged at Warning or above since it started.</summary>
+    /// <summary>The host's requests in flight.</summary>
+    public OpenRequests Open { get; } = new();
+
+    /// <summary>Everything the host logged at Warning or above since it started (and its stop's stages, below that).</summary>
     public LogSink Logs { get; } = new();
 
     /// <summary>
@@ -116,31 +127,36 @@ public sealed class DashboardApp : IAsyncLifetime
         return hub;
     }
 
-    /// <summary>Stops the host (its silo deactivates every session's grains). A stop that fails says how long it ran and what
-    /// the host logged at Error and above, so a cleanup failure in CI can be read from the log alone.</summary>
+    /// <summary>Stops the host (its silo deactivates every session's grains) and says how long that took, which requests were
+    /// still open after 10 s and what the host logged meanwhile (an xunit diagnostic message, printed in CI's log), so a slow
+    /// or failed stop can be read from the log alone.</summary>
     public async Task DisposeAsync()
     {
         if (_factory is null) return;
         var open = Sessions.All.Count;
+        var started = DateTime.UtcNow;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            await _factory.DisposeAsync();
-        }
-        catch (Exception e)
-        {
-            var errors = Logs.Entries.Where(x => x.Level >= Microsoft.Extensions.Logging.LogLevel.Error).TakeLast(5)
-                .Select(x => $"[{x.Category}] {x.Text.Split('\n')[0]}");
-            throw new InvalidOperationException($"The dashboard host did not stop cleanly ({e.GetType().Name} after {watch.Elapsed.TotalSeconds:0.0} s; " +
-                $"{open} sessions were open). Its last errors: {string.Join(" | ", errors)}", e);
-        }
+        // Kestrel waits for the requests in flight before the rest of the host stops: those still open after 10 s.
+        var lingering = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ => Open.Describe());
+        Exception? failed = null;
+        try { await _factory.DisposeAsync(); }
+        catch (Exception e) { failed = e; }
+        var said = string.Join(" | ", Logs.Entries.Where(x => x.At >= started).Take(40)
+            .Select(x => $"+{(x.At - started).TotalSeconds:0.0} s {x.Level} [{x.Category}] {x.Text.Split('\n')[0]}"));
+        var report = (failed is null ? "The dashboard host stopped" : $"The dashboard host did not stop cleanly ({failed.GetType().Name}: {failed.Message})") +
+            $" in {watch.Elapsed.TotalSeconds:0.0} s ({open} sessions were open). " +
+            (watch.Elapsed < TimeSpan.FromSeconds(10) ? "" : $"Requests open 10 s into the stop: {await lingering}. ") +
+            $"Logged while stopping: {said}";
+        // A diagnostic message is printed in the test log whatever happens; a fixture's exception is printed by its type alone.
+        diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage(report));
+        if (failed is not null) throw new InvalidOperationException(report, failed);
     }
 }
 
 /// <summary>Log entries (level, category, message with its exception) kept in memory.</summary>
 public sealed class LogSink : Microsoft.Extensions.Logging.ILoggerProvider
 {
-    public sealed record Entry(Microsoft.Extensions.Logging.LogLevel Level, string Category, string Text);
+    public sealed record Entry(Microsoft.Extensions.Logging.LogLevel Level, string Category, string Text, DateTime At);
 
     readonly System.Collections.Concurrent.ConcurrentQueue<Entry> _entries = new();
 
@@ -155,7 +171,7 @@ public sealed class LogSink : Microsoft.Extensions.Logging.ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
         public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink._entries.Enqueue(new Entry(logLevel, category, formatter(state, exception) + (exception is null ? "" : "\n" + exception)));
+            sink._entries.Enqueue(new Entry(logLevel, category, formatter(state, exception) + (exception is null ? "" : "\n" + exception), DateTime.UtcNow));
     }
 }
 
@@ -178,4 +194,30 @@ public static class Paths
 
     /// <summary>Where browser tests put their screenshots: TestResults/ beside the test project's output.</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(RepoRoot, "tests", "Dashboard.Tests", "TestResults", "screenshots")).FullName;
+}
+
+/// <summary>The requests a host is serving (a WebSocket is one for as long as it is open): a middleware put first.</summary>
+public sealed class OpenRequests : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    readonly System.Collections.Concurrent.ConcurrentDictionary<Microsoft.AspNetCore.Http.HttpContext, DateTime> _open = new();
+
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, inner) =>
+        {
+            _open[context] = DateTime.UtcNow;
+            try { await inner(context); }
+            finally { _open.TryRemove(context, out _); }
+        });
+        next(app);
+    };
+
+    public string Describe()
+    {
+        var now = DateTime.UtcNow;
+        var open = _open.ToArray();
+        return open.Length == 0 ? "none" : $"{open.Length}: " + string.Join(", ", open.OrderBy(x => x.Value).Take(20).Select(x =>
+            $"{x.Key.Request.Method} {x.Key.Request.Path}{(x.Key.WebSockets.IsWebSocketRequest ? " (WebSocket)" : "")} from " +
+            $"{x.Key.Connection.RemoteIpAddress}:{x.Key.Connection.RemotePort}, open {(now - x.Value).TotalSeconds:0} s"));
+    }
 }

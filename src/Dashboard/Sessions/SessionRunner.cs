@@ -264,6 +264,7 @@ public sealed class SessionRunner(string id, ISessionGrain grain, ScenarioSpec s
         _stop.Cancel();
         // A tick in flight cannot be cancelled; shutdown waits for it briefly, not for a grain call's full timeout (30 s),
         // which would leave the silo no time to stop cleanly.
-        if (_loop is not null) await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(5)));
+        if (_loop is not null && await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(5))) != _loop)
+            log.LogWarning("Session {Session}: its clock was still in a step 5 s after the host began to stop (at tick {Tick})", id, Status.Tick);
     }
 }
