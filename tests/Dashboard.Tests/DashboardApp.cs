@@ -35,7 +35,6 @@ public sealed class DashboardApp(Xunit.Abstractions.IMessageSink diagnostics) : 
             .WithWebHostBuilder(b => b.UseSetting("Logging:LogLevel:Default", "Warning")
                 // The host's and the silo's stop stages, so a slow stop can be read from what they logged (DisposeAsync).
                 .UseSetting("Logging:LogLevel:Microsoft.Extensions.Hosting", "Debug")
-                .UseSetting("Logging:LogLevel:Orleans.Runtime.Silo", "Information")
                 .UseSetting("Logging:LogLevel:Orleans.Runtime.SiloLifecycleSubject", "Debug")
                 .UseSetting($"Logging:LogLevel:{typeof(DefaultSession).FullName}", "Information")
                 // No start-up warm-up (WarmUpTests has its own host): it would take a core from the tests for seconds.
@@ -51,7 +50,7 @@ public sealed class DashboardApp(Xunit.Abstractions.IMessageSink diagnostics) : 
                 // What the host logs at Warning and above, for tests of what a caller can make it log.
                 .ConfigureServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs))
                 // The requests in flight, to say which ones a slow stop waited for (DisposeAsync).
-                .ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(Open)));
+                .ConfigureServices(s => s.AddSingleton<IStartupFilter>(Open)));
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -135,17 +134,17 @@ public sealed class DashboardApp(Xunit.Abstractions.IMessageSink diagnostics) : 
         if (_factory is null) return;
         var open = Sessions.All.Count;
         var started = DateTime.UtcNow;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         // Kestrel waits for the requests in flight before the rest of the host stops: those still open after 10 s.
         var lingering = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ => Open.Describe());
         Exception? failed = null;
         try { await _factory.DisposeAsync(); }
         catch (Exception e) { failed = e; }
+        var took = DateTime.UtcNow - started;
         var said = string.Join(" | ", Logs.Entries.Where(x => x.At >= started).Take(40)
             .Select(x => $"+{(x.At - started).TotalSeconds:0.0} s {x.Level} [{x.Category}] {x.Text.Split('\n')[0]}"));
         var report = (failed is null ? "The dashboard host stopped" : $"The dashboard host did not stop cleanly ({failed.GetType().Name}: {failed.Message})") +
-            $" in {watch.Elapsed.TotalSeconds:0.0} s ({open} sessions were open). " +
-            (watch.Elapsed < TimeSpan.FromSeconds(10) ? "" : $"Requests open 10 s into the stop: {await lingering}. ") +
+            $" in {took.TotalSeconds:0.0} s ({open} sessions were open). " +
+            (took < TimeSpan.FromSeconds(10) ? "" : $"Requests open 10 s into the stop: {await lingering}. ") +
             $"Logged while stopping: {said}";
         // A diagnostic message is printed in the test log whatever happens; a fixture's exception is printed by its type alone.
         diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage(report));
@@ -197,11 +196,11 @@ public static class Paths
 }
 
 /// <summary>The requests a host is serving (a WebSocket is one for as long as it is open): a middleware put first.</summary>
-public sealed class OpenRequests : Microsoft.AspNetCore.Hosting.IStartupFilter
+public sealed class OpenRequests : IStartupFilter
 {
     readonly System.Collections.Concurrent.ConcurrentDictionary<Microsoft.AspNetCore.Http.HttpContext, DateTime> _open = new();
 
-    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.Use(async (context, inner) =>
         {

@@ -45,11 +45,9 @@ public sealed class BoundedDrain(IServer inner, TimeSpan drain) : IServer
                 && server.ImplementationType?.Assembly == typeof(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions).Assembly)
             {
                 services.Remove(server);
-                services.AddSingleton<IServer>(sp => new BoundedDrain(Create(sp, server), Drain));
+                services.AddSingleton<IServer>(sp => new BoundedDrain((IServer)ActivatorUtilities.CreateInstance(sp, server.ImplementationType!), Drain));
             }
             return services.BuildServiceProvider(options);
         }
-
-        static IServer Create(IServiceProvider sp, ServiceDescriptor d) => (IServer)ActivatorUtilities.CreateInstance(sp, d.ImplementationType!);
     }
 }
