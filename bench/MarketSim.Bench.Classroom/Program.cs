@@ -31,13 +31,14 @@ namespace MarketSim.Bench.Classroom;
 /// class after the server's own start-up warm-up), then a JIT warm-up, then the
 /// warm rows. --clients process runs the connections in a second process of this program, so the server's CPU time is
 /// known apart from the clients'. The server's own phase times come from ClassroomMetrics.
-/// Usage: dotnet run -c Release --project bench/MarketSim.Bench.Classroom [-- --rounds 6 --seats 60 --classrooms 1,10 --cold N --server-warm-up --clients in-process|process --out FILE]
+/// Usage: dotnet run -c Release --project bench/MarketSim.Bench.Classroom [-- --rounds 6 --seats 60 --classrooms 1,10 --cold N --server-warm-up --clients in-process|process --clients-priority normal|idle --out FILE]
 /// </summary>
 static class Bench
 {
     const string Scenario = "china-japan-2026.yaml";
     static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
     static string Root = "";
+    static bool ClientsIdle;
     const string RoundsStart = "@rounds-start", RoundsEnd = "@rounds-end", ResultLine = "@result ";
 
     static async Task<int> Main(string[] args)
@@ -60,6 +61,13 @@ static class Bench
             var other => throw new ArgumentException($"--clients: \"{other}\" is not in-process or process"),
         };
 
+        ClientsIdle = (ArgText(args, "--clients-priority") ?? "normal") switch
+        {
+            "normal" => false,
+            "idle" when separate => true,
+            "idle" => throw new ArgumentException("--clients-priority idle needs --clients process"),
+            var other => throw new ArgumentException($"--clients-priority: \"{other}\" is not normal or idle"),
+        };
         Root = RepoRoot();
         var output = Path.GetFullPath(ArgText(args, "--out") ?? Path.Combine(Root, "bench", "RESULTS-classroom.md"));
         // WebApplicationFactory finds the dashboard's content root through MvcTestingAppManifest.json in the current
@@ -82,7 +90,7 @@ static class Bench
         factory.StartServer();
         var url = $"http://127.0.0.1:{port}{ClassroomHub.Path}";
         var sessions = factory.Services.GetRequiredService<SessionDirectory>().All.Count;
-        Console.Error.WriteLine($"dashboard in-process on {url}; {Environment.ProcessorCount} cores; {sessions} session(s) before the classrooms; clients {(separate ? "in their own process" : "in this process")}");
+        Console.Error.WriteLine($"dashboard in-process on {url}; {Environment.ProcessorCount} cores; {sessions} session(s) before the classrooms; clients {(separate ? "in their own process" : "in this process")}{(ClientsIdle ? " at idle priority" : "")}");
 
         var results = new List<Result>();
         var phaseRows = new List<string>();
@@ -149,7 +157,7 @@ static class Bench
             .AppendLine($"Round-advance latency of /hubs/classroom with bot students ({Scenario}, RoundTicks 30, RoundSeconds 0, Capacity {seats},")
             .AppendLine($"automatic country assignment; {rounds} rounds per classroom). The dashboard runs in the bench's process on one silo")
             .AppendLine("(WebApplicationFactory on Kestrel, 127.0.0.1, `MarketSim:DefaultSession=false`); every student and every instructor is its")
-            .AppendLine($"own .NET SignalR client connection (WebSockets), {(separate ? "all of them in a second process of the bench (`--clients process`)" : "in the same process")}. See bench/MarketSim.Bench.Classroom/Program.cs.")
+            .AppendLine($"own .NET SignalR client connection (WebSockets), {(separate ? "all of them in a second process of the bench (`--clients process`){(ClientsIdle ? ", run at idle priority (`--clients-priority idle`, nice 19: a diagnostic, the clients take only the CPU the server leaves, as students' phones take none of it)" : "")}" : "in the same process")}. See bench/MarketSim.Bench.Classroom/Program.cs.")
             .AppendLine()
             .AppendLine("```sh")
             .AppendLine(command)
@@ -216,6 +224,9 @@ static class Bench
             "--seats", seats.ToString(CultureInfo.InvariantCulture), "--rounds", rounds.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         using var child = Process.Start(start)!;
+        // --clients-priority idle (diagnostic): the clients take only the CPU the server leaves (nice 19 on Linux), as students'
+        // phones take none of the server's; the default is the same priority as the server.
+        if (ClientsIdle) child.PriorityClass = ProcessPriorityClass.Idle;
         using var me = Process.GetCurrentProcess();
         TimeSpan cpuFrom = default, cpuTo = default;
         long live = 0;

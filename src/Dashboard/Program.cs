@@ -38,6 +38,10 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents(o =>
 {
     o.DisconnectedCircuitMaxRetained = 100;
     o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+    // A JS call made with no token of its own (localStorage, Plotly.Blazor's load calls once ChartCircuit has loaded the
+    // script) answers in milliseconds; one in flight when its page goes is never answered, and a circuit's end waits for it
+    // until this timeout (60 s by default): at most 10 s of a closed page's circuit.
+    o.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(10);
 });
 // Hub errors are logged by HubRefusals (refusals short, at Debug; faults with their stack), not by SignalR's dispatcher.
 builder.Services.AddSignalR(o => { o.AddFilter<HubRefusals>(); o.AddFilter<CircuitQuota>(); }).AddJsonProtocol(o => { HubJson.Configure(o.PayloadSerializerOptions); HubJson.Strict(o.PayloadSerializerOptions); })
@@ -66,6 +70,9 @@ builder.Services.AddSingleton<SessionControl>();
 builder.Services.AddSingleton<CsvZips>(); // csv.zip downloads: built once per state, bounded (docs/SECURITY.md)
 builder.Services.AddSingleton<TimelineFiles>(); // timeline.yaml downloads: the same (docs/SECURITY.md)
 builder.Services.AddSingleton<MarketSim.Dashboard.Live.LiveFeeds>();
+// A page's charts: plotly.js loaded once, their calls to it cancelled as the page's circuit closes (ChartCircuit says why).
+builder.Services.AddScoped<MarketSim.Dashboard.Components.Charts.ChartCircuit>();
+builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, MarketSim.Dashboard.Components.Charts.ChartCircuit.OnClose>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ClassroomDirectory>();
 builder.Services.AddSingleton<SeatPresence>(); // who holds each seat: hub connections and student pages together

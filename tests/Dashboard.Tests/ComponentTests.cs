@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MarketSim.Dashboard.Components.Charts;
 using MarketSim.Dashboard.Components.Panels;
 using MarketSim.Dashboard.Hubs;
@@ -11,7 +12,11 @@ namespace MarketSim.Dashboard.Tests;
 /// <summary>The components alone (bUnit): what they show for given frames, and what they send when used.</summary>
 public sealed class ComponentTests : BunitContext
 {
-    public ComponentTests() => JSInterop.Mode = JSRuntimeMode.Loose; // Plotly's calls are not under test here
+    public ComponentTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose; // Plotly's calls are not under test here
+        Services.AddScoped<ChartCircuit>();
+    }
 
     static readonly SessionInfo Info = new("s1", "test session", "test", new DateOnly(2026, 1, 1), 365, "USD", 7,
         [new CountryInfo("CN", "China", 18e12), new CountryInfo("JP", "Japan", 4e12)],

@@ -206,10 +206,19 @@ public sealed class OpenRequests : IStartupFilter
         {
             _open[context] = DateTime.UtcNow;
             try { await inner(context); }
-            finally { _open.TryRemove(context, out _); }
+            finally
+            {
+                _open.TryRemove(context, out _);
+                _finished.AddOrUpdate($"{context.Request.Method} {context.Request.Path}", 1, (_, n) => n + 1);
+            }
         });
         next(app);
     };
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _finished = new();
+
+    /// <summary>Requests with this method and path answered so far.</summary>
+    public int Finished(string method, string path) => _finished.GetValueOrDefault($"{method} {path}");
 
     public string Describe()
     {

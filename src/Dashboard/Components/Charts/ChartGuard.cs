@@ -27,6 +27,7 @@ public sealed class ChartGuard(ILogger logger, string chart)
             Fail(e);
             return true;
         }
+        catch (OperationCanceledException) { return false; } // the page's circuit closed during the draw (ChartCircuit)
     }
 
     /// <summary>A failure an error boundary caught (the chart's first draw): the text to show, the failure noted once.</summary>

@@ -1,0 +1,99 @@
+using MarketSim.Dashboard.Components.Charts;
+using Microsoft.Playwright;
+
+namespace MarketSim.Dashboard.Tests;
+
+/// <summary>
+/// plotly.js (4.9 MB) loads once per page before its charts are made (ChartCircuit). Made before it had loaded, a
+/// Plotly.Blazor chart's dispose waited for its own load calls, which a closed page never answers: the page's circuit and
+/// its goodbye request (POST /_blazor/disconnect) were held until the calls timed out, 60 s later (this test's first
+/// version saw the request open 56 s and gone at 61 s).
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class ChartLoadTests(DashboardApp app, Browser browser) : IClassFixture<Browser>
+{
+    const string Disconnect = "/_blazor/disconnect";
+
+    [Fact]
+    public async Task A_page_closed_while_plotly_is_still_loading_lets_its_circuit_go_at_once()
+    {
+        var session = await app.NewSessionAsync();
+        await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString() });
+        context.SetDefaultTimeout(60_000);
+        // plotly.js never arrives: the page's load of it stays in flight.
+        var requested = new TaskCompletionSource();
+        await context.RouteAsync("**/plotly-3.7.0.min.js", _ => { requested.TrySetResult(); return Task.CompletedTask; });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"sessions/{session.Id}");
+        await page.Locator("[data-testid=session]").WaitForAsync();
+        await requested.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var answered = app.Open.Finished("POST", Disconnect);
+        await page.CloseAsync(new() { RunBeforeUnload = true });
+        // The browser's goodbye is answered once the circuit has ended, which no longer waits for the load (60 s before).
+        await Waits.Eventually(() => app.Open.Finished("POST", Disconnect) > answered, "the closed page's goodbye answered", seconds: 20);
+    }
+
+    [Fact]
+    public async Task A_page_closed_while_plotly_draws_lets_its_circuit_go_at_once()
+    {
+        var session = await app.NewSessionAsync();
+        await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString() });
+        context.SetDefaultTimeout(60_000);
+        // Plotly.Blazor's module as served, but its first draw never answers: the page's draws stay in flight, as a draw does
+        // when the page goes while it is being made.
+        var drawn = new TaskCompletionSource();
+        await context.RouteAsync("**/plotly-interop-7.2.0.js", async route =>
+        {
+            var served = await route.FetchAsync();
+            const string draw = "export function newPlot(id, data = [], layout = {}, config = {}, frames = []) {";
+            var text = await served.TextAsync();
+            Assert.Contains(draw, text);
+            drawn.TrySetResult();
+            await route.FulfillAsync(new() { Response = served, Body = text.Replace(draw, "export function newPlot(id) { return new Promise(() => {}); }\nfunction drawnBefore(id, data = [], layout = {}, config = {}, frames = []) {") });
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"sessions/{session.Id}");
+        await page.Locator("[data-testid=session]").WaitForAsync();
+        await drawn.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        // The charts are made (plotly.js loaded) and their first draws asked for.
+        await page.WaitForFunctionAsync("() => document.getElementById('price-chart') && !document.querySelector('.chart-loading')");
+        await Task.Delay(1000);
+
+        var answered = app.Open.Finished("POST", Disconnect);
+        await page.CloseAsync(new() { RunBeforeUnload = true });
+        // The draws are cancelled as the circuit closes; before, the chart's dispose waited for them for good.
+        await Waits.Eventually(() => app.Open.Finished("POST", Disconnect) > answered, "the closed page's goodbye answered", seconds: 20);
+    }
+
+    [Fact]
+    public async Task Charts_draw_once_a_slow_plotly_has_loaded()
+    {
+        var session = await app.NewSessionAsync();
+        await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        context.SetDefaultTimeout(60_000);
+        var release = new TaskCompletionSource();
+        await context.RouteAsync("**/plotly-3.7.0.min.js", async route => { await release.Task; await route.ContinueAsync(); });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"sessions/{session.Id}");
+        await page.Locator("[data-testid=session]").WaitForAsync();
+        await page.Locator(".chart-loading").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await Task.Delay(1000); // the page goes on waiting, its charts not made
+        Assert.Equal(0, await page.Locator(".chart .js-plotly-plot").CountAsync());
+
+        release.SetResult();
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('.chart .js-plotly-plot .main-svg').length >= 3 && !document.querySelector('.chart-loading')");
+    }
+
+    [Fact]
+    public async Task The_paths_loaded_are_Plotly_Blazors_own_and_served()
+    {
+        var interop = typeof(Plotly.Blazor.PlotlyJsInterop);
+        string Constant(string name) => (string)interop.GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetRawConstantValue()!;
+        Assert.Equal(Constant("InteropPath"), ChartCircuit.InteropModule);
+        Assert.Equal(Constant("PlotlyPath"), ChartCircuit.Script);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        foreach (var path in new[] { ChartCircuit.InteropModule, ChartCircuit.Script })
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(path.TrimStart('.', '/'))).StatusCode);
+    }
+}
