@@ -39,6 +39,7 @@ static class Bench
     static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
     static string Root = "";
     static bool ClientsIdle;
+    static string IdleNote => ClientsIdle ? ", run at idle priority (`--clients-priority idle`, nice 19: a diagnostic, the clients take only the CPU the server leaves, as students' phones take none of it)" : "";
     const string RoundsStart = "@rounds-start", RoundsEnd = "@rounds-end", ResultLine = "@result ";
 
     static async Task<int> Main(string[] args)
@@ -157,7 +158,7 @@ static class Bench
             .AppendLine($"Round-advance latency of /hubs/classroom with bot students ({Scenario}, RoundTicks 30, RoundSeconds 0, Capacity {seats},")
             .AppendLine($"automatic country assignment; {rounds} rounds per classroom). The dashboard runs in the bench's process on one silo")
             .AppendLine("(WebApplicationFactory on Kestrel, 127.0.0.1, `MarketSim:DefaultSession=false`); every student and every instructor is its")
-            .AppendLine($"own .NET SignalR client connection (WebSockets), {(separate ? "all of them in a second process of the bench (`--clients process`){(ClientsIdle ? ", run at idle priority (`--clients-priority idle`, nice 19: a diagnostic, the clients take only the CPU the server leaves, as students' phones take none of it)" : "")}" : "in the same process")}. See bench/MarketSim.Bench.Classroom/Program.cs.")
+            .AppendLine($"own .NET SignalR client connection (WebSockets), {(separate ? "all of them in a second process of the bench (`--clients process`)" + IdleNote : "in the same process")}. See bench/MarketSim.Bench.Classroom/Program.cs.")
             .AppendLine()
             .AppendLine("```sh")
             .AppendLine(command)
