@@ -17,52 +17,50 @@ public sealed class ChartLoadTests(DashboardApp app, Browser browser) : IClassFi
     [Fact]
     public async Task A_page_closed_while_plotly_is_still_loading_lets_its_circuit_go_at_once()
     {
-        var session = await app.NewSessionAsync();
-        await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString() });
-        context.SetDefaultTimeout(60_000);
         // plotly.js never arrives: the page's load of it stays in flight.
         var requested = new TaskCompletionSource();
-        await context.RouteAsync("**/plotly-3.7.0.min.js", _ => { requested.TrySetResult(); return Task.CompletedTask; });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync($"sessions/{session.Id}");
-        await page.Locator("[data-testid=session]").WaitForAsync();
-        await requested.Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-        var answered = app.Open.Finished("POST", Disconnect);
-        await page.CloseAsync(new() { RunBeforeUnload = true });
-        // The browser's goodbye is answered once the circuit has ended, which no longer waits for the load (60 s before).
-        await Waits.Eventually(() => app.Open.Finished("POST", Disconnect) > answered, "the closed page's goodbye answered", seconds: 20);
+        await ClosedMidCallIsLetGoAsync(
+            context => context.RouteAsync("**/plotly-3.7.0.min.js", _ => { requested.TrySetResult(); return Task.CompletedTask; }),
+            page => requested.Task.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
     public async Task A_page_closed_while_plotly_draws_lets_its_circuit_go_at_once()
     {
+        // Plotly.Blazor's module as served, but its first draw never answers: the page's draws stay in flight, as a draw does
+        // when the page goes while it is being made.
+        await ClosedMidCallIsLetGoAsync(
+            context => context.RouteAsync("**/plotly-interop-7.2.0.js", async route =>
+            {
+                var served = await route.FetchAsync();
+                const string draw = "export function newPlot(id, data = [], layout = {}, config = {}, frames = []) {";
+                var text = await served.TextAsync();
+                Assert.Contains(draw, text);
+                await route.FulfillAsync(new() { Response = served, Body = text.Replace(draw, "export function newPlot(id) { return new Promise(() => {}); }\nfunction drawnBefore(id, data = [], layout = {}, config = {}, frames = []) {") });
+            }),
+            // The charts are made (plotly.js loaded) and their first draws asked for.
+            async page =>
+            {
+                await page.WaitForFunctionAsync("() => document.getElementById('price-chart') && !document.querySelector('.chart-loading')");
+                await Task.Delay(1000);
+            });
+    }
+
+    /// <summary>A session page, its calls to plotly held in flight by <paramref name="hold"/> once <paramref name="held"/> says
+    /// so, closed: the browser's goodbye is answered once its circuit has ended, which waited 60 s or for good before.</summary>
+    async Task ClosedMidCallIsLetGoAsync(Func<IBrowserContext, Task> hold, Func<IPage, Task> held)
+    {
         var session = await app.NewSessionAsync();
         await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString() });
         context.SetDefaultTimeout(60_000);
-        // Plotly.Blazor's module as served, but its first draw never answers: the page's draws stay in flight, as a draw does
-        // when the page goes while it is being made.
-        var drawn = new TaskCompletionSource();
-        await context.RouteAsync("**/plotly-interop-7.2.0.js", async route =>
-        {
-            var served = await route.FetchAsync();
-            const string draw = "export function newPlot(id, data = [], layout = {}, config = {}, frames = []) {";
-            var text = await served.TextAsync();
-            Assert.Contains(draw, text);
-            drawn.TrySetResult();
-            await route.FulfillAsync(new() { Response = served, Body = text.Replace(draw, "export function newPlot(id) { return new Promise(() => {}); }\nfunction drawnBefore(id, data = [], layout = {}, config = {}, frames = []) {") });
-        });
+        await hold(context);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"sessions/{session.Id}");
         await page.Locator("[data-testid=session]").WaitForAsync();
-        await drawn.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        // The charts are made (plotly.js loaded) and their first draws asked for.
-        await page.WaitForFunctionAsync("() => document.getElementById('price-chart') && !document.querySelector('.chart-loading')");
-        await Task.Delay(1000);
+        await held(page);
 
         var answered = app.Open.Finished("POST", Disconnect);
         await page.CloseAsync(new() { RunBeforeUnload = true });
-        // The draws are cancelled as the circuit closes; before, the chart's dispose waited for them for good.
         await Waits.Eventually(() => app.Open.Finished("POST", Disconnect) > answered, "the closed page's goodbye answered", seconds: 20);
     }
 
