@@ -38,10 +38,6 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents(o =>
 {
     o.DisconnectedCircuitMaxRetained = 100;
     o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
-    // A JS call made with no token of its own (localStorage, Plotly.Blazor's load calls once ChartCircuit has loaded the
-    // script) answers in milliseconds; one in flight when its page goes is never answered, and a circuit's end waits for it
-    // until this timeout (60 s by default): at most 10 s of a closed page's circuit.
-    o.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(10);
 });
 // Hub errors are logged by HubRefusals (refusals short, at Debug; faults with their stack), not by SignalR's dispatcher.
 builder.Services.AddSignalR(o => { o.AddFilter<HubRefusals>(); o.AddFilter<CircuitQuota>(); }).AddJsonProtocol(o => { HubJson.Configure(o.PayloadSerializerOptions); HubJson.Strict(o.PayloadSerializerOptions); })

@@ -215,6 +215,10 @@ public sealed class OpenRequests : IStartupFilter
         next(app);
     };
 
+    /// <summary>Requests open now with this method and path.</summary>
+    public int Count(string method, string path) =>
+        _open.Keys.Count(c => c.Request.Method == method && c.Request.Path.Value == path);
+
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _finished = new();
 
     /// <summary>Requests with this method and path answered so far.</summary>

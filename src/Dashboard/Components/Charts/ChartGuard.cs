@@ -8,7 +8,7 @@ namespace MarketSim.Dashboard.Components.Charts;
 /// and the other charts go on. Without it the exception ran out of the page's frame handler, and every chart after the
 /// failed one on the page stopped following the session.
 /// </summary>
-public sealed class ChartGuard(ILogger logger, string chart)
+public sealed class ChartGuard(ILogger logger, string chart, CancellationToken pageClosing)
 {
     /// <summary>What the chart shows instead of itself once a draw failed (null: none has).</summary>
     public string? Failure { get; private set; }
@@ -27,7 +27,7 @@ public sealed class ChartGuard(ILogger logger, string chart)
             Fail(e);
             return true;
         }
-        catch (OperationCanceledException) { return false; } // the page's circuit closed during the draw (ChartCircuit)
+        catch (OperationCanceledException) when (pageClosing.IsCancellationRequested) { return false; } // the page went (ChartCircuit)
     }
 
     /// <summary>A failure an error boundary caught (the chart's first draw): the text to show, the failure noted once.</summary>

@@ -43,5 +43,6 @@ public sealed class PlotlyDrawCheck(IJSRuntime js, ILogger logger, CancellationT
         _life.Cancel();
         try { if (_module is not null) await _module.DisposeAsync(); }
         catch (JSDisconnectedException) { }
+        _life.Dispose(); // its registration on the page's token goes with it
     }
 }

@@ -16,7 +16,7 @@ public sealed class PlotlyFigure : PlotlyChart
     {
         if (!firstRender) return;
         try { await NewPlot(Charts.Closing); }
-        catch (OperationCanceledException) { return; } // the page went
+        catch (OperationCanceledException) when (Charts.Closing.IsCancellationRequested) { return; } // the page went
         AfterRender?.Invoke();
     }
 }
