@@ -80,7 +80,8 @@ public sealed class ChartLoadTests(DashboardApp app, Browser browser) : IClassFi
         await page.Locator("[data-testid=session]").WaitForAsync();
         await page.Locator(".chart-loading").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Task.Delay(1000); // the page goes on waiting, its charts not made (Plotly.Blazor's div for them not there)
-        Assert.Equal(1, await page.Locator("[data-testid=price-chart-loading]").CountAsync());
+        Assert.Equal("Loading the chart…", await page.Locator("[data-testid=price-chart-loading]").InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, "charts-loading.png"), FullPage = true });
         Assert.Equal(0, await page.Locator("#price-chart").CountAsync());
 
         release.SetResult();
