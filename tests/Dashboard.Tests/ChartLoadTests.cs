@@ -1,4 +1,5 @@
 using MarketSim.Dashboard.Components.Charts;
+using MarketSim.Dashboard.Sessions;
 using Microsoft.Playwright;
 
 namespace MarketSim.Dashboard.Tests;
@@ -30,13 +31,7 @@ public sealed class ChartLoadTests(DashboardApp app, Browser browser) : IClassFi
         // Plotly.Blazor's module as served, but its first draw never answers: the page's draws stay in flight, as a draw does
         // when the page goes while it is being made.
         await ClosedMidCallIsLetGoAsync(
-            context => context.RouteAsync("**/plotly-interop-7.2.0.js", async route =>
-            {
-                var served = await route.FetchAsync();
-                var text = await served.TextAsync();
-                Assert.Contains(NewPlot, text);
-                await route.FulfillAsync(new() { Response = served, Body = text.Replace(NewPlot, "export function newPlot(id) { return new Promise(() => {}); }\nfunction drawnBefore(id, data = [], layout = {}, config = {}, frames = []) {") });
-            }),
+            ServeNewPlotAs("export function newPlot(id) { return new Promise(() => {}); }"),
             // The charts are made (plotly.js loaded) and their first draws asked for.
             async page =>
             {
@@ -53,35 +48,43 @@ public sealed class ChartLoadTests(DashboardApp app, Browser browser) : IClassFi
         // session is paused.
         var session = await app.NewSessionAsync();
         await session.Runner.StepAsync(8);
-        await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString() });
-        context.SetDefaultTimeout(60_000);
-        await context.RouteAsync("**/plotly-interop-7.2.0.js", async route =>
-        {
-            var served = await route.FetchAsync();
-            var text = await served.TextAsync();
-            Assert.Contains(NewPlot, text);
-            await route.FulfillAsync(new() { Response = served, Body = text.Replace(NewPlot, "export function newPlot(id) { }\nfunction lostDraw(id, data = [], layout = {}, config = {}, frames = []) {") });
-        });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync($"sessions/{session.Id}");
-        await page.Locator("[data-testid=session]").WaitForAsync();
+        var page = await OpenSessionAsync(session, ServeNewPlotAs("export function newPlot(id) { }"));
+        await using var _ = page.Context;
         await page.WaitForFunctionAsync("() => (document.getElementById('price-chart')?.data ?? []).some(t => t.x && t.x.length >= 8)");
     }
 
-    const string NewPlot = "export function newPlot(id, data = [], layout = {}, config = {}, frames = []) {";
+    /// <summary>Plotly.Blazor's module as served, its newPlot replaced by <paramref name="newPlot"/> (the original kept under
+    /// another name).</summary>
+    static Func<IBrowserContext, Task> ServeNewPlotAs(string newPlot) => context => context.RouteAsync("**/plotly-interop-7.2.0.js", async route =>
+    {
+        const string original = "export function newPlot(id, data = [], layout = {}, config = {}, frames = []) {";
+        var served = await route.FetchAsync();
+        var text = await served.TextAsync();
+        Assert.Contains(original, text);
+        await route.FulfillAsync(new() { Response = served, Body = text.Replace(original, newPlot + "\nfunction originalNewPlot(id, data = [], layout = {}, config = {}, frames = []) {") });
+    });
+
+    /// <summary>A session's page in a browser context of its own (dispose its Context), <paramref name="hold"/> set up first.</summary>
+    async Task<IPage> OpenSessionAsync(SessionEntry session, Func<IBrowserContext, Task> hold, BrowserNewContextOptions? options = null)
+    {
+        options ??= new();
+        options.BaseURL = app.BaseAddress.ToString();
+        var context = await browser.Instance.NewContextAsync(options);
+        context.SetDefaultTimeout(60_000);
+        await hold(context);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"sessions/{session.Id}");
+        await page.Locator("[data-testid=session]").WaitForAsync();
+        return page;
+    }
 
     /// <summary>A session page, its calls to plotly held in flight by <paramref name="hold"/> once <paramref name="held"/> says
     /// so, closed: the browser's goodbye is answered once its circuit has ended, within 20 s (it waited 60 s or for good
     /// before; Blazor's default JS call timeout, 60 s, is kept).</summary>
     async Task ClosedMidCallIsLetGoAsync(Func<IBrowserContext, Task> hold, Func<IPage, Task> held)
     {
-        var session = await app.NewSessionAsync();
-        await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString() });
-        context.SetDefaultTimeout(60_000);
-        await hold(context);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync($"sessions/{session.Id}");
-        await page.Locator("[data-testid=session]").WaitForAsync();
+        var page = await OpenSessionAsync(await app.NewSessionAsync(), hold);
+        await using var _ = page.Context;
         await held(page);
 
         // No other page's goodbye is pending (a page of an earlier test, held up to 60 s), so the next one answered is this page's.
@@ -94,14 +97,11 @@ public sealed class ChartLoadTests(DashboardApp app, Browser browser) : IClassFi
     [Fact]
     public async Task Charts_draw_once_a_slow_plotly_has_loaded()
     {
-        var session = await app.NewSessionAsync();
-        await using var context = await browser.Instance.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        context.SetDefaultTimeout(60_000);
         var release = new TaskCompletionSource();
-        await context.RouteAsync("**/plotly-3.7.0.min.js", async route => { await release.Task; await route.ContinueAsync(); });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync($"sessions/{session.Id}");
-        await page.Locator("[data-testid=session]").WaitForAsync();
+        var page = await OpenSessionAsync(await app.NewSessionAsync(),
+            context => context.RouteAsync("**/plotly-3.7.0.min.js", async route => { await release.Task; await route.ContinueAsync(); }),
+            new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        await using var _ = page.Context;
         await page.Locator(".chart-loading").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Task.Delay(1000); // the page goes on waiting, its charts not made (Plotly.Blazor's div for them not there)
         Assert.Equal("Loading the chart…", await page.Locator("[data-testid=price-chart-loading]").InnerTextAsync());

@@ -7,7 +7,9 @@ namespace MarketSim.Dashboard.Components.Charts;
 /// Makes sure plotly.js did draw a chart, and draws it whole again until it has. Plotly.Blazor holds draws in a queue until
 /// plotly.js has loaded and drops the whole queue when one entry fails, as a draw for a chart of a page already left does
 /// ("No DOM element with id ..."): a page opened from another while plotly.js was still loading (a fork's compare page under
-/// load, CI) kept blank charts, and a paused session sends nothing that would redraw them. One per chart, disposed with it;
+/// load, CI) kept blank charts, and a paused session sends nothing that would redraw them. Charts are now made once plotly.js
+/// has loaded (ChartCircuit), so that race is gone; the check stays for any draw plotly.js loses (ChartLoadTests loses the
+/// first one). One per chart, disposed with it;
 /// its calls end with the chart or the page's circuit (<see cref="ChartCircuit.Closing"/>), whichever goes first.
 /// </summary>
 public sealed class PlotlyDrawCheck(IJSRuntime js, ILogger logger, CancellationToken pageClosing) : IAsyncDisposable
