@@ -95,11 +95,13 @@ static class Bench
 
         var results = new List<Result>();
         var phaseRows = new List<string>();
+        var lagRows = new List<string>();
         var steps = new List<(string When, int Sessions, double[] Ms, double Cpu)>();
         async Task<ClientRun> Run(string when, int n)
         {
             var run = separate ? await InChildAsync(url, n, seats, rounds, phases) : await RunInProcessAsync(url, n, seats, rounds, phases);
             phaseRows.AddRange(phases.Rows($"{when} {n} × {seats}"));
+            lagRows.Add(run.LagRow($"{when} {n} × {seats}"));
             return run;
         }
         if (serverWarmUp)
@@ -143,12 +145,17 @@ static class Bench
             .AppendLine("| run | server time (ClassroomMetrics) | phase | count | median ms | p95 ms | max ms | sum s |")
             .AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
         foreach (var row in phaseRows) phaseTable.AppendLine(row);
+        var lagTable = new StringBuilder()
+            .AppendLine("| run | server: wait median / p95 / max ms (samples) | server's pool: threads, queued items | clients: wait median / p95 / max ms (samples) |")
+            .AppendLine("|---|---:|---|---:|");
+        foreach (var row in lagRows) lagTable.AppendLine(row);
         var stepTable = new StringBuilder()
             .AppendLine("| when | sessions stepped at once (no classroom, no client) | steps of 30 ticks | median ms | p95 ms | max ms | CPU s |")
             .AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var s in steps) stepTable.AppendLine(StepRow(s));
         Console.WriteLine(table);
         Console.WriteLine(phaseTable);
+        Console.WriteLine(lagTable);
         Console.WriteLine(stepTable);
 
         var command = "dotnet run -c Release --project bench/MarketSim.Bench.Classroom" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
@@ -172,6 +179,12 @@ static class Bench
             .AppendLine("Where the server's time went in the same runs (`ClassroomMetrics`, recorded in the server during the rounds):")
             .AppendLine()
             .Append(phaseTable)
+            .AppendLine()
+            .AppendLine("How long a work item waited in each process's thread-pool queue during the rounds (`PoolLag`: one item queued every")
+            .AppendLine("20 ms, as a socket's completions are queued; a hub message, its response and each send wait this on top of their own")
+            .AppendLine("work). With the clients in the server's process there is one pool, shown as the server's:")
+            .AppendLine()
+            .Append(lagTable)
             .AppendLine()
             .AppendLine("The same run, diagnostic: what `Session.Runner.StepAsync(30)` alone costs, on as many fresh sessions at once (in the")
             .AppendLine($"same process; no classroom, no SignalR client), after the warm-up ({warmTicks} ticks of one session, as")
@@ -207,7 +220,8 @@ static class Bench
             else phases.Stop();
         });
         var (gcPeak, wsPeak) = memory.Peaks();
-        return run with { ServerCpuSeconds = null, GcPeak = gcPeak, WorkingSetPeak = wsPeak };
+        // One pool: the clients' waits are the server's.
+        return run with { ServerCpuSeconds = null, GcPeak = gcPeak, WorkingSetPeak = wsPeak, ServerLag = run.ClientLag, ClientLag = [] };
     }
 
     /// <summary>The classrooms' clients in a second process of this bench: the CPU time of each process is known apart.</summary>
@@ -229,19 +243,20 @@ static class Bench
         // phones take none of the server's; the default is the same priority as the server.
         if (ClientsIdle) child.PriorityClass = ProcessPriorityClass.Idle;
         using var me = Process.GetCurrentProcess();
+        await using var lag = new PoolLag();
         TimeSpan cpuFrom = default, cpuTo = default;
         long live = 0;
         ClientRun? run = null;
         while (await child.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (line == RoundsStart) { memory.Reset(); phases.Reset(); me.Refresh(); cpuFrom = me.TotalProcessorTime; }
-            else if (line == RoundsEnd) { phases.Stop(); me.Refresh(); cpuTo = me.TotalProcessorTime; live = GC.GetTotalMemory(forceFullCollection: true); }
+            if (line == RoundsStart) { memory.Reset(); phases.Reset(); lag.Reset(); me.Refresh(); cpuFrom = me.TotalProcessorTime; }
+            else if (line == RoundsEnd) { phases.Stop(); lag.Stop(); me.Refresh(); cpuTo = me.TotalProcessorTime; live = GC.GetTotalMemory(forceFullCollection: true); }
             else if (line.StartsWith(ResultLine, StringComparison.Ordinal)) run = JsonSerializer.Deserialize<ClientRun>(line[ResultLine.Length..]);
         }
         await child.WaitForExitAsync();
         if (run is null) throw new InvalidOperationException($"the clients' process ended ({child.ExitCode}) without a result");
         var (gcPeak, wsPeak) = memory.Peaks();
-        return run with { ServerCpuSeconds = (cpuTo - cpuFrom).TotalSeconds, GcPeak = gcPeak, WorkingSetPeak = wsPeak, GcLive = live };
+        return run with { ServerCpuSeconds = (cpuTo - cpuFrom).TotalSeconds, GcPeak = gcPeak, WorkingSetPeak = wsPeak, GcLive = live, ServerLag = lag.Sorted(), ServerPool = lag.Pool() };
     }
 
     static async Task<int> ClientProcessAsync(string url, int classrooms, int seats, int rounds)
@@ -276,7 +291,9 @@ static class Bench
             finally { limit.Release(); }
         })));
         Console.Error.WriteLine($"   {rooms.Count * (seats + 1)} connections joined in {clock.Elapsed.TotalSeconds:0.0} s");
+        await using var lag = new PoolLag();
         onRounds(true);
+        lag.Reset();
         using var me = Process.GetCurrentProcess();
         var cpuFrom = me.TotalProcessorTime;
 
@@ -304,13 +321,14 @@ static class Bench
             await room.Track(rounds + 1).AllSubmitted.Task.WaitAsync(Patience);
         })));
         onRounds(false);
+        lag.Stop();
         me.Refresh();
         var cpu = (me.TotalProcessorTime - cpuFrom).TotalSeconds;
         var live = GC.GetTotalMemory(forceFullCollection: true);
         var connections = rooms.Count * (seats + 1);
         await Task.WhenAll(rooms.SelectMany(r => r.Students.Select(s => s!.Hub).Append(r.Instructor)).Select(h => h.DisposeAsync().AsTask()));
         return new ClientRun(connections, advances.Select(a => a.Round).ToArray(), advances.Select(a => a.Ms).ToArray(),
-            calls.Select(a => a.Round).ToArray(), calls.Select(a => a.Ms).ToArray(), submitted.Order().ToArray(), cpu, null, 0, live, 0, errors.Value);
+            calls.Select(a => a.Round).ToArray(), calls.Select(a => a.Ms).ToArray(), submitted.Order().ToArray(), cpu, null, 0, live, 0, errors.Value) { ClientLag = lag.Sorted() };
     }
     /// <summary>The JIT warm-up: one session of the scenario stepped to its horizon twice (reset in between); it stays in the directory.</summary>
     static async Task<int> WarmUpAsync(IServiceProvider services)
@@ -523,7 +541,19 @@ sealed class MemorySampler : IAsyncDisposable
 
 /// <summary>What the clients of one run measured (and, filled in by the server's side, its CPU time and memory).</summary>
 sealed record ClientRun(int Connections, int[] AdvanceRounds, double[] AdvanceMs, int[] CallRounds, double[] CallMs, double[] Submitted,
-    double ProcessCpuSeconds, double? ServerCpuSeconds, long GcPeak, long GcLive, long WorkingSetPeak, int Errors);
+    double ProcessCpuSeconds, double? ServerCpuSeconds, long GcPeak, long GcLive, long WorkingSetPeak, int Errors)
+{
+    /// <summary>The clients' process's thread-pool waits during the rounds (PoolLag), and the server's when known.</summary>
+    public double[] ClientLag { get; init; } = [];
+    public double[] ServerLag { get; init; } = [];
+    public string ServerPool { get; init; } = "";
+
+    public string LagRow(string run) => string.Create(CultureInfo.InvariantCulture,
+        $"| {run} | {Waits(ServerLag)} | {ServerPool} | {Waits(ClientLag)} |");
+
+    static string Waits(double[] ms) => ms.Length == 0 ? "–"
+        : string.Create(CultureInfo.InvariantCulture, $"{Pct(ms, 0.5):0.0} / {Pct(ms, 0.95):0.0} / {ms[^1]:0.0} ({ms.Length})");
+}
 
 sealed record Result(string When, int Classrooms, int Seats, int Connections, double[] Advances, double[] Calls, double[] Submitted,
     double ProcessCpuSeconds, double? ServerCpuSeconds, long GcPeak, long GcLive, long WorkingSetPeak, int Errors)
