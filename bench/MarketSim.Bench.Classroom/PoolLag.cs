@@ -40,8 +40,24 @@ sealed class PoolLag : IAsyncDisposable
         }
     }
 
-    public void Reset() { lock (_ms) { _ms.Clear(); _threads.Clear(); _pending.Clear(); } _on = true; }
-    public void Stop() => _on = false;
+    public void Reset()
+    {
+        lock (_ms) { _ms.Clear(); _threads.Clear(); _pending.Clear(); }
+        (_jitFrom, _jitTimeFrom) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+        _on = true;
+    }
+
+    public void Stop()
+    {
+        _on = false;
+        (_jitMethods, _jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount() - _jitFrom, System.Runtime.JitInfo.GetCompilationTime() - _jitTimeFrom);
+    }
+
+    long _jitFrom, _jitMethods;
+    TimeSpan _jitTimeFrom, _jitTime;
+
+    /// <summary>What the JIT compiled in this process while on (methods, and the JIT's own time).</summary>
+    public string Jit() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_jitMethods:N0} methods, {_jitTime.TotalSeconds:0.00} s");
 
     /// <summary>The waits seen while on, in order.</summary>
     public double[] Sorted() { lock (_ms) return _ms.Order().ToArray(); }

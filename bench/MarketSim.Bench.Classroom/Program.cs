@@ -126,6 +126,12 @@ static class Bench
         var warm = Stopwatch.StartNew();
         var warmTicks = await WarmUpAsync(factory.Services);
         Console.Error.WriteLine($"warm-up: {warmTicks} ticks in {warm.Elapsed.TotalSeconds:F1} s");
+        // Then the classes' own code (the hub, views, scores, the messages' serialisation) at the largest size, once and untimed,
+        // so the warm rows measure a server that has run such a class before: after the session warm-up and a 1 × 60 class
+        // the JIT still compiled ≈800–1,000 methods (≈1 s of the server's ≈8 s of CPU) during the 10 × 60 rounds.
+        var warmClass = separate ? await InChildAsync(url, sizes.Max(), seats, rounds, phases) : await RunInProcessAsync(url, sizes.Max(), seats, rounds, phases);
+        Console.Error.WriteLine($"warm-up class: {sizes.Max()} × {seats}, {rounds} rounds; the server's JIT meanwhile {warmClass.ServerJit}");
+        var warmClassJit = warmClass.ServerJit;
         foreach (var n in sizes)
         {
             Console.Error.WriteLine($"-- {n} classroom(s) × {seats} seats, {rounds} rounds");
@@ -146,8 +152,8 @@ static class Bench
             .AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
         foreach (var row in phaseRows) phaseTable.AppendLine(row);
         var lagTable = new StringBuilder()
-            .AppendLine("| run | server: wait median / p95 / max ms (samples) | server's pool: threads, queued items | clients: wait median / p95 / max ms (samples) |")
-            .AppendLine("|---|---:|---|---:|");
+            .AppendLine("| run | server: wait median / p95 / max ms (samples) | server's pool: threads, queued items | server's JIT during the rounds | clients: wait median / p95 / max ms (samples) |")
+            .AppendLine("|---|---:|---|---|---:|");
         foreach (var row in lagRows) lagTable.AppendLine(row);
         var stepTable = new StringBuilder()
             .AppendLine("| when | sessions stepped at once (no classroom, no client) | steps of 30 ticks | median ms | p95 ms | max ms | CPU s |")
@@ -194,7 +200,8 @@ static class Bench
             .AppendLine()
             .AppendLine("- **when**: the cold start is the first thing the process does (no warm-up): a freshly started server's first class;")
             .AppendLine("  its first advance per classroom activates the world's grains and runs the simulation's code for the first time. The")
-            .AppendLine("  warm rows come after the warm-up; their first advances activate their new worlds' grains as any new class does.")
+            .AppendLine("  warm rows come after the warm-up (the scenario's ticks, then one untimed class of the largest size: its server JIT")
+            .AppendLine($"  {warmClassJit}); their first advances activate their new worlds' grains as any new class does.")
             .AppendLine("- **median / p95 / max ms**: over the row's advances: from the instructor calling `Advance` to the last of the")
             .AppendLine("  classroom's students receiving the \"Classroom\" message with the next round open.")
             .AppendLine("- **Advance call**: from calling `Advance` to its result at the instructor (the server closes the round, applies the")
@@ -256,7 +263,7 @@ static class Bench
         await child.WaitForExitAsync();
         if (run is null) throw new InvalidOperationException($"the clients' process ended ({child.ExitCode}) without a result");
         var (gcPeak, wsPeak) = memory.Peaks();
-        return run with { ServerCpuSeconds = (cpuTo - cpuFrom).TotalSeconds, GcPeak = gcPeak, WorkingSetPeak = wsPeak, GcLive = live, ServerLag = lag.Sorted(), ServerPool = lag.Pool() };
+        return run with { ServerCpuSeconds = (cpuTo - cpuFrom).TotalSeconds, GcPeak = gcPeak, WorkingSetPeak = wsPeak, GcLive = live, ServerLag = lag.Sorted(), ServerPool = lag.Pool(), ServerJit = lag.Jit() };
     }
 
     static async Task<int> ClientProcessAsync(string url, int classrooms, int seats, int rounds)
@@ -328,7 +335,7 @@ static class Bench
         var connections = rooms.Count * (seats + 1);
         await Task.WhenAll(rooms.SelectMany(r => r.Students.Select(s => s!.Hub).Append(r.Instructor)).Select(h => h.DisposeAsync().AsTask()));
         return new ClientRun(connections, advances.Select(a => a.Round).ToArray(), advances.Select(a => a.Ms).ToArray(),
-            calls.Select(a => a.Round).ToArray(), calls.Select(a => a.Ms).ToArray(), submitted.Order().ToArray(), cpu, null, 0, live, 0, errors.Value) { ClientLag = lag.Sorted() };
+            calls.Select(a => a.Round).ToArray(), calls.Select(a => a.Ms).ToArray(), submitted.Order().ToArray(), cpu, null, 0, live, 0, errors.Value) { ClientLag = lag.Sorted(), ServerJit = lag.Jit() }; // the JIT: the server's too when in its process (else replaced)
     }
     /// <summary>The JIT warm-up: one session of the scenario stepped to its horizon twice (reset in between); it stays in the directory.</summary>
     static async Task<int> WarmUpAsync(IServiceProvider services)
@@ -346,6 +353,8 @@ static class Bench
         return ticks;
     }
 
+    static int _stepRuns;
+
     static async Task<(double[] Ms, double Cpu)> StepOnlyAsync(IServiceProvider services, int count, int rounds, string tag)
     {
         var directory = services.GetRequiredService<SessionDirectory>();
@@ -353,7 +362,7 @@ static class Bench
         var yaml = await File.ReadAllTextAsync(path);
         var sessions = new List<SessionEntry>();
         for (var i = 0; i < count; i++)
-            sessions.Add(await directory.CreateAsync(ScenarioLoader.LoadOrThrow(path), yaml, id: $"bench-step-{tag}-{count}-{i}"));
+            sessions.Add(await directory.CreateAsync(ScenarioLoader.LoadOrThrow(path), yaml, id: $"bench-step-{tag}-{count}-{i}-{Interlocked.Increment(ref _stepRuns)}"));
         var times = new ConcurrentBag<double>();
         using var me = Process.GetCurrentProcess();
         var cpu = me.TotalProcessorTime;
@@ -547,9 +556,10 @@ sealed record ClientRun(int Connections, int[] AdvanceRounds, double[] AdvanceMs
     public double[] ClientLag { get; init; } = [];
     public double[] ServerLag { get; init; } = [];
     public string ServerPool { get; init; } = "";
+    public string ServerJit { get; init; } = "–";
 
     public string LagRow(string run) => string.Create(CultureInfo.InvariantCulture,
-        $"| {run} | {Waits(ServerLag)} | {ServerPool} | {Waits(ClientLag)} |");
+        $"| {run} | {Waits(ServerLag)} | {ServerPool} | {ServerJit} | {Waits(ClientLag)} |");
 
     static string Waits(double[] ms) => ms.Length == 0 ? "–"
         : string.Create(CultureInfo.InvariantCulture, $"{Pct(ms, 0.5):0.0} / {Pct(ms, 0.95):0.0} / {ms[^1]:0.0} ({ms.Length})");
