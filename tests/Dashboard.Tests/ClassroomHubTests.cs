@@ -199,6 +199,30 @@ public sealed class ClassroomHubTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_forged_end_while_students_join_is_refused_as_a_forgery_every_time()
+    {
+        // A review (Dec 2026): EndClassroom checked the token outside the classroom's gate, reading the seat list while a join
+        // could add to it (every other instructor check takes the gate). Under the gate, every forged end is the token's
+        // refusal and every join lands. (Run once against the old code, this did not catch the race: a guard, not a proof.)
+        await using var teacher = await Connect();
+        await using var forger = await Connect();
+        var joiners = new List<HubConnection>();
+        for (int i = 0; i < 4; i++) joiners.Add(await Connect());
+        try
+        {
+            var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL,
+                new ClassroomSettings { RoundTicks = 5, RoundSeconds = 0, Capacity = 40 });
+            var joins = joiners.SelectMany((j, k) => Enumerable.Range(0, 10).Select(i => j.InvokeAsync<SeatGrant>("Join", created.Code, $"S{k}-{i}", null)));
+            var forged = Enumerable.Range(0, 40).Select(_ => Refused(() => forger.InvokeAsync("EndClassroom", created.Code, "forged-token"),
+                $"token: is not a token of classroom {created.Code}"));
+            await Task.WhenAll(joins.Cast<Task>().Concat(forged));
+            Assert.Equal(40, app.Classrooms.Find(created.Code)!.Room.Seats.Count(s => s.Human));
+            await teacher.InvokeAsync("EndClassroom", created.Code, created.InstructorToken);
+        }
+        finally { foreach (var j in joiners) await j.DisposeAsync(); }
+    }
+
+    [Fact]
     public async Task Forged_tokens_wrong_codes_and_observers_are_refused()
     {
         await using var teacher = await Connect();

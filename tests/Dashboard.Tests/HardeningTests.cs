@@ -602,6 +602,25 @@ public sealed class HardeningTests(DashboardApp app)
         finally { await app.Sessions.EndAsync(s.Id); }
     }
 
+    [Theory]
+    [InlineData("Class")]
+    [InlineData("CLASS!")]
+    [InlineData("class 7")]
+    public async Task A_scenario_named_like_a_classroom_makes_a_session_its_user_can_end(string name)
+    {
+        // A review's probe (Dec 2026): a scenario named "Class" got the id "class-N", read as classroom N's world, which only
+        // its classroom moves: Step, Reset, SetPolicy and EndSession were refused for everyone, and its upload place stayed taken.
+        var path = Path.Combine(Paths.RepoRoot, "scenarios", ScenarioCatalog.DefaultFile);
+        var world = ScenarioLoader.LoadOrThrow(path) with { Name = name };
+        var s = await app.Sessions.CreateAsync(world, await File.ReadAllTextAsync(path));
+        Assert.Null(MarketSim.Dashboard.Sessions.SessionDirectory.ClassroomCodeOf(s.Id));
+        await using var hub = await app.ConnectAsync();
+        var status = await hub.InvokeAsync<SessionStatus>("Step", s.Id, 1);
+        Assert.Equal(1, status.Tick);
+        await hub.InvokeAsync("EndSession", s.Id);
+        Assert.DoesNotContain(app.Sessions.All, x => x.Id == s.Id);
+    }
+
     [Fact]
     public async Task Timeline_files_are_written_once_per_state_and_bounded_as_csv_zips_are()
     {

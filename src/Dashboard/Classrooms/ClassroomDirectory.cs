@@ -88,7 +88,9 @@ public sealed class ClassroomDirectory(SessionDirectory sessions, ScenarioCatalo
     public async Task EndAsync(string? code, string? token, string? client)
     {
         var host = Require(code, client);
-        host.Room.AuthorizeInstructor(token, "end the classroom");
+        // Under the classroom's gate, as every other instructor check: the seat list is read while no join adds to it (checked
+        // outside it until Dec 2026, a review).
+        await host.AuthorizeInstructorAsync(token, "end the classroom");
         if (!_rooms.TryRemove(host.Code, out _)) return; // ended by a concurrent call
         if (_baselines.TryGetValue(host.BaselineKey, out var shared) && !_rooms.Values.Any(r => r.BaselineKey == host.BaselineKey))
             _baselines.TryRemove(KeyValuePair.Create(host.BaselineKey, shared));

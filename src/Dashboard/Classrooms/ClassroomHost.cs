@@ -249,6 +249,16 @@ public sealed class ClassroomHost : IAsyncDisposable
         finally { _gate.Release(); }
     }
 
+    /// <summary>The instructor's token for <paramref name="action"/> (its refusal names the action), checked under the gate: the
+    /// seats are read while no join adds one. Waited for as long as <see cref="DisposeAsync"/> waits, so an action that hangs
+    /// does not keep the teacher from ending the class.</summary>
+    public async Task AuthorizeInstructorAsync(string? token, string action)
+    {
+        var held = await _gate.WaitAsync(TimeSpan.FromSeconds(30));
+        try { Room.AuthorizeInstructor(token, action); }
+        finally { if (held) _gate.Release(); }
+    }
+
     // ---- seats ---------------------------------------------------------------------------------------------------------
 
     public Task<SeatGrant> JoinAsync(string? name, string? country) => Locked(() => Grant(Room.Join(name, country, Tokens.New())), urgent: false);

@@ -151,7 +151,9 @@ public sealed partial class SessionDirectory(IGrainFactory grains, FrameRelay re
     {
         var slug = Slug().Replace(name.ToLowerInvariant(), "-").Trim('-');
         if (slug.Length == 0) slug = "session";
-        if (slug.StartsWith(ClassroomPrefix, StringComparison.Ordinal)) slug = "s-" + slug; // a scenario named "class ..." is no classroom
+        // A scenario named "class ..." is no classroom, nor one named "Class" alone: its id "class-7" read as classroom 7's
+        // world, which only the classroom moves, so nobody could end it and it held its uploader's place for good (Dec 2026).
+        if ((slug + "-").StartsWith(ClassroomPrefix, StringComparison.Ordinal)) slug = "s-" + slug;
         // Session ids keep to the id rules (at most 100 characters): room for "-" and a counter of up to 20 digits.
         if (slug.Length > MaxSlug) slug = slug[..MaxSlug].TrimEnd('-');
         string id;
