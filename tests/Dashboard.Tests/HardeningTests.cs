@@ -531,6 +531,29 @@ public sealed class HardeningTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_session_adopted_from_the_cluster_refuses_its_timeline_in_words_not_with_an_error()
+    {
+        // A review (Dec 2026): a session another web host started comes here without its scenario file, and writing its
+        // timeline (the upload with the session's policies) threw on the empty text: a 500, again at every try.
+        var id = "adopted-" + Random.Shared.Next(10_000, 99_999);
+        var grain = MarketSim.Grains.SessionGrainExtensions.GetSession(app.Services.GetRequiredService<IGrainFactory>(), id);
+        var world = MarketSim.Model.Scenario.ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+        await MarketSim.Grains.SessionGrainExtensions.StartAsync(grain, world, 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
+        await using var hub = await app.ConnectAsync();
+        app.Sessions.AdoptsFromCluster = true;
+        try { await hub.InvokeAsync<SubscribeResult>("Subscribe", id, 0); }
+        finally { app.Sessions.AdoptsFromCluster = false; }
+        try
+        {
+            using var http = app.HttpFrom(DashboardApp.NewAddress());
+            var answer = await http.GetAsync($"/sessions/{id}/export/timeline.yaml");
+            Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+            Assert.StartsWith($"timeline.yaml: session {id} was started on another web host of the cluster", await answer.Content.ReadAsStringAsync());
+        }
+        finally { await app.Sessions.EndAsync(id); }
+    }
+
+    [Fact]
     public async Task The_default_session_cannot_be_ended()
     {
         await using var hub = await app.ConnectAsync();

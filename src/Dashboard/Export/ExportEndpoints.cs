@@ -28,6 +28,12 @@ public static class ExportEndpoints
         {
             var (s, refusal) = await FindAsync(http, id, token, sessions, rooms);
             if (s is null) return refusal!;
+            // A session this host adopted from the cluster came without its scenario file (SessionDirectory): its timeline,
+            // the upload with the session's policies, can only be written by the host that started it. Before Dec 2026 the
+            // build threw on the empty text and answered 500, again at every try (a review).
+            if (s.Yaml.Length == 0)
+                return Results.Text($"timeline.yaml: session {s.Id} was started on another web host of the cluster, which holds its scenario file; " +
+                    "download its timeline there (its CSV files can be downloaded here)\n", "text/plain", Encoding.UTF8, StatusCodes.Status409Conflict);
             var yaml = await timelines.GetAsync(s, ClassroomExports.ClientOf(http) ?? "unknown");
             return yaml is null ? Busy(http, "timeline") : Results.File(Encoding.UTF8.GetBytes(yaml), "application/yaml", $"{s.Id}-timeline.yaml");
         });
