@@ -504,20 +504,27 @@ public sealed class HardeningTests(DashboardApp app)
         Assert.Contains("MarketSim:OperatorDashboard:Password is not set", e.ToString());
     }
 
+    /// <summary>A session grain <paramref name="id"/> started as another web host of a cluster starts it (the extension also
+    /// steps its spin-up, to day 0), then adopted here by a subscription, as a cluster client adopts one (an embedded silo holds
+    /// only its own sessions). The caller disposes the connection.</summary>
+    async Task<(MarketSim.Grains.Interfaces.ISessionGrain Grain, HubConnection Hub, SubscribeResult Sub)> AdoptedAsync(string id)
+    {
+        var grain = MarketSim.Grains.SessionGrainExtensions.GetSession(app.Services.GetRequiredService<IGrainFactory>(), id);
+        var world = MarketSim.Model.Scenario.ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
+        await MarketSim.Grains.SessionGrainExtensions.StartAsync(grain, world, 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
+        var hub = await app.ConnectAsync();
+        app.Sessions.AdoptsFromCluster = true;
+        try { return (grain, hub, await hub.InvokeAsync<SubscribeResult>("Subscribe", id, 0)); }
+        finally { app.Sessions.AdoptsFromCluster = false; }
+    }
+
     [Fact]
     public async Task A_classroom_world_adopted_from_the_cluster_can_be_watched_but_not_driven()
     {
         // As a second web host of a cluster sees a classroom another host runs: a session grain "class-CODE" it did not create.
         var id = "class-zz" + Random.Shared.Next(1000, 9999);
-        var grain = MarketSim.Grains.SessionGrainExtensions.GetSession(app.Services.GetRequiredService<IGrainFactory>(), id);
-        var world = MarketSim.Model.Scenario.ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
-        // Started as a host starts it: the extension also steps its spin-up (the licensing from April 2025), to day 0.
-        await MarketSim.Grains.SessionGrainExtensions.StartAsync(grain, world, 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
-        await using var hub = await app.ConnectAsync();
-        app.Sessions.AdoptsFromCluster = true; // as a cluster client does (an embedded silo holds only its own sessions)
-        SubscribeResult sub;
-        try { sub = await hub.InvokeAsync<SubscribeResult>("Subscribe", id, 0); } // adopted: it may be watched
-        finally { app.Sessions.AdoptsFromCluster = false; }
+        var (grain, hub, sub) = await AdoptedAsync(id);
+        await using var _ = hub;
         Assert.Equal(id, sub.Session.SessionId);
         var policy = JsonDocument.Parse("""{"$kind":"tariff","id":"t","start":0,"importer":"JP","commodities":["dy_oxide"],"rate":0.1}""").RootElement;
         await Refused(() => hub.InvokeAsync<SessionStatus>("Step", id, 1), "is the world of classroom ZZ");
@@ -536,13 +543,8 @@ public sealed class HardeningTests(DashboardApp app)
         // A review (Dec 2026): a session another web host started comes here without its scenario file, and writing its
         // timeline (the upload with the session's policies) threw on the empty text: a 500, again at every try.
         var id = "adopted-" + Random.Shared.Next(10_000, 99_999);
-        var grain = MarketSim.Grains.SessionGrainExtensions.GetSession(app.Services.GetRequiredService<IGrainFactory>(), id);
-        var world = MarketSim.Model.Scenario.ScenarioLoader.LoadOrThrow(Path.Combine(Paths.RepoRoot, "scenarios", "china-japan-2026.yaml"));
-        await MarketSim.Grains.SessionGrainExtensions.StartAsync(grain, world, 7, MarketSim.Grains.Interfaces.SessionSettings.Default);
-        await using var hub = await app.ConnectAsync();
-        app.Sessions.AdoptsFromCluster = true;
-        try { await hub.InvokeAsync<SubscribeResult>("Subscribe", id, 0); }
-        finally { app.Sessions.AdoptsFromCluster = false; }
+        var (_, hub, _) = await AdoptedAsync(id);
+        await using var _ = hub;
         try
         {
             using var http = app.HttpFrom(DashboardApp.NewAddress());
