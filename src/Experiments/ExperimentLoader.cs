@@ -144,6 +144,7 @@ public static class ExperimentLoader
         var baseValues = new Dictionary<string, string>(StringComparer.Ordinal);
         var valueNodes = new Dictionary<string, List<YamlNode>>(StringComparer.Ordinal);
         var withValues = new HashSet<string>(StringComparer.Ordinal);
+        var byPath = new Dictionary<string, string>(StringComparer.Ordinal); // a path's text → the parameter varying it
         foreach (var pm in parameterMaps)
         {
             var pathText = pm.Str("path");
@@ -153,12 +154,22 @@ public static class ExperimentLoader
             {
                 path = ParameterPath.Parse(pathText, out var syntax);
                 if (path is null) pm.Error("path", $"'{ErrorLimits.Short(pathText)}' is not a parameter path: {syntax}");
+                // A batch runs every variant over one horizon and derives every run's seed (from master_seed and the repetition):
+                // a parameter on either was accepted and then not used (a review, Dec 2026), so its column named values no run had.
+                else if (pathText.Trim() == "days")
+                { pm.Error("path", "'days' is the horizon, which a batch runs for every variant alike (the scenario's, or --days): vary it in separate experiments"); path = null; }
+                else if (pathText.Trim() == "seed")
+                { pm.Error("path", "'seed': a batch derives each run's seed from master_seed and its repetition; use repetitions to vary it"); path = null; }
+                // Two parameters on one path: the last set wins, and runs.csv labelled runs with the other's values (a review, Dec 2026).
+                else if (byPath.TryGetValue(path.ToString(), out var first))
+                { pm.Error("path", $"'{ErrorLimits.Short(pathText)}' is already varied by parameter '{first}': a run would be labelled with values it did not use"); path = null; }
                 else if (baseTree is not null)
                 {
                     var target = path.Resolve(baseTree, out var missing);
                     if (target is not null) baseValues[pname ?? pathText] = BaseValue(target);
                     else { pm.Error("path", $"'{pathText}' does not exist in the scenario: {missing}"); path = null; }
                 }
+                if (path is not null) byPath.TryAdd(path.ToString(), pname ?? pathText);
             }
             if (pname is not null)
             {
@@ -280,6 +291,23 @@ public static class ExperimentLoader
                 var values = parameters.ToDictionary(p => p.Name, p => assigned.FirstOrDefault(a => a.P == p).Value ?? baseValues.GetValueOrDefault(p.Name, ""), StringComparer.Ordinal);
                 var spec = LoadVariant(scenarioText!, scenarioPath!, yaml, fileName, horizon, assigned, c.Name, errors);
                 if (spec is not null) variants.Add(new Variant(variants.Count + 1, c.Name, values, spec));
+            }
+        }
+        // runs.csv has one column per country and commodity of the first variant (RunMetrics.Columns), the same for every row: a
+        // variant that renamed, added or dropped a country or commodity shifted its values under other countries' headers
+        // (a review, Dec 2026).
+        if (errors.Count == 0 && variants.Count > 1)
+        {
+            var firstColumns = RunMetrics.Columns(variants[0].Scenario, metrics!).Select(c => c.Name).ToList();
+            foreach (var v in variants.Skip(1))
+            {
+                var own = RunMetrics.Columns(v.Scenario, metrics!).Select(c => c.Name).ToList();
+                if (own.SequenceEqual(firstColumns)) continue;
+                var differ = own.Except(firstColumns).Concat(firstColumns.Except(own)).Take(3);
+                errors.Add(new ScenarioError(fileName, (int)root.Start.Line, (int)root.Start.Column, "",
+                    $"variant {v.Index}{(v.Case.Length > 0 ? $" (case '{v.Case}')" : "")} has other countries or commodities than variant 1 " +
+                    $"(columns {string.Join(", ", differ)}): runs.csv has the same columns for every run; vary them in separate experiments"));
+                break;
             }
         }
         if (errors.Count > 0)

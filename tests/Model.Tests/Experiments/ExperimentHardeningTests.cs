@@ -116,4 +116,58 @@ public class ExperimentHardeningTests
         Assert.Equal(("exp.yaml", 4, "parameters[0].name"), (e.File, e.Line, e.Field));
         Assert.Contains(message, e.Message);
     }
+
+    [Theory]
+    [InlineData("days", "'days' is the horizon")]
+    [InlineData("seed", "'seed': a batch derives each run's seed")]
+    public void A_parameter_on_the_horizon_or_the_seed_is_refused(string path, string expected)
+    {
+        // A review (Dec 2026): accepted, then every run used the first variant's days and the derived seed, and runs.csv
+        // labelled them with values they did not use.
+        var body = $$"""
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - {name: p, path: {{path}}, values: [60, 90]}
+            """;
+        var r = Quick(body);
+        Assert.Null(r.Plan);
+        Assert.Contains(expected, Errors(r));
+    }
+
+    [Fact]
+    public void Two_parameters_on_one_path_are_refused()
+    {
+        // A review (Dec 2026): the last one set won, so the runs labelled a=30 and a=90 were the same run.
+        var body = """
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - {name: a, path: demand.elasticity, values: [0.1, 0.2]}
+              - {name: b, path: demand.elasticity, values: [0.3, 0.4]}
+            """;
+        var r = Quick(body);
+        Assert.Null(r.Plan);
+        Assert.Contains("'demand.elasticity' is already varied by parameter 'a'", Errors(r));
+    }
+
+    [Fact]
+    public void A_case_that_renames_a_country_is_refused_as_runs_csv_could_not_hold_it()
+    {
+        // A review (Dec 2026): runs.csv's columns come from the first variant's countries and commodities; a case that renamed
+        // Myanmar put its loss under another country's header (the rows were as wide, the ids sorted otherwise).
+        var body = """
+            name: t
+            scenario: SCENARIO
+            parameters:
+              - {name: mm_id, path: "countries[MM].id"}
+              - {name: mine_country, path: "producers[mm-mine-hree].country"}
+            cases:
+              - {name: a, set: {mm_id: MM, mine_country: MM}}
+              - {name: b, set: {mm_id: ZZ, mine_country: ZZ}}
+            """;
+        var r = Quick(body);
+        Assert.Null(r.Plan);
+        Assert.Contains("variant 2 (case 'b') has other countries or commodities than variant 1", Errors(r));
+    }
 }
