@@ -60,7 +60,7 @@ public sealed record ScoreWeights
     public string Describe()
     {
         static string W(double w) => w.ToString("0.###", CultureInfo.InvariantCulture);
-        return $"−{W(Loss)} × loss − {W(FiscalCost)} × fiscal cost + {W(ExportRevenue)} × export revenue + {W(ExportRent)} × export rent, each over annual GDP";
+        return $"−{W(Loss)} × loss − {W(FiscalCost)} × fiscal cost + {W(ExportRevenue)} × export revenue + {W(ExportRent)} × export rent, each the change against the world nobody played, over annual GDP";
     }
 }
 

@@ -199,6 +199,29 @@ public sealed class ClassroomHubTests(DashboardApp app)
     }
 
     [Fact]
+    public async Task A_students_last_round_panel_covers_that_round_alone_even_when_it_is_short()
+    {
+        // A review (Dec 2026): the panel summed the last RoundTicks days, so the 5-day last round of a 365-day class in 60-day
+        // rounds was read over 60 days, 55 of them the round before.
+        await using var teacher = await Connect();
+        await using var a = await Connect();
+        var created = await teacher.InvokeAsync<ClassroomCreated>("CreateClassroom", "china-japan-2026.yaml", 7UL,
+            new ClassroomSettings { RoundTicks = 60, RoundSeconds = 0, Playable = ["CN", "JP"], Capacity = 2 });
+        var seat = await a.InvokeAsync<SeatGrant>("Join", created.Code, "Ana", null);
+        await teacher.InvokeAsync("Start", created.Code, created.InstructorToken);
+        var host = app.Classrooms.Find(created.Code)!;
+        Assert.Equal((60, 120), await AfterAdvances(2));
+        Assert.Equal((360, 365), await AfterAdvances(5)); // the seventh round: days 361–365
+        await teacher.InvokeAsync("EndClassroom", created.Code, created.InstructorToken);
+
+        async Task<(int, int)> AfterAdvances(int n)
+        {
+            for (int i = 0; i < n; i++) await teacher.InvokeAsync<int>("Advance", created.Code, created.InstructorToken);
+            return (await host.ViewAsync(seat.Token)).Headline!.Window;
+        }
+    }
+
+    [Fact]
     public async Task A_forged_end_while_students_join_is_refused_as_a_forgery_every_time()
     {
         // A review (Dec 2026): EndClassroom checked the token outside the classroom's gate, reading the seat list while a join

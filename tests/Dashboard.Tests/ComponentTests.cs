@@ -361,4 +361,13 @@ public sealed class ComponentTests : BunitContext
         var flows = FlowSankey.Flows(series, "dy_oxide", window: 2);
         Assert.Equal([("CN", "JP", 2.0)], flows);
     }
+
+    [Fact]
+    public void The_sankey_title_says_the_days_it_sums_before_a_whole_window_has_run()
+    {
+        // A review (Dec 2026): three days into a session the title said "30 days to …".
+        var series = Series(Frame(0), Frame(1), Frame(2));
+        var sankey = Render<FlowSankey>(p => p.Add(x => x.Source, series)).Instance;
+        Assert.Contains("<br>3 days to ", sankey.PlotTitle);
+    }
 }

@@ -226,8 +226,11 @@ public sealed class ClassroomHost : IAsyncDisposable
         var rows = await ScoresOf(frames);
         var row = rows.First(r => r.Country == c);
         // The last round's leading indicators, the class's world beside the world nobody played.
+        // Rounds start every RoundTicks days from day 0 (a class's last round is shorter where the scenario ends, and a real-time
+        // class's periods are the same calendar blocks): the round holding the last day run. to − RoundTicks before Dec 2026
+        // summed a 5-day last round with 55 days of the round before (a review).
         var to = frames.Count;
-        var from = Math.Max(0, to - Room.Settings.RoundTicks);
+        var from = to == 0 ? 0 : (to - 1) / Room.Settings.RoundTicks * Room.Settings.RoundTicks;
         var played = LeadingIndicators.Over(frames.Skip(from).Take(to - from).Select(f => LeadingIndicators.Of(Room.Scenario, f, c)).ToList());
         return new CountryHeadline(c, CountryName(c), row.Loss, row.GdpShare, row.FiscalCost, row.Shortage, 0, Room.Scenario.Currency)
         {
