@@ -145,6 +145,7 @@ public static class ExperimentLoader
         var valueNodes = new Dictionary<string, List<YamlNode>>(StringComparer.Ordinal);
         var withValues = new HashSet<string>(StringComparer.Ordinal);
         var byPath = new Dictionary<string, string>(StringComparer.Ordinal); // a path's text → the parameter varying it
+        long gridSoFar = 1; // the grid's size over the parameters read so far: a lower bound of the variants
         foreach (var pm in parameterMaps)
         {
             var pathText = pm.Str("path");
@@ -184,6 +185,12 @@ public static class ExperimentLoader
             if (prior is not null && pname is not null) priors[pname] = (prior, pm);
             List<YamlNode> nodes = [];
             var values = prior is null ? ReadValues(pm, path?.IsToggle == true, out nodes) : [];
+            // Refused as soon as the grid alone is too large, before the next parameter's values are made: 100 parameters of a
+            // million values each were 10⁸ strings, gigabytes, before the size check below (a review, Dec 2026).
+            gridSoFar = Saturating(gridSoFar, Math.Max(1, values.Count));
+            if (gridSoFar > MaxVariants)
+                return Fail(new ScenarioError(fileName, (int)pm.Node.Start.Line, (int)pm.Node.Start.Column, $"parameters[{pname ?? pathText}]",
+                    $"the experiment expands to {Count(gridSoFar)} variants or more (the grid up to this parameter), too many to run in one batch (at most {Count(MaxVariants)}: each is a whole scenario checked and held before the first run); split it into several experiments"));
             pm.RejectUnknown();
             if (path is not null && pname is not null)
             {

@@ -22,6 +22,23 @@ public class BatchCommandTests(QuickSweep sweep) : IClassFixture<QuickSweep>
     static readonly string[] Parameters = ["cutoff_days", "dy_stockpile_t"];
 
     [Fact]
+    public void A_manifest_without_its_sessions_list_is_refused_for_resume_in_words()
+    {
+        // A review (Dec 2026): a manifest.json edited by hand without "sessions" failed --resume with a NullReferenceException.
+        Assert.True(sweep.Result.ExitCode == 0, sweep.Result.All);
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir["out"]);
+        foreach (var f in Directory.GetFiles(sweep.Out)) File.Copy(f, Path.Combine(dir["out"], Path.GetFileName(f)));
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir["out/manifest.json"]))!.AsObject();
+        Assert.True(manifest.Remove("sessions"));
+        File.WriteAllText(dir["out/manifest.json"], manifest.ToJsonString());
+        var r = CliProcess.Run(dir.Path, "batch", QuickSweep.Experiment, "--out", "out", "--resume");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("has no \"sessions\" list, as every batch's has; it cannot be resumed", r.StdErr);
+        Assert.DoesNotContain("   at ", r.All);
+    }
+
+    [Fact]
     public void A_sweep_writes_one_row_per_run_with_the_grid_the_seeds_and_the_columns()
     {
         Assert.True(sweep.Result.ExitCode == 0, sweep.Result.All);
@@ -300,7 +317,7 @@ public class BatchValidationTests
                 path: demand.elasticity
                 range: {"{"}from: 0, to: 1, count: 1000000{"}"}
             """);
-        AssertRefused(dir, "big.yaml", yes: true, seconds: 60, "expands to 1000000 variants, too many to run in one batch (at most 20000");
+        AssertRefused(dir, "big.yaml", yes: true, seconds: 60, "expands to 1000000 variants or more (the grid up to this parameter), too many to run in one batch (at most 20000");
     }
 
     /// <summary>`batch FILE --out out` (with `--yes` if asked) on a file too large to run: exit 1 with every one of

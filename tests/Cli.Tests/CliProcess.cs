@@ -18,7 +18,10 @@ public static class CliProcess
     public static string RepoRoot => Meta("RepoRoot");
     public static string Fixture(string name) => Path.Combine(RepoRoot, "tests", "Cli.Tests", "Fixtures", name);
 
-    public static CliResult Run(string workingDirectory, params string[] args)
+    public static CliResult Run(string workingDirectory, params string[] args) => RunWith(null, workingDirectory, args);
+
+    /// <summary>As <see cref="Run"/>, with these environment variables set for the process.</summary>
+    public static CliResult RunWith(IReadOnlyDictionary<string, string>? environment, string workingDirectory, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"the CLI is not built at {Dll}");
         // The SDK tells child processes which dotnet host it runs under; fall back to the one on PATH.
@@ -30,6 +33,7 @@ public static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         psi.ArgumentList.Add("exec");
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);

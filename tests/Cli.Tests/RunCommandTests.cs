@@ -151,4 +151,23 @@ public class RunCommandTests
         Assert.Equal("not a directory", File.ReadAllText(dir["taken"]));
         Assert.Equal(["taken"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    public void A_cluster_setting_of_the_wrong_type_is_an_error_in_words_not_a_stack_trace(string command)
+    {
+        // A review (Dec 2026): MarketSim__Cluster__JoinTimeoutSeconds=30s failed to bind, with a stack trace (batch) or as
+        // "the simulation failed" with one (run).
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string> { ["MarketSim__Cluster__JoinTimeoutSeconds"] = "30s" };
+        var r = command == "run"
+            ? CliProcess.RunWith(env, dir.Path, "run", Path.Combine(CliProcess.RepoRoot, "scenarios", "baseline.yaml"), "--engine", "orleans", "--days", "5", "--out", dir["out"])
+            : CliProcess.RunWith(env, dir.Path, "batch", Path.Combine(CliProcess.RepoRoot, "experiments", "quick-sweep.yaml"), "--out", dir["out"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"marketsim {command}: error: the cluster settings in the environment (MarketSim__Cluster__*) cannot be read", r.StdErr);
+        Assert.Contains("JoinTimeoutSeconds", r.StdErr);
+        Assert.DoesNotContain("   at ", r.All);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
 }

@@ -32,7 +32,13 @@ public static class BatchCommand
         var plan = loaded.Plan!;
         var layout = new BatchLayout(plan);
         var dir = Path.GetFullPath(options.OutDir);
-        var cluster = ClusterSettings.Resolve(options.Cluster);
+        MarketSimClusterOptions? cluster;
+        try { cluster = ClusterSettings.Resolve(options.Cluster); }
+        catch (ClusterConnectionException e)
+        {
+            Console.Error.WriteLine($"marketsim batch: error: {e.Message}");
+            return ExitCodes.Failed;
+        }
         var settings = SessionSettings.Default with { CheckpointEvery = options.CheckpointEvery ?? BatchOptions.DefaultCheckpointEvery(cluster is not null) };
 
         JsonObject manifest;
@@ -167,6 +173,9 @@ public static class BatchCommand
             var format = options.Format.ToString().ToLowerInvariant();
             if ((string?)old["format"] != format)
                 throw new BatchException($"this batch was started with --format {(string?)old["format"]}; resume it with the same format");
+            // Each resumption adds to the list; one without it (edited by hand) failed with a NullReferenceException (a review).
+            if (old["sessions"] is not JsonArray)
+                throw new BatchException($"{Path.Combine(options.OutDir, BatchLayout.Manifest)} has no \"sessions\" list, as every batch's has; it cannot be resumed: start a new batch in another --out");
             return (old, true);
         }
         Directory.CreateDirectory(dir);

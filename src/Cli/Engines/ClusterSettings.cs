@@ -15,7 +15,14 @@ public static class ClusterSettings
     public static MarketSimClusterOptions? Resolve(string? redis)
     {
         var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var options = MarketSimClusterOptions.From(config);
+        MarketSimClusterOptions options;
+        // A value of the wrong type (MarketSim__Cluster__JoinTimeoutSeconds=30s) failed to bind with a stack trace (a review,
+        // Dec 2026): said as the setting it is, as a cluster that cannot be reached is.
+        try { options = MarketSimClusterOptions.From(config); }
+        catch (InvalidOperationException e)
+        {
+            throw new ClusterConnectionException($"the cluster settings in the environment (MarketSim__Cluster__*) cannot be read: {e.Message}", e);
+        }
         if (redis is not null) options.Redis = redis;
         return options.UsesRedis ? options : null;
     }

@@ -170,4 +170,19 @@ public class ExperimentHardeningTests
         Assert.Null(r.Plan);
         Assert.Contains("variant 2 (case 'b') has other countries or commodities than variant 1", Errors(r));
     }
+
+    [Fact]
+    public void A_grid_too_large_is_refused_before_the_next_parameters_values_are_made()
+    {
+        // A review (Dec 2026): every parameter's values were made before the size check, so 100 parameters of a million
+        // values each were 10⁸ strings, gigabytes, before "too many variants". Now the grid is refused at the parameter that
+        // makes it too large.
+        var body = "name: t\nscenario: SCENARIO\nparameters:\n" + string.Concat(Enumerable.Range(0, 100).Select(i =>
+            $"  - {{name: p{i}, path: demand.elasticity, range: {{from: 0, to: 1, count: 1000000}}}}\n"));
+        var r = Quick(body);
+        Assert.Null(r.Plan);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal("parameters[p0]", e.Field);
+        Assert.Contains("too many to run in one batch", e.Message);
+    }
 }
