@@ -20,9 +20,12 @@ public sealed class OutputDirectory : IDisposable
         var trimmed = Path.TrimEndingDirectorySeparator(full);
         var parent = Path.GetDirectoryName(trimmed) ?? throw new IOException($"'{target}' has no parent directory to stage files in");
         Directory.CreateDirectory(parent);
-        // The pid keeps two concurrent runs into the same target from sharing a staging directory.
-        var staging = Path.Combine(parent, $".{Path.GetFileName(trimmed)}.partial-{Environment.ProcessId}");
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        // A name no other run has: two concurrent runs into the same target must not share a staging directory, and a process
+        // id alone does not tell them apart across containers (each container's first process is 1), where the second run
+        // deleted the first's staging and the first then committed the second's half-written files (a review, Dec 2026).
+        string staging;
+        do staging = Path.Combine(parent, $".{Path.GetFileName(trimmed)}.partial-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}");
+        while (Directory.Exists(staging));
         Directory.CreateDirectory(staging);
         return new OutputDirectory(trimmed, staging);
     }
