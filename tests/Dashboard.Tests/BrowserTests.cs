@@ -334,6 +334,31 @@ public sealed class BrowserTests(DashboardApp app, Browser browser) : IClassFixt
     }
 
     [Fact]
+    public async Task Following_a_forks_parent_link_shows_the_parent_that_the_controls_drive()
+    {
+        // A review (Dec 2026): Blazor kept the session page's dashboard when only its id changed, so after the "fork of" link
+        // the page still showed the fork's charts while Step, Reset and Remove policy acted on the parent.
+        var s = await app.NewSessionAsync();
+        await using var hub = await app.ConnectAsync();
+        var fork = await Microsoft.AspNetCore.SignalR.Client.HubConnectionExtensions.InvokeAsync<string>(hub, "Fork", s.Id);
+        try
+        {
+            await _page.GotoAsync($"sessions/{fork}");
+            await _page.Locator($"[data-testid=session][data-session-id='{fork}'] h2 small").WaitForAsync();
+            await _page.Locator($"h2 small a[href='/sessions/{s.Id}']").ClickAsync();
+            await _page.WaitForURLAsync($"**/sessions/{s.Id}");
+            await _page.Locator($"[data-testid=session][data-session-id='{s.Id}']").WaitForAsync();
+            // The parent's own header: no "fork of" (the fork's header stayed before the fix).
+            Assert.Equal(0, await _page.Locator("[data-testid=session] h2 small").CountAsync());
+        }
+        finally
+        {
+            await app.Sessions.EndAsync(fork);
+            await app.Sessions.EndAsync(s.Id);
+        }
+    }
+
+    [Fact]
     public async Task Forking_a_session_opens_the_compare_view_with_both_sessions()
     {
         var s = await app.NewSessionAsync();

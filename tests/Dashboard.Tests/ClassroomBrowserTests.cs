@@ -212,6 +212,15 @@ public sealed class ClassroomBrowserTests(DashboardApp app, Browser browser) : I
         {
             var count = app.Sessions.All.Count;
             Assert.Contains("MaxUploadsPerClient = 0", await StartRefusedAsync("upload-quota"));
+            // Refused before it is parsed (a review, Dec 2026: an address at its cap made the host check file after file): a
+            // broken upload gets the quota's words, not its own YAML errors.
+            var page = await OpenAsync("upload-quota-broken", 1280, 900);
+            await page.GotoAsync("");
+            await page.Locator("[data-testid=new-session]").WaitForAsync();
+            await UploadUntilErrorsShow(page, "broken.yaml", "name: [unclosed", "MaxUploadsPerClient = 0");
+            var said = await page.Locator("[data-testid=upload-errors]").InnerTextAsync();
+            Assert.Contains("MaxUploadsPerClient = 0", said);
+            Assert.DoesNotContain("broken.yaml:", said);
             Assert.Equal(count, app.Sessions.All.Count);
         }
         finally { limits.MaxUploadsPerClient = saved; }
